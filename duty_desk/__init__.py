@@ -1,0 +1,3 @@
+"""duty-desk core: settings, data, rules and time handling. Never imports Textual."""
+
+__version__ = "0.1.0"

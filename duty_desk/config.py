@@ -1,0 +1,268 @@
+"""The team's settings: a validated model of config.toml, and how it is found and loaded.
+
+The defaults in these models *are* the shipped settings: a missing file means
+``Config()``. The documented ``config.toml`` at the top of the repository
+describes the same example team, and a test checks the two agree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tomllib
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+DAY_NAMES: tuple[Day, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+Key = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=40)]
+Name = Annotated[str, Field(min_length=1, max_length=80)]
+
+ENV_CONFIG = "DUTY_DESK_CONFIG"
+ENV_DB = "DUTY_DESK_DB"
+
+
+class ConfigError(Exception):
+    """A settings file that cannot be used; the message names the key and what was expected."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TeamSettings(_Strict):
+    name: Name = "Canterbury POD team (example)"
+    timezone: str = "Europe/London"
+    response_hours: Annotated[float, Field(gt=0, le=24 * 14)] = 24
+    due_soon_hours: Annotated[float, Field(gt=0, le=24 * 7)] = 4
+    days: list[Day] = ["mon", "tue", "wed", "thu", "fri"]
+    opens: dt.time = dt.time(8, 0)
+    closes: dt.time = dt.time(20, 0)
+    min_age: Annotated[int, Field(ge=0, le=130)] = 18
+    max_age: Annotated[int, Field(ge=0, le=130)] = 65
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        import pendulum
+
+        try:
+            pendulum.timezone(value)
+        except Exception as exc:  # pendulum raises its own InvalidTimezone
+            raise ValueError(
+                f"{value!r} is not a known time zone (expected an IANA name such as Europe/London)"
+            ) from exc
+        return value
+
+    @field_validator("opens", "closes", mode="before")
+    @classmethod
+    def _hh_mm(cls, value: object) -> object:
+        if isinstance(value, str):
+            try:
+                hours, minutes = value.split(":")
+                return dt.time(int(hours), int(minutes))
+            except ValueError as exc:
+                raise ValueError(f"{value!r} is not a time of day (expected HH:MM, e.g. \"08:00\")") from exc
+        return value
+
+    @field_validator("days")
+    @classmethod
+    def _some_days(cls, value: list[str]) -> list[str]:
+        if not value:
+            raise ValueError("at least one working day is needed")
+        if len(set(value)) != len(value):
+            raise ValueError("a day is listed twice")
+        return value
+
+    @model_validator(mode="after")
+    def _ordered(self) -> TeamSettings:
+        if self.closes <= self.opens:
+            raise ValueError("closes must be later than opens")
+        if self.max_age < self.min_age:
+            raise ValueError("max_age must not be less than min_age")
+        return self
+
+
+class DatabaseSettings(_Strict):
+    url: str = ""
+    refresh_seconds: Annotated[float, Field(ge=0.1, le=60)] = 0.5
+    busy_timeout_seconds: Annotated[float, Field(ge=1, le=600)] = 15
+    synchronous: Literal["FULL", "NORMAL"] = "FULL"
+
+
+class AreaSettings(_Strict):
+    name: Name
+    weekly_cap: Annotated[int, Field(ge=0, le=1000)] = 5
+    gp_practices: list[Name] = []
+
+
+class SourceSettings(_Strict):
+    name: Name
+    eligible: bool = False
+
+
+class OnwardSettings(_Strict):
+    name: Name
+
+
+class UrgencySettings(_Strict):
+    name: Name
+    respond_within_hours: Annotated[float, Field(ge=0, le=24 * 365)] | None = None
+
+
+def _default_areas() -> dict[str, AreaSettings]:
+    return {
+        "canterbury": AreaSettings(
+            name="Canterbury",
+            weekly_cap=5,
+            gp_practices=[
+                "Cathedral View Surgery (example)",
+                "Westgate Towers Practice (example)",
+                "Stour Valley Medical Centre (example)",
+            ],
+        ),
+        "whitstable": AreaSettings(
+            name="Whitstable",
+            weekly_cap=5,
+            gp_practices=[
+                "Harbour Street Surgery (example)",
+                "Tankerton Slopes Practice (example)",
+            ],
+        ),
+    }
+
+
+def _default_sources() -> dict[str, SourceSettings]:
+    return {
+        "spoa-urgent": SourceSettings(name="SPoA urgent", eligible=True),
+        "eip-new": SourceSettings(name="EIP new", eligible=True),
+        "gp": SourceSettings(name="GP", eligible=False),
+        "other": SourceSettings(name="Other", eligible=False),
+    }
+
+
+def _default_onward() -> dict[str, OnwardSettings]:
+    return {
+        "cmht": OnwardSettings(name="CMHT"),
+        "crht": OnwardSettings(name="CRHT"),
+        "other": OnwardSettings(name="Other service"),
+    }
+
+
+def _default_urgency() -> dict[str, UrgencySettings]:
+    # UK Mental Health Triage Scale.
+    return {
+        "A": UrgencySettings(name="Emergency", respond_within_hours=0),
+        "B": UrgencySettings(name="Very high risk", respond_within_hours=4),
+        "C": UrgencySettings(name="High risk", respond_within_hours=24),
+        "D": UrgencySettings(name="Moderate risk", respond_within_hours=72),
+        "E": UrgencySettings(name="Low risk", respond_within_hours=672),
+        "F": UrgencySettings(name="Advice, not face to face", respond_within_hours=None),
+        "G": UrgencySettings(name="Information only", respond_within_hours=None),
+    }
+
+
+class Config(_Strict):
+    team: TeamSettings = TeamSettings()
+    database: DatabaseSettings = DatabaseSettings()
+    areas: dict[Key, AreaSettings] = Field(default_factory=_default_areas)
+    sources: dict[Key, SourceSettings] = Field(default_factory=_default_sources)
+    onward: dict[Key, OnwardSettings] = Field(default_factory=_default_onward)
+    urgency: dict[Annotated[str, Field(pattern=r"^[A-Z]$")], UrgencySettings] = Field(
+        default_factory=_default_urgency
+    )
+    keys: dict[Key, str] = {}
+
+    @model_validator(mode="after")
+    def _non_empty(self) -> Config:
+        for table in ("areas", "sources", "onward", "urgency"):
+            if not getattr(self, table):
+                raise ValueError(f"[{table}] needs at least one entry")
+        return self
+
+    # -- conveniences used across the core ------------------------------------
+    @property
+    def source_keys_eligible(self) -> set[str]:
+        return {key for key, source in self.sources.items() if source.eligible}
+
+    def area_name(self, key: str) -> str:
+        area = self.areas.get(key)
+        return area.name if area else key
+
+    def source_name(self, key: str) -> str:
+        source = self.sources.get(key)
+        return source.name if source else key
+
+    def onward_name(self, key: str | None) -> str:
+        if key is None:
+            return ""
+        onward = self.onward.get(key)
+        return onward.name if onward else key
+
+
+def _describe(error: ValidationError, origin: str) -> str:
+    first = error.errors()[0]
+    loc = ".".join(str(part) for part in first["loc"]) or "(top level)"
+    msg = first["msg"]
+    if first["type"] == "extra_forbidden":
+        msg = "unknown key (check the spelling against the documented config.toml)"
+    elif msg.startswith("Value error, "):
+        msg = msg[len("Value error, ") :]
+    more = len(error.errors()) - 1
+    tail = f" ({more} more problem{'s' if more > 1 else ''} after this one)" if more else ""
+    return f"{origin}: {loc}: {msg}{tail}"
+
+
+def parse_config(text: str, origin: str = "config.toml") -> Config:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{origin}: not valid TOML: {exc}") from None
+    try:
+        return Config.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc, origin)) from None
+
+
+def config_search_path() -> list[Path]:
+    """Where a settings file is looked for when none is named, first found wins."""
+    import platformdirs
+
+    return [
+        platformdirs.user_config_path("duty-desk") / "config.toml",
+        platformdirs.site_config_path("duty-desk") / "config.toml",
+    ]
+
+
+def find_config_file(explicit: str | os.PathLike[str] | None = None) -> Path | None:
+    """The file named by ``--config``, else ``DUTY_DESK_CONFIG``, else the search path."""
+    named = explicit or os.environ.get(ENV_CONFIG)
+    if named:
+        return Path(named)
+    for candidate in config_search_path():
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_config(explicit: str | os.PathLike[str] | None = None) -> Config:
+    path = find_config_file(explicit)
+    if path is None:
+        return Config()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: settings file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read settings file ({exc.__class__.__name__})") from None
+    return parse_config(text, origin=str(path))

@@ -1,0 +1,276 @@
+"""The database: where it is, how the engine is built, sessions, and change detection.
+
+Nothing here runs at import. :func:`open_database` builds the engine.
+
+SQLite (the default, one file on the team server) is set up for several
+processes at once: WAL, a busy timeout, foreign keys, ``synchronous=FULL``
+by default, and the driver's own transaction handling switched off so that
+each transaction's BEGIN is ours: ``BEGIN IMMEDIATE`` for units of work that
+read and then write (``session(write=True)``), a plain deferred ``BEGIN``
+for reads. Writers therefore queue on the busy timeout instead of failing
+part-way. Other servers (PostgreSQL) take row locks where the core asks.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, select, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlmodel import Session, SQLModel
+
+from .config import ENV_DB, Config, DatabaseSettings
+
+SCHEMA_VERSION = "1"
+APP_ID = "duty-desk"
+IMMEDIATE = "duty_desk_immediate"
+
+
+class DatabaseError(Exception):
+    """A database that cannot be used; the message is one plain sentence."""
+
+
+def default_database_path() -> Path:
+    import platformdirs
+
+    return platformdirs.user_data_path("duty-desk") / "duty-desk.db"
+
+
+def demo_database_path() -> Path:
+    import platformdirs
+
+    return platformdirs.user_data_path("duty-desk") / "demo.db"
+
+
+def resolve_url(explicit: str | None, config: Config) -> URL:
+    """``--db``, else ``DUTY_DESK_DB``, else ``[database] url``, else the per-user default.
+
+    Each may be a file path or an SQLAlchemy URL.
+    """
+    raw = explicit or os.environ.get(ENV_DB) or config.database.url
+    if not raw:
+        return make_url(f"sqlite:///{default_database_path()}")
+    if "://" in raw:
+        try:
+            return make_url(raw)
+        except ArgumentError:
+            raise DatabaseError(f"{raw!r} is not a database URL or file path") from None
+    return make_url(f"sqlite:///{Path(raw).expanduser().resolve()}")
+
+
+@dataclass
+class Database:
+    engine: Engine
+    url: URL
+    settings: DatabaseSettings
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url.get_backend_name() == "sqlite"
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        if self.is_sqlite and self.url.database and self.url.database != ":memory:":
+            return Path(self.url.database)
+        return None
+
+    def describe(self) -> str:
+        """Where the data is, without any password."""
+        path = self.sqlite_path
+        return str(path) if path else self.url.render_as_string(hide_password=True)
+
+    @contextmanager
+    def session(self, write: bool = False) -> Iterator[Session]:
+        """One unit of work. ``write=True`` takes the write lock up front (SQLite).
+
+        Commits on success, rolls back on any error. Objects stay usable after
+        commit but the repository returns plain values, never these.
+        """
+        with Session(self.engine, expire_on_commit=False) as session:
+            if write:
+                session.connection(execution_options={IMMEDIATE: True})
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    # -- schema -----------------------------------------------------------------
+    def create_schema(self) -> None:
+        from . import models
+
+        SQLModel.metadata.create_all(self.engine)
+        with self.session(write=True) as session:
+            if session.get(models.Meta, "app") is None:
+                session.add(models.Meta(key="app", value=APP_ID))
+                session.add(models.Meta(key="schema_version", value=SCHEMA_VERSION))
+
+    def check_schema(self) -> None:
+        """Refuse a database that is not duty-desk's, with one plain sentence."""
+        from . import models
+
+        try:
+            with self.session() as session:
+                app = session.get(models.Meta, "app")
+                version = session.get(models.Meta, "schema_version")
+        except OperationalError as exc:
+            if "no such table" in str(exc.orig):
+                raise DatabaseError(
+                    f"{self.describe()} is not a duty-desk database "
+                    "(run 'duty-desk init' to create one)"
+                ) from None
+            raise DatabaseError(explain_operational_error(exc, self)) from None
+        except SQLAlchemyError as exc:
+            raise DatabaseError(f"cannot read {self.describe()}: {exc.__class__.__name__}") from None
+        if app is None or app.value != APP_ID:
+            raise DatabaseError(f"{self.describe()} is not a duty-desk database")
+        if version is None or version.value != SCHEMA_VERSION:
+            raise DatabaseError(
+                f"{self.describe()} has schema version {version.value if version else '?'}, "
+                f"this duty-desk knows version {SCHEMA_VERSION}"
+            )
+
+    def is_empty(self) -> bool:
+        from . import models
+
+        with self.session() as session:
+            return session.exec(select(models.Referral.id).limit(1)).first() is None  # type: ignore[call-overload]
+
+    def watcher(self) -> ChangeWatcher:
+        return ChangeWatcher(self)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def explain_operational_error(exc: OperationalError, db: Database) -> str:
+    message = str(exc.orig).lower() if exc.orig is not None else ""
+    if "locked" in message or "busy" in message:
+        return (
+            f"the database stayed busy for more than {db.settings.busy_timeout_seconds:g} s "
+            "(another process is holding it); nothing was saved, try again"
+        )
+    if "readonly" in message or "read-only" in message:
+        return f"{db.describe()} is read-only for this login; nothing was saved"
+    if "unable to open" in message:
+        return f"cannot open {db.describe()} (missing folder or no permission)"
+    if "disk is full" in message or "disk i/o" in message:
+        return f"cannot write to {db.describe()}: the disk is full or failing; nothing was saved"
+    if "not a database" in message or "malformed" in message:
+        return f"{db.describe()} is not a duty-desk database (or is damaged)"
+    return f"database error on {db.describe()} ({exc.orig.__class__.__name__})"
+
+
+def _sqlite_events(engine: Engine, settings: DatabaseSettings) -> None:
+    busy_ms = int(settings.busy_timeout_seconds * 1000)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+        # Our BEGIN, not the driver's: see the module docstring.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {busy_ms}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute(f"PRAGMA synchronous = {settings.synchronous}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):  # type: ignore[no-untyped-def]
+        immediate = connection.get_execution_options().get(IMMEDIATE, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def open_database(
+    config: Config, explicit: str | None = None, *, create: bool = False, check: bool = True
+) -> Database:
+    """Build the engine for the configured database.
+
+    ``create`` makes the file (owner and group only) and the schema when missing;
+    otherwise a missing SQLite file is an error naming the command that makes one.
+    """
+    url = resolve_url(explicit, config)
+    settings = config.database
+    backend = url.get_backend_name()
+    if backend == "sqlite":
+        path = url.database
+        if not path or path == ":memory:":
+            raise DatabaseError("an in-memory database cannot be shared; give a file path")
+        file = Path(path)
+        if not file.exists():
+            if not create:
+                raise DatabaseError(
+                    f"no database at {file} (run 'duty-desk init' to create one, "
+                    "or 'duty-desk demo' for a demo)"
+                )
+            try:
+                file.parent.mkdir(parents=True, exist_ok=True)
+                os.close(os.open(file, os.O_CREAT | os.O_WRONLY, 0o660))
+            except OSError as exc:
+                raise DatabaseError(f"cannot create {file}: {exc.strerror}") from None
+        engine = create_engine(
+            url,
+            connect_args={"timeout": settings.busy_timeout_seconds, "check_same_thread": False},
+            hide_parameters=True,  # no personal data in error messages
+        )
+        _sqlite_events(engine, settings)
+    else:
+        try:
+            engine = create_engine(url, hide_parameters=True, pool_pre_ping=True)
+        except (ArgumentError, ImportError) as exc:
+            raise DatabaseError(f"cannot use database URL ({exc.__class__.__name__}: {exc})") from None
+    db = Database(engine=engine, url=url, settings=settings)
+    try:
+        if create:
+            db.create_schema()
+        if check:
+            db.check_schema()
+    except OperationalError as exc:
+        db.dispose()
+        raise DatabaseError(explain_operational_error(exc, db)) from None
+    except DatabaseError:
+        db.dispose()
+        raise
+    return db
+
+
+class ChangeWatcher:
+    """Tells cheaply whether anyone has committed since the last look.
+
+    SQLite: ``PRAGMA data_version`` on one connection kept for the purpose
+    (it changes when any *other* connection commits). Elsewhere: the newest
+    audit-log id, which every change writes in its own transaction.
+    """
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._raw: sqlite3.Connection | None = None
+        path = db.sqlite_path
+        if path is not None:
+            self._raw = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self._last = self.token()
+
+    def token(self) -> int:
+        if self._raw is not None:
+            return int(self._raw.execute("PRAGMA data_version").fetchone()[0])
+        with self._db.engine.connect() as conn:
+            return int(conn.execute(text("SELECT coalesce(max(id), 0) FROM audit_log")).scalar_one())
+
+    def changed(self) -> bool:
+        current = self.token()
+        if current != self._last:
+            self._last = current
+            return True
+        return False
+
+    def close(self) -> None:
+        if self._raw is not None:
+            self._raw.close()
+            self._raw = None

@@ -1,0 +1,226 @@
+"""Time handling: the one clock, UTC storage, the team's local zone, weeks and team hours.
+
+Everything is stored in UTC and shown in the team's zone. "Now" comes from
+:func:`now` only; tests fix it with :func:`frozen` (no global patching of
+the ``time`` module, so Textual's timers keep running).
+
+Local times typed by people (CSV import, forms) are converted with
+:func:`local_to_utc`, which refuses a wall-clock time that does not exist
+(spring forward) or happens twice (fall back) instead of guessing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pendulum
+from pendulum import DateTime
+
+from .config import DAY_NAMES, TeamSettings
+
+
+class TimeInputError(ValueError):
+    """A typed date or time that cannot be used; the message says why in plain words."""
+
+
+_fixed_now: DateTime | None = None
+
+
+def now() -> DateTime:
+    """The current instant in UTC: the one clock the core reads."""
+    if _fixed_now is not None:
+        return _fixed_now
+    return pendulum.now("UTC")
+
+
+@contextmanager
+def frozen(at: dt.datetime) -> Iterator[DateTime]:
+    """Fix :func:`now` at ``at`` (aware) for the duration: for tests and benchmarks."""
+    global _fixed_now
+    previous = _fixed_now
+    _fixed_now = as_utc(at)
+    try:
+        yield _fixed_now
+    finally:
+        _fixed_now = previous
+
+
+def set_now(at: dt.datetime | None) -> None:
+    """Fix (or with None, release) :func:`now` for a whole test process."""
+    global _fixed_now
+    _fixed_now = as_utc(at) if at is not None else None
+
+
+def as_utc(value: dt.datetime) -> DateTime:
+    if value.tzinfo is None:
+        raise ValueError("naive datetime reached the core; times must carry a zone")
+    return pendulum.instance(value).in_timezone("UTC")
+
+
+def to_local(value: dt.datetime, tz: str) -> DateTime:
+    return pendulum.instance(value).in_timezone(tz)
+
+
+def local_to_utc(naive: dt.datetime, tz: str) -> DateTime:
+    """A wall-clock time in ``tz`` as UTC; refuses times the clock change skips or repeats."""
+    zone = pendulum.timezone(tz)
+    early = naive.replace(tzinfo=zone, fold=0)
+    late = naive.replace(tzinfo=zone, fold=1)
+    if early.utcoffset() != late.utcoffset():
+        # Either a gap (spring forward) or an overlap (fall back).
+        round_trip = early.astimezone(dt.UTC).astimezone(zone).replace(tzinfo=None)
+        when = naive.strftime("%d/%m/%Y %H:%M")
+        if round_trip != naive:
+            raise TimeInputError(
+                f"{when} does not exist in {tz}: the clocks go forward that night"
+            )
+        raise TimeInputError(
+            f"{when} happens twice in {tz} (the clocks go back that night); "
+            "give the offset, e.g. 2026-10-25T01:30+01:00"
+        )
+    return pendulum.instance(early.astimezone(dt.UTC)).in_timezone("UTC")
+
+
+_DMY_TIME = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s+(\d{1,2}):(\d{2})\s*$")
+_DMY = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
+_ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$")
+_ISO_TIME = re.compile(
+    r"^\s*(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*"
+    r"(Z|[+-]\d{2}:?\d{2})?\s*$"
+)
+
+
+def parse_date(text: str) -> dt.date:
+    """A calendar date: ISO ``2026-11-23`` or day-first ``23/11/2026``."""
+    match = _ISO_DATE.match(text) or None
+    try:
+        if match:
+            year, month, day = (int(g) for g in match.groups())
+            return dt.date(year, month, day)
+        match = _DMY.match(text)
+        if match:
+            day, month, year = (int(g) for g in match.groups())
+            return dt.date(year, month, day)
+    except ValueError:
+        raise TimeInputError(f"{text.strip()!r} is not a real date") from None
+    raise TimeInputError(f"{text.strip()!r} is not a date (use DD/MM/YYYY or YYYY-MM-DD)")
+
+
+def parse_datetime(text: str, tz: str) -> DateTime:
+    """A date and time: ISO 8601 (with or without offset) or ``DD/MM/YYYY HH:MM``.
+
+    Without an offset the time is read in the team's zone ``tz``. Returns UTC.
+    """
+    match = _ISO_TIME.match(text)
+    try:
+        if match:
+            year, month, day, hour, minute, second, offset = match.groups()
+            naive = dt.datetime(
+                int(year), int(month), int(day), int(hour), int(minute), int(second or 0)
+            )
+            if offset:
+                if offset == "Z":
+                    return pendulum.instance(naive.replace(tzinfo=dt.UTC))
+                sign = 1 if offset[0] == "+" else -1
+                digits = offset[1:].replace(":", "")
+                delta = dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+                aware = naive.replace(tzinfo=dt.timezone(sign * delta))
+                return pendulum.instance(aware).in_timezone("UTC")
+            return local_to_utc(naive, tz)
+        match = _DMY_TIME.match(text)
+        if match:
+            day, month, year, hour, minute = (int(g) for g in match.groups())
+            return local_to_utc(dt.datetime(year, month, day, hour, minute), tz)
+    except TimeInputError:
+        raise
+    except ValueError:
+        raise TimeInputError(f"{text.strip()!r} is not a real date and time") from None
+    raise TimeInputError(
+        f"{text.strip()!r} is not a date and time (use DD/MM/YYYY HH:MM or ISO 8601)"
+    )
+
+
+# -- weeks and team hours ------------------------------------------------------
+
+
+def week_start_local(instant: dt.datetime, tz: str) -> DateTime:
+    """Monday 00:00 (local) of the week holding ``instant``."""
+    local = to_local(instant, tz)
+    return local.start_of("week")  # pendulum's weeks start on Monday
+
+
+def week_bounds_utc(instant: dt.datetime, tz: str) -> tuple[DateTime, DateTime]:
+    """[Monday 00:00, next Monday 00:00) local, as UTC instants (168 h, or 167/169 across a change)."""
+    start = week_start_local(instant, tz)
+    end = start.add(weeks=1)  # calendar arithmetic: next Monday 00:00 local
+    return start.in_timezone("UTC"), end.in_timezone("UTC")
+
+
+def within_team_hours(instant: dt.datetime, team: TeamSettings) -> bool:
+    local = to_local(instant, team.timezone)
+    day = DAY_NAMES[local.weekday()]
+    return day in team.days and team.opens <= local.time() < team.closes
+
+
+def last_team_time_before(instant: dt.datetime, team: TeamSettings) -> DateTime | None:
+    """The latest moment at or before ``instant`` that is within team hours (within 14 days)."""
+    local = to_local(instant, team.timezone)
+    if within_team_hours(local, team):
+        return local
+    day = local.start_of("day")
+    for _ in range(15):
+        if DAY_NAMES[day.weekday()] in team.days:
+            closing = day.at(team.closes.hour, team.closes.minute)
+            opening = day.at(team.opens.hour, team.opens.minute)
+            if closing <= local:
+                return closing
+            if opening <= local:  # pragma: no cover - covered by within_team_hours
+                return local
+        day = day.subtract(days=1)
+    return None
+
+
+# -- formatting -----------------------------------------------------------------
+
+
+def fmt_duration(delta: dt.timedelta) -> str:
+    """``3h05`` / ``45m`` / ``2d 4h``: compact, for a table cell."""
+    minutes = int(abs(delta.total_seconds()) // 60)
+    days, rem = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rem, 60)
+    if days >= 2:
+        return f"{days}d {hours}h"
+    hours += days * 24
+    if hours:
+        return f"{hours}h{mins:02d}"
+    return f"{mins}m"
+
+
+def fmt_local(value: dt.datetime | None, tz: str, style: str = "short") -> str:
+    """Show an instant in the team's zone: short ``Mon 14:05``, day ``Mon 23 Nov 14:05``, iso."""
+    if value is None:
+        return ""
+    local = to_local(value, tz)
+    if style == "short":
+        return local.format("ddd HH:mm")
+    if style == "day":
+        return local.format("ddd D MMM HH:mm")
+    if style == "long":
+        return local.format("dddd D MMMM YYYY, HH:mm")
+    if style == "iso":
+        return local.isoformat()
+    raise ValueError(style)
+
+
+def fmt_date(value: dt.date | None) -> str:
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+def age_on(dob: dt.date, on: dt.date) -> int:
+    years = on.year - dob.year
+    if (on.month, on.day) < (dob.month, dob.day):
+        years -= 1
+    return years

@@ -1,0 +1,225 @@
+"""Checks on everything people type or import, before it reaches a table.
+
+Each check returns a clean value or raises :class:`InputErrors` with one
+plain message per field. The same checks serve the add-referral form, the
+CSV import and the CLI, so the messages agree everywhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from .config import Config
+from .errors import InputErrors
+from .models import Role
+from .nhs import nhs_number_problem, normalise_nhs_number
+from .timeutil import TimeInputError, age_on, as_utc, parse_date, parse_datetime, to_local
+
+REFERRAL_FIELDS = (
+    "received_at",
+    "name",
+    "date_of_birth",
+    "nhs_number",
+    "phone",
+    "area",
+    "gp_practice",
+    "source",
+    "urgency",
+    "reason",
+    "notes",
+)
+
+MAX_NAME = 120
+MAX_REASON = 2000
+MAX_NOTES = 4000
+MAX_AGE = 120
+CLOCK_SKEW = dt.timedelta(minutes=5)
+_PHONE = re.compile(r"^\+?[0-9 ()-]+$")
+_LOGIN = re.compile(r"^[a-z_][a-z0-9_.-]*\$?$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class NewReferral:
+    received_at: dt.datetime
+    name: str
+    date_of_birth: dt.date
+    nhs_number: str | None
+    phone: str
+    area: str
+    gp_practice: str
+    source: str
+    urgency: str
+    reason: str
+    notes: str
+
+
+def _has_control(text: str, allow_newlines: bool) -> bool:
+    for char in text:
+        if allow_newlines and char in "\n\t":
+            continue
+        if unicodedata.category(char) in ("Cc", "Cf") and char not in "\u200d":
+            return True
+    return False
+
+
+def clean_text(
+    value: str | None, *, label: str, required: bool, max_len: int, multiline: bool = False
+) -> str:
+    """Trimmed text, or a ValueError whose message is fit for the person."""
+    text = (value or "").strip()
+    if required and not text:
+        raise ValueError(f"{label} is required")
+    if len(text) > max_len:
+        raise ValueError(f"{label} is too long ({len(text)} characters, at most {max_len})")
+    if _has_control(text, allow_newlines=multiline):
+        raise ValueError(
+            f"{label} contains control characters (such as an escape sequence); retype it"
+        )
+    if not multiline and "\n" in text:
+        raise ValueError(f"{label} must be on one line")
+    return text
+
+
+def _choice(value: str | None, options: Mapping[str, object], label: str, names: Mapping[str, str]) -> str:
+    """A config key, given as the key or its display name (any case)."""
+    text = (value or "").strip()
+    if not text:
+        raise ValueError(f"{label} is required")
+    lowered = text.lower()
+    for key in options:
+        if key.lower() == lowered or names[key].lower() == lowered:
+            return key
+    known = ", ".join(options)
+    raise ValueError(f"unknown {label} {text!r} (expected one of: {known})")
+
+
+def validate_referral(raw: Mapping[str, str | None], config: Config, now: dt.datetime) -> NewReferral:
+    """Check a referral as typed; all problems are reported together."""
+    errors: dict[str, str] = {}
+    tz = config.team.timezone
+    values: dict[str, object] = {}
+
+    def check(field: str, fn) -> None:  # type: ignore[no-untyped-def]
+        try:
+            values[field] = fn(raw.get(field))
+        except (ValueError, TimeInputError) as exc:
+            errors[field] = str(exc)
+
+    def received(value: str | None) -> dt.datetime:
+        text = (value or "").strip()
+        if not text:
+            raise ValueError("received time is required")
+        when = parse_datetime(text, tz)
+        if when > as_utc(now) + CLOCK_SKEW:
+            raise ValueError("received time is in the future")
+        return when
+
+    def dob(value: str | None) -> dt.date:
+        text = (value or "").strip()
+        if not text:
+            raise ValueError("date of birth is required")
+        born = parse_date(text)
+        today = to_local(now, tz).date()
+        if born > today:
+            raise ValueError("date of birth is in the future")
+        age = age_on(born, today)
+        if age > MAX_AGE:
+            raise ValueError(f"date of birth makes them {age}; check the year")
+        return born
+
+    def nhs(value: str | None) -> str | None:
+        text = (value or "").strip()
+        if not text:
+            return None
+        problem = nhs_number_problem(text)
+        if problem:
+            raise ValueError(problem)
+        return normalise_nhs_number(text)
+
+    def phone(value: str | None) -> str:
+        text = clean_text(value, label="phone", required=False, max_len=40)
+        if text:
+            digits = sum(ch.isdigit() for ch in text)
+            if not _PHONE.match(text) or not 7 <= digits <= 15:
+                raise ValueError("phone takes digits, spaces, + ( ) and -, 7 to 15 digits")
+        return text
+
+    area_names = {key: area.name for key, area in config.areas.items()}
+    source_names = {key: source.name for key, source in config.sources.items()}
+    urgency_names = {key: key for key in config.urgency}
+
+    check("received_at", received)
+    check("name", lambda v: clean_text(v, label="name", required=True, max_len=MAX_NAME))
+    check("date_of_birth", dob)
+    check("nhs_number", nhs)
+    check("phone", phone)
+    check("area", lambda v: _choice(v, config.areas, "area", area_names))
+    check("source", lambda v: _choice(v, config.sources, "source", source_names))
+    check("urgency", lambda v: _choice(v, config.urgency, "urgency", urgency_names))
+    check("reason", lambda v: clean_text(v, label="reason", required=False, max_len=MAX_REASON, multiline=True))
+    check("notes", lambda v: clean_text(v, label="notes", required=False, max_len=MAX_NOTES, multiline=True))
+
+    # The practice is checked against the area's list once the area is known.
+    practice = (raw.get("gp_practice") or "").strip()
+    if not practice:
+        errors["gp_practice"] = "GP practice is required"
+    elif "area" in values:
+        area = config.areas[str(values["area"])]
+        match = next((p for p in area.gp_practices if p.lower() == practice.lower()), None)
+        if match is None:
+            errors["gp_practice"] = f"{practice!r} is not a GP practice of {area.name}"
+        else:
+            values["gp_practice"] = match
+    if errors:
+        raise InputErrors({field: errors[field] for field in REFERRAL_FIELDS if field in errors})
+    return NewReferral(**values)  # type: ignore[arg-type]
+
+
+def validate_reason(text: str | None, label: str = "reason") -> str:
+    try:
+        return clean_text(text, label=label, required=True, max_len=MAX_REASON, multiline=True)
+    except ValueError as exc:
+        raise InputErrors({label: str(exc)}) from None
+
+
+def validate_staff(login: str, name: str, role: str) -> tuple[str, str, str]:
+    errors: dict[str, str] = {}
+    login = (login or "").strip()
+    if not login or not _LOGIN.match(login) or len(login) > 64:
+        errors["login"] = "a login is the person's operating-system user name (letters, digits, . _ -)"
+    try:
+        name = clean_text(name, label="name", required=True, max_len=MAX_NAME)
+    except ValueError as exc:
+        errors["name"] = str(exc)
+    roles = [r.value for r in Role]
+    if role not in roles:
+        errors["role"] = f"unknown role {role!r} (expected one of: {', '.join(roles)})"
+    if errors:
+        raise InputErrors(errors)
+    return login, name, role
+
+
+def validate_network_member(name: str, relationship: str, phone: str) -> tuple[str, str, str]:
+    errors: dict[str, str] = {}
+    values: list[str] = []
+    for field, value, required, max_len in (
+        ("name", name, True, MAX_NAME),
+        ("relationship", relationship, False, 60),
+        ("phone", phone, False, 40),
+    ):
+        try:
+            values.append(clean_text(value, label=field, required=required, max_len=max_len))
+        except ValueError as exc:
+            errors[field] = str(exc)
+            values.append("")
+    if not errors and values[2]:
+        digits = sum(ch.isdigit() for ch in values[2])
+        if not _PHONE.match(values[2]) or not 7 <= digits <= 15:
+            errors["phone"] = "phone takes digits, spaces, + ( ) and -, 7 to 15 digits"
+    if errors:
+        raise InputErrors(errors)
+    return values[0], values[1], values[2]

@@ -1,0 +1,86 @@
+"""Shared fixtures: a real SQLite file per test, the shipped config, a fixed clock.
+
+Everything is synthetic: names end in "(test)" and NHS numbers are in the
+999 range that NHS Digital keeps for testing.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pendulum
+import pytest
+
+from duty_desk import timeutil
+from duty_desk.config import Config
+from duty_desk.db import Database, open_database
+from duty_desk.repository import Repository
+
+os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
+
+# Monday 23 November 2026, 10:00 in London (UTC+0 in winter).
+MONDAY_10 = pendulum.datetime(2026, 11, 23, 10, 0, tz="Europe/London")
+DUTY = "duty1"  # the acting login in tests; a staff member
+
+
+@pytest.fixture
+def config() -> Config:
+    return Config()
+
+
+@pytest.fixture
+def frozen_now() -> Iterator[pendulum.DateTime]:
+    with timeutil.frozen(MONDAY_10) as at:
+        yield at
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "duty.db"
+
+
+@pytest.fixture
+def db(config: Config, db_path: Path) -> Iterator[Database]:
+    database = open_database(config, str(db_path), create=True)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def repo(db: Database, config: Config) -> Repository:
+    """A repository acting as ``duty1``, who is on the staff list."""
+    repository = Repository(db, config, actor=DUTY)
+    repository.add_staff(DUTY, "Duty Worker One (test)", "clinician", bootstrap=True)
+    return repository
+
+
+@pytest.fixture
+def repo_as(db: Database, config: Config, repo: Repository) -> Callable[[str], Repository]:
+    """Another login on the same database (not necessarily staff)."""
+    return lambda login: Repository(db, config, actor=login)
+
+
+def referral_input(**overrides: str) -> dict[str, str]:
+    """A valid referral as typed (eligible: SPoA urgent, age 36, Canterbury)."""
+    data = {
+        "received_at": "23/11/2026 09:00",
+        "name": "Alex Example (test)",
+        "date_of_birth": "01/02/1990",
+        "nhs_number": "999 000 0018",
+        "phone": "01632 960001",
+        "area": "canterbury",
+        "gp_practice": "Cathedral View Surgery (example)",
+        "source": "spoa-urgent",
+        "urgency": "C",
+        "reason": "Crisis referral via SPoA (test)",
+        "notes": "",
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def make_referral(repo: Repository, frozen_now: pendulum.DateTime) -> Callable[..., int]:
+    return lambda **overrides: repo.add_referral(referral_input(**overrides))
