@@ -33,13 +33,13 @@ def _version() -> Column:  # type: ignore[type-arg]
 _VERSIONS = {name: _version() for name in ("staff", "referral", "client", "network_member")}
 
 
-class Role(str, enum.Enum):
+class Role(enum.StrEnum):
     clinician = "clinician"
     peer_support = "peer_support"
     team_lead = "team_lead"
 
 
-class ReferralStatus(str, enum.Enum):
+class ReferralStatus(enum.StrEnum):
     new = "new"
     triaging = "triaging"
     accepted = "accepted"

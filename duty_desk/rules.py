@@ -36,7 +36,7 @@ def respond_by(received_at: dt.datetime, urgency: str, config: Config) -> DateTi
     return as_utc(received_at).add(seconds=int(round(hours * 3600)))
 
 
-class ClockState(str, enum.Enum):
+class ClockState(enum.StrEnum):
     overdue = "overdue"
     due_soon = "due soon"
     out_of_hours = "out of hours"
