@@ -1,0 +1,73 @@
+"""One measured run, in its own process: start an app headless, wait until it is usable.
+
+    python bench/probe.py startup app|baseline [--db FILE]
+    python bench/probe.py idle app|baseline [--db FILE] [--seconds 10]
+
+``startup`` prints READY as soon as the app shows rows in a table (the queue
+is interactive); the parent times process start to that line. ``idle`` then
+stays open for --seconds and prints the process CPU time used meanwhile.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import time
+
+
+def build(kind: str, db_path: str | None):  # type: ignore[no-untyped-def]
+    if kind == "baseline":
+        from bench.baseline_app import BaselineApp
+
+        return BaselineApp()
+    from duty_desk.config import load_config
+    from duty_desk.db import open_database
+    from screens.app import create_app
+
+    config = load_config()
+    return create_app(config, open_database(config, db_path))
+
+
+def table_has_rows(app) -> bool:  # type: ignore[no-untyped-def]
+    from textual.widgets import DataTable
+
+    return any(table.row_count > 0 for table in app.screen.query(DataTable))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("what", choices=["startup", "idle"])
+    parser.add_argument("kind", choices=["app", "baseline"])
+    parser.add_argument("--db")
+    parser.add_argument("--seconds", type=float, default=10.0)
+    args = parser.parse_args()
+    app = build(args.kind, args.db)
+    result: dict[str, float] = {}
+
+    async def pilot(p) -> None:  # type: ignore[no-untyped-def]
+        deadline = time.monotonic() + 60
+        while not table_has_rows(p.app):
+            if time.monotonic() > deadline:
+                print("TIMEOUT", flush=True)
+                p.app.exit()
+                return
+            await asyncio.sleep(0.002)
+        await p.pause()  # let the first full paint happen
+        print("READY", flush=True)
+        if args.what == "idle":
+            cpu0 = time.process_time()
+            wall0 = time.monotonic()
+            await asyncio.sleep(args.seconds)
+            result["cpu"] = time.process_time() - cpu0
+            result["wall"] = time.monotonic() - wall0
+        p.app.exit()
+
+    app.run(headless=True, size=(80, 24), auto_pilot=pilot)
+    if "cpu" in result:
+        print(f"CPU {result['cpu']:.4f} {result['wall']:.4f}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

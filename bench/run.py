@@ -1,0 +1,146 @@
+"""duty-desk benchmarks, each printed beside a baseline measured in the same run.
+
+    python -m bench.run [--db bench/results/bench.db] [--runs 7] [--idle-seconds 10]
+
+1. Start-up to an interactive queue (process start to rows on screen) on a
+   database of 100,000 referrals (most closed) and 200 staff, against a bare
+   Textual app that imports the same libraries. Target: ratio <= 1.25.
+2. Accept: key press to the updated screen (the referral leaves the open
+   queue, intake recounted), median over many accepts. Target: < 50 ms.
+3. Idle CPU of an open app over --idle-seconds, beside the baseline's.
+   Target: < 1% of a core.
+
+Figures are ratios and medians from this run only; nothing here is a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def probe(what: str, kind: str, db: Path, seconds: float = 10.0) -> tuple[float, str]:
+    """Run bench/probe.py in a fresh process; return (seconds to READY, rest of output)."""
+    env = {**os.environ, "TEXTUAL_ANIMATIONS": "none", "PYTHONPATH": str(ROOT)}
+    cmd = [sys.executable, "-m", "bench.probe", what, kind, "--db", str(db),
+           "--seconds", str(seconds)]
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            cwd=ROOT, env=env)
+    assert proc.stdout is not None
+    first = proc.stdout.readline().strip()
+    ready = time.perf_counter() - start
+    rest, err = proc.communicate(timeout=seconds + 120)
+    if first != "READY":
+        raise SystemExit(f"{kind} did not become ready: {first} {err[-2000:]}")
+    return ready, rest
+
+
+def bench_startup(db: Path, runs: int) -> tuple[float, float]:
+    app_times: list[float] = []
+    base_times: list[float] = []
+    probe("startup", "baseline", db)  # warm the OS file cache for both
+    probe("startup", "app", db)
+    for _ in range(runs):
+        base_times.append(probe("startup", "baseline", db)[0])
+        app_times.append(probe("startup", "app", db)[0])
+    return statistics.median(app_times), statistics.median(base_times)
+
+
+def bench_idle(db: Path, seconds: float) -> tuple[float, float]:
+    def cpu(kind: str) -> float:
+        _, out = probe("idle", kind, db, seconds)
+        line = next(line for line in out.splitlines() if line.startswith("CPU "))
+        used, wall = (float(x) for x in line.split()[1:])
+        return 100.0 * used / wall
+
+    return cpu("app"), cpu("baseline")
+
+
+async def _accepts(db: Path, count: int) -> list[float]:
+    from textual.widgets import DataTable
+
+    from bench.gen import bench_config
+    from duty_desk.db import open_database
+    from screens.app import create_app
+
+    config = bench_config()
+    app = create_app(config, open_database(config, str(db)))
+    timings: list[float] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        deadline = time.monotonic() + 60
+        while not any(t.row_count for t in app.screen.query(DataTable)):
+            assert time.monotonic() < deadline, "queue never loaded"
+            await pilot.pause(0.01)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        table = max(app.screen.query(DataTable), key=lambda t: t.row_count)
+        key = _key_for(app, "accept")
+        for _ in range(count):
+            before = table.row_count
+            table.focus()
+            table.move_cursor(row=0)
+            await pilot.pause()
+            start = time.perf_counter()
+            await pilot.press(key)
+            while table.row_count != before - 1:
+                if time.perf_counter() - start > 10:
+                    raise SystemExit("an accept did not reach the screen within 10 s")
+                await asyncio.sleep(0)
+            timings.append(time.perf_counter() - start)
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+    return timings
+
+
+def _key_for(app, binding_id: str) -> str:  # type: ignore[no-untyped-def]
+    for key, active in app.screen.active_bindings.items():
+        if active.binding.id == binding_id:
+            return key
+    raise SystemExit(f"no key bound to {binding_id!r} on the queue screen")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="duty-desk benchmarks")
+    parser.add_argument("--db", type=Path, default=ROOT / "bench" / "results" / "bench.db")
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--accepts", type=int, default=40)
+    parser.add_argument("--idle-seconds", type=float, default=10.0)
+    parser.add_argument("--regenerate", action="store_true")
+    args = parser.parse_args()
+    os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
+    from bench.gen import generate
+
+    args.db.parent.mkdir(parents=True, exist_ok=True)
+    if args.regenerate or not args.db.exists():
+        print(f"generating {args.db} (100,000 referrals, 200 staff) ...", flush=True)
+        generate(args.db)
+    fresh = args.db.with_name("bench-run.db")  # accepts change data: work on a copy
+    fresh.write_bytes(args.db.read_bytes())
+
+    app_s, base_s = bench_startup(fresh, args.runs)
+    print(f"start-up to interactive queue: duty-desk {app_s * 1000:.0f} ms, "
+          f"baseline {base_s * 1000:.0f} ms, ratio {app_s / base_s:.2f} (target <= 1.25)",
+          flush=True)
+
+    timings = asyncio.run(_accepts(fresh, args.accepts))
+    print(f"accept, key press to updated screen: median {statistics.median(timings) * 1000:.1f} ms, "
+          f"p90 {sorted(timings)[int(len(timings) * 0.9) - 1] * 1000:.1f} ms over {len(timings)} "
+          "(target median < 50 ms)", flush=True)
+
+    app_cpu, base_cpu = bench_idle(fresh, args.idle_seconds)
+    print(f"idle CPU over {args.idle_seconds:g} s: duty-desk {app_cpu:.2f}% of a core, "
+          f"baseline {base_cpu:.2f}% (target < 1%)", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
