@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import tomllib
 from pathlib import Path
 from typing import Annotated, Literal
@@ -18,6 +19,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -27,6 +29,7 @@ DAY_NAMES: tuple[Day, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 Key = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=40)]
 Name = Annotated[str, Field(min_length=1, max_length=80)]
+_HH_MM = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
 
 ENV_CONFIG = "DUTY_DESK_CONFIG"
 ENV_DB = "DUTY_DESK_DB"
@@ -47,9 +50,9 @@ class TeamSettings(_Strict):
     due_soon_hours: Annotated[float, Field(gt=0, le=24 * 7)] = 4
     days: list[Day] = ["mon", "tue", "wed", "thu", "fri"]
     opens: dt.time = dt.time(8, 0)
-    closes: dt.time = dt.time(20, 0)
+    closes: Annotated[dt.time, Field(validate_default=True)] = dt.time(20, 0)
     min_age: Annotated[int, Field(ge=0, le=130)] = 18
-    max_age: Annotated[int, Field(ge=0, le=130)] = 65
+    max_age: Annotated[int, Field(ge=0, le=130, validate_default=True)] = 65
 
     @field_validator("timezone")
     @classmethod
@@ -67,13 +70,16 @@ class TeamSettings(_Strict):
     @field_validator("opens", "closes", mode="before")
     @classmethod
     def _hh_mm(cls, value: object) -> object:
+        if isinstance(value, dt.time) and value.tzinfo is None:
+            return value  # a TOML local time, 08:00:00
         if isinstance(value, str):
+            match = _HH_MM.match(value)
             try:
-                hours, minutes = value.split(":")
-                return dt.time(int(hours), int(minutes))
-            except ValueError as exc:
-                raise ValueError(f"{value!r} is not a time of day (expected HH:MM, e.g. \"08:00\")") from exc
-        return value
+                if match:
+                    return dt.time(int(match[1]), int(match[2]))
+            except ValueError:
+                pass
+        raise ValueError(f"{value!r} is not a time of day (expected \"HH:MM\", e.g. \"08:00\")")
 
     @field_validator("days")
     @classmethod
@@ -84,13 +90,23 @@ class TeamSettings(_Strict):
             raise ValueError("a day is listed twice")
         return value
 
-    @model_validator(mode="after")
-    def _ordered(self) -> TeamSettings:
-        if self.closes <= self.opens:
-            raise ValueError("closes must be later than opens")
-        if self.max_age < self.min_age:
-            raise ValueError("max_age must not be less than min_age")
-        return self
+    # Field validators (not a model validator) so that the message names the key:
+    # "team.closes: ..." rather than "team: ...".
+    @field_validator("closes")
+    @classmethod
+    def _closes_after_opens(cls, value: dt.time, info: ValidationInfo) -> dt.time:
+        opens = info.data.get("opens")
+        if opens is not None and value <= opens:
+            raise ValueError(f"closes must be later than opens ({opens:%H:%M})")
+        return value
+
+    @field_validator("max_age")
+    @classmethod
+    def _max_after_min(cls, value: int, info: ValidationInfo) -> int:
+        min_age = info.data.get("min_age")
+        if min_age is not None and value < min_age:
+            raise ValueError(f"max_age must not be less than min_age ({min_age})")
+        return value
 
 
 class DatabaseSettings(_Strict):
@@ -229,7 +245,9 @@ def parse_config(text: str, origin: str = "config.toml") -> Config:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{origin}: not valid TOML: {exc}") from None
     try:
-        return Config.model_validate(data)
+        # strict: a TOML value of the wrong type ("5" or true for a number, "yes" for
+        # true/false) is refused, not coerced.
+        return Config.model_validate(data, strict=True)
     except ValidationError as exc:
         raise ConfigError(_describe(exc, origin)) from None
 
