@@ -136,7 +136,7 @@ def parse_datetime(text: str, tz: str) -> DateTime:
             return local_to_utc(dt.datetime(year, month, day, hour, minute), tz)
     except TimeInputError:
         raise
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: an offset pushes it past year 1 or 9999
         raise TimeInputError(f"{text.strip()!r} is not a real date and time") from None
     raise TimeInputError(
         f"{text.strip()!r} is not a date and time (use DD/MM/YYYY HH:MM or ISO 8601)"
