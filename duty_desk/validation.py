@@ -57,11 +57,16 @@ class NewReferral:
     notes: str
 
 
+# Line breaks of every kind (\r, \n, \v, \f, NEL, LINE and PARAGRAPH SEPARATOR).
+_LINE_BREAKS = frozenset("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")
+
+
 def _has_control(text: str, allow_newlines: bool) -> bool:
     for char in text:
         if allow_newlines and char in "\n\t":
             continue
-        if unicodedata.category(char) in ("Cc", "Cf") and char not in "\u200d":
+        # Cs: a lone surrogate cannot even be stored (it is not valid UTF-8).
+        if unicodedata.category(char) in ("Cc", "Cf", "Cs") and char not in "\u200d":
             return True
     return False
 
@@ -71,16 +76,18 @@ def clean_text(
 ) -> str:
     """Trimmed text, or a ValueError whose message is fit for the person."""
     text = (value or "").strip()
+    if multiline:  # pasted or imported text may carry Windows (or old Mac) line ends
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     if required and not text:
         raise ValueError(f"{label} is required")
     if len(text) > max_len:
         raise ValueError(f"{label} is too long ({len(text)} characters, at most {max_len})")
+    if not multiline and any(char in _LINE_BREAKS for char in text):
+        raise ValueError(f"{label} must be on one line")
     if _has_control(text, allow_newlines=multiline):
         raise ValueError(
             f"{label} contains control characters (such as an escape sequence); retype it"
         )
-    if not multiline and "\n" in text:
-        raise ValueError(f"{label} must be on one line")
     return text
 
 
