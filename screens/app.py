@@ -1,0 +1,105 @@
+"""The duty-desk app: settings, database and acting login in; screens (modes) out.
+
+``create_app(config, db)`` is what the CLI runs and what the tests drive.
+This module stays light: the repository (SQLModel, SQLAlchemy) is imported
+when first used, after the first paint, by a worker.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from textual.app import App
+from textual.binding import Binding
+from textual.screen import Screen
+
+from .commands import ScreenCommands
+from .literal import visible
+
+if TYPE_CHECKING:
+    from duty_desk.config import Config
+    from duty_desk.db import Database
+    from duty_desk.repository import Repository
+    from duty_desk.views import StaffView
+
+
+def _queue_screen() -> Screen[None]:
+    from .queue import QueueScreen
+
+    return QueueScreen()
+
+
+class DutyDeskApp(App[None]):
+    """Keyboard-first duty desk for one Peer-supported Open Dialogue team."""
+
+    CSS_PATH = "app.tcss"
+    MODES = {"queue": _queue_screen}  # noqa: RUF012 - Textual's class-level registry
+    DEFAULT_MODE = "queue"
+    COMMANDS = App.COMMANDS | {ScreenCommands}
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="quit_app"),
+    ]
+    """
+    | key    | id       | action                      |
+    |--------|----------|-----------------------------|
+    | ctrl+q | quit_app | quit from anywhere          |
+    | ctrl+p | (Textual)| command palette             |
+    """
+
+    def __init__(self, config: Config, db: Database, actor: str | None = None) -> None:
+        super().__init__()
+        self.config = config
+        self.db = db
+        self._actor = actor
+        self.staff: StaffView | None = None
+        self._clashes_told: set[str] = set()
+        self.title = visible(config.team.name)
+        self.theme = "textual-dark"
+
+    @cached_property
+    def repo(self) -> Repository:
+        """The one repository, acting as the given login or the OS login (thread-safe to use)."""
+        from duty_desk.repository import Repository
+
+        return Repository(self.db, self.config, actor=self._actor)
+
+    @property
+    def actor(self) -> str:
+        return self.repo.actor
+
+    @property
+    def view_only(self) -> bool:
+        return self.staff is None
+
+    def on_mount(self) -> None:
+        if self.config.keys:
+            self.set_keymap(dict(self.config.keys))
+
+    def action_command_palette(self) -> None:
+        """The command palette, with a plain ">" instead of Textual's emoji search icon."""
+        from .commands import Palette
+
+        if self.use_command_palette and not Palette.is_open(self):
+            self.push_screen(Palette(id="--command-palette"))
+
+    async def show_queue(self) -> None:
+        """The "Referral queue" command: switch to the queue and put the cursor in it."""
+        await self.switch_mode("queue")
+        focus = getattr(self.screen, "focus_queue", None)
+        if focus is not None:
+            focus()
+
+    def handle_bindings_clash(self, clashed_bindings, node) -> None:  # type: ignore[no-untyped-def]
+        names = ", ".join(sorted(b.id or b.action for b in clashed_bindings))
+        if names in self._clashes_told:
+            return
+        self._clashes_told.add(names)
+        self.notify(f"[keys] in the settings: a key is used twice ({names})", severity="warning",
+                    markup=False)
+
+
+def create_app(config: Config, db: Database, actor: str | None = None) -> DutyDeskApp:
+    """The app for ``config`` on ``db``; ``actor`` None means this process's OS login."""
+    return DutyDeskApp(config, db, actor)

@@ -1,0 +1,44 @@
+"""What every screen shares: the one place a failed worker becomes a message for the person.
+
+Blocking repository calls run in thread workers (``@work(thread=True,
+exit_on_error=False)``) owned by a screen. A worker that raises lands here:
+``DutyDeskError`` is already one plain sentence and is shown as it is; any
+other exception gets a generic sentence. Nothing personal is logged: only
+the exception's class name.
+"""
+
+from __future__ import annotations
+
+from textual.app import App
+from textual.worker import Worker, WorkerState
+
+from duty_desk.errors import DutyDeskError
+
+from .literal import visible
+
+UNEXPECTED = (
+    "Something unexpected went wrong; nothing was changed by this step. "
+    "Try again, and tell the team lead if it keeps happening."
+)
+
+
+def report_error(app: App[object], error: BaseException | None) -> None:
+    """Show ``error`` as an error notification (never as markup, never logged in full)."""
+    if isinstance(error, DutyDeskError):
+        app.notify(visible(str(error)), severity="error", timeout=10, markup=False)
+    else:
+        app.log.error(f"worker failed: {type(error).__name__}")
+        app.notify(UNEXPECTED, severity="error", timeout=10, markup=False)
+
+
+class ReportsWorkerErrors:
+    """Mixin for screens: route every failed worker to :func:`report_error`."""
+
+    app: App[object]
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR:
+            report_error(self.app, event.worker.error)
+            on_failed = getattr(self, "worker_failed", None)
+            if on_failed is not None:
+                on_failed(event.worker)

@@ -1,0 +1,72 @@
+"""Command-palette entries (ctrl+p): one per screen, plus the current screen's actions.
+
+A screen offers its actions by defining ``palette_commands()`` returning
+:class:`PaletteCommand` items. Prompts are ``rich.text.Text`` built here, so
+a referral's name shown beside a command is printed literally.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from rich.text import Text
+from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider, SearchIcon
+from textual.screen import ModalScreen
+
+from .literal import literal
+
+
+@dataclass(frozen=True)
+class PaletteCommand:
+    name: str
+    help: str  # fixed text written here in the code, never user text
+    run: Callable[[], Any]
+    subject: str | None = None  # user text (a referral's name), shown literally
+
+
+def _prompt(command: PaletteCommand, offsets: tuple[int, ...] = ()) -> Text:
+    text = Text(command.name, end="")
+    for offset in offsets:
+        if not command.name[offset].isspace():
+            text.stylize("reverse", offset, offset + 1)
+    if command.subject:
+        text.append("  ")
+        text.append_text(literal(command.subject, "dim"))
+    return text
+
+
+class ScreenCommands(Provider):
+    """"Referral queue" (later: "Continuity board", "Meeting slots") and the screen's actions."""
+
+    def _commands(self) -> list[PaletteCommand]:
+        screen = self.screen
+        if isinstance(screen, ModalScreen):
+            return []  # never leave a half-typed form from the palette
+        app: Any = self.app
+        commands = [PaletteCommand("Referral queue", "Open the referral queue", app.show_queue)]
+        offered = getattr(screen, "palette_commands", None)
+        if offered is not None:
+            commands.extend(offered())
+        return commands
+
+    async def discover(self) -> Hits:
+        for command in self._commands():
+            yield DiscoveryHit(_prompt(command), command.run, text=command.name, help=command.help)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for command in self._commands():
+            score = matcher.match(command.name)
+            if score > 0:
+                _, offsets = matcher.fuzzy_search.match(matcher.query, command.name)
+                yield Hit(score, _prompt(command, tuple(offsets)), command.run,
+                          text=command.name, help=command.help)
+
+
+class Palette(CommandPalette):
+    """Textual's command palette without the emoji (widths differ between terminals)."""
+
+    def on_mount(self) -> None:
+        self.query_one(SearchIcon).icon = ">"

@@ -1,0 +1,221 @@
+"""The base of every modal form: fields with inline errors, saving in a worker, keep what was typed.
+
+A form lays out its fields with :meth:`FormScreen.field`, gathers the typed
+values as strings and hands them to :meth:`FormScreen.save_values`, which
+runs in a thread worker and calls the repository. ``InputErrors`` comes back
+as one message per field, shown under that field; the values stay as they
+were typed and the first bad field gets the focus. Anything else goes to the
+one error handler (``screens.base``) and the form stays open.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar, Generic, TypeVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.reactive import reactive
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Button, Footer, Input, Label, Select, Static, TextArea
+
+from duty_desk.errors import InputErrors
+
+from .base import ReportsWorkerErrors
+from .literal import literal
+
+R = TypeVar("R")
+
+
+class FormScreen(ReportsWorkerErrors, ModalScreen[R], Generic[R]):
+    """A modal form; subclasses define ``compose_fields``, ``values`` and ``save_values``."""
+
+    CSS_PATH = "forms.tcss"
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="form_save", priority=True),
+        Binding("escape", "cancel", "Cancel", id="form_cancel"),
+    ]
+    """
+    | key    | id          | action                                  |
+    |--------|-------------|-----------------------------------------|
+    | ctrl+s | form_save   | save (Enter on the last line also does) |
+    | escape | form_cancel | close without saving                    |
+    | tab    | (Textual)   | next field                              |
+    """
+
+    FIELDS: ClassVar[tuple[str, ...]] = ()
+    ALIASES: ClassVar[dict[str, str]] = {}
+    CONFIRM = "Save"
+
+    saving: reactive[bool] = reactive(False, init=False)
+
+    @dataclass
+    class Invalid(Message):
+        errors: dict[str, str]
+
+    @dataclass
+    class Saved(Message):
+        result: Any
+
+    def __init__(self, title: str) -> None:
+        super().__init__()
+        self.form_title = title
+
+    # -- layout ---------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static(Text(self.form_title, style="bold"), id="form-title")
+            yield from self.compose_intro()
+            with VerticalScroll(id="fields"):
+                yield from self.compose_fields()
+            yield Static(id="error-form", classes="error")
+            with Horizontal(id="buttons"):
+                yield Button(self.CONFIRM, id="save", variant="primary", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
+        yield Footer(compact=True)
+
+    def compose_intro(self) -> ComposeResult:
+        yield from ()
+
+    def compose_fields(self) -> ComposeResult:
+        raise NotImplementedError
+
+    def field(self, name: str, label: str, widget: Widget) -> Iterator[Widget]:
+        """One labelled field and the (hidden) line for its error message."""
+        widget.id = f"field-{name}"
+        with Horizontal(classes="field"):
+            yield Label(label)
+            yield widget
+        yield Static(id=f"error-{name}", classes="error")
+
+    def on_mount(self) -> None:
+        for name in self.FIELDS:
+            self.query_one(f"#field-{name}").focus()
+            break
+
+    # -- values and saving ------------------------------------------------------------------
+    def text_of(self, name: str) -> str:
+        widget = self.query_one(f"#field-{name}")
+        if isinstance(widget, Input):
+            return widget.value
+        if isinstance(widget, TextArea):
+            return widget.text
+        if isinstance(widget, Select):
+            value = widget.value
+            return value if isinstance(value, str) else ""
+        raise TypeError(name)
+
+    def values(self) -> dict[str, str]:
+        return {name: self.text_of(name) for name in self.FIELDS}
+
+    def save_values(self, values: Mapping[str, str]) -> R:
+        """Runs in a worker thread: call the repository; raise ``InputErrors`` for bad input."""
+        raise NotImplementedError
+
+    def action_save(self) -> None:
+        if self.saving:
+            return
+        self.clear_errors()
+        self.saving = True
+        self._save(self.values())
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @work(thread=True, exit_on_error=False, group="save", description="save a form")
+    def _save(self, values: dict[str, str]) -> None:
+        try:
+            result = self.save_values(values)
+        except InputErrors as exc:
+            self.post_message(self.Invalid(dict(exc.errors)))
+            return
+        self.post_message(self.Saved(result))
+
+    def watch_saving(self, saving: bool) -> None:
+        self.query_one("#save", Button).disabled = saving
+
+    def worker_failed(self, _worker: object) -> None:
+        self.saving = False
+
+    @on(Saved)
+    def _saved(self, message: Saved) -> None:
+        self.saving = False
+        self.dismiss(message.result)
+
+    @on(Invalid)
+    def _invalid(self, message: Invalid) -> None:
+        self.saving = False
+        self.show_errors(message.errors)
+
+    # -- inline errors ----------------------------------------------------------------------------
+    def clear_errors(self) -> None:
+        for error in self.query(".error"):
+            error.display = False
+        for widget in self.query(".-has-error"):
+            widget.remove_class("-has-error")
+
+    def show_errors(self, errors: Mapping[str, str]) -> None:
+        first: Widget | None = None
+        general: list[str] = []
+        shown: dict[str, str] = {}
+        for key, problem in errors.items():
+            name = self.ALIASES.get(key, key)
+            if name in self.FIELDS:
+                shown[name] = f"{shown[name]}; {problem}" if name in shown else problem
+            else:
+                general.append(f"{key}: {problem}")
+        for name in self.FIELDS:
+            if name not in shown:
+                continue
+            error = self.query_one(f"#error-{name}", Static)
+            error.update(literal(shown[name], multiline=True))
+            error.display = True
+            widget = self.query_one(f"#field-{name}")
+            widget.add_class("-has-error")
+            if first is None:
+                first = widget
+        if general:
+            box = self.query_one("#error-form", Static)
+            box.update(literal("\n".join(general), multiline=True))
+            box.display = True
+        if first is not None:
+            first.focus()
+            self.call_after_refresh(first.scroll_visible, animate=False)
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    @on(TextArea.Changed)
+    def _edited(self, event: Input.Changed | Select.Changed | TextArea.Changed) -> None:
+        """A field that is being corrected loses its old message."""
+        widget = event.control
+        if widget is None or not widget.has_class("-has-error") or not widget.id:
+            return
+        widget.remove_class("-has-error")
+        name = widget.id.removeprefix("field-")
+        for error in self.query(f"#error-{name}"):
+            error.display = False
+
+    # -- buttons and enter ----------------------------------------------------------------------------
+    @on(Button.Pressed, "#save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
+
+    @on(Input.Submitted)
+    def _enter(self, event: Input.Submitted) -> None:
+        """Enter moves to the next field; on the last one-line field it saves."""
+        event.stop()
+        inputs = [w for w in self.query(Input) if w.id and w.id.startswith("field-")]
+        if inputs and event.input is inputs[-1]:
+            self.action_save()
+        else:
+            self.focus_next()

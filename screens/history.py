@@ -1,0 +1,70 @@
+"""A referral's history from the audit log: when (team time), who, what, and each field's change."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Static
+
+from duty_desk.views import AuditEntry
+
+from .base import ReportsWorkerErrors
+from .literal import assemble, literal
+from .render import history_text
+
+
+class HistoryScreen(ReportsWorkerErrors, ModalScreen[None]):
+    """Read-only; loads in a worker and closes with escape."""
+
+    CSS_PATH = "forms.tcss"
+    BINDINGS = [
+        Binding("escape,q,h", "dismiss", "Close", id="history_close"),
+    ]
+    """
+    | key        | id            | action            |
+    |------------|---------------|-------------------|
+    | escape q h | history_close | close the history |
+    | up/down    | (Textual)     | scroll            |
+    """
+
+    @dataclass
+    class Loaded(Message):
+        entries: tuple[AuditEntry, ...]
+        staff: dict[int, str]
+
+    def __init__(self, referral_id: int, subject: str) -> None:
+        super().__init__()
+        self.referral_id = referral_id
+        self.subject = subject
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static(assemble(("History of ", "bold"), literal(self.subject, "bold")),
+                         id="form-title")
+            with VerticalScroll(id="history"):
+                yield Static(Text("Loading..."), id="history-body")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#history", VerticalScroll).focus()
+        self.load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="history",
+          description="load history")
+    def load(self) -> None:
+        repo = self.app.repo  # type: ignore[attr-defined]
+        entries = tuple(repo.history("referral", self.referral_id))
+        staff = {member.id: member.login for member in repo.list_staff(include_inactive=True)}
+        self.post_message(self.Loaded(entries, staff))
+
+    def on_history_screen_loaded(self, message: Loaded) -> None:
+        tz = self.app.config.team.timezone  # type: ignore[attr-defined]
+        self.query_one("#history-body", Static).update(history_text(message.entries, tz,
+                                                                    message.staff))

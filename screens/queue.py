@@ -1,0 +1,580 @@
+"""The referral queue: open referrals by deadline, a detail pane, and the triage actions.
+
+Data flow: every blocking repository call runs in a thread worker and posts
+a nested dataclass message back. A cheap timer asks the database whether
+anyone committed (``PRAGMA data_version`` on SQLite); only then is the queue
+reloaded, and the table is updated in place (row key = referral id) so the
+cursor stays on the same referral. The response clocks are re-drawn from
+the rows already held, every 30 seconds, without touching the database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import DataTable, Footer, Input, Label, Static
+from textual.worker import get_current_worker
+
+from duty_desk import timeutil
+from duty_desk.errors import NotEligible
+from duty_desk.views import AreaIntake, ReferralView, StaffView
+
+from . import render
+from .base import ReportsWorkerErrors
+from .commands import PaletteCommand
+from .confirm import ConfirmDialog
+from .history import HistoryScreen
+from .literal import assemble, literal, visible
+from .network_form import NetworkForm
+from .reason_dialog import ReasonDialog
+from .referral_form import ReferralForm
+from .widgets import IntakeBar, TextInput, TitleBar
+
+if TYPE_CHECKING:
+    from .app import DutyDeskApp
+
+CLOCK_SECONDS = 30.0
+SEARCH_DELAY = 0.25
+
+
+class QueueTable(DataTable[Text]):
+    """The open referrals; one row per referral, keyed by its id."""
+
+    DEFAULT_CSS = """
+    QueueTable { height: 1fr; scrollbar-size-vertical: 1; }
+    """
+
+
+class QueueScreen(ReportsWorkerErrors, Screen[None]):
+    """Open referrals, soonest deadline first, and what the duty worker can do with them."""
+
+    CSS_PATH = "queue.tcss"
+    BINDINGS = [
+        Binding("n", "add_referral", "New", id="add_referral", tooltip="Add a referral"),
+        Binding("c", "claim", "Claim", id="claim", tooltip="I'm triaging this (again: release)"),
+        Binding("a", "accept", "Accept", id="accept", tooltip="Accept into POD"),
+        Binding("r", "redirect", "Redirect", id="redirect", tooltip="Redirect to an onward service"),
+        Binding("d", "decline", "Decline", id="decline", tooltip="Decline with a reason"),
+        Binding("m", "add_network_member", "Network", id="add_network_member",
+                tooltip="Add a network member"),
+        Binding("h", "history", "History", id="history", tooltip="History from the audit log"),
+        Binding("slash", "search", "Find", id="search", tooltip="Filter the queue"),
+        Binding("escape", "clear_search", "Clear find", show=False, id="clear_search"),
+        Binding("q", "app.quit", "Quit", id="quit"),
+    ]
+    """
+    | key    | id                 | action                                          |
+    |--------|--------------------|-------------------------------------------------|
+    | n      | add_referral       | add a referral (form)                           |
+    | c      | claim              | I'm triaging this / release / take over         |
+    | a      | accept             | accept into POD (eligibility override dialog)   |
+    | r      | redirect           | redirect to an onward service, with a reason    |
+    | d      | decline            | decline, with a reason                          |
+    | m      | add_network_member | add a member of the person's network            |
+    | h      | history            | the referral's history from the audit log       |
+    | /      | search             | filter the queue (in the database)              |
+    | escape | clear_search       | clear the filter                                |
+    | q      | quit               | quit                                            |
+    Any of these ids can be given another key in config.toml under [keys].
+    """
+
+    search_term: reactive[str] = reactive("", init=False)
+
+    # -- messages (results posted back by workers) --------------------------------------
+    @dataclass
+    class Loaded(Message):
+        referrals: tuple[ReferralView, ...]
+        intake: tuple[AreaIntake, ...]
+        staff: StaffView | None
+        search: str
+
+    @dataclass
+    class DetailLoaded(Message):
+        referral: ReferralView
+        problems: tuple[str, ...]
+        week: AreaIntake | None
+
+    @dataclass
+    class Written(Message):
+        """A change was saved; ``note`` is plain text for the person."""
+
+        referral_id: int | None
+        note: str
+        closed: bool = False
+
+    @dataclass
+    class NeedsOverride(Message):
+        referral: ReferralView
+        problems: tuple[str, ...]
+
+    @dataclass
+    class Permitted(Message):
+        then: Callable[[], Any]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: dict[int, ReferralView] = {}
+        self._signatures: dict[int, dict[str, tuple[str, str]]] = {}
+        self._select_after_load: int | None = None
+        self._watcher: Any = None
+        self._poll_timer: Timer | None = None
+        self._search_timer: Timer | None = None
+        self._loaded_once = False
+        self._detail_for: int | None = None
+        self._week: object = None
+
+    @property
+    def duty_app(self) -> DutyDeskApp:
+        return self.app  # type: ignore[return-value]
+
+    # -- layout -------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        config = self.duty_app.config
+        self.labels = render.Labels(config)
+        yield TitleBar(config.team.name)
+        yield Static(id="view-only")
+        yield IntakeBar()
+        with Horizontal(id="search-row"):
+            yield Label("Find:")
+            yield TextInput(placeholder="name, NHS number, GP, area, source, urgency, login",
+                            id="search", compact=True)
+        yield QueueTable(id="queue", cursor_type="row", cell_padding=0, zebra_stripes=False)
+        with VerticalScroll(id="detail"):
+            yield Static(Text("Loading the queue..."), id="detail-body")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        table = self.query_one(QueueTable)
+        name_width = self.labels.name_width(self.app.size.width)
+        for key, header in render.COLUMNS:
+            width = name_width if key == "name" else self.labels.widths[key]
+            table.add_column(Text(" " + header, style="bold"), key=key, width=width + 1)
+        table.focus()
+        self.query_one("#detail", VerticalScroll).border_title = "Details"
+        self.load_queue(self.search_term)
+        self.set_interval(CLOCK_SECONDS, self._tick_clocks)
+
+    def on_unmount(self) -> None:
+        if self._watcher is not None:
+            self._watcher.close()
+
+    def on_resize(self) -> None:
+        table = self.query_one(QueueTable)
+        width = self.labels.name_width(self.size.width) + 1
+        column = table.columns.get(render.COLUMNS[1][0])  # type: ignore[call-overload]
+        if column is not None and column.width != width:
+            column.width = width
+            table.refresh(layout=True)
+            table._require_update_dimensions = True  # noqa: SLF001 - no public API to resize
+
+    def focus_queue(self) -> None:
+        self.query_one(QueueTable).focus()
+
+    # -- loading --------------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, exit_on_error=False, group="queue-load",
+          description="load the queue")
+    def load_queue(self, search: str) -> None:
+        app = self.duty_app
+        if self._watcher is None:
+            # Before the first read, so nothing committed in between is missed.
+            self._watcher = app.db.watcher()
+        repo = app.repo
+        staff = repo.acting_staff()
+        intake = tuple(repo.intake())
+        referrals = tuple(repo.open_referrals(search))
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.Loaded(referrals, intake, staff, search))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="detail",
+          description="load one referral")
+    def load_detail(self, referral_id: int) -> None:
+        repo = self.duty_app.repo
+        referral = repo.referral(referral_id)
+        problems = tuple(repo.eligibility(referral))
+        week = repo.intake_for(referral)
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.DetailLoaded(referral, problems, week))
+
+    def _poll(self) -> None:
+        """The live check: one tiny query; a reload only when someone committed."""
+        watcher = self._watcher
+        if watcher is not None and watcher.changed():
+            self.load_queue(self.search_term)
+
+    def on_queue_screen_loaded(self, message: Loaded) -> None:
+        if message.search != self.search_term:
+            return  # a newer filter is on its way
+        app = self.duty_app
+        app.staff = message.staff
+        self._show_actor(message.staff)
+        self.query_one(IntakeBar).show(message.intake)
+        self._week = message.intake[0].week_start if message.intake else None
+        self._apply(message.referrals)
+        if not self._loaded_once:
+            self._loaded_once = True
+            self._poll_timer = self.set_interval(app.config.database.refresh_seconds, self._poll)
+
+    def _show_actor(self, staff: StaffView | None) -> None:
+        login = self.duty_app.actor
+        self.query_one(TitleBar).show_actor(login, staff)
+        notice = self.query_one("#view-only", Static)
+        notice.display = staff is None
+        if staff is None:
+            notice.update(assemble(
+                "View only: login ", literal(repr(login)),
+                " is not on the staff list, so you can look but not change anything.",
+            ))
+
+    # -- the table, updated in place ----------------------------------------------------------
+    def current_id(self) -> int | None:
+        table = self.query_one(QueueTable)
+        if table.row_count == 0:
+            return None
+        try:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        except Exception:  # noqa: BLE001 - cursor outside the rows while they change
+            return None
+        return int(key.value) if key.value is not None else None
+
+    def current(self) -> ReferralView | None:
+        referral_id = self.current_id()
+        return self.rows.get(referral_id) if referral_id is not None else None
+
+    def _apply(self, referrals: tuple[ReferralView, ...]) -> None:
+        table = self.query_one(QueueTable)
+        keep = self._select_after_load or self.current_id()
+        self._select_after_load = None
+        now = timeutil.now()
+        actor = self.duty_app.actor
+        fresh = {referral.id: referral for referral in referrals}
+        for referral_id in [rid for rid in self.rows if rid not in fresh]:
+            table.remove_row(str(referral_id))
+            del self.rows[referral_id]
+            del self._signatures[referral_id]
+        added = False
+        for referral in referrals:
+            cells = render.row_cells(referral, now, self.labels, actor)
+            signature = {key: render.signature(text) for key, text in cells.items()}
+            old = self._signatures.get(referral.id)
+            if old is None:
+                table.add_row(*(cells[key] for key, _ in render.COLUMNS), key=str(referral.id))
+                added = True
+            else:
+                for key, value in cells.items():
+                    if old[key] != signature[key]:
+                        table.update_cell(str(referral.id), key, value)
+            self.rows[referral.id] = referral
+            self._signatures[referral.id] = signature
+        order = [str(referral.id) for referral in referrals]
+        if added or [row.key.value for row in table.ordered_rows] != order:
+            position = {referral.id: index for index, referral in enumerate(referrals)}
+            table.sort("clock", key=lambda clock: position.get(getattr(clock, "referral_id", 0), 0))
+        if keep is not None and keep in fresh:
+            index = table.get_row_index(str(keep))
+            if table.cursor_row != index:
+                table.move_cursor(row=index)
+        self._refresh_detail()
+
+    def _tick_clocks(self) -> None:
+        """Every 30 s: re-draw the countdowns from the rows held (no database)."""
+        table = self.query_one(QueueTable)
+        now = timeutil.now()
+        config = self.duty_app.config
+        for referral_id, referral in self.rows.items():
+            text = render.clock_cell(referral, now, config)
+            signature = render.signature(text)
+            if self._signatures[referral_id]["clock"] != signature:
+                table.update_cell(str(referral_id), "clock", text)
+                self._signatures[referral_id]["clock"] = signature
+        week = timeutil.week_start_local(now, config.team.timezone).date()
+        if self._week is not None and week != self._week:
+            self.load_queue(self.search_term)  # a new intake week began
+
+    # -- the detail pane ---------------------------------------------------------------------------
+    @on(DataTable.RowHighlighted, "#queue")
+    def _row_highlighted(self) -> None:
+        self._refresh_detail()
+
+    def _refresh_detail(self) -> None:
+        referral_id = self.current_id()
+        body = self.query_one("#detail-body", Static)
+        if referral_id is None:
+            self._detail_for = None
+            if self.search_term:
+                body.update(assemble("No open referrals match ", literal(repr(self.search_term)),
+                                     ". Escape clears the filter."))
+            else:
+                body.update(Text("No open referrals. n adds one."))
+            return
+        if referral_id != self._detail_for:
+            self.query_one("#detail", VerticalScroll).scroll_home(animate=False)
+        self.load_detail(referral_id)
+
+    def on_queue_screen_detail_loaded(self, message: DetailLoaded) -> None:
+        if message.referral.id != self.current_id():
+            return
+        self._detail_for = message.referral.id
+        app = self.duty_app
+        self.query_one("#detail-body", Static).update(render.detail_text(
+            message.referral, message.problems, message.week, timeutil.now(), app.config, app.actor,
+        ))
+
+    # -- searching ------------------------------------------------------------------------------------
+    def action_search(self) -> None:
+        self.query_one("#search-row").display = True
+        self.query_one("#search", Input).focus()
+
+    @on(Input.Changed, "#search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        value = event.value
+        self._search_timer = self.set_timer(SEARCH_DELAY, lambda: self._set_search(value))
+
+    def _set_search(self, value: str) -> None:
+        self.search_term = value.strip()
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self, event: Input.Submitted) -> None:
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        self._set_search(event.value)
+        self.focus_queue()
+
+    def watch_search_term(self, term: str) -> None:
+        self.load_queue(term)
+
+    def action_clear_search(self) -> None:
+        search = self.query_one("#search", Input)
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        search.value = ""
+        self.query_one("#search-row").display = False
+        self.search_term = ""
+        self.focus_queue()
+
+    # -- actions ----------------------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in {"claim", "accept", "redirect", "decline", "add_network_member", "history"}:
+            return True if self.current() is not None else None
+        return True
+
+    def _selected(self) -> ReferralView | None:
+        referral = self.current()
+        if referral is None:
+            self.notify("No referral is selected.", severity="warning", markup=False)
+        return referral
+
+    def _when_permitted(self, then: Callable[[], Any]) -> None:
+        """Open a form only for staff; for a view-only login, show the repository's refusal."""
+        if self.duty_app.view_only:
+            self.check_permission(then)
+        else:
+            then()
+
+    @work(thread=True, exit_on_error=False, group="write", description="check permission")
+    def check_permission(self, then: Callable[[], Any]) -> None:
+        self.duty_app.repo.ensure_can_change()  # raises NotPermitted with the reason
+        self.post_message(self.Permitted(then))
+
+    def on_queue_screen_permitted(self, message: Permitted) -> None:
+        message.then()
+
+    def action_add_referral(self) -> None:
+        def opened() -> None:
+            self.app.push_screen(ReferralForm(), self._referral_added)
+
+        self._when_permitted(opened)
+
+    def _referral_added(self, referral_id: int | None) -> None:
+        if referral_id is None:
+            return
+        self._select_after_load = referral_id
+        self.notify("Referral added.", markup=False)
+        self.load_queue(self.search_term)
+
+    def action_claim(self) -> None:
+        referral = self._selected()
+        if referral is None:
+            return
+        app = self.duty_app
+        held_by_other = referral.triage_by not in (None, app.actor)
+        if held_by_other and not app.view_only:
+            since = timeutil.fmt_local(referral.triage_since, app.config.team.timezone, "short")
+            question = assemble(
+                literal(referral.triage_by_name or referral.triage_by), " (",
+                literal(referral.triage_by), f") is triaging this since {since}:\n",
+                literal(referral.name, "bold"), "\n\nTake it over?",
+            )
+
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self.claim(referral, take_over=True)
+
+            self.app.push_screen(ConfirmDialog("Take over triage?", question, yes="Take over"),
+                                 answered)
+        else:
+            self.claim(referral, take_over=False)
+
+    @work(thread=True, exit_on_error=False, group="write", description="claim")
+    def claim(self, referral: ReferralView, take_over: bool) -> None:
+        app = self.duty_app
+        view = app.repo.claim(referral.id, take_over=take_over,
+                              expected_version=referral.version if take_over else None)
+        name = visible(referral.name)
+        if view.triage_by == app.actor:
+            note = f"You took over triage of {name}." if take_over else f"You are triaging {name}."
+        else:
+            note = f"Released {name}: nobody is triaging it now."
+        self.post_message(self.Written(referral.id, note))
+
+    def action_accept(self) -> None:
+        referral = self._selected()
+        if referral is not None:
+            self.accept(referral)
+
+    @work(thread=True, exit_on_error=False, group="write", description="accept")
+    def accept(self, referral: ReferralView) -> None:
+        try:
+            self.duty_app.repo.accept(referral.id, expected_version=referral.version)
+        except NotEligible as exc:
+            self.post_message(self.NeedsOverride(referral, tuple(exc.problems)))
+            return
+        self.post_message(self.Written(referral.id, f"Accepted into POD: {visible(referral.name)}.",
+                                       closed=True))
+
+    def on_queue_screen_needs_override(self, message: NeedsOverride) -> None:
+        referral = message.referral
+        repo = self.duty_app.repo
+
+        def save(_choice: str | None, reason: str) -> bool:
+            from duty_desk.validation import validate_reason
+
+            validate_reason(reason, "reason")
+            repo.accept(referral.id, override_reason=reason, expected_version=referral.version)
+            return True
+
+        dialog = ReasonDialog(
+            title="Not eligible for POD",
+            subject=referral.name,
+            explanation=["Not eligible because:", *(f"- {p}" for p in message.problems),
+                         "A duty worker may accept anyway, with a reason that is recorded."],
+            reason_label="Override reason",
+            confirm="Accept anyway",
+            save=save,
+        )
+        self.app.push_screen(dialog, lambda done: self._decided(done, referral, "Accepted into POD "
+                                                                "(eligibility overridden)"))
+
+    def _decided(self, done: bool | None, referral: ReferralView, what: str) -> None:
+        if done:
+            self.post_message(self.Written(referral.id, f"{what}: {visible(referral.name)}.",
+                                           closed=True))
+
+    def action_redirect(self) -> None:
+        referral = self._selected()
+        if referral is None:
+            return
+        repo = self.duty_app.repo
+        onward = {key: item.name for key, item in self.duty_app.config.onward.items()}
+
+        def save(choice: str | None, reason: str) -> bool:
+            repo.redirect(referral.id, choice or "", reason, expected_version=referral.version)
+            return True
+
+        def opened() -> None:
+            dialog = ReasonDialog(
+                title="Redirect to treatment as usual", subject=referral.name,
+                choices=onward, choice_label="Onward service", reason_label="Reason",
+                confirm="Redirect", save=save,
+            )
+            self.app.push_screen(dialog, lambda done: self._decided(done, referral, "Redirected"))
+
+        self._when_permitted(opened)
+
+    def action_decline(self) -> None:
+        referral = self._selected()
+        if referral is None:
+            return
+        repo = self.duty_app.repo
+
+        def save(_choice: str | None, reason: str) -> bool:
+            repo.decline(referral.id, reason, expected_version=referral.version)
+            return True
+
+        def opened() -> None:
+            dialog = ReasonDialog(title="Decline referral", subject=referral.name,
+                                  reason_label="Reason", confirm="Decline", save=save)
+            self.app.push_screen(dialog, lambda done: self._decided(done, referral, "Declined"))
+
+        self._when_permitted(opened)
+
+    def action_add_network_member(self) -> None:
+        referral = self._selected()
+        if referral is None:
+            return
+
+        def added(member_id: int | None) -> None:
+            if member_id is not None:
+                self.notify(f"Network member added for {visible(referral.name)}.", markup=False)
+                if self.current_id() == referral.id:
+                    self.load_detail(referral.id)
+
+        self._when_permitted(lambda: self.app.push_screen(NetworkForm(referral.id, referral.name),
+                                                          added))
+
+    def action_history(self) -> None:
+        referral = self._selected()
+        if referral is not None:
+            self.app.push_screen(HistoryScreen(referral.id, referral.name))
+
+    def on_queue_screen_written(self, message: Written) -> None:
+        self.notify(message.note, markup=False)
+        if message.closed and message.referral_id in self.rows:
+            # Off the queue at once; the reload below confirms it.
+            table = self.query_one(QueueTable)
+            table.remove_row(str(message.referral_id))
+            del self.rows[message.referral_id]
+            del self._signatures[message.referral_id]
+            self._refresh_detail()
+        self.load_queue(self.search_term)
+
+    # -- command palette --------------------------------------------------------------------------------
+    def palette_commands(self) -> list[PaletteCommand]:
+        referral = self.current()
+        subject = referral.name if referral else None
+        commands = [
+            PaletteCommand("Add referral", "Open the form for a new referral",
+                           self.action_add_referral),
+            PaletteCommand("Find referrals", "Filter the queue", self.action_search),
+        ]
+        if referral is not None:
+            commands += [
+                PaletteCommand("Claim / release referral", "I'm triaging this (or stop)",
+                               self.action_claim, subject),
+                PaletteCommand("Accept into POD", "Checks eligibility and the weekly places",
+                               self.action_accept, subject),
+                PaletteCommand("Redirect referral", "To an onward service, with a reason",
+                               self.action_redirect, subject),
+                PaletteCommand("Decline referral", "With a reason", self.action_decline, subject),
+                PaletteCommand("Add network member", "Family, friends, others they choose",
+                               self.action_add_network_member, subject),
+                PaletteCommand("Referral history", "From the audit log", self.action_history,
+                               subject),
+            ]
+        if self.search_term:
+            commands.append(PaletteCommand("Clear find", "Show every open referral",
+                                           self.action_clear_search))
+        return commands
+

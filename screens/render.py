@@ -1,0 +1,248 @@
+"""Turning plain objects from ``duty_desk.views`` into ``Text`` for cells and panes.
+
+Pure functions of their arguments: no widgets, no database. The response
+clock's state is always in the words ("OVER", "DUE", "OOH", "left") and
+only emphasised by style, so it reads the same with ``NO_COLOR``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+
+from rich.text import Text
+
+from duty_desk import rules, timeutil
+from duty_desk.config import Config
+from duty_desk.nhs import format_nhs_number
+from duty_desk.views import AreaIntake, AuditEntry, ReferralView
+
+from .literal import assemble, cell, literal, visible
+
+CLOCK_STYLES = {
+    rules.ClockState.overdue: "bold red",
+    rules.ClockState.due_soon: "bold yellow",
+    rules.ClockState.out_of_hours: "magenta",
+    rules.ClockState.plenty: "green",
+}
+
+# Column key, header, fixed width (content; one more for the gap), or None for the name.
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("clock", "Respond"),
+    ("name", "Name"),
+    ("age", "Age"),
+    ("urgency", "Urg"),
+    ("source", "From"),
+    ("area", "Area"),
+    ("received", "Received"),
+    ("status", "Status"),
+)
+CLOCK_WIDTH = 11
+STATUS_WIDTH = 8
+MIN_NAME_WIDTH = 12
+
+
+class KeyedText(Text):
+    """A cell that remembers which referral it belongs to (for re-ordering the table)."""
+
+    referral_id: int = 0
+
+
+def _short_names(names: Mapping[str, str]) -> dict[str, str]:
+    """First words when they tell the entries apart (``SPoA urgent`` -> ``SPoA``), else names."""
+    firsts = {key: name.split()[0] if name.split() else name for key, name in names.items()}
+    if len(set(firsts.values())) == len(firsts):
+        return firsts
+    return dict(names)
+
+
+class Labels:
+    """Settings-derived labels and column widths for the queue table."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.tz = config.team.timezone
+        self.source = _short_names({k: s.name for k, s in config.sources.items()})
+        self.area = {k: a.name for k, a in config.areas.items()}
+        self.widths = {
+            "clock": CLOCK_WIDTH,
+            "age": 3,
+            "urgency": 3,
+            "source": min(max([len(v) for v in self.source.values()] + [4]), 12),
+            "area": min(max([len(v) for v in self.area.values()] + [4]), 12),
+            "received": 9,
+            "status": STATUS_WIDTH,
+        }
+
+    def name_width(self, total: int) -> int:
+        """What is left for the name in ``total`` columns (one gap per column, a scrollbar)."""
+        fixed = sum(w + 1 for w in self.widths.values())
+        return max(MIN_NAME_WIDTH, total - fixed - 1 - 1)
+
+
+def clock_cell(referral: ReferralView, now: dt.datetime, config: Config) -> KeyedText:
+    clock = rules.response_clock(referral.respond_by, now, config)
+    text = KeyedText(" " + clock.cell(), style=CLOCK_STYLES[clock.state], end="", no_wrap=True,
+                     overflow="ellipsis")
+    text.referral_id = referral.id
+    return text
+
+
+def received_label(value: dt.datetime, now: dt.datetime, tz: str) -> str:
+    local = timeutil.to_local(value, tz)
+    if timeutil.to_local(now, tz).diff(local).in_days() < 6:
+        return local.format("ddd HH:mm")
+    return local.format("DD/MM/YY")
+
+
+def status_label(referral: ReferralView, actor: str) -> str:
+    if referral.triage_by is None:
+        return referral.status
+    if referral.triage_by == actor:
+        return "by you"
+    return f"by {referral.triage_by}"
+
+
+def row_cells(referral: ReferralView, now: dt.datetime, labels: Labels, actor: str) -> dict[str, Text]:
+    tz = labels.tz
+    age = timeutil.age_on(referral.date_of_birth, timeutil.to_local(now, tz).date())
+    mine = referral.triage_by == actor
+    return {
+        "clock": clock_cell(referral, now, labels.config),
+        "name": cell(referral.name, "bold" if mine else ""),
+        "age": cell(age),
+        "urgency": cell(referral.urgency),
+        "source": cell(labels.source.get(referral.source, referral.source)),
+        "area": cell(labels.area.get(referral.area, referral.area)),
+        "received": cell(received_label(referral.received_at, now, tz)),
+        "status": cell(status_label(referral, actor), "reverse" if referral.triage_by and not mine else ""),
+    }
+
+
+def signature(text: Text) -> tuple[str, str]:
+    return text.plain, str(text.style)
+
+
+# -- the detail pane -------------------------------------------------------------------
+
+
+def _line(text: Text, label: str, value: Text | str) -> None:
+    text.append(f"{label}: ", style="bold")
+    text.append_text(value if isinstance(value, Text) else Text(value))
+    text.append("\n")
+
+
+def detail_text(
+    referral: ReferralView,
+    problems: Sequence[str],
+    week: AreaIntake | None,
+    now: dt.datetime,
+    config: Config,
+    actor: str,
+) -> Text:
+    """Everything about one referral that the table has no room for."""
+    tz = config.team.timezone
+    text = Text(end="")
+    age = timeutil.age_on(referral.date_of_birth, timeutil.to_local(now, tz).date())
+    text.append_text(literal(referral.name, "bold", multiline=True))
+    text.append(f"  born {timeutil.fmt_date(referral.date_of_birth)} (age {age})")
+    nhs = format_nhs_number(referral.nhs_number) if referral.nhs_number else "not given"
+    text.append_text(assemble("  NHS ", literal(nhs)))
+    text.append("\n")
+    clock = rules.response_clock(referral.respond_by, now, config)
+    text.append(clock.sentence(tz), style=CLOCK_STYLES[clock.state])
+    text.append("\n")
+    if referral.triage_by:
+        who = "you" if referral.triage_by == actor else None
+        since = timeutil.fmt_local(referral.triage_since, tz, "day")
+        _line(text, "Status", assemble(
+            "being triaged by ",
+            literal(who) if who else assemble(literal(referral.triage_by_name or referral.triage_by),
+                                              " (", literal(referral.triage_by), ")"),
+            f" since {since}" if since else "",
+        ))
+    else:
+        _line(text, "Status", f"{referral.status}, nobody is triaging it yet (c to claim)")
+    if problems:
+        _line(text, "Eligibility", Text("NOT ELIGIBLE: " + visible("; ".join(problems)),
+                                         style="bold"))
+    else:
+        _line(text, "Eligibility", "eligible for POD (age, area and source)")
+    if week is not None:
+        places = "place" if week.cap == 1 else "places"
+        _line(text, "Intake", assemble(
+            "counts against ", literal(week.name),
+            f", w/c {week.week_start.day} {week.week_start.strftime('%b')}: "
+            f"{week.places_left} of {week.cap} {places} left",
+        ))
+    source = config.source_name(referral.source)
+    level = config.urgency.get(referral.urgency)
+    urgency = f"{referral.urgency} {level.name}" if level else referral.urgency
+    _line(text, "Referral", assemble(
+        literal(source), f", urgency {visible(urgency)}, received ",
+        timeutil.fmt_local(referral.received_at, tz, "day"),
+    ))
+    _line(text, "GP", assemble(literal(referral.gp_practice), ", ",
+                               literal(config.area_name(referral.area))))
+    _line(text, "Phone", literal(referral.phone or "not given"))
+    _line(text, "Reason", literal(referral.reason or "-", multiline=True))
+    if referral.notes:
+        _line(text, "Notes", literal(referral.notes, multiline=True))
+    if referral.network:
+        text.append("Network:\n", style="bold")
+        for member in referral.network:
+            text.append("  ")
+            text.append_text(literal(member.name))
+            if member.relationship:
+                text.append_text(assemble(" (", literal(member.relationship), ")"))
+            if member.phone:
+                text.append_text(assemble(" ", literal(member.phone)))
+            text.append("\n")
+    else:
+        _line(text, "Network", "nobody recorded yet (m to add)")
+    text.rstrip()
+    return text
+
+
+# -- history -------------------------------------------------------------------------------
+
+
+def _history_value(value: object, tz: str, staff: Mapping[int, str], key: str) -> str:
+    if value is None or value == "":
+        return "-"
+    if key.endswith("_by_id") and isinstance(value, int):
+        return staff.get(value, f"staff #{value}")
+    if isinstance(value, str) and len(value) >= 19 and value[4:5] == "-" and value[10:11] == "T":
+        try:
+            return timeutil.fmt_local(dt.datetime.fromisoformat(value), tz, "day")
+        except ValueError:
+            pass
+    return visible(value)
+
+
+def history_text(entries: Sequence[AuditEntry], tz: str, staff: Mapping[int, str]) -> Text:
+    """The audit log of one record: when (team zone), who, what, and each field's change."""
+    text = Text(end="")
+    if not entries:
+        return Text("No history recorded.")
+    for entry in entries:
+        text.append(timeutil.fmt_local(entry.at, tz, "day"), style="bold")
+        text.append("  ")
+        text.append_text(literal(entry.actor))
+        text.append("  ")
+        text.append_text(literal(entry.action, "bold"))
+        text.append("\n")
+        for key, before, after in entry.changes():
+            name = key.removesuffix("_id").replace("_", " ")
+            old = _history_value(before, tz, staff, key)
+            new = _history_value(after, tz, staff, key)
+            text.append(f"    {visible(name)}: ")
+            if entry.before is None:
+                text.append(new)
+            else:
+                text.append(old)
+                text.append(" -> ")
+                text.append(new)
+            text.append("\n")
+    text.rstrip()
+    return text
