@@ -151,6 +151,11 @@ class Repository:
             row = session.exec(select(Staff).where(Staff.login == self.actor)).first()
             return _staff_view(row) if row and row.active else None
 
+    def ensure_can_change(self) -> StaffView:
+        """The acting staff record, or NotPermitted saying why (for a form asked before typing)."""
+        with self._unit() as session:
+            return _staff_view(self._me(session))
+
     def list_staff(self, include_inactive: bool = False) -> list[StaffView]:
         with self._unit() as session:
             query = select(Staff).order_by(Staff.name)
