@@ -20,9 +20,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, select, text
+from sqlalchemy import Engine, create_engine, event, inspect, select, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlchemyError
 from sqlmodel import Session, SQLModel
 
 from .config import ENV_DB, Config, DatabaseSettings
@@ -59,7 +59,7 @@ def resolve_url(explicit: str | None, config: Config) -> URL:
     if "://" in raw:
         try:
             return make_url(raw)
-        except ArgumentError:
+        except (ArgumentError, ValueError):  # ValueError: e.g. a port that is not a number
             raise DatabaseError(f"{raw!r} is not a database URL or file path") from None
     return make_url(f"sqlite:///{Path(raw).expanduser().resolve()}")
 
@@ -106,6 +106,13 @@ class Database:
     def create_schema(self) -> None:
         from . import models
 
+        # Never add our tables to somebody else's database (a mistyped --db).
+        tables = set(inspect(self.engine).get_table_names())
+        if tables and models.Meta.__tablename__ not in tables:
+            raise DatabaseError(
+                f"{self.describe()} is not a duty-desk database (it holds other tables); "
+                "nothing was changed, give a new file"
+            )
         SQLModel.metadata.create_all(self.engine)
         with self.session(write=True) as session:
             if session.get(models.Meta, "app") is None:
@@ -126,6 +133,8 @@ class Database:
                     f"{self.describe()} is not a duty-desk database "
                     "(run 'duty-desk init' to create one)"
                 ) from None
+            raise DatabaseError(explain_operational_error(exc, self)) from None
+        except DBAPIError as exc:  # e.g. "file is not a database"
             raise DatabaseError(explain_operational_error(exc, self)) from None
         except SQLAlchemyError as exc:
             raise DatabaseError(f"cannot read {self.describe()}: {exc.__class__.__name__}") from None
@@ -150,7 +159,7 @@ class Database:
         self.engine.dispose()
 
 
-def explain_operational_error(exc: OperationalError, db: Database) -> str:
+def explain_operational_error(exc: DBAPIError, db: Database) -> str:
     message = str(exc.orig).lower() if exc.orig is not None else ""
     if "locked" in message or "busy" in message:
         return (
@@ -178,7 +187,14 @@ def _sqlite_events(engine: Engine, settings: DatabaseSettings) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {busy_ms}")
         cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.execute("PRAGMA journal_mode = WAL")
+        # WAL is a lasting property of the file: set it only on an empty file or on
+        # ours, never on somebody else's database that check_schema will refuse.
+        empty_or_ours = cursor.execute(
+            "SELECT NOT EXISTS (SELECT 1 FROM sqlite_master) "
+            "OR EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'duty_desk_meta')"
+        ).fetchone()[0]
+        if empty_or_ours:
+            cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute(f"PRAGMA synchronous = {settings.synchronous}")
         cursor.close()
 
@@ -232,7 +248,7 @@ def open_database(
             db.create_schema()
         if check:
             db.check_schema()
-    except OperationalError as exc:
+    except DBAPIError as exc:  # locked, unreadable, or not a database at all
         db.dispose()
         raise DatabaseError(explain_operational_error(exc, db)) from None
     except DatabaseError:
