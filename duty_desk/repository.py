@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import func, or_
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
@@ -88,7 +88,14 @@ class Repository:
                 "Someone else changed this record while you were saving; "
                 "nothing was saved, look again and retry"
             ) from None
-        except OperationalError as exc:
+        except IntegrityError:
+            # A constraint said no (a duplicate, or a record that has gone). The
+            # driver's text may hold personal data, so it is not repeated here.
+            raise Conflict(
+                "This change clashes with what is already saved; nothing was saved, "
+                "look again and retry"
+            ) from None
+        except DBAPIError as exc:  # busy, read-only, disk full, damaged file
             raise DutyDeskError(explain_operational_error(exc, self.db)) from None
 
     def _audit(
@@ -223,12 +230,12 @@ class Repository:
         query = query.where(Referral.status.in_(OPEN_STATUSES))  # type: ignore[attr-defined]
         term = search.strip()
         if term:
-            like = f"%{term}%"
             lowered = term.lower()
+            # autoescape: "%" and "_" typed by a person are literal, not wildcards
             matches = [
-                Referral.name.ilike(like),  # type: ignore[attr-defined]
-                Referral.nhs_number.like(f"%{term.replace(' ', '')}%"),  # type: ignore[union-attr]
-                Referral.gp_practice.ilike(like),  # type: ignore[attr-defined]
+                Referral.name.icontains(term, autoescape=True),  # type: ignore[attr-defined]
+                Referral.nhs_number.contains(term.replace(" ", ""), autoescape=True),  # type: ignore[union-attr]
+                Referral.gp_practice.icontains(term, autoescape=True),  # type: ignore[attr-defined]
                 func.lower(Referral.status) == lowered,
                 func.lower(Referral.urgency) == lowered,
                 func.lower(claimer.login) == lowered,
