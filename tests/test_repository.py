@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+import tempfile
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
 import pendulum
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlmodel import func, select
 
 from duty_desk import timeutil
@@ -744,3 +748,102 @@ def test_search_for_wildcard_characters_finds_them_literally(
     make_referral(name="Plain Name (test)")
     assert [r.id for r in repo.open_referrals("100%")] == [percent]
     assert [r.id for r in repo.open_referrals("a_s")] == [underscore]
+
+
+def test_every_write_adds_its_audit_rows_with_the_actor(
+    repo: Repository, duty2: Repository, db: Database, make_referral: MakeReferral
+) -> None:
+    first, second, third = make_referral(), make_referral(), make_referral()
+    steps: list[tuple[Callable[[], object], Repository, list[str]]] = [
+        (lambda: duty2.claim(first), duty2, ["claim"]),
+        (lambda: repo.claim(first, take_over=True), repo, ["take over"]),
+        (lambda: repo.claim(first), repo, ["release"]),
+        (lambda: duty2.add_network_member(first, "Pat Parent (test)"), duty2, ["add network member"]),
+        (lambda: duty2.accept(first), duty2, ["accept", "open episode"]),
+        (lambda: repo.redirect(second, "crht", "CRHT tonight (test)"), repo, ["redirect"]),
+        (lambda: duty2.decline(third, "Duplicate (test)"), duty2, ["decline"]),
+        (lambda: repo.add_staff("duty3", "Duty Three (test)", "clinician"), repo, ["add staff"]),
+        (lambda: repo.deactivate_staff("duty3"), repo, ["deactivate staff"]),
+    ]
+    for action, actor, expected in steps:
+        before = len(audit_rows(db))
+        action()
+        new_rows = audit_rows(db)[before:]
+        assert [r.action for r in new_rows] == expected
+        assert {r.actor for r in new_rows} == {actor.actor}
+        assert all(r.at == timeutil.as_utc(MONDAY_10) for r in new_rows)
+        assert all(r.after for r in new_rows)
+
+
+def test_respond_by_through_the_spring_clock_change(repo: Repository) -> None:
+    with timeutil.frozen(pendulum.datetime(2026, 3, 30, 9, 0, tz="Europe/London")):
+        referral_id = repo.add_referral(referral_input(received_at="28/03/2026 12:00"))
+    view = repo.referral(referral_id)
+    assert view.respond_by - view.received_at == dt.timedelta(hours=24)
+    local = timeutil.to_local(view.respond_by, "Europe/London")
+    assert (local.day, local.hour, local.minute, local.utcoffset()) == (
+        29, 13, 0, dt.timedelta(hours=1)
+    )
+    assert timeutil.fmt_local(view.respond_by, "Europe/London", "day") == "Sun 29 Mar 13:00"
+
+
+# -- the cap as a property: any order of accepts, never more than the cap in a local week ----------
+
+# Monday 19 October 2026 00:00 in London (BST); the week holds the autumn clock change.
+RANGE_START = dt.datetime(2026, 10, 18, 23, 0, tzinfo=UTC)
+RANGE_MINUTES = 4 * 7 * 24 * 60 + 120
+# Instants either side of each local week boundary, in minutes from RANGE_START.
+BOUNDARIES = [0, 1, 7 * 24 * 60 + 60 - 1, 7 * 24 * 60 + 60, 14 * 24 * 60 + 60 - 1,
+              14 * 24 * 60 + 60, 21 * 24 * 60 + 60, 28 * 24 * 60 + 60 - 1]
+
+
+def local_monday(instant: dt.datetime) -> dt.date:
+    """The intake week, worked out with the standard library only (not the code under test)."""
+    from zoneinfo import ZoneInfo
+
+    day = instant.astimezone(ZoneInfo("Europe/London")).date()
+    return day - dt.timedelta(days=day.weekday())
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(
+    st.tuples(st.sampled_from(BOUNDARIES) | st.integers(0, RANGE_MINUTES),
+              st.sampled_from(["canterbury", "whitstable"]),
+              st.booleans()),
+    min_size=1, max_size=14,
+))
+def test_cap_is_never_exceeded_in_any_local_week(
+    referrals: list[tuple[int, str, bool]],
+) -> None:
+    from duty_desk.config import AreaSettings
+    from duty_desk.db import open_database
+
+    base = Config()
+    areas = {key: AreaSettings(name=a.name, weekly_cap=2, gp_practices=a.gp_practices)
+             for key, a in base.areas.items()}
+    config = base.model_copy(update={"areas": areas})
+    practice = {key: a.gp_practices[0] for key, a in areas.items()}
+    taken: Counter[tuple[str, dt.date]] = Counter()
+    with tempfile.TemporaryDirectory() as folder, timeutil.frozen(utc(2026, 11, 20, 12)):
+        db = open_database(config, str(Path(folder) / "cap.db"), create=True)
+        try:
+            repo = Repository(db, config, actor="duty1")
+            repo.add_staff("duty1", "Duty Worker One (test)", "clinician", bootstrap=True)
+            for minutes, area, override in referrals:
+                instant = RANGE_START + dt.timedelta(minutes=minutes)
+                referral_id = repo.add_referral(referral_input(
+                    received_at=instant.strftime("%Y-%m-%dT%H:%MZ"), area=area,
+                    gp_practice=practice[area], source="gp" if override else "spoa-urgent"))
+                week = (area, local_monday(instant))
+                try:
+                    repo.accept(referral_id, override_reason="Override (test)" if override else None)
+                except NoPlacesLeft:
+                    assert taken[week] == 2
+                else:
+                    assert taken[week] < 2
+                    taken[week] += 1
+            for (area, monday), n in taken.items():
+                at = dt.datetime.combine(monday, dt.time(12), tzinfo=UTC)
+                assert next(i for i in repo.intake(at=at) if i.area == area).taken == n
+        finally:
+            db.dispose()
