@@ -278,7 +278,8 @@ def load_config(explicit: str | os.PathLike[str] | None = None) -> Config:
     if path is None:
         return Config()
     try:
-        text = path.read_text(encoding="utf-8")
+        # utf-8-sig: a file saved by Windows Notepad starts with a byte-order mark
+        text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise ConfigError(f"{path}: settings file not found") from None
     except (OSError, UnicodeDecodeError) as exc:

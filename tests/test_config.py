@@ -138,6 +138,12 @@ def test_a_file_that_is_not_text_is_a_plain_error(no_config_anywhere: Path) -> N
     assert_plain(str(caught.value))
 
 
+def test_a_file_with_a_byte_order_mark_is_read(no_config_anywhere: Path) -> None:
+    notepad = no_config_anywhere / "notepad.toml"
+    notepad.write_bytes(b"\xef\xbb\xbf" + b'[team]\nname = "Notepad team (test)"\n')
+    assert load_config(notepad).team.name == "Notepad team (test)"
+
+
 def test_partial_file_keeps_defaults_for_the_rest() -> None:
     config = parse_config('[team]\nname = "Partial team (test)"\nopens = "07:30"\n')
     assert config.team.name == "Partial team (test)"
