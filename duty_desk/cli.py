@@ -1,0 +1,453 @@
+"""The ``duty-desk`` command.
+
+Commands that need no screen (init, staff, import, export) never import
+Textual; the app is imported only by the commands that open it. The core is
+imported inside each command so that ``--help`` is quick.
+
+Every expected failure (settings, database, permission, a file) is one
+sentence on stderr and exit status 1, never a traceback. Usage mistakes
+(an unknown option, a missing argument) are click's usual message with
+exit status 2.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import click
+
+if TYPE_CHECKING:
+    from .config import Config
+    from .db import Database
+    from .repository import Repository
+
+PROG = "duty-desk"
+DEBUG_ENV = "DUTY_DESK_DEBUG"
+
+ROLE_WORDS = {
+    "clinician": "clinician",
+    "peer_support": "peer support worker",
+    "team_lead": "team lead",
+}
+
+
+class Failure(click.ClickException):
+    """One plain sentence on stderr, exit status 1."""
+
+    exit_code = 1
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"{PROG}: {_sentence(self.message)}", file=file or sys.stderr, err=True)
+
+
+def _sentence(message: str) -> str:
+    message = " ".join(message.split())  # one line
+    if message and message[-1] not in ".!?)":
+        message += "."
+    return message
+
+
+def _plain_message(exc: BaseException) -> str | None:
+    """The one-sentence message of an expected error, or None for anything else.
+
+    Classes are looked up only in modules already imported: an exception cannot
+    belong to a module that was never loaded, and --help stays light.
+    """
+    expected: list[type[BaseException]] = []
+    for module, name in (
+        ("duty_desk.errors", "DutyDeskError"),
+        ("duty_desk.config", "ConfigError"),
+        ("duty_desk.db", "DatabaseError"),
+        ("duty_desk.timeutil", "TimeInputError"),
+    ):
+        loaded = sys.modules.get(module)
+        if loaded is not None:
+            expected.append(getattr(loaded, name))
+    if expected and isinstance(exc, tuple(expected)):
+        return str(exc)
+    if isinstance(exc, BrokenPipeError):
+        return None  # click's own handling: exit quietly
+    if isinstance(exc, OSError):
+        where = f" {exc.filename}" if exc.filename else ""
+        reason = exc.strerror or exc.__class__.__name__
+        return f"cannot use{where}: {reason}"
+    return None
+
+
+class DutyDeskGroup(click.Group):
+    """A click group that turns the core's errors into one sentence and exit status 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:
+            message = _plain_message(exc)
+            if message is None:
+                raise
+            raise Failure(message) from None
+
+
+class State:
+    """What the group's options chose; settings and database are opened on first use."""
+
+    def __init__(self, config_path: str | None, db_arg: str | None) -> None:
+        self.config_path = config_path
+        self.db_arg = db_arg
+        self._config: Config | None = None
+
+    @property
+    def config(self) -> Config:
+        if self._config is None:
+            from .config import load_config
+
+            self._config = load_config(self.config_path)
+        return self._config
+
+    def open_db(self, *, create: bool = False) -> Database:
+        from .db import open_database
+
+        return open_database(self.config, self.db_arg, create=create)
+
+    def repo(self, db: Database) -> Repository:
+        from .repository import Repository
+
+        return Repository(db, self.config)
+
+
+pass_state = click.make_pass_decorator(State)
+
+
+def _run_app(config: Config, db: Database) -> None:
+    """Open the Textual app on ``db`` (the only place the CLI imports the UI)."""
+    try:
+        from screens.app import create_app
+    except ImportError as exc:
+        if exc.name not in ("screens", "screens.app", "textual"):
+            raise
+        raise Failure(
+            "the terminal screens are not installed with this copy of duty-desk "
+            f"(cannot import {exc.name})"
+        ) from None
+    try:
+        create_app(config, db).run()
+    finally:
+        db.dispose()
+
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+@click.group(cls=DutyDeskGroup, invoke_without_command=True, context_settings=CONTEXT)
+@click.option(
+    "--config",
+    "config_path",
+    metavar="FILE",
+    help="Settings file (TOML). Default: $DUTY_DESK_CONFIG, else "
+    "~/.config/duty-desk/config.toml, else /etc/xdg/duty-desk/config.toml, "
+    "else the built-in example team.",
+)
+@click.option(
+    "--db",
+    "db_arg",
+    metavar="PATH_OR_URL",
+    help="Database: a file path or an SQLAlchemy URL. Default: $DUTY_DESK_DB, "
+    "else [database] url in the settings, else ~/.local/share/duty-desk/duty-desk.db.",
+)
+@click.version_option(package_name="duty-desk", prog_name=PROG)
+@click.pass_context
+def cli(ctx: click.Context, config_path: str | None, db_arg: str | None) -> None:
+    """Duty desk for a Peer-supported Open Dialogue team.
+
+    With no command, opens the referral queue on the configured database.
+    You act as your operating-system login; a login that is not on the
+    staff list can look but not change anything.
+
+    Errors are one sentence on stderr with exit status 1.
+    """
+    ctx.obj = State(config_path, db_arg)
+    if ctx.invoked_subcommand is None:
+        state: State = ctx.obj
+        _run_app(state.config, state.open_db())
+
+
+# -- demo ---------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--fresh", is_flag=True,
+              help="Throw the demo database away and build a new one around the current time.")
+@click.option("--no-open", is_flag=True,
+              help="Build (or reuse) the demo database and print where it is; do not open the app.")
+@pass_state
+def demo(state: State, fresh: bool, no_open: bool) -> None:
+    """Open the app on a demo database of fictional people.
+
+    Builds the demo database on first use (a week of referrals: new, being
+    triaged, overdue, due soon, accepted, redirected and declined, with
+    network members) and reuses it afterwards. Everyone in it is synthetic:
+    names marked "(demo)", NHS numbers from the 999 test range, phone
+    numbers from Ofcom's drama ranges. Your login is on its staff list as
+    the duty worker.
+
+    The demo lives in ~/.local/share/duty-desk/demo.db unless --db names
+    another file; DUTY_DESK_DB and the settings' database are not used, and
+    a database that is not a demo is never filled or removed.
+    """
+    from . import timeutil
+    from .demo import prepare_demo
+
+    outcome = prepare_demo(state.config, state.db_arg, fresh=fresh)
+    where = outcome.db.describe()
+    if outcome.built and outcome.summary is not None:
+        counts = ", ".join(f"{n} {status}" for status, n in sorted(outcome.summary.by_status.items()))
+        click.echo(f"Built a demo database at {where}: {outcome.summary.referrals} referrals "
+                   f"({counts}), {outcome.summary.staff} staff.")
+    else:
+        built = timeutil.fmt_local(outcome.built_at, state.config.team.timezone, "day")
+        click.echo(f"Using the demo database at {where} (built {built}; "
+                   "'duty-desk demo --fresh' builds a new one around the current time).")
+    if no_open:
+        outcome.db.dispose()
+        return
+    _run_app(state.config, outcome.db)
+
+
+# -- init -----------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--name", metavar="NAME",
+              help="Your full name for the staff list (default: your login).")
+@pass_state
+def init(state: State, name: str | None) -> None:
+    """Create an empty database, with you as its first team lead.
+
+    The database is the one --db, DUTY_DESK_DB or the settings name. An
+    existing database that holds staff or referrals is left untouched.
+    """
+    from .db import open_database, resolve_url
+    from .identity import os_login
+
+    config = state.config
+    url = resolve_url(state.db_arg, config)
+    existing = url.get_backend_name() == "sqlite" and url.database and Path(url.database).exists() \
+        and Path(url.database).stat().st_size > 0
+    db = open_database(config, state.db_arg, create=not existing)
+    try:
+        repo = state.repo(db)
+        if repo.list_staff(include_inactive=True) or not db.is_empty():
+            raise Failure(f"{db.describe()} already holds staff or referrals; "
+                          "init leaves an existing database as it is")
+        login = os_login()
+        me = repo.add_staff(login, name or login, "team_lead", bootstrap=True)
+        verb = "Set up the empty" if existing else "Created the"
+        click.echo(f"{verb} duty-desk database at {db.describe()}.")
+        click.echo(f"{me.login} ({me.name}) is its team lead; add the team with "
+                   f"'{PROG} staff add LOGIN NAME'.")
+    finally:
+        db.dispose()
+
+
+# -- staff ----------------------------------------------------------------------------------
+
+
+@cli.group(context_settings=CONTEXT)
+def staff() -> None:
+    """The staff list: who may change things (by operating-system login)."""
+
+
+@staff.command("add")
+@click.argument("login")
+@click.argument("name")
+@click.option("--role", type=click.Choice(list(ROLE_WORDS)), default="clinician",
+              show_default=True, help="clinician, peer_support (peer support worker) or team_lead.")
+@pass_state
+def staff_add(state: State, login: str, name: str, role: str) -> None:
+    """Add LOGIN (their operating-system user name) as NAME.
+
+    Only someone already on the staff list can add people.
+    """
+    db = state.open_db()
+    try:
+        added = state.repo(db).add_staff(login, name, role)
+    finally:
+        db.dispose()
+    click.echo(f"Added {added.login} ({added.name}) as {ROLE_WORDS.get(added.role, added.role)}.")
+
+
+@staff.command("list")
+@click.option("--all", "include_all", is_flag=True, help="Include deactivated staff.")
+@pass_state
+def staff_list(state: State, include_all: bool) -> None:
+    """List the staff: login, name, role (and 'inactive' with --all).
+
+    Tab-separated, one person a line, sorted by name.
+    """
+    db = state.open_db()
+    try:
+        people = state.repo(db).list_staff(include_inactive=include_all)
+    finally:
+        db.dispose()
+    for person in people:
+        fields = [person.login, person.name, person.role]
+        if include_all:
+            fields.append("active" if person.active else "inactive")
+        click.echo("\t".join(fields))
+
+
+@staff.command("deactivate")
+@click.argument("login")
+@pass_state
+def staff_deactivate(state: State, login: str) -> None:
+    """Deactivate LOGIN: they can still look, but no longer change anything.
+
+    Their past work keeps their name in the record.
+    """
+    db = state.open_db()
+    try:
+        person = state.repo(db).deactivate_staff(login)
+    finally:
+        db.dispose()
+    click.echo(f"Deactivated {person.login} ({person.name}).")
+
+
+# -- import ---------------------------------------------------------------------------------
+
+
+@cli.group("import", context_settings=CONTEXT)
+def import_() -> None:
+    """Load records from files."""
+
+
+@import_.command("referrals")
+@click.argument("file", metavar="FILE.csv")
+@pass_state
+def import_referrals(state: State, file: str) -> None:
+    """Import referrals from a CSV file: all rows, or none.
+
+    \b
+    UTF-8 (a byte-order mark is fine), comma-separated, first line the header:
+      received_at,name,date_of_birth,nhs_number,phone,area,gp_practice,source,urgency,reason
+    and optionally a notes column.
+
+    \b
+      received_at    ISO 8601 (2026-11-23T09:15, 2026-11-23T09:15+00:00) or
+                     DD/MM/YYYY HH:MM; without an offset, in the team's time zone.
+                     A time the clock change skips or repeats needs an offset.
+      name           required, one line
+      date_of_birth  YYYY-MM-DD or DD/MM/YYYY
+      nhs_number     blank, or 10 digits with a valid check digit (spaces allowed)
+      phone          optional; digits, spaces, + ( ) -
+      area           an area key from the settings (e.g. canterbury)
+      gp_practice    one of that area's GP practices
+      source         a source key from the settings (e.g. spoa-urgent, eip-new, gp, other)
+      urgency        a triage-scale code from the settings (A to G)
+      reason, notes  optional free text (line breaks inside double quotes)
+
+    Every row is checked as the add-referral form checks it. Each problem is
+    reported on stderr as "line N: field: problem" (the header is line 1);
+    if there is any, nothing is imported and the exit status is 1.
+    """
+    from .csv_import import CsvRowErrors
+    from .csv_import import import_referrals as run_import
+
+    db = state.open_db()
+    try:
+        count = run_import(file, state.repo(db))
+    except CsvRowErrors as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        raise Failure(str(exc)) from None
+    finally:
+        db.dispose()
+    if count == 0:
+        click.echo(f"{file} has no referrals after the header; nothing was imported.")
+    else:
+        click.echo(f"Imported {count} referral{'s' if count != 1 else ''} from {file}.")
+
+
+# -- export ---------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("what", type=click.Choice(["referrals", "audit"]))
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default=None,
+              help="json (the default) or csv; with --output FILE.csv, csv.")
+@click.option("--output", "-o", metavar="FILE",
+              help="Write to FILE (replaced only once complete) instead of standard output.")
+@pass_state
+def export(state: State, what: str, fmt: str | None, output: str | None) -> None:
+    """Export referrals or the audit log as JSON or CSV (UTF-8).
+
+    \b
+    referrals: id, received_at, respond_by, name, date_of_birth, nhs_number,
+      phone, area, gp_practice, source, urgency, reason, notes,
+      status (new, triaging, accepted, redirected, declined), triage_by,
+      triage_since, onward, decision_reason, eligibility_override,
+      decided_by, decided_at.
+    audit: id, at, actor, action, entity, entity_id, before, after
+      (before/after are objects in JSON, JSON text in CSV).
+
+    Times are ISO 8601 in the team's time zone with its offset
+    (2026-06-01T09:00:00+01:00); dates are YYYY-MM-DD; logins identify staff.
+    JSON is one list of objects. The output holds personal data: a FILE is
+    created readable by you only, written under a temporary name and renamed
+    into place when complete, so a failure never leaves half a file.
+    """
+    from .export import atomic_output
+    from .export import export as run_export
+
+    if fmt is None:
+        fmt = "csv" if output and output.lower().endswith(".csv") else "json"
+    if output and Path(output).is_dir():
+        raise Failure(f"cannot write {output}: it is a folder")
+    db = state.open_db()
+    try:
+        repo = state.repo(db)
+        if output:
+            with atomic_output(output) as handle:
+                count = run_export(what, fmt, repo, handle)
+            noun = "referral" if what == "referrals" else "audit entry"
+            plural = noun + "s" if noun == "referral" else "audit entries"
+            click.echo(f"Wrote {count} {noun if count == 1 else plural} to {output} ({fmt}).")
+        else:
+            out = click.get_binary_stream("stdout")
+            run_export(what, fmt, repo, out)
+            out.flush()
+    finally:
+        db.dispose()
+
+
+def _quiet_broken_pipe() -> NoReturn:
+    """Output piped into ``head`` and closed early: stop quietly (Python's documented recipe)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    sys.exit(1)
+
+
+def main() -> None:
+    """Console-script entry point: never a traceback for the person at the terminal."""
+    try:
+        cli.main(prog_name=PROG)
+    except BrokenPipeError:
+        _quiet_broken_pipe()
+    except SystemExit:
+        raise
+    except Exception as exc:
+        if os.environ.get(DEBUG_ENV):
+            raise
+        click.echo(
+            f"{PROG}: internal error ({exc.__class__.__name__}); nothing more was saved. "
+            f"Run with {DEBUG_ENV}=1 to see the details (they may include personal data).",
+            err=True,
+        )
+        sys.exit(1)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,633 @@
+"""The demo database: a realistic week at a POD team's duty desk, with fictional people.
+
+Everyone in it is synthetic and obviously so: surnames such as "Example",
+"Sample" and "Placeholder", every name marked "(demo)", NHS numbers from
+the 999 range NHS England keeps for testing (with a valid Modulus 11 check
+digit), phone numbers from Ofcom's ranges for drama (01632 960xxx,
+07700 900xxx).
+
+:func:`build_demo` writes everything through the Repository, each action
+as the staff member who would have done it and at the time it would have
+happened (the core's clock is fixed for each step), so the audit log reads
+like a real week. It is deterministic for a given ``now``. The weekly intake
+cap is enforced by the Repository as always: a planned acceptance that
+finds the week full is redirected to treatment as usual, as a duty worker
+would.
+
+:func:`prepare_demo` is what ``duty-desk demo`` runs: build a new demo
+database (in a temporary file, renamed into place when complete) or reuse
+the one already there.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import random
+from collections import Counter
+from collections.abc import Callable
+from contextlib import suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pendulum
+
+from . import rules, timeutil
+from .config import Config
+from .db import Database, DatabaseError, demo_database_path, open_database, resolve_url
+from .errors import DutyDeskError, NoPlacesLeft, NotEligible
+from .identity import os_login
+from .nhs import nhs_check_digit
+from .repository import Repository
+
+DEMO_META_KEY = "demo"
+DEMO_SEED = 20261123
+MARK = " (demo)"
+
+FIRST_NAMES = (
+    "Alex", "Sam", "Robin", "Jo", "Charlie", "Morgan", "Kit", "Ash", "Rowan", "Jules",
+    "Frankie", "Remi", "Toby", "Nia", "Priya", "Tomasz", "Aisha", "Callum", "Bea", "Olu",
+)
+SURNAMES = (
+    "Example", "Sample", "Placeholder", "Demo", "Specimen", "Testcase", "Mockford",
+    "Fictional", "Dummy", "Madeup",
+)
+RELATIONSHIPS = ("mother", "father", "partner", "sister", "brother", "friend", "son", "aunt",
+                 "flatmate", "grandmother")
+
+# (login, name, role): the demo team. The first is the team lead who set it up.
+STAFF: tuple[tuple[str, str, str], ...] = (
+    ("demo-lead", "Morgan Placeholder (demo team lead)", "team_lead"),
+    ("demo-asample", "Ash Sample (demo)", "clinician"),
+    ("demo-rexample", "Robin Example (demo)", "clinician"),
+    ("demo-jdemo", "Jules Demo (demo)", "clinician"),
+    ("demo-kspecimen", "Kit Specimen (demo)", "clinician"),
+    ("demo-ntestcase", "Nia Testcase (demo)", "clinician"),
+    ("demo-pmockford", "Priya Mockford (demo)", "clinician"),
+    ("demo-cfictional", "Callum Fictional (demo)", "clinician"),
+    ("demo-bdummy", "Bea Dummy (demo peer support)", "peer_support"),
+    ("demo-omadeup", "Olu Madeup (demo peer support)", "peer_support"),
+    ("demo-fsample", "Frankie Sample (demo peer support)", "peer_support"),
+    ("demo-rplaceholder", "Remi Placeholder (demo peer support)", "peer_support"),
+)
+FORMER_STAFF = ("demo-tformer", "Toby Former (demo, left the team)", "clinician")
+
+REASONS = (
+    "Crisis referral via SPoA: low mood, not sleeping, family worried.",
+    "First episode of psychosis suspected; EIP asked for a network meeting.",
+    "Hearing voices for two weeks, stopped going to work; partner called SPoA.",
+    "Seen in A&E after a crisis last night; wants help at home with family.",
+    "Sudden change in behaviour, not eating; mother rang the GP.",
+    "Panic and thoughts of self-harm; open to meeting with a friend present.",
+    "Paranoid thoughts about neighbours; family want to be involved.",
+    "Recent bereavement, not coping, sister staying with them.",
+)
+NOTES = (
+    "Prefers meetings at home in the afternoon.",
+    "Please call the partner first; phone off during the day.",
+    "Speaks Polish at home; brother will interpret if wanted.",
+    "",
+    "",
+)
+REDIRECT_REASONS = {
+    "not_route": ("cmht", "Not a POD referral route; CMHT to assess this week."),
+    "age": ("crht", "Outside the POD age range; CRHT crisis assessment arranged."),
+    "open_cmht": ("cmht", "Already open to a CMHT care coordinator who will see them."),
+    "cap": ("crht", "No POD places left this week (first {cap} taken); CRHT to follow up."),
+    "fallback": ("cmht", "Could not be taken into POD; CMHT to assess."),
+}
+DECLINE_REASONS = (
+    "Duplicate of a referral received the same morning.",
+    "Referrer withdrew the referral after speaking with the person.",
+    "Person said they do not want contact from mental-health services at present.",
+)
+OVERRIDE_REASON = "Network meetings already under way with EIP; team lead agreed to take on."
+
+
+def _later(at: pendulum.DateTime, hours: float) -> pendulum.DateTime:
+    """``hours`` after ``at``, to the whole minute."""
+    return at.add(minutes=int(round(hours * 60)))
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    referrals: int
+    staff: int
+    by_status: dict[str, int]
+    duty_login: str
+
+
+@dataclass
+class _Plan:
+    """One referral's story: what arrives, and what the team does with it."""
+
+    received: pendulum.DateTime
+    area: str
+    source: str
+    urgency: str
+    age: int
+    fate: str  # new | claim | accept | override | redirect | decline
+    actor: str = ""  # who claims or decides
+    after_hours: float = 3.0  # decision this long after receipt (nudged into team hours)
+    reason_key: str = ""
+    nhs: bool = True
+    network: int = 0
+    events: list[tuple[pendulum.DateTime, int, Callable[[], None]]] = field(default_factory=list)
+
+
+class _Builder:
+    def __init__(self, db: Database, config: Config, now: dt.datetime, seed: int) -> None:
+        self.db = db
+        self.config = config
+        self.tz = config.team.timezone
+        self.now = timeutil.as_utc(now).replace(second=0, microsecond=0)
+        self.rng = random.Random(seed)
+        self.login = os_login()
+        self.repos: dict[str, Repository] = {}
+        self.ids: dict[int, int] = {}
+        self.nhs_seen: set[str] = set()
+        self.phone_seen: set[str] = set()
+        self.seq = 0
+        staff_logins = [s[0] for s in STAFF if s[0] != self.login]
+        self.lead = staff_logins[0]
+        self.clinicians = [s[0] for s in STAFF if s[2] == "clinician" and s[0] != self.login]
+        self.peers = [s[0] for s in STAFF if s[2] == "peer_support" and s[0] != self.login]
+        self._choose_settings()
+
+    # -- the team's settings, read generically ------------------------------------------
+    def _choose_settings(self) -> None:
+        config = self.config
+        areas = [key for key, area in config.areas.items() if area.gp_practices]
+        if not areas:
+            raise DutyDeskError(
+                "The settings have no area with GP practices, so no demo referral can be made"
+            )
+        self.area_main = areas[0]
+        self.area_busy = areas[1] if len(areas) > 1 else areas[0]
+        eligible = [key for key, s in config.sources.items() if s.eligible]
+        others = [key for key, s in config.sources.items() if not s.eligible]
+        self.sources_ok = eligible or list(config.sources)
+        self.sources_not = others or self.sources_ok
+        hours = config.team.response_hours
+
+        def effective(code: str) -> float:
+            within = config.urgency[code].respond_within_hours
+            return hours if within is None else min(hours, within)
+
+        codes = list(config.urgency)
+        standard = [c for c in codes if effective(c) == hours]
+        self.u_std = "C" if "C" in standard else (standard[0] if standard else codes[0])
+        quick = sorted((c for c in codes if 0 < effective(c) < hours), key=effective)
+        self.u_high = "B" if "B" in quick else (quick[0] if quick else self.u_std)
+        self.u_mod = "D" if "D" in standard else self.u_std
+        onward = list(config.onward)
+        self.onward = {
+            key: (code if code in config.onward else onward[0], text)
+            for key, (code, text) in REDIRECT_REASONS.items()
+        }
+        self.hours = hours
+        self.high_hours = effective(self.u_high)
+
+    # -- making people up --------------------------------------------------------------------
+    def person_name(self) -> str:
+        return f"{self.rng.choice(FIRST_NAMES)} {self.rng.choice(SURNAMES)}{MARK}"
+
+    def nhs_number(self) -> str:
+        while True:
+            stem = f"999{self.rng.randrange(10**6):06d}"
+            check = nhs_check_digit(stem)
+            if check is not None and stem + str(check) not in self.nhs_seen:
+                number = stem + str(check)
+                self.nhs_seen.add(number)
+                return number
+
+    def phone(self, mobile: bool) -> str:
+        while True:
+            number = (f"07700 900{self.rng.randrange(1000):03d}" if mobile
+                      else f"01632 960{self.rng.randrange(1000):03d}")
+            if number not in self.phone_seen:
+                self.phone_seen.add(number)
+                return number
+
+    def date_of_birth(self, age: int, received: dt.datetime) -> dt.date:
+        """A birthday that makes the person exactly ``age`` on the day of referral."""
+        day = timeutil.to_local(received, self.tz).date()
+        try:
+            anniversary = day.replace(year=day.year - age)
+        except ValueError:  # 29 February
+            anniversary = day.replace(year=day.year - age, day=28)
+        return anniversary - dt.timedelta(days=self.rng.randint(1, 360))
+
+    def eligible_age(self) -> int:
+        team = self.config.team
+        low, high = max(team.min_age, 19), min(team.max_age, 62)
+        return self.rng.randint(low, high) if low <= high else team.min_age
+
+    # -- time ----------------------------------------------------------------------------------
+    def ago(self, hours: float) -> pendulum.DateTime:
+        return self.now.subtract(minutes=int(round(hours * 60)))
+
+    def in_team_hours(self, at: pendulum.DateTime) -> pendulum.DateTime:
+        """``at`` or the next moment the team is working (within four days)."""
+        probe = at
+        for _ in range(4 * 24 * 4):
+            if timeutil.within_team_hours(probe, self.config.team):
+                return probe
+            probe = probe.add(minutes=15)
+        return at
+
+    def not_after_now(self, at: pendulum.DateTime) -> pendulum.DateTime:
+        latest = self.now.subtract(minutes=2)
+        return at if at <= latest else latest
+
+    # -- repositories, one per login ------------------------------------------------------------
+    def repo(self, login: str) -> Repository:
+        if login not in self.repos:
+            self.repos[login] = Repository(self.db, self.config, actor=login)
+        return self.repos[login]
+
+    def at(self, when: dt.datetime, action: Callable[[], object]) -> object:
+        with timeutil.frozen(when):
+            return action()
+
+    # -- the team ----------------------------------------------------------------------------------
+    def build_staff(self) -> None:
+        start = self.now.subtract(days=90)
+        lead = self.repo(self.lead)
+        first = next(s for s in STAFF if s[0] == self.lead)
+        self.at(start, lambda: lead.add_staff(*first, bootstrap=True))
+        for index, (login, name, role) in enumerate(STAFF):
+            if login in (self.lead, self.login):
+                continue
+            self.at(start.add(hours=1, minutes=index),
+                    lambda login=login, name=name, role=role: lead.add_staff(login, name, role))
+        if FORMER_STAFF[0] != self.login:
+            self.at(start.add(hours=2), lambda: lead.add_staff(*FORMER_STAFF))
+            self.at(self.now.subtract(days=20),
+                    lambda: lead.deactivate_staff(FORMER_STAFF[0]))
+        self.at(self.now.subtract(days=30), lambda: add_duty_worker(self.db, self.config, self.lead))
+
+    # -- the week's referrals ------------------------------------------------------------------------
+    def plans(self) -> list[_Plan]:
+        rng = self.rng
+        team = self.config.team
+        plans: list[_Plan] = []
+        ok = self.sources_ok
+        busy_cap = self.config.areas[self.area_busy].weekly_cap
+
+        # Still open: new and being triaged, from overdue to just in.
+        plans += [
+            _Plan(self.ago(self.hours + 6), self.area_main, ok[0], self.u_std, self.eligible_age(),
+                  "new", network=1),
+            _Plan(self.ago(self.hours + 3), self.area_busy, ok[-1], self.u_std,
+                  self.eligible_age(), "claim", actor=self.peers[0], after_hours=1.5),
+            _Plan(self.ago(self.high_hours + 2), self.area_main, ok[0], self.u_high,
+                  self.eligible_age(), "new", nhs=False),
+            _Plan(self.ago(self.hours - team.due_soon_hours / 2), self.area_main, ok[0],
+                  self.u_std, self.eligible_age(), "new", network=2),
+            _Plan(self.ago(self.hours - team.due_soon_hours + 0.75), self.area_busy, ok[0],
+                  self.u_std, self.eligible_age(), "claim", actor=self.login, after_hours=0.5),
+            _Plan(self.ago(5), self.area_main, ok[0], self.u_std, self.eligible_age(), "claim",
+                  actor=self.clinicians[0], after_hours=1, network=2),
+            _Plan(self.ago(2), self.area_main, ok[-1], self.u_std, self.eligible_age(), "new"),
+            _Plan(self.ago(1), self.area_busy, self.sources_not[0], self.u_mod,
+                  self.eligible_age(), "new", network=1),
+            _Plan(self.ago(0.5), self.area_main, ok[0], self.u_std, max(team.min_age - 1, 0),
+                  "new", nhs=False),
+            _Plan(self.ago(3.5), self.area_busy, ok[-1], self.u_std, team.max_age + 4, "new"),
+        ]
+        ooh = self._out_of_hours_receipt()
+        if ooh is not None:
+            plans.append(_Plan(ooh, self.area_main, ok[0], self.u_std, self.eligible_age(), "new",
+                               network=1))
+
+        # Decided over the past week: accepted, redirected, declined.
+        for days, area, fate, key in (
+            (6.2, self.area_main, "accept", ""),
+            (5.8, self.area_main, "redirect", "not_route"),
+            (5.1, self.area_main, "decline", "0"),
+            (4.3, self.area_main, "accept", ""),
+            (3.9, self.area_main, "redirect", "open_cmht"),
+            (3.2, self.area_main, "override", ""),
+            (2.6, self.area_main, "redirect", "age"),
+            (2.2, self.area_main, "decline", "1"),
+            (1.7, self.area_main, "accept", ""),
+            (1.3, self.area_main, "decline", "2"),
+        ):
+            age = self.eligible_age()
+            source = rng.choice(ok)
+            if key == "not_route":
+                source = self.sources_not[0]
+            if key == "age":
+                age = team.max_age + 7
+            if fate == "override":
+                age = team.max_age + 1
+            plans.append(_Plan(self.ago(days * 24), area, source, rng.choice(
+                [self.u_std, self.u_std, self.u_high, self.u_mod]), age, fate,
+                actor=rng.choice(self.clinicians + self.peers[:1]),
+                after_hours=rng.uniform(1, 6), reason_key=key, network=rng.choice([0, 1, 2])))
+        if fate_override := [p for p in plans if p.fate == "override"]:
+            fate_override[0].actor = self.lead
+
+        # A busy week in the second area: one more eligible referral than it has places.
+        week_start, week_end = self._busy_week()
+        count = busy_cap + 1 if busy_cap <= 6 else 3
+        span = (week_end - week_start).total_seconds()
+        for i in range(count):
+            received = week_start.add(minutes=int(span / 60 * (i + 0.5) / count))
+            plans.append(_Plan(received, self.area_busy, rng.choice(ok), self.u_std,
+                               self.eligible_age(), "accept",
+                               actor=rng.choice(self.clinicians), after_hours=rng.uniform(1, 4),
+                               network=rng.choice([0, 1])))
+        return plans
+
+    def _out_of_hours_receipt(self) -> pendulum.DateTime | None:
+        """A receipt time whose deadline falls outside team hours, still comfortably ahead."""
+        team = self.config.team
+        probe = _later(self.now, team.due_soon_hours + 1)
+        for _ in range(int((self.hours - team.due_soon_hours - 1) * 2)):
+            received = probe.subtract(seconds=int(self.hours * 3600))
+            deadline = rules.respond_by(received, self.u_std, self.config)
+            clock = rules.response_clock(deadline, self.now, self.config)
+            if clock.state is rules.ClockState.out_of_hours and received <= self.now:
+                return received
+            probe = probe.add(minutes=30)
+        return None
+
+    def _busy_week(self) -> tuple[pendulum.DateTime, pendulum.DateTime]:
+        """The part of one intake week that lies between 7 days and 26 hours ago."""
+        earliest, latest = self.ago(7 * 24), self.ago(26)
+        start, end = timeutil.week_bounds_utc(self.ago(3.5 * 24), self.tz)
+        return max(start, earliest), min(end, latest)
+
+    # -- turning plans into events -----------------------------------------------------------------
+    def schedule(self, index: int, plan: _Plan) -> None:
+        last = plan.received
+
+        def add(when: pendulum.DateTime, action: Callable[[], None]) -> None:
+            nonlocal last
+            when = self.not_after_now(max(when, last))
+            last = when
+            self.seq += 1
+            plan.events.append((when, self.seq, action))
+
+        adder = self.rng.choice(self.clinicians + [self.lead])
+        raw = self.referral_input(plan)
+        add(plan.received, lambda: self.ids.__setitem__(index, self.repo(adder).add_referral(raw)))
+        for n in range(plan.network):
+            member = self.network_member(raw["name"], n)
+            add(plan.received.add(minutes=20 + 10 * n),
+                lambda member=member: self.repo(adder).add_network_member(self.ids[index], *member))
+        if plan.fate == "new":
+            return
+        claimer = plan.actor or adder
+
+        def claim() -> None:
+            self.repo(claimer).claim(self.ids[index])
+
+        if plan.fate == "claim":
+            add(_later(plan.received, plan.after_hours), claim)
+            return
+        # Decisions happen while the team is at work: claim, then decide a little later.
+        claimed = self.in_team_hours(_later(plan.received, min(plan.after_hours / 2, 1)))
+        add(claimed, claim)
+        decided = self.in_team_hours(
+            max(_later(plan.received, plan.after_hours), claimed.add(minutes=25)))
+        add(decided, lambda: self.decide(index, plan, claimer))
+
+    def referral_input(self, plan: _Plan) -> dict[str, str]:
+        area = self.config.areas[plan.area]
+        return {
+            "received_at": plan.received.isoformat(),
+            "name": self.person_name(),
+            "date_of_birth": self.date_of_birth(plan.age, plan.received).isoformat(),
+            "nhs_number": self.nhs_number() if plan.nhs else "",
+            "phone": self.phone(mobile=self.rng.random() < 0.6),
+            "area": plan.area,
+            "gp_practice": self.rng.choice(area.gp_practices),
+            "source": plan.source,
+            "urgency": plan.urgency,
+            "reason": self.rng.choice(REASONS) + MARK,
+            "notes": (note + MARK) if (note := self.rng.choice(NOTES)) else "",
+        }
+
+    def network_member(self, person: str, n: int) -> tuple[str, str, str]:
+        surname = person.split(" ")[1]
+        first = self.rng.choice(FIRST_NAMES)
+        relationship = RELATIONSHIPS[(len(person) + n) % len(RELATIONSHIPS)]
+        return f"{first} {surname}{MARK}", relationship, self.phone(mobile=True)
+
+    def decide(self, index: int, plan: _Plan, login: str) -> None:
+        repo = self.repo(login)
+        referral_id = self.ids[index]
+        if plan.fate in ("accept", "override"):
+            try:
+                repo.accept(referral_id,
+                            override_reason=OVERRIDE_REASON + MARK if plan.fate == "override" else None)
+                return
+            except NoPlacesLeft:
+                key = "cap"
+            except NotEligible:
+                key = "fallback"
+            onward, text = self.onward[key]
+            cap = self.config.areas[plan.area].weekly_cap
+            repo.redirect(referral_id, onward, text.format(cap=cap) + MARK)
+        elif plan.fate == "redirect":
+            onward, text = self.onward[plan.reason_key]
+            repo.redirect(referral_id, onward, text + MARK)
+        elif plan.fate == "decline":
+            repo.decline(referral_id, DECLINE_REASONS[int(plan.reason_key)] + MARK)
+
+    def run(self) -> DemoSummary:
+        self.build_staff()
+        events: list[tuple[pendulum.DateTime, int, Callable[[], None]]] = []
+        for index, plan in enumerate(self.plans()):
+            self.schedule(index, plan)
+            events += plan.events
+        for when, _seq, action in sorted(events, key=lambda e: (e[0], e[1])):
+            self.at(when, action)
+        repo = self.repo(self.login)
+        statuses = Counter(r.status for r in repo.referrals_for_export())
+        return DemoSummary(
+            referrals=sum(statuses.values()), staff=len(repo.list_staff()),
+            by_status=dict(statuses), duty_login=self.login,
+        )
+
+
+def build_demo(db: Database, config: Config, now: dt.datetime | None = None, *,
+               seed: int = DEMO_SEED) -> DemoSummary:
+    """Fill an empty duty-desk database with the demo team and a week of referrals.
+
+    Deterministic for a given ``now`` (default: the core's clock) and ``seed``.
+    The current OS login is added as an active staff member (the duty worker).
+    Marks the database as a demo (``duty_desk_meta``) once complete.
+    """
+    if Repository(db, config).list_staff(include_inactive=True) or not db.is_empty():
+        raise DutyDeskError(
+            f"{db.describe()} already holds staff or referrals; the demo only fills an empty database"
+        )
+    when = now or timeutil.now()
+    summary = _Builder(db, config, when, seed).run()
+    set_demo_marker(db, timeutil.as_utc(when))
+    return summary
+
+
+# -- the marker and the duty worker ---------------------------------------------------------------
+
+
+def demo_built_at(db: Database) -> dt.datetime | None:
+    """When this database was built as a demo, or None when it is not a demo database."""
+    from .models import Meta
+
+    with db.session() as session:
+        row = session.get(Meta, DEMO_META_KEY)
+        if row is None:
+            return None
+        try:
+            return dt.datetime.fromisoformat(row.value)
+        except ValueError:
+            return dt.datetime.min.replace(tzinfo=dt.UTC)
+
+
+def set_demo_marker(db: Database, built_at: dt.datetime) -> None:
+    """Record (in duty_desk_meta, beside the schema version) that this is a demo database."""
+    from .models import Meta
+
+    with db.session(write=True) as session:
+        row = session.get(Meta, DEMO_META_KEY) or Meta(key=DEMO_META_KEY, value="")
+        row.value = timeutil.as_utc(built_at).isoformat()
+        session.add(row)
+
+
+def add_duty_worker(db: Database, config: Config, lead_login: str | None = None) -> bool:
+    """Put the current OS login on a demo database's staff list (as the team lead would).
+
+    Returns True when the login was added, False when it was already there.
+    """
+    login = os_login()
+    repo = Repository(db, config, actor=login)
+    staff = repo.list_staff(include_inactive=True)
+    if any(member.login == login for member in staff):
+        return False
+    if lead_login is None:
+        leads = [m.login for m in staff if m.active and m.role == "team_lead"]
+        actives = [m.login for m in staff if m.active]
+        lead_login = (leads or actives or [login])[0]
+    Repository(db, config, actor=lead_login).add_staff(
+        login, f"You ({login}), duty worker", "clinician", bootstrap=not staff
+    )
+    return True
+
+
+# -- duty-desk demo ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DemoOutcome:
+    db: Database
+    built: bool  # False: an existing demo database was reused
+    built_at: dt.datetime | None
+    summary: DemoSummary | None
+
+
+def _remove_sqlite_files(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        with suppress(FileNotFoundError):
+            os.unlink(f"{path}{suffix}")
+
+
+def _build_file(config: Config, path: Path, now: dt.datetime | None) -> DemoSummary:
+    """Build into a temporary file beside ``path``, then rename: never a half-built demo."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DatabaseError(f"cannot create {path.parent}: {exc.strerror}") from None
+    building = path.with_name(f".{path.name}.{os.getpid()}.building")
+    _remove_sqlite_files(building)
+    try:
+        db = open_database(config, str(building), create=True)
+        try:
+            summary = build_demo(db, config, now)
+            raw = db.engine.raw_connection()
+            try:
+                raw.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                raw.close()
+        finally:
+            db.dispose()
+        for suffix in ("-wal", "-shm"):
+            with suppress(FileNotFoundError):
+                os.unlink(f"{building}{suffix}")
+        for suffix in ("-wal", "-shm"):
+            with suppress(FileNotFoundError):
+                os.unlink(f"{path}{suffix}")
+        os.replace(building, path)
+    except BaseException:
+        _remove_sqlite_files(building)
+        raise
+    return summary
+
+
+def prepare_demo(config: Config, explicit: str | None = None, *, fresh: bool = False,
+                 now: dt.datetime | None = None) -> DemoOutcome:
+    """Build or reuse the demo database; return it open.
+
+    Without ``explicit`` (``--db``) the per-user demo file is used. An existing
+    database is reused only when it is a demo database; ``fresh`` throws a demo
+    database away and builds a new one around ``now``. A database that is not a
+    demo is never filled or removed.
+    """
+    default = explicit is None
+    url = resolve_url(str(demo_database_path()) if default else explicit, config)
+    if url.get_backend_name() != "sqlite":
+        return _prepare_server(config, explicit, fresh=fresh, now=now)
+    if not url.database or url.database == ":memory:":
+        raise DatabaseError("an in-memory database cannot be shared; give a file path")
+    path = Path(url.database)
+    if path.exists() and path.stat().st_size > 0:
+        if fresh and default:
+            _remove_sqlite_files(path)
+        else:
+            try:
+                db = open_database(config, str(path))
+            except DatabaseError as exc:
+                if default:
+                    raise DatabaseError(
+                        f"{exc}; 'duty-desk demo --fresh' replaces it with a new demo"
+                    ) from None
+                raise
+            built_at = demo_built_at(db)
+            if built_at is None:
+                db.dispose()
+                raise DatabaseError(
+                    f"{path} is a duty-desk database but not a demo one; the demo leaves it "
+                    f"alone (open it with 'duty-desk --db {path}')"
+                )
+            if not fresh:
+                add_duty_worker(db, config)
+                return DemoOutcome(db=db, built=False, built_at=built_at, summary=None)
+            db.dispose()
+            _remove_sqlite_files(path)
+    summary = _build_file(config, path, now)
+    db = open_database(config, str(path))
+    return DemoOutcome(db=db, built=True, built_at=demo_built_at(db), summary=summary)
+
+
+def _prepare_server(config: Config, explicit: str | None, *, fresh: bool,
+                    now: dt.datetime | None) -> DemoOutcome:
+    """A database server (PostgreSQL): built in place, only into an empty database."""
+    db = open_database(config, explicit, create=True)
+    try:
+        built_at = demo_built_at(db)
+        if built_at is not None:
+            if fresh:
+                raise DatabaseError(
+                    "--fresh only replaces demo database files; give a new empty database instead"
+                )
+            add_duty_worker(db, config)
+            return DemoOutcome(db=db, built=False, built_at=built_at, summary=None)
+        summary = build_demo(db, config, now)
+    except BaseException:
+        db.dispose()
+        raise
+    return DemoOutcome(db=db, built=True, built_at=demo_built_at(db), summary=summary)
