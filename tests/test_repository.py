@@ -351,6 +351,9 @@ def test_non_staff_can_read_but_not_write(
         assert "you can look but not change anything" in message
     assert len(audit_rows(db)) == audit_before
     assert repo.referral(referral_id).status == "new"
+    with pytest.raises(NotPermitted, match="'visitor' is not on the staff list"):
+        stranger.ensure_can_change()
+    assert repo.ensure_can_change().login == "duty1"
     # reads work
     assert stranger.acting_staff() is None
     assert [r.id for r in stranger.open_referrals()] == [referral_id]
