@@ -416,7 +416,8 @@ def export(state: State, what: str, fmt: str | None, output: str | None) -> None
             plural = noun + "s" if noun == "referral" else "audit entries"
             click.echo(f"Wrote {count} {noun if count == 1 else plural} to {output} ({fmt}).")
         else:
-            out = click.get_binary_stream("stdout")
+            sys.stdout.flush()
+            out = sys.stdout.buffer
             run_export(what, fmt, repo, out)
             out.flush()
     finally:
