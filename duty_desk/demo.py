@@ -261,11 +261,12 @@ class _Builder:
                 continue
             self.at(start.add(hours=1, minutes=index),
                     lambda login=login, name=name, role=role: lead.add_staff(login, name, role))
-        if FORMER_STAFF[0] != self.login:
+        former = FORMER_STAFF[0] != self.login
+        if former:
             self.at(start.add(hours=2), lambda: lead.add_staff(*FORMER_STAFF))
-            self.at(self.now.subtract(days=20),
-                    lambda: lead.deactivate_staff(FORMER_STAFF[0]))
         self.at(self.now.subtract(days=30), lambda: add_duty_worker(self.db, self.config, self.lead))
+        if former:
+            self.at(self.now.subtract(days=20), lambda: lead.deactivate_staff(FORMER_STAFF[0]))
 
     # -- the week's referrals ------------------------------------------------------------------------
     def plans(self) -> list[_Plan]:
@@ -289,14 +290,15 @@ class _Builder:
                   self.u_std, self.eligible_age(), "claim", actor=self.login, after_hours=0.5),
             _Plan(self.ago(5), self.area_main, ok[0], self.u_std, self.eligible_age(), "claim",
                   actor=self.clinicians[0], after_hours=1, network=2),
-            _Plan(self.ago(2), self.area_main, ok[-1], self.u_std, self.eligible_age(), "new"),
+            _Plan(self._receipt_with(rules.ClockState.plenty) or self.ago(2), self.area_main,
+                  ok[-1], self.u_std, self.eligible_age(), "new"),
             _Plan(self.ago(1), self.area_busy, self.sources_not[0], self.u_mod,
                   self.eligible_age(), "new", network=1),
             _Plan(self.ago(0.5), self.area_main, ok[0], self.u_std, max(team.min_age - 1, 0),
                   "new", nhs=False),
             _Plan(self.ago(3.5), self.area_busy, ok[-1], self.u_std, team.max_age + 4, "new"),
         ]
-        ooh = self._out_of_hours_receipt()
+        ooh = self._receipt_with(rules.ClockState.out_of_hours)
         if ooh is not None:
             plans.append(_Plan(ooh, self.area_main, ok[0], self.u_std, self.eligible_age(), "new",
                                network=1))
@@ -341,17 +343,16 @@ class _Builder:
                                network=rng.choice([0, 1])))
         return plans
 
-    def _out_of_hours_receipt(self) -> pendulum.DateTime | None:
-        """A receipt time whose deadline falls outside team hours, still comfortably ahead."""
-        team = self.config.team
-        probe = _later(self.now, team.due_soon_hours + 1)
-        for _ in range(int((self.hours - team.due_soon_hours - 1) * 2)):
-            received = probe.subtract(seconds=int(self.hours * 3600))
+    def _receipt_with(self, state: rules.ClockState) -> pendulum.DateTime | None:
+        """The latest receipt time (on the half hour back from now) whose response clock
+        shows ``state`` now: e.g. a deadline outside team hours, or plenty of time."""
+        received = self.now.subtract(minutes=30)
+        earliest = _later(self.now, self.config.team.due_soon_hours - self.hours)
+        while received > earliest:
             deadline = rules.respond_by(received, self.u_std, self.config)
-            clock = rules.response_clock(deadline, self.now, self.config)
-            if clock.state is rules.ClockState.out_of_hours and received <= self.now:
+            if rules.response_clock(deadline, self.now, self.config).state is state:
                 return received
-            probe = probe.add(minutes=30)
+            received = received.subtract(minutes=30)
         return None
 
     def _busy_week(self) -> tuple[pendulum.DateTime, pendulum.DateTime]:

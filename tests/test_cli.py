@@ -11,6 +11,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -62,7 +63,7 @@ def assert_one_sentence(stderr: str, *fragments: str) -> None:
 
 
 def audit_count(path: Path) -> int:
-    with sqlite3.connect(path) as conn:
+    with closing(sqlite3.connect(path)) as conn, conn:
         return conn.execute("SELECT count(*) FROM audit_log").fetchone()[0]
 
 
@@ -161,12 +162,12 @@ def test_init_fills_an_existing_empty_duty_desk_database(tmp_path: Path) -> None
 
 def test_init_refuses_somebody_elses_database(tmp_path: Path) -> None:
     path = tmp_path / "other.db"
-    with sqlite3.connect(path) as conn:
+    with closing(sqlite3.connect(path)) as conn, conn:
         conn.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY)")
     result = invoke("--db", str(path), "init")
     assert result.exit_code == 1
     assert_one_sentence(result.stderr, "not a duty-desk database")
-    with sqlite3.connect(path) as conn:
+    with closing(sqlite3.connect(path)) as conn, conn:
         tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
     assert tables == {"invoices"}
 
@@ -197,7 +198,7 @@ def test_staff_add_list_deactivate(tmp_path: Path) -> None:
 def test_staff_changes_are_audited_as_me(tmp_path: Path) -> None:
     path = staff_db(tmp_path / "team.db", ME)
     invoke("--db", str(path), "staff", "add", "psample", "Pat Sample (test)")
-    with sqlite3.connect(path) as conn:
+    with closing(sqlite3.connect(path)) as conn, conn:
         actor, action = conn.execute(
             "SELECT actor, action FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
     assert (actor, action) == (ME, "add staff")
@@ -345,7 +346,7 @@ def test_commands_without_a_screen_never_import_textual(tmp_path: Path) -> None:
         proc = _probe(*args)
         assert proc.stderr.strip().endswith("TEXTUAL-ABSENT"), (args, proc.stderr)
     # The import above really happened (so the probe exercised the whole command).
-    with sqlite3.connect(path) as conn:
+    with closing(sqlite3.connect(path)) as conn, conn:
         assert conn.execute("SELECT count(*) FROM referral").fetchone()[0] == 1
 
 
@@ -360,7 +361,7 @@ def test_the_core_never_imports_textual() -> None:
 def test_an_internal_error_is_one_sentence_without_a_traceback(tmp_path: Path) -> None:
     """A damaged record (not a user mistake) still gives one sentence, no personal data."""
     path = staff_db(tmp_path / "team.db", ME)
-    with sqlite3.connect(path) as conn:
+    with closing(sqlite3.connect(path)) as conn, conn:
         conn.execute("UPDATE staff SET created_at = 'Alex Example 01/02/1990'")
     proc = run_process("--db", str(path), "staff", "list")
     assert proc.returncode == 1

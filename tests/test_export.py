@@ -10,6 +10,7 @@ import sqlite3
 import stat
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import pendulum
@@ -196,7 +197,7 @@ def test_atomic_output_leaves_the_old_file_on_failure(tmp_path: Path) -> None:
 
 def test_a_failed_export_leaves_no_half_file_in_a_real_process(filled: Path,
                                                               tmp_path: Path) -> None:
-    with sqlite3.connect(filled) as conn:
+    with closing(sqlite3.connect(filled)) as conn, conn:
         conn.execute("UPDATE referral SET received_at = 'Kit Demo 01/02/1990' WHERE id = 3")
     target = tmp_path / "export.json"
     target.write_text("the previous export\n", encoding="utf-8")

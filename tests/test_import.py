@@ -7,6 +7,7 @@ import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pendulum
@@ -63,7 +64,7 @@ def team_db(tmp_path: Path) -> Path:
 
 
 def counts(path: Path) -> tuple[int, int]:
-    with sqlite3.connect(path) as conn:
+    with closing(sqlite3.connect(path)) as conn, conn:
         return (conn.execute("SELECT count(*) FROM referral").fetchone()[0],
                 conn.execute("SELECT count(*) FROM audit_log").fetchone()[0])
 

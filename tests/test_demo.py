@@ -1,0 +1,286 @@
+"""The demo database: fictional people, a realistic week, caps respected, reusable."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import closing
+from pathlib import Path
+
+import pendulum
+import pytest
+from click.testing import CliRunner
+
+from duty_desk import rules, timeutil
+from duty_desk.cli import cli
+from duty_desk.config import Config
+from duty_desk.db import Database, DatabaseError, demo_database_path, open_database
+from duty_desk.demo import add_duty_worker, build_demo, demo_built_at, prepare_demo
+from duty_desk.errors import DutyDeskError
+from duty_desk.export import audit_record, referral_record
+from duty_desk.identity import os_login
+from duty_desk.nhs import nhs_number_problem
+from duty_desk.repository import Repository
+from duty_desk.views import ReferralView
+
+ME = os_login()
+MONDAY_10 = pendulum.datetime(2026, 11, 23, 10, 0, tz="Europe/London")
+NOWS = [
+    MONDAY_10,
+    pendulum.datetime(2026, 7, 16, 15, 30, tz="Europe/London"),   # a summer Thursday
+    pendulum.datetime(2026, 11, 1, 23, 0, tz="Europe/London"),    # Sunday night, after the change
+    pendulum.datetime(2026, 3, 30, 7, 45, tz="Europe/London"),    # Monday before opening, after spring
+]
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings_file = tmp_path / "empty.toml"
+    settings_file.write_text("", encoding="utf-8")
+    monkeypatch.setenv("DUTY_DESK_CONFIG", str(settings_file))
+    monkeypatch.delenv("DUTY_DESK_DB", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+
+
+def fresh_db(path: Path, config: Config | None = None) -> Database:
+    return open_database(config or Config(), str(path), create=True)
+
+
+def referrals(db: Database, config: Config) -> list[ReferralView]:
+    repo = Repository(db, config)
+    return [repo.referral(r.id) for r in repo.referrals_for_export()]
+
+
+@pytest.fixture
+def built(tmp_path: Path) -> Iterator[tuple[Database, Config]]:
+    config = Config()
+    db = fresh_db(tmp_path / "demo.db", config)
+    build_demo(db, config, MONDAY_10)
+    yield db, config
+    db.dispose()
+
+
+@pytest.mark.parametrize("now", NOWS, ids=lambda n: n.format("ddd-D-MMM-HHmm"))
+def test_a_realistic_week(tmp_path: Path, now: pendulum.DateTime) -> None:
+    config = Config()
+    db = fresh_db(tmp_path / "demo.db", config)
+    try:
+        summary = build_demo(db, config, now)
+        rows = referrals(db, config)
+        repo = Repository(db, config)
+        staff = repo.list_staff()
+
+        # The current login is an active member of staff: the duty worker.
+        assert summary.duty_login == ME
+        assert ME in {s.login for s in staff}
+        assert repo.acting_staff() is not None
+        assert len(staff) >= 12
+        assert {s.role for s in staff} == {"clinician", "peer_support", "team_lead"}
+        assert any(not s.active for s in repo.list_staff(include_inactive=True))
+
+        # Every status, and the summary agrees with the database.
+        statuses = Counter(r.status for r in rows)
+        assert set(statuses) == {"new", "triaging", "accepted", "redirected", "declined"}
+        assert summary.by_status == dict(statuses) and summary.referrals == len(rows)
+        assert 20 <= len(rows) <= 40
+
+        # Open referrals: overdue, due soon, a deadline outside team hours, plenty of time.
+        open_rows = [r for r in rows if r.is_open]
+        states = Counter(rules.response_clock(r.respond_by, now, config).state for r in open_rows)
+        for state in rules.ClockState:
+            assert states[state] >= 1, (state, states)
+        assert any(r.triage_by == ME for r in open_rows)
+        assert len({r.triage_by for r in open_rows if r.triage_by}) >= 2
+
+        # Some from routes or ages outside the client group.
+        problems = [repo.eligibility(r) for r in open_rows]
+        assert any("source" in p for ps in problems for p in ps)
+        assert any("age" in p for ps in problems for p in ps)
+
+        # Decisions carry reasons; the cap is never exceeded (per area, per week of receipt).
+        for r in rows:
+            if r.status in ("redirected", "declined"):
+                assert r.decision_reason and r.decided_by and r.decided_at
+            if r.status == "redirected":
+                assert r.onward in config.onward
+        taken = Counter(
+            (r.area, timeutil.week_start_local(r.received_at, config.team.timezone).date())
+            for r in rows if r.status == "accepted")
+        assert taken
+        for (area, _week), count in taken.items():
+            assert count <= config.areas[area].weekly_cap
+        assert any(r.decision_reason and "No POD places left" in r.decision_reason for r in rows)
+        assert any(r.eligibility_override for r in rows if r.status == "accepted")
+
+        # Network members on several.
+        assert sum(1 for r in rows if r.network) >= 4
+
+        # Nothing in the future.
+        for r in rows:
+            assert r.received_at <= now
+            assert r.decided_at is None or r.decided_at <= now
+            assert r.triage_since is None or r.triage_since <= now
+        entries = list(repo.audit_for_export())
+        assert all(e.at <= now for e in entries)
+        assert len({e.actor for e in entries}) >= 5
+        assert [e.id for e in entries] == sorted(e.id for e in entries)
+        assert [e.at for e in entries] == sorted(e.at for e in entries)
+    finally:
+        db.dispose()
+
+
+def test_everyone_is_obviously_fictional(built: tuple[Database, Config]) -> None:
+    db, config = built
+    rows = referrals(db, config)
+    for r in rows:
+        assert r.name.endswith("(demo)")
+        assert r.reason.endswith("(demo)")
+        if r.nhs_number is not None:
+            assert r.nhs_number.startswith("999") and nhs_number_problem(r.nhs_number) is None
+        assert r.phone.startswith(("01632 960", "07700 900"))
+        for member in r.network:
+            assert member.name.endswith("(demo)")
+            assert member.phone.startswith("07700 900")
+    numbers = [r.nhs_number for r in rows if r.nhs_number]
+    assert len(numbers) == len(set(numbers))
+    assert any(r.nhs_number is None for r in rows)
+    for person in Repository(db, config).list_staff(include_inactive=True):
+        assert "demo" in person.name or person.login == ME
+
+
+def test_deterministic_for_a_given_now(tmp_path: Path) -> None:
+    config = Config()
+    dumps = []
+    for name in ("a.db", "b.db"):
+        db = fresh_db(tmp_path / name, config)
+        try:
+            build_demo(db, config, MONDAY_10)
+            repo = Repository(db, config)
+            tz = config.team.timezone
+            dumps.append(json.dumps([
+                [referral_record(r, tz) for r in repo.referrals_for_export()],
+                [audit_record(e, tz) for e in repo.audit_for_export()],
+            ]))
+        finally:
+            db.dispose()
+    assert dumps[0] == dumps[1]
+
+
+def test_a_smaller_cap_is_still_respected(tmp_path: Path) -> None:
+    base = Config()
+    areas = {k: a.model_copy(update={"weekly_cap": 2}) for k, a in base.areas.items()}
+    config = base.model_copy(update={"areas": areas})
+    db = fresh_db(tmp_path / "demo.db", config)
+    try:
+        build_demo(db, config, MONDAY_10)
+        rows = referrals(db, config)
+    finally:
+        db.dispose()
+    taken = Counter(
+        (r.area, timeutil.week_start_local(r.received_at, config.team.timezone).date())
+        for r in rows if r.status == "accepted")
+    assert max(taken.values()) <= 2
+
+
+def test_build_demo_refuses_a_database_with_data(built: tuple[Database, Config]) -> None:
+    db, config = built
+    with pytest.raises(DutyDeskError, match="already holds"):
+        build_demo(db, config, MONDAY_10)
+
+
+def test_the_duty_worker_is_added_by_the_team_lead(tmp_path: Path) -> None:
+    config = Config()
+    db = fresh_db(tmp_path / "x.db", config)
+    try:
+        Repository(db, config, actor="demo-lead").add_staff(
+            "demo-lead", "Morgan Placeholder (demo)", "team_lead", bootstrap=True)
+        assert add_duty_worker(db, config) is True
+        assert add_duty_worker(db, config) is False
+        entry = list(Repository(db, config).audit_for_export())[-1]
+        assert (entry.actor, entry.action, entry.after["login"]) == ("demo-lead", "add staff", ME)
+    finally:
+        db.dispose()
+
+
+# -- duty-desk demo: build once, then reuse -----------------------------------------------------
+
+
+def _count(path: Path) -> tuple[int, int, int]:
+    with closing(sqlite3.connect(path)) as conn, conn:
+        return tuple(conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # type: ignore[return-value]
+                     for t in ("referral", "staff", "audit_log"))
+
+
+def test_prepare_demo_builds_then_reuses_the_default_file(tmp_path: Path) -> None:
+    config = Config()
+    path = demo_database_path()
+    assert str(path).startswith(str(tmp_path))
+    first = prepare_demo(config, None, now=MONDAY_10)
+    first.db.dispose()
+    assert first.built and path.exists()
+    counts = _count(path)
+    assert counts[0] > 0
+
+    second = prepare_demo(config, None, now=MONDAY_10.add(days=2))
+    try:
+        assert not second.built
+        assert second.built_at == MONDAY_10
+    finally:
+        second.db.dispose()
+    assert _count(path) == counts
+
+    third = prepare_demo(config, None, fresh=True, now=MONDAY_10.add(days=2))
+    try:
+        assert third.built and demo_built_at(third.db) == MONDAY_10.add(days=2)
+    finally:
+        third.db.dispose()
+    assert _count(path)[0] == counts[0]
+    assert sorted(p.name for p in path.parent.iterdir()) == ["demo.db"]
+
+
+def test_prepare_demo_never_fills_or_removes_a_real_database(tmp_path: Path) -> None:
+    config = Config()
+    real = tmp_path / "team.db"
+    db = fresh_db(real, config)
+    Repository(db, config, actor="duty1").add_staff("duty1", "Duty One (test)", "clinician",
+                                                     bootstrap=True)
+    db.dispose()
+    before = real.read_bytes()
+    for fresh in (False, True):
+        with pytest.raises(DatabaseError, match="not a demo one"):
+            prepare_demo(config, str(real), fresh=fresh, now=MONDAY_10)
+    assert real.read_bytes() == before
+
+
+def test_prepare_demo_with_an_explicit_new_file(tmp_path: Path) -> None:
+    target = tmp_path / "sub" / "my-demo.db"
+    outcome = prepare_demo(Config(), str(target), now=MONDAY_10)
+    outcome.db.dispose()
+    assert outcome.built and target.exists()
+    assert not demo_database_path().exists()
+
+
+def test_demo_command_builds_then_reuses(tmp_path: Path) -> None:
+    runner = CliRunner()
+    with timeutil.frozen(MONDAY_10):
+        first = runner.invoke(cli, ["demo", "--no-open"])
+        assert first.exit_code == 0, first.stderr
+        assert first.output.startswith(f"Built a demo database at {demo_database_path()}:")
+        counts = _count(demo_database_path())
+        second = runner.invoke(cli, ["demo", "--no-open"])
+        assert second.exit_code == 0, second.stderr
+        assert second.output.startswith(f"Using the demo database at {demo_database_path()}")
+        assert _count(demo_database_path()) == counts
+        staff = runner.invoke(cli, ["--db", str(demo_database_path()), "staff", "list"])
+        assert f"{ME}\tYou ({ME}), duty worker\tclinician" in staff.output.splitlines()
+
+
+def test_demo_command_refuses_a_real_database(tmp_path: Path) -> None:
+    real = tmp_path / "team.db"
+    CliRunner().invoke(cli, ["--db", str(real), "init"])
+    result = CliRunner().invoke(cli, ["--db", str(real), "demo", "--fresh", "--no-open"])
+    assert result.exit_code == 1
+    assert "not a demo one" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
