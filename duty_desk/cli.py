@@ -410,8 +410,12 @@ def export(state: State, what: str, fmt: str | None, output: str | None) -> None
     try:
         repo = state.repo(db)
         if output:
-            with atomic_output(output) as handle:
-                count = run_export(what, fmt, repo, handle)
+            try:
+                with atomic_output(output) as handle:
+                    count = run_export(what, fmt, repo, handle)
+            except OSError as exc:
+                raise Failure(f"cannot write {output}: {exc.strerror or exc.__class__.__name__}; "
+                              "nothing was written") from None
             noun = "referral" if what == "referrals" else "audit entry"
             plural = noun + "s" if noun == "referral" else "audit entries"
             click.echo(f"Wrote {count} {noun if count == 1 else plural} to {output} ({fmt}).")

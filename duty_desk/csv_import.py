@@ -49,6 +49,7 @@ REQUIRED_COLUMNS: tuple[str, ...] = (
 )
 OPTIONAL_COLUMNS: tuple[str, ...] = ("notes",)
 HEADER = ",".join(REQUIRED_COLUMNS)
+MAX_BYTES = 64 * 2**20  # far more than any referral batch; stops a wrong file (or /dev/zero)
 
 # Values that are about the person: never repeated back in a message.
 PERSONAL_FIELDS = frozenset({"name", "date_of_birth", "nhs_number", "phone", "reason", "notes"})
@@ -225,11 +226,26 @@ def parse_referrals(text: str, label: str, config: Config, now: dt.datetime) -> 
     return parsed
 
 
+def read_bytes(path: str | os.PathLike[str], limit: int = MAX_BYTES) -> bytes:
+    """The file's bytes, or CsvFileError (missing, unreadable, a folder, far too large)."""
+    label = str(path)
+    try:
+        with Path(path).open("rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError as exc:
+        raise CsvFileError(f"cannot read {label}: {exc.strerror or exc.__class__.__name__}") from None
+    if len(data) > limit:
+        raise CsvFileError(
+            f"{label} is too large to import (more than {limit // 2**20} MB); split it into parts"
+        )
+    return data
+
+
 def read_referral_file(path: str | os.PathLike[str], config: Config,
                        now: dt.datetime | None = None) -> list[ParsedRow]:
-    """Read and check a referral CSV file. OSError for a file that cannot be read."""
+    """Read and check a referral CSV file."""
     label = str(path)
-    data = Path(path).read_bytes()
+    data = read_bytes(path)
     text = decode(data, label)
     return parse_referrals(text, label, config, now or timeutil.now())
 
@@ -238,8 +254,8 @@ def import_referrals(path: str | os.PathLike[str], repo: Repository,
                      now: dt.datetime | None = None) -> int:
     """Import a referral CSV file: all rows in one transaction, or none. Returns how many.
 
-    Raises NotPermitted (the login is not active staff), CsvFileError,
-    CsvRowErrors (nothing imported) or OSError (the file cannot be read).
+    Raises NotPermitted (the login is not active staff), CsvFileError (the file
+    cannot be read or used as a whole) or CsvRowErrors (nothing imported).
     """
     repo.ensure_can_change()
     rows = read_referral_file(path, repo.config, now)

@@ -147,6 +147,7 @@ class _Builder:
         self.ids: dict[int, int] = {}
         self.nhs_seen: set[str] = set()
         self.phone_seen: set[str] = set()
+        self.names_seen: set[str] = set()
         self.seq = 0
         staff_logins = [s[0] for s in STAFF if s[0] != self.login]
         self.lead = staff_logins[0]
@@ -190,7 +191,12 @@ class _Builder:
 
     # -- making people up --------------------------------------------------------------------
     def person_name(self) -> str:
-        return f"{self.rng.choice(FIRST_NAMES)} {self.rng.choice(SURNAMES)}{MARK}"
+        """A fictional name not used before in this demo (so no two people look alike)."""
+        while True:
+            name = f"{self.rng.choice(FIRST_NAMES)} {self.rng.choice(SURNAMES)}{MARK}"
+            if name not in self.names_seen:
+                self.names_seen.add(name)
+                return name
 
     def nhs_number(self) -> str:
         while True:

@@ -143,6 +143,7 @@ def test_everyone_is_obviously_fictional(built: tuple[Database, Config]) -> None
         for member in r.network:
             assert member.name.endswith("(demo)")
             assert member.phone.startswith("07700 900")
+    assert len({r.name for r in rows}) == len(rows)
     numbers = [r.nhs_number for r in rows if r.nhs_number]
     assert len(numbers) == len(set(numbers))
     assert any(r.nhs_number is None for r in rows)

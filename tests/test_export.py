@@ -219,9 +219,10 @@ def test_export_errors_are_one_sentence(filled: Path, tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert result.stderr.strip().splitlines() == [
         f"duty-desk: cannot write {tmp_path}: it is a folder."]
-    result = export(filled, "referrals", "--output", str(tmp_path / "no" / "such" / "x.json"))
+    missing = tmp_path / "no" / "such" / "x.json"
+    result = export(filled, "referrals", "--output", str(missing))
     assert result.exit_code == 1
-    assert "No such file or directory" in result.stderr
+    assert f"cannot write {missing}: No such file or directory; nothing was written" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert export(filled, "everything").exit_code == 2  # a usage mistake
 

@@ -320,7 +320,20 @@ def test_a_missing_file_is_one_sentence(tmp_path: Path, team_db: Path) -> None:
     result = do_import(team_db, tmp_path / "nope.csv")
     assert result.exit_code == 1
     assert result.stderr.strip().splitlines() == [
-        f"duty-desk: cannot use {tmp_path / 'nope.csv'}: No such file or directory."]
+        f"duty-desk: cannot read {tmp_path / 'nope.csv'}: No such file or directory."]
+    result = do_import(team_db, tmp_path)
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines() == [
+        f"duty-desk: cannot read {tmp_path}: Is a directory."]
+
+
+def test_a_file_far_too_large_is_refused_without_reading_it_all(tmp_path: Path) -> None:
+    from duty_desk.csv_import import read_bytes
+
+    file = write(tmp_path, HEADER + "\n" + (GOOD + "\n") * 50)
+    with pytest.raises(CsvFileError, match="too large to import"):
+        read_bytes(file, limit=1000)
+    assert read_bytes(file).startswith(HEADER.encode())
 
 
 def test_a_login_not_on_the_staff_list_cannot_import(tmp_path: Path, clock: object) -> None:
