@@ -265,6 +265,22 @@ def test_an_unclosed_quote_is_reported_at_its_line(tmp_path: Path, team_db: Path
     assert counts(team_db)[0] == 0
 
 
+def test_reading_goes_on_after_a_malformed_quote(tmp_path: Path, team_db: Path,
+                                                 clock: object) -> None:
+    file = write(tmp_path, "\n".join([
+        HEADER,
+        GOOD.replace("Crisis referral (test)", '"quoted" then more'),
+        GOOD.replace("canterbury", "atlantis").replace("Alex", "Sam"),
+    ]) + "\n")
+    result = do_import(team_db, file)
+    assert result.exit_code == 1
+    assert problem_lines(result) == [
+        'line 2: row: a closing double quote must be followed by a comma (write a quote inside '
+        'a quoted value as "")',
+        "line 3: area: unknown area 'atlantis' (expected one of: canterbury, whitstable)",
+    ]
+
+
 # -- problems with the file as a whole -------------------------------------------------------------
 
 
