@@ -56,7 +56,7 @@ class HistoryScreen(ReportsWorkerErrors, ModalScreen[None]):
         self.query_one("#history", VerticalScroll).focus()
         self.load()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="history",
+    @work(thread=True, exit_on_error=False, group="history",
           description="load history")
     def load(self) -> None:
         repo = self.app.repo  # type: ignore[attr-defined]

@@ -24,21 +24,15 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Input, Label, Static
-from textual.worker import get_current_worker
 
 from duty_desk import timeutil
 from duty_desk.errors import NotEligible
 from duty_desk.views import AreaIntake, ReferralView, StaffView
 
-from . import render
+from . import data, render
 from .base import ReportsWorkerErrors
 from .commands import PaletteCommand
-from .confirm import ConfirmDialog
-from .history import HistoryScreen
 from .literal import assemble, literal, visible
-from .network_form import NetworkForm
-from .reason_dialog import ReasonDialog
-from .referral_form import ReferralForm
 from .widgets import IntakeBar, TextInput, TitleBar
 
 if TYPE_CHECKING:
@@ -107,11 +101,20 @@ class QueueScreen(ReportsWorkerErrors, Screen[None]):
 
     @dataclass
     class Written(Message):
-        """A change was saved; ``note`` is plain text for the person."""
+        """A change was saved; ``note`` is plain text for the person.
+
+        ``closed``: the referral left the open queue; ``view``: its new state.
+        """
 
         referral_id: int | None
         note: str
         closed: bool = False
+        view: ReferralView | None = None
+        intake_changed: bool = False
+
+    @dataclass
+    class IntakeLoaded(Message):
+        intake: tuple[AreaIntake, ...]
 
     @dataclass
     class NeedsOverride(Message):
@@ -131,6 +134,14 @@ class QueueScreen(ReportsWorkerErrors, Screen[None]):
         self._poll_timer: Timer | None = None
         self._search_timer: Timer | None = None
         self._loaded_once = False
+        self._poll_failing = False
+        self._drawn_minute: object = None
+        self._external_change = False
+        self._loading = False
+        self._load_again = False
+        self._detail_loading = False
+        self._detail_next: int | None = None
+        self._prefetched_detail: data.Detail | None = None
         self._detail_for: int | None = None
         self._week: object = None
 
@@ -162,7 +173,7 @@ class QueueScreen(ReportsWorkerErrors, Screen[None]):
             table.add_column(Text(" " + header, style="bold"), key=key, width=width + 1)
         table.focus()
         self.query_one("#detail", VerticalScroll).border_title = "Details"
-        self.load_queue(self.search_term)
+        self.reload()
         self.set_interval(CLOCK_SECONDS, self._tick_clocks)
 
     def on_unmount(self) -> None:
@@ -182,37 +193,89 @@ class QueueScreen(ReportsWorkerErrors, Screen[None]):
         self.query_one(QueueTable).focus()
 
     # -- loading --------------------------------------------------------------------------------
-    @work(thread=True, exclusive=True, exit_on_error=False, group="queue-load",
-          description="load the queue")
+    # One load of each kind at a time. A request while one runs is remembered and run
+    # straight after, so the newest state always arrives, no threads pile up, and no
+    # worker is ever cancelled half-way.
+
+    def reload(self) -> None:
+        """Reload the queue, intake and acting login (now, or as soon as the running load ends)."""
+        if self._loading:
+            self._load_again = True
+            return
+        self._loading = True
+        self.load_queue(self.search_term)
+
+    def request_detail(self, referral_id: int) -> None:
+        prefetched, self._prefetched_detail = self._prefetched_detail, None
+        if prefetched is not None and prefetched.referral.id == referral_id:
+            self._detail_loading = True
+            self.post_message(self.DetailLoaded(prefetched.referral, prefetched.problems,
+                                                prefetched.week))
+            return
+        if self._detail_loading:
+            self._detail_next = referral_id
+            return
+        self._detail_loading = True
+        self.load_detail(referral_id)
+
+    def _load_done(self) -> None:
+        self._loading = False
+        if self._load_again:
+            self._load_again = False
+            self.reload()
+
+    def _detail_done(self) -> None:
+        self._detail_loading = False
+        if self._detail_next is not None:
+            referral_id, self._detail_next = self._detail_next, None
+            self.request_detail(referral_id)
+
+    def worker_failed(self, worker: Any) -> None:
+        if worker.group == "queue-load":
+            self._load_done()
+        elif worker.group == "detail":
+            self._detail_done()
+
+    @work(thread=True, exit_on_error=False, group="queue-load", description="load the queue")
     def load_queue(self, search: str) -> None:
         app = self.duty_app
-        if self._watcher is None:
+        first = self._watcher is None
+        if first:
             # Before the first read, so nothing committed in between is missed.
             self._watcher = app.db.watcher()
-        repo = app.repo
-        staff = repo.acting_staff()
-        intake = tuple(repo.intake())
-        referrals = tuple(repo.open_referrals(search))
-        if not get_current_worker().is_cancelled:
-            self.post_message(self.Loaded(referrals, intake, staff, search))
+        snapshot = data.read_snapshot(app.repo, search, with_detail=first)
+        # The first load brings the first referral's details too: one round trip to paint.
+        self._prefetched_detail = snapshot.detail
+        self.post_message(self.Loaded(snapshot.referrals, snapshot.intake, snapshot.staff, search))
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="detail",
-          description="load one referral")
+    @work(thread=True, exit_on_error=False, group="detail", description="load one referral")
     def load_detail(self, referral_id: int) -> None:
-        repo = self.duty_app.repo
-        referral = repo.referral(referral_id)
-        problems = tuple(repo.eligibility(referral))
-        week = repo.intake_for(referral)
-        if not get_current_worker().is_cancelled:
-            self.post_message(self.DetailLoaded(referral, problems, week))
+        detail = data.read_detail(self.duty_app.repo, referral_id)
+        self.post_message(self.DetailLoaded(detail.referral, detail.problems, detail.week))
 
     def _poll(self) -> None:
         """The live check: one tiny query; a reload only when someone committed."""
         watcher = self._watcher
-        if watcher is not None and watcher.changed():
-            self.load_queue(self.search_term)
+        if watcher is None:
+            return
+        try:
+            changed = watcher.changed()
+        except Exception as exc:  # noqa: BLE001 - the file went away, a lock, a server gone
+            if not self._poll_failing:
+                self._poll_failing = True
+                self.log.error(f"change check failed: {type(exc).__name__}")
+                self.notify("Live updates are paused: the database cannot be read just now. "
+                            "They resume by themselves.", severity="warning", markup=False)
+            return
+        if self._poll_failing:
+            self._poll_failing = False
+            changed = True
+        if changed:
+            self._external_change = True  # the open referral's network may have changed too
+            self.reload()
 
     def on_queue_screen_loaded(self, message: Loaded) -> None:
+        self._load_done()
         if message.search != self.search_term:
             return  # a newer filter is on its way
         app = self.duty_app
@@ -220,7 +283,8 @@ class QueueScreen(ReportsWorkerErrors, Screen[None]):
         self._show_actor(message.staff)
         self.query_one(IntakeBar).show(message.intake)
         self._week = message.intake[0].week_start if message.intake else None
-        self._apply(message.referrals)
+        external, self._external_change = self._external_change, False
+        self._apply(message.referrals, external)
         if not self._loaded_once:
             self._loaded_once = True
             self._poll_timer = self.set_interval(app.config.database.refresh_seconds, self._poll)
@@ -232,8 +296,8 @@ class QueueScreen(ReportsWorkerErrors, Screen[None]):
         notice.display = staff is None
         if staff is None:
             notice.update(assemble(
-                "View only: login ", literal(repr(login)),
-                " is not on the staff list, so you can look but not change anything.",
+                "View only: ", literal(repr(login)),
+                " is not on the staff list; you can look but not change.",
             ))
 
     # -- the table, updated in place ----------------------------------------------------------
@@ -251,11 +315,17 @@ class QueueScreen(ReportsWorkerErrors, Screen[None]):
         referral_id = self.current_id()
         return self.rows.get(referral_id) if referral_id is not None else None
 
-    def _apply(self, referrals: tuple[ReferralView, ...]) -> None:
+    def _apply(self, referrals: tuple[ReferralView, ...], external: bool = False) -> None:
+        """Update the table in place: remove, add, update changed cells, re-order, keep the cursor."""
         table = self.query_one(QueueTable)
+        previous = dict(self.rows)
         keep = self._select_after_load or self.current_id()
         self._select_after_load = None
         now = timeutil.now()
+        minute = now.replace(second=0, microsecond=0)
+        same_minute = minute == self._drawn_minute
+        today = timeutil.to_local(now, self.labels.tz).date()
+        self._drawn_minute = minute
         actor = self.duty_app.actor
         fresh = {referral.id: referral for referral in referrals}
         for referral_id in [rid for rid in self.rows if rid not in fresh]:
@@ -264,7 +334,9 @@ class QueueScreen(ReportsWorkerErrors, Screen[None]):
             del self._signatures[referral_id]
         added = False
         for referral in referrals:
-            cells = render.row_cells(referral, now, self.labels, actor)
+            if same_minute and self.rows.get(referral.id) == referral:
+                continue  # unchanged since it was drawn: nothing to compute
+            cells = render.row_cells(referral, now, self.labels, actor, today)
             signature = {key: render.signature(text) for key, text in cells.items()}
             old = self._signatures.get(referral.id)
             if old is None:
@@ -284,7 +356,10 @@ class QueueScreen(ReportsWorkerErrors, Screen[None]):
             index = table.get_row_index(str(keep))
             if table.cursor_row != index:
                 table.move_cursor(row=index)
-        self._refresh_detail()
+        current = self.current_id()
+        if (external or current != self._detail_for or current is None
+                or previous.get(current) != self.rows.get(current)):
+            self._refresh_detail()
 
     def _tick_clocks(self) -> None:
         """Every 30 s: re-draw the countdowns from the rows held (no database)."""
@@ -299,7 +374,7 @@ class QueueScreen(ReportsWorkerErrors, Screen[None]):
                 self._signatures[referral_id]["clock"] = signature
         week = timeutil.week_start_local(now, config.team.timezone).date()
         if self._week is not None and week != self._week:
-            self.load_queue(self.search_term)  # a new intake week began
+            self.reload()  # a new intake week began
 
     # -- the detail pane ---------------------------------------------------------------------------
     @on(DataTable.RowHighlighted, "#queue")
@@ -319,9 +394,10 @@ class QueueScreen(ReportsWorkerErrors, Screen[None]):
             return
         if referral_id != self._detail_for:
             self.query_one("#detail", VerticalScroll).scroll_home(animate=False)
-        self.load_detail(referral_id)
+        self.request_detail(referral_id)
 
     def on_queue_screen_detail_loaded(self, message: DetailLoaded) -> None:
+        self._detail_done()
         if message.referral.id != self.current_id():
             return
         self._detail_for = message.referral.id
@@ -353,7 +429,7 @@ class QueueScreen(ReportsWorkerErrors, Screen[None]):
         self.focus_queue()
 
     def watch_search_term(self, term: str) -> None:
-        self.load_queue(term)
+        self.reload()
 
     def action_clear_search(self) -> None:
         search = self.query_one("#search", Input)
@@ -365,11 +441,6 @@ class QueueScreen(ReportsWorkerErrors, Screen[None]):
         self.focus_queue()
 
     # -- actions ----------------------------------------------------------------------------------------
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in {"claim", "accept", "redirect", "decline", "add_network_member", "history"}:
-            return True if self.current() is not None else None
-        return True
-
     def _selected(self) -> ReferralView | None:
         referral = self.current()
         if referral is None:
@@ -393,6 +464,8 @@ class QueueScreen(ReportsWorkerErrors, Screen[None]):
 
     def action_add_referral(self) -> None:
         def opened() -> None:
+            from .referral_form import ReferralForm
+
             self.app.push_screen(ReferralForm(), self._referral_added)
 
         self._when_permitted(opened)
@@ -402,7 +475,7 @@ class QueueScreen(ReportsWorkerErrors, Screen[None]):
             return
         self._select_after_load = referral_id
         self.notify("Referral added.", markup=False)
-        self.load_queue(self.search_term)
+        self.reload()
 
     def action_claim(self) -> None:
         referral = self._selected()
@@ -417,6 +490,8 @@ class QueueScreen(ReportsWorkerErrors, Screen[None]):
                 literal(referral.triage_by), f") is triaging this since {since}:\n",
                 literal(referral.name, "bold"), "\n\nTake it over?",
             )
+
+            from .confirm import ConfirmDialog
 
             def answered(yes: bool | None) -> None:
                 if yes:
@@ -437,7 +512,7 @@ class QueueScreen(ReportsWorkerErrors, Screen[None]):
             note = f"You took over triage of {name}." if take_over else f"You are triaging {name}."
         else:
             note = f"Released {name}: nobody is triaging it now."
-        self.post_message(self.Written(referral.id, note))
+        self.post_message(self.Written(referral.id, note, view=view))
 
     def action_accept(self) -> None:
         referral = self._selected()
@@ -452,9 +527,11 @@ class QueueScreen(ReportsWorkerErrors, Screen[None]):
             self.post_message(self.NeedsOverride(referral, tuple(exc.problems)))
             return
         self.post_message(self.Written(referral.id, f"Accepted into POD: {visible(referral.name)}.",
-                                       closed=True))
+                                       closed=True, intake_changed=True))
 
     def on_queue_screen_needs_override(self, message: NeedsOverride) -> None:
+        from .reason_dialog import ReasonDialog
+
         referral = message.referral
         repo = self.duty_app.repo
 
@@ -474,13 +551,14 @@ class QueueScreen(ReportsWorkerErrors, Screen[None]):
             confirm="Accept anyway",
             save=save,
         )
-        self.app.push_screen(dialog, lambda done: self._decided(done, referral, "Accepted into POD "
-                                                                "(eligibility overridden)"))
+        self.app.push_screen(dialog, lambda done: self._decided(
+            done, referral, "Accepted into POD (eligibility overridden)", intake_changed=True))
 
-    def _decided(self, done: bool | None, referral: ReferralView, what: str) -> None:
+    def _decided(self, done: bool | None, referral: ReferralView, what: str,
+                 intake_changed: bool = False) -> None:
         if done:
             self.post_message(self.Written(referral.id, f"{what}: {visible(referral.name)}.",
-                                           closed=True))
+                                           closed=True, intake_changed=intake_changed))
 
     def action_redirect(self) -> None:
         referral = self._selected()
@@ -494,6 +572,8 @@ class QueueScreen(ReportsWorkerErrors, Screen[None]):
             return True
 
         def opened() -> None:
+            from .reason_dialog import ReasonDialog
+
             dialog = ReasonDialog(
                 title="Redirect to treatment as usual", subject=referral.name,
                 choices=onward, choice_label="Onward service", reason_label="Reason",
@@ -514,6 +594,8 @@ class QueueScreen(ReportsWorkerErrors, Screen[None]):
             return True
 
         def opened() -> None:
+            from .reason_dialog import ReasonDialog
+
             dialog = ReasonDialog(title="Decline referral", subject=referral.name,
                                   reason_label="Reason", confirm="Decline", save=save)
             self.app.push_screen(dialog, lambda done: self._decided(done, referral, "Declined"))
@@ -529,26 +611,60 @@ class QueueScreen(ReportsWorkerErrors, Screen[None]):
             if member_id is not None:
                 self.notify(f"Network member added for {visible(referral.name)}.", markup=False)
                 if self.current_id() == referral.id:
-                    self.load_detail(referral.id)
+                    self.request_detail(referral.id)
 
-        self._when_permitted(lambda: self.app.push_screen(NetworkForm(referral.id, referral.name),
-                                                          added))
+        def opened() -> None:
+            from .network_form import NetworkForm
+
+            self.app.push_screen(NetworkForm(referral.id, referral.name), added)
+
+        self._when_permitted(opened)
 
     def action_history(self) -> None:
         referral = self._selected()
         if referral is not None:
+            from .history import HistoryScreen
+
             self.app.push_screen(HistoryScreen(referral.id, referral.name))
 
     def on_queue_screen_written(self, message: Written) -> None:
+        """Show our own change at once; the change check then brings in everything else.
+
+        Our commit moves the database's change counter, so the next poll reloads the
+        queue anyway (and picks up anything another session did meanwhile).
+        """
         self.notify(message.note, markup=False)
-        if message.closed and message.referral_id in self.rows:
-            # Off the queue at once; the reload below confirms it.
-            table = self.query_one(QueueTable)
-            table.remove_row(str(message.referral_id))
-            del self.rows[message.referral_id]
-            del self._signatures[message.referral_id]
-            self._refresh_detail()
-        self.load_queue(self.search_term)
+        referral_id = message.referral_id
+        if referral_id is not None and referral_id in self.rows:
+            if message.closed:
+                self.query_one(QueueTable).remove_row(str(referral_id))
+                del self.rows[referral_id]
+                del self._signatures[referral_id]
+                self._refresh_detail()
+            elif message.view is not None:
+                self._redraw_row(message.view)
+                if referral_id == self.current_id():
+                    self._refresh_detail()
+        if message.intake_changed:
+            self.load_intake()
+
+    def _redraw_row(self, referral: ReferralView) -> None:
+        table = self.query_one(QueueTable)
+        cells = render.row_cells(referral, timeutil.now(), self.labels, self.duty_app.actor)
+        old = self._signatures[referral.id]
+        for key, value in cells.items():
+            signature = render.signature(value)
+            if old[key] != signature:
+                table.update_cell(str(referral.id), key, value)
+                old[key] = signature
+        self.rows[referral.id] = referral
+
+    @work(thread=True, exit_on_error=False, group="intake", description="load intake")
+    def load_intake(self) -> None:
+        self.post_message(self.IntakeLoaded(tuple(self.duty_app.repo.intake())))
+
+    def on_queue_screen_intake_loaded(self, message: IntakeLoaded) -> None:
+        self.query_one(IntakeBar).show(message.intake)
 
     # -- command palette --------------------------------------------------------------------------------
     def palette_commands(self) -> list[PaletteCommand]:

@@ -19,11 +19,13 @@ from duty_desk.views import AreaIntake, AuditEntry, ReferralView
 
 from .literal import assemble, cell, literal, visible
 
+# Light enough to read on the dark theme, and still light grey when NO_COLOR turns
+# colours into greys; 256-colour palette entries, so SSH sessions show them as meant.
 CLOCK_STYLES = {
-    rules.ClockState.overdue: "bold red",
-    rules.ClockState.due_soon: "bold yellow",
-    rules.ClockState.out_of_hours: "magenta",
-    rules.ClockState.plenty: "green",
+    rules.ClockState.overdue: "bold #ff5f5f",
+    rules.ClockState.due_soon: "bold #ffaf00",
+    rules.ClockState.out_of_hours: "#d7afff",
+    rules.ClockState.plenty: "#87d787",
 }
 
 # Column key, header, fixed width (content; one more for the gap), or None for the name.
@@ -89,8 +91,9 @@ def clock_cell(referral: ReferralView, now: dt.datetime, config: Config) -> Keye
 
 
 def received_label(value: dt.datetime, now: dt.datetime, tz: str) -> str:
+    """``Mon 09:00`` within the last six days, else ``16/11/26``."""
     local = timeutil.to_local(value, tz)
-    if timeutil.to_local(now, tz).diff(local).in_days() < 6:
+    if now.timestamp() - value.timestamp() < 6 * 86400:
         return local.format("ddd HH:mm")
     return local.format("DD/MM/YY")
 
@@ -103,9 +106,12 @@ def status_label(referral: ReferralView, actor: str) -> str:
     return f"by {referral.triage_by}"
 
 
-def row_cells(referral: ReferralView, now: dt.datetime, labels: Labels, actor: str) -> dict[str, Text]:
+def row_cells(referral: ReferralView, now: dt.datetime, labels: Labels, actor: str,
+              today: dt.date | None = None) -> dict[str, Text]:
+    """The table cells of one referral; ``today`` (local) may be passed in to save a conversion."""
     tz = labels.tz
-    age = timeutil.age_on(referral.date_of_birth, timeutil.to_local(now, tz).date())
+    today = today or timeutil.to_local(now, tz).date()
+    age = timeutil.age_on(referral.date_of_birth, today)
     mine = referral.triage_by == actor
     return {
         "clock": clock_cell(referral, now, labels.config),
@@ -182,12 +188,12 @@ def detail_text(
         literal(source), f", urgency {visible(urgency)}, received ",
         timeutil.fmt_local(referral.received_at, tz, "day"),
     ))
-    _line(text, "GP", assemble(literal(referral.gp_practice), ", ",
-                               literal(config.area_name(referral.area))))
-    _line(text, "Phone", literal(referral.phone or "not given"))
     _line(text, "Reason", literal(referral.reason or "-", multiline=True))
     if referral.notes:
         _line(text, "Notes", literal(referral.notes, multiline=True))
+    _line(text, "GP", assemble(literal(referral.gp_practice), ", ",
+                               literal(config.area_name(referral.area)),
+                               "  Phone: ", literal(referral.phone or "not given")))
     if referral.network:
         text.append("Network:\n", style="bold")
         for member in referral.network:

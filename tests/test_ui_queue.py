@@ -14,6 +14,7 @@ from .test_ui_support import (
     move_cursor_to,
     queue_screen,
     row_names,
+    screen_text,
     settle,
 )
 
@@ -40,3 +41,47 @@ async def test_queue_lists_open_referrals_by_deadline(config, db, repo: Reposito
         assert "Canterbury 5/5 left" in intake and "w/c 23 Nov" in intake
         await move_cursor_to(pilot, late)
         assert "Later Deadline (test)" in detail_text(app)
+
+
+async def test_clocks_count_down_without_a_reload(config, db, repo: Repository, frozen_now):
+    from duty_desk import timeutil
+
+    referral_id = repo.add_referral(referral_input(urgency="B", received_at="23/11/2026 08:00"))
+    app = make_app(config, db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert cell_text(app, referral_id, "clock") == "DUE 2h00"
+        screen = queue_screen(app)
+        loads = len([w for w in app.workers if w.group == "queue-load"])
+        timeutil.set_now(frozen_now.add(hours=3))
+        screen._tick_clocks()  # what the 30-second timer runs
+        await pilot.pause()
+        assert cell_text(app, referral_id, "clock") == "OVER 1h00"
+        assert len([w for w in app.workers if w.group == "queue-load"]) == loads
+
+
+async def test_wider_terminal_gives_names_more_room(config, db, repo: Repository, frozen_now):
+    long_name = "Bartholomew Fitzwilliam-Longname (test)"
+    repo.add_referral(referral_input(name=long_name))
+    app = make_app(config, db)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        assert long_name in screen_text(app)
+    app = make_app(config, db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        text = screen_text(app)
+        assert long_name not in text.split("Details")[0]
+        assert all(len(line) <= 80 for line in text.splitlines())
+        await pilot.resize_terminal(120, 30)
+        await settle(pilot)
+        assert long_name in screen_text(app).split("Details")[0]
+
+
+async def test_q_quits(config, db, repo: Repository):
+    app = make_app(config, db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("q")
+        await pilot.pause()
+        assert app._exit  # noqa: SLF001 - the app has been asked to exit

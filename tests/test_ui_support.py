@@ -79,3 +79,21 @@ async def move_cursor_to(pilot: Pilot[Any], referral_id: int) -> None:
     table = table_of(pilot.app)  # type: ignore[arg-type]
     table.move_cursor(row=table.get_row_index(str(referral_id)))
     await settle(pilot)
+
+
+def screen_text(app: DutyDeskApp) -> str:
+    """What the terminal shows, as plain text lines (no styles): for reading the screen in a test."""
+    import io
+
+    from rich.console import Console
+
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True,
+                      color_system=None, record=True, legacy_windows=False, safe_box=False)
+    update = app.screen._compositor.render_update(  # noqa: SLF001 - as App.export_screenshot does
+        full=True, screen_stack=app._background_screens)  # noqa: SLF001
+    console.print(update)
+    flat = console.export_text(styles=False)
+    if "\n" not in flat.rstrip("\n"):
+        flat = "\n".join(flat[i:i + width] for i in range(0, len(flat), width))
+    return flat

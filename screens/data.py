@@ -1,0 +1,44 @@
+"""What the queue screen reads in one go: the acting login, intake and open referrals.
+
+Runs in worker threads only (it calls the repository, which blocks).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from duty_desk.views import AreaIntake, ReferralView, StaffView
+
+if TYPE_CHECKING:
+    from duty_desk.repository import Repository
+
+
+@dataclass(frozen=True)
+class Detail:
+    referral: ReferralView
+    problems: tuple[str, ...]
+    week: AreaIntake | None
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    staff: StaffView | None
+    intake: tuple[AreaIntake, ...]
+    referrals: tuple[ReferralView, ...]
+    search: str
+    detail: Detail | None = None  # of the first referral, when asked for
+
+
+def read_detail(repo: Repository, referral_id: int) -> Detail:
+    referral = repo.referral(referral_id)
+    return Detail(referral, tuple(repo.eligibility(referral)), repo.intake_for(referral))
+
+
+def read_snapshot(repo: Repository, search: str = "", *, with_detail: bool = False) -> Snapshot:
+    """The acting login, the week's intake and the open referrals (filtered in SQL)."""
+    staff = repo.acting_staff()
+    intake = tuple(repo.intake())
+    referrals = tuple(repo.open_referrals(search))
+    detail = read_detail(repo, referrals[0].id) if with_detail and referrals else None
+    return Snapshot(staff, intake, referrals, search, detail)

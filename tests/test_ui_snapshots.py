@@ -1,0 +1,74 @@
+"""Snapshot tests of the queue at 80x24 (pytest-textual-snapshot), deterministic.
+
+The clock is fixed at Monday 23 November 2026 10:00 (London), the data is
+fixed, animations are off (conftest) and the cursor does not blink when
+headless. Regenerate with ``pytest tests/test_ui_snapshots.py --snapshot-update``
+and look at the SVGs before committing them.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from textual.widgets import Input
+
+from .conftest import referral_input
+from .test_ui_support import make_app, settle
+
+
+@pytest.fixture
+def queue_data(db_path, repo, repo_as, frozen_now):
+    """A realistic morning: overdue, due soon, out of hours, plenty; claims; one place taken."""
+    repo.add_staff("duty2", "Duty Worker Two (test)", "peer_support")
+    add = repo.add_referral
+    taken = add(referral_input(name="Already Accepted (test)", received_at="23/11/2026 08:15"))
+    repo.accept(taken)
+    add(referral_input(name="Overdue Person (test)", received_at="22/11/2026 08:00"))
+    due = add(referral_input(name="Due Soon Person (test)", urgency="B",
+                             received_at="23/11/2026 09:00", area="whitstable",
+                             gp_practice="Harbour Street Surgery (example)", source="eip-new"))
+    add(referral_input(name="Out Of Hours Person (test)", received_at="23/11/2026 07:00",
+                       source="gp", date_of_birth="01/01/1950"))
+    mine = add(referral_input(name="Plenty Of Time (test)", received_at="23/11/2026 09:30"))
+    odd = add(referral_input(name="placeholder", received_at="23/11/2026 09:40", urgency="D"))
+    repo_as("duty2").claim(due)
+    repo.claim(mine)
+    repo.add_network_member(taken, "Not Shown (test)")
+    raw = sqlite3.connect(db_path)
+    with raw:
+        raw.execute("UPDATE referral SET name = ? WHERE id = ?",
+                    ("[bold]Robin[/bold] \x1b[31m (test)", odd))
+    raw.close()
+
+
+def test_queue_snapshot(snap_compare, config, db, queue_data):
+    async def loaded(pilot):
+        await settle(pilot)
+
+    assert snap_compare(make_app(config, db), terminal_size=(80, 24), run_before=loaded)
+
+
+def test_queue_view_only_snapshot(snap_compare, config, db, queue_data):
+    async def loaded(pilot):
+        await settle(pilot)
+        await pilot.press("down", "down")
+        await settle(pilot)
+
+    assert snap_compare(make_app(config, db, actor="visitor"), terminal_size=(80, 24),
+                        run_before=loaded)
+
+
+def test_add_form_errors_snapshot(snap_compare, config, db, queue_data):
+    async def bad_input(pilot):
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        form = pilot.app.screen
+        form.query_one("#field-name", Input).value = "[b]Typed[/b] Name (test)"
+        form.query_one("#field-date_of_birth", Input).value = "31/02/1990"
+        form.query_one("#field-nhs_number", Input).value = "999 000 0019"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+
+    assert snap_compare(make_app(config, db), terminal_size=(80, 24), run_before=bad_input)
