@@ -78,7 +78,7 @@ class FormScreen(ReportsWorkerErrors, ModalScreen[R], Generic[R]):
             with Horizontal(id="buttons"):
                 yield Button(self.CONFIRM, id="save", variant="primary", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)
-        yield Footer(compact=True)
+        yield Footer(compact=True, show_command_palette=False)
 
     def compose_intro(self) -> ComposeResult:
         yield from ()

@@ -50,7 +50,7 @@ class HistoryScreen(ReportsWorkerErrors, ModalScreen[None]):
                          id="form-title")
             with VerticalScroll(id="history"):
                 yield Static(Text("Loading..."), id="history-body")
-        yield Footer(compact=True)
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#history", VerticalScroll).focus()
@@ -65,6 +65,6 @@ class HistoryScreen(ReportsWorkerErrors, ModalScreen[None]):
         self.post_message(self.Loaded(entries, staff))
 
     def on_history_screen_loaded(self, message: Loaded) -> None:
-        tz = self.app.config.team.timezone  # type: ignore[attr-defined]
-        self.query_one("#history-body", Static).update(history_text(message.entries, tz,
+        config = self.app.config  # type: ignore[attr-defined]
+        self.query_one("#history-body", Static).update(history_text(message.entries, config,
                                                                     message.staff))

@@ -379,7 +379,8 @@ class QueueScreen(ReportsWorkerErrors, Screen[None]):
     # -- the detail pane ---------------------------------------------------------------------------
     @on(DataTable.RowHighlighted, "#queue")
     def _row_highlighted(self) -> None:
-        self._refresh_detail()
+        if self.current_id() != self._detail_for:
+            self._refresh_detail()
 
     def _refresh_detail(self) -> None:
         referral_id = self.current_id()

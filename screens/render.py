@@ -213,21 +213,37 @@ def detail_text(
 # -- history -------------------------------------------------------------------------------
 
 
-def _history_value(value: object, tz: str, staff: Mapping[int, str], key: str) -> str:
+def _history_value(value: object, key: str, config: Config, staff: Mapping[int, str]) -> str:
+    tz = config.team.timezone
     if value is None or value == "":
         return "-"
     if key.endswith("_by_id") and isinstance(value, int):
         return staff.get(value, f"staff #{value}")
-    if isinstance(value, str) and len(value) >= 19 and value[4:5] == "-" and value[10:11] == "T":
-        try:
-            return timeutil.fmt_local(dt.datetime.fromisoformat(value), tz, "day")
-        except ValueError:
-            pass
+    if isinstance(value, str):
+        if key == "nhs_number":
+            return visible(format_nhs_number(value))
+        if key == "area":
+            return visible(config.area_name(value))
+        if key == "source":
+            return visible(config.source_name(value))
+        if key == "onward":
+            return visible(config.onward_name(value))
+        if len(value) == 10 and value[4:5] == "-" and value[7:8] == "-":
+            try:
+                return timeutil.fmt_date(dt.date.fromisoformat(value))
+            except ValueError:
+                pass
+        if len(value) >= 19 and value[4:5] == "-" and value[10:11] == "T":
+            try:
+                return timeutil.fmt_local(dt.datetime.fromisoformat(value), tz, "day")
+            except ValueError:
+                pass
     return visible(value)
 
 
-def history_text(entries: Sequence[AuditEntry], tz: str, staff: Mapping[int, str]) -> Text:
+def history_text(entries: Sequence[AuditEntry], config: Config, staff: Mapping[int, str]) -> Text:
     """The audit log of one record: when (team zone), who, what, and each field's change."""
+    tz = config.team.timezone
     text = Text(end="")
     if not entries:
         return Text("No history recorded.")
@@ -240,13 +256,12 @@ def history_text(entries: Sequence[AuditEntry], tz: str, staff: Mapping[int, str
         text.append("\n")
         for key, before, after in entry.changes():
             name = key.removesuffix("_id").replace("_", " ")
-            old = _history_value(before, tz, staff, key)
-            new = _history_value(after, tz, staff, key)
             text.append(f"    {visible(name)}: ")
+            new = _history_value(after, key, config, staff)
             if entry.before is None:
                 text.append(new)
             else:
-                text.append(old)
+                text.append(_history_value(before, key, config, staff))
                 text.append(" -> ")
                 text.append(new)
             text.append("\n")
