@@ -81,6 +81,11 @@ class DutyDeskApp(App[None]):
     def on_mount(self) -> None:
         if self.config.keys:
             self.set_keymap(dict(self.config.keys))
+            unknown = sorted(set(self.config.keys) - binding_ids())
+            if unknown:
+                self.notify(f"[keys] in the settings names no action: {', '.join(unknown)} "
+                            f"(known: {', '.join(sorted(binding_ids()))})",
+                            severity="warning", timeout=15, markup=False)
 
     def action_command_palette(self) -> None:
         """The command palette, with a plain ">" instead of Textual's emoji search icon."""
@@ -103,6 +108,17 @@ class DutyDeskApp(App[None]):
         self._clashes_told.add(names)
         self.notify(f"[keys] in the settings: a key is used twice ({names})", severity="warning",
                     markup=False)
+
+
+def binding_ids() -> set[str]:
+    """Every binding id a [keys] entry in config.toml can remap."""
+    from .confirm import ConfirmDialog
+    from .forms import FormScreen
+    from .history import HistoryScreen
+    from .queue import QueueScreen
+
+    screens = (DutyDeskApp, QueueScreen, FormScreen, ConfirmDialog, HistoryScreen)
+    return {b.id for cls in screens for b in cls.BINDINGS if isinstance(b, Binding) and b.id}
 
 
 def create_app(config: Config, db: Database, actor: str | None = None) -> DutyDeskApp:

@@ -181,6 +181,7 @@ class QueueScreen(ReportsWorkerErrors, Screen[None]):
             self._watcher.close()
 
     def on_resize(self) -> None:
+        self.set_class(self.size.height >= 34, "-tall")  # more room for the details
         table = self.query_one(QueueTable)
         width = self.labels.name_width(self.size.width) + 1
         column = table.columns.get(render.COLUMNS[1][0])  # type: ignore[call-overload]

@@ -42,6 +42,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
 CLOCK_WIDTH = 11
 STATUS_WIDTH = 8
 MIN_NAME_WIDTH = 12
+MAX_NAME_WIDTH = 40
 
 
 class KeyedText(Text):
@@ -79,7 +80,7 @@ class Labels:
     def name_width(self, total: int) -> int:
         """What is left for the name in ``total`` columns (one gap per column, a scrollbar)."""
         fixed = sum(w + 1 for w in self.widths.values())
-        return max(MIN_NAME_WIDTH, total - fixed - 1 - 1)
+        return min(MAX_NAME_WIDTH, max(MIN_NAME_WIDTH, total - fixed - 1 - 1))
 
 
 def clock_cell(referral: ReferralView, now: dt.datetime, config: Config) -> KeyedText:

@@ -429,3 +429,13 @@ async def test_detail_follows_the_cursor(config, db, repo, make_referral):
         assert "Second Person (test)" in detail and "Net Worker (test) (friend)" in detail
         await move_cursor_to(pilot, first)
         assert "First Person (test)" in detail_text(app)
+
+
+async def test_unknown_binding_id_in_the_settings_is_reported(db, repo):
+    remapped = repo.config.model_copy(update={"keys": {"acept": "x"}})
+    app = make_app(remapped, db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        warning = notifications(app)[0]
+        assert warning.startswith("[keys] in the settings names no action: acept (known: ")
+        assert "accept" in warning and "add_referral" in warning
