@@ -38,8 +38,11 @@ from .widgets import IntakeBar, TextInput, TitleBar
 if TYPE_CHECKING:
     from .app import DutyDeskApp
 
+Cells = dict[str, Text]
+
 CLOCK_SECONDS = 30.0
 SEARCH_DELAY = 0.25
+RETRY_SECONDS = 5.0
 
 
 class QueueTable(DataTable[Text]):
@@ -89,6 +92,7 @@ class QueueScreen(ReportsWorkerErrors, Screen[None]):
     @dataclass
     class Loaded(Message):
         referrals: tuple[ReferralView, ...]
+        cells: tuple[Cells, ...]  # drawn in the worker, one per referral
         intake: tuple[AreaIntake, ...]
         staff: StaffView | None
         search: str
@@ -131,11 +135,9 @@ class QueueScreen(ReportsWorkerErrors, Screen[None]):
         self._signatures: dict[int, dict[str, tuple[str, str]]] = {}
         self._select_after_load: int | None = None
         self._watcher: Any = None
-        self._poll_timer: Timer | None = None
         self._search_timer: Timer | None = None
         self._loaded_once = False
         self._poll_failing = False
-        self._drawn_minute: object = None
         self._external_change = False
         self._loading = False
         self._load_again = False
@@ -175,6 +177,7 @@ class QueueScreen(ReportsWorkerErrors, Screen[None]):
         self.query_one("#detail", VerticalScroll).border_title = "Details"
         self.reload()
         self.set_interval(CLOCK_SECONDS, self._tick_clocks)
+        self.set_interval(self.duty_app.config.database.refresh_seconds, self._poll)
 
     def on_unmount(self) -> None:
         if self._watcher is not None:
@@ -234,6 +237,10 @@ class QueueScreen(ReportsWorkerErrors, Screen[None]):
     def worker_failed(self, worker: Any) -> None:
         if worker.group == "queue-load":
             self._load_done()
+            if not self._loaded_once:  # nothing on screen yet: keep trying
+                self.query_one("#detail-body", Static).update(Text(
+                    "The queue could not be read (see the message); trying again shortly."))
+                self.set_timer(RETRY_SECONDS, self.reload)
         elif worker.group == "detail":
             self._detail_done()
 
@@ -247,7 +254,12 @@ class QueueScreen(ReportsWorkerErrors, Screen[None]):
         snapshot = data.read_snapshot(app.repo, search, with_detail=first)
         # The first load brings the first referral's details too: one round trip to paint.
         self._prefetched_detail = snapshot.detail
-        self.post_message(self.Loaded(snapshot.referrals, snapshot.intake, snapshot.staff, search))
+        now = timeutil.now()
+        today = timeutil.to_local(now, self.labels.tz).date()
+        cells = tuple(render.row_cells(referral, now, self.labels, app.actor, today)
+                      for referral in snapshot.referrals)
+        self.post_message(self.Loaded(snapshot.referrals, cells, snapshot.intake, snapshot.staff,
+                                      search))
 
     @work(thread=True, exit_on_error=False, group="detail", description="load one referral")
     def load_detail(self, referral_id: int) -> None:
@@ -285,10 +297,8 @@ class QueueScreen(ReportsWorkerErrors, Screen[None]):
         self.query_one(IntakeBar).show(message.intake)
         self._week = message.intake[0].week_start if message.intake else None
         external, self._external_change = self._external_change, False
-        self._apply(message.referrals, external)
-        if not self._loaded_once:
-            self._loaded_once = True
-            self._poll_timer = self.set_interval(app.config.database.refresh_seconds, self._poll)
+        self._apply(message.referrals, message.cells, external)
+        self._loaded_once = True
 
     def _show_actor(self, staff: StaffView | None) -> None:
         login = self.duty_app.actor
@@ -316,35 +326,31 @@ class QueueScreen(ReportsWorkerErrors, Screen[None]):
         referral_id = self.current_id()
         return self.rows.get(referral_id) if referral_id is not None else None
 
-    def _apply(self, referrals: tuple[ReferralView, ...], external: bool = False) -> None:
-        """Update the table in place: remove, add, update changed cells, re-order, keep the cursor."""
+    def _apply(self, referrals: tuple[ReferralView, ...], cells: tuple[Cells, ...],
+               external: bool = False) -> None:
+        """Update the table in place: remove, add, update changed cells, re-order, keep the cursor.
+
+        ``cells`` were drawn by the load worker, off the UI thread; only what differs
+        from what is on screen is touched.
+        """
         table = self.query_one(QueueTable)
         previous = dict(self.rows)
         keep = self._select_after_load or self.current_id()
         self._select_after_load = None
-        now = timeutil.now()
-        minute = now.replace(second=0, microsecond=0)
-        same_minute = minute == self._drawn_minute
-        today = timeutil.to_local(now, self.labels.tz).date()
-        self._drawn_minute = minute
-        actor = self.duty_app.actor
         fresh = {referral.id: referral for referral in referrals}
         for referral_id in [rid for rid in self.rows if rid not in fresh]:
             table.remove_row(str(referral_id))
             del self.rows[referral_id]
             del self._signatures[referral_id]
         added = False
-        for referral in referrals:
-            if same_minute and self.rows.get(referral.id) == referral:
-                continue  # unchanged since it was drawn: nothing to compute
-            cells = render.row_cells(referral, now, self.labels, actor, today)
-            signature = {key: render.signature(text) for key, text in cells.items()}
+        for referral, row in zip(referrals, cells, strict=True):
+            signature = {key: render.signature(text) for key, text in row.items()}
             old = self._signatures.get(referral.id)
             if old is None:
-                table.add_row(*(cells[key] for key, _ in render.COLUMNS), key=str(referral.id))
+                table.add_row(*(row[key] for key, _ in render.COLUMNS), key=str(referral.id))
                 added = True
-            else:
-                for key, value in cells.items():
+            elif old != signature:
+                for key, value in row.items():
                     if old[key] != signature[key]:
                         table.update_cell(str(referral.id), key, value)
             self.rows[referral.id] = referral
