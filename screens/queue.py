@@ -639,20 +639,24 @@ class QueueScreen(ReportsWorkerErrors, Screen[None]):
         """Show our own change at once; the change check then brings in everything else.
 
         Our commit moves the database's change counter, so the next poll reloads the
-        queue anyway (and picks up anything another session did meanwhile).
+        queue anyway (and picks up anything another session did meanwhile). The
+        notification, the details and the intake follow once the table has been
+        painted, so the row that changed reaches the screen first.
         """
-        self.notify(message.note, markup=False)
         referral_id = message.referral_id
         if referral_id is not None and referral_id in self.rows:
             if message.closed:
                 self.query_one(QueueTable).remove_row(str(referral_id))
                 del self.rows[referral_id]
                 del self._signatures[referral_id]
-                self._refresh_detail()
             elif message.view is not None:
                 self._redraw_row(message.view)
-                if referral_id == self.current_id():
-                    self._refresh_detail()
+        self.call_after_refresh(self._after_write, message)
+
+    def _after_write(self, message: Written) -> None:
+        self.notify(message.note, markup=False)
+        if message.closed or message.referral_id == self.current_id():
+            self._refresh_detail()
         if message.intake_changed:
             self.load_intake()
 
