@@ -384,6 +384,11 @@ class QueueScreen(ReportsWorkerErrors, Screen[None]):
             self.reload()  # a new intake week began
 
     # -- the detail pane ---------------------------------------------------------------------------
+    @on(DataTable.RowSelected, "#queue")
+    def _row_selected(self) -> None:
+        """Enter on a row: into the details, to scroll them (escape comes back)."""
+        self.query_one("#detail", VerticalScroll).focus()
+
     @on(DataTable.RowHighlighted, "#queue")
     def _row_highlighted(self) -> None:
         if self.current_id() != self._detail_for:
@@ -440,6 +445,9 @@ class QueueScreen(ReportsWorkerErrors, Screen[None]):
         self.reload()
 
     def action_clear_search(self) -> None:
+        if self.query_one("#detail", VerticalScroll).has_focus:
+            self.focus_queue()  # escape from the details only goes back to the queue
+            return
         search = self.query_one("#search", Input)
         if self._search_timer is not None:
             self._search_timer.stop()

@@ -55,7 +55,7 @@ class ReasonDialog(FormScreen[bool]):
         if self.choices:
             options = [(literal(name), key) for key, name in self.choices.items()]
             yield from self.field("onward", self.choice_label,
-                                  Select(options, prompt="Choose", compact=True))
+                                  Select(options, prompt="(choose)", compact=True))
         yield from self.field("reason", self.reason_label,
                               TextInput(placeholder="recorded with the decision", compact=True))
 

@@ -61,13 +61,13 @@ class ReferralForm(FormScreen[int]):
         yield from self.field("nhs_number", "NHS number", TextInput(
             placeholder="10 digits; may be left blank in a crisis", compact=True))
         yield from self.field("phone", "Phone", TextInput(placeholder="optional", compact=True))
-        yield from self.field("area", "Area", Select(areas, prompt="Choose the area",
+        yield from self.field("area", "Area", Select(areas, prompt="(choose the area)",
                                                      compact=True))
         yield from self.field("gp_practice", "GP practice", Select(
-            [], prompt="Choose the area first", compact=True))
-        yield from self.field("source", "Source", Select(sources, prompt="Choose the source",
+            [], prompt="(choose the area first)", compact=True))
+        yield from self.field("source", "Source", Select(sources, prompt="(choose the source)",
                                                          compact=True))
-        yield from self.field("urgency", "Urgency", Select(urgencies, prompt="Choose (A to G)",
+        yield from self.field("urgency", "Urgency", Select(urgencies, prompt="(choose A to G)",
                                                            compact=True))
         yield from self.field("reason", "Reason", TextInput(placeholder="why they were referred",
                                                             compact=True))
@@ -81,10 +81,12 @@ class ReferralForm(FormScreen[int]):
         area = config.areas.get(event.value) if isinstance(event.value, str) else None
         if area is None:
             practices.set_options([])
-            practices.prompt = "Choose the area first"
+            practices.prompt = "(choose the area first)"
             return
         practices.set_options([(literal(name), name) for name in area.gp_practices])
-        practices.prompt = "Choose the GP practice"
+        practices.prompt = "(choose the GP practice)"
+        if len(area.gp_practices) == 1:
+            practices.value = area.gp_practices[0]
 
     def save_values(self, values: Mapping[str, str]) -> int:
         return self.app.repo.add_referral(dict(values))  # type: ignore[attr-defined]

@@ -85,3 +85,15 @@ async def test_q_quits(config, db, repo: Repository):
         await pilot.press("q")
         await pilot.pause()
         assert app._exit  # noqa: SLF001 - the app has been asked to exit
+
+
+async def test_enter_goes_into_the_details_and_escape_comes_back(config, db, repo, frozen_now):
+    repo.add_referral(referral_input())
+    app = make_app(config, db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = queue_screen(app)
+        await pilot.press("enter")
+        assert screen.focused is screen.query_one("#detail")
+        await pilot.press("escape")
+        assert screen.focused is screen.query_one("#queue")
