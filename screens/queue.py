@@ -96,6 +96,7 @@ class QueueScreen(ReportsWorkerErrors, Screen[None]):
         intake: tuple[AreaIntake, ...]
         staff: StaffView | None
         search: str
+        writes: int  # how many of our own writes had been shown when the load began
 
     @dataclass
     class DetailLoaded(Message):
@@ -141,6 +142,7 @@ class QueueScreen(ReportsWorkerErrors, Screen[None]):
         self._external_change = False
         self._loading = False
         self._load_again = False
+        self._writes = 0
         self._detail_loading = False
         self._detail_next: int | None = None
         self._prefetched_detail: data.Detail | None = None
@@ -207,7 +209,7 @@ class QueueScreen(ReportsWorkerErrors, Screen[None]):
             self._load_again = True
             return
         self._loading = True
-        self.load_queue(self.search_term)
+        self.load_queue(self.search_term, self._writes)
 
     def request_detail(self, referral_id: int) -> None:
         prefetched, self._prefetched_detail = self._prefetched_detail, None
@@ -245,7 +247,7 @@ class QueueScreen(ReportsWorkerErrors, Screen[None]):
             self._detail_done()
 
     @work(thread=True, exit_on_error=False, group="queue-load", description="load the queue")
-    def load_queue(self, search: str) -> None:
+    def load_queue(self, search: str, writes: int = 0) -> None:
         app = self.duty_app
         first = self._watcher is None
         if first:
@@ -259,7 +261,7 @@ class QueueScreen(ReportsWorkerErrors, Screen[None]):
         cells = tuple(render.row_cells(referral, now, self.labels, app.actor, today)
                       for referral in snapshot.referrals)
         self.post_message(self.Loaded(snapshot.referrals, cells, snapshot.intake, snapshot.staff,
-                                      search))
+                                      search, writes))
 
     @work(thread=True, exit_on_error=False, group="detail", description="load one referral")
     def load_detail(self, referral_id: int) -> None:
@@ -288,9 +290,13 @@ class QueueScreen(ReportsWorkerErrors, Screen[None]):
             self.reload()
 
     def on_queue_screen_loaded(self, message: Loaded) -> None:
+        if message.search != self.search_term or message.writes != self._writes:
+            # A newer filter, or our own change that this read may predate (it would
+            # bring an accepted row back for a moment): read again instead.
+            self._load_again = True
+            self._load_done()
+            return
         self._load_done()
-        if message.search != self.search_term:
-            return  # a newer filter is on its way
         app = self.duty_app
         app.staff = message.staff
         self._show_actor(message.staff)
@@ -335,9 +341,10 @@ class QueueScreen(ReportsWorkerErrors, Screen[None]):
         """
         table = self.query_one(QueueTable)
         previous = dict(self.rows)
-        keep = self._select_after_load or self.current_id()
-        self._select_after_load = None
         fresh = {referral.id: referral for referral in referrals}
+        keep = self.current_id()
+        if self._select_after_load in fresh:
+            keep, self._select_after_load = self._select_after_load, None
         for referral_id in [rid for rid in self.rows if rid not in fresh]:
             table.remove_row(str(referral_id))
             del self.rows[referral_id]
@@ -490,6 +497,7 @@ class QueueScreen(ReportsWorkerErrors, Screen[None]):
         if referral_id is None:
             return
         self._select_after_load = referral_id
+        self._writes += 1  # a read already under way may not see it yet
         self.notify("Referral added.", markup=False)
         self.reload()
 
@@ -651,6 +659,7 @@ class QueueScreen(ReportsWorkerErrors, Screen[None]):
         notification, the details and the intake follow once the table has been
         painted, so the row that changed reaches the screen first.
         """
+        self._writes += 1  # a read already under way may not see this change yet
         referral_id = message.referral_id
         if referral_id is not None and referral_id in self.rows:
             if message.closed:
