@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from duty_desk.repository import Repository
+from screens import render
 
 from .conftest import referral_input
 from .test_ui_support import (
@@ -16,6 +17,7 @@ from .test_ui_support import (
     row_names,
     screen_text,
     settle,
+    table_of,
 )
 
 
@@ -97,3 +99,26 @@ async def test_enter_goes_into_the_details_and_escape_comes_back(config, db, rep
         assert screen.focused is screen.query_one("#detail")
         await pilot.press("escape")
         assert screen.focused is screen.query_one("#queue")
+
+
+async def test_a_read_older_than_our_own_write_does_not_bring_a_row_back(config, db, repo,
+                                                                         frozen_now):
+    accepted = repo.add_referral(referral_input(name="Accepted Here (test)"))
+    repo.add_referral(referral_input(name="Still Open (test)", received_at="23/11/2026 09:30"))
+    app = make_app(config, db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = queue_screen(app)
+        stale_rows = tuple(screen.rows.values())  # as a read begun before the accept saw it
+        stale_cells = tuple({key: table_cell for key, table_cell in
+                             zip((k for k, _ in render.COLUMNS),
+                                 table_of(app).get_row(str(r.id)), strict=True)}
+                            for r in stale_rows)
+        writes_before = screen._writes
+        await pilot.press("a")
+        await settle(pilot)
+        assert row_names(app) == ["Still Open (test)"]
+        screen.post_message(screen.Loaded(stale_rows, stale_cells, (), None, "", writes_before))
+        await settle(pilot)
+        assert row_names(app) == ["Still Open (test)"]
+        assert repo.referral(accepted).status == "accepted"
