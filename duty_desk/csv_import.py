@@ -29,25 +29,18 @@ from typing import TYPE_CHECKING
 
 from . import timeutil
 from .errors import DutyDeskError, InputErrors
+from .validation import REFERRAL_FIELDS
 
 if TYPE_CHECKING:
     from .config import Config
     from .repository import Repository
     from .validation import NewReferral
 
-REQUIRED_COLUMNS: tuple[str, ...] = (
-    "received_at",
-    "name",
-    "date_of_birth",
-    "nhs_number",
-    "phone",
-    "area",
-    "gp_practice",
-    "source",
-    "urgency",
-    "reason",
-)
 OPTIONAL_COLUMNS: tuple[str, ...] = ("notes",)
+# The documented header: the form's fields, in the form's order, less the optional ones.
+REQUIRED_COLUMNS: tuple[str, ...] = tuple(
+    field for field in REFERRAL_FIELDS if field not in OPTIONAL_COLUMNS
+)
 HEADER = ",".join(REQUIRED_COLUMNS)
 MAX_BYTES = 64 * 2**20  # far more than any referral batch; stops a wrong file (or /dev/zero)
 

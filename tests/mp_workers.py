@@ -63,10 +63,13 @@ def add_referrals(
         results.put((login, None, [f"{type(exc).__name__}: {exc}"]))
 
 
-def accept_rounds(
-    db_path: str, login: str, now: dt.datetime, referral_ids: list[int], barrier: Any, results: Any
-) -> None:
-    """Round r: wait for everyone, then accept ``referral_ids[r]``; report the outcome."""
+def _rounds(db_path: str, login: str, now: dt.datetime, referral_ids: list[int], barrier: Any,
+            results: Any, act: Any) -> None:
+    """Round r: wait for everyone at the barrier, then ``act(repo, referral_ids[r])``.
+
+    Each outcome goes on ``results`` as (round, login, outcome, detail): the
+    outcome is what ``act`` returned, or the exception's class name.
+    """
     from duty_desk.errors import DutyDeskError
 
     try:
@@ -82,39 +85,34 @@ def accept_rounds(
             results.put((round_number, login, type(exc).__name__, "barrier"))
             return
         try:
-            repo.accept(referral_id)
-            results.put((round_number, login, "accepted", ""))
+            outcome, detail = act(repo, referral_id)
+            results.put((round_number, login, outcome, detail))
         except DutyDeskError as exc:
             results.put((round_number, login, type(exc).__name__, str(exc)))
         except BaseException as exc:  # anything else is a failure the test shows
             results.put((round_number, login, type(exc).__name__, repr(exc)))
 
 
-def claim_rounds(
-    db_path: str, login: str, now: dt.datetime, referral_ids: list[int], barrier: Any, results: Any
-) -> None:
-    """Round r: wait for everyone, then claim ``referral_ids[r]``; report the outcome."""
-    from duty_desk.errors import DutyDeskError
+def _accept(repo: Any, referral_id: int) -> tuple[str, str]:
+    repo.accept(referral_id)
+    return "accepted", ""
 
-    try:
-        repo = _repository(db_path, login, now)
-    except BaseException as exc:
-        barrier.abort()
-        results.put((-1, login, type(exc).__name__, str(exc)))
-        return
-    for round_number, referral_id in enumerate(referral_ids):
-        try:
-            barrier.wait(START_TIMEOUT)
-        except BaseException as exc:
-            results.put((round_number, login, type(exc).__name__, "barrier"))
-            return
-        try:
-            view = repo.claim(referral_id)
-            results.put((round_number, login, "claimed", view.triage_by or ""))
-        except DutyDeskError as exc:
-            results.put((round_number, login, type(exc).__name__, str(exc)))
-        except BaseException as exc:
-            results.put((round_number, login, type(exc).__name__, repr(exc)))
+
+def _claim(repo: Any, referral_id: int) -> tuple[str, str]:
+    view = repo.claim(referral_id)
+    return "claimed", view.triage_by or ""
+
+
+def accept_rounds(db_path: str, login: str, now: dt.datetime, referral_ids: list[int],
+                  barrier: Any, results: Any) -> None:
+    """Round r: wait for everyone, then accept ``referral_ids[r]``; report the outcome."""
+    _rounds(db_path, login, now, referral_ids, barrier, results, _accept)
+
+
+def claim_rounds(db_path: str, login: str, now: dt.datetime, referral_ids: list[int],
+                 barrier: Any, results: Any) -> None:
+    """Round r: wait for everyone, then claim ``referral_ids[r]``; report the outcome."""
+    _rounds(db_path, login, now, referral_ids, barrier, results, _claim)
 
 
 def add_one_when_told(
