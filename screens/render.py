@@ -100,11 +100,12 @@ def received_label(value: dt.datetime, now: dt.datetime, tz: str) -> str:
 
 
 def status_label(referral: ReferralView, actor: str) -> str:
+    """``new``, ``by you``, or the login of whoever else is triaging it (shown reversed)."""
     if referral.triage_by is None:
         return referral.status
     if referral.triage_by == actor:
         return "by you"
-    return f"by {referral.triage_by}"
+    return referral.triage_by
 
 
 def row_cells(referral: ReferralView, now: dt.datetime, labels: Labels, actor: str,

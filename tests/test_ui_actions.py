@@ -136,7 +136,7 @@ async def test_take_over_someone_elses_triage(config, db, repo, repo_as, make_re
     app = make_app(config, db)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert cell_text(app, referral_id, "status") == "by duty2"
+        assert cell_text(app, referral_id, "status") == "duty2"
         await pilot.press("c")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmDialog)
