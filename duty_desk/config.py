@@ -116,6 +116,18 @@ class DatabaseSettings(_Strict):
     synchronous: Literal["FULL", "NORMAL"] = "FULL"
 
 
+class MeetingSettings(_Strict):
+    default_minutes: Annotated[int, Field(ge=5, le=8 * 60)] = 60
+    travel_buffer_minutes: Annotated[int, Field(ge=0, le=4 * 60)] = 30
+    slot_step_minutes: Annotated[int, Field(ge=5, le=120)] = 15
+    team_base: Name = "Team base (example)"
+
+
+class ContinuitySettings(_Strict):
+    not_seen_days: Annotated[int, Field(ge=1, le=365)] = 14
+    default_capacity: Annotated[int, Field(ge=0, le=200)] = 12
+
+
 class AreaSettings(_Strict):
     name: Name
     weekly_cap: Annotated[int, Field(ge=0, le=1000)] = 5
@@ -191,6 +203,8 @@ def _default_urgency() -> dict[str, UrgencySettings]:
 class Config(_Strict):
     team: TeamSettings = TeamSettings()
     database: DatabaseSettings = DatabaseSettings()
+    meetings: MeetingSettings = MeetingSettings()
+    continuity: ContinuitySettings = ContinuitySettings()
     areas: dict[Key, AreaSettings] = Field(default_factory=_default_areas)
     sources: dict[Key, SourceSettings] = Field(default_factory=_default_sources)
     onward: dict[Key, OnwardSettings] = Field(default_factory=_default_onward)

@@ -27,7 +27,7 @@ from sqlmodel import Session, SQLModel
 
 from .config import ENV_DB, Config, DatabaseSettings
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 APP_ID = "duty-desk"
 IMMEDIATE = "duty_desk_immediate"
 

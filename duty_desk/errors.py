@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .views import ScheduleProblem
+
 
 class DutyDeskError(Exception):
     """Base: ``str(error)`` is a complete sentence fit for the screen or stderr."""
@@ -37,3 +42,11 @@ class InputErrors(DutyDeskError):
     def __init__(self, errors: dict[str, str]) -> None:
         self.errors = errors
         super().__init__("; ".join(f"{field}: {problem}" for field, problem in errors.items()))
+
+
+class BookingWarnings(DutyDeskError):
+    """A booking has warnings that may be booked over only with a recorded reason."""
+
+    def __init__(self, problems: list[ScheduleProblem]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(problem.text for problem in problems))

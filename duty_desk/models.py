@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import Column, Index, Integer, MetaData, Text
+from sqlalchemy import Column, Index, Integer, MetaData, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 # A naming convention keeps constraint names stable for migrations.
@@ -30,7 +30,10 @@ def _version() -> Column:  # type: ignore[type-arg]
     return Column("version", Integer, nullable=False, default=1)
 
 
-_VERSIONS = {name: _version() for name in ("staff", "referral", "client", "network_member")}
+_VERSIONS = {
+    name: _version()
+    for name in ("staff", "referral", "client", "network_member", "absence", "meeting")
+}
 
 
 class Role(enum.StrEnum):
@@ -61,6 +64,9 @@ class Staff(SQLModel, table=True):
     name: str = Field(max_length=120)
     role: str = Field(max_length=20, default=Role.clinician.value)
     active: bool = True
+    # How many episodes this person can hold as core-team member (the board
+    # compares caseload against it). Set per person by a team lead.
+    capacity: int = Field(default=12)
     created_at: dt.datetime
     version: int = Field(default=1, sa_column=_VERSIONS["staff"])
 
@@ -101,17 +107,31 @@ class Referral(SQLModel, table=True):
     __mapper_args__ = {"version_id_col": _VERSIONS["referral"]}  # noqa: RUF012
 
 
+class ClientStatus(enum.StrEnum):
+    open = "open"
+    discharged = "discharged"
+
+
+class DischargeKind(enum.StrEnum):
+    primary_care = "primary_care"  # transfer to the GP: the usual ending
+    other = "other"  # moved away, transferred elsewhere, died, declined further contact...
+
+
 class Client(SQLModel, table=True):
-    """An episode of care: one accepted referral."""
+    """An episode of care: one accepted referral. Name, birth date and NHS
+    number stay on the referral; the core team is in ``core_team_member``."""
 
     __tablename__ = "client"
     id: int | None = Field(default=None, primary_key=True)
     referral_id: int = Field(foreign_key="referral.id", unique=True)
     accepted_at: dt.datetime
     accepted_by_id: int = Field(foreign_key="staff.id")
-    status: str = Field(default="open", max_length=20, index=True)
+    status: str = Field(default=ClientStatus.open.value, max_length=20, index=True)
     key_worker_id: int | None = Field(default=None, foreign_key="staff.id")
-    discharged_at: dt.datetime | None = None
+    discharged_at: dt.datetime | None = None  # the date the episode ended (UTC instant)
+    discharge_kind: str | None = Field(default=None, max_length=20)
+    discharge_reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    discharged_by_id: int | None = Field(default=None, foreign_key="staff.id")
     version: int = Field(default=1, sa_column=_VERSIONS["client"])
 
     __mapper_args__ = {"version_id_col": _VERSIONS["client"]}  # noqa: RUF012
@@ -128,6 +148,115 @@ class NetworkMember(SQLModel, table=True):
     version: int = Field(default=1, sa_column=_VERSIONS["network_member"])
 
     __mapper_args__ = {"version_id_col": _VERSIONS["network_member"]}  # noqa: RUF012
+
+
+class CoreTeamMember(SQLModel, table=True):
+    """One staff member in one client's core team (current membership only:
+    every change is in the audit log against the client)."""
+
+    __tablename__ = "core_team_member"
+    __table_args__ = (UniqueConstraint("client_id", "staff_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: int = Field(foreign_key="client.id", index=True)
+    staff_id: int = Field(foreign_key="staff.id", index=True)
+    added_at: dt.datetime
+
+
+class AbsenceKind(enum.StrEnum):
+    leave = "leave"
+    sickness = "sickness"
+    training = "training"
+    other = "other"
+
+
+class Absence(SQLModel, table=True):
+    """A staff member away for whole local days, ``starts_on`` to ``ends_on`` inclusive."""
+
+    __tablename__ = "absence"
+    __table_args__ = (Index("ix_absence_staff_dates", "staff_id", "starts_on", "ends_on"),)
+    id: int | None = Field(default=None, primary_key=True)
+    staff_id: int = Field(foreign_key="staff.id")
+    starts_on: dt.date
+    ends_on: dt.date
+    kind: str = Field(max_length=20)
+    note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    created_at: dt.datetime
+    created_by: str = Field(max_length=64)
+    cancelled: bool = False
+    version: int = Field(default=1, sa_column=_VERSIONS["absence"])
+
+    __mapper_args__ = {"version_id_col": _VERSIONS["absence"]}  # noqa: RUF012
+
+
+class MeetingStatus(enum.StrEnum):
+    booked = "booked"
+    happened = "happened"
+    cancelled = "cancelled"
+    did_not_attend = "did_not_attend"
+
+
+class PlaceKind(enum.StrEnum):
+    home = "home"  # home visit: place_detail holds the address
+    base = "base"  # the team base
+    phone = "phone"
+    video = "video"
+
+
+class CancelledBy(enum.StrEnum):
+    client = "client"  # by the client or their network
+    team = "team"
+
+
+class Meeting(SQLModel, table=True):
+    """A network meeting with one client, from ``starts_at`` to ``ends_at`` (UTC)."""
+
+    __tablename__ = "meeting"
+    __table_args__ = (
+        Index("ix_meeting_starts_at", "starts_at"),
+        Index("ix_meeting_client_starts_at", "client_id", "starts_at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: int = Field(foreign_key="client.id")
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    place_kind: str = Field(max_length=10)
+    place_detail: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    status: str = Field(default=MeetingStatus.booked.value, max_length=20)
+    cancelled_by: str | None = Field(default=None, max_length=10)
+    cancel_reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    # Warnings (absence, hours, travel buffer...) the duty worker booked over, and why.
+    override_reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    created_at: dt.datetime
+    created_by: str = Field(max_length=64)
+    version: int = Field(default=1, sa_column=_VERSIONS["meeting"])
+
+    __mapper_args__ = {"version_id_col": _VERSIONS["meeting"]}  # noqa: RUF012
+
+
+class MeetingStaff(SQLModel, table=True):
+    """A staff member expected at a meeting; ``attended`` is set when the
+    meeting is recorded as happened (None until then)."""
+
+    __tablename__ = "meeting_staff"
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "staff_id"),
+        Index("ix_meeting_staff_staff_meeting", "staff_id", "meeting_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True)
+    staff_id: int = Field(foreign_key="staff.id")
+    attended: bool | None = None
+
+
+class MeetingNetwork(SQLModel, table=True):
+    """A network member expected at a meeting, and whether they came."""
+
+    __tablename__ = "meeting_network"
+    __table_args__ = (UniqueConstraint("meeting_id", "network_member_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True)
+    network_member_id: int = Field(foreign_key="network_member.id")
+    attended: bool | None = None
 
 
 class AuditLog(SQLModel, table=True):

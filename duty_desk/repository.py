@@ -9,30 +9,21 @@ same transaction as the change. Methods return plain objects from
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
-from typing import Any
 
 from sqlalchemy import func, or_
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
-from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
 from . import rules, timeutil
-from .config import Config
-from .db import Database, explain_operational_error
 from .errors import (
     Conflict,
-    DutyDeskError,
     InputErrors,
     NoPlacesLeft,
     NotEligible,
     NotFound,
-    NotPermitted,
 )
-from .identity import os_login
 from .models import (
     OPEN_STATUSES,
     AuditLog,
@@ -43,6 +34,9 @@ from .models import (
     ReferralStatus,
     Staff,
 )
+from .repo_base import staff_view
+from .repo_board import BoardRepository
+from .repo_meetings import MeetingRepository
 from .validation import (
     NewReferral,
     validate_network_member,
@@ -55,120 +49,26 @@ from .views import AreaIntake, AuditEntry, NetworkMemberView, ReferralView, Staf
 OPEN_LIMIT = 2000  # the queue never holds more rows than a person can use
 
 
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dt.datetime):
-        return timeutil.as_utc(value).isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
-
-
-def _staff_view(row: Staff) -> StaffView:
-    assert row.id is not None
-    return StaffView(id=row.id, login=row.login, name=row.name, role=row.role, active=row.active)
-
-
-class Repository:
+class Repository(BoardRepository, MeetingRepository):
     """All of duty-desk's data access, acting as one login."""
-
-    def __init__(self, db: Database, config: Config, actor: str | None = None) -> None:
-        self.db = db
-        self.config = config
-        self.actor = actor if actor is not None else os_login()
-
-    # -- plumbing ----------------------------------------------------------------
-    @contextmanager
-    def _unit(self, write: bool = False) -> Iterator[Session]:
-        """A transaction; database trouble becomes one plain sentence."""
-        try:
-            with self.db.session(write=write) as session:
-                yield session
-        except StaleDataError:
-            raise Conflict(
-                "Someone else changed this record while you were saving; "
-                "nothing was saved, look again and retry"
-            ) from None
-        except IntegrityError:
-            # A constraint said no (a duplicate, or a record that has gone). The
-            # driver's text may hold personal data, so it is not repeated here.
-            raise Conflict(
-                "This change clashes with what is already saved; nothing was saved, "
-                "look again and retry"
-            ) from None
-        except DBAPIError as exc:  # busy, read-only, disk full, damaged file
-            raise DutyDeskError(explain_operational_error(exc, self.db)) from None
-
-    def _audit(
-        self,
-        session: Session,
-        action: str,
-        entity: str,
-        entity_id: int,
-        before: Mapping[str, Any] | None,
-        after: Mapping[str, Any] | None,
-        at: dt.datetime,
-    ) -> None:
-        def dump(data: Mapping[str, Any] | None) -> str | None:
-            if data is None:
-                return None
-            return json.dumps({k: _jsonable(v) for k, v in data.items()}, ensure_ascii=False)
-
-        session.add(
-            AuditLog(
-                at=at,
-                actor=self.actor,
-                action=action,
-                entity=entity,
-                entity_id=entity_id,
-                before=dump(before),
-                after=dump(after),
-            )
-        )
-
-    def _change(
-        self, session: Session, row: Any, entity: str, action: str, at: dt.datetime, **changes: Any
-    ) -> None:
-        """Apply ``changes`` to ``row`` and audit exactly the fields that changed."""
-        before = {k: getattr(row, k) for k in changes if getattr(row, k) != changes[k]}
-        after = {k: changes[k] for k in before}
-        for key, value in changes.items():
-            setattr(row, key, value)
-        session.add(row)
-        session.flush()
-        self._audit(session, action, entity, row.id, before, after, at)
-
-    def _me(self, session: Session) -> Staff:
-        """The acting staff record, or NotPermitted with the reason."""
-        staff = session.exec(select(Staff).where(Staff.login == self.actor)).first()
-        if staff is None:
-            raise NotPermitted(
-                f"Login {self.actor!r} is not on the staff list of {self.config.team.name}: "
-                "you can look but not change anything (a team lead can add you with "
-                "'duty-desk staff add')"
-            )
-        if not staff.active:
-            raise NotPermitted(
-                f"Login {self.actor!r} is deactivated on the staff list: you can look but not change"
-            )
-        return staff
 
     # -- staff ---------------------------------------------------------------------
     def acting_staff(self) -> StaffView | None:
         with self._unit() as session:
             row = session.exec(select(Staff).where(Staff.login == self.actor)).first()
-            return _staff_view(row) if row and row.active else None
+            return staff_view(row) if row and row.active else None
 
     def ensure_can_change(self) -> StaffView:
         """The acting staff record, or NotPermitted saying why (for a form asked before typing)."""
         with self._unit() as session:
-            return _staff_view(self._me(session))
+            return staff_view(self._me(session))
 
     def list_staff(self, include_inactive: bool = False) -> list[StaffView]:
         with self._unit() as session:
             query = select(Staff).order_by(Staff.name)
             if not include_inactive:
                 query = query.where(Staff.active == True)  # noqa: E712
-            return [_staff_view(row) for row in session.exec(query)]
+            return [staff_view(row) for row in session.exec(query)]
 
     def add_staff(self, login: str, name: str, role: str, *, bootstrap: bool = False) -> StaffView:
         """Add a staff member. ``bootstrap`` allows the very first record on an empty list."""
@@ -186,7 +86,7 @@ class Repository:
             assert row.id is not None
             self._audit(session, "add staff", "staff", row.id, None,
                         {"login": login, "name": name, "role": role}, now)
-            return _staff_view(row)
+            return staff_view(row)
 
     def deactivate_staff(self, login: str) -> StaffView:
         now = timeutil.now()
@@ -196,7 +96,7 @@ class Repository:
             if row is None:
                 raise NotFound(f"No staff member with login {login!r}")
             self._change(session, row, "staff", "deactivate staff", now, active=False)
-            return _staff_view(row)
+            return staff_view(row)
 
     # -- reading referrals -----------------------------------------------------------
     def _referral_query(self):  # type: ignore[no-untyped-def]

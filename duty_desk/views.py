@@ -18,6 +18,11 @@ class StaffView:
     name: str
     role: str
     active: bool
+    capacity: int = 12
+
+    @property
+    def is_peer_support(self) -> bool:
+        return self.role == "peer_support"
 
 
 @dataclass(frozen=True)
@@ -102,3 +107,176 @@ class AuditEntry:
     @staticmethod
     def decode(raw: str | None) -> dict[str, object] | None:
         return json.loads(raw) if raw else None
+
+
+# -- the continuity board ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Continuity:
+    """Continuity figures for one episode, from meetings that HAPPENED (attended staff).
+
+    Every share and index is None when fewer than two meetings happened: the
+    screen then says "not enough meetings yet", never a number.
+    How a meeting with several staff counts is defined in ``duty_desk.continuity``.
+    """
+
+    meetings: int
+    with_core: float | None  # share of meetings with at least one core-team member
+    with_key_worker: float | None  # share of meetings the key worker attended
+    upc: float | None  # Usual Provider of Care
+    coc: float | None  # Bice-Boxerman Continuity of Care
+    secon: float | None  # Sequential Continuity
+
+    @property
+    def enough(self) -> bool:
+        return self.meetings >= 2
+
+
+@dataclass(frozen=True)
+class AbsenceView:
+    id: int
+    staff_id: int
+    staff_login: str
+    staff_name: str
+    starts_on: dt.date  # local dates, inclusive
+    ends_on: dt.date
+    kind: str  # leave | sickness | training | other
+    note: str
+    version: int
+
+
+@dataclass(frozen=True)
+class EpisodeView:
+    """One open (or, for exports, discharged) episode of care: a row on the board."""
+
+    client_id: int
+    referral_id: int
+    name: str
+    nhs_number: str | None
+    date_of_birth: dt.date
+    area: str
+    accepted_at: dt.datetime
+    status: str  # open | discharged
+    core_team: tuple[StaffView, ...]
+    key_worker: StaffView | None  # may be inactive: "key worker has left the team"
+    last_meeting: dt.datetime | None  # last meeting that happened
+    next_meeting: dt.datetime | None  # next booked meeting from now
+    continuity: Continuity
+    problems: tuple[str, ...]  # plain sentences: no key worker, no peer support worker, ...
+    version: int
+    discharged_at: dt.datetime | None = None
+    discharge_kind: str | None = None
+    discharge_reason: str | None = None
+
+    @property
+    def has_peer_support(self) -> bool:
+        return any(member.is_peer_support for member in self.core_team)
+
+
+@dataclass(frozen=True)
+class ContinuityBreak:
+    """One break in continuity, for the duty worker's attention."""
+
+    kind: str  # no_core_at_meeting | core_member_absent | not_seen | key_worker_left | no_key_worker
+    client_id: int
+    client_name: str
+    text: str  # one plain sentence (may contain the client's name: show it literally)
+    at: dt.datetime | None = None  # the meeting or last-seen time it is about
+    meeting_id: int | None = None
+    staff_id: int | None = None
+
+
+@dataclass(frozen=True)
+class StaffLoad:
+    """One staff member's caseload against their capacity, and their absences."""
+
+    staff: StaffView
+    core_count: int  # open episodes where they are in the core team
+    key_count: int  # open episodes where they are key worker
+    absences: tuple[AbsenceView, ...]  # current and future
+
+    @property
+    def room(self) -> int:
+        return self.staff.capacity - self.core_count
+
+
+@dataclass(frozen=True)
+class BoardData:
+    episodes: tuple[EpisodeView, ...]
+    breaks: tuple[ContinuityBreak, ...]
+    staff: tuple[StaffLoad, ...]
+
+
+# -- meetings --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Attendee:
+    """A staff member (id = staff id) or network member (id = network member id) at a meeting."""
+
+    id: int
+    name: str
+    attended: bool | None  # None until the meeting is recorded
+
+
+@dataclass(frozen=True)
+class MeetingView:
+    id: int
+    client_id: int
+    client_name: str
+    starts_at: dt.datetime  # aware UTC
+    ends_at: dt.datetime
+    place_kind: str  # home | base | phone | video
+    place_detail: str  # the address for a home visit
+    status: str  # booked | happened | cancelled | did_not_attend
+    cancelled_by: str | None
+    cancel_reason: str | None
+    override_reason: str | None
+    staff: tuple[Attendee, ...]
+    network: tuple[Attendee, ...]
+    version: int
+
+
+@dataclass(frozen=True)
+class UnbookedFirst:
+    """An accepted client with no first meeting booked yet, and the 24-hour deadline."""
+
+    client_id: int
+    referral_id: int
+    name: str
+    respond_by: dt.datetime
+
+
+@dataclass(frozen=True)
+class ScheduleProblem:
+    """Something found before a booking is confirmed. ``blocking`` problems (a
+    staff member or the client already in a meeting at that time) can never be
+    booked over; the others can, with a recorded reason."""
+
+    kind: str  # staff_busy | client_busy | travel_buffer | outside_hours | staff_absent | in_past
+    text: str  # one plain sentence naming who and when
+    blocking: bool
+
+
+@dataclass(frozen=True)
+class BookingDefaults:
+    client_id: int
+    client_name: str
+    staff: tuple[StaffView, ...]  # the core team
+    network: tuple[NetworkMemberView, ...]
+    minutes: int
+    place_kind: str
+    place_detail: str
+
+
+@dataclass(frozen=True)
+class DayData:
+    day: dt.date  # local date
+    opens_at: dt.datetime  # UTC instants of the team's hours that day
+    closes_at: dt.datetime
+    working_day: bool
+    staff: tuple[StaffView, ...]  # active staff, each a column/lane in the day view
+    meetings: tuple[MeetingView, ...]  # every meeting that day, any status
+    absences: tuple[AbsenceView, ...]  # absences covering the day
+    unbooked: tuple[UnbookedFirst, ...]  # as of now, not of the day shown

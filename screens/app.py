@@ -30,22 +30,41 @@ def _queue_screen() -> Screen[None]:
     return QueueScreen()
 
 
+def _board_screen() -> Screen[None]:
+    from .board import BoardScreen
+
+    return BoardScreen()
+
+
+def _day_screen() -> Screen[None]:
+    from .day import DayScreen
+
+    return DayScreen()
+
+
 class DutyDeskApp(App[None]):
     """Keyboard-first duty desk for one Peer-supported Open Dialogue team."""
 
     CSS_PATH = "app.tcss"
-    MODES = {"queue": _queue_screen}  # noqa: RUF012 - Textual's class-level registry
+    MODES = {"queue": _queue_screen, "board": _board_screen, "day": _day_screen}  # noqa: RUF012
     DEFAULT_MODE = "queue"
     COMMANDS = App.COMMANDS | {ScreenCommands}
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
+        # Not in the footer (no room at 80 columns): the title bar shows them as tabs.
+        Binding("1", "show_queue", "Queue", show=False, id="show_queue"),
+        Binding("2", "show_board", "Board", show=False, id="show_board"),
+        Binding("3", "show_day", "Day", show=False, id="show_day"),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="quit_app"),
     ]
     """
-    | key    | id       | action                      |
-    |--------|----------|-----------------------------|
-    | ctrl+q | quit_app | quit from anywhere          |
-    | ctrl+p | (Textual)| command palette             |
+    | key    | id         | action                      |
+    |--------|------------|-----------------------------|
+    | 1      | show_queue | the referral queue          |
+    | 2      | show_board | the continuity board        |
+    | 3      | show_day   | today's meeting slots       |
+    | ctrl+q | quit_app   | quit from anywhere          |
+    | ctrl+p | (Textual)  | command palette             |
     """
 
     def __init__(self, config: Config, db: Database, actor: str | None = None) -> None:
@@ -94,12 +113,34 @@ class DutyDeskApp(App[None]):
         if self.use_command_palette and not Palette.is_open(self):
             self.push_screen(Palette(id="--command-palette"))
 
-    async def show_queue(self) -> None:
-        """The "Referral queue" command: switch to the queue and put the cursor in it."""
-        await self.switch_mode("queue")
-        focus = getattr(self.screen, "focus_queue", None)
+    async def show_mode(self, mode: str) -> None:
+        """Switch to a screen (mode) and put the cursor in its main table."""
+        if self.current_mode != mode:
+            await self.switch_mode(mode)
+        focus = getattr(self.screen, "focus_main", None)
         if focus is not None:
             focus()
+
+    async def show_queue(self) -> None:
+        """The "Referral queue" command."""
+        await self.show_mode("queue")
+
+    async def show_board(self) -> None:
+        """The "Continuity board" command."""
+        await self.show_mode("board")
+
+    async def show_day(self) -> None:
+        """The "Meeting slots" command."""
+        await self.show_mode("day")
+
+    async def action_show_queue(self) -> None:
+        await self.show_queue()
+
+    async def action_show_board(self) -> None:
+        await self.show_board()
+
+    async def action_show_day(self) -> None:
+        await self.show_day()
 
     def handle_bindings_clash(self, clashed_bindings, node) -> None:  # type: ignore[no-untyped-def]
         names = ", ".join(sorted(b.id or b.action for b in clashed_bindings))

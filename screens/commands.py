@@ -38,14 +38,19 @@ def _prompt(command: PaletteCommand, offsets: tuple[int, ...] = ()) -> Text:
 
 
 class ScreenCommands(Provider):
-    """"Referral queue" (later: "Continuity board", "Meeting slots") and the screen's actions."""
+    """"Referral queue", "Continuity board", "Meeting slots" and the screen's actions."""
 
     def _commands(self) -> list[PaletteCommand]:
         screen = self.screen
         if isinstance(screen, ModalScreen):
             return []  # never leave a half-typed form from the palette
         app: Any = self.app
-        commands = [PaletteCommand("Referral queue", "Open the referral queue", app.show_queue)]
+        commands = [
+            PaletteCommand("Referral queue", "Open the referral queue (1)", app.show_queue),
+            PaletteCommand("Continuity board", "Open the clinician continuity board (2)",
+                           app.show_board),
+            PaletteCommand("Meeting slots", "Open today's meeting slots (3)", app.show_day),
+        ]
         offered = getattr(screen, "palette_commands", None)
         if offered is not None:
             commands.extend(offered())

@@ -198,6 +198,8 @@ class QueueScreen(ReportsWorkerErrors, Screen[None]):
     def focus_queue(self) -> None:
         self.query_one(QueueTable).focus()
 
+    focus_main = focus_queue  # what the app calls after switching here
+
     # -- loading --------------------------------------------------------------------------------
     # One load of each kind at a time. A request while one runs is remembered and run
     # straight after, so the newest state always arrives, no threads pile up, and no

@@ -38,7 +38,8 @@ class NotesArea(TextArea):
 
 
 class TitleBar(Horizontal):
-    """One line: the team's name on the left, who is acting (or VIEW ONLY) on the right."""
+    """One line: the team's name, the three screens with their keys (the current one
+    highlighted), who is acting (or VIEW ONLY), and the palette key."""
 
     DEFAULT_CSS = """
     TitleBar {
@@ -49,18 +50,34 @@ class TitleBar(Horizontal):
     TitleBar #team { width: 1fr; padding: 0 1; text-style: bold; }
     TitleBar #who { width: auto; max-width: 50%; padding: 0 1; }
     TitleBar #palette-hint { width: auto; padding: 0 1; color: $text-muted; }
+    TitleBar #tabs { width: auto; padding: 0 1 0 0; }
     TitleBar.-view-only #who { background: $warning; color: $text; text-style: bold; }
     """
 
-    def __init__(self, team: str) -> None:
+    SCREENS = (("show_queue", "Queue"), ("show_board", "Board"), ("show_day", "Day"))
+
+    def __init__(self, team: str, current: str = "show_queue") -> None:
         super().__init__()
         self._team = team
+        self._current = current
 
     def compose(self) -> ComposeResult:
         yield Static(literal(self._team), id="team")
+        yield Static(self._tabs(), id="tabs")
         yield Static(Text("Loading..."), id="who")
         key = self.app.get_key_display(Binding(self.app.COMMAND_PALETTE_BINDING, "command_palette"))
         yield Static(Text(f"{key} commands"), id="palette-hint")
+
+    def _tabs(self) -> Text:
+        keys = {binding.id: binding for binding in self.app.BINDINGS if isinstance(binding, Binding)}
+        text = Text()
+        for action, label in self.SCREENS:
+            binding = keys.get(action)
+            key = self.app.get_key_display(binding) if binding is not None else "?"
+            style = "reverse bold" if action == self._current else ""
+            text.append(f"{key} {label}", style=style)
+            text.append(" ")
+        return text
 
     def show_actor(self, login: str, staff: StaffView | None) -> None:
         who = self.query_one("#who", Static)
