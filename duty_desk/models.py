@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import Column, Index, Integer, MetaData, Text, UniqueConstraint
+from sqlalchemy import Column, Connection, Index, Integer, MetaData, Text, UniqueConstraint, event
 from sqlmodel import Field, SQLModel
 
 # A naming convention keeps constraint names stable for migrations.
@@ -288,3 +288,37 @@ class Meta(SQLModel, table=True):
     __tablename__ = "duty_desk_meta"
     key: str = Field(primary_key=True, max_length=40)
     value: str = Field(max_length=200)
+
+
+# -- the audit log is append-only, in the database itself -----------------------------------
+# Triggers refuse UPDATE and DELETE on audit_log, whoever connects (a script, the sqlite3
+# shell, a bug). Installed with the table; migrations use the same statements.
+APPEND_ONLY_MESSAGE = "the audit log is append-only"
+AUDIT_TRIGGERS_SQLITE = tuple(
+    f"CREATE TRIGGER IF NOT EXISTS audit_log_no_{verb.lower()} BEFORE {verb} ON audit_log "
+    f"BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY_MESSAGE}'); END"
+    for verb in ("UPDATE", "DELETE")
+)
+AUDIT_TRIGGERS_POSTGRESQL = (
+    "CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+    f"$$ BEGIN RAISE EXCEPTION '{APPEND_ONLY_MESSAGE}'; END $$",
+    "CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log "
+    "FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()",
+    "CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log "
+    "FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()",
+)
+
+
+def audit_trigger_statements(dialect: str) -> tuple[str, ...]:
+    """The statements that make audit_log append-only on ``dialect`` (none where unknown)."""
+    if dialect == "sqlite":
+        return AUDIT_TRIGGERS_SQLITE
+    if dialect == "postgresql":
+        return AUDIT_TRIGGERS_POSTGRESQL
+    return ()
+
+
+@event.listens_for(AuditLog.__table__, "after_create")
+def _install_audit_triggers(target: object, connection: Connection, **_kw: object) -> None:
+    for statement in audit_trigger_statements(connection.dialect.name):
+        connection.exec_driver_sql(statement)
