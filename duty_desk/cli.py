@@ -428,6 +428,9 @@ def export(state: State, what: str, fmt: str | None, output: str | None) -> None
         db.dispose()
 
 
+from . import cli_maintenance as _maintenance_commands  # noqa: E402,F401 - registers them
+
+
 def _quiet_broken_pipe() -> NoReturn:
     """Output piped into ``head`` and closed early: stop quietly (Python's documented recipe)."""
     devnull = os.open(os.devnull, os.O_WRONLY)
