@@ -77,3 +77,27 @@ def check(state: State) -> None:
 
 
 __all__ = ["Failure", "backup", "check", "restore"]
+
+
+@cli.command()
+@pass_state
+def upgrade(state: State) -> None:
+    """Bring the database's schema up to this duty-desk's, backing it up first.
+
+    Run it once after installing a newer duty-desk, when nobody has the app
+    open. A database from a newer duty-desk is never touched.
+    """
+    from .db import open_database
+    from .migrate import upgrade as run_upgrade
+
+    db = open_database(state.config, state.db_arg, check=False)
+    try:
+        done = run_upgrade(db)
+        db.check_schema()
+    finally:
+        db.dispose()
+    if done.before == done.after:
+        click.echo(f"Already up to date (revision {done.after}).")
+        return
+    saved = f" The database before the upgrade is kept at {done.backup}." if done.backup else ""
+    click.echo(f"Upgraded from revision {done.before} to {done.after}.{saved}")

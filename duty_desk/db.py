@@ -113,7 +113,11 @@ class Database:
                 f"{self.describe()} is not a duty-desk database (it holds other tables); "
                 "nothing was changed, give a new file"
             )
-        SQLModel.metadata.create_all(self.engine)
+        from .migrate import stamp_head
+
+        with self.engine.begin() as connection:
+            SQLModel.metadata.create_all(connection)
+            stamp_head(connection)
         with self.session(write=True) as session:
             if session.get(models.Meta, "app") is None:
                 session.add(models.Meta(key="app", value=APP_ID))
@@ -140,10 +144,18 @@ class Database:
             raise DatabaseError(f"cannot read {self.describe()}: {exc.__class__.__name__}") from None
         if app is None or app.value != APP_ID:
             raise DatabaseError(f"{self.describe()} is not a duty-desk database")
-        if version is None or version.value != SCHEMA_VERSION:
+        found = version.value if version else "?"
+        if not found.isdigit():
+            raise DatabaseError(f"{self.describe()} has an unknown schema version ({found!r})")
+        if int(found) < int(SCHEMA_VERSION):
             raise DatabaseError(
-                f"{self.describe()} has schema version {version.value if version else '?'}, "
-                f"this duty-desk knows version {SCHEMA_VERSION}"
+                f"{self.describe()} was made by an older duty-desk (schema {found}, this one "
+                f"uses {SCHEMA_VERSION}): run 'duty-desk upgrade' first (it makes a backup)"
+            )
+        if int(found) > int(SCHEMA_VERSION):
+            raise DatabaseError(
+                f"{self.describe()} was made by a newer duty-desk (schema {found}, this one "
+                f"knows {SCHEMA_VERSION}); nothing was changed: use the newer duty-desk"
             )
 
     def is_empty(self) -> bool:

@@ -231,7 +231,7 @@ def test_newer_schema_version_is_refused(config: Config, db_path: Path, db: Data
         conn.execute("UPDATE duty_desk_meta SET value = '99' WHERE key = 'schema_version'")
     with pytest.raises(DatabaseError) as caught:
         open_database(config, str(db_path))
-    assert "has schema version 99" in str(caught.value)
+    assert "newer duty-desk (schema 99, this one knows 2)" in str(caught.value)
 
 
 @pytest.mark.parametrize("create", [False, True])

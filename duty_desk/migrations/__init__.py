@@ -1,0 +1,1 @@
+"""Alembic migrations for duty-desk's schema, shipped in the package (run by ``duty-desk upgrade``)."""
