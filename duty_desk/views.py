@@ -280,3 +280,20 @@ class DayData:
     meetings: tuple[MeetingView, ...]  # every meeting that day, any status
     absences: tuple[AbsenceView, ...]  # absences covering the day
     unbooked: tuple[UnbookedFirst, ...]  # as of now, not of the day shown
+
+
+@dataclass(frozen=True)
+class FirstMeeting:
+    """Whether an accepted referral's first meeting was set by its respond-by deadline.
+
+    ``met`` is True when the first non-cancelled meeting starts by ``respond_by``, False
+    when it starts later (or none is booked and the deadline has passed), and None while
+    none is booked and the deadline is still ahead.
+    """
+
+    client_id: int
+    referral_id: int
+    name: str
+    respond_by: dt.datetime
+    first_meeting_at: dt.datetime | None
+    met: bool | None

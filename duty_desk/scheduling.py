@@ -1,0 +1,238 @@
+"""The rules for when a network meeting can be booked: pure functions, no database.
+
+Blocking (never bookable):
+  staff_busy   an expected staff member is already in a booked or happened meeting
+               that overlaps the time;
+  client_busy  the client already has an overlapping booked or happened meeting.
+Warnings (bookable with a recorded reason):
+  travel_buffer  less than the travel buffer between two of a staff member's
+                 meetings when either of them is a home visit;
+  outside_hours  not wholly within team hours on a working day (local time);
+  staff_absent   an expected staff member has an absence covering the local day;
+  in_past        the start is before now.
+
+Intervals are half-open, [start, end): a meeting ending at 10:00 and one starting
+at 10:00 do not overlap. Every problem's text names who and when, in local time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from . import timeutil
+from .config import DAY_NAMES, MeetingSettings, TeamSettings
+from .views import ScheduleProblem
+
+BUSY_STATUSES = ("booked", "happened")
+MAX_MEETING = dt.timedelta(hours=12)  # longest meeting accepted (bounds the overlap queries)
+SEARCH_DAYS = 14
+
+
+@dataclass(frozen=True)
+class Busy:
+    """An existing (booked or happened) meeting, as far as the rules need it."""
+
+    meeting_id: int
+    client_id: int
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    place_kind: str
+    staff_ids: frozenset[int]
+
+
+@dataclass(frozen=True)
+class Away:
+    """An absence (not cancelled): local dates, inclusive."""
+
+    staff_id: int
+    starts_on: dt.date
+    ends_on: dt.date
+    kind: str
+
+
+@dataclass(frozen=True)
+class Candidate:
+    client_id: int
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    staff_ids: tuple[int, ...]
+    place_kind: str
+    moving: int | None = None  # the meeting being rescheduled: never clashes with itself
+
+
+def _clock(value: dt.datetime, tz: str) -> str:
+    return timeutil.to_local(value, tz).format("HH:mm")
+
+
+def _when(start: dt.datetime, end: dt.datetime, tz: str) -> str:
+    local = timeutil.to_local(start, tz)
+    return f"{local.format('ddd D MMM')} {_clock(start, tz)}-{_clock(end, tz)}"
+
+
+def _day_words(day: dt.date) -> str:
+    return f"{day:%A} {day.day} {day:%B}"
+
+
+def overlaps(a_start: dt.datetime, a_end: dt.datetime, b_start: dt.datetime,
+             b_end: dt.datetime) -> bool:
+    return a_start < b_end and b_start < a_end
+
+
+def local_days(start: dt.datetime, end: dt.datetime, tz: str) -> list[dt.date]:
+    """The local dates that [start, end) touches."""
+    first = timeutil.to_local(start, tz).date()
+    last = timeutil.to_local(max(start, end - dt.timedelta(microseconds=1)), tz).date()
+    return [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def within_hours(start: dt.datetime, end: dt.datetime, team: TeamSettings) -> bool:
+    """Wholly inside team hours of one working day (local wall clock)."""
+    local_start = timeutil.to_local(start, team.timezone)
+    local_end = timeutil.to_local(end, team.timezone)
+    if DAY_NAMES[local_start.weekday()] not in team.days:
+        return False
+    if local_end.date() != local_start.date():
+        return False
+    return team.opens <= local_start.time() and local_end.time() <= team.closes
+
+
+def hours_words(team: TeamSettings) -> str:
+    days = team.days
+    ordered = [d for d in DAY_NAMES if d in days]
+    indexes = [DAY_NAMES.index(d) for d in ordered]
+    if indexes == list(range(indexes[0], indexes[0] + len(indexes))) and len(indexes) > 2:
+        span = f"{ordered[0].title()}-{ordered[-1].title()}"
+    else:
+        span = ", ".join(d.title() for d in ordered)
+    return f"{team.opens:%H:%M}-{team.closes:%H:%M}, {span}"
+
+
+def problems(candidate: Candidate, busy: Iterable[Busy], away: Iterable[Away],
+             staff_names: Mapping[int, str], team: TeamSettings, meetings: MeetingSettings,
+             now: dt.datetime) -> list[ScheduleProblem]:
+    """Every problem with ``candidate``; blocking ones first, then warnings in a fixed order."""
+    tz = team.timezone
+    start, end = candidate.starts_at, candidate.ends_at
+    wanted = set(candidate.staff_ids)
+    buffer = dt.timedelta(minutes=meetings.travel_buffer_minutes)
+    blocking: list[ScheduleProblem] = []
+    travel: list[ScheduleProblem] = []
+
+    def name(staff_id: int) -> str:
+        return staff_names.get(staff_id, f"Staff member {staff_id}")
+
+    for other in sorted(busy, key=lambda b: (b.starts_at, b.meeting_id)):
+        if other.meeting_id == candidate.moving:
+            continue
+        clash = overlaps(start, end, other.starts_at, other.ends_at)
+        when = _when(other.starts_at, other.ends_at, tz)
+        if clash and other.client_id == candidate.client_id:
+            blocking.append(ScheduleProblem(
+                "client_busy", f"The client already has a meeting {when}", True))
+        shared = sorted(wanted & other.staff_ids, key=name)
+        if clash:
+            for staff_id in shared:
+                blocking.append(ScheduleProblem(
+                    "staff_busy", f"{name(staff_id)} is already in a meeting {when}", True))
+            continue
+        if not shared or not buffer or "home" not in (candidate.place_kind, other.place_kind):
+            continue
+        gap = start - other.ends_at if other.ends_at <= start else other.starts_at - end
+        if gap < buffer:
+            for staff_id in shared:
+                travel.append(ScheduleProblem(
+                    "travel_buffer",
+                    f"{name(staff_id)} has only {int(gap.total_seconds() // 60)} minutes between "
+                    f"this and a meeting {when} (a home visit needs "
+                    f"{meetings.travel_buffer_minutes} for travel)", False))
+
+    warnings = list(travel)
+    if not within_hours(start, end, team):
+        warnings.append(ScheduleProblem(
+            "outside_hours",
+            f"{_when(start, end, tz)} is outside the team's hours ({hours_words(team)})", False))
+    days = local_days(start, end, tz)
+    for absence in sorted(away, key=lambda a: (name(a.staff_id), a.starts_on)):
+        if absence.staff_id not in wanted:
+            continue
+        hit = [d for d in days if absence.starts_on <= d <= absence.ends_on]
+        if hit:
+            warnings.append(ScheduleProblem(
+                "staff_absent",
+                f"{name(absence.staff_id)} is away ({absence.kind}) on {_day_words(hit[0])}", False))
+    if start < now:
+        warnings.append(ScheduleProblem(
+            "in_past", f"{_when(start, end, tz)} is in the past", False))
+    return blocking + warnings
+
+
+def blocking_sentence(found: Sequence[ScheduleProblem]) -> str:
+    texts = [p.text for p in found if p.blocking]
+    return "Cannot book this time: " + "; ".join(texts) + "; nothing was saved"
+
+
+# -- the next free slot --------------------------------------------------------------------------
+
+
+def ceil_to_grid(instant: dt.datetime, step_minutes: int, tz: str) -> dt.datetime:
+    """The first local grid time (whole multiples of the step from local midnight) at or
+    after ``instant``. On a clock-change day the grid follows the wall clock."""
+    local = timeutil.to_local(instant, tz)
+    seconds = local.hour * 3600 + local.minute * 60 + local.second + local.microsecond / 1e6
+    step = step_minutes * 60
+    total = -(-seconds // step) * step
+    naive = dt.datetime.combine(local.date(), dt.time()) + dt.timedelta(seconds=total)
+    try:
+        return max(timeutil.local_to_utc(naive, tz), timeutil.as_utc(instant))
+    except timeutil.TimeInputError:  # a grid time the clock change skips or repeats
+        return timeutil.as_utc(instant)
+
+
+def free_slot(client_id: int, minutes: int, staff_ids: Sequence[int], place_kind: str,
+              after: dt.datetime, busy: Sequence[Busy], away: Sequence[Away],
+              team: TeamSettings, meetings: MeetingSettings,
+              days: int = SEARCH_DAYS) -> dt.datetime | None:
+    """The earliest grid start at or after ``after`` within team hours on working days, up to
+    ``days`` local days ahead, with no problem at all for a meeting at ``place_kind``: no
+    clash, nobody absent, no short travel gap. Wall-clock grid times a clock change skips
+    or repeats are passed over."""
+    tz = team.timezone
+    step = dt.timedelta(minutes=meetings.slot_step_minutes)
+    length = dt.timedelta(minutes=minutes)
+    wanted = set(staff_ids)
+    relevant = sorted((b for b in busy if b.client_id == client_id or wanted & b.staff_ids),
+                      key=lambda b: b.starts_at)
+    mine = [a for a in away if a.staff_id in wanted]
+    first = timeutil.to_local(after, tz).date()
+    earliest = ceil_to_grid(after, meetings.slot_step_minutes, tz)
+    reach = MAX_MEETING + dt.timedelta(minutes=meetings.travel_buffer_minutes)
+    for offset in range(days + 1):
+        day = first + dt.timedelta(days=offset)
+        if DAY_NAMES[day.weekday()] not in team.days:
+            continue
+        if any(a.starts_on <= day <= a.ends_on for a in mine):
+            continue
+        wall = dt.datetime.combine(day, team.opens)
+        closes = dt.datetime.combine(day, team.closes)
+        day_start = timeutil.as_utc(earliest) if offset == 0 else None
+        near_day: list[Busy] | None = None
+        while wall + length <= closes:
+            try:
+                start = timeutil.local_to_utc(wall, tz)
+                end = timeutil.local_to_utc(wall + length, tz)
+            except timeutil.TimeInputError:
+                wall += step
+                continue
+            wall += step
+            if day_start is not None and start < day_start:
+                continue
+            if near_day is None:
+                last = start + dt.timedelta(hours=25)  # the rest of this local day, at most
+                near_day = [b for b in relevant
+                            if b.starts_at < last + reach and b.ends_at > start - reach]
+            candidate = Candidate(client_id, start, end, tuple(staff_ids), place_kind)
+            if not problems(candidate, near_day, (), {}, team, meetings, start):
+                return start
+    return None
