@@ -1,13 +1,688 @@
-"""Today's meeting slots (placeholder until the day view lands)."""
+"""Today's meeting slots: the day's network meetings in time order, and rapid booking.
+
+One list for the whole team (200 staff will not fit side by side at 80
+columns): unbooked first meetings first, with their 24-hour deadline, then
+every meeting of the day in time order with its time, client, place, core
+team and status. ``s`` narrows it to one staff member; the two lines above
+the list show that person's day (or yours) as a bar over team hours and the
+free gaps in words. The pane below gives the selected meeting in full.
+
+Data flow as in the queue: the day is read in a thread worker, cells are
+drawn there, and the table is updated in place (row key ``m<id>`` or
+``u<client id>``) so the cursor stays put. A cheap timer asks the database
+whether anyone committed; only then is the day read again.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.suggester import SuggestFromList
+from textual.widgets import DataTable, Footer, Input, Label, Static
+
+from duty_desk import timeutil
+from duty_desk.views import DayData, MeetingView, StaffView, UnbookedFirst
+
+from . import day_render as render
+from .base import ReportsWorkerErrors
+from .commands import PaletteCommand
+from .literal import assemble, literal, visible
+from .widgets import TextInput, TitleBar
+
+if TYPE_CHECKING:
+    from .app import DutyDeskApp
+    from .booking import Booked
+
+Cells = dict[str, Text]
+Row = tuple[str, MeetingView | UnbookedFirst, Cells]
+
+CLOCK_SECONDS = 30.0
+RETRY_SECONDS = 5.0
+DAY_KEYS = Binding.Group("Day")
 
 
-class DayScreen(Screen[None]):
+class DayTable(DataTable[Text]):
+    """The day's meetings; one row per meeting (or unbooked first meeting)."""
+
+    DEFAULT_CSS = """
+    DayTable { height: 1fr; scrollbar-size-vertical: 1; }
+    """
+
+
+class DayScreen(ReportsWorkerErrors, Screen[None]):
+    """One day's meetings, the selected staff member's free time, and booking."""
+
+    CSS_PATH = "day.tcss"
+    BINDINGS = [
+        Binding("b", "book", "Book", id="book", tooltip="Book a meeting for the selected client"),
+        Binding("r", "reschedule", "Move", id="reschedule", tooltip="Move the meeting"),
+        Binding("x", "cancel_meeting", "Cancel", id="cancel_meeting",
+                tooltip="Cancel the meeting, with a reason"),
+        Binding("a", "happened", "Happened", id="happened",
+                tooltip="Record that it happened, and who came"),
+        Binding("d", "did_not_attend", "DNA", id="did_not_attend",
+                tooltip="Record that the client did not attend"),
+        Binding("h", "meeting_history", "History", id="meeting_history",
+                tooltip="The meeting's history from the audit log"),
+        Binding("s", "staff_filter", "Staff", id="staff_filter",
+                tooltip="Show one staff member's meetings"),
+        Binding("left_square_bracket", "previous_day", "Prev", id="previous_day",
+                group=DAY_KEYS),
+        Binding("right_square_bracket", "next_day", "Next", id="next_day", group=DAY_KEYS),
+        Binding("t", "today", "Now", id="today", tooltip="Today, at the current time"),
+        Binding("g", "go_to_date", "Date", id="go_to_date", tooltip="Go to a date"),
+        Binding("escape", "clear_staff", "All staff", show=False, id="clear_staff"),
+        Binding("q", "app.quit", "Quit", show=False, id="day_quit"),
+    ]
+    """
+    | key    | id              | action                                               |
+    |--------|-----------------|------------------------------------------------------|
+    | b      | book            | book a meeting for the selected client               |
+    | r      | reschedule      | move the selected meeting (the booking dialog)       |
+    | x      | cancel_meeting  | cancel it: by the client/network or the team, reason |
+    | a      | happened        | record it happened, and who came                     |
+    | d      | did_not_attend  | record that the client did not attend                |
+    | h      | meeting_history | the meeting's history from the audit log             |
+    | s      | staff_filter    | one staff member's meetings and free time            |
+    | escape | clear_staff     | everyone's meetings again                            |
+    | [ ]    | previous_day / next_day | the day before / after                       |
+    | t      | today           | today, the cursor on the meeting now or next         |
+    | g      | go_to_date      | go to a typed date (thu, tomorrow, 28/11, ...)       |
+    | q      | day_quit        | quit                                                 |
+    Any of these ids can be given another key in config.toml under [keys].
+    """
+
+    # -- messages -------------------------------------------------------------------------------
+    @dataclass
+    class Loaded(Message):
+        data: DayData
+        rows: tuple[Row, ...]
+        staff: StaffView | None  # the acting login's staff record
+        filter_id: int | None
+        writes: int
+
+    @dataclass
+    class Written(Message):
+        note: str
+        meeting_id: int | None = None
+
+    @dataclass
+    class Permitted(Message):
+        then: Any
+
+    def __init__(self) -> None:
+        super().__init__()
+        tz = None
+        self.day: dt.date | None = None  # set on mount (needs the app's settings)
+        self.filter_id: int | None = None
+        self.data: DayData | None = None
+        self.items: dict[str, MeetingView | UnbookedFirst] = {}
+        self._signatures: dict[str, dict[str, tuple[str, str]]] = {}
+        self._watcher: Any = None
+        self._loading = False
+        self._load_again = False
+        self._loaded_once = False
+        self._poll_failing = False
+        self._writes = 0
+        self._select_after_load: str | None = None
+        self._cursor_to_now = True
+        self._detail_for: str | None = None
+        self._tz = tz
+
+    @property
+    def duty_app(self) -> DutyDeskApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def tz(self) -> str:
+        return self.duty_app.config.team.timezone
+
+    # -- layout ---------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield Static("Meeting slots: coming soon")
-        yield Footer()
+        config = self.duty_app.config
+        yield TitleBar(config.team.name, current="show_day")
+        yield Static(id="view-only")
+        yield Static(Text("Loading the day...", end=""), id="day-heading")
+        with Horizontal(id="staff-row"):
+            yield Label("Staff:")
+            yield TextInput(placeholder="a login or part of a name; Enter shows their day",
+                            id="staff-input", compact=True)
+        yield Static(Text("", end=""), id="timeline")
+        yield DayTable(id="day", cursor_type="row", cell_padding=0, zebra_stripes=False)
+        with VerticalScroll(id="meeting"):
+            yield Static(Text("", end=""), id="meeting-body")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.day = timeutil.to_local(timeutil.now(), self.tz).date()
+        table = self.query_one(DayTable)
+        width = render.client_width(self.app.size.width)
+        for key, header in render.COLUMNS:
+            size = width if key == "client" else render.WIDTHS[key]
+            table.add_column(Text(" " + header, style="bold"), key=key, width=size + 1)
+        table.focus()
+        self.query_one("#meeting", VerticalScroll).border_title = "Meeting"
+        self.reload()
+        self.set_interval(CLOCK_SECONDS, self._tick)
+        self.set_interval(self.duty_app.config.database.refresh_seconds, self._poll)
+
+    def on_unmount(self) -> None:
+        if self._watcher is not None:
+            self._watcher.close()
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.height >= 34, "-tall")
+        table = self.query_one(DayTable)
+        width = render.client_width(self.size.width) + 1
+        column = table.columns.get("client")  # type: ignore[call-overload]
+        if column is not None and column.width != width:
+            column.width = width
+            table.refresh(layout=True)
+            table._require_update_dimensions = True  # noqa: SLF001 - no public API to resize
+
+    def focus_main(self) -> None:
+        self.query_one(DayTable).focus()
+
+    # -- loading ---------------------------------------------------------------------------------
+    def reload(self) -> None:
+        """Read the day again (now, or as soon as the running read ends)."""
+        if self._loading:
+            self._load_again = True
+            return
+        self._loading = True
+        assert self.day is not None
+        self.load_day(self.day, self.filter_id, self._writes)
+
+    def _load_done(self) -> None:
+        self._loading = False
+        if self._load_again:
+            self._load_again = False
+            self.reload()
+
+    def worker_failed(self, worker: Any) -> None:
+        if worker.group == "day-load":
+            self._load_done()
+            if not self._loaded_once:
+                self.query_one("#meeting-body", Static).update(Text(
+                    "The day could not be read (see the message); trying again shortly."))
+                self.set_timer(RETRY_SECONDS, self.reload)
+
+    @work(thread=True, exit_on_error=False, group="day-load", description="load the day")
+    def load_day(self, day: dt.date, filter_id: int | None, writes: int) -> None:
+        app = self.duty_app
+        if self._watcher is None:
+            self._watcher = app.db.watcher()  # before the first read: nothing is missed
+        staff = app.repo.acting_staff()
+        data = app.repo.day(day, filter_id)
+        logins = {s.id: s.login for s in data.staff}
+        rows = tuple(render.rows_of(data, filter_id, timeutil.now(), app.config, logins))
+        self.post_message(self.Loaded(data, rows, staff, filter_id, writes))
+
+    def _poll(self) -> None:
+        watcher = self._watcher
+        if watcher is None:
+            return
+        try:
+            changed = watcher.changed()
+        except Exception as exc:  # noqa: BLE001 - the file went away, a lock, a server gone
+            if not self._poll_failing:
+                self._poll_failing = True
+                self.log.error(f"change check failed: {type(exc).__name__}")
+                self.notify("Live updates are paused: the database cannot be read just now. "
+                            "They resume by themselves.", severity="warning", markup=False)
+            return
+        if self._poll_failing:
+            self._poll_failing = False
+            changed = True
+        if changed:
+            self.reload()
+
+    def on_day_screen_loaded(self, message: Loaded) -> None:
+        stale = (message.data.day != self.day or message.filter_id != self.filter_id
+                 or message.writes != self._writes)
+        if stale:
+            self._load_again = True
+            self._load_done()
+            return
+        self._load_done()
+        app = self.duty_app
+        app.staff = message.staff
+        self._show_actor(message.staff)
+        new_day = self.data is None or self.data.day != message.data.day
+        self.data = message.data
+        self._apply(message.rows, new_day)
+        self._loaded_once = True
+        self._show_heading()
+
+    def _show_actor(self, staff: StaffView | None) -> None:
+        login = self.duty_app.actor
+        self.query_one(TitleBar).show_actor(login, staff)
+        notice = self.query_one("#view-only", Static)
+        notice.display = staff is None
+        if staff is None:
+            notice.update(assemble(
+                "View only: ", literal(repr(login)),
+                " is not on the staff list; you can look but not change.",
+            ))
+
+    # -- the heading and the staff member's day --------------------------------------------------
+    def staff_by_id(self, staff_id: int | None) -> StaffView | None:
+        if staff_id is None or self.data is None:
+            return None
+        return next((s for s in self.data.staff if s.id == staff_id), None)
+
+    def focus_staff(self) -> StaffView | None:
+        """Whose day the bar shows: the filter's staff member, else the acting login."""
+        if self.filter_id is not None:
+            return self.staff_by_id(self.filter_id)
+        return self.duty_app.staff
+
+    def _show_heading(self) -> None:
+        data = self.data
+        if data is None:
+            return
+        now = timeutil.now()
+        today = timeutil.to_local(now, self.tz).date()
+        shown = len(render.visible_meetings(data, self.filter_id))
+        self.query_one("#day-heading", Static).update(render.day_heading(
+            data, today, self.duty_app.config, self.staff_by_id(self.filter_id), shown))
+        staff = self.focus_staff()
+        line = self.query_one("#timeline", Static)
+        if staff is None:
+            line.update(Text("Nobody's day to show: s picks a staff member.\n", end=""))
+        else:
+            line.update(render.timeline(data, staff, now, self.duty_app.config,
+                                        self.size.width - 2))
+
+    # -- the table, updated in place ---------------------------------------------------------------
+    def current_key(self) -> str | None:
+        table = self.query_one(DayTable)
+        if table.row_count == 0:
+            return None
+        try:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        except Exception:  # noqa: BLE001 - cursor outside the rows while they change
+            return None
+        return key.value
+
+    def current(self) -> MeetingView | UnbookedFirst | None:
+        key = self.current_key()
+        return self.items.get(key) if key is not None else None
+
+    def _apply(self, rows: tuple[Row, ...], new_day: bool) -> None:
+        table = self.query_one(DayTable)
+        keep = None if new_day else self.current_key()
+        if self._select_after_load is not None:
+            keep, self._select_after_load = self._select_after_load, None
+        if new_day:
+            table.clear()
+            self.items.clear()
+            self._signatures.clear()
+        fresh = {key: item for key, item, _ in rows}
+        for key in [k for k in self.items if k not in fresh]:
+            table.remove_row(key)
+            del self.items[key]
+            del self._signatures[key]
+        added = False
+        for key, item, cells in rows:
+            signature = {name: render.signature(text) for name, text in cells.items()}
+            old = self._signatures.get(key)
+            if old is None:
+                table.add_row(*(cells[name] for name, _ in render.COLUMNS), key=key)
+                added = True
+            elif old != signature:
+                for name, value in cells.items():
+                    if old[name] != signature[name]:
+                        table.update_cell(key, name, value)
+            self.items[key] = item
+            self._signatures[key] = signature
+        order = [key for key, _, _ in rows]
+        if added or [row.key.value for row in table.ordered_rows] != order:
+            position = {key: index for index, key in enumerate(order)}
+            table.sort("time", key=lambda cell: position.get(getattr(cell, "key", ""), 0))
+        if keep is None and self._cursor_to_now:
+            keep = self._now_key()
+        self._cursor_to_now = False
+        if keep is not None and keep in fresh:
+            index = table.get_row_index(keep)
+            if table.cursor_row != index:
+                table.move_cursor(row=index)
+        elif new_day and table.row_count:
+            table.move_cursor(row=0)
+        self._refresh_detail(force=True)
+
+    def _now_key(self) -> str | None:
+        """The meeting in progress or next (today), else the first row."""
+        data = self.data
+        if data is None:
+            return None
+        now = timeutil.now()
+        meetings = render.visible_meetings(data, self.filter_id)
+        for meeting in meetings:
+            if meeting.ends_at > now and meeting.status != "cancelled":
+                return render.row_key(meeting)
+        return None
+
+    def _tick(self) -> None:
+        """Every 30 s: the deadlines of unbooked first meetings and the bar, without the database."""
+        if self.data is None:
+            return
+        table = self.query_one(DayTable)
+        now = timeutil.now()
+        for key, item in self.items.items():
+            if isinstance(item, UnbookedFirst):
+                cells = render.unbooked_cells(item, now, self.duty_app.config)
+                signature = render.signature(cells["status"])
+                if self._signatures[key]["status"] != signature:
+                    table.update_cell(key, "status", cells["status"])
+                    self._signatures[key]["status"] = signature
+        self._show_heading()
+
+    # -- the detail pane -------------------------------------------------------------------------------
+    @on(DataTable.RowHighlighted, "#day")
+    def _row_highlighted(self) -> None:
+        if self.current_key() != self._detail_for:
+            self._refresh_detail()
+
+    @on(DataTable.RowSelected, "#day")
+    def _row_selected(self) -> None:
+        self.query_one("#meeting", VerticalScroll).focus()
+
+    def _refresh_detail(self, force: bool = False) -> None:
+        key = self.current_key()
+        if key == self._detail_for and not force:
+            return
+        body = self.query_one("#meeting-body", Static)
+        if key != self._detail_for:
+            self.query_one("#meeting", VerticalScroll).scroll_home(animate=False)
+        self._detail_for = key
+        item = self.items.get(key) if key is not None else None
+        config = self.duty_app.config
+        if item is None:
+            staff = self.staff_by_id(self.filter_id)
+            if staff is not None:
+                body.update(assemble("No meetings for ", literal(staff.name), " on this day. "
+                                     "Escape shows everyone's."))
+            else:
+                body.update(Text("No meetings on this day. b on a client (here, in the queue "
+                                 "or on the board) books one."))
+            return
+        if isinstance(item, UnbookedFirst):
+            body.update(render.unbooked_detail(item, timeutil.now(), config))
+        else:
+            logins = {s.id: s.login for s in self.data.staff} if self.data else {}
+            body.update(render.meeting_detail(item, config, logins))
+
+    # -- moving between days ------------------------------------------------------------------------------
+    def show_day(self, day: dt.date, to_now: bool = False) -> None:
+        if day != self.day:
+            self.day = day
+            self.data_day_changed()
+        self._cursor_to_now = to_now
+        self.reload()
+
+    def data_day_changed(self) -> None:
+        self.query_one("#day-heading", Static).update(Text(
+            f"{self.day:%A} {self.day.day} {self.day:%B %Y}: loading...", style="bold", end=""))
+
+    def action_previous_day(self) -> None:
+        assert self.day is not None
+        self.show_day(self.day - dt.timedelta(days=1))
+
+    def action_next_day(self) -> None:
+        assert self.day is not None
+        self.show_day(self.day + dt.timedelta(days=1))
+
+    def action_today(self) -> None:
+        today = timeutil.to_local(timeutil.now(), self.tz).date()
+        if today == self.day and self.data is not None:
+            key = self._now_key()
+            table = self.query_one(DayTable)
+            if key is not None and key in self.items:
+                table.move_cursor(row=table.get_row_index(key))
+            self.focus_main()
+            return
+        self.show_day(today, to_now=True)
+        self.focus_main()
+
+    def action_go_to_date(self) -> None:
+        from .date_dialog import DateDialog
+
+        def chosen(day: dt.date | None) -> None:
+            if day is not None:
+                self.show_day(day, to_now=True)
+
+        self.app.push_screen(DateDialog(), chosen)
+
+    # -- staff filter ---------------------------------------------------------------------------------------
+    def action_staff_filter(self) -> None:
+        row = self.query_one("#staff-row")
+        row.display = True
+        field = self.query_one("#staff-input", Input)
+        if self.data is not None:
+            names = sorted({s.login for s in self.data.staff} | {s.name for s in self.data.staff})
+            field.suggester = SuggestFromList(names, case_sensitive=False)
+        field.focus()
+
+    @on(Input.Submitted, "#staff-input")
+    def _staff_chosen(self, event: Input.Submitted) -> None:
+        typed = event.value.strip()
+        if not typed:
+            self.action_clear_staff()
+            return
+        staff = self.data.staff if self.data is not None else ()
+        lowered = typed.casefold()
+        exact = [s for s in staff if s.login.casefold() == lowered or s.name.casefold() == lowered]
+        found = exact or [s for s in staff if lowered in s.login.casefold()
+                          or lowered in s.name.casefold()]
+        if len(found) != 1:
+            if not found:
+                note = f"No active staff member matches {visible(typed)!r}."
+            else:
+                shown = ", ".join(visible(s.login) for s in found[:5])
+                more = "..." if len(found) > 5 else ""
+                note = f"{len(found)} staff match: {shown}{more}. Type more of the name or login."
+            self.notify(note, severity="warning", markup=False)
+            return
+        self.filter_id = found[0].id
+        self.query_one("#staff-row").display = False
+        self._cursor_to_now = True
+        self.focus_main()
+        self.reload()
+
+    def action_clear_staff(self) -> None:
+        if self.query_one("#meeting", VerticalScroll).has_focus:
+            self.focus_main()
+            return
+        self.query_one("#staff-input", Input).value = ""
+        self.query_one("#staff-row").display = False
+        if self.filter_id is not None:
+            self.filter_id = None
+            self.reload()
+        self.focus_main()
+
+    # -- actions ----------------------------------------------------------------------------------------------
+    def _selected_meeting(self, verb: str) -> MeetingView | None:
+        item = self.current()
+        if isinstance(item, MeetingView):
+            return item
+        if isinstance(item, UnbookedFirst):
+            self.notify(f"No meeting to {verb}: the first meeting is not booked yet (b books it).",
+                        severity="warning", markup=False)
+        else:
+            self.notify("No meeting is selected.", severity="warning", markup=False)
+        return None
+
+    def _when_permitted(self, then: Any) -> None:
+        if self.duty_app.view_only:
+            self.check_permission(then)
+        else:
+            then()
+
+    @work(thread=True, exit_on_error=False, group="write", description="check permission")
+    def check_permission(self, then: Any) -> None:
+        self.duty_app.repo.ensure_can_change()
+        self.post_message(self.Permitted(then))
+
+    def on_day_screen_permitted(self, message: Permitted) -> None:
+        message.then()
+
+    def action_book(self) -> None:
+        item = self.current()
+        if item is None:
+            self.notify("No client is selected: pick a meeting or an unbooked first meeting "
+                        "(or book from the queue or the board).", severity="warning",
+                        markup=False)
+            return
+        from .booking import open_booking
+
+        open_booking(self, item.client_id, self._booked)
+
+    def action_reschedule(self) -> None:
+        meeting = self._selected_meeting("move")
+        if meeting is None:
+            return
+        if meeting.status != "booked":
+            self.notify(f"Only a booked meeting can be moved; this one is "
+                        f"{render.STATUS_LONG.get(meeting.status, meeting.status)}.",
+                        severity="warning", markup=False)
+            return
+        from .booking import open_reschedule
+
+        self._when_permitted(lambda: open_reschedule(self, meeting, self._booked))
+
+    def _booked(self, booked: Booked | None) -> None:
+        if booked is None:
+            return
+        what = "Moved" if booked.moved else "Booked"
+        self.notify(f"{what}: {visible(booked.client_name)}, {booked.words}.", markup=False)
+        self._writes += 1
+        day = timeutil.to_local(booked.starts_at, self.tz).date()
+        if day == self.day:
+            self._select_after_load = f"m{booked.meeting_id}"
+        self.reload()
+
+    def action_cancel_meeting(self) -> None:
+        meeting = self._selected_meeting("cancel")
+        if meeting is None:
+            return
+        if meeting.status != "booked":
+            self.notify("Only a booked meeting can be cancelled.", severity="warning",
+                        markup=False)
+            return
+        from .cancel_dialog import CancelDialog
+
+        def done(saved: bool | None) -> None:
+            if saved:
+                self._written("Meeting cancelled", meeting)
+
+        self._when_permitted(lambda: self.app.push_screen(
+            CancelDialog(meeting, self.tz), done))
+
+    def action_happened(self) -> None:
+        meeting = self._selected_meeting("record")
+        if meeting is None:
+            return
+        if meeting.status == "cancelled":
+            self.notify("A cancelled meeting cannot be recorded as happened.",
+                        severity="warning", markup=False)
+            return
+        from .attendance_dialog import AttendanceDialog
+
+        def done(saved: bool | None) -> None:
+            if saved:
+                self._written("Recorded as happened", meeting)
+
+        self._when_permitted(lambda: self.app.push_screen(
+            AttendanceDialog(meeting, self.tz), done))
+
+    def action_did_not_attend(self) -> None:
+        meeting = self._selected_meeting("record")
+        if meeting is None:
+            return
+        if meeting.status == "cancelled":
+            self.notify("A cancelled meeting cannot be recorded as did not attend.",
+                        severity="warning", markup=False)
+            return
+        from duty_desk.timeparse import describe_slot
+
+        from .confirm import ConfirmDialog
+
+        question = assemble(literal(meeting.client_name, "bold"), "\n",
+                            describe_slot(meeting.starts_at, meeting.ends_at, self.tz),
+                            "\n\nRecord that the client did not attend?")
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.record_dna(meeting)
+
+        self._when_permitted(lambda: self.app.push_screen(
+            ConfirmDialog("Did not attend", question, yes="Did not attend"), answered))
+
+    @work(thread=True, exit_on_error=False, group="write", description="did not attend")
+    def record_dna(self, meeting: MeetingView) -> None:
+        self.duty_app.repo.record_did_not_attend(meeting.id, expected_version=meeting.version)
+        self.post_message(self.Written(f"Did not attend: {visible(meeting.client_name)}.",
+                                       meeting.id))
+
+    def _written(self, what: str, meeting: MeetingView) -> None:
+        self.post_message(self.Written(f"{what}: {visible(meeting.client_name)}.", meeting.id))
+
+    def on_day_screen_written(self, message: Written) -> None:
+        self._writes += 1
+        if message.meeting_id is not None:
+            self._select_after_load = f"m{message.meeting_id}"
+        self.notify(message.note, markup=False)
+        self.reload()
+
+    def action_meeting_history(self) -> None:
+        meeting = self._selected_meeting("show")
+        if meeting is None:
+            return
+        from .meeting_history import MeetingHistory
+
+        self.app.push_screen(MeetingHistory(meeting, self.tz))
+
+    # -- command palette ------------------------------------------------------------------------------------------
+    def palette_commands(self) -> list[PaletteCommand]:
+        item = self.current()
+        subject = item.name if isinstance(item, UnbookedFirst) else (
+            item.client_name if item is not None else None)
+        commands = [
+            PaletteCommand("Previous day", "The day before ([)", self.action_previous_day),
+            PaletteCommand("Next day", "The day after (])", self.action_next_day),
+            PaletteCommand("Today, now", "Today, at the meeting now or next (t)",
+                           self.action_today),
+            PaletteCommand("Go to date", "A typed date: thu, tomorrow, 28/11 (g)",
+                           self.action_go_to_date),
+            PaletteCommand("Staff member's day", "One staff member's meetings and free time (s)",
+                           self.action_staff_filter),
+        ]
+        if self.filter_id is not None:
+            commands.append(PaletteCommand("All staff", "Everyone's meetings (escape)",
+                                           self.action_clear_staff))
+        if item is not None:
+            commands.append(PaletteCommand("Book meeting", "For this client (b)",
+                                           self.action_book, subject))
+        if isinstance(item, MeetingView):
+            commands += [
+                PaletteCommand("Move meeting", "Reschedule (r)", self.action_reschedule, subject),
+                PaletteCommand("Cancel meeting", "By the client/network or the team (x)",
+                               self.action_cancel_meeting, subject),
+                PaletteCommand("Meeting happened", "Record who came (a)", self.action_happened,
+                               subject),
+                PaletteCommand("Did not attend", "Record that the client did not come (d)",
+                               self.action_did_not_attend, subject),
+                PaletteCommand("Meeting history", "From the audit log (h)",
+                               self.action_meeting_history, subject),
+            ]
+        return commands

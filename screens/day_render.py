@@ -1,0 +1,343 @@
+"""Turning a day's meetings (``duty_desk.views.DayData``) into ``Text`` for the day view.
+
+Pure functions of their arguments: no widgets, no database. Everything a
+person typed (client names, addresses, reasons) goes through
+``screens.literal``; statuses are always in words, never colour alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from rich.text import Text
+
+from duty_desk import rules, timeutil
+from duty_desk.config import Config
+from duty_desk.views import AbsenceView, DayData, MeetingView, StaffView, UnbookedFirst
+
+from .literal import assemble, cell, literal, visible
+from .render import CLOCK_STYLES
+
+# Column key, header. Widths: fixed for all but the client's name.
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("time", "Time"),
+    ("client", "Client"),
+    ("place", "Place"),
+    ("staff", "Core team"),
+    ("status", "Status"),
+)
+WIDTHS = {"time": 11, "place": 5, "staff": 16, "status": 11}
+MIN_CLIENT = 12
+MAX_CLIENT = 40
+
+PLACE_SHORT = {"home": "Home", "base": "Base", "phone": "Phone", "video": "Video"}
+PLACE_LONG = {"home": "Home visit", "base": "Team base", "phone": "Phone", "video": "Video"}
+STATUS_SHORT = {"booked": "booked", "happened": "happened", "cancelled": "cancelled",
+                "did_not_attend": "DNA"}
+STATUS_LONG = {"booked": "booked", "happened": "happened", "cancelled": "cancelled",
+               "did_not_attend": "did not attend"}
+STATUS_STYLES = {"booked": "", "happened": "#87d787", "cancelled": "dim strike",
+                 "did_not_attend": "bold #ffaf00"}
+CANCELLED_BY = {"client": "by the client or their network", "team": "by the team"}
+
+BUSY, FREE, PAST, ABSENT = "#", ".", " ", "x"
+
+
+def client_width(total: int) -> int:
+    """What is left for the client's name in ``total`` columns (gaps, a scrollbar)."""
+    fixed = sum(w + 1 for w in WIDTHS.values())
+    return min(MAX_CLIENT, max(MIN_CLIENT, total - fixed - 1 - 1))
+
+
+def row_key(item: MeetingView | UnbookedFirst) -> str:
+    """Stable table key: ``m<meeting id>`` or ``u<client id>`` (an unbooked first meeting)."""
+    if isinstance(item, UnbookedFirst):
+        return f"u{item.client_id}"
+    return f"m{item.id}"
+
+
+class KeyedText(Text):
+    """A cell that remembers its row key (for re-ordering the table in place)."""
+
+    key: str = ""
+
+
+def hhmm(value: dt.datetime, tz: str) -> str:
+    return timeutil.to_local(value, tz).format("HH:mm")
+
+
+def time_span(meeting: MeetingView, tz: str) -> str:
+    return f"{hhmm(meeting.starts_at, tz)}-{hhmm(meeting.ends_at, tz)}"
+
+
+def staff_short(meeting: MeetingView, logins: dict[int, str]) -> str:
+    return " ".join(logins.get(person.id, person.name) for person in meeting.staff)
+
+
+def place_long(meeting: MeetingView | None, config: Config, kind: str = "",
+               detail: str = "") -> Text:
+    """``Home visit: 1 Example Road`` / ``Team base (Team base (example))`` / ``Phone``."""
+    if meeting is not None:
+        kind, detail = meeting.place_kind, meeting.place_detail
+    label = PLACE_LONG.get(kind, kind)
+    if kind == "home":
+        return assemble(label, ": ", literal(detail or "address not given"))
+    if kind == "base":
+        return assemble(label, " (", literal(config.meetings.team_base), ")")
+    if detail:
+        return assemble(label, ": ", literal(detail))
+    return Text(label, end="")
+
+
+def meeting_cells(meeting: MeetingView, tz: str, logins: dict[int, str]) -> dict[str, Text]:
+    status_style = STATUS_STYLES.get(meeting.status, "")
+    time = KeyedText(" " + time_span(meeting, tz), end="", no_wrap=True,
+                     style="dim" if meeting.status == "cancelled" else "")
+    time.key = row_key(meeting)
+    return {
+        "time": time,
+        "client": cell(meeting.client_name, "dim" if meeting.status == "cancelled" else ""),
+        "place": cell(PLACE_SHORT.get(meeting.place_kind, meeting.place_kind)),
+        "staff": cell(staff_short(meeting, logins)),
+        "status": cell(STATUS_SHORT.get(meeting.status, meeting.status), status_style),
+    }
+
+
+def unbooked_cells(first: UnbookedFirst, now: dt.datetime, config: Config) -> dict[str, Text]:
+    clock = rules.response_clock(first.respond_by, now, config)
+    time = KeyedText(" NOT BOOKED", style="bold reverse", end="", no_wrap=True)
+    time.key = row_key(first)
+    return {
+        "time": time,
+        "client": cell(first.name, "bold"),
+        "place": cell("-"),
+        "staff": cell("first meeting"),
+        "status": Text(" " + clock.cell(), style=CLOCK_STYLES[clock.state], end="",
+                       no_wrap=True, overflow="ellipsis"),
+    }
+
+
+def signature(text: Text) -> tuple[str, str]:
+    return text.plain, str(text.style)
+
+
+def visible_meetings(data: DayData, staff_id: int | None) -> list[MeetingView]:
+    """The day's meetings in time order (the repository filters by staff; this keeps it so)."""
+    meetings = [m for m in data.meetings
+                if staff_id is None or any(s.id == staff_id for s in m.staff)]
+    return sorted(meetings, key=lambda m: (m.starts_at, m.ends_at, m.id))
+
+
+def rows_of(data: DayData, staff_id: int | None, now: dt.datetime, config: Config,
+            logins: dict[int, str]) -> list[tuple[str, MeetingView | UnbookedFirst, dict[str, Text]]]:
+    """Unbooked first meetings (most urgent first), then the day's meetings in time order."""
+    tz = config.team.timezone
+    rows: list[tuple[str, MeetingView | UnbookedFirst, dict[str, Text]]] = []
+    for first in sorted(data.unbooked, key=lambda u: (u.respond_by, u.client_id)):
+        rows.append((row_key(first), first, unbooked_cells(first, now, config)))
+    for meeting in visible_meetings(data, staff_id):
+        rows.append((row_key(meeting), meeting, meeting_cells(meeting, tz, logins)))
+    return rows
+
+
+# -- the day's heading --------------------------------------------------------------------
+
+
+def day_heading(data: DayData, today: dt.date, config: Config, staff: StaffView | None,
+                shown: int) -> Text:
+    """``Monday 23 November 2026 (today)  08:00-20:00  5 meetings  staff: all``."""
+    tz = config.team.timezone
+    day = data.day
+    text = Text(end="", no_wrap=True, overflow="ellipsis")
+    text.append(f"{day.strftime('%A')} {day.day} {day.strftime('%B %Y')}", style="bold")
+    offset = (day - today).days
+    when = {0: "today", 1: "tomorrow", -1: "yesterday"}.get(offset)
+    if when:
+        text.append(f" ({when})", style="bold")
+    if data.working_day:
+        text.append(f"  {hhmm(data.opens_at, tz)}-{hhmm(data.closes_at, tz)}")
+    else:
+        text.append("  not a team day", style="bold")
+    text.append(f"  {shown} meeting{'s' if shown != 1 else ''}")
+    text.append("  staff: ")
+    if staff is None:
+        text.append("all")
+    else:
+        text.append_text(literal(staff.login, "bold reverse"))
+    return text
+
+
+# -- one staff member's day: a timeline and the free gaps ---------------------------------------
+
+
+@dataclass(frozen=True)
+class Gap:
+    start: dt.datetime  # UTC
+    end: dt.datetime
+
+
+def busy_spans(meetings: Iterable[MeetingView], staff_id: int) -> list[tuple[dt.datetime, dt.datetime]]:
+    """When ``staff_id`` is in a meeting that is not cancelled, merged and in order."""
+    spans = sorted((m.starts_at, m.ends_at) for m in meetings
+                   if m.status != "cancelled" and any(s.id == staff_id for s in m.staff))
+    merged: list[tuple[dt.datetime, dt.datetime]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def free_gaps(data: DayData, staff_id: int, now: dt.datetime | None = None) -> list[Gap]:
+    """Free time within team hours (from ``now`` when that is later), between meetings."""
+    opens = data.opens_at
+    if now is not None and now > opens:
+        opens = now
+    gaps: list[Gap] = []
+    cursor = opens
+    for start, end in busy_spans(data.meetings, staff_id):
+        if end <= cursor:
+            continue
+        if start > cursor:
+            gaps.append(Gap(cursor, min(start, data.closes_at)))
+        cursor = max(cursor, end)
+        if cursor >= data.closes_at:
+            break
+    if cursor < data.closes_at:
+        gaps.append(Gap(cursor, data.closes_at))
+    return [gap for gap in gaps if gap.end > gap.start]
+
+
+def absence_of(absences: Sequence[AbsenceView], staff_id: int) -> AbsenceView | None:
+    for absence in absences:
+        if absence.staff_id == staff_id:
+            return absence
+    return None
+
+
+def timeline(data: DayData, staff: StaffView, now: dt.datetime, config: Config,
+             width: int) -> Text:
+    """Two lines for one staff member: a bar over team hours, then the free gaps in words.
+
+    Bar: ``#`` in a meeting, ``.`` free, blank already past, ``x`` absent all day;
+    the cell holding "now" is shown reversed. Hours are marked under nothing: the
+    bar starts at opening time and ends at closing time, both printed.
+    """
+    tz = config.team.timezone
+    text = Text(end="", no_wrap=True, overflow="ellipsis")
+    label = visible(staff.login)[:10]
+    text.append(f"{label:<10} ", style="bold")
+    if not data.working_day:
+        text.append("not a team day")
+        return text
+    opens, closes = hhmm(data.opens_at, tz), hhmm(data.closes_at, tz)
+    step = config.meetings.slot_step_minutes
+    total = max(1, int((data.closes_at - data.opens_at).total_seconds() // 60))
+    cells = max(1, total // step)
+    room = max(8, width - len(label[:10]) - 1 - len(opens) - len(closes) - 2)
+    while cells > room and step < 240:  # wider steps on narrow screens
+        step *= 2
+        cells = max(1, total // step)
+    absence = absence_of(data.absences, staff.id)
+    spans = busy_spans(data.meetings, staff.id)
+    text.append(opens + " ")
+    for index in range(cells):
+        start = data.opens_at + dt.timedelta(minutes=index * step)
+        end = start + dt.timedelta(minutes=step)
+        if absence is not None:
+            char, style = ABSENT, "dim"
+        elif any(s < end and e > start for s, e in spans):
+            char, style = BUSY, "bold #5fafff"
+        elif end <= now:
+            char, style = PAST, ""
+        else:
+            char, style = FREE, "#87d787"
+        if start <= now < end:
+            style = f"{style} reverse".strip()
+            if char == PAST:
+                char = "|"
+        text.append(char, style=style)
+    text.append(" " + closes)
+    text.append("\n")
+    if absence is not None:
+        text.append(f"{' ' * 11}Away all day ({absence.kind})", style="bold")
+        return text
+    upcoming = now if data.opens_at <= now < data.closes_at else None
+    if now >= data.closes_at:
+        text.append(f"{' ' * 11}The day is over.")
+        return text
+    gaps = free_gaps(data, staff.id, upcoming)
+    text.append(f"{' ' * 11}Free: ", style="bold")
+    if not gaps:
+        text.append("no free time left")
+    else:
+        text.append(", ".join(f"{hhmm(g.start, tz)}-{hhmm(g.end, tz)}" for g in gaps))
+    return text
+
+
+# -- the detail pane ---------------------------------------------------------------------------
+
+
+def _line(text: Text, label: str, value: Text | str) -> None:
+    text.append(f"{label}: ", style="bold")
+    text.append_text(value if isinstance(value, Text) else Text(value))
+    text.append("\n")
+
+
+def _people(people: Sequence, logins: dict[int, str] | None, empty: str,
+            recorded: bool) -> Text:
+    if not people:
+        return Text(empty, end="")
+    out = Text(end="")
+    for index, person in enumerate(people):
+        if index:
+            out.append(", ")
+        out.append_text(literal(person.name))
+        if logins is not None and person.id in logins:
+            out.append_text(assemble(" (", literal(logins[person.id]), ")"))
+        if recorded and person.attended is not None:
+            out.append(" came" if person.attended else " did not come",
+                       style="" if person.attended else "bold")
+    return out
+
+
+def meeting_detail(meeting: MeetingView, config: Config, logins: dict[int, str]) -> Text:
+    """Everything about one meeting that the row has no room for."""
+    from duty_desk.timeparse import describe_slot
+
+    tz = config.team.timezone
+    text = Text(end="")
+    text.append_text(literal(meeting.client_name, "bold"))
+    text.append("  " + describe_slot(meeting.starts_at, meeting.ends_at, tz))
+    text.append("\n")
+    recorded = meeting.status in ("happened", "did_not_attend")
+    status = Text(STATUS_LONG.get(meeting.status, meeting.status),
+                  style=STATUS_STYLES.get(meeting.status, "") + " bold", end="")
+    if meeting.status == "cancelled":
+        status.append_text(assemble(" ", CANCELLED_BY.get(meeting.cancelled_by or "", ""),
+                                    ": ", literal(meeting.cancel_reason or "-")))
+    elif meeting.status == "booked":
+        status.append(" (a: happened, d: did not attend, x: cancel, r: move)")
+    _line(text, "Status", status)
+    _line(text, "Place", place_long(meeting, config))
+    _line(text, "Core team", _people(meeting.staff, logins, "nobody", recorded))
+    _line(text, "Network", _people(meeting.network, None, "nobody expected", recorded))
+    if meeting.override_reason:
+        _line(text, "Booked over warnings", literal(meeting.override_reason, multiline=True))
+    text.rstrip()
+    return text
+
+
+def unbooked_detail(first: UnbookedFirst, now: dt.datetime, config: Config) -> Text:
+    clock = rules.response_clock(first.respond_by, now, config)
+    text = Text(end="")
+    text.append_text(literal(first.name, "bold"))
+    text.append("  first meeting NOT BOOKED", style="bold")
+    text.append("\n")
+    text.append(clock.sentence(config.team.timezone), style=CLOCK_STYLES[clock.state])
+    text.append("\nThe person and their network are seen within 24 hours of the referral.\n")
+    text.append("b books the first meeting (n in the booking: the next free slot).")
+    return text
