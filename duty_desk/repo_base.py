@@ -42,6 +42,23 @@ def staff_view(row: Staff) -> StaffView:
                      capacity=row.capacity)
 
 
+# Fields whose values may be repeated in a conflict message; free text and identifying
+# details are named but not repeated.
+_SHOWN_VALUES = frozenset({
+    "status", "onward", "urgency", "area", "source", "triage_by", "decided_by", "key_worker",
+    "core_team", "starts_at", "ends_at", "place_kind", "kind", "starts_on", "ends_on",
+    "active", "role", "capacity", "cancelled_by",
+})
+
+
+def _value(value: Any) -> str:
+    if value is None or value == "":
+        return "-"
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value) or "-"
+    return str(value)
+
+
 class RepositoryBase:
     """Plumbing for every part of the repository, acting as one login."""
 
@@ -110,6 +127,37 @@ class RepositoryBase:
         session.add(row)
         session.flush()
         self._audit(session, action, entity, row.id, before, after, at)
+
+    def _stale(self, session: Session, entity: str, entity_id: int, what: str) -> Conflict:
+        """The refusal for a record changed since the person opened it: who changed what, when.
+
+        Read from the newest audit entry for the record. Nothing is saved; the caller's
+        form keeps its input so it can be applied again after a look.
+        """
+        row = session.exec(
+            select(AuditLog)
+            .where(AuditLog.entity == entity, AuditLog.entity_id == entity_id)
+            .order_by(AuditLog.id.desc())  # type: ignore[union-attr]
+            .limit(1)
+        ).first()
+        if row is None:
+            return Conflict(f"This {what} changed since you opened it; nothing was saved, "
+                            "look again (what you typed is kept)")
+        before = json.loads(row.before) if row.before else {}
+        after = json.loads(row.after) if row.after else {}
+        changes = []
+        for key in dict.fromkeys([*before, *after]):
+            label = key.replace("_", " ")
+            if key in _SHOWN_VALUES:
+                changes.append(f"{label} {_value(before.get(key))} -> {_value(after.get(key))}")
+            else:
+                changes.append(label)
+        when = timeutil.fmt_local(timeutil.as_utc(row.at), self.config.team.timezone, "day")
+        detail = f" ({'; '.join(changes)})" if changes else ""
+        return Conflict(
+            f"This {what} was changed by {row.actor} at {when} since you opened it: "
+            f"{row.action}{detail}. Nothing was saved; look again (what you typed is kept)"
+        )
 
     def _me(self, session: Session) -> Staff:
         """The acting staff record, or NotPermitted with the reason."""

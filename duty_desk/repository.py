@@ -261,10 +261,7 @@ class Repository(BoardRepository, MeetingRepository):
                 f"at {when}; nothing was changed"
             )
         if expected_version is not None and row.version != expected_version:
-            raise Conflict(
-                "This referral changed since you looked at it (see its history with h); "
-                "nothing was changed, check it and try again"
-            )
+            raise self._stale(session, "referral", referral_id, "referral")
         return row, me
 
     def _check_claim(self, session: Session, row: Referral, me: Staff) -> None:

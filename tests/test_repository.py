@@ -303,19 +303,26 @@ def test_deciding_one_claimed_by_someone_else_is_a_conflict(
     assert (view.status, view.triage_by) == ("triaging", "duty1")
 
 
-def test_expected_version_mismatch_is_a_conflict(repo: Repository, make_referral: MakeReferral) -> None:
+def test_expected_version_mismatch_is_a_conflict(repo: Repository, make_referral: MakeReferral,
+                                                 repo_as: Callable[[str], Repository]) -> None:
     referral_id = make_referral()
     seen = repo.referral(referral_id)
-    repo.claim(referral_id)  # someone (here: me, elsewhere) changed it meanwhile
-    repo.claim(referral_id)
+    repo.add_staff("duty2", "Duty Worker Two (test)", "clinician")
+    other = repo_as("duty2")
+    other.claim(referral_id)  # someone else changed it meanwhile, and let it go again
+    other.claim(referral_id)
     for attempt in (
         lambda: repo.accept(referral_id, expected_version=seen.version),
         lambda: repo.claim(referral_id, expected_version=seen.version),
         lambda: repo.decline(referral_id, "r (test)", expected_version=seen.version),
         lambda: repo.redirect(referral_id, "cmht", "r (test)", expected_version=seen.version),
     ):
-        with pytest.raises(Conflict, match="changed since you looked at it"):
+        with pytest.raises(Conflict) as caught:
             attempt()
+        message = str(caught.value)
+        assert "changed by duty2 at Mon 23 Nov 10:00 since you opened it" in message
+        assert "status triaging -> new" in message, "what changed, in words"
+        assert "Nothing was saved" in message and "what you typed is kept" in message
     current = repo.referral(referral_id)
     assert current.version == seen.version + 2
     repo.accept(referral_id, expected_version=current.version)
