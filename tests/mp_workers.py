@@ -131,3 +131,16 @@ def add_one_when_told(
         results.put(("error", f"{type(exc).__name__}: {exc}"))
     finally:
         done.set()
+
+
+def _book(repo: Any, job: Any) -> tuple[str, str]:
+    """``job`` = (client_id, start as an aware datetime, minutes, staff_ids, place_kind)."""
+    client_id, start, minutes, staff_ids, place_kind = job
+    meeting_id = repo.book(client_id, start, minutes, staff_ids, place_kind)
+    return "booked", str(meeting_id)
+
+
+def book_rounds(db_path: str, login: str, now: dt.datetime, jobs: list[Any],
+                barrier: Any, results: Any) -> None:
+    """Round r: wait for everyone, then book ``jobs[r]``; report the outcome."""
+    _rounds(db_path, login, now, jobs, barrier, results, _book)
