@@ -375,14 +375,23 @@ def import_referrals(state: State, file: str) -> None:
 
 
 @cli.command()
-@click.argument("what", type=click.Choice(["referrals", "audit"]))
-@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default=None,
-              help="json (the default) or csv; with --output FILE.csv, csv.")
+@click.argument("what", type=click.Choice(["referrals", "audit", "meetings"]))
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "ics"]), default=None,
+              help="json (the default) or csv, or for meetings ics; with --output FILE.csv "
+                   "(or .ics), that format.")
 @click.option("--output", "-o", metavar="FILE",
               help="Write to FILE (replaced only once complete) instead of standard output.")
+@click.option("--from", "date_from", metavar="DATE",
+              help="meetings: the first local date (DD/MM/YYYY or YYYY-MM-DD).")
+@click.option("--to", "date_to", metavar="DATE", help="meetings: the last local date, inclusive.")
+@click.option("--staff", "staff_login", metavar="LOGIN",
+              help="meetings: only those this staff member is expected at.")
 @pass_state
-def export(state: State, what: str, fmt: str | None, output: str | None) -> None:
-    """Export referrals or the audit log as JSON or CSV (UTF-8).
+def export(state: State, what: str, fmt: str | None, output: str | None,
+           date_from: str | None = None, date_to: str | None = None,
+           staff_login: str | None = None) -> None:
+    """Export referrals, the audit log or meetings as JSON or CSV (UTF-8), or meetings
+    as iCalendar (.ics) for a calendar program.
 
     \b
     referrals: id, received_at, respond_by, name, date_of_birth, nhs_number,
@@ -392,6 +401,13 @@ def export(state: State, what: str, fmt: str | None, output: str | None) -> None
       decided_by, decided_at.
     audit: id, at, actor, action, entity, entity_id, before, after
       (before/after are objects in JSON, JSON text in CSV).
+    meetings --from DATE --to DATE [--staff LOGIN]: id, starts_at, ends_at,
+      status (booked, happened, cancelled, did_not_attend), client_id,
+      client_name, place_kind, place_detail, staff, staff_attended (logins),
+      network, network_attended (names), cancelled_by, cancel_reason,
+      override_reason. With --format ics: one event per meeting, times in
+      UTC, the client's initials and the kind of place only (no names,
+      addresses or phone numbers: calendars are synced to other services).
 
     Times are ISO 8601 in the team's time zone with its offset
     (2026-06-01T09:00:00+01:00); dates are YYYY-MM-DD; logins identify staff.
@@ -403,7 +419,12 @@ def export(state: State, what: str, fmt: str | None, output: str | None) -> None
     from .export import export as run_export
 
     if fmt is None:
-        fmt = "csv" if output and output.lower().endswith(".csv") else "json"
+        suffix = Path(output).suffix.lower() if output else ""
+        fmt = {".csv": "csv", ".ics": "ics"}.get(suffix, "json")
+    if what == "meetings":
+        run_export = _meetings_export(date_from, date_to, staff_login)
+    elif fmt == "ics" or date_from or date_to or staff_login:
+        raise Failure(f"--format ics, --from, --to and --staff are for meetings, not {what}")
     if output and Path(output).is_dir():
         raise Failure(f"cannot write {output}: it is a folder")
     db = state.open_db()
@@ -416,8 +437,8 @@ def export(state: State, what: str, fmt: str | None, output: str | None) -> None
             except OSError as exc:
                 raise Failure(f"cannot write {output}: {exc.strerror or exc.__class__.__name__}; "
                               "nothing was written") from None
-            noun = "referral" if what == "referrals" else "audit entry"
-            plural = noun + "s" if noun == "referral" else "audit entries"
+            noun = {"referrals": "referral", "meetings": "meeting"}.get(what, "audit entry")
+            plural = "audit entries" if noun == "audit entry" else noun + "s"
             click.echo(f"Wrote {count} {noun if count == 1 else plural} to {output} ({fmt}).")
         else:
             sys.stdout.flush()
@@ -426,6 +447,27 @@ def export(state: State, what: str, fmt: str | None, output: str | None) -> None
             out.flush()
     finally:
         db.dispose()
+
+
+def _meetings_export(date_from: str | None, date_to: str | None,
+                     staff_login: str | None) -> Any:
+    """The export function for meetings between two local dates, checked first."""
+    import datetime as dt
+
+    from .export import export_meetings
+    from .timeutil import parse_date
+
+    if not date_from or not date_to:
+        raise Failure("export meetings needs --from DATE and --to DATE (DD/MM/YYYY or YYYY-MM-DD)")
+    start: dt.date = parse_date(date_from)
+    end: dt.date = parse_date(date_to)
+    if end < start:
+        raise Failure(f"--to {date_to} is before --from {date_from}")
+
+    def run(_what: str, fmt: str, repo: Repository, out: Any) -> int:
+        return export_meetings(repo, start, end, fmt, out, staff_login)
+
+    return run
 
 
 from . import cli_maintenance as _maintenance_commands  # noqa: E402,F401 - registers them

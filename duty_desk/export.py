@@ -25,7 +25,7 @@ from . import timeutil
 
 if TYPE_CHECKING:
     from .repository import Repository
-    from .views import AuditEntry, ReferralView
+    from .views import AuditEntry, MeetingView, ReferralView
 
 KINDS = ("referrals", "audit")
 FORMATS = ("json", "csv")
@@ -60,7 +60,7 @@ AUDIT_COLUMNS: tuple[str, ...] = (
 # Keys inside an audit entry's before/after that hold instants (stored as UTC text).
 _INSTANT_KEYS = frozenset({
     "received_at", "respond_by", "triage_since", "decided_at", "accepted_at",
-    "discharged_at", "created_at",
+    "discharged_at", "created_at", "starts_at", "ends_at",
 })
 
 
@@ -175,6 +175,62 @@ def export(kind: str, fmt: str, repo: Repository, out: IO[bytes]) -> int:
         return write_json(rows, out)
     if fmt == "csv":
         return write_csv(columns, rows, out)
+    raise ValueError(fmt)
+
+
+# -- meetings (``duty-desk export meetings``) ----------------------------------------------
+
+MEETING_FORMATS = ("json", "csv", "ics")
+MEETING_COLUMNS: tuple[str, ...] = (
+    "id", "starts_at", "ends_at", "status", "client_id", "client_name", "place_kind",
+    "place_detail", "staff", "staff_attended", "network", "network_attended",
+    "cancelled_by", "cancel_reason", "override_reason",
+)
+
+
+def meeting_record(meeting: MeetingView, logins: Mapping[int, str], tz: str) -> dict[str, Any]:
+    """One meeting; staff as logins, network members by name (lists: JSON text in CSV)."""
+    return {
+        "id": meeting.id,
+        "starts_at": _time(meeting.starts_at, tz),
+        "ends_at": _time(meeting.ends_at, tz),
+        "status": meeting.status,
+        "client_id": meeting.client_id,
+        "client_name": meeting.client_name,
+        "place_kind": meeting.place_kind,
+        "place_detail": meeting.place_detail,
+        "staff": [logins.get(a.id, str(a.id)) for a in meeting.staff],
+        "staff_attended": [logins.get(a.id, str(a.id)) for a in meeting.staff if a.attended],
+        "network": [a.name for a in meeting.network],
+        "network_attended": [a.name for a in meeting.network if a.attended],
+        "cancelled_by": meeting.cancelled_by,
+        "cancel_reason": meeting.cancel_reason,
+        "override_reason": meeting.override_reason,
+    }
+
+
+def export_meetings(repo: Repository, start: dt.date, end: dt.date, fmt: str, out: IO[bytes],
+                    staff_login: str | None = None) -> int:
+    """Meetings starting on local dates ``start`` to ``end`` (inclusive), any status, for the
+    whole team or one staff member, as json, csv or ics (see ``duty_desk.ics``)."""
+    tz = repo.config.team.timezone
+    logins = {s.id: s.login for s in repo.list_staff(include_inactive=True)}
+    if staff_login is not None and staff_login not in logins.values():
+        from .errors import NotFound
+
+        raise NotFound(f"No staff member with login {staff_login!r}")
+    meetings = repo.meetings_for_export(start, end, staff_login)
+    if fmt == "ics":
+        from .ics import write_ics
+
+        who = staff_login or repo.config.team.name
+        return write_ics(meetings, logins, f"POD meetings: {who}",
+                         repo.config.meetings.team_base, out)
+    rows = (meeting_record(m, logins, tz) for m in meetings)
+    if fmt == "json":
+        return write_json(rows, out)
+    if fmt == "csv":
+        return write_csv(MEETING_COLUMNS, rows, out)
     raise ValueError(fmt)
 
 
