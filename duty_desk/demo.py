@@ -31,12 +31,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pendulum
+from sqlalchemy import func, insert
+from sqlmodel import select
 
 from . import rules, timeutil
 from .config import Config
 from .db import Database, DatabaseError, demo_database_path, open_database, resolve_url
+from .demo_care import CarePlanner, CareWriter, Story
 from .errors import DutyDeskError, NoPlacesLeft, NotEligible
 from .identity import os_login
+from .models import AuditLog, Client, Meeting
 from .nhs import nhs_check_digit
 from .repository import Repository
 
@@ -104,6 +108,11 @@ DECLINE_REASONS = (
 OVERRIDE_REASON = "Network meetings already under way with EIP; team lead agreed to take on."
 
 
+# (when, order, action, direct): a direct action writes through the table models in a
+# session shared with its neighbours; the others run through the Repository at ``when``.
+_Event = tuple[pendulum.DateTime, int, Callable[..., object], bool]
+
+
 def _later(at: pendulum.DateTime, hours: float) -> pendulum.DateTime:
     """``hours`` after ``at``, to the whole minute."""
     return at.add(minutes=int(round(hours * 60)))
@@ -115,6 +124,8 @@ class DemoSummary:
     staff: int
     by_status: dict[str, int]
     duty_login: str
+    episodes: int = 0  # open episodes of care
+    meetings: int = 0
 
 
 @dataclass
@@ -132,7 +143,9 @@ class _Plan:
     reason_key: str = ""
     nhs: bool = True
     network: int = 0
-    events: list[tuple[pendulum.DateTime, int, Callable[[], None]]] = field(default_factory=list)
+    story: str = ""  # what happens after acceptance (see duty_desk.demo_care)
+    decided: pendulum.DateTime | None = None
+    events: list[_Event] = field(default_factory=list)
 
 
 class _Builder:
@@ -145,6 +158,8 @@ class _Builder:
         self.login = os_login()
         self.repos: dict[str, Repository] = {}
         self.ids: dict[int, int] = {}
+        self.clients: dict[int, int] = {}  # plan index -> client (episode) id
+        self.network_ids: dict[int, list[int]] = {}
         self.nhs_seen: set[str] = set()
         self.phone_seen: set[str] = set()
         self.names_seen: set[str] = set()
@@ -257,22 +272,30 @@ class _Builder:
             return action()
 
     # -- the team ----------------------------------------------------------------------------------
-    def build_staff(self) -> None:
+    def staff_events(self) -> list[_Event]:
+        """The team: set up by the lead 90 days ago; the duty worker joined, one left."""
+        events: list[_Event] = []
+
+        def at(when: pendulum.DateTime, action: Callable[[], object]) -> None:
+            self.seq += 1
+            events.append((when, self.seq, action, False))
+
         start = self.now.subtract(days=90)
         lead = self.repo(self.lead)
         first = next(s for s in STAFF if s[0] == self.lead)
-        self.at(start, lambda: lead.add_staff(*first, bootstrap=True))
+        at(start, lambda: lead.add_staff(*first, bootstrap=True))
         for index, (login, name, role) in enumerate(STAFF):
             if login in (self.lead, self.login):
                 continue
-            self.at(start.add(hours=1, minutes=index),
-                    lambda login=login, name=name, role=role: lead.add_staff(login, name, role))
+            at(start.add(hours=1, minutes=index),
+               lambda login=login, name=name, role=role: lead.add_staff(login, name, role))
         former = FORMER_STAFF[0] != self.login
         if former:
-            self.at(start.add(hours=2), lambda: lead.add_staff(*FORMER_STAFF))
-        self.at(self.now.subtract(days=30), lambda: add_duty_worker(self.db, self.config, self.lead))
+            at(start.add(hours=2), lambda: lead.add_staff(*FORMER_STAFF))
+        at(self.now.subtract(days=30), lambda: add_duty_worker(self.db, self.config, self.lead))
         if former:
-            self.at(self.now.subtract(days=20), lambda: lead.deactivate_staff(FORMER_STAFF[0]))
+            at(self.now.subtract(days=20), lambda: lead.deactivate_staff(FORMER_STAFF[0]))
+        return events
 
     # -- the week's referrals ------------------------------------------------------------------------
     def plans(self) -> list[_Plan]:
@@ -310,6 +333,7 @@ class _Builder:
                                network=1))
 
         # Decided over the past week: accepted, redirected, declined.
+        stories = {6.2: "recent", 4.3: "one_meeting", 3.2: "recent", 1.7: "unbooked_late"}
         for days, area, fate, key in (
             (6.2, self.area_main, "accept", ""),
             (5.8, self.area_main, "redirect", "not_route"),
@@ -333,7 +357,8 @@ class _Builder:
             plans.append(_Plan(self.ago(days * 24), area, source, rng.choice(
                 [self.u_std, self.u_std, self.u_high, self.u_mod]), age, fate,
                 actor=rng.choice(self.clinicians + self.peers[:1]),
-                after_hours=rng.uniform(1, 6), reason_key=key, network=rng.choice([0, 1, 2])))
+                after_hours=rng.uniform(1, 6), reason_key=key, network=rng.choice([0, 1, 2]),
+                story=stories.get(days, "")))
         if fate_override := [p for p in plans if p.fate == "override"]:
             fate_override[0].actor = self.lead
 
@@ -346,7 +371,35 @@ class _Builder:
             plans.append(_Plan(received, self.area_busy, rng.choice(ok), self.u_std,
                                self.eligible_age(), "accept",
                                actor=rng.choice(self.clinicians), after_hours=rng.uniform(1, 4),
-                               network=rng.choice([0, 1])))
+                               network=rng.choice([0, 1]), story="recent"))
+
+        # Accepted hours ago: no first meeting booked yet, still within its deadline.
+        plans.append(_Plan(self.ago(4), self.area_main, ok[0], self.u_std, self.eligible_age(),
+                           "accept", actor=self.clinicians[1 % len(self.clinicians)],
+                           after_hours=1.5, network=1, story="unbooked"))
+        # Episodes under way: one acceptance per area per week, two to ten weeks ago.
+        plans += self.older_plans()
+        return plans
+
+    def older_plans(self) -> list[_Plan]:
+        rng = self.rng
+        monday = timeutil.week_start_local(self.now, self.tz)
+        kinds = [
+            ("steady", "breaks"), ("steady", "no_peer"), ("breaks", "steady"),
+            ("steady", "no_key"), ("not_seen", "steady"), ("steady", "breaks"),
+            ("key_left", "steady"), ("steady", "steady"), ("discharged", None),
+        ]
+        plans = []
+        for weeks, pair in enumerate(kinds, start=2):
+            for area, story in zip((self.area_main, self.area_busy), pair, strict=True):
+                if story is None:
+                    continue
+                local = monday.subtract(weeks=weeks).add(
+                    days=rng.randint(0, 4), hours=rng.randint(9, 15), minutes=rng.choice([0, 15, 30, 45]))
+                plans.append(_Plan(
+                    local.in_timezone("UTC"), area, rng.choice(self.sources_ok), self.u_std,
+                    self.eligible_age(), "accept", actor=rng.choice(self.clinicians),
+                    after_hours=rng.uniform(1, 4), network=rng.choice([0, 1, 1, 2]), story=story))
         return plans
 
     def _receipt_with(self, state: rules.ClockState) -> pendulum.DateTime | None:
@@ -371,12 +424,13 @@ class _Builder:
     def schedule(self, index: int, plan: _Plan) -> None:
         last = plan.received
 
-        def add(when: pendulum.DateTime, action: Callable[[], None]) -> None:
+        def add(when: pendulum.DateTime, action: Callable[[], None]) -> pendulum.DateTime:
             nonlocal last
             when = self.not_after_now(max(when, last))
             last = when
             self.seq += 1
-            plan.events.append((when, self.seq, action))
+            plan.events.append((when, self.seq, action, False))
+            return when
 
         adder = self.rng.choice(self.clinicians + [self.lead])
         raw = self.referral_input(plan)
@@ -384,7 +438,8 @@ class _Builder:
         for n in range(plan.network):
             member = self.network_member(raw["name"], n)
             add(plan.received.add(minutes=20 + 10 * n),
-                lambda member=member: self.repo(adder).add_network_member(self.ids[index], *member))
+                lambda member=member: self.network_ids.setdefault(index, []).append(
+                    self.repo(adder).add_network_member(self.ids[index], *member)))
         if plan.fate == "new":
             return
         claimer = plan.actor or adder
@@ -400,7 +455,7 @@ class _Builder:
         add(claimed, claim)
         decided = self.in_team_hours(
             max(_later(plan.received, plan.after_hours), claimed.add(minutes=25)))
-        add(decided, lambda: self.decide(index, plan, claimer))
+        plan.decided = add(decided, lambda: self.decide(index, plan, claimer))
 
     def referral_input(self, plan: _Plan) -> dict[str, str]:
         area = self.config.areas[plan.area]
@@ -429,8 +484,9 @@ class _Builder:
         referral_id = self.ids[index]
         if plan.fate in ("accept", "override"):
             try:
-                repo.accept(referral_id,
-                            override_reason=OVERRIDE_REASON + MARK if plan.fate == "override" else None)
+                self.clients[index] = repo.accept(
+                    referral_id,
+                    override_reason=OVERRIDE_REASON + MARK if plan.fate == "override" else None)
                 return
             except NoPlacesLeft:
                 key = "cap"
@@ -445,19 +501,65 @@ class _Builder:
         elif plan.fate == "decline":
             repo.decline(referral_id, DECLINE_REASONS[int(plan.reason_key)] + MARK)
 
+    # -- after acceptance: core teams, meetings, absences (duty_desk.demo_care) --------------------
+    def care_events(self, plans: list[_Plan]) -> list[_Event]:
+        stories = [
+            Story(index=index, kind=plan.story, accepted_at=plan.decided,
+                  accepter=plan.actor or self.lead, area_name=self.config.areas[plan.area].name)
+            for index, plan in enumerate(plans) if plan.story and plan.decided is not None
+        ]
+        former = FORMER_STAFF[0] if FORMER_STAFF[0] != self.login else None
+        planner = CarePlanner(
+            self.config, self.now, self.rng, lead=self.lead, clinicians=self.clinicians,
+            peers=self.peers, me=self.login, me_since=self.now.subtract(days=30),
+            former=former, former_left=self.now.subtract(days=20))
+        planner.clinicians = [*self.clinicians, self.login]  # the duty worker holds a few too
+        planner.plan(stories)
+
+        self.writer = CareWriter(self.db, self.lead, self.clients.get,
+                                 lambda i: self.network_ids.get(i, []))
+        events: list[_Event] = []
+        for when, entry in planner.events(stories, self.writer):
+            self.seq += 1
+            events.append((when, self.seq, entry, True))
+        return events
+
     def run(self) -> DemoSummary:
-        self.build_staff()
-        events: list[tuple[pendulum.DateTime, int, Callable[[], None]]] = []
-        for index, plan in enumerate(self.plans()):
+        events = self.staff_events()
+        plans = self.plans()
+        for index, plan in enumerate(plans):
             self.schedule(index, plan)
             events += plan.events
-        for when, _seq, action in sorted(events, key=lambda e: (e[0], e[1])):
-            self.at(when, action)
+        events += self.care_events(plans)
+        batch: list[Callable[..., dict[str, object] | None]] = []
+
+        def flush() -> None:
+            # Neighbouring entries of the care plan go in together, in time order.
+            rows = [row for entry in batch if (row := entry()) is not None]
+            batch.clear()
+            if rows:
+                with self.db.session(write=True) as session:
+                    session.execute(insert(AuditLog.__table__), rows)  # type: ignore[attr-defined]
+
+        for when, _seq, action, direct in sorted(events, key=lambda e: (e[0], e[1])):
+            if direct:
+                batch.append(action)
+            else:
+                flush()
+                self.at(when, action)
+        flush()
+        with self.db.session(write=True) as session:
+            self.writer.write_tables(session)
         repo = self.repo(self.login)
         statuses = Counter(r.status for r in repo.referrals_for_export())
+        with self.db.session() as session:
+            episodes = session.exec(select(func.count()).select_from(Client).where(
+                Client.status == "open")).one()
+            meetings = session.exec(select(func.count()).select_from(Meeting)).one()
         return DemoSummary(
             referrals=sum(statuses.values()), staff=len(repo.list_staff()),
-            by_status=dict(statuses), duty_login=self.login,
+            by_status=dict(statuses), duty_login=self.login, episodes=int(episodes),
+            meetings=int(meetings),
         )
 
 
@@ -551,8 +653,12 @@ def _build_file(config: Config, path: Path, now: dt.datetime | None) -> DemoSumm
         raise DatabaseError(f"cannot create {path.parent}: {exc.strerror}") from None
     building = path.with_name(f".{path.name}.{os.getpid()}.building")
     _remove_sqlite_files(building)
+    # A file nobody else sees until it is complete: no need to wait on the disk for every
+    # commit (the final checkpoint writes it all out before the rename).
+    quick = config.model_copy(update={
+        "database": config.database.model_copy(update={"synchronous": "NORMAL"})})
     try:
-        db = open_database(config, str(building), create=True)
+        db = open_database(quick, str(building), create=True)
         try:
             summary = build_demo(db, config, now)
             raw = db.engine.raw_connection()
