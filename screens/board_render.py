@@ -1,0 +1,495 @@
+"""Turning board data (``duty_desk.views.BoardData``) into ``Text`` for the continuity board.
+
+Pure functions of their arguments: no widgets, no database. Staff are shown
+by a short tag (initials, made unique over the whole staff list, e.g. ``AS``
+and ``AS2``), with the full name in the detail pane. Every state is in words
+or letters (``NONE``, ``LEFT``, ``noPS``, ``!2``) and only emphasised by
+style, so the board reads the same with ``NO_COLOR`` over SSH.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+
+from rich.text import Text
+
+from duty_desk import timeutil
+from duty_desk.config import Config
+from duty_desk.nhs import format_nhs_number
+from duty_desk.views import (
+    AbsenceView,
+    BoardData,
+    Continuity,
+    ContinuityBreak,
+    EpisodeView,
+    MeetingView,
+    ReferralView,
+    StaffLoad,
+    StaffView,
+)
+
+from .literal import assemble, cell, literal, visible
+
+PROBLEM = "bold reverse"
+WARN = "bold #ffaf00"
+
+# The episodes table: column key, header; widths fixed for all but the client's name.
+EPISODE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("client", "Client"),
+    ("key", "Key"),
+    ("team", "Core team"),
+    ("weeks", "Wks"),
+    ("last", "Last met"),
+    ("next", "Next"),
+    ("core", "Core"),
+    ("upc", "UPC"),
+    ("flag", "!"),
+)
+EPISODE_WIDTHS = {"key": 4, "team": 14, "weeks": 3, "last": 9, "next": 9, "core": 4, "upc": 4,
+                  "flag": 2}
+
+BREAK_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("when", "When"),
+    ("kind", "Break"),
+    ("client", "Client"),
+)
+BREAK_WIDTHS = {"when": 9, "kind": 13}
+
+STAFF_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("tag", "Tag"),
+    ("name", "Staff"),
+    ("role", "Role"),
+    ("core", "Core/cap"),
+    ("key", "Key"),
+    ("room", "Room"),
+    ("away", "Away"),
+)
+STAFF_WIDTHS = {"tag": 4, "role": 4, "core": 8, "key": 3, "room": 4, "away": 16}
+
+MIN_FLEX = 12
+MAX_FLEX = 40
+
+BREAK_SHORT = {
+    "no_core_at_meeting": "no core team",
+    "core_member_absent": "core away",
+    "not_seen": "not seen",
+    "key_worker_left": "key wkr left",
+    "no_key_worker": "no key worker",
+}
+ROLE_SHORT = {"clinician": "Clin", "peer_support": "Peer", "team_lead": "Lead"}
+ROLE_LONG = {"clinician": "clinician", "peer_support": "peer support worker",
+             "team_lead": "team lead"}
+ABSENCE_KINDS = {"leave": "leave", "sickness": "sickness", "training": "training",
+                 "other": "other"}
+DISCHARGE_KINDS = {"primary_care": "transfer to primary care (GP)", "other": "other ending"}
+NOT_ENOUGH = "not enough meetings yet"
+
+
+def flex_width(total: int, widths: Mapping[str, int]) -> int:
+    """What is left for the one flexible column in ``total`` columns (gaps, a scrollbar)."""
+    fixed = sum(w + 1 for w in widths.values())
+    return min(MAX_FLEX, max(MIN_FLEX, total - fixed - 1 - 1))
+
+
+class KeyedText(Text):
+    """A cell that remembers its row key (for re-ordering the table in place)."""
+
+    key: str = ""
+
+
+def keyed(value: object, key: str, style: str = "") -> KeyedText:
+    text = KeyedText(" " + visible(value), style=style, end="", no_wrap=True, overflow="ellipsis")
+    text.key = key
+    return text
+
+
+def signature(text: Text) -> tuple[str, str]:
+    return text.plain, str(text.style)
+
+
+# -- staff tags ---------------------------------------------------------------------------
+
+
+def _initials(name: str) -> str:
+    words = [w for w in name.split("(")[0].split() if w[:1].isalnum()] or name.split()
+    if not words:
+        return "?"
+    if len(words) == 1:
+        return words[0][:2].upper()
+    return (words[0][0] + words[-1][0]).upper()
+
+
+def staff_tags(staff: Iterable[StaffView]) -> dict[int, str]:
+    """A short, unique tag per staff member: initials, then ``AS2``, ``AS3`` by id."""
+    tags: dict[int, str] = {}
+    seen: dict[str, int] = {}
+    for member in sorted(staff, key=lambda s: s.id):
+        base = visible(_initials(member.name))
+        count = seen.get(base, 0) + 1
+        seen[base] = count
+        tags[member.id] = base if count == 1 else f"{base}{count}"
+    return tags
+
+
+def all_staff(data: BoardData) -> list[StaffView]:
+    """Everyone the board mentions: active staff and anyone still in a core team."""
+    found: dict[int, StaffView] = {load.staff.id: load.staff for load in data.staff}
+    for episode in data.episodes:
+        for member in episode.core_team:
+            found.setdefault(member.id, member)
+        if episode.key_worker is not None:
+            found.setdefault(episode.key_worker.id, episode.key_worker)
+    return list(found.values())
+
+
+# -- times ---------------------------------------------------------------------------------
+
+
+def when_label(value: dt.datetime | None, now: dt.datetime, tz: str) -> str:
+    """``Mon 09:00`` within six days either side of now, else ``16/11/26``; ``-`` for none."""
+    if value is None:
+        return "-"
+    local = timeutil.to_local(value, tz)
+    if abs(now.timestamp() - value.timestamp()) < 6 * 86400:
+        return local.format("ddd HH:mm")
+    return local.format("DD/MM/YY")
+
+
+def weeks_since(accepted_at: dt.datetime, now: dt.datetime) -> int:
+    return max(0, int((now.timestamp() - accepted_at.timestamp()) // (7 * 86400)))
+
+
+def short_date(day: dt.date) -> str:
+    return f"{day.day:02d}/{day.month:02d}"
+
+
+def absence_short(absence: AbsenceView, today: dt.date) -> str:
+    """``leave to 28/11`` when it has begun, else ``leave 01/12-05/12``."""
+    kind = ABSENCE_KINDS.get(absence.kind, absence.kind)
+    if absence.starts_on <= today:
+        return f"{kind} to {short_date(absence.ends_on)}"
+    return f"{kind} {short_date(absence.starts_on)}-{short_date(absence.ends_on)}"
+
+
+def absence_long(absence: AbsenceView) -> Text:
+    kind = ABSENCE_KINDS.get(absence.kind, absence.kind)
+    span = (timeutil.fmt_date(absence.starts_on) if absence.starts_on == absence.ends_on
+            else f"{timeutil.fmt_date(absence.starts_on)} to {timeutil.fmt_date(absence.ends_on)}")
+    text = Text(f"{kind} {span}", end="")
+    if absence.note:
+        text.append_text(assemble(" (", literal(absence.note), ")"))
+    return text
+
+
+# -- continuity figures -----------------------------------------------------------------------
+
+
+def percent(value: float | None) -> str:
+    return "--" if value is None else f"{round(value * 100):d}%"
+
+
+def index(value: float | None) -> str:
+    """``.62``, ``1.0`` or ``--``: an index between 0 and 1 in four columns."""
+    if value is None:
+        return "--"
+    if value >= 0.995:
+        return "1.0"
+    return f"{value:.2f}".removeprefix("0")
+
+
+def continuity_text(figures: Continuity) -> Text:
+    held = "1 meeting" if figures.meetings == 1 else f"{figures.meetings} meetings"
+    if not figures.enough:
+        return Text(f"{NOT_ENOUGH} ({held} held)", end="")
+    return Text(
+        f"{held} held; with core team {percent(figures.with_core)}, with key worker "
+        f"{percent(figures.with_key_worker)}; UPC {index(figures.upc)}, COC "
+        f"{index(figures.coc)}, SECON {index(figures.secon)}",
+        end="",
+    )
+
+
+# -- the episodes table ---------------------------------------------------------------------
+
+
+def team_cell(episode: EpisodeView, tags: Mapping[int, str]) -> Text:
+    """``AS* RE BD``: the core team by tag, the key worker starred, ``noPS`` without a peer."""
+    text = Text(" ", end="", no_wrap=True, overflow="ellipsis")
+    key_id = episode.key_worker.id if episode.key_worker is not None else None
+    if not episode.core_team:
+        text.append("none", style=PROBLEM)
+        return text
+    for position, member in enumerate(episode.core_team):
+        if position:
+            text.append(" ")
+        text.append(tags.get(member.id, "?"), style="" if member.active else "strike")
+        if member.id == key_id:
+            text.append("*")
+    if not episode.has_peer_support:
+        text.append(" ")
+        text.append("noPS", style=WARN)
+    return text
+
+
+def key_cell(episode: EpisodeView, tags: Mapping[int, str]) -> Text:
+    worker = episode.key_worker
+    if worker is None:
+        return Text(" NONE", style=PROBLEM, end="", no_wrap=True)
+    if not worker.active:
+        return Text(" LEFT", style=PROBLEM, end="", no_wrap=True)
+    return cell(tags.get(worker.id, "?"))
+
+
+def episode_cells(episode: EpisodeView, now: dt.datetime, tz: str,
+                  tags: Mapping[int, str]) -> dict[str, Text]:
+    figures = episode.continuity
+    problems = len(episode.problems)
+    low = figures.with_core is not None and figures.with_core < 0.5
+    return {
+        "client": keyed(episode.name, str(episode.client_id), "bold" if problems else ""),
+        "key": key_cell(episode, tags),
+        "team": team_cell(episode, tags),
+        "weeks": cell(weeks_since(episode.accepted_at, now)),
+        "last": cell(when_label(episode.last_meeting, now, tz)),
+        "next": cell(when_label(episode.next_meeting, now, tz),
+                     "" if episode.next_meeting else "dim"),
+        "core": cell(percent(figures.with_core) if figures.enough else "--",
+                     WARN if low else ""),
+        "upc": cell(index(figures.upc) if figures.enough else "--"),
+        "flag": cell(f"!{problems}" if problems else "", PROBLEM if problems else ""),
+    }
+
+
+def person(member: StaffView, tags: Mapping[int, str]) -> Text:
+    text = assemble(literal(tags.get(member.id, "?"), "bold"), " ", literal(member.name))
+    extra = [ROLE_LONG.get(member.role, member.role)]
+    if not member.active:
+        extra.append("LEFT THE TEAM")
+    text.append(f" ({', '.join(extra)})")
+    return text
+
+
+def _line(text: Text, label: str, value: Text | str, style: str = "") -> None:
+    text.append(f"{label}: ", style="bold")
+    text.append_text(value if isinstance(value, Text) else Text(value, style=style))
+    text.append("\n")
+
+
+def episode_detail(episode: EpisodeView, breaks: Sequence[ContinuityBreak], now: dt.datetime,
+                   config: Config, tags: Mapping[int, str]) -> Text:
+    """Everything about one episode that the table has no room for."""
+    tz = config.team.timezone
+    text = Text(end="")
+    text.append_text(literal(episode.name, "bold"))
+    today = timeutil.to_local(now, tz).date()
+    text.append(f"  age {timeutil.age_on(episode.date_of_birth, today)}")
+    nhs = format_nhs_number(episode.nhs_number) if episode.nhs_number else "not given"
+    text.append_text(assemble("  NHS ", literal(nhs), "  ", literal(config.area_name(episode.area))))
+    text.append("\n")
+    weeks = weeks_since(episode.accepted_at, now)
+    _line(text, "Accepted", f"{timeutil.fmt_local(episode.accepted_at, tz, 'day')} "
+                            f"({weeks} week{'s' if weeks != 1 else ''} ago)")
+    worker = episode.key_worker
+    if worker is None:
+        _line(text, "Key worker", "NONE: every client needs a named key worker (t assigns one)",
+              PROBLEM)
+    else:
+        value = person(worker, tags)
+        if not worker.active:
+            value.stylize(PROBLEM)
+        _line(text, "Key worker", value)
+    if episode.core_team:
+        team = Text(end="")
+        for position, member in enumerate(episode.core_team):
+            if position:
+                team.append("; ")
+            team.append_text(person(member, tags))
+        if not episode.has_peer_support:
+            team.append("; no peer support worker", style=WARN)
+        _line(text, "Core team", team)
+    else:
+        _line(text, "Core team", "none chosen yet (t chooses it)", PROBLEM)
+    _line(text, "Meetings", f"last {timeutil.fmt_local(episode.last_meeting, tz, 'day') or 'none yet'}"
+                            f", next {timeutil.fmt_local(episode.next_meeting, tz, 'day') or 'none booked (b books one)'}")
+    _line(text, "Continuity", continuity_text(episode.continuity))
+    shown = set()
+    for problem in episode.problems:
+        shown.add(problem)
+        _line(text, "Problem", literal(problem, PROBLEM))
+    for item in breaks:
+        if item.text not in shown:
+            _line(text, "Break", literal(item.text, "bold"))
+    text.rstrip()
+    return text
+
+
+# -- the breaks list ------------------------------------------------------------------------------
+
+
+def break_key(item: ContinuityBreak, position: int) -> str:
+    return f"{item.kind}:{item.client_id}:{item.meeting_id or ''}:{item.staff_id or ''}:{position}"
+
+
+def break_cells(item: ContinuityBreak, key: str, now: dt.datetime, tz: str) -> dict[str, Text]:
+    return {
+        "when": keyed(when_label(item.at, now, tz) if item.at else "", key),
+        "kind": cell(BREAK_SHORT.get(item.kind, item.kind), "bold"),
+        "client": cell(item.client_name),
+    }
+
+
+def break_detail(item: ContinuityBreak, now: dt.datetime, config: Config) -> Text:
+    tz = config.team.timezone
+    text = assemble(literal(item.client_name, "bold"), "\n")
+    text.append_text(literal(item.text, multiline=True))
+    if item.at is not None:
+        text.append(f"\nWhen: {timeutil.fmt_local(item.at, tz, 'day')}")
+    text.append("\nenter: the client on the board; t core team, m meetings, b book")
+    return text
+
+
+# -- the staff list ----------------------------------------------------------------------------
+
+
+def staff_cells(load: StaffLoad, today: dt.date, tags: Mapping[int, str]) -> dict[str, Text]:
+    member = load.staff
+    over = load.core_count > member.capacity
+    away = load.absences[0] if load.absences else None
+    return {
+        "tag": keyed(tags.get(member.id, "?"), str(member.id), "bold"),
+        "name": cell(member.name),
+        "role": cell(ROLE_SHORT.get(member.role, member.role)),
+        "core": cell(f"{load.core_count}/{member.capacity}", PROBLEM if over else ""),
+        "key": cell(load.key_count),
+        "room": cell(load.room, WARN if load.room <= 0 else ""),
+        "away": cell(absence_short(away, today) if away else "",
+                     "bold" if away and away.starts_on <= today else ""),
+    }
+
+
+def staff_detail(load: StaffLoad, tags: Mapping[int, str]) -> Text:
+    member = load.staff
+    text = assemble(literal(tags.get(member.id, "?"), "bold"), " ", literal(member.name, "bold"),
+                    " (", literal(member.login), f", {ROLE_LONG.get(member.role, member.role)})\n")
+    _line(text, "Caseload", f"core team of {load.core_count} open episodes (capacity "
+                            f"{member.capacity}, room for {load.room}); key worker for "
+                            f"{load.key_count}")
+    if load.absences:
+        for absence in load.absences:
+            _line(text, "Away", absence_long(absence))
+    else:
+        _line(text, "Away", "no absences recorded from today (a records one)")
+    text.append("enter: only their clients on the board")
+    return text
+
+
+# -- dialogs -------------------------------------------------------------------------------------
+
+
+def suggestion_prompt(load: StaffLoad, tags: Mapping[int, str], today: dt.date) -> Text:
+    """``AS  Ash Sample (demo)  clin  core 4/12  key 2  leave to 28/11``."""
+    member = load.staff
+    text = assemble(literal(f"{tags.get(member.id, '?'):<4}", "bold"),
+                    literal(member.name))
+    text.append(f"  {ROLE_SHORT.get(member.role, member.role).lower()}"
+                f"  core {load.core_count}/{member.capacity}  key {load.key_count}")
+    if load.absences:
+        text.append("  " + absence_short(load.absences[0], today), style="bold")
+    return text
+
+
+def meeting_cells(meeting: MeetingView, tz: str, tags: Mapping[int, str]) -> dict[str, Text]:
+    local = timeutil.to_local(meeting.starts_at, tz)
+    staff = " ".join(tags.get(a.id, visible(a.name)) for a in meeting.staff)
+    status = {"booked": "booked", "happened": "happened", "cancelled": "cancelled",
+              "did_not_attend": "DNA"}.get(meeting.status, meeting.status)
+    return {
+        "when": keyed(local.format("ddd DD/MM/YY HH:mm"), str(meeting.id),
+                      "dim" if meeting.status == "cancelled" else ""),
+        "place": cell({"home": "Home", "base": "Base", "phone": "Phone",
+                       "video": "Video"}.get(meeting.place_kind, meeting.place_kind)),
+        "status": cell(status, "dim strike" if meeting.status == "cancelled" else ""),
+        "staff": cell(staff),
+    }
+
+
+def impact_text(impact: Sequence[tuple[EpisodeView, Sequence[MeetingView], Sequence[StaffLoad]]],
+                absence: AbsenceView | None, config: Config, tags: Mapping[int, str]) -> Text:
+    """Every client and meeting an absence touches, with the suggested cover."""
+    tz = config.team.timezone
+    text = Text(end="")
+    if absence is not None:
+        text.append_text(assemble(literal(absence.staff_name, "bold"), ": ", absence_long(absence),
+                                  "\n"))
+    if not impact:
+        text.append("No open episode has them in its core team: nobody is affected.")
+        return text
+    meetings = sum(len(m) for _, m, _ in impact)
+    text.append(f"{len(impact)} client{'s' if len(impact) != 1 else ''} affected, "
+                f"{meetings} booked meeting{'s' if meetings != 1 else ''} in the absence\n",
+                style="bold")
+    for episode, booked, cover in impact:
+        text.append("\n")
+        text.append_text(literal(episode.name, "bold"))
+        if absence is not None and episode.key_worker and episode.key_worker.id == absence.staff_id:
+            text.append("  (their key worker)", style=WARN)
+        text.append("\n")
+        if booked:
+            for meeting in booked:
+                text.append(f"  meeting {timeutil.fmt_local(meeting.starts_at, tz, 'day')}\n")
+        else:
+            text.append("  no meetings booked in the absence\n")
+        if cover:
+            names = Text(end="")
+            for position, load in enumerate(cover[:3]):
+                if position:
+                    names.append(", ")
+                names.append_text(assemble(literal(tags.get(load.staff.id, "?"), "bold"), " ",
+                                           literal(load.staff.name)))
+            text.append_text(assemble("  suggested cover: ", names, "\n"))
+        else:
+            text.append("  no cover to suggest: nobody else has room\n", style=WARN)
+    text.rstrip()
+    return text
+
+
+def referral_text(referral: ReferralView, config: Config) -> Text:
+    """The original referral, as received, and how it was decided."""
+    tz = config.team.timezone
+    text = Text(end="")
+    text.append_text(literal(referral.name, "bold"))
+    text.append(f"  born {timeutil.fmt_date(referral.date_of_birth)}")
+    nhs = format_nhs_number(referral.nhs_number) if referral.nhs_number else "not given"
+    text.append_text(assemble("  NHS ", literal(nhs), "\n"))
+    level = config.urgency.get(referral.urgency)
+    urgency = f"{referral.urgency} {level.name}" if level else referral.urgency
+    _line(text, "Received", assemble(
+        timeutil.fmt_local(referral.received_at, tz, "day"), " from ",
+        literal(config.source_name(referral.source)), f", urgency {visible(urgency)}"))
+    _line(text, "Reason", literal(referral.reason or "-", multiline=True))
+    if referral.notes:
+        _line(text, "Notes", literal(referral.notes, multiline=True))
+    _line(text, "GP", assemble(literal(referral.gp_practice), ", ",
+                               literal(config.area_name(referral.area)),
+                               "  Phone: ", literal(referral.phone or "not given")))
+    decided = assemble(literal(referral.status), " by ", literal(referral.decided_by or "-"),
+                       " ", timeutil.fmt_local(referral.decided_at, tz, "day"))
+    if referral.eligibility_override:
+        decided.append_text(assemble(" (eligibility overridden: ",
+                                     literal(referral.eligibility_override), ")"))
+    _line(text, "Decision", decided)
+    if referral.network:
+        text.append("Network:\n", style="bold")
+        for member in referral.network:
+            text.append("  ")
+            text.append_text(literal(member.name))
+            if member.relationship:
+                text.append_text(assemble(" (", literal(member.relationship), ")"))
+            if member.phone:
+                text.append_text(assemble(" ", literal(member.phone)))
+            text.append("\n")
+    else:
+        _line(text, "Network", "nobody recorded")
+    text.rstrip()
+    return text
