@@ -137,6 +137,26 @@ class Client(SQLModel, table=True):
     __mapper_args__ = {"version_id_col": _VERSIONS["client"]}  # noqa: RUF012
 
 
+class ClientContinuity(SQLModel, table=True):
+    """Continuity figures for one episode (``duty_desk.continuity``), precomputed from the
+    meetings that happened so the board never reads every past meeting.
+
+    Written by ``repo_board.refresh_continuity`` in the same transaction as any change to
+    attendance or the core team. No row = not computed yet (the board computes it on the
+    fly). A separate table so that figures changing never bump the client's ``version``.
+    """
+
+    __tablename__ = "client_continuity"
+    client_id: int = Field(foreign_key="client.id", primary_key=True)
+    meetings: int = 0
+    with_core: float | None = None
+    with_key_worker: float | None = None
+    upc: float | None = None
+    coc: float | None = None
+    secon: float | None = None
+    last_met_at: dt.datetime | None = None  # start of the last meeting that happened
+
+
 class NetworkMember(SQLModel, table=True):
     __tablename__ = "network_member"
     id: int | None = Field(default=None, primary_key=True)

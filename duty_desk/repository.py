@@ -80,7 +80,8 @@ class Repository(BoardRepository, MeetingRepository):
                 self._me(session)
             if session.exec(select(Staff).where(Staff.login == login)).first():
                 raise Conflict(f"Login {login!r} is already on the staff list")
-            row = Staff(login=login, name=name, role=role, active=True, created_at=now)
+            row = Staff(login=login, name=name, role=role, active=True, created_at=now,
+                        capacity=self.config.continuity.default_capacity)
             session.add(row)
             session.flush()
             assert row.id is not None

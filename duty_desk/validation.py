@@ -10,12 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from .config import Config
 from .errors import InputErrors
-from .models import Role
+from .models import AbsenceKind, DischargeKind, Role
 from .nhs import nhs_number_problem, normalise_nhs_number
 from .timeutil import TimeInputError, age_on, as_utc, parse_date, parse_datetime, to_local
 
@@ -230,3 +230,97 @@ def validate_network_member(name: str, relationship: str, phone: str) -> tuple[s
     if errors:
         raise InputErrors(errors)
     return values[0], values[1], values[2]
+
+
+# -- the continuity board ---------------------------------------------------------------------
+MAX_CAPACITY = 200
+MAX_ABSENCE_DAYS = 366
+
+
+def validate_core_team(staff_ids: Sequence[int], key_worker_id: int | None,
+                       reason: str | None) -> tuple[list[int], int, str]:
+    """Two or three distinct staff, the key worker one of them, and a reason (fields
+    ``core_team``, ``key_worker``, ``reason``). Whether they are active staff is checked
+    against the database by the repository."""
+    errors: dict[str, str] = {}
+    ids = list(staff_ids)
+    unique = list(dict.fromkeys(ids))
+    if len(unique) != len(ids):
+        errors["core_team"] = "a staff member is chosen twice"
+    elif not 2 <= len(unique) <= 3:
+        errors["core_team"] = f"a core team is two or three staff members ({len(unique)} chosen)"
+    if key_worker_id is None:
+        errors["key_worker"] = "choose the key worker (one of the core team)"
+    elif key_worker_id not in unique:
+        errors["key_worker"] = "the key worker must be one of the core team"
+    try:
+        text = clean_text(reason, label="reason", required=True, max_len=MAX_REASON, multiline=True)
+    except ValueError as exc:
+        errors["reason"] = str(exc)
+    if errors:
+        raise InputErrors(errors)
+    assert key_worker_id is not None
+    return unique, key_worker_id, text
+
+
+def validate_absence(starts_on: dt.date | None, ends_on: dt.date | None, kind: str | None,
+                     note: str | None) -> tuple[dt.date, dt.date, str, str]:
+    """Whole local days, ``starts_on`` to ``ends_on`` inclusive (fields ``starts_on``,
+    ``ends_on``, ``kind``, ``note``)."""
+    errors: dict[str, str] = {}
+    kinds = [k.value for k in AbsenceKind]
+    if starts_on is None:
+        errors["starts_on"] = "the first day away is required"
+    if ends_on is None:
+        errors["ends_on"] = "the last day away is required"
+    if starts_on is not None and ends_on is not None:
+        if ends_on < starts_on:
+            errors["ends_on"] = "the last day away is before the first"
+        elif (ends_on - starts_on).days + 1 > MAX_ABSENCE_DAYS:
+            errors["ends_on"] = f"an absence is at most {MAX_ABSENCE_DAYS} days; record longer ones in parts"
+    if kind not in kinds:
+        errors["kind"] = f"unknown kind of absence {kind!r} (expected one of: {', '.join(kinds)})"
+    try:
+        text = clean_text(note, label="note", required=False, max_len=MAX_REASON, multiline=True)
+    except ValueError as exc:
+        errors["note"] = str(exc)
+        text = ""
+    if errors:
+        raise InputErrors(errors)
+    assert starts_on is not None and ends_on is not None and kind is not None
+    return starts_on, ends_on, kind, text
+
+
+def validate_discharge(kind: str | None, on: dt.date | None, reason: str | None, *,
+                       today: dt.date, accepted_on: dt.date | None = None) -> tuple[str, dt.date, str]:
+    """How and when an episode ends (fields ``kind``, ``on``, ``reason``): a local date not
+    in the future and not before the episode was accepted."""
+    errors: dict[str, str] = {}
+    kinds = [k.value for k in DischargeKind]
+    if kind not in kinds:
+        errors["kind"] = f"unknown kind of discharge {kind!r} (expected one of: {', '.join(kinds)})"
+    if on is None:
+        errors["on"] = "the date of discharge is required"
+    elif on > today:
+        errors["on"] = "the date of discharge is in the future"
+    elif accepted_on is not None and on < accepted_on:
+        errors["on"] = f"the date of discharge is before the episode began ({accepted_on:%d/%m/%Y})"
+    try:
+        text = clean_text(reason, label="reason", required=True, max_len=MAX_REASON, multiline=True)
+    except ValueError as exc:
+        errors["reason"] = str(exc)
+    if errors:
+        raise InputErrors(errors)
+    assert kind is not None and on is not None
+    return kind, on, text
+
+
+def validate_capacity(capacity: int | str | None) -> int:
+    """How many episodes a person can hold as core-team member: a whole number 0 to 200."""
+    try:
+        value = int(str(capacity).strip()) if capacity is not None else None
+    except ValueError:
+        value = None
+    if value is None or not 0 <= value <= MAX_CAPACITY:
+        raise InputErrors({"capacity": f"capacity is a whole number from 0 to {MAX_CAPACITY}"})
+    return value

@@ -38,6 +38,18 @@ def upgrade() -> None:
     with op.batch_alter_table('absence', schema=None) as batch_op:
         batch_op.create_index('ix_absence_staff_dates', ['staff_id', 'starts_on', 'ends_on'], unique=False)
 
+    op.create_table('client_continuity',
+    sa.Column('client_id', sa.Integer(), nullable=False),
+    sa.Column('meetings', sa.Integer(), nullable=False),
+    sa.Column('with_core', sa.Float(), nullable=True),
+    sa.Column('with_key_worker', sa.Float(), nullable=True),
+    sa.Column('upc', sa.Float(), nullable=True),
+    sa.Column('coc', sa.Float(), nullable=True),
+    sa.Column('secon', sa.Float(), nullable=True),
+    sa.Column('last_met_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['client_id'], ['client.id'], name=op.f('fk_client_continuity_client_id_client')),
+    sa.PrimaryKeyConstraint('client_id', name=op.f('pk_client_continuity'))
+    )
     op.create_table('core_team_member',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('client_id', sa.Integer(), nullable=False),
@@ -144,6 +156,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_core_team_member_client_id'))
 
     op.drop_table('core_team_member')
+    op.drop_table('client_continuity')
     with op.batch_alter_table('absence', schema=None) as batch_op:
         batch_op.drop_index('ix_absence_staff_dates')
 
