@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sqlite3
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import closing
+from dataclasses import dataclass
 from pathlib import Path
 
 import pendulum
 import pytest
 from click.testing import CliRunner
+from sqlmodel import select
 
 from duty_desk import rules, timeutil
 from duty_desk.cli import cli
@@ -21,6 +24,15 @@ from duty_desk.demo import add_duty_worker, build_demo, demo_built_at, prepare_d
 from duty_desk.errors import DutyDeskError
 from duty_desk.export import audit_record, referral_record
 from duty_desk.identity import os_login
+from duty_desk.models import (
+    Absence,
+    Client,
+    CoreTeamMember,
+    Meeting,
+    MeetingStaff,
+    Referral,
+    Staff,
+)
 from duty_desk.nhs import nhs_number_problem
 from duty_desk.repository import Repository
 from duty_desk.views import ReferralView
@@ -84,7 +96,7 @@ def test_a_realistic_week(tmp_path: Path, now: pendulum.DateTime) -> None:
         statuses = Counter(r.status for r in rows)
         assert set(statuses) == {"new", "triaging", "accepted", "redirected", "declined"}
         assert summary.by_status == dict(statuses) and summary.referrals == len(rows)
-        assert 20 <= len(rows) <= 40
+        assert 20 <= len(rows) <= 60
 
         # Open referrals: overdue, due soon, a deadline outside team hours, plenty of time.
         open_rows = [r for r in rows if r.is_open]
@@ -122,6 +134,7 @@ def test_a_realistic_week(tmp_path: Path, now: pendulum.DateTime) -> None:
             assert r.received_at <= now
             assert r.decided_at is None or r.decided_at <= now
             assert r.triage_since is None or r.triage_since <= now
+        check_meetings(db, config, now)
         entries = list(repo.audit_for_export())
         assert all(e.at <= now for e in entries)
         assert len({e.actor for e in entries}) >= 5
@@ -129,6 +142,172 @@ def test_a_realistic_week(tmp_path: Path, now: pendulum.DateTime) -> None:
         assert [e.at for e in entries] == sorted(e.at for e in entries)
     finally:
         db.dispose()
+
+
+# -- episodes of care: core teams, meetings, absences -------------------------------------------
+
+
+@dataclass(frozen=True)
+class Seen:
+    """The demo's care data, read straight from the tables."""
+
+    staff: dict[int, Staff]
+    clients: list[Client]
+    referrals: dict[int, Referral]
+    core: dict[int, list[int]]  # client -> staff ids
+    meetings: list[Meeting]
+    expected: dict[int, dict[int, bool | None]]  # meeting -> staff id -> attended
+    absences: list[Absence]
+
+
+def seen(db: Database) -> Seen:
+    with db.session() as s:
+        core: dict[int, list[int]] = {}
+        for member in s.exec(select(CoreTeamMember)):
+            core.setdefault(member.client_id, []).append(member.staff_id)
+        expected: dict[int, dict[int, bool | None]] = {}
+        for row in s.exec(select(MeetingStaff)):
+            expected.setdefault(row.meeting_id, {})[row.staff_id] = row.attended
+        return Seen(
+            staff={r.id: r for r in s.exec(select(Staff))},  # type: ignore[misc]
+            clients=list(s.exec(select(Client))),
+            referrals={r.id: r for r in s.exec(select(Referral))},  # type: ignore[misc]
+            core=core,
+            meetings=list(s.exec(select(Meeting).order_by(Meeting.starts_at))),
+            expected=expected,
+            absences=list(s.exec(select(Absence))),
+        )
+
+
+def check_meetings(db: Database, config: Config, now: pendulum.DateTime) -> Seen:
+    """What holds for the demo's meetings whatever the time it is built."""
+    data = seen(db)
+    team = config.team
+    for m in data.meetings:
+        start, end = timeutil.as_utc(m.starts_at), timeutil.as_utc(m.ends_at)
+        local_start, local_end = (timeutil.to_local(t, team.timezone) for t in (start, end))
+        # Within team hours on a working day, booked before it starts, by then.
+        assert timeutil.within_team_hours(start, team), m
+        assert local_end.date() == local_start.date() and local_end.time() <= team.closes
+        assert timeutil.as_utc(m.created_at) < start and timeutil.as_utc(m.created_at) <= now
+        attended = data.expected[m.id]  # type: ignore[index]
+        assert attended, "every meeting expects staff"
+        if m.status == "happened":
+            assert end <= now and None not in attended.values() and any(attended.values())
+        else:
+            assert set(attended.values()) == {None}
+        if m.status == "did_not_attend":
+            assert start <= now
+        if m.status == "cancelled":
+            assert m.cancelled_by in ("client", "team") and m.cancel_reason
+        if m.status == "booked":
+            assert end > now - dt.timedelta(minutes=1) or start > now, "nothing left unrecorded"
+    # Nobody is in two meetings at once (booked or happened).
+    busy: dict[int, list[tuple[dt.datetime, dt.datetime]]] = {}
+    for m in data.meetings:
+        if m.status in ("booked", "happened"):
+            for staff_id in data.expected[m.id]:  # type: ignore[index]
+                busy.setdefault(staff_id, []).append((m.starts_at, m.ends_at))
+    for times in busy.values():
+        times.sort()
+        for (_s1, e1), (s2, _e2) in zip(times, times[1:], strict=False):
+            assert s2 >= e1
+    # Core teams of two or three, the key worker one of them.
+    for client in data.clients:
+        if client.id in data.core:
+            assert 2 <= len(data.core[client.id]) <= 3
+            assert client.key_worker_id is None or client.key_worker_id in data.core[client.id]
+    return data
+
+
+def test_episodes_of_care_around_now(built: tuple[Database, Config]) -> None:
+    db, config = built
+    now = MONDAY_10
+    data = check_meetings(db, config, now)
+    tz = config.team.timezone
+    today = now.date()
+    opened = [c for c in data.clients if c.status == "open"]
+    assert 20 <= len(opened) <= 30
+    assert all(c.id in data.core for c in opened)
+
+    def role(staff_id: int) -> str:
+        return data.staff[staff_id].role
+
+    # One without a key worker, one whose key worker has left, one with no peer support.
+    assert sum(c.key_worker_id is None for c in opened) == 1
+    assert sum(1 for c in opened if c.key_worker_id
+               and not data.staff[c.key_worker_id].active) == 1
+    assert any(all(role(s) != "peer_support" for s in data.core[c.id]) for c in opened)
+    roles = Counter(s.role for s in data.staff.values())
+    assert roles["peer_support"] >= 3 and roles["team_lead"] >= 1
+    # Capacities vary, and one person holds more episodes than their capacity.
+    load = Counter(s for c in opened for s in data.core[c.id])
+    assert len({s.capacity for s in data.staff.values()}) >= 3
+    assert any(load[s.id] > s.capacity for s in data.staff.values() if s.active)
+
+    # Continuity varies: key worker at every meeting for some, breaks for others.
+    by_client: dict[int, list[Meeting]] = {}
+    for m in data.meetings:
+        by_client.setdefault(m.client_id, []).append(m)
+    happened = {c.id: [m for m in by_client.get(c.id, []) if m.status == "happened"]
+                for c in opened}
+    shares = []
+    for c in opened:
+        held = happened[c.id]
+        if len(held) >= 2 and c.key_worker_id:
+            shares.append(sum(bool(data.expected[m.id].get(c.key_worker_id)) for m in held)
+                          / len(held))
+    assert max(shares) == 1.0 and min(shares) < 0.7
+    assert any(len(held) == 1 for held in happened.values()), "one with <2 meetings"
+    no_core = [m for m in data.meetings if m.status == "happened"
+               and not any(att and s in data.core[m.client_id]
+                           for s, att in data.expected[m.id].items())]
+    assert no_core, "a meeting held with no core-team member"
+    not_seen = dt.timedelta(days=config.continuity.not_seen_days)
+    assert any(held and now - max(m.starts_at for m in held) > not_seen
+               for held in happened.values())
+
+    # Today: one happened, one did not attend, one cancelled with a reason, some booked,
+    # spread over team hours with free gaps; more booked in the days ahead.
+    todays = [m for m in data.meetings if timeutil.to_local(m.starts_at, tz).date() == today]
+    statuses = Counter(m.status for m in todays)
+    assert statuses["happened"] >= 1 and statuses["did_not_attend"] >= 1
+    assert statuses["cancelled"] >= 1 and statuses["booked"] >= 3
+    hours = {timeutil.to_local(m.starts_at, tz).hour for m in todays}
+    assert max(hours) - min(hours) >= 6
+    assert len(set(range(config.team.opens.hour, config.team.closes.hour)) - hours) >= 4
+    assert sum(m.status == "booked" and m.starts_at > now + dt.timedelta(days=1)
+               for m in data.meetings) >= 10
+
+    # An absence today, with a booked meeting still expecting that person.
+    current = [a for a in data.absences if a.starts_on <= today <= a.ends_on]
+    assert current
+    absent = {a.staff_id for a in current}
+    assert any(m.status == "booked" and absent & set(data.expected[m.id])
+               for m in data.meetings)
+    assert {a.kind for a in data.absences} >= {"sickness", "leave"}
+
+    # A discharged episode: ended last week, nothing booked after.
+    gone = [c for c in data.clients if c.status == "discharged"]
+    assert len(gone) == 1
+    assert gone[0].discharged_at <= now and gone[0].discharge_kind == "primary_care"
+    assert gone[0].discharge_reason and gone[0].discharged_by_id
+    assert all(m.status != "booked" for m in by_client.get(gone[0].id, []))
+
+    # Accepted, no first meeting yet: one within its 24-hour deadline, one past it.
+    unbooked = [data.referrals[c.referral_id] for c in opened if not by_client.get(c.id)]
+    assert any(r.respond_by > now for r in unbooked)
+    assert any(r.respond_by <= now for r in unbooked)
+
+    # Every change is in the audit log, in time order.
+    repo = Repository(db, config)
+    actions = Counter(e.action for e in repo.audit_for_export())
+    assert actions["book meeting"] == len(data.meetings)
+    assert actions["record happened"] == sum(m.status == "happened" for m in data.meetings)
+    assert actions["set core team"] == len(data.core)
+    assert actions["discharge"] == 1 and actions["record absence"] == len(data.absences)
+    history = repo.history("client", gone[0].id)
+    assert [e.action for e in history] == ["open episode", "set core team", "discharge"]
 
 
 def test_everyone_is_obviously_fictional(built: tuple[Database, Config]) -> None:
@@ -149,6 +328,11 @@ def test_everyone_is_obviously_fictional(built: tuple[Database, Config]) -> None
     assert any(r.nhs_number is None for r in rows)
     for person in Repository(db, config).list_staff(include_inactive=True):
         assert "demo" in person.name or person.login == ME
+    data = seen(db)
+    for m in data.meetings:
+        if m.place_kind == "home":
+            assert m.place_detail.endswith("(demo)")
+        assert m.cancel_reason is None or m.cancel_reason.endswith("(demo)")
 
 
 def test_deterministic_for_a_given_now(tmp_path: Path) -> None:
