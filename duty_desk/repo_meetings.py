@@ -673,19 +673,11 @@ class MeetingRepository(RepositoryBase):
             if was_happened:
                 self._continuity_changed(session, row.client_id)
 
-    def _continuity_changed(self, session: Session, client_id: int) -> None:
-        """A meeting became happened (or stopped being): the board's figures follow.
-
-        HOOK for the board: ``refresh_continuity(session, client_id)`` in repo_board
-        (a module function or a repository method), called when it exists.
-        """
-        refresh = getattr(repo_board, "refresh_continuity", None)
-        if refresh is not None:
-            refresh(session, client_id)
-            return
-        method = getattr(self, "refresh_continuity", None)
-        if method is not None:
-            method(session, client_id)
+    @staticmethod
+    def _continuity_changed(session: Session, client_id: int) -> None:
+        """A meeting became happened (or stopped being): the board's figures follow, in the
+        same transaction."""
+        repo_board.refresh_continuity(session, client_id)
 
     # -- finding time ------------------------------------------------------------------------
     def next_free_slot(self, client_id: int, minutes: int, staff_ids: Sequence[int],

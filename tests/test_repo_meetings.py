@@ -402,3 +402,24 @@ def test_export_pages_through_many_meetings(s: Setup) -> None:
     assert len(got) == 1203
     assert len({m.id for m in got}) == 1203
     assert [m.starts_at for m in got] == sorted(m.starts_at for m in got)
+
+
+def test_attendance_refreshes_the_board_continuity_figures(s: Setup) -> None:
+    from duty_desk.models import ClientContinuity
+
+    def figures() -> tuple[int, dt.datetime | None] | None:
+        with s.repo.db.session() as session:
+            row = session.get(ClientContinuity, s.client)
+            return (row.meetings, row.last_met_at) if row else None
+
+    first = s.repo.book(s.client, local(23, 8), 60, [s.duty, s.peer], "base",
+                        override_reason="Recorded after the fact (test)")
+    s.repo.record_happened(first, [s.duty])
+    assert figures() is not None and figures()[0] == 1  # type: ignore[index]
+    with timeutil.frozen(local(25, 12)):
+        second = s.repo.book(s.client, local(24, 10), 60, [s.duty], "base",
+                             override_reason="Recorded after the fact (test)")
+        s.repo.record_happened(second, [s.duty, s.peer])
+        assert figures()[0] == 2  # type: ignore[index]
+        s.repo.record_did_not_attend(second)  # it stops being a meeting that happened
+        assert figures()[0] == 1  # type: ignore[index]
