@@ -153,12 +153,15 @@ class DutyDeskApp(App[None]):
 
 def binding_ids() -> set[str]:
     """Every binding id a [keys] entry in config.toml can remap."""
+    from .booking import BookingDialog
     from .confirm import ConfirmDialog
+    from .day import DayScreen
     from .forms import FormScreen
     from .history import HistoryScreen
     from .queue import QueueScreen
 
-    screens = (DutyDeskApp, QueueScreen, FormScreen, ConfirmDialog, HistoryScreen)
+    screens = (DutyDeskApp, QueueScreen, FormScreen, ConfirmDialog, HistoryScreen, DayScreen,
+               BookingDialog)
     return {b.id for cls in screens for b in cls.BINDINGS if isinstance(b, Binding) and b.id}
 
 

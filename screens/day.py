@@ -71,7 +71,7 @@ class DayScreen(ReportsWorkerErrors, Screen[None]):
                 tooltip="Record that it happened, and who came"),
         Binding("d", "did_not_attend", "DNA", id="did_not_attend",
                 tooltip="Record that the client did not attend"),
-        Binding("h", "meeting_history", "History", id="meeting_history",
+        Binding("h", "meeting_history", "History", id="history",
                 tooltip="The meeting's history from the audit log"),
         Binding("s", "staff_filter", "Staff", id="staff_filter",
                 tooltip="Show one staff member's meetings"),
@@ -81,7 +81,7 @@ class DayScreen(ReportsWorkerErrors, Screen[None]):
         Binding("t", "today", "Now", id="today", tooltip="Today, at the current time"),
         Binding("g", "go_to_date", "Date", id="go_to_date", tooltip="Go to a date"),
         Binding("escape", "clear_staff", "All staff", show=False, id="clear_staff"),
-        Binding("q", "app.quit", "Quit", show=False, id="day_quit"),
+        Binding("q", "app.quit", "Quit", show=False, id="quit"),
     ]
     """
     | key    | id              | action                                               |
@@ -91,14 +91,15 @@ class DayScreen(ReportsWorkerErrors, Screen[None]):
     | x      | cancel_meeting  | cancel it: by the client/network or the team, reason |
     | a      | happened        | record it happened, and who came                     |
     | d      | did_not_attend  | record that the client did not attend                |
-    | h      | meeting_history | the meeting's history from the audit log             |
+    | h      | history         | the meeting's history from the audit log             |
     | s      | staff_filter    | one staff member's meetings and free time            |
     | escape | clear_staff     | everyone's meetings again                            |
     | [ ]    | previous_day / next_day | the day before / after                       |
     | t      | today           | today, the cursor on the meeting now or next         |
     | g      | go_to_date      | go to a typed date (thu, tomorrow, 28/11, ...)       |
-    | q      | day_quit        | quit                                                 |
-    Any of these ids can be given another key in config.toml under [keys].
+    | q      | quit            | quit                                                 |
+    Any of these ids can be given another key in config.toml under [keys]; history
+    and quit share their ids with the queue, so one entry remaps both.
     """
 
     # -- messages -------------------------------------------------------------------------------

@@ -15,7 +15,14 @@ from rich.text import Text
 
 from duty_desk import rules, timeutil
 from duty_desk.config import Config
-from duty_desk.views import AbsenceView, DayData, MeetingView, StaffView, UnbookedFirst
+from duty_desk.views import (
+    AbsenceView,
+    DayData,
+    FirstMeeting,
+    MeetingView,
+    StaffView,
+    UnbookedFirst,
+)
 
 from .literal import assemble, cell, literal, visible
 from .render import CLOCK_STYLES
@@ -340,4 +347,35 @@ def unbooked_detail(first: UnbookedFirst, now: dt.datetime, config: Config) -> T
     text.append(clock.sentence(config.team.timezone), style=CLOCK_STYLES[clock.state])
     text.append("\nThe person and their network are seen within 24 hours of the referral.\n")
     text.append("b books the first meeting (n in the booking: the next free slot).")
+    return text
+
+
+# -- the queue's first-meeting line ------------------------------------------------------------
+
+FIRST_MEETING_DAYS = 7  # how far back "recently accepted" reaches
+
+
+def first_meeting_line(items: Sequence[FirstMeeting], now: dt.datetime) -> Text:
+    """One line for the queue: were recent first meetings set within the response time?
+
+    ``First meetings, last 7 days: 3 on time, 1 LATE, 2 to book, next due in 5h10``
+    (on time: the first meeting starts by the referral's respond-by time);
+    the words carry the state, the style only emphasises it.
+    """
+    on_time = sum(1 for item in items if item.met is True)
+    late = [item for item in items if item.met is False]
+    waiting = sorted((item for item in items if item.met is None), key=lambda i: i.respond_by)
+    text = Text(end="", no_wrap=True, overflow="ellipsis")
+    text.append(f"First meetings, last {FIRST_MEETING_DAYS} days: ", style="bold")
+    if not items:
+        text.append("none")
+        return text
+    text.append(f"{on_time} on time")
+    if late:
+        text.append(", ")
+        text.append(f"{len(late)} LATE", style="bold reverse")
+    if waiting:
+        left = timeutil.fmt_duration(waiting[0].respond_by - now)
+        text.append(", ")
+        text.append(f"{len(waiting)} to book, next due in {left}", style="bold")
     return text

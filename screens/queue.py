@@ -116,10 +116,15 @@ class QueueScreen(ReportsWorkerErrors, Screen[None]):
         closed: bool = False
         view: ReferralView | None = None
         intake_changed: bool = False
+        accepted: str | None = None  # the accepted person's name: next, choose the core team
 
     @dataclass
     class IntakeLoaded(Message):
         intake: tuple[AreaIntake, ...]
+
+    @dataclass
+    class FirstMeetingsLoaded(Message):
+        line: Text  # drawn in the worker
 
     @dataclass
     class NeedsOverride(Message):
@@ -160,6 +165,8 @@ class QueueScreen(ReportsWorkerErrors, Screen[None]):
         yield TitleBar(config.team.name)
         yield Static(id="view-only")
         yield IntakeBar()
+        # Whether recent first meetings were set within the response time (day view, 3).
+        yield Static(Text("", end=""), id="first-meetings")
         with Horizontal(id="search-row"):
             yield Label("Find:")
             yield TextInput(placeholder="name, NHS number, GP, area, source, urgency, login",
@@ -307,6 +314,7 @@ class QueueScreen(ReportsWorkerErrors, Screen[None]):
         external, self._external_change = self._external_change, False
         self._apply(message.referrals, message.cells, external)
         self._loaded_once = True
+        self.load_first_meetings()
 
     def _show_actor(self, staff: StaffView | None) -> None:
         login = self.duty_app.actor
@@ -553,7 +561,7 @@ class QueueScreen(ReportsWorkerErrors, Screen[None]):
             self.post_message(self.NeedsOverride(referral, tuple(exc.problems)))
             return
         self.post_message(self.Written(referral.id, f"Accepted into POD: {visible(referral.name)}.",
-                                       closed=True, intake_changed=True))
+                                       closed=True, intake_changed=True, accepted=referral.name))
 
     def on_queue_screen_needs_override(self, message: NeedsOverride) -> None:
         from .reason_dialog import ReasonDialog
@@ -578,13 +586,15 @@ class QueueScreen(ReportsWorkerErrors, Screen[None]):
             save=save,
         )
         self.app.push_screen(dialog, lambda done: self._decided(
-            done, referral, "Accepted into POD (eligibility overridden)", intake_changed=True))
+            done, referral, "Accepted into POD (eligibility overridden)", intake_changed=True,
+            accepted=True))
 
     def _decided(self, done: bool | None, referral: ReferralView, what: str,
-                 intake_changed: bool = False) -> None:
+                 intake_changed: bool = False, accepted: bool = False) -> None:
         if done:
             self.post_message(self.Written(referral.id, f"{what}: {visible(referral.name)}.",
-                                           closed=True, intake_changed=intake_changed))
+                                           closed=True, intake_changed=intake_changed,
+                                           accepted=referral.name if accepted else None))
 
     def action_redirect(self) -> None:
         referral = self._selected()
@@ -678,6 +688,23 @@ class QueueScreen(ReportsWorkerErrors, Screen[None]):
             self._refresh_detail()
         if message.intake_changed:
             self.load_intake()
+        if message.accepted is not None and message.referral_id is not None:
+            self._choose_core_team(message.referral_id, message.accepted)
+
+    def _choose_core_team(self, referral_id: int, name: str) -> None:
+        """Straight after accepting: the core team and key worker, most room first."""
+        from .core_team_dialog import CoreTeamDialog
+
+        def done(saved: bool | None) -> None:
+            if saved:
+                self.notify(f"Core team saved: {visible(name)}.", markup=False)
+            else:
+                self.notify(f"No core team yet for {visible(name)}: the board (2) shows it as "
+                            "a problem until one is chosen (t there).", severity="warning",
+                            markup=False)
+
+        self.app.push_screen(CoreTeamDialog(None, name, referral_id=referral_id,
+                                            reason="Chosen on acceptance"), done)
 
     def _redraw_row(self, referral: ReferralView) -> None:
         table = self.query_one(QueueTable)
@@ -696,6 +723,22 @@ class QueueScreen(ReportsWorkerErrors, Screen[None]):
 
     def on_queue_screen_intake_loaded(self, message: IntakeLoaded) -> None:
         self.query_one(IntakeBar).show(message.intake)
+
+    @work(thread=True, exit_on_error=False, group="first-meetings", exclusive=True,
+          description="load first meetings")
+    def load_first_meetings(self) -> None:
+        from datetime import timedelta
+
+        from .day_render import FIRST_MEETING_DAYS, first_meeting_line
+
+        now = timeutil.now()
+        items = self.duty_app.repo.first_meetings(now - timedelta(days=FIRST_MEETING_DAYS))
+        line = Text(" ", end="", no_wrap=True, overflow="ellipsis")
+        line.append_text(first_meeting_line(items, now))
+        self.post_message(self.FirstMeetingsLoaded(line))
+
+    def on_queue_screen_first_meetings_loaded(self, message: FirstMeetingsLoaded) -> None:
+        self.query_one("#first-meetings", Static).update(message.line)
 
     # -- command palette --------------------------------------------------------------------------------
     def palette_commands(self) -> list[PaletteCommand]:

@@ -17,6 +17,7 @@ from screens.date_dialog import DateDialog
 from screens.meeting_history import MeetingHistory
 
 from . import test_ui_day_support as support
+from .conftest import referral_input
 from .test_ui_day_support import (
     ADDRESS,
     day_cursor,
@@ -27,7 +28,7 @@ from .test_ui_day_support import (
     select_row,
     text_of,
 )
-from .test_ui_support import SIZE, make_app, notifications, screen_text, settle
+from .test_ui_support import SIZE, make_app, notifications, queue_screen, screen_text, settle
 
 team = support.team  # the fixture
 
@@ -292,3 +293,18 @@ async def test_a_booking_from_another_process_appears_within_a_second(config, db
         assert took < 1.0, f"appeared after {took:.2f} s"
         assert day_rows(app)[0][0] != "NOT BOOKED"  # the first meeting is booked now
         assert day_cursor(app) == f"m{team.earlier}"  # the cursor stayed
+
+
+async def test_queue_says_whether_first_meetings_met_the_deadline(config, db, team):
+    """Alex's first meeting (08:30 today) was after the 09:00 deadline? No: on time. The
+    waiting person is still to book; a third, accepted last week, was seen late."""
+    late_referral = team.repo.add_referral(referral_input(name="Seen Late (test)",
+                                                          received_at="20/11/2026 09:00"))
+    late = team.repo.accept(late_referral)
+    team.repo.book(late, local(23, 16), 60, [team.other], "phone")
+    app = make_app(config, db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        line = str(queue_screen(app).query_one("#first-meetings").render())
+        assert line.strip() == ("First meetings, last 7 days: 1 on time, 1 LATE, "
+                                "1 to book, next due in 23h00")

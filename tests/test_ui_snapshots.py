@@ -72,3 +72,36 @@ def test_add_form_errors_snapshot(snap_compare, config, db, queue_data):
         await settle(pilot)
 
     assert snap_compare(make_app(config, db), terminal_size=(80, 24), run_before=bad_input)
+
+
+# -- the day view and booking (fixture: tests/test_ui_day_support.py) ----------------------------
+
+from . import test_ui_day_support as day_support  # noqa: E402
+
+team = day_support.team  # the fixture
+
+
+def test_day_snapshot(snap_compare, config, db, team):
+    """Unbooked first meeting with [markup] in the name, meetings, the bar and free gaps."""
+    team.repo.book(team.unbooked, day_support.local(23, 14), 45, [team.other], "video")
+    team.repo.cancel_meeting(team.earlier, "client", "Unwell [test]")
+    team.repo.accept(team.repo.add_referral(referral_input(name="Not Yet Booked (test)",
+                                                           received_at="23/11/2026 08:00")))
+
+    async def opened(pilot):
+        await day_support.open_day(pilot)
+
+    assert snap_compare(make_app(config, db), terminal_size=(80, 24), run_before=opened)
+
+
+def test_booking_warning_snapshot(snap_compare, config, db, team):
+    """The booking dialog at 80x24: the time in words, a warning, the reason line."""
+
+    async def warned(pilot):
+        await day_support.open_day(pilot)
+        await pilot.press("b")
+        await settle(pilot)
+        await pilot.press(*"tue", "space", *"19:30", "enter")
+        await settle(pilot)
+
+    assert snap_compare(make_app(config, db), terminal_size=(80, 24), run_before=warned)
