@@ -516,7 +516,7 @@ class _Builder:
         planner.clinicians = [*self.clinicians, self.login]  # the duty worker holds a few too
         planner.plan(stories)
 
-        self.writer = CareWriter(self.db, self.lead, self.clients.get,
+        self.writer = CareWriter(self.db, self.tz, self.lead, self.clients.get,
                                  lambda i: self.network_ids.get(i, []))
         events: list[_Event] = []
         for when, entry in planner.events(stories, self.writer):

@@ -54,6 +54,7 @@ from .models import (
     Staff,
 )
 from .repo_base import _jsonable
+from .repo_board import refresh_all_continuity
 
 MARK = " (demo)"
 STREETS = ("Example Road", "Sample Street", "Placeholder Lane", "Specimen Close",
@@ -544,9 +545,10 @@ class CareWriter:
     the referral's network members.
     """
 
-    def __init__(self, db: Database, lead: str, client_id: Callable[[int], int | None],
+    def __init__(self, db: Database, tz: str, lead: str, client_id: Callable[[int], int | None],
                  network_ids: Callable[[int], list[int]]) -> None:
         self.db = db
+        self.tz = tz
         self.lead = lead
         self.client_id = client_id
         self.network_ids = network_ids
@@ -581,8 +583,9 @@ class CareWriter:
                           {"capacity": default}, {"capacity": capacity}, at)
 
     def absence_entry(self, planned: PlannedAbsence, number: int) -> dict[str, object]:
-        return self.entry(planned.recorded_by, "record absence", "absence", number, None,
-                          {"staff": planned.login, "starts_on": planned.starts_on,
+        return self.entry(planned.recorded_by, "record absence", "staff",
+                          self.staff_id(planned.login), None,
+                          {"absence_id": number, "starts_on": planned.starts_on,
                            "ends_on": planned.ends_on, "kind": planned.kind, "note": planned.note},
                           planned.recorded_at)
 
@@ -590,7 +593,7 @@ class CareWriter:
         client_id = self.client_id(story.index)
         if client_id is None:
             return None
-        return self.entry(story.accepter, "set core team", "client", client_id,
+        return self.entry(story.accepter, "core team", "client", client_id,
                           {"core_team": [], "key_worker": None},
                           {"core_team": sorted(story.core), "key_worker": story.key,
                            "reason": self.core_reason(story)}, story.core_at)
@@ -607,8 +610,8 @@ class CareWriter:
         return self.entry(slot.booked_by, "book meeting", "meeting", slot.meeting_id, None,
                           {"client_id": client_id, "starts_at": slot.starts, "ends_at": slot.ends,
                            "place_kind": slot.place_kind, "place_detail": slot.place_detail,
-                           "staff": list(slot.staff),
-                           "network_member_ids": self.network_ids(story.index)},
+                           "status": MeetingStatus.booked.value, "staff": sorted(slot.staff),
+                           "network": self.network_ids(story.index)},
                           slot.booked_at)
 
     def came(self, story: Story, slot: Slot) -> list[int]:
@@ -619,23 +622,31 @@ class CareWriter:
         if self.client_id(story.index) is None or slot.meeting_id is None:
             return None
         assert slot.outcome_at is not None
-        after: dict[str, object] = {"status": slot.outcome}
         actor = slot.booked_by
-        if slot.outcome == MeetingStatus.happened.value:
-            attended = sorted(slot.attended)
-            after |= {"staff_attended": attended, "network_attended": self.came(story, slot)}
-            action = "record happened"
-            actor = attended[0] if attended else actor
-        elif slot.outcome == MeetingStatus.did_not_attend.value:
-            action = "record did not attend"
-        else:
-            after |= {"cancelled_by": slot.cancelled_by, "cancel_reason": slot.cancel_reason}
-            action = "cancel meeting"
-        return self.entry(actor, action, "meeting", slot.meeting_id,
-                          {"status": MeetingStatus.booked.value}, after, slot.outcome_at)
+        if slot.outcome == MeetingStatus.cancelled.value:
+            return self.entry(actor, "cancel meeting", "meeting", slot.meeting_id,
+                              {"status": MeetingStatus.booked.value, "cancelled_by": None,
+                               "cancel_reason": None},
+                              {"status": slot.outcome, "cancelled_by": slot.cancelled_by,
+                               "cancel_reason": slot.cancel_reason}, slot.outcome_at)
+        happened = slot.outcome == MeetingStatus.happened.value
+        attended = sorted(slot.attended) if happened else []
+        before = {"status": MeetingStatus.booked.value, "staff_attended": [], "staff_absent": [],
+                  "network_attended": []}
+        after = {"status": slot.outcome, "staff_attended": attended,
+                 "staff_absent": sorted(set(slot.staff) - set(attended)) if happened else [],
+                 "network_attended": self.came(story, slot) if happened else []}
+        if attended:
+            actor = attended[0]
+        action = "record happened" if happened else "record did not attend"
+        return self.entry(actor, action, "meeting", slot.meeting_id, before, after,
+                          slot.outcome_at)
 
     def discharge_values(self, story: Story) -> dict[str, object]:
-        return {"status": ClientStatus.discharged.value, "discharged_at": story.discharge_at,
+        assert story.discharge_at is not None
+        day = timeutil.to_local(story.discharge_at, self.tz).date()
+        return {"status": ClientStatus.discharged.value,
+                "discharged_at": timeutil.local_to_utc(dt.datetime.combine(day, dt.time()), self.tz),
                 "discharge_kind": DischargeKind.primary_care.value,
                 "discharge_reason": DISCHARGE_REASON + MARK,
                 "discharged_by_id": self.staff_id(self.discharger(story))}
@@ -645,14 +656,18 @@ class CareWriter:
         return story.key or story.accepter
 
     def discharge_entry(self, story: Story) -> dict[str, object] | None:
+        """As the board's discharge audits it (the day it ended; recorded that afternoon)."""
         client_id = self.client_id(story.index)
         if client_id is None or story.discharge_at is None:
             return None
-        changes = self.discharge_values(story)
-        before = {"status": ClientStatus.open.value, "discharged_at": None, "discharge_kind": None,
-                  "discharge_reason": None, "discharged_by_id": None}
-        return self.entry(self.discharger(story), "discharge", "client", client_id, before,
-                          changes, story.discharge_at)
+        login = self.discharger(story)
+        return self.entry(login, "discharge", "client", client_id,
+                          {"status": ClientStatus.open.value},
+                          {"status": ClientStatus.discharged.value,
+                           "discharged_on": timeutil.to_local(story.discharge_at, self.tz).date(),
+                           "discharge_kind": DischargeKind.primary_care.value,
+                           "discharge_reason": DISCHARGE_REASON + MARK, "discharged_by": login},
+                          story.discharge_at)
 
     # -- the tables, at the end --------------------------------------------------------------------
     def write_tables(self, session: Session) -> None:
@@ -703,6 +718,7 @@ class CareWriter:
                             (MeetingNetwork, network)):
             if rows:
                 session.execute(insert(table.__table__), rows)  # type: ignore[attr-defined]
+        refresh_all_continuity(session)  # the board's precomputed figures
 
 
 AUDIT: Table = AuditLog.__table__  # type: ignore[attr-defined]

@@ -304,10 +304,10 @@ def test_episodes_of_care_around_now(built: tuple[Database, Config]) -> None:
     actions = Counter(e.action for e in repo.audit_for_export())
     assert actions["book meeting"] == len(data.meetings)
     assert actions["record happened"] == sum(m.status == "happened" for m in data.meetings)
-    assert actions["set core team"] == len(data.core)
+    assert actions["core team"] == len(data.core)
     assert actions["discharge"] == 1 and actions["record absence"] == len(data.absences)
     history = repo.history("client", gone[0].id)
-    assert [e.action for e in history] == ["open episode", "set core team", "discharge"]
+    assert [e.action for e in history] == ["open episode", "core team", "discharge"]
 
 
 def test_everyone_is_obviously_fictional(built: tuple[Database, Config]) -> None:
@@ -469,3 +469,30 @@ def test_demo_command_refuses_a_real_database(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "not a demo one" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_the_board_and_day_view_have_something_to_show(built: tuple[Database, Config]) -> None:
+    db, config = built
+    repo = Repository(db, config)
+    with timeutil.frozen(MONDAY_10):
+        board = repo.board()
+        day = repo.day(MONDAY_10.date())
+    problems = " ".join(p for e in board.episodes for p in e.problems)
+    for text in ("No key worker", "has left the team", "No peer support worker"):
+        assert text in problems
+    figures = [e.continuity for e in board.episodes]
+    assert any(not f.enough for f in figures) and any(f.meetings == 1 for f in figures)
+    enough = [f for f in figures if f.enough]
+    assert len(enough) >= 12
+    assert max(f.with_key_worker or 0 for f in enough) == 1.0
+    assert min(f.with_key_worker or 0 for f in enough) < 0.7
+    kinds = {b.kind for b in board.breaks}
+    assert kinds >= {"no_core_at_meeting", "core_member_absent", "not_seen", "key_worker_left",
+                     "no_key_worker"}
+    assert any(load.core_count > load.staff.capacity for load in board.staff)
+    assert any(load.absences for load in board.staff)
+
+    statuses = Counter(m.status for m in day.meetings)
+    assert statuses["happened"] and statuses["did_not_attend"] and statuses["cancelled"]
+    assert statuses["booked"] >= 3 and day.absences
+    assert any(u.respond_by > MONDAY_10 for u in day.unbooked)
