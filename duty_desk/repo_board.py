@@ -663,7 +663,8 @@ class BoardRepository(RepositoryBase):
         rest of the core team (then anyone with room).
 
         Cover: the other core-team members first (most room first), then up to three other
-        staff with the most room; nobody who is away during the absence is suggested.
+        staff with the most room; nobody away on a day of those meetings is suggested (for an
+        episode with no meetings in the absence, nobody away for the whole of it).
         Episodes with booked meetings in the absence come first, then by client name.
         """
         now = timeutil.now()
@@ -705,19 +706,26 @@ class BoardRepository(RepositoryBase):
             all_absences = self._absence_rows(session, min(today, absence.starts_on))
             loads = self._loads(session, staff, today, all_absences)
 
-        def free(load: StaffLoad) -> bool:
-            return load.staff.id != absent_id and not any(
-                a.starts_on <= absence.ends_on and a.ends_on >= absence.starts_on
-                for a in load.absences)
+        def free(load: StaffLoad, days: set[dt.date]) -> bool:
+            """Not the absent person, and not away on a day that needs cover (``days``:
+            the meeting days; with no meetings, away for the whole absence rules them out)."""
+            if load.staff.id == absent_id:
+                return False
+            if days:
+                return not any(self._away_on(load, day) for day in days)
+            return not any(a.starts_on <= absence.starts_on and a.ends_on >= absence.ends_on
+                           for a in load.absences)
 
-        candidates = [load for load in loads.values() if free(load)]
         out = []
         for e in episodes:
+            meetings = tuple(by_client[e.client_id])
+            days = {timeutil.to_local(m.starts_at, self._tz).date() for m in meetings}
+            candidates = [load for load in loads.values() if free(load, days)]
             team = {m.id for m in e.core_team}
             rest = self._by_room([c for c in candidates if c.staff.id in team], today)
             others = self._by_room([c for c in candidates if c.staff.id not in team
                                     and c.room > 0], today)[:OTHER_COVER]
-            out.append((e, tuple(by_client[e.client_id]), tuple(rest + others)))
+            out.append((e, meetings, tuple(rest + others)))
         out.sort(key=lambda item: (not item[1], item[0].name.casefold(), item[0].client_id))
         return out
 
