@@ -153,15 +153,19 @@ class DutyDeskApp(App[None]):
 
 def binding_ids() -> set[str]:
     """Every binding id a [keys] entry in config.toml can remap."""
+    from .absence_impact import AbsenceImpact
+    from .board import BoardScreen
     from .booking import BookingDialog
+    from .client_meetings import ClientMeetings
     from .confirm import ConfirmDialog
     from .day import DayScreen
     from .forms import FormScreen
     from .history import HistoryScreen
     from .queue import QueueScreen
+    from .referral_view import ReferralScreen
 
     screens = (DutyDeskApp, QueueScreen, FormScreen, ConfirmDialog, HistoryScreen, DayScreen,
-               BookingDialog)
+               BookingDialog, BoardScreen, AbsenceImpact, ClientMeetings, ReferralScreen)
     return {b.id for cls in screens for b in cls.BINDINGS if isinstance(b, Binding) and b.id}
 
 

@@ -65,7 +65,7 @@ STAFF_COLUMNS: tuple[tuple[str, str], ...] = (
     ("room", "Room"),
     ("away", "Away"),
 )
-STAFF_WIDTHS = {"tag": 4, "role": 4, "core": 8, "key": 3, "room": 4, "away": 16}
+STAFF_WIDTHS = {"tag": 4, "role": 4, "core": 8, "key": 3, "room": 4, "away": 17}
 
 MIN_FLEX = 12
 MAX_FLEX = 40
@@ -154,6 +154,16 @@ def when_label(value: dt.datetime | None, now: dt.datetime, tz: str) -> str:
     if abs(now.timestamp() - value.timestamp()) < 6 * 86400:
         return local.format("ddd HH:mm")
     return local.format("DD/MM/YY")
+
+
+def ago_label(value: dt.datetime | None, now: dt.datetime, tz: str) -> str:
+    """``today``, ``1d ago``, ``16d ago`` by local calendar days; ``-`` for never."""
+    if value is None:
+        return "-"
+    days = (timeutil.to_local(now, tz).date() - timeutil.to_local(value, tz).date()).days
+    if days <= 0:
+        return "today"
+    return f"{days}d ago" if days < 1000 else "long ago"
 
 
 def weeks_since(accepted_at: dt.datetime, now: dt.datetime) -> int:
@@ -251,7 +261,7 @@ def episode_cells(episode: EpisodeView, now: dt.datetime, tz: str,
         "key": key_cell(episode, tags),
         "team": team_cell(episode, tags),
         "weeks": cell(weeks_since(episode.accepted_at, now)),
-        "last": cell(when_label(episode.last_meeting, now, tz)),
+        "last": cell(ago_label(episode.last_meeting, now, tz)),
         "next": cell(when_label(episode.next_meeting, now, tz),
                      "" if episode.next_meeting else "dim"),
         "core": cell(percent(figures.with_core) if figures.enough else "--",
