@@ -47,6 +47,7 @@ Row = tuple[str, MeetingView | UnbookedFirst, Cells]
 
 CLOCK_SECONDS = 30.0
 RETRY_SECONDS = 5.0
+MAX_PINNED = 3  # unbooked first meetings kept at the top while the meetings scroll
 DAY_KEYS = Binding.Group("Day")
 
 
@@ -138,6 +139,7 @@ class DayScreen(ReportsWorkerErrors, Screen[None]):
         self._cursor_to_now = True
         self._detail_for: str | None = None
         self._tz = tz
+        self._logins: dict[int, str] = {}  # staff id -> login, kept across filtered reads
 
     @property
     def duty_app(self) -> DutyDeskApp:
@@ -201,7 +203,7 @@ class DayScreen(ReportsWorkerErrors, Screen[None]):
             return
         self._loading = True
         assert self.day is not None
-        self.load_day(self.day, self.filter_id, self._writes)
+        self.load_day(self.day, self.filter_id, self._writes, dict(self._logins))
 
     def _load_done(self) -> None:
         self._loading = False
@@ -218,13 +220,14 @@ class DayScreen(ReportsWorkerErrors, Screen[None]):
                 self.set_timer(RETRY_SECONDS, self.reload)
 
     @work(thread=True, exit_on_error=False, group="day-load", description="load the day")
-    def load_day(self, day: dt.date, filter_id: int | None, writes: int) -> None:
+    def load_day(self, day: dt.date, filter_id: int | None, writes: int,
+                 logins: dict[int, str]) -> None:
         app = self.duty_app
         if self._watcher is None:
             self._watcher = app.db.watcher()  # before the first read: nothing is missed
         staff = app.repo.acting_staff()
         data = app.repo.day(day, filter_id)
-        logins = {s.id: s.login for s in data.staff}
+        logins.update({s.id: s.login for s in data.staff})
         rows = tuple(render.rows_of(data, filter_id, timeutil.now(), app.config, logins))
         self.post_message(self.Loaded(data, rows, staff, filter_id, writes))
 
@@ -260,6 +263,7 @@ class DayScreen(ReportsWorkerErrors, Screen[None]):
         self._show_actor(message.staff)
         new_day = self.data is None or self.data.day != message.data.day
         self.data = message.data
+        self._logins.update({s.id: s.login for s in message.data.staff})
         self._apply(message.rows, new_day)
         self._loaded_once = True
         self._show_heading()
@@ -350,6 +354,10 @@ class DayScreen(ReportsWorkerErrors, Screen[None]):
         if added or [row.key.value for row in table.ordered_rows] != order:
             position = {key: index for index, key in enumerate(order)}
             table.sort("time", key=lambda cell: position.get(getattr(cell, "key", ""), 0))
+        # Unbooked first meetings stay in sight above the scrolling meetings (a few at most).
+        pinned = min(MAX_PINNED, sum(1 for _, item, _ in rows if isinstance(item, UnbookedFirst)))
+        if table.fixed_rows != pinned:
+            table.fixed_rows = pinned
         if keep is None and self._cursor_to_now:
             keep = self._now_key()
         self._cursor_to_now = False
@@ -420,8 +428,7 @@ class DayScreen(ReportsWorkerErrors, Screen[None]):
         if isinstance(item, UnbookedFirst):
             body.update(render.unbooked_detail(item, timeutil.now(), config))
         else:
-            logins = {s.id: s.login for s in self.data.staff} if self.data else {}
-            body.update(render.meeting_detail(item, config, logins))
+            body.update(render.meeting_detail(item, config, self._logins))
 
     # -- moving between days ------------------------------------------------------------------------------
     def show_day(self, day: dt.date, to_now: bool = False) -> None:

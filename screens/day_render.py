@@ -346,7 +346,7 @@ def unbooked_detail(first: UnbookedFirst, now: dt.datetime, config: Config) -> T
     text.append("\n")
     text.append(clock.sentence(config.team.timezone), style=CLOCK_STYLES[clock.state])
     text.append("\nThe person and their network are seen within 24 hours of the referral.\n")
-    text.append("b books the first meeting (n in the booking: the next free slot).")
+    text.append("b books the first meeting (ctrl+n in the booking: the next free slot).")
     return text
 
 

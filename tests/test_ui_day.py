@@ -43,6 +43,8 @@ async def test_day_lists_unbooked_first_then_meetings(config, db, team):
         assert rows[0][2] == "23h00 left"  # received 09:00, 24 hours
         assert rows[1:] == [("08:30-09:30", "Alex Example (test)", "booked"),
                             ("11:00-12:00", "Alex Example (test)", "booked")]
+        # The unbooked first meeting stays in sight while the meetings scroll.
+        assert day_screen(app).query_one("#day").fixed_rows == 1
         # The cursor starts on the meeting now or next.
         assert day_cursor(app) == f"m{team.meeting}"
         heading = text_of(app, "#day-heading")
@@ -115,6 +117,12 @@ async def test_staff_filter_shows_one_persons_day(config, db, team):
         await pilot.press("escape")
         await settle(pilot)
         assert len(day_rows(app)) == 3 and "staff: all" in text_of(app, "#day-heading")
+        await pilot.press("s", *"peer1", "enter")
+        await settle(pilot)
+        table = day_screen(app).query_one("#day")
+        assert table.get_cell(f"m{team.meeting}", "staff").plain.strip() == "duty1 peer1"
+        await pilot.press("escape")
+        await settle(pilot)
         await pilot.press("s", *"nobody-here", "enter")
         await settle(pilot)
         assert any("No active staff member matches" in n for n in notifications(app))
