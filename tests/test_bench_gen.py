@@ -1,0 +1,56 @@
+"""The benchmark generator at a tiny size: the fixture it writes is what the bench assumes."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from bench.gen import generate
+from duty_desk import timeutil
+from duty_desk.config import Config
+from duty_desk.db import open_database
+from duty_desk.models import Client, CoreTeamMember, Meeting, MeetingStaff
+from duty_desk.repository import Repository
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+def test_generator_writes_episodes_meetings_and_attendance(tmp_path: Path) -> None:
+    path = tmp_path / "bench.db"
+    generate(path, referrals=1500, open_count=10, staff=20, episodes=30, meetings=1500)
+    config = Config()
+    db = open_database(config, str(path))
+    try:
+        with db.session() as s:
+            clients = list(s.exec(select(Client)))
+            meetings = list(s.exec(select(Meeting)))
+            attendance = list(s.exec(select(MeetingStaff)))
+            core = Counter(m.client_id for m in s.exec(select(CoreTeamMember)))
+        assert sum(c.status == "open" for c in clients) == 30
+        assert all(2 <= core[c.id] <= 3 for c in clients)
+        now = timeutil.now()
+        past = [m for m in meetings if m.ends_at <= now and m.status != "booked"]
+        assert 1400 <= len(past) <= 1600
+        assert any(m.status == "booked" and m.starts_at > now for m in meetings)
+        by_meeting: dict[int, list[bool | None]] = {}
+        for row in attendance:
+            by_meeting.setdefault(row.meeting_id, []).append(row.attended)
+        for m in meetings:
+            marks = by_meeting[m.id]  # type: ignore[index]
+            assert (None not in marks) if m.status == "happened" else set(marks) == {None}
+        # Nobody in two meetings at once.
+        starts = {m.id: (m.starts_at, m.ends_at) for m in meetings if m.status != "cancelled"}
+        per_staff: dict[int, list[tuple[object, object]]] = {}
+        for row in attendance:
+            if row.meeting_id in starts:
+                per_staff.setdefault(row.staff_id, []).append(starts[row.meeting_id])
+        for times in per_staff.values():
+            times.sort()
+            assert all(b[0] >= a[1] for a, b in zip(times, times[1:], strict=False))
+        board = Repository(db, config).board()
+        assert len(board.episodes) == 30
+        assert any(e.continuity.enough for e in board.episodes)
+    finally:
+        db.dispose()
