@@ -105,3 +105,93 @@ def test_booking_warning_snapshot(snap_compare, config, db, team):
         await settle(pilot)
 
     assert snap_compare(make_app(config, db), terminal_size=(80, 24), run_before=warned)
+
+
+# -- the continuity board: 150 open episodes and 40 staff at 80x24 -----------------------------
+
+BOARD_FIRST = ("Ash", "Robin", "Jules", "Kit", "Nia", "Priya", "Callum", "Bea", "Olu", "Remi")
+BOARD_LAST = ("Sample", "Example", "Specimen", "Testcase", "Mockford")
+
+
+def _big_board(tmp_path, frozen_now):
+    """150 open episodes (core teams, key workers, some meetings held) and 40 staff."""
+    from duty_desk import timeutil
+    from duty_desk.config import AreaSettings, Config
+    from duty_desk.db import open_database
+    from duty_desk.repository import Repository
+
+    from . import test_ui_board_support as board_support
+
+    base = Config()
+    areas = {key: AreaSettings(name=area.name, weekly_cap=1000, gp_practices=area.gp_practices)
+             for key, area in base.areas.items()}
+    config = base.model_copy(update={"areas": areas})
+    db = open_database(config, str(tmp_path / "board.db"), create=True)
+    repo = Repository(db, config, actor="duty1")
+    repo.add_staff("duty1", "Duty Worker One (test)", "clinician", bootstrap=True)
+    staff = [repo.acting_staff()]
+    for index in range(39):
+        role = "peer_support" if index % 4 == 0 else "clinician"
+        name = f"{BOARD_FIRST[index % 10]} {BOARD_LAST[index // 10 % 5]} (test)"
+        staff.append(repo.add_staff(f"staff{index:02d}", name, role))
+    peers = [s for s in staff if s.is_peer_support]
+    others = [s for s in staff if not s.is_peer_support]
+    clients = []
+    for index in range(150):
+        name = f"{BOARD_FIRST[index % 10]} {BOARD_LAST[index // 10 % 5]} {index:03d} (test)"
+        day = 1 if index < 20 else 1 + index % 20
+        referral = repo.add_referral(referral_input(
+            name=name, received_at=f"{day:02d}/11/2026 09:00", nhs_number=""))
+        with timeutil.frozen(board_support.local(day, 10) if day < 23 else frozen_now):
+            client = repo.accept(referral, override_reason="test data (test)")
+            clients.append(client)
+            if index % 17 == 5:
+                continue  # no core team yet: a problem
+            team = [others[index % len(others)].id, others[(index + 7) % len(others)].id]
+            if index % 5:
+                team.append(peers[index % len(peers)].id)
+            repo.set_core_team(client, team, team[0], "test data (test)")
+        if index < 20:  # two meetings held, at times nobody else has
+            for week in (2, 16):
+                at = board_support.local(week + index // 5, 9 + 2 * (index % 5))
+                meeting = repo.book(client, at, 60, team, "base",
+                                    override_reason="set up in the past (test)")
+                came = team if index % 3 else team[1:]
+                repo.record_happened(meeting, came)
+    repo.record_absence(others[1].id, frozen_now.date(), frozen_now.date().replace(day=27),
+                        "leave")
+    raw = sqlite3.connect(tmp_path / "board.db")
+    with raw:  # what the form refuses, as if an old import had let it in: shown literally
+        raw.execute("UPDATE referral SET name = ? WHERE id = 6", ("[bold]Robin[/bold] \x1b[31m",))
+    raw.close()
+    return config, db
+
+
+def test_board_snapshot_150_episodes(snap_compare, tmp_path, frozen_now):
+    config, db = _big_board(tmp_path, frozen_now)
+
+    async def opened(pilot):
+        from . import test_ui_board_support as board_support
+
+        await board_support.open_board(pilot)
+
+    try:
+        assert snap_compare(make_app(config, db), terminal_size=(80, 24), run_before=opened)
+    finally:
+        db.dispose()
+
+
+def test_board_staff_snapshot_40_staff(snap_compare, tmp_path, frozen_now):
+    config, db = _big_board(tmp_path, frozen_now)
+
+    async def opened(pilot):
+        from . import test_ui_board_support as board_support
+
+        await board_support.open_board(pilot)
+        await pilot.press("w")
+        await settle(pilot)
+
+    try:
+        assert snap_compare(make_app(config, db), terminal_size=(80, 24), run_before=opened)
+    finally:
+        db.dispose()
