@@ -155,6 +155,9 @@ class ClientContinuity(SQLModel, table=True):
     coc: float | None = None
     secon: float | None = None
     last_met_at: dt.datetime | None = None  # start of the last meeting that happened
+    # The latest meetings that happened with no current core-team member there, newest
+    # first (at most 50): JSON [[meeting id, ISO start (UTC), [attending staff ids]], ...].
+    no_core: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
 class NetworkMember(SQLModel, table=True):
