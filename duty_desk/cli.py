@@ -316,6 +316,24 @@ def staff_deactivate(state: State, login: str) -> None:
     click.echo(f"Deactivated {person.login} ({person.name}).")
 
 
+@staff.command("capacity")
+@click.argument("login")
+@click.argument("episodes", type=int, metavar="N")
+@pass_state
+def staff_capacity(state: State, login: str, episodes: int) -> None:
+    """Set how many episodes LOGIN can hold as core-team member (0 to 200).
+
+    The board compares their caseload against it and suggests people with the
+    most room first.
+    """
+    db = state.open_db()
+    try:
+        state.repo(db).set_capacity(login, episodes)
+    finally:
+        db.dispose()
+    click.echo(f"Capacity of {login} set to {episodes} episode{'s' if episodes != 1 else ''}.")
+
+
 # -- import ---------------------------------------------------------------------------------
 
 
@@ -375,7 +393,7 @@ def import_referrals(state: State, file: str) -> None:
 
 
 @cli.command()
-@click.argument("what", type=click.Choice(["referrals", "audit", "meetings"]))
+@click.argument("what", type=click.Choice(["referrals", "audit", "meetings", "clients"]))
 @click.option("--format", "fmt", type=click.Choice(["json", "csv", "ics"]), default=None,
               help="json (the default) or csv, or for meetings ics; with --output FILE.csv "
                    "(or .ics), that format.")
@@ -386,10 +404,12 @@ def import_referrals(state: State, file: str) -> None:
 @click.option("--to", "date_to", metavar="DATE", help="meetings: the last local date, inclusive.")
 @click.option("--staff", "staff_login", metavar="LOGIN",
               help="meetings: only those this staff member is expected at.")
+@click.option("--include-discharged/--open-only", "include_discharged", default=None,
+              help="clients: with discharged episodes (the default) or open ones only.")
 @pass_state
 def export(state: State, what: str, fmt: str | None, output: str | None,
            date_from: str | None = None, date_to: str | None = None,
-           staff_login: str | None = None) -> None:
+           staff_login: str | None = None, include_discharged: bool | None = None) -> None:
     """Export referrals, the audit log or meetings as JSON or CSV (UTF-8), or meetings
     as iCalendar (.ics) for a calendar program.
 
@@ -408,6 +428,12 @@ def export(state: State, what: str, fmt: str | None, output: str | None,
       override_reason. With --format ics: one event per meeting, times in
       UTC, the client's initials and the kind of place only (no names,
       addresses or phone numbers: calendars are synced to other services).
+    clients [--open-only]: one row per episode of care: client_id,
+      referral_id, name, nhs_number, area, accepted_at, status (open,
+      discharged), core_team and key_worker (logins), meetings (that took
+      place), with_core, with_key_worker, upc, coc, secon (continuity shares
+      and indices 0-1, empty with fewer than two meetings), last_meeting,
+      discharged_on, discharge_kind, discharge_reason.
 
     Times are ISO 8601 in the team's time zone with its offset
     (2026-06-01T09:00:00+01:00); dates are YYYY-MM-DD; logins identify staff.
@@ -425,6 +451,10 @@ def export(state: State, what: str, fmt: str | None, output: str | None,
         run_export = _meetings_export(date_from, date_to, staff_login)
     elif fmt == "ics" or date_from or date_to or staff_login:
         raise Failure(f"--format ics, --from, --to and --staff are for meetings, not {what}")
+    if what == "clients":
+        run_export = _clients_export(include_discharged is not False)
+    elif include_discharged is not None:
+        raise Failure(f"--include-discharged and --open-only are for clients, not {what}")
     if output and Path(output).is_dir():
         raise Failure(f"cannot write {output}: it is a folder")
     db = state.open_db()
@@ -437,7 +467,8 @@ def export(state: State, what: str, fmt: str | None, output: str | None,
             except OSError as exc:
                 raise Failure(f"cannot write {output}: {exc.strerror or exc.__class__.__name__}; "
                               "nothing was written") from None
-            noun = {"referrals": "referral", "meetings": "meeting"}.get(what, "audit entry")
+            noun = {"referrals": "referral", "meetings": "meeting",
+                    "clients": "episode"}.get(what, "audit entry")
             plural = "audit entries" if noun == "audit entry" else noun + "s"
             click.echo(f"Wrote {count} {noun if count == 1 else plural} to {output} ({fmt}).")
         else:
@@ -447,6 +478,16 @@ def export(state: State, what: str, fmt: str | None, output: str | None,
             out.flush()
     finally:
         db.dispose()
+
+
+def _clients_export(include_discharged: bool) -> Any:
+    """The export function for episodes of care with their continuity figures."""
+    from .export import export_clients
+
+    def run(_what: str, fmt: str, repo: Repository, out: Any) -> int:
+        return export_clients(repo, fmt, out, include_discharged)
+
+    return run
 
 
 def _meetings_export(date_from: str | None, date_to: str | None,

@@ -25,7 +25,7 @@ from . import timeutil
 
 if TYPE_CHECKING:
     from .repository import Repository
-    from .views import AuditEntry, MeetingView, ReferralView
+    from .views import AuditEntry, EpisodeView, MeetingView, ReferralView
 
 KINDS = ("referrals", "audit")
 FORMATS = ("json", "csv")
@@ -231,6 +231,60 @@ def export_meetings(repo: Repository, start: dt.date, end: dt.date, fmt: str, ou
         return write_json(rows, out)
     if fmt == "csv":
         return write_csv(MEETING_COLUMNS, rows, out)
+    raise ValueError(fmt)
+
+
+# -- clients (``duty-desk export clients``) ------------------------------------------------
+
+CLIENT_COLUMNS: tuple[str, ...] = (
+    "client_id", "referral_id", "name", "nhs_number", "area", "accepted_at", "status",
+    "core_team", "key_worker", "meetings", "with_core", "with_key_worker", "upc", "coc", "secon",
+    "last_meeting", "discharged_on", "discharge_kind", "discharge_reason",
+)
+
+
+def _figure(value: float | None) -> float | None:
+    return round(value, 4) if value is not None else None
+
+
+def client_record(episode: EpisodeView, tz: str) -> dict[str, Any]:
+    """One episode of care with its continuity figures (see ``duty_desk.continuity``):
+    shares and indices are empty (null) with fewer than two meetings that happened."""
+    figures = episode.continuity
+    discharged = (timeutil.to_local(episode.discharged_at, tz).date().isoformat()
+                  if episode.discharged_at is not None else None)
+    return {
+        "client_id": episode.client_id,
+        "referral_id": episode.referral_id,
+        "name": episode.name,
+        "nhs_number": episode.nhs_number or None,
+        "area": episode.area,
+        "accepted_at": _time(episode.accepted_at, tz),
+        "status": episode.status,
+        "core_team": [member.login for member in episode.core_team],
+        "key_worker": episode.key_worker.login if episode.key_worker else None,
+        "meetings": figures.meetings,
+        "with_core": _figure(figures.with_core),
+        "with_key_worker": _figure(figures.with_key_worker),
+        "upc": _figure(figures.upc),
+        "coc": _figure(figures.coc),
+        "secon": _figure(figures.secon),
+        "last_meeting": _time(episode.last_meeting, tz),
+        "discharged_on": discharged,
+        "discharge_kind": episode.discharge_kind,
+        "discharge_reason": episode.discharge_reason,
+    }
+
+
+def export_clients(repo: Repository, fmt: str, out: IO[bytes],
+                   include_discharged: bool = True) -> int:
+    """Every episode (or only the open ones) in order of acceptance, as json or csv."""
+    tz = repo.config.team.timezone
+    rows = (client_record(e, tz) for e in repo.clients_for_export(include_discharged))
+    if fmt == "json":
+        return write_json(rows, out)
+    if fmt == "csv":
+        return write_csv(CLIENT_COLUMNS, rows, out)
     raise ValueError(fmt)
 
 
