@@ -1,11 +1,13 @@
 """One measured run, in its own process: start an app headless, wait until it is usable.
 
-    python bench/probe.py startup app|baseline [--db FILE]
+    python bench/probe.py startup app|baseline [--db FILE] [--mode queue|board|day]
     python bench/probe.py idle app|baseline [--db FILE] [--seconds 10]
 
-``startup`` prints READY as soon as the app shows rows in a table (the queue
-is interactive); the parent times process start to that line. ``idle`` then
-stays open for --seconds and prints the process CPU time used meanwhile.
+``startup`` prints READY as soon as the app shows rows in a table (the queue,
+board or day view is interactive: ``--mode`` is the screen the app starts on,
+as if the person had left it there); the parent times process start to that
+line. ``idle`` then stays open for --seconds and prints the process CPU time
+used meanwhile.
 """
 
 from __future__ import annotations
@@ -16,17 +18,21 @@ import sys
 import time
 
 
-def build(kind: str, db_path: str | None):  # type: ignore[no-untyped-def]
+def build(kind: str, db_path: str | None, mode: str = "queue"):  # type: ignore[no-untyped-def]
     if kind == "baseline":
         from bench.baseline_app import BaselineApp
 
         return BaselineApp()
     from duty_desk.config import load_config
     from duty_desk.db import open_database
-    from screens.app import create_app
+    from screens.app import DutyDeskApp
 
     config = load_config()
-    return create_app(config, open_database(config, db_path))
+    # The same app, starting on another screen (Textual reads DEFAULT_MODE in __init__).
+    cls = DutyDeskApp if mode == "queue" else type(
+        f"DutyDeskApp_{mode}", (DutyDeskApp,),
+        {"DEFAULT_MODE": mode, "__module__": DutyDeskApp.__module__})
+    return cls(config, open_database(config, db_path))
 
 
 def table_has_rows(app) -> bool:  # type: ignore[no-untyped-def]
@@ -41,8 +47,9 @@ def main() -> int:
     parser.add_argument("kind", choices=["app", "baseline"])
     parser.add_argument("--db")
     parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--mode", choices=["queue", "board", "day"], default="queue")
     args = parser.parse_args()
-    app = build(args.kind, args.db)
+    app = build(args.kind, args.db, args.mode)
     result: dict[str, float] = {}
 
     async def pilot(p) -> None:  # type: ignore[no-untyped-def]

@@ -1,6 +1,7 @@
 """duty-desk benchmarks, each printed beside a baseline measured in the same run.
 
     python -m bench.run [--db bench/results/bench.db] [--runs 7] [--idle-seconds 10]
+                        [--only queue,board,day,repo]
 
 1. Start-up to an interactive queue (process start to rows on screen) on a
    database of 100,000 referrals (most closed) and 200 staff, against a bare
@@ -10,13 +11,33 @@
 3. Idle CPU of an open app over --idle-seconds, beside the baseline's.
    Target: < 1% of a core.
 
+4. Board open: process start to the continuity board's first rows (the app
+   started on the board) with 2,000 open episodes and 200,000 past meetings,
+   against the same baseline. Target: ratio <= 1.25.
+5. Board refresh: a change committed by another connection (a key worker
+   changed) until the frame that shows it is painted, (a) with the board's own
+   live polling (includes the wait for the next poll, every
+   ``database.refresh_seconds``) and (b) the reload itself (reload asked for as
+   soon as the commit returns: what the poll triggers). Target: (b) < 100 ms.
+6. Day view open: process start to today's meetings on screen, against the
+   same baseline. Target: ratio <= 1.25.
+7. Booking: in the day view, ``b`` on a meeting, the time typed, Enter checks,
+   Enter books; timed from the booking Enter to the painted frame with the
+   dialog closed and the "Booked" toast shown (the check Enter is reported
+   too). Median over several bookings. Target: median < 50 ms.
+8. The repository alone: ``board()`` and ``day()`` (and a booking check) timed
+   directly on the generated data, written to bench/results/repo_timings.json.
+
 Figures are ratios and medians from this run only; nothing here is a test.
+Every printed line is also appended to figures.txt beside the database (by default
+bench/results/), and the repository timings go to repo_timings.json there.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import statistics
 import subprocess
@@ -25,13 +46,34 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+FIGURES = [RESULTS / "figures.txt"]  # beside the database in use (set in main)
 
 
-def probe(what: str, kind: str, db: Path, seconds: float = 10.0) -> tuple[float, str]:
+def report(line: str) -> None:
+    """Print a figure and keep it in bench/results/figures.txt (with the time of the run)."""
+    print(line, flush=True)
+    FIGURES[0].parent.mkdir(parents=True, exist_ok=True)
+    with open(FIGURES[0], "a", encoding="utf-8") as out:
+        out.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')}  {line}\n")
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms"
+
+
+def spread(values: list[float]) -> str:
+    ordered = sorted(values)
+    p90 = ordered[max(0, int(len(ordered) * 0.9) - 1)]
+    return f"median {ms(statistics.median(values))}, p90 {ms(p90)}, n={len(values)}"
+
+
+def probe(what: str, kind: str, db: Path, seconds: float = 10.0,
+          mode: str = "queue") -> tuple[float, str]:
     """Run bench/probe.py in a fresh process; return (seconds to READY, rest of output)."""
     env = {**os.environ, "TEXTUAL_ANIMATIONS": "none", "PYTHONPATH": str(ROOT)}
     cmd = [sys.executable, "-m", "bench.probe", what, kind, "--db", str(db),
-           "--seconds", str(seconds)]
+           "--seconds", str(seconds), "--mode", mode]
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             cwd=ROOT, env=env)
@@ -44,14 +86,15 @@ def probe(what: str, kind: str, db: Path, seconds: float = 10.0) -> tuple[float,
     return ready, rest
 
 
-def bench_startup(db: Path, runs: int) -> tuple[float, float]:
+def bench_startup(db: Path, runs: int, mode: str = "queue") -> tuple[float, float]:
+    """Median process start to first rows, the app (on ``mode``) and the baseline in turn."""
     app_times: list[float] = []
     base_times: list[float] = []
     probe("startup", "baseline", db)  # warm the OS file cache for both
-    probe("startup", "app", db)
+    probe("startup", "app", db, mode=mode)
     for _ in range(runs):
         base_times.append(probe("startup", "baseline", db)[0])
-        app_times.append(probe("startup", "app", db)[0])
+        app_times.append(probe("startup", "app", db, mode=mode)[0])
     return statistics.median(app_times), statistics.median(base_times)
 
 
@@ -132,35 +175,78 @@ def _key_for(app, binding_id: str) -> str:  # type: ignore[no-untyped-def]
 
 def main() -> int:
     parser = argparse.ArgumentParser(description="duty-desk benchmarks")
-    parser.add_argument("--db", type=Path, default=ROOT / "bench" / "results" / "bench.db")
+    parser.add_argument("--db", type=Path, default=RESULTS / "bench.db")
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--accepts", type=int, default=40)
+    parser.add_argument("--refreshes", type=int, default=10)
+    parser.add_argument("--bookings", type=int, default=12)
     parser.add_argument("--idle-seconds", type=float, default=10.0)
+    parser.add_argument("--only", default="queue,board,day,repo",
+                        help="comma-separated: queue, board, day, repo")
     parser.add_argument("--regenerate", action="store_true")
     args = parser.parse_args()
+    only = {part.strip() for part in args.only.split(",")}
     os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
     from bench.gen import generate
 
     args.db.parent.mkdir(parents=True, exist_ok=True)
+    FIGURES[0] = args.db.parent / "figures.txt"
     if args.regenerate or not args.db.exists():
-        print(f"generating {args.db} (100,000 referrals, 200 staff) ...", flush=True)
-        generate(args.db)
-    fresh = args.db.with_name("bench-run.db")  # accepts change data: work on a copy
+        print(f"generating {args.db} (100,000 referrals, 200 staff, 2,000 open episodes, "
+              "200,000 past meetings) ...", flush=True)
+        stages = generate(args.db)
+        report("generated: " + ", ".join(
+            f"{k} {v:.1f} s" if k not in ("past meetings", "meetings") else f"{k} {int(v)}"
+            for k, v in stages.items()))
+    fresh = args.db.with_name("bench-run.db")  # accepts and bookings change data: a copy
     fresh.write_bytes(args.db.read_bytes())
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    report(f"run on {args.db} ({os.cpu_count()} CPUs, load average {load} at the start)")
 
-    app_s, base_s = bench_startup(fresh, args.runs)
-    print(f"start-up to interactive queue: duty-desk {app_s * 1000:.0f} ms, "
-          f"baseline {base_s * 1000:.0f} ms, ratio {app_s / base_s:.2f} (target <= 1.25)",
-          flush=True)
+    if "queue" in only:
+        app_s, base_s = bench_startup(fresh, args.runs)
+        report(f"start-up to interactive queue: duty-desk {app_s * 1000:.0f} ms, "
+               f"baseline {base_s * 1000:.0f} ms, ratio {app_s / base_s:.2f} (target <= 1.25)")
+        timings = asyncio.run(_accepts(fresh, args.accepts))
+        report(f"accept, key press to updated screen: {spread(timings)} (target median < 50 ms)")
+        app_cpu, base_cpu = bench_idle(fresh, args.idle_seconds)
+        report(f"idle CPU over {args.idle_seconds:g} s: duty-desk {app_cpu:.2f}% of a core, "
+               f"baseline {base_cpu:.2f}% (target < 1%)")
+    if "repo" in only:
+        from bench.care import repo_timings
 
-    timings = asyncio.run(_accepts(fresh, args.accepts))
-    print(f"accept, key press to updated screen: median {statistics.median(timings) * 1000:.1f} ms, "
-          f"p90 {sorted(timings)[int(len(timings) * 0.9) - 1] * 1000:.1f} ms over {len(timings)} "
-          "(target median < 50 ms)", flush=True)
+        figures = repo_timings(fresh)
+        (args.db.parent / "repo_timings.json").write_text(json.dumps(figures, indent=2) + "\n",
+                                                   encoding="utf-8")
+        for name, values in figures.items():
+            if name != "sizes":
+                report(f"repo.{name}: first {ms(values['first_s'])}, "
+                       f"median {ms(values['median_s'])} over {values['runs']}")
+        report(f"repo sizes: {figures['sizes']}")
+    if "board" in only:
+        from bench.care import board_refresh
 
-    app_cpu, base_cpu = bench_idle(fresh, args.idle_seconds)
-    print(f"idle CPU over {args.idle_seconds:g} s: duty-desk {app_cpu:.2f}% of a core, "
-          f"baseline {base_cpu:.2f}% (target < 1%)", flush=True)
+        app_s, base_s = bench_startup(fresh, args.runs, mode="board")
+        report(f"board open (start-up to the board's first rows): "
+               f"duty-desk {app_s * 1000:.0f} ms, baseline {base_s * 1000:.0f} ms, "
+               f"ratio {app_s / base_s:.2f} (target <= 1.25)")
+        live, reload = asyncio.run(board_refresh(fresh, args.refreshes))
+        report(f"board refresh, commit by another connection to painted, reload asked at "
+               f"once: {spread(reload)} (target < 100 ms)")
+        report(f"board refresh, commit to painted with the board's own polling (adds the "
+               f"wait for the next poll): {spread(live)}")
+    if "day" in only:
+        from bench.care import bookings
+
+        app_s, base_s = bench_startup(fresh, args.runs, mode="day")
+        report(f"day view open (start-up to today's meetings): duty-desk {app_s * 1000:.0f} ms, "
+               f"baseline {base_s * 1000:.0f} ms, ratio {app_s / base_s:.2f} (target <= 1.25)")
+        checks, books = asyncio.run(bookings(fresh, args.bookings))
+        report(f"booking check, Enter to painted 'No conflicts': {spread(checks)}")
+        report(f"booking confirmed, Enter to painted toast with the dialog closed: "
+               f"{spread(books)} (target median < 50 ms)")
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    report(f"load average at the end: {load}")
     return 0
 
 
