@@ -442,12 +442,12 @@ class MeetingRepository(RepositoryBase):
 
     # -- writing -----------------------------------------------------------------------------
     def book(self, client_id: int, starts_at: dt.datetime, minutes: int, staff_ids: Sequence[int],
-             place_kind: str, place_detail: str = "", network_ids: Sequence[int] = (), *,
+             place_kind: str, place_detail: str = "", network_ids: Sequence[int] | None = None, *,
              override_reason: str | None = None) -> int:
         """Book in one write transaction (checks again inside it). Blocking problems raise
         Conflict; warnings without ``override_reason`` raise BookingWarnings.
 
-        ``network_ids`` empty means every member of the client's network.
+        ``network_ids`` None means every member of the client's network; empty means none.
         Returns the new meeting's id.
         """
         staff_list = list(staff_ids)
@@ -464,7 +464,7 @@ class MeetingRepository(RepositoryBase):
             members = session.exec(
                 select(NetworkMember.id).where(NetworkMember.referral_id == client.referral_id)
             ).all()
-            if network_ids:
+            if network_ids is not None:
                 strangers = [i for i in network_ids if i not in set(members)]
                 if strangers:
                     raise InputErrors({"network": "someone chosen is not in this client's network"})

@@ -423,3 +423,10 @@ def test_attendance_refreshes_the_board_continuity_figures(s: Setup) -> None:
         assert figures()[0] == 2  # type: ignore[index]
         s.repo.record_did_not_attend(second)  # it stops being a meeting that happened
         assert figures()[0] == 1  # type: ignore[index]
+
+
+def test_no_network_member_chosen_means_none_invited(s: Setup) -> None:
+    meeting = s.repo.book(s.client, local(26, 11), 60, [s.duty], "base", network_ids=[])
+    assert s.repo.meeting(meeting).network == ()
+    everyone = s.repo.book(s.client, local(26, 14), 60, [s.duty], "base")
+    assert [m.id for m in s.repo.meeting(everyone).network] == [s.mum, s.friend]
