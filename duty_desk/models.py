@@ -158,6 +158,7 @@ class ClientContinuity(SQLModel, table=True):
     # The latest meetings that happened with no current core-team member there, newest
     # first (at most 50): JSON [[meeting id, ISO start (UTC), [attending staff ids]], ...].
     no_core: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    no_core_last_at: dt.datetime | None = None  # the newest of them (None: there are none)
 
 
 class NetworkMember(SQLModel, table=True):

@@ -82,6 +82,10 @@ def _run(session: Session, query: Any) -> Any:
     return session.connection().execute(query)
 
 
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 @cache
 def _zoneinfo(name: str) -> ZoneInfo:
     return ZoneInfo(name)
@@ -113,8 +117,8 @@ def _instant(value: Any) -> dt.datetime | None:
     column type's own parsing."""
     if value is None:
         return None
-    if isinstance(value, str):
-        return dt.datetime.fromisoformat(value).replace(tzinfo=dt.UTC)
+    if isinstance(value, str):  # stored as UTC without an offset: parse it with one
+        return dt.datetime.fromisoformat(value + "+00:00")
     return value.astimezone(dt.UTC) if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
@@ -139,7 +143,7 @@ def _compute(session: Session, client_ids: Sequence[int]) -> dict[int, _Computed
         for client_id, staff_id in _run(
             session, select(CoreTeamMember.client_id, CoreTeamMember.staff_id)
             .where(CoreTeamMember.client_id.in_(chunk))  # type: ignore[attr-defined]
-        ):
+        ).all():
             core[client_id].add(staff_id)
         meetings: dict[int, list[tuple[int, Any, frozenset[int]]]] = defaultdict(list)
         rows = _run(
@@ -152,7 +156,7 @@ def _compute(session: Session, client_ids: Sequence[int]) -> dict[int, _Computed
             .where(Meeting.client_id.in_(chunk),  # type: ignore[attr-defined]
                    Meeting.status == MeetingStatus.happened.value)
             .order_by(Meeting.client_id, Meeting.starts_at, Meeting.id)
-        )
+        ).all()
         current: tuple[int, int, Any] | None = None
         attended: set[int] = set()
         for client_id, meeting_id, starts_at, staff_id in rows:
@@ -204,6 +208,7 @@ def _store(session: Session, computed: dict[int, _Computed]) -> None:
         row.secon = view.secon
         row.last_met_at = found.last_met_at
         row.no_core = _dump_no_core(found.no_core)
+        row.no_core_last_at = found.no_core[0][1] if found.no_core else None
         session.add(row)
     session.flush()
 
@@ -255,6 +260,7 @@ class _Row:
     continuity: Continuity | None
     last_met_at: dt.datetime | None
     no_core: str | NoCore | None  # stored JSON, or computed on the fly
+    no_core_last_at: dt.datetime | None
 
 
 _NOT_ENOUGH = Continuity(meetings=0, with_core=None, with_key_worker=None, upc=None, coc=None,
@@ -310,11 +316,13 @@ class BoardRepository(RepositoryBase):
         return value.astimezone(_zoneinfo(self._tz))
 
     def _when(self, value: dt.datetime | None) -> str:
-        """``Fri 20 Nov 10:00``: the same text as ``timeutil.fmt_local(value, tz, "day")``."""
+        """``Fri 20 Nov 10:00``: the same text as ``timeutil.fmt_local(value, tz, "day")``
+        (English names from tables: strftime costs six times more)."""
         if value is None:
             return ""
         local = self._local(value)
-        return f"{local:%a} {local.day} {local:%b %H:%M}"
+        return (f"{_DAYS[local.weekday()]} {local.day} {_MONTHS[local.month - 1]} "
+                f"{local.hour:02d}:{local.minute:02d}")
 
     @staticmethod
     def _staff(session: Session) -> dict[int, StaffView]:
@@ -330,19 +338,21 @@ class BoardRepository(RepositoryBase):
                    ClientContinuity.client_id, ClientContinuity.meetings,
                    ClientContinuity.with_core, ClientContinuity.with_key_worker,
                    ClientContinuity.upc, ClientContinuity.coc, ClientContinuity.secon,
-                   _raw(ClientContinuity.last_met_at), ClientContinuity.no_core)
+                   _raw(ClientContinuity.last_met_at), ClientContinuity.no_core,
+                   _raw(ClientContinuity.no_core_last_at))
             .join(Referral, Client.referral_id == Referral.id)  # type: ignore[arg-type]
             .outerjoin(ClientContinuity, ClientContinuity.client_id == Client.id)  # type: ignore[arg-type]
             .where(where)
         ).all()
         out = []
         for (cid, rid, name, nhs, dob, area, accepted, status, key, version, discharged,
-             kind, reason, has, meetings, core, keyw, upc, coc, secon, last, no_core) in rows:
+             kind, reason, has, meetings, core, keyw, upc, coc, secon, last, no_core,
+             no_core_last) in rows:
             figures = (Continuity(meetings=meetings, with_core=core, with_key_worker=keyw,
                                   upc=upc, coc=coc, secon=secon) if has is not None else None)
             out.append(_Row(cid, rid, name, nhs, _day(dob), area, _instant(accepted),  # type: ignore[arg-type]
                             status, key, version, _instant(discharged), kind, reason, figures,
-                            _instant(last), no_core))
+                            _instant(last), no_core, _instant(no_core_last)))
         missing = [row.client_id for row in out if row.continuity is None]
         if missing:  # not computed yet: read on the fly (nothing is written by a read)
             computed = _compute(session, missing)
@@ -351,6 +361,7 @@ class BoardRepository(RepositoryBase):
                 if found is not None:
                     row.continuity = found.figures.as_view()
                     row.last_met_at, row.no_core = found.last_met_at, found.no_core
+                    row.no_core_last_at = found.no_core[0][1] if found.no_core else None
         return out
 
     def _core(self, session: Session, where: ColumnElement[bool]) -> dict[int, list[int]]:
@@ -359,7 +370,7 @@ class BoardRepository(RepositoryBase):
             select(CoreTeamMember.client_id, CoreTeamMember.staff_id)
             .join(Client, CoreTeamMember.client_id == Client.id)  # type: ignore[arg-type]
             .where(where)
-        ):
+        ).all():
             core[client_id].append(staff_id)
         return core
 
@@ -375,13 +386,15 @@ class BoardRepository(RepositoryBase):
         if client_ids is not None and len(client_ids) <= CHUNK:
             query = query.where(Meeting.client_id.in_(client_ids))  # type: ignore[attr-defined]
         # the earliest comes last and wins
-        return {client_id: _instant(at) for client_id, at in _run(session, query)}  # type: ignore[misc]
+        return {client_id: _instant(at) for client_id, at in _run(session, query).all()}  # type: ignore[misc]
 
     def _episodes(self, session: Session, where: ColumnElement[bool], now: dt.datetime,
                   staff: dict[int, StaffView] | None = None,
-                  no_core: dict[int, NoCore] | None = None) -> list[EpisodeView]:
+                  no_core: dict[int, tuple[dt.datetime, str | NoCore]] | None = None,
+                  ) -> list[EpisodeView]:
         """Episodes matching ``where`` (on Client), by client name. ``no_core``, when given,
-        receives each episode's meetings without a core-team member (newest first)."""
+        receives each episode's newest meeting without a core-team member and all of them
+        (newest first; JSON text until needed)."""
         rows = self._rows(session, where)
         if not rows:
             return []
@@ -390,9 +403,8 @@ class BoardRepository(RepositoryBase):
         nexts = self._next_meetings(session, now, [row.client_id for row in rows])
         episodes = []
         for row in rows:
-            if no_core is not None and row.no_core:
-                no_core[row.client_id] = (_load_no_core(row.no_core)
-                                          if isinstance(row.no_core, str) else row.no_core)
+            if no_core is not None and row.no_core and row.no_core_last_at is not None:
+                no_core[row.client_id] = (row.no_core_last_at, row.no_core)
             team = sorted((staff[s] for s in core.get(row.client_id, ()) if s in staff),
                           key=lambda member: (member.name.casefold(), member.id))
             key = staff.get(row.key_worker_id) if row.key_worker_id is not None else None
@@ -473,7 +485,7 @@ class BoardRepository(RepositoryBase):
         is_open = Client.status == ClientStatus.open.value
         with self._unit() as session:
             staff = self._staff(session)
-            no_core: dict[int, NoCore] = {}
+            no_core: dict[int, tuple[dt.datetime, str | NoCore]] = {}
             episodes = self._episodes(session, is_open, now, staff, no_core)
             if staff_id is not None:
                 episodes = [e for e in episodes if staff_id in {m.id for m in e.core_team}
@@ -486,7 +498,8 @@ class BoardRepository(RepositoryBase):
 
     def _breaks(self, session: Session, episodes: Sequence[EpisodeView],
                 staff: dict[int, StaffView], absences: Sequence[AbsenceView],
-                no_core: dict[int, NoCore], now: dt.datetime) -> list[ContinuityBreak]:
+                no_core: dict[int, tuple[dt.datetime, str | NoCore]],
+                now: dt.datetime) -> list[ContinuityBreak]:
         by_id = {e.client_id: e for e in episodes}
         breaks: list[ContinuityBreak] = []
         not_seen = dt.timedelta(days=self.config.continuity.not_seen_days)
@@ -521,14 +534,17 @@ class BoardRepository(RepositoryBase):
         return breaks
 
     def _meetings_without_core(self, episodes: dict[int, EpisodeView],
-                               staff: dict[int, StaffView], no_core: dict[int, NoCore],
+                               staff: dict[int, StaffView],
+                               no_core: dict[int, tuple[dt.datetime, str | NoCore]],
                                since: dt.datetime, now: dt.datetime) -> list[ContinuityBreak]:
-        """From the precomputed meetings without a core-team member: those since ``since``."""
+        """From the precomputed meetings without a core-team member: those since ``since``
+        (the stored list is only parsed when its newest entry is recent enough)."""
         out = []
-        for client_id, held in no_core.items():
+        for client_id, (newest, stored) in no_core.items():
             e = episodes.get(client_id)
-            if e is None:
+            if e is None or newest < since:
                 continue
+            held = _load_no_core(stored) if isinstance(stored, str) else stored
             for meeting_id, starts_at, came in held:  # newest first
                 if starts_at < since:
                     break

@@ -48,6 +48,7 @@ def upgrade() -> None:
     sa.Column('secon', sa.Float(), nullable=True),
     sa.Column('last_met_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.Column('no_core', sa.Text(), nullable=True),
+    sa.Column('no_core_last_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['client_id'], ['client.id'], name=op.f('fk_client_continuity_client_id_client')),
     sa.PrimaryKeyConstraint('client_id', name=op.f('pk_client_continuity'))
     )
