@@ -304,7 +304,9 @@ class CarePlanner:
         recent = story.kind in ("recent", "one_meeting")
         day = self.day_of(story.accepted_at)
         not_before = story.accepted_at.add(hours=1)
-        stop = story.discharge_at.subtract(days=5) if story.discharge_at else self.now
+        # Up to yesterday: today's meetings are planned together (today_meetings).
+        stop = story.discharge_at.subtract(days=5) if story.discharge_at else self.local(
+            self.today, 0)
         previous: Slot | None = None
         while True:
             booked_at = self.after(previous, story)
@@ -390,7 +392,10 @@ class CarePlanner:
             if status in (MeetingStatus.happened.value, MeetingStatus.did_not_attend.value):
                 # Early in the day, on the half hour, so that it is over by now.
                 end_by = self.now.subtract(minutes=30)
-                times = [(opening.hour + h // 2, (h % 2) * 30) for h in range(0, 8)]
+                first = opening.hour * 60 + opening.minute
+                close = self.config.team.closes
+                last = close.hour * 60 + close.minute - self.minutes
+                times = [(m // 60, m % 60) for m in range(first, last + 1, 30)]
                 found = self.find(self.today, staff, not_before=booked_at.add(hours=2),
                                   end_by=end_by, days=1, times=times)
                 if found is None:
