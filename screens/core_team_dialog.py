@@ -43,7 +43,8 @@ class CoreTeamDialog(FormScreen[bool]):
     CONFIRM = "Save team"
     DEFAULT_CSS = """
     CoreTeamDialog #staff-label { text-style: bold; }
-    CoreTeamDialog #field-staff { height: 9; }
+    CoreTeamDialog #field-staff { height: 8; }
+    CoreTeamDialog #picked { height: auto; max-height: 2; }
     CoreTeamDialog #error-staff { padding-left: 0; }
     """
 
@@ -72,6 +73,7 @@ class CoreTeamDialog(FormScreen[bool]):
         # The list gets the dialog's whole width: the label goes above it.
         yield Label("Core team (space picks, most room first):", id="staff-label")
         yield SelectionList[int](id="field-staff", compact=True)
+        yield Static(Text("Picked: nobody yet", end=""), id="picked")  # legible without colour
         yield Static(id="error-staff", classes="error")
         yield from self.field("key_worker", "Key worker",
                               Select[int]([], prompt="(one of the team)", compact=True))
@@ -123,6 +125,8 @@ class CoreTeamDialog(FormScreen[bool]):
                 options.append(Selection(assemble(render.suggestion_prompt(gone, self.tags, today),
                                                   (" LEFT", "bold")), member.id, True))
         picker.add_options(options)
+        if options:
+            picker.highlighted = 0
         self._update_key_workers(message.episode.key_worker.id
                                  if message.episode.key_worker is not None else None)
         self.query_one("#save").disabled = False
@@ -146,8 +150,12 @@ class CoreTeamDialog(FormScreen[bool]):
             select.set_options(options)
             if keep in chosen:
                 select.value = keep
-            elif len(options) == 1:
-                select.value = options[0][1]
+        picked = Text(f"Picked ({len(options)}): " if options else "Picked: nobody yet", end="")
+        for position, (name, _) in enumerate(options):
+            if position:
+                picked.append(", ")
+            picked.append_text(name)
+        self.query_one("#picked", Static).update(picked)
 
     def text_of(self, name: str) -> str:
         if name == "staff":

@@ -78,6 +78,8 @@ async def test_assign_core_team_needs_a_reason_and_is_in_the_history(config, db,
         picker.select(board.other)
         picker.select(board.peer)
         await settle(pilot)
+        picked = str(dialog.query_one("#picked", Static).render())  # in words, not colour only
+        assert picked == "Picked (2): CT Clinician Two (test), PW Peer Worker (test)"
         dialog.query_one("#field-key_worker", Select).value = board.other
         await pilot.press("ctrl+s")  # no reason
         await settle(pilot)
