@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -120,6 +121,12 @@ def _instant(value: Any) -> dt.datetime | None:
     if isinstance(value, str):  # stored as UTC without an offset: parse it with one
         return dt.datetime.fromisoformat(value + "+00:00")
     return value.astimezone(dt.UTC) if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def _plain(value: dt.datetime) -> dt.datetime:
+    """An aware instant as a plain stdlib datetime in UTC: comparing and subtracting
+    thousands of them is far quicker than with pendulum's subclass."""
+    return dt.datetime.fromtimestamp(value.timestamp(), dt.UTC)
 
 
 def _day(value: Any) -> dt.date:
@@ -288,6 +295,18 @@ def _problems(core: Sequence[StaffView], key_worker: StaffView | None) -> tuple[
     return tuple(problems)
 
 
+class _BoardCache:
+    """The last board's episodes and what each was built from, for one repository (one
+    process). Only ever a shortcut: every input is read again and compared on each call."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()  # board() may be called from several worker threads
+        self.staff: tuple[StaffView, ...] | None = None
+        self.episodes: dict[int, tuple[Any, EpisodeView]] = {}
+        self.versions: dict[int, int] = {}  # client version when its core team was read
+        self.teams: dict[int, list[int]] = {}
+
+
 class BoardRepository(RepositoryBase):
     """Board reads and writes; mixed into ``duty_desk.repository.Repository``.
 
@@ -298,6 +317,13 @@ class BoardRepository(RepositoryBase):
     """
 
     # -- small helpers -----------------------------------------------------------------------
+    @property
+    def _board_cache(self) -> _BoardCache:
+        cache = self.__dict__.get("_board_cache_held")
+        if cache is None:
+            cache = self.__dict__.setdefault("_board_cache_held", _BoardCache())
+        return cache
+
     @property
     def _tz(self) -> str:
         return self.config.team.timezone
@@ -328,7 +354,9 @@ class BoardRepository(RepositoryBase):
     def _staff(session: Session) -> dict[int, StaffView]:
         return {row.id or 0: staff_view(row) for row in session.exec(select(Staff))}
 
-    def _rows(self, session: Session, where: ColumnElement[bool]) -> list[_Row]:
+    def _rows(self, session: Session, where: ColumnElement[bool]) -> tuple[list[Any], dict[int, _Computed]]:
+        """The raw rows of the episodes matching ``where``, and figures computed on the fly
+        for those without stored ones (a read writes nothing)."""
         rows = _run(
             session,
             select(Client.id, Client.referral_id, Referral.name, Referral.nhs_number,
@@ -344,25 +372,24 @@ class BoardRepository(RepositoryBase):
             .outerjoin(ClientContinuity, ClientContinuity.client_id == Client.id)  # type: ignore[arg-type]
             .where(where)
         ).all()
-        out = []
-        for (cid, rid, name, nhs, dob, area, accepted, status, key, version, discharged,
-             kind, reason, has, meetings, core, keyw, upc, coc, secon, last, no_core,
-             no_core_last) in rows:
-            figures = (Continuity(meetings=meetings, with_core=core, with_key_worker=keyw,
-                                  upc=upc, coc=coc, secon=secon) if has is not None else None)
-            out.append(_Row(cid, rid, name, nhs, _day(dob), area, _instant(accepted),  # type: ignore[arg-type]
-                            status, key, version, _instant(discharged), kind, reason, figures,
-                            _instant(last), no_core, _instant(no_core_last)))
-        missing = [row.client_id for row in out if row.continuity is None]
-        if missing:  # not computed yet: read on the fly (nothing is written by a read)
-            computed = _compute(session, missing)
-            for row in out:
-                found = computed.get(row.client_id)
-                if found is not None:
-                    row.continuity = found.figures.as_view()
-                    row.last_met_at, row.no_core = found.last_met_at, found.no_core
-                    row.no_core_last_at = found.no_core[0][1] if found.no_core else None
-        return out
+        missing = [row[0] for row in rows if row[13] is None]
+        return rows, (_compute(session, missing) if missing else {})
+
+    @staticmethod
+    def _row(raw: Any, computed: _Computed | None) -> _Row:
+        (cid, rid, name, nhs, dob, area, accepted, status, key, version, discharged,
+         kind, reason, has, meetings, core, keyw, upc, coc, secon, last, no_core,
+         no_core_last) = raw
+        if computed is not None:
+            return _Row(cid, rid, name, nhs, _day(dob), area, _instant(accepted),  # type: ignore[arg-type]
+                        status, key, version, _instant(discharged), kind, reason,
+                        computed.figures.as_view(), computed.last_met_at, computed.no_core,
+                        computed.no_core[0][1] if computed.no_core else None)
+        figures = (Continuity(meetings=meetings, with_core=core, with_key_worker=keyw,
+                              upc=upc, coc=coc, secon=secon) if has is not None else None)
+        return _Row(cid, rid, name, nhs, _day(dob), area, _instant(accepted),  # type: ignore[arg-type]
+                    status, key, version, _instant(discharged), kind, reason, figures,
+                    _instant(last), no_core, _instant(no_core_last))
 
     def _core(self, session: Session, where: ColumnElement[bool]) -> dict[int, list[int]]:
         core: dict[int, list[int]] = defaultdict(list)
@@ -374,10 +401,28 @@ class BoardRepository(RepositoryBase):
             core[client_id].append(staff_id)
         return core
 
+    def _core_cached(self, session: Session, where: ColumnElement[bool], rows: Sequence[Any],
+                     cache: _BoardCache) -> dict[int, list[int]]:
+        """Core teams, read again only for episodes whose version changed since the last
+        board: every change of core team bumps the client's version (set_core_team)."""
+        versions = {row[0]: row[9] for row in rows}
+        changed = [cid for cid, version in versions.items() if cache.versions.get(cid) != version]
+        if len(changed) > len(rows) // 4:
+            core = self._core(session, where)
+        else:
+            core = defaultdict(list, {cid: cache.teams.get(cid, []) for cid in versions})
+            for chunk in _chunks(changed):
+                fresh = self._core(session, Client.id.in_(chunk))  # type: ignore[union-attr]
+                for cid in chunk:
+                    core[cid] = fresh.get(cid, [])
+        cache.teams = {cid: core.get(cid, []) for cid in versions}
+        cache.versions = versions
+        return core
+
     def _next_meetings(self, session: Session, now: dt.datetime,
-                       client_ids: Sequence[int] | None = None) -> dict[int, dt.datetime]:
-        """Each client's next booked meeting from ``now``. The minimum is taken here, not
-        with GROUP BY, which would lead SQLite to walk every meeting by client."""
+                       client_ids: Sequence[int] | None = None) -> dict[int, Any]:
+        """Each client's next booked meeting from ``now`` (raw: see _instant). The minimum
+        is taken here, not with GROUP BY, which leads SQLite to walk every meeting."""
         query = (
             select(Meeting.client_id, _raw(Meeting.starts_at))
             .where(Meeting.status == MeetingStatus.booked.value, Meeting.starts_at >= now)
@@ -385,40 +430,69 @@ class BoardRepository(RepositoryBase):
         )
         if client_ids is not None and len(client_ids) <= CHUNK:
             query = query.where(Meeting.client_id.in_(client_ids))  # type: ignore[attr-defined]
-        # the earliest comes last and wins
-        return {client_id: _instant(at) for client_id, at in _run(session, query).all()}  # type: ignore[misc]
+        return dict(_run(session, query).all())  # type: ignore[arg-type]  # the earliest wins
 
     def _episodes(self, session: Session, where: ColumnElement[bool], now: dt.datetime,
                   staff: dict[int, StaffView] | None = None,
                   no_core: dict[int, tuple[dt.datetime, str | NoCore]] | None = None,
+                  cache: _BoardCache | None = None,
                   ) -> list[EpisodeView]:
-        """Episodes matching ``where`` (on Client), by client name. ``no_core``, when given,
-        receives each episode's newest meeting without a core-team member and all of them
-        (newest first; JSON text until needed)."""
-        rows = self._rows(session, where)
+        """Episodes matching ``where`` (on Client), by client name.
+
+        ``no_core``, when given, receives each episode's newest meeting without a core-team
+        member and all of them (newest first; JSON text until needed). With ``cache``, an
+        episode whose inputs (its row, core team, next meeting, the staff list) are what they
+        were at the last call is handed out again rather than rebuilt.
+        """
+        rows, computed = self._rows(session, where)
         if not rows:
             return []
         staff = staff if staff is not None else self._staff(session)
-        core = self._core(session, where)
-        nexts = self._next_meetings(session, now, [row.client_id for row in rows])
+        core = self._core_cached(session, where, rows, cache) if cache else self._core(session, where)
+        nexts = self._next_meetings(session, now, [row[0] for row in rows])
+        order = {sid: (member.name.casefold(), sid) for sid, member in staff.items()}
+        staff_stamp = tuple(staff.values())
+        if cache is not None:
+            if cache.staff == staff_stamp:
+                staff_stamp = cache.staff  # the same object: later comparisons are by identity
+            cache.staff = staff_stamp
         episodes = []
-        for row in rows:
-            if no_core is not None and row.no_core and row.no_core_last_at is not None:
-                no_core[row.client_id] = (row.no_core_last_at, row.no_core)
-            team = sorted((staff[s] for s in core.get(row.client_id, ()) if s in staff),
-                          key=lambda member: (member.name.casefold(), member.id))
+        for raw in rows:
+            client_id = raw[0]
+            if no_core is not None and raw[22] is not None:
+                no_core[client_id] = (_instant(raw[22]), raw[21])  # type: ignore[assignment]
+            team_ids = tuple(sorted((s for s in core.get(client_id, ()) if s in staff),
+                                    key=order.__getitem__))
+            stamp = (raw, team_ids, nexts.get(client_id), staff_stamp)
+            if cache is not None and client_id not in computed:
+                hit = cache.episodes.get(client_id)
+                if hit is not None and hit[0] == stamp:
+                    episodes.append(hit[1])
+                    continue
+            found = computed.get(client_id)
+            row = self._row(raw, found)
+            if no_core is not None and found is not None and row.no_core_last_at is not None:
+                no_core[client_id] = (row.no_core_last_at, row.no_core)  # type: ignore[assignment]
+            team = tuple(staff[s] for s in team_ids)
             key = staff.get(row.key_worker_id) if row.key_worker_id is not None else None
-            episodes.append(EpisodeView(
-                client_id=row.client_id, referral_id=row.referral_id, name=row.name,
+            episode = EpisodeView(
+                client_id=client_id, referral_id=row.referral_id, name=row.name,
                 nhs_number=row.nhs_number, date_of_birth=row.date_of_birth, area=row.area,
-                accepted_at=row.accepted_at, status=row.status, core_team=tuple(team),
+                accepted_at=row.accepted_at, status=row.status, core_team=team,
                 key_worker=key, last_meeting=row.last_met_at,
-                next_meeting=nexts.get(row.client_id),
+                next_meeting=_instant(nexts.get(client_id)),
                 continuity=row.continuity or _NOT_ENOUGH,
                 problems=_problems(team, key), version=row.version,
                 discharged_at=row.discharged_at, discharge_kind=row.discharge_kind,
                 discharge_reason=row.discharge_reason,
-            ))
+            )
+            if cache is not None and found is None:
+                cache.episodes[client_id] = (stamp, episode)
+            episodes.append(episode)
+        if cache is not None:  # forget episodes no longer read (discharged, filtered out)
+            seen = {row[0] for row in rows}
+            for stale in [c for c in cache.episodes if c not in seen]:
+                del cache.episodes[stale]
         episodes.sort(key=lambda e: (e.name.casefold(), e.client_id))
         return episodes
 
@@ -440,8 +514,32 @@ class BoardRepository(RepositoryBase):
         ]
 
     def _loads(self, session: Session, staff: dict[int, StaffView], today: dt.date,
-               absences: Sequence[AbsenceView] | None = None) -> dict[int, StaffLoad]:
-        """Every active staff member's open caseload and current and future absences."""
+               absences: Sequence[AbsenceView] | None = None,
+               open_episodes: Sequence[EpisodeView] | None = None) -> dict[int, StaffLoad]:
+        """Every active staff member's open caseload and current and future absences
+        (counted from ``open_episodes`` when the caller has read every open one)."""
+        if open_episodes is not None:
+            core_counts: dict[Any, int] = defaultdict(int)
+            key_counts: dict[Any, int] = defaultdict(int)
+            for e in open_episodes:
+                for member in e.core_team:
+                    core_counts[member.id] += 1
+                if e.key_worker is not None:
+                    key_counts[e.key_worker.id] += 1
+        else:
+            core_counts, key_counts = self._counts(session)
+        away: dict[int, list[AbsenceView]] = defaultdict(list)
+        for absence in absences if absences is not None else self._absence_rows(session, today):
+            away[absence.staff_id].append(absence)
+        return {
+            sid: StaffLoad(staff=member, core_count=int(core_counts.get(sid, 0)),
+                           key_count=int(key_counts.get(sid, 0)), absences=tuple(away[sid]))
+            for sid, member in staff.items() if member.active
+        }
+
+    @staticmethod
+    def _counts(session: Session) -> tuple[dict[Any, int], dict[Any, int]]:
+        """Open episodes per staff member: in the core team, and as key worker."""
         core_counts = dict(_run(session,
             select(CoreTeamMember.staff_id, func.count())
             .join(Client, CoreTeamMember.client_id == Client.id)  # type: ignore[arg-type]
@@ -454,14 +552,7 @@ class BoardRepository(RepositoryBase):
                    Client.key_worker_id.is_not(None))  # type: ignore[union-attr]
             .group_by(Client.key_worker_id)
         ).all())
-        away: dict[int, list[AbsenceView]] = defaultdict(list)
-        for absence in absences if absences is not None else self._absence_rows(session, today):
-            away[absence.staff_id].append(absence)
-        return {
-            sid: StaffLoad(staff=member, core_count=int(core_counts.get(sid, 0)),
-                           key_count=int(key_counts.get(sid, 0)), absences=tuple(away[sid]))
-            for sid, member in staff.items() if member.active
-        }
+        return core_counts, key_counts
 
     @staticmethod
     def _away_on(load: StaffLoad, day: dt.date) -> bool:
@@ -480,18 +571,20 @@ class BoardRepository(RepositoryBase):
         key worker left, core member absent, meeting without core team, not seen); staff by
         name.
         """
-        now = timeutil.now()
+        now = _plain(timeutil.now())
         today = self._today(now)
         is_open = Client.status == ClientStatus.open.value
-        with self._unit() as session:
+        cache = self._board_cache
+        with cache.lock, self._unit() as session:
             staff = self._staff(session)
             no_core: dict[int, tuple[dt.datetime, str | NoCore]] = {}
-            episodes = self._episodes(session, is_open, now, staff, no_core)
+            every = self._episodes(session, is_open, now, staff, no_core, cache)
+            episodes = every
             if staff_id is not None:
-                episodes = [e for e in episodes if staff_id in {m.id for m in e.core_team}
+                episodes = [e for e in every if staff_id in {m.id for m in e.core_team}
                             or (e.key_worker is not None and e.key_worker.id == staff_id)]
             absences = self._absence_rows(session, today)
-            loads = self._loads(session, staff, today, absences)
+            loads = self._loads(session, staff, today, absences, every)
             breaks = self._breaks(session, episodes, staff, absences, no_core, now)
         ordered = sorted(loads.values(), key=lambda load: (load.staff.name.casefold(), load.staff.id))
         return BoardData(episodes=tuple(episodes), breaks=tuple(breaks), staff=tuple(ordered))

@@ -639,3 +639,40 @@ def test_board_reads_take_a_fixed_number_of_queries(team: Team) -> None:
     assert sum(b.kind == "no_core_at_meeting" for b in board.breaks) == 65
     assert board.episodes[0].continuity.meetings == 2
     assert board.episodes[0].continuity.with_core == 0
+
+
+def test_a_board_read_again_shows_every_kind_of_change(
+        team: Team, repo_as: Callable[[str], Repository]) -> None:
+    """The board reuses unchanged episodes between reads (one repository per process): each
+    change made elsewhere must still show on the next read (with bystanders, so that only
+    the changed episode's core team is read again)."""
+    client = accept(team.repo, "Alex Example (test)")
+    for i in range(4):
+        accept(team.repo, f"Zed Bystander {i} (test)")
+    other = repo_as("clin2")
+    assert team.repo.board().episodes[0].key_worker is None
+    other.set_core_team(client, [team.duty, team.peer], team.duty, "Team (test)")
+    episode = team.repo.board().episodes[0]
+    assert [m.login for m in episode.core_team] == ["duty1", "peer1"]
+    other.set_core_team(client, [team.clin, team.peer], team.peer, "Change (test)")
+    episode = team.repo.board().episodes[0]
+    assert [m.login for m in episode.core_team] == ["clin2", "peer1"]
+    assert episode.key_worker is not None and episode.key_worker.login == "peer1"
+
+    add_meeting(team.db, client, days_ago(2), {team.peer: True})
+    add_meeting(team.db, client, days_ago(1), {team.peer: True})
+    episode = team.repo.board().episodes[0]
+    assert episode.continuity.meetings == 2 and episode.last_meeting == days_ago(1)
+    ahead = NOW.add(days=3)
+    add_meeting(team.db, client, ahead, {team.peer: None}, status=MeetingStatus.booked.value)
+    assert team.repo.board().episodes[0].next_meeting == ahead
+
+    other.deactivate_staff("peer1")
+    board = team.repo.board()
+    assert board.episodes[0].key_worker is not None and not board.episodes[0].key_worker.active
+    assert "key_worker_left" in [b.kind for b in board.breaks]
+    other.set_capacity("clin2", 3)
+    assert {load.staff.login: load.room for load in team.repo.board().staff}["clin2"] == 2
+
+    other.discharge(client, "primary_care", TODAY, "Back to GP (test)")
+    assert "Alex Example (test)" not in [e.name for e in team.repo.board().episodes]
