@@ -55,6 +55,8 @@ class DutyDeskApp(App[None]):
         Binding("1", "show_queue", "Queue", show=False, id="show_queue"),
         Binding("2", "show_board", "Board", show=False, id="show_board"),
         Binding("3", "show_day", "Day", show=False, id="show_day"),
+        # Shown in the title bar ("p hide" / "PRIVATE").
+        Binding("p", "toggle_privacy", "Privacy", show=False, id="toggle_privacy"),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="quit_app"),
     ]
     """
@@ -63,6 +65,7 @@ class DutyDeskApp(App[None]):
     | 1      | show_queue | the referral queue          |
     | 2      | show_board | the continuity board        |
     | 3      | show_day   | today's meeting slots       |
+    | p      | toggle_privacy | privacy mode: client names as initials, NHS numbers as last 3 digits |
     | ctrl+q | quit_app   | quit from anywhere          |
     | ctrl+p | (Textual)  | command palette             |
     """
@@ -73,6 +76,8 @@ class DutyDeskApp(App[None]):
         self.db = db
         self._actor = actor
         self.staff: StaffView | None = None
+        self.privacy = False  # names as initials, NHS numbers as their last three digits
+        self.privacy_generation = 0  # counts toggles; a screen that saw another one reloads
         self._clashes_told: set[str] = set()
         self.title = visible(config.team.name)
         # Holding the zone keeps zoneinfo's weak cache warm: without a live reference
@@ -83,15 +88,26 @@ class DutyDeskApp(App[None]):
         self.theme = "textual-dark"
 
     @cached_property
-    def repo(self) -> Repository:
-        """The one repository, acting as the given login or the OS login (thread-safe to use)."""
+    def _repo(self) -> Repository:
         from duty_desk.repository import Repository
 
         return Repository(self.db, self.config, actor=self._actor)
 
+    @cached_property
+    def _masked_repo(self) -> Repository:
+        from duty_desk.privacy import MaskedRepository
+
+        return MaskedRepository(self._repo)  # type: ignore[return-value]
+
+    @property
+    def repo(self) -> Repository:
+        """The one repository, acting as the given login or the OS login (thread-safe to use).
+        In privacy mode its answers come with client names and NHS numbers hidden."""
+        return self._masked_repo if self.privacy else self._repo
+
     @property
     def actor(self) -> str:
-        return self.repo.actor
+        return self._repo.actor
 
     @property
     def view_only(self) -> bool:
@@ -117,6 +133,7 @@ class DutyDeskApp(App[None]):
         """Switch to a screen (mode) and put the cursor in its main table."""
         if self.current_mode != mode:
             await self.switch_mode(mode)
+        self._privacy_to(self.screen)
         focus = getattr(self.screen, "focus_main", None)
         if focus is not None:
             focus()
@@ -132,6 +149,33 @@ class DutyDeskApp(App[None]):
     async def show_day(self) -> None:
         """The "Meeting slots" command."""
         await self.show_mode("day")
+
+    def action_toggle_privacy(self) -> None:
+        """Privacy mode on or off: the screen reloads with names shown or hidden."""
+        from textual.screen import ModalScreen
+
+        if isinstance(self.screen, ModalScreen):
+            self.notify("Close this window first (escape), then press p for privacy mode",
+                        severity="warning", markup=False)
+            return
+        self.privacy = not self.privacy
+        self.privacy_generation += 1
+        self._privacy_to(self.screen)
+        self.notify("Privacy mode: client names as initials, NHS numbers as the last 3 digits"
+                    if self.privacy else "Privacy mode off: names shown in full", markup=False)
+
+    def _privacy_to(self, screen: Screen[object]) -> None:
+        """Bring a screen up to the current privacy mode (title bar, and its data reloaded)."""
+        from .widgets import TitleBar
+
+        if getattr(screen, "privacy_generation", 0) == self.privacy_generation:
+            return
+        screen.privacy_generation = self.privacy_generation  # type: ignore[attr-defined]
+        for bar in screen.query(TitleBar):
+            bar.show_privacy(self.privacy)
+        reload = getattr(screen, "reload", None)
+        if reload is not None:
+            reload()
 
     async def action_show_queue(self) -> None:
         await self.show_queue()

@@ -50,6 +50,8 @@ class ScreenCommands(Provider):
             PaletteCommand("Continuity board", "Open the clinician continuity board (2)",
                            app.show_board),
             PaletteCommand("Meeting slots", "Open today's meeting slots (3)", app.show_day),
+            PaletteCommand("Privacy mode", "Names as initials, NHS numbers as the last 3 digits, "
+                           "or back (p)", app.action_toggle_privacy),
         ]
         offered = getattr(screen, "palette_commands", None)
         if offered is not None:

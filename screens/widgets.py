@@ -51,6 +51,8 @@ class TitleBar(Horizontal):
     TitleBar #who { width: auto; max-width: 50%; padding: 0 1; }
     TitleBar #palette-hint { width: auto; padding: 0 1; color: $text-muted; }
     TitleBar #tabs { width: auto; padding: 0 1 0 0; }
+    TitleBar #privacy { width: auto; padding: 0 1 0 0; color: $text-muted; }
+    TitleBar.-private #privacy { background: $warning; color: $text; text-style: bold; }
     TitleBar.-view-only #who { background: $warning; color: $text; text-style: bold; }
     """
 
@@ -64,9 +66,22 @@ class TitleBar(Horizontal):
     def compose(self) -> ComposeResult:
         yield Static(literal(self._team), id="team")
         yield Static(self._tabs(), id="tabs")
+        private = getattr(self.app, "privacy", False)
+        self.set_class(private, "-private")
+        yield Static(self._privacy_label(private), id="privacy")
         yield Static(Text("Loading..."), id="who")
         key = self.app.get_key_display(Binding(self.app.COMMAND_PALETTE_BINDING, "command_palette"))
         yield Static(Text(f"{key} commands"), id="palette-hint")
+
+    def _privacy_label(self, private: bool) -> Text:
+        keys = {binding.id: binding for binding in self.app.BINDINGS if isinstance(binding, Binding)}
+        binding = keys.get("toggle_privacy")
+        key = self.app.get_key_display(binding) if binding is not None else "?"
+        return Text("PRIVATE" if private else f"{key} hide")
+
+    def show_privacy(self, private: bool) -> None:
+        self.set_class(private, "-private")
+        self.query_one("#privacy", Static).update(self._privacy_label(private))
 
     def _tabs(self) -> Text:
         keys = {binding.id: binding for binding in self.app.BINDINGS if isinstance(binding, Binding)}
