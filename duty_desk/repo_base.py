@@ -159,6 +159,16 @@ class RepositoryBase:
             f"{row.action}{detail}. Nothing was saved; look again (what you typed is kept)"
         )
 
+    def _lead(self, session: Session, what: str = "change staff records") -> Staff:
+        """The acting staff record if it is a team lead, else NotPermitted saying so."""
+        me = self._me(session)
+        if me.role != "team_lead":
+            raise NotPermitted(
+                f"Only a team lead can {what}; login {self.actor!r} is on the staff list "
+                f"as {me.role.replace('_', ' ')} (ask a team lead)"
+            )
+        return me
+
     def _me(self, session: Session) -> Staff:
         """The acting staff record, or NotPermitted with the reason."""
         staff = session.exec(select(Staff).where(Staff.login == self.actor)).first()

@@ -966,7 +966,7 @@ class BoardRepository(RepositoryBase):
         value = validate_capacity(capacity)
         now = timeutil.now()
         with self._unit(write=True) as session:
-            self._me(session)
+            self._lead(session, "change a caseload capacity")
             row = session.exec(select(Staff).where(Staff.login == login)).first()
             if row is None:
                 raise NotFound(f"No staff member with login {login!r}")

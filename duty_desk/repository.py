@@ -77,7 +77,7 @@ class Repository(BoardRepository, MeetingRepository):
         with self._unit(write=True) as session:
             any_staff = session.exec(select(Staff.id).limit(1)).first()
             if not (bootstrap and any_staff is None):
-                self._me(session)
+                self._lead(session)
             if session.exec(select(Staff).where(Staff.login == login)).first():
                 raise Conflict(f"Login {login!r} is already on the staff list")
             row = Staff(login=login, name=name, role=role, active=True, created_at=now,
@@ -92,7 +92,7 @@ class Repository(BoardRepository, MeetingRepository):
     def deactivate_staff(self, login: str) -> StaffView:
         now = timeutil.now()
         with self._unit(write=True) as session:
-            self._me(session)
+            self._lead(session)
             row = session.exec(select(Staff).where(Staff.login == login)).first()
             if row is None:
                 raise NotFound(f"No staff member with login {login!r}")

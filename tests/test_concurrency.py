@@ -60,7 +60,7 @@ def fresh_database(path: Path, logins: list[str]) -> Repository:
     config = Config()
     db = open_database(config, str(path), create=True)
     repo = Repository(db, config, actor=logins[0])
-    repo.add_staff(logins[0], f"Staff {logins[0]} (test)", "clinician", bootstrap=True)
+    repo.add_staff(logins[0], f"Staff {logins[0]} (test)", "team_lead", bootstrap=True)
     for login in logins[1:]:
         repo.add_staff(login, f"Staff {login} (test)", "clinician")
     return repo

@@ -49,7 +49,7 @@ def filled(tmp_path: Path) -> Path:
     repo = Repository(db, config, actor=ME)
     try:
         with timeutil.frozen(pendulum.datetime(2026, 5, 1, 9, 0, tz="Europe/London")):
-            repo.add_staff(ME, "Duty Worker (test)", "clinician", bootstrap=True)
+            repo.add_staff(ME, "Duty Worker (test)", "team_lead", bootstrap=True)
         with timeutil.frozen(pendulum.datetime(2026, 6, 1, 9, 30, tz="Europe/London")):
             summer = repo.add_referral(referral_input(received_at="01/06/2026 09:00"))
         with timeutil.frozen(pendulum.datetime(2026, 6, 1, 11, 0, tz="Europe/London")):

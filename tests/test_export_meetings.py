@@ -45,7 +45,7 @@ def filled(tmp_path: Path) -> Path:
     repo = Repository(db, config, actor=ME)
     try:
         with timeutil.frozen(pendulum.datetime(2026, 6, 1, 9, 0, tz=TZ)):
-            me = repo.add_staff(ME, "Duty Worker (test)", "clinician", bootstrap=True)
+            me = repo.add_staff(ME, "Duty Worker (test)", "team_lead", bootstrap=True)
             peer = repo.add_staff("peer1", "Peer Worker (test)", "peer_support")
             referral = repo.add_referral(referral_input(received_at="01/06/2026 08:30"))
             mum = repo.add_network_member(referral, "Mum Example (test)", "mother")

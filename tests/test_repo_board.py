@@ -667,11 +667,11 @@ def test_a_board_read_again_shows_every_kind_of_change(
     add_meeting(team.db, client, ahead, {team.peer: None}, status=MeetingStatus.booked.value)
     assert team.repo.board().episodes[0].next_meeting == ahead
 
-    other.deactivate_staff("peer1")
+    repo_as("duty1").deactivate_staff("peer1")  # a lead, in another repository
     board = team.repo.board()
     assert board.episodes[0].key_worker is not None and not board.episodes[0].key_worker.active
     assert "key_worker_left" in [b.kind for b in board.breaks]
-    other.set_capacity("clin2", 3)
+    repo_as("duty1").set_capacity("clin2", 3)
     assert {load.staff.login: load.room for load in team.repo.board().staff}["clin2"] == 2
 
     other.discharge(client, "primary_care", TODAY, "Back to GP (test)")

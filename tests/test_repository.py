@@ -347,7 +347,7 @@ def test_non_staff_can_read_but_not_write(
         lambda: stranger.decline(referral_id, "Reason (test)"),
         lambda: stranger.add_network_member(referral_id, "Pat Parent (test)"),
         lambda: stranger.add_staff("visitor", "Visitor (test)", "clinician"),
-        lambda: stranger.add_staff("visitor", "Visitor (test)", "clinician", bootstrap=True),
+        lambda: stranger.add_staff("visitor", "Visitor (test)", "team_lead", bootstrap=True),
         lambda: stranger.deactivate_staff("duty1"),
     ]
     for write in writes:
@@ -838,7 +838,7 @@ def test_cap_is_never_exceeded_in_any_local_week(
         db = open_database(config, str(Path(folder) / "cap.db"), create=True)
         try:
             repo = Repository(db, config, actor="duty1")
-            repo.add_staff("duty1", "Duty Worker One (test)", "clinician", bootstrap=True)
+            repo.add_staff("duty1", "Duty Worker One (test)", "team_lead", bootstrap=True)
             for minutes, area, override in referrals:
                 instant = RANGE_START + dt.timedelta(minutes=minutes)
                 referral_id = repo.add_referral(referral_input(

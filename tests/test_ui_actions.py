@@ -208,7 +208,7 @@ async def test_accept_when_no_places_left_says_so(db_path, frozen_now):
     db = open_database(config, str(db_path), create=True)
     try:
         repo = Repository(db, config, actor=DUTY)
-        repo.add_staff(DUTY, "Duty Worker One (test)", "clinician", bootstrap=True)
+        repo.add_staff(DUTY, "Duty Worker One (test)", "team_lead", bootstrap=True)
         first = repo.add_referral(referral_input())
         second = repo.add_referral(referral_input(name="Second One (test)",
                                                   received_at="23/11/2026 09:30"))

@@ -128,7 +128,7 @@ def _big_board(tmp_path, frozen_now):
     config = base.model_copy(update={"areas": areas})
     db = open_database(config, str(tmp_path / "board.db"), create=True)
     repo = Repository(db, config, actor="duty1")
-    repo.add_staff("duty1", "Duty Worker One (test)", "clinician", bootstrap=True)
+    repo.add_staff("duty1", "Duty Worker One (test)", "team_lead", bootstrap=True)
     staff = [repo.acting_staff()]
     for index in range(39):
         role = "peer_support" if index % 4 == 0 else "clinician"
