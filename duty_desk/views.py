@@ -1,7 +1,9 @@
 """Plain, immutable objects the repository hands out: what the screens and CLI see.
 
 They never hold a database session, so they can cross threads and outlive
-the unit of work that read them.
+the unit of work that read them. Personal details (names, dates of birth, NHS
+numbers, phone numbers, addresses, free text) are left out of their ``repr``,
+so a log line or a traceback that prints one does not carry them.
 """
 
 from __future__ import annotations
@@ -28,24 +30,24 @@ class StaffView:
 @dataclass(frozen=True)
 class NetworkMemberView:
     id: int
-    name: str
-    relationship: str
-    phone: str
+    name: str = field(repr=False)
+    relationship: str = field(repr=False)
+    phone: str = field(repr=False)
 
 
 @dataclass(frozen=True)
 class ReferralView:
     id: int
-    name: str
-    date_of_birth: dt.date
-    nhs_number: str | None
-    phone: str
+    name: str = field(repr=False)
+    date_of_birth: dt.date = field(repr=False)
+    nhs_number: str | None = field(repr=False)
+    phone: str = field(repr=False)
     area: str
     gp_practice: str
     source: str
     urgency: str
-    reason: str
-    notes: str
+    reason: str = field(repr=False)
+    notes: str = field(repr=False)
     received_at: dt.datetime
     respond_by: dt.datetime
     status: str
@@ -53,8 +55,8 @@ class ReferralView:
     triage_by_name: str | None
     triage_since: dt.datetime | None
     onward: str | None
-    decision_reason: str | None
-    eligibility_override: str | None
+    decision_reason: str | None = field(repr=False)
+    eligibility_override: str | None = field(repr=False)
     decided_by: str | None  # login
     decided_at: dt.datetime | None
     version: int
@@ -68,7 +70,7 @@ class ReferralView:
 @dataclass(frozen=True)
 class AreaIntake:
     area: str
-    name: str
+    name: str = field(repr=False)
     cap: int
     taken: int
     week_start: dt.date  # local Monday
@@ -94,8 +96,8 @@ class AuditEntry:
     action: str
     entity: str
     entity_id: int
-    before: dict[str, object] | None
-    after: dict[str, object] | None
+    before: dict[str, object] | None = field(repr=False)
+    after: dict[str, object] | None = field(repr=False)
 
     def changes(self) -> list[tuple[str, object, object]]:
         """(field, before, after) for each field the entry touched."""
@@ -142,7 +144,7 @@ class AbsenceView:
     starts_on: dt.date  # local dates, inclusive
     ends_on: dt.date
     kind: str  # leave | sickness | training | other
-    note: str
+    note: str = field(repr=False)
     version: int
 
 
@@ -152,9 +154,9 @@ class EpisodeView:
 
     client_id: int
     referral_id: int
-    name: str
-    nhs_number: str | None
-    date_of_birth: dt.date
+    name: str = field(repr=False)
+    nhs_number: str | None = field(repr=False)
+    date_of_birth: dt.date = field(repr=False)
     area: str
     accepted_at: dt.datetime
     status: str  # open | discharged
@@ -167,7 +169,7 @@ class EpisodeView:
     version: int
     discharged_at: dt.datetime | None = None
     discharge_kind: str | None = None
-    discharge_reason: str | None = None
+    discharge_reason: str | None = field(default=None, repr=False)
 
     @property
     def has_peer_support(self) -> bool:
@@ -180,8 +182,8 @@ class ContinuityBreak:
 
     kind: str  # no_core_at_meeting | core_member_absent | not_seen | key_worker_left | no_key_worker
     client_id: int
-    client_name: str
-    text: str  # one plain sentence (may contain the client's name: show it literally)
+    client_name: str = field(repr=False)
+    text: str = field(repr=False)  # one plain sentence (may contain the client's name: show it literally)
     at: dt.datetime | None = None  # the meeting or last-seen time it is about
     meeting_id: int | None = None
     staff_id: int | None = None
@@ -216,7 +218,7 @@ class Attendee:
     """A staff member (id = staff id) or network member (id = network member id) at a meeting."""
 
     id: int
-    name: str
+    name: str = field(repr=False)
     attended: bool | None  # None until the meeting is recorded
 
 
@@ -224,15 +226,15 @@ class Attendee:
 class MeetingView:
     id: int
     client_id: int
-    client_name: str
+    client_name: str = field(repr=False)
     starts_at: dt.datetime  # aware UTC
     ends_at: dt.datetime
     place_kind: str  # home | base | phone | video
-    place_detail: str  # the address for a home visit
+    place_detail: str = field(repr=False)  # the address for a home visit
     status: str  # booked | happened | cancelled | did_not_attend
     cancelled_by: str | None
-    cancel_reason: str | None
-    override_reason: str | None
+    cancel_reason: str | None = field(repr=False)
+    override_reason: str | None = field(repr=False)
     staff: tuple[Attendee, ...]
     network: tuple[Attendee, ...]
     version: int
@@ -244,7 +246,7 @@ class UnbookedFirst:
 
     client_id: int
     referral_id: int
-    name: str
+    name: str = field(repr=False)
     respond_by: dt.datetime
 
 
@@ -255,19 +257,19 @@ class ScheduleProblem:
     booked over; the others can, with a recorded reason."""
 
     kind: str  # staff_busy | client_busy | travel_buffer | outside_hours | staff_absent | in_past
-    text: str  # one plain sentence naming who and when
+    text: str = field(repr=False)  # one plain sentence naming who and when
     blocking: bool
 
 
 @dataclass(frozen=True)
 class BookingDefaults:
     client_id: int
-    client_name: str
+    client_name: str = field(repr=False)
     staff: tuple[StaffView, ...]  # the core team
     network: tuple[NetworkMemberView, ...]
     minutes: int
     place_kind: str
-    place_detail: str
+    place_detail: str = field(repr=False)
 
 
 @dataclass(frozen=True)
@@ -293,7 +295,7 @@ class FirstMeeting:
 
     client_id: int
     referral_id: int
-    name: str
+    name: str = field(repr=False)
     respond_by: dt.datetime
     first_meeting_at: dt.datetime | None
     met: bool | None

@@ -71,6 +71,7 @@ class DutyDeskApp(App[None]):
     """
 
     def __init__(self, config: Config, db: Database, actor: str | None = None) -> None:
+        _no_personal_data_in_textual_log()
         super().__init__()
         self.config = config
         self.db = db
@@ -193,6 +194,24 @@ class DutyDeskApp(App[None]):
         self._clashes_told.add(names)
         self.notify(f"[keys] in the settings: a key is used twice ({names})", severity="warning",
                     markup=False)
+
+
+DEBUG_ENV = "DUTY_DESK_DEBUG"
+
+
+def _no_personal_data_in_textual_log() -> None:
+    """Switch off Textual's log file (``TEXTUAL_LOG``) unless DUTY_DESK_DEBUG is set.
+
+    That log records every message the app handles, with what was typed and shown
+    (names, NHS numbers): personal data that must not land in a file. A developer
+    who needs it sets DUTY_DESK_DEBUG=1 as well, knowingly.
+    """
+    import os
+
+    from textual import constants
+
+    if constants.LOG_FILE and not os.environ.get(DEBUG_ENV):
+        constants.LOG_FILE = None  # type: ignore[misc]
 
 
 def binding_ids() -> set[str]:
