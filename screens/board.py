@@ -15,7 +15,7 @@ again.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -45,7 +45,8 @@ if TYPE_CHECKING:
     from .booking import Booked
 
 Cells = dict[str, Text]
-Row = tuple[str, Any, Cells]
+Signature = dict[str, tuple[str, str]]
+Row = tuple[str, Any, Cells, Signature]
 
 RETRY_SECONDS = 5.0
 REDRAW_SECONDS = 300.0  # "Mon 09:00" labels and weeks move with time: read again now and then
@@ -58,6 +59,14 @@ class BoardTable(DataTable[Text]):
     DEFAULT_CSS = """
     BoardTable { height: 1fr; scrollbar-size-vertical: 1; }
     """
+
+    def _update_dimensions(self, new_rows: Iterable[Any]) -> None:
+        # DataTable measures every cell of every new row to size auto-width columns (about
+        # 0.4 ms a row here). The board's columns all have fixed widths and its rows one
+        # line, so that measuring changes nothing: only the table's size is worked out.
+        if not any(column.auto_width for column in self.columns.values()):
+            new_rows = ()
+        super()._update_dimensions(new_rows)
 
 
 @dataclass(frozen=True)
@@ -77,28 +86,90 @@ SPECS = {
 
 def episode_order(episode: EpisodeView) -> tuple[int, str, int]:
     """Episodes with problems first (most first), then by name."""
-    return (-len(episode.problems), visible(episode.name).casefold(), episode.client_id)
+    return (-len(episode.problems), render.shown(episode.name).casefold(), episode.client_id)
 
 
-def draw(data: BoardData, config: Any) -> tuple[dict[int, str], dict[str, tuple[Row, ...]]]:
-    """Every row of every list, drawn off the UI thread."""
+def signature(cells: Cells) -> Signature:
+    return {column: render.signature(text) for column, text in cells.items()}
+
+
+class DrawnRows:
+    """Rows drawn at earlier reads, kept so that a read draws only what changed.
+
+    An episode equal to the one drawn last time (the repository hands out the very same
+    object when nothing about it changed) keeps its cells until the instant its time labels
+    move on (``render.episode_cells_until``); a new staff tag list or zone draws all again.
+    Used by one load worker at a time.
+    """
+
+    def __init__(self) -> None:
+        self.context: tuple[Any, ...] | None = None
+        self.episodes: dict[int, tuple[EpisodeView, float, Cells, Signature]] = {}
+        self.staff: dict[int, tuple[StaffLoad, Cells, Signature]] = {}
+
+    def start(self, context: tuple[Any, ...]) -> None:
+        if context != self.context:
+            self.context = context
+            self.episodes.clear()
+            self.staff.clear()
+
+    def episode(self, episode: EpisodeView, stamp: float, now: Any, tz: str,
+                tags: Mapping[int, str]) -> tuple[Cells, Signature]:
+        held = self.episodes.get(episode.client_id)
+        if held is not None and stamp < held[1] and (held[0] is episode or held[0] == episode):
+            return held[2], held[3]
+        cells = render.episode_cells(episode, now, tz, tags)
+        drawn = signature(cells)
+        self.episodes[episode.client_id] = (episode, render.episode_cells_until(episode, now, tz),
+                                            cells, drawn)
+        return cells, drawn
+
+    def load(self, load: StaffLoad, today: Any, tags: Mapping[int, str]) -> tuple[Cells, Signature]:
+        held = self.staff.get(load.staff.id)
+        if held is not None and (held[0] is load or held[0] == load):
+            return held[1], held[2]
+        cells = render.staff_cells(load, today, tags)
+        drawn = signature(cells)
+        self.staff[load.staff.id] = (load, cells, drawn)
+        return cells, drawn
+
+    def forget(self, episodes: Iterable[EpisodeView], staff: Iterable[StaffLoad]) -> None:
+        """Drop what the last read no longer holds (with a filter: only other episodes)."""
+        keep = {e.client_id for e in episodes}
+        if len(keep) * 2 < len(self.episodes):
+            return  # a filtered read: keep the rest for when the filter goes
+        for client_id in [c for c in self.episodes if c not in keep]:
+            del self.episodes[client_id]
+        ids = {load.staff.id for load in staff}
+        for staff_id in [s for s in self.staff if s not in ids]:
+            del self.staff[staff_id]
+
+
+def draw(data: BoardData, config: Any, drawn: DrawnRows | None = None,
+         ) -> tuple[dict[int, str], dict[str, tuple[Row, ...]]]:
+    """Every row of every list, drawn off the UI thread (what ``drawn`` holds is reused)."""
+    drawn = drawn if drawn is not None else DrawnRows()
     now = timeutil.now()
+    stamp = now.timestamp()
     tz = config.team.timezone
-    today = timeutil.to_local(now, tz).date()
+    today = render.local_time(now, tz).date()
     tags = render.staff_tags(render.all_staff(data))
-    episodes = tuple(
-        (str(e.client_id), e, render.episode_cells(e, now, tz, tags))
-        for e in sorted(data.episodes, key=episode_order)
-    )
+    drawn.start((tz, today, tags))
+    episodes = []
+    for e in sorted(data.episodes, key=episode_order):
+        cells, sig = drawn.episode(e, stamp, now, tz, tags)
+        episodes.append((str(e.client_id), e, cells, sig))
     breaks = []
     for position, item in enumerate(data.breaks):
         key = render.break_key(item, position)
-        breaks.append((key, item, render.break_cells(item, key, now, tz)))
-    staff = tuple(
-        (str(load.staff.id), load, render.staff_cells(load, today, tags))
-        for load in sorted(data.staff, key=lambda s: visible(s.staff.name).casefold())
-    )
-    return tags, {"episodes": episodes, "breaks": tuple(breaks), "staff": staff}
+        cells = render.break_cells(item, key, now, tz)
+        breaks.append((key, item, cells, signature(cells)))
+    staff = []
+    for load in sorted(data.staff, key=lambda s: render.shown(s.staff.name).casefold()):
+        cells, sig = drawn.load(load, today, tags)
+        staff.append((str(load.staff.id), load, cells, sig))
+    drawn.forget(data.episodes, data.staff)
+    return tags, {"episodes": tuple(episodes), "breaks": tuple(breaks), "staff": tuple(staff)}
 
 
 class BoardScreen(ReportsWorkerErrors, Screen[None]):
@@ -172,8 +243,8 @@ class BoardScreen(ReportsWorkerErrors, Screen[None]):
         self.data: BoardData | None = None
         self.tags: dict[int, str] = {}
         self.items: dict[str, dict[str, Any]] = {name: {} for name in VIEWS}
-        self._signatures: dict[str, dict[str, dict[str, tuple[str, str]]]] = {
-            name: {} for name in VIEWS}
+        self._signatures: dict[str, dict[str, Signature]] = {name: {} for name in VIEWS}
+        self._drawn = DrawnRows()  # used by the load worker only
         self._watcher: Any = None
         self._loading = False
         self._load_again = False
@@ -273,7 +344,7 @@ class BoardScreen(ReportsWorkerErrors, Screen[None]):
             self._watcher = app.db.watcher()  # before the first read: nothing is missed
         staff = app.repo.acting_staff()
         data = app.repo.board(filter_id)
-        tags, rows = draw(data, app.config)
+        tags, rows = draw(data, app.config, self._drawn)
         self.post_message(self.Loaded(data, tags, rows, staff, filter_id, writes))
 
     def _poll(self) -> None:
@@ -389,28 +460,32 @@ class BoardScreen(ReportsWorkerErrors, Screen[None]):
         spec = SPECS[name]
         items = self.items[name]
         signatures = self._signatures[name]
-        fresh = {key for key, _, _ in rows}
+        fresh = {row[0] for row in rows}
         if keep is None or keep not in fresh:
             keep = self.current_key(name)
-        for key in [k for k in items if k not in fresh]:
+        gone = [k for k in items if k not in fresh]
+        if len(gone) > max(20, len(items) // 4):
+            # remove_row renumbers every row: many at once (a filter) cost more than a refill.
+            table.clear()
+            items.clear()
+            signatures.clear()
+            gone = []
+        for key in gone:
             table.remove_row(key)
             del items[key]
             del signatures[key]
-        added = False
-        for key, item, cells in rows:
-            signature = {column: render.signature(text) for column, text in cells.items()}
+        for key, item, cells, signature in rows:
             old = signatures.get(key)
             if old is None:
                 table.add_row(*(cells[column] for column, _ in spec.columns), key=key)
-                added = True
-            elif old != signature:
+            elif old is not signature and old != signature:
                 for column, value in cells.items():
                     if old[column] != signature[column]:
                         table.update_cell(key, column, value)
             items[key] = item
             signatures[key] = signature
-        order = [key for key, _, _ in rows]
-        if added or [row.key.value for row in table.ordered_rows] != order:
+        order = [row[0] for row in rows]
+        if [row.key.value for row in table.ordered_rows] != order:
             position = {key: index for index, key in enumerate(order)}
             table.sort(spec.sort_column,
                        key=lambda cell: position.get(getattr(cell, "key", ""), 0))

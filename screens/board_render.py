@@ -10,6 +10,8 @@ style, so the board reads the same with ``NO_COLOR`` over SSH.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import zoneinfo
 from collections.abc import Iterable, Mapping, Sequence
 
 from rich.text import Text
@@ -29,7 +31,7 @@ from duty_desk.views import (
     StaffView,
 )
 
-from .literal import assemble, cell, literal, visible
+from .literal import assemble, literal, visible
 
 PROBLEM = "bold reverse"
 WARN = "bold #ffaf00"
@@ -98,8 +100,19 @@ class KeyedText(Text):
     key: str = ""
 
 
+def shown(value: object) -> str:
+    """``visible(value)``, without its character-by-character walk when nothing needs it."""
+    text = "" if value is None else str(value)
+    return text if text.isprintable() else visible(text)
+
+
+def cell(value: object, style: str = "") -> Text:
+    """``literal.cell`` (a one-line literal cell with a leading space), faster for big tables."""
+    return Text(" " + shown(value), style=style, end="", no_wrap=True, overflow="ellipsis")
+
+
 def keyed(value: object, key: str, style: str = "") -> KeyedText:
-    text = KeyedText(" " + visible(value), style=style, end="", no_wrap=True, overflow="ellipsis")
+    text = KeyedText(" " + shown(value), style=style, end="", no_wrap=True, overflow="ellipsis")
     text.key = key
     return text
 
@@ -146,28 +159,64 @@ def all_staff(data: BoardData) -> list[StaffView]:
 # -- times ---------------------------------------------------------------------------------
 
 
+WEEK = 7 * 86400
+NEAR = 6 * 86400  # "Mon 09:00" this close to now, a date further away
+DAY_ABBR = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+@functools.lru_cache(maxsize=8)
+def _zone(tz: str) -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(tz)
+
+
+def local_time(value: dt.datetime, tz: str) -> dt.datetime:
+    """``value`` on the wall clock of ``tz`` (the standard library's conversion: the board
+    converts thousands of instants per read, and pendulum's is several times slower)."""
+    return dt.datetime.fromtimestamp(value.timestamp(), _zone(tz))
+
+
 def when_label(value: dt.datetime | None, now: dt.datetime, tz: str) -> str:
     """``Mon 09:00`` within six days either side of now, else ``16/11/26``; ``-`` for none."""
     if value is None:
         return "-"
-    local = timeutil.to_local(value, tz)
-    if abs(now.timestamp() - value.timestamp()) < 6 * 86400:
-        return local.format("ddd HH:mm")
-    return local.format("DD/MM/YY")
+    local = local_time(value, tz)
+    if abs(now.timestamp() - value.timestamp()) < NEAR:
+        return f"{DAY_ABBR[local.weekday()]} {local.hour:02d}:{local.minute:02d}"
+    return f"{local.day:02d}/{local.month:02d}/{local.year % 100:02d}"
 
 
 def ago_label(value: dt.datetime | None, now: dt.datetime, tz: str) -> str:
     """``today``, ``1d ago``, ``16d ago`` by local calendar days; ``-`` for never."""
     if value is None:
         return "-"
-    days = (timeutil.to_local(now, tz).date() - timeutil.to_local(value, tz).date()).days
+    days = (local_time(now, tz).date() - local_time(value, tz).date()).days
     if days <= 0:
         return "today"
     return f"{days}d ago" if days < 1000 else "long ago"
 
 
 def weeks_since(accepted_at: dt.datetime, now: dt.datetime) -> int:
-    return max(0, int((now.timestamp() - accepted_at.timestamp()) // (7 * 86400)))
+    return max(0, int((now.timestamp() - accepted_at.timestamp()) // WEEK))
+
+
+def episode_cells_until(episode: EpisodeView, now: dt.datetime, tz: str) -> float:
+    """The instant (a timestamp) until which ``episode_cells`` drawn at ``now`` stay right:
+    the next local midnight (``today``, ``3d ago``), the next whole week since acceptance,
+    and the next meeting crossing six days from now (``Mon 09:00`` or a date)."""
+    stamp = now.timestamp()
+    local = local_time(now, tz)
+    midnight = dt.datetime.combine(local.date() + dt.timedelta(days=1), dt.time(),
+                                   tzinfo=_zone(tz)).timestamp()
+    accepted = episode.accepted_at.timestamp()
+    until = min(midnight, accepted + (max(0, (stamp - accepted) // WEEK) + 1) * WEEK
+                if stamp >= accepted else accepted + WEEK)
+    if episode.next_meeting is not None:
+        at = episode.next_meeting.timestamp()
+        if abs(stamp - at) < NEAR:
+            until = min(until, at + NEAR)
+        elif at > stamp:
+            until = min(until, at - NEAR)
+    return until
 
 
 def short_date(day: dt.date) -> str:
