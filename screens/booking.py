@@ -33,9 +33,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Horizontal, Vertical, VerticalScroll
 from textual.message import Message
+from textual.reactive import var
 from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static
 
-from duty_desk.errors import BookingWarnings, Conflict, InputErrors
+from duty_desk.errors import BookingWarnings, Conflict, DutyDeskError, InputErrors
 from duty_desk.views import BookingDefaults, MeetingView, ScheduleProblem
 
 from .forms import FormScreen
@@ -49,6 +50,10 @@ if TYPE_CHECKING:
 
 PLACES = (("Home visit", "home"), ("Team base", "base"), ("Phone", "phone"), ("Video", "video"))
 HINT_CHECK = "Enter checks the time; Enter again books. ctrl+n: the next free slot."
+# A check or a booking usually answers within a few milliseconds: "Checking..." and the
+# greyed-out button are shown only when it takes longer than this, so a quick answer is
+# painted once rather than after an extra frame (the frame costs more than the query).
+BUSY_AFTER_SECONDS = 0.15
 
 
 @dataclass(frozen=True)
@@ -62,6 +67,9 @@ class Booked:
     minutes: int
     words: str  # "Thursday 26 November, 09:30-10:30"
     moved: bool  # a reschedule rather than a new booking
+    # As saved, read back in the same worker when it falls on the day the opener shows
+    # (``show_day``), so that screen can show it without reading the whole day again.
+    meeting: MeetingView | None = None
 
 
 @dataclass(frozen=True)
@@ -77,19 +85,24 @@ class Request:
 
 
 def open_booking(screen: Screen[Any], client_id: int,
-                 done: Callable[[Booked | None], Any] | None = None) -> None:
+                 done: Callable[[Booked | None], Any] | None = None, *,
+                 show_day: dt.date | None = None) -> None:
     """Open booking for ``client_id`` over ``screen`` (the day view, queue or board).
 
     ``done`` gets the :class:`Booked` result, or None when cancelled. A login that
-    may not change anything is told why and the dialog closes by itself.
+    may not change anything is told why and the dialog closes by itself. With
+    ``show_day`` (the local date ``screen`` shows), a meeting booked on that day comes
+    back read in ``Booked.meeting``.
     """
-    screen.app.push_screen(BookingDialog(client_id), done)
+    screen.app.push_screen(BookingDialog(client_id, show_day=show_day), done)
 
 
 def open_reschedule(screen: Screen[Any], meeting: MeetingView,
-                    done: Callable[[Booked | None], Any] | None = None) -> None:
+                    done: Callable[[Booked | None], Any] | None = None, *,
+                    show_day: dt.date | None = None) -> None:
     """Move ``meeting`` to another time (same dialog, same keys)."""
-    screen.app.push_screen(BookingDialog(meeting.client_id, meeting=meeting), done)
+    screen.app.push_screen(BookingDialog(meeting.client_id, meeting=meeting, show_day=show_day),
+                           done)
 
 
 class BookingDialog(FormScreen[Booked]):
@@ -129,6 +142,10 @@ class BookingDialog(FormScreen[Booked]):
     BookingDialog .hidden { display: none; }
     """
 
+    # Not a repainting reactive (as in FormScreen): the busy look is drawn by _show_busy,
+    # and only when the answer is slow.
+    saving: var[bool] = var(False, init=False)
+
     @dataclass
     class DefaultsLoaded(Message):
         defaults: BookingDefaults
@@ -151,15 +168,19 @@ class BookingDialog(FormScreen[Booked]):
         start: dt.datetime | None
         searched_from: dt.datetime | None
 
-    def __init__(self, client_id: int, meeting: MeetingView | None = None) -> None:
+    def __init__(self, client_id: int, meeting: MeetingView | None = None,
+                 show_day: dt.date | None = None) -> None:
         super().__init__("Move a meeting" if meeting is not None else "Book a meeting")
         self.client_id = client_id
         self.moving = meeting
+        self.show_day = show_day
         self.defaults: BookingDefaults | None = None
         self.checked: Request | None = None
         self.problems: tuple[ScheduleProblem, ...] = ()
         self._check_when_loaded = False
         self._staff_names: dict[int, str] = {}
+        self._busy_note = ""
+        self._busy_timer: Any = None
 
     @property
     def repo(self) -> Any:
@@ -219,6 +240,29 @@ class BookingDialog(FormScreen[Booked]):
         self._show_address()
         self._hint(HINT_CHECK)
         self.load_defaults()
+
+    # -- busy: shown only when the answer is slow ----------------------------------------------
+    def watch_saving(self, saving: bool) -> None:
+        if self._busy_timer is not None:
+            self._busy_timer.stop()
+            self._busy_timer = None
+        if saving:
+            self._busy_timer = self.set_timer(BUSY_AFTER_SECONDS, self._show_busy)
+            return
+        button = self.query_one("#save", Button)
+        if button.disabled:
+            button.disabled = False
+
+    def _busy(self, note: str) -> None:
+        """Start a check, booking or search: ``note`` is shown if the answer is slow."""
+        self._busy_note = note
+        self.saving = True
+
+    def _show_busy(self) -> None:
+        self._busy_timer = None
+        if self.saving:
+            self.query_one("#save", Button).disabled = True
+            self._hint(self._busy_note)
 
     def _hint(self, text: str | Text, style: str = "", problem: bool = False) -> None:
         box = self.query_one("#problems", Static)
@@ -378,8 +422,7 @@ class BookingDialog(FormScreen[Booked]):
             self.show_errors(exc.errors)
             return
         if request != self.checked:
-            self.saving = True
-            self._hint("Checking...")
+            self._busy("Checking...")
             self.check(request)
             return
         blocking = [p for p in self.problems if p.blocking]
@@ -392,8 +435,7 @@ class BookingDialog(FormScreen[Booked]):
             self._show_reason(True)
             self.show_errors({"reason": "Type a reason to book over the warnings above."})
             return
-        self.saving = True
-        self._hint("Booking...")
+        self._busy("Booking...")
         self.save(request, reason if self.problems else None)
 
     @work(thread=True, exit_on_error=False, group="save", description="check a booking")
@@ -477,10 +519,25 @@ class BookingDialog(FormScreen[Booked]):
             return
         end = request.starts_at + dt.timedelta(minutes=request.minutes)
         name = self.defaults.client_name if self.defaults else ""
+        meeting: MeetingView | None = None
+        if self._on_show_day(request.starts_at, end):
+            try:  # read back here: the opener shows it without reading its whole day again
+                meeting = repo.meeting(meeting_id)
+            except DutyDeskError:  # saved all the same; the opener reads its day instead
+                meeting = None
         self.post_message(self.Saved(Booked(meeting_id, self.client_id, name, request.starts_at,
                                             request.minutes,
                                             describe_slot(request.starts_at, end, self.tz),
-                                            self.moving is not None)))
+                                            self.moving is not None, meeting)))
+
+    def _on_show_day(self, start: dt.datetime, end: dt.datetime) -> bool:
+        from duty_desk import timeutil
+
+        if self.show_day is None:
+            return False
+        first = timeutil.to_local(start, self.tz).date()
+        last = timeutil.to_local(end - dt.timedelta(microseconds=1), self.tz).date()
+        return first <= self.show_day <= last
 
     def on_booking_dialog_refused(self, message: Refused) -> None:
         self.saving = False
@@ -523,8 +580,7 @@ class BookingDialog(FormScreen[Booked]):
             self.show_errors({"core team": "Tick at least one member of the core team."})
             return
         after = self._search_from(self.query_one("#field-when", Input).value)
-        self.saving = True
-        self._hint("Looking for the next free slot...")
+        self._busy("Looking for the next free slot...")
         self.find_free(minutes, staff, after)
 
     def _search_from(self, text: str) -> dt.datetime | None:

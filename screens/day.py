@@ -16,7 +16,7 @@ whether anyone committed; only then is the day read again.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -57,6 +57,32 @@ class DayTable(DataTable[Text]):
     DEFAULT_CSS = """
     DayTable { height: 1fr; scrollbar-size-vertical: 1; }
     """
+
+
+class SteadyFooter(Footer):
+    """A footer that rebuilds its keys only when the keys to show have changed.
+
+    Textual's footer recomposes (removes and mounts every key) whenever the screen's
+    bindings are refreshed: on every focus change and on returning from a dialog, which
+    costs a relayout of the whole screen for the same keys. Same keys, same footer.
+    """
+
+    _shown: tuple[Any, ...] | None = None
+
+    def _keys(self) -> tuple[Any, ...]:
+        return tuple((b.key, b.description, b.action, b.group, enabled, tooltip)
+                     for _, b, enabled, tooltip in self.screen.active_bindings.values()
+                     if b.show)
+
+    def compose(self) -> ComposeResult:
+        self._shown = self._keys() if self._bindings_ready else None
+        yield from super().compose()
+
+    def bindings_changed(self, screen: Screen[Any]) -> None:
+        if (self._shown is not None and self.is_attached and screen is self.screen
+                and self._keys() == self._shown):
+            return
+        super().bindings_changed(screen)
 
 
 class DayScreen(ReportsWorkerErrors, Screen[None]):
@@ -163,7 +189,7 @@ class DayScreen(ReportsWorkerErrors, Screen[None]):
         yield DayTable(id="day", cursor_type="row", cell_padding=0, zebra_stripes=False)
         with VerticalScroll(id="meeting"):
             yield Static(Text("", end=""), id="meeting-body")
-        yield Footer(compact=True, show_command_palette=False)
+        yield SteadyFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.day = timeutil.to_local(timeutil.now(), self.tz).date()
@@ -553,7 +579,7 @@ class DayScreen(ReportsWorkerErrors, Screen[None]):
             return
         from .booking import open_booking
 
-        open_booking(self, item.client_id, self._booked)
+        open_booking(self, item.client_id, self._booked, show_day=self.day)
 
     def action_reschedule(self) -> None:
         meeting = self._selected_meeting("move")
@@ -566,18 +592,84 @@ class DayScreen(ReportsWorkerErrors, Screen[None]):
             return
         from .booking import open_reschedule
 
-        self._when_permitted(lambda: open_reschedule(self, meeting, self._booked))
+        self._when_permitted(lambda: open_reschedule(self, meeting, self._booked,
+                                                     show_day=self.day))
 
     def _booked(self, booked: Booked | None) -> None:
         if booked is None:
             return
         what = "Moved" if booked.moved else "Booked"
         self.notify(f"{what}: {visible(booked.client_name)}, {booked.words}.", markup=False)
-        self._writes += 1
+        self._writes += 1  # a read that started before the booking is read again
         day = timeutil.to_local(booked.starts_at, self.tz).date()
+        if self._place(booked, select=day == self.day):
+            if self._loading:
+                self._load_again = True
+            return  # the change check sees our commit and reads the day in the background
         if day == self.day:
             self._select_after_load = f"m{booked.meeting_id}"
         self.reload()
+
+    def _place(self, booked: Booked, select: bool) -> bool:
+        """Show a meeting just saved here without reading the whole day again: its row
+        added, changed or (moved to another day) removed in place. False if it cannot be
+        (the day not read yet, or the meeting falls on this day and was not read back)."""
+        data = self.data
+        if data is None or data.day != self.day:
+            return False
+        ends_at = booked.starts_at + dt.timedelta(minutes=booked.minutes)
+        first = timeutil.to_local(booked.starts_at, self.tz).date()
+        last = timeutil.to_local(ends_at - dt.timedelta(microseconds=1), self.tz).date()
+        shown = first <= data.day <= last  # as the repository's day() reads it
+        meeting = booked.meeting
+        if shown and meeting is None:
+            return False
+        if meeting is not None and self.filter_id is not None and not any(
+                s.id == self.filter_id for s in meeting.staff):
+            shown = False
+        meetings = tuple(m for m in data.meetings if m.id != booked.meeting_id)
+        if shown and meeting is not None:
+            meetings += (meeting,)
+        unbooked = data.unbooked  # a first meeting booked: no longer unbooked
+        if any(u.client_id == booked.client_id for u in unbooked):
+            unbooked = tuple(u for u in unbooked if u.client_id != booked.client_id)
+        self.data = replace(data, meetings=meetings, unbooked=unbooked)
+        table = self.query_one(DayTable)
+        key = f"m{booked.meeting_id}"
+        gone = [k for k in (key, f"u{booked.client_id}")
+                if k in self.items and (k != key or not shown)]
+        if not shown and not gone and unbooked is data.unbooked:
+            return True  # another day's meeting: nothing on this day changes
+        for k in gone:
+            table.remove_row(k)
+            del self.items[k]
+            del self._signatures[k]
+        if shown and meeting is not None:
+            cells = render.meeting_cells(meeting, self.tz, self._logins)
+            signature = {name: render.signature(text) for name, text in cells.items()}
+            if key in self.items:
+                for name, value in cells.items():
+                    if self._signatures[key][name] != signature[name]:
+                        table.update_cell(key, name, value)
+            else:
+                table.add_row(*(cells[name] for name, _ in render.COLUMNS), key=key)
+            self.items[key] = meeting
+            self._signatures[key] = signature
+            order = [render.row_key(u) for u in
+                     sorted(self.data.unbooked, key=lambda u: (u.respond_by, u.client_id))]
+            order += [render.row_key(m) for m in render.visible_meetings(self.data,
+                                                                         self.filter_id)]
+            if [row.key.value for row in table.ordered_rows] != order:
+                position = {k: index for index, k in enumerate(order)}
+                table.sort("time", key=lambda cell: position.get(getattr(cell, "key", ""), 0))
+            if select:
+                table.move_cursor(row=table.get_row_index(key))
+        pinned = min(MAX_PINNED, len(self.data.unbooked))
+        if table.fixed_rows != pinned:
+            table.fixed_rows = pinned
+        self._refresh_detail(force=True)
+        self._show_heading()
+        return True
 
     def action_cancel_meeting(self) -> None:
         meeting = self._selected_meeting("cancel")
