@@ -15,7 +15,7 @@ again.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +34,7 @@ from duty_desk.views import BoardData, ContinuityBreak, EpisodeView, StaffLoad, 
 
 from . import board_render as render
 from .base import ReportsWorkerErrors
+from .board_rows import SPECS, VIEWS, DrawnRows, Row, draw
 from .commands import PaletteCommand
 from .literal import assemble, literal, visible
 from .widgets import TextInput, TitleBar
@@ -44,17 +45,12 @@ if TYPE_CHECKING:
     from .app import DutyDeskApp
     from .booking import Booked
 
-Cells = dict[str, Text]
-Signature = dict[str, tuple[str, str]]
-Row = tuple[str, Any, Cells, Signature]
-
 RETRY_SECONDS = 5.0
 REDRAW_SECONDS = 300.0  # "Mon 09:00" labels and weeks move with time: read again now and then
-VIEWS = ("episodes", "breaks", "staff")
 
 
-class BoardTable(DataTable[Text]):
-    """One of the board's lists; rows keyed by a stable id."""
+class BoardTable(DataTable[Any]):
+    """One of the board's lists; rows keyed by a stable id (cells: ``board_rows.LazyCell``)."""
 
     DEFAULT_CSS = """
     BoardTable { height: 1fr; scrollbar-size-vertical: 1; }
@@ -67,109 +63,6 @@ class BoardTable(DataTable[Text]):
         if not any(column.auto_width for column in self.columns.values()):
             new_rows = ()
         super()._update_dimensions(new_rows)
-
-
-@dataclass(frozen=True)
-class TableSpec:
-    columns: tuple[tuple[str, str], ...]
-    widths: Mapping[str, int]
-    flex: str  # the column that takes what is left
-    sort_column: str  # its cells are KeyedText
-
-
-SPECS = {
-    "episodes": TableSpec(render.EPISODE_COLUMNS, render.EPISODE_WIDTHS, "client", "client"),
-    "breaks": TableSpec(render.BREAK_COLUMNS, render.BREAK_WIDTHS, "client", "when"),
-    "staff": TableSpec(render.STAFF_COLUMNS, render.STAFF_WIDTHS, "name", "tag"),
-}
-
-
-def episode_order(episode: EpisodeView) -> tuple[int, str, int]:
-    """Episodes with problems first (most first), then by name."""
-    return (-len(episode.problems), render.shown(episode.name).casefold(), episode.client_id)
-
-
-def signature(cells: Cells) -> Signature:
-    return {column: render.signature(text) for column, text in cells.items()}
-
-
-class DrawnRows:
-    """Rows drawn at earlier reads, kept so that a read draws only what changed.
-
-    An episode equal to the one drawn last time (the repository hands out the very same
-    object when nothing about it changed) keeps its cells until the instant its time labels
-    move on (``render.episode_cells_until``); a new staff tag list or zone draws all again.
-    Used by one load worker at a time.
-    """
-
-    def __init__(self) -> None:
-        self.context: tuple[Any, ...] | None = None
-        self.episodes: dict[int, tuple[EpisodeView, float, Cells, Signature]] = {}
-        self.staff: dict[int, tuple[StaffLoad, Cells, Signature]] = {}
-
-    def start(self, context: tuple[Any, ...]) -> None:
-        if context != self.context:
-            self.context = context
-            self.episodes.clear()
-            self.staff.clear()
-
-    def episode(self, episode: EpisodeView, stamp: float, now: Any, tz: str,
-                tags: Mapping[int, str]) -> tuple[Cells, Signature]:
-        held = self.episodes.get(episode.client_id)
-        if held is not None and stamp < held[1] and (held[0] is episode or held[0] == episode):
-            return held[2], held[3]
-        cells = render.episode_cells(episode, now, tz, tags)
-        drawn = signature(cells)
-        self.episodes[episode.client_id] = (episode, render.episode_cells_until(episode, now, tz),
-                                            cells, drawn)
-        return cells, drawn
-
-    def load(self, load: StaffLoad, today: Any, tags: Mapping[int, str]) -> tuple[Cells, Signature]:
-        held = self.staff.get(load.staff.id)
-        if held is not None and (held[0] is load or held[0] == load):
-            return held[1], held[2]
-        cells = render.staff_cells(load, today, tags)
-        drawn = signature(cells)
-        self.staff[load.staff.id] = (load, cells, drawn)
-        return cells, drawn
-
-    def forget(self, episodes: Iterable[EpisodeView], staff: Iterable[StaffLoad]) -> None:
-        """Drop what the last read no longer holds (with a filter: only other episodes)."""
-        keep = {e.client_id for e in episodes}
-        if len(keep) * 2 < len(self.episodes):
-            return  # a filtered read: keep the rest for when the filter goes
-        for client_id in [c for c in self.episodes if c not in keep]:
-            del self.episodes[client_id]
-        ids = {load.staff.id for load in staff}
-        for staff_id in [s for s in self.staff if s not in ids]:
-            del self.staff[staff_id]
-
-
-def draw(data: BoardData, config: Any, drawn: DrawnRows | None = None,
-         ) -> tuple[dict[int, str], dict[str, tuple[Row, ...]]]:
-    """Every row of every list, drawn off the UI thread (what ``drawn`` holds is reused)."""
-    drawn = drawn if drawn is not None else DrawnRows()
-    now = timeutil.now()
-    stamp = now.timestamp()
-    tz = config.team.timezone
-    today = render.local_time(now, tz).date()
-    tags = render.staff_tags(render.all_staff(data))
-    drawn.start((tz, today, tags))
-    episodes = []
-    for e in sorted(data.episodes, key=episode_order):
-        cells, sig = drawn.episode(e, stamp, now, tz, tags)
-        episodes.append((str(e.client_id), e, cells, sig))
-    breaks = []
-    for position, item in enumerate(data.breaks):
-        key = render.break_key(item, position)
-        cells = render.break_cells(item, key, now, tz)
-        breaks.append((key, item, cells, signature(cells)))
-    staff = []
-    for load in sorted(data.staff, key=lambda s: render.shown(s.staff.name).casefold()):
-        cells, sig = drawn.load(load, today, tags)
-        staff.append((str(load.staff.id), load, cells, sig))
-    drawn.forget(data.episodes, data.staff)
-    return tags, {"episodes": tuple(episodes), "breaks": tuple(breaks), "staff": tuple(staff)}
 
 
 class BoardScreen(ReportsWorkerErrors, Screen[None]):
@@ -243,7 +136,7 @@ class BoardScreen(ReportsWorkerErrors, Screen[None]):
         self.data: BoardData | None = None
         self.tags: dict[int, str] = {}
         self.items: dict[str, dict[str, Any]] = {name: {} for name in VIEWS}
-        self._signatures: dict[str, dict[str, Signature]] = {name: {} for name in VIEWS}
+        self._drawings: dict[str, dict[str, Any]] = {name: {} for name in VIEWS}
         self._drawn = DrawnRows()  # used by the load worker only
         self._watcher: Any = None
         self._loading = False
@@ -321,6 +214,11 @@ class BoardScreen(ReportsWorkerErrors, Screen[None]):
             self._load_again = True
             return
         self._loading = True
+        if self._watcher is not None and not self._poll_failing:
+            try:
+                self._watcher.changed()  # commits so far: the read about to start sees them
+            except Exception:  # noqa: BLE001, S110 - the poll reports a failing database
+                pass
         self.load_board(self.filter_id, self._writes)
 
     def _load_done(self) -> None:
@@ -456,34 +354,40 @@ class BoardScreen(ReportsWorkerErrors, Screen[None]):
         return self.items[name].get(key) if key is not None else None
 
     def _apply(self, name: str, rows: tuple[Row, ...], keep: str | None = None) -> None:
+        """Bring one table to ``rows``: only rows with a new drawing change (the same drawing
+        object means the same cells), rows come and go by key, and the order is restored
+        by a sort only when it differs."""
         table = self.table(name)
         spec = SPECS[name]
         items = self.items[name]
-        signatures = self._signatures[name]
+        drawings = self._drawings[name]
         fresh = {row[0] for row in rows}
         if keep is None or keep not in fresh:
             keep = self.current_key(name)
         gone = [k for k in items if k not in fresh]
-        if len(gone) > max(20, len(items) // 4):
-            # remove_row renumbers every row: many at once (a filter) cost more than a refill.
+        redrawn = sum(1 for key, _, drawing in rows
+                      if key in drawings and drawings[key] is not drawing)
+        if len(gone) > max(20, len(items) // 4) or redrawn > max(50, len(items) // 4):
+            # remove_row renumbers every row, update_cell clears every cache: many at once
+            # (a filter, a new day) cost more than a refill.
             table.clear()
             items.clear()
-            signatures.clear()
+            drawings.clear()
             gone = []
         for key in gone:
             table.remove_row(key)
             del items[key]
-            del signatures[key]
-        for key, item, cells, signature in rows:
-            old = signatures.get(key)
+            del drawings[key]
+        columns = [column for column, _ in spec.columns]
+        for key, item, drawing in rows:
+            old = drawings.get(key)
             if old is None:
-                table.add_row(*(cells[column] for column, _ in spec.columns), key=key)
-            elif old is not signature and old != signature:
-                for column, value in cells.items():
-                    if old[column] != signature[column]:
-                        table.update_cell(key, column, value)
+                table.add_row(*drawing.cells_in_order, key=key)
+            elif old is not drawing:
+                for column, value in zip(columns, drawing.cells_in_order, strict=True):
+                    table.update_cell(key, column, value)
             items[key] = item
-            signatures[key] = signature
+            drawings[key] = drawing
         order = [row[0] for row in rows]
         if [row.key.value for row in table.ordered_rows] != order:
             position = {key: index for index, key in enumerate(order)}
@@ -798,7 +702,7 @@ class BoardScreen(ReportsWorkerErrors, Screen[None]):
         if message.closed and key is not None and key in self.items["episodes"]:
             self.table("episodes").remove_row(key)
             del self.items["episodes"][key]
-            del self._signatures["episodes"][key]
+            del self._drawings["episodes"][key]
             self._refresh_detail(force=True)
         elif message.client_id is not None:
             self._select_after_load = message.client_id

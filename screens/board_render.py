@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 import zoneinfo
 from collections.abc import Iterable, Mapping, Sequence
 
@@ -199,24 +200,30 @@ def weeks_since(accepted_at: dt.datetime, now: dt.datetime) -> int:
     return max(0, int((now.timestamp() - accepted_at.timestamp()) // WEEK))
 
 
-def episode_cells_until(episode: EpisodeView, now: dt.datetime, tz: str) -> float:
-    """The instant (a timestamp) until which ``episode_cells`` drawn at ``now`` stay right:
-    the next local midnight (``today``, ``3d ago``), the next whole week since acceptance,
-    and the next meeting crossing six days from now (``Mon 09:00`` or a date)."""
-    stamp = now.timestamp()
-    local = local_time(now, tz)
-    midnight = dt.datetime.combine(local.date() + dt.timedelta(days=1), dt.time(),
-                                   tzinfo=_zone(tz)).timestamp()
+def when_until(value: dt.datetime | None, stamp: float) -> float:
+    """Until when ``when_label(value)`` drawn at the instant ``stamp`` stays right."""
+    if value is None:
+        return math.inf
+    at = value.timestamp()
+    if abs(stamp - at) < NEAR:
+        return at + NEAR
+    return at - NEAR if at > stamp else math.inf
+
+
+def next_midnight(now: dt.datetime, tz: str) -> float:
+    """The next local midnight after ``now``, as a timestamp."""
+    day = local_time(now, tz).date() + dt.timedelta(days=1)
+    return dt.datetime.combine(day, dt.time(), tzinfo=_zone(tz)).timestamp()
+
+
+def episode_cells_until(episode: EpisodeView, stamp: float, midnight: float) -> float:
+    """The instant (a timestamp) until which ``episode_cells`` drawn at ``stamp`` stay right:
+    the next local ``midnight`` (``today``, ``3d ago``), the next whole week since
+    acceptance, and the next meeting crossing six days from now (``Mon 09:00`` or a date)."""
     accepted = episode.accepted_at.timestamp()
-    until = min(midnight, accepted + (max(0, (stamp - accepted) // WEEK) + 1) * WEEK
-                if stamp >= accepted else accepted + WEEK)
-    if episode.next_meeting is not None:
-        at = episode.next_meeting.timestamp()
-        if abs(stamp - at) < NEAR:
-            until = min(until, at + NEAR)
-        elif at > stamp:
-            until = min(until, at - NEAR)
-    return until
+    weeks = accepted + ((stamp - accepted) // WEEK + 1) * WEEK if stamp >= accepted \
+        else accepted + WEEK
+    return min(midnight, weeks, when_until(episode.next_meeting, stamp))
 
 
 def short_date(day: dt.date) -> str:

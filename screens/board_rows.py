@@ -1,0 +1,201 @@
+"""The continuity board's rows: drawn only when shown, and kept between reads.
+
+With 2,000 open episodes almost every row is off screen, so a row's cells
+are drawn the first time the table paints (or reads) them: each cell is a
+``LazyCell`` that asks its ``RowDrawing`` for the row's ``Text`` cells.
+
+``DrawnRows`` keeps each row's drawing from one read to the next. An item
+equal to the one drawn last time (the repository hands out the very same
+episode when nothing about it changed) keeps its drawing until the instant
+its time labels move on (``Mon 09:00`` becoming a date, ``today`` becoming
+``1d ago``, another week since acceptance). The screen then updates only the
+rows whose drawing is new: the same drawing object means nothing to do.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from rich.text import Text
+
+from duty_desk import timeutil
+from duty_desk.views import BoardData, ContinuityBreak, EpisodeView, StaffLoad
+
+from . import board_render as render
+
+Cells = dict[str, Text]
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    columns: tuple[tuple[str, str], ...]
+    widths: Mapping[str, int]
+    flex: str  # the column that takes what is left
+    sort_column: str  # its cells carry the row key (for re-ordering the table in place)
+
+
+SPECS = {
+    "episodes": TableSpec(render.EPISODE_COLUMNS, render.EPISODE_WIDTHS, "client", "client"),
+    "breaks": TableSpec(render.BREAK_COLUMNS, render.BREAK_WIDTHS, "client", "when"),
+    "staff": TableSpec(render.STAFF_COLUMNS, render.STAFF_WIDTHS, "name", "tag"),
+}
+VIEWS = tuple(SPECS)
+
+
+def episode_order(episode: EpisodeView) -> tuple[int, str, int]:
+    """Episodes with problems first (most first), then by name."""
+    return (-len(episode.problems), render.shown(episode.name).casefold(), episode.client_id)
+
+
+class RowDrawing:
+    """One row's cells, drawn on first use (on the UI thread, when the row is painted)."""
+
+    __slots__ = ("_cells", "_draw", "cells_in_order")
+
+    def __init__(self, draw: Callable[[], Cells], spec: TableSpec, key: str) -> None:
+        self._draw = draw
+        self._cells: Cells | None = None
+        self.cells_in_order = tuple(LazyCell(self, column, key if column == spec.sort_column
+                                             else "") for column, _ in spec.columns)
+
+    def cells(self) -> Cells:
+        cells = self._cells
+        if cells is None:
+            cells = self._cells = self._draw()
+        return cells
+
+
+class LazyCell:
+    """A table cell standing for its row's drawn ``Text`` (a rich renderable)."""
+
+    __slots__ = ("column", "key", "row")
+
+    def __init__(self, row: RowDrawing, column: str, key: str) -> None:
+        self.row = row
+        self.column = column
+        self.key = key
+
+    def __rich__(self) -> Text:
+        return self.row.cells()[self.column]
+
+    @property
+    def plain(self) -> str:
+        return self.__rich__().plain
+
+    def __str__(self) -> str:
+        return self.plain
+
+
+Row = tuple[str, Any, RowDrawing]
+
+
+@dataclass(frozen=True)
+class DrawContext:
+    """What every row of one read is drawn against."""
+
+    now: Any
+    stamp: float
+    midnight: float
+    tz: str
+    today: Any
+    tags: dict[int, str]
+
+
+class DrawnRows:
+    """Each list's row drawings from earlier reads: (item, valid until, drawing) by row key.
+
+    A new staff tag list, zone or day draws everything again. Used by one load worker at
+    a time.
+    """
+
+    def __init__(self) -> None:
+        self.context: tuple[Any, ...] | None = None
+        self.held: dict[str, dict[str, tuple[Any, float, RowDrawing]]] = {
+            name: {} for name in VIEWS}
+
+    def start(self, data: BoardData, config: Any) -> DrawContext:
+        now = timeutil.now()
+        tz = config.team.timezone
+        today = render.local_time(now, tz).date()
+        tags = render.staff_tags(render.all_staff(data))
+        if (tz, today, tags) != self.context:
+            self.context = (tz, today, tags)
+            for held in self.held.values():
+                held.clear()
+        return DrawContext(now, now.timestamp(), render.next_midnight(now, tz), tz, today, tags)
+
+    def row(self, view: str, key: str, item: Any, stamp: float,
+            draw: Callable[[], Cells], until: Callable[[], float]) -> Row:
+        held = self.held[view]
+        found = held.get(key)
+        if found is not None and stamp < found[1] and (found[0] is item or found[0] == item):
+            return key, item, found[2]
+        drawing = RowDrawing(draw, SPECS[view], key)
+        held[key] = (item, until(), drawing)
+        return key, item, drawing
+
+    def forget(self, view: str, keys: Iterable[str]) -> None:
+        """Drop rows the last read no longer holds (not after a filtered read: the rest
+        are wanted again when the filter goes)."""
+        held = self.held[view]
+        keep = set(keys)
+        if len(keep) * 2 < len(held):
+            return
+        for key in [k for k in held if k not in keep]:
+            del held[key]
+
+
+def draw_episodes(ordered: Sequence[EpisodeView], context: DrawContext,
+                  drawn: DrawnRows) -> tuple[Row, ...]:
+    now, stamp, tz, tags, midnight = (context.now, context.stamp, context.tz, context.tags,
+                                      context.midnight)
+
+    def one(e: EpisodeView) -> Row:
+        return drawn.row("episodes", str(e.client_id), e, stamp,
+                         lambda: render.episode_cells(e, now, tz, tags),
+                         lambda: render.episode_cells_until(e, stamp, midnight))
+
+    return tuple(one(e) for e in ordered)
+
+
+def draw_breaks(breaks: Sequence[ContinuityBreak], context: DrawContext,
+                drawn: DrawnRows) -> tuple[Row, ...]:
+    now, stamp, tz = context.now, context.stamp, context.tz
+
+    def one(position: int, item: ContinuityBreak) -> Row:
+        key = render.break_key(item, position)
+        return drawn.row("breaks", key, item, stamp,
+                         lambda: render.break_cells(item, key, now, tz),
+                         lambda: render.when_until(item.at, stamp))
+
+    return tuple(one(position, item) for position, item in enumerate(breaks))
+
+
+def draw_staff(loads: Sequence[StaffLoad], context: DrawContext,
+               drawn: DrawnRows) -> tuple[Row, ...]:
+    today, stamp, tags = context.today, context.stamp, context.tags
+
+    def one(load: StaffLoad) -> Row:
+        return drawn.row("staff", str(load.staff.id), load, stamp,
+                         lambda: render.staff_cells(load, today, tags), lambda: math.inf)
+
+    ordered = sorted(loads, key=lambda s: render.shown(s.staff.name).casefold())
+    return tuple(one(load) for load in ordered)
+
+
+def draw(data: BoardData, config: Any, drawn: DrawnRows | None = None,
+         ) -> tuple[dict[int, str], dict[str, tuple[Row, ...]]]:
+    """Every row of every list (off the UI thread; cells drawn later, when shown)."""
+    drawn = drawn if drawn is not None else DrawnRows()
+    context = drawn.start(data, config)
+    rows = {
+        "episodes": draw_episodes(sorted(data.episodes, key=episode_order), context, drawn),
+        "breaks": draw_breaks(data.breaks, context, drawn),
+        "staff": draw_staff(data.staff, context, drawn),
+    }
+    for view, drawn_rows in rows.items():
+        drawn.forget(view, (row[0] for row in drawn_rows))
+    return context.tags, rows
