@@ -1,0 +1,68 @@
+"""A throwaway PostgreSQL server for the tests that ask for one (``pg_url`` fixture).
+
+Uses the PostgreSQL server programs on the machine (``initdb``, ``pg_ctl``) when they are
+there, and skips those tests when they are not, or when psycopg is not installed. The
+server listens on a Unix socket in its own temporary folder only, trusts local
+connections, and is stopped and removed afterwards. Run as root, it runs as the
+``postgres`` user (PostgreSQL refuses to run as root).
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import pwd
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+
+def _programs() -> Path | None:
+    found = shutil.which("pg_ctl")
+    if found:
+        return Path(os.path.realpath(found)).parent
+    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"))
+    return Path(candidates[-1]).parent if candidates else None
+
+
+def _run(args: list[str], user: str | None) -> None:
+    command = ["runuser", "-u", user, "--", *args] if user else args
+    subprocess.run(command, check=True, capture_output=True, timeout=120)
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    pytest.importorskip("psycopg", reason="psycopg is not installed (pip install .[postgres])")
+    bin_dir = _programs()
+    if bin_dir is None:
+        pytest.skip("no PostgreSQL server programs on this machine")
+    user = None
+    if os.geteuid() == 0:
+        try:
+            pwd.getpwnam("postgres")
+        except KeyError:
+            pytest.skip("running as root and there is no 'postgres' user to run the server")
+        user = "postgres"
+    folder = Path(tempfile.mkdtemp(prefix="duty-desk-pg-"))
+    data, sock = folder / "data", folder / "sock"
+    sock.mkdir()
+    if user:
+        shutil.chown(folder, user)
+        shutil.chown(sock, user)
+        folder.chmod(0o755)
+    port = str(55000 + os.getpid() % 5000)
+    _run([str(bin_dir / "initdb"), "-D", str(data), "-A", "trust", "-U", "duty",
+          "--no-sync", "-E", "UTF8"], user)
+    _run([str(bin_dir / "pg_ctl"), "-D", str(data), "-w", "-l", str(folder / "log"),
+          "-o", f"-p {port} -k {sock} -c listen_addresses='' -c fsync=off", "start"], user)
+    try:
+        _run([str(bin_dir / "createdb"), "-h", str(sock), "-p", port, "-U", "duty", "dutydesk"],
+             user)
+        yield f"postgresql+psycopg://duty@/dutydesk?host={sock}&port={port}"
+    finally:
+        _run([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"], user)
+        shutil.rmtree(folder, ignore_errors=True)
