@@ -12,7 +12,7 @@ import pendulum
 import pytest
 from sqlalchemy import text
 
-from duty_desk import timeutil
+from duty_desk import maintenance, timeutil
 from duty_desk.config import Config
 from duty_desk.db import Database, open_database
 from duty_desk.errors import Conflict, NoPlacesLeft
@@ -58,6 +58,8 @@ def test_triage_core_team_booking_board_and_day(lead: Repository) -> None:
         assert episodes[0].key_worker is not None
         assert [m.id for m in lead.day(start.date()).meetings] == [meeting]
         assert lead.next_free_slot(client, 60, staff) is not None
+    report = maintenance.check(lead.db, Config())
+    assert report.problems == [] and "weekly caps: no week over its cap" in report.passed
 
 
 def test_the_audit_log_is_append_only(lead: Repository, pg: Database) -> None:
