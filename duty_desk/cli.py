@@ -189,7 +189,8 @@ def demo(state: State, fresh: bool, no_open: bool) -> None:
 
     Builds the demo database on first use (a week of referrals: new, being
     triaged, overdue, due soon, accepted, redirected and declined, with
-    network members) and reuses it afterwards. Everyone in it is synthetic:
+    network members; episodes of care with core teams, meetings held and
+    booked around today, absences and a discharge) and reuses it afterwards. Everyone in it is synthetic:
     names marked "(demo)", NHS numbers from the 999 test range, phone
     numbers from Ofcom's drama ranges. Your login is on its staff list as
     the duty worker.
@@ -206,7 +207,9 @@ def demo(state: State, fresh: bool, no_open: bool) -> None:
     if outcome.built and outcome.summary is not None:
         counts = ", ".join(f"{n} {status}" for status, n in sorted(outcome.summary.by_status.items()))
         click.echo(f"Built a demo database at {where}: {outcome.summary.referrals} referrals "
-                   f"({counts}), {outcome.summary.staff} staff.")
+                   f"({counts}), {outcome.summary.staff} staff, "
+                   f"{outcome.summary.episodes} open episodes of care, "
+                   f"{outcome.summary.meetings} network meetings.")
     else:
         built = timeutil.fmt_local(outcome.built_at, state.config.team.timezone, "day")
         click.echo(f"Using the demo database at {where} (built {built}; "
