@@ -35,25 +35,48 @@ def _app(db: Path, mode: str, config: Config | None = None) -> Any:
 
 
 class Frames:
-    """Notes the time of every frame the app writes to its (headless) terminal."""
+    """Notes the time of every frame the app writes to its (headless) terminal, and when
+    asked, the first frame that shows a change.
+
+    Whether a frame shows the change is decided inside the display wrapper, against the
+    state the frame was drawn from: a poll from outside (``until`` then "the next frame")
+    sees the change up to a poll late, and would miss a frame painted in that gap.
+    """
 
     def __init__(self, app: Any) -> None:
         self.painted: list[float] = []
+        self._check: Callable[[], bool] | None = None
+        self._shown: float | None = None
         original = app._display
 
         def display(screen: Any, renderable: Any) -> Any:
-            self.painted.append(time.perf_counter())
-            return original(screen, renderable)
+            result = original(screen, renderable)
+            if renderable is None:  # nothing was dirty: no frame written
+                return result
+            at = time.perf_counter()  # the frame has been written
+            self.painted.append(at)
+            check = self._check
+            if check is not None and self._shown is None and check():
+                self._shown = at
+            return result
 
         app._display = display
 
-    async def after(self, moment: float, start: float) -> float:
-        """The time of the first frame written after ``moment``."""
-        while not self.painted or self.painted[-1] < moment:
-            if time.perf_counter() - start > TIMEOUT:
-                raise SystemExit("the change was never painted")
-            await asyncio.sleep(0.001)  # sleep, don't spin: workers need the GIL
-        return next(t for t in self.painted if t >= moment)
+    def expect(self, check: Callable[[], bool]) -> None:
+        """Watch for the first frame drawn with ``check()`` true. Call it before the input
+        that causes the change (a frame cannot show a change before that input)."""
+        self._check, self._shown = check, None
+
+    async def shown(self, start: float, what: str) -> float:
+        """The time of the first frame written since ``expect`` that shows the change."""
+        try:
+            while self._shown is None:
+                if time.perf_counter() - start > TIMEOUT:
+                    raise SystemExit(f"{what} was not painted within {TIMEOUT:g} s")
+                await asyncio.sleep(0.001)  # sleep, don't spin: workers need the GIL
+            return self._shown
+        finally:
+            self._check = None
 
 
 async def until(check: Callable[[], bool], start: float, what: str) -> float:
@@ -112,19 +135,19 @@ async def board_refresh(db: Path, count: int) -> tuple[list[float], list[float]]
             assert current.key_worker is not None
             new_key = team[(team.index(current.key_worker.id) + 1) % len(team)]
             await asyncio.sleep(0.2)  # a settled screen, between polls at random
-            await asyncio.to_thread(other.set_core_team, episode.client_id, team, new_key,
-                                    "Bench: key worker changed (synthetic)")
-            committed = time.perf_counter()
-            if i % 2:
-                screen.reload()
 
             def shown(key: int = new_key) -> bool:
                 data = screen.data
                 return any(e.client_id == episode.client_id and e.key_worker is not None
                            and e.key_worker.id == key for e in data.episodes)
 
-            seen = await until(shown, committed, "the change on the board")
-            painted = await frames.after(seen, committed)
+            frames.expect(shown)  # before the commit: the poll may read it at once
+            await asyncio.to_thread(other.set_core_team, episode.client_id, team, new_key,
+                                    "Bench: key worker changed (synthetic)")
+            committed = time.perf_counter()
+            if i % 2:
+                screen.reload()
+            painted = await frames.shown(committed, "the change on the board")
             (reload if i % 2 else live).append(painted - committed)
             await app.workers.wait_for_complete()
     other_db.dispose()
@@ -149,6 +172,7 @@ async def bookings(db: Path, count: int) -> tuple[list[float], list[float]]:
     """(check: Enter to the painted "No conflicts", book: Enter to the painted toast with the
     dialog closed), one booking per meeting row of today, each on its own free day."""
     from textual.widgets import DataTable, Input
+    from textual.widgets._toast import Toast
 
     from duty_desk.views import MeetingView
     from screens.booking import BookingDialog
@@ -157,7 +181,8 @@ async def bookings(db: Path, count: int) -> tuple[list[float], list[float]]:
     app = _app(db, "day", config)
     checks: list[float] = []
     books: list[float] = []
-    async with app.run_test(size=(80, 24)) as pilot:
+    # Toasts on, as in the real app (run_test turns them off): the toast is what is timed.
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
         day_screen = app.screen
         start = time.perf_counter()
         table = day_screen.query_one(DataTable)
@@ -190,18 +215,26 @@ async def bookings(db: Path, count: int) -> tuple[list[float], list[float]]:
             dialog.query_one("#field-when", Input).value = f"{day.strftime('%d/%m/%Y')} 10:00"
             await pilot.pause(0.2)
             # Enter: check.
+            frames.expect(lambda d=dialog: d.checked is not None and not d.saving)
             sent = press(app, "enter", "\r")
-            checked = await until(lambda d=dialog: d.checked is not None and not d.saving, sent,
-                                  "the check")
-            checks.append(await frames.after(checked, sent) - sent)
+            checks.append(await frames.shown(sent, "the check") - sent)
             if dialog.problems:
                 texts = "; ".join(p.text for p in dialog.problems)
                 raise SystemExit(f"the bench slot is not free ({texts}): regenerate the data")
             await pilot.pause(0.2)
             # Enter again: book. Done when the dialog has closed and the toast is up.
+            told = {toast._notification.identity for toast in day_screen.query(Toast)}
+
+            def booked(told: set[str] = told) -> bool:
+                return app.screen is day_screen and any(
+                    toast._notification.identity not in told
+                    and toast._notification.message.startswith("Booked")
+                    and toast.region.area > 0  # laid out: in this frame
+                    for toast in day_screen.query(Toast))
+
+            frames.expect(booked)
             sent = press(app, "enter", "\r")
-            closed = await until(lambda: app.screen is day_screen, sent, "the booking")
-            books.append(await frames.after(closed, sent) - sent)
+            books.append(await frames.shown(sent, "the booking") - sent)
             await app.workers.wait_for_complete()
             await pilot.pause(0.3)
     return checks, books
