@@ -19,10 +19,12 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from rich.style import Style
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.cache import LRUCache
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
@@ -65,6 +67,40 @@ class BoardTable(DataTable[Any]):
         if not any(column.auto_width for column in self.columns.values()):
             new_rows = ()
         super()._update_dimensions(new_rows)
+
+    _drawn_cells: LRUCache[tuple[Any, ...], Any] | None = None
+
+    def _render_cell(self, row_index: int, column_index: int, base_style: Style, width: int,
+                     cursor: bool = False, hover: bool = False) -> Any:
+        # DataTable keys the cells it has drawn on a counter that every change moves on, so
+        # one changed row draws every cell on screen again (about 0.2 ms each). Board cells
+        # are never changed in place (a changed row gets new cell objects): the cell object,
+        # with where and how it is drawn, keys this cache instead.
+        if row_index < 0 or column_index < 0:  # the header
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        cache = self._drawn_cells
+        if cache is None:
+            cache = self._drawn_cells = LRUCache(2000)
+        row_key = self._row_locations.get_key(row_index)
+        column_key = self._column_locations.get_key(column_index)
+        key = (self._data[row_key][column_key], row_index, column_index, base_style, width,
+               cursor, hover, self.show_cursor, self._show_hover_cursor,
+               self._pseudo_class_state)
+        lines = cache.get(key)
+        if lines is None:
+            lines = cache[key] = super()._render_cell(row_index, column_index, base_style,
+                                                      width, cursor, hover)
+        return lines
+
+    def _clear_caches(self) -> None:
+        super()._clear_caches()
+        if self._drawn_cells is not None:
+            self._drawn_cells.clear()
+
+    def notify_style_update(self) -> None:
+        if self._drawn_cells is not None:
+            self._drawn_cells.clear()
+        super().notify_style_update()
 
     def add_rows_at_end(self, rows: Sequence[tuple[str, Sequence[Any]]]) -> None:
         """``add_row`` for each (key, cells), with its per-row work (the cursor re-checked,
