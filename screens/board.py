@@ -41,6 +41,7 @@ from .base import ReportsWorkerErrors
 from .board_rows import SPECS, VIEWS, DrawnRows, Row, draw
 from .commands import PaletteCommand
 from .literal import assemble, literal, visible
+from .live import LivePoll
 from .widgets import TextInput, TitleBar
 
 if TYPE_CHECKING:
@@ -129,7 +130,7 @@ class BoardTable(DataTable[Any]):
         self.check_idle()
 
 
-class BoardScreen(ReportsWorkerErrors, Screen[None]):
+class BoardScreen(LivePoll, ReportsWorkerErrors, Screen[None]):
     """Open episodes with their core teams and continuity, breaks, and staff caseloads."""
 
     CSS_PATH = "board.tcss"
@@ -308,26 +309,6 @@ class BoardScreen(ReportsWorkerErrors, Screen[None]):
         data = app.repo.board(filter_id)
         tags, rows = draw(data, app.config, self._drawn)
         self.post_message(self.Loaded(data, tags, rows, staff, filter_id, writes))
-
-    def _poll(self) -> None:
-        """The live check: one tiny query; a reload only when someone committed."""
-        watcher = self._watcher
-        if watcher is None:
-            return
-        try:
-            changed = watcher.changed()
-        except Exception as exc:  # noqa: BLE001 - the file went away, a lock, a server gone
-            if not self._poll_failing:
-                self._poll_failing = True
-                self.log.error(f"change check failed: {type(exc).__name__}")
-                self.notify("Live updates are paused: the database cannot be read just now. "
-                            "They resume by themselves.", severity="warning", markup=False)
-            return
-        if self._poll_failing:
-            self._poll_failing = False
-            changed = True
-        if changed:
-            self.reload()
 
     def on_board_screen_loaded(self, message: Loaded) -> None:
         if message.filter_id != self.filter_id or message.writes != self._writes:

@@ -33,6 +33,7 @@ from . import data, render
 from .base import ReportsWorkerErrors
 from .commands import PaletteCommand
 from .literal import assemble, literal, visible
+from .live import LivePoll
 from .widgets import IntakeBar, TextInput, TitleBar
 
 if TYPE_CHECKING:
@@ -53,7 +54,7 @@ class QueueTable(DataTable[Text]):
     """
 
 
-class QueueScreen(ReportsWorkerErrors, Screen[None]):
+class QueueScreen(LivePoll, ReportsWorkerErrors, Screen[None]):
     """Open referrals, soonest deadline first, and what the duty worker can do with them."""
 
     CSS_PATH = "queue.tcss"
@@ -277,26 +278,9 @@ class QueueScreen(ReportsWorkerErrors, Screen[None]):
         detail = data.read_detail(self.duty_app.repo, referral_id)
         self.post_message(self.DetailLoaded(detail.referral, detail.problems, detail.week))
 
-    def _poll(self) -> None:
-        """The live check: one tiny query; a reload only when someone committed."""
-        watcher = self._watcher
-        if watcher is None:
-            return
-        try:
-            changed = watcher.changed()
-        except Exception as exc:  # noqa: BLE001 - the file went away, a lock, a server gone
-            if not self._poll_failing:
-                self._poll_failing = True
-                self.log.error(f"change check failed: {type(exc).__name__}")
-                self.notify("Live updates are paused: the database cannot be read just now. "
-                            "They resume by themselves.", severity="warning", markup=False)
-            return
-        if self._poll_failing:
-            self._poll_failing = False
-            changed = True
-        if changed:
-            self._external_change = True  # the open referral's network may have changed too
-            self.reload()
+    def changed_elsewhere(self) -> None:
+        self._external_change = True  # the open referral's network may have changed too
+        self.reload()
 
     def on_queue_screen_loaded(self, message: Loaded) -> None:
         if message.search != self.search_term or message.writes != self._writes:
