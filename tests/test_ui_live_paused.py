@@ -1,0 +1,38 @@
+"""When the change check cannot read the database, each screen says so once (not on every
+tick) and carries on; when it can again, the screen reloads by itself."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pendulum
+import pytest
+
+from tests.test_ui_support import make_app, notifications, settle
+
+PAUSED = "Live updates are paused"
+
+
+@pytest.mark.parametrize("key", ["1", "2", "3"])
+async def test_a_failing_change_check_warns_once_and_recovers(
+        config: Any, db: Any, repo: Any, frozen_now: pendulum.DateTime, key: str) -> None:
+    app = make_app(config, db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press(key)
+        await settle(pilot)
+        screen = app.screen
+        assert screen._watcher is not None
+        screen._watcher._raw.close()  # its connection is gone: the check now fails for real
+        for _ in range(3):
+            screen._poll()
+        await settle(pilot)
+        assert sum(PAUSED in str(n) for n in notifications(app)) == 1
+        loads: list[int] = []
+        original = screen.reload
+        screen.reload = lambda: (loads.append(1), original())[1]  # count, then do it
+        screen._watcher = db.watcher()  # the database is readable again
+        screen._poll()
+        await settle(pilot)
+        assert loads == [1], "it reloads once the check works again"
+        assert sum(PAUSED in str(n) for n in notifications(app)) == 1
