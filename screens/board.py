@@ -165,7 +165,7 @@ class BoardScreen(LivePoll, ReportsWorkerErrors, Screen[None]):
     | b      | board_book        | book the next meeting for the client                       |
     | m      | client_meetings   | the client's meetings (enter: that day in the day view)    |
     | r      | original_referral | the original referral (h there: its history)               |
-    | h      | client_history    | the client's history from the audit log                    |
+    | h      | client_history    | history from the audit log: the client (staff list: person)|
     | s      | board_filter      | only one staff member's clients (core team or key worker)  |
     | k      | breaks_view       | the breaks in continuity (again: back to the episodes)     |
     | w      | staff_view        | staff caseloads and absences (again: back to the episodes) |
@@ -736,6 +736,15 @@ class BoardScreen(LivePoll, ReportsWorkerErrors, Screen[None]):
         self.app.push_screen(ReferralScreen(episode.referral_id, episode.name))
 
     def action_client_history(self) -> None:
+        """The history of the client, or in the staff list of the staff member (absences,
+        capacity, joining and leaving)."""
+        if self.view == "staff":
+            load = self.current_item()
+            if isinstance(load, StaffLoad):
+                from .history import HistoryScreen
+
+                self.app.push_screen(HistoryScreen(load.staff.id, load.staff.name, "staff"))
+            return
         episode = self.selected_episode()
         if episode is None:
             return

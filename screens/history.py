@@ -1,4 +1,6 @@
-"""A referral's history from the audit log: when (team time), who, what, and each field's change."""
+"""A record's history from the audit log: when (team time), who, what, and each field's change.
+
+A referral's by default; ``entity`` names another kind (client, meeting, staff)."""
 
 from __future__ import annotations
 
@@ -39,10 +41,13 @@ class HistoryScreen(ReportsWorkerErrors, ModalScreen[None]):
         entries: tuple[AuditEntry, ...]
         staff: dict[int, str]
 
-    def __init__(self, referral_id: int, subject: str) -> None:
+    ENTITY = "referral"
+
+    def __init__(self, referral_id: int, subject: str, entity: str | None = None) -> None:
         super().__init__()
-        self.referral_id = referral_id
+        self.referral_id = referral_id  # the record's id (a referral's, unless ``entity``)
         self.subject = subject
+        self.entity = entity or self.ENTITY
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
@@ -60,7 +65,7 @@ class HistoryScreen(ReportsWorkerErrors, ModalScreen[None]):
           description="load history")
     def load(self) -> None:
         repo = self.app.repo  # type: ignore[attr-defined]
-        entries = tuple(repo.history("referral", self.referral_id))
+        entries = tuple(repo.history(self.entity, self.referral_id))
         staff = {member.id: member.login for member in repo.list_staff(include_inactive=True)}
         self.post_message(self.Loaded(entries, staff))
 

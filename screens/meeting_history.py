@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Footer, Static
@@ -18,7 +17,7 @@ class MeetingHistory(HistoryScreen):
     """The referral history screen, for one meeting (same keys: escape, q or h closes)."""
 
     def __init__(self, meeting: MeetingView, tz: str) -> None:
-        super().__init__(meeting.id, meeting.client_name)
+        super().__init__(meeting.id, meeting.client_name, entity="meeting")
         self.meeting = meeting
         self.tz = tz
 
@@ -32,10 +31,3 @@ class MeetingHistory(HistoryScreen):
             with VerticalScroll(id="history"):
                 yield Static(Text("Loading..."), id="history-body")
         yield Footer(compact=True, show_command_palette=False)
-
-    @work(thread=True, exit_on_error=False, group="history", description="load history")
-    def load(self) -> None:
-        repo = self.app.repo  # type: ignore[attr-defined]
-        entries = tuple(repo.history("meeting", self.meeting.id))
-        staff = {member.id: member.login for member in repo.list_staff(include_inactive=True)}
-        self.post_message(self.Loaded(entries, staff))

@@ -417,3 +417,21 @@ async def test_a_change_in_another_process_appears_in_place(config, db, db_path,
                 break
         assert cell(app, board.blake, "key") == "PW", "the change never appeared"
         assert screen.current_key() == str(board.alex), "the cursor moved"
+
+
+async def test_h_in_the_staff_list_shows_the_staff_members_history(config, db, board):
+    board.repo.set_capacity("clin2", 4)
+    app = make_app(config, db)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_board(pilot)
+        await pilot.press("w")
+        await settle(pilot)
+        grid = table(app, "staff")
+        grid.move_cursor(row=grid.get_row_index(str(board.other)))
+        await settle(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+        assert isinstance(app.screen, HistoryScreen)
+        shown = screen_text(app)
+        assert "Clinician Two (test)" in shown
+        assert "add staff" in shown and "set capacity" in shown
