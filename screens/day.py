@@ -16,6 +16,7 @@ whether anyone committed; only then is the day read again.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -27,7 +28,9 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.suggester import SuggestFromList
-from textual.widgets import DataTable, Footer, Input, Label, Static
+from textual.widgets import DataTable, Input, Label, Static
+from textual.widgets.data_table import DuplicateKey, RowKey
+from textual.widgets.data_table import Row as DataTableRow
 
 from duty_desk import timeutil
 from duty_desk.views import DayData, MeetingView, StaffView, UnbookedFirst
@@ -36,7 +39,7 @@ from . import day_render as render
 from .base import ReportsWorkerErrors
 from .commands import PaletteCommand
 from .literal import assemble, literal, visible
-from .widgets import TextInput, TitleBar
+from .widgets import SteadyFooter, TextInput, TitleBar
 
 if TYPE_CHECKING:
     from .app import DutyDeskApp
@@ -58,31 +61,45 @@ class DayTable(DataTable[Text]):
     DayTable { height: 1fr; scrollbar-size-vertical: 1; }
     """
 
+    def _fixed_widths(self) -> bool:
+        return not any(column.auto_width for column in self.columns.values())
 
-class SteadyFooter(Footer):
-    """A footer that rebuilds its keys only when the keys to show have changed.
+    def _update_dimensions(self, new_rows: Iterable[Any]) -> None:
+        # DataTable measures every cell of every new row to size auto-width columns
+        # (about 0.3 ms a row). Every column here has a fixed width and every row one
+        # line, so that measuring changes nothing: only the table's size is worked out.
+        super()._update_dimensions(() if self._fixed_widths() else new_rows)
 
-    Textual's footer recomposes (removes and mounts every key) whenever the screen's
-    bindings are refreshed: on every focus change and on returning from a dialog, which
-    costs a relayout of the whole screen for the same keys. Same keys, same footer.
-    """
-
-    _shown: tuple[Any, ...] | None = None
-
-    def _keys(self) -> tuple[Any, ...]:
-        return tuple((b.key, b.description, b.action, b.group, enabled, tooltip)
-                     for _, b, enabled, tooltip in self.screen.active_bindings.values()
-                     if b.show)
-
-    def compose(self) -> ComposeResult:
-        self._shown = self._keys() if self._bindings_ready else None
-        yield from super().compose()
-
-    def bindings_changed(self, screen: Screen[Any]) -> None:
-        if (self._shown is not None and self.is_attached and screen is self.screen
-                and self._keys() == self._shown):
+    def _update_column_widths(self, updated_cells: set[Any]) -> None:
+        if self._fixed_widths():  # the same measuring, for changed cells
+            self._require_update_dimensions = True
             return
-        super().bindings_changed(screen)
+        super()._update_column_widths(updated_cells)
+
+    def add_rows_at_end(self, rows: Sequence[tuple[str, Sequence[Text]]]) -> None:
+        """``add_row`` for each (key, cells in column order), its per-row work (the cursor
+        re-checked, an idle check) done once for the lot. Rows one line high, no labels."""
+        if len(rows) < 8:
+            for key, cells in rows:
+                self.add_row(*cells, key=key)
+            return
+        was_empty = self.row_count == 0
+        columns = [column.key for column in self.ordered_columns]
+        locations = self._row_locations
+        for key, cells in rows:
+            row_key = RowKey(key)
+            if row_key in locations:
+                raise DuplicateKey(f"The row key {row_key!r} already exists.")
+            locations[row_key] = len(self.rows)
+            self._data[row_key] = dict(zip(columns, cells, strict=True))
+            self.rows[row_key] = DataTableRow(row_key, 1)
+            self._new_rows.add(row_key)
+        self._require_update_dimensions = True
+        self.cursor_coordinate = self.cursor_coordinate
+        if was_empty and self.columns and self.show_cursor and self.cursor_type != "none":
+            self._highlight_cursor()
+        self._update_count += 1
+        self.check_idle()
 
 
 class DayScreen(ReportsWorkerErrors, Screen[None]):
@@ -363,21 +380,22 @@ class DayScreen(ReportsWorkerErrors, Screen[None]):
             table.remove_row(key)
             del self.items[key]
             del self._signatures[key]
-        added = False
+        added: list[tuple[str, list[Text]]] = []
         for key, item, cells in rows:
             signature = {name: render.signature(text) for name, text in cells.items()}
             old = self._signatures.get(key)
             if old is None:
-                table.add_row(*(cells[name] for name, _ in render.COLUMNS), key=key)
-                added = True
+                added.append((key, [cells[name] for name, _ in render.COLUMNS]))
             elif old != signature:
                 for name, value in cells.items():
                     if old[name] != signature[name]:
                         table.update_cell(key, name, value)
             self.items[key] = item
             self._signatures[key] = signature
+        filled = not table.row_count  # added in order to an empty table: nothing to sort
+        table.add_rows_at_end(added)
         order = [key for key, _, _ in rows]
-        if added or [row.key.value for row in table.ordered_rows] != order:
+        if (added and not filled) or [row.key.value for row in table.ordered_rows] != order:
             position = {key: index for index, key in enumerate(order)}
             table.sort("time", key=lambda cell: position.get(getattr(cell, "key", ""), 0))
         # Unbooked first meetings stay in sight above the scrolling meetings (a few at most).

@@ -72,7 +72,17 @@ class KeyedText(Text):
 
 
 def hhmm(value: dt.datetime, tz: str) -> str:
-    return timeutil.to_local(value, tz).format("HH:mm")
+    """``14:30`` in the team's zone (the standard library's conversion: a tenth of the
+    time of pendulum's formatting, for a few hundred rows)."""
+    return f"{value.astimezone(timeutil.zone(tz)):%H:%M}"
+
+
+def _cell(value: object, style: str = "") -> Text:
+    """``literal.cell``, without its character-by-character check when nothing in the
+    text needs a stand-in (every character printable)."""
+    if isinstance(value, str) and value.isprintable():
+        return Text(" " + value, style=style, end="", no_wrap=True, overflow="ellipsis")
+    return cell(value, style)
 
 
 def time_span(meeting: MeetingView, tz: str) -> str:
@@ -105,10 +115,10 @@ def meeting_cells(meeting: MeetingView, tz: str, logins: dict[int, str]) -> dict
     time.key = row_key(meeting)
     return {
         "time": time,
-        "client": cell(meeting.client_name, "dim" if meeting.status == "cancelled" else ""),
-        "place": cell(PLACE_SHORT.get(meeting.place_kind, meeting.place_kind)),
-        "staff": cell(staff_short(meeting, logins)),
-        "status": cell(STATUS_SHORT.get(meeting.status, meeting.status), status_style),
+        "client": _cell(meeting.client_name, "dim" if meeting.status == "cancelled" else ""),
+        "place": _cell(PLACE_SHORT.get(meeting.place_kind, meeting.place_kind)),
+        "staff": _cell(staff_short(meeting, logins)),
+        "status": _cell(STATUS_SHORT.get(meeting.status, meeting.status), status_style),
     }
 
 
