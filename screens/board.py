@@ -15,7 +15,7 @@ again.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -30,8 +30,6 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.suggester import SuggestFromList
 from textual.widgets import DataTable, Footer, Input, Label, Static
-from textual.widgets.data_table import DuplicateKey, RowKey
-from textual.widgets.data_table import Row as DataTableRow
 
 from duty_desk import timeutil
 from duty_desk.views import BoardData, ContinuityBreak, EpisodeView, StaffLoad, StaffView
@@ -40,6 +38,7 @@ from . import board_render as render
 from .base import ReportsWorkerErrors
 from .board_rows import SPECS, VIEWS, DrawnRows, Row, draw
 from .commands import PaletteCommand
+from .fixed_table import FixedTable
 from .literal import assemble, literal, visible
 from .live import LivePoll
 from .widgets import TextInput, TitleBar
@@ -54,20 +53,12 @@ RETRY_SECONDS = 5.0
 REDRAW_SECONDS = 300.0  # "Mon 09:00" labels and weeks move with time: read again now and then
 
 
-class BoardTable(DataTable[Any]):
+class BoardTable(FixedTable):
     """One of the board's lists; rows keyed by a stable id (cells: ``board_rows.LazyCell``)."""
 
     DEFAULT_CSS = """
     BoardTable { height: 1fr; scrollbar-size-vertical: 1; }
     """
-
-    def _update_dimensions(self, new_rows: Iterable[Any]) -> None:
-        # DataTable measures every cell of every new row to size auto-width columns (about
-        # 0.4 ms a row here). The board's columns all have fixed widths and its rows one
-        # line, so that measuring changes nothing: only the table's size is worked out.
-        if not any(column.auto_width for column in self.columns.values()):
-            new_rows = ()
-        super()._update_dimensions(new_rows)
 
     _drawn_cells: LRUCache[tuple[Any, ...], Any] | None = None
 
@@ -102,32 +93,6 @@ class BoardTable(DataTable[Any]):
         if self._drawn_cells is not None:
             self._drawn_cells.clear()
         super().notify_style_update()
-
-    def add_rows_at_end(self, rows: Sequence[tuple[str, Sequence[Any]]]) -> None:
-        """``add_row`` for each (key, cells), with its per-row work (the cursor re-checked,
-        an idle check, about 60 us a row) done once for the lot. Rows one line high,
-        without labels; the cells in column order."""
-        if len(rows) < 8:
-            for key, cells in rows:
-                self.add_row(*cells, key=key)
-            return
-        was_empty = self.row_count == 0
-        columns = [column.key for column in self.ordered_columns]
-        locations = self._row_locations
-        for key, cells in rows:
-            row_key = RowKey(key)
-            if row_key in locations:
-                raise DuplicateKey(f"The row key {row_key!r} already exists.")
-            locations[row_key] = len(self.rows)
-            self._data[row_key] = dict(zip(columns, cells, strict=True))
-            self.rows[row_key] = DataTableRow(row_key, 1)
-            self._new_rows.add(row_key)
-        self._require_update_dimensions = True
-        self.cursor_coordinate = self.cursor_coordinate
-        if was_empty and self.columns and self.show_cursor and self.cursor_type != "none":
-            self._highlight_cursor()
-        self._update_count += 1
-        self.check_idle()
 
 
 class BoardScreen(LivePoll, ReportsWorkerErrors, Screen[None]):

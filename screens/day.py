@@ -16,7 +16,6 @@ whether anyone committed; only then is the day read again.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -29,8 +28,6 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.suggester import SuggestFromList
 from textual.widgets import DataTable, Input, Label, Static
-from textual.widgets.data_table import DuplicateKey, RowKey
-from textual.widgets.data_table import Row as DataTableRow
 
 from duty_desk import timeutil
 from duty_desk.views import DayData, MeetingView, StaffView, UnbookedFirst
@@ -38,7 +35,9 @@ from duty_desk.views import DayData, MeetingView, StaffView, UnbookedFirst
 from . import day_render as render
 from .base import ReportsWorkerErrors
 from .commands import PaletteCommand
+from .fixed_table import FixedTable
 from .literal import assemble, literal, visible
+from .live import LivePoll
 from .widgets import SteadyFooter, TextInput, TitleBar
 
 if TYPE_CHECKING:
@@ -54,55 +53,15 @@ MAX_PINNED = 3  # unbooked first meetings kept at the top while the meetings scr
 DAY_KEYS = Binding.Group("Day")
 
 
-class DayTable(DataTable[Text]):
+class DayTable(FixedTable):
     """The day's meetings; one row per meeting (or unbooked first meeting)."""
 
     DEFAULT_CSS = """
     DayTable { height: 1fr; scrollbar-size-vertical: 1; }
     """
 
-    def _fixed_widths(self) -> bool:
-        return not any(column.auto_width for column in self.columns.values())
 
-    def _update_dimensions(self, new_rows: Iterable[Any]) -> None:
-        # DataTable measures every cell of every new row to size auto-width columns
-        # (about 0.3 ms a row). Every column here has a fixed width and every row one
-        # line, so that measuring changes nothing: only the table's size is worked out.
-        super()._update_dimensions(() if self._fixed_widths() else new_rows)
-
-    def _update_column_widths(self, updated_cells: set[Any]) -> None:
-        if self._fixed_widths():  # the same measuring, for changed cells
-            self._require_update_dimensions = True
-            return
-        super()._update_column_widths(updated_cells)
-
-    def add_rows_at_end(self, rows: Sequence[tuple[str, Sequence[Text]]]) -> None:
-        """``add_row`` for each (key, cells in column order), its per-row work (the cursor
-        re-checked, an idle check) done once for the lot. Rows one line high, no labels."""
-        if len(rows) < 8:
-            for key, cells in rows:
-                self.add_row(*cells, key=key)
-            return
-        was_empty = self.row_count == 0
-        columns = [column.key for column in self.ordered_columns]
-        locations = self._row_locations
-        for key, cells in rows:
-            row_key = RowKey(key)
-            if row_key in locations:
-                raise DuplicateKey(f"The row key {row_key!r} already exists.")
-            locations[row_key] = len(self.rows)
-            self._data[row_key] = dict(zip(columns, cells, strict=True))
-            self.rows[row_key] = DataTableRow(row_key, 1)
-            self._new_rows.add(row_key)
-        self._require_update_dimensions = True
-        self.cursor_coordinate = self.cursor_coordinate
-        if was_empty and self.columns and self.show_cursor and self.cursor_type != "none":
-            self._highlight_cursor()
-        self._update_count += 1
-        self.check_idle()
-
-
-class DayScreen(ReportsWorkerErrors, Screen[None]):
+class DayScreen(LivePoll, ReportsWorkerErrors, Screen[None]):
     """One day's meetings, the selected staff member's free time, and booking."""
 
     CSS_PATH = "day.tcss"
@@ -273,25 +232,6 @@ class DayScreen(ReportsWorkerErrors, Screen[None]):
         logins.update({s.id: s.login for s in data.staff})
         rows = tuple(render.rows_of(data, filter_id, timeutil.now(), app.config, logins))
         self.post_message(self.Loaded(data, rows, staff, filter_id, writes))
-
-    def _poll(self) -> None:
-        watcher = self._watcher
-        if watcher is None:
-            return
-        try:
-            changed = watcher.changed()
-        except Exception as exc:  # noqa: BLE001 - the file went away, a lock, a server gone
-            if not self._poll_failing:
-                self._poll_failing = True
-                self.log.error(f"change check failed: {type(exc).__name__}")
-                self.notify("Live updates are paused: the database cannot be read just now. "
-                            "They resume by themselves.", severity="warning", markup=False)
-            return
-        if self._poll_failing:
-            self._poll_failing = False
-            changed = True
-        if changed:
-            self.reload()
 
     def on_day_screen_loaded(self, message: Loaded) -> None:
         stale = (message.data.day != self.day or message.filter_id != self.filter_id
