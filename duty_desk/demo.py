@@ -474,8 +474,8 @@ class _Builder:
         }
 
     def network_member(self, person: str, n: int) -> tuple[str, str, str]:
-        surname = person.split(" ")[1]
-        first = self.rng.choice(FIRST_NAMES)
+        own_first, surname = person.split(" ")[:2]
+        first = self.rng.choice([name for name in FIRST_NAMES if name != own_first])
         relationship = RELATIONSHIPS[(len(person) + n) % len(RELATIONSHIPS)]
         return f"{first} {surname}{MARK}", relationship, self.phone(mobile=True)
 
