@@ -9,7 +9,13 @@ the exception's class name.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from textual import work
 from textual.app import App
+from textual.message import Message
 from textual.worker import Worker, WorkerState
 
 from duty_desk.errors import DutyDeskError
@@ -42,3 +48,28 @@ class ReportsWorkerErrors:
             on_failed = getattr(self, "worker_failed", None)
             if on_failed is not None:
                 on_failed(event.worker)
+
+
+class StaffOnly:
+    """Mixin for screens: open a form only for staff. A view-only login gets the
+    repository's own refusal (in a worker, through the one error handler), not the form."""
+
+    app: App[object]
+
+    @dataclass
+    class Permitted(Message):
+        then: Callable[[], Any]
+
+    def _when_permitted(self, then: Callable[[], Any]) -> None:
+        if getattr(self.app, "view_only", False):
+            self.check_permission(then)
+        else:
+            then()
+
+    @work(thread=True, exit_on_error=False, group="write", description="check permission")
+    def check_permission(self, then: Callable[[], Any]) -> None:
+        self.app.repo.ensure_can_change()  # type: ignore[attr-defined] # raises NotPermitted
+        self.post_message(self.Permitted(then))  # type: ignore[attr-defined]
+
+    def on_staff_only_permitted(self, message: Permitted) -> None:
+        message.then()

@@ -15,7 +15,6 @@ again.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -35,7 +34,7 @@ from duty_desk import timeutil
 from duty_desk.views import BoardData, ContinuityBreak, EpisodeView, StaffLoad, StaffView
 
 from . import board_render as render
-from .base import ReportsWorkerErrors
+from .base import ReportsWorkerErrors, StaffOnly
 from .board_rows import SPECS, VIEWS, DrawnRows, Row, draw
 from .commands import PaletteCommand
 from .fixed_table import FixedTable
@@ -95,7 +94,7 @@ class BoardTable(FixedTable):
         super().notify_style_update()
 
 
-class BoardScreen(LivePoll, ReportsWorkerErrors, Screen[None]):
+class BoardScreen(LivePoll, StaffOnly, ReportsWorkerErrors, Screen[None]):
     """Open episodes with their core teams and continuity, breaks, and staff caseloads."""
 
     CSS_PATH = "board.tcss"
@@ -155,9 +154,6 @@ class BoardScreen(LivePoll, ReportsWorkerErrors, Screen[None]):
         client_id: int | None = None
         closed: bool = False  # the episode left the board
 
-    @dataclass
-    class Permitted(Message):
-        then: Callable[[], Any]
 
     def __init__(self) -> None:
         super().__init__()
@@ -574,21 +570,6 @@ class BoardScreen(LivePoll, ReportsWorkerErrors, Screen[None]):
                 if self.view == "staff" else ""
             self.notify(f"No client is selected{where}.", severity="warning", markup=False)
         return episode
-
-    def _when_permitted(self, then: Callable[[], Any]) -> None:
-        """Open a form only for staff; for a view-only login, show the repository's refusal."""
-        if self.duty_app.view_only:
-            self.check_permission(then)
-        else:
-            then()
-
-    @work(thread=True, exit_on_error=False, group="write", description="check permission")
-    def check_permission(self, then: Callable[[], Any]) -> None:
-        self.duty_app.repo.ensure_can_change()  # raises NotPermitted with the reason
-        self.post_message(self.Permitted(then))
-
-    def on_board_screen_permitted(self, message: Permitted) -> None:
-        message.then()
 
     def action_core_team(self) -> None:
         episode = self.selected_episode()

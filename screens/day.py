@@ -33,7 +33,7 @@ from duty_desk import timeutil
 from duty_desk.views import DayData, MeetingView, StaffView, UnbookedFirst
 
 from . import day_render as render
-from .base import ReportsWorkerErrors
+from .base import ReportsWorkerErrors, StaffOnly
 from .commands import PaletteCommand
 from .fixed_table import FixedTable
 from .literal import assemble, literal, visible
@@ -61,7 +61,7 @@ class DayTable(FixedTable):
     """
 
 
-class DayScreen(LivePoll, ReportsWorkerErrors, Screen[None]):
+class DayScreen(LivePoll, StaffOnly, ReportsWorkerErrors, Screen[None]):
     """One day's meetings, the selected staff member's free time, and booking."""
 
     CSS_PATH = "day.tcss"
@@ -119,9 +119,6 @@ class DayScreen(LivePoll, ReportsWorkerErrors, Screen[None]):
         note: str
         meeting_id: int | None = None
 
-    @dataclass
-    class Permitted(Message):
-        then: Any
 
     def __init__(self) -> None:
         super().__init__()
@@ -513,20 +510,6 @@ class DayScreen(LivePoll, ReportsWorkerErrors, Screen[None]):
         else:
             self.notify("No meeting is selected.", severity="warning", markup=False)
         return None
-
-    def _when_permitted(self, then: Any) -> None:
-        if self.duty_app.view_only:
-            self.check_permission(then)
-        else:
-            then()
-
-    @work(thread=True, exit_on_error=False, group="write", description="check permission")
-    def check_permission(self, then: Any) -> None:
-        self.duty_app.repo.ensure_can_change()
-        self.post_message(self.Permitted(then))
-
-    def on_day_screen_permitted(self, message: Permitted) -> None:
-        message.then()
 
     def action_book(self) -> None:
         item = self.current()

@@ -10,7 +10,6 @@ the rows already held, every 30 seconds, without touching the database.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -30,7 +29,7 @@ from duty_desk.errors import NotEligible
 from duty_desk.views import AreaIntake, ReferralView, StaffView
 
 from . import data, render
-from .base import ReportsWorkerErrors
+from .base import ReportsWorkerErrors, StaffOnly
 from .commands import PaletteCommand
 from .literal import assemble, literal, visible
 from .live import LivePoll
@@ -54,7 +53,7 @@ class QueueTable(DataTable[Text]):
     """
 
 
-class QueueScreen(LivePoll, ReportsWorkerErrors, Screen[None]):
+class QueueScreen(LivePoll, StaffOnly, ReportsWorkerErrors, Screen[None]):
     """Open referrals, soonest deadline first, and what the duty worker can do with them."""
 
     CSS_PATH = "queue.tcss"
@@ -132,9 +131,6 @@ class QueueScreen(LivePoll, ReportsWorkerErrors, Screen[None]):
         referral: ReferralView
         problems: tuple[str, ...]
 
-    @dataclass
-    class Permitted(Message):
-        then: Callable[[], Any]
 
     def __init__(self) -> None:
         super().__init__()
@@ -463,21 +459,6 @@ class QueueScreen(LivePoll, ReportsWorkerErrors, Screen[None]):
         if referral is None:
             self.notify("No referral is selected.", severity="warning", markup=False)
         return referral
-
-    def _when_permitted(self, then: Callable[[], Any]) -> None:
-        """Open a form only for staff; for a view-only login, show the repository's refusal."""
-        if self.duty_app.view_only:
-            self.check_permission(then)
-        else:
-            then()
-
-    @work(thread=True, exit_on_error=False, group="write", description="check permission")
-    def check_permission(self, then: Callable[[], Any]) -> None:
-        self.duty_app.repo.ensure_can_change()  # raises NotPermitted with the reason
-        self.post_message(self.Permitted(then))
-
-    def on_queue_screen_permitted(self, message: Permitted) -> None:
-        message.then()
 
     def action_add_referral(self) -> None:
         def opened() -> None:

@@ -370,6 +370,19 @@ async def test_view_only_login_is_told_and_refused(config, db, repo, make_referr
         assert repo.referral(referral_id).status == "new"
 
 
+async def test_added_to_the_staff_list_while_the_app_is_open(config, db, repo, make_referral):
+    """The screen still thinks "view only", but the repository now says yes: the form opens."""
+    make_referral()
+    app = make_app(config, db, actor="newcomer")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.view_only
+        repo.add_staff("newcomer", "New Comer (test)", "clinician")
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, ReferralForm)
+
+
 async def test_keys_can_be_remapped_from_the_settings(db, repo, make_referral):
     base = repo.config
     remapped = base.model_copy(update={"keys": {"accept": "x", "claim": "ctrl+t"}})
