@@ -660,18 +660,12 @@ class BoardScreen(LivePoll, StaffOnly, ReportsWorkerErrors, Screen[None]):
 
     async def _go_to_day(self, meeting: MeetingView) -> None:
         """The day view on the meeting's day, with the cursor on the meeting."""
-        day = timeutil.to_local(meeting.starts_at, self.tz).date()
+        from .day import DayScreen
+
         await self.duty_app.show_mode("day")
         screen = self.app.screen
-        show_day = getattr(screen, "show_day", None)
-        if show_day is None:
-            return
-        if hasattr(screen, "_select_after_load"):
-            screen._select_after_load = f"m{meeting.id}"  # noqa: SLF001 - the day view's row key
-        if getattr(screen, "day", None) == day and getattr(screen, "data", None) is not None:
-            screen.reload()
-        else:
-            show_day(day)
+        if isinstance(screen, DayScreen):
+            screen.show_meeting(meeting)
 
     def action_original_referral(self) -> None:
         episode = self.selected_episode()

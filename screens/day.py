@@ -419,6 +419,11 @@ class DayScreen(LivePoll, StaffOnly, ReportsWorkerErrors, Screen[None]):
         self._cursor_to_now = to_now
         self.reload()
 
+    def show_meeting(self, meeting: MeetingView) -> None:
+        """The meeting's day, read afresh, with the cursor on the meeting."""
+        self._select_after_load = f"m{meeting.id}"
+        self.show_day(timeutil.to_local(meeting.starts_at, self.tz).date())
+
     def data_day_changed(self) -> None:
         self.query_one("#day-heading", Static).update(Text(
             f"{self.day:%A} {self.day.day} {self.day:%B %Y}: loading...", style="bold", end=""))
