@@ -33,7 +33,7 @@ from duty_desk.db import Database, open_database
 from duty_desk.identity import os_login
 from duty_desk.models import Client, CoreTeamMember, Referral, Staff
 from duty_desk.nhs import nhs_check_digit
-from duty_desk.repo_board import refresh_all_continuity
+from duty_desk.repo.continuity import refresh_all_continuity
 
 FIRST = ["Alex", "Sam", "Robin", "Jo", "Charlie", "Morgan", "Kit", "Ash", "Rowan", "Jules"]
 LAST = ["Example", "Sample", "Placeholder", "Testcase", "Demo", "Fictional", "Mockford"]

@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
+from .vocabulary import ROLE_LONG
+
 if TYPE_CHECKING:
     from .config import Config
     from .db import Database
@@ -27,11 +29,7 @@ if TYPE_CHECKING:
 PROG = "duty-desk"
 DEBUG_ENV = "DUTY_DESK_DEBUG"
 
-ROLE_WORDS = {
-    "clinician": "clinician",
-    "peer_support": "peer support worker",
-    "team_lead": "team lead",
-}
+ROLE_WORDS = ROLE_LONG
 
 
 class Failure(click.ClickException):
@@ -267,7 +265,7 @@ def staff() -> None:
 @staff.command("add")
 @click.argument("login")
 @click.argument("name")
-@click.option("--role", type=click.Choice(list(ROLE_WORDS)), default="clinician",
+@click.option("--role", type=click.Choice([str(role) for role in ROLE_WORDS]), default="clinician",
               show_default=True, help="clinician, peer_support (peer support worker) or team_lead.")
 @pass_state
 def staff_add(state: State, login: str, name: str, role: str) -> None:

@@ -53,8 +53,8 @@ from .models import (
     MeetingStatus,
     Staff,
 )
-from .repo_base import _jsonable
-from .repo_board import refresh_all_continuity
+from .repo.base import jsonable as _jsonable
+from .repo.continuity import refresh_all_continuity
 
 MARK = " (demo)"
 STREETS = ("Example Road", "Sample Street", "Placeholder Lane", "Specimen Close",

@@ -26,10 +26,11 @@ from icalendar import Calendar, Event
 
 from . import timeutil
 from .views import MeetingView
+from .vocabulary import PLACE_WORDS
 
 PRODID = "-//duty-desk//network meetings//EN"
 _PAREN = re.compile(r"\([^)]*\)")
-PLACE_SUMMARY = {"home": "home visit", "base": "team base", "phone": "phone", "video": "video"}
+PLACE_SUMMARY = PLACE_WORDS
 
 
 def initials(name: str) -> str:

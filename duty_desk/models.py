@@ -9,10 +9,21 @@ Editable records carry ``version`` (SQLAlchemy's optimistic locking).
 from __future__ import annotations
 
 import datetime as dt
-import enum
 
 from sqlalchemy import Column, Connection, Index, Integer, MetaData, Text, UniqueConstraint, event
 from sqlmodel import Field, SQLModel
+
+from .vocabulary import (  # the statuses and kinds live in the vocabulary; re-exported here
+    OPEN_STATUSES as OPEN_STATUSES,
+    AbsenceKind as AbsenceKind,
+    CancelledBy as CancelledBy,
+    ClientStatus as ClientStatus,
+    DischargeKind as DischargeKind,
+    MeetingStatus as MeetingStatus,
+    PlaceKind as PlaceKind,
+    ReferralStatus as ReferralStatus,
+    Role as Role,
+)
 
 # A naming convention keeps constraint names stable for migrations.
 SQLModel.metadata.naming_convention = {
@@ -34,27 +45,6 @@ _VERSIONS = {
     name: _version()
     for name in ("staff", "referral", "client", "network_member", "absence", "meeting")
 }
-
-
-class Role(enum.StrEnum):
-    clinician = "clinician"
-    peer_support = "peer_support"
-    team_lead = "team_lead"
-
-
-class ReferralStatus(enum.StrEnum):
-    new = "new"
-    triaging = "triaging"
-    accepted = "accepted"
-    redirected = "redirected"
-    declined = "declined"
-
-    @property
-    def is_open(self) -> bool:
-        return self in (ReferralStatus.new, ReferralStatus.triaging)
-
-
-OPEN_STATUSES = (ReferralStatus.new.value, ReferralStatus.triaging.value)
 
 
 class Staff(SQLModel, table=True):
@@ -107,16 +97,6 @@ class Referral(SQLModel, table=True):
     __mapper_args__ = {"version_id_col": _VERSIONS["referral"]}  # noqa: RUF012
 
 
-class ClientStatus(enum.StrEnum):
-    open = "open"
-    discharged = "discharged"
-
-
-class DischargeKind(enum.StrEnum):
-    primary_care = "primary_care"  # transfer to the GP: the usual ending
-    other = "other"  # moved away, transferred elsewhere, died, declined further contact...
-
-
 class Client(SQLModel, table=True):
     """An episode of care: one accepted referral. Name, birth date and NHS
     number stay on the referral; the core team is in ``core_team_member``."""
@@ -141,7 +121,7 @@ class ClientContinuity(SQLModel, table=True):
     """Continuity figures for one episode (``duty_desk.continuity``), precomputed from the
     meetings that happened so the board never reads every past meeting.
 
-    Written by ``repo_board.refresh_continuity`` in the same transaction as any change to
+    Written by ``repo.continuity.refresh_continuity`` in the same transaction as any change to
     attendance or the core team. No row = not computed yet (the board computes it on the
     fly). A separate table so that figures changing never bump the client's ``version``.
     """
@@ -186,13 +166,6 @@ class CoreTeamMember(SQLModel, table=True):
     added_at: dt.datetime
 
 
-class AbsenceKind(enum.StrEnum):
-    leave = "leave"
-    sickness = "sickness"
-    training = "training"
-    other = "other"
-
-
 class Absence(SQLModel, table=True):
     """A staff member away for whole local days, ``starts_on`` to ``ends_on`` inclusive."""
 
@@ -210,25 +183,6 @@ class Absence(SQLModel, table=True):
     version: int = Field(default=1, sa_column=_VERSIONS["absence"])
 
     __mapper_args__ = {"version_id_col": _VERSIONS["absence"]}  # noqa: RUF012
-
-
-class MeetingStatus(enum.StrEnum):
-    booked = "booked"
-    happened = "happened"
-    cancelled = "cancelled"
-    did_not_attend = "did_not_attend"
-
-
-class PlaceKind(enum.StrEnum):
-    home = "home"  # home visit: place_detail holds the address
-    base = "base"  # the team base
-    phone = "phone"
-    video = "video"
-
-
-class CancelledBy(enum.StrEnum):
-    client = "client"  # by the client or their network
-    team = "team"
 
 
 class Meeting(SQLModel, table=True):
@@ -346,3 +300,4 @@ def audit_trigger_statements(dialect: str) -> tuple[str, ...]:
 def _install_audit_triggers(target: object, connection: Connection, **_kw: object) -> None:
     for statement in audit_trigger_statements(connection.dialect.name):
         connection.exec_driver_sql(statement)
+

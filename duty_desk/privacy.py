@@ -6,28 +6,24 @@ board or the day) and gives back the same shapes with those details hidden. Staf
 names are not hidden: they are the team's own, and the screens need them to work.
 Masking happens on the way out of the repository, so every screen, dialog, palette
 entry and notification built from the data shows the masked form.
+
+What to hide is not listed here view by view: each view's personal fields carry their
+:class:`~duty_desk.views.Mask` (``duty_desk.views.personal``), and :data:`RULES` says
+what each mask does. Views holding other views (the board, the day, a referral's
+network) are walked into. Nothing here rewrites sentences: the views carry data, and
+the words with names are made where they are shown.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
+import typing
 from collections.abc import Callable, Iterator
-from dataclasses import replace
+from functools import cache
 from typing import Any
 
-from .views import (
-    AuditEntry,
-    BoardData,
-    BookingDefaults,
-    ContinuityBreak,
-    DayData,
-    EpisodeView,
-    FirstMeeting,
-    MeetingView,
-    NetworkMemberView,
-    ReferralView,
-    UnbookedFirst,
-)
+from .views import PERSONAL, Attendee, AuditEntry, Mask
 
 _BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 HIDDEN_KEYS = frozenset({"name", "nhs_number", "client_name"})
@@ -48,53 +44,83 @@ def mask_nhs(number: str | None) -> str | None:
     return "*" * (len(number) - 3) + number[-3:]
 
 
-def _network(members: tuple[Any, ...]) -> tuple[Any, ...]:
-    return tuple(replace(member, name=initials(member.name)) for member in members)
+def _name(value: Any, owner: Any) -> Any:
+    return initials(value) if isinstance(value, str) else value
 
 
-def _break(item: ContinuityBreak) -> ContinuityBreak:
-    short = initials(item.client_name)
-    return replace(item, client_name=short, text=item.text.replace(item.client_name, short))
+def _nhs(value: Any, owner: Any) -> Any:
+    return mask_nhs(value)
 
 
-def _audit(entry: AuditEntry) -> AuditEntry:
-    if entry.entity == "staff":
-        return entry
-
-    def hide(values: dict[str, object] | None) -> dict[str, object] | None:
-        if values is None:
-            return None
-        return {key: (initials(str(value)) if key in HIDDEN_KEYS and key != "nhs_number"
-                      else mask_nhs(str(value)) if key == "nhs_number" and value
-                      else value)
-                for key, value in values.items()}
-
-    return replace(entry, before=hide(entry.before), after=hide(entry.after))
+def _network(value: Any, owner: Any) -> Any:
+    return tuple(dataclasses.replace(member, name=initials(member.name))
+                 if isinstance(member, Attendee) else mask(member) for member in value)
 
 
-_RULES: dict[type, Callable[[Any], Any]] = {
-    ReferralView: lambda r: replace(r, name=initials(r.name), nhs_number=mask_nhs(r.nhs_number),
-                                    network=_network(r.network)),
-    NetworkMemberView: lambda m: replace(m, name=initials(m.name)),
-    EpisodeView: lambda e: replace(e, name=initials(e.name), nhs_number=mask_nhs(e.nhs_number)),
-    ContinuityBreak: _break,
-    MeetingView: lambda m: replace(m, client_name=initials(m.client_name),
-                                   network=_network(m.network)),
-    UnbookedFirst: lambda u: replace(u, name=initials(u.name)),
-    FirstMeeting: lambda f: replace(f, name=initials(f.name)),
-    BookingDefaults: lambda b: replace(b, client_name=initials(b.client_name),
-                                       network=_network(b.network)),
-    BoardData: lambda b: replace(b, episodes=mask(b.episodes), breaks=mask(b.breaks)),
-    DayData: lambda d: replace(d, meetings=mask(d.meetings), unbooked=mask(d.unbooked)),
-    AuditEntry: _audit,
+def _audit(values: Any, owner: Any) -> Any:
+    if values is None or (isinstance(owner, AuditEntry) and owner.entity == "staff"):
+        return values
+    return {key: (initials(str(value)) if key in HIDDEN_KEYS and key != "nhs_number"
+                  else mask_nhs(str(value)) if key == "nhs_number" and value
+                  else value)
+            for key, value in values.items()}
+
+
+def _kept(value: Any, owner: Any) -> Any:
+    return value
+
+
+# What each mask does to a field's value (``owner``: the view holding it).
+RULES: dict[Mask, Callable[[Any, Any], Any]] = {
+    Mask.initials: _name,
+    Mask.nhs: _nhs,
+    Mask.network: _network,
+    Mask.audit: _audit,
+    Mask.kept: _kept,
 }
+
+
+def _views_in(hint: Any) -> Iterator[type]:
+    """The view classes a type hint mentions (``tuple[EpisodeView, ...]`` -> EpisodeView)."""
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        yield hint
+    for arg in typing.get_args(hint):
+        yield from _views_in(arg)
+
+
+@cache
+def plan(cls: type) -> tuple[tuple[tuple[str, Mask], ...], tuple[str, ...]]:
+    """For a view class: its masked fields with their masks (not ``kept`` ones), and the
+    fields that hold views with something to mask."""
+    try:
+        hints = typing.get_type_hints(cls)
+    except NameError:  # a dataclass from elsewhere naming types it cannot resolve: no views
+        hints = {}
+    masked: list[tuple[str, Mask]] = []
+    nested: list[str] = []
+    for item in dataclasses.fields(cls):
+        found = item.metadata.get(PERSONAL)
+        if found is not None:
+            if found is not Mask.kept:
+                masked.append((item.name, found))
+        elif any(plan(inner) != ((), ()) for inner in _views_in(hints.get(item.name))):
+            nested.append(item.name)
+    return tuple(masked), tuple(nested)
+
+
+def _mask_view(value: Any) -> Any:
+    masked, nested = plan(type(value))
+    if not masked and not nested:
+        return value
+    changes = {name: RULES[how](getattr(value, name), value) for name, how in masked}
+    changes.update({name: mask(getattr(value, name)) for name in nested})
+    return dataclasses.replace(value, **changes)
 
 
 def mask(value: Any) -> Any:
     """``value`` with client and network names and NHS numbers hidden, same shape."""
-    rule = _RULES.get(type(value))
-    if rule is not None:
-        return rule(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return _mask_view(value)
     if isinstance(value, list):
         return [mask(item) for item in value]
     if isinstance(value, tuple) and not hasattr(value, "_fields"):
@@ -121,4 +147,4 @@ class MaskedRepository:
         return masked
 
 
-__all__ = ["MaskedRepository", "initials", "mask", "mask_nhs"]
+__all__ = ["RULES", "MaskedRepository", "initials", "mask", "mask_nhs", "plan"]

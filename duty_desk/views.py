@@ -4,13 +4,51 @@ They never hold a database session, so they can cross threads and outlive
 the unit of work that read them. Personal details (names, dates of birth, NHS
 numbers, phone numbers, addresses, free text) are left out of their ``repr``,
 so a log line or a traceback that prints one does not carry them.
+
+Every such field is declared with :func:`personal`, saying how privacy mode
+(``duty_desk.privacy``) shows it; privacy mode reads that mark, so a new personal
+field cannot be forgotten there (tests/core/test_view_privacy.py fails on an unmarked
+one). Statuses and kinds are the enums of ``duty_desk.vocabulary`` (``StrEnum``: they
+compare equal to their stored text).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import json
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field
+from typing import Any
+
+from .vocabulary import (
+    AbsenceKind,
+    BreakKind,
+    CancelledBy,
+    ClientStatus,
+    MeetingStatus,
+    PlaceKind,
+    ReferralStatus,
+    Role,
+)
+
+PERSONAL = "personal"  # the field metadata key holding a field's Mask
+
+
+class Mask(enum.StrEnum):
+    """How privacy mode shows a personal field."""
+
+    initials = "initials"  # a client's or network member's name: "A.E."
+    nhs = "nhs"  # an NHS number: the last three digits
+    network = "network"  # attendees from the client's network: each name as initials
+    audit = "audit"  # an audit entry's before/after: names and NHS numbers inside hidden
+    kept = "kept"  # shown as it is (still left out of repr and logs)
+
+
+def personal(mask: Mask, default: Any = MISSING) -> Any:
+    """A personal field: out of ``repr``, shown in privacy mode as ``mask`` says."""
+    if default is MISSING:
+        return field(repr=False, metadata={PERSONAL: mask})
+    return field(default=default, repr=False, metadata={PERSONAL: mask})
 
 
 @dataclass(frozen=True)
@@ -18,45 +56,45 @@ class StaffView:
     id: int
     login: str
     name: str
-    role: str
+    role: Role
     active: bool
     capacity: int = 12
 
     @property
     def is_peer_support(self) -> bool:
-        return self.role == "peer_support"
+        return self.role == Role.peer_support
 
 
 @dataclass(frozen=True)
 class NetworkMemberView:
     id: int
-    name: str = field(repr=False)
-    relationship: str = field(repr=False)
-    phone: str = field(repr=False)
+    name: str = personal(Mask.initials)
+    relationship: str = personal(Mask.kept)
+    phone: str = personal(Mask.kept)
 
 
 @dataclass(frozen=True)
 class ReferralView:
     id: int
-    name: str = field(repr=False)
-    date_of_birth: dt.date = field(repr=False)
-    nhs_number: str | None = field(repr=False)
-    phone: str = field(repr=False)
+    name: str = personal(Mask.initials)
+    date_of_birth: dt.date = personal(Mask.kept)
+    nhs_number: str | None = personal(Mask.nhs)
+    phone: str = personal(Mask.kept)
     area: str
     gp_practice: str
     source: str
     urgency: str
-    reason: str = field(repr=False)
-    notes: str = field(repr=False)
+    reason: str = personal(Mask.kept)
+    notes: str = personal(Mask.kept)
     received_at: dt.datetime
     respond_by: dt.datetime
-    status: str
+    status: ReferralStatus
     triage_by: str | None  # login
     triage_by_name: str | None
     triage_since: dt.datetime | None
     onward: str | None
-    decision_reason: str | None = field(repr=False)
-    eligibility_override: str | None = field(repr=False)
+    decision_reason: str | None = personal(Mask.kept)
+    eligibility_override: str | None = personal(Mask.kept)
     decided_by: str | None  # login
     decided_at: dt.datetime | None
     version: int
@@ -64,13 +102,13 @@ class ReferralView:
 
     @property
     def is_open(self) -> bool:
-        return self.status in ("new", "triaging")
+        return self.status in (ReferralStatus.new, ReferralStatus.triaging)
 
 
 @dataclass(frozen=True)
 class AreaIntake:
     area: str
-    name: str = field(repr=False)
+    name: str = personal(Mask.kept)  # the area's name
     cap: int
     taken: int
     week_start: dt.date  # local Monday
@@ -96,8 +134,8 @@ class AuditEntry:
     action: str
     entity: str
     entity_id: int
-    before: dict[str, object] | None = field(repr=False)
-    after: dict[str, object] | None = field(repr=False)
+    before: dict[str, object] | None = personal(Mask.audit)
+    after: dict[str, object] | None = personal(Mask.audit)
 
     def changes(self) -> list[tuple[str, object, object]]:
         """(field, before, after) for each field the entry touched."""
@@ -143,8 +181,8 @@ class AbsenceView:
     staff_name: str
     starts_on: dt.date  # local dates, inclusive
     ends_on: dt.date
-    kind: str  # leave | sickness | training | other
-    note: str = field(repr=False)
+    kind: AbsenceKind
+    note: str = personal(Mask.kept)
     version: int
 
 
@@ -154,12 +192,12 @@ class EpisodeView:
 
     client_id: int
     referral_id: int
-    name: str = field(repr=False)
-    nhs_number: str | None = field(repr=False)
-    date_of_birth: dt.date = field(repr=False)
+    name: str = personal(Mask.initials)
+    nhs_number: str | None = personal(Mask.nhs)
+    date_of_birth: dt.date = personal(Mask.kept)
     area: str
     accepted_at: dt.datetime
-    status: str  # open | discharged
+    status: ClientStatus
     core_team: tuple[StaffView, ...]
     key_worker: StaffView | None  # may be inactive: "key worker has left the team"
     last_meeting: dt.datetime | None  # last meeting that happened
@@ -169,7 +207,7 @@ class EpisodeView:
     version: int
     discharged_at: dt.datetime | None = None
     discharge_kind: str | None = None
-    discharge_reason: str | None = field(default=None, repr=False)
+    discharge_reason: str | None = personal(Mask.kept, default=None)
 
     @property
     def has_peer_support(self) -> bool:
@@ -178,15 +216,26 @@ class EpisodeView:
 
 @dataclass(frozen=True)
 class ContinuityBreak:
-    """One break in continuity, for the duty worker's attention."""
+    """One break in continuity, for the duty worker's attention: data only. The words
+    (with names) are made where it is shown (``screens.board_render.break_text``).
 
-    kind: str  # no_core_at_meeting | core_member_absent | not_seen | key_worker_left | no_key_worker
+    ``at``: the meeting it is about, or for ``not_seen`` when the client was last seen
+    (their last meeting, or when accepted if ``met`` is False). ``staff``: whom it names
+    (the key worker who left, the absent core member, or who came to a meeting without
+    the core team, by name). ``days``: for ``not_seen``, whole days since ``at``.
+    ``absence_kind``: for ``core_member_absent``, why they are away.
+    """
+
+    kind: BreakKind
     client_id: int
-    client_name: str = field(repr=False)
-    text: str = field(repr=False)  # one plain sentence (may contain the client's name: show it literally)
-    at: dt.datetime | None = None  # the meeting or last-seen time it is about
+    client_name: str = personal(Mask.initials)
+    at: dt.datetime | None = None
     meeting_id: int | None = None
     staff_id: int | None = None
+    staff: tuple[StaffView, ...] = ()
+    days: int | None = None
+    met: bool = False
+    absence_kind: AbsenceKind | None = None
 
 
 @dataclass(frozen=True)
@@ -218,7 +267,8 @@ class Attendee:
     """A staff member (id = staff id) or network member (id = network member id) at a meeting."""
 
     id: int
-    name: str = field(repr=False)
+    # a staff member's name, or a network member's: MeetingView.network masks those
+    name: str = personal(Mask.kept)
     attended: bool | None  # None until the meeting is recorded
 
 
@@ -226,17 +276,17 @@ class Attendee:
 class MeetingView:
     id: int
     client_id: int
-    client_name: str = field(repr=False)
+    client_name: str = personal(Mask.initials)
     starts_at: dt.datetime  # aware UTC
     ends_at: dt.datetime
-    place_kind: str  # home | base | phone | video
-    place_detail: str = field(repr=False)  # the address for a home visit
-    status: str  # booked | happened | cancelled | did_not_attend
-    cancelled_by: str | None
-    cancel_reason: str | None = field(repr=False)
-    override_reason: str | None = field(repr=False)
+    place_kind: PlaceKind
+    place_detail: str = personal(Mask.kept)  # the address for a home visit
+    status: MeetingStatus
+    cancelled_by: CancelledBy | None
+    cancel_reason: str | None = personal(Mask.kept)
+    override_reason: str | None = personal(Mask.kept)
     staff: tuple[Attendee, ...]
-    network: tuple[Attendee, ...]
+    network: tuple[Attendee, ...] = personal(Mask.network)
     version: int
 
 
@@ -246,7 +296,7 @@ class UnbookedFirst:
 
     client_id: int
     referral_id: int
-    name: str = field(repr=False)
+    name: str = personal(Mask.initials)
     respond_by: dt.datetime
 
 
@@ -257,19 +307,19 @@ class ScheduleProblem:
     booked over; the others can, with a recorded reason."""
 
     kind: str  # staff_busy | client_busy | travel_buffer | outside_hours | staff_absent | in_past
-    text: str = field(repr=False)  # one plain sentence naming who and when
+    text: str = personal(Mask.kept)  # one plain sentence naming staff and when
     blocking: bool
 
 
 @dataclass(frozen=True)
 class BookingDefaults:
     client_id: int
-    client_name: str = field(repr=False)
+    client_name: str = personal(Mask.initials)
     staff: tuple[StaffView, ...]  # the core team
     network: tuple[NetworkMemberView, ...]
     minutes: int
-    place_kind: str
-    place_detail: str = field(repr=False)
+    place_kind: PlaceKind
+    place_detail: str = personal(Mask.kept)
 
 
 @dataclass(frozen=True)
@@ -295,7 +345,7 @@ class FirstMeeting:
 
     client_id: int
     referral_id: int
-    name: str = field(repr=False)
+    name: str = personal(Mask.initials)
     respond_by: dt.datetime
     first_meeting_at: dt.datetime | None
     met: bool | None

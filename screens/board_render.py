@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from rich.text import Text
 
-from duty_desk import timeutil
+from duty_desk import timeutil, vocabulary
 from duty_desk.config import Config
 from duty_desk.nhs import format_nhs_number
 from duty_desk.views import (
@@ -31,6 +31,7 @@ from duty_desk.views import (
     StaffLoad,
     StaffView,
 )
+from duty_desk.vocabulary import BreakKind
 
 from .literal import assemble, literal, visible
 
@@ -73,19 +74,12 @@ STAFF_WIDTHS = {"tag": 4, "role": 4, "core": 8, "key": 3, "room": 4, "away": 17}
 MIN_FLEX = 12
 MAX_FLEX = 40
 
-BREAK_SHORT = {
-    "no_core_at_meeting": "no core team",
-    "core_member_absent": "core away",
-    "not_seen": "not seen",
-    "key_worker_left": "key wkr left",
-    "no_key_worker": "no key worker",
-}
-ROLE_SHORT = {"clinician": "Clin", "peer_support": "Peer", "team_lead": "Lead"}
-ROLE_LONG = {"clinician": "clinician", "peer_support": "peer support worker",
-             "team_lead": "team lead"}
-ABSENCE_KINDS = {"leave": "leave", "sickness": "sickness", "training": "training",
-                 "other": "other"}
-DISCHARGE_KINDS = {"primary_care": "transfer to primary care (GP)", "other": "other ending"}
+# The words, once, in duty_desk.vocabulary (kept under these names for the screens).
+BREAK_SHORT = vocabulary.BREAK_SHORT
+ROLE_SHORT = vocabulary.ROLE_SHORT
+ROLE_LONG = vocabulary.ROLE_LONG
+ABSENCE_KINDS = vocabulary.ABSENCE_KIND_LONG
+DISCHARGE_KINDS = vocabulary.DISCHARGE_KIND_LONG
 NOT_ENOUGH = "not enough meetings yet"
 
 
@@ -384,13 +378,44 @@ def episode_detail(episode: EpisodeView, breaks: Sequence[ContinuityBreak], now:
         shown.add(problem)
         _line(text, "Problem", literal(problem, PROBLEM))
     for item in breaks:
-        if item.text not in shown:
-            _line(text, "Break", literal(item.text, "bold"))
+        sentence = break_text(item, tz)
+        if sentence not in shown:
+            _line(text, "Break", literal(sentence, "bold"))
     text.rstrip()
     return text
 
 
 # -- the breaks list ------------------------------------------------------------------------------
+
+
+def _who(member: StaffView) -> str:
+    return f"{member.name} ({member.login})"
+
+
+def break_text(item: ContinuityBreak, tz: str) -> str:
+    """One plain sentence for a break, made from its data (names as the view holds them:
+    initials in privacy mode). Show it literally."""
+    name = item.client_name
+    when = timeutil.fmt_local(item.at, tz, "day") if item.at is not None else ""
+    member = item.staff[0] if item.staff else None
+    if item.kind == BreakKind.no_key_worker:
+        return f"{name} has no key worker named"
+    if item.kind == BreakKind.key_worker_left:
+        who = _who(member) if member else "?"
+        return f"{name}'s key worker {who} has left the team"
+    if item.kind == BreakKind.not_seen:
+        if item.met:
+            return f"{name} not seen for {item.days} days (last meeting {when})"
+        return (f"{name} not seen since accepted {when} "
+                f"({item.days} days, no meeting has taken place)")
+    if item.kind == BreakKind.no_core_at_meeting:
+        names = [m.name for m in item.staff]
+        who = f"attended by {', '.join(names)}" if names else "no staff recorded as attending"
+        return f"{name}'s meeting on {when} had no core-team member ({who})"
+    if item.kind == BreakKind.core_member_absent:
+        who = _who(member) if member else "?"
+        return f"{who} is away ({item.absence_kind}) for {name}'s meeting on {when}"
+    return f"{name}: {item.kind.replace('_', ' ')}"
 
 
 def break_key(item: ContinuityBreak, position: int) -> str:
@@ -408,7 +433,7 @@ def break_cells(item: ContinuityBreak, key: str, now: dt.datetime, tz: str) -> d
 def break_detail(item: ContinuityBreak, now: dt.datetime, config: Config) -> Text:
     tz = config.team.timezone
     text = assemble(literal(item.client_name, "bold"), "\n")
-    text.append_text(literal(item.text, multiline=True))
+    text.append_text(literal(break_text(item, tz), multiline=True))
     if item.at is not None:
         text.append(f"\nWhen: {timeutil.fmt_local(item.at, tz, 'day')}")
     text.append("\nenter: the client on the board; t core team, m meetings, b book")
@@ -468,13 +493,11 @@ def suggestion_prompt(load: StaffLoad, tags: Mapping[int, str], today: dt.date) 
 def meeting_cells(meeting: MeetingView, tz: str, tags: Mapping[int, str]) -> dict[str, Text]:
     local = timeutil.to_local(meeting.starts_at, tz)
     staff = " ".join(tags.get(a.id, visible(a.name)) for a in meeting.staff)
-    status = {"booked": "booked", "happened": "happened", "cancelled": "cancelled",
-              "did_not_attend": "DNA"}.get(meeting.status, meeting.status)
+    status = vocabulary.words(vocabulary.MEETING_STATUS_SHORT, meeting.status)
     return {
         "when": keyed(local.format("ddd DD/MM/YY HH:mm"), str(meeting.id),
                       "dim" if meeting.status == "cancelled" else ""),
-        "place": cell({"home": "Home", "base": "Base", "phone": "Phone",
-                       "video": "Video"}.get(meeting.place_kind, meeting.place_kind)),
+        "place": cell(vocabulary.words(vocabulary.PLACE_SHORT, meeting.place_kind)),
         "status": cell(status, "dim strike" if meeting.status == "cancelled" else ""),
         "staff": cell(staff),
     }

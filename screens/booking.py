@@ -36,6 +36,7 @@ from textual.message import Message
 from textual.reactive import var
 from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static
 
+from duty_desk import vocabulary
 from duty_desk.errors import BookingWarnings, Conflict, DutyDeskError, InputErrors
 from duty_desk.views import BookingDefaults, MeetingView, ScheduleProblem
 
@@ -48,7 +49,7 @@ if TYPE_CHECKING:
 
     from duty_desk.timeparse import ParsedWhen
 
-PLACES = (("Home visit", "home"), ("Team base", "base"), ("Phone", "phone"), ("Video", "video"))
+PLACES = tuple((label, str(kind)) for kind, label in vocabulary.PLACE_LONG.items())
 HINT_CHECK = "Enter checks the time; Enter again books. ctrl+n: the next free slot."
 # A check or a booking usually answers within a few milliseconds: "Checking..." and the
 # greyed-out button are shown only when it takes longer than this, so a quick answer is

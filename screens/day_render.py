@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from rich.text import Text
 
-from duty_desk import rules, timeutil
+from duty_desk import rules, timeutil, vocabulary
 from duty_desk.config import Config
 from duty_desk.views import (
     AbsenceView,
@@ -39,15 +39,14 @@ WIDTHS = {"time": 11, "place": 5, "staff": 16, "status": 11}
 MIN_CLIENT = 12
 MAX_CLIENT = 40
 
-PLACE_SHORT = {"home": "Home", "base": "Base", "phone": "Phone", "video": "Video"}
-PLACE_LONG = {"home": "Home visit", "base": "Team base", "phone": "Phone", "video": "Video"}
-STATUS_SHORT = {"booked": "booked", "happened": "happened", "cancelled": "cancelled",
-                "did_not_attend": "DNA"}
-STATUS_LONG = {"booked": "booked", "happened": "happened", "cancelled": "cancelled",
-               "did_not_attend": "did not attend"}
+# The words, once, in duty_desk.vocabulary (kept under these names for the screens).
+PLACE_SHORT = vocabulary.PLACE_SHORT
+PLACE_LONG = vocabulary.PLACE_LONG
+STATUS_SHORT = vocabulary.MEETING_STATUS_SHORT
+STATUS_LONG = vocabulary.MEETING_STATUS_LONG
 STATUS_STYLES = {"booked": "", "happened": "#87d787", "cancelled": "dim strike",
                  "did_not_attend": "bold #ffaf00"}
-CANCELLED_BY = {"client": "by the client or their network", "team": "by the team"}
+CANCELLED_BY = vocabulary.CANCELLED_BY_LONG
 
 BUSY, FREE, PAST, ABSENT = "#", ".", " ", "x"
 

@@ -20,7 +20,7 @@ from duty_desk.db import open_database
 from duty_desk.export import CLIENT_COLUMNS
 from duty_desk.identity import os_login
 from duty_desk.models import Meeting, MeetingStaff
-from duty_desk.repo_board import refresh_continuity
+from duty_desk.repo.continuity import refresh_continuity
 from duty_desk.repository import Repository
 from tests.conftest import referral_input
 

@@ -13,6 +13,7 @@ import pytest
 
 from duty_desk.privacy import MaskedRepository, initials, mask, mask_nhs
 from duty_desk.repository import Repository
+from screens.board_render import break_text
 from tests.conftest import referral_input
 from tests.test_ui_board_support import Board, board, local  # noqa: F401 - fixture
 from tests.test_ui_support import make_app, settle
@@ -44,7 +45,8 @@ def test_every_view_with_a_client_is_masked(board: Board) -> None:  # noqa: F811
     episodes = masked.board().episodes
     assert {e.name for e in episodes} == {"A.E.", "B.S."}
     assert all(e.nhs_number in (None, "*******018") for e in episodes)
-    assert all(NAME not in b.text for b in masked.board().breaks)
+    assert all(NAME not in break_text(b, repo.config.team.timezone)
+               for b in masked.board().breaks)
     day = masked.day(local(25, 9).date())
     assert [m.client_name for m in day.meetings] == ["A.E."]
     assert [s.name for s in day.meetings[0].staff] == ["Duty Worker One (test)", "Peer Worker (test)"]

@@ -28,8 +28,11 @@ from duty_desk.models import (
     MeetingStatus,
     Referral,
 )
-from duty_desk.repo_board import refresh_all_continuity, refresh_continuity
+from duty_desk.repo.continuity import refresh_all_continuity, refresh_continuity
 from duty_desk.repository import Repository
+from screens.board_render import break_text
+
+TZ = "Europe/London"  # the team's zone in these tests
 
 NOW = pendulum.datetime(2026, 11, 23, 10, 0, tz="Europe/London")  # conftest's frozen_now
 TODAY = dt.date(2026, 11, 23)
@@ -104,7 +107,7 @@ def test_a_new_episode_has_problems_and_a_break(team: Team) -> None:
     assert episode.key_worker is None and episode.core_team == ()
     assert episode.problems == ("No key worker named", "No core team yet")
     assert [b.kind for b in board.breaks] == ["no_key_worker"]
-    assert "has no key worker" in board.breaks[0].text
+    assert "has no key worker" in break_text(board.breaks[0], TZ)
     assert not episode.continuity.enough and episode.continuity.upc is None
     assert team.repo.client_for_referral(episode.referral_id) == client
     assert team.repo.client_for_referral(9999) is None
@@ -196,7 +199,7 @@ def test_problems_peer_support_size_and_key_worker_left(team: Team) -> None:
     )
     board = team.repo.board()
     assert [b.kind for b in board.breaks] == ["key_worker_left"]
-    assert board.breaks[0].staff_id == team.clin and "clin2" in board.breaks[0].text
+    assert board.breaks[0].staff_id == team.clin and "clin2" in break_text(board.breaks[0], TZ)
     # A core team left with one member (rows written directly: older data, or a failed edit).
     with team.db.session(write=True) as session:
         from duty_desk.models import CoreTeamMember
@@ -303,13 +306,13 @@ def test_breaks_meeting_without_core_and_not_seen(team: Team) -> None:
     assert kinds == [("no_core_at_meeting", "Bea Seen (test)"), ("not_seen", "Cal Unseen (test)")]
     no_core, not_seen = board.breaks
     assert no_core.at == days_ago(3) and no_core.meeting_id is not None
-    assert no_core.text == ("Bea Seen (test)'s meeting on Fri 20 Nov 10:00 had no core-team "
+    assert break_text(no_core, TZ) == ("Bea Seen (test)'s meeting on Fri 20 Nov 10:00 had no core-team "
                             "member (attended by Clinician Three (test), Clinician Two (test))")
-    assert not_seen.text == ("Cal Unseen (test) not seen since accepted Tue 3 Nov 10:00 "
+    assert break_text(not_seen, TZ) == ("Cal Unseen (test) not seen since accepted Tue 3 Nov 10:00 "
                              "(20 days, no meeting has taken place)")
     # Last seen 15 days ago: a break naming the last meeting.
     add_meeting(team.db, unseen, days_ago(15), {team.duty: True})
-    text = next(b.text for b in team.repo.board().breaks if b.kind == "not_seen")
+    text = next(break_text(b, TZ) for b in team.repo.board().breaks if b.kind == "not_seen")
     assert text == "Cal Unseen (test) not seen for 15 days (last meeting Sun 8 Nov 10:00)"
 
 
@@ -337,7 +340,7 @@ def test_break_core_member_absent_for_a_booked_meeting(team: Team) -> None:
     [item] = board.breaks
     assert item.kind == "core_member_absent" and item.meeting_id == on_wed
     assert item.staff_id == team.peer
-    assert item.text == ("Peer Worker One (test) (peer1) is away (training) for Alex Example "
+    assert break_text(item, TZ) == ("Peer Worker One (test) (peer1) is away (training) for Alex Example "
                          "(test)'s meeting on Wed 25 Nov 14:00")
     assert board.episodes[0].next_meeting == wednesday
     # A non-core staff member's absence is not a continuity break.

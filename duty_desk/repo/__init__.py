@@ -1,0 +1,14 @@
+"""The repository per aggregate, behind the one facade ``duty_desk.repository.Repository``.
+
+- ``base``: the shared Context (transactions, audit, the acting login, local time)
+- ``sql``: portable helpers for reading many rows fast
+- ``staff``, ``referrals``, ``intake``, ``audit``: the queue side
+- ``episode_rows``, ``board``, ``breaks``, ``loads``, ``episodes``: the continuity board
+- ``absences``: staff absences and their impact
+- ``meetings``, ``booking``, ``rules``, ``attendance``: network meetings
+- ``continuity``: the precomputed continuity figures per episode
+"""
+
+from .continuity import refresh_all_continuity, refresh_continuity
+
+__all__ = ["refresh_all_continuity", "refresh_continuity"]

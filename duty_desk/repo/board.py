@@ -1,0 +1,108 @@
+"""Reading the continuity board: open episodes, their breaks and every active staff
+member's caseload in one read; one episode; caseload suggestions; episodes for export.
+
+Reads use a few set-based queries for all episodes at once, never one query per
+episode (tests/test_repo_board.py counts them)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from sqlmodel import col, select
+
+from .. import timeutil
+from ..errors import NotFound
+from ..models import Client, ClientStatus, CoreTeamMember
+from ..views import BoardData, EpisodeView, StaffLoad
+from .base import Aggregate, Context
+from .breaks import find_breaks
+from .episode_rows import BoardCache, NoCoreFound, read_episodes
+from .loads import absence_rows, by_room, loads
+from .sql import plain
+from .staff import all_staff
+
+EXPORT_PAGE = 500  # episodes read per unit of work when exporting
+
+
+class BoardRepository(Aggregate):
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(ctx)
+        self.cache = BoardCache()
+
+    def board(self, staff_id: int | None = None) -> BoardData:
+        """Open episodes (filtered to those where ``staff_id`` is core team or key worker),
+        the continuity breaks, and every active staff member's load, as of ``timeutil.now()``.
+
+        Episodes are ordered by client name; breaks most pressing first (no key worker,
+        key worker left, core member absent, meeting without core team, not seen); staff by
+        name.
+        """
+        now = plain(timeutil.now())
+        today = self.ctx.today(now)
+        is_open = col(Client.status) == ClientStatus.open.value
+        with self.cache.lock, self.ctx.unit() as session:
+            staff = all_staff(session)
+            no_core: NoCoreFound = {}
+            every = read_episodes(session, is_open, now, staff, no_core, self.cache)
+            episodes = every
+            if staff_id is not None:
+                episodes = [e for e in every if staff_id in {m.id for m in e.core_team}
+                            or (e.key_worker is not None and e.key_worker.id == staff_id)]
+            absences = absence_rows(session, today)
+            found = loads(session, staff, today, absences, every)
+            breaks = find_breaks(self.ctx, session, episodes, staff, absences, no_core, now)
+        ordered = sorted(found.values(),
+                         key=lambda load: (load.staff.name.casefold(), load.staff.id))
+        return BoardData(episodes=tuple(episodes), breaks=tuple(breaks), staff=tuple(ordered))
+
+    def episode(self, client_id: int) -> EpisodeView:
+        with self.ctx.unit() as session:
+            found = read_episodes(session, col(Client.id) == client_id, timeutil.now())
+        if not found:
+            raise NotFound(f"No client number {client_id}")
+        return found[0]
+
+    def client_for_referral(self, referral_id: int) -> int | None:
+        """The episode opened from this referral, if it was accepted."""
+        with self.ctx.unit() as session:
+            return session.exec(select(Client.id).where(Client.referral_id == referral_id)).first()
+
+    def suggest_staff(self, client_id: int | None = None) -> list[StaffLoad]:
+        """Active staff, the most room in their caseload first (absent today last).
+
+        With ``client_id``, that episode does not count against its own core team's room
+        (they already hold it), so changing a team does not push its members down.
+        """
+        today = self.ctx.today(timeutil.now())
+        with self.ctx.unit() as session:
+            found = loads(session, all_staff(session), today)
+            if client_id is not None:
+                members = set(session.exec(
+                    select(CoreTeamMember.staff_id).where(CoreTeamMember.client_id == client_id)
+                ).all())
+                status = session.exec(select(Client.status).where(Client.id == client_id)).first()
+                if status is None:
+                    raise NotFound(f"No client number {client_id}")
+                if status == ClientStatus.open.value:
+                    for sid in members & set(found):
+                        load = found[sid]
+                        found[sid] = StaffLoad(staff=load.staff, core_count=load.core_count - 1,
+                                               key_count=load.key_count, absences=load.absences)
+        return by_room(found.values(), today)
+
+    def clients_for_export(self, include_discharged: bool = True) -> Iterator[EpisodeView]:
+        """Every episode (or only open ones), in order of acceptance, read a page at a time."""
+        query = select(Client.id).order_by(col(Client.accepted_at), col(Client.id))
+        if not include_discharged:
+            query = query.where(Client.status == ClientStatus.open.value)
+        with self.ctx.unit() as session:
+            ids = [i for i in session.exec(query).all() if i is not None]
+        now = timeutil.now()
+        for at in range(0, len(ids), EXPORT_PAGE):
+            page = ids[at:at + EXPORT_PAGE]
+            with self.ctx.unit() as session:
+                found = {e.client_id: e for e in read_episodes(
+                    session, col(Client.id).in_(page), now)}
+            for client_id in page:
+                if client_id in found:
+                    yield found[client_id]

@@ -1,0 +1,230 @@
+"""Reading episodes of care (the board's rows) set-wise: a few queries for all the
+episodes matching a condition, never one query per episode, and an optional cache
+that hands out an unchanged episode again rather than rebuilding it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement
+from sqlmodel import Session, col, select
+
+from ..models import Client, ClientContinuity, CoreTeamMember, Meeting, MeetingStatus, Referral
+from ..views import Continuity, EpisodeView, StaffView
+from ..vocabulary import ClientStatus
+from .continuity import Computed, NoCore, compute
+from .sql import CHUNK, chunks, day, instant, must_instant, raw, run
+from .staff import all_staff
+
+_NOT_ENOUGH = Continuity(meetings=0, with_core=None, with_key_worker=None, upc=None, coc=None,
+                         secon=None)
+_STATUS = {status.value: status for status in ClientStatus}
+# Per episode, its newest meeting without a core-team member and all of them (newest
+# first; stored JSON text until needed).
+NoCoreFound = dict[int, tuple[dt.datetime, "str | NoCore"]]
+
+
+@dataclass
+class _Row:
+    client_id: int
+    referral_id: int
+    name: str
+    nhs_number: str | None
+    date_of_birth: dt.date
+    area: str
+    accepted_at: dt.datetime
+    status: str
+    key_worker_id: int | None
+    version: int
+    discharged_at: dt.datetime | None
+    discharge_kind: str | None
+    discharge_reason: str | None
+    continuity: Continuity | None
+    last_met_at: dt.datetime | None
+    no_core: str | NoCore | None  # stored JSON, or computed on the fly
+    no_core_last_at: dt.datetime | None
+
+
+def _problems(core: Sequence[StaffView], key_worker: StaffView | None) -> tuple[str, ...]:
+    """Plain sentences about what is missing in an episode's core team (staff names only)."""
+    problems: list[str] = []
+    if key_worker is None:
+        problems.append("No key worker named")
+    elif not key_worker.active:
+        problems.append(f"Key worker {key_worker.name} ({key_worker.login}) has left the team")
+    if not core:
+        problems.append("No core team yet")
+    else:
+        if not any(member.is_peer_support for member in core):
+            problems.append("No peer support worker in the core team")
+        if not 2 <= len(core) <= 3:
+            problems.append(f"Core team has {len(core)} member{'s' if len(core) != 1 else ''}; "
+                            "it should have 2 or 3")
+    left = [m for m in core if not m.active and (key_worker is None or m.id != key_worker.id)]
+    for member in left:
+        problems.append(f"Core team member {member.name} ({member.login}) has left the team")
+    return tuple(problems)
+
+
+class BoardCache:
+    """The last board's episodes and what each was built from, for one repository (one
+    process). Only ever a shortcut: every input is read again and compared on each call."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()  # board() may be called from several worker threads
+        self.staff: tuple[StaffView, ...] | None = None
+        self.episodes: dict[int, tuple[Any, EpisodeView]] = {}
+        self.versions: dict[int, int] = {}  # client version when its core team was read
+        self.teams: dict[int, list[int]] = {}
+
+
+def _rows(session: Session, where: ColumnElement[bool]) -> tuple[list[Any], dict[int, Computed]]:
+    """The raw rows of the episodes matching ``where``, and figures computed on the fly
+    for those without stored ones (a read writes nothing)."""
+    rows = run(
+        session,
+        select(Client.id, Client.referral_id, Referral.name, Referral.nhs_number,
+               raw(Referral.date_of_birth), Referral.area, raw(Client.accepted_at),
+               Client.status, Client.key_worker_id, Client.version,
+               raw(Client.discharged_at), Client.discharge_kind, Client.discharge_reason,
+               ClientContinuity.client_id, ClientContinuity.meetings,
+               ClientContinuity.with_core, ClientContinuity.with_key_worker,
+               ClientContinuity.upc, ClientContinuity.coc, ClientContinuity.secon,
+               raw(ClientContinuity.last_met_at), ClientContinuity.no_core,
+               raw(ClientContinuity.no_core_last_at))
+        .join(Referral, col(Client.referral_id) == Referral.id)
+        .outerjoin(ClientContinuity, col(ClientContinuity.client_id) == Client.id)
+        .where(where)
+    ).all()
+    missing = [row[0] for row in rows if row[13] is None]
+    return rows, (compute(session, missing) if missing else {})
+
+
+def _row(raw_row: Any, computed: Computed | None) -> _Row:
+    (cid, rid, name, nhs, dob, area, accepted, status, key, version, discharged,
+     kind, reason, has, meetings, core, keyw, upc, coc, secon, last, no_core,
+     no_core_last) = raw_row
+    if computed is not None:
+        return _Row(cid, rid, name, nhs, day(dob), area, must_instant(accepted),
+                    status, key, version, instant(discharged), kind, reason,
+                    computed.figures.as_view(), computed.last_met_at, computed.no_core,
+                    computed.no_core[0][1] if computed.no_core else None)
+    figures = (Continuity(meetings=meetings, with_core=core, with_key_worker=keyw,
+                          upc=upc, coc=coc, secon=secon) if has is not None else None)
+    return _Row(cid, rid, name, nhs, day(dob), area, must_instant(accepted),
+                status, key, version, instant(discharged), kind, reason, figures,
+                instant(last), no_core, instant(no_core_last))
+
+
+def core_teams(session: Session, where: ColumnElement[bool]) -> dict[int, list[int]]:
+    core: dict[int, list[int]] = defaultdict(list)
+    for client_id, staff_id in run(
+        session,
+        select(CoreTeamMember.client_id, CoreTeamMember.staff_id)
+        .join(Client, col(CoreTeamMember.client_id) == Client.id)
+        .where(where)
+    ).all():
+        core[client_id].append(staff_id)
+    return core
+
+
+def _core_cached(session: Session, where: ColumnElement[bool], rows: Sequence[Any],
+                 cache: BoardCache) -> dict[int, list[int]]:
+    """Core teams, read again only for episodes whose version changed since the last
+    board: every change of core team bumps the client's version (set_core_team)."""
+    versions = {row[0]: row[9] for row in rows}
+    changed = [cid for cid, version in versions.items() if cache.versions.get(cid) != version]
+    if len(changed) > len(rows) // 4:
+        core = core_teams(session, where)
+    else:
+        core = defaultdict(list, {cid: cache.teams.get(cid, []) for cid in versions})
+        for chunk in chunks(changed):
+            fresh = core_teams(session, col(Client.id).in_(chunk))
+            for cid in chunk:
+                core[cid] = fresh.get(cid, [])
+    cache.teams = {cid: core.get(cid, []) for cid in versions}
+    cache.versions = versions
+    return core
+
+
+def _next_meetings(session: Session, now: dt.datetime,
+                   client_ids: Sequence[int] | None = None) -> dict[int, Any]:
+    """Each client's next booked meeting from ``now`` (raw: see sql.instant). The minimum
+    is taken here, not with GROUP BY, which leads SQLite to walk every meeting."""
+    query = (
+        select(Meeting.client_id, raw(Meeting.starts_at))
+        .where(Meeting.status == MeetingStatus.booked.value, Meeting.starts_at >= now)
+        .order_by(col(Meeting.starts_at).desc())
+    )
+    if client_ids is not None and len(client_ids) <= CHUNK:
+        query = query.where(col(Meeting.client_id).in_(client_ids))
+    return {client_id: start for client_id, start in run(session, query).all()}  # earliest wins
+
+
+def read_episodes(session: Session, where: ColumnElement[bool], now: dt.datetime,
+                  staff: dict[int, StaffView] | None = None,
+                  no_core: NoCoreFound | None = None,
+                  cache: BoardCache | None = None) -> list[EpisodeView]:
+    """Episodes matching ``where`` (on Client), by client name.
+
+    ``no_core``, when given, receives each episode's newest meeting without a core-team
+    member and all of them (newest first; JSON text until needed). With ``cache``, an
+    episode whose inputs (its row, core team, next meeting, the staff list) are what they
+    were at the last call is handed out again rather than rebuilt.
+    """
+    rows, computed = _rows(session, where)
+    if not rows:
+        return []
+    staff = staff if staff is not None else all_staff(session)
+    core = _core_cached(session, where, rows, cache) if cache else core_teams(session, where)
+    nexts = _next_meetings(session, now, [row[0] for row in rows])
+    order = {sid: (member.name.casefold(), sid) for sid, member in staff.items()}
+    staff_stamp = tuple(staff.values())
+    if cache is not None:
+        if cache.staff == staff_stamp:
+            staff_stamp = cache.staff  # the same object: later comparisons are by identity
+        cache.staff = staff_stamp
+    episodes = []
+    for raw_row in rows:
+        client_id = raw_row[0]
+        if no_core is not None and raw_row[22] is not None:
+            no_core[client_id] = (must_instant(raw_row[22]), raw_row[21])
+        team_ids = tuple(sorted((s for s in core.get(client_id, ()) if s in staff),
+                                key=order.__getitem__))
+        stamp = (raw_row, team_ids, nexts.get(client_id), staff_stamp)
+        if cache is not None and client_id not in computed:
+            hit = cache.episodes.get(client_id)
+            if hit is not None and hit[0] == stamp:
+                episodes.append(hit[1])
+                continue
+        found = computed.get(client_id)
+        row = _row(raw_row, found)
+        if no_core is not None and found is not None and row.no_core_last_at is not None:
+            no_core[client_id] = (row.no_core_last_at, row.no_core or [])
+        team = tuple(staff[s] for s in team_ids)
+        key = staff.get(row.key_worker_id) if row.key_worker_id is not None else None
+        episode = EpisodeView(
+            client_id=client_id, referral_id=row.referral_id, name=row.name,
+            nhs_number=row.nhs_number, date_of_birth=row.date_of_birth, area=row.area,
+            accepted_at=row.accepted_at, status=_STATUS[row.status],
+            core_team=team, key_worker=key, last_meeting=row.last_met_at,
+            next_meeting=instant(nexts.get(client_id)),
+            continuity=row.continuity or _NOT_ENOUGH,
+            problems=_problems(team, key), version=row.version,
+            discharged_at=row.discharged_at, discharge_kind=row.discharge_kind,
+            discharge_reason=row.discharge_reason,
+        )
+        if cache is not None and found is None:
+            cache.episodes[client_id] = (stamp, episode)
+        episodes.append(episode)
+    if cache is not None:  # forget episodes no longer read (discharged, filtered out)
+        seen = {row[0] for row in rows}
+        for stale in [c for c in cache.episodes if c not in seen]:
+            del cache.episodes[stale]
+    episodes.sort(key=lambda e: (e.name.casefold(), e.client_id))
+    return episodes

@@ -1,0 +1,88 @@
+"""Caseloads: each active staff member's open episodes (core team and key worker)
+against their capacity, their current and future absences, and who has most room."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from ..models import Absence, AbsenceKind, Client, ClientStatus, CoreTeamMember, Staff
+from ..views import AbsenceView, EpisodeView, StaffLoad, StaffView
+from .sql import run
+
+
+def absence_rows(session: Session, from_day: dt.date,
+                 staff_id: int | None = None) -> list[AbsenceView]:
+    """Absences not cancelled that end on or after ``from_day``, soonest first."""
+    query = (
+        select(Absence, Staff.login, Staff.name)
+        .join(Staff, col(Absence.staff_id) == Staff.id)
+        .where(col(Absence.cancelled) == False, Absence.ends_on >= from_day)  # noqa: E712
+        .order_by(col(Absence.starts_on), col(Staff.name), col(Absence.id))
+    )
+    if staff_id is not None:
+        query = query.where(Absence.staff_id == staff_id)
+    return [absence_view(row, login, name) for row, login, name in session.exec(query)]
+
+
+def absence_view(row: Absence, login: str, name: str) -> AbsenceView:
+    return AbsenceView(id=row.id or 0, staff_id=row.staff_id, staff_login=login, staff_name=name,
+                       starts_on=row.starts_on, ends_on=row.ends_on, kind=AbsenceKind(row.kind),
+                       note=row.note, version=row.version)
+
+
+def _counts(session: Session) -> tuple[dict[int, int], dict[int, int]]:
+    """Open episodes per staff member: in the core team, and as key worker."""
+    core_counts = dict(run(
+        session,
+        select(CoreTeamMember.staff_id, func.count())
+        .join(Client, col(CoreTeamMember.client_id) == Client.id)
+        .where(Client.status == ClientStatus.open.value)
+        .group_by(col(CoreTeamMember.staff_id))
+    ).all())
+    key_counts = dict(run(
+        session,
+        select(Client.key_worker_id, func.count())
+        .where(Client.status == ClientStatus.open.value, col(Client.key_worker_id).is_not(None))
+        .group_by(col(Client.key_worker_id))
+    ).all())
+    return core_counts, key_counts
+
+
+def loads(session: Session, staff: dict[int, StaffView], today: dt.date,
+          absences: Sequence[AbsenceView] | None = None,
+          open_episodes: Sequence[EpisodeView] | None = None) -> dict[int, StaffLoad]:
+    """Every active staff member's open caseload and current and future absences
+    (counted from ``open_episodes`` when the caller has read every open one)."""
+    if open_episodes is not None:
+        core_counts: dict[int, int] = defaultdict(int)
+        key_counts: dict[int, int] = defaultdict(int)
+        for e in open_episodes:
+            for member in e.core_team:
+                core_counts[member.id] += 1
+            if e.key_worker is not None:
+                key_counts[e.key_worker.id] += 1
+    else:
+        core_counts, key_counts = _counts(session)
+    away: dict[int, list[AbsenceView]] = defaultdict(list)
+    for absence in absences if absences is not None else absence_rows(session, today):
+        away[absence.staff_id].append(absence)
+    return {
+        sid: StaffLoad(staff=member, core_count=int(core_counts.get(sid, 0)),
+                       key_count=int(key_counts.get(sid, 0)), absences=tuple(away[sid]))
+        for sid, member in staff.items() if member.active
+    }
+
+
+def away_on(load: StaffLoad, day: dt.date) -> bool:
+    return any(a.starts_on <= day <= a.ends_on for a in load.absences)
+
+
+def by_room(found: Iterable[StaffLoad], today: dt.date) -> list[StaffLoad]:
+    """Most room first; those away today last."""
+    return sorted(found, key=lambda load: (away_on(load, today), -load.room,
+                                           load.staff.name.casefold(), load.staff.id))

@@ -1,0 +1,294 @@
+"""Reading network meetings: the day view, one meeting, a client's meetings, the
+defaults for a new booking, first meetings against their deadline, and the export."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from sqlalchemy import and_, exists, func, or_
+from sqlmodel import Session, col, select
+
+from .. import scheduling, timeutil
+from ..errors import NotFound
+from ..models import (
+    Absence,
+    Client,
+    ClientStatus,
+    CoreTeamMember,
+    Meeting,
+    MeetingNetwork,
+    MeetingStaff,
+    MeetingStatus,
+    NetworkMember,
+    PlaceKind,
+    Referral,
+    Staff,
+)
+from ..views import (
+    AbsenceView,
+    Attendee,
+    BookingDefaults,
+    DayData,
+    FirstMeeting,
+    MeetingView,
+    NetworkMemberView,
+    UnbookedFirst,
+)
+from ..vocabulary import CancelledBy
+from .base import Aggregate, staff_view
+from .loads import absence_view
+from .sql import CHUNK, chunks, first_instant, utc
+
+NOT_CANCELLED = (MeetingStatus.booked.value, MeetingStatus.happened.value,
+                 MeetingStatus.did_not_attend.value)
+_PLACE = {kind.value: kind for kind in PlaceKind}
+_STATUS = {status.value: status for status in MeetingStatus}
+_BY = {by.value: by for by in CancelledBy}
+
+# The columns MeetingView needs: reading these (not ORM objects) makes a busy day ~2x quicker.
+_MEETING_COLUMNS = (Meeting.id, Meeting.client_id, Meeting.starts_at, Meeting.ends_at,
+                    Meeting.place_kind, Meeting.place_detail, Meeting.status, Meeting.cancelled_by,
+                    Meeting.cancel_reason, Meeting.override_reason, Meeting.version)
+_STAFF_COLUMNS = (Staff.id, Staff.login, Staff.name, Staff.role, Staff.active, Staff.capacity)
+
+
+def expects(staff_id: int) -> Any:
+    """Meeting has this staff member expected (EXISTS: the time range drives the query)."""
+    return exists().where(col(MeetingStaff.meeting_id) == Meeting.id,
+                          MeetingStaff.staff_id == staff_id)
+
+
+def meeting_views(session: Session, rows: Sequence[Any]) -> list[MeetingView]:
+    """MeetingViews for ``rows`` (Meeting objects or rows of ``_MEETING_COLUMNS``, kept in
+    order), attendees loaded set-wise."""
+    ids = [row.id for row in rows if row.id is not None]
+    client_ids = sorted({row.client_id for row in rows})
+    names: dict[int, str] = {}
+    staff: dict[int, list[Attendee]] = {i: [] for i in ids}
+    network: dict[int, list[Attendee]] = {i: [] for i in ids}
+    for chunk in chunks(client_ids):
+        for client_id, name in session.exec(
+            select(Client.id, Referral.name)
+            .join(Referral, col(Client.referral_id) == Referral.id)
+            .where(col(Client.id).in_(chunk))
+        ):
+            names[client_id or 0] = name
+    for chunk in chunks(ids):
+        for meeting_id, staff_id, name, attended in session.exec(
+            select(MeetingStaff.meeting_id, Staff.id, Staff.name, MeetingStaff.attended)
+            .join(Staff, col(MeetingStaff.staff_id) == Staff.id)
+            .where(col(MeetingStaff.meeting_id).in_(chunk))
+            .order_by(col(Staff.name), col(Staff.id))
+        ):
+            staff[meeting_id].append(Attendee(staff_id or 0, name, attended))
+        for meeting_id, member_id, name, attended in session.exec(
+            select(MeetingNetwork.meeting_id, NetworkMember.id, NetworkMember.name,
+                   MeetingNetwork.attended)
+            .join(NetworkMember, col(MeetingNetwork.network_member_id) == NetworkMember.id)
+            .where(col(MeetingNetwork.meeting_id).in_(chunk))
+            .order_by(col(NetworkMember.id))
+        ):
+            network[meeting_id].append(Attendee(member_id or 0, name, attended))
+    return [
+        MeetingView(
+            id=row.id or 0, client_id=row.client_id, client_name=names.get(row.client_id, ""),
+            starts_at=utc(row.starts_at), ends_at=utc(row.ends_at),
+            place_kind=_PLACE[row.place_kind], place_detail=row.place_detail,
+            status=_STATUS[row.status],
+            cancelled_by=_BY[row.cancelled_by] if row.cancelled_by else None,
+            cancel_reason=row.cancel_reason, override_reason=row.override_reason,
+            staff=tuple(staff[row.id or 0]), network=tuple(network[row.id or 0]),
+            version=row.version,
+        )
+        for row in rows
+    ]
+
+
+def unbooked(session: Session) -> tuple[UnbookedFirst, ...]:
+    """Open episodes with no (non-cancelled) meeting yet, soonest deadline first."""
+    has_meeting = exists().where(col(Meeting.client_id) == Client.id,
+                                 col(Meeting.status).in_(NOT_CANCELLED))
+    rows = session.exec(
+        select(Client.id, Client.referral_id, Referral.name, Referral.respond_by)
+        .join(Referral, col(Client.referral_id) == Referral.id)
+        .where(Client.status == ClientStatus.open.value, ~has_meeting)
+        .order_by(col(Referral.respond_by), col(Client.id))
+    ).all()
+    return tuple(UnbookedFirst(client_id=c or 0, referral_id=r, name=n, respond_by=utc(b))
+                 for c, r, n, b in rows)
+
+
+class MeetingReader(Aggregate):
+    def _local_instant(self, day: dt.date, at: dt.time) -> dt.datetime:
+        naive = dt.datetime.combine(day, at)
+        try:
+            return timeutil.local_to_utc(naive, self.ctx.tz)
+        except timeutil.TimeInputError:  # hours set inside a clock change: take pendulum's choice
+            import pendulum
+
+            return timeutil.as_utc(pendulum.instance(naive, tz=timeutil.zone(self.ctx.tz)))
+
+    def day(self, day: dt.date, staff_id: int | None = None) -> DayData:
+        """Everything the day view shows for one local date.
+
+        With ``staff_id``: only the meetings that person is expected at, their absences,
+        and ``staff`` holds just them. ``unbooked`` is as of now whatever the day.
+        """
+        team = self.config.team
+        day_start, day_end = self.ctx.day_bounds(day)
+        with self.ctx.unit() as session:
+            query = select(*_MEETING_COLUMNS).where(
+                Meeting.starts_at < day_end,
+                Meeting.starts_at > day_start - scheduling.MAX_MEETING,
+                Meeting.ends_at > day_start,
+            )
+            if staff_id is not None:
+                query = query.where(expects(staff_id))
+            rows = session.exec(query.order_by(col(Meeting.starts_at), col(Meeting.id))).all()
+            staff_query = select(*_STAFF_COLUMNS).where(
+                col(Staff.active) == True).order_by(col(Staff.name))  # noqa: E712
+            if staff_id is not None:
+                staff_query = select(*_STAFF_COLUMNS).where(Staff.id == staff_id)
+            staff = tuple(staff_view(row) for row in session.exec(staff_query))
+            return DayData(
+                day=day,
+                opens_at=self._local_instant(day, team.opens),
+                closes_at=self._local_instant(day, team.closes),
+                working_day=scheduling.DAY_NAMES[day.weekday()] in team.days,
+                staff=staff,
+                meetings=tuple(meeting_views(session, rows)),
+                absences=self._absences(session, day, staff_id),
+                unbooked=unbooked(session),
+            )
+
+    @staticmethod
+    def _absences(session: Session, day: dt.date, staff_id: int | None) -> tuple[AbsenceView, ...]:
+        query = (
+            select(Absence, Staff.login, Staff.name)
+            .join(Staff, col(Absence.staff_id) == Staff.id)
+            .where(col(Absence.cancelled) == False,  # noqa: E712
+                   Absence.starts_on <= day, Absence.ends_on >= day)
+            .order_by(col(Staff.name), col(Absence.starts_on))
+        )
+        if staff_id is not None:
+            query = query.where(Absence.staff_id == staff_id)
+        return tuple(absence_view(row, login, name) for row, login, name in session.exec(query))
+
+    def unbooked_first(self) -> list[UnbookedFirst]:
+        """Open episodes with no (non-cancelled) meeting yet, soonest deadline first."""
+        with self.ctx.unit() as session:
+            return list(unbooked(session))
+
+    def first_meetings(self, since: dt.datetime) -> list[FirstMeeting]:
+        """Episodes accepted since ``since``: was the first non-cancelled meeting (booked,
+        happened or not attended) set to start by the referral's respond-by time? ``met``
+        is None while nothing is booked and the deadline has not passed."""
+        now = timeutil.now()
+        # per client, the ix_meeting_client_starts_at index gives the first start at once
+        first_at = (
+            select(func.min(Meeting.starts_at))
+            .where(col(Meeting.client_id) == Client.id, col(Meeting.status).in_(NOT_CANCELLED))
+            .correlate(Client)
+            .scalar_subquery()
+        )
+        with self.ctx.unit() as session:
+            rows = session.exec(
+                select(Client.id, Client.referral_id, Referral.name, Referral.respond_by, first_at)
+                .join(Referral, col(Client.referral_id) == Referral.id)
+                .where(Client.accepted_at >= since)
+                .order_by(col(Client.accepted_at), col(Client.id))
+            ).all()
+        out: list[FirstMeeting] = []
+        for client_id, referral_id, name, respond_by, first in rows:
+            deadline = timeutil.as_utc(respond_by)
+            at = first_instant(first)
+            met: bool | None
+            if at is not None:
+                met = at <= deadline
+            else:
+                met = None if now <= deadline else False
+            out.append(FirstMeeting(client_id=client_id or 0, referral_id=referral_id, name=name,
+                                    respond_by=deadline, first_meeting_at=at, met=met))
+        return out
+
+    def meeting(self, meeting_id: int) -> MeetingView:
+        with self.ctx.unit() as session:
+            row = session.get(Meeting, meeting_id)
+            if row is None:
+                raise NotFound(f"No meeting number {meeting_id}")
+            return meeting_views(session, [row])[0]
+
+    def meetings_for_client(self, client_id: int) -> list[MeetingView]:
+        """Every meeting of one episode, oldest first."""
+        with self.ctx.unit() as session:
+            rows = session.exec(
+                select(Meeting).where(Meeting.client_id == client_id)
+                .order_by(col(Meeting.starts_at), col(Meeting.id))
+            ).all()
+            return meeting_views(session, rows)
+
+    def booking_defaults(self, client_id: int) -> BookingDefaults:
+        """Attendees = the active core team, minutes from config, place = the place of the
+        client's latest non-cancelled meeting (the team base for a first meeting)."""
+        with self.ctx.unit() as session:
+            client = session.get(Client, client_id)
+            if client is None:
+                raise NotFound(f"No client number {client_id}")
+            referral = session.get(Referral, client.referral_id)
+            core = session.exec(
+                select(Staff)
+                .join(CoreTeamMember, col(CoreTeamMember.staff_id) == Staff.id)
+                .where(CoreTeamMember.client_id == client_id,
+                       col(Staff.active) == True)  # noqa: E712
+                .order_by(col(Staff.name))
+            ).all()
+            members = session.exec(
+                select(NetworkMember).where(NetworkMember.referral_id == client.referral_id)
+                .order_by(col(NetworkMember.id))
+            ).all()
+            last = session.exec(
+                select(Meeting.place_kind, Meeting.place_detail)
+                .where(Meeting.client_id == client_id, col(Meeting.status).in_(NOT_CANCELLED))
+                .order_by(col(Meeting.starts_at).desc(), col(Meeting.id).desc())
+                .limit(1)
+            ).first()
+            place_kind, place_detail = last or (PlaceKind.base.value,
+                                                self.config.meetings.team_base)
+            return BookingDefaults(
+                client_id=client_id, client_name=referral.name if referral else "",
+                staff=tuple(staff_view(row) for row in core),
+                network=tuple(NetworkMemberView(id=m.id or 0, name=m.name,
+                                                relationship=m.relationship, phone=m.phone)
+                              for m in members),
+                minutes=self.config.meetings.default_minutes,
+                place_kind=_PLACE[place_kind], place_detail=place_detail,
+            )
+
+    def meetings_for_export(self, start: dt.date, end: dt.date,
+                            staff_login: str | None = None) -> Iterator[MeetingView]:
+        """Meetings starting on local dates ``start`` to ``end`` inclusive, any status, in
+        time order; with ``staff_login``, those that person is expected at."""
+        begin, _ = self.ctx.day_bounds(start)
+        _, finish = self.ctx.day_bounds(end)
+        with self.ctx.unit() as session:
+            query = select(Meeting).where(Meeting.starts_at >= begin, Meeting.starts_at < finish)
+            if staff_login is not None:
+                staff_id = session.exec(select(Staff.id).where(Staff.login == staff_login)).first()
+                if staff_id is None:
+                    raise NotFound(f"No staff member with login {staff_login!r}")
+                query = query.where(expects(staff_id))
+            last: tuple[dt.datetime, int] | None = None
+            while True:
+                page_query = query
+                if last is not None:
+                    page_query = page_query.where(or_(
+                        col(Meeting.starts_at) > last[0],
+                        and_(col(Meeting.starts_at) == last[0], col(Meeting.id) > last[1])))
+                rows = session.exec(page_query.order_by(col(Meeting.starts_at), col(Meeting.id))
+                                    .limit(CHUNK)).all()
+                if not rows:
+                    return
+                yield from meeting_views(session, rows)
+                last = (rows[-1].starts_at, rows[-1].id or 0)

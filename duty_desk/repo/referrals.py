@@ -1,0 +1,276 @@
+"""Referrals: the queue, one referral, claiming, accepting (which opens an episode of
+care), redirecting, declining, and the client's network."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, func, or_
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col, select
+
+from .. import rules, timeutil
+from ..errors import Conflict, InputErrors, NoPlacesLeft, NotEligible, NotFound
+from ..models import OPEN_STATUSES, Client, NetworkMember, Referral, ReferralStatus, Staff
+from ..validation import (
+    NewReferral,
+    validate_network_member,
+    validate_reason,
+    validate_referral,
+)
+from ..views import NetworkMemberView, ReferralView
+from .base import Aggregate
+from .intake import lock_area, taken
+
+OPEN_LIMIT = 2000  # the queue never holds more rows than a person can use
+
+
+def _query() -> tuple[Select[Any], Any]:
+    claimer = aliased(Staff)
+    decider = aliased(Staff)
+    query = (
+        select(Referral, claimer.login, claimer.name, decider.login)
+        .outerjoin(claimer, col(Referral.triage_by_id) == claimer.id)
+        .outerjoin(decider, col(Referral.decided_by_id) == decider.id)
+    )
+    return query, claimer
+
+
+def _view(row: Referral, claim_login: str | None, claim_name: str | None,
+          decided_login: str | None, network: tuple[NetworkMemberView, ...] = ()) -> ReferralView:
+    assert row.id is not None
+    return ReferralView(
+        id=row.id, name=row.name, date_of_birth=row.date_of_birth, nhs_number=row.nhs_number,
+        phone=row.phone, area=row.area, gp_practice=row.gp_practice, source=row.source,
+        urgency=row.urgency, reason=row.reason, notes=row.notes,
+        received_at=timeutil.as_utc(row.received_at), respond_by=timeutil.as_utc(row.respond_by),
+        status=ReferralStatus(row.status), triage_by=claim_login, triage_by_name=claim_name,
+        triage_since=row.triage_since, onward=row.onward, decision_reason=row.decision_reason,
+        eligibility_override=row.eligibility_override, decided_by=decided_login,
+        decided_at=row.decided_at, version=row.version, network=network,
+    )
+
+
+class ReferralRepository(Aggregate):
+    # -- reading ------------------------------------------------------------------------------
+    def open_referrals(self, search: str = "") -> list[ReferralView]:
+        """Open referrals (new or being triaged), soonest deadline first, filtered in SQL."""
+        query, claimer = _query()
+        query = query.where(col(Referral.status).in_(OPEN_STATUSES))
+        term = search.strip()
+        if term:
+            lowered = term.lower()
+            # autoescape: "%" and "_" typed by a person are literal, not wildcards
+            matches: list[ColumnElement[bool]] = [
+                col(Referral.name).icontains(term, autoescape=True),
+                col(Referral.nhs_number).contains(term.replace(" ", ""), autoescape=True),
+                col(Referral.gp_practice).icontains(term, autoescape=True),
+                func.lower(Referral.status) == lowered,
+                func.lower(Referral.urgency) == lowered,
+                func.lower(claimer.login) == lowered,
+            ]
+            for key, area in self.config.areas.items():
+                if lowered in (key, area.name.lower()):
+                    matches.append(col(Referral.area) == key)
+            for key, source in self.config.sources.items():
+                if lowered in (key, source.name.lower()):
+                    matches.append(col(Referral.source) == key)
+            query = query.where(or_(*matches))
+        query = query.order_by(col(Referral.respond_by), col(Referral.received_at),
+                               col(Referral.id)).limit(OPEN_LIMIT)
+        with self.ctx.unit() as session:
+            return [_view(*row) for row in session.exec(query)]
+
+    def referral(self, referral_id: int) -> ReferralView:
+        query, _ = _query()
+        with self.ctx.unit() as session:
+            found = session.exec(query.where(col(Referral.id) == referral_id)).first()
+            if found is None:
+                raise NotFound(f"No referral number {referral_id}")
+            members = session.exec(
+                select(NetworkMember)
+                .where(NetworkMember.referral_id == referral_id)
+                .order_by(col(NetworkMember.id))
+            ).all()
+            network = tuple(
+                NetworkMemberView(id=m.id or 0, name=m.name, relationship=m.relationship, phone=m.phone)
+                for m in members
+            )
+            return _view(*found, network=network)
+
+    def referrals_for_export(self) -> Iterator[ReferralView]:
+        query, _ = _query()
+        with self.ctx.unit() as session:
+            for row in session.exec(query.order_by(col(Referral.received_at), col(Referral.id))):
+                yield _view(*row)
+
+    def eligibility(self, referral: ReferralView) -> list[str]:
+        return rules.eligibility_problems(
+            date_of_birth=referral.date_of_birth, received_at=referral.received_at,
+            area=referral.area, source=referral.source, config=self.config,
+        )
+
+    # -- writing ------------------------------------------------------------------------------
+    def _insert(self, session: Session, new: NewReferral, me: Staff, now: dt.datetime) -> int:
+        row = Referral(
+            **{k: getattr(new, k) for k in NewReferral.__dataclass_fields__},
+            respond_by=rules.respond_by(new.received_at, new.urgency, self.config),
+            status=ReferralStatus.new.value, created_at=now, created_by=me.login,
+        )
+        session.add(row)
+        session.flush()
+        assert row.id is not None
+        self.ctx.audit(session, "add referral", "referral", row.id, None,
+                       {k: getattr(row, k)
+                        for k in (*NewReferral.__dataclass_fields__, "respond_by", "status")},
+                       now)
+        return row.id
+
+    def add_referral(self, raw: Mapping[str, str | None] | NewReferral) -> int:
+        now = timeutil.now()
+        new = raw if isinstance(raw, NewReferral) else validate_referral(raw, self.config, now)
+        with self.ctx.unit(write=True) as session:
+            me = self.ctx.me(session)
+            return self._insert(session, new, me, now)
+
+    def add_referrals(self, rows: Iterable[NewReferral]) -> list[int]:
+        """Insert already-validated referrals all in one transaction: all or none."""
+        now = timeutil.now()
+        with self.ctx.unit(write=True) as session:
+            me = self.ctx.me(session)
+            return [self._insert(session, new, me, now) for new in rows]
+
+    def _open(self, session: Session, referral_id: int,
+              expected_version: int | None) -> tuple[Referral, Staff]:
+        me = self.ctx.me(session)
+        row = session.get(Referral, referral_id)
+        if row is None:
+            raise NotFound(f"No referral number {referral_id}")
+        if row.status not in OPEN_STATUSES:
+            who = session.get(Staff, row.decided_by_id) if row.decided_by_id else None
+            when = timeutil.fmt_local(row.decided_at, self.ctx.tz, "day")
+            raise Conflict(
+                f"This referral was already {row.status} by {who.login if who else 'someone'} "
+                f"at {when}; nothing was changed"
+            )
+        if expected_version is not None and row.version != expected_version:
+            raise self.ctx.stale(session, "referral", referral_id, "referral")
+        return row, me
+
+    def _check_claim(self, session: Session, row: Referral, me: Staff) -> None:
+        if row.triage_by_id not in (None, me.id):
+            other = session.get(Staff, row.triage_by_id)
+            since = timeutil.fmt_local(row.triage_since, self.ctx.tz, "short")
+            raise Conflict(
+                f"{other.name if other else 'Someone'} ({other.login if other else '?'}) is "
+                f"triaging this since {since}; take it over with claim first"
+            )
+
+    def claim(self, referral_id: int, *, take_over: bool = False,
+              expected_version: int | None = None) -> ReferralView:
+        """"I'm triaging this": visible to everyone. Claiming your own claim releases it."""
+        now = timeutil.now()
+        with self.ctx.unit(write=True) as session:
+            row, me = self._open(session, referral_id, expected_version)
+            if row.triage_by_id == me.id:
+                self.ctx.change(session, row, "referral", "release", now,
+                                status=ReferralStatus.new.value, triage_by_id=None,
+                                triage_since=None)
+            else:
+                if not take_over:
+                    self._check_claim(session, row, me)
+                action = "take over" if row.triage_by_id else "claim"
+                self.ctx.change(session, row, "referral", action, now,
+                                status=ReferralStatus.triaging.value, triage_by_id=me.id,
+                                triage_since=now)
+            referral_id = row.id or referral_id
+        return self.referral(referral_id)
+
+    def accept(self, referral_id: int, *, override_reason: str | None = None,
+               expected_version: int | None = None) -> int:
+        """Accept into POD; checks eligibility and the weekly cap in the same write transaction.
+
+        Returns the new client (episode of care) id. Raises NotEligible (which a
+        duty worker may override with a reason) or NoPlacesLeft (never overridden).
+        """
+        override = validate_reason(override_reason, "override reason") if override_reason else None
+        now = timeutil.now()
+        with self.ctx.unit(write=True) as session:
+            row, me = self._open(session, referral_id, expected_version)
+            self._check_claim(session, row, me)
+            problems = rules.eligibility_problems(
+                date_of_birth=row.date_of_birth, received_at=timeutil.as_utc(row.received_at),
+                area=row.area, source=row.source, config=self.config,
+            )
+            if problems and not override:
+                raise NotEligible(problems)
+            area = self.config.areas.get(row.area)
+            if area is None:
+                raise NotEligible([f"area {row.area!r} is not one of the team's areas"])
+            lock_area(self.ctx, session, row.area)
+            received = timeutil.as_utc(row.received_at)
+            count = taken(self.ctx, session, row.area, received)
+            if count >= area.weekly_cap:
+                week = timeutil.week_start_local(received, self.ctx.tz)
+                raise NoPlacesLeft(
+                    f"No places left: {area.name} has taken {count} of {area.weekly_cap} for the "
+                    f"week of {week.format('D MMM')}. Redirect to treatment as usual (r) instead"
+                )
+            self.ctx.change(
+                session, row, "referral", "accept", now,
+                status=ReferralStatus.accepted.value, decided_by_id=me.id, decided_at=now,
+                decision_reason=override and f"Eligibility overridden: {override}",
+                eligibility_override=override, onward=None,
+            )
+            client = Client(referral_id=row.id or referral_id, accepted_at=now,
+                            accepted_by_id=me.id or 0)
+            session.add(client)
+            session.flush()
+            assert client.id is not None
+            self.ctx.audit(session, "open episode", "client", client.id, None,
+                           {"referral_id": client.referral_id, "status": client.status}, now)
+            return client.id
+
+    def redirect(self, referral_id: int, onward: str, reason: str, *,
+                 expected_version: int | None = None) -> None:
+        """Send onward to treatment as usual (CMHT, CRHT, ...) with a reason."""
+        if onward not in self.config.onward:
+            raise InputErrors({"onward": f"unknown onward service {onward!r} "
+                               f"(expected one of: {', '.join(self.config.onward)})"})
+        self._decide(referral_id, ReferralStatus.redirected, validate_reason(reason), onward,
+                     expected_version)
+
+    def decline(self, referral_id: int, reason: str, *, expected_version: int | None = None) -> None:
+        self._decide(referral_id, ReferralStatus.declined, validate_reason(reason), None,
+                     expected_version)
+
+    def _decide(self, referral_id: int, status: ReferralStatus, reason: str, onward: str | None,
+                expected_version: int | None) -> None:
+        now = timeutil.now()
+        with self.ctx.unit(write=True) as session:
+            row, me = self._open(session, referral_id, expected_version)
+            self._check_claim(session, row, me)
+            action = "redirect" if status is ReferralStatus.redirected else "decline"
+            self.ctx.change(session, row, "referral", action, now, status=status.value,
+                            decided_by_id=me.id, decided_at=now, decision_reason=reason,
+                            onward=onward)
+
+    def add_network_member(self, referral_id: int, name: str, relationship: str = "",
+                           phone: str = "") -> int:
+        name, relationship, phone = validate_network_member(name, relationship, phone)
+        now = timeutil.now()
+        with self.ctx.unit(write=True) as session:
+            self.ctx.me(session)
+            if session.get(Referral, referral_id) is None:
+                raise NotFound(f"No referral number {referral_id}")
+            member = NetworkMember(referral_id=referral_id, name=name, relationship=relationship,
+                                   phone=phone, created_at=now)
+            session.add(member)
+            session.flush()
+            assert member.id is not None
+            self.ctx.audit(session, "add network member", "referral", referral_id, None,
+                           {"network_member_id": member.id, "name": name,
+                            "relationship": relationship, "phone": phone}, now)
+            return member.id

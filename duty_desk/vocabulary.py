@@ -1,0 +1,124 @@
+"""The team's vocabulary, once: every status and kind as a ``StrEnum`` (stored as its
+value, so ``status == "new"`` keeps working), and the words shown for each, long and
+short. The models, the views, the screens, the CLI and the exports all read them here.
+
+No database and no UI in this module: screens import it freely.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+
+
+class Role(enum.StrEnum):
+    clinician = "clinician"
+    peer_support = "peer_support"
+    team_lead = "team_lead"
+
+
+class ReferralStatus(enum.StrEnum):
+    new = "new"
+    triaging = "triaging"
+    accepted = "accepted"
+    redirected = "redirected"
+    declined = "declined"
+
+    @property
+    def is_open(self) -> bool:
+        return self in (ReferralStatus.new, ReferralStatus.triaging)
+
+
+OPEN_STATUSES = (ReferralStatus.new.value, ReferralStatus.triaging.value)
+
+
+class ClientStatus(enum.StrEnum):
+    open = "open"
+    discharged = "discharged"
+
+
+class DischargeKind(enum.StrEnum):
+    primary_care = "primary_care"  # transfer to the GP: the usual ending
+    other = "other"  # moved away, transferred elsewhere, died, declined further contact...
+
+
+class AbsenceKind(enum.StrEnum):
+    leave = "leave"
+    sickness = "sickness"
+    training = "training"
+    other = "other"
+
+
+class MeetingStatus(enum.StrEnum):
+    booked = "booked"
+    happened = "happened"
+    cancelled = "cancelled"
+    did_not_attend = "did_not_attend"
+
+
+class PlaceKind(enum.StrEnum):
+    home = "home"  # home visit: place_detail holds the address
+    base = "base"  # the team base
+    phone = "phone"
+    video = "video"
+
+
+class CancelledBy(enum.StrEnum):
+    client = "client"  # by the client or their network
+    team = "team"
+
+
+class BreakKind(enum.StrEnum):
+    """A break in continuity; the order here is the board's order, most pressing first."""
+
+    no_key_worker = "no_key_worker"
+    key_worker_left = "key_worker_left"
+    core_member_absent = "core_member_absent"
+    no_core_at_meeting = "no_core_at_meeting"
+    not_seen = "not_seen"
+
+
+# -- words ---------------------------------------------------------------------------------
+
+ROLE_LONG: Mapping[str, str] = {
+    Role.clinician: "clinician", Role.peer_support: "peer support worker",
+    Role.team_lead: "team lead",
+}
+ROLE_SHORT: Mapping[str, str] = {Role.clinician: "Clin", Role.peer_support: "Peer",
+                                 Role.team_lead: "Lead"}
+
+PLACE_LONG: Mapping[str, str] = {PlaceKind.home: "Home visit", PlaceKind.base: "Team base",
+                                 PlaceKind.phone: "Phone", PlaceKind.video: "Video"}
+PLACE_SHORT: Mapping[str, str] = {PlaceKind.home: "Home", PlaceKind.base: "Base",
+                                  PlaceKind.phone: "Phone", PlaceKind.video: "Video"}
+PLACE_WORDS: Mapping[str, str] = {key: value.lower() for key, value in PLACE_LONG.items()}
+
+MEETING_STATUS_LONG: Mapping[str, str] = {
+    MeetingStatus.booked: "booked", MeetingStatus.happened: "happened",
+    MeetingStatus.cancelled: "cancelled", MeetingStatus.did_not_attend: "did not attend",
+}
+MEETING_STATUS_SHORT: Mapping[str, str] = {**MEETING_STATUS_LONG,
+                                           MeetingStatus.did_not_attend: "DNA"}
+CANCELLED_BY_LONG: Mapping[str, str] = {CancelledBy.client: "by the client or their network",
+                                        CancelledBy.team: "by the team"}
+
+ABSENCE_KIND_LONG: Mapping[str, str] = {kind: kind.value for kind in AbsenceKind}
+DISCHARGE_KIND_LONG: Mapping[str, str] = {
+    DischargeKind.primary_care: "transfer to primary care (GP)",
+    DischargeKind.other: "other ending",
+}
+
+BREAK_SHORT: Mapping[str, str] = {
+    BreakKind.no_core_at_meeting: "no core team",
+    BreakKind.core_member_absent: "core away",
+    BreakKind.not_seen: "not seen",
+    BreakKind.key_worker_left: "key wkr left",
+    BreakKind.no_key_worker: "no key worker",
+}
+
+
+def words(table: Mapping[str, str], value: str | None) -> str:
+    """The words for ``value`` in ``table``, or the value itself when it has none."""
+    if value is None:
+        return ""
+    return table.get(value, value)
