@@ -296,7 +296,7 @@ def audit_trigger_statements(dialect: str) -> tuple[str, ...]:
     return ()
 
 
-@event.listens_for(AuditLog.__table__, "after_create")
+@event.listens_for(SQLModel.metadata.tables["audit_log"], "after_create")
 def _install_audit_triggers(target: object, connection: Connection, **_kw: object) -> None:
     for statement in audit_trigger_statements(connection.dialect.name):
         connection.exec_driver_sql(statement)

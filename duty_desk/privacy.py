@@ -20,7 +20,6 @@ import dataclasses
 import re
 import typing
 from collections.abc import Callable, Iterator
-from functools import cache
 from typing import Any
 
 from .views import PERSONAL, Attendee, AuditEntry, Mask
@@ -88,10 +87,20 @@ def _views_in(hint: Any) -> Iterator[type]:
         yield from _views_in(arg)
 
 
-@cache
-def plan(cls: type) -> tuple[tuple[tuple[str, Mask], ...], tuple[str, ...]]:
+Plan = tuple[tuple[tuple[str, Mask], ...], tuple[str, ...]]
+_PLANS: dict[type, Plan] = {}
+
+
+def plan(cls: type) -> Plan:
     """For a view class: its masked fields with their masks (not ``kept`` ones), and the
-    fields that hold views with something to mask."""
+    fields that hold views with something to mask (worked out once per class)."""
+    found = _PLANS.get(cls)
+    if found is None:
+        found = _PLANS[cls] = _plan(cls)
+    return found
+
+
+def _plan(cls: type) -> Plan:
     try:
         hints = typing.get_type_hints(cls)
     except NameError:  # a dataclass from elsewhere naming types it cannot resolve: no views

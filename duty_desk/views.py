@@ -5,7 +5,7 @@ the unit of work that read them. Personal details (names, dates of birth, NHS
 numbers, phone numbers, addresses, free text) are left out of their ``repr``,
 so a log line or a traceback that prints one does not carry them.
 
-Every such field is declared with :func:`personal`, saying how privacy mode
+Every such field carries a :class:`Mask` in its metadata (``AS_INITIALS`` ...), saying how privacy mode
 (``duty_desk.privacy``) shows it; privacy mode reads that mark, so a new personal
 field cannot be forgotten there (tests/core/test_view_privacy.py fails on an unmarked
 one). Statuses and kinds are the enums of ``duty_desk.vocabulary`` (``StrEnum``: they
@@ -17,8 +17,8 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import json
-from dataclasses import MISSING, dataclass, field
-from typing import Any
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from .vocabulary import (
     AbsenceKind,
@@ -44,11 +44,13 @@ class Mask(enum.StrEnum):
     kept = "kept"  # shown as it is (still left out of repr and logs)
 
 
-def personal(mask: Mask, default: Any = MISSING) -> Any:
-    """A personal field: out of ``repr``, shown in privacy mode as ``mask`` says."""
-    if default is MISSING:
-        return field(repr=False, metadata={PERSONAL: mask})
-    return field(default=default, repr=False, metadata={PERSONAL: mask})
+# A personal field is ``field(repr=False, metadata=AS_...)``: out of ``repr``, and shown in
+# privacy mode as its Mask says.
+AS_INITIALS: Mapping[str, Mask] = {PERSONAL: Mask.initials}
+AS_NHS: Mapping[str, Mask] = {PERSONAL: Mask.nhs}
+AS_NETWORK: Mapping[str, Mask] = {PERSONAL: Mask.network}
+AS_AUDIT: Mapping[str, Mask] = {PERSONAL: Mask.audit}
+KEPT: Mapping[str, Mask] = {PERSONAL: Mask.kept}
 
 
 @dataclass(frozen=True)
@@ -68,24 +70,24 @@ class StaffView:
 @dataclass(frozen=True)
 class NetworkMemberView:
     id: int
-    name: str = personal(Mask.initials)
-    relationship: str = personal(Mask.kept)
-    phone: str = personal(Mask.kept)
+    name: str = field(repr=False, metadata=AS_INITIALS)
+    relationship: str = field(repr=False, metadata=KEPT)
+    phone: str = field(repr=False, metadata=KEPT)
 
 
 @dataclass(frozen=True)
 class ReferralView:
     id: int
-    name: str = personal(Mask.initials)
-    date_of_birth: dt.date = personal(Mask.kept)
-    nhs_number: str | None = personal(Mask.nhs)
-    phone: str = personal(Mask.kept)
+    name: str = field(repr=False, metadata=AS_INITIALS)
+    date_of_birth: dt.date = field(repr=False, metadata=KEPT)
+    nhs_number: str | None = field(repr=False, metadata=AS_NHS)
+    phone: str = field(repr=False, metadata=KEPT)
     area: str
     gp_practice: str
     source: str
     urgency: str
-    reason: str = personal(Mask.kept)
-    notes: str = personal(Mask.kept)
+    reason: str = field(repr=False, metadata=KEPT)
+    notes: str = field(repr=False, metadata=KEPT)
     received_at: dt.datetime
     respond_by: dt.datetime
     status: ReferralStatus
@@ -93,8 +95,8 @@ class ReferralView:
     triage_by_name: str | None
     triage_since: dt.datetime | None
     onward: str | None
-    decision_reason: str | None = personal(Mask.kept)
-    eligibility_override: str | None = personal(Mask.kept)
+    decision_reason: str | None = field(repr=False, metadata=KEPT)
+    eligibility_override: str | None = field(repr=False, metadata=KEPT)
     decided_by: str | None  # login
     decided_at: dt.datetime | None
     version: int
@@ -108,7 +110,7 @@ class ReferralView:
 @dataclass(frozen=True)
 class AreaIntake:
     area: str
-    name: str = personal(Mask.kept)  # the area's name
+    name: str = field(repr=False, metadata=KEPT)  # the area's name
     cap: int
     taken: int
     week_start: dt.date  # local Monday
@@ -134,8 +136,8 @@ class AuditEntry:
     action: str
     entity: str
     entity_id: int
-    before: dict[str, object] | None = personal(Mask.audit)
-    after: dict[str, object] | None = personal(Mask.audit)
+    before: dict[str, object] | None = field(repr=False, metadata=AS_AUDIT)
+    after: dict[str, object] | None = field(repr=False, metadata=AS_AUDIT)
 
     def changes(self) -> list[tuple[str, object, object]]:
         """(field, before, after) for each field the entry touched."""
@@ -182,7 +184,7 @@ class AbsenceView:
     starts_on: dt.date  # local dates, inclusive
     ends_on: dt.date
     kind: AbsenceKind
-    note: str = personal(Mask.kept)
+    note: str = field(repr=False, metadata=KEPT)
     version: int
 
 
@@ -192,9 +194,9 @@ class EpisodeView:
 
     client_id: int
     referral_id: int
-    name: str = personal(Mask.initials)
-    nhs_number: str | None = personal(Mask.nhs)
-    date_of_birth: dt.date = personal(Mask.kept)
+    name: str = field(repr=False, metadata=AS_INITIALS)
+    nhs_number: str | None = field(repr=False, metadata=AS_NHS)
+    date_of_birth: dt.date = field(repr=False, metadata=KEPT)
     area: str
     accepted_at: dt.datetime
     status: ClientStatus
@@ -207,7 +209,7 @@ class EpisodeView:
     version: int
     discharged_at: dt.datetime | None = None
     discharge_kind: str | None = None
-    discharge_reason: str | None = personal(Mask.kept, default=None)
+    discharge_reason: str | None = field(default=None, repr=False, metadata=KEPT)
 
     @property
     def has_peer_support(self) -> bool:
@@ -228,7 +230,7 @@ class ContinuityBreak:
 
     kind: BreakKind
     client_id: int
-    client_name: str = personal(Mask.initials)
+    client_name: str = field(repr=False, metadata=AS_INITIALS)
     at: dt.datetime | None = None
     meeting_id: int | None = None
     staff_id: int | None = None
@@ -268,7 +270,7 @@ class Attendee:
 
     id: int
     # a staff member's name, or a network member's: MeetingView.network masks those
-    name: str = personal(Mask.kept)
+    name: str = field(repr=False, metadata=KEPT)
     attended: bool | None  # None until the meeting is recorded
 
 
@@ -276,17 +278,17 @@ class Attendee:
 class MeetingView:
     id: int
     client_id: int
-    client_name: str = personal(Mask.initials)
+    client_name: str = field(repr=False, metadata=AS_INITIALS)
     starts_at: dt.datetime  # aware UTC
     ends_at: dt.datetime
     place_kind: PlaceKind
-    place_detail: str = personal(Mask.kept)  # the address for a home visit
+    place_detail: str = field(repr=False, metadata=KEPT)  # the address for a home visit
     status: MeetingStatus
     cancelled_by: CancelledBy | None
-    cancel_reason: str | None = personal(Mask.kept)
-    override_reason: str | None = personal(Mask.kept)
+    cancel_reason: str | None = field(repr=False, metadata=KEPT)
+    override_reason: str | None = field(repr=False, metadata=KEPT)
     staff: tuple[Attendee, ...]
-    network: tuple[Attendee, ...] = personal(Mask.network)
+    network: tuple[Attendee, ...] = field(repr=False, metadata=AS_NETWORK)
     version: int
 
 
@@ -296,7 +298,7 @@ class UnbookedFirst:
 
     client_id: int
     referral_id: int
-    name: str = personal(Mask.initials)
+    name: str = field(repr=False, metadata=AS_INITIALS)
     respond_by: dt.datetime
 
 
@@ -307,19 +309,19 @@ class ScheduleProblem:
     booked over; the others can, with a recorded reason."""
 
     kind: str  # staff_busy | client_busy | travel_buffer | outside_hours | staff_absent | in_past
-    text: str = personal(Mask.kept)  # one plain sentence naming staff and when
+    text: str = field(repr=False, metadata=KEPT)  # one plain sentence naming staff and when
     blocking: bool
 
 
 @dataclass(frozen=True)
 class BookingDefaults:
     client_id: int
-    client_name: str = personal(Mask.initials)
+    client_name: str = field(repr=False, metadata=AS_INITIALS)
     staff: tuple[StaffView, ...]  # the core team
     network: tuple[NetworkMemberView, ...]
     minutes: int
     place_kind: PlaceKind
-    place_detail: str = personal(Mask.kept)
+    place_detail: str = field(repr=False, metadata=KEPT)
 
 
 @dataclass(frozen=True)
@@ -345,7 +347,7 @@ class FirstMeeting:
 
     client_id: int
     referral_id: int
-    name: str = personal(Mask.initials)
+    name: str = field(repr=False, metadata=AS_INITIALS)
     respond_by: dt.datetime
     first_meeting_at: dt.datetime | None
     met: bool | None

@@ -143,7 +143,8 @@ class AbsenceRepository(Aggregate):
         out: list[Impact] = []
         for e in episodes:
             meetings = tuple(by_client[e.client_id])
-            days = {timeutil.to_local(m.starts_at, self.ctx.tz).date() for m in meetings}
+            days: set[dt.date] = {timeutil.to_local(m.starts_at, self.ctx.tz).date()
+                                  for m in meetings}
             candidates = [load for load in found.values() if free(load, days)]
             team = {m.id for m in e.core_team}
             rest = by_room([c for c in candidates if c.staff.id in team], today)

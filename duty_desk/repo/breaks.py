@@ -100,11 +100,11 @@ def _absent_core(ctx: Context, session: Session, episodes: dict[int, EpisodeView
             continue
         starts_at = must_instant(raw_start)
         day = ctx.local(starts_at).date()
-        absence = next((a for a in away[staff_id] if a.starts_on <= day <= a.ends_on), None)
-        if absence is None:
+        found = next((a for a in away[staff_id] if a.starts_on <= day <= a.ends_on), None)
+        if found is None:
             continue
         out.append(ContinuityBreak(
             kind=BreakKind.core_member_absent, client_id=client_id, client_name=e.name,
             at=starts_at, meeting_id=meeting_id, staff_id=staff_id, staff=(staff[staff_id],),
-            absence_kind=absence.kind))
+            absence_kind=found.kind))
     return out

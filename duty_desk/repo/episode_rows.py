@@ -86,17 +86,19 @@ class BoardCache:
 def _rows(session: Session, where: ColumnElement[bool]) -> tuple[list[Any], dict[int, Computed]]:
     """The raw rows of the episodes matching ``where``, and figures computed on the fly
     for those without stored ones (a read writes nothing)."""
+    columns: tuple[Any, ...] = (
+        Client.id, Client.referral_id, Referral.name, Referral.nhs_number,
+        raw(Referral.date_of_birth), Referral.area, raw(Client.accepted_at),
+        Client.status, Client.key_worker_id, Client.version,
+        raw(Client.discharged_at), Client.discharge_kind, Client.discharge_reason,
+        ClientContinuity.client_id, ClientContinuity.meetings,
+        ClientContinuity.with_core, ClientContinuity.with_key_worker,
+        ClientContinuity.upc, ClientContinuity.coc, ClientContinuity.secon,
+        raw(ClientContinuity.last_met_at), ClientContinuity.no_core,
+        raw(ClientContinuity.no_core_last_at))
     rows = run(
         session,
-        select(Client.id, Client.referral_id, Referral.name, Referral.nhs_number,
-               raw(Referral.date_of_birth), Referral.area, raw(Client.accepted_at),
-               Client.status, Client.key_worker_id, Client.version,
-               raw(Client.discharged_at), Client.discharge_kind, Client.discharge_reason,
-               ClientContinuity.client_id, ClientContinuity.meetings,
-               ClientContinuity.with_core, ClientContinuity.with_key_worker,
-               ClientContinuity.upc, ClientContinuity.coc, ClientContinuity.secon,
-               raw(ClientContinuity.last_met_at), ClientContinuity.no_core,
-               raw(ClientContinuity.no_core_last_at))
+        select(*columns)
         .join(Referral, col(Client.referral_id) == Referral.id)
         .outerjoin(ClientContinuity, col(ClientContinuity.client_id) == Client.id)
         .where(where)

@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, or_
+from sqlalchemy import ColumnElement, func, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -27,7 +27,7 @@ from .intake import lock_area, taken
 OPEN_LIMIT = 2000  # the queue never holds more rows than a person can use
 
 
-def _query() -> tuple[Select[Any], Any]:
+def _query() -> tuple[Any, Any]:
     claimer = aliased(Staff)
     decider = aliased(Staff)
     query = (
@@ -98,7 +98,8 @@ class ReferralRepository(Aggregate):
                 NetworkMemberView(id=m.id or 0, name=m.name, relationship=m.relationship, phone=m.phone)
                 for m in members
             )
-            return _view(*found, network=network)
+            row, claim_login, claim_name, decided_login = found
+            return _view(row, claim_login, claim_name, decided_login, network)
 
     def referrals_for_export(self) -> Iterator[ReferralView]:
         query, _ = _query()

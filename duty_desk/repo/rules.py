@@ -21,6 +21,8 @@ BUSY = scheduling.BUSY_STATUSES
 MIN_MINUTES = 5
 MAX_MINUTES = int(scheduling.MAX_MEETING.total_seconds() // 60)
 MAX_PLACE_DETAIL = 300
+_BUSY_COLUMNS: tuple[Any, ...] = (Meeting.id, Meeting.client_id, Meeting.starts_at,
+                                  Meeting.ends_at, Meeting.place_kind)
 
 
 def when_busy(session: Session, staff_ids: Iterable[int], client_id: int,
@@ -35,17 +37,16 @@ def when_busy(session: Session, staff_ids: Iterable[int], client_id: int,
         # Meetings in the time window first (the starts_at index: a few hundred rows a
         # day), then their staff: never every meeting a staff member ever had.
         in_window = select(Meeting.id).where(*window)
+        columns: tuple[Any, ...] = (*_BUSY_COLUMNS, MeetingStaff.staff_id)
         for mid, cid, starts, ends, place, staff_id in session.exec(
-            select(Meeting.id, Meeting.client_id, Meeting.starts_at, Meeting.ends_at,
-                   Meeting.place_kind, MeetingStaff.staff_id)
+            select(*columns)
             .join(MeetingStaff, col(MeetingStaff.meeting_id) == Meeting.id)
             .where(col(MeetingStaff.staff_id).in_(wanted), col(Meeting.id).in_(in_window))
         ):
             found[mid or 0] = (cid, starts, ends, place)
             staff_of.setdefault(mid or 0, set()).add(staff_id)
     for mid, cid, starts, ends, place in session.exec(
-        select(Meeting.id, Meeting.client_id, Meeting.starts_at, Meeting.ends_at,
-               Meeting.place_kind)
+        select(*_BUSY_COLUMNS)
         .where(Meeting.client_id == client_id, *window)
     ):
         found[mid or 0] = (cid, starts, ends, place)
@@ -60,8 +61,10 @@ def when_away(session: Session, staff_ids: Iterable[int], first: dt.date,
     wanted = sorted(set(staff_ids))
     if not wanted:
         return []
+    columns: tuple[Any, ...] = (Absence.staff_id, Absence.starts_on, Absence.ends_on,
+                                Absence.kind)
     rows = session.exec(
-        select(Absence.staff_id, Absence.starts_on, Absence.ends_on, Absence.kind)
+        select(*columns)
         .where(col(Absence.staff_id).in_(wanted), col(Absence.cancelled) == False,  # noqa: E712
                Absence.starts_on <= last, Absence.ends_on >= first)
     ).all()
