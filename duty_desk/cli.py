@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
+from . import reports
 from .vocabulary import ROLE_LONG
 
 if TYPE_CHECKING:
@@ -393,9 +394,25 @@ def import_referrals(state: State, file: str) -> None:
 # -- export ---------------------------------------------------------------------------------
 
 
-@cli.command()
-@click.argument("what", type=click.Choice(["referrals", "audit", "meetings", "clients"]))
-@click.option("--format", "fmt", type=click.Choice(["json", "csv", "ics"]), default=None,
+_EXPORT_HELP = "\n".join([
+    "Export referrals, the audit log or meetings as JSON or CSV (UTF-8), or meetings",
+    "as iCalendar (.ics) for a calendar program.",
+    "",
+    "\b",
+    *(line for found in reports.REPORTS.values() for line in found.help.splitlines()),
+    "",
+    "Times are ISO 8601 in the team's time zone with its offset",
+    "(2026-06-01T09:00:00+01:00); dates are YYYY-MM-DD; logins identify staff.",
+    "JSON is one list of objects. The output holds personal data: a FILE is",
+    "created readable by you only, written under a temporary name and renamed",
+    "into place when complete, so a failure never leaves half a file.",
+])
+_FORMATS = list(dict.fromkeys(fmt for found in reports.REPORTS.values() for fmt in found.formats))
+
+
+@cli.command(help=_EXPORT_HELP)
+@click.argument("what", type=click.Choice(list(reports.REPORTS)))
+@click.option("--format", "fmt", type=click.Choice(_FORMATS), default=None,
               help="json (the default) or csv, or for meetings ics; with --output FILE.csv "
                    "(or .ics), that format.")
 @click.option("--output", "-o", metavar="FILE",
@@ -411,51 +428,13 @@ def import_referrals(state: State, file: str) -> None:
 def export(state: State, what: str, fmt: str | None, output: str | None,
            date_from: str | None = None, date_to: str | None = None,
            staff_login: str | None = None, include_discharged: bool | None = None) -> None:
-    """Export referrals, the audit log or meetings as JSON or CSV (UTF-8), or meetings
-    as iCalendar (.ics) for a calendar program.
+    from .reports.writers import atomic_output
 
-    \b
-    referrals: id, received_at, respond_by, name, date_of_birth, nhs_number,
-      phone, area, gp_practice, source, urgency, reason, notes,
-      status (new, triaging, accepted, redirected, declined), triage_by,
-      triage_since, onward, decision_reason, eligibility_override,
-      decided_by, decided_at.
-    audit: id, at, actor, action, entity, entity_id, before, after
-      (before/after are objects in JSON, JSON text in CSV).
-    meetings --from DATE --to DATE [--staff LOGIN]: id, starts_at, ends_at,
-      status (booked, happened, cancelled, did_not_attend), client_id,
-      client_name, place_kind, place_detail, staff, staff_attended (logins),
-      network, network_attended (names), cancelled_by, cancel_reason,
-      override_reason. With --format ics: one event per meeting, times in
-      UTC, the client's initials and the kind of place only (no names,
-      addresses or phone numbers: calendars are synced to other services).
-    clients [--open-only]: one row per episode of care: client_id,
-      referral_id, name, nhs_number, area, accepted_at, status (open,
-      discharged), core_team and key_worker (logins), meetings (that took
-      place), with_core, with_key_worker, upc, coc, secon (continuity shares
-      and indices 0-1, empty with fewer than two meetings), last_meeting,
-      discharged_on, discharge_kind, discharge_reason.
-
-    Times are ISO 8601 in the team's time zone with its offset
-    (2026-06-01T09:00:00+01:00); dates are YYYY-MM-DD; logins identify staff.
-    JSON is one list of objects. The output holds personal data: a FILE is
-    created readable by you only, written under a temporary name and renamed
-    into place when complete, so a failure never leaves half a file.
-    """
-    from .export import atomic_output
-    from .export import export as run_export
-
+    found = reports.report(what)
     if fmt is None:
         suffix = Path(output).suffix.lower() if output else ""
         fmt = {".csv": "csv", ".ics": "ics"}.get(suffix, "json")
-    if what == "meetings":
-        run_export = _meetings_export(date_from, date_to, staff_login)
-    elif fmt == "ics" or date_from or date_to or staff_login:
-        raise Failure(f"--format ics, --from, --to and --staff are for meetings, not {what}")
-    if what == "clients":
-        run_export = _clients_export(include_discharged is not False)
-    elif include_discharged is not None:
-        raise Failure(f"--include-discharged and --open-only are for clients, not {what}")
+    params = _export_params(found, fmt, date_from, date_to, staff_login, include_discharged)
     if output and Path(output).is_dir():
         raise Failure(f"cannot write {output}: it is a folder")
     db = state.open_db()
@@ -464,52 +443,48 @@ def export(state: State, what: str, fmt: str | None, output: str | None,
         if output:
             try:
                 with atomic_output(output) as handle:
-                    count = run_export(what, fmt, repo, handle)
+                    count = reports.run(found, fmt, repo, handle, params)
             except OSError as exc:
                 raise Failure(f"cannot write {output}: {exc.strerror or exc.__class__.__name__}; "
                               "nothing was written") from None
-            noun = {"referrals": "referral", "meetings": "meeting",
-                    "clients": "episode"}.get(what, "audit entry")
-            plural = "audit entries" if noun == "audit entry" else noun + "s"
-            click.echo(f"Wrote {count} {noun if count == 1 else plural} to {output} ({fmt}).")
+            click.echo(f"Wrote {found.count_words(count)} to {output} ({fmt}).")
         else:
             sys.stdout.flush()
             out = sys.stdout.buffer
-            run_export(what, fmt, repo, out)
+            reports.run(found, fmt, repo, out, params)
             out.flush()
     finally:
         db.dispose()
 
 
-def _clients_export(include_discharged: bool) -> Any:
-    """The export function for episodes of care with their continuity figures."""
-    from .export import export_clients
-
-    def run(_what: str, fmt: str, repo: Repository, out: Any) -> int:
-        return export_clients(repo, fmt, out, include_discharged)
-
-    return run
-
-
-def _meetings_export(date_from: str | None, date_to: str | None,
-                     staff_login: str | None) -> Any:
-    """The export function for meetings between two local dates, checked first."""
+def _export_params(found: reports.Report, fmt: str, date_from: str | None, date_to: str | None,
+                   staff_login: str | None, include_discharged: bool | None) -> reports.Params:
+    """The report's parameters from the options, each refused where the report takes none."""
     import datetime as dt
 
-    from .export import export_meetings
-    from .timeutil import parse_date
+    start: dt.date | None = None
+    end: dt.date | None = None
+    what = found.name
+    if reports.DATES in found.params:
+        from .timeutil import parse_date
 
-    if not date_from or not date_to:
-        raise Failure("export meetings needs --from DATE and --to DATE (DD/MM/YYYY or YYYY-MM-DD)")
-    start: dt.date = parse_date(date_from)
-    end: dt.date = parse_date(date_to)
-    if end < start:
-        raise Failure(f"--to {date_to} is before --from {date_from}")
-
-    def run(_what: str, fmt: str, repo: Repository, out: Any) -> int:
-        return export_meetings(repo, start, end, fmt, out, staff_login)
-
-    return run
+        if not date_from or not date_to:
+            raise Failure(f"export {what} needs --from DATE and --to DATE "
+                          "(DD/MM/YYYY or YYYY-MM-DD)")
+        start, end = parse_date(date_from), parse_date(date_to)
+        if end < start:
+            raise Failure(f"--to {date_to} is before --from {date_from}")
+    elif fmt not in found.formats or date_from or date_to or staff_login:
+        owners = " or ".join(reports.taking(reports.DATES))
+        raise Failure(f"--format ics, --from, --to and --staff are for {owners}, not {what}")
+    if fmt not in found.formats:
+        raise Failure(f"--format {fmt} is not for {what} (use one of: "
+                      f"{', '.join(found.formats)})")
+    if reports.DISCHARGED not in found.params and include_discharged is not None:
+        owners = " or ".join(reports.taking(reports.DISCHARGED))
+        raise Failure(f"--include-discharged and --open-only are for {owners}, not {what}")
+    return reports.Params(start=start, end=end, staff_login=staff_login,
+                          include_discharged=include_discharged is not False)
 
 
 from . import cli_maintenance as _maintenance_commands  # noqa: E402,F401 - registers them
