@@ -12,7 +12,7 @@ half-written export (:func:`atomic_output`).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import IO, TYPE_CHECKING, Any
 
 from . import reports
@@ -36,7 +36,7 @@ meeting_record = meetings.record
 client_record = clients.record
 
 
-def records(kind: str, repo: Repository) -> tuple[tuple[str, ...], Iterator[dict[str, Any]]]:
+def records(kind: str, repo: Repository) -> tuple[tuple[str, ...], Iterator[Mapping[str, Any]]]:
     """The columns and a stream of records for ``kind`` (any report without parameters)."""
     found = reports.REPORTS.get(kind)
     if found is None or found.params:

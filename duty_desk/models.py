@@ -15,13 +15,29 @@ from sqlmodel import Field, SQLModel
 
 from .vocabulary import (  # the statuses and kinds live in the vocabulary; re-exported here
     OPEN_STATUSES as OPEN_STATUSES,
+)
+from .vocabulary import (
     AbsenceKind as AbsenceKind,
+)
+from .vocabulary import (
     CancelledBy as CancelledBy,
+)
+from .vocabulary import (
     ClientStatus as ClientStatus,
+)
+from .vocabulary import (
     DischargeKind as DischargeKind,
+)
+from .vocabulary import (
     MeetingStatus as MeetingStatus,
+)
+from .vocabulary import (
     PlaceKind as PlaceKind,
+)
+from .vocabulary import (
     ReferralStatus as ReferralStatus,
+)
+from .vocabulary import (
     Role as Role,
 )
 

@@ -13,11 +13,21 @@ from collections import defaultdict
 
 from sqlmodel import col, select
 
-from .. import timeutil
-from ..errors import Conflict, InputErrors, NotFound
-from ..models import Absence, Client, ClientStatus, CoreTeamMember, Meeting, MeetingStaff, MeetingStatus, Staff
-from ..validation import validate_absence
-from ..views import AbsenceView, EpisodeView, MeetingView, StaffLoad
+from duty_desk import timeutil
+from duty_desk.errors import Conflict, InputErrors, NotFound
+from duty_desk.models import (
+    Absence,
+    Client,
+    ClientStatus,
+    CoreTeamMember,
+    Meeting,
+    MeetingStaff,
+    MeetingStatus,
+    Staff,
+)
+from duty_desk.validation import validate_absence
+from duty_desk.views import AbsenceView, EpisodeView, MeetingView, StaffLoad
+
 from .base import Aggregate
 from .episode_rows import read_episodes
 from .loads import absence_rows, away_on, by_room, loads

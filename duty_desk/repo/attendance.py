@@ -9,9 +9,18 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from .. import timeutil
-from ..errors import Conflict, InputErrors
-from ..models import Client, Meeting, MeetingNetwork, MeetingStaff, MeetingStatus, NetworkMember, Staff
+from duty_desk import timeutil
+from duty_desk.errors import Conflict, InputErrors
+from duty_desk.models import (
+    Client,
+    Meeting,
+    MeetingNetwork,
+    MeetingStaff,
+    MeetingStatus,
+    NetworkMember,
+    Staff,
+)
+
 from .base import Aggregate
 from .booking import meeting_row
 from .continuity import refresh_continuity

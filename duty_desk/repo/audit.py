@@ -7,9 +7,10 @@ from collections.abc import Iterator
 
 from sqlmodel import col, select
 
-from .. import timeutil
-from ..models import AuditLog
-from ..views import AuditEntry
+from duty_desk import timeutil
+from duty_desk.models import AuditLog
+from duty_desk.views import AuditEntry
+
 from .base import Aggregate
 
 

@@ -22,14 +22,14 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, select
 
-from .. import timeutil
-from ..config import Config
-from ..db import Database, explain_operational_error
-from ..errors import Conflict, DutyDeskError, NotPermitted
-from ..identity import os_login
-from ..models import AuditLog, Staff
-from ..views import StaffView
-from ..vocabulary import Role
+from duty_desk import timeutil
+from duty_desk.config import Config
+from duty_desk.db import Database, explain_operational_error
+from duty_desk.errors import Conflict, DutyDeskError, NotPermitted
+from duty_desk.identity import os_login
+from duty_desk.models import AuditLog, Staff
+from duty_desk.views import StaffView
+from duty_desk.vocabulary import Role
 
 
 def jsonable(value: Any) -> Any:

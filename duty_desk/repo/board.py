@@ -10,10 +10,11 @@ from collections.abc import Iterator
 
 from sqlmodel import col, select
 
-from .. import timeutil
-from ..errors import NotFound
-from ..models import Client, ClientStatus, CoreTeamMember
-from ..views import BoardData, EpisodeView, StaffLoad
+from duty_desk import timeutil
+from duty_desk.errors import NotFound
+from duty_desk.models import Client, ClientStatus, CoreTeamMember
+from duty_desk.views import BoardData, EpisodeView, StaffLoad
+
 from .base import Aggregate, Context
 from .breaks import find_breaks
 from .episode_rows import BoardCache, NoCoreFound, read_episodes

@@ -22,9 +22,9 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from .. import scheduling, timeutil
-from ..errors import BookingWarnings, Conflict, InputErrors, NotFound
-from ..models import (
+from duty_desk import scheduling, timeutil
+from duty_desk.errors import BookingWarnings, Conflict, InputErrors, NotFound
+from duty_desk.models import (
     CancelledBy,
     Client,
     ClientStatus,
@@ -35,8 +35,9 @@ from ..models import (
     NetworkMember,
     Staff,
 )
-from ..validation import validate_reason
-from ..views import BookingDefaults, ScheduleProblem
+from duty_desk.validation import validate_reason
+from duty_desk.views import BookingDefaults, ScheduleProblem
+
 from .base import Aggregate, Context
 from .rules import check_input, find_problems, lock, staff_names, when_away, when_busy
 

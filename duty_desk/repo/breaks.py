@@ -10,9 +10,10 @@ from collections.abc import Sequence
 
 from sqlmodel import Session, col, select
 
-from ..models import Meeting, MeetingStaff, MeetingStatus
-from ..views import AbsenceView, ContinuityBreak, EpisodeView, StaffView
-from ..vocabulary import BreakKind
+from duty_desk.models import Meeting, MeetingStaff, MeetingStatus
+from duty_desk.views import AbsenceView, ContinuityBreak, EpisodeView, StaffView
+from duty_desk.vocabulary import BreakKind
+
 from .base import Context
 from .continuity import load_no_core
 from .episode_rows import NoCoreFound

@@ -22,8 +22,16 @@ from typing import Any
 from sqlalchemy import and_
 from sqlmodel import Session, col, select
 
-from .. import continuity
-from ..models import Client, ClientContinuity, CoreTeamMember, Meeting, MeetingStaff, MeetingStatus
+from duty_desk import continuity
+from duty_desk.models import (
+    Client,
+    ClientContinuity,
+    CoreTeamMember,
+    Meeting,
+    MeetingStaff,
+    MeetingStatus,
+)
+
 from .sql import chunks, instant, must_instant, raw, run
 
 NO_CORE_KEPT = 50  # meetings without a core-team member kept per episode, newest first

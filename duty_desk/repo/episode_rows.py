@@ -14,9 +14,17 @@ from typing import Any
 from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, select
 
-from ..models import Client, ClientContinuity, CoreTeamMember, Meeting, MeetingStatus, Referral
-from ..views import Continuity, EpisodeView, StaffView
-from ..vocabulary import ClientStatus
+from duty_desk.models import (
+    Client,
+    ClientContinuity,
+    CoreTeamMember,
+    Meeting,
+    MeetingStatus,
+    Referral,
+)
+from duty_desk.views import Continuity, EpisodeView, StaffView
+from duty_desk.vocabulary import ClientStatus
+
 from .continuity import Computed, NoCore, compute
 from .sql import CHUNK, chunks, day, instant, must_instant, raw, run
 from .staff import all_staff

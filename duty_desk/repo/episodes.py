@@ -13,10 +13,19 @@ from collections.abc import Sequence
 from sqlalchemy.orm.attributes import flag_modified
 from sqlmodel import Session, col, select
 
-from .. import timeutil
-from ..errors import Conflict, InputErrors, NotFound
-from ..models import CancelledBy, Client, ClientStatus, CoreTeamMember, Meeting, MeetingStatus, Staff
-from ..validation import validate_core_team, validate_discharge
+from duty_desk import timeutil
+from duty_desk.errors import Conflict, InputErrors, NotFound
+from duty_desk.models import (
+    CancelledBy,
+    Client,
+    ClientStatus,
+    CoreTeamMember,
+    Meeting,
+    MeetingStatus,
+    Staff,
+)
+from duty_desk.validation import validate_core_team, validate_discharge
+
 from .base import Aggregate
 from .continuity import refresh_continuity
 

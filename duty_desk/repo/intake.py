@@ -9,9 +9,10 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from .. import timeutil
-from ..models import IntakeLock, Referral, ReferralStatus
-from ..views import AreaIntake, ReferralView
+from duty_desk import timeutil
+from duty_desk.models import IntakeLock, Referral, ReferralStatus
+from duty_desk.views import AreaIntake, ReferralView
+
 from .base import Aggregate, Context
 
 

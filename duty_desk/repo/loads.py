@@ -10,8 +10,9 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from ..models import Absence, AbsenceKind, Client, ClientStatus, CoreTeamMember, Staff
-from ..views import AbsenceView, EpisodeView, StaffLoad, StaffView
+from duty_desk.models import Absence, AbsenceKind, Client, ClientStatus, CoreTeamMember, Staff
+from duty_desk.views import AbsenceView, EpisodeView, StaffLoad, StaffView
+
 from .sql import run
 
 

@@ -10,9 +10,9 @@ from typing import Any
 from sqlalchemy import and_, exists, func, or_
 from sqlmodel import Session, col, select
 
-from .. import scheduling, timeutil
-from ..errors import NotFound
-from ..models import (
+from duty_desk import scheduling, timeutil
+from duty_desk.errors import NotFound
+from duty_desk.models import (
     Absence,
     Client,
     ClientStatus,
@@ -26,7 +26,7 @@ from ..models import (
     Referral,
     Staff,
 )
-from ..views import (
+from duty_desk.views import (
     AbsenceView,
     Attendee,
     BookingDefaults,
@@ -36,7 +36,8 @@ from ..views import (
     NetworkMemberView,
     UnbookedFirst,
 )
-from ..vocabulary import CancelledBy
+from duty_desk.vocabulary import CancelledBy
+
 from .base import Aggregate, staff_view
 from .loads import absence_view
 from .sql import CHUNK, chunks, first_instant, utc

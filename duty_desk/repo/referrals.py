@@ -11,16 +11,17 @@ from sqlalchemy import ColumnElement, func, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from .. import rules, timeutil
-from ..errors import Conflict, InputErrors, NoPlacesLeft, NotEligible, NotFound
-from ..models import OPEN_STATUSES, Client, NetworkMember, Referral, ReferralStatus, Staff
-from ..validation import (
+from duty_desk import rules, timeutil
+from duty_desk.errors import Conflict, InputErrors, NoPlacesLeft, NotEligible, NotFound
+from duty_desk.models import OPEN_STATUSES, Client, NetworkMember, Referral, ReferralStatus, Staff
+from duty_desk.validation import (
     NewReferral,
     validate_network_member,
     validate_reason,
     validate_referral,
 )
-from ..views import NetworkMemberView, ReferralView
+from duty_desk.views import NetworkMemberView, ReferralView
+
 from .base import Aggregate
 from .intake import lock_area, taken
 

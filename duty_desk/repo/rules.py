@@ -9,11 +9,12 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from .. import scheduling, timeutil
-from ..errors import InputErrors
-from ..models import Absence, Client, Meeting, MeetingStaff, PlaceKind, Staff
-from ..validation import clean_text
-from ..views import ScheduleProblem
+from duty_desk import scheduling, timeutil
+from duty_desk.errors import InputErrors
+from duty_desk.models import Absence, Client, Meeting, MeetingStaff, PlaceKind, Staff
+from duty_desk.validation import clean_text
+from duty_desk.views import ScheduleProblem
+
 from .base import Context
 from .sql import utc
 

@@ -12,7 +12,7 @@ import pendulum
 from sqlalchemy import String, type_coerce
 from sqlmodel import Session
 
-from .. import timeutil
+from duty_desk import timeutil
 
 CHUNK = 500  # ids per IN (...) list
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
-from .. import timeutil
-from ..errors import Conflict, NotFound
-from ..models import Staff
-from ..validation import validate_capacity, validate_staff
-from ..views import StaffView
+from duty_desk import timeutil
+from duty_desk.errors import Conflict, NotFound
+from duty_desk.models import Staff
+from duty_desk.validation import validate_capacity, validate_staff
+from duty_desk.views import StaffView
+
 from .base import Aggregate, staff_view
 
 

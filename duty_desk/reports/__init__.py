@@ -15,7 +15,7 @@ from .base import DATES, DISCHARGED, STAFF, Params, Report
 from .writers import write_csv, write_json
 
 if TYPE_CHECKING:
-    from ..repository import Repository
+    from duty_desk.repository import Repository
 
 REPORTS: dict[str, Report] = {
     report.name: report

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 from .base import Params, Report, local_time
 
 if TYPE_CHECKING:
-    from ..repository import Repository
-    from ..views import AuditEntry
+    from duty_desk.repository import Repository
+    from duty_desk.views import AuditEntry
 
 COLUMNS: tuple[str, ...] = (
     "id", "at", "actor", "action", "entity", "entity_id", "before", "after",

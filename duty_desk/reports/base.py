@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ..repository import Repository
+    from duty_desk.repository import Repository
 
 # The parameters a report may take (the CLI's options for them).
 DATES = "dates"  # --from DATE --to DATE: local dates, inclusive
@@ -63,6 +63,6 @@ class Report:
 
 def local_time(value: dt.datetime | None, tz: str) -> str | None:
     """An instant as ISO 8601 in the team's zone with its offset."""
-    from .. import timeutil
+    from duty_desk import timeutil
 
     return timeutil.fmt_local(value, tz, "iso") if value is not None else None

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 from .base import DISCHARGED, Params, Report, local_time
 
 if TYPE_CHECKING:
-    from ..repository import Repository
-    from ..views import EpisodeView
+    from duty_desk.repository import Repository
+    from duty_desk.views import EpisodeView
 
 COLUMNS: tuple[str, ...] = (
     "client_id", "referral_id", "name", "nhs_number", "area", "accepted_at", "status",
@@ -25,7 +25,7 @@ def _figure(value: float | None) -> float | None:
 
 
 def record(episode: EpisodeView, tz: str) -> dict[str, Any]:
-    from .. import timeutil
+    from duty_desk import timeutil
 
     figures = episode.continuity
     discharged = (timeutil.to_local(episode.discharged_at, tz).date().isoformat()

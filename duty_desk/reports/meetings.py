@@ -9,8 +9,8 @@ from typing import IO, TYPE_CHECKING, Any
 from .base import DATES, STAFF, Params, Report, local_time
 
 if TYPE_CHECKING:
-    from ..repository import Repository
-    from ..views import MeetingView
+    from duty_desk.repository import Repository
+    from duty_desk.views import MeetingView
 
 COLUMNS: tuple[str, ...] = (
     "id", "starts_at", "ends_at", "status", "client_id", "client_name", "place_kind",
@@ -43,7 +43,7 @@ def record(meeting: MeetingView, logins: Mapping[int, str], tz: str) -> dict[str
 def _meetings(repo: Repository, params: Params) -> tuple[dict[int, str], Iterator[MeetingView]]:
     """Staff logins by id, and the meetings (NotFound for an unknown --staff, before any
     output)."""
-    from ..errors import NotFound
+    from duty_desk.errors import NotFound
 
     assert params.start is not None and params.end is not None
     logins = {s.id: s.login for s in repo.list_staff(include_inactive=True)}
@@ -59,7 +59,7 @@ def rows(repo: Repository, params: Params) -> Iterator[dict[str, Any]]:
 
 
 def write_ics(repo: Repository, params: Params, out: IO[bytes]) -> int:
-    from ..ics import write_ics as write
+    from duty_desk.ics import write_ics as write
 
     logins, meetings = _meetings(repo, params)
     who = params.staff_login or repo.config.team.name

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 from .base import Params, Report, local_time
 
 if TYPE_CHECKING:
-    from ..repository import Repository
-    from ..views import ReferralView
+    from duty_desk.repository import Repository
+    from duty_desk.views import ReferralView
 
 COLUMNS: tuple[str, ...] = (
     "id", "received_at", "respond_by", "name", "date_of_birth", "nhs_number", "phone", "area",

@@ -1,0 +1,143 @@
+"""Every personal field of every view has a privacy rule: it is marked with a Mask
+(``duty_desk.views``), privacy mode has a rule for every Mask, and masking a view made
+of sample values really hides the names and NHS numbers it holds."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import enum
+import inspect
+import types
+import typing
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from duty_desk import privacy, views
+from duty_desk.views import PERSONAL, Mask
+
+NAME = "Alex Example (test)"
+NHS = "9434765919"
+
+# Field names that hold personal details wherever they appear...
+PERSONAL_NAMES = frozenset({"name", "client_name", "nhs_number", "phone", "date_of_birth",
+                            "notes", "note", "reason", "relationship", "place_detail"})
+# ...except where they are the team's own (staff) or not a person's.
+NOT_PERSONAL = frozenset({("StaffView", "name"), ("AbsenceView", "staff_name"),
+                          ("ReferralView", "triage_by_name")})
+
+
+def view_classes(module: types.ModuleType = views) -> list[type]:
+    return [cls for _, cls in inspect.getmembers(module, inspect.isclass)
+            if dataclasses.is_dataclass(cls) and cls.__module__ == module.__name__]
+
+
+def unmarked(cls: type) -> list[str]:
+    """The fields of ``cls`` that look personal (or are kept out of repr) without a Mask."""
+    out = []
+    for item in dataclasses.fields(cls):
+        looks_personal = (not item.repr or item.name in PERSONAL_NAMES
+                          or item.name.endswith(("_name", "_reason")))
+        if (looks_personal and (cls.__name__, item.name) not in NOT_PERSONAL
+                and not isinstance(item.metadata.get(PERSONAL), Mask)):
+            out.append(f"{cls.__name__}.{item.name}")
+        if isinstance(item.metadata.get(PERSONAL), Mask) and item.repr:
+            out.append(f"{cls.__name__}.{item.name} (in repr)")
+    return out
+
+
+def test_there_are_views_to_check() -> None:
+    names = {cls.__name__ for cls in view_classes()}
+    assert {"ReferralView", "EpisodeView", "ContinuityBreak", "MeetingView", "BoardData"} <= names
+
+
+@pytest.mark.parametrize("cls", view_classes(), ids=lambda cls: cls.__name__)
+def test_every_personal_field_is_marked(cls: type) -> None:
+    assert unmarked(cls) == []
+
+
+def test_an_unmarked_personal_field_is_caught() -> None:
+    @dataclass(frozen=True)
+    class NewView:
+        id: int
+        client_name: str  # forgot the mark
+        secret: str = field(repr=False)  # out of repr but no rule
+
+    assert unmarked(NewView) == ["NewView.client_name", "NewView.secret"]
+
+
+def test_privacy_has_a_rule_for_every_mask() -> None:
+    assert set(privacy.RULES) == set(Mask)
+
+
+# -- masking real instances ------------------------------------------------------------------
+
+
+def sample(hint: Any, name: str) -> Any:
+    """A value of type ``hint`` for field ``name``: names and NHS numbers are recognisable."""
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if origin in (types.UnionType, typing.Union):
+        return sample(next(a for a in args if a is not type(None)), name)
+    if origin is tuple:
+        return (sample(args[0], name),) if args and args[-1] is Ellipsis else ()
+    if origin is dict or hint is dict:
+        return {"name": NAME, "nhs_number": NHS, "kind": "x"}
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        return next(iter(hint))
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        return build(hint)
+    if hint is str:
+        return NHS if name == "nhs_number" else NAME
+    if hint is bool:
+        return True
+    if hint is int:
+        return 1
+    if hint is float:
+        return 0.5
+    if hint is dt.datetime:
+        return dt.datetime(2026, 11, 23, 10, tzinfo=dt.UTC)
+    if hint is dt.date:
+        return dt.date(1990, 2, 1)
+    raise AssertionError(f"no sample for {hint!r} ({name})")
+
+
+def build(cls: type) -> Any:
+    hints = typing.get_type_hints(cls)
+    return cls(**{f.name: sample(hints[f.name], f.name) for f in dataclasses.fields(cls)
+                  if f.init})
+
+
+def hidden(value: Any, mask: Mask) -> list[str]:
+    """What is still shown that ``mask`` should hide (empty when all is well)."""
+    if mask is Mask.initials:
+        return [] if value == "A.E." else [repr(value)]
+    if mask is Mask.nhs:
+        return [] if value == "*******919" else [repr(value)]
+    if mask is Mask.network:
+        return [repr(v.name) for v in value if v.name != "A.E."]
+    return []
+
+
+@pytest.mark.parametrize("cls", view_classes(), ids=lambda cls: cls.__name__)
+def test_masking_hides_every_marked_field(cls: type) -> None:
+    view = build(cls)
+    masked = privacy.mask(view)
+    shown = []
+    for item in dataclasses.fields(cls):
+        mark = item.metadata.get(PERSONAL)
+        if isinstance(mark, Mask):
+            shown += [f"{item.name}: {s}" for s in hidden(getattr(masked, item.name), mark)]
+    assert shown == []
+
+
+def test_masking_walks_into_views_that_hold_views() -> None:
+    board = privacy.mask(build(views.BoardData))
+    assert board.episodes[0].name == "A.E." and board.breaks[0].client_name == "A.E."
+    assert board.episodes[0].core_team[0].name == NAME  # staff names are kept
+    referral = privacy.mask(build(views.ReferralView))
+    assert referral.network[0].name == "A.E." and referral.nhs_number == "*******919"
+    entry = privacy.mask(build(views.AuditEntry))
+    assert entry.before == {"name": "A.E.", "nhs_number": "*******919", "kind": "x"}
