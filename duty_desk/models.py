@@ -14,31 +14,15 @@ from sqlalchemy import Column, Connection, Index, Integer, MetaData, Text, Uniqu
 from sqlmodel import Field, SQLModel
 
 from .vocabulary import (  # the statuses and kinds live in the vocabulary; re-exported here
-    OPEN_STATUSES as OPEN_STATUSES,
-)
-from .vocabulary import (
-    AbsenceKind as AbsenceKind,
-)
-from .vocabulary import (
-    CancelledBy as CancelledBy,
-)
-from .vocabulary import (
-    ClientStatus as ClientStatus,
-)
-from .vocabulary import (
-    DischargeKind as DischargeKind,
-)
-from .vocabulary import (
-    MeetingStatus as MeetingStatus,
-)
-from .vocabulary import (
-    PlaceKind as PlaceKind,
-)
-from .vocabulary import (
-    ReferralStatus as ReferralStatus,
-)
-from .vocabulary import (
-    Role as Role,
+    OPEN_STATUSES,
+    AbsenceKind,
+    CancelledBy,
+    ClientStatus,
+    DischargeKind,
+    MeetingStatus,
+    PlaceKind,
+    ReferralStatus,
+    Role,
 )
 
 # A naming convention keeps constraint names stable for migrations.
@@ -317,3 +301,32 @@ def _install_audit_triggers(target: object, connection: Connection, **_kw: objec
     for statement in audit_trigger_statements(connection.dialect.name):
         connection.exec_driver_sql(statement)
 
+
+__all__ = [
+    "APPEND_ONLY_MESSAGE",
+    "AUDIT_TRIGGERS_POSTGRESQL",
+    "AUDIT_TRIGGERS_SQLITE",
+    "Absence",
+    "AbsenceKind",
+    "AuditLog",
+    "CancelledBy",
+    "Client",
+    "ClientContinuity",
+    "ClientStatus",
+    "CoreTeamMember",
+    "DischargeKind",
+    "IntakeLock",
+    "Meeting",
+    "MeetingNetwork",
+    "MeetingStaff",
+    "MeetingStatus",
+    "Meta",
+    "NetworkMember",
+    "OPEN_STATUSES",
+    "PlaceKind",
+    "Referral",
+    "ReferralStatus",
+    "Role",
+    "Staff",
+    "audit_trigger_statements",
+]
