@@ -53,201 +53,203 @@ class Repository:
     """All of duty-desk's data access, acting as one login."""
 
     def __init__(self, db: Database, config: Config, actor: str | None = None) -> None:
-        self.ctx = ctx = Context(db, config, actor)
-        self.staff = StaffRepository(ctx)
-        self.referrals = ReferralRepository(ctx)
-        self.intakes = IntakeRepository(ctx)
-        self.audit = AuditRepository(ctx)
-        self.boards = BoardRepository(ctx)
-        self.episodes = EpisodeRepository(ctx)
-        self.absence = AbsenceRepository(ctx)
-        self.meetings = MeetingReader(ctx)
-        self.bookings = BookingRepository(ctx, self.meetings.booking_defaults)
-        self.attendance = AttendanceRepository(ctx)
+        # The aggregates are private: every call goes through a method below, so a
+        # MaskedRepository (privacy mode) sees and masks every answer.
+        self._ctx = ctx = Context(db, config, actor)
+        self._staff = StaffRepository(ctx)
+        self._referrals = ReferralRepository(ctx)
+        self._intake = IntakeRepository(ctx)
+        self._audit = AuditRepository(ctx)
+        self._board = BoardRepository(ctx)
+        self._episodes = EpisodeRepository(ctx)
+        self._absences = AbsenceRepository(ctx)
+        self._meetings = MeetingReader(ctx)
+        self._bookings = BookingRepository(ctx, self._meetings.booking_defaults)
+        self._attendance = AttendanceRepository(ctx)
 
     @property
     def db(self) -> Database:
-        return self.ctx.db
+        return self._ctx.db
 
     @property
     def config(self) -> Config:
-        return self.ctx.config
+        return self._ctx.config
 
     @property
     def actor(self) -> str:
-        return self.ctx.actor
+        return self._ctx.actor
 
     # -- staff -------------------------------------------------------------------------------
     def acting_staff(self) -> StaffView | None:
-        return self.staff.acting_staff()
+        return self._staff.acting_staff()
 
     def ensure_can_change(self) -> StaffView:
-        return self.staff.ensure_can_change()
+        return self._staff.ensure_can_change()
 
     def list_staff(self, include_inactive: bool = False) -> list[StaffView]:
-        return self.staff.list_staff(include_inactive)
+        return self._staff.list_staff(include_inactive)
 
     def add_staff(self, login: str, name: str, role: str, *, bootstrap: bool = False) -> StaffView:
-        return self.staff.add_staff(login, name, role, bootstrap=bootstrap)
+        return self._staff.add_staff(login, name, role, bootstrap=bootstrap)
 
     def deactivate_staff(self, login: str) -> StaffView:
-        return self.staff.deactivate_staff(login)
+        return self._staff.deactivate_staff(login)
 
     def set_capacity(self, login: str, capacity: int) -> None:
-        self.staff.set_capacity(login, capacity)
+        self._staff.set_capacity(login, capacity)
 
     # -- referrals and intake ----------------------------------------------------------------
     def open_referrals(self, search: str = "") -> list[ReferralView]:
-        return self.referrals.open_referrals(search)
+        return self._referrals.open_referrals(search)
 
     def referral(self, referral_id: int) -> ReferralView:
-        return self.referrals.referral(referral_id)
+        return self._referrals.referral(referral_id)
 
     def referrals_for_export(self) -> Iterator[ReferralView]:
-        return self.referrals.referrals_for_export()
+        return self._referrals.referrals_for_export()
 
     def eligibility(self, referral: ReferralView) -> list[str]:
-        return self.referrals.eligibility(referral)
+        return self._referrals.eligibility(referral)
 
     def intake(self, at: dt.datetime | None = None) -> list[AreaIntake]:
-        return self.intakes.intake(at)
+        return self._intake.intake(at)
 
     def intake_for(self, referral: ReferralView) -> AreaIntake | None:
-        return self.intakes.intake_for(referral)
+        return self._intake.intake_for(referral)
 
     def add_referral(self, raw: Mapping[str, str | None] | NewReferral) -> int:
-        return self.referrals.add_referral(raw)
+        return self._referrals.add_referral(raw)
 
     def add_referrals(self, rows: Iterable[NewReferral]) -> list[int]:
-        return self.referrals.add_referrals(rows)
+        return self._referrals.add_referrals(rows)
 
     def claim(self, referral_id: int, *, take_over: bool = False,
               expected_version: int | None = None) -> ReferralView:
-        return self.referrals.claim(referral_id, take_over=take_over,
+        return self._referrals.claim(referral_id, take_over=take_over,
                                     expected_version=expected_version)
 
     def accept(self, referral_id: int, *, override_reason: str | None = None,
                expected_version: int | None = None) -> int:
-        return self.referrals.accept(referral_id, override_reason=override_reason,
+        return self._referrals.accept(referral_id, override_reason=override_reason,
                                      expected_version=expected_version)
 
     def redirect(self, referral_id: int, onward: str, reason: str, *,
                  expected_version: int | None = None) -> None:
-        self.referrals.redirect(referral_id, onward, reason, expected_version=expected_version)
+        self._referrals.redirect(referral_id, onward, reason, expected_version=expected_version)
 
     def decline(self, referral_id: int, reason: str, *, expected_version: int | None = None) -> None:
-        self.referrals.decline(referral_id, reason, expected_version=expected_version)
+        self._referrals.decline(referral_id, reason, expected_version=expected_version)
 
     def add_network_member(self, referral_id: int, name: str, relationship: str = "",
                            phone: str = "") -> int:
-        return self.referrals.add_network_member(referral_id, name, relationship, phone)
+        return self._referrals.add_network_member(referral_id, name, relationship, phone)
 
     # -- audit -------------------------------------------------------------------------------
     def history(self, entity: str, entity_id: int) -> list[AuditEntry]:
-        return self.audit.history(entity, entity_id)
+        return self._audit.history(entity, entity_id)
 
     def audit_for_export(self) -> Iterator[AuditEntry]:
-        return self.audit.audit_for_export()
+        return self._audit.audit_for_export()
 
     # -- the board and episodes --------------------------------------------------------------
     def board(self, staff_id: int | None = None) -> BoardData:
-        return self.boards.board(staff_id)
+        return self._board.board(staff_id)
 
     def episode(self, client_id: int) -> EpisodeView:
-        return self.boards.episode(client_id)
+        return self._board.episode(client_id)
 
     def client_for_referral(self, referral_id: int) -> int | None:
-        return self.boards.client_for_referral(referral_id)
+        return self._board.client_for_referral(referral_id)
 
     def suggest_staff(self, client_id: int | None = None) -> list[StaffLoad]:
-        return self.boards.suggest_staff(client_id)
+        return self._board.suggest_staff(client_id)
 
     def clients_for_export(self, include_discharged: bool = True) -> Iterator[EpisodeView]:
-        return self.boards.clients_for_export(include_discharged)
+        return self._board.clients_for_export(include_discharged)
 
     def set_core_team(self, client_id: int, staff_ids: Sequence[int], key_worker_id: int,
                       reason: str, *, expected_version: int | None = None) -> None:
-        self.episodes.set_core_team(client_id, staff_ids, key_worker_id, reason,
+        self._episodes.set_core_team(client_id, staff_ids, key_worker_id, reason,
                                     expected_version=expected_version)
 
     def discharge(self, client_id: int, kind: str, on: dt.date, reason: str, *,
                   expected_version: int | None = None) -> None:
-        self.episodes.discharge(client_id, kind, on, reason, expected_version=expected_version)
+        self._episodes.discharge(client_id, kind, on, reason, expected_version=expected_version)
 
     # -- absences ----------------------------------------------------------------------------
     def record_absence(self, staff_id: int, starts_on: dt.date, ends_on: dt.date, kind: str,
                        note: str = "") -> int:
-        return self.absence.record_absence(staff_id, starts_on, ends_on, kind, note)
+        return self._absences.record_absence(staff_id, starts_on, ends_on, kind, note)
 
     def cancel_absence(self, absence_id: int, *, expected_version: int | None = None) -> None:
-        self.absence.cancel_absence(absence_id, expected_version=expected_version)
+        self._absences.cancel_absence(absence_id, expected_version=expected_version)
 
     def absences(self, staff_id: int | None = None) -> list[AbsenceView]:
-        return self.absence.absences(staff_id)
+        return self._absences.absences(staff_id)
 
     def absence_impact(self, absence_id: int) -> list[Impact]:
-        return self.absence.absence_impact(absence_id)
+        return self._absences.absence_impact(absence_id)
 
     # -- meetings ----------------------------------------------------------------------------
     def day(self, day: dt.date, staff_id: int | None = None) -> DayData:
-        return self.meetings.day(day, staff_id)
+        return self._meetings.day(day, staff_id)
 
     def unbooked_first(self) -> list[UnbookedFirst]:
-        return self.meetings.unbooked_first()
+        return self._meetings.unbooked_first()
 
     def first_meetings(self, since: dt.datetime) -> list[FirstMeeting]:
-        return self.meetings.first_meetings(since)
+        return self._meetings.first_meetings(since)
 
     def meeting(self, meeting_id: int) -> MeetingView:
-        return self.meetings.meeting(meeting_id)
+        return self._meetings.meeting(meeting_id)
 
     def meetings_for_client(self, client_id: int) -> list[MeetingView]:
-        return self.meetings.meetings_for_client(client_id)
+        return self._meetings.meetings_for_client(client_id)
 
     def booking_defaults(self, client_id: int) -> BookingDefaults:
-        return self.meetings.booking_defaults(client_id)
+        return self._meetings.booking_defaults(client_id)
 
     def meetings_for_export(self, start: dt.date, end: dt.date,
                             staff_login: str | None = None) -> Iterator[MeetingView]:
-        return self.meetings.meetings_for_export(start, end, staff_login)
+        return self._meetings.meetings_for_export(start, end, staff_login)
 
     def check_booking(self, client_id: int, starts_at: dt.datetime, minutes: int,
                       staff_ids: Sequence[int], place_kind: str, *,
                       moving: int | None = None) -> list[ScheduleProblem]:
-        return self.bookings.check_booking(client_id, starts_at, minutes, staff_ids, place_kind,
+        return self._bookings.check_booking(client_id, starts_at, minutes, staff_ids, place_kind,
                                            moving=moving)
 
     def book(self, client_id: int, starts_at: dt.datetime, minutes: int, staff_ids: Sequence[int],
              place_kind: str, place_detail: str = "", network_ids: Sequence[int] | None = None, *,
              override_reason: str | None = None) -> int:
-        return self.bookings.book(client_id, starts_at, minutes, staff_ids, place_kind,
+        return self._bookings.book(client_id, starts_at, minutes, staff_ids, place_kind,
                                   place_detail, network_ids, override_reason=override_reason)
 
     def reschedule(self, meeting_id: int, starts_at: dt.datetime, minutes: int, *,
                    override_reason: str | None = None,
                    expected_version: int | None = None) -> None:
-        self.bookings.reschedule(meeting_id, starts_at, minutes, override_reason=override_reason,
+        self._bookings.reschedule(meeting_id, starts_at, minutes, override_reason=override_reason,
                                  expected_version=expected_version)
 
     def cancel_meeting(self, meeting_id: int, by: str, reason: str, *,
                        expected_version: int | None = None) -> None:
-        self.bookings.cancel_meeting(meeting_id, by, reason, expected_version=expected_version)
+        self._bookings.cancel_meeting(meeting_id, by, reason, expected_version=expected_version)
 
     def next_free_slot(self, client_id: int, minutes: int, staff_ids: Sequence[int],
                        after: dt.datetime | None = None, *,
                        place_kind: str | None = None) -> dt.datetime | None:
-        return self.bookings.next_free_slot(client_id, minutes, staff_ids, after,
+        return self._bookings.next_free_slot(client_id, minutes, staff_ids, after,
                                             place_kind=place_kind)
 
     def record_happened(self, meeting_id: int, staff_attended: Sequence[int],
                         network_attended: Sequence[int] = (), *,
                         expected_version: int | None = None) -> None:
-        self.attendance.record_happened(meeting_id, staff_attended, network_attended,
+        self._attendance.record_happened(meeting_id, staff_attended, network_attended,
                                         expected_version=expected_version)
 
     def record_did_not_attend(self, meeting_id: int, *,
                               expected_version: int | None = None) -> None:
-        self.attendance.record_did_not_attend(meeting_id, expected_version=expected_version)
+        self._attendance.record_did_not_attend(meeting_id, expected_version=expected_version)
 
 
 RepositoryFactory = Callable[[], Repository]
