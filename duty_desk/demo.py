@@ -28,6 +28,7 @@ from collections import Counter
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import pendulum
@@ -288,7 +289,7 @@ class _Builder:
             if login in (self.lead, self.login):
                 continue
             at(start.add(hours=1, minutes=index),
-               lambda login=login, name=name, role=role: lead.add_staff(login, name, role))
+               partial(lead.add_staff, login, name, role))
         former = FORMER_STAFF[0] != self.login
         if former:
             at(start.add(hours=2), lambda: lead.add_staff(*FORMER_STAFF))
@@ -438,8 +439,7 @@ class _Builder:
         for n in range(plan.network):
             member = self.network_member(raw["name"], n)
             add(plan.received.add(minutes=20 + 10 * n),
-                lambda member=member: self.network_ids.setdefault(index, []).append(
-                    self.repo(adder).add_network_member(self.ids[index], *member)))
+                partial(self._add_member, index, adder, member))
         if plan.fate == "new":
             return
         claimer = plan.actor or adder
@@ -472,6 +472,10 @@ class _Builder:
             "reason": self.rng.choice(REASONS) + MARK,
             "notes": (note + MARK) if (note := self.rng.choice(NOTES)) else "",
         }
+
+    def _add_member(self, index: int, adder: str, member: tuple[str, str, str]) -> None:
+        self.network_ids.setdefault(index, []).append(
+            self.repo(adder).add_network_member(self.ids[index], *member))
 
     def network_member(self, person: str, n: int) -> tuple[str, str, str]:
         own_first, surname = person.split(" ")[:2]
@@ -531,11 +535,11 @@ class _Builder:
             self.schedule(index, plan)
             events += plan.events
         events += self.care_events(plans)
-        batch: list[Callable[..., dict[str, object] | None]] = []
+        batch: list[Callable[..., object]] = []  # care-plan entries: an audit row or None
 
         def flush() -> None:
             # Neighbouring entries of the care plan go in together, in time order.
-            rows = [row for entry in batch if (row := entry()) is not None]
+            rows = [row for entry in batch if isinstance(row := entry(), dict)]
             batch.clear()
             if rows:
                 with self.db.session(write=True) as session:
@@ -558,7 +562,7 @@ class _Builder:
             meetings = session.exec(select(func.count()).select_from(Meeting)).one()
         return DemoSummary(
             referrals=sum(statuses.values()), staff=len(repo.list_staff()),
-            by_status=dict(statuses), duty_login=self.login, episodes=int(episodes),
+            by_status={str(status): count for status, count in statuses.items()}, duty_login=self.login, episodes=int(episodes),
             meetings=int(meetings),
         )
 
