@@ -95,12 +95,6 @@ def flex_width(total: int, widths: Mapping[str, int]) -> int:
     return min(MAX_FLEX, max(MIN_FLEX, total - fixed - 1 - 1))
 
 
-class KeyedText(Text):
-    """A cell that remembers its row key (for re-ordering the table in place)."""
-
-    key: str = ""
-
-
 def shown(value: object) -> str:
     """``visible(value)``, without its character-by-character walk when nothing needs it."""
     text = "" if value is None else str(value)
@@ -110,16 +104,6 @@ def shown(value: object) -> str:
 def cell(value: object, style: str = "") -> Text:
     """``literal.cell`` (a one-line literal cell with a leading space), faster for big tables."""
     return Text(" " + shown(value), style=style, end="", no_wrap=True, overflow="ellipsis")
-
-
-def keyed(value: object, key: str, style: str = "") -> KeyedText:
-    text = KeyedText(" " + shown(value), style=style, end="", no_wrap=True, overflow="ellipsis")
-    text.key = key
-    return text
-
-
-def signature(text: Text) -> tuple[str, str]:
-    return text.plain, str(text.style)
 
 
 # -- staff tags ---------------------------------------------------------------------------
@@ -313,7 +297,7 @@ def episode_cells(episode: EpisodeView, now: dt.datetime, tz: str,
     problems = len(episode.problems)
     low = figures.with_core is not None and figures.with_core < 0.5
     return {
-        "client": keyed(episode.name, str(episode.client_id), "bold" if problems else ""),
+        "client": cell(episode.name, "bold" if problems else ""),
         "key": key_cell(episode, tags),
         "team": team_cell(episode, tags),
         "weeks": cell(weeks_since(episode.accepted_at, now)),
@@ -399,7 +383,7 @@ def break_key(item: ContinuityBreak, position: int) -> str:
 
 def break_cells(item: ContinuityBreak, key: str, now: dt.datetime, tz: str) -> dict[str, Text]:
     return {
-        "when": keyed(when_label(item.at, now, tz) if item.at else "", key),
+        "when": cell(when_label(item.at, now, tz) if item.at else ""),
         "kind": cell(BREAK_SHORT.get(item.kind, item.kind), "bold"),
         "client": cell(item.client_name),
     }
@@ -423,7 +407,7 @@ def staff_cells(load: StaffLoad, today: dt.date, tags: Mapping[int, str]) -> dic
     over = load.core_count > member.capacity
     away = load.absences[0] if load.absences else None
     return {
-        "tag": keyed(tags.get(member.id, "?"), str(member.id), "bold"),
+        "tag": cell(tags.get(member.id, "?"), "bold"),
         "name": cell(member.name),
         "role": cell(ROLE_SHORT.get(member.role, member.role)),
         "core": cell(f"{load.core_count}/{member.capacity}", PROBLEM if over else ""),
@@ -471,8 +455,8 @@ def meeting_cells(meeting: MeetingView, tz: str, tags: Mapping[int, str]) -> dic
     status = {"booked": "booked", "happened": "happened", "cancelled": "cancelled",
               "did_not_attend": "DNA"}.get(meeting.status, meeting.status)
     return {
-        "when": keyed(local.format("ddd DD/MM/YY HH:mm"), str(meeting.id),
-                      "dim" if meeting.status == "cancelled" else ""),
+        "when": cell(local.format("ddd DD/MM/YY HH:mm"),
+                     "dim" if meeting.status == "cancelled" else ""),
         "place": cell({"home": "Home", "base": "Base", "phone": "Phone",
                        "video": "Video"}.get(meeting.place_kind, meeting.place_kind)),
         "status": cell(status, "dim strike" if meeting.status == "cancelled" else ""),
