@@ -216,7 +216,7 @@ class BoardScreen(LiveList):
     def _key(self, binding_id: str) -> str:
         for binding in self.BINDINGS:
             if isinstance(binding, Binding) and binding.id == binding_id:
-                keymap = getattr(self.app, "_keymap", {}) or {}
+                keymap = self.duty_app.config.keys  # what the app gave set_keymap
                 return keymap.get(binding_id, binding.key).split(",")[0]
         return "?"
 

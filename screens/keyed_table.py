@@ -449,7 +449,7 @@ class KeyedTable(ScrollView, can_focus=True):
         start = 0
         for column, text, meta in zip(self.columns, cells, _COLUMN_META, strict=False):
             cell = text.copy()
-            cell.truncate(column.width, overflow=text.overflow or "ellipsis")
+            cell.truncate(column.width, overflow=text.overflow or "fold")  # as rich crops
             line.append_text(cell)
             room = column.width - cell.cell_len
             if room > 0:  # the cell's own style stops at its words
