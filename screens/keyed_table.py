@@ -314,8 +314,8 @@ class KeyedTable(ScrollView, can_focus=True):
         self._rows = fresh
         self._index = {key: index for index, key in enumerate(keys)}
         paint = self._paint
-        if paint is not None:
-            for key in changed:
+        if paint is not None:  # forget the strips of rows changed or gone
+            for key in (*changed, *(key for key in old_keys if key not in fresh)):
                 paint.cache.pop((key, 0), None)
                 paint.cache.pop((key, 1), None)
         lines = [index for index, key in enumerate(keys)
