@@ -224,17 +224,17 @@ class LiveList(LivePoll, StaffOnly, ReportsWorkerErrors, Screen[None]):
 
     # -- rows and the cursor ----------------------------------------------------------------------
     def apply_rows(self, table: KeyedTable, rows: Sequence[tuple[str, Any, RowCells]],
-                   items: dict[str, Any] | None = None, select: bool = True) -> None:
+                   items: dict[str, Any] | None = None, select: bool = False) -> None:
         """Bring ``table`` to ``rows`` (key, item, cells) in place; the cursor stays on its
-        row, or goes to :attr:`select_after_load` when that row is there."""
+        row, or (``select``: a fresh load) goes to :attr:`select_after_load`'s row."""
         held = self.items if items is None else items
         held.clear()
         held.update((key, item) for key, item, _ in rows)
         with self.prevent(KeyedTable.RowHighlighted):
             table.apply([(key, cells) for key, _, cells in rows])
         key = self.select_after_load
-        if select and key is not None and key in table:
-            self.select_after_load = None
+        if select and key is not None:
+            self.select_after_load = None  # one load's worth: never a jump later on
             with self.prevent(KeyedTable.RowHighlighted):
                 table.move_cursor_to_key(key)
 

@@ -194,7 +194,7 @@ class QueueScreen(LiveList):
         self._week = result.intake[0].week_start if result.intake else None
         external, self._external_change = self._external_change, False
         previous = dict(self.items)
-        self.apply_rows(self.main_table(), result.rows)
+        self.apply_rows(self.main_table(), result.rows, select=True)
         current = self.current_key()
         if (external or current != self._detail_for or current is None
                 or previous.get(current) != self.items.get(current)):
