@@ -119,7 +119,8 @@ async def test_a_read_older_than_our_own_write_does_not_bring_a_row_back(config,
         await pilot.press("a")
         await settle(pilot)
         assert row_names(app) == ["Still Open (test)"]
-        stale = QueueRead((), tuple((str(r.id), r, tuple(c.values())) for r, c in zip(stale_rows, stale_cells, strict=True)))
+        stale = QueueRead((), tuple((str(r.id), r, tuple(c.values()))
+                                    for r, c in zip(stale_rows, stale_cells, strict=True)))
         screen.post_message(screen.Loaded("", writes_before, None, stale))
         await settle(pilot)
         assert row_names(app) == ["Still Open (test)"]
