@@ -171,11 +171,12 @@ def booking_days(config: Config, count: int) -> list[dt.date]:
 async def bookings(db: Path, count: int) -> tuple[list[float], list[float]]:
     """(check: Enter to the painted "No conflicts", book: Enter to the painted toast with the
     dialog closed), one booking per meeting row of today, each on its own free day."""
-    from textual.widgets import DataTable, Input
+    from textual.widgets import Input
     from textual.widgets._toast import Toast
 
     from duty_desk.views import MeetingView
     from screens.booking import BookingDialog
+    from screens.keyed_table import KeyedTable
 
     config = load_config()
     app = _app(db, "day", config)
@@ -185,7 +186,7 @@ async def bookings(db: Path, count: int) -> tuple[list[float], list[float]]:
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         day_screen = app.screen
         start = time.perf_counter()
-        table = day_screen.query_one(DataTable)
+        table = day_screen.query_one(KeyedTable)
         await until(lambda: table.row_count > 0, start, "the day view's first load")
         await app.workers.wait_for_complete()
         await pilot.pause(0.3)

@@ -38,7 +38,10 @@ def build(kind: str, db_path: str | None, mode: str = "queue"):  # type: ignore[
 def table_has_rows(app) -> bool:  # type: ignore[no-untyped-def]
     from textual.widgets import DataTable
 
-    return any(table.row_count > 0 for table in app.screen.query(DataTable))
+    from screens.keyed_table import KeyedTable
+
+    tables = [*app.screen.query(KeyedTable), *app.screen.query(DataTable)]  # ours, baseline's
+    return any(table.row_count > 0 for table in tables)
 
 
 def main() -> int:

@@ -110,23 +110,23 @@ def bench_idle(db: Path, seconds: float) -> tuple[float, float]:
 
 async def _accepts(db: Path, count: int) -> list[float]:
     from textual import events
-    from textual.widgets import DataTable
 
     from bench.gen import bench_config
     from duty_desk.db import open_database
     from screens.app import create_app
+    from screens.keyed_table import KeyedTable
 
     config = bench_config()
     app = create_app(config, open_database(config, str(db)))
     timings: list[float] = []
     async with app.run_test(size=(80, 24)) as pilot:
         deadline = time.monotonic() + 60
-        while not any(t.row_count for t in app.screen.query(DataTable)):
+        while not any(t.row_count for t in app.screen.query(KeyedTable)):
             assert time.monotonic() < deadline, "queue never loaded"
             await pilot.pause(0.01)
         await app.workers.wait_for_complete()
         await pilot.pause()
-        table = max(app.screen.query(DataTable), key=lambda t: t.row_count)
+        table = max(app.screen.query(KeyedTable), key=lambda t: t.row_count)
         key = _key_for(app, "accept")
         painted: list[float] = []
         original_display = app._display

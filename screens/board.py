@@ -18,86 +18,51 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from rich.style import Style
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.cache import LRUCache
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.suggester import SuggestFromList
-from textual.widgets import DataTable, Footer, Input, Label, Static
+from textual.widgets import Footer, Input, Label, Static
 
 from duty_desk import timeutil
 from duty_desk.views import BoardData, ContinuityBreak, EpisodeView, StaffLoad, StaffView
 
 from . import board_render as render
-from .base import ReportsWorkerErrors, StaffOnly
 from .board_rows import SPECS, VIEWS, DrawnRows, Row, draw
 from .commands import PaletteCommand
-from .fixed_table import FixedTable
+from .keyed_table import KeyedTable
 from .literal import assemble, literal, visible
-from .live import LivePoll
+from .live_list import LiveList, match_staff
 from .widgets import TextInput, TitleBar
 
 if TYPE_CHECKING:
     from duty_desk.views import MeetingView
 
-    from .app import DutyDeskApp
     from .booking import Booked
 
-RETRY_SECONDS = 5.0
 REDRAW_SECONDS = 300.0  # "Mon 09:00" labels and weeks move with time: read again now and then
 
 
-class BoardTable(FixedTable):
-    """One of the board's lists; rows keyed by a stable id (cells: ``board_rows.LazyCell``)."""
+@dataclass(frozen=True)
+class BoardRead:
+    """One read of the board: its data, the staff tags, and each list's rows."""
 
-    DEFAULT_CSS = """
-    BoardTable { height: 1fr; scrollbar-size-vertical: 1; }
-    """
-
-    _drawn_cells: LRUCache[tuple[Any, ...], Any] | None = None
-
-    def _render_cell(self, row_index: int, column_index: int, base_style: Style, width: int,
-                     cursor: bool = False, hover: bool = False) -> Any:
-        # DataTable keys the cells it has drawn on a counter that every change moves on, so
-        # one changed row draws every cell on screen again (about 0.2 ms each). Board cells
-        # are never changed in place (a changed row gets new cell objects): the cell object,
-        # with where and how it is drawn, keys this cache instead.
-        if row_index < 0 or column_index < 0:  # the header
-            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
-        cache = self._drawn_cells
-        if cache is None:
-            cache = self._drawn_cells = LRUCache(2000)
-        row_key = self._row_locations.get_key(row_index)
-        column_key = self._column_locations.get_key(column_index)
-        key = (self._data[row_key][column_key], row_index, column_index, base_style, width,
-               cursor, hover, self.show_cursor, self._show_hover_cursor,
-               self._pseudo_class_state)
-        lines = cache.get(key)
-        if lines is None:
-            lines = cache[key] = super()._render_cell(row_index, column_index, base_style,
-                                                      width, cursor, hover)
-        return lines
-
-    def _clear_caches(self) -> None:
-        super()._clear_caches()
-        if self._drawn_cells is not None:
-            self._drawn_cells.clear()
-
-    def notify_style_update(self) -> None:
-        if self._drawn_cells is not None:
-            self._drawn_cells.clear()
-        super().notify_style_update()
+    data: BoardData
+    tags: dict[int, str]
+    rows: dict[str, tuple[Row, ...]]
 
 
-class BoardScreen(LivePoll, StaffOnly, ReportsWorkerErrors, Screen[None]):
+class BoardScreen(LiveList):
     """Open episodes with their core teams and continuity, breaks, and staff caseloads."""
 
     CSS_PATH = "board.tcss"
+    NOUN = "board"
+    LOAD_GROUP = "board-load"
+    DETAIL_PANE = "#board-detail"
+    DETAIL_BODY = "#board-detail-body"
     BINDINGS = [
         Binding("t", "core_team", "Team", id="core_team",
                 tooltip="Choose the core team and key worker, with a reason"),
@@ -140,20 +105,10 @@ class BoardScreen(LivePoll, StaffOnly, ReportsWorkerErrors, Screen[None]):
 
     # -- messages -------------------------------------------------------------------------------
     @dataclass
-    class Loaded(Message):
-        data: BoardData
-        tags: dict[int, str]
-        rows: dict[str, tuple[Row, ...]]
-        staff: StaffView | None
-        filter_id: int | None
-        writes: int
-
-    @dataclass
     class Written(Message):
         note: str
         client_id: int | None = None
         closed: bool = False  # the episode left the board
-
 
     def __init__(self) -> None:
         super().__init__()
@@ -161,21 +116,8 @@ class BoardScreen(LivePoll, StaffOnly, ReportsWorkerErrors, Screen[None]):
         self.filter_id: int | None = None
         self.data: BoardData | None = None
         self.tags: dict[int, str] = {}
-        self.items: dict[str, dict[str, Any]] = {name: {} for name in VIEWS}
-        self._drawings: dict[str, dict[str, Any]] = {name: {} for name in VIEWS}
+        self.lists: dict[str, dict[str, Any]] = {name: {} for name in VIEWS}  # items by key
         self._drawn = DrawnRows()  # used by the load worker only
-        self._watcher: Any = None
-        self._loading = False
-        self._load_again = False
-        self._loaded_once = False
-        self._poll_failing = False
-        self._writes = 0
-        self._select_after_load: int | None = None
-        self._detail_for: tuple[str, str | None] | None = None
-
-    @property
-    def duty_app(self) -> DutyDeskApp:
-        return self.app  # type: ignore[return-value]
 
     @property
     def tz(self) -> str:
@@ -192,7 +134,7 @@ class BoardScreen(LivePoll, StaffOnly, ReportsWorkerErrors, Screen[None]):
             yield TextInput(placeholder="a tag, login or part of a name; Enter filters",
                             id="filter-input", compact=True)
         for name in VIEWS:
-            yield BoardTable(id=name, cursor_type="row", cell_padding=0, zebra_stripes=False)
+            yield KeyedTable(id=name)
         with VerticalScroll(id="board-detail"):
             yield Static(Text("", end=""), id="board-detail-body")
         yield Footer(compact=True, show_command_palette=False)
@@ -200,108 +142,43 @@ class BoardScreen(LivePoll, StaffOnly, ReportsWorkerErrors, Screen[None]):
     def on_mount(self) -> None:
         width = self.app.size.width
         for name, spec in SPECS.items():
-            table = self.query_one(f"#{name}", BoardTable)
+            table = self.table(name)
             flex = render.flex_width(width, spec.widths)
             for key, header in spec.columns:
                 size = flex if key == spec.flex else spec.widths[key]
-                table.add_column(Text(" " + header, style="bold"), key=key, width=size + 1)
+                table.add_column(Text(" " + header, style="bold"), key=key, width=size + 1,
+                                 flex=key == spec.flex)
             table.display = name == self.view
-        self.query_one("#episodes", BoardTable).focus()
+        self.table("episodes").focus()
         self.query_one("#board-detail", VerticalScroll).border_title = "Client"
-        self.reload()
         self.set_interval(REDRAW_SECONDS, self.reload)
-        self.set_interval(self.duty_app.config.database.refresh_seconds, self._poll)
 
-    def on_unmount(self) -> None:
-        if self._watcher is not None:
-            self._watcher.close()
+    def flex_width(self, table: KeyedTable, total: int) -> int:
+        return render.flex_width(total, SPECS[table.id or "episodes"].widths)
 
-    def on_resize(self) -> None:
-        self.set_class(self.size.height >= 34, "-tall")
-        for name, spec in SPECS.items():
-            table = self.query_one(f"#{name}", BoardTable)
-            width = render.flex_width(self.size.width, spec.widths) + 1
-            column = table.columns.get(spec.flex)  # type: ignore[call-overload]
-            if column is not None and column.width != width:
-                column.width = width
-                table.refresh(layout=True)
-                table._require_update_dimensions = True  # noqa: SLF001 - no public API to resize
+    def table(self, view: str | None = None) -> KeyedTable:
+        return self.query_one(f"#{view or self.view}", KeyedTable)
 
-    def table(self, view: str | None = None) -> BoardTable:
-        return self.query_one(f"#{view or self.view}", BoardTable)
-
-    def focus_main(self) -> None:
-        self.table().focus()
+    def main_table(self) -> KeyedTable:
+        return self.table()
 
     # -- loading ---------------------------------------------------------------------------------
-    def reload(self) -> None:
-        """Read the board again (now, or as soon as the running read ends)."""
-        if self._loading:
-            self._load_again = True
-            return
-        self._loading = True
-        if self._watcher is not None and not self._poll_failing:
-            try:
-                self._watcher.changed()  # commits so far: the read about to start sees them
-            except Exception:  # noqa: BLE001, S110 - the poll reports a failing database
-                pass
-        self.load_board(self.filter_id, self._writes)
+    def load_query(self) -> int | None:
+        return self.filter_id
 
-    def _load_done(self) -> None:
-        self._loading = False
-        if self._load_again:
-            self._load_again = False
-            self.reload()
+    def read(self, query: int | None) -> BoardRead:
+        data = self.duty_app.repo.board(query)
+        tags, rows = draw(data, self.duty_app.config, self._drawn)
+        return BoardRead(data, tags, rows)
 
-    def worker_failed(self, worker: Any) -> None:
-        if worker.group == "board-load":
-            self._load_done()
-            if not self._loaded_once:
-                self.query_one("#board-detail-body", Static).update(Text(
-                    "The board could not be read (see the message); trying again shortly."))
-                self.set_timer(RETRY_SECONDS, self.reload)
-
-    @work(thread=True, exit_on_error=False, group="board-load", description="load the board")
-    def load_board(self, filter_id: int | None, writes: int) -> None:
-        app = self.duty_app
-        if self._watcher is None:
-            self._watcher = app.db.watcher()  # before the first read: nothing is missed
-        staff = app.repo.acting_staff()
-        data = app.repo.board(filter_id)
-        tags, rows = draw(data, app.config, self._drawn)
-        self.post_message(self.Loaded(data, tags, rows, staff, filter_id, writes))
-
-    def on_board_screen_loaded(self, message: Loaded) -> None:
-        if message.filter_id != self.filter_id or message.writes != self._writes:
-            # A newer filter, or our own change that this read may predate: read again.
-            self._load_again = True
-            self._load_done()
-            return
-        self._load_done()
-        app = self.duty_app
-        app.staff = message.staff
-        self._show_actor(message.staff)
-        self.data = message.data
-        self.tags = message.tags
-        select = self._select_after_load
-        self._select_after_load = None
+    def show(self, result: BoardRead) -> None:
+        self.data = result.data
+        self.tags = result.tags
         for name in VIEWS:
-            keep = str(select) if name == "episodes" and select is not None else None
-            self._apply(name, message.rows[name], keep)
-        self._loaded_once = True
+            self.apply_rows(self.table(name), result.rows[name], self.lists[name],
+                            select=name == "episodes")
         self._show_status()
-        self._refresh_detail(force=True)
-
-    def _show_actor(self, staff: StaffView | None) -> None:
-        login = self.duty_app.actor
-        self.query_one(TitleBar).show_actor(login, staff)
-        notice = self.query_one("#view-only", Static)
-        notice.display = staff is None
-        if staff is None:
-            notice.update(assemble(
-                "View only: ", literal(repr(login)),
-                " is not on the staff list; you can look but not change.",
-            ))
+        self.refresh_detail(force=True)
 
     # -- the status line ----------------------------------------------------------------------------
     def filter_staff(self) -> StaffView | None:
@@ -339,84 +216,25 @@ class BoardScreen(LivePoll, StaffOnly, ReportsWorkerErrors, Screen[None]):
     def _key(self, binding_id: str) -> str:
         for binding in self.BINDINGS:
             if isinstance(binding, Binding) and binding.id == binding_id:
-                keymap = getattr(self.app, "_keymap", {}) or {}
+                keymap = self.duty_app.config.keys  # what the app gave set_keymap
                 return keymap.get(binding_id, binding.key).split(",")[0]
         return "?"
 
-    # -- the tables, updated in place -----------------------------------------------------------------
+    # -- the tables ------------------------------------------------------------------------------------
     def current_key(self, view: str | None = None) -> str | None:
-        table = self.table(view)
-        if table.row_count == 0:
-            return None
-        try:
-            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        except Exception:  # noqa: BLE001 - cursor outside the rows while they change
-            return None
-        return key.value
+        return self.table(view).current_key
 
     def current_item(self, view: str | None = None) -> Any:
         name = view or self.view
         key = self.current_key(name)
-        return self.items[name].get(key) if key is not None else None
-
-    def _apply(self, name: str, rows: tuple[Row, ...], keep: str | None = None) -> None:
-        """Bring one table to ``rows``: only rows with a new drawing change (the same drawing
-        object means the same cells), rows come and go by key, and the order is restored
-        by a sort only when it differs."""
-        table = self.table(name)
-        spec = SPECS[name]
-        items = self.items[name]
-        drawings = self._drawings[name]
-        fresh = {row[0] for row in rows}
-        if keep is None or keep not in fresh:
-            keep = self.current_key(name)
-        gone = [k for k in items if k not in fresh]
-        redrawn = sum(1 for key, _, drawing in rows
-                      if key in drawings and drawings[key] is not drawing)
-        if len(gone) > max(20, len(items) // 4) or redrawn > max(50, len(items) // 4):
-            # remove_row renumbers every row, update_cell clears every cache: many at once
-            # (a filter, a new day) cost more than a refill.
-            table.clear()
-            items.clear()
-            drawings.clear()
-            gone = []
-        for key in gone:
-            table.remove_row(key)
-            del items[key]
-            del drawings[key]
-        columns = [column for column, _ in spec.columns]
-        added = []
-        for key, item, drawing in rows:
-            old = drawings.get(key)
-            if old is None:
-                added.append((key, drawing.cells_in_order))
-            elif old is not drawing:
-                for column, value in zip(columns, drawing.cells_in_order, strict=True):
-                    table.update_cell(key, column, value)
-            items[key] = item
-            drawings[key] = drawing
-        table.add_rows_at_end(added)
-        order = [row[0] for row in rows]
-        if [row.key.value for row in table.ordered_rows] != order:
-            position = {key: index for index, key in enumerate(order)}
-            table.sort(spec.sort_column,
-                       key=lambda cell: position.get(getattr(cell, "key", ""), 0))
-        if keep is not None and keep in fresh:
-            index = table.get_row_index(keep)
-            if table.cursor_row != index:
-                table.move_cursor(row=index)
+        return self.lists[name].get(key) if key is not None else None
 
     # -- the detail pane ------------------------------------------------------------------------------
-    @on(DataTable.RowHighlighted)
-    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        if event.data_table.id == self.view:
-            self._refresh_detail()
+    def detail_key(self) -> tuple[str, str | None]:
+        return self.view, self.current_key()
 
-    @on(DataTable.RowSelected)
-    def _row_selected(self, event: DataTable.RowSelected) -> None:
+    def row_selected(self, key: str) -> None:
         """Enter: a break goes to its client; a staff member filters; an episode, the details."""
-        if event.data_table.id != self.view:
-            return
         if self.view == "breaks":
             item = self.current_item()
             if isinstance(item, ContinuityBreak):
@@ -428,13 +246,7 @@ class BoardScreen(LivePoll, StaffOnly, ReportsWorkerErrors, Screen[None]):
         else:
             self.query_one("#board-detail", VerticalScroll).focus()
 
-    def _refresh_detail(self, force: bool = False) -> None:
-        key = (self.view, self.current_key())
-        if key == self._detail_for and not force:
-            return
-        if key != self._detail_for:
-            self.query_one("#board-detail", VerticalScroll).scroll_home(animate=False)
-        self._detail_for = key
+    def show_detail(self) -> None:
         body = self.query_one("#board-detail-body", Static)
         pane = self.query_one("#board-detail", VerticalScroll)
         item = self.current_item()
@@ -474,7 +286,7 @@ class BoardScreen(LivePoll, StaffOnly, ReportsWorkerErrors, Screen[None]):
             self.table(name).display = name == view
         self.focus_main()
         self._show_status()
-        self._refresh_detail(force=True)
+        self.refresh_detail(force=True)
 
     def action_breaks_view(self) -> None:
         self.show_view("breaks")
@@ -484,16 +296,15 @@ class BoardScreen(LivePoll, StaffOnly, ReportsWorkerErrors, Screen[None]):
 
     def _show_client(self, client_id: int) -> None:
         """The episodes list with the cursor on this client (clearing a filter that hides it)."""
-        if str(client_id) not in self.items["episodes"] and self.filter_id is not None:
+        key = str(client_id)
+        if key not in self.lists["episodes"] and self.filter_id is not None:
             self.filter_id = None
-            self._select_after_load = client_id
+            self.select_after_load = key
             self.reload()
         self.show_view("episodes")
-        key = str(client_id)
-        table = self.table("episodes")
-        if key in self.items["episodes"]:
-            table.move_cursor(row=table.get_row_index(key))
-        self._refresh_detail(force=True)
+        with self.prevent(KeyedTable.RowHighlighted):
+            self.table("episodes").move_cursor_to_key(key)
+        self.refresh_detail(force=True)
 
     def action_board_back(self) -> None:
         if self.query_one("#board-detail", VerticalScroll).has_focus:
@@ -524,21 +335,11 @@ class BoardScreen(LivePoll, StaffOnly, ReportsWorkerErrors, Screen[None]):
             self.clear_filter()
             return
         staff = [load.staff for load in self.data.staff] if self.data is not None else []
-        lowered = typed.casefold()
-        exact = [s for s in staff if lowered in (s.login.casefold(), s.name.casefold(),
-                                                 self.tags.get(s.id, "").casefold())]
-        found = exact or [s for s in staff if lowered in s.login.casefold()
-                          or lowered in s.name.casefold()]
-        if len(found) != 1:
-            if not found:
-                note = f"No active staff member matches {visible(typed)!r}."
-            else:
-                shown = ", ".join(visible(s.login) for s in found[:5])
-                more = "..." if len(found) > 5 else ""
-                note = f"{len(found)} staff match: {shown}{more}. Type more of the name or login."
-            self.notify(note, severity="warning", markup=False)
+        found = match_staff(staff, typed, self.tags)
+        if isinstance(found, str):
+            self.notify(found, severity="warning", markup=False)
             return
-        self.set_filter(found[0].id)
+        self.set_filter(found.id)
 
     def set_filter(self, staff_id: int) -> None:
         self.filter_id = staff_id
@@ -564,7 +365,7 @@ class BoardScreen(LivePoll, StaffOnly, ReportsWorkerErrors, Screen[None]):
         if isinstance(item, EpisodeView):
             episode = item
         elif isinstance(item, ContinuityBreak):
-            episode = self.items["episodes"].get(str(item.client_id))
+            episode = self.lists["episodes"].get(str(item.client_id))
         if episode is None and not quiet:
             where = " (w: the staff list has no clients; k or w again goes back)" \
                 if self.view == "staff" else ""
@@ -600,7 +401,7 @@ class BoardScreen(LivePoll, StaffOnly, ReportsWorkerErrors, Screen[None]):
         def done(absence_id: int | None) -> None:
             if absence_id is None:
                 return
-            self._writes += 1
+            self.wrote()
             self.reload()
             from .absence_impact import AbsenceImpact
 
@@ -693,15 +494,16 @@ class BoardScreen(LivePoll, StaffOnly, ReportsWorkerErrors, Screen[None]):
         self.app.push_screen(ClientHistoryScreen(episode.client_id, episode.name))
 
     def on_board_screen_written(self, message: Written) -> None:
-        self._writes += 1  # a read already under way may not see this change yet
+        self.wrote()  # a read already under way may not see this change yet
         key = str(message.client_id) if message.client_id is not None else None
-        if message.closed and key is not None and key in self.items["episodes"]:
-            self.table("episodes").remove_row(key)
-            del self.items["episodes"][key]
-            del self._drawings["episodes"][key]
-            self._refresh_detail(force=True)
-        elif message.client_id is not None:
-            self._select_after_load = message.client_id
+        episodes = self.lists["episodes"]
+        if message.closed and key is not None and key in episodes:
+            table = self.table("episodes")
+            self.apply_rows(table, [row for row in self.held_rows(table, episodes)
+                                    if row[0] != key], episodes, select=False)
+            self.refresh_detail(force=True)
+        elif key is not None:
+            self.select_after_load = key
         self.notify(message.note, markup=False)
         self.reload()
 

@@ -89,12 +89,6 @@ def flex_width(total: int, widths: Mapping[str, int]) -> int:
     return min(MAX_FLEX, max(MIN_FLEX, total - fixed - 1 - 1))
 
 
-class KeyedText(Text):
-    """A cell that remembers its row key (for re-ordering the table in place)."""
-
-    key: str = ""
-
-
 def shown(value: object) -> str:
     """``visible(value)``, without its character-by-character walk when nothing needs it."""
     text = "" if value is None else str(value)
@@ -104,16 +98,6 @@ def shown(value: object) -> str:
 def cell(value: object, style: str = "") -> Text:
     """``literal.cell`` (a one-line literal cell with a leading space), faster for big tables."""
     return Text(" " + shown(value), style=style, end="", no_wrap=True, overflow="ellipsis")
-
-
-def keyed(value: object, key: str, style: str = "") -> KeyedText:
-    text = KeyedText(" " + shown(value), style=style, end="", no_wrap=True, overflow="ellipsis")
-    text.key = key
-    return text
-
-
-def signature(text: Text) -> tuple[str, str]:
-    return text.plain, str(text.style)
 
 
 # -- staff tags ---------------------------------------------------------------------------
@@ -307,7 +291,7 @@ def episode_cells(episode: EpisodeView, now: dt.datetime, tz: str,
     problems = len(episode.problems)
     low = figures.with_core is not None and figures.with_core < 0.5
     return {
-        "client": keyed(episode.name, str(episode.client_id), "bold" if problems else ""),
+        "client": cell(episode.name, "bold" if problems else ""),
         "key": key_cell(episode, tags),
         "team": team_cell(episode, tags),
         "weeks": cell(weeks_since(episode.accepted_at, now)),
@@ -424,7 +408,7 @@ def break_key(item: ContinuityBreak, position: int) -> str:
 
 def break_cells(item: ContinuityBreak, key: str, now: dt.datetime, tz: str) -> dict[str, Text]:
     return {
-        "when": keyed(when_label(item.at, now, tz) if item.at else "", key),
+        "when": cell(when_label(item.at, now, tz) if item.at else ""),
         "kind": cell(BREAK_SHORT.get(item.kind, item.kind), "bold"),
         "client": cell(item.client_name),
     }
@@ -448,7 +432,7 @@ def staff_cells(load: StaffLoad, today: dt.date, tags: Mapping[int, str]) -> dic
     over = load.core_count > member.capacity
     away = load.absences[0] if load.absences else None
     return {
-        "tag": keyed(tags.get(member.id, "?"), str(member.id), "bold"),
+        "tag": cell(tags.get(member.id, "?"), "bold"),
         "name": cell(member.name),
         "role": cell(ROLE_SHORT.get(member.role, member.role)),
         "core": cell(f"{load.core_count}/{member.capacity}", PROBLEM if over else ""),
@@ -495,8 +479,8 @@ def meeting_cells(meeting: MeetingView, tz: str, tags: Mapping[int, str]) -> dic
     staff = " ".join(tags.get(a.id, visible(a.name)) for a in meeting.staff)
     status = vocabulary.words(vocabulary.MEETING_STATUS_SHORT, meeting.status)
     return {
-        "when": keyed(local.format("ddd DD/MM/YY HH:mm"), str(meeting.id),
-                      "dim" if meeting.status == "cancelled" else ""),
+        "when": cell(local.format("ddd DD/MM/YY HH:mm"),
+                     "dim" if meeting.status == "cancelled" else ""),
         "place": cell(vocabulary.words(vocabulary.PLACE_SHORT, meeting.place_kind)),
         "status": cell(status, "dim strike" if meeting.status == "cancelled" else ""),
         "staff": cell(staff),

@@ -1,8 +1,8 @@
 """The continuity board's rows: drawn only when shown, and kept between reads.
 
 With 2,000 open episodes almost every row is off screen, so a row's cells
-are drawn the first time the table paints (or reads) them: each cell is a
-``LazyCell`` that asks its ``RowDrawing`` for the row's ``Text`` cells.
+are drawn the first time the table paints (or reads) them: the table is given
+each row's ``RowDrawing``, which draws the row's ``Text`` cells when first called.
 
 ``DrawnRows`` keeps each row's drawing from one read to the next. An item
 equal to the one drawn last time (the repository hands out the very same
@@ -34,13 +34,12 @@ class TableSpec:
     columns: tuple[tuple[str, str], ...]
     widths: Mapping[str, int]
     flex: str  # the column that takes what is left
-    sort_column: str  # its cells carry the row key (for re-ordering the table in place)
 
 
 SPECS = {
-    "episodes": TableSpec(render.EPISODE_COLUMNS, render.EPISODE_WIDTHS, "client", "client"),
-    "breaks": TableSpec(render.BREAK_COLUMNS, render.BREAK_WIDTHS, "client", "when"),
-    "staff": TableSpec(render.STAFF_COLUMNS, render.STAFF_WIDTHS, "name", "tag"),
+    "episodes": TableSpec(render.EPISODE_COLUMNS, render.EPISODE_WIDTHS, "client"),
+    "breaks": TableSpec(render.BREAK_COLUMNS, render.BREAK_WIDTHS, "client"),
+    "staff": TableSpec(render.STAFF_COLUMNS, render.STAFF_WIDTHS, "name"),
 }
 VIEWS = tuple(SPECS)
 
@@ -51,42 +50,22 @@ def episode_order(episode: EpisodeView) -> tuple[int, str, int]:
 
 
 class RowDrawing:
-    """One row's cells, drawn on first use (on the UI thread, when the row is painted)."""
+    """One row's cells in column order, drawn on first use (on the UI thread, when the
+    row is painted or read): the table calls it."""
 
-    __slots__ = ("_cells", "_draw", "cells_in_order")
+    __slots__ = ("_cells", "_draw", "_order")
 
-    def __init__(self, draw: Callable[[], Cells], spec: TableSpec, key: str) -> None:
+    def __init__(self, draw: Callable[[], Cells], spec: TableSpec) -> None:
         self._draw = draw
-        self._cells: Cells | None = None
-        self.cells_in_order = tuple(LazyCell(self, column, key if column == spec.sort_column
-                                             else "") for column, _ in spec.columns)
+        self._order = tuple(column for column, _ in spec.columns)
+        self._cells: tuple[Text, ...] | None = None
 
-    def cells(self) -> Cells:
+    def __call__(self) -> tuple[Text, ...]:
         cells = self._cells
         if cells is None:
-            cells = self._cells = self._draw()
+            drawn = self._draw()
+            cells = self._cells = tuple(drawn[column] for column in self._order)
         return cells
-
-
-class LazyCell:
-    """A table cell standing for its row's drawn ``Text`` (a rich renderable)."""
-
-    __slots__ = ("column", "key", "row")
-
-    def __init__(self, row: RowDrawing, column: str, key: str) -> None:
-        self.row = row
-        self.column = column
-        self.key = key
-
-    def __rich__(self) -> Text:
-        return self.row.cells()[self.column]
-
-    @property
-    def plain(self) -> str:
-        return self.__rich__().plain
-
-    def __str__(self) -> str:
-        return self.plain
 
 
 Row = tuple[str, Any, RowDrawing]
@@ -133,7 +112,7 @@ class DrawnRows:
         found = held.get(key)
         if found is not None and stamp < found[1] and (found[0] is item or found[0] == item):
             return key, item, found[2]
-        drawing = RowDrawing(draw, SPECS[view], key)
+        drawing = RowDrawing(draw, SPECS[view])
         held[key] = (item, until(), drawing)
         return key, item, drawing
 

@@ -16,6 +16,7 @@ whether anyone committed; only then is the day read again.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -25,46 +26,47 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.suggester import SuggestFromList
-from textual.widgets import DataTable, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from duty_desk import timeutil
 from duty_desk.views import DayData, MeetingView, StaffView, UnbookedFirst
 
 from . import day_render as render
-from .base import ReportsWorkerErrors, StaffOnly
 from .commands import PaletteCommand
-from .fixed_table import FixedTable
+from .keyed_table import KeyedTable, RowCells
 from .literal import assemble, literal, visible
-from .live import LivePoll
+from .live_list import LiveList, match_staff
 from .widgets import SteadyFooter, TextInput, TitleBar
 
 if TYPE_CHECKING:
-    from .app import DutyDeskApp
     from .booking import Booked
 
 Cells = dict[str, Text]
-Row = tuple[str, MeetingView | UnbookedFirst, Cells]
+Row = tuple[str, MeetingView | UnbookedFirst, tuple[Text, ...]]
 
 CLOCK_SECONDS = 30.0
-RETRY_SECONDS = 5.0
+STATUS = [name for name, _ in render.COLUMNS].index("status")
 MAX_PINNED = 3  # unbooked first meetings kept at the top while the meetings scroll
 DAY_KEYS = Binding.Group("Day")
 
 
-class DayTable(FixedTable):
-    """The day's meetings; one row per meeting (or unbooked first meeting)."""
+@dataclass(frozen=True)
+class DayRead:
+    """One read of a day: its data and the rows (key, item, cells in column order)."""
 
-    DEFAULT_CSS = """
-    DayTable { height: 1fr; scrollbar-size-vertical: 1; }
-    """
+    data: DayData
+    rows: tuple[Row, ...]
 
 
-class DayScreen(LivePoll, StaffOnly, ReportsWorkerErrors, Screen[None]):
+class DayScreen(LiveList):
     """One day's meetings, the selected staff member's free time, and booking."""
 
     CSS_PATH = "day.tcss"
+    NOUN = "day"
+    LOAD_GROUP = "day-load"
+    DETAIL_PANE = "#meeting"
+    DETAIL_BODY = "#meeting-body"
     BINDINGS = [
         Binding("b", "book", "Book", id="book", tooltip="Book a meeting for the selected client"),
         Binding("r", "reschedule", "Move", id="reschedule", tooltip="Move the meeting"),
@@ -107,42 +109,18 @@ class DayScreen(LivePoll, StaffOnly, ReportsWorkerErrors, Screen[None]):
 
     # -- messages -------------------------------------------------------------------------------
     @dataclass
-    class Loaded(Message):
-        data: DayData
-        rows: tuple[Row, ...]
-        staff: StaffView | None  # the acting login's staff record
-        filter_id: int | None
-        writes: int
-
-    @dataclass
     class Written(Message):
         note: str
         meeting_id: int | None = None
 
-
     def __init__(self) -> None:
         super().__init__()
-        tz = None
         self.day: dt.date | None = None  # set on mount (needs the app's settings)
         self.filter_id: int | None = None
         self.data: DayData | None = None
-        self.items: dict[str, MeetingView | UnbookedFirst] = {}
-        self._signatures: dict[str, dict[str, tuple[str, str]]] = {}
-        self._watcher: Any = None
-        self._loading = False
-        self._load_again = False
-        self._loaded_once = False
-        self._poll_failing = False
-        self._writes = 0
-        self._select_after_load: str | None = None
+        self.items: dict[str, MeetingView | UnbookedFirst]
         self._cursor_to_now = True
-        self._detail_for: str | None = None
-        self._tz = tz
         self._logins: dict[int, str] = {}  # staff id -> login, kept across filtered reads
-
-    @property
-    def duty_app(self) -> DutyDeskApp:
-        return self.app  # type: ignore[return-value]
 
     @property
     def tz(self) -> str:
@@ -159,105 +137,44 @@ class DayScreen(LivePoll, StaffOnly, ReportsWorkerErrors, Screen[None]):
             yield TextInput(placeholder="a login or part of a name; Enter shows their day",
                             id="staff-input", compact=True)
         yield Static(Text("", end=""), id="timeline")
-        yield DayTable(id="day", cursor_type="row", cell_padding=0, zebra_stripes=False)
+        yield KeyedTable(id="day")
         with VerticalScroll(id="meeting"):
             yield Static(Text("", end=""), id="meeting-body")
         yield SteadyFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.day = timeutil.to_local(timeutil.now(), self.tz).date()
-        table = self.query_one(DayTable)
+        table = self.main_table()
         width = render.client_width(self.app.size.width)
         for key, header in render.COLUMNS:
             size = width if key == "client" else render.WIDTHS[key]
-            table.add_column(Text(" " + header, style="bold"), key=key, width=size + 1)
+            table.add_column(Text(" " + header, style="bold"), key=key, width=size + 1,
+                             flex=key == "client")
         table.focus()
         self.query_one("#meeting", VerticalScroll).border_title = "Meeting"
-        self.reload()
         self.set_interval(CLOCK_SECONDS, self._tick)
-        self.set_interval(self.duty_app.config.database.refresh_seconds, self._poll)
 
-    def on_unmount(self) -> None:
-        if self._watcher is not None:
-            self._watcher.close()
-
-    def on_resize(self) -> None:
-        self.set_class(self.size.height >= 34, "-tall")
-        table = self.query_one(DayTable)
-        width = render.client_width(self.size.width) + 1
-        column = table.columns.get("client")  # type: ignore[call-overload]
-        if column is not None and column.width != width:
-            column.width = width
-            table.refresh(layout=True)
-            table._require_update_dimensions = True  # noqa: SLF001 - no public API to resize
-
-    def focus_main(self) -> None:
-        self.query_one(DayTable).focus()
+    def flex_width(self, table: KeyedTable, total: int) -> int:
+        return render.client_width(total)
 
     # -- loading ---------------------------------------------------------------------------------
-    def reload(self) -> None:
-        """Read the day again (now, or as soon as the running read ends)."""
-        if self._loading:
-            self._load_again = True
-            return
-        self._loading = True
-        assert self.day is not None
-        self.load_day(self.day, self.filter_id, self._writes, dict(self._logins))
+    def load_query(self) -> tuple[dt.date | None, int | None]:
+        return self.day, self.filter_id
 
-    def _load_done(self) -> None:
-        self._loading = False
-        if self._load_again:
-            self._load_again = False
-            self.reload()
-
-    def worker_failed(self, worker: Any) -> None:
-        if worker.group == "day-load":
-            self._load_done()
-            if not self._loaded_once:
-                self.query_one("#meeting-body", Static).update(Text(
-                    "The day could not be read (see the message); trying again shortly."))
-                self.set_timer(RETRY_SECONDS, self.reload)
-
-    @work(thread=True, exit_on_error=False, group="day-load", description="load the day")
-    def load_day(self, day: dt.date, filter_id: int | None, writes: int,
-                 logins: dict[int, str]) -> None:
+    def read(self, query: tuple[dt.date, int | None]) -> DayRead:
+        day, filter_id = query
         app = self.duty_app
-        if self._watcher is None:
-            self._watcher = app.db.watcher()  # before the first read: nothing is missed
-        staff = app.repo.acting_staff()
         data = app.repo.day(day, filter_id)
-        logins.update({s.id: s.login for s in data.staff})
+        logins = {**self._logins, **{s.id: s.login for s in data.staff}}  # a copy: a thread
         rows = tuple(render.rows_of(data, filter_id, timeutil.now(), app.config, logins))
-        self.post_message(self.Loaded(data, rows, staff, filter_id, writes))
+        return DayRead(data, rows)
 
-    def on_day_screen_loaded(self, message: Loaded) -> None:
-        stale = (message.data.day != self.day or message.filter_id != self.filter_id
-                 or message.writes != self._writes)
-        if stale:
-            self._load_again = True
-            self._load_done()
-            return
-        self._load_done()
-        app = self.duty_app
-        app.staff = message.staff
-        self._show_actor(message.staff)
-        new_day = self.data is None or self.data.day != message.data.day
-        self.data = message.data
-        self._logins.update({s.id: s.login for s in message.data.staff})
-        self._apply(message.rows, new_day)
-        self._loaded_once = True
+    def show(self, result: DayRead) -> None:
+        new_day = self.data is None or self.data.day != result.data.day
+        self.data = result.data
+        self._logins = {**self._logins, **{s.id: s.login for s in result.data.staff}}
+        self._apply(result.rows, new_day)
         self._show_heading()
-
-    def _show_actor(self, staff: StaffView | None) -> None:
-        login = self.duty_app.actor
-        self.query_one(TitleBar).show_actor(login, staff)
-        notice = self.query_one("#view-only", Static)
-        notice.display = staff is None
-        if staff is None:
-            notice.update(assemble(
-                "View only: ", literal(repr(login)),
-                " is not on the staff list; you can look but not change.",
-            ))
 
     # -- the heading and the staff member's day --------------------------------------------------
     def staff_by_id(self, staff_id: int | None) -> StaffView | None:
@@ -289,66 +206,35 @@ class DayScreen(LivePoll, StaffOnly, ReportsWorkerErrors, Screen[None]):
                                         self.size.width - 2))
 
     # -- the table, updated in place ---------------------------------------------------------------
-    def current_key(self) -> str | None:
-        table = self.query_one(DayTable)
-        if table.row_count == 0:
-            return None
-        try:
-            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        except Exception:  # noqa: BLE001 - cursor outside the rows while they change
-            return None
-        return key.value
-
     def current(self) -> MeetingView | UnbookedFirst | None:
-        key = self.current_key()
-        return self.items.get(key) if key is not None else None
+        item: MeetingView | UnbookedFirst | None = self.current_item()
+        return item
 
-    def _apply(self, rows: tuple[Row, ...], new_day: bool) -> None:
-        table = self.query_one(DayTable)
-        keep = None if new_day else self.current_key()
-        if self._select_after_load is not None:
-            keep, self._select_after_load = self._select_after_load, None
-        if new_day:
-            table.clear()
-            self.items.clear()
-            self._signatures.clear()
-        fresh = {key: item for key, item, _ in rows}
-        for key in [k for k in self.items if k not in fresh]:
-            table.remove_row(key)
-            del self.items[key]
-            del self._signatures[key]
-        added: list[tuple[str, list[Text]]] = []
-        for key, item, cells in rows:
-            signature = {name: render.signature(text) for name, text in cells.items()}
-            old = self._signatures.get(key)
-            if old is None:
-                added.append((key, [cells[name] for name, _ in render.COLUMNS]))
-            elif old != signature:
-                for name, value in cells.items():
-                    if old[name] != signature[name]:
-                        table.update_cell(key, name, value)
-            self.items[key] = item
-            self._signatures[key] = signature
-        filled = not table.row_count  # added in order to an empty table: nothing to sort
-        table.add_rows_at_end(added)
-        order = [key for key, _, _ in rows]
-        if (added and not filled) or [row.key.value for row in table.ordered_rows] != order:
-            position = {key: index for index, key in enumerate(order)}
-            table.sort("time", key=lambda cell: position.get(getattr(cell, "key", ""), 0))
+    def _apply(self, rows: Sequence[tuple[str, Any, RowCells]], new_day: bool,
+               select: str | None = None) -> None:
+        """Bring the table to ``rows``; the cursor stays on its row, or goes to the row to
+        select, or (a new day, a new staff member) to the meeting now or next."""
+        table = self.main_table()
+        keep = None if new_day else table.current_key
+        if select is None:
+            select, self.select_after_load = self.select_after_load, None
+        keep = select or keep
+        if keep is None and self._cursor_to_now:
+            keep = self._now_key()
+        self._cursor_to_now = False
         # Unbooked first meetings stay in sight above the scrolling meetings (a few at most).
         pinned = min(MAX_PINNED, sum(1 for _, item, _ in rows if isinstance(item, UnbookedFirst)))
         if table.fixed_rows != pinned:
             table.fixed_rows = pinned
-        if keep is None and self._cursor_to_now:
-            keep = self._now_key()
-        self._cursor_to_now = False
-        if keep is not None and keep in fresh:
-            index = table.get_row_index(keep)
-            if table.cursor_row != index:
-                table.move_cursor(row=index)
-        elif new_day and table.row_count:
-            table.move_cursor(row=0)
-        self._refresh_detail(force=True)
+        with self.prevent(KeyedTable.RowHighlighted):
+            if new_day:
+                table.clear()
+            self.apply_rows(table, rows, select=False)
+            if keep is not None and keep in table:
+                table.move_cursor_to_key(keep)
+            elif new_day:
+                table.move_cursor(row=0)
+        self.refresh_detail(force=True)
 
     def _now_key(self) -> str | None:
         """The meeting in progress or next (today), else the first row."""
@@ -366,35 +252,23 @@ class DayScreen(LivePoll, StaffOnly, ReportsWorkerErrors, Screen[None]):
         """Every 30 s: the deadlines of unbooked first meetings and the bar, without the database."""
         if self.data is None:
             return
-        table = self.query_one(DayTable)
+        table = self.main_table()
         now = timeutil.now()
-        for key, item in self.items.items():
+        config = self.duty_app.config
+        rows = []
+        for key, item, cells in self.held_rows():
             if isinstance(item, UnbookedFirst):
-                cells = render.unbooked_cells(item, now, self.duty_app.config)
-                signature = render.signature(cells["status"])
-                if self._signatures[key]["status"] != signature:
-                    table.update_cell(key, "status", cells["status"])
-                    self._signatures[key]["status"] = signature
+                drawn = table.get_row(key)
+                drawn[STATUS] = render.unbooked_cells(item, now, config)["status"]
+                cells = tuple(drawn)
+            rows.append((key, item, cells))
+        self.apply_rows(table, rows, select=False)  # only a changed deadline repaints
         self._show_heading()
 
     # -- the detail pane -------------------------------------------------------------------------------
-    @on(DataTable.RowHighlighted, "#day")
-    def _row_highlighted(self) -> None:
-        if self.current_key() != self._detail_for:
-            self._refresh_detail()
-
-    @on(DataTable.RowSelected, "#day")
-    def _row_selected(self) -> None:
-        self.query_one("#meeting", VerticalScroll).focus()
-
-    def _refresh_detail(self, force: bool = False) -> None:
+    def show_detail(self) -> None:
         key = self.current_key()
-        if key == self._detail_for and not force:
-            return
         body = self.query_one("#meeting-body", Static)
-        if key != self._detail_for:
-            self.query_one("#meeting", VerticalScroll).scroll_home(animate=False)
-        self._detail_for = key
         item = self.items.get(key) if key is not None else None
         config = self.duty_app.config
         if item is None:
@@ -421,12 +295,14 @@ class DayScreen(LivePoll, StaffOnly, ReportsWorkerErrors, Screen[None]):
 
     def show_meeting(self, meeting: MeetingView) -> None:
         """The meeting's day, read afresh, with the cursor on the meeting."""
-        self._select_after_load = f"m{meeting.id}"
+        self.select_after_load = f"m{meeting.id}"
         self.show_day(timeutil.to_local(meeting.starts_at, self.tz).date())
 
     def data_day_changed(self) -> None:
+        day = self.day
+        assert day is not None
         self.query_one("#day-heading", Static).update(Text(
-            f"{self.day:%A} {self.day.day} {self.day:%B %Y}: loading...", style="bold", end=""))
+            f"{day:%A} {day.day} {day:%B %Y}: loading...", style="bold", end=""))
 
     def action_previous_day(self) -> None:
         assert self.day is not None
@@ -440,9 +316,8 @@ class DayScreen(LivePoll, StaffOnly, ReportsWorkerErrors, Screen[None]):
         today = timeutil.to_local(timeutil.now(), self.tz).date()
         if today == self.day and self.data is not None:
             key = self._now_key()
-            table = self.query_one(DayTable)
-            if key is not None and key in self.items:
-                table.move_cursor(row=table.get_row_index(key))
+            if key is not None:
+                self.main_table().move_cursor_to_key(key)
             self.focus_main()
             return
         self.show_day(today, to_now=True)
@@ -473,21 +348,11 @@ class DayScreen(LivePoll, StaffOnly, ReportsWorkerErrors, Screen[None]):
         if not typed:
             self.action_clear_staff()
             return
-        staff = self.data.staff if self.data is not None else ()
-        lowered = typed.casefold()
-        exact = [s for s in staff if s.login.casefold() == lowered or s.name.casefold() == lowered]
-        found = exact or [s for s in staff if lowered in s.login.casefold()
-                          or lowered in s.name.casefold()]
-        if len(found) != 1:
-            if not found:
-                note = f"No active staff member matches {visible(typed)!r}."
-            else:
-                shown = ", ".join(visible(s.login) for s in found[:5])
-                more = "..." if len(found) > 5 else ""
-                note = f"{len(found)} staff match: {shown}{more}. Type more of the name or login."
-            self.notify(note, severity="warning", markup=False)
+        found = match_staff(self.data.staff if self.data is not None else (), typed)
+        if isinstance(found, str):
+            self.notify(found, severity="warning", markup=False)
             return
-        self.filter_id = found[0].id
+        self.filter_id = found.id
         self.query_one("#staff-row").display = False
         self._cursor_to_now = True
         self.focus_main()
@@ -546,14 +411,12 @@ class DayScreen(LivePoll, StaffOnly, ReportsWorkerErrors, Screen[None]):
             return
         what = "Moved" if booked.moved else "Booked"
         self.notify(f"{what}: {visible(booked.client_name)}, {booked.words}.", markup=False)
-        self._writes += 1  # a read that started before the booking is read again
+        self.wrote()  # a read that started before the booking is read again
         day = timeutil.to_local(booked.starts_at, self.tz).date()
         if self._place(booked, select=day == self.day):
-            if self._loading:
-                self._load_again = True
             return  # the change check sees our commit and reads the day in the background
         if day == self.day:
-            self._select_after_load = f"m{booked.meeting_id}"
+            self.select_after_load = f"m{booked.meeting_id}"
         self.reload()
 
     def _place(self, booked: Booked, select: bool) -> bool:
@@ -580,40 +443,22 @@ class DayScreen(LivePoll, StaffOnly, ReportsWorkerErrors, Screen[None]):
         if any(u.client_id == booked.client_id for u in unbooked):
             unbooked = tuple(u for u in unbooked if u.client_id != booked.client_id)
         self.data = replace(data, meetings=meetings, unbooked=unbooked)
-        table = self.query_one(DayTable)
         key = f"m{booked.meeting_id}"
         gone = [k for k in (key, f"u{booked.client_id}")
                 if k in self.items and (k != key or not shown)]
         if not shown and not gone and unbooked is data.unbooked:
             return True  # another day's meeting: nothing on this day changes
-        for k in gone:
-            table.remove_row(k)
-            del self.items[k]
-            del self._signatures[k]
+        rows = [row for row in self.held_rows() if row[0] not in gone]
         if shown and meeting is not None:
-            cells = render.meeting_cells(meeting, self.tz, self._logins)
-            signature = {name: render.signature(text) for name, text in cells.items()}
-            if key in self.items:
-                for name, value in cells.items():
-                    if self._signatures[key][name] != signature[name]:
-                        table.update_cell(key, name, value)
-            else:
-                table.add_row(*(cells[name] for name, _ in render.COLUMNS), key=key)
-            self.items[key] = meeting
-            self._signatures[key] = signature
+            held = {row[0]: row for row in rows}
+            held[key] = (key, meeting, render.in_order(render.meeting_cells(meeting, self.tz,
+                                                                            self._logins)))
             order = [render.row_key(u) for u in
                      sorted(self.data.unbooked, key=lambda u: (u.respond_by, u.client_id))]
             order += [render.row_key(m) for m in render.visible_meetings(self.data,
                                                                          self.filter_id)]
-            if [row.key.value for row in table.ordered_rows] != order:
-                position = {k: index for index, k in enumerate(order)}
-                table.sort("time", key=lambda cell: position.get(getattr(cell, "key", ""), 0))
-            if select:
-                table.move_cursor(row=table.get_row_index(key))
-        pinned = min(MAX_PINNED, len(self.data.unbooked))
-        if table.fixed_rows != pinned:
-            table.fixed_rows = pinned
-        self._refresh_detail(force=True)
+            rows = [held.pop(k) for k in order if k in held] + list(held.values())
+        self._apply(rows, new_day=False, select=key if select and shown else None)
         self._show_heading()
         return True
 
@@ -684,9 +529,9 @@ class DayScreen(LivePoll, StaffOnly, ReportsWorkerErrors, Screen[None]):
         self.post_message(self.Written(f"{what}: {visible(meeting.client_name)}.", meeting.id))
 
     def on_day_screen_written(self, message: Written) -> None:
-        self._writes += 1
+        self.wrote()
         if message.meeting_id is not None:
-            self._select_after_load = f"m{message.meeting_id}"
+            self.select_after_load = f"m{message.meeting_id}"
         self.notify(message.note, markup=False)
         self.reload()
 

@@ -64,12 +64,6 @@ def row_key(item: MeetingView | UnbookedFirst) -> str:
     return f"m{item.id}"
 
 
-class KeyedText(Text):
-    """A cell that remembers its row key (for re-ordering the table in place)."""
-
-    key: str = ""
-
-
 def hhmm(value: dt.datetime, tz: str) -> str:
     """``14:30`` in the team's zone (the standard library's conversion: a tenth of the
     time of pendulum's formatting, for a few hundred rows)."""
@@ -109,9 +103,8 @@ def place_long(meeting: MeetingView | None, config: Config, kind: str = "",
 
 def meeting_cells(meeting: MeetingView, tz: str, logins: dict[int, str]) -> dict[str, Text]:
     status_style = STATUS_STYLES.get(meeting.status, "")
-    time = KeyedText(" " + time_span(meeting, tz), end="", no_wrap=True,
-                     style="dim" if meeting.status == "cancelled" else "")
-    time.key = row_key(meeting)
+    time = Text(" " + time_span(meeting, tz), end="", no_wrap=True,
+                style="dim" if meeting.status == "cancelled" else "")
     return {
         "time": time,
         "client": _cell(meeting.client_name, "dim" if meeting.status == "cancelled" else ""),
@@ -123,8 +116,7 @@ def meeting_cells(meeting: MeetingView, tz: str, logins: dict[int, str]) -> dict
 
 def unbooked_cells(first: UnbookedFirst, now: dt.datetime, config: Config) -> dict[str, Text]:
     clock = rules.response_clock(first.respond_by, now, config)
-    time = KeyedText(" NOT BOOKED", style="bold reverse", end="", no_wrap=True)
-    time.key = row_key(first)
+    time = Text(" NOT BOOKED", style="bold reverse", end="", no_wrap=True)
     return {
         "time": time,
         "client": cell(first.name, "bold"),
@@ -135,8 +127,9 @@ def unbooked_cells(first: UnbookedFirst, now: dt.datetime, config: Config) -> di
     }
 
 
-def signature(text: Text) -> tuple[str, str]:
-    return text.plain, str(text.style)
+def in_order(cells: dict[str, Text]) -> tuple[Text, ...]:
+    """A row's cells in column order, as the table takes them."""
+    return tuple(cells[name] for name, _ in COLUMNS)
 
 
 def visible_meetings(data: DayData, staff_id: int | None) -> list[MeetingView]:
@@ -147,14 +140,15 @@ def visible_meetings(data: DayData, staff_id: int | None) -> list[MeetingView]:
 
 
 def rows_of(data: DayData, staff_id: int | None, now: dt.datetime, config: Config,
-            logins: dict[int, str]) -> list[tuple[str, MeetingView | UnbookedFirst, dict[str, Text]]]:
-    """Unbooked first meetings (most urgent first), then the day's meetings in time order."""
+            logins: dict[int, str]) -> list[tuple[str, MeetingView | UnbookedFirst, tuple[Text, ...]]]:
+    """Unbooked first meetings (most urgent first), then the day's meetings in time order:
+    (row key, item, cells in column order)."""
     tz = config.team.timezone
-    rows: list[tuple[str, MeetingView | UnbookedFirst, dict[str, Text]]] = []
+    rows: list[tuple[str, MeetingView | UnbookedFirst, tuple[Text, ...]]] = []
     for first in sorted(data.unbooked, key=lambda u: (u.respond_by, u.client_id)):
-        rows.append((row_key(first), first, unbooked_cells(first, now, config)))
+        rows.append((row_key(first), first, in_order(unbooked_cells(first, now, config))))
     for meeting in visible_meetings(data, staff_id):
-        rows.append((row_key(meeting), meeting, meeting_cells(meeting, tz, logins)))
+        rows.append((row_key(meeting), meeting, in_order(meeting_cells(meeting, tz, logins))))
     return rows
 
 

@@ -11,7 +11,7 @@ the rows already held, every 30 seconds, without touching the database.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rich.text import Text
 from textual import on, work
@@ -20,40 +20,33 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.reactive import reactive
-from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Input, Label, Static
+from textual.widgets import Footer, Input, Label, Static
 
 from duty_desk import timeutil
 from duty_desk.errors import NotEligible
-from duty_desk.views import AreaIntake, ReferralView, StaffView
+from duty_desk.views import AreaIntake, ReferralView
 
 from . import data, render
-from .base import ReportsWorkerErrors, StaffOnly
 from .commands import PaletteCommand
+from .keyed_table import KeyedTable, RowCells
 from .literal import assemble, literal, visible
-from .live import LivePoll
+from .live_list import LiveList
 from .widgets import IntakeBar, TextInput, TitleBar
-
-if TYPE_CHECKING:
-    from .app import DutyDeskApp
-
-Cells = dict[str, Text]
 
 CLOCK_SECONDS = 30.0
 SEARCH_DELAY = 0.25
-RETRY_SECONDS = 5.0
 
 
-class QueueTable(DataTable[Text]):
-    """The open referrals; one row per referral, keyed by its id."""
+@dataclass(frozen=True)
+class QueueRead:
+    """One read of the queue: the week's intake and the rows (key, referral, cells)."""
 
-    DEFAULT_CSS = """
-    QueueTable { height: 1fr; scrollbar-size-vertical: 1; }
-    """
+    intake: tuple[AreaIntake, ...]
+    rows: tuple[tuple[str, ReferralView, RowCells], ...]
 
 
-class QueueScreen(LivePoll, StaffOnly, ReportsWorkerErrors, Screen[None]):
+class QueueScreen(LiveList):
     """Open referrals, soonest deadline first, and what the duty worker can do with them."""
 
     CSS_PATH = "queue.tcss"
@@ -88,16 +81,10 @@ class QueueScreen(LivePoll, StaffOnly, ReportsWorkerErrors, Screen[None]):
 
     search_term: reactive[str] = reactive("", init=False)
 
-    # -- messages (results posted back by workers) --------------------------------------
-    @dataclass
-    class Loaded(Message):
-        referrals: tuple[ReferralView, ...]
-        cells: tuple[Cells, ...]  # drawn in the worker, one per referral
-        intake: tuple[AreaIntake, ...]
-        staff: StaffView | None
-        search: str
-        writes: int  # how many of our own writes had been shown when the load began
+    NOUN = "queue"
+    LOAD_GROUP = "queue-load"
 
+    # -- messages (results posted back by workers) --------------------------------------
     @dataclass
     class DetailLoaded(Message):
         referral: ReferralView
@@ -131,29 +118,16 @@ class QueueScreen(LivePoll, StaffOnly, ReportsWorkerErrors, Screen[None]):
         referral: ReferralView
         problems: tuple[str, ...]
 
-
     def __init__(self) -> None:
         super().__init__()
-        self.rows: dict[int, ReferralView] = {}
-        self._signatures: dict[int, dict[str, tuple[str, str]]] = {}
-        self._select_after_load: int | None = None
-        self._watcher: Any = None
+        self.items: dict[str, ReferralView]
         self._search_timer: Timer | None = None
-        self._loaded_once = False
-        self._poll_failing = False
         self._external_change = False
-        self._loading = False
-        self._load_again = False
-        self._writes = 0
+        self._prefetch = True  # the first read brings the first referral's details too
         self._detail_loading = False
         self._detail_next: int | None = None
         self._prefetched_detail: data.Detail | None = None
-        self._detail_for: int | None = None
         self._week: object = None
-
-    @property
-    def duty_app(self) -> DutyDeskApp:
-        return self.app  # type: ignore[return-value]
 
     # -- layout -------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -168,54 +142,64 @@ class QueueScreen(LivePoll, StaffOnly, ReportsWorkerErrors, Screen[None]):
             yield Label("Find:")
             yield TextInput(placeholder="name, NHS number, GP, area, source, urgency, login",
                             id="search", compact=True)
-        yield QueueTable(id="queue", cursor_type="row", cell_padding=0, zebra_stripes=False)
+        yield KeyedTable(id="queue")
         with VerticalScroll(id="detail"):
             yield Static(Text("Loading the queue..."), id="detail-body")
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
-        table = self.query_one(QueueTable)
+        table = self.main_table()
         name_width = self.labels.name_width(self.app.size.width)
         for key, header in render.COLUMNS:
             width = name_width if key == "name" else self.labels.widths[key]
-            table.add_column(Text(" " + header, style="bold"), key=key, width=width + 1)
+            table.add_column(Text(" " + header, style="bold"), key=key, width=width + 1,
+                             flex=key == "name")
         table.focus()
         self.query_one("#detail", VerticalScroll).border_title = "Details"
-        self.reload()
         self.set_interval(CLOCK_SECONDS, self._tick_clocks)
-        self.set_interval(self.duty_app.config.database.refresh_seconds, self._poll)
 
-    def on_unmount(self) -> None:
-        if self._watcher is not None:
-            self._watcher.close()
-
-    def on_resize(self) -> None:
-        self.set_class(self.size.height >= 34, "-tall")  # more room for the details
-        table = self.query_one(QueueTable)
-        width = self.labels.name_width(self.size.width) + 1
-        column = table.columns.get(render.COLUMNS[1][0])  # type: ignore[call-overload]
-        if column is not None and column.width != width:
-            column.width = width
-            table.refresh(layout=True)
-            table._require_update_dimensions = True  # noqa: SLF001 - no public API to resize
+    def flex_width(self, table: KeyedTable, total: int) -> int:
+        return self.labels.name_width(total)
 
     def focus_queue(self) -> None:
-        self.query_one(QueueTable).focus()
+        self.focus_main()
 
-    focus_main = focus_queue  # what the app calls after switching here
+    @property
+    def rows(self) -> dict[int, ReferralView]:
+        """The referrals shown, by id."""
+        return {referral.id: referral for referral in self.items.values()}
 
     # -- loading --------------------------------------------------------------------------------
-    # One load of each kind at a time. A request while one runs is remembered and run
-    # straight after, so the newest state always arrives, no threads pile up, and no
-    # worker is ever cancelled half-way.
+    def load_query(self) -> str:
+        return self.search_term
 
-    def reload(self) -> None:
-        """Reload the queue, intake and acting login (now, or as soon as the running load ends)."""
-        if self._loading:
-            self._load_again = True
-            return
-        self._loading = True
-        self.load_queue(self.search_term, self._writes)
+    def read(self, query: str) -> QueueRead:
+        app = self.duty_app
+        snapshot = data.read_snapshot(app.repo, query, with_detail=self._prefetch)
+        self._prefetch = False  # one round trip to paint the first time
+        self._prefetched_detail = snapshot.detail
+        now = timeutil.now()
+        today = timeutil.to_local(now, self.labels.tz).date()
+        rows = tuple((str(referral.id), referral, self._cells(referral, now, today))
+                     for referral in snapshot.referrals)
+        return QueueRead(snapshot.intake, rows)
+
+    def _cells(self, referral: ReferralView, now: Any, today: Any = None) -> tuple[Text, ...]:
+        cells = render.row_cells(referral, now, self.labels, self.duty_app.actor, today)
+        return tuple(cells[key] for key, _ in render.COLUMNS)
+
+    def show(self, result: QueueRead) -> None:
+        """Update the table in place (rows drawn by the load worker); keep the cursor."""
+        self.query_one(IntakeBar).show(result.intake)
+        self._week = result.intake[0].week_start if result.intake else None
+        external, self._external_change = self._external_change, False
+        previous = dict(self.items)
+        self.apply_rows(self.main_table(), result.rows, select=True)
+        current = self.current_key()
+        if (external or current != self._detail_for or current is None
+                or previous.get(current) != self.items.get(current)):
+            self.refresh_detail(force=True)
+        self.load_first_meetings()
 
     def request_detail(self, referral_id: int) -> None:
         prefetched, self._prefetched_detail = self._prefetched_detail, None
@@ -230,12 +214,6 @@ class QueueScreen(LivePoll, StaffOnly, ReportsWorkerErrors, Screen[None]):
         self._detail_loading = True
         self.load_detail(referral_id)
 
-    def _load_done(self) -> None:
-        self._loading = False
-        if self._load_again:
-            self._load_again = False
-            self.reload()
-
     def _detail_done(self) -> None:
         self._detail_loading = False
         if self._detail_next is not None:
@@ -243,31 +221,9 @@ class QueueScreen(LivePoll, StaffOnly, ReportsWorkerErrors, Screen[None]):
             self.request_detail(referral_id)
 
     def worker_failed(self, worker: Any) -> None:
-        if worker.group == "queue-load":
-            self._load_done()
-            if not self._loaded_once:  # nothing on screen yet: keep trying
-                self.query_one("#detail-body", Static).update(Text(
-                    "The queue could not be read (see the message); trying again shortly."))
-                self.set_timer(RETRY_SECONDS, self.reload)
-        elif worker.group == "detail":
+        super().worker_failed(worker)
+        if worker.group == "detail":
             self._detail_done()
-
-    @work(thread=True, exit_on_error=False, group="queue-load", description="load the queue")
-    def load_queue(self, search: str, writes: int = 0) -> None:
-        app = self.duty_app
-        first = self._watcher is None
-        if first:
-            # Before the first read, so nothing committed in between is missed.
-            self._watcher = app.db.watcher()
-        snapshot = data.read_snapshot(app.repo, search, with_detail=first)
-        # The first load brings the first referral's details too: one round trip to paint.
-        self._prefetched_detail = snapshot.detail
-        now = timeutil.now()
-        today = timeutil.to_local(now, self.labels.tz).date()
-        cells = tuple(render.row_cells(referral, now, self.labels, app.actor, today)
-                      for referral in snapshot.referrals)
-        self.post_message(self.Loaded(snapshot.referrals, cells, snapshot.intake, snapshot.staff,
-                                      search, writes))
 
     @work(thread=True, exit_on_error=False, group="detail", description="load one referral")
     def load_detail(self, referral_id: int) -> None:
@@ -278,139 +234,44 @@ class QueueScreen(LivePoll, StaffOnly, ReportsWorkerErrors, Screen[None]):
         self._external_change = True  # the open referral's network may have changed too
         self.reload()
 
-    def on_queue_screen_loaded(self, message: Loaded) -> None:
-        if message.search != self.search_term or message.writes != self._writes:
-            # A newer filter, or our own change that this read may predate (it would
-            # bring an accepted row back for a moment): read again instead.
-            self._load_again = True
-            self._load_done()
-            return
-        self._load_done()
-        app = self.duty_app
-        app.staff = message.staff
-        self._show_actor(message.staff)
-        self.query_one(IntakeBar).show(message.intake)
-        self._week = message.intake[0].week_start if message.intake else None
-        external, self._external_change = self._external_change, False
-        self._apply(message.referrals, message.cells, external)
-        self._loaded_once = True
-        self.load_first_meetings()
-
-    def _show_actor(self, staff: StaffView | None) -> None:
-        login = self.duty_app.actor
-        self.query_one(TitleBar).show_actor(login, staff)
-        notice = self.query_one("#view-only", Static)
-        notice.display = staff is None
-        if staff is None:
-            notice.update(assemble(
-                "View only: ", literal(repr(login)),
-                " is not on the staff list; you can look but not change.",
-            ))
-
     # -- the table, updated in place ----------------------------------------------------------
     def current_id(self) -> int | None:
-        table = self.query_one(QueueTable)
-        if table.row_count == 0:
-            return None
-        try:
-            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        except Exception:  # noqa: BLE001 - cursor outside the rows while they change
-            return None
-        return int(key.value) if key.value is not None else None
+        key = self.current_key()
+        return int(key) if key is not None else None
 
     def current(self) -> ReferralView | None:
-        referral_id = self.current_id()
-        return self.rows.get(referral_id) if referral_id is not None else None
-
-    def _apply(self, referrals: tuple[ReferralView, ...], cells: tuple[Cells, ...],
-               external: bool = False) -> None:
-        """Update the table in place: remove, add, update changed cells, re-order, keep the cursor.
-
-        ``cells`` were drawn by the load worker, off the UI thread; only what differs
-        from what is on screen is touched.
-        """
-        table = self.query_one(QueueTable)
-        previous = dict(self.rows)
-        fresh = {referral.id: referral for referral in referrals}
-        keep = self.current_id()
-        if self._select_after_load in fresh:
-            keep, self._select_after_load = self._select_after_load, None
-        for referral_id in [rid for rid in self.rows if rid not in fresh]:
-            table.remove_row(str(referral_id))
-            del self.rows[referral_id]
-            del self._signatures[referral_id]
-        added = False
-        for referral, row in zip(referrals, cells, strict=True):
-            signature = {key: render.signature(text) for key, text in row.items()}
-            old = self._signatures.get(referral.id)
-            if old is None:
-                table.add_row(*(row[key] for key, _ in render.COLUMNS), key=str(referral.id))
-                added = True
-            elif old != signature:
-                for key, value in row.items():
-                    if old[key] != signature[key]:
-                        table.update_cell(str(referral.id), key, value)
-            self.rows[referral.id] = referral
-            self._signatures[referral.id] = signature
-        order = [str(referral.id) for referral in referrals]
-        if added or [row.key.value for row in table.ordered_rows] != order:
-            position = {referral.id: index for index, referral in enumerate(referrals)}
-            table.sort("clock", key=lambda clock: position.get(getattr(clock, "referral_id", 0), 0))
-        if keep is not None and keep in fresh:
-            index = table.get_row_index(str(keep))
-            if table.cursor_row != index:
-                table.move_cursor(row=index)
-        current = self.current_id()
-        if (external or current != self._detail_for or current is None
-                or previous.get(current) != self.rows.get(current)):
-            self._refresh_detail()
+        referral: ReferralView | None = self.current_item()
+        return referral
 
     def _tick_clocks(self) -> None:
         """Every 30 s: re-draw the countdowns from the rows held (no database)."""
-        table = self.query_one(QueueTable)
         now = timeutil.now()
         config = self.duty_app.config
-        for referral_id, referral in self.rows.items():
-            text = render.clock_cell(referral, now, config)
-            signature = render.signature(text)
-            if self._signatures[referral_id]["clock"] != signature:
-                table.update_cell(str(referral_id), "clock", text)
-                self._signatures[referral_id]["clock"] = signature
+        table = self.main_table()
+        self.apply_rows(table, [
+            (key, referral, (render.clock_cell(referral, now, config), *table.get_row(key)[1:]))
+            for key, referral, _ in self.held_rows()])  # only changed clocks repaint
         week = timeutil.week_start_local(now, config.team.timezone).date()
         if self._week is not None and week != self._week:
             self.reload()  # a new intake week began
 
     # -- the detail pane ---------------------------------------------------------------------------
-    @on(DataTable.RowSelected, "#queue")
-    def _row_selected(self) -> None:
-        """Enter on a row: into the details, to scroll them (escape comes back)."""
-        self.query_one("#detail", VerticalScroll).focus()
-
-    @on(DataTable.RowHighlighted, "#queue")
-    def _row_highlighted(self) -> None:
-        if self.current_id() != self._detail_for:
-            self._refresh_detail()
-
-    def _refresh_detail(self) -> None:
+    def show_detail(self) -> None:
         referral_id = self.current_id()
         body = self.query_one("#detail-body", Static)
         if referral_id is None:
-            self._detail_for = None
             if self.search_term:
                 body.update(assemble("No open referrals match ", literal(repr(self.search_term)),
                                      ". Escape clears the filter."))
             else:
                 body.update(Text("No open referrals. n adds one."))
             return
-        if referral_id != self._detail_for:
-            self.query_one("#detail", VerticalScroll).scroll_home(animate=False)
         self.request_detail(referral_id)
 
     def on_queue_screen_detail_loaded(self, message: DetailLoaded) -> None:
         self._detail_done()
         if message.referral.id != self.current_id():
             return
-        self._detail_for = message.referral.id
         app = self.duty_app
         self.query_one("#detail-body", Static).update(render.detail_text(
             message.referral, message.problems, message.week, timeutil.now(), app.config, app.actor,
@@ -471,8 +332,8 @@ class QueueScreen(LivePoll, StaffOnly, ReportsWorkerErrors, Screen[None]):
     def _referral_added(self, referral_id: int | None) -> None:
         if referral_id is None:
             return
-        self._select_after_load = referral_id
-        self._writes += 1  # a read already under way may not see it yet
+        self.select_after_load = str(referral_id)
+        self.wrote()  # a read already under way may not see it yet
         self.notify("Referral added.", markup=False)
         self.reload()
 
@@ -636,21 +497,23 @@ class QueueScreen(LivePoll, StaffOnly, ReportsWorkerErrors, Screen[None]):
         notification, the details and the intake follow once the table has been
         painted, so the row that changed reaches the screen first.
         """
-        self._writes += 1  # a read already under way may not see this change yet
-        referral_id = message.referral_id
-        if referral_id is not None and referral_id in self.rows:
+        self.wrote()  # a read already under way may not see this change yet
+        key = str(message.referral_id)
+        if message.referral_id is not None and key in self.items:
+            rows = self.held_rows()
             if message.closed:
-                self.query_one(QueueTable).remove_row(str(referral_id))
-                del self.rows[referral_id]
-                del self._signatures[referral_id]
+                rows = [row for row in rows if row[0] != key]
             elif message.view is not None:
-                self._redraw_row(message.view)
+                view = message.view
+                rows = [(k, view, self._cells(view, timeutil.now())) if k == key else (k, item, cells)
+                        for k, item, cells in rows]
+            self.apply_rows(self.main_table(), rows)
         self.call_after_refresh(self._after_write, message)
 
     def _after_write(self, message: Written) -> None:
         self.notify(message.note, markup=False)
         if message.closed or message.referral_id == self.current_id():
-            self._refresh_detail()
+            self.refresh_detail(force=True)
         if message.intake_changed:
             self.load_intake()
         if message.accepted is not None and message.referral_id is not None:
@@ -670,17 +533,6 @@ class QueueScreen(LivePoll, StaffOnly, ReportsWorkerErrors, Screen[None]):
 
         self.app.push_screen(CoreTeamDialog(None, name, referral_id=referral_id,
                                             reason="Chosen on acceptance"), done)
-
-    def _redraw_row(self, referral: ReferralView) -> None:
-        table = self.query_one(QueueTable)
-        cells = render.row_cells(referral, timeutil.now(), self.labels, self.duty_app.actor)
-        old = self._signatures[referral.id]
-        for key, value in cells.items():
-            signature = render.signature(value)
-            if old[key] != signature:
-                table.update_cell(str(referral.id), key, value)
-                old[key] = signature
-        self.rows[referral.id] = referral
 
     @work(thread=True, exit_on_error=False, group="intake", description="load intake")
     def load_intake(self) -> None:

@@ -45,12 +45,6 @@ MIN_NAME_WIDTH = 12
 MAX_NAME_WIDTH = 40
 
 
-class KeyedText(Text):
-    """A cell that remembers which referral it belongs to (for re-ordering the table)."""
-
-    referral_id: int = 0
-
-
 def _short_names(names: Mapping[str, str]) -> dict[str, str]:
     """First words when they tell the entries apart (``SPoA urgent`` -> ``SPoA``), else names."""
     firsts = {key: name.split()[0] if name.split() else name for key, name in names.items()}
@@ -83,12 +77,10 @@ class Labels:
         return min(MAX_NAME_WIDTH, max(MIN_NAME_WIDTH, total - fixed - 1 - 1))
 
 
-def clock_cell(referral: ReferralView, now: dt.datetime, config: Config) -> KeyedText:
+def clock_cell(referral: ReferralView, now: dt.datetime, config: Config) -> Text:
     clock = rules.response_clock(referral.respond_by, now, config)
-    text = KeyedText(" " + clock.cell(), style=CLOCK_STYLES[clock.state], end="", no_wrap=True,
-                     overflow="ellipsis")
-    text.referral_id = referral.id
-    return text
+    return Text(" " + clock.cell(), style=CLOCK_STYLES[clock.state], end="", no_wrap=True,
+                overflow="ellipsis")
 
 
 def received_label(value: dt.datetime, now: dt.datetime, tz: str) -> str:
@@ -125,10 +117,6 @@ def row_cells(referral: ReferralView, now: dt.datetime, labels: Labels, actor: s
         "received": cell(received_label(referral.received_at, now, tz)),
         "status": cell(status_label(referral, actor), "reverse" if referral.triage_by and not mine else ""),
     }
-
-
-def signature(text: Text) -> tuple[str, str]:
-    return text.plain, str(text.style)
 
 
 # -- the detail pane -------------------------------------------------------------------

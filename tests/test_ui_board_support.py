@@ -11,10 +11,11 @@ from typing import Any
 import pendulum
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from duty_desk.repository import Repository
 from screens.app import DutyDeskApp
+from screens.keyed_table import KeyedTable
 
 from .conftest import referral_input
 from .test_ui_support import settle
@@ -75,8 +76,8 @@ async def open_board(pilot: Pilot[Any]) -> Any:
     return board_screen(pilot.app)  # type: ignore[arg-type]
 
 
-def table(app: DutyDeskApp, view: str = "episodes") -> DataTable[Any]:
-    return board_screen(app).query_one(f"#{view}", DataTable)
+def table(app: DutyDeskApp, view: str = "episodes") -> KeyedTable:
+    return board_screen(app).query_one(f"#{view}", KeyedTable)
 
 
 def cell(app: DutyDeskApp, key: object, column: str, view: str = "episodes") -> str:

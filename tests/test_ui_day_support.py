@@ -11,11 +11,12 @@ from typing import Any
 import pendulum
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from duty_desk.models import CoreTeamMember
 from duty_desk.repository import Repository
 from screens.app import DutyDeskApp
+from screens.keyed_table import KeyedTable
 
 from .conftest import referral_input
 from .test_ui_support import settle
@@ -85,8 +86,8 @@ async def open_day(pilot: Pilot[Any]) -> Any:
     return day_screen(pilot.app)  # type: ignore[arg-type]
 
 
-def day_table(app: DutyDeskApp) -> DataTable[Any]:
-    return day_screen(app).query_one("#day", DataTable)
+def day_table(app: DutyDeskApp) -> KeyedTable:
+    return day_screen(app).query_one("#day", KeyedTable)
 
 
 def day_rows(app: DutyDeskApp) -> list[tuple[str, str, str]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from duty_desk.repository import Repository
 from screens import render
+from screens.queue import QueueRead
 
 from .conftest import referral_input
 from .test_ui_support import (
@@ -118,7 +119,9 @@ async def test_a_read_older_than_our_own_write_does_not_bring_a_row_back(config,
         await pilot.press("a")
         await settle(pilot)
         assert row_names(app) == ["Still Open (test)"]
-        screen.post_message(screen.Loaded(stale_rows, stale_cells, (), None, "", writes_before))
+        stale = QueueRead((), tuple((str(r.id), r, tuple(c.values()))
+                                    for r, c in zip(stale_rows, stale_cells, strict=True)))
+        screen.post_message(screen.Loaded("", writes_before, None, stale))
         await settle(pilot)
         assert row_names(app) == ["Still Open (test)"]
         assert repo.referral(accepted).status == "accepted"

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Select, Static
+from textual.widgets import Select, Static
 from textual.worker import WorkerCancelled, WorkerFailed
 
 from duty_desk.config import Config
 from duty_desk.db import Database
 from screens.app import DutyDeskApp, create_app
+from screens.keyed_table import KeyedTable
 
 from .conftest import DUTY
 
@@ -45,8 +46,8 @@ def queue_screen(app: DutyDeskApp) -> Any:
     raise AssertionError("no queue screen")
 
 
-def table_of(app: DutyDeskApp) -> DataTable[Any]:
-    return queue_screen(app).query_one("#queue", DataTable)
+def table_of(app: DutyDeskApp) -> KeyedTable:
+    return queue_screen(app).query_one("#queue", KeyedTable)
 
 
 def row_names(app: DutyDeskApp) -> list[str]:
