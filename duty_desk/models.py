@@ -333,6 +333,23 @@ AUDIT_TRIGGERS_POSTGRESQL = (
 )
 
 
+# -- every audit row announces itself (PostgreSQL) ------------------------------------------
+# The app's change feed (duty_desk.changes) LISTENs on this channel: the payload is the new
+# audit row's id (never the row: a payload must stay under 8000 bytes and names stay out).
+CHANGES_CHANNEL = "duty_desk_changes"
+CHANGE_NOTIFY_POSTGRESQL = (
+    "CREATE OR REPLACE FUNCTION audit_log_notify() RETURNS trigger LANGUAGE plpgsql AS "
+    f"$$ BEGIN PERFORM pg_notify('{CHANGES_CHANNEL}', NEW.id::text); RETURN NULL; END $$",
+    "CREATE TRIGGER audit_log_notify AFTER INSERT ON audit_log "
+    "FOR EACH ROW EXECUTE FUNCTION audit_log_notify()",
+)
+
+
+def change_notify_statements(dialect: str) -> tuple[str, ...]:
+    """The statements that make each new audit row NOTIFY its id (PostgreSQL only)."""
+    return CHANGE_NOTIFY_POSTGRESQL if dialect == "postgresql" else ()
+
+
 def audit_trigger_statements(dialect: str) -> tuple[str, ...]:
     """The statements that make audit_log append-only on ``dialect`` (none where unknown)."""
     if dialect == "sqlite":
@@ -342,7 +359,8 @@ def audit_trigger_statements(dialect: str) -> tuple[str, ...]:
     return ()
 
 
-@event.listens_for(AuditLog.__table__, "after_create")
+@event.listens_for(AuditLog.__table__, "after_create")  # type: ignore[attr-defined]
 def _install_audit_triggers(target: object, connection: Connection, **_kw: object) -> None:
-    for statement in audit_trigger_statements(connection.dialect.name):
+    dialect = connection.dialect.name
+    for statement in audit_trigger_statements(dialect) + change_notify_statements(dialect):
         connection.exec_driver_sql(statement)
