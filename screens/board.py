@@ -39,7 +39,6 @@ from .board_rows import SPECS, VIEWS, DrawnRows, Row, draw
 from .commands import PaletteCommand
 from .fixed_table import FixedTable
 from .literal import assemble, literal, visible
-from .live import LivePoll
 from .widgets import TextInput, TitleBar
 
 if TYPE_CHECKING:
@@ -94,7 +93,7 @@ class BoardTable(FixedTable):
         super().notify_style_update()
 
 
-class BoardScreen(LivePoll, StaffOnly, ReportsWorkerErrors, Screen[None]):
+class BoardScreen(StaffOnly, ReportsWorkerErrors, Screen[None]):
     """Open episodes with their core teams and continuity, breaks, and staff caseloads."""
 
     CSS_PATH = "board.tcss"
@@ -164,11 +163,9 @@ class BoardScreen(LivePoll, StaffOnly, ReportsWorkerErrors, Screen[None]):
         self.items: dict[str, dict[str, Any]] = {name: {} for name in VIEWS}
         self._drawings: dict[str, dict[str, Any]] = {name: {} for name in VIEWS}
         self._drawn = DrawnRows()  # used by the load worker only
-        self._watcher: Any = None
         self._loading = False
         self._load_again = False
         self._loaded_once = False
-        self._poll_failing = False
         self._writes = 0
         self._select_after_load: int | None = None
         self._detail_for: tuple[str, str | None] | None = None
@@ -210,11 +207,6 @@ class BoardScreen(LivePoll, StaffOnly, ReportsWorkerErrors, Screen[None]):
         self.query_one("#board-detail", VerticalScroll).border_title = "Client"
         self.reload()
         self.set_interval(REDRAW_SECONDS, self.reload)
-        self.set_interval(self.duty_app.config.database.refresh_seconds, self._poll)
-
-    def on_unmount(self) -> None:
-        if self._watcher is not None:
-            self._watcher.close()
 
     def on_resize(self) -> None:
         self.set_class(self.size.height >= 34, "-tall")
@@ -240,12 +232,11 @@ class BoardScreen(LivePoll, StaffOnly, ReportsWorkerErrors, Screen[None]):
             self._load_again = True
             return
         self._loading = True
-        if self._watcher is not None and not self._poll_failing:
-            try:
-                self._watcher.changed()  # commits so far: the read about to start sees them
-            except Exception:  # noqa: BLE001, S110 - the poll reports a failing database
-                pass
         self.load_board(self.filter_id, self._writes)
+
+    def changed_elsewhere(self) -> None:
+        """Called by the app when someone committed (now, or when this screen is shown)."""
+        self.reload()
 
     def _load_done(self) -> None:
         self._loading = False
@@ -264,8 +255,7 @@ class BoardScreen(LivePoll, StaffOnly, ReportsWorkerErrors, Screen[None]):
     @work(thread=True, exit_on_error=False, group="board-load", description="load the board")
     def load_board(self, filter_id: int | None, writes: int) -> None:
         app = self.duty_app
-        if self._watcher is None:
-            self._watcher = app.db.watcher()  # before the first read: nothing is missed
+        app.wait_for_change_baseline()  # before the read: nothing committed before is missed
         staff = app.repo.acting_staff()
         data = app.repo.board(filter_id)
         tags, rows = draw(data, app.config, self._drawn)

@@ -37,7 +37,6 @@ from .base import ReportsWorkerErrors, StaffOnly
 from .commands import PaletteCommand
 from .fixed_table import FixedTable
 from .literal import assemble, literal, visible
-from .live import LivePoll
 from .widgets import SteadyFooter, TextInput, TitleBar
 
 if TYPE_CHECKING:
@@ -61,7 +60,7 @@ class DayTable(FixedTable):
     """
 
 
-class DayScreen(LivePoll, StaffOnly, ReportsWorkerErrors, Screen[None]):
+class DayScreen(StaffOnly, ReportsWorkerErrors, Screen[None]):
     """One day's meetings, the selected staff member's free time, and booking."""
 
     CSS_PATH = "day.tcss"
@@ -128,11 +127,9 @@ class DayScreen(LivePoll, StaffOnly, ReportsWorkerErrors, Screen[None]):
         self.data: DayData | None = None
         self.items: dict[str, MeetingView | UnbookedFirst] = {}
         self._signatures: dict[str, dict[str, tuple[str, str]]] = {}
-        self._watcher: Any = None
         self._loading = False
         self._load_again = False
         self._loaded_once = False
-        self._poll_failing = False
         self._writes = 0
         self._select_after_load: str | None = None
         self._cursor_to_now = True
@@ -175,11 +172,6 @@ class DayScreen(LivePoll, StaffOnly, ReportsWorkerErrors, Screen[None]):
         self.query_one("#meeting", VerticalScroll).border_title = "Meeting"
         self.reload()
         self.set_interval(CLOCK_SECONDS, self._tick)
-        self.set_interval(self.duty_app.config.database.refresh_seconds, self._poll)
-
-    def on_unmount(self) -> None:
-        if self._watcher is not None:
-            self._watcher.close()
 
     def on_resize(self) -> None:
         self.set_class(self.size.height >= 34, "-tall")
@@ -204,6 +196,10 @@ class DayScreen(LivePoll, StaffOnly, ReportsWorkerErrors, Screen[None]):
         assert self.day is not None
         self.load_day(self.day, self.filter_id, self._writes, dict(self._logins))
 
+    def changed_elsewhere(self) -> None:
+        """Called by the app when someone committed (now, or when this screen is shown)."""
+        self.reload()
+
     def _load_done(self) -> None:
         self._loading = False
         if self._load_again:
@@ -222,8 +218,7 @@ class DayScreen(LivePoll, StaffOnly, ReportsWorkerErrors, Screen[None]):
     def load_day(self, day: dt.date, filter_id: int | None, writes: int,
                  logins: dict[int, str]) -> None:
         app = self.duty_app
-        if self._watcher is None:
-            self._watcher = app.db.watcher()  # before the first read: nothing is missed
+        app.wait_for_change_baseline()  # before the read: nothing committed before is missed
         staff = app.repo.acting_staff()
         data = app.repo.day(day, filter_id)
         logins.update({s.id: s.login for s in data.staff})

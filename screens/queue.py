@@ -32,7 +32,6 @@ from . import data, render
 from .base import ReportsWorkerErrors, StaffOnly
 from .commands import PaletteCommand
 from .literal import assemble, literal, visible
-from .live import LivePoll
 from .widgets import IntakeBar, TextInput, TitleBar
 
 if TYPE_CHECKING:
@@ -53,7 +52,7 @@ class QueueTable(DataTable[Text]):
     """
 
 
-class QueueScreen(LivePoll, StaffOnly, ReportsWorkerErrors, Screen[None]):
+class QueueScreen(StaffOnly, ReportsWorkerErrors, Screen[None]):
     """Open referrals, soonest deadline first, and what the duty worker can do with them."""
 
     CSS_PATH = "queue.tcss"
@@ -137,10 +136,9 @@ class QueueScreen(LivePoll, StaffOnly, ReportsWorkerErrors, Screen[None]):
         self.rows: dict[int, ReferralView] = {}
         self._signatures: dict[int, dict[str, tuple[str, str]]] = {}
         self._select_after_load: int | None = None
-        self._watcher: Any = None
+        self._read_once = False
         self._search_timer: Timer | None = None
         self._loaded_once = False
-        self._poll_failing = False
         self._external_change = False
         self._loading = False
         self._load_again = False
@@ -183,11 +181,6 @@ class QueueScreen(LivePoll, StaffOnly, ReportsWorkerErrors, Screen[None]):
         self.query_one("#detail", VerticalScroll).border_title = "Details"
         self.reload()
         self.set_interval(CLOCK_SECONDS, self._tick_clocks)
-        self.set_interval(self.duty_app.config.database.refresh_seconds, self._poll)
-
-    def on_unmount(self) -> None:
-        if self._watcher is not None:
-            self._watcher.close()
 
     def on_resize(self) -> None:
         self.set_class(self.size.height >= 34, "-tall")  # more room for the details
@@ -255,10 +248,11 @@ class QueueScreen(LivePoll, StaffOnly, ReportsWorkerErrors, Screen[None]):
     @work(thread=True, exit_on_error=False, group="queue-load", description="load the queue")
     def load_queue(self, search: str, writes: int = 0) -> None:
         app = self.duty_app
-        first = self._watcher is None
+        first = not self._read_once
         if first:
+            self._read_once = True
             # Before the first read, so nothing committed in between is missed.
-            self._watcher = app.db.watcher()
+            app.wait_for_change_baseline()
         snapshot = data.read_snapshot(app.repo, search, with_detail=first)
         # The first load brings the first referral's details too: one round trip to paint.
         self._prefetched_detail = snapshot.detail
