@@ -4,7 +4,7 @@
   number is per connection and changes when any *other* connection commits, the
   app's own pool included).
 - PostgreSQL (psycopg 3): a trigger on ``audit_log`` NOTIFYs each new audit id on
-  :data:`~duty_desk.models.CHANGES_CHANNEL`; a dedicated autocommit connection
+  :data:`CHANGES_CHANNEL`; a dedicated autocommit connection
   LISTENs. When the wait times out, the newest audit id is read on that connection
   as well: a health check, and a catch for any notification that was missed.
 - Elsewhere, or when LISTEN is not available (no trigger yet, another driver): poll
@@ -28,11 +28,12 @@ from urllib.parse import quote
 
 from sqlalchemy import text
 
-from .models import CHANGES_CHANNEL
-
 if TYPE_CHECKING:
     from .db import Database
 
+# The audit-log trigger (duty_desk.models) NOTIFYs each new audit id here. Kept in this
+# module, which stays light: the feed starts without importing the models.
+CHANGES_CHANNEL = "duty_desk_changes"
 HEALTH_SECONDS = 5.0  # LISTEN: how long to wait for a notification before checking by hand
 SLICE_SECONDS = 0.25  # LISTEN: how often a waiting feed looks whether it was stopped
 NEWEST_AUDIT_ID = "SELECT coalesce(max(id), 0) FROM audit_log"

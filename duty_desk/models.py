@@ -14,6 +14,8 @@ import enum
 from sqlalchemy import Column, Connection, Index, Integer, MetaData, Text, UniqueConstraint, event
 from sqlmodel import Field, SQLModel
 
+from .changes import CHANGES_CHANNEL
+
 # A naming convention keeps constraint names stable for migrations.
 SQLModel.metadata.naming_convention = {
     "ix": "ix_%(column_0_label)s",
@@ -336,7 +338,6 @@ AUDIT_TRIGGERS_POSTGRESQL = (
 # -- every audit row announces itself (PostgreSQL) ------------------------------------------
 # The app's change feed (duty_desk.changes) LISTENs on this channel: the payload is the new
 # audit row's id (never the row: a payload must stay under 8000 bytes and names stay out).
-CHANGES_CHANNEL = "duty_desk_changes"
 CHANGE_NOTIFY_POSTGRESQL = (
     "CREATE OR REPLACE FUNCTION audit_log_notify() RETURNS trigger LANGUAGE plpgsql AS "
     f"$$ BEGIN PERFORM pg_notify('{CHANGES_CHANNEL}', NEW.id::text); RETURN NULL; END $$",

@@ -103,7 +103,7 @@ class DutyDeskApp(App[None]):
         return self.staff is None
 
     def on_mount(self) -> None:
-        self.call_after_refresh(self.changes.start)  # after the first paint, in its own thread
+        self.changes.start()  # its own thread (if a screen's first read has not started it)
         if self.config.keys:
             self.set_keymap(dict(self.config.keys))
             unknown = sorted(set(self.config.keys) - binding_ids())

@@ -51,6 +51,7 @@ class ChangeFollower:
         self._late = False  # a reader stopped waiting for the baseline: report one change
         self.checks_failed = 0  # how many looks at the database failed (this app's life)
         self._thread = threading.Thread(target=self._run, name="duty-desk changes", daemon=True)
+        self._starting = threading.Lock()
 
     @property
     def kind(self) -> str | None:
@@ -58,7 +59,10 @@ class ChangeFollower:
         return None if self._feed is None else self._feed.kind
 
     def start(self) -> None:
-        self._thread.start()
+        """Start the thread, if not yet (any thread; never blocks on the database)."""
+        with self._starting:
+            if not self._thread.is_alive() and self._thread.ident is None:
+                self._thread.start()
 
     def stop(self) -> None:
         """Make the thread end soon (any thread; never blocks)."""
@@ -74,7 +78,11 @@ class ChangeFollower:
 
     def wait_for_baseline(self, timeout: float = BASELINE_WAIT_SECONDS) -> bool:
         """Block (a worker thread, never the UI) until the feed has its baseline, so that a
-        read started after this cannot miss a commit. False if it gave up waiting."""
+        read started after this cannot miss a commit. False if it gave up waiting.
+
+        Starts the feed if the app has not yet: a screen's first read comes before the
+        app's on_mount, and waiting for that would hold up the first rows."""
+        self.start()
         if self._baseline.wait(timeout):
             return True
         self._late = True
