@@ -89,6 +89,12 @@ class ChangeFollower:
         return False
 
     def _run(self) -> None:
+        try:
+            self._follow()
+        finally:
+            self._baseline.set()  # whatever happened, nobody waits for it any longer
+
+    def _follow(self) -> None:
         from duty_desk.changes import open_feed
 
         feed = self._feed = open_feed(self._db)
