@@ -212,8 +212,10 @@ class ListenFeed(ChangeFeed):
             return
         import importlib.util
 
-        if (self._db.url.get_driver_name() != "psycopg"
-                or importlib.util.find_spec("psycopg") is None):
+        if (
+            self._db.url.get_driver_name() != "psycopg"
+            or importlib.util.find_spec("psycopg") is None
+        ):
             self._use_poll()
             return
         import psycopg
@@ -224,7 +226,8 @@ class ListenFeed(ChangeFeed):
         try:
             has_trigger = conn.execute(
                 "SELECT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = 'audit_log_notify' "
-                "AND tgrelid = to_regclass('audit_log'))").fetchone()
+                "AND tgrelid = to_regclass('audit_log'))"
+            ).fetchone()
             if not (has_trigger and has_trigger[0]):
                 conn.close()
                 self._use_poll()

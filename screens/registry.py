@@ -56,12 +56,19 @@ def _day() -> Screen[None]:
 
 
 SCREENS: tuple[ScreenEntry, ...] = (
-    ScreenEntry("queue", "1", "Queue", "Referral queue", "Open the referral queue", _queue,
-                "show_queue"),
-    ScreenEntry("board", "2", "Board", "Continuity board",
-                "Open the clinician continuity board", _board, "show_board"),
-    ScreenEntry("day", "3", "Day", "Meeting slots", "Open today's meeting slots", _day,
-                "show_day"),
+    ScreenEntry(
+        "queue", "1", "Queue", "Referral queue", "Open the referral queue", _queue, "show_queue"
+    ),
+    ScreenEntry(
+        "board",
+        "2",
+        "Board",
+        "Continuity board",
+        "Open the clinician continuity board",
+        _board,
+        "show_board",
+    ),
+    ScreenEntry("day", "3", "Day", "Meeting slots", "Open today's meeting slots", _day, "show_day"),
 )
 
 

@@ -31,7 +31,11 @@ def main(database: str, action: str, what: str) -> None:
 def _run(database: str, action: str, what: str) -> int:
     done = subprocess.run(
         [sys.executable, "-m", "tests.commit_elsewhere", database, action, what],
-        cwd=ROOT, capture_output=True, text=True, timeout=120)
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     return int(done.stdout.strip().splitlines()[-1])
 

@@ -33,8 +33,9 @@ def test_quiet_when_nothing_is_committed(repo: Repository, db: Database) -> None
 
 
 @pytest.mark.slow
-def test_a_commit_in_another_process_is_seen_once(repo: Repository, db: Database,
-                                                   db_path: Path) -> None:
+def test_a_commit_in_another_process_is_seen_once(
+    repo: Repository, db: Database, db_path: Path
+) -> None:
     feed = open_feed(db)
     feed.start()
     try:
@@ -59,8 +60,9 @@ def test_the_apps_own_commits_count_too(repo: Repository, db: Database) -> None:
         feed.close()
 
 
-def test_a_lost_connection_is_an_error_then_one_full_reload(repo: Repository, db: Database,
-                                                            db_path: Path) -> None:
+def test_a_lost_connection_is_an_error_then_one_full_reload(
+    repo: Repository, db: Database, db_path: Path
+) -> None:
     feed = open_feed(db)
     feed.start()
     away = db_path.with_name("away.db")

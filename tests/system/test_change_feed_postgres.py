@@ -6,35 +6,20 @@ when the trigger is missing."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import text
 
 from duty_desk import migrate
 from duty_desk.changes import ListenFeed, open_feed
-from duty_desk.config import Config
-from duty_desk.db import Database, open_database
-from duty_desk.repository import Repository
+from duty_desk.db import Database
 from tests.commit_elsewhere import commit_in_another_process
-from tests.pg_server import pg_url  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.slow
-psycopg = pytest.importorskip("psycopg", reason="psycopg is not installed (pip install .[postgres])")
+psycopg = pytest.importorskip(
+    "psycopg", reason="psycopg is not installed (pip install .[postgres])"
+)
 WAIT = 60.0  # seconds: far longer than a NOTIFY takes; the tests never sit it out
-
-
-@pytest.fixture
-def pg(pg_url: str) -> Iterator[Database]:  # noqa: F811
-    engine_db = open_database(Config(), pg_url, check=False)
-    with engine_db.engine.begin() as connection:
-        connection.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
-    engine_db.dispose()
-    db = open_database(Config(), pg_url, create=True)
-    Repository(db, Config(), actor="duty1").add_staff(
-        "duty1", "Duty One (test)", "team_lead", bootstrap=True)
-    yield db
-    db.dispose()
 
 
 def notify_only(db: Database) -> ListenFeed:
@@ -47,11 +32,14 @@ def notify_only(db: Database) -> ListenFeed:
 
 def has_trigger(db: Database) -> bool:
     with db.engine.connect() as connection:
-        return bool(connection.execute(text(
-            "SELECT count(*) FROM pg_trigger WHERE tgname = 'audit_log_notify'")).scalar_one())
+        return bool(
+            connection.execute(
+                text("SELECT count(*) FROM pg_trigger WHERE tgname = 'audit_log_notify'")
+            ).scalar_one()
+        )
 
 
-def test_a_commit_in_another_process_arrives_by_notify(pg: Database, pg_url: str) -> None:  # noqa: F811
+def test_a_commit_in_another_process_arrives_by_notify(pg: Database, pg_url: str) -> None:
     assert isinstance(open_feed(pg), ListenFeed)
     feed = notify_only(pg)
     try:
@@ -63,7 +51,7 @@ def test_a_commit_in_another_process_arrives_by_notify(pg: Database, pg_url: str
         feed.close()
 
 
-def test_a_commit_while_waiting_wakes_the_wait(pg: Database, pg_url: str) -> None:  # noqa: F811
+def test_a_commit_while_waiting_wakes_the_wait(pg: Database, pg_url: str) -> None:
     feed = notify_only(pg)
     answers: list[bool] = []
     waiter = threading.Thread(target=lambda: answers.append(feed.wait(WAIT)))
@@ -78,14 +66,14 @@ def test_a_commit_while_waiting_wakes_the_wait(pg: Database, pg_url: str) -> Non
         feed.close()
 
 
-def test_a_dropped_listener_falls_back_to_a_full_reload(pg: Database,
-                                                       pg_url: str) -> None:  # noqa: F811
+def test_a_dropped_listener_falls_back_to_a_full_reload(pg: Database, pg_url: str) -> None:
     feed = notify_only(pg)
     try:
         pid = feed.backend_pid
         with pg.engine.begin() as connection:
-            assert connection.execute(text("SELECT pg_terminate_backend(:pid)"),
-                                      {"pid": pid}).scalar_one()
+            assert connection.execute(
+                text("SELECT pg_terminate_backend(:pid)"), {"pid": pid}
+            ).scalar_one()
         with pytest.raises(psycopg.OperationalError):
             feed.wait(WAIT)
         commit_in_another_process(pg_url, "While it was away (test)")  # nobody listened
@@ -106,7 +94,8 @@ def test_the_health_check_catches_what_no_notification_said(pg: Database) -> Non
             connection.exec_driver_sql("ALTER TABLE audit_log DISABLE TRIGGER audit_log_notify")
             connection.exec_driver_sql(
                 "INSERT INTO audit_log (at, actor, action, entity, entity_id, before, after) "
-                "VALUES (now(), 'duty1', 'test', 'staff', 1, '{}', '{}')")
+                "VALUES (now(), 'duty1', 'test', 'staff', 1, '{}', '{}')"
+            )
             connection.exec_driver_sql("ALTER TABLE audit_log ENABLE TRIGGER audit_log_notify")
         assert feed.wait(0.05) is True
         assert feed.wait(0.05) is False
@@ -114,7 +103,7 @@ def test_the_health_check_catches_what_no_notification_said(pg: Database) -> Non
         feed.close()
 
 
-def test_without_the_trigger_the_feed_polls(pg: Database, pg_url: str) -> None:  # noqa: F811
+def test_without_the_trigger_the_feed_polls(pg: Database, pg_url: str) -> None:
     with pg.engine.begin() as connection:
         connection.exec_driver_sql("DROP TRIGGER audit_log_notify ON audit_log")
     feed = open_feed(pg)

@@ -10,16 +10,16 @@ import pytest
 from duty_desk.config import Config
 from duty_desk.db import Database
 from tests.commit_elsewhere import commit_in_another_process
-from tests.pg_server import pg_url  # noqa: F401 - fixture
-from tests.system.test_change_feed_postgres import pg  # noqa: F401 - fixture
 from tests.test_ui_support import make_app, settle
 from tests.ui.test_live_updates import count_calls, mode_screen, until
 
 pytestmark = pytest.mark.slow
 
 
-async def test_a_commit_elsewhere_reaches_the_shown_queue(pg: Database,  # noqa: F811
-                                                          pg_url: str) -> None:  # noqa: F811
+async def test_a_commit_elsewhere_reaches_the_shown_queue(
+    pg: Database,
+    pg_url: str,
+) -> None:
     app = make_app(Config(), pg)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)

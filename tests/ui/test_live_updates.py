@@ -51,8 +51,8 @@ def count_calls(screen: Any, name: str, counter: Counter[str], label: str) -> No
 
 @pytest.mark.slow
 async def test_an_outside_commit_reloads_the_shown_screen_and_the_others_catch_up(
-        config: Config, db: Database, repo: Repository, db_path: Path,
-        frozen_now: pendulum.DateTime) -> None:
+    config: Config, db: Database, repo: Repository, db_path: Path, frozen_now: pendulum.DateTime
+) -> None:
     referral_id = repo.add_referral(referral_input(name="Outside Change (test)"))
     app = make_app(config, db)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -91,8 +91,13 @@ async def test_an_outside_commit_reloads_the_shown_screen_and_the_others_catch_u
 
 @pytest.mark.parametrize("key", ["1", "2", "3"])
 async def test_a_failing_change_feed_warns_once_and_recovers(
-        config: Config, db: Database, repo: Repository, db_path: Path,
-        frozen_now: pendulum.DateTime, key: str) -> None:
+    config: Config,
+    db: Database,
+    repo: Repository,
+    db_path: Path,
+    frozen_now: pendulum.DateTime,
+    key: str,
+) -> None:
     app = make_app(config, db)
     away = db_path.with_name("away.db")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -117,8 +122,9 @@ async def test_a_failing_change_feed_warns_once_and_recovers(
         assert sum(PAUSED in str(n) for n in notifications(app)) == 1
 
 
-async def test_the_feed_thread_ends_with_the_app(config: Config, db: Database,
-                                                 repo: Repository) -> None:
+async def test_the_feed_thread_ends_with_the_app(
+    config: Config, db: Database, repo: Repository
+) -> None:
     app = make_app(config, db)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)

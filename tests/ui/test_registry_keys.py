@@ -71,13 +71,19 @@ def documented(rows: list[tuple[list[str], list[str]]]) -> dict[str, set[str]]:
 
 def bound(cls: Any) -> dict[str, set[str]]:
     """id -> keys of a class's own bindings."""
-    return {b.id: {k.strip() for k in b.key.split(",")}
-            for b in cls.BINDINGS if isinstance(b, Binding) and b.id}
+    return {
+        b.id: {k.strip() for k in b.key.split(",")}
+        for b in cls.BINDINGS
+        if isinstance(b, Binding) and b.id
+    }
 
 
 def table_for(words: str) -> dict[str, set[str]]:
-    found = [rows for heading, rows in key_tables()
-             if words.lower() in heading.lower() and not heading.lower().startswith("key")]
+    found = [
+        rows
+        for heading, rows in key_tables()
+        if words.lower() in heading.lower() and not heading.lower().startswith("key")
+    ]
     assert found, f"README has no key table under a heading naming {words!r}"
     return documented(found[0])
 
@@ -88,7 +94,8 @@ def check(table: dict[str, set[str]], bindings: dict[str, set[str]], where: str)
     for binding_id, keys in bindings.items():
         assert keys <= table[binding_id], (
             f"{where}: README gives {binding_id} the key(s) {sorted(table[binding_id])}, "
-            f"the binding has {sorted(keys)}")
+            f"the binding has {sorted(keys)}"
+        )
     unknown = sorted(set(table) - set(bindings))
     assert not unknown, f"{where}: README rows name bindings that do not exist: {unknown}"
 
@@ -123,8 +130,9 @@ def test_the_registry_gives_the_modes_and_number_keys() -> None:
     assert len({e.key for e in registry.SCREENS}) == len(registry.SCREENS)
 
 
-async def test_tabs_palette_and_keys_come_from_the_registry(config: Config, db: Database,
-                                                            repo: Repository) -> None:
+async def test_tabs_palette_and_keys_come_from_the_registry(
+    config: Config, db: Database, repo: Repository
+) -> None:
     from textual.widgets import Static
 
     from screens.commands import ScreenCommands
@@ -136,7 +144,7 @@ async def test_tabs_palette_and_keys_come_from_the_registry(config: Config, db: 
         assert str(tabs).split() == [w for e in registry.SCREENS for w in (e.key, e.title)]
         provider = ScreenCommands(app.screen)
         names = [c.name for c in provider._commands()]
-        assert names[:len(registry.SCREENS)] == [e.palette for e in registry.SCREENS]
+        assert names[: len(registry.SCREENS)] == [e.palette for e in registry.SCREENS]
         for entry in reversed(registry.SCREENS):  # the palette's command shows the screen
             command = next(c for c in provider._commands() if c.name == entry.palette)
             await command.run()
