@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 CHANGES_CHANNEL = "duty_desk_changes"
 HEALTH_SECONDS = 5.0  # LISTEN: how long to wait for a notification before checking by hand
 SLICE_SECONDS = 0.25  # LISTEN: how often a waiting feed looks whether it was stopped
+CONNECT_TIMEOUT_SECONDS = 10  # LISTEN: the feed's thread gives up connecting after this
 NEWEST_AUDIT_ID = "SELECT coalesce(max(id), 0) FROM audit_log"
 
 
@@ -222,6 +223,7 @@ class ListenFeed(ChangeFeed):
 
         dialect = self._db.engine.dialect
         cargs, cparams = dialect.create_connect_args(self._db.url)
+        cparams.setdefault("connect_timeout", CONNECT_TIMEOUT_SECONDS)  # a server gone quiet
         conn = psycopg.connect(*cargs, **cparams, autocommit=True)
         try:
             has_trigger = conn.execute(
