@@ -69,7 +69,7 @@ async def test_an_outside_commit_reloads_the_shown_screen_and_the_others_catch_u
 
         client_id = accept_in_another_process(str(db_path), referral_id)
 
-        await until(pilot, lambda: calls["queue"] == 1, "the queue never heard of the commit")
+        await until(pilot, lambda: calls["queue"] >= 1, "the queue never heard of the commit")
         await settle(pilot)
         await until(pilot, lambda: referral_id not in queue.rows, "the queue did not reload")
         assert calls["board"] == calls["day"] == 0, "hidden screens do not reload"
@@ -84,9 +84,10 @@ async def test_an_outside_commit_reloads_the_shown_screen_and_the_others_catch_u
         await pilot.press("3")
         await settle(pilot)
         assert calls["day"] == 1
+        told = calls["queue"]
         await pilot.press("1")
         await settle(pilot)
-        assert calls["queue"] == 1, "the queue was up to date: no second load"
+        assert calls["queue"] == told, "the queue was up to date: no catching up"
 
 
 @pytest.mark.parametrize("key", ["1", "2", "3"])
@@ -117,8 +118,9 @@ async def test_a_failing_change_feed_warns_once_and_recovers(
             assert calls["changed"] == 0
         finally:
             away.rename(db_path)  # the database is readable again
-        await until(pilot, lambda: calls["changed"] == 1, "no reload once it works again")
+        await until(pilot, lambda: calls["changed"] >= 1, "no reload once it works again")
         await settle(pilot)
+        assert calls["changed"] == 1, "one reload when it works again"
         assert sum(PAUSED in str(n) for n in notifications(app)) == 1
 
 
