@@ -48,6 +48,7 @@ class ChangeFeed:
     """
 
     KIND = "poll"
+    CHEAP = False  # a look is local and quick (no network round trip): see changed_if_cheap
 
     def __init__(self) -> None:
         self._stop = threading.Event()
@@ -88,6 +89,21 @@ class ChangeFeed:
             except Exception:
                 self._drop()
                 raise
+
+    def changed_if_cheap(self) -> bool | None:
+        """:meth:`changed` when that is a quick local look and no other thread is looking
+        (safe from a UI thread); None when it is not (then nothing was consumed)."""
+        if not self.CHEAP or not self._lock.acquire(blocking=False):
+            return None
+        try:
+            if not self._connected:
+                return None
+            try:
+                return self._look()
+            except Exception:
+                return None  # the thread that waits finds out and reports it
+        finally:
+            self._lock.release()
 
     def wait(self, timeout: float) -> bool:
         """Block up to ``timeout`` seconds (less once stopped); True when something changed.
@@ -130,6 +146,7 @@ class SqliteFeed(ChangeFeed):
     """``PRAGMA data_version`` on one connection of its own."""
 
     KIND = "data_version"
+    CHEAP = True
 
     def __init__(self, path: Path) -> None:
         super().__init__()

@@ -154,6 +154,12 @@ class DutyDeskApp(App[None]):
         the app's change feed has its baseline, so no commit before the read is missed."""
         self.changes.wait_for_baseline()
 
+    def about_to_read(self, screen: Screen[object]) -> None:
+        """A shown screen is about to read everything again (UI thread): commits so far will
+        be in that read, so they need not reload it once more; other screens turn stale."""
+        if screen in self.screen_stack and self.changes.absorb():
+            self._stale_modes |= self._shown_modes - {self.current_mode}
+
     @on(ChangeFollower.Changed)
     def _on_changes_changed(self) -> None:
         """Someone committed: the screen shown reloads, the other screens are marked stale."""

@@ -232,6 +232,7 @@ class BoardScreen(StaffOnly, ReportsWorkerErrors, Screen[None]):
             self._load_again = True
             return
         self._loading = True
+        self.duty_app.about_to_read(self)  # commits so far: the read about to start sees them
         self.load_board(self.filter_id, self._writes)
 
     def changed_elsewhere(self) -> None:

@@ -76,6 +76,12 @@ class ChangeFollower:
         self._thread.join(timeout)
         return not self._thread.is_alive()
 
+    def absorb(self) -> bool:
+        """Take the changes so far, if that is a quick local look (SQLite), for a read about
+        to start (UI thread; never blocks). True if there were some."""
+        feed = self._feed
+        return bool(feed is not None and feed.changed_if_cheap())
+
     def wait_for_baseline(self, timeout: float = BASELINE_WAIT_SECONDS) -> bool:
         """Block (a worker thread, never the UI) until the feed has its baseline, so that a
         read started after this cannot miss a commit. False if it gave up waiting.

@@ -132,3 +132,30 @@ async def test_the_feed_thread_ends_with_the_app(
         await settle(pilot)
         await until(pilot, lambda: app.changes.kind is not None, "the feed never started")
     assert app.changes.join(30), "the change feed's thread is still running"
+
+
+async def test_a_read_that_starts_after_a_commit_takes_it_in(
+    config: Config, db: Database, repo: Repository, frozen_now: pendulum.DateTime
+) -> None:
+    """After its own write the board reads again at once: that read has the write, so the
+    feed does not make it read a second time; the hidden queue still catches up."""
+    from duty_desk.config import DatabaseSettings
+
+    quiet = config.model_copy(update={"database": DatabaseSettings(refresh_seconds=60)})
+    app = make_app(quiet, db)  # the feed's thread looks only once a minute: no race here
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        board, queue = mode_screen(app, "board"), mode_screen(app, "queue")
+        calls: Counter[str] = Counter()
+        count_calls(queue, "changed_elsewhere", calls, "queue")
+        new_id = repo.add_referral(referral_input(name="Own Write (test)"))  # committed
+        board.reload()  # what the board does after its own write
+        await settle(pilot)
+        feed: Any = app.changes._feed
+        assert feed.changed() is False, "the board's read took the change in"
+        await pilot.press("1")
+        await settle(pilot)
+        assert calls["queue"] == 1, "the hidden queue is stale and catches up"
+        assert new_id in queue.rows
