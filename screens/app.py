@@ -139,15 +139,6 @@ class DutyDeskApp(App[None]):
         """Keys 1, 2, 3 (screens/registry.py)."""
         await self.show_mode(mode)
 
-    async def show_queue(self) -> None:
-        await self.show_mode("queue")
-
-    async def show_board(self) -> None:
-        await self.show_mode("board")
-
-    async def show_day(self) -> None:
-        await self.show_mode("day")
-
     # -- live updates -----------------------------------------------------------------------------
     def wait_for_change_baseline(self) -> None:
         """For a screen's load worker (a thread, never the UI) before it reads: returns once
