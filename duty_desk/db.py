@@ -19,13 +19,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, create_engine, event, inspect, select, text
+from sqlalchemy import Engine, create_engine, event, inspect, select
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlchemyError
 from sqlmodel import Session, SQLModel
 
 from .config import ENV_DB, Config, DatabaseSettings
+
+if TYPE_CHECKING:
+    from .changes import ChangeFeed
 
 SCHEMA_VERSION = "2"
 APP_ID = "duty-desk"
@@ -164,8 +168,14 @@ class Database:
         with self.session() as session:
             return session.exec(select(models.Referral.id).limit(1)).first() is None  # type: ignore[call-overload]
 
-    def watcher(self) -> ChangeWatcher:
-        return ChangeWatcher(self)
+    def watcher(self) -> ChangeFeed:
+        """A started change feed that polls (``changed()``): for scripts and one-off checks.
+        The app holds one listening feed of its own (:func:`duty_desk.changes.open_feed`)."""
+        from .changes import open_feed
+
+        feed = open_feed(self, listen=False)
+        feed.start()
+        return feed
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -267,38 +277,3 @@ def open_database(
         db.dispose()
         raise
     return db
-
-
-class ChangeWatcher:
-    """Tells cheaply whether anyone has committed since the last look.
-
-    SQLite: ``PRAGMA data_version`` on one connection kept for the purpose
-    (it changes when any *other* connection commits). Elsewhere: the newest
-    audit-log id, which every change writes in its own transaction.
-    """
-
-    def __init__(self, db: Database) -> None:
-        self._db = db
-        self._raw: sqlite3.Connection | None = None
-        path = db.sqlite_path
-        if path is not None:
-            self._raw = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        self._last = self.token()
-
-    def token(self) -> int:
-        if self._raw is not None:
-            return int(self._raw.execute("PRAGMA data_version").fetchone()[0])
-        with self._db.engine.connect() as conn:
-            return int(conn.execute(text("SELECT coalesce(max(id), 0) FROM audit_log")).scalar_one())
-
-    def changed(self) -> bool:
-        current = self.token()
-        if current != self._last:
-            self._last = current
-            return True
-        return False
-
-    def close(self) -> None:
-        if self._raw is not None:
-            self._raw.close()
-            self._raw = None

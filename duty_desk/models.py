@@ -13,6 +13,7 @@ import datetime as dt
 from sqlalchemy import Column, Connection, Index, Integer, MetaData, Text, UniqueConstraint, event
 from sqlmodel import Field, SQLModel
 
+from .changes import CHANGES_CHANNEL
 from .vocabulary import (  # the statuses and kinds live in the vocabulary; re-exported here
     OPEN_STATUSES,
     AbsenceKind,
@@ -287,6 +288,22 @@ AUDIT_TRIGGERS_POSTGRESQL = (
 )
 
 
+# -- every audit row announces itself (PostgreSQL) ------------------------------------------
+# The app's change feed (duty_desk.changes) LISTENs on this channel: the payload is the new
+# audit row's id (never the row: a payload must stay under 8000 bytes and names stay out).
+CHANGE_NOTIFY_POSTGRESQL = (
+    "CREATE OR REPLACE FUNCTION audit_log_notify() RETURNS trigger LANGUAGE plpgsql AS "
+    f"$$ BEGIN PERFORM pg_notify('{CHANGES_CHANNEL}', NEW.id::text); RETURN NULL; END $$",
+    "CREATE TRIGGER audit_log_notify AFTER INSERT ON audit_log "
+    "FOR EACH ROW EXECUTE FUNCTION audit_log_notify()",
+)
+
+
+def change_notify_statements(dialect: str) -> tuple[str, ...]:
+    """The statements that make each new audit row NOTIFY its id (PostgreSQL only)."""
+    return CHANGE_NOTIFY_POSTGRESQL if dialect == "postgresql" else ()
+
+
 def audit_trigger_statements(dialect: str) -> tuple[str, ...]:
     """The statements that make audit_log append-only on ``dialect`` (none where unknown)."""
     if dialect == "sqlite":
@@ -298,7 +315,8 @@ def audit_trigger_statements(dialect: str) -> tuple[str, ...]:
 
 @event.listens_for(SQLModel.metadata.tables["audit_log"], "after_create")
 def _install_audit_triggers(target: object, connection: Connection, **_kw: object) -> None:
-    for statement in audit_trigger_statements(connection.dialect.name):
+    dialect = connection.dialect.name
+    for statement in audit_trigger_statements(dialect) + change_notify_statements(dialect):
         connection.exec_driver_sql(statement)
 
 
@@ -329,4 +347,5 @@ __all__ = [
     "Role",
     "Staff",
     "audit_trigger_statements",
+    "change_notify_statements",
 ]

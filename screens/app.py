@@ -8,14 +8,17 @@ when first used, after the first paint, by a worker.
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
+from textual import on
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 
+from . import registry
 from .commands import ScreenCommands
 from .literal import visible
+from .live import ChangeFollower
 
 if TYPE_CHECKING:
     from duty_desk.config import Config
@@ -24,37 +27,16 @@ if TYPE_CHECKING:
     from duty_desk.views import StaffView
 
 
-def _queue_screen() -> Screen[None]:
-    from .queue import QueueScreen
-
-    return QueueScreen()
-
-
-def _board_screen() -> Screen[None]:
-    from .board import BoardScreen
-
-    return BoardScreen()
-
-
-def _day_screen() -> Screen[None]:
-    from .day import DayScreen
-
-    return DayScreen()
-
-
 class DutyDeskApp(App[None]):
     """Keyboard-first duty desk for one Peer-supported Open Dialogue team."""
 
     CSS_PATH = "app.tcss"
-    MODES = {"queue": _queue_screen, "board": _board_screen, "day": _day_screen}  # noqa: RUF012
-    DEFAULT_MODE = "queue"
+    MODES = registry.modes()
+    DEFAULT_MODE = registry.SCREENS[0].mode
     COMMANDS = App.COMMANDS | {ScreenCommands}
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
-        # Not in the footer (no room at 80 columns): the title bar shows them as tabs.
-        Binding("1", "show_queue", "Queue", show=False, id="show_queue"),
-        Binding("2", "show_board", "Board", show=False, id="show_board"),
-        Binding("3", "show_day", "Day", show=False, id="show_day"),
+        *registry.bindings(),  # 1, 2, 3: one a screen (screens/registry.py)
         # Shown in the title bar ("p hide" / "PRIVATE").
         Binding("p", "toggle_privacy", "Privacy", show=False, id="toggle_privacy"),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="quit_app"),
@@ -80,6 +62,12 @@ class DutyDeskApp(App[None]):
         self.privacy = False  # names as initials, NHS numbers as their last three digits
         self.privacy_generation = 0  # counts toggles; a screen that saw another one reloads
         self._clashes_told: set[str] = set()
+        # Live updates: one change feed for the app (screens/live.py). Modes shown before
+        # and not now are "stale" after a change, and catch up when shown again.
+        self.changes = ChangeFollower(self, db, config.database.refresh_seconds)
+        self._shown_modes: set[str] = {self.DEFAULT_MODE}
+        self._stale_modes: set[str] = set()
+        self._live_paused = False
         self.title = visible(config.team.name)
         # Holding the zone keeps zoneinfo's weak cache warm: without a live reference
         # every conversion to local time reads the zone file again (about 10x slower).
@@ -115,6 +103,7 @@ class DutyDeskApp(App[None]):
         return self.staff is None
 
     def on_mount(self) -> None:
+        self.changes.start()  # its own thread (if a screen's first read has not started it)
         if self.config.keys:
             self.set_keymap(dict(self.config.keys))
             unknown = sorted(set(self.config.keys) - binding_ids())
@@ -127,29 +116,67 @@ class DutyDeskApp(App[None]):
         """The command palette, with a plain ">" instead of Textual's emoji search icon."""
         from .commands import Palette
 
-        if self.use_command_palette and not Palette.is_open(self):
+        if self.use_command_palette and not Palette.is_open(cast("App[object]", self)):
             self.push_screen(Palette(id="--command-palette"))
 
     async def show_mode(self, mode: str) -> None:
-        """Switch to a screen (mode) and put the cursor in its main table."""
+        """Switch to a screen (mode) and put the cursor in its main table.
+
+        A screen that missed changes while hidden catches up now (``changed_elsewhere``).
+        """
         if self.current_mode != mode:
             await self.switch_mode(mode)
+        self._shown_modes.add(mode)
+        if mode in self._stale_modes:
+            self._stale_modes.discard(mode)
+            self._tell_shown_screens()
         self._privacy_to(self.screen)
         focus = getattr(self.screen, "focus_main", None)
         if focus is not None:
             focus()
 
-    async def show_queue(self) -> None:
-        """The "Referral queue" command."""
-        await self.show_mode("queue")
+    async def action_show_mode(self, mode: str) -> None:
+        """Keys 1, 2, 3 (screens/registry.py)."""
+        await self.show_mode(mode)
 
-    async def show_board(self) -> None:
-        """The "Continuity board" command."""
-        await self.show_mode("board")
+    # -- live updates -----------------------------------------------------------------------------
+    def wait_for_change_baseline(self) -> None:
+        """For a screen's load worker (a thread, never the UI) before it reads: returns once
+        the app's change feed has its baseline, so no commit before the read is missed."""
+        self.changes.wait_for_baseline()
 
-    async def show_day(self) -> None:
-        """The "Meeting slots" command."""
-        await self.show_mode("day")
+    def about_to_read(self, screen: Screen[Any]) -> None:
+        """A shown screen is about to read everything again (UI thread): commits so far will
+        be in that read, so they need not reload it once more; other screens turn stale."""
+        if screen in self.screen_stack and self.changes.absorb():
+            self._stale_modes |= self._shown_modes - {self.current_mode}
+
+    @on(ChangeFollower.Changed)
+    def _on_changes_changed(self) -> None:
+        """Someone committed: the screen shown reloads, the other screens are marked stale."""
+        self._live_paused = False
+        self._stale_modes |= self._shown_modes - {self.current_mode}
+        self._tell_shown_screens()
+
+    @on(ChangeFollower.Paused)
+    def _on_changes_paused(self, message: ChangeFollower.Paused) -> None:
+        if self._live_paused:
+            return
+        self._live_paused = True
+        self.log.error(f"change check failed: {message.error}")
+        self.notify("Live updates are paused: the database cannot be read just now. "
+                    "They resume by themselves.", severity="warning", markup=False)
+
+    def _tell_shown_screens(self) -> None:
+        """``changed_elsewhere()`` on each screen of the current mode that has one (the
+        list under an open dialog included, as before)."""
+        for screen in list(self.screen_stack):
+            changed = getattr(screen, "changed_elsewhere", None)
+            if changed is not None:
+                changed()
+
+    def on_unmount(self) -> None:
+        self.changes.stop()
 
     def action_toggle_privacy(self) -> None:
         """Privacy mode on or off: the screen reloads with names shown or hidden."""
@@ -177,15 +204,6 @@ class DutyDeskApp(App[None]):
         reload = getattr(screen, "reload", None)
         if reload is not None:
             reload()
-
-    async def action_show_queue(self) -> None:
-        await self.show_queue()
-
-    async def action_show_board(self) -> None:
-        await self.show_board()
-
-    async def action_show_day(self) -> None:
-        await self.show_day()
 
     def handle_bindings_clash(self, clashed_bindings, node) -> None:  # type: ignore[no-untyped-def]
         names = ", ".join(sorted(b.id or b.action for b in clashed_bindings))

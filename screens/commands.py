@@ -16,6 +16,7 @@ from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider, S
 from textual.screen import ModalScreen
 
 from .literal import literal
+from .registry import SCREENS, ScreenEntry
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ def _prompt(command: PaletteCommand, offsets: tuple[int, ...] = ()) -> Text:
 
 
 class ScreenCommands(Provider):
-    """"Referral queue", "Continuity board", "Meeting slots" and the screen's actions."""
+    """One command per screen (screens/registry.py), privacy mode, and the screen's actions."""
 
     def _commands(self) -> list[PaletteCommand]:
         screen = self.screen
@@ -46,10 +47,7 @@ class ScreenCommands(Provider):
             return []  # never leave a half-typed form from the palette
         app: Any = self.app
         commands = [
-            PaletteCommand("Referral queue", "Open the referral queue (1)", app.show_queue),
-            PaletteCommand("Continuity board", "Open the clinician continuity board (2)",
-                           app.show_board),
-            PaletteCommand("Meeting slots", "Open today's meeting slots (3)", app.show_day),
+            *(_show(app, entry) for entry in SCREENS),
             PaletteCommand("Privacy mode", "Names as initials, NHS numbers as the last 3 digits, "
                            "or back (p)", app.action_toggle_privacy),
         ]
@@ -70,6 +68,13 @@ class ScreenCommands(Provider):
                 _, offsets = matcher.fuzzy_search.match(matcher.query, command.name)
                 yield Hit(score, _prompt(command, tuple(offsets)), command.run,
                           text=command.name, help=command.help)
+
+
+def _show(app: Any, entry: ScreenEntry) -> PaletteCommand:
+    async def show() -> None:
+        await app.show_mode(entry.mode)
+
+    return PaletteCommand(entry.palette, f"{entry.help} ({entry.key})", show)
 
 
 class Palette(CommandPalette):

@@ -13,12 +13,15 @@ A screen built on :class:`LiveList` supplies
 The base owns one load at a time with "load again" coalescing, the stale-result check (a
 result for an old query, or begun before our own last write, is dropped and read again),
 worker failures, the actor line and view-only notice, resizing, the detail pane refresh
-when the current row changes, and the live check (:meth:`LiveList.start_live`).
+when the current row changes, and the live hook: the app's one change feed
+(screens/live.py) calls :meth:`LiveList.changed_elsewhere` while the screen is shown, or
+when it is shown again after someone committed; each read first waits for the feed's
+baseline, so nothing committed before it is missed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -34,7 +37,6 @@ from duty_desk.views import StaffView
 from .base import ReportsWorkerErrors, StaffOnly
 from .keyed_table import KeyedTable, RowCells
 from .literal import assemble, literal, visible
-from .live import LivePoll
 from .widgets import TitleBar
 
 if TYPE_CHECKING:
@@ -64,7 +66,7 @@ def match_staff(staff: Iterable[StaffView], typed: str,
     return f"{len(found)} staff match: {shown}{more}. Type more of the name or login."
 
 
-class LiveList(LivePoll, StaffOnly, ReportsWorkerErrors, Screen[None]):
+class LiveList(StaffOnly, ReportsWorkerErrors, Screen[None]):
     """A screen of keyed lists kept live; see the module docstring for what a screen adds."""
 
     NOUN: ClassVar[str] = "list"  # "The <noun> could not be read"
@@ -85,9 +87,6 @@ class LiveList(LivePoll, StaffOnly, ReportsWorkerErrors, Screen[None]):
         super().__init__()
         self.items: dict[str, Any] = {}  # the main table's items by row key
         self.select_after_load: str | None = None  # the row the cursor goes to next load
-        self._watcher: Any = None
-        self._poll_failing = False
-        self._live_before_read: Callable[[], None] | None = None
         self._loading = False
         self._load_again = False
         self._loaded_once = False
@@ -129,20 +128,6 @@ class LiveList(LivePoll, StaffOnly, ReportsWorkerErrors, Screen[None]):
     def on_mount(self) -> None:  # runs after the screen's own on_mount (Textual walks the MRO)
         self.query_one(self.DETAIL_PANE, VerticalScroll)  # fail early on a wrong id
         self.reload()
-        self.start_live()
-
-    def start_live(self) -> None:
-        # LIVE-POLL: replaced by the app's change feed at merge
-        def before_read() -> None:  # in the load worker, before the first read: nothing missed
-            if self._watcher is None:
-                self._watcher = self.duty_app.db.watcher()
-
-        self._live_before_read = before_read
-        self.set_interval(self.duty_app.config.database.refresh_seconds, self._poll)
-
-    def on_unmount(self) -> None:
-        if self._watcher is not None:  # LIVE-POLL: replaced by the app's change feed at merge
-            self._watcher.close()
 
     def changed_elsewhere(self) -> None:
         """Someone else committed: read again (the app's change feed calls this)."""
@@ -165,6 +150,7 @@ class LiveList(LivePoll, StaffOnly, ReportsWorkerErrors, Screen[None]):
             self._load_again = True
             return
         self._loading = True
+        self.duty_app.about_to_read(self)  # commits so far are in this read: no second reload
         query, writes = self.load_query(), self._writes
         self.run_worker(lambda: self._read_and_post(query, writes), thread=True,
                         group=self.LOAD_GROUP, exit_on_error=False,
@@ -175,9 +161,7 @@ class LiveList(LivePoll, StaffOnly, ReportsWorkerErrors, Screen[None]):
         self._writes += 1
 
     def _read_and_post(self, query: Hashable, writes: int) -> None:  # in the worker thread
-        before = self._live_before_read
-        if before is not None:
-            before()
+        self.duty_app.wait_for_change_baseline()  # nothing committed before the read is missed
         staff = self.duty_app.repo.acting_staff()
         result = self.read(query)
         self.post_message(LiveList.Loaded(query, writes, staff, result))

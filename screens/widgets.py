@@ -23,6 +23,7 @@ from textual.widgets._footer import FooterKey  # not exported; Textual is pinned
 from duty_desk.views import AreaIntake, StaffView
 
 from .literal import assemble, literal
+from .registry import SCREENS
 
 
 class TextInput(Input):
@@ -42,8 +43,9 @@ class NotesArea(TextArea):
 
 
 class TitleBar(Horizontal):
-    """One line: the team's name, the three screens with their keys (the current one
-    highlighted), who is acting (or VIEW ONLY), and the palette key."""
+    """One line: the team's name, the screens (screens/registry.py) with their keys (the
+    current one, given by its binding id, highlighted), who is acting (or VIEW ONLY), and
+    the palette key."""
 
     DEFAULT_CSS = """
     TitleBar {
@@ -59,8 +61,6 @@ class TitleBar(Horizontal):
     TitleBar.-private #privacy { background: $warning; color: $text; text-style: bold; }
     TitleBar.-view-only #who { background: $warning; color: $text; text-style: bold; }
     """
-
-    SCREENS = (("show_queue", "Queue"), ("show_board", "Board"), ("show_day", "Day"))
 
     def __init__(self, team: str, current: str = "show_queue") -> None:
         super().__init__()
@@ -90,11 +90,11 @@ class TitleBar(Horizontal):
     def _tabs(self) -> Text:
         keys = {binding.id: binding for binding in self.app.BINDINGS if isinstance(binding, Binding)}
         text = Text()
-        for action, label in self.SCREENS:
-            binding = keys.get(action)
+        for entry in SCREENS:
+            binding = keys.get(entry.binding_id)
             key = self.app.get_key_display(binding) if binding is not None else "?"
-            style = "reverse bold" if action == self._current else ""
-            text.append(f"{key} {label}", style=style)
+            style = "reverse bold" if entry.binding_id == self._current else ""
+            text.append(f"{key} {entry.title}", style=style)
             text.append(" ")
         return text
 

@@ -98,7 +98,7 @@ def test_upgrade_keeps_every_row_and_makes_the_new_schema(tmp_path: Path) -> Non
 
     result = invoke("--db", str(path), "upgrade")
     assert result.exit_code == 0, result.output
-    assert "Upgraded from revision 0001 to 0002" in result.output
+    assert "Upgraded from revision 0001 to 0003" in result.output
 
     after = dump(path)
     assert after.pop("duty_desk_meta") == [("app", "duty-desk"), ("schema_version", "2")]
