@@ -51,7 +51,7 @@ def db(config: Config, db_path: Path) -> Iterator[Database]:
 @pytest.fixture
 def repo(db: Database, config: Config) -> Repository:
     """A repository acting as ``duty1``, who is on the staff list as its team lead
-    (so tests can add staff; tests/test_roles.py covers the other roles)."""
+    (so tests can add staff; tests/repo/test_roles.py covers the other roles)."""
     repository = Repository(db, config, actor=DUTY)
     repository.add_staff(DUTY, "Duty Worker One (test)", "team_lead", bootstrap=True)
     return repository

@@ -15,8 +15,8 @@ from textual.widgets import DataTable, Static
 
 from duty_desk.repository import Repository
 from screens.app import DutyDeskApp
+from tests.conftest import referral_input
 
-from .conftest import referral_input
 from .test_ui_support import settle
 
 TZ = "Europe/London"

@@ -85,7 +85,7 @@ print("done", flush=True)
 def test_backup_while_another_process_writes_is_consistent(
     db: Database, db_path: Path, repo: Repository, tmp_path: Path
 ) -> None:
-    script = WRITER.format(tests=str(Path(__file__).parent), path=str(db_path))
+    script = WRITER.format(tests=str(Path(__file__).parents[1]), path=str(db_path))
     writer = subprocess.Popen([sys.executable, "-c", script, "150"], stdout=subprocess.PIPE,
                               text=True)
     assert writer.stdout is not None

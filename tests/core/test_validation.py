@@ -23,7 +23,7 @@ from duty_desk.validation import (
     validate_staff,
 )
 from tests.conftest import MONDAY_10, referral_input
-from tests.test_timeutil import edge_datetimes
+from tests.core.test_timeutil import edge_datetimes
 
 CONFIG = Config()
 

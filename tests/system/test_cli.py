@@ -24,7 +24,7 @@ from duty_desk.identity import os_login
 from duty_desk.repository import Repository
 
 ME = os_login()
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(autouse=True)

@@ -15,9 +15,9 @@ from screens.cancel_dialog import CancelDialog
 from screens.confirm import ConfirmDialog
 from screens.date_dialog import DateDialog
 from screens.meeting_history import MeetingHistory
+from tests.conftest import referral_input
 
 from . import test_ui_day_support as support
-from .conftest import referral_input
 from .test_ui_day_support import (
     ADDRESS,
     day_cursor,

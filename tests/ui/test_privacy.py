@@ -14,8 +14,8 @@ import pytest
 from duty_desk.privacy import MaskedRepository, initials, mask, mask_nhs
 from duty_desk.repository import Repository
 from tests.conftest import referral_input
-from tests.test_ui_board_support import Board, board, local  # noqa: F401 - fixture
-from tests.test_ui_support import make_app, settle
+from tests.ui.test_ui_board_support import Board, board, local  # noqa: F401 - fixture
+from tests.ui.test_ui_support import make_app, settle
 
 NAME, NHS = "Alex Example (test)", "9990000018"
 QUEUED = "Quinn Zephyr [b]Bold[/b] (test)"

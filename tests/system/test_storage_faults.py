@@ -27,9 +27,9 @@ from duty_desk.db import open_database
 from duty_desk.errors import DutyDeskError
 from duty_desk.repository import Repository
 from duty_desk.validation import validate_referral
-from tests.mp_workers import referral_row
+from tests.system.mp_workers import referral_row
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 AS_NOBODY = """

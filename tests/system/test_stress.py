@@ -19,10 +19,10 @@ from duty_desk import maintenance, timeutil
 from duty_desk.config import Config
 from duty_desk.db import open_database
 from duty_desk.repository import Repository
-from tests import mp_stress
 from tests.conftest import MONDAY_10
-from tests.mp_workers import referral_row
-from tests.test_concurrency import CTX, run
+from tests.system import mp_stress
+from tests.system.mp_workers import referral_row
+from tests.system.test_concurrency import CTX, run
 
 pytestmark = pytest.mark.slow
 

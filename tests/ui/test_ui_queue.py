@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from duty_desk.repository import Repository
 from screens import render
+from tests.conftest import referral_input
 
-from .conftest import referral_input
 from .test_ui_support import (
     SIZE,
     cell_text,

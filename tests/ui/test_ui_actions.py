@@ -11,8 +11,8 @@ from screens.history import HistoryScreen
 from screens.network_form import NetworkForm
 from screens.reason_dialog import ReasonDialog
 from screens.referral_form import ReferralForm
+from tests.conftest import DUTY, referral_input
 
-from .conftest import DUTY, referral_input
 from .test_ui_support import (
     SIZE,
     cell_text,

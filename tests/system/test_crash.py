@@ -22,7 +22,7 @@ import pytest
 from duty_desk.config import Config
 from duty_desk.db import open_database
 from duty_desk.repository import Repository
-from tests.mp_workers import referral_row
+from tests.system.mp_workers import referral_row
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(os.name != "posix", reason="needs SIGKILL")]
 
@@ -36,7 +36,7 @@ from duty_desk.db import open_database
 from duty_desk.repository import Repository
 from duty_desk.validation import validate_referral
 from duty_desk import timeutil
-from tests.mp_workers import referral_row
+from tests.system.mp_workers import referral_row
 db = open_database(Config(), {path!r})
 repo = Repository(db, Config(), actor="duty1")
 batch = [validate_referral(referral_row(f"Batch {{n}} (test)"), Config(), timeutil.now()) for n in range({batch})]
@@ -66,7 +66,7 @@ def test_sigkill_mid_write_leaves_no_partial_record(tmp_path: Path, kill_at: str
     Repository(db, Config(), actor="duty1").add_staff("duty1", "Duty One (test)", "clinician",
                                                       bootstrap=True)
     db.dispose()
-    root = str(Path(__file__).resolve().parent.parent)
+    root = str(Path(__file__).resolve().parents[2])
     script = WRITER.format(root=root, path=str(path), batch=BATCH)
     child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
     assert child.stdout is not None

@@ -11,8 +11,7 @@ from textual.worker import WorkerCancelled, WorkerFailed
 from duty_desk.config import Config
 from duty_desk.db import Database
 from screens.app import DutyDeskApp, create_app
-
-from .conftest import DUTY
+from tests.conftest import DUTY
 
 SIZE = (80, 24)
 

@@ -2,7 +2,7 @@
 same moment: one booking, the others a clear Conflict, never two overlapping meetings.
 
 Real processes ("spawn"), released together by a Barrier each round, exactly as in
-tests/test_concurrency.py. The check that finds the clash runs again inside the booking's
+tests/system/test_concurrency.py. The check that finds the clash runs again inside the booking's
 write transaction (BEGIN IMMEDIATE); with the check made only before it, these tests fail
 (two bookings in the same round).
 """
@@ -19,9 +19,9 @@ from sqlmodel import select
 
 from duty_desk import timeutil
 from duty_desk.models import CoreTeamMember, Meeting, MeetingStaff
-from tests import mp_workers
 from tests.conftest import MONDAY_10
-from tests.test_concurrency import CTX, fresh_database, run
+from tests.system import mp_workers
+from tests.system.test_concurrency import CTX, fresh_database, run
 
 pytestmark = pytest.mark.slow
 

@@ -8,7 +8,7 @@ from typing import Any
 import pendulum
 import pytest
 
-from tests.test_ui_support import make_app, notifications, settle
+from tests.ui.test_ui_support import make_app, notifications, settle
 
 PAUSED = "Live updates are paused"
 

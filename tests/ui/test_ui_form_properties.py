@@ -24,7 +24,7 @@ from duty_desk.errors import InputErrors
 from duty_desk.repository import Repository
 from duty_desk.validation import validate_referral
 from tests.conftest import MONDAY_10, referral_input
-from tests.test_ui_support import make_app, settle
+from tests.ui.test_ui_support import make_app, settle
 
 CONFIG = Config()
 SETTINGS = settings(max_examples=12, deadline=None, derandomize=True,

@@ -9,7 +9,7 @@ import pytest
 
 from duty_desk.config import ENV_CONFIG, Config, ConfigError, load_config, parse_config
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = REPO_ROOT / "config.toml"
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from duty_desk import views
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PERSONAL = ["Zanzibar", "Quokka", "Ophelia", "Umbrella", "Yolanda", "Xerxes",
             "9434765919", "943 476 5919", "01632 960777", "960777", "960888", "1977"]
 
@@ -28,7 +28,7 @@ from duty_desk.db import open_database
 from duty_desk.repository import Repository
 from screens.app import create_app
 from tests.conftest import referral_input
-from tests.test_ui_support import settle
+from tests.ui.test_ui_support import settle
 
 cfg = Config()
 with timeutil.frozen(pendulum.datetime(2026, 11, 23, 10, tz="Europe/London")):

@@ -24,8 +24,8 @@ from duty_desk.db import (
 )
 from duty_desk.models import AuditLog, Meta, Referral, ReferralStatus, Staff
 from duty_desk.repository import Repository
-from tests import mp_workers
 from tests.conftest import MONDAY_10
+from tests.system import mp_workers
 
 # -- datetimes are aware UTC ----------------------------------------------------------------
 

@@ -1,6 +1,6 @@
 """Several real processes on one SQLite file: nothing lost, the cap never exceeded, one claim.
 
-The workers live in ``tests/mp_workers.py`` and use the "spawn" start method, so each is a
+The workers live in ``tests/system/mp_workers.py`` and use the "spawn" start method, so each is a
 fresh interpreter with its own engine, exactly like duty workers' sessions on the server.
 They are released together by a Barrier; nothing here sleeps to hide a race.
 """
@@ -24,8 +24,8 @@ from duty_desk.config import Config
 from duty_desk.db import open_database
 from duty_desk.models import AuditLog, Referral
 from duty_desk.repository import Repository
-from tests import mp_workers
 from tests.conftest import MONDAY_10
+from tests.system import mp_workers
 
 pytestmark = pytest.mark.slow
 

@@ -18,7 +18,7 @@ from duty_desk.db import Database, open_database
 from duty_desk.errors import Conflict, NoPlacesLeft
 from duty_desk.repository import Repository
 from tests.conftest import MONDAY_10, referral_input
-from tests.pg_server import pg_url  # noqa: F401 - fixture
+from tests.repo.pg_server import pg_url  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.slow
 CTX = multiprocessing.get_context("spawn")

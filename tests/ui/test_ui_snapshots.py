@@ -2,7 +2,7 @@
 
 The clock is fixed at Monday 23 November 2026 10:00 (London), the data is
 fixed, animations are off (conftest) and the cursor does not blink when
-headless. Regenerate with ``pytest tests/test_ui_snapshots.py --snapshot-update``
+headless. Regenerate with ``pytest tests/ui/test_ui_snapshots.py --snapshot-update``
 and look at the SVGs before committing them.
 """
 
@@ -13,7 +13,8 @@ import sqlite3
 import pytest
 from textual.widgets import Input
 
-from .conftest import referral_input
+from tests.conftest import referral_input
+
 from .test_ui_support import make_app, settle
 
 
@@ -74,7 +75,7 @@ def test_add_form_errors_snapshot(snap_compare, config, db, queue_data):
     assert snap_compare(make_app(config, db), terminal_size=(80, 24), run_before=bad_input)
 
 
-# -- the day view and booking (fixture: tests/test_ui_day_support.py) ----------------------------
+# -- the day view and booking (fixture: tests/ui/test_ui_day_support.py) ----------------------------
 
 from . import test_ui_day_support as day_support  # noqa: E402
 

@@ -3,7 +3,7 @@ clear message it gets. One table per kind of input; every row is a test.
 
 Other files test the same rules in more depth (validation, import, config, time parser,
 forms); this file is the one place to read what each mistake is told. Free text is checked
-to be shown literally on every screen in tests/test_ui_literal.py and the screens' tests.
+to be shown literally on every screen in tests/ui/test_ui_literal.py and the screens' tests.
 """
 
 from __future__ import annotations

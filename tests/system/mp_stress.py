@@ -14,7 +14,7 @@ import time
 from collections import Counter
 from typing import Any
 
-from tests.mp_workers import START_TIMEOUT, _repository
+from tests.system.mp_workers import START_TIMEOUT, _repository
 
 
 def random_changes(db_path: str, login: str, now: dt.datetime, seed: int, seconds: float,
