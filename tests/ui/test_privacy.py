@@ -15,7 +15,7 @@ from duty_desk.privacy import MaskedRepository, initials, mask, mask_nhs
 from duty_desk.repository import Repository
 from tests.conftest import referral_input
 from tests.ui.test_ui_board_support import Board, board, local  # noqa: F401 - fixture
-from tests.ui.test_ui_support import make_app, settle
+from tests.ui.test_ui_support import settle
 
 NAME, NHS = "Alex Example (test)", "9990000018"
 QUEUED = "Quinn Zephyr [b]Bold[/b] (test)"
@@ -62,12 +62,11 @@ def _painted(app: Any) -> str:
     return html.unescape(text).replace("\xa0", " ")
 
 
-async def test_privacy_mode_on_every_screen(board: Board, config: Any, db: Any,  # noqa: F811
-                                            frozen_now: pendulum.DateTime) -> None:
+async def test_privacy_mode_on_every_screen(
+    open_app, board: Board, # noqa: F811 frozen_now: pendulum.DateTime
+) -> None:
     board.repo.add_referral(referral_input(name=QUEUED, received_at="23/11/2026 09:30"))
-    app = make_app(config, db)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with open_app() as (app, pilot):
         assert "Quinn Zephyr" in _painted(app)
         await pilot.press("p")
         await settle(pilot)
@@ -91,11 +90,10 @@ async def test_privacy_mode_on_every_screen(board: Board, config: Any, db: Any, 
         assert "Quinn Zephyr" in _painted(app), "the queue follows the change too"
 
 
-async def test_privacy_waits_until_a_window_is_closed(board: Board, config: Any, db: Any,  # noqa: F811
-                                               frozen_now: pendulum.DateTime) -> None:
-    app = make_app(config, db)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+async def test_privacy_waits_until_a_window_is_closed(
+    open_app, board: Board, # noqa: F811 frozen_now: pendulum.DateTime
+) -> None:
+    async with open_app() as (app, pilot):
         await pilot.press("2")
         await settle(pilot)
         await pilot.press("h")  # the client's history: a modal window

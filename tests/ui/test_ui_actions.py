@@ -14,11 +14,9 @@ from screens.referral_form import ReferralForm
 from tests.conftest import DUTY, referral_input
 
 from .test_ui_support import (
-    SIZE,
     cell_text,
     cursor_id,
     detail_text,
-    make_app,
     move_cursor_to,
     notifications,
     queue_screen,
@@ -39,10 +37,8 @@ def _fill(app, values: dict[str, str]) -> None:
             widget.text = value
 
 
-async def test_add_referral_with_valid_input(config, db, repo: Repository, frozen_now):
-    app = make_app(config, db)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+async def test_add_referral_with_valid_input(open_app, repo: Repository, frozen_now):
+    async with open_app() as (app, pilot):
         await pilot.press("n")
         await settle(pilot)
         assert isinstance(app.screen, ReferralForm)
@@ -70,10 +66,8 @@ async def test_add_referral_with_valid_input(config, db, repo: Repository, froze
         assert "Robin Newperson" in detail_text(app)
 
 
-async def test_add_referral_with_bad_input_keeps_what_was_typed(config, db, repo, frozen_now):
-    app = make_app(config, db)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+async def test_add_referral_with_bad_input_keeps_what_was_typed(open_app, repo, frozen_now):
+    async with open_app() as (app, pilot):
         await pilot.press("n")
         await settle(pilot)
         typed = {"name": "Kept Name (test)", "date_of_birth": "31/02/1990",
@@ -112,11 +106,9 @@ async def test_add_referral_with_bad_input_keeps_what_was_typed(config, db, repo
         assert [r.name for r in repo.open_referrals()] == ["Kept Name (test)"]
 
 
-async def test_claim_then_release(config, db, repo: Repository, make_referral):
+async def test_claim_then_release(open_app, repo: Repository, make_referral):
     referral_id = make_referral()
-    app = make_app(config, db)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with open_app() as (app, pilot):
         await pilot.press("c")
         await settle(pilot)
         assert repo.referral(referral_id).triage_by == DUTY
@@ -129,13 +121,11 @@ async def test_claim_then_release(config, db, repo: Repository, make_referral):
         assert cell_text(app, referral_id, "status") == "new"
 
 
-async def test_take_over_someone_elses_triage(config, db, repo, repo_as, make_referral):
+async def test_take_over_someone_elses_triage(open_app, repo, repo_as, make_referral):
     referral_id = make_referral()
     repo.add_staff("duty2", "Duty Worker Two (test)", "peer_support")
     repo_as("duty2").claim(referral_id)
-    app = make_app(config, db)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with open_app() as (app, pilot):
         assert cell_text(app, referral_id, "status") == "duty2"
         await pilot.press("c")
         await settle(pilot)
@@ -154,12 +144,10 @@ async def test_take_over_someone_elses_triage(config, db, repo, repo_as, make_re
         assert cell_text(app, referral_id, "status") == "by you"
 
 
-async def test_accept_into_pod(config, db, repo: Repository, make_referral):
+async def test_accept_into_pod(open_app, repo: Repository, make_referral):
     referral_id = make_referral()
     other = make_referral(name="Still Open (test)", received_at="23/11/2026 09:30")
-    app = make_app(config, db)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with open_app() as (app, pilot):
         assert cursor_id(app) == referral_id
         await pilot.press("a")
         await settle(pilot)
@@ -170,11 +158,9 @@ async def test_accept_into_pod(config, db, repo: Repository, make_referral):
         assert "Canterbury 4/5 left" in intake
 
 
-async def test_accept_ineligible_asks_for_an_override_reason(config, db, repo, make_referral):
+async def test_accept_ineligible_asks_for_an_override_reason(open_app, repo, make_referral):
     referral_id = make_referral(source="gp", date_of_birth="01/01/1950")
-    app = make_app(config, db)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with open_app() as (app, pilot):
         await pilot.press("a")
         await settle(pilot)
         dialog = app.screen
@@ -197,7 +183,7 @@ async def test_accept_ineligible_asks_for_an_override_reason(config, db, repo, m
         assert row_names(app) == []
 
 
-async def test_accept_when_no_places_left_says_so(db_path, frozen_now):
+async def test_accept_when_no_places_left_says_so(open_app, db_path, frozen_now):
     from duty_desk.db import open_database
 
     base = Config()
@@ -213,9 +199,7 @@ async def test_accept_when_no_places_left_says_so(db_path, frozen_now):
         second = repo.add_referral(referral_input(name="Second One (test)",
                                                   received_at="23/11/2026 09:30"))
         repo.accept(first)
-        app = make_app(config, db)
-        async with app.run_test(size=SIZE) as pilot:
-            await settle(pilot)
+        async with open_app(config=config, db=db) as (app, pilot):
             assert cursor_id(app) == second
             assert "Canterbury 0/1 left" in str(queue_screen(app).query_one("IntakeBar").render())
             await pilot.press("a")
@@ -228,11 +212,9 @@ async def test_accept_when_no_places_left_says_so(db_path, frozen_now):
         db.dispose()
 
 
-async def test_redirect_with_onward_service_and_reason(config, db, repo, make_referral):
+async def test_redirect_with_onward_service_and_reason(open_app, repo, make_referral):
     referral_id = make_referral(source="gp")
-    app = make_app(config, db)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with open_app() as (app, pilot):
         await pilot.press("r")
         await settle(pilot)
         dialog = app.screen
@@ -250,11 +232,9 @@ async def test_redirect_with_onward_service_and_reason(config, db, repo, make_re
         assert row_names(app) == []
 
 
-async def test_decline_with_reason(config, db, repo, make_referral):
+async def test_decline_with_reason(open_app, repo, make_referral):
     referral_id = make_referral()
-    app = make_app(config, db)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with open_app() as (app, pilot):
         await pilot.press("d")
         await settle(pilot)
         assert isinstance(app.screen, ReasonDialog)
@@ -267,11 +247,9 @@ async def test_decline_with_reason(config, db, repo, make_referral):
         assert row_names(app) == []
 
 
-async def test_escape_closes_a_dialog_without_saving(config, db, repo, make_referral):
+async def test_escape_closes_a_dialog_without_saving(open_app, repo, make_referral):
     referral_id = make_referral()
-    app = make_app(config, db)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with open_app() as (app, pilot):
         await pilot.press("d")
         await settle(pilot)
         app.screen.query_one("#field-reason", Input).value = "Not sent"
@@ -281,13 +259,11 @@ async def test_escape_closes_a_dialog_without_saving(config, db, repo, make_refe
         assert row_names(app) == ["Alex Example (test)"]
 
 
-async def test_filter_in_the_database_and_escape_clears(config, db, repo, frozen_now):
+async def test_filter_in_the_database_and_escape_clears(open_app, repo, frozen_now):
     repo.add_referral(referral_input(name="Findable Person (test)"))
     repo.add_referral(referral_input(name="Someone Else (test)", area="whitstable",
                                      gp_practice="Harbour Street Surgery (example)"))
-    app = make_app(config, db)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with open_app() as (app, pilot):
         assert len(row_names(app)) == 2
         await pilot.press("slash")
         await pilot.press(*"findable")
@@ -305,12 +281,10 @@ async def test_filter_in_the_database_and_escape_clears(config, db, repo, frozen
         assert queue_screen(app).query_one("#search", Input).value == ""
 
 
-async def test_history_lists_audit_entries(config, db, repo, make_referral):
+async def test_history_lists_audit_entries(open_app, repo, make_referral):
     referral_id = make_referral()
     repo.claim(referral_id)
-    app = make_app(config, db)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with open_app() as (app, pilot):
         await pilot.press("h")
         await settle(pilot)
         assert isinstance(app.screen, HistoryScreen)
@@ -324,11 +298,9 @@ async def test_history_lists_audit_entries(config, db, repo, make_referral):
         assert not isinstance(app.screen, HistoryScreen)
 
 
-async def test_add_network_member(config, db, repo, make_referral):
+async def test_add_network_member(open_app, repo, make_referral):
     referral_id = make_referral()
-    app = make_app(config, db)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with open_app() as (app, pilot):
         await pilot.press("m")
         await settle(pilot)
         form = app.screen
@@ -347,11 +319,9 @@ async def test_add_network_member(config, db, repo, make_referral):
         assert "Sam Sibling (test) (brother) 01632 960555" in detail_text(app)
 
 
-async def test_view_only_login_is_told_and_refused(config, db, repo, make_referral):
+async def test_view_only_login_is_told_and_refused(open_app, repo, make_referral):
     referral_id = make_referral()
-    app = make_app(config, db, actor="visitor")
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with open_app(actor="visitor") as (app, pilot):
         screen = queue_screen(app)
         assert "VIEW ONLY: visitor" in str(screen.query_one("#who", Static).render())
         assert screen.query_one("#view-only").display
@@ -370,12 +340,10 @@ async def test_view_only_login_is_told_and_refused(config, db, repo, make_referr
         assert repo.referral(referral_id).status == "new"
 
 
-async def test_added_to_the_staff_list_while_the_app_is_open(config, db, repo, make_referral):
+async def test_added_to_the_staff_list_while_the_app_is_open(open_app, repo, make_referral):
     """The screen still thinks "view only", but the repository now says yes: the form opens."""
     make_referral()
-    app = make_app(config, db, actor="newcomer")
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with open_app(actor="newcomer") as (app, pilot):
         assert app.view_only
         repo.add_staff("newcomer", "New Comer (test)", "clinician")
         await pilot.press("n")
@@ -383,13 +351,11 @@ async def test_added_to_the_staff_list_while_the_app_is_open(config, db, repo, m
         assert isinstance(app.screen, ReferralForm)
 
 
-async def test_keys_can_be_remapped_from_the_settings(db, repo, make_referral):
+async def test_keys_can_be_remapped_from_the_settings(open_app, repo, make_referral):
     base = repo.config
     remapped = base.model_copy(update={"keys": {"accept": "x", "claim": "ctrl+t"}})
     referral_id = make_referral()
-    app = make_app(remapped, db)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with open_app(config=remapped) as (app, pilot):
         footer_keys = {binding.id: key for key, binding in
                        ((b.key, b) for _, b, *_ in app.screen.active_bindings.values())}
         assert footer_keys["accept"] == "x"
@@ -404,11 +370,9 @@ async def test_keys_can_be_remapped_from_the_settings(db, repo, make_referral):
         assert repo.referral(referral_id).status == "accepted"
 
 
-async def test_palette_has_the_screen_and_its_actions(config, db, repo, make_referral):
+async def test_palette_has_the_screen_and_its_actions(open_app, repo, make_referral):
     referral_id = make_referral()
-    app = make_app(config, db)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with open_app() as (app, pilot):
         await pilot.press("ctrl+p")
         await settle(pilot)
         await pilot.press(*"claim")
@@ -427,13 +391,11 @@ async def test_palette_has_the_screen_and_its_actions(config, db, repo, make_ref
         assert app.screen.focused is app.screen.query_one("#queue")
 
 
-async def test_detail_follows_the_cursor(config, db, repo, make_referral):
+async def test_detail_follows_the_cursor(open_app, repo, make_referral):
     first = make_referral(name="First Person (test)")
     second = make_referral(name="Second Person (test)", received_at="23/11/2026 09:30")
     repo.add_network_member(second, "Net Worker (test)", "friend")
-    app = make_app(config, db)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with open_app() as (app, pilot):
         assert cursor_id(app) == first
         await pilot.press("down")
         await settle(pilot)
@@ -444,11 +406,9 @@ async def test_detail_follows_the_cursor(config, db, repo, make_referral):
         assert "First Person (test)" in detail_text(app)
 
 
-async def test_unknown_binding_id_in_the_settings_is_reported(db, repo):
+async def test_unknown_binding_id_in_the_settings_is_reported(open_app, repo):
     remapped = repo.config.model_copy(update={"keys": {"acept": "x"}})
-    app = make_app(remapped, db)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with open_app(config=remapped) as (app, pilot):
         warning = notifications(app)[0]
         assert warning.startswith("[keys] in the settings names no action: acept (known: ")
         assert "accept" in warning and "add_referral" in warning

@@ -30,14 +30,13 @@ from .test_ui_board_support import (
     status,
     table,
 )
-from .test_ui_support import SIZE, make_app, notifications, screen_text, settle
+from .test_ui_support import notifications, screen_text, settle
 
 board = support.board  # the fixture
 
 
-async def test_board_shows_teams_continuity_and_problems(config, db, board):
-    app = make_app(config, db)
-    async with app.run_test(size=SIZE) as pilot:
+async def test_board_shows_teams_continuity_and_problems(open_app, board):
+    async with open_app(settled=False) as (app, pilot):
         screen = await open_board(pilot)
         # Problems first: Blake has no core team and no key worker.
         assert clients(app) == ["Blake Sample (test)", "Alex Example (test)"]
@@ -62,10 +61,9 @@ async def test_board_shows_teams_continuity_and_problems(config, db, board):
         assert "Peer Worker (test) (peer support worker)" in text
 
 
-async def test_assign_core_team_needs_a_reason_and_is_in_the_history(config, db, board):
+async def test_assign_core_team_needs_a_reason_and_is_in_the_history(open_app, board):
     repo = board.repo
-    app = make_app(config, db)
-    async with app.run_test(size=SIZE) as pilot:
+    async with open_app(settled=False) as (app, pilot):
         await open_board(pilot)
         await select_client(pilot, board.blake)
         await pilot.press("t")
@@ -105,9 +103,8 @@ async def test_assign_core_team_needs_a_reason_and_is_in_the_history(config, db,
         assert "core team" in shown and "Has room; peer [b]asked[/b] (test)" in shown
 
 
-async def test_core_team_dialog_refuses_one_person_and_no_key_worker(config, db, board):
-    app = make_app(config, db)
-    async with app.run_test(size=SIZE) as pilot:
+async def test_core_team_dialog_refuses_one_person_and_no_key_worker(open_app, board):
+    async with open_app(settled=False) as (app, pilot):
         await open_board(pilot)
         await select_client(pilot, board.blake)
         await pilot.press("t")
@@ -127,9 +124,8 @@ async def test_core_team_dialog_refuses_one_person_and_no_key_worker(config, db,
         assert board.repo.episode(board.blake).core_team == ()
 
 
-async def test_record_absence_then_every_affected_client_and_meeting(config, db, board):
-    app = make_app(config, db)
-    async with app.run_test(size=SIZE) as pilot:
+async def test_record_absence_then_every_affected_client_and_meeting(open_app, board):
+    async with open_app(settled=False) as (app, pilot):
         await open_board(pilot)
         await pilot.press("a")
         await settle(pilot)
@@ -159,9 +155,8 @@ async def test_record_absence_then_every_affected_client_and_meeting(config, db,
         assert cell(app, board.peer, "away", "staff") == "sickness 24/11-27/11"
 
 
-async def test_absence_form_keeps_what_was_typed_on_a_bad_date(config, db, board):
-    app = make_app(config, db)
-    async with app.run_test(size=SIZE) as pilot:
+async def test_absence_form_keeps_what_was_typed_on_a_bad_date(open_app, board):
+    async with open_app(settled=False) as (app, pilot):
         await open_board(pilot)
         await pilot.press("a")
         await settle(pilot)
@@ -177,10 +172,9 @@ async def test_absence_form_keeps_what_was_typed_on_a_bad_date(config, db, board
         assert board.repo.absences() == []
 
 
-async def test_discharge_leaves_the_board_and_stays_in_history(config, db, board):
+async def test_discharge_leaves_the_board_and_stays_in_history(open_app, board):
     repo = board.repo
-    app = make_app(config, db)
-    async with app.run_test(size=SIZE) as pilot:
+    async with open_app(settled=False) as (app, pilot):
         await open_board(pilot)
         await select_client(pilot, board.alex)
         await pilot.press("d")
@@ -202,9 +196,8 @@ async def test_discharge_leaves_the_board_and_stays_in_history(config, db, board
         assert any("Discharged: Alex Example (test)" in n for n in notifications(app))
 
 
-async def test_filter_by_staff_member_and_escape_clears(config, db, board):
-    app = make_app(config, db)
-    async with app.run_test(size=SIZE) as pilot:
+async def test_filter_by_staff_member_and_escape_clears(open_app, board):
+    async with open_app(settled=False) as (app, pilot):
         await open_board(pilot)
         await pilot.press("s")
         await settle(pilot)
@@ -228,9 +221,8 @@ async def test_filter_by_staff_member_and_escape_clears(config, db, board):
         assert "Nobody's core team includes them" in detail(app)
 
 
-async def test_breaks_view_lists_them_and_enter_goes_to_the_client(config, db, board):
-    app = make_app(config, db)
-    async with app.run_test(size=SIZE) as pilot:
+async def test_breaks_view_lists_them_and_enter_goes_to_the_client(open_app, board):
+    async with open_app(settled=False) as (app, pilot):
         screen = await open_board(pilot)
         assert "BREAK" in status(app) and "(k lists them)" in status(app)
         await pilot.press("k")
@@ -253,9 +245,8 @@ async def test_breaks_view_lists_them_and_enter_goes_to_the_client(config, db, b
         assert screen.view == "episodes"
 
 
-async def test_meetings_referral_and_the_day_view(config, db, board):
-    app = make_app(config, db)
-    async with app.run_test(size=SIZE) as pilot:
+async def test_meetings_referral_and_the_day_view(open_app, board):
+    async with open_app(settled=False) as (app, pilot):
         await open_board(pilot)
         await select_client(pilot, board.alex)
         await pilot.press("r")
@@ -286,11 +277,10 @@ async def test_meetings_referral_and_the_day_view(config, db, board):
         assert day.current_key() == f"m{board.booked}"
 
 
-async def test_b_opens_booking_for_the_client(config, db, board):
+async def test_b_opens_booking_for_the_client(open_app, board):
     from screens.booking import BookingDialog
 
-    app = make_app(config, db)
-    async with app.run_test(size=SIZE) as pilot:
+    async with open_app(settled=False) as (app, pilot):
         await open_board(pilot)
         await select_client(pilot, board.blake)
         await pilot.press("b")
@@ -299,13 +289,11 @@ async def test_b_opens_booking_for_the_client(config, db, board):
         assert app.screen.client_id == board.blake
 
 
-async def test_accept_in_the_queue_goes_straight_to_the_core_team(config, db, repo, make_referral):
+async def test_accept_in_the_queue_goes_straight_to_the_core_team(open_app, repo, make_referral):
     peer = repo.add_staff("peer1", "Peer Worker (test)", "peer_support")
     other = repo.add_staff("clin2", "Clinician Two (test)", "clinician")
     referral_id = make_referral()
-    app = make_app(config, db)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with open_app() as (app, pilot):
         await pilot.press("a")
         await settle(pilot)
         dialog = app.screen
@@ -327,11 +315,9 @@ async def test_accept_in_the_queue_goes_straight_to_the_core_team(config, db, re
         assert any("Core team saved" in n for n in notifications(app))
 
 
-async def test_accept_then_cancel_leaves_a_problem_on_the_board(config, db, repo, make_referral):
+async def test_accept_then_cancel_leaves_a_problem_on_the_board(open_app, repo, make_referral):
     referral_id = make_referral()
-    app = make_app(config, db)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with open_app() as (app, pilot):
         await pilot.press("a")
         await settle(pilot)
         assert isinstance(app.screen, CoreTeamDialog)
@@ -344,14 +330,13 @@ async def test_accept_then_cancel_leaves_a_problem_on_the_board(config, db, repo
         assert cell(app, client, "key") == "NONE"
 
 
-async def test_markup_and_escapes_in_names_show_literally(config, db, db_path, board):
+async def test_markup_and_escapes_in_names_show_literally(open_app, db_path, board):
     raw = sqlite3.connect(db_path)
     with raw:
         raw.execute("UPDATE referral SET name = ? WHERE id = ?",
                     ("[bold]Robin[/bold] \x1b[31m (test)", board.alex_referral))
     raw.close()
-    app = make_app(config, db)
-    async with app.run_test(size=SIZE) as pilot:
+    async with open_app(settled=False) as (app, pilot):
         await open_board(pilot)
         await select_client(pilot, board.alex)
         text = screen_text(app)
@@ -360,9 +345,8 @@ async def test_markup_and_escapes_in_names_show_literally(config, db, db_path, b
         assert "[bold]Robin[/bold] ^[[31m (test)" in detail(app)
 
 
-async def test_palette_has_the_board_actions(config, db, board):
-    app = make_app(config, db)
-    async with app.run_test(size=SIZE) as pilot:
+async def test_palette_has_the_board_actions(open_app, board):
+    async with open_app(settled=False) as (app, pilot):
         screen = await open_board(pilot)
         names = {command.name for command in screen.palette_commands()}
         assert {"Core team and key worker", "Record absence", "Filter by staff member",
@@ -370,9 +354,8 @@ async def test_palette_has_the_board_actions(config, db, board):
                 "Book next meeting", "Breaks in continuity", "Staff caseloads"} <= names
 
 
-async def test_view_only_login_cannot_change_the_team(config, db, board):
-    app = make_app(config, db, actor="visitor")
-    async with app.run_test(size=SIZE) as pilot:
+async def test_view_only_login_cannot_change_the_team(open_app, board):
+    async with open_app(actor="visitor", settled=False) as (app, pilot):
         await open_board(pilot)
         await pilot.press("t")
         await settle(pilot)
@@ -401,9 +384,8 @@ OTHER_PROCESS = textwrap.dedent("""
 """)
 
 
-async def test_a_change_in_another_process_appears_in_place(config, db, db_path, board):
-    app = make_app(config, db)
-    async with app.run_test(size=SIZE) as pilot:
+async def test_a_change_in_another_process_appears_in_place(open_app, db_path, board):
+    async with open_app(settled=False) as (app, pilot):
         screen = await open_board(pilot)
         await select_client(pilot, board.alex)
         process = await asyncio.create_subprocess_exec(
@@ -419,10 +401,9 @@ async def test_a_change_in_another_process_appears_in_place(config, db, db_path,
         assert screen.current_key() == str(board.alex), "the cursor moved"
 
 
-async def test_h_in_the_staff_list_shows_the_staff_members_history(config, db, board):
+async def test_h_in_the_staff_list_shows_the_staff_members_history(open_app, board):
     board.repo.set_capacity("clin2", 4)
-    app = make_app(config, db)
-    async with app.run_test(size=SIZE) as pilot:
+    async with open_app(settled=False) as (app, pilot):
         await open_board(pilot)
         await pilot.press("w")
         await settle(pilot)

@@ -19,7 +19,7 @@ from .test_ui_day_support import (
     open_day,
     select_row,
 )
-from .test_ui_support import SIZE, make_app, notifications, settle
+from .test_ui_support import notifications, settle
 
 team = support.team  # the fixture
 
@@ -54,10 +54,9 @@ class Keys:
         await settle(self.pilot)
 
 
-async def test_follow_up_with_defaults_takes_at_most_six_keys_plus_the_time(config, db, team):
+async def test_follow_up_with_defaults_takes_at_most_six_keys_plus_the_time(open_app, config, team):
     before = meeting_count(team.repo)
-    app = make_app(config, db)
-    async with app.run_test(size=SIZE) as pilot:
+    async with open_app(settled=False) as (app, pilot):
         await open_day(pilot)
         assert day_cursor(app) == f"m{team.meeting}"  # the client just met
         keys = Keys(pilot)
@@ -81,9 +80,8 @@ async def test_follow_up_with_defaults_takes_at_most_six_keys_plus_the_time(conf
                for n in notifications(app))
 
 
-async def test_the_time_is_shown_in_words_before_confirming(config, db, team):
-    app = make_app(config, db)
-    async with app.run_test(size=SIZE) as pilot:
+async def test_the_time_is_shown_in_words_before_confirming(open_app, team):
+    async with open_app(settled=False) as (app, pilot):
         await open_day(pilot)
         await pilot.press("b")
         await settle(pilot)
@@ -100,10 +98,9 @@ async def test_the_time_is_shown_in_words_before_confirming(config, db, team):
         assert app.screen.query_one("#save").label.plain == "Book"
 
 
-async def test_unreadable_time_says_so_and_keeps_the_text(config, db, team):
+async def test_unreadable_time_says_so_and_keeps_the_text(open_app, team):
     before = meeting_count(team.repo)
-    app = make_app(config, db)
-    async with app.run_test(size=SIZE) as pilot:
+    async with open_app(settled=False) as (app, pilot):
         await open_day(pilot)
         await pilot.press("b")
         await settle(pilot)
@@ -123,9 +120,8 @@ async def test_unreadable_time_says_so_and_keeps_the_text(config, db, team):
         assert not app.screen.query_one("#field-when").has_class("-has-error")
 
 
-async def test_warnings_need_a_typed_reason(config, db, team):
-    app = make_app(config, db)
-    async with app.run_test(size=SIZE) as pilot:
+async def test_warnings_need_a_typed_reason(open_app, team):
+    async with open_app(settled=False) as (app, pilot):
         await open_day(pilot)
         await pilot.press("b")
         await settle(pilot)
@@ -149,9 +145,8 @@ async def test_warnings_need_a_typed_reason(config, db, team):
     assert booked.override_reason == "Family [only] free then"
 
 
-async def test_blocking_clash_is_named_and_cannot_be_booked(config, db, team):
-    app = make_app(config, db)
-    async with app.run_test(size=SIZE) as pilot:
+async def test_blocking_clash_is_named_and_cannot_be_booked(open_app, team):
+    async with open_app(settled=False) as (app, pilot):
         await open_day(pilot)
         await select_row(pilot, f"u{team.unbooked}")  # core team duty1 + clin2
         await pilot.press("b")
@@ -169,12 +164,11 @@ async def test_blocking_clash_is_named_and_cannot_be_booked(config, db, team):
         assert "Cannot be booked at this time" in dialog_text(app, "#problems")
 
 
-async def test_a_clash_booked_by_someone_else_in_between(config, db, repo_as, team):
+async def test_a_clash_booked_by_someone_else_in_between(open_app, repo_as, team):
     """Checked and free; another Repository books the same staff member; confirming then
     gives one clear conflict, keeps what was typed, and nothing is booked twice."""
     other = repo_as("duty1")  # a second Repository (another duty desk session)
-    app = make_app(config, db)
-    async with app.run_test(size=SIZE) as pilot:
+    async with open_app(settled=False) as (app, pilot):
         await open_day(pilot)
         await pilot.press("b")
         await settle(pilot)
@@ -194,9 +188,8 @@ async def test_a_clash_booked_by_someone_else_in_between(config, db, repo_as, te
     assert at_two == []
 
 
-async def test_next_free_slot_fills_the_time_and_checks_it(config, db, team):
-    app = make_app(config, db)
-    async with app.run_test(size=SIZE) as pilot:
+async def test_next_free_slot_fills_the_time_and_checks_it(open_app, team):
+    async with open_app(settled=False) as (app, pilot):
         await open_day(pilot)
         await pilot.press("b")
         await settle(pilot)
@@ -212,9 +205,8 @@ async def test_next_free_slot_fills_the_time_and_checks_it(config, db, team):
     assert any(m.starts_at == expected for m in team.repo.meetings_for_client(team.client))
 
 
-async def test_next_free_slot_from_a_typed_day(config, db, team):
-    app = make_app(config, db)
-    async with app.run_test(size=SIZE) as pilot:
+async def test_next_free_slot_from_a_typed_day(open_app, team):
+    async with open_app(settled=False) as (app, pilot):
         await open_day(pilot)
         await pilot.press("b")
         await settle(pilot)
@@ -223,9 +215,8 @@ async def test_next_free_slot_from_a_typed_day(config, db, team):
         assert when_field(app).value == "27/11/2026 08:00"  # Friday, opening time
 
 
-async def test_book_the_first_meeting_of_an_unbooked_client(config, db, team):
-    app = make_app(config, db)
-    async with app.run_test(size=SIZE) as pilot:
+async def test_book_the_first_meeting_of_an_unbooked_client(open_app, team):
+    async with open_app(settled=False) as (app, pilot):
         await open_day(pilot)
         await select_row(pilot, f"u{team.unbooked}")
         await pilot.press("b")
@@ -242,9 +233,8 @@ async def test_book_the_first_meeting_of_an_unbooked_client(config, db, team):
         assert day_cursor(app) is not None and day_cursor(app).startswith("m")
 
 
-async def test_move_a_meeting_with_the_same_keys(config, db, team):
-    app = make_app(config, db)
-    async with app.run_test(size=SIZE) as pilot:
+async def test_move_a_meeting_with_the_same_keys(open_app, team):
+    async with open_app(settled=False) as (app, pilot):
         await open_day(pilot)
         await select_row(pilot, f"m{team.meeting}")
         await pilot.press("r")
@@ -262,10 +252,9 @@ async def test_move_a_meeting_with_the_same_keys(config, db, team):
         assert [e.action for e in entries][-1] == "reschedule meeting"
 
 
-async def test_escape_closes_without_booking(config, db, team):
+async def test_escape_closes_without_booking(open_app, team):
     before = meeting_count(team.repo)
-    app = make_app(config, db)
-    async with app.run_test(size=SIZE) as pilot:
+    async with open_app(settled=False) as (app, pilot):
         await open_day(pilot)
         await pilot.press("b")
         await settle(pilot)

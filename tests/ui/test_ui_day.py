@@ -28,14 +28,13 @@ from .test_ui_day_support import (
     select_row,
     text_of,
 )
-from .test_ui_support import SIZE, make_app, notifications, queue_screen, screen_text, settle
+from .test_ui_support import notifications, queue_screen, screen_text, settle
 
 team = support.team  # the fixture
 
 
-async def test_day_lists_unbooked_first_then_meetings(config, db, team):
-    app = make_app(config, db)
-    async with app.run_test(size=SIZE) as pilot:
+async def test_day_lists_unbooked_first_then_meetings(open_app, team):
+    async with open_app(settled=False) as (app, pilot):
         await open_day(pilot)
         rows = day_rows(app)
         assert rows[0][0] == "NOT BOOKED"
@@ -59,9 +58,8 @@ async def test_day_lists_unbooked_first_then_meetings(config, db, team):
         assert "first meeting NOT BOOKED" in detail and "Respond by Tue 24 Nov 09:00" in detail
 
 
-async def test_free_gaps_of_the_acting_staff_member(config, db, team):
-    app = make_app(config, db)
-    async with app.run_test(size=SIZE) as pilot:
+async def test_free_gaps_of_the_acting_staff_member(open_app, team):
+    async with open_app(settled=False) as (app, pilot):
         await open_day(pilot)
         bar = text_of(app, "#timeline")
         assert bar.startswith("duty1")
@@ -71,9 +69,8 @@ async def test_free_gaps_of_the_acting_staff_member(config, db, team):
         assert "####" in line  # 11:00-12:00 busy, in 15-minute cells
 
 
-async def test_previous_next_today_and_a_typed_date(config, db, team):
-    app = make_app(config, db)
-    async with app.run_test(size=SIZE) as pilot:
+async def test_previous_next_today_and_a_typed_date(open_app, team):
+    async with open_app(settled=False) as (app, pilot):
         screen = await open_day(pilot)
         await pilot.press("right_square_bracket")
         await settle(pilot)
@@ -102,10 +99,9 @@ async def test_previous_next_today_and_a_typed_date(config, db, team):
         assert "Thursday 26 November 2026" in text_of(app, "#day-heading")
 
 
-async def test_staff_filter_shows_one_persons_day(config, db, team):
+async def test_staff_filter_shows_one_persons_day(open_app, team):
     team.repo.book(team.unbooked, local(23, 14), 60, [team.other], "phone")
-    app = make_app(config, db)
-    async with app.run_test(size=SIZE) as pilot:
+    async with open_app(settled=False) as (app, pilot):
         await open_day(pilot)
         assert len(day_rows(app)) == 3  # 08:30, 11:00, 14:00 (the unbooked one is booked now)
         await pilot.press("s", *"clin", "enter")
@@ -129,9 +125,8 @@ async def test_staff_filter_shows_one_persons_day(config, db, team):
         assert app.focused.id == "staff-input" and app.focused.value == "nobody-here"
 
 
-async def test_cancel_with_who_and_a_reason(config, db, team):
-    app = make_app(config, db)
-    async with app.run_test(size=SIZE) as pilot:
+async def test_cancel_with_who_and_a_reason(open_app, team):
+    async with open_app(settled=False) as (app, pilot):
         await open_day(pilot)
         await select_row(pilot, f"m{team.meeting}")
         await pilot.press("x")
@@ -156,9 +151,8 @@ async def test_cancel_with_who_and_a_reason(config, db, team):
         assert "Free: 10:00-20:00" in text_of(app, "#timeline")  # a cancelled slot is free
 
 
-async def test_happened_asks_who_came(config, db, team):
-    app = make_app(config, db)
-    async with app.run_test(size=SIZE) as pilot:
+async def test_happened_asks_who_came(open_app, team):
+    async with open_app(settled=False) as (app, pilot):
         await open_day(pilot)
         await select_row(pilot, f"m{team.earlier}")
         await pilot.press("a")
@@ -180,9 +174,8 @@ async def test_happened_asks_who_came(config, db, team):
         assert "Peer Worker (test) (peer1) did not come" in text_of(app, "#meeting-body")
 
 
-async def test_happened_refused_for_a_future_meeting_says_why(config, db, team):
-    app = make_app(config, db)
-    async with app.run_test(size=SIZE) as pilot:
+async def test_happened_refused_for_a_future_meeting_says_why(open_app, team):
+    async with open_app(settled=False) as (app, pilot):
         await open_day(pilot)
         await select_row(pilot, f"m{team.meeting}")
         await pilot.press("a")
@@ -194,9 +187,8 @@ async def test_happened_refused_for_a_future_meeting_says_why(config, db, team):
         assert team.repo.meeting(team.meeting).status == "booked"
 
 
-async def test_did_not_attend(config, db, team):
-    app = make_app(config, db)
-    async with app.run_test(size=SIZE) as pilot:
+async def test_did_not_attend(open_app, team):
+    async with open_app(settled=False) as (app, pilot):
         await open_day(pilot)
         await select_row(pilot, f"m{team.earlier}")
         await pilot.press("d")
@@ -208,10 +200,9 @@ async def test_did_not_attend(config, db, team):
         assert ("08:30-09:30", "Alex Example (test)", "DNA") in day_rows(app)
 
 
-async def test_history_of_a_meeting(config, db, team):
+async def test_history_of_a_meeting(open_app, team):
     team.repo.cancel_meeting(team.meeting, "team", "Staff [training]")
-    app = make_app(config, db)
-    async with app.run_test(size=SIZE) as pilot:
+    async with open_app(settled=False) as (app, pilot):
         await open_day(pilot)
         await select_row(pilot, f"m{team.meeting}")
         await pilot.press("h")
@@ -225,9 +216,8 @@ async def test_history_of_a_meeting(config, db, team):
         assert not isinstance(app.screen, MeetingHistory)
 
 
-async def test_actions_on_an_unbooked_first_meeting_say_what_to_do(config, db, team):
-    app = make_app(config, db)
-    async with app.run_test(size=SIZE) as pilot:
+async def test_actions_on_an_unbooked_first_meeting_say_what_to_do(open_app, team):
+    async with open_app(settled=False) as (app, pilot):
         await open_day(pilot)
         await select_row(pilot, f"u{team.unbooked}")
         for key in ("x", "a", "d", "r", "h"):
@@ -237,9 +227,8 @@ async def test_actions_on_an_unbooked_first_meeting_say_what_to_do(config, db, t
         assert any("not booked yet (b books it)" in n for n in notifications(app))
 
 
-async def test_view_only_login_cannot_change(config, db, team):
-    app = make_app(config, db, actor="visitor")
-    async with app.run_test(size=SIZE) as pilot:
+async def test_view_only_login_cannot_change(open_app, team):
+    async with open_app(actor="visitor", settled=False) as (app, pilot):
         await open_day(pilot)
         assert "View only" in text_of(app, "#view-only")
         await select_row(pilot, f"m{team.meeting}")
@@ -252,9 +241,8 @@ async def test_view_only_login_cannot_change(config, db, team):
         assert any("visitor" in n for n in notifications(app))
 
 
-async def test_literal_text_in_the_list_and_details(config, db, team):
-    app = make_app(config, db)
-    async with app.run_test(size=SIZE) as pilot:
+async def test_literal_text_in_the_list_and_details(open_app, team):
+    async with open_app(settled=False) as (app, pilot):
         await open_day(pilot)
         shown = screen_text(app)
         assert "[red]Waiting[/red] Person" in shown
@@ -282,10 +270,8 @@ OTHER_PROCESS = textwrap.dedent("""
 """)
 
 
-async def test_a_booking_from_another_process_appears_within_a_second(config, db, db_path,
-                                                                      team):
-    app = make_app(config, db)
-    async with app.run_test(size=SIZE) as pilot:
+async def test_a_booking_from_another_process_appears_within_a_second(open_app, db_path, team):
+    async with open_app(settled=False) as (app, pilot):
         await open_day(pilot)
         await select_row(pilot, f"m{team.earlier}")
         process = await asyncio.create_subprocess_exec(
@@ -303,16 +289,14 @@ async def test_a_booking_from_another_process_appears_within_a_second(config, db
         assert day_cursor(app) == f"m{team.earlier}"  # the cursor stayed
 
 
-async def test_queue_says_whether_first_meetings_met_the_deadline(config, db, team):
+async def test_queue_says_whether_first_meetings_met_the_deadline(open_app, team):
     """Alex's first meeting (08:30 today) was after the 09:00 deadline? No: on time. The
     waiting person is still to book; a third, accepted last week, was seen late."""
     late_referral = team.repo.add_referral(referral_input(name="Seen Late (test)",
                                                           received_at="20/11/2026 09:00"))
     late = team.repo.accept(late_referral)
     team.repo.book(late, local(23, 16), 60, [team.other], "phone")
-    app = make_app(config, db)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with open_app() as (app, pilot):
         line = str(queue_screen(app).query_one("#first-meetings").render())
         assert line.strip() == ("First meetings, last 7 days: 1 on time, 1 LATE, "
                                 "1 to book, next due in 23h00")

@@ -37,11 +37,10 @@ async def test_unexpected_error_is_generic_and_the_dialog_stays(config, db, repo
 
 
 async def test_database_trouble_is_one_sentence_and_the_form_keeps_its_text(
-        config, db, db_path, repo, make_referral):
+    open_app, db_path, repo, make_referral
+):
     referral_id = make_referral()
-    app = make_app(config, db)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with open_app() as (app, pilot):
         await pilot.press("m")
         await settle(pilot)
         form = app.screen
@@ -59,14 +58,13 @@ async def test_database_trouble_is_one_sentence_and_the_form_keeps_its_text(
     assert [r.id for r in repo.open_referrals()] == [referral_id]
 
 
-async def test_someone_else_decided_first_is_told_plainly(config, db, repo, repo_as,
-                                                          make_referral):
+async def test_someone_else_decided_first_is_told_plainly(
+    open_app, config, repo, repo_as, make_referral
+):
     referral_id = make_referral()
     repo.add_staff("duty2", "Duty Worker Two (test)", "clinician")
     slow = config.model_copy(update={"database": DatabaseSettings(refresh_seconds=60)})
-    app = make_app(slow, db)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with open_app(config=slow) as (app, pilot):
         repo_as("duty2").decline(referral_id, "Duplicate (test)")  # the queue has not seen it
         await pilot.press("a")
         await settle(pilot)

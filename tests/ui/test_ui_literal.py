@@ -9,10 +9,8 @@ from rich.text import Text
 from screens.literal import cell, literal, visible
 
 from .test_ui_support import (
-    SIZE,
     cell_text,
     detail_text,
-    make_app,
     notifications,
     screen_text,
     settle,
@@ -39,17 +37,16 @@ def test_literal_text_is_never_markup():
     assert cell("[i]x[/i]").plain == " [i]x[/i]"
 
 
-async def test_markup_and_escapes_in_the_database_show_literally(config, db, db_path, repo,
-                                                                 make_referral):
+async def test_markup_and_escapes_in_the_database_show_literally(
+    open_app, db_path, repo, make_referral
+):
     referral_id = make_referral()
     raw = sqlite3.connect(db_path)
     with raw:
         raw.execute("UPDATE referral SET name = ?, notes = ?, reason = ? WHERE id = ?",
                     (NAME, NOTES, "[link=http://x]click[/link]", referral_id))
     raw.close()
-    app = make_app(config, db)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with open_app() as (app, pilot):
         assert cell_text(app, referral_id, "name") == SHOWN
         detail = detail_text(app)
         assert SHOWN in detail

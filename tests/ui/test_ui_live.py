@@ -18,7 +18,7 @@ from textual.widgets import Input
 
 from screens.referral_form import ReferralForm
 
-from .test_ui_support import SIZE, cell_text, cursor_id, make_app, move_cursor_to, row_names, settle
+from .test_ui_support import cell_text, cursor_id, move_cursor_to, row_names, settle
 
 OTHER_PROCESS = textwrap.dedent("""
     import sys
@@ -45,14 +45,11 @@ OTHER_PROCESS = textwrap.dedent("""
 """)
 
 
-async def test_changes_from_another_process_appear_in_place(config, db, db_path, repo,
-                                                            make_referral):
+async def test_changes_from_another_process_appear_in_place(open_app, db_path, repo, make_referral):
     repo.add_staff("duty2", "Duty Worker Two (test)", "clinician")
     first = make_referral(name="First In Queue (test)")
     second = make_referral(name="Second In Queue (test)", received_at="23/11/2026 09:30")
-    app = make_app(config, db)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with open_app() as (app, pilot):
         await move_cursor_to(pilot, second)
         assert cursor_id(app) == second
         await pilot.press("n")

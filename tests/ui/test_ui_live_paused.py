@@ -8,17 +8,16 @@ from typing import Any
 import pendulum
 import pytest
 
-from tests.ui.test_ui_support import make_app, notifications, settle
+from tests.ui.test_ui_support import notifications, settle
 
 PAUSED = "Live updates are paused"
 
 
 @pytest.mark.parametrize("key", ["1", "2", "3"])
 async def test_a_failing_change_check_warns_once_and_recovers(
-        config: Any, db: Any, repo: Any, frozen_now: pendulum.DateTime, key: str) -> None:
-    app = make_app(config, db)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    open_app, db: Any, repo: Any, frozen_now: pendulum.DateTime, key: str
+) -> None:
+    async with open_app() as (app, pilot):
         await pilot.press(key)
         await settle(pilot)
         screen = app.screen

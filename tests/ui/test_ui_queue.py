@@ -7,11 +7,9 @@ from screens import render
 from tests.conftest import referral_input
 
 from .test_ui_support import (
-    SIZE,
     cell_text,
     cursor_id,
     detail_text,
-    make_app,
     move_cursor_to,
     queue_screen,
     row_names,
@@ -21,14 +19,12 @@ from .test_ui_support import (
 )
 
 
-async def test_queue_lists_open_referrals_by_deadline(config, db, repo: Repository, frozen_now):
+async def test_queue_lists_open_referrals_by_deadline(open_app, repo: Repository, frozen_now):
     late = repo.add_referral(referral_input(name="Later Deadline (test)", urgency="C",
                                             received_at="23/11/2026 09:30"))
     soon = repo.add_referral(referral_input(name="Very High Risk (test)", urgency="B",
                                             received_at="23/11/2026 08:00"))
-    app = make_app(config, db)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with open_app() as (app, pilot):
         assert row_names(app) == ["Very High Risk (test)", "Later Deadline (test)"]
         assert cell_text(app, soon, "clock") == "DUE 2h00"
         assert cell_text(app, late, "clock") == "23h30 left"
@@ -45,13 +41,11 @@ async def test_queue_lists_open_referrals_by_deadline(config, db, repo: Reposito
         assert "Later Deadline (test)" in detail_text(app)
 
 
-async def test_clocks_count_down_without_a_reload(config, db, repo: Repository, frozen_now):
+async def test_clocks_count_down_without_a_reload(open_app, repo: Repository, frozen_now):
     from duty_desk import timeutil
 
     referral_id = repo.add_referral(referral_input(urgency="B", received_at="23/11/2026 08:00"))
-    app = make_app(config, db)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with open_app() as (app, pilot):
         assert cell_text(app, referral_id, "clock") == "DUE 2h00"
         screen = queue_screen(app)
         loads = len([w for w in app.workers if w.group == "queue-load"])
@@ -62,16 +56,12 @@ async def test_clocks_count_down_without_a_reload(config, db, repo: Repository, 
         assert len([w for w in app.workers if w.group == "queue-load"]) == loads
 
 
-async def test_wider_terminal_gives_names_more_room(config, db, repo: Repository, frozen_now):
+async def test_wider_terminal_gives_names_more_room(open_app, repo: Repository, frozen_now):
     long_name = "Bartholomew Fitzwilliam-Longname (test)"
     repo.add_referral(referral_input(name=long_name))
-    app = make_app(config, db)
-    async with app.run_test(size=(120, 30)) as pilot:
-        await settle(pilot)
+    async with open_app(size=(120, 30)) as (app, pilot):
         assert long_name in screen_text(app)
-    app = make_app(config, db)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with open_app() as (app, pilot):
         text = screen_text(app)
         assert long_name not in text.split("Details")[0]
         assert all(len(line) <= 80 for line in text.splitlines())
@@ -80,20 +70,16 @@ async def test_wider_terminal_gives_names_more_room(config, db, repo: Repository
         assert long_name in screen_text(app).split("Details")[0]
 
 
-async def test_q_quits(config, db, repo: Repository):
-    app = make_app(config, db)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+async def test_q_quits(open_app, repo: Repository):
+    async with open_app() as (app, pilot):
         await pilot.press("q")
         await pilot.pause()
         assert app._exit  # noqa: SLF001 - the app has been asked to exit
 
 
-async def test_enter_goes_into_the_details_and_escape_comes_back(config, db, repo, frozen_now):
+async def test_enter_goes_into_the_details_and_escape_comes_back(open_app, repo, frozen_now):
     repo.add_referral(referral_input())
-    app = make_app(config, db)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with open_app() as (app, pilot):
         screen = queue_screen(app)
         await pilot.press("enter")
         assert screen.focused is screen.query_one("#detail")
@@ -101,13 +87,12 @@ async def test_enter_goes_into_the_details_and_escape_comes_back(config, db, rep
         assert screen.focused is screen.query_one("#queue")
 
 
-async def test_a_read_older_than_our_own_write_does_not_bring_a_row_back(config, db, repo,
-                                                                         frozen_now):
+async def test_a_read_older_than_our_own_write_does_not_bring_a_row_back(
+    open_app, repo, frozen_now
+):
     accepted = repo.add_referral(referral_input(name="Accepted Here (test)"))
     repo.add_referral(referral_input(name="Still Open (test)", received_at="23/11/2026 09:30"))
-    app = make_app(config, db)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with open_app() as (app, pilot):
         screen = queue_screen(app)
         stale_rows = tuple(screen.rows.values())  # as a read begun before the accept saw it
         stale_cells = tuple({key: table_cell for key, table_cell in
