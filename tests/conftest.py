@@ -26,6 +26,21 @@ DUTY = "duty1"  # the acting login in tests; a staff member
 
 
 @pytest.fixture
+def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """No settings or database from the machine running the tests: an empty settings file
+    (returned, for tests that write one), no database or debug variables, XDG folders in
+    tmp_path. Autouse in tests/system; other tests ask for it."""
+    settings = tmp_path / "empty.toml"
+    settings.write_text("", encoding="utf-8")
+    monkeypatch.setenv("DUTY_DESK_CONFIG", str(settings))
+    monkeypatch.delenv("DUTY_DESK_DB", raising=False)
+    monkeypatch.delenv("DUTY_DESK_DEBUG", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    return settings
+
+
+@pytest.fixture
 def config() -> Config:
     return Config()
 

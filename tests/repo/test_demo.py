@@ -37,6 +37,9 @@ from duty_desk.nhs import nhs_number_problem
 from duty_desk.repository import Repository
 from duty_desk.views import ReferralView
 
+# No settings or database from the machine running the tests (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("isolated_env")
+
 ME = os_login()
 MONDAY_10 = pendulum.datetime(2026, 11, 23, 10, 0, tz="Europe/London")
 NOWS = [
@@ -45,15 +48,6 @@ NOWS = [
     pendulum.datetime(2026, 11, 1, 23, 0, tz="Europe/London"),    # Sunday night, after the change
     pendulum.datetime(2026, 3, 30, 7, 45, tz="Europe/London"),    # Monday before opening, after spring
 ]
-
-
-@pytest.fixture(autouse=True)
-def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    settings_file = tmp_path / "empty.toml"
-    settings_file.write_text("", encoding="utf-8")
-    monkeypatch.setenv("DUTY_DESK_CONFIG", str(settings_file))
-    monkeypatch.delenv("DUTY_DESK_DB", raising=False)
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
 
 
 def fresh_db(path: Path, config: Config | None = None) -> Database:

@@ -20,13 +20,8 @@ from duty_desk.config import Config
 from duty_desk.db import Database
 from duty_desk.repository import Repository
 
-
-@pytest.fixture(autouse=True)
-def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    settings = tmp_path / "empty.toml"
-    settings.write_text("", encoding="utf-8")
-    monkeypatch.setenv("DUTY_DESK_CONFIG", str(settings))
-    monkeypatch.delenv("DUTY_DESK_DB", raising=False)
+# No settings or database from the machine running the tests (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("isolated_env")
 
 
 def invoke(*args: str) -> Result:

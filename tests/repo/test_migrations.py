@@ -20,15 +20,10 @@ from duty_desk.config import Config
 from duty_desk.db import DatabaseError, open_database
 from duty_desk.repository import Repository
 
+# No settings or database from the machine running the tests (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("isolated_env")
+
 OLD_TABLES = ("staff", "referral", "client", "network_member", "audit_log", "duty_desk_meta")
-
-
-@pytest.fixture(autouse=True)
-def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    settings = tmp_path / "empty.toml"
-    settings.write_text("", encoding="utf-8")
-    monkeypatch.setenv("DUTY_DESK_CONFIG", str(settings))
-    monkeypatch.delenv("DUTY_DESK_DB", raising=False)
 
 
 def invoke(*args: str) -> Result:

@@ -18,14 +18,13 @@ from duty_desk.db import Database, open_database
 from duty_desk.errors import Conflict, NoPlacesLeft
 from duty_desk.repository import Repository
 from tests.conftest import MONDAY_10, referral_input
-from tests.repo.pg_server import pg_url  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.slow
 CTX = multiprocessing.get_context("spawn")
 
 
 @pytest.fixture
-def pg(pg_url: str) -> Iterator[Database]:  # noqa: F811
+def pg(pg_url: str) -> Iterator[Database]:
     engine_db = open_database(Config(), pg_url, check=False)
     with engine_db.engine.begin() as connection:
         connection.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
@@ -91,7 +90,7 @@ def _accept_worker(url: str, login: str, referral: int, barrier: object, results
         results.put(type(exc).__name__)  # type: ignore[attr-defined]
 
 
-def test_six_processes_race_for_the_last_place(lead: Repository, pg_url: str) -> None:  # noqa: F811
+def test_six_processes_race_for_the_last_place(lead: Repository, pg_url: str) -> None:
     with timeutil.frozen(MONDAY_10):
         for n in range(4):
             lead.accept(lead.add_referral(referral_input(name=f"Taken {n} (test)")))
@@ -135,7 +134,7 @@ def _book_worker(url: str, login: str, client: int, staff: list[int], barrier: o
         results.put(type(exc).__name__)  # type: ignore[attr-defined]
 
 
-def test_six_processes_race_for_one_slot(lead: Repository, pg_url: str) -> None:  # noqa: F811
+def test_six_processes_race_for_one_slot(lead: Repository, pg_url: str) -> None:
     with timeutil.frozen(MONDAY_10):
         logins = [f"booker{n}" for n in range(6)]
         for login in logins:

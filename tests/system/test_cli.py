@@ -27,19 +27,6 @@ ME = os_login()
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(autouse=True)
-def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """No settings or database from the machine running the tests."""
-    settings = tmp_path / "empty.toml"
-    settings.write_text("", encoding="utf-8")
-    monkeypatch.setenv("DUTY_DESK_CONFIG", str(settings))
-    monkeypatch.delenv("DUTY_DESK_DB", raising=False)
-    monkeypatch.delenv("DUTY_DESK_DEBUG", raising=False)
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
-    return settings
-
-
 def invoke(*args: str) -> Result:
     return CliRunner().invoke(cli, list(args))
 

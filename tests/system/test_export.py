@@ -32,14 +32,6 @@ REQUIRED = {"id", "received_at", "respond_by", "name", "date_of_birth", "nhs_num
             "decided_at"}
 
 
-@pytest.fixture(autouse=True)
-def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    settings_file = tmp_path / "empty.toml"
-    settings_file.write_text("", encoding="utf-8")
-    monkeypatch.setenv("DUTY_DESK_CONFIG", str(settings_file))
-    monkeypatch.delenv("DUTY_DESK_DB", raising=False)
-
-
 @pytest.fixture
 def filled(tmp_path: Path) -> Path:
     """Referrals in summer (BST, +01:00), across the October change, and in winter (+00:00)."""

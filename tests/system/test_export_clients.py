@@ -10,7 +10,6 @@ import json
 from pathlib import Path
 
 import pendulum
-import pytest
 from click.testing import CliRunner, Result
 
 from duty_desk import timeutil
@@ -27,15 +26,6 @@ from tests.conftest import referral_input
 ME = os_login()
 SUMMER = pendulum.datetime(2026, 6, 1, 10, 0, tz="Europe/London")  # BST, UTC+1
 WINTER = pendulum.datetime(2026, 11, 23, 10, 0, tz="Europe/London")
-
-
-@pytest.fixture(autouse=True)
-def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    settings = tmp_path / "empty.toml"
-    settings.write_text("", encoding="utf-8")
-    monkeypatch.setenv("DUTY_DESK_CONFIG", str(settings))
-    monkeypatch.delenv("DUTY_DESK_DB", raising=False)
-    monkeypatch.delenv("DUTY_DESK_DEBUG", raising=False)
 
 
 def invoke(*args: str) -> Result:

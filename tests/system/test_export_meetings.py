@@ -27,14 +27,6 @@ ME = os_login()
 TZ = "Europe/London"
 
 
-@pytest.fixture(autouse=True)
-def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    settings_file = tmp_path / "empty.toml"
-    settings_file.write_text("", encoding="utf-8")
-    monkeypatch.setenv("DUTY_DESK_CONFIG", str(settings_file))
-    monkeypatch.delenv("DUTY_DESK_DB", raising=False)
-
-
 @pytest.fixture
 def filled(tmp_path: Path) -> Path:
     """A summer home visit (BST) that happened, a winter meeting that was cancelled, and a

@@ -37,14 +37,6 @@ GOOD = ("23/11/2026 09:00,Alex Example (test),01/02/1990,999 000 0018,01632 9600
         "Cathedral View Surgery (example),spoa-urgent,C,Crisis referral (test)")
 
 
-@pytest.fixture(autouse=True)
-def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    settings_file = tmp_path / "empty.toml"
-    settings_file.write_text("", encoding="utf-8")
-    monkeypatch.setenv("DUTY_DESK_CONFIG", str(settings_file))
-    monkeypatch.delenv("DUTY_DESK_DB", raising=False)
-
-
 @pytest.fixture
 def clock() -> Iterator[pendulum.DateTime]:
     with timeutil.frozen(NOW) as at:
