@@ -28,7 +28,9 @@ from collections import Counter
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+from typing import cast
 
 import pendulum
 from sqlalchemy import func, insert
@@ -40,7 +42,7 @@ from .db import Database, DatabaseError, demo_database_path, open_database, reso
 from .demo_care import CarePlanner, CareWriter, Story
 from .errors import DutyDeskError, NoPlacesLeft, NotEligible
 from .identity import os_login
-from .models import AuditLog, Client, Meeting
+from .models import AuditLog, Client, Meeting, table_of
 from .nhs import nhs_check_digit
 from .repository import Repository
 
@@ -288,7 +290,7 @@ class _Builder:
             if login in (self.lead, self.login):
                 continue
             at(start.add(hours=1, minutes=index),
-               lambda login=login, name=name, role=role: lead.add_staff(login, name, role))
+               partial(lead.add_staff, login, name, role))
         former = FORMER_STAFF[0] != self.login
         if former:
             at(start.add(hours=2), lambda: lead.add_staff(*FORMER_STAFF))
@@ -435,11 +437,13 @@ class _Builder:
         adder = self.rng.choice(self.clinicians + [self.lead])
         raw = self.referral_input(plan)
         add(plan.received, lambda: self.ids.__setitem__(index, self.repo(adder).add_referral(raw)))
+        def add_member(member: tuple[str, str, str]) -> None:
+            self.network_ids.setdefault(index, []).append(
+                self.repo(adder).add_network_member(self.ids[index], *member))
+
         for n in range(plan.network):
             member = self.network_member(raw["name"], n)
-            add(plan.received.add(minutes=20 + 10 * n),
-                lambda member=member: self.network_ids.setdefault(index, []).append(
-                    self.repo(adder).add_network_member(self.ids[index], *member)))
+            add(plan.received.add(minutes=20 + 10 * n), partial(add_member, member))
         if plan.fate == "new":
             return
         claimer = plan.actor or adder
@@ -539,11 +543,11 @@ class _Builder:
             batch.clear()
             if rows:
                 with self.db.session(write=True) as session:
-                    session.execute(insert(AuditLog.__table__), rows)  # type: ignore[attr-defined]
+                    session.execute(insert(table_of(AuditLog)), rows)
 
         for when, _seq, action, direct in sorted(events, key=lambda e: (e[0], e[1])):
-            if direct:
-                batch.append(action)
+            if direct:  # a care-plan entry (demo_care.Event): gives an audit row or None
+                batch.append(cast("Callable[[], dict[str, object] | None]", action))
             else:
                 flush()
                 self.at(when, action)

@@ -29,8 +29,9 @@ import datetime as dt
 import json
 import random
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 
 import pendulum
 from sqlalchemy import Table, insert, update
@@ -52,6 +53,7 @@ from .models import (
     MeetingStaff,
     MeetingStatus,
     Staff,
+    table_of,
 )
 from .repo_base import _jsonable
 from .repo_board import refresh_all_continuity
@@ -522,20 +524,18 @@ class CarePlanner:
         for number, slot in enumerate(meetings, start=1):  # ids in the order they were booked
             slot.meeting_id = number
         for when, login, capacity in self.capacities:
-            out.append((when, lambda login=login, capacity=capacity, when=when:
-                        writer.capacity_entry(login, capacity, when)))
+            out.append((when, partial(writer.capacity_entry, login, capacity, when)))
         for number, absence in enumerate(writer.absences, start=1):
-            out.append((absence.recorded_at, lambda a=absence, n=number: writer.absence_entry(a, n)))
+            out.append((absence.recorded_at, partial(writer.absence_entry, absence, number)))
         for story in stories:
             story.core_at = min(story.accepted_at.add(minutes=5), self.now)
-            out.append((story.core_at, lambda st=story: writer.core_entry(st)))
+            out.append((story.core_at, partial(writer.core_entry, story)))
             for slot in story.meetings:
-                out.append((slot.booked_at, lambda st=story, sl=slot: writer.book_entry(st, sl)))
+                out.append((slot.booked_at, partial(writer.book_entry, story, slot)))
                 if slot.outcome != MeetingStatus.booked.value and slot.outcome_at is not None:
-                    out.append((slot.outcome_at,
-                                lambda st=story, sl=slot: writer.settle_entry(st, sl)))
+                    out.append((slot.outcome_at, partial(writer.settle_entry, story, slot)))
             if story.discharge_at is not None:
-                out.append((story.discharge_at, lambda st=story: writer.discharge_entry(st)))
+                out.append((story.discharge_at, partial(writer.discharge_entry, story)))
         return out
 
 
@@ -570,10 +570,10 @@ class CareWriter:
 
     @staticmethod
     def entry(actor: str, action: str, entity: str, entity_id: int,
-              before: dict[str, object] | None, after: dict[str, object] | None,
+              before: Mapping[str, object] | None, after: Mapping[str, object] | None,
               at: dt.datetime) -> dict[str, object]:
         """An audit row exactly as the repository's ``_audit`` writes it."""
-        def dump(data: dict[str, object] | None) -> str | None:
+        def dump(data: Mapping[str, object] | None) -> str | None:
             if data is None:
                 return None
             return json.dumps({k: _jsonable(v) for k, v in data.items()}, ensure_ascii=False)
@@ -598,6 +598,7 @@ class CareWriter:
         client_id = self.client_id(story.index)
         if client_id is None:
             return None
+        assert story.core_at is not None  # set by events() before this entry is made
         return self.entry(story.accepter, "core team", "client", client_id,
                           {"core_team": [], "key_worker": None},
                           {"core_team": sorted(story.core), "key_worker": story.key,
@@ -681,7 +682,7 @@ class CareWriter:
             session.execute(update(STAFF_T).where(STAFF.id == self.staff_id(login)).values(
                 capacity=capacity, version=STAFF.version + 1))
         if self.absences:
-            session.execute(insert(Absence.__table__), [  # type: ignore[arg-type]
+            session.execute(insert(table_of(Absence)), [
                 {"id": n, "staff_id": self.staff_id(a.login), "starts_on": a.starts_on,
                  "ends_on": a.ends_on, "kind": a.kind, "note": a.note,
                  "created_at": a.recorded_at, "created_by": a.recorded_by, "cancelled": False,
@@ -722,12 +723,12 @@ class CareWriter:
         for table, rows in ((CoreTeamMember, core), (Meeting, meetings), (MeetingStaff, staff),
                             (MeetingNetwork, network)):
             if rows:
-                session.execute(insert(table.__table__), rows)  # type: ignore[attr-defined]
+                session.execute(insert(table_of(table)), rows)
         refresh_all_continuity(session)  # the board's precomputed figures
 
 
-AUDIT: Table = AuditLog.__table__  # type: ignore[attr-defined]
-STAFF_T: Table = Staff.__table__  # type: ignore[attr-defined]
-CLIENT_T: Table = Client.__table__  # type: ignore[attr-defined]
+AUDIT: Table = table_of(AuditLog)
+STAFF_T: Table = table_of(Staff)
+CLIENT_T: Table = table_of(Client)
 STAFF = STAFF_T.c
 CLIENT = CLIENT_T.c

@@ -11,7 +11,18 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import Column, Connection, Index, Integer, MetaData, Text, UniqueConstraint, event
+from sqlalchemy import (
+    Column,
+    Connection,
+    Index,
+    Integer,
+    MetaData,
+    Table,
+    Text,
+    UniqueConstraint,
+    event,
+)
+from sqlalchemy import inspect as sa_inspect
 from sqlmodel import Field, SQLModel
 
 # A naming convention keeps constraint names stable for migrations.
@@ -333,6 +344,14 @@ AUDIT_TRIGGERS_POSTGRESQL = (
 )
 
 
+def table_of(model: type[SQLModel]) -> Table:
+    """The SQLAlchemy ``Table`` of a table model, typed (SQLModel does not declare
+    ``__table__`` for type checkers)."""
+    table = sa_inspect(model).local_table
+    assert isinstance(table, Table)
+    return table
+
+
 def audit_trigger_statements(dialect: str) -> tuple[str, ...]:
     """The statements that make audit_log append-only on ``dialect`` (none where unknown)."""
     if dialect == "sqlite":
@@ -342,7 +361,7 @@ def audit_trigger_statements(dialect: str) -> tuple[str, ...]:
     return ()
 
 
-@event.listens_for(AuditLog.__table__, "after_create")
+@event.listens_for(table_of(AuditLog), "after_create")
 def _install_audit_triggers(target: object, connection: Connection, **_kw: object) -> None:
     for statement in audit_trigger_statements(connection.dialect.name):
         connection.exec_driver_sql(statement)
