@@ -81,7 +81,7 @@ class Staff(SQLModel, table=True):
     created_at: dt.datetime
     version: int = Field(default=1, sa_column=_VERSIONS["staff"])
 
-    __mapper_args__ = {"version_id_col": _VERSIONS["staff"]}  # noqa: RUF012
+    __mapper_args__ = {"version_id_col": _VERSIONS["staff"]}
 
 
 class Referral(SQLModel, table=True):
@@ -115,7 +115,7 @@ class Referral(SQLModel, table=True):
     created_by: str = Field(max_length=64)
     version: int = Field(default=1, sa_column=_VERSIONS["referral"])
 
-    __mapper_args__ = {"version_id_col": _VERSIONS["referral"]}  # noqa: RUF012
+    __mapper_args__ = {"version_id_col": _VERSIONS["referral"]}
 
 
 class ClientStatus(enum.StrEnum):
@@ -145,7 +145,7 @@ class Client(SQLModel, table=True):
     discharged_by_id: int | None = Field(default=None, foreign_key="staff.id")
     version: int = Field(default=1, sa_column=_VERSIONS["client"])
 
-    __mapper_args__ = {"version_id_col": _VERSIONS["client"]}  # noqa: RUF012
+    __mapper_args__ = {"version_id_col": _VERSIONS["client"]}
 
 
 class ClientContinuity(SQLModel, table=True):
@@ -182,7 +182,7 @@ class NetworkMember(SQLModel, table=True):
     created_at: dt.datetime
     version: int = Field(default=1, sa_column=_VERSIONS["network_member"])
 
-    __mapper_args__ = {"version_id_col": _VERSIONS["network_member"]}  # noqa: RUF012
+    __mapper_args__ = {"version_id_col": _VERSIONS["network_member"]}
 
 
 class CoreTeamMember(SQLModel, table=True):
@@ -220,7 +220,7 @@ class Absence(SQLModel, table=True):
     cancelled: bool = False
     version: int = Field(default=1, sa_column=_VERSIONS["absence"])
 
-    __mapper_args__ = {"version_id_col": _VERSIONS["absence"]}  # noqa: RUF012
+    __mapper_args__ = {"version_id_col": _VERSIONS["absence"]}
 
 
 class MeetingStatus(enum.StrEnum):
@@ -265,7 +265,7 @@ class Meeting(SQLModel, table=True):
     created_by: str = Field(max_length=64)
     version: int = Field(default=1, sa_column=_VERSIONS["meeting"])
 
-    __mapper_args__ = {"version_id_col": _VERSIONS["meeting"]}  # noqa: RUF012
+    __mapper_args__ = {"version_id_col": _VERSIONS["meeting"]}
 
 
 class MeetingStaff(SQLModel, table=True):

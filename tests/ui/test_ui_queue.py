@@ -74,7 +74,7 @@ async def test_q_quits(open_app, repo: Repository):
     async with open_app() as (app, pilot):
         await pilot.press("q")
         await pilot.pause()
-        assert app._exit  # noqa: SLF001 - the app has been asked to exit
+        assert app._exit  # the app has been asked to exit (private: Textual has no public flag)
 
 
 async def test_enter_goes_into_the_details_and_escape_comes_back(open_app, repo, frozen_now):

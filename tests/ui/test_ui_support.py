@@ -67,7 +67,7 @@ def detail_text(app: DutyDeskApp) -> str:
 
 
 def notifications(app: DutyDeskApp) -> list[str]:
-    return [notification.message for notification in app._notifications]  # noqa: SLF001
+    return [notification.message for notification in app._notifications]
 
 
 def set_select(app: DutyDeskApp, selector: str, value: str) -> None:
@@ -89,8 +89,8 @@ def screen_text(app: DutyDeskApp) -> str:
     width, height = app.size
     console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True,
                       color_system=None, record=True, legacy_windows=False, safe_box=False)
-    update = app.screen._compositor.render_update(  # noqa: SLF001 - as App.export_screenshot does
-        full=True, screen_stack=app._background_screens)  # noqa: SLF001
+    update = app.screen._compositor.render_update(  # private, as App.export_screenshot does
+        full=True, screen_stack=app._background_screens)
     console.print(update)
     flat = console.export_text(styles=False)
     if "\n" not in flat.rstrip("\n"):
