@@ -19,12 +19,18 @@ from duty_desk.timeutil import local_to_utc, to_local
 LONDON = "Europe/London"
 
 
-def local(*args: int) -> dt.datetime:
-    return local_to_utc(dt.datetime(*args), LONDON)
+def local(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> dt.datetime:
+    return local_to_utc(dt.datetime(year, month, day, hour, minute), LONDON)
 
 
-def utc(*args: int) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=dt.UTC)
+def elapsed(later: dt.datetime, earlier: dt.datetime) -> dt.timedelta:
+    """Real time from earlier to later (both aware)."""
+    return later - earlier
+
+
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0,
+        second: int = 0) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, second, tzinfo=dt.UTC)
 
 
 @pytest.fixture
@@ -38,7 +44,7 @@ def config() -> Config:
 def test_respond_by_across_spring_forward_is_24_real_hours(config: Config) -> None:
     received = local(2026, 3, 28, 12, 0)  # Saturday 12:00 GMT
     due = respond_by(received, "C", config)
-    assert due - received == dt.timedelta(hours=24)
+    assert elapsed(due, received) == dt.timedelta(hours=24)
     due_local = to_local(due, LONDON)
     assert (due_local.date(), due_local.hour, due_local.minute) == (dt.date(2026, 3, 29), 13, 0)
     assert due_local.utcoffset() == dt.timedelta(hours=1)  # BST
@@ -47,7 +53,7 @@ def test_respond_by_across_spring_forward_is_24_real_hours(config: Config) -> No
 def test_respond_by_across_fall_back_is_24_real_hours(config: Config) -> None:
     received = local(2026, 10, 24, 12, 0)  # Saturday 12:00 BST
     due = respond_by(received, "C", config)
-    assert due - received == dt.timedelta(hours=24)
+    assert elapsed(due, received) == dt.timedelta(hours=24)
     due_local = to_local(due, LONDON)
     assert (due_local.date(), due_local.hour) == (dt.date(2026, 10, 25), 11)  # 11:00 GMT
     assert due_local.utcoffset() == dt.timedelta(0)
@@ -68,16 +74,16 @@ def test_respond_by_across_fall_back_is_24_real_hours(config: Config) -> None:
 )
 def test_respond_by_takes_the_shorter_target(config: Config, urgency: str, hours: int) -> None:
     received = local(2026, 11, 23, 9, 0)
-    assert respond_by(received, urgency, config) - received == dt.timedelta(hours=hours)
+    assert elapsed(respond_by(received, urgency, config), received) == dt.timedelta(hours=hours)
 
 
 def test_respond_by_follows_the_team_setting() -> None:
     config = Config(team=TeamSettings(response_hours=96))
     received = local(2026, 11, 23, 9, 0)
-    assert respond_by(received, "D", config) - received == dt.timedelta(hours=72)
-    assert respond_by(received, "E", config) - received == dt.timedelta(hours=96)
+    assert elapsed(respond_by(received, "D", config), received) == dt.timedelta(hours=72)
+    assert elapsed(respond_by(received, "E", config), received) == dt.timedelta(hours=96)
     config = Config(team=TeamSettings(response_hours=1.5))
-    assert respond_by(received, "C", config) - received == dt.timedelta(minutes=90)
+    assert elapsed(respond_by(received, "C", config), received) == dt.timedelta(minutes=90)
 
 
 def test_respond_by_is_utc_and_refuses_naive(config: Config) -> None:
