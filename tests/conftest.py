@@ -25,6 +25,15 @@ MONDAY_10 = pendulum.datetime(2026, 11, 23, 10, 0, tz="Europe/London")
 DUTY = "duty1"  # the acting login in tests; a staff member
 
 
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    """``-n auto`` (pyproject's addopts): two workers per core, at most 8. Most tests wait
+    more than they compute (on the app's workers, child processes, SQLite locks), so two per
+    core finish sooner than one. PYTEST_XDIST_AUTO_NUM_WORKERS still decides when set."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None  # pytest-xdist's own rule reads it
+    return min(8, 2 * (os.cpu_count() or 1))
+
+
 @pytest.fixture
 def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """No settings or database from the machine running the tests: an empty settings file
