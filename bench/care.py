@@ -13,6 +13,7 @@ import datetime as dt
 import statistics
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +78,11 @@ class Frames:
             return self._shown
         finally:
             self._check = None
+
+
+def _checked(dialog: Any) -> bool:
+    """The booking dialog has shown its check and is not saving."""
+    return dialog.checked is not None and not dialog.saving
 
 
 async def until(check: Callable[[], bool], start: float, what: str) -> float:
@@ -216,7 +222,7 @@ async def bookings(db: Path, count: int) -> tuple[list[float], list[float]]:
             dialog.query_one("#field-when", Input).value = f"{day.strftime('%d/%m/%Y')} 10:00"
             await pilot.pause(0.2)
             # Enter: check.
-            frames.expect(lambda d=dialog: d.checked is not None and not d.saving)
+            frames.expect(partial(_checked, dialog))
             sent = press(app, "enter", "\r")
             checks.append(await frames.shown(sent, "the check") - sent)
             if dialog.problems:

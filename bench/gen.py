@@ -22,6 +22,7 @@ import math
 import random
 import sys
 import time
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pendulum
@@ -31,7 +32,7 @@ from duty_desk import rules, timeutil
 from duty_desk.config import DAY_NAMES, Config
 from duty_desk.db import Database, open_database
 from duty_desk.identity import os_login
-from duty_desk.models import Client, CoreTeamMember, Referral, Staff
+from duty_desk.models import Client, CoreTeamMember, Referral, Staff, table_of
 from duty_desk.nhs import nhs_check_digit
 from duty_desk.repo.continuity import refresh_all_continuity
 
@@ -130,15 +131,15 @@ def _referrals(path: Path, referrals: int, open_count: int, staff: int, seed: in
         })
     with db.session(write=True) as session:
         # Core inserts (executemany), not ORM bulk: one statement for all rows.
-        session.execute(insert(Staff.__table__), staff_rows)  # type: ignore[arg-type]
-        session.execute(insert(Referral.__table__), rows)  # type: ignore[arg-type]
+        session.execute(insert(table_of(Staff)), staff_rows)
+        session.execute(insert(table_of(Referral)), rows)
     # Episodes for the accepted referrals.
     with db.session(write=True) as session:
         accepted = session.execute(
-            Referral.__table__.select().where(Referral.status == "accepted")  # type: ignore[attr-defined]
+            table_of(Referral).select().where(table_of(Referral).c.status == "accepted")
         ).all()
         if accepted:
-            session.execute(insert(Client.__table__), [  # type: ignore[arg-type]
+            session.execute(insert(table_of(Client)), [
                 {"referral_id": r.id, "accepted_at": r.decided_at, "accepted_by_id": r.decided_by_id,
                  "status": "open", "version": 1}
                 for r in accepted
@@ -167,7 +168,7 @@ class _Diary:
             self.taken[key] = self.taken.get(key, 0) | bits
 
 
-def _bulk(db: Database, table: str, rows: list[dict[str, object]]) -> None:
+def _bulk(db: Database, table: str, rows: Sequence[Mapping[str, object]]) -> None:
     """INSERT many rows with the driver's executemany (SQLite): much faster than Core for
     200,000 rows. Datetimes are written exactly as SQLModel's UTC type writes them."""
     if not rows:
@@ -211,9 +212,9 @@ def generate_care(path: Path, episodes: int = 2000, meetings: int = 200_000,
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     with db.session() as session:
-        staff = session.execute(Staff.__table__.select()).all()  # type: ignore[attr-defined]
+        staff = session.execute(table_of(Staff).select()).all()
         clients = session.execute(
-            Client.__table__.select().order_by(Client.accepted_at)  # type: ignore[attr-defined]
+            table_of(Client).select().order_by(table_of(Client).c.accepted_at)
         ).all()
     active = [s for s in staff if s.active]
     peers = [s.id for s in active if s.role == "peer_support"]
@@ -333,10 +334,10 @@ def generate_care(path: Path, episodes: int = 2000, meetings: int = 200_000,
     _bulk(db, "meeting", meeting_rows)
     _bulk(db, "meeting_staff", attendance)
     with db.session(write=True) as session:
-        session.execute(insert(CoreTeamMember.__table__), core_rows)  # type: ignore[arg-type]
-        c = Client.__table__.c  # type: ignore[attr-defined]
+        session.execute(insert(table_of(CoreTeamMember)), core_rows)
+        c = table_of(Client).c
         session.execute(
-            update(Client.__table__).where(c.id == bindparam("b_id")).values(  # type: ignore[arg-type]
+            update(table_of(Client)).where(c.id == bindparam("b_id")).values(
                 key_worker_id=bindparam("b_key"), status=bindparam("b_status"),
                 discharged_at=bindparam("b_at"), discharge_kind=bindparam("b_kind"),
                 discharge_reason=bindparam("b_reason")),

@@ -10,7 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Column, Connection, Index, Integer, MetaData, Text, UniqueConstraint, event
+from sqlalchemy import (
+    Column,
+    Connection,
+    Index,
+    Integer,
+    MetaData,
+    Table,
+    Text,
+    UniqueConstraint,
+    event,
+)
+from sqlalchemy import inspect as sa_inspect
 from sqlmodel import Field, SQLModel
 
 from .changes import CHANGES_CHANNEL
@@ -61,7 +72,7 @@ class Staff(SQLModel, table=True):
     created_at: dt.datetime
     version: int = Field(default=1, sa_column=_VERSIONS["staff"])
 
-    __mapper_args__ = {"version_id_col": _VERSIONS["staff"]}  # noqa: RUF012
+    __mapper_args__ = {"version_id_col": _VERSIONS["staff"]}
 
 
 class Referral(SQLModel, table=True):
@@ -95,7 +106,7 @@ class Referral(SQLModel, table=True):
     created_by: str = Field(max_length=64)
     version: int = Field(default=1, sa_column=_VERSIONS["referral"])
 
-    __mapper_args__ = {"version_id_col": _VERSIONS["referral"]}  # noqa: RUF012
+    __mapper_args__ = {"version_id_col": _VERSIONS["referral"]}
 
 
 class Client(SQLModel, table=True):
@@ -115,7 +126,7 @@ class Client(SQLModel, table=True):
     discharged_by_id: int | None = Field(default=None, foreign_key="staff.id")
     version: int = Field(default=1, sa_column=_VERSIONS["client"])
 
-    __mapper_args__ = {"version_id_col": _VERSIONS["client"]}  # noqa: RUF012
+    __mapper_args__ = {"version_id_col": _VERSIONS["client"]}
 
 
 class ClientContinuity(SQLModel, table=True):
@@ -152,7 +163,7 @@ class NetworkMember(SQLModel, table=True):
     created_at: dt.datetime
     version: int = Field(default=1, sa_column=_VERSIONS["network_member"])
 
-    __mapper_args__ = {"version_id_col": _VERSIONS["network_member"]}  # noqa: RUF012
+    __mapper_args__ = {"version_id_col": _VERSIONS["network_member"]}
 
 
 class CoreTeamMember(SQLModel, table=True):
@@ -183,7 +194,7 @@ class Absence(SQLModel, table=True):
     cancelled: bool = False
     version: int = Field(default=1, sa_column=_VERSIONS["absence"])
 
-    __mapper_args__ = {"version_id_col": _VERSIONS["absence"]}  # noqa: RUF012
+    __mapper_args__ = {"version_id_col": _VERSIONS["absence"]}
 
 
 class Meeting(SQLModel, table=True):
@@ -209,7 +220,7 @@ class Meeting(SQLModel, table=True):
     created_by: str = Field(max_length=64)
     version: int = Field(default=1, sa_column=_VERSIONS["meeting"])
 
-    __mapper_args__ = {"version_id_col": _VERSIONS["meeting"]}  # noqa: RUF012
+    __mapper_args__ = {"version_id_col": _VERSIONS["meeting"]}
 
 
 class MeetingStaff(SQLModel, table=True):
@@ -304,6 +315,14 @@ def change_notify_statements(dialect: str) -> tuple[str, ...]:
     return CHANGE_NOTIFY_POSTGRESQL if dialect == "postgresql" else ()
 
 
+def table_of(model: type[SQLModel]) -> Table:
+    """The SQLAlchemy ``Table`` of a table model, typed (SQLModel does not declare
+    ``__table__`` for type checkers)."""
+    table = sa_inspect(model).local_table
+    assert isinstance(table, Table)
+    return table
+
+
 def audit_trigger_statements(dialect: str) -> tuple[str, ...]:
     """The statements that make audit_log append-only on ``dialect`` (none where unknown)."""
     if dialect == "sqlite":
@@ -313,7 +332,7 @@ def audit_trigger_statements(dialect: str) -> tuple[str, ...]:
     return ()
 
 
-@event.listens_for(SQLModel.metadata.tables["audit_log"], "after_create")
+@event.listens_for(table_of(AuditLog), "after_create")
 def _install_audit_triggers(target: object, connection: Connection, **_kw: object) -> None:
     dialect = connection.dialect.name
     for statement in audit_trigger_statements(dialect) + change_notify_statements(dialect):
@@ -348,4 +367,5 @@ __all__ = [
     "Staff",
     "audit_trigger_statements",
     "change_notify_statements",
+    "table_of",
 ]

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def main(database: str, action: str, what: str) -> None:
-    from tests.mp_workers import _repository, referral_row
+    from tests.system.mp_workers import _repository, referral_row
 
     repo = _repository(database, "duty1", MONDAY_10)
     if action == "add":

@@ -25,6 +25,30 @@ MONDAY_10 = pendulum.datetime(2026, 11, 23, 10, 0, tz="Europe/London")
 DUTY = "duty1"  # the acting login in tests; a staff member
 
 
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    """``-n auto`` (pyproject's addopts): two workers per core, at most 8. Most tests wait
+    more than they compute (on the app's workers, child processes, SQLite locks), so two per
+    core finish sooner than one. PYTEST_XDIST_AUTO_NUM_WORKERS still decides when set."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None  # pytest-xdist's own rule reads it
+    return min(8, 2 * (os.cpu_count() or 1))
+
+
+@pytest.fixture
+def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """No settings or database from the machine running the tests: an empty settings file
+    (returned, for tests that write one), no database or debug variables, XDG folders in
+    tmp_path. Autouse in tests/system; other tests ask for it."""
+    settings = tmp_path / "empty.toml"
+    settings.write_text("", encoding="utf-8")
+    monkeypatch.setenv("DUTY_DESK_CONFIG", str(settings))
+    monkeypatch.delenv("DUTY_DESK_DB", raising=False)
+    monkeypatch.delenv("DUTY_DESK_DEBUG", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    return settings
+
+
 @pytest.fixture
 def config() -> Config:
     return Config()
@@ -51,7 +75,7 @@ def db(config: Config, db_path: Path) -> Iterator[Database]:
 @pytest.fixture
 def repo(db: Database, config: Config) -> Repository:
     """A repository acting as ``duty1``, who is on the staff list as its team lead
-    (so tests can add staff; tests/test_roles.py covers the other roles)."""
+    (so tests can add staff; tests/repo/test_roles.py covers the other roles)."""
     repository = Repository(db, config, actor=DUTY)
     repository.add_staff(DUTY, "Duty Worker One (test)", "team_lead", bootstrap=True)
     return repository

@@ -20,7 +20,7 @@ from duty_desk.repository import Repository
 from screens.app import DutyDeskApp
 from tests.commit_elsewhere import accept_in_another_process
 from tests.conftest import referral_input
-from tests.test_ui_support import make_app, notifications, settle
+from tests.ui.test_ui_support import make_app, notifications, settle
 
 PAUSED = "Live updates are paused"
 DEADLINE = 60.0  # seconds: far more than a change takes to arrive; only a failure waits it out

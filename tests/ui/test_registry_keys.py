@@ -17,7 +17,7 @@ from duty_desk.db import Database
 from duty_desk.repository import Repository
 from screens import registry
 from screens.app import DutyDeskApp, binding_ids
-from tests.test_ui_support import make_app, settle
+from tests.ui.test_ui_support import make_app, settle
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 # README writes a key as typed; Textual names some keys.

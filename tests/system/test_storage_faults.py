@@ -1,0 +1,152 @@
+"""Storage faults: a database that is read-only, unreadable, locked past the busy timeout or
+on a full disk gives one clear sentence and a non-zero exit, and nothing half-written.
+
+Read-only and unreadable need a login without rights to the file: when the tests run as
+root (who may read anything) the command's process loads duty-desk, then gives up root for
+the unprivileged user ``nobody`` before it touches the database (the interpreter itself
+may live where ``nobody`` cannot read). A real process either way.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+from sqlalchemy import event
+
+from duty_desk import timeutil
+from duty_desk.config import Config
+from duty_desk.db import open_database
+from duty_desk.errors import DutyDeskError
+from duty_desk.repository import Repository
+from duty_desk.validation import validate_referral
+from tests.system.mp_workers import referral_row
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+AS_NOBODY = """
+import os, pwd, sys
+import duty_desk.cli, duty_desk.cli_maintenance, duty_desk.config, duty_desk.db
+import duty_desk.repository, duty_desk.export, duty_desk.csv_import, duty_desk.identity
+import sqlalchemy.dialects.sqlite.pysqlite, sqlalchemy.orm, sqlite3, encodings.utf_8_sig
+from duty_desk import config, timeutil
+timeutil.zone(config.load_config().team.timezone)  # zone files may be under /root too
+nobody = pwd.getpwnam("nobody")
+os.setgroups([])
+os.setgid(nobody.pw_gid)
+os.setuid(nobody.pw_uid)
+sys.argv = ["duty-desk", *sys.argv[1:]]
+duty_desk.cli.main()
+"""
+
+
+def _run(args: list[str], env: dict[str, str], as_other: bool) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-c", AS_NOBODY] if as_other else [sys.executable, "-m", "duty_desk"]
+    return subprocess.run([*command, *args], capture_output=True, text=True, timeout=120,
+                          env=env, cwd=ROOT)
+
+
+@pytest.fixture
+def shared_dir() -> Iterator[Path]:
+    """A folder another login can reach (pytest's tmp_path is private to its owner)."""
+    folder = Path(tempfile.mkdtemp(prefix="duty-desk-faults-"))
+    folder.chmod(0o755)
+    yield folder
+    for child in folder.iterdir():
+        child.unlink()
+    folder.rmdir()
+
+
+@pytest.fixture
+def env(shared_dir: Path) -> dict[str, str]:
+    settings = shared_dir / "settings.toml"
+    settings.write_text("[database]\nbusy_timeout_seconds = 1\n", encoding="utf-8")
+    settings.chmod(0o644)
+    environment = dict(os.environ)
+    environment.update(DUTY_DESK_CONFIG=str(settings), HOME=str(shared_dir),
+                       PYTHONPATH=str(ROOT), PYTHONDONTWRITEBYTECODE="1")
+    environment.pop("DUTY_DESK_DB", None)
+    return environment
+
+
+def _team_db(path: Path) -> Path:
+    db = open_database(Config(), str(path), create=True)
+    repo = Repository(db, Config(), actor="duty1")
+    repo.add_staff("duty1", "Duty One (test)", "team_lead", bootstrap=True)
+    repo.add_referral(referral_row("Kept Person (test)"))
+    db.dispose()
+    with closing(sqlite3.connect(path)) as con:  # fold the WAL back: one file to protect
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return path
+
+
+def _one_sentence(stderr: str, fragment: str) -> None:
+    assert "Traceback" not in stderr
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("duty-desk: "), stderr
+    assert fragment in lines[0], stderr
+
+
+@pytest.mark.parametrize("mode, fragment", [(0o644, "read-only"), (0o600, "cannot open")])
+def test_read_only_or_unreadable_database(shared_dir: Path, env: dict[str, str], mode: int,
+                                          fragment: str) -> None:
+    path = _team_db(shared_dir / "team.db")
+    as_other = os.geteuid() == 0
+    path.chmod(mode)
+    before = path.read_bytes()
+    proc = _run(["--db", str(path), "staff", "list"], env, as_other)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    _one_sentence(proc.stderr, fragment)
+    assert path.read_bytes() == before, "the file is as it was"
+
+
+def test_locked_past_the_busy_timeout(shared_dir: Path, env: dict[str, str]) -> None:
+    path = _team_db(shared_dir / "team.db")
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sqlite3, sys\n"
+         f"con = sqlite3.connect({str(path)!r}, isolation_level=None)\n"
+         "con.execute('BEGIN IMMEDIATE')\n"
+         "print('holding', flush=True)\n"
+         "sys.stdin.read()\n"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
+        proc = _run(["--db", str(path), "staff", "deactivate", "duty1"], env, as_other=False)
+    finally:
+        assert holder.stdin is not None
+        holder.stdin.close()
+        holder.wait(timeout=30)
+    assert proc.returncode == 1
+    _one_sentence(proc.stderr, "stayed busy for more than 1 s")
+
+
+def test_a_full_disk_is_one_sentence_and_saves_nothing(tmp_path: Path) -> None:
+    path = _team_db(tmp_path / "team.db")
+    db = open_database(Config(), str(path))
+
+    @event.listens_for(db.engine, "connect")
+    def _small_disk(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+        # SQLite's own limit on the file's size: the same SQLITE_FULL a full disk gives.
+        pages = dbapi_connection.execute("PRAGMA page_count").fetchone()[0]
+        dbapi_connection.execute(f"PRAGMA max_page_count = {pages}")
+
+    db.engine.dispose()  # new connections get the limit
+    repo = Repository(db, Config(), actor="duty1")
+    with pytest.raises(DutyDeskError, match="the disk is full"):
+        repo.add_referrals([  # big enough to need new pages
+            validate_referral(referral_row(f"Person {n} (test)"), Config(), timeutil.now())
+            for n in range(300)
+        ])
+    db.dispose()
+    with closing(sqlite3.connect(path)) as con:
+        assert con.execute("SELECT name FROM referral").fetchall() == [("Kept Person (test)",)]
+        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

@@ -1,0 +1,183 @@
+"""Snapshots of every dialog and of the command palette at 80x24 (pytest-textual-snapshot).
+
+Deterministic as tests/ui/test_ui_snapshots.py is: the clock is fixed at Monday 23 November
+2026 10:00 (London), the data is synthetic and fixed (the ``board`` and ``team`` fixtures of
+this layer, or one referral), animations are off and the cursor does not blink headless.
+Each test opens one dialog from the keyboard, the way a duty worker would. Regenerate with
+``pytest tests/ui/test_ui_dialog_snapshots.py --snapshot-update -n0`` and look at the SVGs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+
+from duty_desk.config import Config
+from duty_desk.db import Database
+from duty_desk.repository import Repository
+from tests.ui.test_ui_board_support import Board, open_board, select_client
+from tests.ui.test_ui_day_support import Team, open_day, select_row
+from tests.ui.test_ui_support import SIZE, make_app, settle
+
+Snap = Callable[..., bool]
+Step = Callable[[Pilot[Any]], Awaitable[Any]]
+
+
+def keys(*pressed: str) -> Step:
+    async def press(pilot: Pilot[Any]) -> None:
+        await pilot.press(*pressed)
+        await settle(pilot)
+
+    return press
+
+
+def shot(snap_compare: Snap, config: Config, db: Database, steps: Iterable[Step],
+         actor: str | None = "duty1") -> bool:
+    """The app on the test's database, the steps run in order, then the screen compared."""
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        for step in steps:
+            await step(pilot)
+
+    return snap_compare(make_app(config, db, actor), terminal_size=SIZE, run_before=run_before)
+
+
+# -- the queue: one referral ------------------------------------------------------------------
+
+
+@pytest.fixture
+def one_referral(make_referral: Callable[..., int]) -> int:
+    return make_referral()
+
+
+def test_palette_snapshot(snap_compare, config, db, one_referral):
+    """ctrl+p, then a search: the palette over the queue. (With nothing typed the palette
+    lists every provider's commands in the order the providers answer, which varies from
+    run to run; a search orders them by score.)"""
+    assert shot(snap_compare, config, db, [keys("ctrl+p"), keys(*"board")])
+
+
+def test_referral_form_snapshot(snap_compare, config, db, one_referral):
+    assert shot(snap_compare, config, db, [keys("n")])
+
+
+def test_network_form_snapshot(snap_compare, config, db, one_referral):
+    assert shot(snap_compare, config, db, [keys("m")])
+
+
+def test_reason_dialog_decline_snapshot(snap_compare, config, db, one_referral):
+    assert shot(snap_compare, config, db, [keys("d")])
+
+
+def test_reason_dialog_redirect_snapshot(snap_compare, config, db, one_referral):
+    """Redirecting asks for the onward service as well as the reason."""
+    assert shot(snap_compare, config, db, [keys("r")])
+
+
+def test_reason_dialog_override_snapshot(snap_compare, config, db, make_referral):
+    """Accepting someone outside the criteria asks for the reason to override."""
+    make_referral(source="gp", date_of_birth="01/01/1950")
+    assert shot(snap_compare, config, db, [keys("a")])
+
+
+def test_confirm_take_over_snapshot(snap_compare, config, db, repo: Repository,
+                                    repo_as, one_referral):
+    repo.add_staff("duty2", "Duty Worker Two (test)", "peer_support")
+    repo_as("duty2").claim(one_referral)
+    assert shot(snap_compare, config, db, [keys("c")])
+
+
+def test_referral_history_snapshot(snap_compare, config, db, repo: Repository, one_referral):
+    repo.claim(one_referral)
+    repo.add_network_member(one_referral, "Sam Sibling (test)", "brother", "01632 960555")
+    assert shot(snap_compare, config, db, [keys("h")])
+
+
+# -- the board: a small team, two clients ------------------------------------------------------
+
+
+def on_board(client: int | None = None) -> list[Step]:
+    async def choose(pilot: Pilot[Any]) -> None:
+        if client is not None:
+            await select_client(pilot, client)
+
+    return [open_board, choose]
+
+
+def test_core_team_dialog_snapshot(snap_compare, config, db, board: Board):
+    assert shot(snap_compare, config, db, [*on_board(board.blake), keys("t")])
+
+
+def test_client_history_snapshot(snap_compare, config, db, board: Board):
+    assert shot(snap_compare, config, db, [*on_board(board.alex), keys("h")])
+
+
+def test_referral_view_snapshot(snap_compare, config, db, board: Board):
+    assert shot(snap_compare, config, db, [*on_board(board.alex), keys("r")])
+
+
+def test_client_meetings_snapshot(snap_compare, config, db, board: Board):
+    assert shot(snap_compare, config, db, [*on_board(board.alex), keys("m")])
+
+
+def test_discharge_form_snapshot(snap_compare, config, db, board: Board):
+    assert shot(snap_compare, config, db, [*on_board(board.alex), keys("d")])
+
+
+def test_absence_form_snapshot(snap_compare, config, db, board: Board):
+    assert shot(snap_compare, config, db, [*on_board(), keys("a")])
+
+
+def test_absence_impact_snapshot(snap_compare, config, db, board: Board):
+    """After recording an absence: every client and booked meeting it touches."""
+
+    async def fill(pilot: Pilot[Any]) -> None:
+        from textual.widgets import Input, Select
+
+        form = pilot.app.screen
+        form.query_one("#field-staff", Select).value = str(board.peer)
+        form.query_one("#field-starts_on", Input).value = "tue"
+        form.query_one("#field-ends_on", Input).value = "27/11"
+        form.query_one("#field-kind", Select).value = "sickness"
+        await settle(pilot)
+
+    assert shot(snap_compare, config, db, [*on_board(), keys("a"), fill, keys("ctrl+s")])
+
+
+# -- the day view: a small team, meetings today ------------------------------------------------
+
+
+def on_day(key: str) -> list[Step]:
+    async def choose(pilot: Pilot[Any]) -> None:
+        await select_row(pilot, key)
+
+    return [open_day, choose]
+
+
+def test_attendance_dialog_snapshot(snap_compare, config, db, team: Team):
+    assert shot(snap_compare, config, db, [*on_day(f"m{team.earlier}"), keys("a")])
+
+
+def test_confirm_did_not_attend_snapshot(snap_compare, config, db, team: Team):
+    assert shot(snap_compare, config, db, [*on_day(f"m{team.earlier}"), keys("d")])
+
+
+def test_cancel_dialog_snapshot(snap_compare, config, db, team: Team):
+    assert shot(snap_compare, config, db, [*on_day(f"m{team.meeting}"), keys("x")])
+
+
+def test_meeting_history_snapshot(snap_compare, config, db, team: Team):
+    assert shot(snap_compare, config, db, [*on_day(f"m{team.meeting}"), keys("h")])
+
+
+def test_date_dialog_snapshot(snap_compare, config, db, team: Team):
+    assert shot(snap_compare, config, db, [open_day, keys("g")])
+
+
+def test_booking_dialog_snapshot(snap_compare, config, db, team: Team):
+    """The booking dialog as it opens (tests/ui/test_ui_snapshots.py has it with a warning)."""
+    assert shot(snap_compare, config, db, [open_day, keys("b")])
