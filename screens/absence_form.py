@@ -37,7 +37,7 @@ class AbsenceForm(FormScreen[int]):
     """Dismisses with the new absence's id, None when cancelled."""
 
     FIELDS = ("staff", "starts_on", "ends_on", "kind", "note")
-    ALIASES = {"staff_id": "staff", "from": "starts_on", "to": "ends_on", "start": "starts_on",  # noqa: RUF012
+    ALIASES = {"staff_id": "staff", "from": "starts_on", "to": "ends_on", "start": "starts_on",
                "end": "ends_on"}
     CONFIRM = "Record absence"
 

@@ -110,7 +110,7 @@ class BookingDialog(FormScreen[Booked]):
     """Book a meeting for one client, or move one (``meeting`` given)."""
 
     FIELDS = ("when", "minutes", "place", "address", "reason")
-    ALIASES = {"starts_at": "when", "override_reason": "reason",  # noqa: RUF012
+    ALIASES = {"starts_at": "when", "override_reason": "reason",
                "place_detail": "address", "place_kind": "place"}
     CONFIRM = "Check"
     BINDINGS = [

@@ -21,7 +21,7 @@ class CancelDialog(FormScreen[bool]):
     """Dismisses with True once cancelled, None when closed without."""
 
     FIELDS = ("by", "reason")
-    ALIASES = {"cancelled_by": "by", "cancel_reason": "reason"}  # noqa: RUF012
+    ALIASES = {"cancelled_by": "by", "cancel_reason": "reason"}
     CONFIRM = "Cancel meeting"
 
     def __init__(self, meeting: MeetingView, tz: str) -> None:

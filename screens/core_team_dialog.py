@@ -36,7 +36,7 @@ class CoreTeamDialog(FormScreen[bool]):
     """Dismisses with True once saved, None when cancelled."""
 
     FIELDS = ("staff", "key_worker", "reason")
-    ALIASES = {  # noqa: RUF012 - the repository's names for these fields
+    ALIASES = {
         "staff_ids": "staff", "core_team": "staff", "core team": "staff", "team": "staff",
         "key_worker_id": "key_worker", "key worker": "key_worker",
     }

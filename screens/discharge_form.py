@@ -23,7 +23,7 @@ class DischargeForm(FormScreen[bool]):
     """Dismisses with True once saved, None when cancelled."""
 
     FIELDS = ("kind", "on", "reason")
-    ALIASES = {"date": "on", "discharge_kind": "kind", "discharged_at": "on"}  # noqa: RUF012
+    ALIASES = {"date": "on", "discharge_kind": "kind", "discharged_at": "on"}
     CONFIRM = "Discharge"
 
     def __init__(self, episode: EpisodeView) -> None:

@@ -20,7 +20,7 @@ from .widgets import TextInput
 class ReasonDialog(FormScreen[bool]):
     """Dismisses with True once saved, None when cancelled."""
 
-    ALIASES = {"override reason": "reason"}  # noqa: RUF012
+    ALIASES = {"override reason": "reason"}
 
     def __init__(
         self,

@@ -10,8 +10,8 @@ import pytest
 from duty_desk.config import Config
 from duty_desk.db import Database
 from tests.commit_elsewhere import commit_in_another_process
-from tests.ui.test_ui_support import make_app, settle
 from tests.ui.test_live_updates import count_calls, mode_screen, until
+from tests.ui.test_ui_support import make_app, settle
 
 pytestmark = pytest.mark.slow
 
