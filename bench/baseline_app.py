@@ -29,5 +29,14 @@ class BaselineApp(App[None]):
         table = self.query_one(DataTable)
         table.add_columns("Due", "Name", "Age", "U", "Source", "Area", "Received", "Status")
         for i in range(150):
-            table.add_row("12h00 left", f"Person {i} (synthetic)", "36", "C", "SPoA urgent",
-                          "Canterbury", "Mon 09:00", "new", key=str(i))
+            table.add_row(
+                "12h00 left",
+                f"Person {i} (synthetic)",
+                "36",
+                "C",
+                "SPoA urgent",
+                "Canterbury",
+                "Mon 09:00",
+                "new",
+                key=str(i),
+            )

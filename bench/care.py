@@ -30,8 +30,11 @@ def _app(db: Path, mode: str, config: Config | None = None) -> Any:
     from screens.app import DutyDeskApp
 
     config = config or load_config()
-    cls = type(f"DutyDeskApp_{mode}", (DutyDeskApp,),
-        {"DEFAULT_MODE": mode, "__module__": DutyDeskApp.__module__})
+    cls = type(
+        f"DutyDeskApp_{mode}",
+        (DutyDeskApp,),
+        {"DEFAULT_MODE": mode, "__module__": DutyDeskApp.__module__},
+    )
     return cls(config, open_database(config, str(db)))
 
 
@@ -95,7 +98,9 @@ async def until(check: Callable[[], bool], start: float, what: str) -> float:
 
 def press(app: Any, key: str, character: str | None = None) -> float:
     """Post a key as the terminal driver does; returns the time it was sent."""
-    event = events.Key(key, character if character is not None else (key if len(key) == 1 else None))
+    event = events.Key(
+        key, character if character is not None else (key if len(key) == 1 else None)
+    )
     event.set_sender(app)
     start = time.perf_counter()
     app._driver.send_message(event)
@@ -132,9 +137,13 @@ async def board_refresh(db: Path, count: int) -> tuple[list[float], list[float]]
         await app.workers.wait_for_complete()
         await pilot.pause(0.3)
         frames = Frames(app)
-        episode = next(e for e in screen.data.episodes
-                       if len(e.core_team) >= 2 and e.key_worker is not None
-                       and all(m.active for m in e.core_team))
+        episode = next(
+            e
+            for e in screen.data.episodes
+            if len(e.core_team) >= 2
+            and e.key_worker is not None
+            and all(m.active for m in e.core_team)
+        )
         team = [m.id for m in episode.core_team]
         for i in range(2 * count):
             current = next(e for e in screen.data.episodes if e.client_id == episode.client_id)
@@ -144,12 +153,21 @@ async def board_refresh(db: Path, count: int) -> tuple[list[float], list[float]]
 
             def shown(key: int = new_key) -> bool:
                 data = screen.data
-                return any(e.client_id == episode.client_id and e.key_worker is not None
-                           and e.key_worker.id == key for e in data.episodes)
+                return any(
+                    e.client_id == episode.client_id
+                    and e.key_worker is not None
+                    and e.key_worker.id == key
+                    for e in data.episodes
+                )
 
             frames.expect(shown)  # before the commit: the poll may read it at once
-            await asyncio.to_thread(other.set_core_team, episode.client_id, team, new_key,
-                                    "Bench: key worker changed (synthetic)")
+            await asyncio.to_thread(
+                other.set_core_team,
+                episode.client_id,
+                team,
+                new_key,
+                "Bench: key worker changed (synthetic)",
+            )
             committed = time.perf_counter()
             if i % 2:
                 screen.reload()
@@ -215,8 +233,11 @@ async def bookings(db: Path, count: int) -> tuple[list[float], list[float]]:
             await app.workers.wait_for_complete()
             await pilot.pause(0.1)
             sent = press(app, book_key)
-            await until(lambda: isinstance(app.screen, BookingDialog)
-                        and app.screen.defaults is not None, sent, "the booking dialog")
+            await until(
+                lambda: isinstance(app.screen, BookingDialog) and app.screen.defaults is not None,
+                sent,
+                "the booking dialog",
+            )
             dialog = app.screen
             await pilot.pause(0.1)
             dialog.query_one("#field-when", Input).value = f"{day.strftime('%d/%m/%Y')} 10:00"
@@ -237,7 +258,8 @@ async def bookings(db: Path, count: int) -> tuple[list[float], list[float]]:
                     toast._notification.identity not in told
                     and toast._notification.message.startswith("Booked")
                     and toast.region.area > 0  # laid out: in this frame
-                    for toast in day_screen.query(Toast))
+                    for toast in day_screen.query(Toast)
+                )
 
             frames.expect(booked)
             sent = press(app, "enter", "\r")
@@ -271,8 +293,12 @@ def repo_timings(db: Path, runs: int = 7) -> dict[str, Any]:
             t0 = time.perf_counter()
             call()
             times.append(time.perf_counter() - t0)
-        out[name] = {"first_s": round(first, 4), "median_s": round(statistics.median(times), 4),
-                     "min_s": round(min(times), 4), "runs": runs}
+        out[name] = {
+            "first_s": round(first, 4),
+            "median_s": round(statistics.median(times), 4),
+            "min_s": round(min(times), 4),
+            "runs": runs,
+        }
         return result
 
     board = timed("board()", repo.board)
@@ -281,13 +307,22 @@ def repo_timings(db: Path, runs: int = 7) -> dict[str, Any]:
     day = timed("day(today)", lambda: repo.day(today))
     timed("day(today, staff_id)", lambda: repo.day(today, busiest.staff.id))
     episode = next(e for e in board.episodes if e.core_team)
-    when = timeutil.local_to_utc(dt.datetime.combine(booking_days(config, 1)[0], dt.time(10)),
-                                 config.team.timezone)
-    timed("check_booking()", lambda: repo.check_booking(
-        episode.client_id, when, 60, [m.id for m in episode.core_team], "home"))
+    when = timeutil.local_to_utc(
+        dt.datetime.combine(booking_days(config, 1)[0], dt.time(10)), config.team.timezone
+    )
+    timed(
+        "check_booking()",
+        lambda: repo.check_booking(
+            episode.client_id, when, 60, [m.id for m in episode.core_team], "home"
+        ),
+    )
     timed("booking_defaults()", lambda: repo.booking_defaults(episode.client_id))
-    out["sizes"] = {"open episodes": len(board.episodes), "breaks": len(board.breaks),
-                    "staff": len(board.staff), "meetings today": len(day.meetings),
-                    "unbooked first meetings": len(day.unbooked)}
+    out["sizes"] = {
+        "open episodes": len(board.episodes),
+        "breaks": len(board.breaks),
+        "staff": len(board.staff),
+        "meetings today": len(day.meetings),
+        "unbooked first meetings": len(day.unbooked),
+    }
     database.dispose()
     return out

@@ -55,8 +55,15 @@ def bench_config() -> Config:
     return base.model_copy(update={"areas": areas})
 
 
-def generate(path: Path, referrals: int = 100_000, open_count: int = 150, staff: int = 200,
-             seed: int = 7, episodes: int = 2000, meetings: int = 200_000) -> dict[str, float]:
+def generate(
+    path: Path,
+    referrals: int = 100_000,
+    open_count: int = 150,
+    staff: int = 200,
+    seed: int = 7,
+    episodes: int = 2000,
+    meetings: int = 200_000,
+) -> dict[str, float]:
     """Write the whole fixture; returns seconds per stage."""
     start = time.perf_counter()
     weekly = max(5, math.ceil(episodes * 1.15 / (len(Config().areas) * 100)))
@@ -66,8 +73,9 @@ def generate(path: Path, referrals: int = 100_000, open_count: int = 150, staff:
     return {"referrals": made - start, **care}
 
 
-def _referrals(path: Path, referrals: int, open_count: int, staff: int, seed: int,
-               weekly: int) -> None:
+def _referrals(
+    path: Path, referrals: int, open_count: int, staff: int, seed: int, weekly: int
+) -> None:
     rng = random.Random(seed)
     config = Config()
     if path.exists():
@@ -76,12 +84,25 @@ def _referrals(path: Path, referrals: int, open_count: int, staff: int, seed: in
     now = timeutil.now()
     me = os_login()
     staff_rows = [
-        {"login": me, "name": "Bench Duty Worker (synthetic)", "role": "clinician",
-         "active": True, "capacity": 12, "created_at": now, "version": 1}
+        {
+            "login": me,
+            "name": "Bench Duty Worker (synthetic)",
+            "role": "clinician",
+            "active": True,
+            "capacity": 12,
+            "created_at": now,
+            "version": 1,
+        }
     ] + [
-        {"login": f"staff{i:03d}", "name": f"{rng.choice(FIRST)} Staffer{i:03d} (synthetic)",
-         "role": rng.choice(["clinician", "clinician", "peer_support", "team_lead"]),
-         "active": i % 17 != 0, "capacity": rng.randint(8, 16), "created_at": now, "version": 1}
+        {
+            "login": f"staff{i:03d}",
+            "name": f"{rng.choice(FIRST)} Staffer{i:03d} (synthetic)",
+            "role": rng.choice(["clinician", "clinician", "peer_support", "team_lead"]),
+            "active": i % 17 != 0,
+            "capacity": rng.randint(8, 16),
+            "created_at": now,
+            "version": 1,
+        }
         for i in range(1, staff)
     ]
     areas = list(config.areas)
@@ -113,22 +134,41 @@ def _referrals(path: Path, referrals: int, open_count: int, staff: int, seed: in
                 status = "accepted"
             else:
                 status = rng.choice(["redirected", "redirected", "declined"])
-                reason = "Weekly places taken (synthetic)" if status == "redirected" else "Not needed (synthetic)"
+                reason = (
+                    "Weekly places taken (synthetic)"
+                    if status == "redirected"
+                    else "Not needed (synthetic)"
+                )
                 onward = rng.choice(["cmht", "crht"]) if status == "redirected" else None
             decided_at = received.add(hours=rng.randrange(1, 20))
             decided_by = rng.randrange(2, staff + 1)
-        rows.append({
-            "name": f"{rng.choice(FIRST)} {rng.choice(LAST)}-{i} (synthetic)",
-            "date_of_birth": dob, "nhs_number": next(numbers) if rng.random() < 0.8 else None,
-            "phone": f"01632 960{rng.randrange(1000):03d}", "area": area, "gp_practice": practice,
-            "source": source, "urgency": urgency, "reason": "Synthetic benchmark referral",
-            "notes": "", "received_at": received,
-            "respond_by": rules.respond_by(received, urgency, config),
-            "status": status, "triage_by_id": None, "triage_since": None, "onward": onward,
-            "decision_reason": reason, "eligibility_override": None,
-            "decided_by_id": decided_by, "decided_at": decided_at,
-            "created_at": received, "created_by": "staff001", "version": 1,
-        })
+        rows.append(
+            {
+                "name": f"{rng.choice(FIRST)} {rng.choice(LAST)}-{i} (synthetic)",
+                "date_of_birth": dob,
+                "nhs_number": next(numbers) if rng.random() < 0.8 else None,
+                "phone": f"01632 960{rng.randrange(1000):03d}",
+                "area": area,
+                "gp_practice": practice,
+                "source": source,
+                "urgency": urgency,
+                "reason": "Synthetic benchmark referral",
+                "notes": "",
+                "received_at": received,
+                "respond_by": rules.respond_by(received, urgency, config),
+                "status": status,
+                "triage_by_id": None,
+                "triage_since": None,
+                "onward": onward,
+                "decision_reason": reason,
+                "eligibility_override": None,
+                "decided_by_id": decided_by,
+                "decided_at": decided_at,
+                "created_at": received,
+                "created_by": "staff001",
+                "version": 1,
+            }
+        )
     with db.session(write=True) as session:
         # Core inserts (executemany), not ORM bulk: one statement for all rows.
         session.execute(insert(table_of(Staff)), staff_rows)
@@ -139,11 +179,19 @@ def _referrals(path: Path, referrals: int, open_count: int, staff: int, seed: in
             table_of(Referral).select().where(table_of(Referral).c.status == "accepted")
         ).all()
         if accepted:
-            session.execute(insert(table_of(Client)), [
-                {"referral_id": r.id, "accepted_at": r.decided_at, "accepted_by_id": r.decided_by_id,
-                 "status": "open", "version": 1}
-                for r in accepted
-            ])
+            session.execute(
+                insert(table_of(Client)),
+                [
+                    {
+                        "referral_id": r.id,
+                        "accepted_at": r.decided_at,
+                        "accepted_by_id": r.decided_by_id,
+                        "status": "open",
+                        "version": 1,
+                    }
+                    for r in accepted
+                ],
+            )
     db.dispose()
 
 
@@ -186,14 +234,16 @@ def _bulk(db: Database, table: str, rows: Sequence[Mapping[str, object]]) -> Non
         cursor.execute("BEGIN IMMEDIATE")
         cursor.executemany(
             f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-            [tuple(value(row[c]) for c in columns) for row in rows])
+            [tuple(value(row[c]) for c in columns) for row in rows],
+        )
         cursor.execute("COMMIT")
     finally:
         raw.close()
 
 
-def generate_care(path: Path, episodes: int = 2000, meetings: int = 200_000,
-                  seed: int = 7) -> dict[str, float]:
+def generate_care(
+    path: Path, episodes: int = 2000, meetings: int = 200_000, seed: int = 7
+) -> dict[str, float]:
     """Core teams, key workers and meetings for the accepted referrals in ``path``.
 
     The latest ``episodes`` acceptances stay open, older ones are discharged.
@@ -234,12 +284,19 @@ def generate_care(path: Path, episodes: int = 2000, meetings: int = 200_000,
     for d in days:
         local = dt.datetime.combine(d, team.opens)
         opening.append(timeutil.local_to_utc(local, tz))
-    slots = int((dt.datetime.combine(today, team.closes) - dt.datetime.combine(today, team.opens))
-                .total_seconds() // 1800)
+    slots = int(
+        (
+            dt.datetime.combine(today, team.closes) - dt.datetime.combine(today, team.opens)
+        ).total_seconds()
+        // 1800
+    )
     length = max(1, config.meetings.default_minutes // 30)
     today_n = index.get(today)
-    past_end = today_n if today_n is not None else next(
-        (n for n, d in enumerate(days) if d > today), len(days))
+    past_end = (
+        today_n
+        if today_n is not None
+        else next((n for n, d in enumerate(days) if d > today), len(days))
+    )
 
     def day_of(instant: dt.datetime) -> int:
         local = timeutil.to_local(instant, tz).date()
@@ -257,18 +314,23 @@ def generate_care(path: Path, episodes: int = 2000, meetings: int = 200_000,
         else:
             team_ids.append(rng.choice([s for s in others if s not in team_ids]))
         key = None if rng.random() < 0.01 else team_ids[0]
-        core_rows += [{"client_id": client.id, "staff_id": s, "added_at": client.accepted_at}
-                      for s in team_ids]
+        core_rows += [
+            {"client_id": client.id, "staff_id": s, "added_at": client.accepted_at}
+            for s in team_ids
+        ]
         begin = day_of(client.accepted_at)
         end = past_end if client.id in open_ids else min(past_end, begin + rng.randint(20, 200))
         discharged = client.id not in open_ids
-        client_updates.append({
-            "b_id": client.id, "b_key": key,
-            "b_status": "discharged" if discharged else "open",
-            "b_at": opening[min(end, len(opening) - 1)] if discharged else None,
-            "b_kind": "primary_care" if discharged else None,
-            "b_reason": "Transferred to GP (synthetic)" if discharged else None,
-        })
+        client_updates.append(
+            {
+                "b_id": client.id,
+                "b_key": key,
+                "b_status": "discharged" if discharged else "open",
+                "b_at": opening[min(end, len(opening) - 1)] if discharged else None,
+                "b_kind": "primary_care" if discharged else None,
+                "b_reason": "Transferred to GP (synthetic)" if discharged else None,
+            }
+        )
         lives.append((client.id, team_ids, key, begin, max(begin, end)))
     # Past meetings in proportion to each episode's length, none overlapping for anyone.
     total_days = max(1, sum(end - begin for *_, begin, end in lives))
@@ -293,7 +355,9 @@ def generate_care(path: Path, episodes: int = 2000, meetings: int = 200_000,
             meeting_id += 1
             starts = opening[day_n] + dt.timedelta(minutes=30 * slot)
             roll = rng.random()
-            status = "happened" if roll < 0.9 else ("cancelled" if roll < 0.95 else "did_not_attend")
+            status = (
+                "happened" if roll < 0.9 else ("cancelled" if roll < 0.95 else "did_not_attend")
+            )
             meeting_rows.append(_meeting(meeting_id, client_id, starts, status, rng))
             for s in expected:
                 came = (rng.random() < 0.85) if status == "happened" else None
@@ -311,9 +375,14 @@ def generate_care(path: Path, episodes: int = 2000, meetings: int = 200_000,
                     starts = opening[today_n] + dt.timedelta(minutes=30 * slot)
                     status = "happened" if starts + dt.timedelta(hours=1) < now else "booked"
                     meeting_rows.append(_meeting(meeting_id, client_id, starts, status, rng))
-                    attendance += [{"meeting_id": meeting_id, "staff_id": s,
-                                    "attended": True if status == "happened" else None}
-                                   for s in team_ids]
+                    attendance += [
+                        {
+                            "meeting_id": meeting_id,
+                            "staff_id": s,
+                            "attended": True if status == "happened" else None,
+                        }
+                        for s in team_ids
+                    ]
                     break
     for client_id, team_ids, *_ in open_lives:
         for _attempt in range(12):
@@ -324,8 +393,9 @@ def generate_care(path: Path, episodes: int = 2000, meetings: int = 200_000,
                 meeting_id += 1
                 starts = opening[day_n] + dt.timedelta(minutes=30 * slot)
                 meeting_rows.append(_meeting(meeting_id, client_id, starts, "booked", rng))
-                attendance += [{"meeting_id": meeting_id, "staff_id": s, "attended": None}
-                               for s in team_ids]
+                attendance += [
+                    {"meeting_id": meeting_id, "staff_id": s, "attended": None} for s in team_ids
+                ]
                 break
     timings["care plan"] = time.perf_counter() - t0
     t1 = time.perf_counter()
@@ -337,11 +407,17 @@ def generate_care(path: Path, episodes: int = 2000, meetings: int = 200_000,
         session.execute(insert(table_of(CoreTeamMember)), core_rows)
         c = table_of(Client).c
         session.execute(
-            update(table_of(Client)).where(c.id == bindparam("b_id")).values(
-                key_worker_id=bindparam("b_key"), status=bindparam("b_status"),
-                discharged_at=bindparam("b_at"), discharge_kind=bindparam("b_kind"),
-                discharge_reason=bindparam("b_reason")),
-            client_updates)
+            update(table_of(Client))
+            .where(c.id == bindparam("b_id"))
+            .values(
+                key_worker_id=bindparam("b_key"),
+                status=bindparam("b_status"),
+                discharged_at=bindparam("b_at"),
+                discharge_kind=bindparam("b_kind"),
+                discharge_reason=bindparam("b_reason"),
+            ),
+            client_updates,
+        )
     timings["care insert"] = time.perf_counter() - t1
     t2 = time.perf_counter()
     with db.session(write=True) as session:
@@ -358,17 +434,27 @@ def generate_care(path: Path, episodes: int = 2000, meetings: int = 200_000,
 PLACES = ("home", "home", "home", "base", "phone", "video")
 
 
-def _meeting(meeting_id: int, client_id: int, starts: dt.datetime, status: str,
-             rng: random.Random) -> dict[str, object]:
+def _meeting(
+    meeting_id: int, client_id: int, starts: dt.datetime, status: str, rng: random.Random
+) -> dict[str, object]:
     place = rng.choice(PLACES)
     cancelled = status == "cancelled"
     return {
-        "id": meeting_id, "client_id": client_id, "starts_at": starts,
-        "ends_at": starts + dt.timedelta(hours=1), "place_kind": place,
-        "place_detail": f"{rng.randrange(1, 200)} Example Road (synthetic)" if place == "home" else "",
-        "status": status, "cancelled_by": "client" if cancelled else None,
-        "cancel_reason": "Unwell (synthetic)" if cancelled else None, "override_reason": None,
-        "created_at": starts - dt.timedelta(days=3), "created_by": "staff001", "version": 1,
+        "id": meeting_id,
+        "client_id": client_id,
+        "starts_at": starts,
+        "ends_at": starts + dt.timedelta(hours=1),
+        "place_kind": place,
+        "place_detail": f"{rng.randrange(1, 200)} Example Road (synthetic)"
+        if place == "home"
+        else "",
+        "status": status,
+        "cancelled_by": "client" if cancelled else None,
+        "cancel_reason": "Unwell (synthetic)" if cancelled else None,
+        "override_reason": None,
+        "created_at": starts - dt.timedelta(days=3),
+        "created_by": "staff001",
+        "version": 1,
     }
 
 
@@ -381,10 +467,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--episodes", type=int, default=2000)
     parser.add_argument("--meetings", type=int, default=200_000)
     args = parser.parse_args(argv)
-    timings = generate(args.out, args.referrals, args.open, args.staff,
-                       episodes=args.episodes, meetings=args.meetings)
-    stages = ", ".join(f"{k} {v:.1f} s" if isinstance(v, float) and k not in (
-        "past meetings", "meetings") else f"{k} {int(v)}" for k, v in timings.items())
+    timings = generate(
+        args.out,
+        args.referrals,
+        args.open,
+        args.staff,
+        episodes=args.episodes,
+        meetings=args.meetings,
+    )
+    stages = ", ".join(
+        f"{k} {v:.1f} s"
+        if isinstance(v, float) and k not in ("past meetings", "meetings")
+        else f"{k} {int(v)}"
+        for k, v in timings.items()
+    )
     print(f"wrote {args.out} ({stages})", file=sys.stderr)
     return 0
 

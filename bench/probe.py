@@ -29,9 +29,15 @@ def build(kind: str, db_path: str | None, mode: str = "queue"):  # type: ignore[
 
     config = load_config()
     # The same app, starting on another screen (Textual reads DEFAULT_MODE in __init__).
-    cls = DutyDeskApp if mode == "queue" else type(
-        f"DutyDeskApp_{mode}", (DutyDeskApp,),
-        {"DEFAULT_MODE": mode, "__module__": DutyDeskApp.__module__})
+    cls = (
+        DutyDeskApp
+        if mode == "queue"
+        else type(
+            f"DutyDeskApp_{mode}",
+            (DutyDeskApp,),
+            {"DEFAULT_MODE": mode, "__module__": DutyDeskApp.__module__},
+        )
+    )
     return cls(config, open_database(config, db_path))
 
 

@@ -68,15 +68,28 @@ def spread(values: list[float]) -> str:
     return f"median {ms(statistics.median(values))}, p90 {ms(p90)}, n={len(values)}"
 
 
-def probe(what: str, kind: str, db: Path, seconds: float = 10.0,
-          mode: str = "queue") -> tuple[float, str]:
+def probe(
+    what: str, kind: str, db: Path, seconds: float = 10.0, mode: str = "queue"
+) -> tuple[float, str]:
     """Run bench/probe.py in a fresh process; return (seconds to READY, rest of output)."""
     env = {**os.environ, "TEXTUAL_ANIMATIONS": "none", "PYTHONPATH": str(ROOT)}
-    cmd = [sys.executable, "-m", "bench.probe", what, kind, "--db", str(db),
-           "--seconds", str(seconds), "--mode", mode]
+    cmd = [
+        sys.executable,
+        "-m",
+        "bench.probe",
+        what,
+        kind,
+        "--db",
+        str(db),
+        "--seconds",
+        str(seconds),
+        "--mode",
+        mode,
+    ]
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            cwd=ROOT, env=env)
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, env=env
+    )
     assert proc.stdout is not None
     first = proc.stdout.readline().strip()
     ready = time.perf_counter() - start
@@ -181,8 +194,9 @@ def main() -> int:
     parser.add_argument("--refreshes", type=int, default=10)
     parser.add_argument("--bookings", type=int, default=12)
     parser.add_argument("--idle-seconds", type=float, default=10.0)
-    parser.add_argument("--only", default="queue,board,day,repo",
-                        help="comma-separated: queue, board, day, repo")
+    parser.add_argument(
+        "--only", default="queue,board,day,repo", help="comma-separated: queue, board, day, repo"
+    )
     parser.add_argument("--regenerate", action="store_true")
     args = parser.parse_args()
     only = {part.strip() for part in args.only.split(",")}
@@ -192,12 +206,19 @@ def main() -> int:
     args.db.parent.mkdir(parents=True, exist_ok=True)
     FIGURES[0] = args.db.parent / "figures.txt"
     if args.regenerate or not args.db.exists():
-        print(f"generating {args.db} (100,000 referrals, 200 staff, 2,000 open episodes, "
-              "200,000 past meetings) ...", flush=True)
+        print(
+            f"generating {args.db} (100,000 referrals, 200 staff, 2,000 open episodes, "
+            "200,000 past meetings) ...",
+            flush=True,
+        )
         stages = generate(args.db)
-        report("generated: " + ", ".join(
-            f"{k} {v:.1f} s" if k not in ("past meetings", "meetings") else f"{k} {int(v)}"
-            for k, v in stages.items()))
+        report(
+            "generated: "
+            + ", ".join(
+                f"{k} {v:.1f} s" if k not in ("past meetings", "meetings") else f"{k} {int(v)}"
+                for k, v in stages.items()
+            )
+        )
     fresh = args.db.with_name("bench-run.db")  # accepts and bookings change data: a copy
     fresh.write_bytes(args.db.read_bytes())
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
@@ -205,46 +226,63 @@ def main() -> int:
 
     if "queue" in only:
         app_s, base_s = bench_startup(fresh, args.runs)
-        report(f"start-up to interactive queue: duty-desk {app_s * 1000:.0f} ms, "
-               f"baseline {base_s * 1000:.0f} ms, ratio {app_s / base_s:.2f} (target <= 1.25)")
+        report(
+            f"start-up to interactive queue: duty-desk {app_s * 1000:.0f} ms, "
+            f"baseline {base_s * 1000:.0f} ms, ratio {app_s / base_s:.2f} (target <= 1.25)"
+        )
         timings = asyncio.run(_accepts(fresh, args.accepts))
         report(f"accept, key press to updated screen: {spread(timings)} (target median < 50 ms)")
         app_cpu, base_cpu = bench_idle(fresh, args.idle_seconds)
-        report(f"idle CPU over {args.idle_seconds:g} s: duty-desk {app_cpu:.2f}% of a core, "
-               f"baseline {base_cpu:.2f}% (target < 1%)")
+        report(
+            f"idle CPU over {args.idle_seconds:g} s: duty-desk {app_cpu:.2f}% of a core, "
+            f"baseline {base_cpu:.2f}% (target < 1%)"
+        )
     if "repo" in only:
         from bench.care import repo_timings
 
         figures = repo_timings(fresh)
-        (args.db.parent / "repo_timings.json").write_text(json.dumps(figures, indent=2) + "\n",
-                                                   encoding="utf-8")
+        (args.db.parent / "repo_timings.json").write_text(
+            json.dumps(figures, indent=2) + "\n", encoding="utf-8"
+        )
         for name, values in figures.items():
             if name != "sizes":
-                report(f"repo.{name}: first {ms(values['first_s'])}, "
-                       f"median {ms(values['median_s'])} over {values['runs']}")
+                report(
+                    f"repo.{name}: first {ms(values['first_s'])}, "
+                    f"median {ms(values['median_s'])} over {values['runs']}"
+                )
         report(f"repo sizes: {figures['sizes']}")
     if "board" in only:
         from bench.care import board_refresh
 
         app_s, base_s = bench_startup(fresh, args.runs, mode="board")
-        report(f"board open (start-up to the board's first rows): "
-               f"duty-desk {app_s * 1000:.0f} ms, baseline {base_s * 1000:.0f} ms, "
-               f"ratio {app_s / base_s:.2f} (target <= 1.25)")
+        report(
+            f"board open (start-up to the board's first rows): "
+            f"duty-desk {app_s * 1000:.0f} ms, baseline {base_s * 1000:.0f} ms, "
+            f"ratio {app_s / base_s:.2f} (target <= 1.25)"
+        )
         live, reload = asyncio.run(board_refresh(fresh, args.refreshes))
-        report(f"board refresh, commit by another connection to painted, reload asked at "
-               f"once: {spread(reload)} (target < 100 ms)")
-        report(f"board refresh, commit to painted with the board's own polling (adds the "
-               f"wait for the next poll): {spread(live)}")
+        report(
+            f"board refresh, commit by another connection to painted, reload asked at "
+            f"once: {spread(reload)} (target < 100 ms)"
+        )
+        report(
+            f"board refresh, commit to painted with the board's own polling (adds the "
+            f"wait for the next poll): {spread(live)}"
+        )
     if "day" in only:
         from bench.care import bookings
 
         app_s, base_s = bench_startup(fresh, args.runs, mode="day")
-        report(f"day view open (start-up to today's meetings): duty-desk {app_s * 1000:.0f} ms, "
-               f"baseline {base_s * 1000:.0f} ms, ratio {app_s / base_s:.2f} (target <= 1.25)")
+        report(
+            f"day view open (start-up to today's meetings): duty-desk {app_s * 1000:.0f} ms, "
+            f"baseline {base_s * 1000:.0f} ms, ratio {app_s / base_s:.2f} (target <= 1.25)"
+        )
         checks, books = asyncio.run(bookings(fresh, args.bookings))
         report(f"booking check, Enter to painted 'No conflicts': {spread(checks)}")
-        report(f"booking confirmed, Enter to painted toast with the dialog closed: "
-               f"{spread(books)} (target median < 50 ms)")
+        report(
+            f"booking confirmed, Enter to painted toast with the dialog closed: "
+            f"{spread(books)} (target median < 50 ms)"
+        )
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     report(f"load average at the end: {load}")
     return 0

@@ -178,10 +178,16 @@ def cli(ctx: click.Context, config_path: str | None, db_arg: str | None) -> None
 
 
 @cli.command()
-@click.option("--fresh", is_flag=True,
-              help="Throw the demo database away and build a new one around the current time.")
-@click.option("--no-open", is_flag=True,
-              help="Build (or reuse) the demo database and print where it is; do not open the app.")
+@click.option(
+    "--fresh",
+    is_flag=True,
+    help="Throw the demo database away and build a new one around the current time.",
+)
+@click.option(
+    "--no-open",
+    is_flag=True,
+    help="Build (or reuse) the demo database and print where it is; do not open the app.",
+)
 @pass_state
 def demo(state: State, fresh: bool, no_open: bool) -> None:
     """Open the app on a demo database of fictional people.
@@ -204,15 +210,21 @@ def demo(state: State, fresh: bool, no_open: bool) -> None:
     outcome = prepare_demo(state.config, state.db_arg, fresh=fresh)
     where = outcome.db.describe()
     if outcome.built and outcome.summary is not None:
-        counts = ", ".join(f"{n} {status}" for status, n in sorted(outcome.summary.by_status.items()))
-        click.echo(f"Built a demo database at {where}: {outcome.summary.referrals} referrals "
-                   f"({counts}), {outcome.summary.staff} staff, "
-                   f"{outcome.summary.episodes} open episodes of care, "
-                   f"{outcome.summary.meetings} network meetings.")
+        counts = ", ".join(
+            f"{n} {status}" for status, n in sorted(outcome.summary.by_status.items())
+        )
+        click.echo(
+            f"Built a demo database at {where}: {outcome.summary.referrals} referrals "
+            f"({counts}), {outcome.summary.staff} staff, "
+            f"{outcome.summary.episodes} open episodes of care, "
+            f"{outcome.summary.meetings} network meetings."
+        )
     else:
         built = timeutil.fmt_local(outcome.built_at, state.config.team.timezone, "day")
-        click.echo(f"Using the demo database at {where} (built {built}; "
-                   "'duty-desk demo --fresh' builds a new one around the current time).")
+        click.echo(
+            f"Using the demo database at {where} (built {built}; "
+            "'duty-desk demo --fresh' builds a new one around the current time)."
+        )
     if no_open:
         outcome.db.dispose()
         return
@@ -223,8 +235,9 @@ def demo(state: State, fresh: bool, no_open: bool) -> None:
 
 
 @cli.command()
-@click.option("--name", metavar="NAME",
-              help="Your full name for the staff list (default: your login).")
+@click.option(
+    "--name", metavar="NAME", help="Your full name for the staff list (default: your login)."
+)
 @pass_state
 def init(state: State, name: str | None) -> None:
     """Create an empty database, with you as its first team lead.
@@ -237,20 +250,28 @@ def init(state: State, name: str | None) -> None:
 
     config = state.config
     url = resolve_url(state.db_arg, config)
-    existing = url.get_backend_name() == "sqlite" and url.database and Path(url.database).exists() \
+    existing = (
+        url.get_backend_name() == "sqlite"
+        and url.database
+        and Path(url.database).exists()
         and Path(url.database).stat().st_size > 0
+    )
     db = open_database(config, state.db_arg, create=not existing)
     try:
         repo = state.repo(db)
         if repo.list_staff(include_inactive=True) or not db.is_empty():
-            raise Failure(f"{db.describe()} already holds staff or referrals; "
-                          "init leaves an existing database as it is")
+            raise Failure(
+                f"{db.describe()} already holds staff or referrals; "
+                "init leaves an existing database as it is"
+            )
         login = os_login()
         me = repo.add_staff(login, name or login, "team_lead", bootstrap=True)
         verb = "Set up the empty" if existing else "Created the"
         click.echo(f"{verb} duty-desk database at {db.describe()}.")
-        click.echo(f"{me.login} ({me.name}) is its team lead; add the team with "
-                   f"'{PROG} staff add LOGIN NAME'.")
+        click.echo(
+            f"{me.login} ({me.name}) is its team lead; add the team with "
+            f"'{PROG} staff add LOGIN NAME'."
+        )
     finally:
         db.dispose()
 
@@ -266,8 +287,13 @@ def staff() -> None:
 @staff.command("add")
 @click.argument("login")
 @click.argument("name")
-@click.option("--role", type=click.Choice([str(role) for role in ROLE_WORDS]), default="clinician",
-              show_default=True, help="clinician, peer_support (peer support worker) or team_lead.")
+@click.option(
+    "--role",
+    type=click.Choice([str(role) for role in ROLE_WORDS]),
+    default="clinician",
+    show_default=True,
+    help="clinician, peer_support (peer support worker) or team_lead.",
+)
 @pass_state
 def staff_add(state: State, login: str, name: str, role: str) -> None:
     """Add LOGIN (their operating-system user name) as NAME.
@@ -394,40 +420,70 @@ def import_referrals(state: State, file: str) -> None:
 # -- export ---------------------------------------------------------------------------------
 
 
-_EXPORT_HELP = "\n".join([
-    "Export referrals, the audit log or meetings as JSON or CSV (UTF-8), or meetings",
-    "as iCalendar (.ics) for a calendar program.",
-    "",
-    "\b",
-    *(line for found in reports.REPORTS.values() for line in found.help.splitlines()),
-    "",
-    "Times are ISO 8601 in the team's time zone with its offset",
-    "(2026-06-01T09:00:00+01:00); dates are YYYY-MM-DD; logins identify staff.",
-    "JSON is one list of objects. The output holds personal data: a FILE is",
-    "created readable by you only, written under a temporary name and renamed",
-    "into place when complete, so a failure never leaves half a file.",
-])
+_EXPORT_HELP = "\n".join(
+    [
+        "Export referrals, the audit log or meetings as JSON or CSV (UTF-8), or meetings",
+        "as iCalendar (.ics) for a calendar program.",
+        "",
+        "\b",
+        *(line for found in reports.REPORTS.values() for line in found.help.splitlines()),
+        "",
+        "Times are ISO 8601 in the team's time zone with its offset",
+        "(2026-06-01T09:00:00+01:00); dates are YYYY-MM-DD; logins identify staff.",
+        "JSON is one list of objects. The output holds personal data: a FILE is",
+        "created readable by you only, written under a temporary name and renamed",
+        "into place when complete, so a failure never leaves half a file.",
+    ]
+)
 _FORMATS = list(dict.fromkeys(fmt for found in reports.REPORTS.values() for fmt in found.formats))
 
 
 @cli.command(help=_EXPORT_HELP)
 @click.argument("what", type=click.Choice(list(reports.REPORTS)))
-@click.option("--format", "fmt", type=click.Choice(_FORMATS), default=None,
-              help="json (the default) or csv, or for meetings ics; with --output FILE.csv "
-                   "(or .ics), that format.")
-@click.option("--output", "-o", metavar="FILE",
-              help="Write to FILE (replaced only once complete) instead of standard output.")
-@click.option("--from", "date_from", metavar="DATE",
-              help="meetings: the first local date (DD/MM/YYYY or YYYY-MM-DD).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(_FORMATS),
+    default=None,
+    help="json (the default) or csv, or for meetings ics; with --output FILE.csv "
+    "(or .ics), that format.",
+)
+@click.option(
+    "--output",
+    "-o",
+    metavar="FILE",
+    help="Write to FILE (replaced only once complete) instead of standard output.",
+)
+@click.option(
+    "--from",
+    "date_from",
+    metavar="DATE",
+    help="meetings: the first local date (DD/MM/YYYY or YYYY-MM-DD).",
+)
 @click.option("--to", "date_to", metavar="DATE", help="meetings: the last local date, inclusive.")
-@click.option("--staff", "staff_login", metavar="LOGIN",
-              help="meetings: only those this staff member is expected at.")
-@click.option("--include-discharged/--open-only", "include_discharged", default=None,
-              help="clients: with discharged episodes (the default) or open ones only.")
+@click.option(
+    "--staff",
+    "staff_login",
+    metavar="LOGIN",
+    help="meetings: only those this staff member is expected at.",
+)
+@click.option(
+    "--include-discharged/--open-only",
+    "include_discharged",
+    default=None,
+    help="clients: with discharged episodes (the default) or open ones only.",
+)
 @pass_state
-def export(state: State, what: str, fmt: str | None, output: str | None,
-           date_from: str | None = None, date_to: str | None = None,
-           staff_login: str | None = None, include_discharged: bool | None = None) -> None:
+def export(
+    state: State,
+    what: str,
+    fmt: str | None,
+    output: str | None,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    staff_login: str | None = None,
+    include_discharged: bool | None = None,
+) -> None:
     from .reports.writers import atomic_output
 
     found = reports.report(what)
@@ -445,8 +501,10 @@ def export(state: State, what: str, fmt: str | None, output: str | None,
                 with atomic_output(output) as handle:
                     count = reports.run(found, fmt, repo, handle, params)
             except OSError as exc:
-                raise Failure(f"cannot write {output}: {exc.strerror or exc.__class__.__name__}; "
-                              "nothing was written") from None
+                raise Failure(
+                    f"cannot write {output}: {exc.strerror or exc.__class__.__name__}; "
+                    "nothing was written"
+                ) from None
             click.echo(f"Wrote {found.count_words(count)} to {output} ({fmt}).")
         else:
             sys.stdout.flush()
@@ -457,8 +515,14 @@ def export(state: State, what: str, fmt: str | None, output: str | None,
         db.dispose()
 
 
-def _export_params(found: reports.Report, fmt: str, date_from: str | None, date_to: str | None,
-                   staff_login: str | None, include_discharged: bool | None) -> reports.Params:
+def _export_params(
+    found: reports.Report,
+    fmt: str,
+    date_from: str | None,
+    date_to: str | None,
+    staff_login: str | None,
+    include_discharged: bool | None,
+) -> reports.Params:
     """The report's parameters from the options, each refused where the report takes none."""
     import datetime as dt
 
@@ -469,8 +533,9 @@ def _export_params(found: reports.Report, fmt: str, date_from: str | None, date_
         from .timeutil import parse_date
 
         if not date_from or not date_to:
-            raise Failure(f"export {what} needs --from DATE and --to DATE "
-                          "(DD/MM/YYYY or YYYY-MM-DD)")
+            raise Failure(
+                f"export {what} needs --from DATE and --to DATE (DD/MM/YYYY or YYYY-MM-DD)"
+            )
         start, end = parse_date(date_from), parse_date(date_to)
         if end < start:
             raise Failure(f"--to {date_to} is before --from {date_from}")
@@ -478,13 +543,16 @@ def _export_params(found: reports.Report, fmt: str, date_from: str | None, date_
         owners = " or ".join(reports.taking(reports.DATES))
         raise Failure(f"--format ics, --from, --to and --staff are for {owners}, not {what}")
     if fmt not in found.formats:
-        raise Failure(f"--format {fmt} is not for {what} (use one of: "
-                      f"{', '.join(found.formats)})")
+        raise Failure(f"--format {fmt} is not for {what} (use one of: {', '.join(found.formats)})")
     if reports.DISCHARGED not in found.params and include_discharged is not None:
         owners = " or ".join(reports.taking(reports.DISCHARGED))
         raise Failure(f"--include-discharged and --open-only are for {owners}, not {what}")
-    return reports.Params(start=start, end=end, staff_login=staff_login,
-                          include_discharged=include_discharged is not False)
+    return reports.Params(
+        start=start,
+        end=end,
+        staff_login=staff_login,
+        include_discharged=include_discharged is not False,
+    )
 
 
 from . import cli_maintenance as _maintenance_commands  # noqa: E402,F401 - registers them

@@ -36,8 +36,11 @@ def backup(state: State, file: Path, force: bool) -> None:
 
 @cli.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--force", is_flag=True,
-              help="Restore even though the database has changes newer than the backup.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Restore even though the database has changes newer than the backup.",
+)
 @pass_state
 def restore(state: State, file: Path, force: bool) -> None:
     """Replace the database's contents with the backup FILE.

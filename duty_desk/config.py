@@ -79,7 +79,7 @@ class TeamSettings(_Strict):
                     return dt.time(int(match[1]), int(match[2]))
             except ValueError:
                 pass
-        raise ValueError(f"{value!r} is not a time of day (expected \"HH:MM\", e.g. \"08:00\")")
+        raise ValueError(f'{value!r} is not a time of day (expected "HH:MM", e.g. "08:00")')
 
     @field_validator("days")
     @classmethod

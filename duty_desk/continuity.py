@@ -99,14 +99,18 @@ class Figures:
             return float(value) if value is not None else None
 
         return Continuity(
-            meetings=self.meetings, with_core=num(self.with_core),
-            with_key_worker=num(self.with_key_worker), upc=num(self.upc), coc=num(self.coc),
+            meetings=self.meetings,
+            with_core=num(self.with_core),
+            with_key_worker=num(self.with_key_worker),
+            upc=num(self.upc),
+            coc=num(self.coc),
             secon=num(self.secon),
         )
 
 
-def figures(meetings: Sequence[Attended], core_team: Collection[int],
-            key_worker: int | None) -> Figures:
+def figures(
+    meetings: Sequence[Attended], core_team: Collection[int], key_worker: int | None
+) -> Figures:
     """Every figure for the meetings that happened (time order), the current core team
     and key worker."""
     return Figures(

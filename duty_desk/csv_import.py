@@ -90,15 +90,13 @@ def _line_of_offset(data: bytes, offset: int) -> int:
 def decode(data: bytes, label: str) -> str:
     """UTF-8 text (a leading byte-order mark is dropped), or a CsvFileError naming the line."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise CsvFileError(
-            f"{label} is UTF-16 text, not UTF-8 (save it as \"CSV UTF-8\")"
-        )
+        raise CsvFileError(f'{label} is UTF-16 text, not UTF-8 (save it as "CSV UTF-8")')
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = _line_of_offset(data, exc.start)
         raise CsvFileError(
-            f"{label} is not UTF-8 text (byte at line {line}); save it as \"CSV UTF-8\""
+            f'{label} is not UTF-8 text (byte at line {line}); save it as "CSV UTF-8"'
         ) from None
 
 
@@ -117,8 +115,9 @@ def _header_problem(names: list[str], label: str) -> str | None:
         parts.append(f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}")
     unknown = [name for name in names if name.lower() not in expected]
     if unknown:
-        shown = ", ".join(repr(name[:40]) if name else "'' (an empty name: a stray comma?)"
-                          for name in unknown)
+        shown = ", ".join(
+            repr(name[:40]) if name else "'' (an empty name: a stray comma?)" for name in unknown
+        )
         parts.append(f"unknown column{'s' if len(unknown) > 1 else ''} {shown}")
     twice = sorted({name for name in lowered if lowered.count(name) > 1 and name in expected})
     if twice:
@@ -139,9 +138,9 @@ def _plain(field: str, value: str | None, problem: str) -> str:
 
 
 _CSV_ERRORS = {
-    "unexpected end of data": "a double-quoted value starting here is never closed (a missing \")",
+    "unexpected end of data": 'a double-quoted value starting here is never closed (a missing ")',
     "',' expected after '\"'": "a closing double quote must be followed by a comma "
-    "(write a quote inside a quoted value as \"\")",
+    '(write a quote inside a quoted value as "")',
 }
 
 
@@ -195,11 +194,14 @@ def parse_referrals(text: str, label: str, config: Config, now: dt.datetime) -> 
             problems.append(RowProblem(line, "row", error or "cannot be read as CSV"))
             continue
         if len(fields) != len(columns):
-            problems.append(RowProblem(
-                line, "row",
-                f"has {len(fields)} values but the header has {len(columns)} "
-                "(a value holding a comma, quote or line break must be in double quotes)",
-            ))
+            problems.append(
+                RowProblem(
+                    line,
+                    "row",
+                    f"has {len(fields)} values but the header has {len(columns)} "
+                    "(a value holding a comma, quote or line break must be in double quotes)",
+                )
+            )
             continue
         key = tuple(field.strip() for field in fields)
         if key in seen:
@@ -226,7 +228,9 @@ def read_bytes(path: str | os.PathLike[str], limit: int = MAX_BYTES) -> bytes:
         with Path(path).open("rb") as handle:
             data = handle.read(limit + 1)
     except OSError as exc:
-        raise CsvFileError(f"cannot read {label}: {exc.strerror or exc.__class__.__name__}") from None
+        raise CsvFileError(
+            f"cannot read {label}: {exc.strerror or exc.__class__.__name__}"
+        ) from None
     if len(data) > limit:
         raise CsvFileError(
             f"{label} is too large to import (more than {limit // 2**20} MB); split it into parts"
@@ -234,8 +238,9 @@ def read_bytes(path: str | os.PathLike[str], limit: int = MAX_BYTES) -> bytes:
     return data
 
 
-def read_referral_file(path: str | os.PathLike[str], config: Config,
-                       now: dt.datetime | None = None) -> list[ParsedRow]:
+def read_referral_file(
+    path: str | os.PathLike[str], config: Config, now: dt.datetime | None = None
+) -> list[ParsedRow]:
     """Read and check a referral CSV file."""
     label = str(path)
     data = read_bytes(path)
@@ -243,8 +248,9 @@ def read_referral_file(path: str | os.PathLike[str], config: Config,
     return parse_referrals(text, label, config, now or timeutil.now())
 
 
-def import_referrals(path: str | os.PathLike[str], repo: Repository,
-                     now: dt.datetime | None = None) -> int:
+def import_referrals(
+    path: str | os.PathLike[str], repo: Repository, now: dt.datetime | None = None
+) -> int:
     """Import a referral CSV file: all rows in one transaction, or none. Returns how many.
 
     Raises NotPermitted (the login is not active staff), CsvFileError (the file

@@ -145,7 +145,9 @@ class Database:
         except DBAPIError as exc:  # e.g. "file is not a database"
             raise DatabaseError(explain_operational_error(exc, self)) from None
         except SQLAlchemyError as exc:
-            raise DatabaseError(f"cannot read {self.describe()}: {exc.__class__.__name__}") from None
+            raise DatabaseError(
+                f"cannot read {self.describe()}: {exc.__class__.__name__}"
+            ) from None
         if app is None or app.value != APP_ID:
             raise DatabaseError(f"{self.describe()} is not a duty-desk database")
         found = version.value if version else "?"
@@ -263,7 +265,9 @@ def open_database(
         try:
             engine = create_engine(url, hide_parameters=True, pool_pre_ping=True)
         except (ArgumentError, ImportError) as exc:
-            raise DatabaseError(f"cannot use database URL ({exc.__class__.__name__}: {exc})") from None
+            raise DatabaseError(
+                f"cannot use database URL ({exc.__class__.__name__}: {exc})"
+            ) from None
     db = Database(engine=engine, url=url, settings=settings)
     try:
         if create:

@@ -50,15 +50,51 @@ DEMO_SEED = 20261123
 MARK = " (demo)"
 
 FIRST_NAMES = (
-    "Alex", "Sam", "Robin", "Jo", "Charlie", "Morgan", "Kit", "Ash", "Rowan", "Jules",
-    "Frankie", "Remi", "Toby", "Nia", "Priya", "Tomasz", "Aisha", "Callum", "Bea", "Olu",
+    "Alex",
+    "Sam",
+    "Robin",
+    "Jo",
+    "Charlie",
+    "Morgan",
+    "Kit",
+    "Ash",
+    "Rowan",
+    "Jules",
+    "Frankie",
+    "Remi",
+    "Toby",
+    "Nia",
+    "Priya",
+    "Tomasz",
+    "Aisha",
+    "Callum",
+    "Bea",
+    "Olu",
 )
 SURNAMES = (
-    "Example", "Sample", "Placeholder", "Demo", "Specimen", "Testcase", "Mockford",
-    "Fictional", "Dummy", "Madeup",
+    "Example",
+    "Sample",
+    "Placeholder",
+    "Demo",
+    "Specimen",
+    "Testcase",
+    "Mockford",
+    "Fictional",
+    "Dummy",
+    "Madeup",
 )
-RELATIONSHIPS = ("mother", "father", "partner", "sister", "brother", "friend", "son", "aunt",
-                 "flatmate", "grandmother")
+RELATIONSHIPS = (
+    "mother",
+    "father",
+    "partner",
+    "sister",
+    "brother",
+    "friend",
+    "son",
+    "aunt",
+    "flatmate",
+    "grandmother",
+)
 
 # (login, name, role): the demo team. The first is the team lead who set it up.
 STAFF: tuple[tuple[str, str, str], ...] = (
@@ -225,8 +261,11 @@ class _Builder:
 
     def phone(self, mobile: bool) -> str:
         while True:
-            number = (f"07700 900{self.rng.randrange(1000):03d}" if mobile
-                      else f"01632 960{self.rng.randrange(1000):03d}")
+            number = (
+                f"07700 900{self.rng.randrange(1000):03d}"
+                if mobile
+                else f"01632 960{self.rng.randrange(1000):03d}"
+            )
             if number not in self.phone_seen:
                 self.phone_seen.add(number)
                 return number
@@ -288,8 +327,7 @@ class _Builder:
         for index, (login, name, role) in enumerate(STAFF):
             if login in (self.lead, self.login):
                 continue
-            at(start.add(hours=1, minutes=index),
-               partial(lead.add_staff, login, name, role))
+            at(start.add(hours=1, minutes=index), partial(lead.add_staff, login, name, role))
         former = FORMER_STAFF[0] != self.login
         if former:
             at(start.add(hours=2), lambda: lead.add_staff(*FORMER_STAFF))
@@ -308,30 +346,97 @@ class _Builder:
 
         # Still open: new and being triaged, from overdue to just in.
         plans += [
-            _Plan(self.ago(self.hours + 6), self.area_main, ok[0], self.u_std, self.eligible_age(),
-                  "new", network=1),
-            _Plan(self.ago(self.hours + 3), self.area_busy, ok[-1], self.u_std,
-                  self.eligible_age(), "claim", actor=self.peers[0], after_hours=1.5),
-            _Plan(self.ago(self.high_hours + 2), self.area_main, ok[0], self.u_high,
-                  self.eligible_age(), "new", nhs=False),
-            _Plan(self.ago(self.hours - team.due_soon_hours / 2), self.area_main, ok[0],
-                  self.u_std, self.eligible_age(), "new", network=2),
-            _Plan(self.ago(self.hours - team.due_soon_hours + 0.75), self.area_busy, ok[0],
-                  self.u_std, self.eligible_age(), "claim", actor=self.login, after_hours=0.5),
-            _Plan(self.ago(5), self.area_main, ok[0], self.u_std, self.eligible_age(), "claim",
-                  actor=self.clinicians[0], after_hours=1, network=2),
-            _Plan(self._receipt_with(rules.ClockState.plenty) or self.ago(2), self.area_main,
-                  ok[-1], self.u_std, self.eligible_age(), "new"),
-            _Plan(self.ago(1), self.area_busy, self.sources_not[0], self.u_mod,
-                  self.eligible_age(), "new", network=1),
-            _Plan(self.ago(0.5), self.area_main, ok[0], self.u_std, max(team.min_age - 1, 0),
-                  "new", nhs=False),
+            _Plan(
+                self.ago(self.hours + 6),
+                self.area_main,
+                ok[0],
+                self.u_std,
+                self.eligible_age(),
+                "new",
+                network=1,
+            ),
+            _Plan(
+                self.ago(self.hours + 3),
+                self.area_busy,
+                ok[-1],
+                self.u_std,
+                self.eligible_age(),
+                "claim",
+                actor=self.peers[0],
+                after_hours=1.5,
+            ),
+            _Plan(
+                self.ago(self.high_hours + 2),
+                self.area_main,
+                ok[0],
+                self.u_high,
+                self.eligible_age(),
+                "new",
+                nhs=False,
+            ),
+            _Plan(
+                self.ago(self.hours - team.due_soon_hours / 2),
+                self.area_main,
+                ok[0],
+                self.u_std,
+                self.eligible_age(),
+                "new",
+                network=2,
+            ),
+            _Plan(
+                self.ago(self.hours - team.due_soon_hours + 0.75),
+                self.area_busy,
+                ok[0],
+                self.u_std,
+                self.eligible_age(),
+                "claim",
+                actor=self.login,
+                after_hours=0.5,
+            ),
+            _Plan(
+                self.ago(5),
+                self.area_main,
+                ok[0],
+                self.u_std,
+                self.eligible_age(),
+                "claim",
+                actor=self.clinicians[0],
+                after_hours=1,
+                network=2,
+            ),
+            _Plan(
+                self._receipt_with(rules.ClockState.plenty) or self.ago(2),
+                self.area_main,
+                ok[-1],
+                self.u_std,
+                self.eligible_age(),
+                "new",
+            ),
+            _Plan(
+                self.ago(1),
+                self.area_busy,
+                self.sources_not[0],
+                self.u_mod,
+                self.eligible_age(),
+                "new",
+                network=1,
+            ),
+            _Plan(
+                self.ago(0.5),
+                self.area_main,
+                ok[0],
+                self.u_std,
+                max(team.min_age - 1, 0),
+                "new",
+                nhs=False,
+            ),
             _Plan(self.ago(3.5), self.area_busy, ok[-1], self.u_std, team.max_age + 4, "new"),
         ]
         ooh = self._receipt_with(rules.ClockState.out_of_hours)
         if ooh is not None:
-            plans.append(_Plan(ooh, self.area_main, ok[0], self.u_std, self.eligible_age(), "new",
-                               network=1))
+            plans.append(
+                _Plan(ooh, self.area_main, ok[0], self.u_std, self.eligible_age(), "new", network=1)
+            )
 
         # Decided over the past week: accepted, redirected, declined.
         stories = {6.2: "recent", 4.3: "one_meeting", 3.2: "recent", 1.7: "unbooked_late"}
@@ -355,11 +460,21 @@ class _Builder:
                 age = team.max_age + 7
             if fate == "override":
                 age = team.max_age + 1
-            plans.append(_Plan(self.ago(days * 24), area, source, rng.choice(
-                [self.u_std, self.u_std, self.u_high, self.u_mod]), age, fate,
-                actor=rng.choice(self.clinicians + self.peers[:1]),
-                after_hours=rng.uniform(1, 6), reason_key=key, network=rng.choice([0, 1, 2]),
-                story=stories.get(days, "")))
+            plans.append(
+                _Plan(
+                    self.ago(days * 24),
+                    area,
+                    source,
+                    rng.choice([self.u_std, self.u_std, self.u_high, self.u_mod]),
+                    age,
+                    fate,
+                    actor=rng.choice(self.clinicians + self.peers[:1]),
+                    after_hours=rng.uniform(1, 6),
+                    reason_key=key,
+                    network=rng.choice([0, 1, 2]),
+                    story=stories.get(days, ""),
+                )
+            )
         if fate_override := [p for p in plans if p.fate == "override"]:
             fate_override[0].actor = self.lead
 
@@ -369,15 +484,36 @@ class _Builder:
         span = (week_end - week_start).total_seconds()
         for i in range(count):
             received = week_start.add(minutes=int(span / 60 * (i + 0.5) / count))
-            plans.append(_Plan(received, self.area_busy, rng.choice(ok), self.u_std,
-                               self.eligible_age(), "accept",
-                               actor=rng.choice(self.clinicians), after_hours=rng.uniform(1, 4),
-                               network=rng.choice([0, 1]), story="recent"))
+            plans.append(
+                _Plan(
+                    received,
+                    self.area_busy,
+                    rng.choice(ok),
+                    self.u_std,
+                    self.eligible_age(),
+                    "accept",
+                    actor=rng.choice(self.clinicians),
+                    after_hours=rng.uniform(1, 4),
+                    network=rng.choice([0, 1]),
+                    story="recent",
+                )
+            )
 
         # Accepted hours ago: no first meeting booked yet, still within its deadline.
-        plans.append(_Plan(self.ago(4), self.area_main, ok[0], self.u_std, self.eligible_age(),
-                           "accept", actor=self.clinicians[1 % len(self.clinicians)],
-                           after_hours=1.5, network=1, story="unbooked"))
+        plans.append(
+            _Plan(
+                self.ago(4),
+                self.area_main,
+                ok[0],
+                self.u_std,
+                self.eligible_age(),
+                "accept",
+                actor=self.clinicians[1 % len(self.clinicians)],
+                after_hours=1.5,
+                network=1,
+                story="unbooked",
+            )
+        )
         # Episodes under way: one acceptance per area per week, two to ten weeks ago.
         plans += self.older_plans()
         return plans
@@ -386,9 +522,15 @@ class _Builder:
         rng = self.rng
         monday = timeutil.week_start_local(self.now, self.tz)
         kinds = [
-            ("steady", "breaks"), ("steady", "no_peer"), ("breaks", "steady"),
-            ("steady", "no_key"), ("not_seen", "steady"), ("steady", "breaks"),
-            ("key_left", "steady"), ("steady", "steady"), ("discharged", None),
+            ("steady", "breaks"),
+            ("steady", "no_peer"),
+            ("breaks", "steady"),
+            ("steady", "no_key"),
+            ("not_seen", "steady"),
+            ("steady", "breaks"),
+            ("key_left", "steady"),
+            ("steady", "steady"),
+            ("discharged", None),
         ]
         plans = []
         for weeks, pair in enumerate(kinds, start=2):
@@ -396,11 +538,24 @@ class _Builder:
                 if story is None:
                     continue
                 local = monday.subtract(weeks=weeks).add(
-                    days=rng.randint(0, 4), hours=rng.randint(9, 15), minutes=rng.choice([0, 15, 30, 45]))
-                plans.append(_Plan(
-                    local.in_timezone("UTC"), area, rng.choice(self.sources_ok), self.u_std,
-                    self.eligible_age(), "accept", actor=rng.choice(self.clinicians),
-                    after_hours=rng.uniform(1, 4), network=rng.choice([0, 1, 1, 2]), story=story))
+                    days=rng.randint(0, 4),
+                    hours=rng.randint(9, 15),
+                    minutes=rng.choice([0, 15, 30, 45]),
+                )
+                plans.append(
+                    _Plan(
+                        local.in_timezone("UTC"),
+                        area,
+                        rng.choice(self.sources_ok),
+                        self.u_std,
+                        self.eligible_age(),
+                        "accept",
+                        actor=rng.choice(self.clinicians),
+                        after_hours=rng.uniform(1, 4),
+                        network=rng.choice([0, 1, 1, 2]),
+                        story=story,
+                    )
+                )
         return plans
 
     def _receipt_with(self, state: rules.ClockState) -> pendulum.DateTime | None:
@@ -438,8 +593,10 @@ class _Builder:
         add(plan.received, lambda: self.ids.__setitem__(index, self.repo(adder).add_referral(raw)))
         for n in range(plan.network):
             member = self.network_member(raw["name"], n)
-            add(plan.received.add(minutes=20 + 10 * n),
-                partial(self._add_member, index, adder, member))
+            add(
+                plan.received.add(minutes=20 + 10 * n),
+                partial(self._add_member, index, adder, member),
+            )
         if plan.fate == "new":
             return
         claimer = plan.actor or adder
@@ -454,7 +611,8 @@ class _Builder:
         claimed = self.in_team_hours(_later(plan.received, min(plan.after_hours / 2, 1)))
         add(claimed, claim)
         decided = self.in_team_hours(
-            max(_later(plan.received, plan.after_hours), claimed.add(minutes=25)))
+            max(_later(plan.received, plan.after_hours), claimed.add(minutes=25))
+        )
         plan.decided = add(decided, lambda: self.decide(index, plan, claimer))
 
     def referral_input(self, plan: _Plan) -> dict[str, str]:
@@ -475,7 +633,8 @@ class _Builder:
 
     def _add_member(self, index: int, adder: str, member: tuple[str, str, str]) -> None:
         self.network_ids.setdefault(index, []).append(
-            self.repo(adder).add_network_member(self.ids[index], *member))
+            self.repo(adder).add_network_member(self.ids[index], *member)
+        )
 
     def network_member(self, person: str, n: int) -> tuple[str, str, str]:
         own_first, surname = person.split(" ")[:2]
@@ -490,7 +649,8 @@ class _Builder:
             try:
                 self.clients[index] = repo.accept(
                     referral_id,
-                    override_reason=OVERRIDE_REASON + MARK if plan.fate == "override" else None)
+                    override_reason=OVERRIDE_REASON + MARK if plan.fate == "override" else None,
+                )
                 return
             except NoPlacesLeft:
                 key = "cap"
@@ -508,20 +668,35 @@ class _Builder:
     # -- after acceptance: core teams, meetings, absences (duty_desk.demo_care) --------------------
     def care_events(self, plans: list[_Plan]) -> list[_Event]:
         stories = [
-            Story(index=index, kind=plan.story, accepted_at=plan.decided,
-                  accepter=plan.actor or self.lead, area_name=self.config.areas[plan.area].name)
-            for index, plan in enumerate(plans) if plan.story and plan.decided is not None
+            Story(
+                index=index,
+                kind=plan.story,
+                accepted_at=plan.decided,
+                accepter=plan.actor or self.lead,
+                area_name=self.config.areas[plan.area].name,
+            )
+            for index, plan in enumerate(plans)
+            if plan.story and plan.decided is not None
         ]
         former = FORMER_STAFF[0] if FORMER_STAFF[0] != self.login else None
         planner = CarePlanner(
-            self.config, self.now, self.rng, lead=self.lead, clinicians=self.clinicians,
-            peers=self.peers, me=self.login, me_since=self.now.subtract(days=30),
-            former=former, former_left=self.now.subtract(days=20))
+            self.config,
+            self.now,
+            self.rng,
+            lead=self.lead,
+            clinicians=self.clinicians,
+            peers=self.peers,
+            me=self.login,
+            me_since=self.now.subtract(days=30),
+            former=former,
+            former_left=self.now.subtract(days=20),
+        )
         planner.clinicians = [*self.clinicians, self.login]  # the duty worker holds a few too
         planner.plan(stories)
 
-        self.writer = CareWriter(self.db, self.tz, self.lead, self.clients.get,
-                                 lambda i: self.network_ids.get(i, []))
+        self.writer = CareWriter(
+            self.db, self.tz, self.lead, self.clients.get, lambda i: self.network_ids.get(i, [])
+        )
         events: list[_Event] = []
         for when, entry in planner.events(stories, self.writer):
             self.seq += 1
@@ -557,18 +732,23 @@ class _Builder:
         repo = self.repo(self.login)
         statuses = Counter(r.status for r in repo.referrals_for_export())
         with self.db.session() as session:
-            episodes = session.exec(select(func.count()).select_from(Client).where(
-                Client.status == "open")).one()
+            episodes = session.exec(
+                select(func.count()).select_from(Client).where(Client.status == "open")
+            ).one()
             meetings = session.exec(select(func.count()).select_from(Meeting)).one()
         return DemoSummary(
-            referrals=sum(statuses.values()), staff=len(repo.list_staff()),
-            by_status={str(status): count for status, count in statuses.items()}, duty_login=self.login, episodes=int(episodes),
+            referrals=sum(statuses.values()),
+            staff=len(repo.list_staff()),
+            by_status={str(status): count for status, count in statuses.items()},
+            duty_login=self.login,
+            episodes=int(episodes),
             meetings=int(meetings),
         )
 
 
-def build_demo(db: Database, config: Config, now: dt.datetime | None = None, *,
-               seed: int = DEMO_SEED) -> DemoSummary:
+def build_demo(
+    db: Database, config: Config, now: dt.datetime | None = None, *, seed: int = DEMO_SEED
+) -> DemoSummary:
     """Fill an empty duty-desk database with the demo team and a week of referrals.
 
     Deterministic for a given ``now`` (default: the core's clock) and ``seed``.
@@ -659,8 +839,9 @@ def _build_file(config: Config, path: Path, now: dt.datetime | None) -> DemoSumm
     _remove_sqlite_files(building)
     # A file nobody else sees until it is complete: no need to wait on the disk for every
     # commit (the final checkpoint writes it all out before the rename).
-    quick = config.model_copy(update={
-        "database": config.database.model_copy(update={"synchronous": "NORMAL"})})
+    quick = config.model_copy(
+        update={"database": config.database.model_copy(update={"synchronous": "NORMAL"})}
+    )
     try:
         db = open_database(quick, str(building), create=True)
         try:
@@ -685,8 +866,13 @@ def _build_file(config: Config, path: Path, now: dt.datetime | None) -> DemoSumm
     return summary
 
 
-def prepare_demo(config: Config, explicit: str | None = None, *, fresh: bool = False,
-                 now: dt.datetime | None = None) -> DemoOutcome:
+def prepare_demo(
+    config: Config,
+    explicit: str | None = None,
+    *,
+    fresh: bool = False,
+    now: dt.datetime | None = None,
+) -> DemoOutcome:
     """Build or reuse the demo database; return it open.
 
     Without ``explicit`` (``--db``) the per-user demo file is used. An existing
@@ -730,8 +916,9 @@ def prepare_demo(config: Config, explicit: str | None = None, *, fresh: bool = F
     return DemoOutcome(db=db, built=True, built_at=demo_built_at(db), summary=summary)
 
 
-def _prepare_server(config: Config, explicit: str | None, *, fresh: bool,
-                    now: dt.datetime | None) -> DemoOutcome:
+def _prepare_server(
+    config: Config, explicit: str | None, *, fresh: bool, now: dt.datetime | None
+) -> DemoOutcome:
     """A database server (PostgreSQL): built in place, only into an empty database."""
     db = open_database(config, explicit, create=True)
     try:

@@ -64,9 +64,17 @@ def _table(model: type) -> Table:
     assert isinstance(table, Table)
     return table
 
+
 MARK = " (demo)"
-STREETS = ("Example Road", "Sample Street", "Placeholder Lane", "Specimen Close",
-           "Mockford Avenue", "Testcase Gardens", "Fictional Way")
+STREETS = (
+    "Example Road",
+    "Sample Street",
+    "Placeholder Lane",
+    "Specimen Close",
+    "Mockford Avenue",
+    "Testcase Gardens",
+    "Fictional Way",
+)
 CLIENT_CANCELS = (
     "Client unwell with a heavy cold; asked to meet later in the week.",
     "Family away for a funeral; the network asked to move the meeting.",
@@ -83,10 +91,11 @@ CORE_REASONS = (
     "Set on acceptance; key worker lives nearest for home visits.",
 )
 NO_KEY_REASON = "Set on acceptance; key worker to be agreed with the client at the first meeting."
-DISCHARGE_REASON = ("Client and network agreed they no longer need the team; "
-                    "GP to continue care, letter sent.")
+DISCHARGE_REASON = (
+    "Client and network agreed they no longer need the team; GP to continue care, letter sent."
+)
 
-Event = tuple[pendulum.DateTime, Callable[[], 'dict[str, object] | None']]
+Event = tuple[pendulum.DateTime, Callable[[], "dict[str, object] | None"]]
 
 
 def _minutes(at: pendulum.DateTime, minutes: int) -> pendulum.DateTime:
@@ -145,10 +154,20 @@ class PlannedAbsence:
 class CarePlanner:
     """Plans every story against one shared calendar, then turns the plan into events."""
 
-    def __init__(self, config: Config, now: pendulum.DateTime, rng: random.Random, *,
-                 lead: str, clinicians: list[str], peers: list[str], me: str | None,
-                 me_since: pendulum.DateTime, former: str | None,
-                 former_left: pendulum.DateTime) -> None:
+    def __init__(
+        self,
+        config: Config,
+        now: pendulum.DateTime,
+        rng: random.Random,
+        *,
+        lead: str,
+        clinicians: list[str],
+        peers: list[str],
+        me: str | None,
+        me_since: pendulum.DateTime,
+        former: str | None,
+        former_left: pendulum.DateTime,
+    ) -> None:
         self.config = config
         self.tz = config.team.timezone
         self.now = now
@@ -187,22 +206,36 @@ class CarePlanner:
         return times
 
     def absent(self, login: str, day: dt.date, known_at: dt.datetime | None = None) -> bool:
-        return any(a.login == login and a.starts_on <= day <= a.ends_on
-                   and (known_at is None or a.recorded_at <= known_at) for a in self.absences)
+        return any(
+            a.login == login
+            and a.starts_on <= day <= a.ends_on
+            and (known_at is None or a.recorded_at <= known_at)
+            for a in self.absences
+        )
 
     # -- the calendar (in POSIX seconds: pendulum arithmetic is too slow for the search) -----
     def free(self, logins: list[str], starts: float, ends: float) -> bool:
         gap = self.buffer.total_seconds()
-        return all(not (s - gap < ends and starts < e + gap)
-                   for login in logins for s, e in self.busy.get(login, ()))
+        return all(
+            not (s - gap < ends and starts < e + gap)
+            for login in logins
+            for s, e in self.busy.get(login, ())
+        )
 
     def take(self, logins: list[str], starts: pendulum.DateTime, ends: pendulum.DateTime) -> None:
         for login in logins:
             self.busy.setdefault(login, []).append((starts.timestamp(), ends.timestamp()))
 
-    def find(self, day: dt.date, logins: list[str], *, not_before: dt.datetime,
-             end_by: dt.datetime | None = None, days: int = 10,
-             times: list[tuple[int, int]] | None = None) -> tuple[pendulum.DateTime, pendulum.DateTime] | None:
+    def find(
+        self,
+        day: dt.date,
+        logins: list[str],
+        *,
+        not_before: dt.datetime,
+        end_by: dt.datetime | None = None,
+        days: int = 10,
+        times: list[tuple[int, int]] | None = None,
+    ) -> tuple[pendulum.DateTime, pendulum.DateTime] | None:
         """The first free start on ``day`` or a following working day.
 
         Team hours never span a clock change (those happen at night), so each day's
@@ -261,8 +294,11 @@ class CarePlanner:
     def expected(self, story: Story, day: dt.date, booked_at: dt.datetime) -> list[str]:
         """Who a booking made at ``booked_at`` expects: the core team still in the team,
         without anyone whose absence that day was already recorded."""
-        return [login for login in story.core
-                if self.active_at(login, booked_at) and not self.absent(login, day, booked_at)]
+        return [
+            login
+            for login in story.core
+            if self.active_at(login, booked_at) and not self.absent(login, day, booked_at)
+        ]
 
     # -- meetings -------------------------------------------------------------------------------
     def place(self, story: Story) -> tuple[str, str]:
@@ -271,8 +307,7 @@ class CarePlanner:
         roll = self.rng.random()
         if roll < 0.6:
             number = self.rng.randint(1, 120)
-            kind, detail = "home", (f"{number} {self.rng.choice(STREETS)}, "
-                                    f"{story.area_name}{MARK}")
+            kind, detail = "home", (f"{number} {self.rng.choice(STREETS)}, {story.area_name}{MARK}")
         elif roll < 0.8:
             kind, detail = "base", self.config.meetings.team_base
         else:
@@ -280,13 +315,26 @@ class CarePlanner:
         story.place = (kind, detail)
         return story.place
 
-    def add(self, story: Story, when: tuple[pendulum.DateTime, pendulum.DateTime],
-            staff: list[str], booked_at: pendulum.DateTime, booked_by: str) -> Slot:
+    def add(
+        self,
+        story: Story,
+        when: tuple[pendulum.DateTime, pendulum.DateTime],
+        staff: list[str],
+        booked_at: pendulum.DateTime,
+        booked_by: str,
+    ) -> Slot:
         starts, ends = when
         booked_at = min(booked_at, self.now.subtract(minutes=1))
         kind, detail = self.place(story)
-        slot = Slot(starts=starts, ends=ends, place_kind=kind, place_detail=detail, staff=staff,
-                    booked_at=booked_at, booked_by=booked_by)
+        slot = Slot(
+            starts=starts,
+            ends=ends,
+            place_kind=kind,
+            place_detail=detail,
+            staff=staff,
+            booked_at=booked_at,
+            booked_by=booked_by,
+        )
         self.take(staff, starts, ends)
         story.meetings.append(slot)
         return slot
@@ -313,18 +361,26 @@ class CarePlanner:
         day = self.day_of(story.accepted_at)
         not_before = story.accepted_at.add(hours=1)
         # Up to yesterday: today's meetings are planned together (today_meetings).
-        stop = story.discharge_at.subtract(days=5) if story.discharge_at else self.local(
-            self.today, 0)
+        stop = (
+            story.discharge_at.subtract(days=5) if story.discharge_at else self.local(self.today, 0)
+        )
         previous: Slot | None = None
         while True:
             booked_at = self.after(previous, story)
             staff = self.expected(story, day, booked_at)
-            cover = (story.kind == "breaks" and len(story.meetings) == 2)
+            cover = story.kind == "breaks" and len(story.meetings) == 2
             if cover:  # the core team all busy or away: a colleague covers
-                staff = [c for c in self.clinicians if c not in story.core and
-                         self.active_at(c, booked_at)][:1]
-            found = self.find(day, staff, not_before=max(not_before, booked_at.add(hours=2)),
-                              end_by=stop.subtract(minutes=15))
+                staff = [
+                    c
+                    for c in self.clinicians
+                    if c not in story.core and self.active_at(c, booked_at)
+                ][:1]
+            found = self.find(
+                day,
+                staff,
+                not_before=max(not_before, booked_at.add(hours=2)),
+                end_by=stop.subtract(minutes=15),
+            )
             if found is None or found[0] >= stop:
                 return
             slot = self.add(story, found, staff, booked_at, self.booker(story, booked_at))
@@ -333,7 +389,8 @@ class CarePlanner:
             if story.kind == "one_meeting" and len(story.meetings) >= 2:
                 return
             day = self.day_of(slot.starts) + dt.timedelta(
-                days=rng.randint(1, 3) if recent else rng.randint(2, 7))
+                days=rng.randint(1, 3) if recent else rng.randint(2, 7)
+            )
 
     def outcome(self, story: Story, slot: Slot, first: bool) -> None:
         """What became of a meeting in the past (or earlier today)."""
@@ -343,7 +400,8 @@ class CarePlanner:
         if story.kind == "one_meeting" and not first:
             status = "cancelled_team"
         elif story.kind == "not_seen" and slot.starts > self.now.subtract(
-                days=self.config.continuity.not_seen_days + 3):
+            days=self.config.continuity.not_seen_days + 3
+        ):
             threshold = self.now.subtract(days=self.config.continuity.not_seen_days + 3)
             misses = sum(1 for m in story.meetings[:-1] if m.starts > threshold)
             status = "cancelled_client" if misses % 2 == 0 else "dna"
@@ -362,7 +420,9 @@ class CarePlanner:
             if story.kind == "breaks" and story.key in attended and rng.random() < 0.45:
                 attended.discard(story.key)
             elif story.kind != "breaks" and len(attended) > 1 and rng.random() < 0.15:
-                attended.discard(rng.choice(sorted(attended - {story.key or ""}) or sorted(attended)))
+                attended.discard(
+                    rng.choice(sorted(attended - {story.key or ""}) or sorted(attended))
+                )
             day = self.day_of(slot.starts)
             attended = {login for login in attended if not self.absent(login, day)}
             if not attended and slot.staff:  # someone always goes
@@ -386,11 +446,17 @@ class CarePlanner:
         cancelled, the rest booked (those that need the past only when there was time)."""
         if not self.working(self.today):
             return
-        wanted = [MeetingStatus.happened.value, MeetingStatus.did_not_attend.value,
-                  MeetingStatus.cancelled.value] + [MeetingStatus.booked.value] * 5
-        takers = [s for s in stories if s.kind in ("steady", "breaks", "no_peer", "key_left",
-                                                     "no_key", "recent")
-                  and not any(self.day_of(m.starts) >= self.today for m in s.meetings)]
+        wanted = [
+            MeetingStatus.happened.value,
+            MeetingStatus.did_not_attend.value,
+            MeetingStatus.cancelled.value,
+        ] + [MeetingStatus.booked.value] * 5
+        takers = [
+            s
+            for s in stories
+            if s.kind in ("steady", "breaks", "no_peer", "key_left", "no_key", "recent")
+            and not any(self.day_of(m.starts) >= self.today for m in s.meetings)
+        ]
         self.rng.shuffle(takers)
         opening = self.config.team.opens
         for story, status in zip(takers, wanted, strict=False):
@@ -404,15 +470,25 @@ class CarePlanner:
                 close = self.config.team.closes
                 last = close.hour * 60 + close.minute - self.minutes
                 times = [(m // 60, m % 60) for m in range(first, last + 1, 30)]
-                found = self.find(self.today, staff, not_before=booked_at.add(hours=2),
-                                  end_by=end_by, days=1, times=times)
+                found = self.find(
+                    self.today,
+                    staff,
+                    not_before=booked_at.add(hours=2),
+                    end_by=end_by,
+                    days=1,
+                    times=times,
+                )
                 if found is None:
                     status = MeetingStatus.booked.value
             if status not in (MeetingStatus.happened.value, MeetingStatus.did_not_attend.value):
                 times = self.candidate_times(spread=True)
-                found = self.find(self.today, staff, not_before=max(booked_at.add(hours=2),
-                                                                     self.now.add(minutes=15)),
-                                  days=1, times=times)
+                found = self.find(
+                    self.today,
+                    staff,
+                    not_before=max(booked_at.add(hours=2), self.now.add(minutes=15)),
+                    days=1,
+                    times=times,
+                )
             if found is None:
                 continue
             slot = self.add(story, found, staff, booked_at, self.booker(story, booked_at))
@@ -425,9 +501,10 @@ class CarePlanner:
                 slot.outcome = MeetingStatus.cancelled.value
                 slot.cancelled_by = "client"
                 slot.cancel_reason = TODAY_CANCEL + MARK
-                slot.outcome_at = max(booked_at.add(minutes=30),
-                                      min(self.local(self.today, 8, 5),
-                                          self.now.subtract(minutes=5)))
+                slot.outcome_at = max(
+                    booked_at.add(minutes=30),
+                    min(self.local(self.today, 8, 5), self.now.subtract(minutes=5)),
+                )
 
     def future_meeting(self, story: Story) -> None:
         """The next meeting, booked at the end of the last one."""
@@ -437,8 +514,9 @@ class CarePlanner:
         booked_at = min(self.after(last, story), self.now.subtract(minutes=1))
         start_day = self.today + dt.timedelta(days=self.rng.randint(1, 6)) if last else self.today
         staff = self.expected(story, start_day, booked_at)
-        found = self.find(start_day, staff,
-                          not_before=max(self.now.add(minutes=30), booked_at.add(hours=2)))
+        found = self.find(
+            start_day, staff, not_before=max(self.now.add(minutes=30), booked_at.add(hours=2))
+        )
         if found is not None:
             self.add(story, found, staff, booked_at, self.booker(story, booked_at))
 
@@ -447,16 +525,32 @@ class CarePlanner:
         """Leave next week and a training day three weeks ago: known well before."""
         monday = self.today + dt.timedelta(days=7 - self.today.weekday())
         if self.peers:
-            self.absences.append(PlannedAbsence(
-                self.peers[-1], monday, monday + dt.timedelta(days=4), "leave",
-                "Annual leave (demo)", self.now.subtract(days=21), self.lead))
+            self.absences.append(
+                PlannedAbsence(
+                    self.peers[-1],
+                    monday,
+                    monday + dt.timedelta(days=4),
+                    "leave",
+                    "Annual leave (demo)",
+                    self.now.subtract(days=21),
+                    self.lead,
+                )
+            )
         if len(self.clinicians) > 3:
             day = self.today - dt.timedelta(days=21)
             while not self.working(day):
                 day -= dt.timedelta(days=1)
-            self.absences.append(PlannedAbsence(
-                self.clinicians[3], day, day, "training",
-                "Open Dialogue refresher training (demo)", self.now.subtract(days=40), self.lead))
+            self.absences.append(
+                PlannedAbsence(
+                    self.clinicians[3],
+                    day,
+                    day,
+                    "training",
+                    "Open Dialogue refresher training (demo)",
+                    self.now.subtract(days=40),
+                    self.lead,
+                )
+            )
 
     def sickness_today(self, stories: list[Story]) -> None:
         """Someone rang in sick this morning, with meetings already booked over the next days."""
@@ -464,16 +558,31 @@ class CarePlanner:
         counts: Counter[str] = Counter()
         for story in stories:
             for slot in story.meetings:
-                if slot.outcome == MeetingStatus.booked.value and self.day_of(slot.starts) in window:
-                    counts.update(login for login in slot.staff
-                                  if login in self.clinicians and login != self.me)
+                if (
+                    slot.outcome == MeetingStatus.booked.value
+                    and self.day_of(slot.starts) in window
+                ):
+                    counts.update(
+                        login
+                        for login in slot.staff
+                        if login in self.clinicians and login != self.me
+                    )
         if not counts:
             return
         login = min(counts, key=lambda k: (-counts[k], k))
-        recorded = max(min(self.local(self.today, 8, 5), self.now.subtract(minutes=5)),
-                       self.now.subtract(hours=20))
-        absence = PlannedAbsence(login, self.today, self.today + dt.timedelta(days=3), "sickness",
-                                 "Rang in sick (demo)", recorded, self.lead)
+        recorded = max(
+            min(self.local(self.today, 8, 5), self.now.subtract(minutes=5)),
+            self.now.subtract(hours=20),
+        )
+        absence = PlannedAbsence(
+            login,
+            self.today,
+            self.today + dt.timedelta(days=3),
+            "sickness",
+            "Rang in sick (demo)",
+            recorded,
+            self.lead,
+        )
         self.absences.append(absence)
         for story in stories:  # whoever was at a meeting today without them
             for slot in story.meetings:
@@ -482,8 +591,12 @@ class CarePlanner:
                     if not slot.attended:
                         slot.attended = {s for s in slot.staff if s != login} or slot.attended
                 # a booking made after the call expects someone else
-                if (login in slot.staff and slot.booked_at >= recorded
-                        and self.day_of(slot.starts) in window and len(slot.staff) > 1):
+                if (
+                    login in slot.staff
+                    and slot.booked_at >= recorded
+                    and self.day_of(slot.starts) in window
+                    and len(slot.staff) > 1
+                ):
                     slot.staff.remove(login)
 
     # -- everything -------------------------------------------------------------------------------
@@ -497,12 +610,16 @@ class CarePlanner:
         for story in sorted(stories, key=lambda s: s.accepted_at):
             if story.kind not in ("unbooked", "unbooked_late"):
                 self.past_meetings(story)
-        open_stories = [s for s in stories if s.kind not in ("unbooked", "unbooked_late",
-                                                                "discharged")]
+        open_stories = [
+            s for s in stories if s.kind not in ("unbooked", "unbooked_late", "discharged")
+        ]
         self.today_meetings(open_stories)
         for story in open_stories:
-            if story.kind == "breaks" and story is next(
-                    (s for s in open_stories if s.kind == "breaks"), None) and story.today is None:
+            if (
+                story.kind == "breaks"
+                and story is next((s for s in open_stories if s.kind == "breaks"), None)
+                and story.today is None
+            ):
                 continue  # nothing booked yet: next meeting not agreed
             self.future_meeting(story)
         self.sickness_today(stories)
@@ -514,8 +631,9 @@ class CarePlanner:
             self.capacities.append((start.add(minutes=5), self.peers[0], 6))
         if len(self.clinicians) > 5:
             login = self.clinicians[5]
-            self.capacities.append((self.now.subtract(days=10), login,
-                                    max(1, min(load[login] - 1, 6))))
+            self.capacities.append(
+                (self.now.subtract(days=10), login, max(1, min(load[login] - 1, 6)))
+            )
 
     # -- the plan as timed audit entries, and the tables' final state --------------------------
     def events(self, stories: list[Story], writer: CareWriter) -> list[Event]:
@@ -525,8 +643,9 @@ class CarePlanner:
         writer.stories = stories
         writer.absences = list(self.absences)
         writer.capacities = list(self.capacities)
-        meetings = sorted((slot for story in stories for slot in story.meetings),
-                          key=lambda slot: slot.booked_at)
+        meetings = sorted(
+            (slot for story in stories for slot in story.meetings), key=lambda slot: slot.booked_at
+        )
         for number, slot in enumerate(meetings, start=1):  # ids in the order they were booked
             slot.meeting_id = number
         for when, login, capacity in self.capacities:
@@ -556,8 +675,14 @@ class CareWriter:
     the referral's network members.
     """
 
-    def __init__(self, db: Database, tz: str, lead: str, client_id: Callable[[int], int | None],
-                 network_ids: Callable[[int], list[int]]) -> None:
+    def __init__(
+        self,
+        db: Database,
+        tz: str,
+        lead: str,
+        client_id: Callable[[int], int | None],
+        network_ids: Callable[[int], list[int]],
+    ) -> None:
         self.db = db
         self.tz = tz
         self.lead = lead
@@ -571,59 +696,114 @@ class CareWriter:
     def staff_id(self, login: str) -> int:
         if login not in self.staff:
             with self.db.session() as session:
-                self.staff = {login: id_ for login, id_ in session.execute(sa_select(STAFF.login, STAFF.id))}
+                self.staff = {
+                    login: id_ for login, id_ in session.execute(sa_select(STAFF.login, STAFF.id))
+                }
         return self.staff[login]
 
     @staticmethod
-    def entry(actor: str, action: str, entity: str, entity_id: int,
-              before: Mapping[str, object] | None, after: Mapping[str, object] | None,
-              at: dt.datetime | None) -> dict[str, object]:
+    def entry(
+        actor: str,
+        action: str,
+        entity: str,
+        entity_id: int,
+        before: Mapping[str, object] | None,
+        after: Mapping[str, object] | None,
+        at: dt.datetime | None,
+    ) -> dict[str, object]:
         """An audit row exactly as the repository's ``_audit`` writes it."""
+
         def dump(data: Mapping[str, object] | None) -> str | None:
             if data is None:
                 return None
             return json.dumps({k: _jsonable(v) for k, v in data.items()}, ensure_ascii=False)
 
-        return {"at": at, "actor": actor, "action": action, "entity": entity,
-                "entity_id": entity_id, "before": dump(before), "after": dump(after)}
+        return {
+            "at": at,
+            "actor": actor,
+            "action": action,
+            "entity": entity,
+            "entity_id": entity_id,
+            "before": dump(before),
+            "after": dump(after),
+        }
 
     # -- audit entries, at their time ------------------------------------------------------------
     def capacity_entry(self, login: str, capacity: int, at: dt.datetime) -> dict[str, object]:
         default = Staff.model_fields["capacity"].default
-        return self.entry(self.lead, "set capacity", "staff", self.staff_id(login),
-                          {"capacity": default}, {"capacity": capacity}, at)
+        return self.entry(
+            self.lead,
+            "set capacity",
+            "staff",
+            self.staff_id(login),
+            {"capacity": default},
+            {"capacity": capacity},
+            at,
+        )
 
     def absence_entry(self, planned: PlannedAbsence, number: int) -> dict[str, object]:
-        return self.entry(planned.recorded_by, "record absence", "staff",
-                          self.staff_id(planned.login), None,
-                          {"absence_id": number, "starts_on": planned.starts_on,
-                           "ends_on": planned.ends_on, "kind": planned.kind, "note": planned.note},
-                          planned.recorded_at)
+        return self.entry(
+            planned.recorded_by,
+            "record absence",
+            "staff",
+            self.staff_id(planned.login),
+            None,
+            {
+                "absence_id": number,
+                "starts_on": planned.starts_on,
+                "ends_on": planned.ends_on,
+                "kind": planned.kind,
+                "note": planned.note,
+            },
+            planned.recorded_at,
+        )
 
     def core_entry(self, story: Story) -> dict[str, object] | None:
         client_id = self.client_id(story.index)
         if client_id is None:
             return None
-        return self.entry(story.accepter, "core team", "client", client_id,
-                          {"core_team": [], "key_worker": None},
-                          {"core_team": sorted(story.core), "key_worker": story.key,
-                           "reason": self.core_reason(story)}, story.core_at)
+        return self.entry(
+            story.accepter,
+            "core team",
+            "client",
+            client_id,
+            {"core_team": [], "key_worker": None},
+            {
+                "core_team": sorted(story.core),
+                "key_worker": story.key,
+                "reason": self.core_reason(story),
+            },
+            story.core_at,
+        )
 
     @staticmethod
     def core_reason(story: Story) -> str:
-        return (NO_KEY_REASON if story.key is None
-                else CORE_REASONS[story.index % len(CORE_REASONS)]) + MARK
+        return (
+            NO_KEY_REASON if story.key is None else CORE_REASONS[story.index % len(CORE_REASONS)]
+        ) + MARK
 
     def book_entry(self, story: Story, slot: Slot) -> dict[str, object] | None:
         client_id = self.client_id(story.index)
         if client_id is None or slot.meeting_id is None:
             return None
-        return self.entry(slot.booked_by, "book meeting", "meeting", slot.meeting_id, None,
-                          {"client_id": client_id, "starts_at": slot.starts, "ends_at": slot.ends,
-                           "place_kind": slot.place_kind, "place_detail": slot.place_detail,
-                           "status": MeetingStatus.booked.value, "staff": sorted(slot.staff),
-                           "network": self.network_ids(story.index)},
-                          slot.booked_at)
+        return self.entry(
+            slot.booked_by,
+            "book meeting",
+            "meeting",
+            slot.meeting_id,
+            None,
+            {
+                "client_id": client_id,
+                "starts_at": slot.starts,
+                "ends_at": slot.ends,
+                "place_kind": slot.place_kind,
+                "place_detail": slot.place_detail,
+                "status": MeetingStatus.booked.value,
+                "staff": sorted(slot.staff),
+                "network": self.network_ids(story.index),
+            },
+            slot.booked_at,
+        )
 
     def came(self, story: Story, slot: Slot) -> list[int]:
         rng = random.Random(slot.meeting_id)
@@ -635,32 +815,48 @@ class CareWriter:
         assert slot.outcome_at is not None
         actor = slot.booked_by
         if slot.outcome == MeetingStatus.cancelled.value:
-            return self.entry(actor, "cancel meeting", "meeting", slot.meeting_id,
-                              {"status": MeetingStatus.booked.value, "cancelled_by": None,
-                               "cancel_reason": None},
-                              {"status": slot.outcome, "cancelled_by": slot.cancelled_by,
-                               "cancel_reason": slot.cancel_reason}, slot.outcome_at)
+            return self.entry(
+                actor,
+                "cancel meeting",
+                "meeting",
+                slot.meeting_id,
+                {"status": MeetingStatus.booked.value, "cancelled_by": None, "cancel_reason": None},
+                {
+                    "status": slot.outcome,
+                    "cancelled_by": slot.cancelled_by,
+                    "cancel_reason": slot.cancel_reason,
+                },
+                slot.outcome_at,
+            )
         happened = slot.outcome == MeetingStatus.happened.value
         attended = sorted(slot.attended) if happened else []
-        before = {"status": MeetingStatus.booked.value, "staff_attended": [], "staff_absent": [],
-                  "network_attended": []}
-        after = {"status": slot.outcome, "staff_attended": attended,
-                 "staff_absent": sorted(set(slot.staff) - set(attended)) if happened else [],
-                 "network_attended": self.came(story, slot) if happened else []}
+        before = {
+            "status": MeetingStatus.booked.value,
+            "staff_attended": [],
+            "staff_absent": [],
+            "network_attended": [],
+        }
+        after = {
+            "status": slot.outcome,
+            "staff_attended": attended,
+            "staff_absent": sorted(set(slot.staff) - set(attended)) if happened else [],
+            "network_attended": self.came(story, slot) if happened else [],
+        }
         if attended:
             actor = attended[0]
         action = "record happened" if happened else "record did not attend"
-        return self.entry(actor, action, "meeting", slot.meeting_id, before, after,
-                          slot.outcome_at)
+        return self.entry(actor, action, "meeting", slot.meeting_id, before, after, slot.outcome_at)
 
     def discharge_values(self, story: Story) -> dict[str, object]:
         assert story.discharge_at is not None
         day = timeutil.to_local(story.discharge_at, self.tz).date()
-        return {"status": ClientStatus.discharged.value,
-                "discharged_at": timeutil.local_to_utc(dt.datetime.combine(day, dt.time()), self.tz),
-                "discharge_kind": DischargeKind.primary_care.value,
-                "discharge_reason": DISCHARGE_REASON + MARK,
-                "discharged_by_id": self.staff_id(self.discharger(story))}
+        return {
+            "status": ClientStatus.discharged.value,
+            "discharged_at": timeutil.local_to_utc(dt.datetime.combine(day, dt.time()), self.tz),
+            "discharge_kind": DischargeKind.primary_care.value,
+            "discharge_reason": DISCHARGE_REASON + MARK,
+            "discharged_by_id": self.staff_id(self.discharger(story)),
+        }
 
     @staticmethod
     def discharger(story: Story) -> str:
@@ -672,61 +868,118 @@ class CareWriter:
         if client_id is None or story.discharge_at is None:
             return None
         login = self.discharger(story)
-        return self.entry(login, "discharge", "client", client_id,
-                          {"status": ClientStatus.open.value},
-                          {"status": ClientStatus.discharged.value,
-                           "discharged_on": timeutil.to_local(story.discharge_at, self.tz).date(),
-                           "discharge_kind": DischargeKind.primary_care.value,
-                           "discharge_reason": DISCHARGE_REASON + MARK, "discharged_by": login},
-                          story.discharge_at)
+        return self.entry(
+            login,
+            "discharge",
+            "client",
+            client_id,
+            {"status": ClientStatus.open.value},
+            {
+                "status": ClientStatus.discharged.value,
+                "discharged_on": timeutil.to_local(story.discharge_at, self.tz).date(),
+                "discharge_kind": DischargeKind.primary_care.value,
+                "discharge_reason": DISCHARGE_REASON + MARK,
+                "discharged_by": login,
+            },
+            story.discharge_at,
+        )
 
     # -- the tables, at the end --------------------------------------------------------------------
     def write_tables(self, session: Session) -> None:
         """Every row in its final state (versions counted as the repository would)."""
         for _when, login, capacity in self.capacities:
-            session.execute(update(STAFF_T).where(STAFF.id == self.staff_id(login)).values(
-                capacity=capacity, version=STAFF.version + 1))
+            session.execute(
+                update(STAFF_T)
+                .where(STAFF.id == self.staff_id(login))
+                .values(capacity=capacity, version=STAFF.version + 1)
+            )
         if self.absences:
-            session.execute(insert(_table(Absence)), [
-                {"id": n, "staff_id": self.staff_id(a.login), "starts_on": a.starts_on,
-                 "ends_on": a.ends_on, "kind": a.kind, "note": a.note,
-                 "created_at": a.recorded_at, "created_by": a.recorded_by, "cancelled": False,
-                 "version": 1}
-                for n, a in enumerate(self.absences, start=1)])
+            session.execute(
+                insert(_table(Absence)),
+                [
+                    {
+                        "id": n,
+                        "staff_id": self.staff_id(a.login),
+                        "starts_on": a.starts_on,
+                        "ends_on": a.ends_on,
+                        "kind": a.kind,
+                        "note": a.note,
+                        "created_at": a.recorded_at,
+                        "created_by": a.recorded_by,
+                        "cancelled": False,
+                        "version": 1,
+                    }
+                    for n, a in enumerate(self.absences, start=1)
+                ],
+            )
         core, meetings, staff, network = [], [], [], []
         for story in self.stories:
             client_id = self.client_id(story.index)
             if client_id is None:
                 continue
-            core += [{"client_id": client_id, "staff_id": self.staff_id(login),
-                      "added_at": story.core_at} for login in story.core]
+            core += [
+                {
+                    "client_id": client_id,
+                    "staff_id": self.staff_id(login),
+                    "added_at": story.core_at,
+                }
+                for login in story.core
+            ]
             values: dict[str, object] = {
-                "key_worker_id": self.staff_id(story.key) if story.key else None}
+                "key_worker_id": self.staff_id(story.key) if story.key else None
+            }
             bumps = 1
             if story.discharge_at is not None:
                 values |= self.discharge_values(story)
                 bumps += 1
-            session.execute(update(CLIENT_T).where(CLIENT.id == client_id).values(
-                **values, version=CLIENT.version + bumps))
+            session.execute(
+                update(CLIENT_T)
+                .where(CLIENT.id == client_id)
+                .values(**values, version=CLIENT.version + bumps)
+            )
             for slot in story.meetings:
                 settled = slot.outcome != MeetingStatus.booked.value
-                meetings.append({
-                    "id": slot.meeting_id, "client_id": client_id, "starts_at": slot.starts,
-                    "ends_at": slot.ends, "place_kind": slot.place_kind,
-                    "place_detail": slot.place_detail, "status": slot.outcome,
-                    "cancelled_by": slot.cancelled_by, "cancel_reason": slot.cancel_reason,
-                    "override_reason": None, "created_at": slot.booked_at,
-                    "created_by": slot.booked_by, "version": 2 if settled else 1})
+                meetings.append(
+                    {
+                        "id": slot.meeting_id,
+                        "client_id": client_id,
+                        "starts_at": slot.starts,
+                        "ends_at": slot.ends,
+                        "place_kind": slot.place_kind,
+                        "place_detail": slot.place_detail,
+                        "status": slot.outcome,
+                        "cancelled_by": slot.cancelled_by,
+                        "cancel_reason": slot.cancel_reason,
+                        "override_reason": None,
+                        "created_at": slot.booked_at,
+                        "created_by": slot.booked_by,
+                        "version": 2 if settled else 1,
+                    }
+                )
                 happened = slot.outcome == MeetingStatus.happened.value
-                staff += [{"meeting_id": slot.meeting_id, "staff_id": self.staff_id(login),
-                           "attended": (login in slot.attended) if happened else None}
-                          for login in slot.staff]
+                staff += [
+                    {
+                        "meeting_id": slot.meeting_id,
+                        "staff_id": self.staff_id(login),
+                        "attended": (login in slot.attended) if happened else None,
+                    }
+                    for login in slot.staff
+                ]
                 came = self.came(story, slot)
-                network += [{"meeting_id": slot.meeting_id, "network_member_id": member,
-                             "attended": (member in came) if happened else None}
-                            for member in self.network_ids(story.index)]
-        for table, rows in ((CoreTeamMember, core), (Meeting, meetings), (MeetingStaff, staff),
-                            (MeetingNetwork, network)):
+                network += [
+                    {
+                        "meeting_id": slot.meeting_id,
+                        "network_member_id": member,
+                        "attended": (member in came) if happened else None,
+                    }
+                    for member in self.network_ids(story.index)
+                ]
+        for table, rows in (
+            (CoreTeamMember, core),
+            (Meeting, meetings),
+            (MeetingStaff, staff),
+            (MeetingNetwork, network),
+        ):
             if rows:
                 session.execute(insert(_table(table)), rows)
         refresh_all_continuity(session)  # the board's precomputed figures

@@ -48,24 +48,45 @@ def export(kind: str, fmt: str, repo: Repository, out: IO[bytes]) -> int:
     return reports.run(reports.report(kind), fmt, repo, out)
 
 
-def export_meetings(repo: Repository, start: dt.date, end: dt.date, fmt: str, out: IO[bytes],
-                    staff_login: str | None = None) -> int:
+def export_meetings(
+    repo: Repository,
+    start: dt.date,
+    end: dt.date,
+    fmt: str,
+    out: IO[bytes],
+    staff_login: str | None = None,
+) -> int:
     """Meetings starting on local dates ``start`` to ``end`` (inclusive), any status, for the
     whole team or one staff member, as json, csv or ics (see ``duty_desk.ics``)."""
     params = reports.Params(start=start, end=end, staff_login=staff_login)
     return reports.run(meetings.REPORT, fmt, repo, out, params)
 
 
-def export_clients(repo: Repository, fmt: str, out: IO[bytes],
-                   include_discharged: bool = True) -> int:
+def export_clients(
+    repo: Repository, fmt: str, out: IO[bytes], include_discharged: bool = True
+) -> int:
     """Every episode (or only the open ones) in order of acceptance, as json or csv."""
     params = reports.Params(include_discharged=include_discharged)
     return reports.run(clients.REPORT, fmt, repo, out, params)
 
 
 __all__ = [
-    "AUDIT_COLUMNS", "CLIENT_COLUMNS", "FORMATS", "KINDS", "MEETING_COLUMNS", "MEETING_FORMATS",
-    "REFERRAL_COLUMNS", "atomic_output", "audit_record", "client_record", "export",
-    "export_clients", "export_meetings", "meeting_record", "records", "referral_record",
-    "write_csv", "write_json",
+    "AUDIT_COLUMNS",
+    "CLIENT_COLUMNS",
+    "FORMATS",
+    "KINDS",
+    "MEETING_COLUMNS",
+    "MEETING_FORMATS",
+    "REFERRAL_COLUMNS",
+    "atomic_output",
+    "audit_record",
+    "client_record",
+    "export",
+    "export_clients",
+    "export_meetings",
+    "meeting_record",
+    "records",
+    "referral_record",
+    "write_csv",
+    "write_json",
 ]

@@ -43,14 +43,19 @@ def _utc(value: dt.datetime) -> dt.datetime:
     return dt.datetime.fromtimestamp(timeutil.as_utc(value).timestamp(), dt.UTC)
 
 
-def event(meeting: MeetingView, logins: Mapping[int, str], team_base: str,
-          stamp: dt.datetime) -> Event:
+def event(
+    meeting: MeetingView, logins: Mapping[int, str], team_base: str, stamp: dt.datetime
+) -> Event:
     place = PLACE_SUMMARY.get(meeting.place_kind, meeting.place_kind)
     summary = f"POD meeting {initials(meeting.client_name)} - {place}"
     if meeting.status == "did_not_attend":
         summary += " (did not attend)"
-    location = {"home": "Home visit (address in duty-desk)", "base": team_base,
-                "phone": "Phone", "video": "Video"}.get(meeting.place_kind, place)
+    location = {
+        "home": "Home visit (address in duty-desk)",
+        "base": team_base,
+        "phone": "Phone",
+        "video": "Video",
+    }.get(meeting.place_kind, place)
     staff = ", ".join(logins.get(a.id, str(a.id)) for a in meeting.staff)
     item = Event()
     item.add("uid", f"meeting-{meeting.id}@duty-desk")
@@ -66,8 +71,13 @@ def event(meeting: MeetingView, logins: Mapping[int, str], team_base: str,
     return item
 
 
-def write_ics(meetings: Iterable[MeetingView], logins: Mapping[int, str], calendar_name: str,
-              team_base: str, out: IO[bytes]) -> int:
+def write_ics(
+    meetings: Iterable[MeetingView],
+    logins: Mapping[int, str],
+    calendar_name: str,
+    team_base: str,
+    out: IO[bytes],
+) -> int:
     """Write a VCALENDAR, one event at a time as the meetings arrive. Returns how many."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)

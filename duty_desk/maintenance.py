@@ -206,8 +206,10 @@ def mode_warning(path: Path) -> str | None:
     except FileNotFoundError:
         return None
     if mode & ~WIDEST_ALLOWED:
-        return (f"{path} has mode {mode:04o}: others can read or change it "
-                f"(run: chmod {WIDEST_ALLOWED:o} '{path}')")
+        return (
+            f"{path} has mode {mode:04o}: others can read or change it "
+            f"(run: chmod {WIDEST_ALLOWED:o} '{path}')"
+        )
     return None
 
 
@@ -261,31 +263,44 @@ def _check_invariants(db: Database, config: Config, report: CheckReport) -> None
         ]
         _record(report, over, "weekly caps: no week over its cap", "week over its cap")
         # 2. No staff member in two meetings at once.
-        clashes = conn.execute(text(
-            "SELECT a.staff_id, count(*) FROM meeting_staff a "
-            "JOIN meeting ma ON ma.id = a.meeting_id "
-            "JOIN meeting_staff b ON b.staff_id = a.staff_id AND b.meeting_id > a.meeting_id "
-            "JOIN meeting mb ON mb.id = b.meeting_id "
-            "WHERE ma.status IN ('booked', 'happened') AND mb.status IN ('booked', 'happened') "
-            "AND ma.starts_at < mb.ends_at AND mb.starts_at < ma.ends_at "
-            "GROUP BY a.staff_id"
-        )).fetchall()
-        _record(report, [f"staff record {staff} has {n} overlapping meetings" for staff, n in clashes],
-                "meetings: no staff member double-booked", "double booking")
+        clashes = conn.execute(
+            text(
+                "SELECT a.staff_id, count(*) FROM meeting_staff a "
+                "JOIN meeting ma ON ma.id = a.meeting_id "
+                "JOIN meeting_staff b ON b.staff_id = a.staff_id AND b.meeting_id > a.meeting_id "
+                "JOIN meeting mb ON mb.id = b.meeting_id "
+                "WHERE ma.status IN ('booked', 'happened') AND mb.status IN ('booked', 'happened') "
+                "AND ma.starts_at < mb.ends_at AND mb.starts_at < ma.ends_at "
+                "GROUP BY a.staff_id"
+            )
+        ).fetchall()
+        _record(
+            report,
+            [f"staff record {staff} has {n} overlapping meetings" for staff, n in clashes],
+            "meetings: no staff member double-booked",
+            "double booking",
+        )
         # 3. Every accepted referral has its episode of care.
-        orphans = conn.execute(text(
-            "SELECT count(*) FROM referral r LEFT JOIN client c ON c.referral_id = r.id "
-            "WHERE r.status = 'accepted' AND c.id IS NULL"
-        )).scalar_one()
-        _record(report, [f"{orphans} accepted referrals have no episode of care"] if orphans else [],
-                "accepted referrals: each has its episode", "missing episode")
+        orphans = conn.execute(
+            text(
+                "SELECT count(*) FROM referral r LEFT JOIN client c ON c.referral_id = r.id "
+                "WHERE r.status = 'accepted' AND c.id IS NULL"
+            )
+        ).scalar_one()
+        _record(
+            report,
+            [f"{orphans} accepted referrals have no episode of care"] if orphans else [],
+            "accepted referrals: each has its episode",
+            "missing episode",
+        )
         # 4. Every open episode has a key worker (the board flags those without one).
-        no_key = conn.execute(text(
-            "SELECT count(*) FROM client WHERE status = 'open' AND key_worker_id IS NULL"
-        )).scalar_one()
+        no_key = conn.execute(
+            text("SELECT count(*) FROM client WHERE status = 'open' AND key_worker_id IS NULL")
+        ).scalar_one()
         if no_key:
             report.warnings.append(
-                f"{no_key} open episodes have no key worker (shown as a problem on the board)")
+                f"{no_key} open episodes have no key worker (shown as a problem on the board)"
+            )
         else:
             report.passed.append("open episodes: each has a key worker")
 

@@ -107,13 +107,15 @@ def upgrade(db: Database) -> Upgraded:
                 legacy = MigrationContext.configure(connection).get_current_revision() is None
                 if legacy and before is not None:
                     MigrationContext.configure(connection).stamp(
-                        ScriptDirectory.from_config(_config()), before)
+                        ScriptDirectory.from_config(_config()), before
+                    )
                 command.upgrade(_config(connection), "head")
                 if db.is_sqlite:
                     broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                     if broken:
                         raise MigrationError(
-                            f"{len(broken)} broken references after upgrading; nothing was changed")
+                            f"{len(broken)} broken references after upgrading; nothing was changed"
+                        )
         finally:
             if raw is not None:
                 raw.execute("PRAGMA foreign_keys = ON")

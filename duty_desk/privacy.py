@@ -52,17 +52,27 @@ def _nhs(value: Any, owner: Any) -> Any:
 
 
 def _network(value: Any, owner: Any) -> Any:
-    return tuple(dataclasses.replace(member, name=initials(member.name))
-                 if isinstance(member, Attendee) else mask(member) for member in value)
+    return tuple(
+        dataclasses.replace(member, name=initials(member.name))
+        if isinstance(member, Attendee)
+        else mask(member)
+        for member in value
+    )
 
 
 def _audit(values: Any, owner: Any) -> Any:
     if values is None or (isinstance(owner, AuditEntry) and owner.entity == "staff"):
         return values
-    return {key: (initials(str(value)) if key in HIDDEN_KEYS and key != "nhs_number"
-                  else mask_nhs(str(value)) if key == "nhs_number" and value
-                  else value)
-            for key, value in values.items()}
+    return {
+        key: (
+            initials(str(value))
+            if key in HIDDEN_KEYS and key != "nhs_number"
+            else mask_nhs(str(value))
+            if key == "nhs_number" and value
+            else value
+        )
+        for key, value in values.items()
+    }
 
 
 def _kept(value: Any, owner: Any) -> Any:

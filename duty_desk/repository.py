@@ -123,25 +123,37 @@ class Repository:
     def add_referrals(self, rows: Iterable[NewReferral]) -> list[int]:
         return self._referrals.add_referrals(rows)
 
-    def claim(self, referral_id: int, *, take_over: bool = False,
-              expected_version: int | None = None) -> ReferralView:
-        return self._referrals.claim(referral_id, take_over=take_over,
-                                    expected_version=expected_version)
+    def claim(
+        self, referral_id: int, *, take_over: bool = False, expected_version: int | None = None
+    ) -> ReferralView:
+        return self._referrals.claim(
+            referral_id, take_over=take_over, expected_version=expected_version
+        )
 
-    def accept(self, referral_id: int, *, override_reason: str | None = None,
-               expected_version: int | None = None) -> int:
-        return self._referrals.accept(referral_id, override_reason=override_reason,
-                                     expected_version=expected_version)
+    def accept(
+        self,
+        referral_id: int,
+        *,
+        override_reason: str | None = None,
+        expected_version: int | None = None,
+    ) -> int:
+        return self._referrals.accept(
+            referral_id, override_reason=override_reason, expected_version=expected_version
+        )
 
-    def redirect(self, referral_id: int, onward: str, reason: str, *,
-                 expected_version: int | None = None) -> None:
+    def redirect(
+        self, referral_id: int, onward: str, reason: str, *, expected_version: int | None = None
+    ) -> None:
         self._referrals.redirect(referral_id, onward, reason, expected_version=expected_version)
 
-    def decline(self, referral_id: int, reason: str, *, expected_version: int | None = None) -> None:
+    def decline(
+        self, referral_id: int, reason: str, *, expected_version: int | None = None
+    ) -> None:
         self._referrals.decline(referral_id, reason, expected_version=expected_version)
 
-    def add_network_member(self, referral_id: int, name: str, relationship: str = "",
-                           phone: str = "") -> int:
+    def add_network_member(
+        self, referral_id: int, name: str, relationship: str = "", phone: str = ""
+    ) -> int:
         return self._referrals.add_network_member(referral_id, name, relationship, phone)
 
     # -- audit -------------------------------------------------------------------------------
@@ -167,18 +179,34 @@ class Repository:
     def clients_for_export(self, include_discharged: bool = True) -> Iterator[EpisodeView]:
         return self._board.clients_for_export(include_discharged)
 
-    def set_core_team(self, client_id: int, staff_ids: Sequence[int], key_worker_id: int,
-                      reason: str, *, expected_version: int | None = None) -> None:
-        self._episodes.set_core_team(client_id, staff_ids, key_worker_id, reason,
-                                    expected_version=expected_version)
+    def set_core_team(
+        self,
+        client_id: int,
+        staff_ids: Sequence[int],
+        key_worker_id: int,
+        reason: str,
+        *,
+        expected_version: int | None = None,
+    ) -> None:
+        self._episodes.set_core_team(
+            client_id, staff_ids, key_worker_id, reason, expected_version=expected_version
+        )
 
-    def discharge(self, client_id: int, kind: str, on: dt.date, reason: str, *,
-                  expected_version: int | None = None) -> None:
+    def discharge(
+        self,
+        client_id: int,
+        kind: str,
+        on: dt.date,
+        reason: str,
+        *,
+        expected_version: int | None = None,
+    ) -> None:
         self._episodes.discharge(client_id, kind, on, reason, expected_version=expected_version)
 
     # -- absences ----------------------------------------------------------------------------
-    def record_absence(self, staff_id: int, starts_on: dt.date, ends_on: dt.date, kind: str,
-                       note: str = "") -> int:
+    def record_absence(
+        self, staff_id: int, starts_on: dt.date, ends_on: dt.date, kind: str, note: str = ""
+    ) -> int:
         return self._absences.record_absence(staff_id, starts_on, ends_on, kind, note)
 
     def cancel_absence(self, absence_id: int, *, expected_version: int | None = None) -> None:
@@ -209,46 +237,98 @@ class Repository:
     def booking_defaults(self, client_id: int) -> BookingDefaults:
         return self._meetings.booking_defaults(client_id)
 
-    def meetings_for_export(self, start: dt.date, end: dt.date,
-                            staff_login: str | None = None) -> Iterator[MeetingView]:
+    def meetings_for_export(
+        self, start: dt.date, end: dt.date, staff_login: str | None = None
+    ) -> Iterator[MeetingView]:
         return self._meetings.meetings_for_export(start, end, staff_login)
 
-    def check_booking(self, client_id: int, starts_at: dt.datetime, minutes: int,
-                      staff_ids: Sequence[int], place_kind: str, *,
-                      moving: int | None = None) -> list[ScheduleProblem]:
-        return self._bookings.check_booking(client_id, starts_at, minutes, staff_ids, place_kind,
-                                           moving=moving)
+    def check_booking(
+        self,
+        client_id: int,
+        starts_at: dt.datetime,
+        minutes: int,
+        staff_ids: Sequence[int],
+        place_kind: str,
+        *,
+        moving: int | None = None,
+    ) -> list[ScheduleProblem]:
+        return self._bookings.check_booking(
+            client_id, starts_at, minutes, staff_ids, place_kind, moving=moving
+        )
 
-    def book(self, client_id: int, starts_at: dt.datetime, minutes: int, staff_ids: Sequence[int],
-             place_kind: str, place_detail: str = "", network_ids: Sequence[int] | None = None, *,
-             override_reason: str | None = None) -> int:
-        return self._bookings.book(client_id, starts_at, minutes, staff_ids, place_kind,
-                                  place_detail, network_ids, override_reason=override_reason)
+    def book(
+        self,
+        client_id: int,
+        starts_at: dt.datetime,
+        minutes: int,
+        staff_ids: Sequence[int],
+        place_kind: str,
+        place_detail: str = "",
+        network_ids: Sequence[int] | None = None,
+        *,
+        override_reason: str | None = None,
+    ) -> int:
+        return self._bookings.book(
+            client_id,
+            starts_at,
+            minutes,
+            staff_ids,
+            place_kind,
+            place_detail,
+            network_ids,
+            override_reason=override_reason,
+        )
 
-    def reschedule(self, meeting_id: int, starts_at: dt.datetime, minutes: int, *,
-                   override_reason: str | None = None,
-                   expected_version: int | None = None) -> None:
-        self._bookings.reschedule(meeting_id, starts_at, minutes, override_reason=override_reason,
-                                 expected_version=expected_version)
+    def reschedule(
+        self,
+        meeting_id: int,
+        starts_at: dt.datetime,
+        minutes: int,
+        *,
+        override_reason: str | None = None,
+        expected_version: int | None = None,
+    ) -> None:
+        self._bookings.reschedule(
+            meeting_id,
+            starts_at,
+            minutes,
+            override_reason=override_reason,
+            expected_version=expected_version,
+        )
 
-    def cancel_meeting(self, meeting_id: int, by: str, reason: str, *,
-                       expected_version: int | None = None) -> None:
+    def cancel_meeting(
+        self, meeting_id: int, by: str, reason: str, *, expected_version: int | None = None
+    ) -> None:
         self._bookings.cancel_meeting(meeting_id, by, reason, expected_version=expected_version)
 
-    def next_free_slot(self, client_id: int, minutes: int, staff_ids: Sequence[int],
-                       after: dt.datetime | None = None, *,
-                       place_kind: str | None = None) -> dt.datetime | None:
-        return self._bookings.next_free_slot(client_id, minutes, staff_ids, after,
-                                            place_kind=place_kind)
+    def next_free_slot(
+        self,
+        client_id: int,
+        minutes: int,
+        staff_ids: Sequence[int],
+        after: dt.datetime | None = None,
+        *,
+        place_kind: str | None = None,
+    ) -> dt.datetime | None:
+        return self._bookings.next_free_slot(
+            client_id, minutes, staff_ids, after, place_kind=place_kind
+        )
 
-    def record_happened(self, meeting_id: int, staff_attended: Sequence[int],
-                        network_attended: Sequence[int] = (), *,
-                        expected_version: int | None = None) -> None:
-        self._attendance.record_happened(meeting_id, staff_attended, network_attended,
-                                        expected_version=expected_version)
+    def record_happened(
+        self,
+        meeting_id: int,
+        staff_attended: Sequence[int],
+        network_attended: Sequence[int] = (),
+        *,
+        expected_version: int | None = None,
+    ) -> None:
+        self._attendance.record_happened(
+            meeting_id, staff_attended, network_attended, expected_version=expected_version
+        )
 
-    def record_did_not_attend(self, meeting_id: int, *,
-                              expected_version: int | None = None) -> None:
+    def record_did_not_attend(
+        self, meeting_id: int, *, expected_version: int | None = None
+    ) -> None:
         self._attendance.record_did_not_attend(meeting_id, expected_version=expected_version)
 
 

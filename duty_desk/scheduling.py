@@ -75,8 +75,9 @@ def _day_words(day: dt.date) -> str:
     return f"{day:%A} {day.day} {day:%B}"
 
 
-def overlaps(a_start: dt.datetime, a_end: dt.datetime, b_start: dt.datetime,
-             b_end: dt.datetime) -> bool:
+def overlaps(
+    a_start: dt.datetime, a_end: dt.datetime, b_start: dt.datetime, b_end: dt.datetime
+) -> bool:
     return a_start < b_end and b_start < a_end
 
 
@@ -109,9 +110,15 @@ def hours_words(team: TeamSettings) -> str:
     return f"{team.opens:%H:%M}-{team.closes:%H:%M}, {span}"
 
 
-def problems(candidate: Candidate, busy: Iterable[Busy], away: Iterable[Away],
-             staff_names: Mapping[int, str], team: TeamSettings, meetings: MeetingSettings,
-             now: dt.datetime) -> list[ScheduleProblem]:
+def problems(
+    candidate: Candidate,
+    busy: Iterable[Busy],
+    away: Iterable[Away],
+    staff_names: Mapping[int, str],
+    team: TeamSettings,
+    meetings: MeetingSettings,
+    now: dt.datetime,
+) -> list[ScheduleProblem]:
     """Every problem with ``candidate``; blocking ones first, then warnings in a fixed order."""
     tz = team.timezone
     start, end = candidate.starts_at, candidate.ends_at
@@ -129,42 +136,59 @@ def problems(candidate: Candidate, busy: Iterable[Busy], away: Iterable[Away],
         clash = overlaps(start, end, other.starts_at, other.ends_at)
         when = _when(other.starts_at, other.ends_at, tz)
         if clash and other.client_id == candidate.client_id:
-            blocking.append(ScheduleProblem(
-                "client_busy", f"The client already has a meeting {when}", True))
+            blocking.append(
+                ScheduleProblem("client_busy", f"The client already has a meeting {when}", True)
+            )
         shared = sorted(wanted & other.staff_ids, key=name)
         if clash:
             for staff_id in shared:
-                blocking.append(ScheduleProblem(
-                    "staff_busy", f"{name(staff_id)} is already in a meeting {when}", True))
+                blocking.append(
+                    ScheduleProblem(
+                        "staff_busy", f"{name(staff_id)} is already in a meeting {when}", True
+                    )
+                )
             continue
         if not shared or not buffer or "home" not in (candidate.place_kind, other.place_kind):
             continue
         gap = start - other.ends_at if other.ends_at <= start else other.starts_at - end
         if gap < buffer:
             for staff_id in shared:
-                travel.append(ScheduleProblem(
-                    "travel_buffer",
-                    f"{name(staff_id)} has only {int(gap.total_seconds() // 60)} minutes between "
-                    f"this and a meeting {when} (a home visit needs "
-                    f"{meetings.travel_buffer_minutes} for travel)", False))
+                travel.append(
+                    ScheduleProblem(
+                        "travel_buffer",
+                        f"{name(staff_id)} has only {int(gap.total_seconds() // 60)} minutes between "
+                        f"this and a meeting {when} (a home visit needs "
+                        f"{meetings.travel_buffer_minutes} for travel)",
+                        False,
+                    )
+                )
 
     warnings = list(travel)
     if not within_hours(start, end, team):
-        warnings.append(ScheduleProblem(
-            "outside_hours",
-            f"{_when(start, end, tz)} is outside the team's hours ({hours_words(team)})", False))
+        warnings.append(
+            ScheduleProblem(
+                "outside_hours",
+                f"{_when(start, end, tz)} is outside the team's hours ({hours_words(team)})",
+                False,
+            )
+        )
     days = local_days(start, end, tz)
     for absence in sorted(away, key=lambda a: (name(a.staff_id), a.starts_on)):
         if absence.staff_id not in wanted:
             continue
         hit = [d for d in days if absence.starts_on <= d <= absence.ends_on]
         if hit:
-            warnings.append(ScheduleProblem(
-                "staff_absent",
-                f"{name(absence.staff_id)} is away ({absence.kind}) on {_day_words(hit[0])}", False))
+            warnings.append(
+                ScheduleProblem(
+                    "staff_absent",
+                    f"{name(absence.staff_id)} is away ({absence.kind}) on {_day_words(hit[0])}",
+                    False,
+                )
+            )
     if start < now:
-        warnings.append(ScheduleProblem(
-            "in_past", f"{_when(start, end, tz)} is in the past", False))
+        warnings.append(
+            ScheduleProblem("in_past", f"{_when(start, end, tz)} is in the past", False)
+        )
     return blocking + warnings
 
 
@@ -190,10 +214,18 @@ def ceil_to_grid(instant: dt.datetime, step_minutes: int, tz: str) -> dt.datetim
         return timeutil.as_utc(instant)
 
 
-def free_slot(client_id: int, minutes: int, staff_ids: Sequence[int], place_kind: str,
-              after: dt.datetime, busy: Sequence[Busy], away: Sequence[Away],
-              team: TeamSettings, meetings: MeetingSettings,
-              days: int = SEARCH_DAYS) -> dt.datetime | None:
+def free_slot(
+    client_id: int,
+    minutes: int,
+    staff_ids: Sequence[int],
+    place_kind: str,
+    after: dt.datetime,
+    busy: Sequence[Busy],
+    away: Sequence[Away],
+    team: TeamSettings,
+    meetings: MeetingSettings,
+    days: int = SEARCH_DAYS,
+) -> dt.datetime | None:
     """The earliest grid start at or after ``after`` within team hours on working days, up to
     ``days`` local days ahead, with no problem at all for a meeting at ``place_kind``: no
     clash, nobody absent, no short travel gap. Wall-clock grid times a clock change skips
@@ -202,8 +234,10 @@ def free_slot(client_id: int, minutes: int, staff_ids: Sequence[int], place_kind
     step = dt.timedelta(minutes=meetings.slot_step_minutes)
     length = dt.timedelta(minutes=minutes)
     wanted = set(staff_ids)
-    relevant = sorted((b for b in busy if b.client_id == client_id or wanted & b.staff_ids),
-                      key=lambda b: b.starts_at)
+    relevant = sorted(
+        (b for b in busy if b.client_id == client_id or wanted & b.staff_ids),
+        key=lambda b: b.starts_at,
+    )
     mine = [a for a in away if a.staff_id in wanted]
     first = timeutil.to_local(after, tz).date()
     earliest = ceil_to_grid(after, meetings.slot_step_minutes, tz)
@@ -230,8 +264,9 @@ def free_slot(client_id: int, minutes: int, staff_ids: Sequence[int], place_kind
                 continue
             if near_day is None:
                 last = start + dt.timedelta(hours=25)  # the rest of this local day, at most
-                near_day = [b for b in relevant
-                            if b.starts_at < last + reach and b.ends_at > start - reach]
+                near_day = [
+                    b for b in relevant if b.starts_at < last + reach and b.ends_at > start - reach
+                ]
             candidate = Candidate(client_id, start, end, tuple(staff_ids), place_kind)
             if not problems(candidate, near_day, (), {}, team, meetings, start):
                 return start

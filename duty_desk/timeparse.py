@@ -36,18 +36,31 @@ from pendulum import DateTime
 from . import timeutil
 from .errors import DutyDeskError, InputErrors
 
-FORMS = ("14:30, 2pm, tomorrow 10, thu 9:30, +2d 11, next week tue 10, "
-         "28/11 15:00, 28/11/2026 15:00 or 2026-11-28T15:00")
+FORMS = (
+    "14:30, 2pm, tomorrow 10, thu 9:30, +2d 11, next week tue 10, "
+    "28/11 15:00, 28/11/2026 15:00 or 2026-11-28T15:00"
+)
 FIELD = "when"
 
 _WEEKDAYS = {
-    "mon": 0, "monday": 0,
-    "tue": 1, "tues": 1, "tuesday": 1,
-    "wed": 2, "weds": 2, "wednesday": 2,
-    "thu": 3, "thur": 3, "thurs": 3, "thursday": 3,
-    "fri": 4, "friday": 4,
-    "sat": 5, "saturday": 5,
-    "sun": 6, "sunday": 6,
+    "mon": 0,
+    "monday": 0,
+    "tue": 1,
+    "tues": 1,
+    "tuesday": 1,
+    "wed": 2,
+    "weds": 2,
+    "wednesday": 2,
+    "thu": 3,
+    "thur": 3,
+    "thurs": 3,
+    "thursday": 3,
+    "fri": 4,
+    "friday": 4,
+    "sat": 5,
+    "saturday": 5,
+    "sun": 6,
+    "sunday": 6,
 }
 _WEEKDAY = "|".join(sorted(_WEEKDAYS, key=len, reverse=True))
 _DAY = re.compile(

@@ -87,9 +87,7 @@ def local_to_utc(naive: dt.datetime, tz: str) -> DateTime:
         round_trip = early.astimezone(dt.UTC).astimezone(local_zone).replace(tzinfo=None)
         when = naive.strftime("%d/%m/%Y %H:%M")
         if round_trip != naive:
-            raise TimeInputError(
-                f"{when} does not exist in {tz}: the clocks go forward that night"
-            )
+            raise TimeInputError(f"{when} does not exist in {tz}: the clocks go forward that night")
         raise TimeInputError(
             f"{when} happens twice in {tz} (the clocks go back that night); "
             "give the offset, e.g. 2026-10-25T01:30+01:00"

@@ -91,7 +91,9 @@ def clean_text(
     return text
 
 
-def _choice(value: str | None, options: Mapping[str, object], label: str, names: Mapping[str, str]) -> str:
+def _choice(
+    value: str | None, options: Mapping[str, object], label: str, names: Mapping[str, str]
+) -> str:
     """A config key, given as the key or its display name (any case)."""
     text = (value or "").strip()
     if not text:
@@ -104,7 +106,9 @@ def _choice(value: str | None, options: Mapping[str, object], label: str, names:
     raise ValueError(f"unknown {label} {text!r} (expected one of: {known})")
 
 
-def validate_referral(raw: Mapping[str, str | None], config: Config, now: dt.datetime) -> NewReferral:
+def validate_referral(
+    raw: Mapping[str, str | None], config: Config, now: dt.datetime
+) -> NewReferral:
     """Check a referral as typed; all problems are reported together."""
     errors: dict[str, str] = {}
     tz = config.team.timezone
@@ -167,8 +171,14 @@ def validate_referral(raw: Mapping[str, str | None], config: Config, now: dt.dat
     check("area", lambda v: _choice(v, config.areas, "area", area_names))
     check("source", lambda v: _choice(v, config.sources, "source", source_names))
     check("urgency", lambda v: _choice(v, config.urgency, "urgency", urgency_names))
-    check("reason", lambda v: clean_text(v, label="reason", required=False, max_len=MAX_REASON, multiline=True))
-    check("notes", lambda v: clean_text(v, label="notes", required=False, max_len=MAX_NOTES, multiline=True))
+    check(
+        "reason",
+        lambda v: clean_text(v, label="reason", required=False, max_len=MAX_REASON, multiline=True),
+    )
+    check(
+        "notes",
+        lambda v: clean_text(v, label="notes", required=False, max_len=MAX_NOTES, multiline=True),
+    )
 
     # The practice is checked against the area's list once the area is known.
     practice = (raw.get("gp_practice") or "").strip()
@@ -197,7 +207,9 @@ def validate_staff(login: str, name: str, role: str) -> tuple[str, str, str]:
     errors: dict[str, str] = {}
     login = (login or "").strip()
     if not login or not _LOGIN.match(login) or len(login) > 64:
-        errors["login"] = "a login is the person's operating-system user name (letters, digits, . _ -)"
+        errors["login"] = (
+            "a login is the person's operating-system user name (letters, digits, . _ -)"
+        )
     try:
         name = clean_text(name, label="name", required=True, max_len=MAX_NAME)
     except ValueError as exc:
@@ -237,8 +249,9 @@ MAX_CAPACITY = 200
 MAX_ABSENCE_DAYS = 366
 
 
-def validate_core_team(staff_ids: Sequence[int], key_worker_id: int | None,
-                       reason: str | None) -> tuple[list[int], int, str]:
+def validate_core_team(
+    staff_ids: Sequence[int], key_worker_id: int | None, reason: str | None
+) -> tuple[list[int], int, str]:
     """Two or three distinct staff, the key worker one of them, and a reason (fields
     ``core_team``, ``key_worker``, ``reason``). Whether they are active staff is checked
     against the database by the repository."""
@@ -263,8 +276,9 @@ def validate_core_team(staff_ids: Sequence[int], key_worker_id: int | None,
     return unique, key_worker_id, text
 
 
-def validate_absence(starts_on: dt.date | None, ends_on: dt.date | None, kind: str | None,
-                     note: str | None) -> tuple[dt.date, dt.date, str, str]:
+def validate_absence(
+    starts_on: dt.date | None, ends_on: dt.date | None, kind: str | None, note: str | None
+) -> tuple[dt.date, dt.date, str, str]:
     """Whole local days, ``starts_on`` to ``ends_on`` inclusive (fields ``starts_on``,
     ``ends_on``, ``kind``, ``note``)."""
     errors: dict[str, str] = {}
@@ -277,7 +291,9 @@ def validate_absence(starts_on: dt.date | None, ends_on: dt.date | None, kind: s
         if ends_on < starts_on:
             errors["ends_on"] = "the last day away is before the first"
         elif (ends_on - starts_on).days + 1 > MAX_ABSENCE_DAYS:
-            errors["ends_on"] = f"an absence is at most {MAX_ABSENCE_DAYS} days; record longer ones in parts"
+            errors["ends_on"] = (
+                f"an absence is at most {MAX_ABSENCE_DAYS} days; record longer ones in parts"
+            )
     if kind not in kinds:
         errors["kind"] = f"unknown kind of absence {kind!r} (expected one of: {', '.join(kinds)})"
     try:
@@ -291,8 +307,14 @@ def validate_absence(starts_on: dt.date | None, ends_on: dt.date | None, kind: s
     return starts_on, ends_on, kind, text
 
 
-def validate_discharge(kind: str | None, on: dt.date | None, reason: str | None, *,
-                       today: dt.date, accepted_on: dt.date | None = None) -> tuple[str, dt.date, str]:
+def validate_discharge(
+    kind: str | None,
+    on: dt.date | None,
+    reason: str | None,
+    *,
+    today: dt.date,
+    accepted_on: dt.date | None = None,
+) -> tuple[str, dt.date, str]:
     """How and when an episode ends (fields ``kind``, ``on``, ``reason``): a local date not
     in the future and not before the episode was accepted."""
     errors: dict[str, str] = {}

@@ -81,26 +81,44 @@ class BreakKind(enum.StrEnum):
 # -- words ---------------------------------------------------------------------------------
 
 ROLE_LONG: Mapping[str, str] = {
-    Role.clinician: "clinician", Role.peer_support: "peer support worker",
+    Role.clinician: "clinician",
+    Role.peer_support: "peer support worker",
     Role.team_lead: "team lead",
 }
-ROLE_SHORT: Mapping[str, str] = {Role.clinician: "Clin", Role.peer_support: "Peer",
-                                 Role.team_lead: "Lead"}
+ROLE_SHORT: Mapping[str, str] = {
+    Role.clinician: "Clin",
+    Role.peer_support: "Peer",
+    Role.team_lead: "Lead",
+}
 
-PLACE_LONG: Mapping[str, str] = {PlaceKind.home: "Home visit", PlaceKind.base: "Team base",
-                                 PlaceKind.phone: "Phone", PlaceKind.video: "Video"}
-PLACE_SHORT: Mapping[str, str] = {PlaceKind.home: "Home", PlaceKind.base: "Base",
-                                  PlaceKind.phone: "Phone", PlaceKind.video: "Video"}
+PLACE_LONG: Mapping[str, str] = {
+    PlaceKind.home: "Home visit",
+    PlaceKind.base: "Team base",
+    PlaceKind.phone: "Phone",
+    PlaceKind.video: "Video",
+}
+PLACE_SHORT: Mapping[str, str] = {
+    PlaceKind.home: "Home",
+    PlaceKind.base: "Base",
+    PlaceKind.phone: "Phone",
+    PlaceKind.video: "Video",
+}
 PLACE_WORDS: Mapping[str, str] = {key: value.lower() for key, value in PLACE_LONG.items()}
 
 MEETING_STATUS_LONG: Mapping[str, str] = {
-    MeetingStatus.booked: "booked", MeetingStatus.happened: "happened",
-    MeetingStatus.cancelled: "cancelled", MeetingStatus.did_not_attend: "did not attend",
+    MeetingStatus.booked: "booked",
+    MeetingStatus.happened: "happened",
+    MeetingStatus.cancelled: "cancelled",
+    MeetingStatus.did_not_attend: "did not attend",
 }
-MEETING_STATUS_SHORT: Mapping[str, str] = {**MEETING_STATUS_LONG,
-                                           MeetingStatus.did_not_attend: "DNA"}
-CANCELLED_BY_LONG: Mapping[str, str] = {CancelledBy.client: "by the client or their network",
-                                        CancelledBy.team: "by the team"}
+MEETING_STATUS_SHORT: Mapping[str, str] = {
+    **MEETING_STATUS_LONG,
+    MeetingStatus.did_not_attend: "DNA",
+}
+CANCELLED_BY_LONG: Mapping[str, str] = {
+    CancelledBy.client: "by the client or their network",
+    CancelledBy.team: "by the team",
+}
 
 ABSENCE_KIND_LONG: Mapping[str, str] = {kind: kind.value for kind in AbsenceKind}
 DISCHARGE_KIND_LONG: Mapping[str, str] = {

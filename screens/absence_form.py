@@ -37,35 +37,49 @@ class AbsenceForm(FormScreen[int]):
     """Dismisses with the new absence's id, None when cancelled."""
 
     FIELDS = ("staff", "starts_on", "ends_on", "kind", "note")
-    ALIASES = {"staff_id": "staff", "from": "starts_on", "to": "ends_on", "start": "starts_on",
-               "end": "ends_on"}
+    ALIASES = {
+        "staff_id": "staff",
+        "from": "starts_on",
+        "to": "ends_on",
+        "start": "starts_on",
+        "end": "ends_on",
+    }
     CONFIRM = "Record absence"
 
-    def __init__(self, staff: Sequence[StaffView], tags: Mapping[int, str],
-                 chosen: int | None = None) -> None:
+    def __init__(
+        self, staff: Sequence[StaffView], tags: Mapping[int, str], chosen: int | None = None
+    ) -> None:
         super().__init__("Record a staff absence")
         self.staff = sorted(staff, key=lambda s: s.name.casefold())
         self.tags = dict(tags)
         self.chosen = chosen
 
     def compose_intro(self) -> ComposeResult:
-        yield Static(f"Whole days, from and to inclusive: {DATE_FORMS}. Saving then shows every "
-                     "client and meeting it affects, with suggested cover.", id="intro")
+        yield Static(
+            f"Whole days, from and to inclusive: {DATE_FORMS}. Saving then shows every "
+            "client and meeting it affects, with suggested cover.",
+            id="intro",
+        )
 
     def compose_fields(self) -> ComposeResult:
-        options = [(assemble(literal(self.tags.get(s.id, "?"), "bold"), " ", literal(s.name)),
-                    str(s.id)) for s in self.staff]
+        options = [
+            (assemble(literal(self.tags.get(s.id, "?"), "bold"), " ", literal(s.name)), str(s.id))
+            for s in self.staff
+        ]
         picker = Select(options, prompt="(choose; type to search)", compact=True)
         if self.chosen is not None and any(s.id == self.chosen for s in self.staff):
             picker.value = str(self.chosen)
         yield from self.field("staff", "Staff member", picker)
-        yield from self.field("starts_on", "From", TextInput(placeholder="e.g. today or 30/11",
-                                                             compact=True))
-        yield from self.field("ends_on", "To (inclusive)",
-                              TextInput(placeholder="e.g. fri or 04/12", compact=True))
+        yield from self.field(
+            "starts_on", "From", TextInput(placeholder="e.g. today or 30/11", compact=True)
+        )
+        yield from self.field(
+            "ends_on", "To (inclusive)", TextInput(placeholder="e.g. fri or 04/12", compact=True)
+        )
         kinds = [(label, key) for key, label in render.ABSENCE_KINDS.items()]
-        yield from self.field("kind", "Kind", Select(kinds, value="leave", allow_blank=False,
-                                                     compact=True))
+        yield from self.field(
+            "kind", "Kind", Select(kinds, value="leave", allow_blank=False, compact=True)
+        )
         yield from self.field("note", "Note", TextInput(placeholder="optional", compact=True))
 
     def on_mount(self) -> None:
@@ -88,5 +102,10 @@ class AbsenceForm(FormScreen[int]):
         if errors:
             raise InputErrors(errors)
         repo = self.app.repo  # type: ignore[attr-defined]
-        return repo.record_absence(int(values["staff"]), dates["starts_on"], dates["ends_on"],
-                                   values["kind"] or "leave", values["note"].strip())
+        return repo.record_absence(
+            int(values["staff"]),
+            dates["starts_on"],
+            dates["ends_on"],
+            values["kind"] or "leave",
+            values["note"].strip(),
+        )

@@ -49,8 +49,9 @@ class AbsenceImpact(ReportsWorkerErrors, ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Static(Text("Absence recorded: who and what it affects", style="bold"),
-                         id="form-title")
+            yield Static(
+                Text("Absence recorded: who and what it affects", style="bold"), id="form-title"
+            )
             with VerticalScroll(id="history"):
                 yield Static(Text("Loading..."), id="impact-body")
         yield Footer(compact=True, show_command_palette=False)
@@ -70,4 +71,5 @@ class AbsenceImpact(ReportsWorkerErrors, ModalScreen[None]):
     def on_absence_impact_loaded(self, message: Loaded) -> None:
         config = self.app.config  # type: ignore[attr-defined]
         self.query_one("#impact-body", Static).update(
-            render.impact_text(message.impact, message.absence, config, message.tags))
+            render.impact_text(message.impact, message.absence, config, message.tags)
+        )

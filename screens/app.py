@@ -108,9 +108,13 @@ class DutyDeskApp(App[None]):
             self.set_keymap(dict(self.config.keys))
             unknown = sorted(set(self.config.keys) - binding_ids())
             if unknown:
-                self.notify(f"[keys] in the settings names no action: {', '.join(unknown)} "
-                            f"(known: {', '.join(sorted(binding_ids()))})",
-                            severity="warning", timeout=15, markup=False)
+                self.notify(
+                    f"[keys] in the settings names no action: {', '.join(unknown)} "
+                    f"(known: {', '.join(sorted(binding_ids()))})",
+                    severity="warning",
+                    timeout=15,
+                    markup=False,
+                )
 
     def action_command_palette(self) -> None:
         """The command palette, with a plain ">" instead of Textual's emoji search icon."""
@@ -164,8 +168,12 @@ class DutyDeskApp(App[None]):
             return
         self._live_paused = True
         self.log.error(f"change check failed: {message.error}")
-        self.notify("Live updates are paused: the database cannot be read just now. "
-                    "They resume by themselves.", severity="warning", markup=False)
+        self.notify(
+            "Live updates are paused: the database cannot be read just now. "
+            "They resume by themselves.",
+            severity="warning",
+            markup=False,
+        )
 
     def _tell_shown_screens(self) -> None:
         """``changed_elsewhere()`` on each screen of the current mode that has one (the
@@ -183,14 +191,21 @@ class DutyDeskApp(App[None]):
         from textual.screen import ModalScreen
 
         if isinstance(self.screen, ModalScreen):
-            self.notify("Close this window first (escape), then press p for privacy mode",
-                        severity="warning", markup=False)
+            self.notify(
+                "Close this window first (escape), then press p for privacy mode",
+                severity="warning",
+                markup=False,
+            )
             return
         self.privacy = not self.privacy
         self.privacy_generation += 1
         self._privacy_to(self.screen)
-        self.notify("Privacy mode: client names as initials, NHS numbers as the last 3 digits"
-                    if self.privacy else "Privacy mode off: names shown in full", markup=False)
+        self.notify(
+            "Privacy mode: client names as initials, NHS numbers as the last 3 digits"
+            if self.privacy
+            else "Privacy mode off: names shown in full",
+            markup=False,
+        )
 
     def _privacy_to(self, screen: Screen[object]) -> None:
         """Bring a screen up to the current privacy mode (title bar, and its data reloaded)."""
@@ -210,8 +225,11 @@ class DutyDeskApp(App[None]):
         if names in self._clashes_told:
             return
         self._clashes_told.add(names)
-        self.notify(f"[keys] in the settings: a key is used twice ({names})", severity="warning",
-                    markup=False)
+        self.notify(
+            f"[keys] in the settings: a key is used twice ({names})",
+            severity="warning",
+            markup=False,
+        )
 
 
 DEBUG_ENV = "DUTY_DESK_DEBUG"
@@ -245,8 +263,19 @@ def binding_ids() -> set[str]:
     from .queue import QueueScreen
     from .referral_view import ReferralScreen
 
-    screens = (DutyDeskApp, QueueScreen, FormScreen, ConfirmDialog, HistoryScreen, DayScreen,
-               BookingDialog, BoardScreen, AbsenceImpact, ClientMeetings, ReferralScreen)
+    screens = (
+        DutyDeskApp,
+        QueueScreen,
+        FormScreen,
+        ConfirmDialog,
+        HistoryScreen,
+        DayScreen,
+        BookingDialog,
+        BoardScreen,
+        AbsenceImpact,
+        ClientMeetings,
+        ReferralScreen,
+    )
     return {b.id for cls in screens for b in cls.BINDINGS if isinstance(b, Binding) and b.id}
 
 

@@ -43,11 +43,18 @@ class AttendanceDialog(FormScreen[bool]):
         from duty_desk.timeparse import describe_slot
 
         meeting = self.meeting
-        yield Static(assemble(("Client: ", "bold"), literal(meeting.client_name), "\n",
-                              ("When: ", "bold"),
-                              describe_slot(meeting.starts_at, meeting.ends_at, self.tz), "\n",
-                              "Untick (space) anyone who did not come; ctrl+s records it."),
-                     id="intro")
+        yield Static(
+            assemble(
+                ("Client: ", "bold"),
+                literal(meeting.client_name),
+                "\n",
+                ("When: ", "bold"),
+                describe_slot(meeting.starts_at, meeting.ends_at, self.tz),
+                "\n",
+                "Untick (space) anyone who did not come; ctrl+s records it.",
+            ),
+            id="intro",
+        )
 
     def _ticks(self, kind: str, people: tuple[Attendee, ...]) -> ComposeResult:
         with Container(classes="ticks"):
@@ -84,6 +91,9 @@ class AttendanceDialog(FormScreen[bool]):
 
     def save_values(self, values: Mapping[str, str]) -> bool:
         self.app.repo.record_happened(  # type: ignore[attr-defined]
-            self.meeting.id, _ids(values["staff"]), _ids(values["network"]),
-            expected_version=self.meeting.version)
+            self.meeting.id,
+            _ids(values["staff"]),
+            _ids(values["network"]),
+            expected_version=self.meeting.version,
+        )
         return True

@@ -64,24 +64,60 @@ class BoardScreen(LiveList):
     DETAIL_PANE = "#board-detail"
     DETAIL_BODY = "#board-detail-body"
     BINDINGS = [
-        Binding("t", "core_team", "Team", id="core_team",
-                tooltip="Choose the core team and key worker, with a reason"),
-        Binding("a", "record_absence", "Away", id="record_absence",
-                tooltip="Record a staff absence and see who it affects"),
+        Binding(
+            "t",
+            "core_team",
+            "Team",
+            id="core_team",
+            tooltip="Choose the core team and key worker, with a reason",
+        ),
+        Binding(
+            "a",
+            "record_absence",
+            "Away",
+            id="record_absence",
+            tooltip="Record a staff absence and see who it affects",
+        ),
         Binding("d", "discharge", "Discharge", id="discharge", tooltip="End the episode"),
         Binding("b", "board_book", "Book", id="board_book", tooltip="Book the next meeting"),
-        Binding("m", "client_meetings", "Mtgs", id="client_meetings",
-                tooltip="The client's meetings"),
-        Binding("r", "original_referral", "Ref", id="original_referral",
-                tooltip="The original referral and its history"),
-        Binding("h", "client_history", "Hist", id="client_history",
-                tooltip="The client's history from the audit log"),
-        Binding("s", "board_filter", "Filter", id="board_filter",
-                tooltip="Only one staff member's clients"),
-        Binding("k", "breaks_view", "Breaks", id="breaks_view",
-                tooltip="Breaks in continuity (again: the episodes)"),
-        Binding("w", "staff_view", "Staff", id="staff_view",
-                tooltip="Staff caseloads and absences (again: the episodes)"),
+        Binding(
+            "m", "client_meetings", "Mtgs", id="client_meetings", tooltip="The client's meetings"
+        ),
+        Binding(
+            "r",
+            "original_referral",
+            "Ref",
+            id="original_referral",
+            tooltip="The original referral and its history",
+        ),
+        Binding(
+            "h",
+            "client_history",
+            "Hist",
+            id="client_history",
+            tooltip="The client's history from the audit log",
+        ),
+        Binding(
+            "s",
+            "board_filter",
+            "Filter",
+            id="board_filter",
+            tooltip="Only one staff member's clients",
+        ),
+        Binding(
+            "k",
+            "breaks_view",
+            "Breaks",
+            id="breaks_view",
+            tooltip="Breaks in continuity (again: the episodes)",
+        ),
+        Binding(
+            "w",
+            "staff_view",
+            "Staff",
+            id="staff_view",
+            tooltip="Staff caseloads and absences (again: the episodes)",
+        ),
         Binding("escape", "board_back", "Back", show=False, id="board_back"),
         Binding("q", "app.quit", "Quit", show=False, id="board_quit"),
     ]
@@ -131,8 +167,11 @@ class BoardScreen(LiveList):
         yield Static(Text("Loading the board...", end=""), id="board-status")
         with Horizontal(id="filter-row"):
             yield Label("Staff:")
-            yield TextInput(placeholder="a tag, login or part of a name; Enter filters",
-                            id="filter-input", compact=True)
+            yield TextInput(
+                placeholder="a tag, login or part of a name; Enter filters",
+                id="filter-input",
+                compact=True,
+            )
         for name in VIEWS:
             yield KeyedTable(id=name)
         with VerticalScroll(id="board-detail"):
@@ -146,8 +185,9 @@ class BoardScreen(LiveList):
             flex = render.flex_width(width, spec.widths)
             for key, header in spec.columns:
                 size = flex if key == spec.flex else spec.widths[key]
-                table.add_column(Text(" " + header, style="bold"), key=key, width=size + 1,
-                                 flex=key == spec.flex)
+                table.add_column(
+                    Text(" " + header, style="bold"), key=key, width=size + 1, flex=key == spec.flex
+                )
             table.display = name == self.view
         self.table("episodes").focus()
         self.query_one("#board-detail", VerticalScroll).border_title = "Client"
@@ -175,8 +215,9 @@ class BoardScreen(LiveList):
         self.data = result.data
         self.tags = result.tags
         for name in VIEWS:
-            self.apply_rows(self.table(name), result.rows[name], self.lists[name],
-                            select=name == "episodes")
+            self.apply_rows(
+                self.table(name), result.rows[name], self.lists[name], select=name == "episodes"
+            )
         self._show_status()
         self.refresh_detail(force=True)
 
@@ -201,7 +242,9 @@ class BoardScreen(LiveList):
         breaks = len(data.breaks)
         text.append("  ")
         if breaks:
-            text.append(f"{breaks} BREAK{'S' if breaks != 1 else ''} in continuity", style="bold reverse")
+            text.append(
+                f"{breaks} BREAK{'S' if breaks != 1 else ''} in continuity", style="bold reverse"
+            )
             if self.view != "breaks":
                 text.append(f" ({self._key('breaks_view')} lists them)")
         else:
@@ -209,8 +252,14 @@ class BoardScreen(LiveList):
         staff = self.filter_staff()
         if staff is not None:
             text.append("  ")
-            text.append_text(assemble(("Filter: ", "bold"), literal(self.tags.get(staff.id, "?")),
-                                      " ", literal(staff.name)))
+            text.append_text(
+                assemble(
+                    ("Filter: ", "bold"),
+                    literal(self.tags.get(staff.id, "?")),
+                    " ",
+                    literal(staff.name),
+                )
+            )
         self.query_one("#board-status", Static).update(text)
 
     def _key(self, binding_id: str) -> str:
@@ -262,8 +311,9 @@ class BoardScreen(LiveList):
             elif self.filter_id is not None:
                 body.update(Text("Nobody's core team includes them. Escape shows every episode."))
             else:
-                body.update(Text("No open episodes. Accepting a referral in the queue (1) "
-                                 "opens one."))
+                body.update(
+                    Text("No open episodes. Accepting a referral in the queue (1) opens one.")
+                )
         elif self.view == "breaks":
             pane.border_title = "Break in continuity"
             if isinstance(item, ContinuityBreak):
@@ -323,8 +373,9 @@ class BoardScreen(LiveList):
         row.display = True
         field = self.query_one("#filter-input", Input)
         if self.data is not None:
-            names = sorted({s.staff.login for s in self.data.staff}
-                           | {s.staff.name for s in self.data.staff})
+            names = sorted(
+                {s.staff.login for s in self.data.staff} | {s.staff.name for s in self.data.staff}
+            )
             field.suggester = SuggestFromList(names, case_sensitive=False)
         field.focus()
 
@@ -367,8 +418,11 @@ class BoardScreen(LiveList):
         elif isinstance(item, ContinuityBreak):
             episode = self.lists["episodes"].get(str(item.client_id))
         if episode is None and not quiet:
-            where = " (w: the staff list has no clients; k or w again goes back)" \
-                if self.view == "staff" else ""
+            where = (
+                " (w: the staff list has no clients; k or w again goes back)"
+                if self.view == "staff"
+                else ""
+            )
             self.notify(f"No client is selected{where}.", severity="warning", markup=False)
         return episode
 
@@ -379,8 +433,9 @@ class BoardScreen(LiveList):
 
         def done(saved: bool | None) -> None:
             if saved:
-                self.post_message(self.Written(
-                    f"Core team saved: {visible(episode.name)}.", episode.client_id))
+                self.post_message(
+                    self.Written(f"Core team saved: {visible(episode.name)}.", episode.client_id)
+                )
 
         def opened() -> None:
             from .core_team_dialog import CoreTeamDialog
@@ -421,9 +476,13 @@ class BoardScreen(LiveList):
 
         def done(saved: bool | None) -> None:
             if saved:
-                self.post_message(self.Written(
-                    f"Discharged: {visible(episode.name)}. It stays in the history and exports.",
-                    episode.client_id, closed=True))
+                self.post_message(
+                    self.Written(
+                        f"Discharged: {visible(episode.name)}. It stays in the history and exports.",
+                        episode.client_id,
+                        closed=True,
+                    )
+                )
 
         def opened() -> None:
             from .discharge_form import DischargeForm
@@ -443,8 +502,11 @@ class BoardScreen(LiveList):
     def _booked(self, booked: Booked | None) -> None:
         if booked is not None:
             what = "Moved" if booked.moved else "Booked"
-            self.post_message(self.Written(f"{what}: {visible(booked.client_name)}, {booked.words}.",
-                                           booked.client_id))
+            self.post_message(
+                self.Written(
+                    f"{what}: {visible(booked.client_name)}, {booked.words}.", booked.client_id
+                )
+            )
 
     def action_client_meetings(self) -> None:
         episode = self.selected_episode()
@@ -452,8 +514,9 @@ class BoardScreen(LiveList):
             return
         from .client_meetings import ClientMeetings
 
-        self.app.push_screen(ClientMeetings(episode.client_id, episode.name, self.tags),
-                             self._meeting_chosen)
+        self.app.push_screen(
+            ClientMeetings(episode.client_id, episode.name, self.tags), self._meeting_chosen
+        )
 
     def _meeting_chosen(self, meeting: MeetingView | None) -> None:
         if meeting is not None:
@@ -499,8 +562,12 @@ class BoardScreen(LiveList):
         episodes = self.lists["episodes"]
         if message.closed and key is not None and key in episodes:
             table = self.table("episodes")
-            self.apply_rows(table, [row for row in self.held_rows(table, episodes)
-                                    if row[0] != key], episodes, select=False)
+            self.apply_rows(
+                table,
+                [row for row in self.held_rows(table, episodes) if row[0] != key],
+                episodes,
+                select=False,
+            )
             self.refresh_detail(force=True)
         elif key is not None:
             self.select_after_load = key
@@ -512,31 +579,60 @@ class BoardScreen(LiveList):
         episode = self.selected_episode(quiet=True)
         subject = episode.name if episode else None
         commands = [
-            PaletteCommand("Record absence", "A staff member away: who and which meetings it hits (a)",
-                           self.action_record_absence),
-            PaletteCommand("Filter by staff member", "Only their clients (s)",
-                           self.action_board_filter),
-            PaletteCommand("Breaks in continuity", "List them, or back to the episodes (k)",
-                           self.action_breaks_view),
-            PaletteCommand("Staff caseloads", "Caseload, capacity and absences (w)",
-                           self.action_staff_view),
+            PaletteCommand(
+                "Record absence",
+                "A staff member away: who and which meetings it hits (a)",
+                self.action_record_absence,
+            ),
+            PaletteCommand(
+                "Filter by staff member", "Only their clients (s)", self.action_board_filter
+            ),
+            PaletteCommand(
+                "Breaks in continuity",
+                "List them, or back to the episodes (k)",
+                self.action_breaks_view,
+            ),
+            PaletteCommand(
+                "Staff caseloads", "Caseload, capacity and absences (w)", self.action_staff_view
+            ),
         ]
         if self.filter_id is not None:
-            commands.append(PaletteCommand("Clear staff filter", "Every open episode (escape)",
-                                           self.clear_filter))
+            commands.append(
+                PaletteCommand(
+                    "Clear staff filter", "Every open episode (escape)", self.clear_filter
+                )
+            )
         if episode is not None:
             commands += [
-                PaletteCommand("Core team and key worker", "Choose them, with a reason (t)",
-                               self.action_core_team, subject),
-                PaletteCommand("Book next meeting", "For this client (b)",
-                               self.action_board_book, subject),
-                PaletteCommand("Client's meetings", "Every meeting; enter opens its day (m)",
-                               self.action_client_meetings, subject),
-                PaletteCommand("Original referral", "As received, and its history (r)",
-                               self.action_original_referral, subject),
-                PaletteCommand("Client history", "From the audit log (h)",
-                               self.action_client_history, subject),
-                PaletteCommand("Discharge", "End the episode: primary care or other (d)",
-                               self.action_discharge, subject),
+                PaletteCommand(
+                    "Core team and key worker",
+                    "Choose them, with a reason (t)",
+                    self.action_core_team,
+                    subject,
+                ),
+                PaletteCommand(
+                    "Book next meeting", "For this client (b)", self.action_board_book, subject
+                ),
+                PaletteCommand(
+                    "Client's meetings",
+                    "Every meeting; enter opens its day (m)",
+                    self.action_client_meetings,
+                    subject,
+                ),
+                PaletteCommand(
+                    "Original referral",
+                    "As received, and its history (r)",
+                    self.action_original_referral,
+                    subject,
+                ),
+                PaletteCommand(
+                    "Client history", "From the audit log (h)", self.action_client_history, subject
+                ),
+                PaletteCommand(
+                    "Discharge",
+                    "End the episode: primary care or other (d)",
+                    self.action_discharge,
+                    subject,
+                ),
             ]
         return commands

@@ -50,8 +50,16 @@ EPISODE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("upc", "UPC"),
     ("flag", "!"),
 )
-EPISODE_WIDTHS = {"key": 4, "team": 14, "weeks": 3, "last": 9, "next": 9, "core": 4, "upc": 4,
-                  "flag": 2}
+EPISODE_WIDTHS = {
+    "key": 4,
+    "team": 14,
+    "weeks": 3,
+    "last": 9,
+    "next": 9,
+    "core": 4,
+    "upc": 4,
+    "flag": 2,
+}
 
 BREAK_COLUMNS: tuple[tuple[str, str], ...] = (
     ("when", "When"),
@@ -199,8 +207,9 @@ def episode_cells_until(episode: EpisodeView, stamp: float, midnight: float) -> 
     the next local ``midnight`` (``today``, ``3d ago``), the next whole week since
     acceptance, and the next meeting crossing six days from now (``Mon 09:00`` or a date)."""
     accepted = episode.accepted_at.timestamp()
-    weeks = accepted + ((stamp - accepted) // WEEK + 1) * WEEK if stamp >= accepted \
-        else accepted + WEEK
+    weeks = (
+        accepted + ((stamp - accepted) // WEEK + 1) * WEEK if stamp >= accepted else accepted + WEEK
+    )
     return min(midnight, weeks, when_until(episode.next_meeting, stamp))
 
 
@@ -218,8 +227,11 @@ def absence_short(absence: AbsenceView, today: dt.date) -> str:
 
 def absence_long(absence: AbsenceView) -> Text:
     kind = ABSENCE_KINDS.get(absence.kind, absence.kind)
-    span = (timeutil.fmt_date(absence.starts_on) if absence.starts_on == absence.ends_on
-            else f"{timeutil.fmt_date(absence.starts_on)} to {timeutil.fmt_date(absence.ends_on)}")
+    span = (
+        timeutil.fmt_date(absence.starts_on)
+        if absence.starts_on == absence.ends_on
+        else f"{timeutil.fmt_date(absence.starts_on)} to {timeutil.fmt_date(absence.ends_on)}"
+    )
     text = Text(f"{kind} {span}", end="")
     if absence.note:
         text.append_text(assemble(" (", literal(absence.note), ")"))
@@ -285,8 +297,9 @@ def key_cell(episode: EpisodeView, tags: Mapping[int, str]) -> Text:
     return cell(tags.get(worker.id, "?"))
 
 
-def episode_cells(episode: EpisodeView, now: dt.datetime, tz: str,
-                  tags: Mapping[int, str]) -> dict[str, Text]:
+def episode_cells(
+    episode: EpisodeView, now: dt.datetime, tz: str, tags: Mapping[int, str]
+) -> dict[str, Text]:
     figures = episode.continuity
     problems = len(episode.problems)
     low = figures.with_core is not None and figures.with_core < 0.5
@@ -296,10 +309,10 @@ def episode_cells(episode: EpisodeView, now: dt.datetime, tz: str,
         "team": team_cell(episode, tags),
         "weeks": cell(weeks_since(episode.accepted_at, now)),
         "last": cell(ago_label(episode.last_meeting, now, tz)),
-        "next": cell(when_label(episode.next_meeting, now, tz),
-                     "" if episode.next_meeting else "dim"),
-        "core": cell(percent(figures.with_core) if figures.enough else "--",
-                     WARN if low else ""),
+        "next": cell(
+            when_label(episode.next_meeting, now, tz), "" if episode.next_meeting else "dim"
+        ),
+        "core": cell(percent(figures.with_core) if figures.enough else "--", WARN if low else ""),
         "upc": cell(index(figures.upc) if figures.enough else "--"),
         "flag": cell(f"!{problems}" if problems else "", PROBLEM if problems else ""),
     }
@@ -320,8 +333,13 @@ def _line(text: Text, label: str, value: Text | str, style: str = "") -> None:
     text.append("\n")
 
 
-def episode_detail(episode: EpisodeView, breaks: Sequence[ContinuityBreak], now: dt.datetime,
-                   config: Config, tags: Mapping[int, str]) -> Text:
+def episode_detail(
+    episode: EpisodeView,
+    breaks: Sequence[ContinuityBreak],
+    now: dt.datetime,
+    config: Config,
+    tags: Mapping[int, str],
+) -> Text:
     """Everything about one episode that the table has no room for."""
     tz = config.team.timezone
     text = Text(end="")
@@ -329,15 +347,25 @@ def episode_detail(episode: EpisodeView, breaks: Sequence[ContinuityBreak], now:
     today = timeutil.to_local(now, tz).date()
     text.append(f"  age {timeutil.age_on(episode.date_of_birth, today)}")
     nhs = format_nhs_number(episode.nhs_number) if episode.nhs_number else "not given"
-    text.append_text(assemble("  NHS ", literal(nhs), "  ", literal(config.area_name(episode.area))))
+    text.append_text(
+        assemble("  NHS ", literal(nhs), "  ", literal(config.area_name(episode.area)))
+    )
     text.append("\n")
     weeks = weeks_since(episode.accepted_at, now)
-    _line(text, "Accepted", f"{timeutil.fmt_local(episode.accepted_at, tz, 'day')} "
-                            f"({weeks} week{'s' if weeks != 1 else ''} ago)")
+    _line(
+        text,
+        "Accepted",
+        f"{timeutil.fmt_local(episode.accepted_at, tz, 'day')} "
+        f"({weeks} week{'s' if weeks != 1 else ''} ago)",
+    )
     worker = episode.key_worker
     if worker is None:
-        _line(text, "Key worker", "NONE: every client needs a named key worker (t assigns one)",
-              PROBLEM)
+        _line(
+            text,
+            "Key worker",
+            "NONE: every client needs a named key worker (t assigns one)",
+            PROBLEM,
+        )
     else:
         value = person(worker, tags)
         if not worker.active:
@@ -354,8 +382,12 @@ def episode_detail(episode: EpisodeView, breaks: Sequence[ContinuityBreak], now:
         _line(text, "Core team", team)
     else:
         _line(text, "Core team", "none chosen yet (t chooses it)", PROBLEM)
-    _line(text, "Meetings", f"last {timeutil.fmt_local(episode.last_meeting, tz, 'day') or 'none yet'}"
-                            f", next {timeutil.fmt_local(episode.next_meeting, tz, 'day') or 'none booked (b books one)'}")
+    _line(
+        text,
+        "Meetings",
+        f"last {timeutil.fmt_local(episode.last_meeting, tz, 'day') or 'none yet'}"
+        f", next {timeutil.fmt_local(episode.next_meeting, tz, 'day') or 'none booked (b books one)'}",
+    )
     _line(text, "Continuity", continuity_text(episode.continuity))
     shown = set()
     for problem in episode.problems:
@@ -390,8 +422,9 @@ def break_text(item: ContinuityBreak, tz: str) -> str:
     if item.kind == BreakKind.not_seen:
         if item.met:
             return f"{name} not seen for {item.days} days (last meeting {when})"
-        return (f"{name} not seen since accepted {when} "
-                f"({item.days} days, no meeting has taken place)")
+        return (
+            f"{name} not seen since accepted {when} ({item.days} days, no meeting has taken place)"
+        )
     if item.kind == BreakKind.no_core_at_meeting:
         names = [m.name for m in item.staff]
         who = f"attended by {', '.join(names)}" if names else "no staff recorded as attending"
@@ -438,18 +471,30 @@ def staff_cells(load: StaffLoad, today: dt.date, tags: Mapping[int, str]) -> dic
         "core": cell(f"{load.core_count}/{member.capacity}", PROBLEM if over else ""),
         "key": cell(load.key_count),
         "room": cell(load.room, WARN if load.room <= 0 else ""),
-        "away": cell(absence_short(away, today) if away else "",
-                     "bold" if away and away.starts_on <= today else ""),
+        "away": cell(
+            absence_short(away, today) if away else "",
+            "bold" if away and away.starts_on <= today else "",
+        ),
     }
 
 
 def staff_detail(load: StaffLoad, tags: Mapping[int, str]) -> Text:
     member = load.staff
-    text = assemble(literal(tags.get(member.id, "?"), "bold"), " ", literal(member.name, "bold"),
-                    " (", literal(member.login), f", {ROLE_LONG.get(member.role, member.role)})\n")
-    _line(text, "Caseload", f"core team of {load.core_count} open episodes (capacity "
-                            f"{member.capacity}, room for {load.room}); key worker for "
-                            f"{load.key_count}")
+    text = assemble(
+        literal(tags.get(member.id, "?"), "bold"),
+        " ",
+        literal(member.name, "bold"),
+        " (",
+        literal(member.login),
+        f", {ROLE_LONG.get(member.role, member.role)})\n",
+    )
+    _line(
+        text,
+        "Caseload",
+        f"core team of {load.core_count} open episodes (capacity "
+        f"{member.capacity}, room for {load.room}); key worker for "
+        f"{load.key_count}",
+    )
     if load.absences:
         for absence in load.absences:
             _line(text, "Away", absence_long(absence))
@@ -465,10 +510,11 @@ def staff_detail(load: StaffLoad, tags: Mapping[int, str]) -> Text:
 def suggestion_prompt(load: StaffLoad, tags: Mapping[int, str], today: dt.date) -> Text:
     """``AS  Ash Sample (demo)  clin  core 4/12  key 2  leave to 28/11``."""
     member = load.staff
-    text = assemble(literal(f"{tags.get(member.id, '?'):<4}", "bold"),
-                    literal(member.name))
-    text.append(f"  {ROLE_SHORT.get(member.role, member.role).lower()}"
-                f"  core {load.core_count}/{member.capacity}  key {load.key_count}")
+    text = assemble(literal(f"{tags.get(member.id, '?'):<4}", "bold"), literal(member.name))
+    text.append(
+        f"  {ROLE_SHORT.get(member.role, member.role).lower()}"
+        f"  core {load.core_count}/{member.capacity}  key {load.key_count}"
+    )
     if load.absences:
         text.append("  " + absence_short(load.absences[0], today), style="bold")
     return text
@@ -479,29 +525,37 @@ def meeting_cells(meeting: MeetingView, tz: str, tags: Mapping[int, str]) -> dic
     staff = " ".join(tags.get(a.id, visible(a.name)) for a in meeting.staff)
     status = vocabulary.words(vocabulary.MEETING_STATUS_SHORT, meeting.status)
     return {
-        "when": cell(local.format("ddd DD/MM/YY HH:mm"),
-                     "dim" if meeting.status == "cancelled" else ""),
+        "when": cell(
+            local.format("ddd DD/MM/YY HH:mm"), "dim" if meeting.status == "cancelled" else ""
+        ),
         "place": cell(vocabulary.words(vocabulary.PLACE_SHORT, meeting.place_kind)),
         "status": cell(status, "dim strike" if meeting.status == "cancelled" else ""),
         "staff": cell(staff),
     }
 
 
-def impact_text(impact: Sequence[tuple[EpisodeView, Sequence[MeetingView], Sequence[StaffLoad]]],
-                absence: AbsenceView | None, config: Config, tags: Mapping[int, str]) -> Text:
+def impact_text(
+    impact: Sequence[tuple[EpisodeView, Sequence[MeetingView], Sequence[StaffLoad]]],
+    absence: AbsenceView | None,
+    config: Config,
+    tags: Mapping[int, str],
+) -> Text:
     """Every client and meeting an absence touches, with the suggested cover."""
     tz = config.team.timezone
     text = Text(end="")
     if absence is not None:
-        text.append_text(assemble(literal(absence.staff_name, "bold"), ": ", absence_long(absence),
-                                  "\n"))
+        text.append_text(
+            assemble(literal(absence.staff_name, "bold"), ": ", absence_long(absence), "\n")
+        )
     if not impact:
         text.append("No open episode has them in its core team: nobody is affected.")
         return text
     meetings = sum(len(m) for _, m, _ in impact)
-    text.append(f"{len(impact)} client{'s' if len(impact) != 1 else ''} affected, "
-                f"{meetings} booked meeting{'s' if meetings != 1 else ''} in the absence\n",
-                style="bold")
+    text.append(
+        f"{len(impact)} client{'s' if len(impact) != 1 else ''} affected, "
+        f"{meetings} booked meeting{'s' if meetings != 1 else ''} in the absence\n",
+        style="bold",
+    )
     for episode, booked, cover in impact:
         text.append("\n")
         text.append_text(literal(episode.name, "bold"))
@@ -518,8 +572,11 @@ def impact_text(impact: Sequence[tuple[EpisodeView, Sequence[MeetingView], Seque
             for position, load in enumerate(cover[:3]):
                 if position:
                     names.append(", ")
-                names.append_text(assemble(literal(tags.get(load.staff.id, "?"), "bold"), " ",
-                                           literal(load.staff.name)))
+                names.append_text(
+                    assemble(
+                        literal(tags.get(load.staff.id, "?"), "bold"), " ", literal(load.staff.name)
+                    )
+                )
             text.append_text(assemble("  suggested cover: ", names, "\n"))
         else:
             text.append("  no cover to suggest: nobody else has room\n", style=WARN)
@@ -537,20 +594,41 @@ def referral_text(referral: ReferralView, config: Config) -> Text:
     text.append_text(assemble("  NHS ", literal(nhs), "\n"))
     level = config.urgency.get(referral.urgency)
     urgency = f"{referral.urgency} {level.name}" if level else referral.urgency
-    _line(text, "Received", assemble(
-        timeutil.fmt_local(referral.received_at, tz, "day"), " from ",
-        literal(config.source_name(referral.source)), f", urgency {visible(urgency)}"))
+    _line(
+        text,
+        "Received",
+        assemble(
+            timeutil.fmt_local(referral.received_at, tz, "day"),
+            " from ",
+            literal(config.source_name(referral.source)),
+            f", urgency {visible(urgency)}",
+        ),
+    )
     _line(text, "Reason", literal(referral.reason or "-", multiline=True))
     if referral.notes:
         _line(text, "Notes", literal(referral.notes, multiline=True))
-    _line(text, "GP", assemble(literal(referral.gp_practice), ", ",
-                               literal(config.area_name(referral.area)),
-                               "  Phone: ", literal(referral.phone or "not given")))
-    decided = assemble(literal(referral.status), " by ", literal(referral.decided_by or "-"),
-                       " ", timeutil.fmt_local(referral.decided_at, tz, "day"))
+    _line(
+        text,
+        "GP",
+        assemble(
+            literal(referral.gp_practice),
+            ", ",
+            literal(config.area_name(referral.area)),
+            "  Phone: ",
+            literal(referral.phone or "not given"),
+        ),
+    )
+    decided = assemble(
+        literal(referral.status),
+        " by ",
+        literal(referral.decided_by or "-"),
+        " ",
+        timeutil.fmt_local(referral.decided_at, tz, "day"),
+    )
     if referral.eligibility_override:
-        decided.append_text(assemble(" (eligibility overridden: ",
-                                     literal(referral.eligibility_override), ")"))
+        decided.append_text(
+            assemble(" (eligibility overridden: ", literal(referral.eligibility_override), ")")
+        )
     _line(text, "Decision", decided)
     if referral.network:
         text.append("Network:\n", style="bold")

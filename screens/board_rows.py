@@ -93,7 +93,8 @@ class DrawnRows:
     def __init__(self) -> None:
         self.context: tuple[Any, ...] | None = None
         self.held: dict[str, dict[str, tuple[Any, float, RowDrawing]]] = {
-            name: {} for name in VIEWS}
+            name: {} for name in VIEWS
+        }
 
     def start(self, data: BoardData, config: Any) -> DrawContext:
         now = timeutil.now()
@@ -106,8 +107,15 @@ class DrawnRows:
                 held.clear()
         return DrawContext(now, now.timestamp(), render.next_midnight(now, tz), tz, today, tags)
 
-    def row(self, view: str, key: str, item: Any, stamp: float,
-            draw: Callable[[], Cells], until: Callable[[], float]) -> Row:
+    def row(
+        self,
+        view: str,
+        key: str,
+        item: Any,
+        stamp: float,
+        draw: Callable[[], Cells],
+        until: Callable[[], float],
+    ) -> Row:
         held = self.held[view]
         found = held.get(key)
         if found is not None and stamp < found[1] and (found[0] is item or found[0] == item):
@@ -127,46 +135,73 @@ class DrawnRows:
             del held[key]
 
 
-def draw_episodes(ordered: Sequence[EpisodeView], context: DrawContext,
-                  drawn: DrawnRows) -> tuple[Row, ...]:
-    now, stamp, tz, tags, midnight = (context.now, context.stamp, context.tz, context.tags,
-                                      context.midnight)
+def draw_episodes(
+    ordered: Sequence[EpisodeView], context: DrawContext, drawn: DrawnRows
+) -> tuple[Row, ...]:
+    now, stamp, tz, tags, midnight = (
+        context.now,
+        context.stamp,
+        context.tz,
+        context.tags,
+        context.midnight,
+    )
 
     def one(e: EpisodeView) -> Row:
-        return drawn.row("episodes", str(e.client_id), e, stamp,
-                         lambda: render.episode_cells(e, now, tz, tags),
-                         lambda: render.episode_cells_until(e, stamp, midnight))
+        return drawn.row(
+            "episodes",
+            str(e.client_id),
+            e,
+            stamp,
+            lambda: render.episode_cells(e, now, tz, tags),
+            lambda: render.episode_cells_until(e, stamp, midnight),
+        )
 
     return tuple(one(e) for e in ordered)
 
 
-def draw_breaks(breaks: Sequence[ContinuityBreak], context: DrawContext,
-                drawn: DrawnRows) -> tuple[Row, ...]:
+def draw_breaks(
+    breaks: Sequence[ContinuityBreak], context: DrawContext, drawn: DrawnRows
+) -> tuple[Row, ...]:
     now, stamp, tz = context.now, context.stamp, context.tz
 
     def one(position: int, item: ContinuityBreak) -> Row:
         key = render.break_key(item, position)
-        return drawn.row("breaks", key, item, stamp,
-                         lambda: render.break_cells(item, key, now, tz),
-                         lambda: render.when_until(item.at, stamp))
+        return drawn.row(
+            "breaks",
+            key,
+            item,
+            stamp,
+            lambda: render.break_cells(item, key, now, tz),
+            lambda: render.when_until(item.at, stamp),
+        )
 
     return tuple(one(position, item) for position, item in enumerate(breaks))
 
 
-def draw_staff(loads: Sequence[StaffLoad], context: DrawContext,
-               drawn: DrawnRows) -> tuple[Row, ...]:
+def draw_staff(
+    loads: Sequence[StaffLoad], context: DrawContext, drawn: DrawnRows
+) -> tuple[Row, ...]:
     today, stamp, tags = context.today, context.stamp, context.tags
 
     def one(load: StaffLoad) -> Row:
-        return drawn.row("staff", str(load.staff.id), load, stamp,
-                         lambda: render.staff_cells(load, today, tags), lambda: math.inf)
+        return drawn.row(
+            "staff",
+            str(load.staff.id),
+            load,
+            stamp,
+            lambda: render.staff_cells(load, today, tags),
+            lambda: math.inf,
+        )
 
     ordered = sorted(loads, key=lambda s: render.shown(s.staff.name).casefold())
     return tuple(one(load) for load in ordered)
 
 
-def draw(data: BoardData, config: Any, drawn: DrawnRows | None = None,
-         ) -> tuple[dict[int, str], dict[str, tuple[Row, ...]]]:
+def draw(
+    data: BoardData,
+    config: Any,
+    drawn: DrawnRows | None = None,
+) -> tuple[dict[int, str], dict[str, tuple[Row, ...]]]:
     """Every row of every list (off the UI thread; cells drawn later, when shown)."""
     drawn = drawn if drawn is not None else DrawnRows()
     context = drawn.start(data, config)

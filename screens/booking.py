@@ -85,9 +85,13 @@ class Request:
     network_ids: tuple[int, ...]
 
 
-def open_booking(screen: Screen[Any], client_id: int,
-                 done: Callable[[Booked | None], Any] | None = None, *,
-                 show_day: dt.date | None = None) -> None:
+def open_booking(
+    screen: Screen[Any],
+    client_id: int,
+    done: Callable[[Booked | None], Any] | None = None,
+    *,
+    show_day: dt.date | None = None,
+) -> None:
     """Open booking for ``client_id`` over ``screen`` (the day view, queue or board).
 
     ``done`` gets the :class:`Booked` result, or None when cancelled. A login that
@@ -98,20 +102,29 @@ def open_booking(screen: Screen[Any], client_id: int,
     screen.app.push_screen(BookingDialog(client_id, show_day=show_day), done)
 
 
-def open_reschedule(screen: Screen[Any], meeting: MeetingView,
-                    done: Callable[[Booked | None], Any] | None = None, *,
-                    show_day: dt.date | None = None) -> None:
+def open_reschedule(
+    screen: Screen[Any],
+    meeting: MeetingView,
+    done: Callable[[Booked | None], Any] | None = None,
+    *,
+    show_day: dt.date | None = None,
+) -> None:
     """Move ``meeting`` to another time (same dialog, same keys)."""
-    screen.app.push_screen(BookingDialog(meeting.client_id, meeting=meeting, show_day=show_day),
-                           done)
+    screen.app.push_screen(
+        BookingDialog(meeting.client_id, meeting=meeting, show_day=show_day), done
+    )
 
 
 class BookingDialog(FormScreen[Booked]):
     """Book a meeting for one client, or move one (``meeting`` given)."""
 
     FIELDS = ("when", "minutes", "place", "address", "reason")
-    ALIASES = {"starts_at": "when", "override_reason": "reason",
-               "place_detail": "address", "place_kind": "place"}
+    ALIASES = {
+        "starts_at": "when",
+        "override_reason": "reason",
+        "place_detail": "address",
+        "place_kind": "place",
+    }
     CONFIRM = "Check"
     BINDINGS = [
         Binding("ctrl+s", "save", "Check/book", id="form_save", priority=True),
@@ -169,8 +182,9 @@ class BookingDialog(FormScreen[Booked]):
         start: dt.datetime | None
         searched_from: dt.datetime | None
 
-    def __init__(self, client_id: int, meeting: MeetingView | None = None,
-                 show_day: dt.date | None = None) -> None:
+    def __init__(
+        self, client_id: int, meeting: MeetingView | None = None, show_day: dt.date | None = None
+    ) -> None:
         super().__init__("Move a meeting" if meeting is not None else "Book a meeting")
         self.client_id = client_id
         self.moving = meeting
@@ -201,17 +215,29 @@ class BookingDialog(FormScreen[Booked]):
         minutes = config.meetings.default_minutes
         if moving is not None:
             minutes = int((moving.ends_at - moving.starts_at).total_seconds() // 60)
-        yield from self.field("when", "When", TextInput(
-            placeholder="14:30, tomorrow 10, thu 9:30, 28/11 15:00", compact=True))
+        yield from self.field(
+            "when",
+            "When",
+            TextInput(placeholder="14:30, tomorrow 10, thu 9:30, 28/11 15:00", compact=True),
+        )
         yield Static(Text(""), id="words")
-        yield from self.field("minutes", "Minutes", TextInput(str(minutes), compact=True,
-                                                              restrict=r"\d{0,3}"))
-        place = Select(PLACES, allow_blank=False, value=moving.place_kind if moving else "home",
-                       compact=True, disabled=moving is not None)
+        yield from self.field(
+            "minutes", "Minutes", TextInput(str(minutes), compact=True, restrict=r"\d{0,3}")
+        )
+        place = Select(
+            PLACES,
+            allow_blank=False,
+            value=moving.place_kind if moving else "home",
+            compact=True,
+            disabled=moving is not None,
+        )
         yield from self.field("place", "Place", place)
-        address = TextInput(moving.place_detail if moving else "", compact=True,
-                            placeholder="the address for a home visit",
-                            disabled=moving is not None)
+        address = TextInput(
+            moving.place_detail if moving else "",
+            compact=True,
+            placeholder="the address for a home visit",
+            disabled=moving is not None,
+        )
         yield from self.field("address", "Address", address)
         with Horizontal(classes="people"):
             yield Label("Core team")
@@ -219,8 +245,11 @@ class BookingDialog(FormScreen[Booked]):
         with Horizontal(classes="people"):
             yield Label("Network")
             yield Container(classes="ticks", id="network-ticks")
-        yield from self.field("reason", "Reason", TextInput(
-            placeholder="why book over the warnings (recorded)", compact=True))
+        yield from self.field(
+            "reason",
+            "Reason",
+            TextInput(placeholder="why book over the warnings (recorded)", compact=True),
+        )
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
@@ -322,8 +351,9 @@ class BookingDialog(FormScreen[Booked]):
             self._check_when_loaded = False
             self.action_save()
 
-    def _ticks(self, selector: str, kind: str, people: list[tuple[int, str, str, bool]],
-               fixed: bool) -> None:
+    def _ticks(
+        self, selector: str, kind: str, people: list[tuple[int, str, str, bool]], fixed: bool
+    ) -> None:
         box = self.query_one(selector, Container)
         box.remove_children()
         if not people:
@@ -334,17 +364,29 @@ class BookingDialog(FormScreen[Booked]):
         for person_id, label, extra, ticked in people:
             text = literal(label)
             if extra and extra != label:
-                text = assemble(literal(label), " (", literal(extra), ")") if kind == "network" \
+                text = (
+                    assemble(literal(label), " (", literal(extra), ")")
+                    if kind == "network"
                     else literal(label)
-            tick = Checkbox(text, ticked, compact=True, id=f"{kind}-{person_id}",
-                            disabled=fixed, tooltip=literal(extra or label))
+                )
+            tick = Checkbox(
+                text,
+                ticked,
+                compact=True,
+                id=f"{kind}-{person_id}",
+                disabled=fixed,
+                tooltip=literal(extra or label),
+            )
             boxes.append(tick)
         box.mount_all(boxes)
 
     # -- reading what was typed ---------------------------------------------------------------------
     def _ticked(self, kind: str) -> tuple[int, ...]:
-        return tuple(int(box.id.split("-", 1)[1]) for box in self.query(Checkbox)
-                     if box.id and box.id.startswith(f"{kind}-") and box.value)
+        return tuple(
+            int(box.id.split("-", 1)[1])
+            for box in self.query(Checkbox)
+            if box.id and box.id.startswith(f"{kind}-") and box.value
+        )
 
     def _parse(self, text: str) -> ParsedWhen:
         from duty_desk.timeparse import parse_when
@@ -376,14 +418,20 @@ class BookingDialog(FormScreen[Booked]):
             raise InputErrors(errors)
         assert start is not None
         if self.moving is not None:
-            return Request(start, minutes, self.moving.place_kind, self.moving.place_detail,
-                           tuple(a.id for a in self.moving.staff),
-                           tuple(a.id for a in self.moving.network))
+            return Request(
+                start,
+                minutes,
+                self.moving.place_kind,
+                self.moving.place_detail,
+                tuple(a.id for a in self.moving.staff),
+                tuple(a.id for a in self.moving.network),
+            )
         place = self.query_one("#field-place", Select).value
         place_kind = place if isinstance(place, str) else "home"
         detail = self.query_one("#field-address", Input).value if place_kind == "home" else ""
-        return Request(start, minutes, place_kind, detail, self._ticked("staff"),
-                       self._ticked("network"))
+        return Request(
+            start, minutes, place_kind, detail, self._ticked("staff"), self._ticked("network")
+        )
 
     @on(Input.Changed, "#field-when")
     @on(Input.Changed, "#field-minutes")
@@ -398,8 +446,12 @@ class BookingDialog(FormScreen[Booked]):
         except InputErrors:
             words.update(Text(""))
             return
-        words.update(Text(describe_slot(parsed.start, parsed.start.add(minutes=minutes), self.tz),
-                          style="bold"))
+        words.update(
+            Text(
+                describe_slot(parsed.start, parsed.start.add(minutes=minutes), self.tz),
+                style="bold",
+            )
+        )
 
     # -- check, then book ----------------------------------------------------------------------------
     @on(Input.Submitted)
@@ -428,8 +480,10 @@ class BookingDialog(FormScreen[Booked]):
             return
         blocking = [p for p in self.problems if p.blocking]
         if blocking:
-            self._show_problems(self.problems, "Cannot be booked at this time: change the time "
-                                "(ctrl+n finds the next free slot).")
+            self._show_problems(
+                self.problems,
+                "Cannot be booked at this time: change the time (ctrl+n finds the next free slot).",
+            )
             return
         reason = self.query_one("#field-reason", Input).value.strip()
         if self.problems and not reason:
@@ -442,8 +496,14 @@ class BookingDialog(FormScreen[Booked]):
     @work(thread=True, exit_on_error=False, group="save", description="check a booking")
     def check(self, request: Request) -> None:
         moving = self.moving.id if self.moving is not None else None
-        problems = self.repo.check_booking(self.client_id, request.starts_at, request.minutes,
-                                           request.staff_ids, request.place_kind, moving=moving)
+        problems = self.repo.check_booking(
+            self.client_id,
+            request.starts_at,
+            request.minutes,
+            request.staff_ids,
+            request.place_kind,
+            moving=moving,
+        )
         self.post_message(self.Checked(request, tuple(problems)))
 
     def on_booking_dialog_checked(self, message: Checked) -> None:
@@ -463,8 +523,10 @@ class BookingDialog(FormScreen[Booked]):
         blocking = any(p.blocking for p in message.problems)
         if blocking:
             self._show_reason(False)
-            self._show_problems(message.problems, "Cannot be booked at this time: change the "
-                                "time (ctrl+n finds the next free slot).")
+            self._show_problems(
+                message.problems,
+                "Cannot be booked at this time: change the time (ctrl+n finds the next free slot).",
+            )
             self.query_one("#save").label = "Check"  # type: ignore[attr-defined]
             return
         self._show_reason(True)
@@ -499,18 +561,33 @@ class BookingDialog(FormScreen[Booked]):
         repo = self.repo
         try:
             if self.moving is not None:
-                repo.reschedule(self.moving.id, request.starts_at, request.minutes,
-                                override_reason=reason, expected_version=self.moving.version)
+                repo.reschedule(
+                    self.moving.id,
+                    request.starts_at,
+                    request.minutes,
+                    override_reason=reason,
+                    expected_version=self.moving.version,
+                )
                 meeting_id = self.moving.id
             else:
-                meeting_id = repo.book(self.client_id, request.starts_at, request.minutes,
-                                       request.staff_ids, request.place_kind,
-                                       request.place_detail, request.network_ids,
-                                       override_reason=reason)
+                meeting_id = repo.book(
+                    self.client_id,
+                    request.starts_at,
+                    request.minutes,
+                    request.staff_ids,
+                    request.place_kind,
+                    request.place_detail,
+                    request.network_ids,
+                    override_reason=reason,
+                )
         except BookingWarnings as exc:
-            self.post_message(self.Refused("New warnings since the check: type a reason to "
-                                           "book anyway, and press Enter.",
-                                           tuple(exc.problems), warnings_only=True))
+            self.post_message(
+                self.Refused(
+                    "New warnings since the check: type a reason to book anyway, and press Enter.",
+                    tuple(exc.problems),
+                    warnings_only=True,
+                )
+            )
             return
         except Conflict as exc:
             self.post_message(self.Refused(visible(str(exc))))
@@ -526,10 +603,20 @@ class BookingDialog(FormScreen[Booked]):
                 meeting = repo.meeting(meeting_id)
             except DutyDeskError:  # saved all the same; the opener reads its day instead
                 meeting = None
-        self.post_message(self.Saved(Booked(meeting_id, self.client_id, name, request.starts_at,
-                                            request.minutes,
-                                            describe_slot(request.starts_at, end, self.tz),
-                                            self.moving is not None, meeting)))
+        self.post_message(
+            self.Saved(
+                Booked(
+                    meeting_id,
+                    self.client_id,
+                    name,
+                    request.starts_at,
+                    request.minutes,
+                    describe_slot(request.starts_at, end, self.tz),
+                    self.moving is not None,
+                    meeting,
+                )
+            )
+        )
 
     def _on_show_day(self, start: dt.datetime, end: dt.datetime) -> bool:
         from duty_desk import timeutil
@@ -575,8 +662,11 @@ class BookingDialog(FormScreen[Booked]):
         except InputErrors as exc:
             self.show_errors(exc.errors)
             return
-        staff = (tuple(a.id for a in self.moving.staff) if self.moving is not None
-                 else self._ticked("staff"))
+        staff = (
+            tuple(a.id for a in self.moving.staff)
+            if self.moving is not None
+            else self._ticked("staff")
+        )
         if not staff:
             self.show_errors({"core team": "Tick at least one member of the core team."})
             return
@@ -611,8 +701,13 @@ class BookingDialog(FormScreen[Booked]):
 
         self.saving = False
         if message.start is None:
-            self._hint(Text("No free slot found for the whole core team in the weeks ahead: "
-                            "type a time instead.", style="bold"))
+            self._hint(
+                Text(
+                    "No free slot found for the whole core team in the weeks ahead: "
+                    "type a time instead.",
+                    style="bold",
+                )
+            )
             return
         local = timeutil.to_local(message.start, self.tz)
         when = self.query_one("#field-when", Input)

@@ -33,16 +33,26 @@ class CancelDialog(FormScreen[bool]):
         from duty_desk.timeparse import describe_slot
 
         meeting = self.meeting
-        yield Static(assemble(("Client: ", "bold"), literal(meeting.client_name), "\n",
-                              ("When: ", "bold"),
-                              describe_slot(meeting.starts_at, meeting.ends_at, self.tz)),
-                     id="intro")
+        yield Static(
+            assemble(
+                ("Client: ", "bold"),
+                literal(meeting.client_name),
+                "\n",
+                ("When: ", "bold"),
+                describe_slot(meeting.starts_at, meeting.ends_at, self.tz),
+            ),
+            id="intro",
+        )
 
     def compose_fields(self) -> ComposeResult:
-        yield from self.field("by", "Cancelled", Select(BY, prompt="(who cancelled?)",
-                                                        compact=True))
-        yield from self.field("reason", "Reason", TextInput(
-            placeholder="recorded with the cancellation", compact=True))
+        yield from self.field(
+            "by", "Cancelled", Select(BY, prompt="(who cancelled?)", compact=True)
+        )
+        yield from self.field(
+            "reason",
+            "Reason",
+            TextInput(placeholder="recorded with the cancellation", compact=True),
+        )
 
     def save_values(self, values: Mapping[str, str]) -> bool:
         errors = {}
@@ -53,6 +63,9 @@ class CancelDialog(FormScreen[bool]):
         if errors:
             raise InputErrors(errors)
         self.app.repo.cancel_meeting(  # type: ignore[attr-defined]
-            self.meeting.id, values["by"], values["reason"].strip(),
-            expected_version=self.meeting.version)
+            self.meeting.id,
+            values["by"],
+            values["reason"].strip(),
+            expected_version=self.meeting.version,
+        )
         return True

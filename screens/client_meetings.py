@@ -25,8 +25,12 @@ from . import board_render as render
 from .base import ReportsWorkerErrors
 from .literal import assemble, literal
 
-COLUMNS = (("when", "When", 21), ("place", "Place", 6), ("status", "Status", 10),
-           ("staff", "Staff", 30))
+COLUMNS = (
+    ("when", "When", 21),
+    ("place", "Place", 6),
+    ("status", "Status", 10),
+    ("staff", "Staff", 30),
+)
 
 
 class ClientMeetings(ReportsWorkerErrors, ModalScreen["MeetingView | None"]):
@@ -58,8 +62,9 @@ class ClientMeetings(ReportsWorkerErrors, ModalScreen["MeetingView | None"]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Static(assemble(("Meetings of ", "bold"), literal(self.subject, "bold")),
-                         id="form-title")
+            yield Static(
+                assemble(("Meetings of ", "bold"), literal(self.subject, "bold")), id="form-title"
+            )
             yield DataTable(id="meetings", cursor_type="row", cell_padding=0)
             yield Static(Text("Loading...", end=""), id="meetings-note")
         yield Footer(compact=True, show_command_palette=False)
@@ -95,8 +100,13 @@ class ClientMeetings(ReportsWorkerErrors, ModalScreen["MeetingView | None"]):
             note.update(Text("No meetings yet: b on the board books one.", end=""))
         else:
             happened = sum(1 for m in message.meetings if m.status == "happened")
-            note.update(Text(f"{len(message.meetings)} meetings, {happened} happened. "
-                             "Enter: its day in the day view.", end=""))
+            note.update(
+                Text(
+                    f"{len(message.meetings)} meetings, {happened} happened. "
+                    "Enter: its day in the day view.",
+                    end="",
+                )
+            )
         if upcoming is not None:
             table.move_cursor(row=table.get_row_index(upcoming))
         elif table.row_count:

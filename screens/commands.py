@@ -48,8 +48,11 @@ class ScreenCommands(Provider):
         app: Any = self.app
         commands = [
             *(_show(app, entry) for entry in SCREENS),
-            PaletteCommand("Privacy mode", "Names as initials, NHS numbers as the last 3 digits, "
-                           "or back (p)", app.action_toggle_privacy),
+            PaletteCommand(
+                "Privacy mode",
+                "Names as initials, NHS numbers as the last 3 digits, or back (p)",
+                app.action_toggle_privacy,
+            ),
         ]
         offered = getattr(screen, "palette_commands", None)
         if offered is not None:
@@ -66,8 +69,13 @@ class ScreenCommands(Provider):
             score = matcher.match(command.name)
             if score > 0:
                 _, offsets = matcher.fuzzy_search.match(matcher.query, command.name)
-                yield Hit(score, _prompt(command, tuple(offsets)), command.run,
-                          text=command.name, help=command.help)
+                yield Hit(
+                    score,
+                    _prompt(command, tuple(offsets)),
+                    command.run,
+                    text=command.name,
+                    help=command.help,
+                )
 
 
 def _show(app: Any, entry: ScreenEntry) -> PaletteCommand:

@@ -28,8 +28,7 @@ from .forms import FormScreen
 from .literal import assemble, literal
 from .widgets import TextInput
 
-HINT = ("Pick 2 or 3 people, ideally with a peer support worker; then the key worker "
-        "and a reason.")
+HINT = "Pick 2 or 3 people, ideally with a peer support worker; then the key worker and a reason."
 
 
 class CoreTeamDialog(FormScreen[bool]):
@@ -37,8 +36,12 @@ class CoreTeamDialog(FormScreen[bool]):
 
     FIELDS = ("staff", "key_worker", "reason")
     ALIASES = {
-        "staff_ids": "staff", "core_team": "staff", "core team": "staff", "team": "staff",
-        "key_worker_id": "key_worker", "key worker": "key_worker",
+        "staff_ids": "staff",
+        "core_team": "staff",
+        "core team": "staff",
+        "team": "staff",
+        "key_worker_id": "key_worker",
+        "key worker": "key_worker",
     }
     CONFIRM = "Save team"
     DEFAULT_CSS = """
@@ -55,8 +58,14 @@ class CoreTeamDialog(FormScreen[bool]):
         suggestions: tuple[StaffLoad, ...]
         tags: dict[int, str]
 
-    def __init__(self, client_id: int | None, subject: str, *, referral_id: int | None = None,
-                 reason: str = "") -> None:
+    def __init__(
+        self,
+        client_id: int | None,
+        subject: str,
+        *,
+        referral_id: int | None = None,
+        reason: str = "",
+    ) -> None:
         super().__init__("Core team and key worker")
         self.client_id = client_id
         self.referral_id = referral_id
@@ -75,11 +84,16 @@ class CoreTeamDialog(FormScreen[bool]):
         yield SelectionList[int](id="field-staff", compact=True)
         yield Static(Text("Picked: nobody yet", end=""), id="picked")  # legible without colour
         yield Static(id="error-staff", classes="error")
-        yield from self.field("key_worker", "Key worker",
-                              Select[int]([], prompt="(one of the team)", compact=True))
-        yield from self.field("reason", "Reason",
-                              TextInput(value=self.first_reason,
-                                        placeholder="why this team (recorded)", compact=True))
+        yield from self.field(
+            "key_worker", "Key worker", Select[int]([], prompt="(one of the team)", compact=True)
+        )
+        yield from self.field(
+            "reason",
+            "Reason",
+            TextInput(
+                value=self.first_reason, placeholder="why this team (recorded)", compact=True
+            ),
+        )
 
     def on_mount(self) -> None:
         self.query_one("#field-staff", SelectionList).focus()
@@ -115,20 +129,34 @@ class CoreTeamDialog(FormScreen[bool]):
         today = timeutil.to_local(timeutil.now(), self.app.config.team.timezone).date()  # type: ignore[attr-defined]
         current = {member.id for member in message.episode.core_team}
         picker = self.query_one("#field-staff", SelectionList)
-        options = [Selection(render.suggestion_prompt(load, self.tags, today), load.staff.id,
-                             load.staff.id in current) for load in message.suggestions]
+        options = [
+            Selection(
+                render.suggestion_prompt(load, self.tags, today),
+                load.staff.id,
+                load.staff.id in current,
+            )
+            for load in message.suggestions
+        ]
         known = {load.staff.id for load in message.suggestions}
         for member in message.episode.core_team:  # someone who has since left the team
             if member.id not in known:
                 gone = StaffLoad(member, 0, 0, ())
                 self.loads[member.id] = gone
-                options.append(Selection(assemble(render.suggestion_prompt(gone, self.tags, today),
-                                                  (" LEFT", "bold")), member.id, True))
+                options.append(
+                    Selection(
+                        assemble(
+                            render.suggestion_prompt(gone, self.tags, today), (" LEFT", "bold")
+                        ),
+                        member.id,
+                        True,
+                    )
+                )
         picker.add_options(options)
         if options:
             picker.highlighted = 0
-        self._update_key_workers(message.episode.key_worker.id
-                                 if message.episode.key_worker is not None else None)
+        self._update_key_workers(
+            message.episode.key_worker.id if message.episode.key_worker is not None else None
+        )
         self.query_one("#save").disabled = False
 
     @on(SelectionList.SelectedChanged, "#field-staff")
@@ -144,8 +172,16 @@ class CoreTeamDialog(FormScreen[bool]):
         for staff_id in chosen:
             load = self.loads.get(staff_id)
             if load is not None:
-                options.append((assemble(literal(self.tags.get(staff_id, "?"), "bold"), " ",
-                                         literal(load.staff.name)), staff_id))
+                options.append(
+                    (
+                        assemble(
+                            literal(self.tags.get(staff_id, "?"), "bold"),
+                            " ",
+                            literal(load.staff.name),
+                        ),
+                        staff_id,
+                    )
+                )
         with select.prevent(Select.Changed):
             select.set_options(options)
             if keep in chosen:
@@ -172,7 +208,7 @@ class CoreTeamDialog(FormScreen[bool]):
         staff_ids = [int(part) for part in values["staff"].split(",") if part]
         errors: dict[str, str] = {}
         if not 2 <= len(staff_ids) <= 3:
-            errors["staff"] = (f"Pick two or three people (space); {len(staff_ids)} picked.")
+            errors["staff"] = f"Pick two or three people (space); {len(staff_ids)} picked."
         key = int(values["key_worker"]) if values["key_worker"] else None
         if key is None or key not in staff_ids:
             errors["key_worker"] = "Choose the key worker from the core team."

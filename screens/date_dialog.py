@@ -35,8 +35,9 @@ def read_day(text: str, tz: str) -> dt.date:
     try:
         return parse_when(raw, tz=tz).local.date()
     except InputErrors:
-        raise InputErrors({"day": f"Cannot read {raw[:40]!r} as a day: type it like "
-                                  f"{FORMS}."}) from None
+        raise InputErrors(
+            {"day": f"Cannot read {raw[:40]!r} as a day: type it like {FORMS}."}
+        ) from None
 
 
 class DateDialog(FormScreen[dt.date]):
@@ -52,8 +53,9 @@ class DateDialog(FormScreen[dt.date]):
         yield Static(f"Like {FORMS}.", id="intro")
 
     def compose_fields(self) -> ComposeResult:
-        yield from self.field("day", "Day", TextInput(placeholder="e.g. thu or 28/11",
-                                                      compact=True))
+        yield from self.field(
+            "day", "Day", TextInput(placeholder="e.g. thu or 28/11", compact=True)
+        )
 
     def save_values(self, values: Mapping[str, str]) -> dt.date:
         return read_day(values["day"], self.app.config.team.timezone)  # type: ignore[attr-defined]

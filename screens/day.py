@@ -70,18 +70,42 @@ class DayScreen(LiveList):
     BINDINGS = [
         Binding("b", "book", "Book", id="book", tooltip="Book a meeting for the selected client"),
         Binding("r", "reschedule", "Move", id="reschedule", tooltip="Move the meeting"),
-        Binding("x", "cancel_meeting", "Cancel", id="cancel_meeting",
-                tooltip="Cancel the meeting, with a reason"),
-        Binding("a", "happened", "Happened", id="happened",
-                tooltip="Record that it happened, and who came"),
-        Binding("d", "did_not_attend", "DNA", id="did_not_attend",
-                tooltip="Record that the client did not attend"),
-        Binding("h", "meeting_history", "History", id="history",
-                tooltip="The meeting's history from the audit log"),
-        Binding("s", "staff_filter", "Staff", id="staff_filter",
-                tooltip="Show one staff member's meetings"),
-        Binding("left_square_bracket", "previous_day", "Prev", id="previous_day",
-                group=DAY_KEYS),
+        Binding(
+            "x",
+            "cancel_meeting",
+            "Cancel",
+            id="cancel_meeting",
+            tooltip="Cancel the meeting, with a reason",
+        ),
+        Binding(
+            "a",
+            "happened",
+            "Happened",
+            id="happened",
+            tooltip="Record that it happened, and who came",
+        ),
+        Binding(
+            "d",
+            "did_not_attend",
+            "DNA",
+            id="did_not_attend",
+            tooltip="Record that the client did not attend",
+        ),
+        Binding(
+            "h",
+            "meeting_history",
+            "History",
+            id="history",
+            tooltip="The meeting's history from the audit log",
+        ),
+        Binding(
+            "s",
+            "staff_filter",
+            "Staff",
+            id="staff_filter",
+            tooltip="Show one staff member's meetings",
+        ),
+        Binding("left_square_bracket", "previous_day", "Prev", id="previous_day", group=DAY_KEYS),
         Binding("right_square_bracket", "next_day", "Next", id="next_day", group=DAY_KEYS),
         Binding("t", "today", "Now", id="today", tooltip="Today, at the current time"),
         Binding("g", "go_to_date", "Date", id="go_to_date", tooltip="Go to a date"),
@@ -134,8 +158,11 @@ class DayScreen(LiveList):
         yield Static(Text("Loading the day...", end=""), id="day-heading")
         with Horizontal(id="staff-row"):
             yield Label("Staff:")
-            yield TextInput(placeholder="a login or part of a name; Enter shows their day",
-                            id="staff-input", compact=True)
+            yield TextInput(
+                placeholder="a login or part of a name; Enter shows their day",
+                id="staff-input",
+                compact=True,
+            )
         yield Static(Text("", end=""), id="timeline")
         yield KeyedTable(id="day")
         with VerticalScroll(id="meeting"):
@@ -148,8 +175,9 @@ class DayScreen(LiveList):
         width = render.client_width(self.app.size.width)
         for key, header in render.COLUMNS:
             size = width if key == "client" else render.WIDTHS[key]
-            table.add_column(Text(" " + header, style="bold"), key=key, width=size + 1,
-                             flex=key == "client")
+            table.add_column(
+                Text(" " + header, style="bold"), key=key, width=size + 1, flex=key == "client"
+            )
         table.focus()
         self.query_one("#meeting", VerticalScroll).border_title = "Meeting"
         self.set_interval(CLOCK_SECONDS, self._tick)
@@ -195,23 +223,28 @@ class DayScreen(LiveList):
         now = timeutil.now()
         today = timeutil.to_local(now, self.tz).date()
         shown = len(render.visible_meetings(data, self.filter_id))
-        self.query_one("#day-heading", Static).update(render.day_heading(
-            data, today, self.duty_app.config, self.staff_by_id(self.filter_id), shown))
+        self.query_one("#day-heading", Static).update(
+            render.day_heading(
+                data, today, self.duty_app.config, self.staff_by_id(self.filter_id), shown
+            )
+        )
         staff = self.focus_staff()
         line = self.query_one("#timeline", Static)
         if staff is None:
             line.update(Text("Nobody's day to show: s picks a staff member.\n", end=""))
         else:
-            line.update(render.timeline(data, staff, now, self.duty_app.config,
-                                        self.size.width - 2))
+            line.update(
+                render.timeline(data, staff, now, self.duty_app.config, self.size.width - 2)
+            )
 
     # -- the table, updated in place ---------------------------------------------------------------
     def current(self) -> MeetingView | UnbookedFirst | None:
         item: MeetingView | UnbookedFirst | None = self.current_item()
         return item
 
-    def _apply(self, rows: Sequence[tuple[str, Any, RowCells]], new_day: bool,
-               select: str | None = None) -> None:
+    def _apply(
+        self, rows: Sequence[tuple[str, Any, RowCells]], new_day: bool, select: str | None = None
+    ) -> None:
         """Bring the table to ``rows``; the cursor stays on its row, or goes to the row to
         select, or (a new day, a new staff member) to the meeting now or next."""
         table = self.main_table()
@@ -274,11 +307,20 @@ class DayScreen(LiveList):
         if item is None:
             staff = self.staff_by_id(self.filter_id)
             if staff is not None:
-                body.update(assemble("No meetings for ", literal(staff.name), " on this day. "
-                                     "Escape shows everyone's."))
+                body.update(
+                    assemble(
+                        "No meetings for ",
+                        literal(staff.name),
+                        " on this day. Escape shows everyone's.",
+                    )
+                )
             else:
-                body.update(Text("No meetings on this day. b on a client (here, in the queue "
-                                 "or on the board) books one."))
+                body.update(
+                    Text(
+                        "No meetings on this day. b on a client (here, in the queue "
+                        "or on the board) books one."
+                    )
+                )
             return
         if isinstance(item, UnbookedFirst):
             body.update(render.unbooked_detail(item, timeutil.now(), config))
@@ -301,8 +343,9 @@ class DayScreen(LiveList):
     def data_day_changed(self) -> None:
         day = self.day
         assert day is not None
-        self.query_one("#day-heading", Static).update(Text(
-            f"{day:%A} {day.day} {day:%B %Y}: loading...", style="bold", end=""))
+        self.query_one("#day-heading", Static).update(
+            Text(f"{day:%A} {day.day} {day:%B %Y}: loading...", style="bold", end="")
+        )
 
     def action_previous_day(self) -> None:
         assert self.day is not None
@@ -375,8 +418,11 @@ class DayScreen(LiveList):
         if isinstance(item, MeetingView):
             return item
         if isinstance(item, UnbookedFirst):
-            self.notify(f"No meeting to {verb}: the first meeting is not booked yet (b books it).",
-                        severity="warning", markup=False)
+            self.notify(
+                f"No meeting to {verb}: the first meeting is not booked yet (b books it).",
+                severity="warning",
+                markup=False,
+            )
         else:
             self.notify("No meeting is selected.", severity="warning", markup=False)
         return None
@@ -384,9 +430,12 @@ class DayScreen(LiveList):
     def action_book(self) -> None:
         item = self.current()
         if item is None:
-            self.notify("No client is selected: pick a meeting or an unbooked first meeting "
-                        "(or book from the queue or the board).", severity="warning",
-                        markup=False)
+            self.notify(
+                "No client is selected: pick a meeting or an unbooked first meeting "
+                "(or book from the queue or the board).",
+                severity="warning",
+                markup=False,
+            )
             return
         from .booking import open_booking
 
@@ -397,14 +446,18 @@ class DayScreen(LiveList):
         if meeting is None:
             return
         if meeting.status != "booked":
-            self.notify(f"Only a booked meeting can be moved; this one is "
-                        f"{render.STATUS_LONG.get(meeting.status, meeting.status)}.",
-                        severity="warning", markup=False)
+            self.notify(
+                f"Only a booked meeting can be moved; this one is "
+                f"{render.STATUS_LONG.get(meeting.status, meeting.status)}.",
+                severity="warning",
+                markup=False,
+            )
             return
         from .booking import open_reschedule
 
-        self._when_permitted(lambda: open_reschedule(self, meeting, self._booked,
-                                                     show_day=self.day))
+        self._when_permitted(
+            lambda: open_reschedule(self, meeting, self._booked, show_day=self.day)
+        )
 
     def _booked(self, booked: Booked | None) -> None:
         if booked is None:
@@ -433,8 +486,11 @@ class DayScreen(LiveList):
         meeting = booked.meeting
         if shown and meeting is None:
             return False
-        if meeting is not None and self.filter_id is not None and not any(
-                s.id == self.filter_id for s in meeting.staff):
+        if (
+            meeting is not None
+            and self.filter_id is not None
+            and not any(s.id == self.filter_id for s in meeting.staff)
+        ):
             shown = False
         meetings = tuple(m for m in data.meetings if m.id != booked.meeting_id)
         if shown and meeting is not None:
@@ -444,19 +500,24 @@ class DayScreen(LiveList):
             unbooked = tuple(u for u in unbooked if u.client_id != booked.client_id)
         self.data = replace(data, meetings=meetings, unbooked=unbooked)
         key = f"m{booked.meeting_id}"
-        gone = [k for k in (key, f"u{booked.client_id}")
-                if k in self.items and (k != key or not shown)]
+        gone = [
+            k for k in (key, f"u{booked.client_id}") if k in self.items and (k != key or not shown)
+        ]
         if not shown and not gone and unbooked is data.unbooked:
             return True  # another day's meeting: nothing on this day changes
         rows = [row for row in self.held_rows() if row[0] not in gone]
         if shown and meeting is not None:
             held = {row[0]: row for row in rows}
-            held[key] = (key, meeting, render.in_order(render.meeting_cells(meeting, self.tz,
-                                                                            self._logins)))
-            order = [render.row_key(u) for u in
-                     sorted(self.data.unbooked, key=lambda u: (u.respond_by, u.client_id))]
-            order += [render.row_key(m) for m in render.visible_meetings(self.data,
-                                                                         self.filter_id)]
+            held[key] = (
+                key,
+                meeting,
+                render.in_order(render.meeting_cells(meeting, self.tz, self._logins)),
+            )
+            order = [
+                render.row_key(u)
+                for u in sorted(self.data.unbooked, key=lambda u: (u.respond_by, u.client_id))
+            ]
+            order += [render.row_key(m) for m in render.visible_meetings(self.data, self.filter_id)]
             rows = [held.pop(k) for k in order if k in held] + list(held.values())
         self._apply(rows, new_day=False, select=key if select and shown else None)
         self._show_heading()
@@ -467,8 +528,7 @@ class DayScreen(LiveList):
         if meeting is None:
             return
         if meeting.status != "booked":
-            self.notify("Only a booked meeting can be cancelled.", severity="warning",
-                        markup=False)
+            self.notify("Only a booked meeting can be cancelled.", severity="warning", markup=False)
             return
         from .cancel_dialog import CancelDialog
 
@@ -476,16 +536,18 @@ class DayScreen(LiveList):
             if saved:
                 self._written("Meeting cancelled", meeting)
 
-        self._when_permitted(lambda: self.app.push_screen(
-            CancelDialog(meeting, self.tz), done))
+        self._when_permitted(lambda: self.app.push_screen(CancelDialog(meeting, self.tz), done))
 
     def action_happened(self) -> None:
         meeting = self._selected_meeting("record")
         if meeting is None:
             return
         if meeting.status == "cancelled":
-            self.notify("A cancelled meeting cannot be recorded as happened.",
-                        severity="warning", markup=False)
+            self.notify(
+                "A cancelled meeting cannot be recorded as happened.",
+                severity="warning",
+                markup=False,
+            )
             return
         from .attendance_dialog import AttendanceDialog
 
@@ -493,37 +555,46 @@ class DayScreen(LiveList):
             if saved:
                 self._written("Recorded as happened", meeting)
 
-        self._when_permitted(lambda: self.app.push_screen(
-            AttendanceDialog(meeting, self.tz), done))
+        self._when_permitted(lambda: self.app.push_screen(AttendanceDialog(meeting, self.tz), done))
 
     def action_did_not_attend(self) -> None:
         meeting = self._selected_meeting("record")
         if meeting is None:
             return
         if meeting.status == "cancelled":
-            self.notify("A cancelled meeting cannot be recorded as did not attend.",
-                        severity="warning", markup=False)
+            self.notify(
+                "A cancelled meeting cannot be recorded as did not attend.",
+                severity="warning",
+                markup=False,
+            )
             return
         from duty_desk.timeparse import describe_slot
 
         from .confirm import ConfirmDialog
 
-        question = assemble(literal(meeting.client_name, "bold"), "\n",
-                            describe_slot(meeting.starts_at, meeting.ends_at, self.tz),
-                            "\n\nRecord that the client did not attend?")
+        question = assemble(
+            literal(meeting.client_name, "bold"),
+            "\n",
+            describe_slot(meeting.starts_at, meeting.ends_at, self.tz),
+            "\n\nRecord that the client did not attend?",
+        )
 
         def answered(yes: bool | None) -> None:
             if yes:
                 self.record_dna(meeting)
 
-        self._when_permitted(lambda: self.app.push_screen(
-            ConfirmDialog("Did not attend", question, yes="Did not attend"), answered))
+        self._when_permitted(
+            lambda: self.app.push_screen(
+                ConfirmDialog("Did not attend", question, yes="Did not attend"), answered
+            )
+        )
 
     @work(thread=True, exit_on_error=False, group="write", description="did not attend")
     def record_dna(self, meeting: MeetingView) -> None:
         self.duty_app.repo.record_did_not_attend(meeting.id, expected_version=meeting.version)
-        self.post_message(self.Written(f"Did not attend: {visible(meeting.client_name)}.",
-                                       meeting.id))
+        self.post_message(
+            self.Written(f"Did not attend: {visible(meeting.client_name)}.", meeting.id)
+        )
 
     def _written(self, what: str, meeting: MeetingView) -> None:
         self.post_message(self.Written(f"{what}: {visible(meeting.client_name)}.", meeting.id))
@@ -546,34 +617,57 @@ class DayScreen(LiveList):
     # -- command palette ------------------------------------------------------------------------------------------
     def palette_commands(self) -> list[PaletteCommand]:
         item = self.current()
-        subject = item.name if isinstance(item, UnbookedFirst) else (
-            item.client_name if item is not None else None)
+        subject = (
+            item.name
+            if isinstance(item, UnbookedFirst)
+            else (item.client_name if item is not None else None)
+        )
         commands = [
             PaletteCommand("Previous day", "The day before ([)", self.action_previous_day),
             PaletteCommand("Next day", "The day after (])", self.action_next_day),
-            PaletteCommand("Today, now", "Today, at the meeting now or next (t)",
-                           self.action_today),
-            PaletteCommand("Go to date", "A typed date: thu, tomorrow, 28/11 (g)",
-                           self.action_go_to_date),
-            PaletteCommand("Staff member's day", "One staff member's meetings and free time (s)",
-                           self.action_staff_filter),
+            PaletteCommand(
+                "Today, now", "Today, at the meeting now or next (t)", self.action_today
+            ),
+            PaletteCommand(
+                "Go to date", "A typed date: thu, tomorrow, 28/11 (g)", self.action_go_to_date
+            ),
+            PaletteCommand(
+                "Staff member's day",
+                "One staff member's meetings and free time (s)",
+                self.action_staff_filter,
+            ),
         ]
         if self.filter_id is not None:
-            commands.append(PaletteCommand("All staff", "Everyone's meetings (escape)",
-                                           self.action_clear_staff))
+            commands.append(
+                PaletteCommand("All staff", "Everyone's meetings (escape)", self.action_clear_staff)
+            )
         if item is not None:
-            commands.append(PaletteCommand("Book meeting", "For this client (b)",
-                                           self.action_book, subject))
+            commands.append(
+                PaletteCommand("Book meeting", "For this client (b)", self.action_book, subject)
+            )
         if isinstance(item, MeetingView):
             commands += [
                 PaletteCommand("Move meeting", "Reschedule (r)", self.action_reschedule, subject),
-                PaletteCommand("Cancel meeting", "By the client/network or the team (x)",
-                               self.action_cancel_meeting, subject),
-                PaletteCommand("Meeting happened", "Record who came (a)", self.action_happened,
-                               subject),
-                PaletteCommand("Did not attend", "Record that the client did not come (d)",
-                               self.action_did_not_attend, subject),
-                PaletteCommand("Meeting history", "From the audit log (h)",
-                               self.action_meeting_history, subject),
+                PaletteCommand(
+                    "Cancel meeting",
+                    "By the client/network or the team (x)",
+                    self.action_cancel_meeting,
+                    subject,
+                ),
+                PaletteCommand(
+                    "Meeting happened", "Record who came (a)", self.action_happened, subject
+                ),
+                PaletteCommand(
+                    "Did not attend",
+                    "Record that the client did not come (d)",
+                    self.action_did_not_attend,
+                    subject,
+                ),
+                PaletteCommand(
+                    "Meeting history",
+                    "From the audit log (h)",
+                    self.action_meeting_history,
+                    subject,
+                ),
             ]
         return commands

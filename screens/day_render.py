@@ -44,8 +44,12 @@ PLACE_SHORT = vocabulary.PLACE_SHORT
 PLACE_LONG = vocabulary.PLACE_LONG
 STATUS_SHORT = vocabulary.MEETING_STATUS_SHORT
 STATUS_LONG = vocabulary.MEETING_STATUS_LONG
-STATUS_STYLES = {"booked": "", "happened": "#87d787", "cancelled": "dim strike",
-                 "did_not_attend": "bold #ffaf00"}
+STATUS_STYLES = {
+    "booked": "",
+    "happened": "#87d787",
+    "cancelled": "dim strike",
+    "did_not_attend": "bold #ffaf00",
+}
 CANCELLED_BY = vocabulary.CANCELLED_BY_LONG
 
 BUSY, FREE, PAST, ABSENT = "#", ".", " ", "x"
@@ -86,8 +90,9 @@ def staff_short(meeting: MeetingView, logins: dict[int, str]) -> str:
     return " ".join(logins.get(person.id, person.name) for person in meeting.staff)
 
 
-def place_long(meeting: MeetingView | None, config: Config, kind: str = "",
-               detail: str = "") -> Text:
+def place_long(
+    meeting: MeetingView | None, config: Config, kind: str = "", detail: str = ""
+) -> Text:
     """``Home visit: 1 Example Road`` / ``Team base (Team base (example))`` / ``Phone``."""
     if meeting is not None:
         kind, detail = meeting.place_kind, meeting.place_detail
@@ -103,8 +108,12 @@ def place_long(meeting: MeetingView | None, config: Config, kind: str = "",
 
 def meeting_cells(meeting: MeetingView, tz: str, logins: dict[int, str]) -> dict[str, Text]:
     status_style = STATUS_STYLES.get(meeting.status, "")
-    time = Text(" " + time_span(meeting, tz), end="", no_wrap=True,
-                style="dim" if meeting.status == "cancelled" else "")
+    time = Text(
+        " " + time_span(meeting, tz),
+        end="",
+        no_wrap=True,
+        style="dim" if meeting.status == "cancelled" else "",
+    )
     return {
         "time": time,
         "client": _cell(meeting.client_name, "dim" if meeting.status == "cancelled" else ""),
@@ -122,8 +131,13 @@ def unbooked_cells(first: UnbookedFirst, now: dt.datetime, config: Config) -> di
         "client": cell(first.name, "bold"),
         "place": cell("-"),
         "staff": cell("first meeting"),
-        "status": Text(" " + clock.cell(), style=CLOCK_STYLES[clock.state], end="",
-                       no_wrap=True, overflow="ellipsis"),
+        "status": Text(
+            " " + clock.cell(),
+            style=CLOCK_STYLES[clock.state],
+            end="",
+            no_wrap=True,
+            overflow="ellipsis",
+        ),
     }
 
 
@@ -134,13 +148,15 @@ def in_order(cells: dict[str, Text]) -> tuple[Text, ...]:
 
 def visible_meetings(data: DayData, staff_id: int | None) -> list[MeetingView]:
     """The day's meetings in time order (the repository filters by staff; this keeps it so)."""
-    meetings = [m for m in data.meetings
-                if staff_id is None or any(s.id == staff_id for s in m.staff)]
+    meetings = [
+        m for m in data.meetings if staff_id is None or any(s.id == staff_id for s in m.staff)
+    ]
     return sorted(meetings, key=lambda m: (m.starts_at, m.ends_at, m.id))
 
 
-def rows_of(data: DayData, staff_id: int | None, now: dt.datetime, config: Config,
-            logins: dict[int, str]) -> list[tuple[str, MeetingView | UnbookedFirst, tuple[Text, ...]]]:
+def rows_of(
+    data: DayData, staff_id: int | None, now: dt.datetime, config: Config, logins: dict[int, str]
+) -> list[tuple[str, MeetingView | UnbookedFirst, tuple[Text, ...]]]:
     """Unbooked first meetings (most urgent first), then the day's meetings in time order:
     (row key, item, cells in column order)."""
     tz = config.team.timezone
@@ -155,8 +171,9 @@ def rows_of(data: DayData, staff_id: int | None, now: dt.datetime, config: Confi
 # -- the day's heading --------------------------------------------------------------------
 
 
-def day_heading(data: DayData, today: dt.date, config: Config, staff: StaffView | None,
-                shown: int) -> Text:
+def day_heading(
+    data: DayData, today: dt.date, config: Config, staff: StaffView | None, shown: int
+) -> Text:
     """``Monday 23 November 2026 (today)  08:00-20:00  5 meetings  staff: all``."""
     tz = config.team.timezone
     day = data.day
@@ -188,10 +205,15 @@ class Gap:
     end: dt.datetime
 
 
-def busy_spans(meetings: Iterable[MeetingView], staff_id: int) -> list[tuple[dt.datetime, dt.datetime]]:
+def busy_spans(
+    meetings: Iterable[MeetingView], staff_id: int
+) -> list[tuple[dt.datetime, dt.datetime]]:
     """When ``staff_id`` is in a meeting that is not cancelled, merged and in order."""
-    spans = sorted((m.starts_at, m.ends_at) for m in meetings
-                   if m.status != "cancelled" and any(s.id == staff_id for s in m.staff))
+    spans = sorted(
+        (m.starts_at, m.ends_at)
+        for m in meetings
+        if m.status != "cancelled" and any(s.id == staff_id for s in m.staff)
+    )
     merged: list[tuple[dt.datetime, dt.datetime]] = []
     for start, end in spans:
         if merged and start <= merged[-1][1]:
@@ -228,8 +250,7 @@ def absence_of(absences: Sequence[AbsenceView], staff_id: int) -> AbsenceView | 
     return None
 
 
-def timeline(data: DayData, staff: StaffView, now: dt.datetime, config: Config,
-             width: int) -> Text:
+def timeline(data: DayData, staff: StaffView, now: dt.datetime, config: Config, width: int) -> Text:
     """Two lines for one staff member: a bar over team hours, then the free gaps in words.
 
     Bar: ``#`` in a meeting, ``.`` free, blank already past, ``x`` absent all day;
@@ -297,8 +318,7 @@ def _line(text: Text, label: str, value: Text | str) -> None:
     text.append("\n")
 
 
-def _people(people: Sequence, logins: dict[int, str] | None, empty: str,
-            recorded: bool) -> Text:
+def _people(people: Sequence, logins: dict[int, str] | None, empty: str, recorded: bool) -> Text:
     if not people:
         return Text(empty, end="")
     out = Text(end="")
@@ -309,8 +329,10 @@ def _people(people: Sequence, logins: dict[int, str] | None, empty: str,
         if logins is not None and person.id in logins:
             out.append_text(assemble(" (", literal(logins[person.id]), ")"))
         if recorded and person.attended is not None:
-            out.append(" came" if person.attended else " did not come",
-                       style="" if person.attended else "bold")
+            out.append(
+                " came" if person.attended else " did not come",
+                style="" if person.attended else "bold",
+            )
     return out
 
 
@@ -324,11 +346,20 @@ def meeting_detail(meeting: MeetingView, config: Config, logins: dict[int, str])
     text.append("  " + describe_slot(meeting.starts_at, meeting.ends_at, tz))
     text.append("\n")
     recorded = meeting.status in ("happened", "did_not_attend")
-    status = Text(STATUS_LONG.get(meeting.status, meeting.status),
-                  style=STATUS_STYLES.get(meeting.status, "") + " bold", end="")
+    status = Text(
+        STATUS_LONG.get(meeting.status, meeting.status),
+        style=STATUS_STYLES.get(meeting.status, "") + " bold",
+        end="",
+    )
     if meeting.status == "cancelled":
-        status.append_text(assemble(" ", CANCELLED_BY.get(meeting.cancelled_by or "", ""),
-                                    ": ", literal(meeting.cancel_reason or "-")))
+        status.append_text(
+            assemble(
+                " ",
+                CANCELLED_BY.get(meeting.cancelled_by or "", ""),
+                ": ",
+                literal(meeting.cancel_reason or "-"),
+            )
+        )
     elif meeting.status == "booked":
         status.append(" (a: happened, d: did not attend, x: cancel, r: move)")
     _line(text, "Status", status)

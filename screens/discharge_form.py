@@ -31,19 +31,26 @@ class DischargeForm(FormScreen[bool]):
         self.episode = episode
 
     def compose_intro(self) -> ComposeResult:
-        yield Static(assemble(("Client: ", "bold"), literal(self.episode.name),
-                              "\nIt leaves the board; the history and reports keep it."),
-                     id="intro")
+        yield Static(
+            assemble(
+                ("Client: ", "bold"),
+                literal(self.episode.name),
+                "\nIt leaves the board; the history and reports keep it.",
+            ),
+            id="intro",
+        )
 
     def compose_fields(self) -> ComposeResult:
         kinds = [(label, key) for key, label in render.DISCHARGE_KINDS.items()]
-        yield from self.field("kind", "Ending", Select(kinds, value="primary_care",
-                                                       allow_blank=False, compact=True))
-        yield from self.field("on", "Date", TextInput(value="today",
-                                                      placeholder="today, fri, 28/11",
-                                                      compact=True))
-        yield from self.field("reason", "Reason", TextInput(placeholder="recorded with the discharge",
-                                                            compact=True))
+        yield from self.field(
+            "kind", "Ending", Select(kinds, value="primary_care", allow_blank=False, compact=True)
+        )
+        yield from self.field(
+            "on", "Date", TextInput(value="today", placeholder="today, fri, 28/11", compact=True)
+        )
+        yield from self.field(
+            "reason", "Reason", TextInput(placeholder="recorded with the discharge", compact=True)
+        )
 
     def save_values(self, values: Mapping[str, str]) -> bool:
         from duty_desk.validation import validate_reason
@@ -61,6 +68,11 @@ class DischargeForm(FormScreen[bool]):
         if errors:
             raise InputErrors(errors)
         repo = self.app.repo  # type: ignore[attr-defined]
-        repo.discharge(self.episode.client_id, values["kind"] or "primary_care", on, reason,
-                       expected_version=self.episode.version)
+        repo.discharge(
+            self.episode.client_id,
+            values["kind"] or "primary_care",
+            on,
+            reason,
+            expected_version=self.episode.version,
+        )
         return True

@@ -51,8 +51,9 @@ class HistoryScreen(ReportsWorkerErrors, ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Static(assemble(("History of ", "bold"), literal(self.subject, "bold")),
-                         id="form-title")
+            yield Static(
+                assemble(("History of ", "bold"), literal(self.subject, "bold")), id="form-title"
+            )
             with VerticalScroll(id="history"):
                 yield Static(Text("Loading..."), id="history-body")
         yield Footer(compact=True, show_command_palette=False)
@@ -61,8 +62,7 @@ class HistoryScreen(ReportsWorkerErrors, ModalScreen[None]):
         self.query_one("#history", VerticalScroll).focus()
         self.load()
 
-    @work(thread=True, exit_on_error=False, group="history",
-          description="load history")
+    @work(thread=True, exit_on_error=False, group="history", description="load history")
     def load(self) -> None:
         repo = self.app.repo  # type: ignore[attr-defined]
         entries = tuple(repo.history(self.entity, self.referral_id))
@@ -71,5 +71,6 @@ class HistoryScreen(ReportsWorkerErrors, ModalScreen[None]):
 
     def on_history_screen_loaded(self, message: Loaded) -> None:
         config = self.app.config  # type: ignore[attr-defined]
-        self.query_one("#history-body", Static).update(history_text(message.entries, config,
-                                                                    message.staff))
+        self.query_one("#history-body", Static).update(
+            history_text(message.entries, config, message.staff)
+        )

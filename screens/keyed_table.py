@@ -81,7 +81,8 @@ class _Entry:
         if self._signature is None:
             self._signature = tuple(signature(text) for text in self.cells())
         return len(source) == len(self._signature) and all(
-            signature(text) == old for text, old in zip(source, self._signature, strict=True))
+            signature(text) == old for text, old in zip(source, self._signature, strict=True)
+        )
 
 
 class KeyedTable(ScrollView, can_focus=True):
@@ -204,8 +205,14 @@ class KeyedTable(ScrollView, can_focus=True):
         focused: bool
         cache: dict[tuple[str, int], Strip] = field(default_factory=dict)
 
-    def __init__(self, *, name: str | None = None, id: str | None = None,
-                 classes: str | None = None, disabled: bool = False) -> None:
+    def __init__(
+        self,
+        *,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+        disabled: bool = False,
+    ) -> None:
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self.columns: list[Column] = []
         self.flex_column: str | None = None  # the column whose width follows the terminal
@@ -318,8 +325,11 @@ class KeyedTable(ScrollView, can_focus=True):
             for key in (*changed, *(key for key in old_keys if key not in fresh)):
                 paint.cache.pop((key, 0), None)
                 paint.cache.pop((key, 1), None)
-        lines = [index for index, key in enumerate(keys)
-                 if key in changed or index >= len(old_keys) or old_keys[index] != key]
+        lines = [
+            index
+            for index, key in enumerate(keys)
+            if key in changed or index >= len(old_keys) or old_keys[index] != key
+        ]
         lines += range(len(keys), len(old_keys))  # rows gone from the end: blank lines
         if len(keys) != len(old_keys):
             self._update_size()
@@ -439,12 +449,19 @@ class KeyedTable(ScrollView, can_focus=True):
                 fixed=component("keyed-table--fixed").rich_style,
                 cursor=self.get_component_rich_style("keyed-table--cursor"),
                 fixed_cursor=self.get_component_rich_style("keyed-table--fixed-cursor"),
-                width=width, focused=focused)
+                width=width,
+                focused=focused,
+            )
             self._header = None
         return paint
 
-    def _draw(self, cells: Sequence[Text], row_style: Style, cursor: Style | None,
-              paint: KeyedTable._Paint) -> Strip:
+    def _draw(
+        self,
+        cells: Sequence[Text],
+        row_style: Style,
+        cursor: Style | None,
+        paint: KeyedTable._Paint,
+    ) -> Strip:
         line = Text(end="", no_wrap=True)
         start = 0
         for column, text, meta in zip(self.columns, cells, _COLUMN_META, strict=False):
@@ -485,8 +502,9 @@ class KeyedTable(ScrollView, can_focus=True):
         if strip is None:
             fixed = index < self.fixed_rows
             row_style = paint.fixed if fixed else paint.base
-            cursor_style = (paint.fixed_cursor + paint.cursor if fixed else paint.cursor) \
-                if cursor else None
+            cursor_style = (
+                (paint.fixed_cursor + paint.cursor if fixed else paint.cursor) if cursor else None
+            )
             strip = self._draw(self._rows[key].cells(), row_style, cursor_style, paint)
             if fixed:  # a pinned row's look depends on its place too: not kept
                 return self._crop(strip, paint)
@@ -495,8 +513,9 @@ class KeyedTable(ScrollView, can_focus=True):
 
     def _crop(self, strip: Strip, paint: KeyedTable._Paint) -> Strip:
         x = self.scroll_offset.x
-        return strip if x == 0 and strip.cell_length == paint.width else \
-            strip.crop(x, x + paint.width)
+        return (
+            strip if x == 0 and strip.cell_length == paint.width else strip.crop(x, x + paint.width)
+        )
 
     # -- keys and mouse ---------------------------------------------------------------------
     def _page(self) -> int:

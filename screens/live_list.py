@@ -46,17 +46,22 @@ RETRY_SECONDS = 5.0
 TALL = 34  # from this height the detail pane gets more room (the "-tall" class)
 
 
-def match_staff(staff: Iterable[StaffView], typed: str,
-                tags: dict[int, str] | None = None) -> StaffView | str:
+def match_staff(
+    staff: Iterable[StaffView], typed: str, tags: dict[int, str] | None = None
+) -> StaffView | str:
     """The one staff member ``typed`` names (login, name or tag; exactly, else a part of
     the login or name), or a sentence saying why not (none, or several)."""
     staff = list(staff)
     tags = tags or {}
     lowered = typed.casefold()
-    exact = [s for s in staff if lowered in (s.login.casefold(), s.name.casefold(),
-                                             tags.get(s.id, "\0").casefold())]
-    found = exact or [s for s in staff if lowered in s.login.casefold()
-                      or lowered in s.name.casefold()]
+    exact = [
+        s
+        for s in staff
+        if lowered in (s.login.casefold(), s.name.casefold(), tags.get(s.id, "\0").casefold())
+    ]
+    found = exact or [
+        s for s in staff if lowered in s.login.casefold() or lowered in s.name.casefold()
+    ]
     if len(found) == 1:
         return found[0]
     if not found:
@@ -152,9 +157,13 @@ class LiveList(StaffOnly, ReportsWorkerErrors, Screen[None]):
         self._loading = True
         self.duty_app.about_to_read(self)  # commits so far are in this read: no second reload
         query, writes = self.load_query(), self._writes
-        self.run_worker(lambda: self._read_and_post(query, writes), thread=True,
-                        group=self.LOAD_GROUP, exit_on_error=False,
-                        description=f"load the {self.NOUN}")
+        self.run_worker(
+            lambda: self._read_and_post(query, writes),
+            thread=True,
+            group=self.LOAD_GROUP,
+            exit_on_error=False,
+            description=f"load the {self.NOUN}",
+        )
 
     def wrote(self) -> None:
         """We saved a change: a read already under way may predate it (read again then)."""
@@ -189,9 +198,12 @@ class LiveList(StaffOnly, ReportsWorkerErrors, Screen[None]):
         if worker.group == self.LOAD_GROUP:
             self._load_done()
             if not self._loaded_once:  # nothing on screen yet: keep trying
-                self.query_one(self.DETAIL_BODY, Static).update(Text(
-                    f"The {self.NOUN} could not be read (see the message); trying again "
-                    "shortly."))
+                self.query_one(self.DETAIL_BODY, Static).update(
+                    Text(
+                        f"The {self.NOUN} could not be read (see the message); trying again "
+                        "shortly."
+                    )
+                )
                 self.set_timer(RETRY_SECONDS, self.reload)
 
     # -- the acting login -----------------------------------------------------------------------
@@ -201,14 +213,22 @@ class LiveList(StaffOnly, ReportsWorkerErrors, Screen[None]):
         notice = self.query_one("#view-only", Static)
         notice.display = staff is None
         if staff is None:
-            notice.update(assemble(
-                "View only: ", literal(repr(login)),
-                " is not on the staff list; you can look but not change.",
-            ))
+            notice.update(
+                assemble(
+                    "View only: ",
+                    literal(repr(login)),
+                    " is not on the staff list; you can look but not change.",
+                )
+            )
 
     # -- rows and the cursor ----------------------------------------------------------------------
-    def apply_rows(self, table: KeyedTable, rows: Sequence[tuple[str, Any, RowCells]],
-                   items: dict[str, Any] | None = None, select: bool = False) -> None:
+    def apply_rows(
+        self,
+        table: KeyedTable,
+        rows: Sequence[tuple[str, Any, RowCells]],
+        items: dict[str, Any] | None = None,
+        select: bool = False,
+    ) -> None:
         """Bring ``table`` to ``rows`` (key, item, cells) in place; the cursor stays on its
         row, or (``select``: a fresh load) goes to :attr:`select_after_load`'s row."""
         held = self.items if items is None else items
@@ -222,8 +242,11 @@ class LiveList(StaffOnly, ReportsWorkerErrors, Screen[None]):
             with self.prevent(KeyedTable.RowHighlighted):
                 table.move_cursor_to_key(key)
 
-    def held_rows(self, table: KeyedTable | None = None, items: dict[str, Any] | None = None,
-                  ) -> list[tuple[str, Any, RowCells]]:
+    def held_rows(
+        self,
+        table: KeyedTable | None = None,
+        items: dict[str, Any] | None = None,
+    ) -> list[tuple[str, Any, RowCells]]:
         """The rows on screen as (key, item, cells), to change a few and apply again."""
         table = table or self.main_table()
         items = self.items if items is None else items

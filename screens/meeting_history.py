@@ -26,8 +26,10 @@ class MeetingHistory(HistoryScreen):
 
         when = describe_slot(self.meeting.starts_at, self.meeting.ends_at, self.tz)
         with Vertical(id="dialog"):
-            yield Static(assemble(("Meeting history: ", "bold"), literal(self.subject, "bold"),
-                                  f", {when}"), id="form-title")
+            yield Static(
+                assemble(("Meeting history: ", "bold"), literal(self.subject, "bold"), f", {when}"),
+                id="form-title",
+            )
             with VerticalScroll(id="history"):
                 yield Static(Text("Loading..."), id="history-body")
         yield Footer(compact=True, show_command_palette=False)

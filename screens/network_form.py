@@ -28,10 +28,14 @@ class NetworkForm(FormScreen[int]):
 
     def compose_fields(self) -> ComposeResult:
         yield from self.field("name", "Name", TextInput(compact=True))
-        yield from self.field("relationship", "Relationship", TextInput(
-            placeholder="e.g. sister, friend, neighbour", compact=True))
+        yield from self.field(
+            "relationship",
+            "Relationship",
+            TextInput(placeholder="e.g. sister, friend, neighbour", compact=True),
+        )
         yield from self.field("phone", "Phone", TextInput(placeholder="optional", compact=True))
 
     def save_values(self, values: Mapping[str, str]) -> int:
         return self.app.repo.add_network_member(  # type: ignore[attr-defined]
-            self.referral_id, values["name"], values["relationship"], values["phone"])
+            self.referral_id, values["name"], values["relationship"], values["phone"]
+        )

@@ -54,10 +54,17 @@ class QueueScreen(LiveList):
         Binding("n", "add_referral", "New", id="add_referral", tooltip="Add a referral"),
         Binding("c", "claim", "Claim", id="claim", tooltip="I'm triaging this (again: release)"),
         Binding("a", "accept", "Accept", id="accept", tooltip="Accept into POD"),
-        Binding("r", "redirect", "Redirect", id="redirect", tooltip="Redirect to an onward service"),
+        Binding(
+            "r", "redirect", "Redirect", id="redirect", tooltip="Redirect to an onward service"
+        ),
         Binding("d", "decline", "Decline", id="decline", tooltip="Decline with a reason"),
-        Binding("m", "add_network_member", "Network", id="add_network_member",
-                tooltip="Add a network member"),
+        Binding(
+            "m",
+            "add_network_member",
+            "Network",
+            id="add_network_member",
+            tooltip="Add a network member",
+        ),
         Binding("h", "history", "History", id="history", tooltip="History from the audit log"),
         Binding("slash", "search", "Find", id="search", tooltip="Filter the queue"),
         Binding("escape", "clear_search", "Clear find", show=False, id="clear_search"),
@@ -140,8 +147,11 @@ class QueueScreen(LiveList):
         yield Static(Text("", end=""), id="first-meetings")
         with Horizontal(id="search-row"):
             yield Label("Find:")
-            yield TextInput(placeholder="name, NHS number, GP, area, source, urgency, login",
-                            id="search", compact=True)
+            yield TextInput(
+                placeholder="name, NHS number, GP, area, source, urgency, login",
+                id="search",
+                compact=True,
+            )
         yield KeyedTable(id="queue")
         with VerticalScroll(id="detail"):
             yield Static(Text("Loading the queue..."), id="detail-body")
@@ -152,8 +162,9 @@ class QueueScreen(LiveList):
         name_width = self.labels.name_width(self.app.size.width)
         for key, header in render.COLUMNS:
             width = name_width if key == "name" else self.labels.widths[key]
-            table.add_column(Text(" " + header, style="bold"), key=key, width=width + 1,
-                             flex=key == "name")
+            table.add_column(
+                Text(" " + header, style="bold"), key=key, width=width + 1, flex=key == "name"
+            )
         table.focus()
         self.query_one("#detail", VerticalScroll).border_title = "Details"
         self.set_interval(CLOCK_SECONDS, self._tick_clocks)
@@ -180,8 +191,10 @@ class QueueScreen(LiveList):
         self._prefetched_detail = snapshot.detail
         now = timeutil.now()
         today = timeutil.to_local(now, self.labels.tz).date()
-        rows = tuple((str(referral.id), referral, self._cells(referral, now, today))
-                     for referral in snapshot.referrals)
+        rows = tuple(
+            (str(referral.id), referral, self._cells(referral, now, today))
+            for referral in snapshot.referrals
+        )
         return QueueRead(snapshot.intake, rows)
 
     def _cells(self, referral: ReferralView, now: Any, today: Any = None) -> tuple[Text, ...]:
@@ -196,8 +209,12 @@ class QueueScreen(LiveList):
         previous = dict(self.items)
         self.apply_rows(self.main_table(), result.rows, select=True)
         current = self.current_key()
-        if (external or current != self._detail_for or current is None
-                or previous.get(current) != self.items.get(current)):
+        if (
+            external
+            or current != self._detail_for
+            or current is None
+            or previous.get(current) != self.items.get(current)
+        ):
             self.refresh_detail(force=True)
         self.load_first_meetings()
 
@@ -205,8 +222,9 @@ class QueueScreen(LiveList):
         prefetched, self._prefetched_detail = self._prefetched_detail, None
         if prefetched is not None and prefetched.referral.id == referral_id:
             self._detail_loading = True
-            self.post_message(self.DetailLoaded(prefetched.referral, prefetched.problems,
-                                                prefetched.week))
+            self.post_message(
+                self.DetailLoaded(prefetched.referral, prefetched.problems, prefetched.week)
+            )
             return
         if self._detail_loading:
             self._detail_next = referral_id
@@ -248,9 +266,13 @@ class QueueScreen(LiveList):
         now = timeutil.now()
         config = self.duty_app.config
         table = self.main_table()
-        self.apply_rows(table, [
-            (key, referral, (render.clock_cell(referral, now, config), *table.get_row(key)[1:]))
-            for key, referral, _ in self.held_rows()])  # only changed clocks repaint
+        self.apply_rows(
+            table,
+            [
+                (key, referral, (render.clock_cell(referral, now, config), *table.get_row(key)[1:]))
+                for key, referral, _ in self.held_rows()
+            ],
+        )  # only changed clocks repaint
         week = timeutil.week_start_local(now, config.team.timezone).date()
         if self._week is not None and week != self._week:
             self.reload()  # a new intake week began
@@ -261,8 +283,13 @@ class QueueScreen(LiveList):
         body = self.query_one("#detail-body", Static)
         if referral_id is None:
             if self.search_term:
-                body.update(assemble("No open referrals match ", literal(repr(self.search_term)),
-                                     ". Escape clears the filter."))
+                body.update(
+                    assemble(
+                        "No open referrals match ",
+                        literal(repr(self.search_term)),
+                        ". Escape clears the filter.",
+                    )
+                )
             else:
                 body.update(Text("No open referrals. n adds one."))
             return
@@ -273,9 +300,16 @@ class QueueScreen(LiveList):
         if message.referral.id != self.current_id():
             return
         app = self.duty_app
-        self.query_one("#detail-body", Static).update(render.detail_text(
-            message.referral, message.problems, message.week, timeutil.now(), app.config, app.actor,
-        ))
+        self.query_one("#detail-body", Static).update(
+            render.detail_text(
+                message.referral,
+                message.problems,
+                message.week,
+                timeutil.now(),
+                app.config,
+                app.actor,
+            )
+        )
 
     # -- searching ------------------------------------------------------------------------------------
     def action_search(self) -> None:
@@ -346,9 +380,12 @@ class QueueScreen(LiveList):
         if held_by_other and not app.view_only:
             since = timeutil.fmt_local(referral.triage_since, app.config.team.timezone, "short")
             question = assemble(
-                literal(referral.triage_by_name or referral.triage_by), " (",
-                literal(referral.triage_by), f") is triaging this since {since}:\n",
-                literal(referral.name, "bold"), "\n\nTake it over?",
+                literal(referral.triage_by_name or referral.triage_by),
+                " (",
+                literal(referral.triage_by),
+                f") is triaging this since {since}:\n",
+                literal(referral.name, "bold"),
+                "\n\nTake it over?",
             )
 
             from .confirm import ConfirmDialog
@@ -357,16 +394,20 @@ class QueueScreen(LiveList):
                 if yes:
                     self.claim(referral, take_over=True)
 
-            self.app.push_screen(ConfirmDialog("Take over triage?", question, yes="Take over"),
-                                 answered)
+            self.app.push_screen(
+                ConfirmDialog("Take over triage?", question, yes="Take over"), answered
+            )
         else:
             self.claim(referral, take_over=False)
 
     @work(thread=True, exit_on_error=False, group="write", description="claim")
     def claim(self, referral: ReferralView, take_over: bool) -> None:
         app = self.duty_app
-        view = app.repo.claim(referral.id, take_over=take_over,
-                              expected_version=referral.version if take_over else None)
+        view = app.repo.claim(
+            referral.id,
+            take_over=take_over,
+            expected_version=referral.version if take_over else None,
+        )
         name = visible(referral.name)
         if view.triage_by == app.actor:
             note = f"You took over triage of {name}." if take_over else f"You are triaging {name}."
@@ -386,8 +427,15 @@ class QueueScreen(LiveList):
         except NotEligible as exc:
             self.post_message(self.NeedsOverride(referral, tuple(exc.problems)))
             return
-        self.post_message(self.Written(referral.id, f"Accepted into POD: {visible(referral.name)}.",
-                                       closed=True, intake_changed=True, accepted=referral.name))
+        self.post_message(
+            self.Written(
+                referral.id,
+                f"Accepted into POD: {visible(referral.name)}.",
+                closed=True,
+                intake_changed=True,
+                accepted=referral.name,
+            )
+        )
 
     def on_queue_screen_needs_override(self, message: NeedsOverride) -> None:
         from .reason_dialog import ReasonDialog
@@ -405,22 +453,44 @@ class QueueScreen(LiveList):
         dialog = ReasonDialog(
             title="Not eligible for POD",
             subject=referral.name,
-            explanation=["Not eligible because:", *(f"- {p}" for p in message.problems),
-                         "A duty worker may accept anyway, with a reason that is recorded."],
+            explanation=[
+                "Not eligible because:",
+                *(f"- {p}" for p in message.problems),
+                "A duty worker may accept anyway, with a reason that is recorded.",
+            ],
             reason_label="Override reason",
             confirm="Accept anyway",
             save=save,
         )
-        self.app.push_screen(dialog, lambda done: self._decided(
-            done, referral, "Accepted into POD (eligibility overridden)", intake_changed=True,
-            accepted=True))
+        self.app.push_screen(
+            dialog,
+            lambda done: self._decided(
+                done,
+                referral,
+                "Accepted into POD (eligibility overridden)",
+                intake_changed=True,
+                accepted=True,
+            ),
+        )
 
-    def _decided(self, done: bool | None, referral: ReferralView, what: str,
-                 intake_changed: bool = False, accepted: bool = False) -> None:
+    def _decided(
+        self,
+        done: bool | None,
+        referral: ReferralView,
+        what: str,
+        intake_changed: bool = False,
+        accepted: bool = False,
+    ) -> None:
         if done:
-            self.post_message(self.Written(referral.id, f"{what}: {visible(referral.name)}.",
-                                           closed=True, intake_changed=intake_changed,
-                                           accepted=referral.name if accepted else None))
+            self.post_message(
+                self.Written(
+                    referral.id,
+                    f"{what}: {visible(referral.name)}.",
+                    closed=True,
+                    intake_changed=intake_changed,
+                    accepted=referral.name if accepted else None,
+                )
+            )
 
     def action_redirect(self) -> None:
         referral = self._selected()
@@ -437,9 +507,13 @@ class QueueScreen(LiveList):
             from .reason_dialog import ReasonDialog
 
             dialog = ReasonDialog(
-                title="Redirect to treatment as usual", subject=referral.name,
-                choices=onward, choice_label="Onward service", reason_label="Reason",
-                confirm="Redirect", save=save,
+                title="Redirect to treatment as usual",
+                subject=referral.name,
+                choices=onward,
+                choice_label="Onward service",
+                reason_label="Reason",
+                confirm="Redirect",
+                save=save,
             )
             self.app.push_screen(dialog, lambda done: self._decided(done, referral, "Redirected"))
 
@@ -458,8 +532,13 @@ class QueueScreen(LiveList):
         def opened() -> None:
             from .reason_dialog import ReasonDialog
 
-            dialog = ReasonDialog(title="Decline referral", subject=referral.name,
-                                  reason_label="Reason", confirm="Decline", save=save)
+            dialog = ReasonDialog(
+                title="Decline referral",
+                subject=referral.name,
+                reason_label="Reason",
+                confirm="Decline",
+                save=save,
+            )
             self.app.push_screen(dialog, lambda done: self._decided(done, referral, "Declined"))
 
         self._when_permitted(opened)
@@ -505,8 +584,10 @@ class QueueScreen(LiveList):
                 rows = [row for row in rows if row[0] != key]
             elif message.view is not None:
                 view = message.view
-                rows = [(k, view, self._cells(view, timeutil.now())) if k == key else (k, item, cells)
-                        for k, item, cells in rows]
+                rows = [
+                    (k, view, self._cells(view, timeutil.now())) if k == key else (k, item, cells)
+                    for k, item, cells in rows
+                ]
             self.apply_rows(self.main_table(), rows)
         self.call_after_refresh(self._after_write, message)
 
@@ -527,12 +608,16 @@ class QueueScreen(LiveList):
             if saved:
                 self.notify(f"Core team saved: {visible(name)}.", markup=False)
             else:
-                self.notify(f"No core team yet for {visible(name)}: the board (2) shows it as "
-                            "a problem until one is chosen (t there).", severity="warning",
-                            markup=False)
+                self.notify(
+                    f"No core team yet for {visible(name)}: the board (2) shows it as "
+                    "a problem until one is chosen (t there).",
+                    severity="warning",
+                    markup=False,
+                )
 
-        self.app.push_screen(CoreTeamDialog(None, name, referral_id=referral_id,
-                                            reason="Chosen on acceptance"), done)
+        self.app.push_screen(
+            CoreTeamDialog(None, name, referral_id=referral_id, reason="Chosen on acceptance"), done
+        )
 
     @work(thread=True, exit_on_error=False, group="intake", description="load intake")
     def load_intake(self) -> None:
@@ -541,8 +626,13 @@ class QueueScreen(LiveList):
     def on_queue_screen_intake_loaded(self, message: IntakeLoaded) -> None:
         self.query_one(IntakeBar).show(message.intake)
 
-    @work(thread=True, exit_on_error=False, group="first-meetings", exclusive=True,
-          description="load first meetings")
+    @work(
+        thread=True,
+        exit_on_error=False,
+        group="first-meetings",
+        exclusive=True,
+        description="load first meetings",
+    )
     def load_first_meetings(self) -> None:
         from datetime import timedelta
 
@@ -562,26 +652,44 @@ class QueueScreen(LiveList):
         referral = self.current()
         subject = referral.name if referral else None
         commands = [
-            PaletteCommand("Add referral", "Open the form for a new referral",
-                           self.action_add_referral),
+            PaletteCommand(
+                "Add referral", "Open the form for a new referral", self.action_add_referral
+            ),
             PaletteCommand("Find referrals", "Filter the queue", self.action_search),
         ]
         if referral is not None:
             commands += [
-                PaletteCommand("Claim / release referral", "I'm triaging this (or stop)",
-                               self.action_claim, subject),
-                PaletteCommand("Accept into POD", "Checks eligibility and the weekly places",
-                               self.action_accept, subject),
-                PaletteCommand("Redirect referral", "To an onward service, with a reason",
-                               self.action_redirect, subject),
+                PaletteCommand(
+                    "Claim / release referral",
+                    "I'm triaging this (or stop)",
+                    self.action_claim,
+                    subject,
+                ),
+                PaletteCommand(
+                    "Accept into POD",
+                    "Checks eligibility and the weekly places",
+                    self.action_accept,
+                    subject,
+                ),
+                PaletteCommand(
+                    "Redirect referral",
+                    "To an onward service, with a reason",
+                    self.action_redirect,
+                    subject,
+                ),
                 PaletteCommand("Decline referral", "With a reason", self.action_decline, subject),
-                PaletteCommand("Add network member", "Family, friends, others they choose",
-                               self.action_add_network_member, subject),
-                PaletteCommand("Referral history", "From the audit log", self.action_history,
-                               subject),
+                PaletteCommand(
+                    "Add network member",
+                    "Family, friends, others they choose",
+                    self.action_add_network_member,
+                    subject,
+                ),
+                PaletteCommand(
+                    "Referral history", "From the audit log", self.action_history, subject
+                ),
             ]
         if self.search_term:
-            commands.append(PaletteCommand("Clear find", "Show every open referral",
-                                           self.action_clear_search))
+            commands.append(
+                PaletteCommand("Clear find", "Show every open referral", self.action_clear_search)
+            )
         return commands
-

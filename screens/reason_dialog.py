@@ -54,10 +54,14 @@ class ReasonDialog(FormScreen[bool]):
     def compose_fields(self) -> ComposeResult:
         if self.choices:
             options = [(literal(name), key) for key, name in self.choices.items()]
-            yield from self.field("onward", self.choice_label,
-                                  Select(options, prompt="(choose)", compact=True))
-        yield from self.field("reason", self.reason_label,
-                              TextInput(placeholder="recorded with the decision", compact=True))
+            yield from self.field(
+                "onward", self.choice_label, Select(options, prompt="(choose)", compact=True)
+            )
+        yield from self.field(
+            "reason",
+            self.reason_label,
+            TextInput(placeholder="recorded with the decision", compact=True),
+        )
 
     def save_values(self, values: Mapping[str, str]) -> bool:
         choice = values.get("onward") if self.choices else None

@@ -52,25 +52,38 @@ class ReferralForm(FormScreen[int]):
             (literal(f"{code} {level.name} ({_hours(level.respond_within_hours)})"), code)
             for code, level in config.urgency.items()
         ]
-        yield from self.field("received_at", "Received at", TextInput(
-            value=now, placeholder="DD/MM/YYYY HH:MM, team time", compact=True))
-        yield from self.field("name", "Name", TextInput(placeholder="as the person gives it",
-                                                        compact=True))
-        yield from self.field("date_of_birth", "Date of birth", TextInput(
-            placeholder="DD/MM/YYYY", compact=True))
-        yield from self.field("nhs_number", "NHS number", TextInput(
-            placeholder="10 digits; may be left blank in a crisis", compact=True))
+        yield from self.field(
+            "received_at",
+            "Received at",
+            TextInput(value=now, placeholder="DD/MM/YYYY HH:MM, team time", compact=True),
+        )
+        yield from self.field(
+            "name", "Name", TextInput(placeholder="as the person gives it", compact=True)
+        )
+        yield from self.field(
+            "date_of_birth", "Date of birth", TextInput(placeholder="DD/MM/YYYY", compact=True)
+        )
+        yield from self.field(
+            "nhs_number",
+            "NHS number",
+            TextInput(placeholder="10 digits; may be left blank in a crisis", compact=True),
+        )
         yield from self.field("phone", "Phone", TextInput(placeholder="optional", compact=True))
-        yield from self.field("area", "Area", Select(areas, prompt="(choose the area)",
-                                                     compact=True))
-        yield from self.field("gp_practice", "GP practice", Select(
-            [], prompt="(choose the area first)", compact=True))
-        yield from self.field("source", "Source", Select(sources, prompt="(choose the source)",
-                                                         compact=True))
-        yield from self.field("urgency", "Urgency", Select(urgencies, prompt="(choose A to G)",
-                                                           compact=True))
-        yield from self.field("reason", "Reason", TextInput(placeholder="why they were referred",
-                                                            compact=True))
+        yield from self.field(
+            "area", "Area", Select(areas, prompt="(choose the area)", compact=True)
+        )
+        yield from self.field(
+            "gp_practice", "GP practice", Select([], prompt="(choose the area first)", compact=True)
+        )
+        yield from self.field(
+            "source", "Source", Select(sources, prompt="(choose the source)", compact=True)
+        )
+        yield from self.field(
+            "urgency", "Urgency", Select(urgencies, prompt="(choose A to G)", compact=True)
+        )
+        yield from self.field(
+            "reason", "Reason", TextInput(placeholder="why they were referred", compact=True)
+        )
         yield from self.field("notes", "Notes", NotesArea(compact=True))
 
     @on(Select.Changed, "#field-area")

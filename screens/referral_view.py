@@ -47,8 +47,10 @@ class ReferralScreen(ReportsWorkerErrors, ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Static(assemble(("Original referral of ", "bold"), literal(self.subject, "bold")),
-                         id="form-title")
+            yield Static(
+                assemble(("Original referral of ", "bold"), literal(self.subject, "bold")),
+                id="form-title",
+            )
             with VerticalScroll(id="history"):
                 yield Static(Text("Loading..."), id="referral-body")
         yield Footer(compact=True, show_command_palette=False)
@@ -63,8 +65,9 @@ class ReferralScreen(ReportsWorkerErrors, ModalScreen[None]):
 
     def on_referral_screen_loaded(self, message: Loaded) -> None:
         config = self.app.config  # type: ignore[attr-defined]
-        self.query_one("#referral-body", Static).update(render.referral_text(message.referral,
-                                                                             config))
+        self.query_one("#referral-body", Static).update(
+            render.referral_text(message.referral, config)
+        )
 
     def action_referral_history(self) -> None:
         from .history import HistoryScreen

@@ -79,8 +79,13 @@ class Labels:
 
 def clock_cell(referral: ReferralView, now: dt.datetime, config: Config) -> Text:
     clock = rules.response_clock(referral.respond_by, now, config)
-    return Text(" " + clock.cell(), style=CLOCK_STYLES[clock.state], end="", no_wrap=True,
-                overflow="ellipsis")
+    return Text(
+        " " + clock.cell(),
+        style=CLOCK_STYLES[clock.state],
+        end="",
+        no_wrap=True,
+        overflow="ellipsis",
+    )
 
 
 def received_label(value: dt.datetime, now: dt.datetime, tz: str) -> str:
@@ -100,8 +105,13 @@ def status_label(referral: ReferralView, actor: str) -> str:
     return referral.triage_by
 
 
-def row_cells(referral: ReferralView, now: dt.datetime, labels: Labels, actor: str,
-              today: dt.date | None = None) -> dict[str, Text]:
+def row_cells(
+    referral: ReferralView,
+    now: dt.datetime,
+    labels: Labels,
+    actor: str,
+    today: dt.date | None = None,
+) -> dict[str, Text]:
     """The table cells of one referral; ``today`` (local) may be passed in to save a conversion."""
     tz = labels.tz
     today = today or timeutil.to_local(now, tz).date()
@@ -115,7 +125,9 @@ def row_cells(referral: ReferralView, now: dt.datetime, labels: Labels, actor: s
         "source": cell(labels.source.get(referral.source, referral.source)),
         "area": cell(labels.area.get(referral.area, referral.area)),
         "received": cell(received_label(referral.received_at, now, tz)),
-        "status": cell(status_label(referral, actor), "reverse" if referral.triage_by and not mine else ""),
+        "status": cell(
+            status_label(referral, actor), "reverse" if referral.triage_by and not mine else ""
+        ),
     }
 
 
@@ -151,39 +163,68 @@ def detail_text(
     if referral.triage_by:
         who = "you" if referral.triage_by == actor else None
         since = timeutil.fmt_local(referral.triage_since, tz, "day")
-        _line(text, "Status", assemble(
-            "being triaged by ",
-            literal(who) if who else assemble(literal(referral.triage_by_name or referral.triage_by),
-                                              " (", literal(referral.triage_by), ")"),
-            f" since {since}" if since else "",
-        ))
+        _line(
+            text,
+            "Status",
+            assemble(
+                "being triaged by ",
+                literal(who)
+                if who
+                else assemble(
+                    literal(referral.triage_by_name or referral.triage_by),
+                    " (",
+                    literal(referral.triage_by),
+                    ")",
+                ),
+                f" since {since}" if since else "",
+            ),
+        )
     else:
         _line(text, "Status", f"{referral.status}, nobody is triaging it yet (c to claim)")
     if problems:
-        _line(text, "Eligibility", Text("NOT ELIGIBLE: " + visible("; ".join(problems)),
-                                         style="bold"))
+        _line(
+            text, "Eligibility", Text("NOT ELIGIBLE: " + visible("; ".join(problems)), style="bold")
+        )
     else:
         _line(text, "Eligibility", "eligible for POD (age, area and source)")
     if week is not None:
         places = "place" if week.cap == 1 else "places"
-        _line(text, "Intake", assemble(
-            "counts against ", literal(week.name),
-            f", w/c {week.week_start.day} {week.week_start.strftime('%b')}: "
-            f"{week.places_left} of {week.cap} {places} left",
-        ))
+        _line(
+            text,
+            "Intake",
+            assemble(
+                "counts against ",
+                literal(week.name),
+                f", w/c {week.week_start.day} {week.week_start.strftime('%b')}: "
+                f"{week.places_left} of {week.cap} {places} left",
+            ),
+        )
     source = config.source_name(referral.source)
     level = config.urgency.get(referral.urgency)
     urgency = f"{referral.urgency} {level.name}" if level else referral.urgency
-    _line(text, "Referral", assemble(
-        literal(source), f", urgency {visible(urgency)}, received ",
-        timeutil.fmt_local(referral.received_at, tz, "day"),
-    ))
+    _line(
+        text,
+        "Referral",
+        assemble(
+            literal(source),
+            f", urgency {visible(urgency)}, received ",
+            timeutil.fmt_local(referral.received_at, tz, "day"),
+        ),
+    )
     _line(text, "Reason", literal(referral.reason or "-", multiline=True))
     if referral.notes:
         _line(text, "Notes", literal(referral.notes, multiline=True))
-    _line(text, "GP", assemble(literal(referral.gp_practice), ", ",
-                               literal(config.area_name(referral.area)),
-                               "  Phone: ", literal(referral.phone or "not given")))
+    _line(
+        text,
+        "GP",
+        assemble(
+            literal(referral.gp_practice),
+            ", ",
+            literal(config.area_name(referral.area)),
+            "  Phone: ",
+            literal(referral.phone or "not given"),
+        ),
+    )
     if referral.network:
         text.append("Network:\n", style="bold")
         for member in referral.network:

@@ -78,7 +78,9 @@ class TitleBar(Horizontal):
         yield Static(Text(f"{key} commands"), id="palette-hint")
 
     def _privacy_label(self, private: bool) -> Text:
-        keys = {binding.id: binding for binding in self.app.BINDINGS if isinstance(binding, Binding)}
+        keys = {
+            binding.id: binding for binding in self.app.BINDINGS if isinstance(binding, Binding)
+        }
         binding = keys.get("toggle_privacy")
         key = self.app.get_key_display(binding) if binding is not None else "?"
         return Text("PRIVATE" if private else f"{key} hide")
@@ -88,7 +90,9 @@ class TitleBar(Horizontal):
         self.query_one("#privacy", Static).update(self._privacy_label(private))
 
     def _tabs(self) -> Text:
-        keys = {binding.id: binding for binding in self.app.BINDINGS if isinstance(binding, Binding)}
+        keys = {
+            binding.id: binding for binding in self.app.BINDINGS if isinstance(binding, Binding)
+        }
         text = Text()
         for entry in SCREENS:
             binding = keys.get(entry.binding_id)
@@ -121,9 +125,11 @@ class SteadyFooter(Footer):
     _pending = False  # a rebuild is asked for and not done yet: it will read the keys then
 
     def _keys(self) -> tuple[Any, ...]:
-        return tuple((b.key, b.description, b.action, b.group, enabled, tooltip)
-                     for _, b, enabled, tooltip in self.screen.active_bindings.values()
-                     if b.show)
+        return tuple(
+            (b.key, b.description, b.action, b.group, enabled, tooltip)
+            for _, b, enabled, tooltip in self.screen.active_bindings.values()
+            if b.show
+        )
 
     def compose(self) -> ComposeResult:
         self._pending = False
@@ -134,8 +140,11 @@ class SteadyFooter(Footer):
             self._shown = None if palette else ()
         compact = self.compact
         for widget in super().compose():
-            if (compact and isinstance(widget, FooterKey)
-                    and not widget.has_class("-command-palette")):  # that key is not bound
+            if (
+                compact
+                and isinstance(widget, FooterKey)
+                and not widget.has_class("-command-palette")
+            ):  # that key is not bound
                 widget.add_class("-compact", update=False)  # what data_bind will set
             yield widget
 
@@ -187,7 +196,11 @@ class IntakeBar(Widget):
         text.append(head, style="bold")
         for item in items:
             text.append("  ")
-            label = item.short_label() if len(weeks) == 1 else f"{item.short_label()} (w/c {week_label(item)})"
+            label = (
+                item.short_label()
+                if len(weeks) == 1
+                else f"{item.short_label()} (w/c {week_label(item)})"
+            )
             text.append_text(literal(label, _intake_style(item)))
         return text
 

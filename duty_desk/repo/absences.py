@@ -40,8 +40,9 @@ Impact = tuple[EpisodeView, tuple[MeetingView, ...], tuple[StaffLoad, ...]]
 
 
 class AbsenceRepository(Aggregate):
-    def record_absence(self, staff_id: int, starts_on: dt.date, ends_on: dt.date, kind: str,
-                       note: str = "") -> int:
+    def record_absence(
+        self, staff_id: int, starts_on: dt.date, ends_on: dt.date, kind: str, note: str = ""
+    ) -> int:
         """A staff member away for whole local days, ``starts_on`` to ``ends_on`` inclusive.
         Refused when it overlaps another absence of theirs. Audited against the staff member."""
         starts_on, ends_on, kind, note = validate_absence(starts_on, ends_on, kind, note)
@@ -51,21 +52,50 @@ class AbsenceRepository(Aggregate):
             member = session.get(Staff, staff_id)
             if member is None:
                 raise InputErrors({"staff": f"no staff member number {staff_id}"})
-            clash = session.exec(select(Absence).where(
-                Absence.staff_id == staff_id, col(Absence.cancelled) == False,  # noqa: E712
-                Absence.starts_on <= ends_on, Absence.ends_on >= starts_on)).first()
+            clash = session.exec(
+                select(Absence).where(
+                    Absence.staff_id == staff_id,
+                    col(Absence.cancelled) == False,  # noqa: E712
+                    Absence.starts_on <= ends_on,
+                    Absence.ends_on >= starts_on,
+                )
+            ).first()
             if clash is not None:
-                raise InputErrors({"starts_on": (
-                    f"{member.name} is already recorded away ({clash.kind}) "
-                    f"{clash.starts_on:%d/%m/%Y} to {clash.ends_on:%d/%m/%Y}")})
-            row = Absence(staff_id=staff_id, starts_on=starts_on, ends_on=ends_on, kind=kind,
-                          note=note, created_at=now, created_by=me.login)
+                raise InputErrors(
+                    {
+                        "starts_on": (
+                            f"{member.name} is already recorded away ({clash.kind}) "
+                            f"{clash.starts_on:%d/%m/%Y} to {clash.ends_on:%d/%m/%Y}"
+                        )
+                    }
+                )
+            row = Absence(
+                staff_id=staff_id,
+                starts_on=starts_on,
+                ends_on=ends_on,
+                kind=kind,
+                note=note,
+                created_at=now,
+                created_by=me.login,
+            )
             session.add(row)
             session.flush()
             assert row.id is not None
-            self.ctx.audit(session, "record absence", "staff", staff_id, None,
-                           {"absence_id": row.id, "starts_on": starts_on, "ends_on": ends_on,
-                            "kind": kind, "note": note}, now)
+            self.ctx.audit(
+                session,
+                "record absence",
+                "staff",
+                staff_id,
+                None,
+                {
+                    "absence_id": row.id,
+                    "starts_on": starts_on,
+                    "ends_on": ends_on,
+                    "kind": kind,
+                    "note": note,
+                },
+                now,
+            )
             return row.id
 
     def cancel_absence(self, absence_id: int, *, expected_version: int | None = None) -> None:
@@ -84,10 +114,21 @@ class AbsenceRepository(Aggregate):
             row.cancelled = True
             session.add(row)
             session.flush()
-            self.ctx.audit(session, "cancel absence", "staff", row.staff_id,
-                           {"absence_id": absence_id, "starts_on": row.starts_on,
-                            "ends_on": row.ends_on, "kind": row.kind, "cancelled": False},
-                           {"absence_id": absence_id, "cancelled": True}, now)
+            self.ctx.audit(
+                session,
+                "cancel absence",
+                "staff",
+                row.staff_id,
+                {
+                    "absence_id": absence_id,
+                    "starts_on": row.starts_on,
+                    "ends_on": row.ends_on,
+                    "kind": row.kind,
+                    "cancelled": False,
+                },
+                {"absence_id": absence_id, "cancelled": True},
+                now,
+            )
 
     def absences(self, staff_id: int | None = None) -> list[AbsenceView]:
         """Current and future absences (not cancelled), soonest first."""
@@ -111,12 +152,17 @@ class AbsenceRepository(Aggregate):
             if absence is None:
                 raise NotFound(f"No absence number {absence_id}")
             absent_id = absence.staff_id
-            client_ids = [i for i in session.exec(
-                select(CoreTeamMember.client_id)
-                .join(Client, col(CoreTeamMember.client_id) == Client.id)
-                .where(CoreTeamMember.staff_id == absent_id,
-                       Client.status == ClientStatus.open.value)
-            ).all()]
+            client_ids = [
+                i
+                for i in session.exec(
+                    select(CoreTeamMember.client_id)
+                    .join(Client, col(CoreTeamMember.client_id) == Client.id)
+                    .where(
+                        CoreTeamMember.staff_id == absent_id,
+                        Client.status == ClientStatus.open.value,
+                    )
+                ).all()
+            ]
             if not client_ids:
                 return []
             staff = all_staff(session)
@@ -128,10 +174,13 @@ class AbsenceRepository(Aggregate):
             meeting_rows = session.exec(
                 select(Meeting)
                 .join(MeetingStaff, col(MeetingStaff.meeting_id) == Meeting.id)
-                .where(MeetingStaff.staff_id == absent_id,
-                       Meeting.status == MeetingStatus.booked.value,
-                       Meeting.starts_at >= start, Meeting.starts_at < end,
-                       col(Meeting.client_id).in_(client_ids))
+                .where(
+                    MeetingStaff.staff_id == absent_id,
+                    Meeting.status == MeetingStatus.booked.value,
+                    Meeting.starts_at >= start,
+                    Meeting.starts_at < end,
+                    col(Meeting.client_id).in_(client_ids),
+                )
                 .order_by(col(Meeting.starts_at), col(Meeting.id))
             ).all()
             by_client: dict[int, list[MeetingView]] = defaultdict(list)
@@ -147,19 +196,23 @@ class AbsenceRepository(Aggregate):
                 return False
             if days:
                 return not any(away_on(load, day) for day in days)
-            return not any(a.starts_on <= absence.starts_on and a.ends_on >= absence.ends_on
-                           for a in load.absences)
+            return not any(
+                a.starts_on <= absence.starts_on and a.ends_on >= absence.ends_on
+                for a in load.absences
+            )
 
         out: list[Impact] = []
         for e in episodes:
             meetings = tuple(by_client[e.client_id])
-            days: set[dt.date] = {timeutil.to_local(m.starts_at, self.ctx.tz).date()
-                                  for m in meetings}
+            days: set[dt.date] = {
+                timeutil.to_local(m.starts_at, self.ctx.tz).date() for m in meetings
+            }
             candidates = [load for load in found.values() if free(load, days)]
             team = {m.id for m in e.core_team}
             rest = by_room([c for c in candidates if c.staff.id in team], today)
-            others = by_room([c for c in candidates if c.staff.id not in team
-                              and c.room > 0], today)[:OTHER_COVER]
+            others = by_room(
+                [c for c in candidates if c.staff.id not in team and c.room > 0], today
+            )[:OTHER_COVER]
             out.append((e, meetings, tuple(rest + others)))
         out.sort(key=lambda item: (not item[1], item[0].name.casefold(), item[0].client_id))
         return out

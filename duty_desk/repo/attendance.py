@@ -28,8 +28,9 @@ from .continuity import refresh_continuity
 
 def _check_staff(session: Session, staff_ids: Sequence[int]) -> None:
     """InputErrors("staff") unless every one of them is a staff member (active or not)."""
-    known = set(session.exec(
-        select(Staff.id).where(col(Staff.id).in_(sorted(set(staff_ids))))).all())
+    known = set(
+        session.exec(select(Staff.id).where(col(Staff.id).in_(sorted(set(staff_ids))))).all()
+    )
     missing = [s for s in staff_ids if s not in known]
     if missing:
         raise InputErrors({"staff": f"no staff member number {missing[0]}"})
@@ -39,7 +40,8 @@ def _attendance(session: Session, row: Meeting) -> dict[str, Any]:
     staff = session.exec(
         select(Staff.login, MeetingStaff.attended)
         .join(Staff, col(MeetingStaff.staff_id) == Staff.id)
-        .where(MeetingStaff.meeting_id == row.id).order_by(col(Staff.login))
+        .where(MeetingStaff.meeting_id == row.id)
+        .order_by(col(Staff.login))
     ).all()
     network = session.exec(
         select(MeetingNetwork.network_member_id, MeetingNetwork.attended)
@@ -58,9 +60,14 @@ class AttendanceRepository(Aggregate):
     def _when_words(self, row: Meeting) -> str:
         return timeutil.fmt_local(row.starts_at, self.ctx.tz, "day")
 
-    def record_happened(self, meeting_id: int, staff_attended: Sequence[int],
-                        network_attended: Sequence[int] = (), *,
-                        expected_version: int | None = None) -> None:
+    def record_happened(
+        self,
+        meeting_id: int,
+        staff_attended: Sequence[int],
+        network_attended: Sequence[int] = (),
+        *,
+        expected_version: int | None = None,
+    ) -> None:
         """The meeting took place: who of the staff and network came. Every expected staff
         member is marked attended or not; staff who came but were not expected are added.
         May be recorded again to correct attendance (or after "did not attend")."""
@@ -74,44 +81,69 @@ class AttendanceRepository(Aggregate):
             if row.status == MeetingStatus.cancelled.value:
                 raise Conflict("This meeting was cancelled; nothing was recorded")
             if timeutil.as_utc(row.starts_at) > now:
-                raise InputErrors({"when": f"This meeting starts {self._when_words(row)}: record "
-                                           "who attended once it has taken place"})
+                raise InputErrors(
+                    {
+                        "when": f"This meeting starts {self._when_words(row)}: record "
+                        "who attended once it has taken place"
+                    }
+                )
             _check_staff(session, came)
             client = session.get(Client, row.client_id)
             assert client is not None
-            members = set(session.exec(
-                select(NetworkMember.id).where(NetworkMember.referral_id == client.referral_id)
-            ).all())
+            members = set(
+                session.exec(
+                    select(NetworkMember.id).where(NetworkMember.referral_id == client.referral_id)
+                ).all()
+            )
             network = list(dict.fromkeys(network_attended))
             if any(n not in members for n in network):
                 raise InputErrors({"network": "someone chosen is not in this client's network"})
             before = _attendance(session, row)
             staff_rows = session.exec(
-                select(MeetingStaff).where(MeetingStaff.meeting_id == meeting_id)).all()
+                select(MeetingStaff).where(MeetingStaff.meeting_id == meeting_id)
+            ).all()
             expected = {r.staff_id for r in staff_rows}
             for r in staff_rows:
                 r.attended = r.staff_id in came
                 session.add(r)
-            session.add_all([MeetingStaff(meeting_id=meeting_id, staff_id=s, attended=True)
-                             for s in came if s not in expected])
+            session.add_all(
+                [
+                    MeetingStaff(meeting_id=meeting_id, staff_id=s, attended=True)
+                    for s in came
+                    if s not in expected
+                ]
+            )
             net_rows = session.exec(
-                select(MeetingNetwork).where(MeetingNetwork.meeting_id == meeting_id)).all()
+                select(MeetingNetwork).where(MeetingNetwork.meeting_id == meeting_id)
+            ).all()
             expected_net = {r.network_member_id for r in net_rows}
             for n in net_rows:
                 n.attended = n.network_member_id in network
                 session.add(n)
-            session.add_all([MeetingNetwork(meeting_id=meeting_id, network_member_id=m,
-                                            attended=True)
-                             for m in network if m not in expected_net])
+            session.add_all(
+                [
+                    MeetingNetwork(meeting_id=meeting_id, network_member_id=m, attended=True)
+                    for m in network
+                    if m not in expected_net
+                ]
+            )
             row.status = MeetingStatus.happened.value
             session.add(row)
             session.flush()
-            self.ctx.audit(session, "record happened", "meeting", meeting_id, before,
-                           _attendance(session, row), now)
+            self.ctx.audit(
+                session,
+                "record happened",
+                "meeting",
+                meeting_id,
+                before,
+                _attendance(session, row),
+                now,
+            )
             refresh_continuity(session, row.client_id)
 
-    def record_did_not_attend(self, meeting_id: int, *,
-                              expected_version: int | None = None) -> None:
+    def record_did_not_attend(
+        self, meeting_id: int, *, expected_version: int | None = None
+    ) -> None:
         """The client (and network) did not come. Attendance marks are cleared."""
         now = timeutil.now()
         with self.ctx.unit(write=True) as session:
@@ -120,22 +152,35 @@ class AttendanceRepository(Aggregate):
             if row.status == MeetingStatus.cancelled.value:
                 raise Conflict("This meeting was cancelled; nothing was recorded")
             if timeutil.as_utc(row.starts_at) > now:
-                raise InputErrors({"when": f"This meeting starts {self._when_words(row)}: it "
-                                           "cannot be missed before it starts"})
+                raise InputErrors(
+                    {
+                        "when": f"This meeting starts {self._when_words(row)}: it "
+                        "cannot be missed before it starts"
+                    }
+                )
             was_happened = row.status == MeetingStatus.happened.value
             before = _attendance(session, row)
             for r in session.exec(
-                    select(MeetingStaff).where(MeetingStaff.meeting_id == meeting_id)).all():
+                select(MeetingStaff).where(MeetingStaff.meeting_id == meeting_id)
+            ).all():
                 r.attended = None
                 session.add(r)
             for n in session.exec(
-                    select(MeetingNetwork).where(MeetingNetwork.meeting_id == meeting_id)).all():
+                select(MeetingNetwork).where(MeetingNetwork.meeting_id == meeting_id)
+            ).all():
                 n.attended = None
                 session.add(n)
             row.status = MeetingStatus.did_not_attend.value
             session.add(row)
             session.flush()
-            self.ctx.audit(session, "record did not attend", "meeting", meeting_id, before,
-                           _attendance(session, row), now)
+            self.ctx.audit(
+                session,
+                "record did not attend",
+                "meeting",
+                meeting_id,
+                before,
+                _attendance(session, row),
+                now,
+            )
             if was_happened:
                 refresh_continuity(session, row.client_id)

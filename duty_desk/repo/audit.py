@@ -16,9 +16,14 @@ from .base import Aggregate
 
 def entry(row: AuditLog) -> AuditEntry:
     return AuditEntry(
-        id=row.id or 0, at=timeutil.as_utc(row.at), actor=row.actor, action=row.action,
-        entity=row.entity, entity_id=row.entity_id,
-        before=AuditEntry.decode(row.before), after=AuditEntry.decode(row.after),
+        id=row.id or 0,
+        at=timeutil.as_utc(row.at),
+        actor=row.actor,
+        action=row.action,
+        entity=row.entity,
+        entity_id=row.entity_id,
+        before=AuditEntry.decode(row.before),
+        after=AuditEntry.decode(row.after),
     )
 
 

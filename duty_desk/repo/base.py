@@ -44,17 +44,41 @@ def jsonable(value: Any) -> Any:
 def staff_view(row: Any) -> StaffView:
     """A StaffView from a Staff row (or a row of its columns)."""
     assert row.id is not None
-    return StaffView(id=row.id, login=row.login, name=row.name, role=Role(row.role), active=row.active,
-                     capacity=row.capacity)
+    return StaffView(
+        id=row.id,
+        login=row.login,
+        name=row.name,
+        role=Role(row.role),
+        active=row.active,
+        capacity=row.capacity,
+    )
 
 
 # Fields whose values may be repeated in a conflict message; free text and identifying
 # details are named but not repeated.
-_SHOWN_VALUES = frozenset({
-    "status", "onward", "urgency", "area", "source", "triage_by", "decided_by", "key_worker",
-    "core_team", "starts_at", "ends_at", "place_kind", "kind", "starts_on", "ends_on",
-    "active", "role", "capacity", "cancelled_by",
-})
+_SHOWN_VALUES = frozenset(
+    {
+        "status",
+        "onward",
+        "urgency",
+        "area",
+        "source",
+        "triage_by",
+        "decided_by",
+        "key_worker",
+        "core_team",
+        "starts_at",
+        "ends_at",
+        "place_kind",
+        "kind",
+        "starts_on",
+        "ends_on",
+        "active",
+        "role",
+        "capacity",
+        "cancelled_by",
+    }
+)
 
 
 def _value(value: Any) -> str:
@@ -100,19 +124,36 @@ class Context:
         except DBAPIError as exc:  # busy, read-only, disk full, damaged file
             raise DutyDeskError(explain_operational_error(exc, self.db)) from None
 
-    def audit(self, session: Session, action: str, entity: str, entity_id: int,
-              before: Mapping[str, Any] | None, after: Mapping[str, Any] | None,
-              at: dt.datetime) -> None:
+    def audit(
+        self,
+        session: Session,
+        action: str,
+        entity: str,
+        entity_id: int,
+        before: Mapping[str, Any] | None,
+        after: Mapping[str, Any] | None,
+        at: dt.datetime,
+    ) -> None:
         def dump(data: Mapping[str, Any] | None) -> str | None:
             if data is None:
                 return None
             return json.dumps({k: jsonable(v) for k, v in data.items()}, ensure_ascii=False)
 
-        session.add(AuditLog(at=at, actor=self.actor, action=action, entity=entity,
-                             entity_id=entity_id, before=dump(before), after=dump(after)))
+        session.add(
+            AuditLog(
+                at=at,
+                actor=self.actor,
+                action=action,
+                entity=entity,
+                entity_id=entity_id,
+                before=dump(before),
+                after=dump(after),
+            )
+        )
 
-    def change(self, session: Session, row: Any, entity: str, action: str, at: dt.datetime,
-               **changes: Any) -> None:
+    def change(
+        self, session: Session, row: Any, entity: str, action: str, at: dt.datetime, **changes: Any
+    ) -> None:
         """Apply ``changes`` to ``row`` and audit exactly the fields that changed."""
         before = {k: getattr(row, k) for k in changes if getattr(row, k) != changes[k]}
         after = {k: changes[k] for k in before}
@@ -135,8 +176,10 @@ class Context:
             .limit(1)
         ).first()
         if row is None:
-            return Conflict(f"This {what} changed since you opened it; nothing was saved, "
-                            "look again (what you typed is kept)")
+            return Conflict(
+                f"This {what} changed since you opened it; nothing was saved, "
+                "look again (what you typed is kept)"
+            )
         before = json.loads(row.before) if row.before else {}
         after = json.loads(row.after) if row.after else {}
         changes = []

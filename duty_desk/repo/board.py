@@ -47,13 +47,18 @@ class BoardRepository(Aggregate):
             every = read_episodes(session, is_open, now, staff, no_core, self.cache)
             episodes = every
             if staff_id is not None:
-                episodes = [e for e in every if staff_id in {m.id for m in e.core_team}
-                            or (e.key_worker is not None and e.key_worker.id == staff_id)]
+                episodes = [
+                    e
+                    for e in every
+                    if staff_id in {m.id for m in e.core_team}
+                    or (e.key_worker is not None and e.key_worker.id == staff_id)
+                ]
             absences = absence_rows(session, today)
             found = loads(session, staff, today, absences, every)
             breaks = find_breaks(self.ctx, session, episodes, staff, absences, no_core, now)
-        ordered = sorted(found.values(),
-                         key=lambda load: (load.staff.name.casefold(), load.staff.id))
+        ordered = sorted(
+            found.values(), key=lambda load: (load.staff.name.casefold(), load.staff.id)
+        )
         return BoardData(episodes=tuple(episodes), breaks=tuple(breaks), staff=tuple(ordered))
 
     def episode(self, client_id: int) -> EpisodeView:
@@ -78,17 +83,23 @@ class BoardRepository(Aggregate):
         with self.ctx.unit() as session:
             found = loads(session, all_staff(session), today)
             if client_id is not None:
-                members = set(session.exec(
-                    select(CoreTeamMember.staff_id).where(CoreTeamMember.client_id == client_id)
-                ).all())
+                members = set(
+                    session.exec(
+                        select(CoreTeamMember.staff_id).where(CoreTeamMember.client_id == client_id)
+                    ).all()
+                )
                 status = session.exec(select(Client.status).where(Client.id == client_id)).first()
                 if status is None:
                     raise NotFound(f"No client number {client_id}")
                 if status == ClientStatus.open.value:
                     for sid in members & set(found):
                         load = found[sid]
-                        found[sid] = StaffLoad(staff=load.staff, core_count=load.core_count - 1,
-                                               key_count=load.key_count, absences=load.absences)
+                        found[sid] = StaffLoad(
+                            staff=load.staff,
+                            core_count=load.core_count - 1,
+                            key_count=load.key_count,
+                            absences=load.absences,
+                        )
         return by_room(found.values(), today)
 
     def clients_for_export(self, include_discharged: bool = True) -> Iterator[EpisodeView]:
@@ -100,10 +111,11 @@ class BoardRepository(Aggregate):
             ids = [i for i in session.exec(query).all() if i is not None]
         now = timeutil.now()
         for at in range(0, len(ids), EXPORT_PAGE):
-            page = ids[at:at + EXPORT_PAGE]
+            page = ids[at : at + EXPORT_PAGE]
             with self.ctx.unit() as session:
-                found = {e.client_id: e for e in read_episodes(
-                    session, col(Client.id).in_(page), now)}
+                found = {
+                    e.client_id: e for e in read_episodes(session, col(Client.id).in_(page), now)
+                }
             for client_id in page:
                 if client_id in found:
                     yield found[client_id]

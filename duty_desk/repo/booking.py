@@ -55,8 +55,10 @@ def meeting_row(session: Session, meeting_id: int, expected_version: int | None)
     if row is None:
         raise NotFound(f"No meeting number {meeting_id}")
     if expected_version is not None and row.version != expected_version:
-        raise Conflict("This meeting changed since you looked at it (see its history); "
-                       "nothing was changed, check it and try again")
+        raise Conflict(
+            "This meeting changed since you looked at it (see its history); "
+            "nothing was changed, check it and try again"
+        )
     return row
 
 
@@ -70,8 +72,12 @@ def _open_client(session: Session, client_id: int) -> Client:
 
 
 def _logins(session: Session, staff_ids: Sequence[int]) -> list[str]:
-    rows = {sid: login for sid, login in session.exec(
-        select(Staff.id, Staff.login).where(col(Staff.id).in_(sorted(set(staff_ids))))).all()}
+    rows = {
+        sid: login
+        for sid, login in session.exec(
+            select(Staff.id, Staff.login).where(col(Staff.id).in_(sorted(set(staff_ids))))
+        ).all()
+    }
     return [rows.get(s, str(s)) for s in staff_ids]
 
 
@@ -80,21 +86,38 @@ class BookingRepository(Aggregate):
         super().__init__(ctx)
         self._defaults = defaults  # the meeting reader's booking_defaults
 
-    def check_booking(self, client_id: int, starts_at: dt.datetime, minutes: int,
-                      staff_ids: Sequence[int], place_kind: str, *,
-                      moving: int | None = None) -> list[ScheduleProblem]:
+    def check_booking(
+        self,
+        client_id: int,
+        starts_at: dt.datetime,
+        minutes: int,
+        staff_ids: Sequence[int],
+        place_kind: str,
+        *,
+        moving: int | None = None,
+    ) -> list[ScheduleProblem]:
         """Problems with a booking, found before confirming (``moving``: the meeting being
         rescheduled, ignored when looking for clashes). Blocking ones come first."""
         start, end, _ = check_input(starts_at, minutes, list(staff_ids), place_kind)
         with self.ctx.unit() as session:
             if session.get(Client, client_id) is None:
                 raise NotFound(f"No client number {client_id}")
-            return find_problems(self.ctx, session, client_id, start, end, list(staff_ids),
-                                 place_kind, moving)
+            return find_problems(
+                self.ctx, session, client_id, start, end, list(staff_ids), place_kind, moving
+            )
 
-    def book(self, client_id: int, starts_at: dt.datetime, minutes: int, staff_ids: Sequence[int],
-             place_kind: str, place_detail: str = "", network_ids: Sequence[int] | None = None, *,
-             override_reason: str | None = None) -> int:
+    def book(
+        self,
+        client_id: int,
+        starts_at: dt.datetime,
+        minutes: int,
+        staff_ids: Sequence[int],
+        place_kind: str,
+        place_detail: str = "",
+        network_ids: Sequence[int] | None = None,
+        *,
+        override_reason: str | None = None,
+    ) -> int:
         """Book in one write transaction (checks again inside it). Blocking problems raise
         Conflict; warnings without ``override_reason`` raise BookingWarnings.
 
@@ -109,8 +132,9 @@ class BookingRepository(Aggregate):
             me = self.ctx.me(session)
             client = _open_client(session, client_id)
             lock(self.ctx, session, client_id, staff_list)
-            found = find_problems(self.ctx, session, client_id, start, end, staff_list,
-                                  place_kind, None)
+            found = find_problems(
+                self.ctx, session, client_id, start, end, staff_list, place_kind, None
+            )
             warnings = _judge(found, override)
             members = session.exec(
                 select(NetworkMember.id).where(NetworkMember.referral_id == client.referral_id)
@@ -122,29 +146,48 @@ class BookingRepository(Aggregate):
                 network = list(dict.fromkeys(network_ids))
             else:
                 network = [m for m in members if m is not None]
-            row = Meeting(client_id=client_id, starts_at=start, ends_at=end, place_kind=place_kind,
-                          place_detail=detail, status=MeetingStatus.booked.value,
-                          override_reason=override if warnings else None,
-                          created_at=now, created_by=me.login)
+            row = Meeting(
+                client_id=client_id,
+                starts_at=start,
+                ends_at=end,
+                place_kind=place_kind,
+                place_detail=detail,
+                status=MeetingStatus.booked.value,
+                override_reason=override if warnings else None,
+                created_at=now,
+                created_by=me.login,
+            )
             session.add(row)
             session.flush()
             assert row.id is not None
             session.add_all([MeetingStaff(meeting_id=row.id, staff_id=s) for s in staff_list])
-            session.add_all([MeetingNetwork(meeting_id=row.id, network_member_id=n)
-                             for n in network])
+            session.add_all(
+                [MeetingNetwork(meeting_id=row.id, network_member_id=n) for n in network]
+            )
             after: dict[str, Any] = {
-                "client_id": client_id, "starts_at": start, "ends_at": end,
-                "place_kind": place_kind, "place_detail": detail, "status": row.status,
-                "staff": _logins(session, staff_list), "network": network,
+                "client_id": client_id,
+                "starts_at": start,
+                "ends_at": end,
+                "place_kind": place_kind,
+                "place_detail": detail,
+                "status": row.status,
+                "staff": _logins(session, staff_list),
+                "network": network,
             }
             if warnings:
                 after.update(warnings=warnings, override_reason=override)
             self.ctx.audit(session, "book meeting", "meeting", row.id, None, after, now)
             return row.id
 
-    def reschedule(self, meeting_id: int, starts_at: dt.datetime, minutes: int, *,
-                   override_reason: str | None = None,
-                   expected_version: int | None = None) -> None:
+    def reschedule(
+        self,
+        meeting_id: int,
+        starts_at: dt.datetime,
+        minutes: int,
+        *,
+        override_reason: str | None = None,
+        expected_version: int | None = None,
+    ) -> None:
         """Move a booked meeting (same people and place); checked like a booking."""
         now = timeutil.now()
         override = validate_reason(override_reason, "reason") if override_reason else None
@@ -152,51 +195,80 @@ class BookingRepository(Aggregate):
             self.ctx.me(session)
             row = meeting_row(session, meeting_id, expected_version)
             if row.status != MeetingStatus.booked.value:
-                raise Conflict(f"This meeting is {row.status.replace('_', ' ')}, not booked: "
-                               "book a new one instead; nothing was changed")
-            staff_list = list(session.exec(
-                select(MeetingStaff.staff_id).where(MeetingStaff.meeting_id == meeting_id)
-                .order_by(col(MeetingStaff.staff_id))
-            ).all())
+                raise Conflict(
+                    f"This meeting is {row.status.replace('_', ' ')}, not booked: "
+                    "book a new one instead; nothing was changed"
+                )
+            staff_list = list(
+                session.exec(
+                    select(MeetingStaff.staff_id)
+                    .where(MeetingStaff.meeting_id == meeting_id)
+                    .order_by(col(MeetingStaff.staff_id))
+                ).all()
+            )
             start, end, _ = check_input(starts_at, minutes, staff_list or [0])
             _open_client(session, row.client_id)
             lock(self.ctx, session, row.client_id, staff_list)
-            found = find_problems(self.ctx, session, row.client_id, start, end, staff_list,
-                                  row.place_kind, meeting_id)
+            found = find_problems(
+                self.ctx, session, row.client_id, start, end, staff_list, row.place_kind, meeting_id
+            )
             warnings = _judge(found, override)
-            before = {"starts_at": row.starts_at, "ends_at": row.ends_at,
-                      "override_reason": row.override_reason}
+            before = {
+                "starts_at": row.starts_at,
+                "ends_at": row.ends_at,
+                "override_reason": row.override_reason,
+            }
             row.starts_at, row.ends_at = start, end
             row.override_reason = override if warnings else None
             session.add(row)
             session.flush()
-            after: dict[str, Any] = {"starts_at": start, "ends_at": end,
-                                     "override_reason": row.override_reason}
+            after: dict[str, Any] = {
+                "starts_at": start,
+                "ends_at": end,
+                "override_reason": row.override_reason,
+            }
             if warnings:
                 after["warnings"] = warnings
-            self.ctx.audit(session, "reschedule meeting", "meeting", meeting_id, before, after,
-                           now)
+            self.ctx.audit(session, "reschedule meeting", "meeting", meeting_id, before, after, now)
 
-    def cancel_meeting(self, meeting_id: int, by: str, reason: str, *,
-                       expected_version: int | None = None) -> None:
+    def cancel_meeting(
+        self, meeting_id: int, by: str, reason: str, *, expected_version: int | None = None
+    ) -> None:
         """Cancel a booked meeting: by "client" (the client or their network) or "team"."""
         if by not in {c.value for c in CancelledBy}:
-            raise InputErrors({"by": "say who cancelled: the client (or their network) or the team"})
+            raise InputErrors(
+                {"by": "say who cancelled: the client (or their network) or the team"}
+            )
         text = validate_reason(reason, "reason")
         now = timeutil.now()
         with self.ctx.unit(write=True) as session:
             self.ctx.me(session)
             row = meeting_row(session, meeting_id, expected_version)
             if row.status != MeetingStatus.booked.value:
-                raise Conflict(f"This meeting is already {row.status.replace('_', ' ')}; "
-                               "only a booked meeting can be cancelled; nothing was changed")
-            self.ctx.change(session, row, "meeting", "cancel meeting", now,
-                            status=MeetingStatus.cancelled.value, cancelled_by=by,
-                            cancel_reason=text)
+                raise Conflict(
+                    f"This meeting is already {row.status.replace('_', ' ')}; "
+                    "only a booked meeting can be cancelled; nothing was changed"
+                )
+            self.ctx.change(
+                session,
+                row,
+                "meeting",
+                "cancel meeting",
+                now,
+                status=MeetingStatus.cancelled.value,
+                cancelled_by=by,
+                cancel_reason=text,
+            )
 
-    def next_free_slot(self, client_id: int, minutes: int, staff_ids: Sequence[int],
-                       after: dt.datetime | None = None, *,
-                       place_kind: str | None = None) -> dt.datetime | None:
+    def next_free_slot(
+        self,
+        client_id: int,
+        minutes: int,
+        staff_ids: Sequence[int],
+        after: dt.datetime | None = None,
+        *,
+        place_kind: str | None = None,
+    ) -> dt.datetime | None:
         """The earliest start from ``after`` (default now), on the slot grid, within team hours
         and days, when every one of ``staff_ids`` (and the client) is free and not absent, and
         travel gaps are kept for a meeting at ``place_kind`` (default: the client's last
@@ -215,5 +287,14 @@ class BookingRepository(Aggregate):
             reach = scheduling.MAX_MEETING
             busy = when_busy(session, staff_list, client_id, start_from - reach, window_end)
             away = when_away(session, staff_list, first_day, last_day)
-        return scheduling.free_slot(client_id, minutes, staff_list, place, start_from, busy, away,
-                                    self.config.team, self.config.meetings)
+        return scheduling.free_slot(
+            client_id,
+            minutes,
+            staff_list,
+            place,
+            start_from,
+            busy,
+            away,
+            self.config.team,
+            self.config.meetings,
+        )

@@ -23,36 +23,64 @@ _ORDER = {kind: i for i, kind in enumerate(BreakKind)}
 _FAR = dt.datetime.max.replace(tzinfo=dt.UTC)
 
 
-def find_breaks(ctx: Context, session: Session, episodes: Sequence[EpisodeView],
-                staff: dict[int, StaffView], absences: Sequence[AbsenceView],
-                no_core: NoCoreFound, now: dt.datetime) -> list[ContinuityBreak]:
+def find_breaks(
+    ctx: Context,
+    session: Session,
+    episodes: Sequence[EpisodeView],
+    staff: dict[int, StaffView],
+    absences: Sequence[AbsenceView],
+    no_core: NoCoreFound,
+    now: dt.datetime,
+) -> list[ContinuityBreak]:
     """Every break of ``episodes``, most pressing kind first, then by time and client."""
     by_id = {e.client_id: e for e in episodes}
     breaks: list[ContinuityBreak] = []
     since = now - dt.timedelta(days=ctx.config.continuity.not_seen_days)
     for e in episodes:
         if e.key_worker is None:
-            breaks.append(ContinuityBreak(kind=BreakKind.no_key_worker, client_id=e.client_id,
-                                          client_name=e.name, at=e.accepted_at))
+            breaks.append(
+                ContinuityBreak(
+                    kind=BreakKind.no_key_worker,
+                    client_id=e.client_id,
+                    client_name=e.name,
+                    at=e.accepted_at,
+                )
+            )
         elif not e.key_worker.active:
-            breaks.append(ContinuityBreak(kind=BreakKind.key_worker_left, client_id=e.client_id,
-                                          client_name=e.name, staff_id=e.key_worker.id,
-                                          staff=(e.key_worker,)))
+            breaks.append(
+                ContinuityBreak(
+                    kind=BreakKind.key_worker_left,
+                    client_id=e.client_id,
+                    client_name=e.name,
+                    staff_id=e.key_worker.id,
+                    staff=(e.key_worker,),
+                )
+            )
         seen = e.last_meeting or e.accepted_at
         if seen < since:
-            breaks.append(ContinuityBreak(kind=BreakKind.not_seen, client_id=e.client_id,
-                                          client_name=e.name, at=seen, days=(now - seen).days,
-                                          met=e.last_meeting is not None))
+            breaks.append(
+                ContinuityBreak(
+                    kind=BreakKind.not_seen,
+                    client_id=e.client_id,
+                    client_name=e.name,
+                    at=seen,
+                    days=(now - seen).days,
+                    met=e.last_meeting is not None,
+                )
+            )
     breaks.extend(_meetings_without_core(by_id, staff, no_core, since, now))
     breaks.extend(_absent_core(ctx, session, by_id, staff, absences, now))
-    breaks.sort(key=lambda b: (_ORDER[b.kind], b.at or _FAR, b.client_name.casefold(),
-                               b.client_id))
+    breaks.sort(key=lambda b: (_ORDER[b.kind], b.at or _FAR, b.client_name.casefold(), b.client_id))
     return breaks
 
 
-def _meetings_without_core(episodes: dict[int, EpisodeView], staff: dict[int, StaffView],
-                           no_core: NoCoreFound, since: dt.datetime,
-                           now: dt.datetime) -> list[ContinuityBreak]:
+def _meetings_without_core(
+    episodes: dict[int, EpisodeView],
+    staff: dict[int, StaffView],
+    no_core: NoCoreFound,
+    since: dt.datetime,
+    now: dt.datetime,
+) -> list[ContinuityBreak]:
     """From the precomputed meetings without a core-team member: those since ``since``
     (the stored list is only parsed when its newest entry is recent enough)."""
     out = []
@@ -66,17 +94,30 @@ def _meetings_without_core(episodes: dict[int, EpisodeView], staff: dict[int, St
                 break
             if starts_at > now:
                 continue
-            who = tuple(sorted((staff[s] for s in came if s in staff),
-                               key=lambda member: member.name))
-            out.append(ContinuityBreak(kind=BreakKind.no_core_at_meeting, client_id=client_id,
-                                       client_name=e.name, at=starts_at, meeting_id=meeting_id,
-                                       staff=who))
+            who = tuple(
+                sorted((staff[s] for s in came if s in staff), key=lambda member: member.name)
+            )
+            out.append(
+                ContinuityBreak(
+                    kind=BreakKind.no_core_at_meeting,
+                    client_id=client_id,
+                    client_name=e.name,
+                    at=starts_at,
+                    meeting_id=meeting_id,
+                    staff=who,
+                )
+            )
     return out
 
 
-def _absent_core(ctx: Context, session: Session, episodes: dict[int, EpisodeView],
-                 staff: dict[int, StaffView], absences: Sequence[AbsenceView],
-                 now: dt.datetime) -> list[ContinuityBreak]:
+def _absent_core(
+    ctx: Context,
+    session: Session,
+    episodes: dict[int, EpisodeView],
+    staff: dict[int, StaffView],
+    absences: Sequence[AbsenceView],
+    now: dt.datetime,
+) -> list[ContinuityBreak]:
     if not absences:
         return []
     away: dict[int, list[AbsenceView]] = defaultdict(list)
@@ -87,9 +128,12 @@ def _absent_core(ctx: Context, session: Session, episodes: dict[int, EpisodeView
         session,
         select(Meeting.id, Meeting.client_id, raw(Meeting.starts_at), MeetingStaff.staff_id)
         .join(MeetingStaff, col(MeetingStaff.meeting_id) == Meeting.id)
-        .where(Meeting.status == MeetingStatus.booked.value,
-               Meeting.starts_at >= now, Meeting.starts_at < until)
-        .order_by(col(Meeting.starts_at), col(Meeting.id))
+        .where(
+            Meeting.status == MeetingStatus.booked.value,
+            Meeting.starts_at >= now,
+            Meeting.starts_at < until,
+        )
+        .order_by(col(Meeting.starts_at), col(Meeting.id)),
     ).all()  # booked meetings in the next few weeks: few; no staff filter in SQL, so the
     # planner walks the starts_at index rather than every meeting of the absent staff
     out = []
@@ -104,8 +148,16 @@ def _absent_core(ctx: Context, session: Session, episodes: dict[int, EpisodeView
         found = next((a for a in away[staff_id] if a.starts_on <= day <= a.ends_on), None)
         if found is None:
             continue
-        out.append(ContinuityBreak(
-            kind=BreakKind.core_member_absent, client_id=client_id, client_name=e.name,
-            at=starts_at, meeting_id=meeting_id, staff_id=staff_id, staff=(staff[staff_id],),
-            absence_kind=found.kind))
+        out.append(
+            ContinuityBreak(
+                kind=BreakKind.core_member_absent,
+                client_id=client_id,
+                client_name=e.name,
+                at=starts_at,
+                meeting_id=meeting_id,
+                staff_id=staff_id,
+                staff=(staff[staff_id],),
+                absence_kind=found.kind,
+            )
+        )
     return out

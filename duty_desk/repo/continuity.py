@@ -45,19 +45,23 @@ class Computed:
     no_core: NoCore  # newest first
 
 
-def _held(session: Session, chunk: Sequence[int]) -> dict[int, list[tuple[int, Any, frozenset[int]]]]:
+def _held(
+    session: Session, chunk: Sequence[int]
+) -> dict[int, list[tuple[int, Any, frozenset[int]]]]:
     """Per client, the meetings that happened (id, raw start, staff who attended), oldest first."""
     meetings: dict[int, list[tuple[int, Any, frozenset[int]]]] = defaultdict(list)
     rows = run(
         session,
         select(Meeting.client_id, Meeting.id, raw(Meeting.starts_at), MeetingStaff.staff_id)
-        .outerjoin(MeetingStaff, and_(
-            col(MeetingStaff.meeting_id) == Meeting.id,
-            col(MeetingStaff.attended) == True,  # noqa: E712
-        ))
-        .where(col(Meeting.client_id).in_(chunk),
-               Meeting.status == MeetingStatus.happened.value)
-        .order_by(col(Meeting.client_id), col(Meeting.starts_at), col(Meeting.id))
+        .outerjoin(
+            MeetingStaff,
+            and_(
+                col(MeetingStaff.meeting_id) == Meeting.id,
+                col(MeetingStaff.attended) == True,  # noqa: E712
+            ),
+        )
+        .where(col(Meeting.client_id).in_(chunk), Meeting.status == MeetingStatus.happened.value)
+        .order_by(col(Meeting.client_id), col(Meeting.starts_at), col(Meeting.id)),
     ).all()
     current: tuple[int, int, Any] | None = None
     attended: set[int] = set()
@@ -78,13 +82,17 @@ def compute(session: Session, client_ids: Sequence[int]) -> dict[int, Computed]:
     from the meetings that happened."""
     out: dict[int, Computed] = {}
     for chunk in chunks(sorted(set(client_ids))):
-        key_workers = dict(run(
-            session, select(Client.id, Client.key_worker_id).where(col(Client.id).in_(chunk))
-        ).all())
+        key_workers = dict(
+            run(
+                session, select(Client.id, Client.key_worker_id).where(col(Client.id).in_(chunk))
+            ).all()
+        )
         core: dict[int, set[int]] = defaultdict(set)
         for client_id, staff_id in run(
-            session, select(CoreTeamMember.client_id, CoreTeamMember.staff_id)
-            .where(col(CoreTeamMember.client_id).in_(chunk))
+            session,
+            select(CoreTeamMember.client_id, CoreTeamMember.staff_id).where(
+                col(CoreTeamMember.client_id).in_(chunk)
+            ),
         ).all():
             core[client_id].add(staff_id)
         meetings = _held(session, chunk)
@@ -93,11 +101,15 @@ def compute(session: Session, client_ids: Sequence[int]) -> dict[int, Computed]:
                 continue
             held = meetings[client_id]
             team = core[client_id]
-            no_core: NoCore = [(mid, must_instant(at), tuple(sorted(came)))
-                               for mid, at, came in reversed(held) if not came & team][:NO_CORE_KEPT]
+            no_core: NoCore = [
+                (mid, must_instant(at), tuple(sorted(came)))
+                for mid, at, came in reversed(held)
+                if not came & team
+            ][:NO_CORE_KEPT]
             out[client_id] = Computed(
-                figures=continuity.figures([came for _, _, came in held], team,
-                                           key_workers[client_id]),
+                figures=continuity.figures(
+                    [came for _, _, came in held], team, key_workers[client_id]
+                ),
                 last_met_at=instant(held[-1][1]) if held else None,
                 no_core=no_core,
             )
@@ -150,8 +162,9 @@ def refresh_continuity(session: Session, client_id: int) -> None:
 def refresh_all_continuity(session: Session, client_ids: Iterable[int] | None = None) -> int:
     """Recompute the figures of ``client_ids`` (default: every episode). Returns how many."""
     session.flush()
-    ids: list[int | None] = (list(client_ids) if client_ids is not None
-                             else list(session.exec(select(Client.id)).all()))
+    ids: list[int | None] = (
+        list(client_ids) if client_ids is not None else list(session.exec(select(Client.id)).all())
+    )
     count = 0
     for chunk in chunks(sorted({i for i in ids if i is not None})):
         computed = compute(session, chunk)

@@ -29,8 +29,9 @@ from .continuity import Computed, NoCore, compute
 from .sql import CHUNK, chunks, day, instant, must_instant, raw, run
 from .staff import all_staff
 
-_NOT_ENOUGH = Continuity(meetings=0, with_core=None, with_key_worker=None, upc=None, coc=None,
-                         secon=None)
+_NOT_ENOUGH = Continuity(
+    meetings=0, with_core=None, with_key_worker=None, upc=None, coc=None, secon=None
+)
 _STATUS = {status.value: status for status in ClientStatus}
 # Per episode, its newest meeting without a core-team member and all of them (newest
 # first; stored JSON text until needed).
@@ -71,8 +72,10 @@ def _problems(core: Sequence[StaffView], key_worker: StaffView | None) -> tuple[
         if not any(member.is_peer_support for member in core):
             problems.append("No peer support worker in the core team")
         if not 2 <= len(core) <= 3:
-            problems.append(f"Core team has {len(core)} member{'s' if len(core) != 1 else ''}; "
-                            "it should have 2 or 3")
+            problems.append(
+                f"Core team has {len(core)} member{'s' if len(core) != 1 else ''}; "
+                "it should have 2 or 3"
+            )
     left = [m for m in core if not m.active and (key_worker is None or m.id != key_worker.id)]
     for member in left:
         problems.append(f"Core team member {member.name} ({member.login}) has left the team")
@@ -95,40 +98,113 @@ def _rows(session: Session, where: ColumnElement[bool]) -> tuple[list[Any], dict
     """The raw rows of the episodes matching ``where``, and figures computed on the fly
     for those without stored ones (a read writes nothing)."""
     columns: tuple[Any, ...] = (
-        Client.id, Client.referral_id, Referral.name, Referral.nhs_number,
-        raw(Referral.date_of_birth), Referral.area, raw(Client.accepted_at),
-        Client.status, Client.key_worker_id, Client.version,
-        raw(Client.discharged_at), Client.discharge_kind, Client.discharge_reason,
-        ClientContinuity.client_id, ClientContinuity.meetings,
-        ClientContinuity.with_core, ClientContinuity.with_key_worker,
-        ClientContinuity.upc, ClientContinuity.coc, ClientContinuity.secon,
-        raw(ClientContinuity.last_met_at), ClientContinuity.no_core,
-        raw(ClientContinuity.no_core_last_at))
+        Client.id,
+        Client.referral_id,
+        Referral.name,
+        Referral.nhs_number,
+        raw(Referral.date_of_birth),
+        Referral.area,
+        raw(Client.accepted_at),
+        Client.status,
+        Client.key_worker_id,
+        Client.version,
+        raw(Client.discharged_at),
+        Client.discharge_kind,
+        Client.discharge_reason,
+        ClientContinuity.client_id,
+        ClientContinuity.meetings,
+        ClientContinuity.with_core,
+        ClientContinuity.with_key_worker,
+        ClientContinuity.upc,
+        ClientContinuity.coc,
+        ClientContinuity.secon,
+        raw(ClientContinuity.last_met_at),
+        ClientContinuity.no_core,
+        raw(ClientContinuity.no_core_last_at),
+    )
     rows = run(
         session,
         select(*columns)
         .join(Referral, col(Client.referral_id) == Referral.id)
         .outerjoin(ClientContinuity, col(ClientContinuity.client_id) == Client.id)
-        .where(where)
+        .where(where),
     ).all()
     missing = [row[0] for row in rows if row[13] is None]
     return rows, (compute(session, missing) if missing else {})
 
 
 def _row(raw_row: Any, computed: Computed | None) -> _Row:
-    (cid, rid, name, nhs, dob, area, accepted, status, key, version, discharged,
-     kind, reason, has, meetings, core, keyw, upc, coc, secon, last, no_core,
-     no_core_last) = raw_row
+    (
+        cid,
+        rid,
+        name,
+        nhs,
+        dob,
+        area,
+        accepted,
+        status,
+        key,
+        version,
+        discharged,
+        kind,
+        reason,
+        has,
+        meetings,
+        core,
+        keyw,
+        upc,
+        coc,
+        secon,
+        last,
+        no_core,
+        no_core_last,
+    ) = raw_row
     if computed is not None:
-        return _Row(cid, rid, name, nhs, day(dob), area, must_instant(accepted),
-                    status, key, version, instant(discharged), kind, reason,
-                    computed.figures.as_view(), computed.last_met_at, computed.no_core,
-                    computed.no_core[0][1] if computed.no_core else None)
-    figures = (Continuity(meetings=meetings, with_core=core, with_key_worker=keyw,
-                          upc=upc, coc=coc, secon=secon) if has is not None else None)
-    return _Row(cid, rid, name, nhs, day(dob), area, must_instant(accepted),
-                status, key, version, instant(discharged), kind, reason, figures,
-                instant(last), no_core, instant(no_core_last))
+        return _Row(
+            cid,
+            rid,
+            name,
+            nhs,
+            day(dob),
+            area,
+            must_instant(accepted),
+            status,
+            key,
+            version,
+            instant(discharged),
+            kind,
+            reason,
+            computed.figures.as_view(),
+            computed.last_met_at,
+            computed.no_core,
+            computed.no_core[0][1] if computed.no_core else None,
+        )
+    figures = (
+        Continuity(
+            meetings=meetings, with_core=core, with_key_worker=keyw, upc=upc, coc=coc, secon=secon
+        )
+        if has is not None
+        else None
+    )
+    return _Row(
+        cid,
+        rid,
+        name,
+        nhs,
+        day(dob),
+        area,
+        must_instant(accepted),
+        status,
+        key,
+        version,
+        instant(discharged),
+        kind,
+        reason,
+        figures,
+        instant(last),
+        no_core,
+        instant(no_core_last),
+    )
 
 
 def core_teams(session: Session, where: ColumnElement[bool]) -> dict[int, list[int]]:
@@ -137,14 +213,15 @@ def core_teams(session: Session, where: ColumnElement[bool]) -> dict[int, list[i
         session,
         select(CoreTeamMember.client_id, CoreTeamMember.staff_id)
         .join(Client, col(CoreTeamMember.client_id) == Client.id)
-        .where(where)
+        .where(where),
     ).all():
         core[client_id].append(staff_id)
     return core
 
 
-def _core_cached(session: Session, where: ColumnElement[bool], rows: Sequence[Any],
-                 cache: BoardCache) -> dict[int, list[int]]:
+def _core_cached(
+    session: Session, where: ColumnElement[bool], rows: Sequence[Any], cache: BoardCache
+) -> dict[int, list[int]]:
     """Core teams, read again only for episodes whose version changed since the last
     board: every change of core team bumps the client's version (set_core_team)."""
     versions = {row[0]: row[9] for row in rows}
@@ -162,8 +239,9 @@ def _core_cached(session: Session, where: ColumnElement[bool], rows: Sequence[An
     return core
 
 
-def _next_meetings(session: Session, now: dt.datetime,
-                   client_ids: Sequence[int] | None = None) -> dict[int, Any]:
+def _next_meetings(
+    session: Session, now: dt.datetime, client_ids: Sequence[int] | None = None
+) -> dict[int, Any]:
     """Each client's next booked meeting from ``now`` (raw: see sql.instant). The minimum
     is taken here, not with GROUP BY, which leads SQLite to walk every meeting."""
     query = (
@@ -176,10 +254,14 @@ def _next_meetings(session: Session, now: dt.datetime,
     return {client_id: start for client_id, start in run(session, query).all()}  # earliest wins
 
 
-def read_episodes(session: Session, where: ColumnElement[bool], now: dt.datetime,
-                  staff: dict[int, StaffView] | None = None,
-                  no_core: NoCoreFound | None = None,
-                  cache: BoardCache | None = None) -> list[EpisodeView]:
+def read_episodes(
+    session: Session,
+    where: ColumnElement[bool],
+    now: dt.datetime,
+    staff: dict[int, StaffView] | None = None,
+    no_core: NoCoreFound | None = None,
+    cache: BoardCache | None = None,
+) -> list[EpisodeView]:
     """Episodes matching ``where`` (on Client), by client name.
 
     ``no_core``, when given, receives each episode's newest meeting without a core-team
@@ -204,8 +286,9 @@ def read_episodes(session: Session, where: ColumnElement[bool], now: dt.datetime
         client_id = raw_row[0]
         if no_core is not None and raw_row[22] is not None:
             no_core[client_id] = (must_instant(raw_row[22]), raw_row[21])
-        team_ids = tuple(sorted((s for s in core.get(client_id, ()) if s in staff),
-                                key=order.__getitem__))
+        team_ids = tuple(
+            sorted((s for s in core.get(client_id, ()) if s in staff), key=order.__getitem__)
+        )
         stamp = (raw_row, team_ids, nexts.get(client_id), staff_stamp)
         if cache is not None and client_id not in computed:
             hit = cache.episodes.get(client_id)
@@ -219,14 +302,23 @@ def read_episodes(session: Session, where: ColumnElement[bool], now: dt.datetime
         team = tuple(staff[s] for s in team_ids)
         key = staff.get(row.key_worker_id) if row.key_worker_id is not None else None
         episode = EpisodeView(
-            client_id=client_id, referral_id=row.referral_id, name=row.name,
-            nhs_number=row.nhs_number, date_of_birth=row.date_of_birth, area=row.area,
-            accepted_at=row.accepted_at, status=_STATUS[row.status],
-            core_team=team, key_worker=key, last_meeting=row.last_met_at,
+            client_id=client_id,
+            referral_id=row.referral_id,
+            name=row.name,
+            nhs_number=row.nhs_number,
+            date_of_birth=row.date_of_birth,
+            area=row.area,
+            accepted_at=row.accepted_at,
+            status=_STATUS[row.status],
+            core_team=team,
+            key_worker=key,
+            last_meeting=row.last_met_at,
             next_meeting=instant(nexts.get(client_id)),
             continuity=row.continuity or _NOT_ENOUGH,
-            problems=_problems(team, key), version=row.version,
-            discharged_at=row.discharged_at, discharge_kind=row.discharge_kind,
+            problems=_problems(team, key),
+            version=row.version,
+            discharged_at=row.discharged_at,
+            discharge_kind=row.discharge_kind,
             discharge_reason=row.discharge_reason,
         )
         if cache is not None and found is None:

@@ -33,22 +33,32 @@ DISCHARGE_CANCEL_REASON = "episode discharged"
 
 
 class EpisodeRepository(Aggregate):
-    def _for_change(self, session: Session, client_id: int,
-                    expected_version: int | None) -> Client:
+    def _for_change(self, session: Session, client_id: int, expected_version: int | None) -> Client:
         client = session.get(Client, client_id)
         if client is None:
             raise NotFound(f"No client number {client_id}")
         if expected_version is not None and client.version != expected_version:
             raise self.ctx.stale(session, "client", client_id, "episode")
         if client.status != ClientStatus.open.value:
-            when = timeutil.fmt_local(client.discharged_at, self.ctx.tz, "day") \
-                if client.discharged_at else "earlier"
-            raise Conflict(f"This episode of care has ended (discharged {when}); "
-                           "nothing was changed")
+            when = (
+                timeutil.fmt_local(client.discharged_at, self.ctx.tz, "day")
+                if client.discharged_at
+                else "earlier"
+            )
+            raise Conflict(
+                f"This episode of care has ended (discharged {when}); nothing was changed"
+            )
         return client
 
-    def set_core_team(self, client_id: int, staff_ids: Sequence[int], key_worker_id: int,
-                      reason: str, *, expected_version: int | None = None) -> None:
+    def set_core_team(
+        self,
+        client_id: int,
+        staff_ids: Sequence[int],
+        key_worker_id: int,
+        reason: str,
+        *,
+        expected_version: int | None = None,
+    ) -> None:
         """Replace the core team (2-3 active staff) and key worker (one of them), with a reason.
         Audited against the client ("core team") with before/after staff logins."""
         ids, key, text = validate_core_team(staff_ids, key_worker_id, reason)
@@ -56,20 +66,30 @@ class EpisodeRepository(Aggregate):
         with self.ctx.unit(write=True) as session:
             self.ctx.me(session)
             client = self._for_change(session, client_id, expected_version)
-            chosen = {row.id: row for row in session.exec(
-                select(Staff).where(col(Staff.id).in_(ids)))}
+            chosen = {
+                row.id: row for row in session.exec(select(Staff).where(col(Staff.id).in_(ids)))
+            }
             missing = [i for i in ids if i not in chosen]
             if missing:
                 raise InputErrors({"core_team": f"no staff member number {missing[0]}"})
             left = [chosen[i] for i in ids if not chosen[i].active]
             if left:
-                raise InputErrors({"core_team": f"{left[0].name} ({left[0].login}) has left "
-                                                "the team and cannot join a core team"})
+                raise InputErrors(
+                    {
+                        "core_team": f"{left[0].name} ({left[0].login}) has left "
+                        "the team and cannot join a core team"
+                    }
+                )
             current = session.exec(
-                select(CoreTeamMember).where(CoreTeamMember.client_id == client_id)).all()
+                select(CoreTeamMember).where(CoreTeamMember.client_id == client_id)
+            ).all()
             wanted = {c.staff_id for c in current} | {client.key_worker_id or 0}
-            logins = {sid: login for sid, login in session.exec(
-                select(Staff.id, Staff.login).where(col(Staff.id).in_(wanted))).all()}
+            logins = {
+                sid: login
+                for sid, login in session.exec(
+                    select(Staff.id, Staff.login).where(col(Staff.id).in_(wanted))
+                ).all()
+            }
             before = {
                 "core_team": sorted(logins.get(c.staff_id, str(c.staff_id)) for c in current),
                 "key_worker": logins.get(client.key_worker_id) if client.key_worker_id else None,
@@ -83,8 +103,13 @@ class EpisodeRepository(Aggregate):
                 if row.staff_id not in ids:
                     session.delete(row)
             have = {row.staff_id for row in current}
-            session.add_all([CoreTeamMember(client_id=client_id, staff_id=i, added_at=now)
-                             for i in ids if i not in have])
+            session.add_all(
+                [
+                    CoreTeamMember(client_id=client_id, staff_id=i, added_at=now)
+                    for i in ids
+                    if i not in have
+                ]
+            )
             client.key_worker_id = key
             flag_modified(client, "key_worker_id")  # always a new version: the team changed
             session.add(client)
@@ -92,8 +117,15 @@ class EpisodeRepository(Aggregate):
             self.ctx.audit(session, "core team", "client", client_id, before, after, now)
             refresh_continuity(session, client_id)
 
-    def discharge(self, client_id: int, kind: str, on: dt.date, reason: str, *,
-                  expected_version: int | None = None) -> None:
+    def discharge(
+        self,
+        client_id: int,
+        kind: str,
+        on: dt.date,
+        reason: str,
+        *,
+        expected_version: int | None = None,
+    ) -> None:
         """End the episode (transfer to primary care, or other) on a local date, with a reason.
 
         The date may not be in the future nor before the episode began. Meetings still
@@ -107,19 +139,29 @@ class EpisodeRepository(Aggregate):
             me = self.ctx.me(session)
             client = self._for_change(session, client_id, expected_version)
             accepted_on = timeutil.to_local(client.accepted_at, self.ctx.tz).date()
-            kind, on, text = validate_discharge(kind, on, reason, today=today,
-                                                accepted_on=accepted_on)
+            kind, on, text = validate_discharge(
+                kind, on, reason, today=today, accepted_on=accepted_on
+            )
             booked = session.exec(
-                select(Meeting).where(Meeting.client_id == client_id,
-                                      Meeting.status == MeetingStatus.booked.value,
-                                      Meeting.starts_at >= now)
+                select(Meeting)
+                .where(
+                    Meeting.client_id == client_id,
+                    Meeting.status == MeetingStatus.booked.value,
+                    Meeting.starts_at >= now,
+                )
                 .order_by(col(Meeting.starts_at), col(Meeting.id))
             ).all()
             for meeting in booked:
-                self.ctx.change(session, meeting, "meeting", "cancel meeting", now,
-                                status=MeetingStatus.cancelled.value,
-                                cancelled_by=CancelledBy.team.value,
-                                cancel_reason=DISCHARGE_CANCEL_REASON)
+                self.ctx.change(
+                    session,
+                    meeting,
+                    "meeting",
+                    "cancel meeting",
+                    now,
+                    status=MeetingStatus.cancelled.value,
+                    cancelled_by=CancelledBy.team.value,
+                    cancel_reason=DISCHARGE_CANCEL_REASON,
+                )
             client.status = ClientStatus.discharged.value
             client.discharged_at = self.ctx.midnight(on)
             client.discharge_kind = kind
@@ -127,11 +169,31 @@ class EpisodeRepository(Aggregate):
             client.discharged_by_id = me.id
             session.add(client)
             session.flush()
-            self.ctx.audit(session, "discharge", "client", client_id,
-                           {"status": ClientStatus.open.value},
-                           {"status": client.status, "discharged_on": on, "discharge_kind": kind,
-                            "discharge_reason": text, "discharged_by": me.login}, now)
+            self.ctx.audit(
+                session,
+                "discharge",
+                "client",
+                client_id,
+                {"status": ClientStatus.open.value},
+                {
+                    "status": client.status,
+                    "discharged_on": on,
+                    "discharge_kind": kind,
+                    "discharge_reason": text,
+                    "discharged_by": me.login,
+                },
+                now,
+            )
             if booked:
-                self.ctx.audit(session, "cancel meetings", "client", client_id, None,
-                               {"meetings_cancelled": [m.id for m in booked],
-                                "reason": DISCHARGE_CANCEL_REASON}, now)
+                self.ctx.audit(
+                    session,
+                    "cancel meetings",
+                    "client",
+                    client_id,
+                    None,
+                    {
+                        "meetings_cancelled": [m.id for m in booked],
+                        "reason": DISCHARGE_CANCEL_REASON,
+                    },
+                    now,
+                )

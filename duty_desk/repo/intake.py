@@ -53,8 +53,13 @@ class IntakeRepository(Aggregate):
         week = timeutil.week_start_local(instant, self.ctx.tz).date()
         with self.ctx.unit() as session:
             return [
-                AreaIntake(area=key, name=area.name, cap=area.weekly_cap,
-                           taken=taken(self.ctx, session, key, instant), week_start=week)
+                AreaIntake(
+                    area=key,
+                    name=area.name,
+                    cap=area.weekly_cap,
+                    taken=taken(self.ctx, session, key, instant),
+                    week_start=week,
+                )
                 for key, area in self.config.areas.items()
             ]
 
@@ -66,5 +71,6 @@ class IntakeRepository(Aggregate):
         week = timeutil.week_start_local(referral.received_at, self.ctx.tz).date()
         with self.ctx.unit() as session:
             count = taken(self.ctx, session, referral.area, referral.received_at)
-        return AreaIntake(area=referral.area, name=area.name, cap=area.weekly_cap, taken=count,
-                          week_start=week)
+        return AreaIntake(
+            area=referral.area, name=area.name, cap=area.weekly_cap, taken=count, week_start=week
+        )

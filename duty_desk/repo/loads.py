@@ -16,8 +16,9 @@ from duty_desk.views import AbsenceView, EpisodeView, StaffLoad, StaffView
 from .sql import run
 
 
-def absence_rows(session: Session, from_day: dt.date,
-                 staff_id: int | None = None) -> list[AbsenceView]:
+def absence_rows(
+    session: Session, from_day: dt.date, staff_id: int | None = None
+) -> list[AbsenceView]:
     """Absences not cancelled that end on or after ``from_day``, soonest first."""
     query = (
         select(Absence, Staff.login, Staff.name)
@@ -31,32 +32,48 @@ def absence_rows(session: Session, from_day: dt.date,
 
 
 def absence_view(row: Absence, login: str, name: str) -> AbsenceView:
-    return AbsenceView(id=row.id or 0, staff_id=row.staff_id, staff_login=login, staff_name=name,
-                       starts_on=row.starts_on, ends_on=row.ends_on, kind=AbsenceKind(row.kind),
-                       note=row.note, version=row.version)
+    return AbsenceView(
+        id=row.id or 0,
+        staff_id=row.staff_id,
+        staff_login=login,
+        staff_name=name,
+        starts_on=row.starts_on,
+        ends_on=row.ends_on,
+        kind=AbsenceKind(row.kind),
+        note=row.note,
+        version=row.version,
+    )
 
 
 def _counts(session: Session) -> tuple[dict[int, int], dict[int, int]]:
     """Open episodes per staff member: in the core team, and as key worker."""
-    core_counts = dict(run(
-        session,
-        select(CoreTeamMember.staff_id, func.count())
-        .join(Client, col(CoreTeamMember.client_id) == Client.id)
-        .where(Client.status == ClientStatus.open.value)
-        .group_by(col(CoreTeamMember.staff_id))
-    ).all())
-    key_counts = dict(run(
-        session,
-        select(Client.key_worker_id, func.count())
-        .where(Client.status == ClientStatus.open.value, col(Client.key_worker_id).is_not(None))
-        .group_by(col(Client.key_worker_id))
-    ).all())
+    core_counts = dict(
+        run(
+            session,
+            select(CoreTeamMember.staff_id, func.count())
+            .join(Client, col(CoreTeamMember.client_id) == Client.id)
+            .where(Client.status == ClientStatus.open.value)
+            .group_by(col(CoreTeamMember.staff_id)),
+        ).all()
+    )
+    key_counts = dict(
+        run(
+            session,
+            select(Client.key_worker_id, func.count())
+            .where(Client.status == ClientStatus.open.value, col(Client.key_worker_id).is_not(None))
+            .group_by(col(Client.key_worker_id)),
+        ).all()
+    )
     return core_counts, key_counts
 
 
-def loads(session: Session, staff: dict[int, StaffView], today: dt.date,
-          absences: Sequence[AbsenceView] | None = None,
-          open_episodes: Sequence[EpisodeView] | None = None) -> dict[int, StaffLoad]:
+def loads(
+    session: Session,
+    staff: dict[int, StaffView],
+    today: dt.date,
+    absences: Sequence[AbsenceView] | None = None,
+    open_episodes: Sequence[EpisodeView] | None = None,
+) -> dict[int, StaffLoad]:
     """Every active staff member's open caseload and current and future absences
     (counted from ``open_episodes`` when the caller has read every open one)."""
     if open_episodes is not None:
@@ -73,9 +90,14 @@ def loads(session: Session, staff: dict[int, StaffView], today: dt.date,
     for absence in absences if absences is not None else absence_rows(session, today):
         away[absence.staff_id].append(absence)
     return {
-        sid: StaffLoad(staff=member, core_count=int(core_counts.get(sid, 0)),
-                       key_count=int(key_counts.get(sid, 0)), absences=tuple(away[sid]))
-        for sid, member in staff.items() if member.active
+        sid: StaffLoad(
+            staff=member,
+            core_count=int(core_counts.get(sid, 0)),
+            key_count=int(key_counts.get(sid, 0)),
+            absences=tuple(away[sid]),
+        )
+        for sid, member in staff.items()
+        if member.active
     }
 
 
@@ -85,5 +107,12 @@ def away_on(load: StaffLoad, day: dt.date) -> bool:
 
 def by_room(found: Iterable[StaffLoad], today: dt.date) -> list[StaffLoad]:
     """Most room first; those away today last."""
-    return sorted(found, key=lambda load: (away_on(load, today), -load.room,
-                                           load.staff.name.casefold(), load.staff.id))
+    return sorted(
+        found,
+        key=lambda load: (
+            away_on(load, today),
+            -load.room,
+            load.staff.name.casefold(),
+            load.staff.id,
+        ),
+    )

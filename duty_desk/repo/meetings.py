@@ -42,23 +42,44 @@ from .base import Aggregate, staff_view
 from .loads import absence_view
 from .sql import CHUNK, chunks, first_instant, utc
 
-NOT_CANCELLED = (MeetingStatus.booked.value, MeetingStatus.happened.value,
-                 MeetingStatus.did_not_attend.value)
+NOT_CANCELLED = (
+    MeetingStatus.booked.value,
+    MeetingStatus.happened.value,
+    MeetingStatus.did_not_attend.value,
+)
 _PLACE = {kind.value: kind for kind in PlaceKind}
 _STATUS = {status.value: status for status in MeetingStatus}
 _BY = {by.value: by for by in CancelledBy}
 
 # The columns MeetingView needs: reading these (not ORM objects) makes a busy day ~2x quicker.
-_MEETING_COLUMNS: tuple[Any, ...] = (Meeting.id, Meeting.client_id, Meeting.starts_at, Meeting.ends_at,
-                    Meeting.place_kind, Meeting.place_detail, Meeting.status, Meeting.cancelled_by,
-                    Meeting.cancel_reason, Meeting.override_reason, Meeting.version)
-_STAFF_COLUMNS: tuple[Any, ...] = (Staff.id, Staff.login, Staff.name, Staff.role, Staff.active, Staff.capacity)
+_MEETING_COLUMNS: tuple[Any, ...] = (
+    Meeting.id,
+    Meeting.client_id,
+    Meeting.starts_at,
+    Meeting.ends_at,
+    Meeting.place_kind,
+    Meeting.place_detail,
+    Meeting.status,
+    Meeting.cancelled_by,
+    Meeting.cancel_reason,
+    Meeting.override_reason,
+    Meeting.version,
+)
+_STAFF_COLUMNS: tuple[Any, ...] = (
+    Staff.id,
+    Staff.login,
+    Staff.name,
+    Staff.role,
+    Staff.active,
+    Staff.capacity,
+)
 
 
 def expects(staff_id: int) -> Any:
     """Meeting has this staff member expected (EXISTS: the time range drives the query)."""
-    return exists().where(col(MeetingStaff.meeting_id) == Meeting.id,
-                          col(MeetingStaff.staff_id) == staff_id)
+    return exists().where(
+        col(MeetingStaff.meeting_id) == Meeting.id, col(MeetingStaff.staff_id) == staff_id
+    )
 
 
 def meeting_views(session: Session, rows: Sequence[Any]) -> list[MeetingView]:
@@ -85,8 +106,12 @@ def meeting_views(session: Session, rows: Sequence[Any]) -> list[MeetingView]:
         ):
             staff[meeting_id].append(Attendee(staff_id or 0, name, attended))
         for meeting_id, member_id, name, attended in session.exec(
-            select(MeetingNetwork.meeting_id, NetworkMember.id, NetworkMember.name,
-                   MeetingNetwork.attended)
+            select(
+                MeetingNetwork.meeting_id,
+                NetworkMember.id,
+                NetworkMember.name,
+                MeetingNetwork.attended,
+            )
             .join(NetworkMember, col(MeetingNetwork.network_member_id) == NetworkMember.id)
             .where(col(MeetingNetwork.meeting_id).in_(chunk))
             .order_by(col(NetworkMember.id))
@@ -94,13 +119,19 @@ def meeting_views(session: Session, rows: Sequence[Any]) -> list[MeetingView]:
             network[meeting_id].append(Attendee(member_id or 0, name, attended))
     return [
         MeetingView(
-            id=row.id or 0, client_id=row.client_id, client_name=names.get(row.client_id, ""),
-            starts_at=utc(row.starts_at), ends_at=utc(row.ends_at),
-            place_kind=_PLACE[row.place_kind], place_detail=row.place_detail,
+            id=row.id or 0,
+            client_id=row.client_id,
+            client_name=names.get(row.client_id, ""),
+            starts_at=utc(row.starts_at),
+            ends_at=utc(row.ends_at),
+            place_kind=_PLACE[row.place_kind],
+            place_detail=row.place_detail,
             status=_STATUS[row.status],
             cancelled_by=_BY[row.cancelled_by] if row.cancelled_by else None,
-            cancel_reason=row.cancel_reason, override_reason=row.override_reason,
-            staff=tuple(staff[row.id or 0]), network=tuple(network[row.id or 0]),
+            cancel_reason=row.cancel_reason,
+            override_reason=row.override_reason,
+            staff=tuple(staff[row.id or 0]),
+            network=tuple(network[row.id or 0]),
             version=row.version,
         )
         for row in rows
@@ -109,16 +140,19 @@ def meeting_views(session: Session, rows: Sequence[Any]) -> list[MeetingView]:
 
 def unbooked(session: Session) -> tuple[UnbookedFirst, ...]:
     """Open episodes with no (non-cancelled) meeting yet, soonest deadline first."""
-    has_meeting = exists().where(col(Meeting.client_id) == Client.id,
-                                 col(Meeting.status).in_(NOT_CANCELLED))
+    has_meeting = exists().where(
+        col(Meeting.client_id) == Client.id, col(Meeting.status).in_(NOT_CANCELLED)
+    )
     rows = session.exec(
         select(Client.id, Client.referral_id, Referral.name, Referral.respond_by)
         .join(Referral, col(Client.referral_id) == Referral.id)
         .where(Client.status == ClientStatus.open.value, ~has_meeting)
         .order_by(col(Referral.respond_by), col(Client.id))
     ).all()
-    return tuple(UnbookedFirst(client_id=c or 0, referral_id=r, name=n, respond_by=utc(b))
-                 for c, r, n, b in rows)
+    return tuple(
+        UnbookedFirst(client_id=c or 0, referral_id=r, name=n, respond_by=utc(b))
+        for c, r, n, b in rows
+    )
 
 
 class MeetingReader(Aggregate):
@@ -148,8 +182,9 @@ class MeetingReader(Aggregate):
             if staff_id is not None:
                 query = query.where(expects(staff_id))
             rows = session.exec(query.order_by(col(Meeting.starts_at), col(Meeting.id))).all()
-            staff_query = select(*_STAFF_COLUMNS).where(
-                col(Staff.active) == True).order_by(col(Staff.name))  # noqa: E712
+            staff_query = (
+                select(*_STAFF_COLUMNS).where(col(Staff.active) == True).order_by(col(Staff.name))
+            )  # noqa: E712
             if staff_id is not None:
                 staff_query = select(*_STAFF_COLUMNS).where(Staff.id == staff_id)
             staff = tuple(staff_view(row) for row in session.exec(staff_query))
@@ -169,8 +204,11 @@ class MeetingReader(Aggregate):
         query = (
             select(Absence, Staff.login, Staff.name)
             .join(Staff, col(Absence.staff_id) == Staff.id)
-            .where(col(Absence.cancelled) == False,  # noqa: E712
-                   Absence.starts_on <= day, Absence.ends_on >= day)
+            .where(
+                col(Absence.cancelled) == False,  # noqa: E712
+                Absence.starts_on <= day,
+                Absence.ends_on >= day,
+            )
             .order_by(col(Staff.name), col(Absence.starts_on))
         )
         if staff_id is not None:
@@ -195,8 +233,13 @@ class MeetingReader(Aggregate):
             .scalar_subquery()
         )
         with self.ctx.unit() as session:
-            columns: tuple[Any, ...] = (Client.id, Client.referral_id, Referral.name,
-                                        Referral.respond_by, first_at)
+            columns: tuple[Any, ...] = (
+                Client.id,
+                Client.referral_id,
+                Referral.name,
+                Referral.respond_by,
+                first_at,
+            )
             rows = session.exec(
                 select(*columns)
                 .join(Referral, col(Client.referral_id) == Referral.id)
@@ -212,8 +255,16 @@ class MeetingReader(Aggregate):
                 met = at <= deadline
             else:
                 met = None if now <= deadline else False
-            out.append(FirstMeeting(client_id=client_id or 0, referral_id=referral_id, name=name,
-                                    respond_by=deadline, first_meeting_at=at, met=met))
+            out.append(
+                FirstMeeting(
+                    client_id=client_id or 0,
+                    referral_id=referral_id,
+                    name=name,
+                    respond_by=deadline,
+                    first_meeting_at=at,
+                    met=met,
+                )
+            )
         return out
 
     def meeting(self, meeting_id: int) -> MeetingView:
@@ -227,7 +278,8 @@ class MeetingReader(Aggregate):
         """Every meeting of one episode, oldest first."""
         with self.ctx.unit() as session:
             rows = session.exec(
-                select(Meeting).where(Meeting.client_id == client_id)
+                select(Meeting)
+                .where(Meeting.client_id == client_id)
                 .order_by(col(Meeting.starts_at), col(Meeting.id))
             ).all()
             return meeting_views(session, rows)
@@ -243,12 +295,12 @@ class MeetingReader(Aggregate):
             core = session.exec(
                 select(Staff)
                 .join(CoreTeamMember, col(CoreTeamMember.staff_id) == Staff.id)
-                .where(CoreTeamMember.client_id == client_id,
-                       col(Staff.active) == True)  # noqa: E712
+                .where(CoreTeamMember.client_id == client_id, col(Staff.active) == True)  # noqa: E712
                 .order_by(col(Staff.name))
             ).all()
             members = session.exec(
-                select(NetworkMember).where(NetworkMember.referral_id == client.referral_id)
+                select(NetworkMember)
+                .where(NetworkMember.referral_id == client.referral_id)
                 .order_by(col(NetworkMember.id))
             ).all()
             last = session.exec(
@@ -257,20 +309,28 @@ class MeetingReader(Aggregate):
                 .order_by(col(Meeting.starts_at).desc(), col(Meeting.id).desc())
                 .limit(1)
             ).first()
-            place_kind, place_detail = last or (PlaceKind.base.value,
-                                                self.config.meetings.team_base)
+            place_kind, place_detail = last or (
+                PlaceKind.base.value,
+                self.config.meetings.team_base,
+            )
             return BookingDefaults(
-                client_id=client_id, client_name=referral.name if referral else "",
+                client_id=client_id,
+                client_name=referral.name if referral else "",
                 staff=tuple(staff_view(row) for row in core),
-                network=tuple(NetworkMemberView(id=m.id or 0, name=m.name,
-                                                relationship=m.relationship, phone=m.phone)
-                              for m in members),
+                network=tuple(
+                    NetworkMemberView(
+                        id=m.id or 0, name=m.name, relationship=m.relationship, phone=m.phone
+                    )
+                    for m in members
+                ),
                 minutes=self.config.meetings.default_minutes,
-                place_kind=_PLACE[place_kind], place_detail=place_detail,
+                place_kind=_PLACE[place_kind],
+                place_detail=place_detail,
             )
 
-    def meetings_for_export(self, start: dt.date, end: dt.date,
-                            staff_login: str | None = None) -> Iterator[MeetingView]:
+    def meetings_for_export(
+        self, start: dt.date, end: dt.date, staff_login: str | None = None
+    ) -> Iterator[MeetingView]:
         """Meetings starting on local dates ``start`` to ``end`` inclusive, any status, in
         time order; with ``staff_login``, those that person is expected at."""
         begin, _ = self.ctx.day_bounds(start)
@@ -286,11 +346,15 @@ class MeetingReader(Aggregate):
             while True:
                 page_query = query
                 if last is not None:
-                    page_query = page_query.where(or_(
-                        col(Meeting.starts_at) > last[0],
-                        and_(col(Meeting.starts_at) == last[0], col(Meeting.id) > last[1])))
-                rows = session.exec(page_query.order_by(col(Meeting.starts_at), col(Meeting.id))
-                                    .limit(CHUNK)).all()
+                    page_query = page_query.where(
+                        or_(
+                            col(Meeting.starts_at) > last[0],
+                            and_(col(Meeting.starts_at) == last[0], col(Meeting.id) > last[1]),
+                        )
+                    )
+                rows = session.exec(
+                    page_query.order_by(col(Meeting.starts_at), col(Meeting.id)).limit(CHUNK)
+                ).all()
                 if not rows:
                     return
                 yield from meeting_views(session, rows)

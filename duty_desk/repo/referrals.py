@@ -39,18 +39,39 @@ def _query() -> tuple[Any, Any]:
     return query, claimer
 
 
-def _view(row: Referral, claim_login: str | None, claim_name: str | None,
-          decided_login: str | None, network: tuple[NetworkMemberView, ...] = ()) -> ReferralView:
+def _view(
+    row: Referral,
+    claim_login: str | None,
+    claim_name: str | None,
+    decided_login: str | None,
+    network: tuple[NetworkMemberView, ...] = (),
+) -> ReferralView:
     assert row.id is not None
     return ReferralView(
-        id=row.id, name=row.name, date_of_birth=row.date_of_birth, nhs_number=row.nhs_number,
-        phone=row.phone, area=row.area, gp_practice=row.gp_practice, source=row.source,
-        urgency=row.urgency, reason=row.reason, notes=row.notes,
-        received_at=timeutil.as_utc(row.received_at), respond_by=timeutil.as_utc(row.respond_by),
-        status=ReferralStatus(row.status), triage_by=claim_login, triage_by_name=claim_name,
-        triage_since=row.triage_since, onward=row.onward, decision_reason=row.decision_reason,
-        eligibility_override=row.eligibility_override, decided_by=decided_login,
-        decided_at=row.decided_at, version=row.version, network=network,
+        id=row.id,
+        name=row.name,
+        date_of_birth=row.date_of_birth,
+        nhs_number=row.nhs_number,
+        phone=row.phone,
+        area=row.area,
+        gp_practice=row.gp_practice,
+        source=row.source,
+        urgency=row.urgency,
+        reason=row.reason,
+        notes=row.notes,
+        received_at=timeutil.as_utc(row.received_at),
+        respond_by=timeutil.as_utc(row.respond_by),
+        status=ReferralStatus(row.status),
+        triage_by=claim_login,
+        triage_by_name=claim_name,
+        triage_since=row.triage_since,
+        onward=row.onward,
+        decision_reason=row.decision_reason,
+        eligibility_override=row.eligibility_override,
+        decided_by=decided_login,
+        decided_at=row.decided_at,
+        version=row.version,
+        network=network,
     )
 
 
@@ -79,8 +100,9 @@ class ReferralRepository(Aggregate):
                 if lowered in (key, source.name.lower()):
                     matches.append(col(Referral.source) == key)
             query = query.where(or_(*matches))
-        query = query.order_by(col(Referral.respond_by), col(Referral.received_at),
-                               col(Referral.id)).limit(OPEN_LIMIT)
+        query = query.order_by(
+            col(Referral.respond_by), col(Referral.received_at), col(Referral.id)
+        ).limit(OPEN_LIMIT)
         with self.ctx.unit() as session:
             return [_view(*row) for row in session.exec(query)]
 
@@ -96,7 +118,9 @@ class ReferralRepository(Aggregate):
                 .order_by(col(NetworkMember.id))
             ).all()
             network = tuple(
-                NetworkMemberView(id=m.id or 0, name=m.name, relationship=m.relationship, phone=m.phone)
+                NetworkMemberView(
+                    id=m.id or 0, name=m.name, relationship=m.relationship, phone=m.phone
+                )
                 for m in members
             )
             row, claim_login, claim_name, decided_login = found
@@ -110,8 +134,11 @@ class ReferralRepository(Aggregate):
 
     def eligibility(self, referral: ReferralView) -> list[str]:
         return rules.eligibility_problems(
-            date_of_birth=referral.date_of_birth, received_at=referral.received_at,
-            area=referral.area, source=referral.source, config=self.config,
+            date_of_birth=referral.date_of_birth,
+            received_at=referral.received_at,
+            area=referral.area,
+            source=referral.source,
+            config=self.config,
         )
 
     # -- writing ------------------------------------------------------------------------------
@@ -119,15 +146,25 @@ class ReferralRepository(Aggregate):
         row = Referral(
             **{k: getattr(new, k) for k in NewReferral.__dataclass_fields__},
             respond_by=rules.respond_by(new.received_at, new.urgency, self.config),
-            status=ReferralStatus.new.value, created_at=now, created_by=me.login,
+            status=ReferralStatus.new.value,
+            created_at=now,
+            created_by=me.login,
         )
         session.add(row)
         session.flush()
         assert row.id is not None
-        self.ctx.audit(session, "add referral", "referral", row.id, None,
-                       {k: getattr(row, k)
-                        for k in (*NewReferral.__dataclass_fields__, "respond_by", "status")},
-                       now)
+        self.ctx.audit(
+            session,
+            "add referral",
+            "referral",
+            row.id,
+            None,
+            {
+                k: getattr(row, k)
+                for k in (*NewReferral.__dataclass_fields__, "respond_by", "status")
+            },
+            now,
+        )
         return row.id
 
     def add_referral(self, raw: Mapping[str, str | None] | NewReferral) -> int:
@@ -144,8 +181,9 @@ class ReferralRepository(Aggregate):
             me = self.ctx.me(session)
             return [self._insert(session, new, me, now) for new in rows]
 
-    def _open(self, session: Session, referral_id: int,
-              expected_version: int | None) -> tuple[Referral, Staff]:
+    def _open(
+        self, session: Session, referral_id: int, expected_version: int | None
+    ) -> tuple[Referral, Staff]:
         me = self.ctx.me(session)
         row = session.get(Referral, referral_id)
         if row is None:
@@ -170,28 +208,48 @@ class ReferralRepository(Aggregate):
                 f"triaging this since {since}; take it over with claim first"
             )
 
-    def claim(self, referral_id: int, *, take_over: bool = False,
-              expected_version: int | None = None) -> ReferralView:
-        """"I'm triaging this": visible to everyone. Claiming your own claim releases it."""
+    def claim(
+        self, referral_id: int, *, take_over: bool = False, expected_version: int | None = None
+    ) -> ReferralView:
+        """ "I'm triaging this": visible to everyone. Claiming your own claim releases it."""
         now = timeutil.now()
         with self.ctx.unit(write=True) as session:
             row, me = self._open(session, referral_id, expected_version)
             if row.triage_by_id == me.id:
-                self.ctx.change(session, row, "referral", "release", now,
-                                status=ReferralStatus.new.value, triage_by_id=None,
-                                triage_since=None)
+                self.ctx.change(
+                    session,
+                    row,
+                    "referral",
+                    "release",
+                    now,
+                    status=ReferralStatus.new.value,
+                    triage_by_id=None,
+                    triage_since=None,
+                )
             else:
                 if not take_over:
                     self._check_claim(session, row, me)
                 action = "take over" if row.triage_by_id else "claim"
-                self.ctx.change(session, row, "referral", action, now,
-                                status=ReferralStatus.triaging.value, triage_by_id=me.id,
-                                triage_since=now)
+                self.ctx.change(
+                    session,
+                    row,
+                    "referral",
+                    action,
+                    now,
+                    status=ReferralStatus.triaging.value,
+                    triage_by_id=me.id,
+                    triage_since=now,
+                )
             referral_id = row.id or referral_id
         return self.referral(referral_id)
 
-    def accept(self, referral_id: int, *, override_reason: str | None = None,
-               expected_version: int | None = None) -> int:
+    def accept(
+        self,
+        referral_id: int,
+        *,
+        override_reason: str | None = None,
+        expected_version: int | None = None,
+    ) -> int:
         """Accept into POD; checks eligibility and the weekly cap in the same write transaction.
 
         Returns the new client (episode of care) id. Raises NotEligible (which a
@@ -203,8 +261,11 @@ class ReferralRepository(Aggregate):
             row, me = self._open(session, referral_id, expected_version)
             self._check_claim(session, row, me)
             problems = rules.eligibility_problems(
-                date_of_birth=row.date_of_birth, received_at=timeutil.as_utc(row.received_at),
-                area=row.area, source=row.source, config=self.config,
+                date_of_birth=row.date_of_birth,
+                received_at=timeutil.as_utc(row.received_at),
+                area=row.area,
+                source=row.source,
+                config=self.config,
             )
             if problems and not override:
                 raise NotEligible(problems)
@@ -221,58 +282,118 @@ class ReferralRepository(Aggregate):
                     f"week of {week.format('D MMM')}. Redirect to treatment as usual (r) instead"
                 )
             self.ctx.change(
-                session, row, "referral", "accept", now,
-                status=ReferralStatus.accepted.value, decided_by_id=me.id, decided_at=now,
+                session,
+                row,
+                "referral",
+                "accept",
+                now,
+                status=ReferralStatus.accepted.value,
+                decided_by_id=me.id,
+                decided_at=now,
                 decision_reason=override and f"Eligibility overridden: {override}",
-                eligibility_override=override, onward=None,
+                eligibility_override=override,
+                onward=None,
             )
-            client = Client(referral_id=row.id or referral_id, accepted_at=now,
-                            accepted_by_id=me.id or 0)
+            client = Client(
+                referral_id=row.id or referral_id, accepted_at=now, accepted_by_id=me.id or 0
+            )
             session.add(client)
             session.flush()
             assert client.id is not None
-            self.ctx.audit(session, "open episode", "client", client.id, None,
-                           {"referral_id": client.referral_id, "status": client.status}, now)
+            self.ctx.audit(
+                session,
+                "open episode",
+                "client",
+                client.id,
+                None,
+                {"referral_id": client.referral_id, "status": client.status},
+                now,
+            )
             return client.id
 
-    def redirect(self, referral_id: int, onward: str, reason: str, *,
-                 expected_version: int | None = None) -> None:
+    def redirect(
+        self, referral_id: int, onward: str, reason: str, *, expected_version: int | None = None
+    ) -> None:
         """Send onward to treatment as usual (CMHT, CRHT, ...) with a reason."""
         if onward not in self.config.onward:
-            raise InputErrors({"onward": f"unknown onward service {onward!r} "
-                               f"(expected one of: {', '.join(self.config.onward)})"})
-        self._decide(referral_id, ReferralStatus.redirected, validate_reason(reason), onward,
-                     expected_version)
+            raise InputErrors(
+                {
+                    "onward": f"unknown onward service {onward!r} "
+                    f"(expected one of: {', '.join(self.config.onward)})"
+                }
+            )
+        self._decide(
+            referral_id,
+            ReferralStatus.redirected,
+            validate_reason(reason),
+            onward,
+            expected_version,
+        )
 
-    def decline(self, referral_id: int, reason: str, *, expected_version: int | None = None) -> None:
-        self._decide(referral_id, ReferralStatus.declined, validate_reason(reason), None,
-                     expected_version)
+    def decline(
+        self, referral_id: int, reason: str, *, expected_version: int | None = None
+    ) -> None:
+        self._decide(
+            referral_id, ReferralStatus.declined, validate_reason(reason), None, expected_version
+        )
 
-    def _decide(self, referral_id: int, status: ReferralStatus, reason: str, onward: str | None,
-                expected_version: int | None) -> None:
+    def _decide(
+        self,
+        referral_id: int,
+        status: ReferralStatus,
+        reason: str,
+        onward: str | None,
+        expected_version: int | None,
+    ) -> None:
         now = timeutil.now()
         with self.ctx.unit(write=True) as session:
             row, me = self._open(session, referral_id, expected_version)
             self._check_claim(session, row, me)
             action = "redirect" if status is ReferralStatus.redirected else "decline"
-            self.ctx.change(session, row, "referral", action, now, status=status.value,
-                            decided_by_id=me.id, decided_at=now, decision_reason=reason,
-                            onward=onward)
+            self.ctx.change(
+                session,
+                row,
+                "referral",
+                action,
+                now,
+                status=status.value,
+                decided_by_id=me.id,
+                decided_at=now,
+                decision_reason=reason,
+                onward=onward,
+            )
 
-    def add_network_member(self, referral_id: int, name: str, relationship: str = "",
-                           phone: str = "") -> int:
+    def add_network_member(
+        self, referral_id: int, name: str, relationship: str = "", phone: str = ""
+    ) -> int:
         name, relationship, phone = validate_network_member(name, relationship, phone)
         now = timeutil.now()
         with self.ctx.unit(write=True) as session:
             self.ctx.me(session)
             if session.get(Referral, referral_id) is None:
                 raise NotFound(f"No referral number {referral_id}")
-            member = NetworkMember(referral_id=referral_id, name=name, relationship=relationship,
-                                   phone=phone, created_at=now)
+            member = NetworkMember(
+                referral_id=referral_id,
+                name=name,
+                relationship=relationship,
+                phone=phone,
+                created_at=now,
+            )
             session.add(member)
             session.flush()
             assert member.id is not None
-            self.ctx.audit(session, "add network member", "referral", referral_id, None,
-                           {"network_member_id": member.id, "name": name,
-                            "relationship": relationship, "phone": phone}, now)
+            self.ctx.audit(
+                session,
+                "add network member",
+                "referral",
+                referral_id,
+                None,
+                {
+                    "network_member_id": member.id,
+                    "name": name,
+                    "relationship": relationship,
+                    "phone": phone,
+                },
+                now,
+            )
             return member.id

@@ -19,7 +19,7 @@ CHUNK = 500  # ids per IN (...) list
 
 def chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
     for at in range(0, len(ids), CHUNK):
-        yield ids[at:at + CHUNK]
+        yield ids[at : at + CHUNK]
 
 
 def run(session: Session, query: Any) -> Any:
@@ -71,8 +71,16 @@ def utc(value: dt.datetime) -> pendulum.DateTime:
     """A stored (aware UTC) instant as pendulum UTC, 10x quicker than ``timeutil.as_utc``
     (the day view converts hundreds of them)."""
     if value.utcoffset() == dt.timedelta(0):
-        return pendulum.DateTime(value.year, value.month, value.day, value.hour, value.minute,
-                                 value.second, value.microsecond, tzinfo=timeutil.zone("UTC"))
+        return pendulum.DateTime(
+            value.year,
+            value.month,
+            value.day,
+            value.hour,
+            value.minute,
+            value.second,
+            value.microsecond,
+            tzinfo=timeutil.zone("UTC"),
+        )
     return timeutil.as_utc(value)
 
 

@@ -46,13 +46,26 @@ class StaffRepository(Aggregate):
                 self.ctx.lead(session)
             if session.exec(select(Staff).where(Staff.login == login)).first():
                 raise Conflict(f"Login {login!r} is already on the staff list")
-            row = Staff(login=login, name=name, role=role, active=True, created_at=now,
-                        capacity=self.config.continuity.default_capacity)
+            row = Staff(
+                login=login,
+                name=name,
+                role=role,
+                active=True,
+                created_at=now,
+                capacity=self.config.continuity.default_capacity,
+            )
             session.add(row)
             session.flush()
             assert row.id is not None
-            self.ctx.audit(session, "add staff", "staff", row.id, None,
-                           {"login": login, "name": name, "role": role}, now)
+            self.ctx.audit(
+                session,
+                "add staff",
+                "staff",
+                row.id,
+                None,
+                {"login": login, "name": name, "role": role},
+                now,
+            )
             return staff_view(row)
 
     def deactivate_staff(self, login: str) -> StaffView:

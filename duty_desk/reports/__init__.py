@@ -33,8 +33,9 @@ def taking(param: str) -> list[str]:
     return [r.name for r in REPORTS.values() if param in r.params]
 
 
-def run(found: Report, fmt: str, repo: Repository, out: IO[bytes],
-        params: Params | None = None) -> int:
+def run(
+    found: Report, fmt: str, repo: Repository, out: IO[bytes], params: Params | None = None
+) -> int:
     """Write report ``found`` as ``fmt`` to ``out``; returns how many records."""
     given = params or Params()
     writer = found.writers.get(fmt)
@@ -47,5 +48,4 @@ def run(found: Report, fmt: str, repo: Repository, out: IO[bytes],
     raise ValueError(fmt)
 
 
-__all__ = ["DATES", "DISCHARGED", "REPORTS", "STAFF", "Params", "Report", "report", "run",
-           "taking"]
+__all__ = ["DATES", "DISCHARGED", "REPORTS", "STAFF", "Params", "Report", "report", "run", "taking"]

@@ -13,14 +13,30 @@ if TYPE_CHECKING:
     from duty_desk.views import AuditEntry
 
 COLUMNS: tuple[str, ...] = (
-    "id", "at", "actor", "action", "entity", "entity_id", "before", "after",
+    "id",
+    "at",
+    "actor",
+    "action",
+    "entity",
+    "entity_id",
+    "before",
+    "after",
 )
 
 # Keys inside an audit entry's before/after that hold instants (stored as UTC text).
-_INSTANT_KEYS = frozenset({
-    "received_at", "respond_by", "triage_since", "decided_at", "accepted_at",
-    "discharged_at", "created_at", "starts_at", "ends_at",
-})
+_INSTANT_KEYS = frozenset(
+    {
+        "received_at",
+        "respond_by",
+        "triage_since",
+        "decided_at",
+        "accepted_at",
+        "discharged_at",
+        "created_at",
+        "starts_at",
+        "ends_at",
+    }
+)
 
 
 def _local_values(data: Mapping[str, object] | None, tz: str) -> dict[str, object] | None:
@@ -59,7 +75,11 @@ def rows(repo: Repository, params: Params) -> Iterator[dict[str, Any]]:
 
 
 REPORT = Report(
-    name="audit", noun="audit entry", plural="audit entries", columns=COLUMNS, rows=rows,
+    name="audit",
+    noun="audit entry",
+    plural="audit entries",
+    columns=COLUMNS,
+    rows=rows,
     help="""audit: id, at, actor, action, entity, entity_id, before, after
   (before/after are objects in JSON, JSON text in CSV).""",
 )

@@ -14,9 +14,25 @@ if TYPE_CHECKING:
     from duty_desk.views import EpisodeView
 
 COLUMNS: tuple[str, ...] = (
-    "client_id", "referral_id", "name", "nhs_number", "area", "accepted_at", "status",
-    "core_team", "key_worker", "meetings", "with_core", "with_key_worker", "upc", "coc", "secon",
-    "last_meeting", "discharged_on", "discharge_kind", "discharge_reason",
+    "client_id",
+    "referral_id",
+    "name",
+    "nhs_number",
+    "area",
+    "accepted_at",
+    "status",
+    "core_team",
+    "key_worker",
+    "meetings",
+    "with_core",
+    "with_key_worker",
+    "upc",
+    "coc",
+    "secon",
+    "last_meeting",
+    "discharged_on",
+    "discharge_kind",
+    "discharge_reason",
 )
 
 
@@ -28,8 +44,11 @@ def record(episode: EpisodeView, tz: str) -> dict[str, Any]:
     from duty_desk import timeutil
 
     figures = episode.continuity
-    discharged = (timeutil.to_local(episode.discharged_at, tz).date().isoformat()
-                  if episode.discharged_at is not None else None)
+    discharged = (
+        timeutil.to_local(episode.discharged_at, tz).date().isoformat()
+        if episode.discharged_at is not None
+        else None
+    )
     return {
         "client_id": episode.client_id,
         "referral_id": episode.referral_id,
@@ -59,7 +78,11 @@ def rows(repo: Repository, params: Params) -> Iterator[dict[str, Any]]:
 
 
 REPORT = Report(
-    name="clients", noun="episode", plural="episodes", columns=COLUMNS, rows=rows,
+    name="clients",
+    noun="episode",
+    plural="episodes",
+    columns=COLUMNS,
+    rows=rows,
     params=frozenset({DISCHARGED}),
     help="""clients [--open-only]: one row per episode of care: client_id,
   referral_id, name, nhs_number, area, accepted_at, status (open,

@@ -13,9 +13,21 @@ if TYPE_CHECKING:
     from duty_desk.views import MeetingView
 
 COLUMNS: tuple[str, ...] = (
-    "id", "starts_at", "ends_at", "status", "client_id", "client_name", "place_kind",
-    "place_detail", "staff", "staff_attended", "network", "network_attended",
-    "cancelled_by", "cancel_reason", "override_reason",
+    "id",
+    "starts_at",
+    "ends_at",
+    "status",
+    "client_id",
+    "client_name",
+    "place_kind",
+    "place_detail",
+    "staff",
+    "staff_attended",
+    "network",
+    "network_attended",
+    "cancelled_by",
+    "cancel_reason",
+    "override_reason",
 )
 
 
@@ -67,8 +79,13 @@ def write_ics(repo: Repository, params: Params, out: IO[bytes]) -> int:
 
 
 REPORT = Report(
-    name="meetings", noun="meeting", plural="meetings", columns=COLUMNS, rows=rows,
-    params=frozenset({DATES, STAFF}), writers={"ics": write_ics},
+    name="meetings",
+    noun="meeting",
+    plural="meetings",
+    columns=COLUMNS,
+    rows=rows,
+    params=frozenset({DATES, STAFF}),
+    writers={"ics": write_ics},
     help="""meetings --from DATE --to DATE [--staff LOGIN]: id, starts_at, ends_at,
   status (booked, happened, cancelled, did_not_attend), client_id,
   client_name, place_kind, place_detail, staff, staff_attended (logins),

@@ -12,9 +12,26 @@ if TYPE_CHECKING:
     from duty_desk.views import ReferralView
 
 COLUMNS: tuple[str, ...] = (
-    "id", "received_at", "respond_by", "name", "date_of_birth", "nhs_number", "phone", "area",
-    "gp_practice", "source", "urgency", "reason", "notes", "status", "triage_by",
-    "triage_since", "onward", "decision_reason", "eligibility_override", "decided_by",
+    "id",
+    "received_at",
+    "respond_by",
+    "name",
+    "date_of_birth",
+    "nhs_number",
+    "phone",
+    "area",
+    "gp_practice",
+    "source",
+    "urgency",
+    "reason",
+    "notes",
+    "status",
+    "triage_by",
+    "triage_since",
+    "onward",
+    "decision_reason",
+    "eligibility_override",
+    "decided_by",
     "decided_at",
 )
 
@@ -51,7 +68,11 @@ def rows(repo: Repository, params: Params) -> Iterator[dict[str, Any]]:
 
 
 REPORT = Report(
-    name="referrals", noun="referral", plural="referrals", columns=COLUMNS, rows=rows,
+    name="referrals",
+    noun="referral",
+    plural="referrals",
+    columns=COLUMNS,
+    rows=rows,
     help="""referrals: id, received_at, respond_by, name, date_of_birth, nhs_number,
   phone, area, gp_practice, source, urgency, reason, notes,
   status (new, triaging, accepted, redirected, declined), triage_by,

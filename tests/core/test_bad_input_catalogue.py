@@ -61,8 +61,9 @@ REFERRAL_CASES = [
 ]
 
 
-@pytest.mark.parametrize("field, value, message", REFERRAL_CASES,
-                         ids=[f"{f}:{v[:16]!r}" for f, v, _ in REFERRAL_CASES])
+@pytest.mark.parametrize(
+    "field, value, message", REFERRAL_CASES, ids=[f"{f}:{v[:16]!r}" for f, v, _ in REFERRAL_CASES]
+)
 def test_bad_referral_input_gets_its_message(field: str, value: str, message: str) -> None:
     with pytest.raises(InputErrors) as caught:
         validate_referral(referral_input(**{field: value}), Config(), NOW)
@@ -70,7 +71,12 @@ def test_bad_referral_input_gets_its_message(field: str, value: str, message: st
     assert message in caught.value.errors[field]
 
 
-MARKUP = ["[bold]Sam[/bold] (test)", "[red]x[/]", "[link=http://x]y[/link] (test)", "[@click=app.quit]q[/]"]
+MARKUP = [
+    "[bold]Sam[/bold] (test)",
+    "[red]x[/]",
+    "[link=http://x]y[/link] (test)",
+    "[@click=app.quit]q[/]",
+]
 
 
 @pytest.mark.parametrize("text", MARKUP)
@@ -110,7 +116,9 @@ CONFIG_CASES = [
 ]
 
 
-@pytest.mark.parametrize("text, message", CONFIG_CASES, ids=[m.split(":")[0] for _, m in CONFIG_CASES])
+@pytest.mark.parametrize(
+    "text, message", CONFIG_CASES, ids=[m.split(":")[0] for _, m in CONFIG_CASES]
+)
 def test_bad_settings_get_their_message(text: str, message: str) -> None:
     with pytest.raises(ConfigError, match="^config.toml: ") as caught:
         parse_config(text)
@@ -119,24 +127,39 @@ def test_bad_settings_get_their_message(text: str, message: str) -> None:
 
 # -- CSV files for 'duty-desk import referrals' ---------------------------------------------------
 HEADER = "received_at,name,date_of_birth,nhs_number,phone,area,gp_practice,source,urgency,reason"
-GOOD_ROW = ('23/11/2026 09:00,Alex Example (test),01/02/1990,9990000018,01632 960001,canterbury,'
-            'Cathedral View Surgery (example),spoa-urgent,C,Crisis (test)')
+GOOD_ROW = (
+    "23/11/2026 09:00,Alex Example (test),01/02/1990,9990000018,01632 960001,canterbury,"
+    "Cathedral View Surgery (example),spoa-urgent,C,Crisis (test)"
+)
 CSV_CASES: list[tuple[str, bytes, type[DutyDeskError], str]] = [
     ("wrong headers", b"name,dob\nA,B\n", CsvFileError, "the header is wrong (missing columns"),
     ("no header", GOOD_ROW.encode() + b"\n", CsvFileError, "the first line is not the header"),
-    ("semicolons", HEADER.replace(",", ";").encode() + b"\n", CsvFileError,
-     "separated by commas, not semicolons"),
+    (
+        "semicolons",
+        HEADER.replace(",", ";").encode() + b"\n",
+        CsvFileError,
+        "separated by commas, not semicolons",
+    ),
     ("UTF-16", "\ufeffname".encode("utf-16-le"), CsvFileError, "is UTF-16 text, not UTF-8"),
-    ("Latin-1", (HEADER + "\n" + GOOD_ROW.replace("Alex", "Al\xe9x")).encode("latin-1"),
-     CsvFileError, "is not UTF-8 text (byte at line 2)"),
-    ("bad row", (HEADER + "\n" + GOOD_ROW.replace("9990000018", "9990000019")).encode(),
-     CsvRowErrors, "line 2: nhs_number: not a valid NHS number"),
+    (
+        "Latin-1",
+        (HEADER + "\n" + GOOD_ROW.replace("Alex", "Al\xe9x")).encode("latin-1"),
+        CsvFileError,
+        "is not UTF-8 text (byte at line 2)",
+    ),
+    (
+        "bad row",
+        (HEADER + "\n" + GOOD_ROW.replace("9990000018", "9990000019")).encode(),
+        CsvRowErrors,
+        "line 2: nhs_number: not a valid NHS number",
+    ),
 ]
 
 
 @pytest.mark.parametrize("what, data, error, message", CSV_CASES, ids=[c[0] for c in CSV_CASES])
-def test_bad_csv_gets_its_message(what: str, data: bytes, error: type[DutyDeskError],
-                                  message: str) -> None:
+def test_bad_csv_gets_its_message(
+    what: str, data: bytes, error: type[DutyDeskError], message: str
+) -> None:
     with pytest.raises(error) as caught:
         parse_referrals(decode(data, "f.csv"), "f.csv", Config(), NOW)
     told = [str(caught.value), *(str(p) for p in getattr(caught.value, "problems", []))]
@@ -145,14 +168,16 @@ def test_bad_csv_gets_its_message(what: str, data: bytes, error: type[DutyDeskEr
 
 def test_a_bom_and_quoted_newlines_are_fine() -> None:
     row = GOOD_ROW.replace("Crisis (test)", '"Crisis,\nseen at home (test)"')
-    rows = parse_referrals(decode(b"\xef\xbb\xbf" + (HEADER + "\r\n" + row).encode(), "f.csv"),
-                           "f.csv", Config(), NOW)
+    rows = parse_referrals(
+        decode(b"\xef\xbb\xbf" + (HEADER + "\r\n" + row).encode(), "f.csv"), "f.csv", Config(), NOW
+    )
     assert [r.referral.reason for r in rows] == ["Crisis,\nseen at home (test)"]
 
 
 # -- unknown staff logins and records --------------------------------------------------------------
-def test_unknown_login_and_record(repo: Repository, frozen_now: pendulum.DateTime,
-                                  repo_as: Callable[[str], Repository]) -> None:
+def test_unknown_login_and_record(
+    repo: Repository, frozen_now: pendulum.DateTime, repo_as: Callable[[str], Repository]
+) -> None:
     with pytest.raises(DutyDeskError, match="No staff member with login 'nobody-here'"):
         repo.deactivate_staff("nobody-here")
     with pytest.raises(DutyDeskError, match="not on the staff list"):

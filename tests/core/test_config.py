@@ -68,10 +68,17 @@ def test_shipped_defaults_describe_the_example_team() -> None:
 def test_every_key_of_the_shipped_file_is_documented_by_a_comment() -> None:
     """Each [table] of the shipped file has a comment line somewhere above its keys."""
     lines = SHIPPED.read_text(encoding="utf-8").splitlines()
-    for table in ("[team]", "[database]", "[areas.canterbury]", "[sources.spoa-urgent]",
-                  "[onward.cmht]", "[urgency.A]", "[keys]"):
+    for table in (
+        "[team]",
+        "[database]",
+        "[areas.canterbury]",
+        "[sources.spoa-urgent]",
+        "[onward.cmht]",
+        "[urgency.A]",
+        "[keys]",
+    ):
         index = lines.index(table)
-        assert any(line.startswith("#") for line in lines[max(0, index - 6):index]), table
+        assert any(line.startswith("#") for line in lines[max(0, index - 6) : index]), table
 
 
 def test_missing_file_everywhere_gives_the_defaults(no_config_anywhere: Path) -> None:
@@ -163,19 +170,28 @@ def test_toml_local_time_is_accepted_for_opens() -> None:
     ("text", "key", "expected"),
     [
         ('[team]\nresponse_hours = "soon"\n', "team.response_hours", "number"),
-        ('[team]\nresponse_hours = 0\n', "team.response_hours", "greater than 0"),
-        ('[areas.canterbury]\nname = "Canterbury"\nweekly_cap = "5"\n',
-         "areas.canterbury.weekly_cap", "integer"),
-        ('[areas.canterbury]\nname = "Canterbury"\nweekly_cap = true\n',
-         "areas.canterbury.weekly_cap", "integer"),
-        ('[areas.canterbury]\nname = "Canterbury"\nweekly_cap = 2.5\n',
-         "areas.canterbury.weekly_cap", "integer"),
+        ("[team]\nresponse_hours = 0\n", "team.response_hours", "greater than 0"),
+        (
+            '[areas.canterbury]\nname = "Canterbury"\nweekly_cap = "5"\n',
+            "areas.canterbury.weekly_cap",
+            "integer",
+        ),
+        (
+            '[areas.canterbury]\nname = "Canterbury"\nweekly_cap = true\n',
+            "areas.canterbury.weekly_cap",
+            "integer",
+        ),
+        (
+            '[areas.canterbury]\nname = "Canterbury"\nweekly_cap = 2.5\n',
+            "areas.canterbury.weekly_cap",
+            "integer",
+        ),
         ('[sources.gp]\nname = "GP"\neligible = "yes"\n', "sources.gp.eligible", "boolean"),
         ('[team]\ndays = "mon"\n', "team.days", "list"),
         ('[team]\ndays = ["monday"]\n', "team.days", "'mon'"),
         ('[database]\nsynchronous = "OFF"\n', "database.synchronous", "'FULL' or 'NORMAL'"),
-        ('[database]\nurl = 5\n', "database.url", "string"),
-        ('[areas.whitstable]\nweekly_cap = 3\n', "areas.whitstable.name", "required"),
+        ("[database]\nurl = 5\n", "database.url", "string"),
+        ("[areas.whitstable]\nweekly_cap = 3\n", "areas.whitstable.name", "required"),
         ('[urgency.a]\nname = "lower case"\n', "urgency.a", "[A-Z]"),
     ],
 )
@@ -207,7 +223,9 @@ def test_bad_time_zone_is_named_with_an_example() -> None:
     assert "Europe/London" in message
 
 
-@pytest.mark.parametrize("value", ['"25:00"', '"8"', '"08:00:00"', '"eight"', '"08:60"', "8", '["08:00"]'])
+@pytest.mark.parametrize(
+    "value", ['"25:00"', '"8"', '"08:00:00"', '"eight"', '"08:60"', "8", '["08:00"]']
+)
 def test_bad_opening_time_expects_hh_mm(value: str) -> None:
     message = config_error(f"[team]\nopens = {value}\n")
     assert "team.opens" in message

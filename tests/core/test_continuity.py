@@ -76,8 +76,13 @@ def test_fewer_than_two_meetings_gives_no_numbers() -> None:
     for meetings in ([], visits(A)):
         result = figures(meetings, core_team={A}, key_worker=A)
         assert result.meetings == len(meetings)
-        assert (result.with_core, result.with_key_worker, result.upc, result.coc,
-                result.secon) == (None, None, None, None, None)
+        assert (result.with_core, result.with_key_worker, result.upc, result.coc, result.secon) == (
+            None,
+            None,
+            None,
+            None,
+            None,
+        )
         view = result.as_view()
         assert not view.enough
         assert continuity.describe(view.coc) == "-"

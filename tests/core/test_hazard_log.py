@@ -19,8 +19,14 @@ def test_every_hazard_has_cause_effect_severity_mitigation_tests_and_residual_ri
     assert len(hazards) >= 10
     for hazard in hazards:
         title = hazard.splitlines()[0]
-        for part in ("**Cause:**", "**Effect:**", "**Severity:**", "**Mitigation:**",
-                     "**Tests:**", "**Residual risk:**"):
+        for part in (
+            "**Cause:**",
+            "**Effect:**",
+            "**Severity:**",
+            "**Mitigation:**",
+            "**Tests:**",
+            "**Residual risk:**",
+        ):
             assert part in hazard, f"{title}: no {part}"
         assert re.search(r"`tests/(?:\w+/)?test_\w+\.py", hazard), f"{title}: names no test"
 

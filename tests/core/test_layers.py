@@ -23,10 +23,18 @@ def test_the_import_contracts_hold() -> None:
     the core never imports ``screens`` (except ``duty_desk.cli -> screens.app``, the command
     that opens the app) nor Textual, at any depth; ``screens`` never imports SQLAlchemy,
     SQLModel, the models or the database module itself."""
-    code = "import sys\nfrom importlinter.cli import lint_imports\n" \
-           "sys.exit(lint_imports(no_cache=True, no_logo=True))\n"
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=120, check=False, cwd=ROOT)
+    code = (
+        "import sys\nfrom importlinter.cli import lint_imports\n"
+        "sys.exit(lint_imports(no_cache=True, no_logo=True))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        cwd=ROOT,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "0 broken" in done.stdout
 
@@ -36,7 +44,9 @@ def test_the_ui_entry_point_is_imported_lazily() -> None:
     so ``import duty_desk.cli`` (every CLI command) does not load Textual."""
     tree = ast.parse((CORE / "cli.py").read_text(encoding="utf-8"))
     top_level = [node for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom))]
-    names = {alias.name for node in top_level if isinstance(node, ast.Import) for alias in node.names}
+    names = {
+        alias.name for node in top_level if isinstance(node, ast.Import) for alias in node.names
+    }
     names |= {node.module or "" for node in top_level if isinstance(node, ast.ImportFrom)}
     assert not {name for name in names if name.split(".")[0] in UI_PACKAGES}
 
@@ -49,8 +59,9 @@ def test_importing_the_core_leaves_textual_unloaded() -> None:
         "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in "
         "('textual', 'screens', 'rich'))))\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=60, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
     assert done.returncode == 0, done.stderr
     loaded = json.loads(done.stdout)
     assert [m for m in loaded if m.split(".")[0] in ("textual", "screens")] == []
@@ -67,8 +78,9 @@ def test_opening_a_database_and_reading_leaves_textual_unloaded(tmp_path: Path) 
         "repo.open_referrals(); repo.intake(); db.watcher().changed()\n"
         "print('textual' in sys.modules)\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=60, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "False"
 
@@ -77,8 +89,9 @@ def test_opening_a_database_and_reading_leaves_textual_unloaded(tmp_path: Path) 
 def test_importing_the_cli_leaves_textual_unloaded() -> None:
     """CLI commands that need no screen (import, export, staff) must not pay for Textual."""
     code = "import sys\nimport duty_desk.cli\nprint('textual' in sys.modules)\n"
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=60, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "False"
 
@@ -92,7 +105,8 @@ def test_the_core_reaches_the_ui_in_one_place_without_a_circle() -> None:
     graph = grimp.build_graph("duty_desk", "screens", include_external_packages=False)
     core = {m for m in graph.modules if m.split(".")[0] == "duty_desk"}
     ui = {m for m in graph.modules if m.split(".")[0] == "screens"}
-    into_ui = sorted((a, b) for a in core for b in graph.find_modules_directly_imported_by(a)
-                     if b in ui)
+    into_ui = sorted(
+        (a, b) for a in core for b in graph.find_modules_directly_imported_by(a) if b in ui
+    )
     assert into_ui == [("duty_desk.cli", "screens.app")]
     assert all(graph.find_shortest_chain(m, "duty_desk.cli") is None for m in ui)

@@ -29,7 +29,14 @@ def reference_valid(digits: str) -> bool:
 
 @pytest.mark.parametrize(
     "text",
-    ["9434765919", "9990000018", "999 000 0018", "999-000-0018", " 943 476 5919 ", "943\t476\t5919"],
+    [
+        "9434765919",
+        "9990000018",
+        "999 000 0018",
+        "999-000-0018",
+        " 943 476 5919 ",
+        "943\t476\t5919",
+    ],
 )
 def test_valid_numbers(text: str) -> None:
     assert nhs_number_problem(text) is None
@@ -43,7 +50,8 @@ def test_check_digit_of_the_worked_example() -> None:
 def test_remainder_zero_gives_check_digit_zero() -> None:
     # the first number in the test range whose weighted sum divides by 11
     first_nine = next(
-        f"999{n:06d}" for n in range(10**6)
+        f"999{n:06d}"
+        for n in range(10**6)
         if sum(int(d) * w for d, w in zip(f"999{n:06d}", range(10, 1, -1), strict=True)) % 11 == 0
     )
     assert nhs_check_digit(first_nine) == 0
@@ -52,7 +60,8 @@ def test_remainder_zero_gives_check_digit_zero() -> None:
 
 def test_check_digit_ten_means_no_valid_number() -> None:
     first_nine = next(
-        f"999{n:06d}" for n in range(10**6)
+        f"999{n:06d}"
+        for n in range(10**6)
         if sum(int(d) * w for d, w in zip(f"999{n:06d}", range(10, 1, -1), strict=True)) % 11 == 1
     )
     assert nhs_check_digit(first_nine) is None
@@ -72,12 +81,16 @@ def test_swapped_digits_are_caught() -> None:
     assert nhs_number_problem("4934765919") is not None
 
 
-@pytest.mark.parametrize(("text", "count"), [("943476591", 9), ("94347659190", 11), ("999 000 001", 9)])
+@pytest.mark.parametrize(
+    ("text", "count"), [("943476591", 9), ("94347659190", 11), ("999 000 001", 9)]
+)
 def test_wrong_length_says_how_many(text: str, count: int) -> None:
     assert nhs_number_problem(text) == f"an NHS number has 10 digits, this has {count}"
 
 
-@pytest.mark.parametrize("text", ["943476591X", "NHS9434765", "943.476.5919", "", "９４３４７６５９１９"])
+@pytest.mark.parametrize(
+    "text", ["943476591X", "NHS9434765", "943.476.5919", "", "９４３４７６５９１９"]
+)
 def test_non_digits_are_refused(text: str) -> None:
     assert nhs_number_problem(text) == "an NHS number has digits only"
 

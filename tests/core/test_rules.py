@@ -28,8 +28,9 @@ def elapsed(later: dt.datetime, earlier: dt.datetime) -> dt.timedelta:
     return later - earlier
 
 
-def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0,
-        second: int = 0) -> dt.datetime:
+def utc(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> dt.datetime:
     return dt.datetime(year, month, day, hour, minute, second, tzinfo=dt.UTC)
 
 

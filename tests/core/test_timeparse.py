@@ -22,43 +22,49 @@ def local(text: str, now: dt.datetime = NOW) -> dt.datetime:
     return parse_when(text, now=now, tz=TZ).local.naive()
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("14:30", dt.datetime(2026, 11, 23, 14, 30)),
-    ("today 14", dt.datetime(2026, 11, 23, 14, 0)),
-    ("tomorrow 10", dt.datetime(2026, 11, 24, 10, 0)),
-    ("Tomorrow at 10:15", dt.datetime(2026, 11, 24, 10, 15)),
-    ("thu 9:30", dt.datetime(2026, 11, 26, 9, 30)),
-    ("Thursday 9:30", dt.datetime(2026, 11, 26, 9, 30)),
-    ("mon 14", dt.datetime(2026, 11, 23, 14, 0)),  # today is Monday and 14:00 is ahead
-    ("mon 9", dt.datetime(2026, 11, 30, 9, 0)),  # 09:00 today has gone: next Monday
-    ("mon 10", dt.datetime(2026, 11, 23, 10, 0)),  # exactly now counts as ahead
-    ("sun 11", dt.datetime(2026, 11, 29, 11, 0)),
-    ("+2d 11", dt.datetime(2026, 11, 25, 11, 0)),
-    ("+1w 9", dt.datetime(2026, 11, 30, 9, 0)),
-    ("+0d 17:45", dt.datetime(2026, 11, 23, 17, 45)),
-    ("next week tue 10", dt.datetime(2026, 12, 1, 10, 0)),
-    ("next week mon 8", dt.datetime(2026, 11, 30, 8, 0)),
-    ("next  WEEK  sunday 8", dt.datetime(2026, 12, 6, 8, 0)),
-    ("28/11 15:00", dt.datetime(2026, 11, 28, 15, 0)),
-    ("23/11 9:00", dt.datetime(2026, 11, 23, 9, 0)),  # a date typed is kept even if the time passed
-    ("22/11 9:00", dt.datetime(2027, 11, 22, 9, 0)),  # yesterday's date: next year
-    ("3/1 9", dt.datetime(2027, 1, 3, 9, 0)),
-    ("28/11/2026 15:00", dt.datetime(2026, 11, 28, 15, 0)),
-    ("1/2/2027 8.05", dt.datetime(2027, 2, 1, 8, 5)),
-    ("2026-11-28T15:00", dt.datetime(2026, 11, 28, 15, 0)),
-    ("2026-11-28 15:00", dt.datetime(2026, 11, 28, 15, 0)),
-    ("2026-06-28T15:00", dt.datetime(2026, 6, 28, 15, 0)),
-    ("9.30", dt.datetime(2026, 11, 23, 9, 30)),
-    ("2pm", dt.datetime(2026, 11, 23, 14, 0)),
-    ("2:30pm", dt.datetime(2026, 11, 23, 14, 30)),
-    ("2.30 PM", dt.datetime(2026, 11, 23, 14, 30)),
-    ("12pm", dt.datetime(2026, 11, 23, 12, 0)),
-    ("12am", dt.datetime(2026, 11, 23, 0, 0)),
-    ("11am", dt.datetime(2026, 11, 23, 11, 0)),
-    ("noon", dt.datetime(2026, 11, 23, 12, 0)),
-    ("fri midday", dt.datetime(2026, 11, 27, 12, 0)),
-    ("  tue   9:00  ", dt.datetime(2026, 11, 24, 9, 0)),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("14:30", dt.datetime(2026, 11, 23, 14, 30)),
+        ("today 14", dt.datetime(2026, 11, 23, 14, 0)),
+        ("tomorrow 10", dt.datetime(2026, 11, 24, 10, 0)),
+        ("Tomorrow at 10:15", dt.datetime(2026, 11, 24, 10, 15)),
+        ("thu 9:30", dt.datetime(2026, 11, 26, 9, 30)),
+        ("Thursday 9:30", dt.datetime(2026, 11, 26, 9, 30)),
+        ("mon 14", dt.datetime(2026, 11, 23, 14, 0)),  # today is Monday and 14:00 is ahead
+        ("mon 9", dt.datetime(2026, 11, 30, 9, 0)),  # 09:00 today has gone: next Monday
+        ("mon 10", dt.datetime(2026, 11, 23, 10, 0)),  # exactly now counts as ahead
+        ("sun 11", dt.datetime(2026, 11, 29, 11, 0)),
+        ("+2d 11", dt.datetime(2026, 11, 25, 11, 0)),
+        ("+1w 9", dt.datetime(2026, 11, 30, 9, 0)),
+        ("+0d 17:45", dt.datetime(2026, 11, 23, 17, 45)),
+        ("next week tue 10", dt.datetime(2026, 12, 1, 10, 0)),
+        ("next week mon 8", dt.datetime(2026, 11, 30, 8, 0)),
+        ("next  WEEK  sunday 8", dt.datetime(2026, 12, 6, 8, 0)),
+        ("28/11 15:00", dt.datetime(2026, 11, 28, 15, 0)),
+        (
+            "23/11 9:00",
+            dt.datetime(2026, 11, 23, 9, 0),
+        ),  # a date typed is kept even if the time passed
+        ("22/11 9:00", dt.datetime(2027, 11, 22, 9, 0)),  # yesterday's date: next year
+        ("3/1 9", dt.datetime(2027, 1, 3, 9, 0)),
+        ("28/11/2026 15:00", dt.datetime(2026, 11, 28, 15, 0)),
+        ("1/2/2027 8.05", dt.datetime(2027, 2, 1, 8, 5)),
+        ("2026-11-28T15:00", dt.datetime(2026, 11, 28, 15, 0)),
+        ("2026-11-28 15:00", dt.datetime(2026, 11, 28, 15, 0)),
+        ("2026-06-28T15:00", dt.datetime(2026, 6, 28, 15, 0)),
+        ("9.30", dt.datetime(2026, 11, 23, 9, 30)),
+        ("2pm", dt.datetime(2026, 11, 23, 14, 0)),
+        ("2:30pm", dt.datetime(2026, 11, 23, 14, 30)),
+        ("2.30 PM", dt.datetime(2026, 11, 23, 14, 30)),
+        ("12pm", dt.datetime(2026, 11, 23, 12, 0)),
+        ("12am", dt.datetime(2026, 11, 23, 0, 0)),
+        ("11am", dt.datetime(2026, 11, 23, 11, 0)),
+        ("noon", dt.datetime(2026, 11, 23, 12, 0)),
+        ("fri midday", dt.datetime(2026, 11, 27, 12, 0)),
+        ("  tue   9:00  ", dt.datetime(2026, 11, 24, 9, 0)),
+    ],
+)
 def test_every_documented_form(text: str, expected: dt.datetime) -> None:
     assert local(text) == expected
 
@@ -73,9 +79,11 @@ def test_result_is_aware_utc_and_keeps_the_text() -> None:
 
 def test_offsets_are_honoured() -> None:
     assert parse_when("2026-11-28T15:00+01:00", now=NOW, tz=TZ).start == pendulum.datetime(
-        2026, 11, 28, 14, 0, tz="UTC")
+        2026, 11, 28, 14, 0, tz="UTC"
+    )
     assert parse_when("2026-11-28T15:00Z", now=NOW, tz=TZ).start == pendulum.datetime(
-        2026, 11, 28, 15, 0, tz="UTC")
+        2026, 11, 28, 15, 0, tz="UTC"
+    )
 
 
 def test_now_defaults_to_the_one_clock() -> None:
@@ -83,11 +91,31 @@ def test_now_defaults_to_the_one_clock() -> None:
         assert parse_when("tomorrow 9", tz=TZ).local.naive() == dt.datetime(2026, 11, 24, 9, 0)
 
 
-@pytest.mark.parametrize("text", [
-    "", "   ", "tomorrow", "thu", "next tue 10", "10am tomorrow", "1430", "25:00", "9:60",
-    "13pm", "0am", "next week 10", "+2x 11", "31/02 10", "30/02/2027 10", "00/11 10",
-    "2026-13-01T10:00", "yesterday 10", "thu [red]9[/red]", "tomorrow 10 11",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "tomorrow",
+        "thu",
+        "next tue 10",
+        "10am tomorrow",
+        "1430",
+        "25:00",
+        "9:60",
+        "13pm",
+        "0am",
+        "next week 10",
+        "+2x 11",
+        "31/02 10",
+        "30/02/2027 10",
+        "00/11 10",
+        "2026-13-01T10:00",
+        "yesterday 10",
+        "thu [red]9[/red]",
+        "tomorrow 10 11",
+    ],
+)
 def test_unreadable_input_is_one_clear_sentence(text: str) -> None:
     with pytest.raises(WhenError) as caught:
         parse_when(text, now=NOW, tz=TZ)
@@ -145,21 +173,32 @@ def test_describe_slot() -> None:
         assert describe_slot(start, start.add(hours=1), TZ) == "Thursday 26 November, 09:30-10:30"
         late = pendulum.datetime(2026, 11, 26, 23, 30, tz="UTC")
         assert describe_slot(late, late.add(hours=1), TZ) == (
-            "Thursday 26 November, 23:30 to Friday 27 November, 00:30")
+            "Thursday 26 November, 23:30 to Friday 27 November, 00:30"
+        )
         next_year = pendulum.datetime(2027, 1, 4, 9, tz="UTC")
-        assert describe_slot(next_year, next_year.add(hours=1), TZ) == "Monday 4 January 2027, 09:00-10:00"
+        assert (
+            describe_slot(next_year, next_year.add(hours=1), TZ)
+            == "Monday 4 January 2027, 09:00-10:00"
+        )
         summer = pendulum.datetime(2026, 6, 1, 8, tz="UTC")  # 09:00 BST
         assert describe_slot(summer, summer.add(minutes=45), TZ) == "Monday 1 June, 09:00-09:45"
 
 
 # -- properties ---------------------------------------------------------------------------------
 
-WEEKDAY_NAMES = [["mon", "monday", "Mon"], ["tue", "tues", "tuesday"], ["wed", "weds", "Wednesday"],
-                 ["thu", "thur", "thurs", "thursday"], ["fri", "friday", "FRI"],
-                 ["sat", "saturday"], ["sun", "sunday"]]
+WEEKDAY_NAMES = [
+    ["mon", "monday", "Mon"],
+    ["tue", "tues", "tuesday"],
+    ["wed", "weds", "Wednesday"],
+    ["thu", "thur", "thurs", "thursday"],
+    ["fri", "friday", "FRI"],
+    ["sat", "saturday"],
+    ["sun", "sunday"],
+]
 
 nows = st.datetimes(min_value=dt.datetime(2025, 1, 1), max_value=dt.datetime(2028, 12, 31)).map(
-    lambda naive: pendulum.instance(naive, tz="UTC"))
+    lambda naive: pendulum.instance(naive, tz="UTC")
+)
 
 
 @st.composite
@@ -185,9 +224,24 @@ def time_forms(draw: st.DrawFn) -> tuple[str, dt.time]:
 
 
 @st.composite
-def day_forms(draw: st.DrawFn, today: dt.date, now_time: dt.time, at: dt.time) -> tuple[str, dt.date]:
-    form = draw(st.sampled_from(["none", "today", "tomorrow", "weekday", "nextweek", "plusd",
-                                 "plusw", "ddmm", "ddmmyyyy"]))
+def day_forms(
+    draw: st.DrawFn, today: dt.date, now_time: dt.time, at: dt.time
+) -> tuple[str, dt.date]:
+    form = draw(
+        st.sampled_from(
+            [
+                "none",
+                "today",
+                "tomorrow",
+                "weekday",
+                "nextweek",
+                "plusd",
+                "plusw",
+                "ddmm",
+                "ddmmyyyy",
+            ]
+        )
+    )
     if form == "none":
         return "", today
     if form == "today":
@@ -218,8 +272,9 @@ def day_forms(draw: st.DrawFn, today: dt.date, now_time: dt.time, at: dt.time) -
 
 @settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data(), now=nows)
-def test_any_valid_phrase_parses_to_the_expected_local_time(data: st.DataObject,
-                                                           now: pendulum.DateTime) -> None:
+def test_any_valid_phrase_parses_to_the_expected_local_time(
+    data: st.DataObject, now: pendulum.DateTime
+) -> None:
     now_local = now.in_timezone(TZ).naive()
     time_text, at = data.draw(time_forms())
     # the time compares against now to the minute: a now with seconds is after HH:MM:00
@@ -237,10 +292,45 @@ def test_any_valid_phrase_parses_to_the_expected_local_time(data: st.DataObject,
 
 
 @settings(max_examples=500)
-@given(st.text(max_size=60) | st.lists(st.sampled_from(
-    ["next", "week", "tue", "thu", "+", "2d", "10", ":", "30", "/", "11", "2026", "-", "T",
-     "pm", "am", "noon", "at", "today", "tomorrow", " ", ".", "99", "0", "Z", "+01:00",
-     "9999", "0000", "12"]), max_size=8).map("".join))
+@given(
+    st.text(max_size=60)
+    | st.lists(
+        st.sampled_from(
+            [
+                "next",
+                "week",
+                "tue",
+                "thu",
+                "+",
+                "2d",
+                "10",
+                ":",
+                "30",
+                "/",
+                "11",
+                "2026",
+                "-",
+                "T",
+                "pm",
+                "am",
+                "noon",
+                "at",
+                "today",
+                "tomorrow",
+                " ",
+                ".",
+                "99",
+                "0",
+                "Z",
+                "+01:00",
+                "9999",
+                "0000",
+                "12",
+            ]
+        ),
+        max_size=8,
+    ).map("".join)
+)
 def test_random_text_never_raises_anything_but_the_clear_error(text: str) -> None:
     try:
         parsed = parse_when(text, now=NOW, tz=TZ)
@@ -252,9 +342,19 @@ def test_random_text_never_raises_anything_but_the_clear_error(text: str) -> Non
 
 
 @settings(max_examples=300)
-@given(st.datetimes(min_value=dt.datetime(1990, 1, 1), max_value=dt.datetime(2090, 12, 31),
-                    timezones=st.sampled_from([dt.UTC, dt.timezone(dt.timedelta(hours=1)),
-                                               dt.timezone(dt.timedelta(hours=-5, minutes=-30))])))
+@given(
+    st.datetimes(
+        min_value=dt.datetime(1990, 1, 1),
+        max_value=dt.datetime(2090, 12, 31),
+        timezones=st.sampled_from(
+            [
+                dt.UTC,
+                dt.timezone(dt.timedelta(hours=1)),
+                dt.timezone(dt.timedelta(hours=-5, minutes=-30)),
+            ]
+        ),
+    )
+)
 def test_iso_with_offset_round_trips(value: dt.datetime) -> None:
     value = value.replace(second=0, microsecond=0)
     parsed = parse_when(value.isoformat(), now=NOW, tz=TZ)

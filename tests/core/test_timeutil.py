@@ -32,8 +32,9 @@ LONDON = "Europe/London"
 HOUR = dt.timedelta(hours=1)
 
 
-def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0,
-        second: int = 0) -> dt.datetime:
+def utc(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> dt.datetime:
     return dt.datetime(year, month, day, hour, minute, second, tzinfo=dt.UTC)
 
 
@@ -175,8 +176,18 @@ def test_parse_datetime_refuses_impossible_times(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["tomorrow", "tomorrow 10", "thu 9:30", "", "23/11/2026", "23-11-2026 10:00",
-             "2026-11-23T10", "10:00", "23/11/26 10:00"]
+    "text",
+    [
+        "tomorrow",
+        "tomorrow 10",
+        "thu 9:30",
+        "",
+        "23/11/2026",
+        "23-11-2026 10:00",
+        "2026-11-23T10",
+        "10:00",
+        "23/11/26 10:00",
+    ],
 )
 def test_parse_datetime_refuses_what_it_does_not_read(text: str) -> None:
     with pytest.raises(TimeInputError, match="is not a date and time"):
@@ -196,7 +207,9 @@ def test_parse_date_accepts_iso_and_day_first(text: str, expected: dt.date) -> N
     assert parse_date(text) == expected
 
 
-@pytest.mark.parametrize("text", ["31/02/2026", "2026-13-01", "29/02/2026", "0000-01-01", "00/01/2026"])
+@pytest.mark.parametrize(
+    "text", ["31/02/2026", "2026-13-01", "29/02/2026", "0000-01-01", "00/01/2026"]
+)
 def test_parse_date_refuses_dates_that_do_not_exist(text: str) -> None:
     with pytest.raises(TimeInputError, match="is not a real date"):
         parse_date(text)

@@ -56,7 +56,8 @@ def test_valid_referral_is_cleaned() -> None:
 
 def test_summer_received_time_is_read_in_the_team_zone() -> None:
     new = validate_referral(
-        referral_input(received_at="01/07/2026 09:00"), CONFIG,
+        referral_input(received_at="01/07/2026 09:00"),
+        CONFIG,
         dt.datetime(2026, 7, 1, 12, tzinfo=dt.UTC),
     )
     assert new.received_at == dt.datetime(2026, 7, 1, 8, 0, tzinfo=dt.UTC)
@@ -72,7 +73,10 @@ def test_optional_fields_may_be_blank() -> None:
 def test_choices_accept_key_or_display_name_in_any_case() -> None:
     new = valid(area="CANTERBURY", source="SPoA Urgent", urgency="c")
     assert (new.area, new.source, new.urgency) == ("canterbury", "spoa-urgent", "C")
-    assert valid(area="Whitstable", gp_practice="Harbour Street Surgery (example)").area == "whitstable"
+    assert (
+        valid(area="Whitstable", gp_practice="Harbour Street Surgery (example)").area
+        == "whitstable"
+    )
 
 
 def test_practice_is_matched_case_insensitively_to_its_canonical_name() -> None:
@@ -94,8 +98,9 @@ def test_received_time_a_few_minutes_ahead_is_clock_skew_not_future() -> None:
 # -- each field ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("field", ["received_at", "name", "date_of_birth", "area",
-                                   "gp_practice", "source", "urgency"])
+@pytest.mark.parametrize(
+    "field", ["received_at", "name", "date_of_birth", "area", "gp_practice", "source", "urgency"]
+)
 @pytest.mark.parametrize("blank", ["", "   ", None])
 def test_required_fields(field: str, blank: str | None) -> None:
     errors = errors_for(**{field: blank})
@@ -125,9 +130,7 @@ def test_received_time_that_cannot_be_read(text: str, fragment: str) -> None:
 
 
 def test_received_time_with_offset_on_the_autumn_change_is_accepted() -> None:
-    new = validate_referral(
-        referral_input(received_at="2026-10-25T01:30+01:00"), CONFIG, MONDAY_10
-    )
+    new = validate_referral(referral_input(received_at="2026-10-25T01:30+01:00"), CONFIG, MONDAY_10)
     assert new.received_at == dt.datetime(2026, 10, 25, 0, 30, tzinfo=dt.UTC)
 
 
@@ -168,8 +171,15 @@ def test_phone_formats_accepted(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["call me", "01632 96000I", "123456", "+44 1632 960001 12345", "01632#960001",
-             "01632 960001 ext 2"]
+    "text",
+    [
+        "call me",
+        "01632 96000I",
+        "123456",
+        "+44 1632 960001 12345",
+        "01632#960001",
+        "01632 960001 ext 2",
+    ],
 )
 def test_phone_formats_refused(text: str) -> None:
     assert errors_for(phone=text) == {
@@ -280,10 +290,19 @@ def test_clean_text_direct() -> None:
 
 @pytest.mark.parametrize(
     ("login", "role"),
-    [("duty1", "clinician"), ("a.b-c_d", "peer_support"), ("_svc", "team_lead"), ("WS01$", "clinician")],
+    [
+        ("duty1", "clinician"),
+        ("a.b-c_d", "peer_support"),
+        ("_svc", "team_lead"),
+        ("WS01$", "clinician"),
+    ],
 )
 def test_validate_staff_accepts(login: str, role: str) -> None:
-    assert validate_staff(f" {login} ", " Sam Staff (test) ", role) == (login, "Sam Staff (test)", role)
+    assert validate_staff(f" {login} ", " Sam Staff (test) ", role) == (
+        login,
+        "Sam Staff (test)",
+        role,
+    )
 
 
 def test_validate_staff_reports_every_field() -> None:
@@ -293,7 +312,10 @@ def test_validate_staff_reports_every_field() -> None:
     assert set(errors) == {"login", "name", "role"}
     assert "operating-system user name" in errors["login"]
     assert errors["name"] == "name is required"
-    assert errors["role"] == "unknown role 'boss' (expected one of: clinician, peer_support, team_lead)"
+    assert (
+        errors["role"]
+        == "unknown role 'boss' (expected one of: clinician, peer_support, team_lead)"
+    )
 
 
 @pytest.mark.parametrize("login", ["", "1abc", "a b", "x" * 65, "duty;rm", "dúty", "a\nb"])
@@ -311,7 +333,9 @@ def test_validate_staff_refuses_control_characters_in_the_name() -> None:
 
 def test_validate_network_member() -> None:
     assert validate_network_member(" Pat Parent (test) ", " mother ", " 01632 960002 ") == (
-        "Pat Parent (test)", "mother", "01632 960002"
+        "Pat Parent (test)",
+        "mother",
+        "01632 960002",
     )
     assert validate_network_member("Pat (test)", "", "") == ("Pat (test)", "", "")
 
@@ -329,7 +353,9 @@ def test_validate_network_member_reports_every_field() -> None:
 def test_validate_network_member_phone_format() -> None:
     with pytest.raises(InputErrors) as caught:
         validate_network_member("Pat (test)", "friend", "not a number")
-    assert caught.value.errors == {"phone": "phone takes digits, spaces, + ( ) and -, 7 to 15 digits"}
+    assert caught.value.errors == {
+        "phone": "phone takes digits, spaces, + ( ) and -, 7 to 15 digits"
+    }
 
 
 # -- nothing but InputErrors, whatever is typed -------------------------------------------------
@@ -339,9 +365,26 @@ field_text = st.one_of(
     edge_datetimes,
     st.text(max_size=40),
     st.from_regex(r"\d{1,2}/\d{1,2}/\d{4}( \d{1,2}:\d{2})?", fullmatch=True),
-    st.from_regex(r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2})?([+-]\d{2}:?\d{2}|Z)?)?", fullmatch=True),
-    st.sampled_from(["", " ", "canterbury", "Whitstable", "gp", "C", "9990000018", "01632 960001",
-                     "Cathedral View Surgery (example)", "\x1b[0m", "\u2028", "\ud800", "％"]),
+    st.from_regex(
+        r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2})?([+-]\d{2}:?\d{2}|Z)?)?", fullmatch=True
+    ),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "canterbury",
+            "Whitstable",
+            "gp",
+            "C",
+            "9990000018",
+            "01632 960001",
+            "Cathedral View Surgery (example)",
+            "\x1b[0m",
+            "\u2028",
+            "\ud800",
+            "％",
+        ]
+    ),
 )
 
 

@@ -22,26 +22,46 @@ NAME = "Alex Example (test)"
 NHS = "9434765919"
 
 # Field names that hold personal details wherever they appear...
-PERSONAL_NAMES = frozenset({"name", "client_name", "nhs_number", "phone", "date_of_birth",
-                            "notes", "note", "reason", "relationship", "place_detail"})
+PERSONAL_NAMES = frozenset(
+    {
+        "name",
+        "client_name",
+        "nhs_number",
+        "phone",
+        "date_of_birth",
+        "notes",
+        "note",
+        "reason",
+        "relationship",
+        "place_detail",
+    }
+)
 # ...except where they are the team's own (staff) or not a person's.
-NOT_PERSONAL = frozenset({("StaffView", "name"), ("AbsenceView", "staff_name"),
-                          ("ReferralView", "triage_by_name")})
+NOT_PERSONAL = frozenset(
+    {("StaffView", "name"), ("AbsenceView", "staff_name"), ("ReferralView", "triage_by_name")}
+)
 
 
 def view_classes(module: types.ModuleType = views) -> list[type]:
-    return [cls for _, cls in inspect.getmembers(module, inspect.isclass)
-            if dataclasses.is_dataclass(cls) and cls.__module__ == module.__name__]
+    return [
+        cls
+        for _, cls in inspect.getmembers(module, inspect.isclass)
+        if dataclasses.is_dataclass(cls) and cls.__module__ == module.__name__
+    ]
 
 
 def unmarked(cls: type) -> list[str]:
     """The fields of ``cls`` that look personal (or are kept out of repr) without a Mask."""
     out = []
     for item in dataclasses.fields(cls):
-        looks_personal = (not item.repr or item.name in PERSONAL_NAMES
-                          or item.name.endswith(("_name", "_reason")))
-        if (looks_personal and (cls.__name__, item.name) not in NOT_PERSONAL
-                and not isinstance(item.metadata.get(PERSONAL), Mask)):
+        looks_personal = (
+            not item.repr or item.name in PERSONAL_NAMES or item.name.endswith(("_name", "_reason"))
+        )
+        if (
+            looks_personal
+            and (cls.__name__, item.name) not in NOT_PERSONAL
+            and not isinstance(item.metadata.get(PERSONAL), Mask)
+        ):
             out.append(f"{cls.__name__}.{item.name}")
         if isinstance(item.metadata.get(PERSONAL), Mask) and item.repr:
             out.append(f"{cls.__name__}.{item.name} (in repr)")
@@ -106,8 +126,7 @@ def sample(hint: Any, name: str) -> Any:
 
 def build(cls: type) -> Any:
     hints = typing.get_type_hints(cls)
-    return cls(**{f.name: sample(hints[f.name], f.name) for f in dataclasses.fields(cls)
-                  if f.init})
+    return cls(**{f.name: sample(hints[f.name], f.name) for f in dataclasses.fields(cls) if f.init})
 
 
 def hidden(value: Any, mask: Mask) -> list[str]:

@@ -21,13 +21,17 @@ from duty_desk.vocabulary import (
 )
 
 TABLES: list[tuple[type[enum.Enum], object]] = [
-    (Role, vocabulary.ROLE_LONG), (Role, vocabulary.ROLE_SHORT),
-    (PlaceKind, vocabulary.PLACE_LONG), (PlaceKind, vocabulary.PLACE_SHORT),
+    (Role, vocabulary.ROLE_LONG),
+    (Role, vocabulary.ROLE_SHORT),
+    (PlaceKind, vocabulary.PLACE_LONG),
+    (PlaceKind, vocabulary.PLACE_SHORT),
     (PlaceKind, vocabulary.PLACE_WORDS),
     (MeetingStatus, vocabulary.MEETING_STATUS_LONG),
     (MeetingStatus, vocabulary.MEETING_STATUS_SHORT),
-    (CancelledBy, vocabulary.CANCELLED_BY_LONG), (AbsenceKind, vocabulary.ABSENCE_KIND_LONG),
-    (DischargeKind, vocabulary.DISCHARGE_KIND_LONG), (BreakKind, vocabulary.BREAK_SHORT),
+    (CancelledBy, vocabulary.CANCELLED_BY_LONG),
+    (AbsenceKind, vocabulary.ABSENCE_KIND_LONG),
+    (DischargeKind, vocabulary.DISCHARGE_KIND_LONG),
+    (BreakKind, vocabulary.BREAK_SHORT),
 ]
 
 

@@ -55,13 +55,39 @@ def pg_url() -> Iterator[str]:
         shutil.chown(sock, user)
         folder.chmod(0o755)
     port = str(55000 + os.getpid() % 5000)
-    _run([str(bin_dir / "initdb"), "-D", str(data), "-A", "trust", "-U", "duty",
-          "--no-sync", "-E", "UTF8"], user)
-    _run([str(bin_dir / "pg_ctl"), "-D", str(data), "-w", "-l", str(folder / "log"),
-          "-o", f"-p {port} -k {sock} -c listen_addresses='' -c fsync=off", "start"], user)
+    _run(
+        [
+            str(bin_dir / "initdb"),
+            "-D",
+            str(data),
+            "-A",
+            "trust",
+            "-U",
+            "duty",
+            "--no-sync",
+            "-E",
+            "UTF8",
+        ],
+        user,
+    )
+    _run(
+        [
+            str(bin_dir / "pg_ctl"),
+            "-D",
+            str(data),
+            "-w",
+            "-l",
+            str(folder / "log"),
+            "-o",
+            f"-p {port} -k {sock} -c listen_addresses='' -c fsync=off",
+            "start",
+        ],
+        user,
+    )
     try:
-        _run([str(bin_dir / "createdb"), "-h", str(sock), "-p", port, "-U", "duty", "dutydesk"],
-             user)
+        _run(
+            [str(bin_dir / "createdb"), "-h", str(sock), "-p", port, "-U", "duty", "dutydesk"], user
+        )
         yield f"postgresql+psycopg://duty@/dutydesk?host={sock}&port={port}"
     finally:
         _run([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"], user)

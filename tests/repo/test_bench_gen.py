@@ -42,8 +42,11 @@ def test_generator_writes_episodes_meetings_and_attendance(tmp_path: Path) -> No
             assert (None not in marks) if m.status == "happened" else set(marks) == {None}
         # Nobody in two meetings at once from today on (what booking checks against).
         midnight = timeutil.to_local(now, config.team.timezone).start_of("day")
-        starts = {m.id: (m.starts_at, m.ends_at) for m in meetings
-                  if m.status != "cancelled" and m.starts_at >= midnight}
+        starts = {
+            m.id: (m.starts_at, m.ends_at)
+            for m in meetings
+            if m.status != "cancelled" and m.starts_at >= midnight
+        }
         per_staff: dict[int, list[tuple[object, object]]] = {}
         for row in attendance:
             if row.meeting_id in starts:

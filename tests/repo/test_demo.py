@@ -44,9 +44,11 @@ ME = os_login()
 MONDAY_10 = pendulum.datetime(2026, 11, 23, 10, 0, tz="Europe/London")
 NOWS = [
     MONDAY_10,
-    pendulum.datetime(2026, 7, 16, 15, 30, tz="Europe/London"),   # a summer Thursday
-    pendulum.datetime(2026, 11, 1, 23, 0, tz="Europe/London"),    # Sunday night, after the change
-    pendulum.datetime(2026, 3, 30, 7, 45, tz="Europe/London"),    # Monday before opening, after spring
+    pendulum.datetime(2026, 7, 16, 15, 30, tz="Europe/London"),  # a summer Thursday
+    pendulum.datetime(2026, 11, 1, 23, 0, tz="Europe/London"),  # Sunday night, after the change
+    pendulum.datetime(
+        2026, 3, 30, 7, 45, tz="Europe/London"
+    ),  # Monday before opening, after spring
 ]
 
 
@@ -113,7 +115,9 @@ def test_a_realistic_week(tmp_path: Path, now: pendulum.DateTime) -> None:
                 assert r.onward in config.onward
         taken = Counter(
             (r.area, timeutil.week_start_local(r.received_at, config.team.timezone).date())
-            for r in rows if r.status == "accepted")
+            for r in rows
+            if r.status == "accepted"
+        )
         assert taken
         for (area, _week), count in taken.items():
             assert count <= config.areas[area].weekly_cap
@@ -229,8 +233,7 @@ def test_episodes_of_care_around_now(built: tuple[Database, Config]) -> None:
 
     # One without a key worker, one whose key worker has left, one with no peer support.
     assert sum(c.key_worker_id is None for c in opened) == 1
-    assert sum(1 for c in opened if c.key_worker_id
-               and not data.staff[c.key_worker_id].active) == 1
+    assert sum(1 for c in opened if c.key_worker_id and not data.staff[c.key_worker_id].active) == 1
     assert any(all(role(s) != "peer_support" for s in data.core[c.id]) for c in opened)
     roles = Counter(s.role for s in data.staff.values())
     assert roles["peer_support"] >= 3 and roles["team_lead"] >= 1
@@ -243,23 +246,29 @@ def test_episodes_of_care_around_now(built: tuple[Database, Config]) -> None:
     by_client: dict[int, list[Meeting]] = {}
     for m in data.meetings:
         by_client.setdefault(m.client_id, []).append(m)
-    happened = {c.id: [m for m in by_client.get(c.id, []) if m.status == "happened"]
-                for c in opened}
+    happened = {
+        c.id: [m for m in by_client.get(c.id, []) if m.status == "happened"] for c in opened
+    }
     shares = []
     for c in opened:
         held = happened[c.id]
         if len(held) >= 2 and c.key_worker_id:
-            shares.append(sum(bool(data.expected[m.id].get(c.key_worker_id)) for m in held)
-                          / len(held))
+            shares.append(
+                sum(bool(data.expected[m.id].get(c.key_worker_id)) for m in held) / len(held)
+            )
     assert max(shares) == 1.0 and min(shares) < 0.7
     assert any(len(held) == 1 for held in happened.values()), "one with <2 meetings"
-    no_core = [m for m in data.meetings if m.status == "happened"
-               and not any(att and s in data.core[m.client_id]
-                           for s, att in data.expected[m.id].items())]
+    no_core = [
+        m
+        for m in data.meetings
+        if m.status == "happened"
+        and not any(att and s in data.core[m.client_id] for s, att in data.expected[m.id].items())
+    ]
     assert no_core, "a meeting held with no core-team member"
     not_seen = dt.timedelta(days=config.continuity.not_seen_days)
-    assert any(held and now - max(m.starts_at for m in held) > not_seen
-               for held in happened.values())
+    assert any(
+        held and now - max(m.starts_at for m in held) > not_seen for held in happened.values()
+    )
 
     # Today: one happened, one did not attend, one cancelled with a reason, some booked,
     # spread over team hours with free gaps; more booked in the days ahead.
@@ -270,15 +279,18 @@ def test_episodes_of_care_around_now(built: tuple[Database, Config]) -> None:
     hours = {timeutil.to_local(m.starts_at, tz).hour for m in todays}
     assert max(hours) - min(hours) >= 6
     assert len(set(range(config.team.opens.hour, config.team.closes.hour)) - hours) >= 4
-    assert sum(m.status == "booked" and m.starts_at > now + dt.timedelta(days=1)
-               for m in data.meetings) >= 10
+    assert (
+        sum(
+            m.status == "booked" and m.starts_at > now + dt.timedelta(days=1) for m in data.meetings
+        )
+        >= 10
+    )
 
     # An absence today, with a booked meeting still expecting that person.
     current = [a for a in data.absences if a.starts_on <= today <= a.ends_on]
     assert current
     absent = {a.staff_id for a in current}
-    assert any(m.status == "booked" and absent & set(data.expected[m.id])
-               for m in data.meetings)
+    assert any(m.status == "booked" and absent & set(data.expected[m.id]) for m in data.meetings)
     assert {a.kind for a in data.absences} >= {"sickness", "leave"}
 
     # A discharged episode: ended last week, nothing booked after.
@@ -338,10 +350,14 @@ def test_deterministic_for_a_given_now(tmp_path: Path) -> None:
             build_demo(db, config, MONDAY_10)
             repo = Repository(db, config)
             tz = config.team.timezone
-            dumps.append(json.dumps([
-                [referral_record(r, tz) for r in repo.referrals_for_export()],
-                [audit_record(e, tz) for e in repo.audit_for_export()],
-            ]))
+            dumps.append(
+                json.dumps(
+                    [
+                        [referral_record(r, tz) for r in repo.referrals_for_export()],
+                        [audit_record(e, tz) for e in repo.audit_for_export()],
+                    ]
+                )
+            )
         finally:
             db.dispose()
     assert dumps[0] == dumps[1]
@@ -359,7 +375,9 @@ def test_a_smaller_cap_is_still_respected(tmp_path: Path) -> None:
         db.dispose()
     taken = Counter(
         (r.area, timeutil.week_start_local(r.received_at, config.team.timezone).date())
-        for r in rows if r.status == "accepted")
+        for r in rows
+        if r.status == "accepted"
+    )
     assert max(taken.values()) <= 2
 
 
@@ -374,7 +392,8 @@ def test_the_duty_worker_is_added_by_the_team_lead(tmp_path: Path) -> None:
     db = fresh_db(tmp_path / "x.db", config)
     try:
         Repository(db, config, actor="demo-lead").add_staff(
-            "demo-lead", "Morgan Placeholder (demo)", "team_lead", bootstrap=True)
+            "demo-lead", "Morgan Placeholder (demo)", "team_lead", bootstrap=True
+        )
         assert add_duty_worker(db, config) is True
         assert add_duty_worker(db, config) is False
         entry = list(Repository(db, config).audit_for_export())[-1]
@@ -388,8 +407,10 @@ def test_the_duty_worker_is_added_by_the_team_lead(tmp_path: Path) -> None:
 
 def _count(path: Path) -> tuple[int, int, int]:
     with closing(sqlite3.connect(path)) as conn, conn:
-        return tuple(conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # type: ignore[return-value]
-                     for t in ("referral", "staff", "audit_log"))
+        return tuple(
+            conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # type: ignore[return-value]
+            for t in ("referral", "staff", "audit_log")
+        )
 
 
 def test_prepare_demo_builds_then_reuses_the_default_file(tmp_path: Path) -> None:
@@ -423,8 +444,9 @@ def test_prepare_demo_never_fills_or_removes_a_real_database(tmp_path: Path) -> 
     config = Config()
     real = tmp_path / "team.db"
     db = fresh_db(real, config)
-    Repository(db, config, actor="duty1").add_staff("duty1", "Duty One (test)", "clinician",
-                                                     bootstrap=True)
+    Repository(db, config, actor="duty1").add_staff(
+        "duty1", "Duty One (test)", "clinician", bootstrap=True
+    )
     db.dispose()
     before = real.read_bytes()
     for fresh in (False, True):
@@ -481,8 +503,13 @@ def test_the_board_and_day_view_have_something_to_show(built: tuple[Database, Co
     assert max(f.with_key_worker or 0 for f in enough) == 1.0
     assert min(f.with_key_worker or 0 for f in enough) < 0.7
     kinds = {b.kind for b in board.breaks}
-    assert kinds >= {"no_core_at_meeting", "core_member_absent", "not_seen", "key_worker_left",
-                     "no_key_worker"}
+    assert kinds >= {
+        "no_core_at_meeting",
+        "core_member_absent",
+        "not_seen",
+        "key_worker_left",
+        "no_key_worker",
+    }
     assert any(load.core_count > load.staff.capacity for load in board.staff)
     assert any(load.absences for load in board.staff)
 

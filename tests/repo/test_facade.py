@@ -12,21 +12,61 @@ from duty_desk.privacy import MaskedRepository
 from duty_desk.repository import Repository
 
 PUBLIC = {
-    "absence_impact", "absences", "accept", "acting_staff", "add_network_member", "add_referral",
-    "add_referrals", "add_staff", "audit_for_export", "board", "book", "booking_defaults",
-    "cancel_absence", "cancel_meeting", "check_booking", "claim", "client_for_referral",
-    "clients_for_export", "day", "deactivate_staff", "decline", "discharge", "eligibility",
-    "ensure_can_change", "episode", "first_meetings", "history", "intake", "intake_for",
-    "list_staff", "meeting", "meetings_for_client", "meetings_for_export", "next_free_slot",
-    "open_referrals", "record_absence", "record_did_not_attend", "record_happened", "redirect",
-    "referral", "referrals_for_export", "reschedule", "set_capacity", "set_core_team",
-    "suggest_staff", "unbooked_first",
+    "absence_impact",
+    "absences",
+    "accept",
+    "acting_staff",
+    "add_network_member",
+    "add_referral",
+    "add_referrals",
+    "add_staff",
+    "audit_for_export",
+    "board",
+    "book",
+    "booking_defaults",
+    "cancel_absence",
+    "cancel_meeting",
+    "check_booking",
+    "claim",
+    "client_for_referral",
+    "clients_for_export",
+    "day",
+    "deactivate_staff",
+    "decline",
+    "discharge",
+    "eligibility",
+    "ensure_can_change",
+    "episode",
+    "first_meetings",
+    "history",
+    "intake",
+    "intake_for",
+    "list_staff",
+    "meeting",
+    "meetings_for_client",
+    "meetings_for_export",
+    "next_free_slot",
+    "open_referrals",
+    "record_absence",
+    "record_did_not_attend",
+    "record_happened",
+    "redirect",
+    "referral",
+    "referrals_for_export",
+    "reschedule",
+    "set_capacity",
+    "set_core_team",
+    "suggest_staff",
+    "unbooked_first",
 }
 
 
 def test_the_facade_keeps_every_public_method() -> None:
-    methods = {name for name, _ in inspect.getmembers(Repository, inspect.isfunction)
-               if not name.startswith("_")}
+    methods = {
+        name
+        for name, _ in inspect.getmembers(Repository, inspect.isfunction)
+        if not name.startswith("_")
+    }
     assert methods == PUBLIC
 
 

@@ -49,8 +49,9 @@ def test_backup_is_a_checked_copy_owner_and_group_only(
     assert not list(copy.parent.glob(".*partial")), "no temporary file left behind"
 
 
-def test_backup_refuses_to_overwrite_without_force(db_path: Path, two_referrals: list[int],
-                                                   tmp_path: Path) -> None:
+def test_backup_refuses_to_overwrite_without_force(
+    db_path: Path, two_referrals: list[int], tmp_path: Path
+) -> None:
     copy = tmp_path / "copy.db"
     copy.write_bytes(b"precious")
     result = invoke("--db", str(db_path), "backup", str(copy))
@@ -81,8 +82,9 @@ def test_backup_while_another_process_writes_is_consistent(
     db: Database, db_path: Path, repo: Repository, tmp_path: Path
 ) -> None:
     script = WRITER.format(tests=str(Path(__file__).parents[1]), path=str(db_path))
-    writer = subprocess.Popen([sys.executable, "-c", script, "150"], stdout=subprocess.PIPE,
-                              text=True)
+    writer = subprocess.Popen(
+        [sys.executable, "-c", script, "150"], stdout=subprocess.PIPE, text=True
+    )
     assert writer.stdout is not None
     assert writer.stdout.readline().strip() == "ready"
     copies = []
@@ -96,12 +98,17 @@ def test_backup_while_another_process_writes_is_consistent(
             assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
             referrals = con.execute("SELECT count(*) FROM referral").fetchone()[0]
             audited = con.execute(
-                "SELECT count(*) FROM audit_log WHERE action = 'add referral'").fetchone()[0]
+                "SELECT count(*) FROM audit_log WHERE action = 'add referral'"
+            ).fetchone()[0]
         assert referrals == audited, "each copy is one consistent moment: rows match their audit"
 
 
 def test_restore_refuses_a_backup_older_than_the_database(
-    db: Database, db_path: Path, repo: Repository, two_referrals: list[int], tmp_path: Path,
+    db: Database,
+    db_path: Path,
+    repo: Repository,
+    two_referrals: list[int],
+    tmp_path: Path,
     make_referral: Callable[..., int],
 ) -> None:
     copy = tmp_path / "older.db"
@@ -119,7 +126,10 @@ def test_restore_refuses_a_backup_older_than_the_database(
     kept = list(tmp_path.glob("duty.db.before-restore-*"))
     assert len(kept) == 1 and len(names(kept[0])) == 3, "what was replaced is kept"
     # The app's own connections see the restored contents.
-    assert [r.name for r in repo.open_referrals()] == ["First Person (test)", "Second Person (test)"]
+    assert [r.name for r in repo.open_referrals()] == [
+        "First Person (test)",
+        "Second Person (test)",
+    ]
 
 
 def test_restore_refuses_what_is_not_a_duty_desk_database(
@@ -146,7 +156,10 @@ def test_check_passes_a_healthy_database(db_path: Path, two_referrals: list[int]
 
 
 def test_check_finds_a_week_over_its_cap_and_a_double_booking(
-    db: Database, db_path: Path, repo: Repository, config: Config,
+    db: Database,
+    db_path: Path,
+    repo: Repository,
+    config: Config,
     make_referral: Callable[..., int],
 ) -> None:
     ids = [make_referral(name=f"Person {n} (test)") for n in range(6)]
@@ -156,15 +169,19 @@ def test_check_finds_a_week_over_its_cap_and_a_double_booking(
         staff = con.execute("SELECT id FROM staff").fetchone()[0]
         client = con.execute(
             "INSERT INTO client (referral_id, accepted_at, accepted_by_id, status, version) "
-            "VALUES (?, '2026-11-23 10:00:00', ?, 'open', 1)", (ids[0], staff)).lastrowid
+            "VALUES (?, '2026-11-23 10:00:00', ?, 'open', 1)",
+            (ids[0], staff),
+        ).lastrowid
         for start, end in (("10:00", "11:00"), ("10:30", "11:30")):
             meeting = con.execute(
                 "INSERT INTO meeting (client_id, starts_at, ends_at, place_kind, place_detail, "
                 "status, created_at, created_by, version) VALUES (?, ?, ?, 'base', '', 'booked', "
                 "'2026-11-23 09:00:00', 'duty1', 1)",
-                (client, f"2026-11-24 {start}:00", f"2026-11-24 {end}:00")).lastrowid
-            con.execute("INSERT INTO meeting_staff (meeting_id, staff_id) VALUES (?, ?)",
-                        (meeting, staff))
+                (client, f"2026-11-24 {start}:00", f"2026-11-24 {end}:00"),
+            ).lastrowid
+            con.execute(
+                "INSERT INTO meeting_staff (meeting_id, staff_id) VALUES (?, ?)", (meeting, staff)
+            )
     result = invoke("--db", str(db_path), "check")
     assert result.exit_code == 1
     assert "took 6 in the week of 23 Nov 2026 (cap 5)" in result.output
@@ -177,4 +194,3 @@ def test_check_warns_about_a_world_readable_file(db_path: Path, two_referrals: l
     result = invoke("--db", str(db_path), "check")
     assert result.exit_code == 0
     assert "warning" in result.output and "0644" in result.output
-

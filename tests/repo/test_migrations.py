@@ -70,8 +70,12 @@ def dump(path: Path) -> dict[str, list[tuple[object, ...]]]:
         out = {}
         for table in OLD_TABLES:
             columns = [row[1] for row in con.execute(f"PRAGMA table_info({table})")]
-            old = [c for c in columns if not (table == "staff" and c == "capacity")
-                   and not (table == "client" and c.startswith(("discharge_", "discharged_by")))]
+            old = [
+                c
+                for c in columns
+                if not (table == "staff" and c == "capacity")
+                and not (table == "client" and c.startswith(("discharge_", "discharged_by")))
+            ]
             out[table] = con.execute(f"SELECT {', '.join(old)} FROM {table} ORDER BY 1").fetchall()
         return out
 
@@ -102,7 +106,9 @@ def test_upgrade_keeps_every_row_and_makes_the_new_schema(tmp_path: Path) -> Non
     assert len(kept) == 1 and dump(kept[0]) == before, "the backup holds the old file"
     with closing(sqlite3.connect(path)) as con:
         assert con.execute("SELECT capacity FROM staff").fetchall() == [(12,), (12,)]
-        triggers = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='trigger'")}
+        triggers = {
+            r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='trigger'")
+        }
         assert {"audit_log_no_update", "audit_log_no_delete"} <= triggers
         assert con.execute("PRAGMA foreign_key_check").fetchall() == []
 

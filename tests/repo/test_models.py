@@ -47,7 +47,9 @@ def test_offset_datetime_is_stored_and_read_back_as_the_same_instant_in_utc(db: 
         assert back.at == summer  # the same instant ...
         assert back.at.utcoffset() == dt.timedelta(0)  # ... aware, in UTC
         assert (back.at.hour, back.at.minute) == (8, 0)
-        stored = session.exec(text("SELECT at FROM audit_log WHERE id = :i").bindparams(i=row_id)).one()
+        stored = session.exec(
+            text("SELECT at FROM audit_log WHERE id = :i").bindparams(i=row_id)
+        ).one()
     assert stored[0].startswith("2026-07-01 08:00:00")  # UTC on disk, not 09:00
 
 
@@ -118,8 +120,13 @@ def test_foreign_keys_are_enforced(db: Database) -> None:
     from duty_desk.models import NetworkMember
 
     with pytest.raises(IntegrityError), db.session(write=True) as session:
-        session.add(NetworkMember(referral_id=999, name="Nobody (test)",
-                                  created_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC)))
+        session.add(
+            NetworkMember(
+                referral_id=999,
+                name="Nobody (test)",
+                created_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+            )
+        )
         session.flush()
 
 
@@ -200,7 +207,9 @@ def test_create_makes_missing_folders(config: Config, tmp_path: Path) -> None:
     assert path.is_file()
 
 
-def test_another_apps_sqlite_file_is_not_a_duty_desk_database(config: Config, tmp_path: Path) -> None:
+def test_another_apps_sqlite_file_is_not_a_duty_desk_database(
+    config: Config, tmp_path: Path
+) -> None:
     other = tmp_path / "other.db"
     with sqlite3.connect(other) as conn:
         conn.execute("CREATE TABLE recipes (id INTEGER PRIMARY KEY, title TEXT)")
@@ -211,7 +220,9 @@ def test_another_apps_sqlite_file_is_not_a_duty_desk_database(config: Config, tm
     with pytest.raises(DatabaseError, match="not a duty-desk database"):
         open_database(config, str(other), create=True)
     with sqlite3.connect(other) as conn:
-        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        tables = {
+            row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+        }
         journal = conn.execute("PRAGMA journal_mode").fetchone()[0]
     assert tables == {"recipes"}
     assert journal == "delete"  # not switched to WAL behind the other app's back
@@ -260,7 +271,9 @@ def test_in_memory_database_is_refused(config: Config) -> None:
         open_database(config, "sqlite:///:memory:")
 
 
-def test_resolve_url_precedence(config: Config, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_resolve_url_precedence(
+    config: Config, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv(ENV_DB, raising=False)
     assert resolve_url(None, config).database.endswith("duty-desk.db")  # type: ignore[union-attr]
     configured = Config(database=DatabaseSettings(url=str(tmp_path / "configured.db")))
@@ -319,7 +332,9 @@ def test_watcher_does_not_see_a_rolled_back_write(repo: Repository, db: Database
 
 
 @pytest.mark.slow
-def test_watcher_sees_a_commit_from_another_process(repo: Repository, db: Database, db_path: Path) -> None:
+def test_watcher_sees_a_commit_from_another_process(
+    repo: Repository, db: Database, db_path: Path
+) -> None:
     ctx = multiprocessing.get_context("spawn")
     go, done, results = ctx.Event(), ctx.Event(), ctx.Queue()
     process = ctx.Process(

@@ -63,8 +63,11 @@ def test_triage_core_team_booking_board_and_day(lead: Repository) -> None:
 
 def test_the_audit_log_is_append_only(lead: Repository, pg: Database) -> None:
     with pg.engine.connect() as connection:
-        for statement in ("UPDATE audit_log SET actor = 'x'", "DELETE FROM audit_log",
-                          "TRUNCATE audit_log"):
+        for statement in (
+            "UPDATE audit_log SET actor = 'x'",
+            "DELETE FROM audit_log",
+            "TRUNCATE audit_log",
+        ):
             with pytest.raises(Exception, match="append-only"):
                 with connection.begin():
                     connection.execute(text(statement))
@@ -99,8 +102,10 @@ def test_six_processes_race_for_the_last_place(lead: Repository, pg_url: str) ->
             lead.add_staff(login, f"Racer {login} (test)", "clinician")
         racers = [lead.add_referral(referral_input(name=f"Racer {n} (test)")) for n in range(6)]
     barrier, results = CTX.Barrier(6), CTX.Queue()
-    procs = [CTX.Process(target=_accept_worker, args=(pg_url, login, referral, barrier, results))
-             for login, referral in zip(logins, racers, strict=True)]
+    procs = [
+        CTX.Process(target=_accept_worker, args=(pg_url, login, referral, barrier, results))
+        for login, referral in zip(logins, racers, strict=True)
+    ]
     for proc in procs:
         proc.start()
     outcomes = Counter(results.get(timeout=120) for _ in procs)
@@ -112,8 +117,9 @@ def test_six_processes_race_for_the_last_place(lead: Repository, pg_url: str) ->
     assert canterbury.taken == 5
 
 
-def _book_worker(url: str, login: str, client: int, staff: list[int], barrier: object,
-                 results: object) -> None:
+def _book_worker(
+    url: str, login: str, client: int, staff: list[int], barrier: object, results: object
+) -> None:
     import pendulum as pm
 
     from duty_desk import timeutil as tu
@@ -140,14 +146,22 @@ def test_six_processes_race_for_one_slot(lead: Repository, pg_url: str) -> None:
         for login in logins:
             lead.add_staff(login, f"Booker {login} (test)", "clinician")
         staff = [s.id for s in lead.list_staff() if s.login in ("duty1", "peer1")]
-        clients = [lead.accept(lead.add_referral(referral_input(name=f"Client {n} (test)",
-                                                                 received_at="16/11/2026 09:00")))
-                   for n in range(3)]
+        clients = [
+            lead.accept(
+                lead.add_referral(
+                    referral_input(name=f"Client {n} (test)", received_at="16/11/2026 09:00")
+                )
+            )
+            for n in range(3)
+        ]
     barrier, results = CTX.Barrier(6), CTX.Queue()
     # Different clients, the same two staff members, the same hour.
-    procs = [CTX.Process(target=_book_worker,
-                         args=(pg_url, login, clients[n % 3], staff, barrier, results))
-             for n, login in enumerate(logins)]
+    procs = [
+        CTX.Process(
+            target=_book_worker, args=(pg_url, login, clients[n % 3], staff, barrier, results)
+        )
+        for n, login in enumerate(logins)
+    ]
     for proc in procs:
         proc.start()
     outcomes = Counter(results.get(timeout=120) for _ in procs)

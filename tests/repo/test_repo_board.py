@@ -65,18 +65,31 @@ def accept(repo: Repository, name: str = "Alex Example (test)", **overrides: str
     return repo.accept(repo.add_referral(referral_input(name=name, nhs_number="", **overrides)))
 
 
-def add_meeting(db: Database, client_id: int, starts_at: dt.datetime, staff: dict[int, bool | None],
-                status: str = MeetingStatus.happened.value, refresh: bool = True) -> int:
+def add_meeting(
+    db: Database,
+    client_id: int,
+    starts_at: dt.datetime,
+    staff: dict[int, bool | None],
+    status: str = MeetingStatus.happened.value,
+    refresh: bool = True,
+) -> int:
     """Test setup: one meeting and its staff, written straight into the tables."""
     with db.session(write=True) as session:
-        row = Meeting(client_id=client_id, starts_at=starts_at,
-                      ends_at=starts_at + dt.timedelta(hours=1), place_kind="base",
-                      status=status, created_at=starts_at, created_by="duty1")
+        row = Meeting(
+            client_id=client_id,
+            starts_at=starts_at,
+            ends_at=starts_at + dt.timedelta(hours=1),
+            place_kind="base",
+            status=status,
+            created_at=starts_at,
+            created_by="duty1",
+        )
         session.add(row)
         session.flush()
         assert row.id is not None
-        session.add_all([MeetingStaff(meeting_id=row.id, staff_id=s, attended=a)
-                         for s, a in staff.items()])
+        session.add_all(
+            [MeetingStaff(meeting_id=row.id, staff_id=s, attended=a) for s, a in staff.items()]
+        )
         session.flush()
         if refresh:
             refresh_continuity(session, client_id)
@@ -116,8 +129,9 @@ def test_a_new_episode_has_problems_and_a_break(team: Team) -> None:
 def test_set_core_team_audits_logins_and_reason(team: Team) -> None:
     client = accept(team.repo)
     version = team.repo.episode(client).version
-    team.repo.set_core_team(client, [team.duty, team.peer], team.peer, "First team (test)",
-                            expected_version=version)
+    team.repo.set_core_team(
+        client, [team.duty, team.peer], team.peer, "First team (test)", expected_version=version
+    )
     episode = team.repo.episode(client)
     assert [m.login for m in episode.core_team] == ["duty1", "peer1"]
     assert episode.key_worker is not None and episode.key_worker.login == "peer1"
@@ -126,8 +140,11 @@ def test_set_core_team_audits_logins_and_reason(team: Team) -> None:
     entry = team.repo.history("client", client)[-1]
     assert entry.action == "core team" and entry.actor == "duty1"
     assert entry.before == {"core_team": [], "key_worker": None}
-    assert entry.after == {"core_team": ["duty1", "peer1"], "key_worker": "peer1",
-                           "reason": "First team (test)"}
+    assert entry.after == {
+        "core_team": ["duty1", "peer1"],
+        "key_worker": "peer1",
+        "reason": "First team (test)",
+    }
 
     # Same key worker, one member swapped: still a new version and an audit entry.
     team.repo.set_core_team(client, [team.clin, team.peer], team.peer, "Swap (test)")
@@ -139,16 +156,20 @@ def test_set_core_team_audits_logins_and_reason(team: Team) -> None:
     assert last.after is not None and last.after["core_team"] == ["clin2", "peer1"]
 
 
-@pytest.mark.parametrize(("ids", "key", "reason", "fields"), [
-    ([1], 1, "r", {"core_team"}),
-    ([1, 2, 3, 4], 1, "r", {"core_team"}),
-    ([1, 1, 2], 1, "r", {"core_team"}),
-    ([1, 2], 3, "r", {"key_worker"}),
-    ([1, 2], 1, "  ", {"reason"}),
-    ([1], 5, "", {"core_team", "key_worker", "reason"}),
-])
-def test_set_core_team_input_errors(team: Team, ids: list[int], key: int, reason: str,
-                                    fields: set[str]) -> None:
+@pytest.mark.parametrize(
+    ("ids", "key", "reason", "fields"),
+    [
+        ([1], 1, "r", {"core_team"}),
+        ([1, 2, 3, 4], 1, "r", {"core_team"}),
+        ([1, 1, 2], 1, "r", {"core_team"}),
+        ([1, 2], 3, "r", {"key_worker"}),
+        ([1, 2], 1, "  ", {"reason"}),
+        ([1], 5, "", {"core_team", "key_worker", "reason"}),
+    ],
+)
+def test_set_core_team_input_errors(
+    team: Team, ids: list[int], key: int, reason: str, fields: set[str]
+) -> None:
     client = accept(team.repo)
     with pytest.raises(InputErrors) as caught:
         team.repo.set_core_team(client, ids, key, reason)
@@ -157,7 +178,8 @@ def test_set_core_team_input_errors(team: Team, ids: list[int], key: int, reason
 
 
 def test_set_core_team_needs_active_staff_and_an_open_episode(
-        team: Team, repo_as: Callable[[str], Repository]) -> None:
+    team: Team, repo_as: Callable[[str], Repository]
+) -> None:
     client = accept(team.repo)
     team.repo.deactivate_staff("clin3")
     with pytest.raises(InputErrors, match="has left the team") as caught:
@@ -175,13 +197,15 @@ def test_set_core_team_needs_active_staff_and_an_open_episode(
 
 
 def test_a_stale_core_team_change_names_who_changed_it(
-        team: Team, repo_as: Callable[[str], Repository]) -> None:
+    team: Team, repo_as: Callable[[str], Repository]
+) -> None:
     client = accept(team.repo)
     seen = team.repo.episode(client).version
     repo_as("peer1").set_core_team(client, [team.duty, team.peer], team.peer, "Theirs (test)")
     with pytest.raises(Conflict) as caught:
-        team.repo.set_core_team(client, [team.duty, team.clin], team.duty, "Mine (test)",
-                                expected_version=seen)
+        team.repo.set_core_team(
+            client, [team.duty, team.clin], team.duty, "Mine (test)", expected_version=seen
+        )
     message = str(caught.value)
     assert "peer1" in message and "core team" in message and "Mon 23 Nov 10:00" in message
     assert [m.login for m in team.repo.episode(client).core_team] == ["duty1", "peer1"]
@@ -203,6 +227,7 @@ def test_problems_peer_support_size_and_key_worker_left(team: Team) -> None:
     # A core team left with one member (rows written directly: older data, or a failed edit).
     with team.db.session(write=True) as session:
         from duty_desk.models import CoreTeamMember
+
         row = session.exec(select(CoreTeamMember).where(CoreTeamMember.staff_id == team.duty)).one()
         session.delete(row)
     assert "Core team has 1 member; it should have 2 or 3" in team.repo.episode(client).problems
@@ -240,9 +265,12 @@ def test_expected_but_absent_staff_and_other_statuses_do_not_count(team: Team) -
     client = accept(team.repo)
     team.repo.set_core_team(client, [team.duty, team.peer], team.duty, "Team (test)")
     add_meeting(team.db, client, days_ago(5), {team.duty: True, team.peer: False})
-    add_meeting(team.db, client, days_ago(4), {team.duty: None},
-                status=MeetingStatus.did_not_attend.value)
-    add_meeting(team.db, client, days_ago(3), {team.duty: None}, status=MeetingStatus.cancelled.value)
+    add_meeting(
+        team.db, client, days_ago(4), {team.duty: None}, status=MeetingStatus.did_not_attend.value
+    )
+    add_meeting(
+        team.db, client, days_ago(3), {team.duty: None}, status=MeetingStatus.cancelled.value
+    )
     figures = team.repo.episode(client).continuity
     assert figures.meetings == 1 and not figures.enough and figures.coc is None
     add_meeting(team.db, client, days_ago(2), {})  # happened, nobody recorded
@@ -276,8 +304,13 @@ def test_recording_attendance_refreshes_the_figures(team: Team) -> None:
     client = accept(team.repo)
     team.repo.set_core_team(client, [team.duty, team.peer], team.duty, "Team (test)")
     add_meeting(team.db, client, days_ago(3), {team.duty: True})
-    booked = add_meeting(team.db, client, days_ago(1), {team.duty: None, team.peer: None},
-                         status=MeetingStatus.booked.value)
+    booked = add_meeting(
+        team.db,
+        client,
+        days_ago(1),
+        {team.duty: None, team.peer: None},
+        status=MeetingStatus.booked.value,
+    )
     assert team.repo.episode(client).continuity.meetings == 1
     team.repo.record_happened(booked, [team.peer])
     figures = team.repo.episode(client).continuity
@@ -306,10 +339,14 @@ def test_breaks_meeting_without_core_and_not_seen(team: Team) -> None:
     assert kinds == [("no_core_at_meeting", "Bea Seen (test)"), ("not_seen", "Cal Unseen (test)")]
     no_core, not_seen = board.breaks
     assert no_core.at == days_ago(3) and no_core.meeting_id is not None
-    assert break_text(no_core, TZ) == ("Bea Seen (test)'s meeting on Fri 20 Nov 10:00 had no core-team "
-                            "member (attended by Clinician Three (test), Clinician Two (test))")
-    assert break_text(not_seen, TZ) == ("Cal Unseen (test) not seen since accepted Tue 3 Nov 10:00 "
-                             "(20 days, no meeting has taken place)")
+    assert break_text(no_core, TZ) == (
+        "Bea Seen (test)'s meeting on Fri 20 Nov 10:00 had no core-team "
+        "member (attended by Clinician Three (test), Clinician Two (test))"
+    )
+    assert break_text(not_seen, TZ) == (
+        "Cal Unseen (test) not seen since accepted Tue 3 Nov 10:00 "
+        "(20 days, no meeting has taken place)"
+    )
     # Last seen 15 days ago: a break naming the last meeting.
     add_meeting(team.db, unseen, days_ago(15), {team.duty: True})
     text = next(break_text(b, TZ) for b in team.repo.board().breaks if b.kind == "not_seen")
@@ -331,17 +368,25 @@ def test_break_core_member_absent_for_a_booked_meeting(team: Team) -> None:
     team.repo.set_core_team(client, [team.duty, team.peer], team.duty, "Team (test)")
     wednesday = pendulum.datetime(2026, 11, 25, 14, 0, tz="Europe/London")
     friday = pendulum.datetime(2026, 11, 27, 9, 0, tz="Europe/London")
-    on_wed = add_meeting(team.db, client, wednesday, {team.duty: None, team.peer: None},
-                         status=MeetingStatus.booked.value)
+    on_wed = add_meeting(
+        team.db,
+        client,
+        wednesday,
+        {team.duty: None, team.peer: None},
+        status=MeetingStatus.booked.value,
+    )
     add_meeting(team.db, client, friday, {team.duty: None}, status=MeetingStatus.booked.value)
-    absence = team.repo.record_absence(team.peer, dt.date(2026, 11, 24), dt.date(2026, 11, 26),
-                                       "training", "Course (test)")
+    absence = team.repo.record_absence(
+        team.peer, dt.date(2026, 11, 24), dt.date(2026, 11, 26), "training", "Course (test)"
+    )
     board = team.repo.board()
     [item] = board.breaks
     assert item.kind == "core_member_absent" and item.meeting_id == on_wed
     assert item.staff_id == team.peer
-    assert break_text(item, TZ) == ("Peer Worker One (test) (peer1) is away (training) for Alex Example "
-                         "(test)'s meeting on Wed 25 Nov 14:00")
+    assert break_text(item, TZ) == (
+        "Peer Worker One (test) (peer1) is away (training) for Alex Example "
+        "(test)'s meeting on Wed 25 Nov 14:00"
+    )
     assert board.episodes[0].next_meeting == wednesday
     # A non-core staff member's absence is not a continuity break.
     team.repo.cancel_absence(absence)
@@ -402,8 +447,11 @@ def test_set_capacity(team: Team, repo_as: Callable[[str], Repository]) -> None:
     team.repo.set_capacity("peer1", 7)
     assert {s.login: s.capacity for s in team.repo.list_staff()}["peer1"] == 7
     entry = team.repo.history("staff", team.peer)[-1]
-    assert (entry.action, entry.before, entry.after) == ("set capacity", {"capacity": 12},
-                                                         {"capacity": 7})
+    assert (entry.action, entry.before, entry.after) == (
+        "set capacity",
+        {"capacity": 12},
+        {"capacity": 7},
+    )
     for bad in (-1, 201, "ten"):
         with pytest.raises(InputErrors) as caught:
             team.repo.set_capacity("peer1", bad)  # type: ignore[arg-type]
@@ -416,7 +464,9 @@ def test_set_capacity(team: Team, repo_as: Callable[[str], Repository]) -> None:
 
 def test_new_staff_take_the_configured_capacity(db: Database, repo: Repository) -> None:
     roomy = Config(continuity=ContinuitySettings(default_capacity=20))
-    added = Repository(db, roomy, actor="duty1").add_staff("roomy", "Roomy Person (test)", "clinician")
+    added = Repository(db, roomy, actor="duty1").add_staff(
+        "roomy", "Roomy Person (test)", "clinician"
+    )
     assert added.capacity == 20
 
 
@@ -425,10 +475,12 @@ def test_new_staff_take_the_configured_capacity(db: Database, repo: Repository) 
 
 def test_absences_recorded_listed_and_cancelled(team: Team) -> None:
     past = team.repo.record_absence(team.peer, dt.date(2026, 11, 2), dt.date(2026, 11, 6), "leave")
-    current = team.repo.record_absence(team.peer, dt.date(2026, 11, 20), dt.date(2026, 11, 24),
-                                       "sickness")
-    future = team.repo.record_absence(team.clin, dt.date(2026, 12, 1), dt.date(2026, 12, 3),
-                                      "training", "Course (test)")
+    current = team.repo.record_absence(
+        team.peer, dt.date(2026, 11, 20), dt.date(2026, 11, 24), "sickness"
+    )
+    future = team.repo.record_absence(
+        team.clin, dt.date(2026, 12, 1), dt.date(2026, 12, 3), "training", "Course (test)"
+    )
     assert [a.id for a in team.repo.absences()] == [current, future]
     assert [a.id for a in team.repo.absences(team.clin)] == [future]
     assert past not in [a.id for a in team.repo.absences()]
@@ -436,8 +488,13 @@ def test_absences_recorded_listed_and_cancelled(team: Team) -> None:
     assert [a.id for a in loads["peer1"].absences] == [current]
     entry = team.repo.history("staff", team.clin)[-1]
     assert entry.action == "record absence"
-    assert entry.after == {"absence_id": future, "starts_on": "2026-12-01", "ends_on": "2026-12-03",
-                           "kind": "training", "note": "Course (test)"}
+    assert entry.after == {
+        "absence_id": future,
+        "starts_on": "2026-12-01",
+        "ends_on": "2026-12-03",
+        "kind": "training",
+        "note": "Course (test)",
+    }
 
     with pytest.raises(InputErrors, match="already recorded away") as caught:
         team.repo.record_absence(team.peer, dt.date(2026, 11, 24), dt.date(2026, 11, 25), "leave")
@@ -447,7 +504,10 @@ def test_absences_recorded_listed_and_cancelled(team: Team) -> None:
     team.repo.cancel_absence(future, expected_version=version)
     assert team.repo.absences(team.clin) == []
     entry = team.repo.history("staff", team.clin)[-1]
-    assert entry.action == "cancel absence" and entry.after == {"absence_id": future, "cancelled": True}
+    assert entry.action == "cancel absence" and entry.after == {
+        "absence_id": future,
+        "cancelled": True,
+    }
     with pytest.raises(Conflict, match="already cancelled"):
         team.repo.cancel_absence(future)
     with pytest.raises(NotFound):
@@ -465,15 +525,24 @@ def test_a_stale_absence_cancel_is_refused(team: Team) -> None:
         team.repo.cancel_absence(other, expected_version=version + 5)
 
 
-@pytest.mark.parametrize(("starts", "ends", "kind", "note", "fields"), [
-    (dt.date(2026, 11, 25), dt.date(2026, 11, 24), "leave", "", {"ends_on"}),
-    (dt.date(2026, 1, 1), dt.date(2027, 6, 1), "leave", "", {"ends_on"}),
-    (TODAY, TODAY, "holiday", "", {"kind"}),
-    (TODAY, TODAY, "leave", "bad \x1b[31m", {"note"}),
-    (None, None, None, "", {"starts_on", "ends_on", "kind"}),
-])
-def test_absence_input_errors(team: Team, starts: dt.date | None, ends: dt.date | None,
-                              kind: str | None, note: str, fields: set[str]) -> None:
+@pytest.mark.parametrize(
+    ("starts", "ends", "kind", "note", "fields"),
+    [
+        (dt.date(2026, 11, 25), dt.date(2026, 11, 24), "leave", "", {"ends_on"}),
+        (dt.date(2026, 1, 1), dt.date(2027, 6, 1), "leave", "", {"ends_on"}),
+        (TODAY, TODAY, "holiday", "", {"kind"}),
+        (TODAY, TODAY, "leave", "bad \x1b[31m", {"note"}),
+        (None, None, None, "", {"starts_on", "ends_on", "kind"}),
+    ],
+)
+def test_absence_input_errors(
+    team: Team,
+    starts: dt.date | None,
+    ends: dt.date | None,
+    kind: str | None,
+    note: str,
+    fields: set[str],
+) -> None:
     with pytest.raises(InputErrors) as caught:
         team.repo.record_absence(team.peer, starts, ends, kind, note)  # type: ignore[arg-type]
     assert set(caught.value.errors) == fields
@@ -488,13 +557,24 @@ def test_absence_impact_lists_clients_meetings_and_cover(team: Team) -> None:
     team.repo.set_core_team(hit, [team.peer, team.duty, team.clin], team.peer, "Team (test)")
     team.repo.set_core_team(quiet, [team.peer, team.duty], team.duty, "Team (test)")
     team.repo.set_core_team(elsewhere, [team.duty, team.clin], team.duty, "Team (test)")
-    in_absence = add_meeting(team.db, hit, pendulum.datetime(2026, 11, 26, 11, 0, tz="Europe/London"),
-                             {team.peer: None, team.duty: None}, status=MeetingStatus.booked.value)
-    add_meeting(team.db, hit, pendulum.datetime(2026, 12, 8, 11, 0, tz="Europe/London"),
-                {team.peer: None}, status=MeetingStatus.booked.value)  # after it
+    in_absence = add_meeting(
+        team.db,
+        hit,
+        pendulum.datetime(2026, 11, 26, 11, 0, tz="Europe/London"),
+        {team.peer: None, team.duty: None},
+        status=MeetingStatus.booked.value,
+    )
+    add_meeting(
+        team.db,
+        hit,
+        pendulum.datetime(2026, 12, 8, 11, 0, tz="Europe/London"),
+        {team.peer: None},
+        status=MeetingStatus.booked.value,
+    )  # after it
     team.repo.record_absence(team.duty, dt.date(2026, 11, 26), dt.date(2026, 11, 26), "leave")
-    absence = team.repo.record_absence(team.peer, dt.date(2026, 11, 24), dt.date(2026, 12, 4),
-                                       "sickness")
+    absence = team.repo.record_absence(
+        team.peer, dt.date(2026, 11, 24), dt.date(2026, 12, 4), "sickness"
+    )
     impact = team.repo.absence_impact(absence)
     assert [e.name for e, _, _ in impact] == ["Hit Example (test)", "Quiet Example (test)"]
     episode, meetings, cover = impact[0]
@@ -517,10 +597,13 @@ def test_discharge_cancels_booked_meetings_and_stays_in_history(team: Team) -> N
     client = accept(team.repo)
     team.repo.set_core_team(client, [team.duty, team.peer], team.duty, "Team (test)")
     add_meeting(team.db, client, days_ago(1), {team.duty: True})
-    ahead = add_meeting(team.db, client, NOW.add(days=2), {team.duty: None},
-                        status=MeetingStatus.booked.value)
+    ahead = add_meeting(
+        team.db, client, NOW.add(days=2), {team.duty: None}, status=MeetingStatus.booked.value
+    )
     version = team.repo.episode(client).version
-    team.repo.discharge(client, "primary_care", TODAY, "Back to GP (test)", expected_version=version)
+    team.repo.discharge(
+        client, "primary_care", TODAY, "Back to GP (test)", expected_version=version
+    )
     episode = team.repo.episode(client)
     assert episode.status == "discharged" and episode.discharge_kind == "primary_care"
     assert episode.discharge_reason == "Back to GP (test)"
@@ -528,15 +611,26 @@ def test_discharge_cancels_booked_meetings_and_stays_in_history(team: Team) -> N
     assert episode.continuity.meetings == 1
     meeting = team.repo.meeting(ahead)
     assert (meeting.status, meeting.cancelled_by, meeting.cancel_reason) == (
-        "cancelled", "team", "episode discharged")
+        "cancelled",
+        "team",
+        "episode discharged",
+    )
     assert team.repo.history("meeting", ahead)[-1].action == "cancel meeting"
     actions = [(e.action, e.after) for e in team.repo.history("client", client)[-2:]]
-    assert actions[0] == ("discharge", {"status": "discharged", "discharged_on": "2026-11-23",
-                                        "discharge_kind": "primary_care",
-                                        "discharge_reason": "Back to GP (test)",
-                                        "discharged_by": "duty1"})
-    assert actions[1] == ("cancel meetings", {"meetings_cancelled": [ahead],
-                                              "reason": "episode discharged"})
+    assert actions[0] == (
+        "discharge",
+        {
+            "status": "discharged",
+            "discharged_on": "2026-11-23",
+            "discharge_kind": "primary_care",
+            "discharge_reason": "Back to GP (test)",
+            "discharged_by": "duty1",
+        },
+    )
+    assert actions[1] == (
+        "cancel meetings",
+        {"meetings_cancelled": [ahead], "reason": "episode discharged"},
+    )
     with pytest.raises(Conflict):
         team.repo.discharge(client, "other", TODAY, "Again (test)")
 
@@ -548,15 +642,19 @@ def test_discharge_date_in_summer_time_is_local_midnight(team: Team) -> None:
     assert team.repo.episode(client).discharged_at == pendulum.datetime(2026, 6, 30, 23, tz="UTC")
 
 
-@pytest.mark.parametrize(("kind", "on", "reason", "fields"), [
-    ("primary_care", dt.date(2026, 11, 24), "r", {"on"}),
-    ("primary_care", dt.date(2026, 11, 22), "r", {"on"}),  # before acceptance (today)
-    ("transfer", TODAY, "r", {"kind"}),
-    ("primary_care", TODAY, "", {"reason"}),
-    (None, None, None, {"kind", "on", "reason"}),
-])
-def test_discharge_input_errors(team: Team, kind: str | None, on: dt.date | None,
-                                reason: str | None, fields: set[str]) -> None:
+@pytest.mark.parametrize(
+    ("kind", "on", "reason", "fields"),
+    [
+        ("primary_care", dt.date(2026, 11, 24), "r", {"on"}),
+        ("primary_care", dt.date(2026, 11, 22), "r", {"on"}),  # before acceptance (today)
+        ("transfer", TODAY, "r", {"kind"}),
+        ("primary_care", TODAY, "", {"reason"}),
+        (None, None, None, {"kind", "on", "reason"}),
+    ],
+)
+def test_discharge_input_errors(
+    team: Team, kind: str | None, on: dt.date | None, reason: str | None, fields: set[str]
+) -> None:
     client = accept(team.repo)
     with pytest.raises(InputErrors) as caught:
         team.repo.discharge(client, kind, on, reason)  # type: ignore[arg-type]
@@ -591,23 +689,45 @@ def insert_episodes(db: Database, count: int, staff: list[int]) -> None:
 
     with db.session(write=True) as session:
         for i in range(count):
-            referral = Referral(name=f"Bulk Example {i} (test)", date_of_birth=dt.date(1990, 1, 1),
-                                area="canterbury", gp_practice="Cathedral View Surgery (example)",
-                                source="spoa-urgent", urgency="C", received_at=days_ago(30),
-                                respond_by=days_ago(29), status="accepted", created_at=days_ago(30),
-                                created_by="duty1")
+            referral = Referral(
+                name=f"Bulk Example {i} (test)",
+                date_of_birth=dt.date(1990, 1, 1),
+                area="canterbury",
+                gp_practice="Cathedral View Surgery (example)",
+                source="spoa-urgent",
+                urgency="C",
+                received_at=days_ago(30),
+                respond_by=days_ago(29),
+                status="accepted",
+                created_at=days_ago(30),
+                created_by="duty1",
+            )
             session.add(referral)
             session.flush()
-            client = Client(referral_id=referral.id, accepted_at=days_ago(30), accepted_by_id=staff[0],
-                            key_worker_id=staff[i % 2])
+            client = Client(
+                referral_id=referral.id,
+                accepted_at=days_ago(30),
+                accepted_by_id=staff[0],
+                key_worker_id=staff[i % 2],
+            )
             session.add(client)
             session.flush()
-            session.add_all([CoreTeamMember(client_id=client.id, staff_id=s, added_at=days_ago(30))
-                             for s in staff[:2]])
+            session.add_all(
+                [
+                    CoreTeamMember(client_id=client.id, staff_id=s, added_at=days_ago(30))
+                    for s in staff[:2]
+                ]
+            )
             for day in (20, 3):
-                meeting = Meeting(client_id=client.id, starts_at=days_ago(day),
-                                  ends_at=days_ago(day) + dt.timedelta(hours=1), place_kind="base",
-                                  status="happened", created_at=days_ago(day), created_by="duty1")
+                meeting = Meeting(
+                    client_id=client.id,
+                    starts_at=days_ago(day),
+                    ends_at=days_ago(day) + dt.timedelta(hours=1),
+                    place_kind="base",
+                    status="happened",
+                    created_at=days_ago(day),
+                    created_by="duty1",
+                )
                 session.add(meeting)
                 session.flush()
                 session.add(MeetingStaff(meeting_id=meeting.id, staff_id=staff[2], attended=True))
@@ -645,7 +765,8 @@ def test_board_reads_take_a_fixed_number_of_queries(team: Team) -> None:
 
 
 def test_a_board_read_again_shows_every_kind_of_change(
-        team: Team, repo_as: Callable[[str], Repository]) -> None:
+    team: Team, repo_as: Callable[[str], Repository]
+) -> None:
     """The board reuses unchanged episodes between reads (one repository per process): each
     change made elsewhere must still show on the next read (with bystanders, so that only
     the changed episode's core team is read again)."""

@@ -60,25 +60,34 @@ def second_client(s: Setup, name: str = "Sam Second (test)") -> int:
 
 def test_booking_defaults(s: Setup) -> None:
     defaults = s.repo.booking_defaults(s.client)
-    assert [m.id for m in defaults.staff] == sorted([s.duty, s.peer], key=lambda i: {
-        s.duty: "Duty Worker One (test)", s.peer: "Peer Worker (test)"}[i])
+    assert [m.id for m in defaults.staff] == sorted(
+        [s.duty, s.peer],
+        key=lambda i: {s.duty: "Duty Worker One (test)", s.peer: "Peer Worker (test)"}[i],
+    )
     assert [m.id for m in defaults.network] == [s.mum, s.friend]
     assert defaults.minutes == 60
     assert (defaults.place_kind, defaults.place_detail) == ("base", "Team base (example)")
     s.repo.book(s.client, local(24, 10), 60, [s.duty], "home", "1 Test Lane (test)")
-    assert (s.repo.booking_defaults(s.client).place_kind,
-            s.repo.booking_defaults(s.client).place_detail) == ("home", "1 Test Lane (test)")
+    assert (
+        s.repo.booking_defaults(s.client).place_kind,
+        s.repo.booking_defaults(s.client).place_detail,
+    ) == ("home", "1 Test Lane (test)")
     with pytest.raises(NotFound):
         s.repo.booking_defaults(999)
 
 
 def test_book_stores_attendees_and_audits(s: Setup) -> None:
-    meeting_id = s.repo.book(s.client, local(24, 10), 45, [s.duty, s.peer], "home",
-                             "  1 Test Lane (test)  ")
+    meeting_id = s.repo.book(
+        s.client, local(24, 10), 45, [s.duty, s.peer], "home", "  1 Test Lane (test)  "
+    )
     view = s.repo.meeting(meeting_id)
     assert view.starts_at == local(24, 10) and view.ends_at == local(24, 10, 45)
     assert view.starts_at.utcoffset() == dt.timedelta(0)
-    assert (view.status, view.place_kind, view.place_detail) == ("booked", "home", "1 Test Lane (test)")
+    assert (view.status, view.place_kind, view.place_detail) == (
+        "booked",
+        "home",
+        "1 Test Lane (test)",
+    )
     assert {a.id for a in view.staff} == {s.duty, s.peer}
     assert all(a.attended is None for a in view.staff + view.network)
     assert [a.id for a in view.network] == [s.mum, s.friend]  # default: the whole network
@@ -96,16 +105,24 @@ def test_book_stores_attendees_and_audits(s: Setup) -> None:
 
 def test_book_input_errors(s: Setup) -> None:
     cases = [
-        (dict(minutes=0), "minutes"), (dict(minutes=13 * 60), "minutes"),
-        (dict(staff_ids=[]), "staff"), (dict(staff_ids=[1, 1]), "staff"),
-        (dict(staff_ids=[999]), "staff"), (dict(place_kind="pub"), "place"),
+        (dict(minutes=0), "minutes"),
+        (dict(minutes=13 * 60), "minutes"),
+        (dict(staff_ids=[]), "staff"),
+        (dict(staff_ids=[1, 1]), "staff"),
+        (dict(staff_ids=[999]), "staff"),
+        (dict(place_kind="pub"), "place"),
         (dict(place_detail="a\x1b[31mb"), "place_detail"),
         (dict(starts_at=dt.datetime(2026, 11, 24, 10)), "when"),
         (dict(network_ids=[999]), "network"),
     ]
     for override, field in cases:
-        args = dict(client_id=s.client, starts_at=local(24, 10), minutes=60, staff_ids=[s.duty],
-                    place_kind="base")
+        args = dict(
+            client_id=s.client,
+            starts_at=local(24, 10),
+            minutes=60,
+            staff_ids=[s.duty],
+            place_kind="base",
+        )
         args.update(override)  # type: ignore[arg-type]
         with pytest.raises(InputErrors) as caught:
             s.repo.book(**args)  # type: ignore[arg-type]
@@ -114,7 +131,9 @@ def test_book_input_errors(s: Setup) -> None:
         assert session.exec(select(Meeting)).all() == []
 
 
-def test_book_needs_staff_and_an_open_episode(s: Setup, repo_as: Callable[[str], Repository]) -> None:
+def test_book_needs_staff_and_an_open_episode(
+    s: Setup, repo_as: Callable[[str], Repository]
+) -> None:
     with pytest.raises(NotPermitted):
         repo_as("stranger").book(s.client, local(24, 10), 60, [s.duty], "base")
     with pytest.raises(NotFound):
@@ -135,10 +154,13 @@ def test_blocking_clashes_are_conflicts(s: Setup) -> None:
     s.repo.book(s.client, local(24, 10), 60, [s.duty], "base")
     other = second_client(s)
     with pytest.raises(Conflict) as caught:
-        s.repo.book(other, local(24, 10, 30), 60, [s.duty, s.third], "base",
-                    override_reason="urgent (test)")  # an override never books over a clash
-    assert str(caught.value) == ("Cannot book this time: Duty Worker One (test) is already in a "
-                                 "meeting Tue 24 Nov 10:00-11:00; nothing was saved")
+        s.repo.book(
+            other, local(24, 10, 30), 60, [s.duty, s.third], "base", override_reason="urgent (test)"
+        )  # an override never books over a clash
+    assert str(caught.value) == (
+        "Cannot book this time: Duty Worker One (test) is already in a "
+        "meeting Tue 24 Nov 10:00-11:00; nothing was saved"
+    )
     with pytest.raises(Conflict, match="The client already has a meeting Tue 24 Nov 10:00-11:00"):
         s.repo.book(s.client, local(24, 10, 30), 60, [s.third], "base")
     # a cancelled meeting no longer blocks; a happened one does
@@ -154,9 +176,16 @@ def test_cancelled_meeting_frees_the_slot(s: Setup) -> None:
 
 def test_warnings_need_a_reason_which_is_stored(s: Setup) -> None:
     with s.repo.db.session(write=True) as session:
-        session.add(Absence(staff_id=s.peer, starts_on=dt.date(2026, 11, 24),
-                            ends_on=dt.date(2026, 11, 24), kind="leave", created_at=MONDAY_10,
-                            created_by="duty1"))
+        session.add(
+            Absence(
+                staff_id=s.peer,
+                starts_on=dt.date(2026, 11, 24),
+                ends_on=dt.date(2026, 11, 24),
+                kind="leave",
+                created_at=MONDAY_10,
+                created_by="duty1",
+            )
+        )
     start = local(24, 19, 30)  # runs past closing, and the peer worker is on leave
     found = s.repo.check_booking(s.client, start, 60, [s.duty, s.peer], "base")
     assert [p.kind for p in found] == ["outside_hours", "staff_absent"]
@@ -167,8 +196,14 @@ def test_warnings_need_a_reason_which_is_stored(s: Setup) -> None:
     assert "Peer Worker (test) is away (leave) on Tuesday 24 November" in str(caught.value)
     with pytest.raises(InputErrors, match="reason"):
         s.repo.book(s.client, start, 60, [s.duty, s.peer], "base", override_reason="   ")
-    meeting_id = s.repo.book(s.client, start, 60, [s.duty, s.peer], "base",
-                             override_reason="Only time the family can do (test)")
+    meeting_id = s.repo.book(
+        s.client,
+        start,
+        60,
+        [s.duty, s.peer],
+        "base",
+        override_reason="Only time the family can do (test)",
+    )
     view = s.repo.meeting(meeting_id)
     assert view.override_reason == "Only time the family can do (test)"
     after = s.repo.history("meeting", meeting_id)[0].after
@@ -230,19 +265,29 @@ def test_cancel(s: Setup) -> None:
     s.repo.cancel_meeting(meeting_id, "team", "Staff illness (test)", expected_version=version)
     view = s.repo.meeting(meeting_id)
     assert (view.status, view.cancelled_by, view.cancel_reason) == (
-        "cancelled", "team", "Staff illness (test)")
+        "cancelled",
+        "team",
+        "Staff illness (test)",
+    )
     entry = s.repo.history("meeting", meeting_id)[-1]
     assert (entry.action, entry.before, entry.after) == (
         "cancel meeting",
         {"status": "booked", "cancelled_by": None, "cancel_reason": None},
-        {"status": "cancelled", "cancelled_by": "team", "cancel_reason": "Staff illness (test)"})
+        {"status": "cancelled", "cancelled_by": "team", "cancel_reason": "Staff illness (test)"},
+    )
     with pytest.raises(Conflict, match="already cancelled"):
         s.repo.cancel_meeting(meeting_id, "team", "again (test)")
 
 
 def test_record_happened_and_did_not_attend(s: Setup) -> None:
-    meeting_id = s.repo.book(s.client, local(23, 8), 60, [s.duty, s.peer], "base",
-                             override_reason="Recorded after the fact (test)")
+    meeting_id = s.repo.book(
+        s.client,
+        local(23, 8),
+        60,
+        [s.duty, s.peer],
+        "base",
+        override_reason="Recorded after the fact (test)",
+    )
     with pytest.raises(InputErrors):
         s.repo.record_happened(meeting_id, [])
     with pytest.raises(InputErrors, match="network"):
@@ -251,15 +296,26 @@ def test_record_happened_and_did_not_attend(s: Setup) -> None:
     s.repo.record_happened(meeting_id, [s.duty, s.third], [s.mum], expected_version=version)
     view = s.repo.meeting(meeting_id)
     assert view.status == "happened"
-    assert {(a.id, a.attended) for a in view.staff} == {(s.duty, True), (s.peer, False),
-                                                        (s.third, True)}
+    assert {(a.id, a.attended) for a in view.staff} == {
+        (s.duty, True),
+        (s.peer, False),
+        (s.third, True),
+    }
     assert {(a.id, a.attended) for a in view.network} == {(s.mum, True), (s.friend, False)}
     entry = s.repo.history("meeting", meeting_id)[-1]
     assert entry.action == "record happened"
-    assert entry.before == {"status": "booked", "staff_attended": [], "staff_absent": [],
-                            "network_attended": []}
-    assert entry.after == {"status": "happened", "staff_attended": ["clin2", "duty1"],
-                           "staff_absent": ["peer1"], "network_attended": [s.mum]}
+    assert entry.before == {
+        "status": "booked",
+        "staff_attended": [],
+        "staff_absent": [],
+        "network_attended": [],
+    }
+    assert entry.after == {
+        "status": "happened",
+        "staff_attended": ["clin2", "duty1"],
+        "staff_absent": ["peer1"],
+        "network_attended": [s.mum],
+    }
     with pytest.raises(Conflict, match="changed since you looked"):
         s.repo.record_did_not_attend(meeting_id, expected_version=version)
     s.repo.record_did_not_attend(meeting_id)
@@ -270,8 +326,9 @@ def test_record_happened_and_did_not_attend(s: Setup) -> None:
     # a happened meeting blocks the time like a booked one
     s.repo.record_happened(meeting_id, [s.peer])
     with pytest.raises(Conflict):
-        s.repo.book(second_client(s), local(23, 8, 30), 30, [s.peer], "base",
-                    override_reason="past (test)")
+        s.repo.book(
+            second_client(s), local(23, 8, 30), 30, [s.peer], "base", override_reason="past (test)"
+        )
 
 
 def test_cannot_record_a_future_or_cancelled_meeting(s: Setup) -> None:
@@ -310,12 +367,27 @@ def test_day(s: Setup) -> None:
 
 def test_day_shows_absences(s: Setup) -> None:
     with s.repo.db.session(write=True) as session:
-        session.add(Absence(staff_id=s.peer, starts_on=dt.date(2026, 11, 23),
-                            ends_on=dt.date(2026, 11, 25), kind="training", created_at=MONDAY_10,
-                            created_by="duty1"))
-        session.add(Absence(staff_id=s.duty, starts_on=dt.date(2026, 11, 24),
-                            ends_on=dt.date(2026, 11, 24), kind="leave", created_at=MONDAY_10,
-                            created_by="duty1", cancelled=True))
+        session.add(
+            Absence(
+                staff_id=s.peer,
+                starts_on=dt.date(2026, 11, 23),
+                ends_on=dt.date(2026, 11, 25),
+                kind="training",
+                created_at=MONDAY_10,
+                created_by="duty1",
+            )
+        )
+        session.add(
+            Absence(
+                staff_id=s.duty,
+                starts_on=dt.date(2026, 11, 24),
+                ends_on=dt.date(2026, 11, 24),
+                kind="leave",
+                created_at=MONDAY_10,
+                created_by="duty1",
+                cancelled=True,
+            )
+        )
     day = s.repo.day(dt.date(2026, 11, 24))
     assert [(a.staff_login, a.kind) for a in day.absences] == [("peer1", "training")]
     assert s.repo.day(dt.date(2026, 11, 26)).absences == ()
@@ -331,8 +403,10 @@ def test_day_on_clock_change_days(s: Setup) -> None:
     late = pendulum.datetime(2026, 10, 25, 23, 30, tz=TZ)
     early = pendulum.datetime(2026, 10, 25, 0, 30, tz=TZ)  # BST
     with timeutil.frozen(pendulum.datetime(2026, 10, 1, tz=TZ)):
-        ids = [s.repo.book(s.client, when, 30, [s.duty], "base", override_reason="weekend (test)")
-               for when in (early, late)]
+        ids = [
+            s.repo.book(s.client, when, 30, [s.duty], "base", override_reason="weekend (test)")
+            for when in (early, late)
+        ]
         assert [m.id for m in s.repo.day(dt.date(2026, 10, 25)).meetings] == ids
         assert s.repo.day(dt.date(2026, 10, 24)).meetings == ()
         assert s.repo.day(dt.date(2026, 10, 26)).meetings == ()
@@ -351,9 +425,16 @@ def test_next_free_slot(s: Setup) -> None:
     assert s.repo.next_free_slot(s.client, 60, [s.third]) == local(23, 11)  # client busy 10-11
     assert s.repo.next_free_slot(s.client, 60, staff, after=local(27, 19, 5)) == local(30, 8)
     with s.repo.db.session(write=True) as session:
-        session.add(Absence(staff_id=s.peer, starts_on=dt.date(2026, 11, 23),
-                            ends_on=dt.date(2026, 12, 31), kind="leave", created_at=MONDAY_10,
-                            created_by="duty1"))
+        session.add(
+            Absence(
+                staff_id=s.peer,
+                starts_on=dt.date(2026, 11, 23),
+                ends_on=dt.date(2026, 12, 31),
+                kind="leave",
+                created_at=MONDAY_10,
+                created_by="duty1",
+            )
+        )
     assert s.repo.next_free_slot(s.client, 60, staff) is None
     with pytest.raises(NotFound):
         s.repo.next_free_slot(999, 60, staff)
@@ -377,13 +458,19 @@ def test_first_meetings(s: Setup) -> None:
 
 
 def test_meetings_for_export(s: Setup) -> None:
-    ids = [s.repo.book(s.client, local(24 + n, 10), 60, [s.duty if n % 2 else s.peer], "base")
-           for n in range(4)]
+    ids = [
+        s.repo.book(s.client, local(24 + n, 10), 60, [s.duty if n % 2 else s.peer], "base")
+        for n in range(4)
+    ]
     everything = list(s.repo.meetings_for_export(dt.date(2026, 11, 24), dt.date(2026, 11, 27)))
     assert [m.id for m in everything] == ids
-    assert [m.id for m in s.repo.meetings_for_export(dt.date(2026, 11, 25), dt.date(2026, 11, 26))] == ids[1:3]
-    assert [m.id for m in s.repo.meetings_for_export(dt.date(2026, 11, 1), dt.date(2026, 11, 30),
-                                                      "peer1")] == [ids[0], ids[2]]
+    assert [
+        m.id for m in s.repo.meetings_for_export(dt.date(2026, 11, 25), dt.date(2026, 11, 26))
+    ] == ids[1:3]
+    assert [
+        m.id
+        for m in s.repo.meetings_for_export(dt.date(2026, 11, 1), dt.date(2026, 11, 30), "peer1")
+    ] == [ids[0], ids[2]]
     with pytest.raises(NotFound):
         list(s.repo.meetings_for_export(dt.date(2026, 11, 1), dt.date(2026, 11, 30), "nobody"))
 
@@ -393,8 +480,14 @@ def test_export_pages_through_many_meetings(s: Setup) -> None:
         start = local(24, 8).in_timezone("UTC")
         for n in range(1203):
             at = start.add(minutes=n // 3)  # three per minute: ties across page boundaries
-            row = Meeting(client_id=s.client, starts_at=at, ends_at=at.add(minutes=30),
-                          place_kind="base", created_at=MONDAY_10, created_by="duty1")
+            row = Meeting(
+                client_id=s.client,
+                starts_at=at,
+                ends_at=at.add(minutes=30),
+                place_kind="base",
+                created_at=MONDAY_10,
+                created_by="duty1",
+            )
             session.add(row)
             session.flush()
             session.add(MeetingStaff(meeting_id=row.id or 0, staff_id=s.duty))
@@ -412,13 +505,25 @@ def test_attendance_refreshes_the_board_continuity_figures(s: Setup) -> None:
             row = session.get(ClientContinuity, s.client)
             return (row.meetings, row.last_met_at) if row else None
 
-    first = s.repo.book(s.client, local(23, 8), 60, [s.duty, s.peer], "base",
-                        override_reason="Recorded after the fact (test)")
+    first = s.repo.book(
+        s.client,
+        local(23, 8),
+        60,
+        [s.duty, s.peer],
+        "base",
+        override_reason="Recorded after the fact (test)",
+    )
     s.repo.record_happened(first, [s.duty])
     assert figures() is not None and figures()[0] == 1  # type: ignore[index]
     with timeutil.frozen(local(25, 12)):
-        second = s.repo.book(s.client, local(24, 10), 60, [s.duty], "base",
-                             override_reason="Recorded after the fact (test)")
+        second = s.repo.book(
+            s.client,
+            local(24, 10),
+            60,
+            [s.duty],
+            "base",
+            override_reason="Recorded after the fact (test)",
+        )
         s.repo.record_happened(second, [s.duty, s.peer])
         assert figures()[0] == 2  # type: ignore[index]
         s.repo.record_did_not_attend(second)  # it stops being a meeting that happened

@@ -38,8 +38,9 @@ RepoAs = Callable[[str], Repository]
 UTC = dt.UTC
 
 
-def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0,
-        second: int = 0) -> dt.datetime:
+def utc(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> dt.datetime:
     return dt.datetime(year, month, day, hour, minute, second, tzinfo=UTC)
 
 
@@ -91,7 +92,10 @@ def test_add_referral_writes_an_audit_row_with_actor_and_after(
     assert len(rows) == 1
     row = rows[0]
     assert (row.actor, row.action, row.entity, row.entity_id) == (
-        "duty1", "add referral", "referral", referral_id
+        "duty1",
+        "add referral",
+        "referral",
+        referral_id,
     )
     assert row.at == timeutil.as_utc(MONDAY_10)
     entry = repo.history("referral", referral_id)[0]
@@ -120,22 +124,31 @@ def test_urgency_b_is_due_in_four_hours(repo: Repository, make_referral: MakeRef
 def test_add_referrals_batch_is_one_unit(
     repo: Repository, stranger: Repository, db: Database, frozen_now: object
 ) -> None:
-    rows = [validate_referral(referral_input(name=f"Batch {n} (test)"), repo.config, MONDAY_10)
-            for n in range(3)]
+    rows = [
+        validate_referral(referral_input(name=f"Batch {n} (test)"), repo.config, MONDAY_10)
+        for n in range(3)
+    ]
     with pytest.raises(NotPermitted):
         stranger.add_referrals(rows)
     assert count(db, Referral) == 0
     ids = repo.add_referrals(rows)
     assert len(ids) == 3
-    assert [r.name for r in repo.open_referrals("Batch")] == ["Batch 0 (test)", "Batch 1 (test)",
-                                                              "Batch 2 (test)"]
+    assert [r.name for r in repo.open_referrals("Batch")] == [
+        "Batch 0 (test)",
+        "Batch 1 (test)",
+        "Batch 2 (test)",
+    ]
 
 
 def test_missing_referral_is_not_found(repo: Repository, frozen_now: object) -> None:
     with pytest.raises(NotFound, match="No referral number 404"):
         repo.referral(404)
-    for action in (lambda: repo.claim(404), lambda: repo.accept(404),
-                   lambda: repo.decline(404, "x (test)"), lambda: repo.add_network_member(404, "N (test)")):
+    for action in (
+        lambda: repo.claim(404),
+        lambda: repo.accept(404),
+        lambda: repo.decline(404, "x (test)"),
+        lambda: repo.add_network_member(404, "N (test)"),
+    ):
         with pytest.raises(NotFound):
             action()
 
@@ -162,8 +175,11 @@ def test_claim_and_release(repo: Repository, make_referral: MakeReferral) -> Non
     assert claim.after is not None
     assert claim.after["status"] == "triaging"
     assert claim.after["triage_since"] == "2026-11-23T10:00:00+00:00"
-    assert history[2].before == {"status": "triaging", "triage_by_id": claim.after["triage_by_id"],
-                                 "triage_since": "2026-11-23T10:00:00+00:00"}
+    assert history[2].before == {
+        "status": "triaging",
+        "triage_by_id": claim.after["triage_by_id"],
+        "triage_since": "2026-11-23T10:00:00+00:00",
+    }
 
 
 def test_claim_by_someone_else_is_a_conflict_naming_them(
@@ -199,7 +215,9 @@ def test_take_over_of_an_unclaimed_referral_is_a_plain_claim(
 # -- decisions -----------------------------------------------------------------------------------
 
 
-def test_accept_opens_an_episode(repo: Repository, db: Database, make_referral: MakeReferral) -> None:
+def test_accept_opens_an_episode(
+    repo: Repository, db: Database, make_referral: MakeReferral
+) -> None:
     referral_id = make_referral()
     repo.claim(referral_id)
     client_id = repo.accept(referral_id)
@@ -304,8 +322,9 @@ def test_deciding_one_claimed_by_someone_else_is_a_conflict(
     assert (view.status, view.triage_by) == ("triaging", "duty1")
 
 
-def test_expected_version_mismatch_is_a_conflict(repo: Repository, make_referral: MakeReferral,
-                                                 repo_as: Callable[[str], Repository]) -> None:
+def test_expected_version_mismatch_is_a_conflict(
+    repo: Repository, make_referral: MakeReferral, repo_as: Callable[[str], Repository]
+) -> None:
     referral_id = make_referral()
     seen = repo.referral(referral_id)
     repo.add_staff("duty2", "Duty Worker Two (test)", "clinician")
@@ -385,8 +404,11 @@ def test_deactivated_staff_cannot_write(
     assert [s.login for s in repo.list_staff()] == ["duty1"]
     assert {s.login for s in repo.list_staff(include_inactive=True)} == {"duty1", "duty2"}
     entry = repo.history("staff", repo.list_staff(include_inactive=True)[1].id)[-1]
-    assert (entry.action, entry.before, entry.after) == ("deactivate staff", {"active": True},
-                                                         {"active": False})
+    assert (entry.action, entry.before, entry.after) == (
+        "deactivate staff",
+        {"active": True},
+        {"active": False},
+    )
 
 
 def test_staff_bootstrap_only_on_an_empty_list(repo: Repository, repo_as: RepoAs) -> None:
@@ -413,8 +435,11 @@ def test_staff_bootstrap_only_on_an_empty_list(repo: Repository, repo_as: RepoAs
     ],
 )
 def test_ineligible_then_overridden_with_a_recorded_reason(
-    repo: Repository, db: Database, make_referral: MakeReferral,
-    overrides: dict[str, str], problem: str,
+    repo: Repository,
+    db: Database,
+    make_referral: MakeReferral,
+    overrides: dict[str, str],
+    problem: str,
 ) -> None:
     referral_id = make_referral(**overrides)
     audit_before = len(audit_rows(db))
@@ -497,7 +522,9 @@ def test_sixth_in_a_week_gets_no_place_even_with_override(
     assert repo.referral(whitstable).status == "accepted"
 
 
-def test_redirected_and_declined_do_not_use_places(repo: Repository, make_referral: MakeReferral) -> None:
+def test_redirected_and_declined_do_not_use_places(
+    repo: Repository, make_referral: MakeReferral
+) -> None:
     for n in range(3):
         repo.redirect(make_referral(name=f"Redirected {n} (test)"), "cmht", "TAU (test)")
         repo.decline(make_referral(name=f"Declined {n} (test)"), "No (test)")
@@ -525,7 +552,9 @@ def test_last_weeks_referral_counts_against_last_weeks_cap(
     last_week = repo.intake_for(late_view)
     assert last_week is not None
     assert (last_week.week_start, last_week.taken, last_week.places_left) == (
-        dt.date(2026, 11, 16), 5, 0
+        dt.date(2026, 11, 16),
+        5,
+        0,
     )
     # ... and that does not touch this week's places.
     this_week = repo.intake()[0]
@@ -536,20 +565,24 @@ def test_last_weeks_referral_counts_against_last_weeks_cap(
     assert repo.intake(at=utc(2026, 11, 18))[0].taken == 5
 
 
-def test_week_boundary_sunday_2359_and_monday_0000(
-    repo: Repository, config: Config
-) -> None:
+def test_week_boundary_sunday_2359_and_monday_0000(repo: Repository, config: Config) -> None:
     """A referral counts against the local week it was received in."""
     with timeutil.frozen(pendulum.datetime(2026, 11, 30, 10, 0, tz="Europe/London")):
         for i in range(4):
-            repo.accept(repo.add_referral(referral_input(name=f"Filler {i} (test)",
-                                                         received_at="25/11/2026 12:00")))
-        sunday = repo.add_referral(referral_input(name="Sunday late (test)",
-                                                  received_at="29/11/2026 23:59"))
-        monday = repo.add_referral(referral_input(name="Monday midnight (test)",
-                                                  received_at="30/11/2026 00:00"))
-        also_sunday = repo.add_referral(referral_input(name="Sunday later still (test)",
-                                                       received_at="29/11/2026 23:59"))
+            repo.accept(
+                repo.add_referral(
+                    referral_input(name=f"Filler {i} (test)", received_at="25/11/2026 12:00")
+                )
+            )
+        sunday = repo.add_referral(
+            referral_input(name="Sunday late (test)", received_at="29/11/2026 23:59")
+        )
+        monday = repo.add_referral(
+            referral_input(name="Monday midnight (test)", received_at="30/11/2026 00:00")
+        )
+        also_sunday = repo.add_referral(
+            referral_input(name="Sunday later still (test)", received_at="29/11/2026 23:59")
+        )
         repo.accept(sunday)  # the 5th place of w/c 23 Nov
         with pytest.raises(NoPlacesLeft, match="23 Nov"):
             repo.accept(also_sunday)
@@ -561,14 +594,23 @@ def test_week_boundary_sunday_2359_and_monday_0000(
 def test_week_with_the_autumn_clock_change_is_one_week(repo: Repository) -> None:
     """Sunday 25 October 2026 has 25 hours; 23:30 that night is still in w/c 19 Oct."""
     with timeutil.frozen(pendulum.datetime(2026, 11, 2, 10, 0, tz="Europe/London")):
-        ids = [repo.add_referral(referral_input(name=f"Oct {i} (test)", received_at=when))
-               for i, when in enumerate(["19/10/2026 00:00", "2026-10-25T01:30+01:00",
-                                         "2026-10-25T01:30+00:00", "25/10/2026 23:30",
-                                         "25/10/2026 23:59"])]
+        ids = [
+            repo.add_referral(referral_input(name=f"Oct {i} (test)", received_at=when))
+            for i, when in enumerate(
+                [
+                    "19/10/2026 00:00",
+                    "2026-10-25T01:30+01:00",
+                    "2026-10-25T01:30+00:00",
+                    "25/10/2026 23:30",
+                    "25/10/2026 23:59",
+                ]
+            )
+        ]
         for referral_id in ids:
             repo.accept(referral_id)
-        following = repo.add_referral(referral_input(name="Following Monday (test)",
-                                                     received_at="26/10/2026 00:00"))
+        following = repo.add_referral(
+            referral_input(name="Following Monday (test)", received_at="26/10/2026 00:00")
+        )
         repo.accept(following)
         assert repo.intake(at=utc(2026, 10, 22))[0].taken == 5
         assert repo.intake(at=utc(2026, 10, 27))[0].taken == 1
@@ -588,8 +630,12 @@ def test_network_members(repo: Repository, db: Database, make_referral: MakeRefe
     ]
     entry = repo.history("referral", referral_id)[-2]
     assert (entry.action, entry.actor, entry.before) == ("add network member", "duty1", None)
-    assert entry.after == {"network_member_id": first, "name": "Pat Parent (test)",
-                           "relationship": "mother", "phone": "01632 960002"}
+    assert entry.after == {
+        "network_member_id": first,
+        "name": "Pat Parent (test)",
+        "relationship": "mother",
+        "phone": "01632 960002",
+    }
     with pytest.raises(InputErrors) as caught:
         repo.add_network_member(referral_id, "", "", "not a phone")
     assert set(caught.value.errors) == {"name"}
@@ -616,12 +662,19 @@ def test_history_is_in_order_with_changes(repo: Repository, make_referral: MakeR
 def queue(repo: Repository, duty2: Repository, make_referral: MakeReferral) -> dict[str, int]:
     ids = {
         "alex": make_referral(name="Alex Example (test)", urgency="C"),
-        "bea": make_referral(name="Bea Sample (test)", nhs_number="943 476 5919", urgency="B",
-                             source="eip-new"),
-        "cal": make_referral(name="Cal Dummy (test)", nhs_number="", area="whitstable",
-                             gp_practice="Harbour Street Surgery (example)", source="gp"),
-        "dee": make_referral(name="Dee Fictional (test)", nhs_number="", urgency="D",
-                             received_at="23/11/2026 08:00"),
+        "bea": make_referral(
+            name="Bea Sample (test)", nhs_number="943 476 5919", urgency="B", source="eip-new"
+        ),
+        "cal": make_referral(
+            name="Cal Dummy (test)",
+            nhs_number="",
+            area="whitstable",
+            gp_practice="Harbour Street Surgery (example)",
+            source="gp",
+        ),
+        "dee": make_referral(
+            name="Dee Fictional (test)", nhs_number="", urgency="D", received_at="23/11/2026 08:00"
+        ),
         "gone": make_referral(name="Alex Decided (test)"),
     }
     duty2.claim(ids["cal"])
@@ -665,7 +718,9 @@ def test_open_referrals_search(
 def test_open_referrals_views_carry_the_claimer(repo: Repository, queue: dict[str, int]) -> None:
     cal = next(r for r in repo.open_referrals() if r.id == queue["cal"])
     assert (cal.status, cal.triage_by, cal.triage_by_name) == (
-        "triaging", "duty2", "Duty Worker Two (test)"
+        "triaging",
+        "duty2",
+        "Duty Worker Two (test)",
     )
 
 
@@ -709,8 +764,10 @@ def test_accept_failing_part_way_leaves_no_partial_rows(
 def test_batch_add_failing_part_way_adds_none(
     repo: Repository, db: Database, db_path: Path, frozen_now: object
 ) -> None:
-    rows = [validate_referral(referral_input(name=f"Batch {n} (test)"), repo.config, MONDAY_10)
-            for n in range(3)]
+    rows = [
+        validate_referral(referral_input(name=f"Batch {n} (test)"), repo.config, MONDAY_10)
+        for n in range(3)
+    ]
     with sqlite3.connect(db_path) as conn:
         conn.execute(
             "CREATE TRIGGER refuse_third AFTER INSERT ON referral WHEN NEW.name = 'Batch 2 (test)' "
@@ -769,7 +826,11 @@ def test_every_write_adds_its_audit_rows_with_the_actor(
         (lambda: duty2.claim(first), duty2, ["claim"]),
         (lambda: repo.claim(first, take_over=True), repo, ["take over"]),
         (lambda: repo.claim(first), repo, ["release"]),
-        (lambda: duty2.add_network_member(first, "Pat Parent (test)"), duty2, ["add network member"]),
+        (
+            lambda: duty2.add_network_member(first, "Pat Parent (test)"),
+            duty2,
+            ["add network member"],
+        ),
         (lambda: duty2.accept(first), duty2, ["accept", "open episode"]),
         (lambda: repo.redirect(second, "crht", "CRHT tonight (test)"), repo, ["redirect"]),
         (lambda: duty2.decline(third, "Duplicate (test)"), duty2, ["decline"]),
@@ -793,7 +854,10 @@ def test_respond_by_through_the_spring_clock_change(repo: Repository) -> None:
     assert view.respond_by - view.received_at == dt.timedelta(hours=24)
     local = timeutil.to_local(view.respond_by, "Europe/London")
     assert (local.day, local.hour, local.minute, local.utcoffset()) == (
-        29, 13, 0, dt.timedelta(hours=1)
+        29,
+        13,
+        0,
+        dt.timedelta(hours=1),
     )
     assert timeutil.fmt_local(view.respond_by, "Europe/London", "day") == "Sun 29 Mar 13:00"
 
@@ -804,8 +868,16 @@ def test_respond_by_through_the_spring_clock_change(repo: Repository) -> None:
 RANGE_START = dt.datetime(2026, 10, 18, 23, 0, tzinfo=UTC)
 RANGE_MINUTES = 4 * 7 * 24 * 60 + 120
 # Instants either side of each local week boundary, in minutes from RANGE_START.
-BOUNDARIES = [0, 1, 7 * 24 * 60 + 60 - 1, 7 * 24 * 60 + 60, 14 * 24 * 60 + 60 - 1,
-              14 * 24 * 60 + 60, 21 * 24 * 60 + 60, 28 * 24 * 60 + 60 - 1]
+BOUNDARIES = [
+    0,
+    1,
+    7 * 24 * 60 + 60 - 1,
+    7 * 24 * 60 + 60,
+    14 * 24 * 60 + 60 - 1,
+    14 * 24 * 60 + 60,
+    21 * 24 * 60 + 60,
+    28 * 24 * 60 + 60 - 1,
+]
 
 
 def local_monday(instant: dt.datetime) -> dt.date:
@@ -817,12 +889,17 @@ def local_monday(instant: dt.datetime) -> dt.date:
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(
-    st.tuples(st.sampled_from(BOUNDARIES) | st.integers(0, RANGE_MINUTES),
-              st.sampled_from(["canterbury", "whitstable"]),
-              st.booleans()),
-    min_size=1, max_size=14,
-))
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(BOUNDARIES) | st.integers(0, RANGE_MINUTES),
+            st.sampled_from(["canterbury", "whitstable"]),
+            st.booleans(),
+        ),
+        min_size=1,
+        max_size=14,
+    )
+)
 def test_cap_is_never_exceeded_in_any_local_week(
     referrals: list[tuple[int, str, bool]],
 ) -> None:
@@ -830,8 +907,10 @@ def test_cap_is_never_exceeded_in_any_local_week(
     from duty_desk.db import open_database
 
     base = Config()
-    areas = {key: AreaSettings(name=a.name, weekly_cap=2, gp_practices=a.gp_practices)
-             for key, a in base.areas.items()}
+    areas = {
+        key: AreaSettings(name=a.name, weekly_cap=2, gp_practices=a.gp_practices)
+        for key, a in base.areas.items()
+    }
     config = base.model_copy(update={"areas": areas})
     practice = {key: a.gp_practices[0] for key, a in areas.items()}
     taken: Counter[tuple[str, dt.date]] = Counter()
@@ -842,12 +921,19 @@ def test_cap_is_never_exceeded_in_any_local_week(
             repo.add_staff("duty1", "Duty Worker One (test)", "team_lead", bootstrap=True)
             for minutes, area, override in referrals:
                 instant = RANGE_START + dt.timedelta(minutes=minutes)
-                referral_id = repo.add_referral(referral_input(
-                    received_at=instant.strftime("%Y-%m-%dT%H:%MZ"), area=area,
-                    gp_practice=practice[area], source="gp" if override else "spoa-urgent"))
+                referral_id = repo.add_referral(
+                    referral_input(
+                        received_at=instant.strftime("%Y-%m-%dT%H:%MZ"),
+                        area=area,
+                        gp_practice=practice[area],
+                        source="gp" if override else "spoa-urgent",
+                    )
+                )
                 week = (area, local_monday(instant))
                 try:
-                    repo.accept(referral_id, override_reason="Override (test)" if override else None)
+                    repo.accept(
+                        referral_id, override_reason="Override (test)" if override else None
+                    )
                 except NoPlacesLeft:
                     assert taken[week] == 2
                 else:

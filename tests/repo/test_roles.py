@@ -30,13 +30,16 @@ def peer(repo: Repository, repo_as: RepoAs) -> Repository:
 
 
 @pytest.mark.parametrize("who", ["clinician", "peer"])
-def test_only_a_team_lead_changes_staff_records(repo: Repository, who: str,
-                                                request: pytest.FixtureRequest) -> None:
+def test_only_a_team_lead_changes_staff_records(
+    repo: Repository, who: str, request: pytest.FixtureRequest
+) -> None:
     worker: Repository = request.getfixturevalue(who)
     before = repo.list_staff(include_inactive=True)
-    for change in (lambda: worker.add_staff("new1", "New Person (test)", "clinician"),
-                   lambda: worker.deactivate_staff("duty1"),
-                   lambda: worker.set_capacity("duty1", 3)):
+    for change in (
+        lambda: worker.add_staff("new1", "New Person (test)", "clinician"),
+        lambda: worker.deactivate_staff("duty1"),
+        lambda: worker.set_capacity("duty1", 3),
+    ):
         with pytest.raises(NotPermitted, match="Only a team lead can"):
             change()
     assert repo.list_staff(include_inactive=True) == before, "nothing changed"
@@ -72,10 +75,12 @@ def test_a_login_not_on_the_staff_list_can_only_read(
     visitor = repo_as("visitor")
     assert visitor.acting_staff() is None
     assert [r.id for r in visitor.open_referrals()] == [referral], "can look"
-    for change in (lambda: visitor.add_referral(referral_input()),
-                   lambda: visitor.claim(referral),
-                   lambda: visitor.accept(referral),
-                   lambda: visitor.add_staff("visitor", "Visitor (test)", "team_lead")):
+    for change in (
+        lambda: visitor.add_referral(referral_input()),
+        lambda: visitor.claim(referral),
+        lambda: visitor.accept(referral),
+        lambda: visitor.add_staff("visitor", "Visitor (test)", "team_lead"),
+    ):
         with pytest.raises(NotPermitted, match="not on the staff list"):
             change()
 

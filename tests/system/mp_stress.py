@@ -17,9 +17,17 @@ from typing import Any
 from tests.system.mp_workers import START_TIMEOUT, _repository
 
 
-def random_changes(db_path: str, login: str, now: dt.datetime, seed: int, seconds: float,
-                   referral_ids: list[int], staff_ids: list[int], barrier: Any,
-                   results: Any) -> None:
+def random_changes(
+    db_path: str,
+    login: str,
+    now: dt.datetime,
+    seed: int,
+    seconds: float,
+    referral_ids: list[int],
+    staff_ids: list[int],
+    barrier: Any,
+    results: Any,
+) -> None:
     from duty_desk import timeutil
     from duty_desk.errors import DutyDeskError
 
@@ -57,8 +65,9 @@ def random_changes(db_path: str, login: str, now: dt.datetime, seed: int, second
                 elif op == "book":
                     start = tomorrow.add(hours=8, minutes=30 * rng.randrange(20))
                     staff = rng.sample(staff_ids, rng.choice((1, 2)))
-                    meeting = repo.book(client, start, 60, staff, "base",
-                                        override_reason="Stress test (test)")
+                    meeting = repo.book(
+                        client, start, 60, staff, "base", override_reason="Stress test (test)"
+                    )
                     mine.append(meeting)
                     done.append(("book meeting", meeting))
                 elif op == "cancel" and mine:

@@ -55,7 +55,9 @@ def add_referrals(
         errors: list[str] = []
         for number in range(count):
             try:
-                added.append(repo.add_referral(referral_row(f"Worker {login} number {number} (test)")))
+                added.append(
+                    repo.add_referral(referral_row(f"Worker {login} number {number} (test)"))
+                )
             except Exception as exc:  # report, keep going: the test counts them
                 errors.append(f"{type(exc).__name__}: {exc}")
         results.put((login, added, errors))
@@ -63,8 +65,15 @@ def add_referrals(
         results.put((login, None, [f"{type(exc).__name__}: {exc}"]))
 
 
-def _rounds(db_path: str, login: str, now: dt.datetime, referral_ids: list[int], barrier: Any,
-            results: Any, act: Any) -> None:
+def _rounds(
+    db_path: str,
+    login: str,
+    now: dt.datetime,
+    referral_ids: list[int],
+    barrier: Any,
+    results: Any,
+    act: Any,
+) -> None:
     """Round r: wait for everyone at the barrier, then ``act(repo, referral_ids[r])``.
 
     Each outcome goes on ``results`` as (round, login, outcome, detail): the
@@ -103,14 +112,16 @@ def _claim(repo: Any, referral_id: int) -> tuple[str, str]:
     return "claimed", view.triage_by or ""
 
 
-def accept_rounds(db_path: str, login: str, now: dt.datetime, referral_ids: list[int],
-                  barrier: Any, results: Any) -> None:
+def accept_rounds(
+    db_path: str, login: str, now: dt.datetime, referral_ids: list[int], barrier: Any, results: Any
+) -> None:
     """Round r: wait for everyone, then accept ``referral_ids[r]``; report the outcome."""
     _rounds(db_path, login, now, referral_ids, barrier, results, _accept)
 
 
-def claim_rounds(db_path: str, login: str, now: dt.datetime, referral_ids: list[int],
-                 barrier: Any, results: Any) -> None:
+def claim_rounds(
+    db_path: str, login: str, now: dt.datetime, referral_ids: list[int], barrier: Any, results: Any
+) -> None:
     """Round r: wait for everyone, then claim ``referral_ids[r]``; report the outcome."""
     _rounds(db_path, login, now, referral_ids, barrier, results, _claim)
 
@@ -140,7 +151,8 @@ def _book(repo: Any, job: Any) -> tuple[str, str]:
     return "booked", str(meeting_id)
 
 
-def book_rounds(db_path: str, login: str, now: dt.datetime, jobs: list[Any],
-                barrier: Any, results: Any) -> None:
+def book_rounds(
+    db_path: str, login: str, now: dt.datetime, jobs: list[Any], barrier: Any, results: Any
+) -> None:
     """Round r: wait for everyone, then book ``jobs[r]``; report the outcome."""
     _rounds(db_path, login, now, jobs, barrier, results, _book)

@@ -35,7 +35,11 @@ def run_process(*args: str, cwd: Path | None = None) -> subprocess.CompletedProc
     """``python -m duty_desk ARGS`` in a real process, with this test's environment."""
     return subprocess.run(
         [sys.executable, "-m", "duty_desk", *args],
-        capture_output=True, text=True, timeout=120, cwd=cwd, env=dict(os.environ),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=cwd,
+        env=dict(os.environ),
     )
 
 
@@ -72,10 +76,21 @@ def staff_db(path: Path, *logins: str) -> Path:
 # -- help -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("args", [
-    [], ["demo"], ["init"], ["staff"], ["staff", "add"], ["staff", "list"],
-    ["staff", "deactivate"], ["import"], ["import", "referrals"], ["export"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        [],
+        ["demo"],
+        ["init"],
+        ["staff"],
+        ["staff", "add"],
+        ["staff", "list"],
+        ["staff", "deactivate"],
+        ["import"],
+        ["import", "referrals"],
+        ["export"],
+    ],
+)
 def test_every_command_has_help(args: list[str]) -> None:
     result = invoke(*args, "--help")
     assert result.exit_code == 0, result.output
@@ -84,8 +99,9 @@ def test_every_command_has_help(args: list[str]) -> None:
 
 def test_help_names_the_columns_and_formats() -> None:
     text = invoke("import", "referrals", "--help").output
-    assert ("received_at,name,date_of_birth,nhs_number,phone,area,gp_practice,source,"
-            "urgency,reason") in text
+    assert (
+        "received_at,name,date_of_birth,nhs_number,phone,area,gp_practice,source,urgency,reason"
+    ) in text
     assert "DD/MM/YYYY HH:MM" in text and "line N: field: problem" in text
     text = invoke("export", "--help").output
     for word in ("json", "csv", "respond_by", "decided_at", "before", "+01:00"):
@@ -121,8 +137,9 @@ def test_init_name_defaults_to_the_login(tmp_path: Path) -> None:
     assert invoke("--db", str(path), "staff", "list").output == f"{ME}\t{ME}\tteam_lead\n"
 
 
-def test_init_uses_duty_desk_db_from_the_environment(tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_init_uses_duty_desk_db_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "env.db"
     monkeypatch.setenv("DUTY_DESK_DB", str(path))
     assert invoke("init").exit_code == 0
@@ -164,11 +181,14 @@ def test_init_refuses_somebody_elses_database(tmp_path: Path) -> None:
 
 def test_staff_add_list_deactivate(tmp_path: Path) -> None:
     path = staff_db(tmp_path / "team.db", ME)
-    result = invoke("--db", str(path), "staff", "add", "psample", "Pat Sample (test)",
-                    "--role", "peer_support")
+    result = invoke(
+        "--db", str(path), "staff", "add", "psample", "Pat Sample (test)", "--role", "peer_support"
+    )
     assert result.exit_code == 0, result.stderr
     assert "peer support worker" in result.output
-    assert invoke("--db", str(path), "staff", "add", "rexample", "Robin Example (test)").exit_code == 0
+    assert (
+        invoke("--db", str(path), "staff", "add", "rexample", "Robin Example (test)").exit_code == 0
+    )
 
     lines = invoke("--db", str(path), "staff", "list").output.splitlines()
     assert "psample\tPat Sample (test)\tpeer_support" in lines
@@ -187,15 +207,18 @@ def test_staff_changes_are_audited_as_me(tmp_path: Path) -> None:
     invoke("--db", str(path), "staff", "add", "psample", "Pat Sample (test)")
     with closing(sqlite3.connect(path)) as conn, conn:
         actor, action = conn.execute(
-            "SELECT actor, action FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+            "SELECT actor, action FROM audit_log ORDER BY id DESC LIMIT 1"
+        ).fetchone()
     assert (actor, action) == (ME, "add staff")
 
 
 def test_a_login_not_on_the_staff_list_is_refused(tmp_path: Path) -> None:
     path = staff_db(tmp_path / "team.db", "duty1")
     before = audit_count(path)
-    for args in (["staff", "add", "psample", "Pat Sample (test)"],
-                 ["staff", "deactivate", "duty1"]):
+    for args in (
+        ["staff", "add", "psample", "Pat Sample (test)"],
+        ["staff", "deactivate", "duty1"],
+    ):
         result = invoke("--db", str(path), *args)
         assert result.exit_code == 1
         assert_one_sentence(result.stderr, repr(ME), "not on the staff list")
@@ -222,15 +245,21 @@ def test_staff_add_duplicate_and_bad_input(tmp_path: Path) -> None:
 # -- settings and database errors, in real processes -------------------------------------------
 
 
-@pytest.mark.parametrize(("toml", "fragments"), [
-    ("[team]\nresponse_hours = \"24\"\n", ["team.response_hours"]),
-    ("[team]\ncolour = \"red\"\n", ["team.colour", "unknown key"]),
-    ("[areas.canterbury]\nname = \"Canterbury\"\nweekly_cap = -1\n",
-     ["areas.canterbury.weekly_cap"]),
-    ("[team\nname = 1\n", ["not valid TOML"]),
-])
-def test_a_bad_settings_file_is_one_sentence(tmp_path: Path, toml: str,
-                                             fragments: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("toml", "fragments"),
+    [
+        ('[team]\nresponse_hours = "24"\n', ["team.response_hours"]),
+        ('[team]\ncolour = "red"\n', ["team.colour", "unknown key"]),
+        (
+            '[areas.canterbury]\nname = "Canterbury"\nweekly_cap = -1\n',
+            ["areas.canterbury.weekly_cap"],
+        ),
+        ("[team\nname = 1\n", ["not valid TOML"]),
+    ],
+)
+def test_a_bad_settings_file_is_one_sentence(
+    tmp_path: Path, toml: str, fragments: list[str]
+) -> None:
     path = staff_db(tmp_path / "team.db", ME)
     settings = tmp_path / "config.toml"
     settings.write_text(toml, encoding="utf-8")
@@ -309,8 +338,13 @@ _PROBE = textwrap.dedent("""
 
 
 def _probe(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-c", _PROBE, *args], capture_output=True, text=True,
-                          timeout=120, env=dict(os.environ))
+    return subprocess.run(
+        [sys.executable, "-c", _PROBE, *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=dict(os.environ),
+    )
 
 
 def test_commands_without_a_screen_never_import_textual(tmp_path: Path) -> None:
@@ -319,7 +353,9 @@ def test_commands_without_a_screen_never_import_textual(tmp_path: Path) -> None:
     csv_file.write_text(
         "received_at,name,date_of_birth,nhs_number,phone,area,gp_practice,source,urgency,reason\n"
         "01/06/2026 09:00,Alex Example (test),01/02/1990,,,canterbury,"
-        "Cathedral View Surgery (example),spoa-urgent,C,\n", encoding="utf-8")
+        "Cathedral View Surgery (example),spoa-urgent,C,\n",
+        encoding="utf-8",
+    )
     for args in (
         ["--help"],
         ["--db", str(path), "init"],
@@ -338,10 +374,11 @@ def test_commands_without_a_screen_never_import_textual(tmp_path: Path) -> None:
 
 
 def test_the_core_never_imports_textual() -> None:
-    code = ("import sys, duty_desk.cli, duty_desk.csv_import, duty_desk.export, duty_desk.demo, "
-            "duty_desk.repository; print('textual' in sys.modules)")
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=120)
+    code = (
+        "import sys, duty_desk.cli, duty_desk.csv_import, duty_desk.export, duty_desk.demo, "
+        "duty_desk.repository; print('textual' in sys.modules)"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.stdout.strip() == "False", proc.stderr
 
 

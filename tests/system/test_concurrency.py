@@ -33,10 +33,13 @@ CTX = multiprocessing.get_context("spawn")
 RESULT_TIMEOUT = 120
 
 
-def run(target: Any, per_worker_args: list[tuple[Any, ...]], barrier: Any, results: Any,
-        expected: int) -> list[Any]:
+def run(
+    target: Any, per_worker_args: list[tuple[Any, ...]], barrier: Any, results: Any, expected: int
+) -> list[Any]:
     """Start one process per args tuple, collect ``expected`` results, and join them all."""
-    processes = [CTX.Process(target=target, args=(*args, barrier, results)) for args in per_worker_args]
+    processes = [
+        CTX.Process(target=target, args=(*args, barrier, results)) for args in per_worker_args
+    ]
     for process in processes:
         process.start()
     collected: list[Any] = []
@@ -45,7 +48,9 @@ def run(target: Any, per_worker_args: list[tuple[Any, ...]], barrier: Any, resul
             try:
                 collected.append(results.get(timeout=RESULT_TIMEOUT))
             except queue_module.Empty:
-                pytest.fail(f"workers stopped reporting after {len(collected)} of {expected} results")
+                pytest.fail(
+                    f"workers stopped reporting after {len(collected)} of {expected} results"
+                )
     finally:
         for process in processes:
             process.join(RESULT_TIMEOUT)
@@ -76,8 +81,13 @@ def test_six_processes_adding_at_once_lose_nothing(tmp_path: Path) -> None:
     repo = fresh_database(path, logins)
     barrier, results = CTX.Barrier(workers), CTX.Queue()
     now = timeutil.as_utc(MONDAY_10)
-    reports = run(mp_workers.add_referrals, [(str(path), login, now, each) for login in logins],
-                  barrier, results, expected=workers)
+    reports = run(
+        mp_workers.add_referrals,
+        [(str(path), login, now, each) for login in logins],
+        barrier,
+        results,
+        expected=workers,
+    )
 
     errors = [error for _login, _added, worker_errors in reports for error in worker_errors]
     assert errors == []  # in particular, no "database is locked"
@@ -93,7 +103,9 @@ def test_six_processes_adding_at_once_lose_nothing(tmp_path: Path) -> None:
             .group_by(AuditLog.actor)
         ).all()
     assert len(names) == workers * each
-    assert {f"Worker {login} number {n} (test)" for login in logins for n in range(each)} == set(names)
+    assert {f"Worker {login} number {n} (test)" for login in logins for n in range(each)} == set(
+        names
+    )
     assert dict(adds) == {login: each for login in logins}
     with sqlite3.connect(path) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
@@ -122,24 +134,35 @@ def test_last_place_race_exactly_one_wins(tmp_path: Path) -> None:
             wednesday = dt.date(year, month, day) + dt.timedelta(days=2)
             received = f"{wednesday:%d/%m/%Y} 12:00"
             for n in range(cap - 1):  # 4 of 5 places already taken
-                repo.accept(repo.add_referral(mp_workers.referral_row(
-                    f"Taken {week} {n} (test)", received)))
-            racers.append([repo.add_referral(mp_workers.referral_row(
-                f"Racer {week} {n} (test)", received)) for n in range(workers)])
+                repo.accept(
+                    repo.add_referral(mp_workers.referral_row(f"Taken {week} {n} (test)", received))
+                )
+            racers.append(
+                [
+                    repo.add_referral(mp_workers.referral_row(f"Racer {week} {n} (test)", received))
+                    for n in range(workers)
+                ]
+            )
     per_worker = [[racers[r][w] for r in range(len(RACE_WEEKS))] for w in range(workers)]
 
     barrier, results = CTX.Barrier(workers), CTX.Queue()
     now = timeutil.as_utc(MONDAY_10)
-    outcomes = run(mp_workers.accept_rounds,
-                   [(str(path), logins[w], now, per_worker[w]) for w in range(workers)],
-                   barrier, results, expected=workers * len(RACE_WEEKS))
+    outcomes = run(
+        mp_workers.accept_rounds,
+        [(str(path), logins[w], now, per_worker[w]) for w in range(workers)],
+        barrier,
+        results,
+        expected=workers * len(RACE_WEEKS),
+    )
 
     by_round: dict[int, Counter[str]] = {}
     for round_number, _login, outcome, _message in outcomes:
         by_round.setdefault(round_number, Counter())[outcome] += 1
     for round_number in range(len(RACE_WEEKS)):
         assert by_round[round_number] == Counter({"accepted": 1, "NoPlacesLeft": workers - 1}), (
-            round_number, [o for o in outcomes if o[0] == round_number])
+            round_number,
+            [o for o in outcomes if o[0] == round_number],
+        )
     messages = {message for _r, _l, outcome, message in outcomes if outcome == "NoPlacesLeft"}
     assert all(m.startswith("No places left: Canterbury has taken 5 of 5") for m in messages)
 
@@ -167,11 +190,18 @@ def test_two_processes_claiming_the_same_referral_one_gets_it(tmp_path: Path) ->
     logins = ["left", "right"]
     repo = fresh_database(path, logins)
     with timeutil.frozen(MONDAY_10):
-        ids = [repo.add_referral(mp_workers.referral_row(f"Claimed {n} (test)")) for n in range(rounds)]
+        ids = [
+            repo.add_referral(mp_workers.referral_row(f"Claimed {n} (test)")) for n in range(rounds)
+        ]
     barrier, results = CTX.Barrier(2), CTX.Queue()
     now = timeutil.as_utc(MONDAY_10)
-    outcomes = run(mp_workers.claim_rounds, [(str(path), login, now, ids) for login in logins],
-                   barrier, results, expected=2 * rounds)
+    outcomes = run(
+        mp_workers.claim_rounds,
+        [(str(path), login, now, ids) for login in logins],
+        barrier,
+        results,
+        expected=2 * rounds,
+    )
 
     for round_number, referral_id in enumerate(ids):
         this_round = sorted((o for o in outcomes if o[0] == round_number), key=lambda o: o[2])

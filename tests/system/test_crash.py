@@ -55,7 +55,8 @@ def _state(path: Path) -> tuple[str, list[tuple[int, str]], int]:
         check = con.execute("PRAGMA integrity_check").fetchone()[0]
         rows = con.execute("SELECT id, name FROM referral ORDER BY id").fetchall()
         audited = con.execute(
-            "SELECT count(*) FROM audit_log WHERE action = 'add referral'").fetchone()[0]
+            "SELECT count(*) FROM audit_log WHERE action = 'add referral'"
+        ).fetchone()[0]
     return check, rows, audited
 
 
@@ -63,8 +64,9 @@ def _state(path: Path) -> tuple[str, list[tuple[int, str]], int]:
 def test_sigkill_mid_write_leaves_no_partial_record(tmp_path: Path, kill_at: str) -> None:
     path = tmp_path / "duty.db"
     db = open_database(Config(), str(path), create=True)
-    Repository(db, Config(), actor="duty1").add_staff("duty1", "Duty One (test)", "clinician",
-                                                      bootstrap=True)
+    Repository(db, Config(), actor="duty1").add_staff(
+        "duty1", "Duty One (test)", "clinician", bootstrap=True
+    )
     db.dispose()
     root = str(Path(__file__).resolve().parents[2])
     script = WRITER.format(root=root, path=str(path), batch=BATCH)

@@ -27,9 +27,22 @@ from duty_desk.repository import Repository
 from tests.conftest import referral_input
 
 ME = os_login()
-REQUIRED = {"id", "received_at", "respond_by", "name", "date_of_birth", "nhs_number", "area",
-            "gp_practice", "source", "urgency", "status", "decision_reason", "decided_by",
-            "decided_at"}
+REQUIRED = {
+    "id",
+    "received_at",
+    "respond_by",
+    "name",
+    "date_of_birth",
+    "nhs_number",
+    "area",
+    "gp_practice",
+    "source",
+    "urgency",
+    "status",
+    "decision_reason",
+    "decided_by",
+    "decided_at",
+}
 
 
 @pytest.fixture
@@ -47,11 +60,15 @@ def filled(tmp_path: Path) -> Path:
         with timeutil.frozen(pendulum.datetime(2026, 6, 1, 11, 0, tz="Europe/London")):
             repo.accept(summer)
         with timeutil.frozen(pendulum.datetime(2026, 10, 24, 9, 30, tz="Europe/London")):
-            repo.add_referral(referral_input(received_at="24/10/2026 09:00",
-                                             name="Sam Sample (test)", nhs_number=""))
+            repo.add_referral(
+                referral_input(
+                    received_at="24/10/2026 09:00", name="Sam Sample (test)", nhs_number=""
+                )
+            )
         with timeutil.frozen(pendulum.datetime(2026, 11, 23, 10, 0, tz="Europe/London")):
-            winter = repo.add_referral(referral_input(received_at="23/11/2026 09:00",
-                                                      name="Kit Demo (test)", urgency="B"))
+            winter = repo.add_referral(
+                referral_input(received_at="23/11/2026 09:00", name="Kit Demo (test)", urgency="B")
+            )
             repo.redirect(winter, "cmht", "Already open to CMHT (test)")
     finally:
         db.dispose()
@@ -84,8 +101,11 @@ def test_referrals_json_has_team_offsets_and_respond_by(filled: Path) -> None:
     assert summer["decided_at"] == "2026-06-01T11:00:00+01:00"
     assert summer["date_of_birth"] == "1990-02-01"
     assert summer["nhs_number"] == "9990000018"
-    assert (summer["area"], summer["source"], summer["urgency"]) == ("canterbury", "spoa-urgent",
-                                                                     "C")
+    assert (summer["area"], summer["source"], summer["urgency"]) == (
+        "canterbury",
+        "spoa-urgent",
+        "C",
+    )
     assert summer["gp_practice"] == "Cathedral View Surgery (example)"
     assert summer["decision_reason"] is None
 
@@ -128,7 +148,10 @@ def test_audit_json_and_csv(filled: Path) -> None:
         assert row["actor"] == ME
     first = rows[0]
     assert (first["action"], first["entity"], first["at"]) == (
-        "add staff", "staff", "2026-05-01T09:00:00+01:00")
+        "add staff",
+        "staff",
+        "2026-05-01T09:00:00+01:00",
+    )
     accept = next(row for row in rows if row["action"] == "accept")
     assert accept["at"] == "2026-06-01T11:00:00+01:00"
     assert accept["before"]["status"] == "new"
@@ -150,12 +173,15 @@ def test_an_empty_database_exports_an_empty_list(tmp_path: Path) -> None:
     path = tmp_path / "empty.db"
     open_database(Config(), str(path), create=True).dispose()
     assert export(path, "referrals").stdout_bytes == b"[]\n"
-    assert export(path, "referrals", "--format", "csv").stdout_bytes.decode() == \
-        ",".join(REFERRAL_COLUMNS) + "\r\n"
+    assert (
+        export(path, "referrals", "--format", "csv").stdout_bytes.decode()
+        == ",".join(REFERRAL_COLUMNS) + "\r\n"
+    )
 
 
-def test_output_file_is_complete_private_and_format_follows_the_name(filled: Path,
-                                                                     tmp_path: Path) -> None:
+def test_output_file_is_complete_private_and_format_follows_the_name(
+    filled: Path, tmp_path: Path
+) -> None:
     target = tmp_path / "out" / "referrals.csv"
     target.parent.mkdir()
     result = export(filled, "referrals", "--output", str(target))
@@ -176,7 +202,7 @@ def test_atomic_output_leaves_the_old_file_on_failure(tmp_path: Path) -> None:
     target = folder / "export.json"
     target.write_text("the previous export\n", encoding="utf-8")
     with pytest.raises(RuntimeError), atomic_output(target) as handle:
-        handle.write(b"[\n  {\"half\": ")
+        handle.write(b'[\n  {"half": ')
         raise RuntimeError("the database went away")
     assert target.read_text(encoding="utf-8") == "the previous export\n"
     assert [p.name for p in folder.iterdir()] == ["export.json"]
@@ -187,16 +213,29 @@ def test_atomic_output_leaves_the_old_file_on_failure(tmp_path: Path) -> None:
     assert [p.name for p in folder.iterdir()] == ["export.json"]
 
 
-def test_a_failed_export_leaves_no_half_file_in_a_real_process(filled: Path,
-                                                              tmp_path: Path) -> None:
+def test_a_failed_export_leaves_no_half_file_in_a_real_process(
+    filled: Path, tmp_path: Path
+) -> None:
     with closing(sqlite3.connect(filled)) as conn, conn:
         conn.execute("UPDATE referral SET received_at = 'Kit Demo 01/02/1990' WHERE id = 3")
     target = tmp_path / "export.json"
     target.write_text("the previous export\n", encoding="utf-8")
     proc = subprocess.run(
-        [sys.executable, "-m", "duty_desk", "--db", str(filled), "export", "referrals",
-         "--output", str(target)],
-        capture_output=True, text=True, timeout=120, env=dict(os.environ),
+        [
+            sys.executable,
+            "-m",
+            "duty_desk",
+            "--db",
+            str(filled),
+            "export",
+            "referrals",
+            "--output",
+            str(target),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=dict(os.environ),
     )
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
@@ -210,33 +249,51 @@ def test_export_errors_are_one_sentence(filled: Path, tmp_path: Path) -> None:
     result = export(filled, "referrals", "--output", str(tmp_path))
     assert result.exit_code == 1
     assert result.stderr.strip().splitlines() == [
-        f"duty-desk: cannot write {tmp_path}: it is a folder."]
+        f"duty-desk: cannot write {tmp_path}: it is a folder."
+    ]
     missing = tmp_path / "no" / "such" / "x.json"
     result = export(filled, "referrals", "--output", str(missing))
     assert result.exit_code == 1
-    assert f"cannot write {missing}: No such file or directory; nothing was written" in result.stderr
+    assert (
+        f"cannot write {missing}: No such file or directory; nothing was written" in result.stderr
+    )
     assert len(result.stderr.strip().splitlines()) == 1
     assert export(filled, "everything").exit_code == 2  # a usage mistake
 
 
 def test_export_in_a_real_process_to_stdout(filled: Path) -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "duty_desk", "--db", str(filled), "export", "referrals",
-         "--format", "json"],
-        capture_output=True, timeout=120, env=dict(os.environ),
+        [
+            sys.executable,
+            "-m",
+            "duty_desk",
+            "--db",
+            str(filled),
+            "export",
+            "referrals",
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        timeout=120,
+        env=dict(os.environ),
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr == b""
     rows = json.loads(proc.stdout.decode("utf-8"))
     assert {row["received_at"] for row in rows} == {
-        "2026-06-01T09:00:00+01:00", "2026-10-24T09:00:00+01:00", "2026-11-23T09:00:00+00:00"}
+        "2026-06-01T09:00:00+01:00",
+        "2026-10-24T09:00:00+01:00",
+        "2026-11-23T09:00:00+00:00",
+    }
 
 
 def test_export_of_a_team_in_another_zone(filled: Path, tmp_path: Path) -> None:
     settings_file = tmp_path / "ny.toml"
     settings_file.write_text('[team]\ntimezone = "America/New_York"\n', encoding="utf-8")
-    result = CliRunner().invoke(cli, ["--config", str(settings_file), "--db", str(filled),
-                                      "export", "referrals"])
+    result = CliRunner().invoke(
+        cli, ["--config", str(settings_file), "--db", str(filled), "export", "referrals"]
+    )
     rows = by_name(json.loads(result.stdout_bytes))
     assert rows["Alex Example (test)"]["received_at"] == "2026-06-01T04:00:00-04:00"
     assert rows["Kit Demo (test)"]["received_at"] == "2026-11-23T04:00:00-05:00"

@@ -43,15 +43,24 @@ def team_db(path: Path) -> Path:
             repo.add_staff(ME, "Team Lead (test)", "team_lead", bootstrap=True)
             a = repo.add_staff("clin1", "Clinician One (test)", "clinician").id
             b = repo.add_staff("peer1", "Peer Worker One (test)", "peer_support").id
-            first = repo.accept(repo.add_referral(referral_input(
-                name="Summer Example (test)", received_at="01/06/2026 09:00")))
+            first = repo.accept(
+                repo.add_referral(
+                    referral_input(name="Summer Example (test)", received_at="01/06/2026 09:00")
+                )
+            )
             repo.set_core_team(first, [a, b], a, "First team (test)")
             with db.session(write=True) as session:  # test setup: meetings that happened
                 for day, who in ((2, a), (9, a), (16, b), (23, a)):
                     start = SUMMER.add(days=day)
-                    row = Meeting(client_id=first, starts_at=start, ends_at=start.add(hours=1),
-                                  place_kind="home", status="happened", created_at=start,
-                                  created_by=ME)
+                    row = Meeting(
+                        client_id=first,
+                        starts_at=start,
+                        ends_at=start.add(hours=1),
+                        place_kind="home",
+                        status="happened",
+                        created_at=start,
+                        created_by=ME,
+                    )
                     session.add(row)
                     session.flush()
                     session.add(MeetingStaff(meeting_id=row.id, staff_id=who, attended=True))
@@ -59,11 +68,13 @@ def team_db(path: Path) -> Path:
                 refresh_continuity(session, first)
         with timeutil.frozen(WINTER):
             repo.discharge(first, "primary_care", dt.date(2026, 11, 20), "Back to GP (test)")
-            second = repo.accept(repo.add_referral(referral_input(
-                name="Winter Example (test)", nhs_number="")))
+            second = repo.accept(
+                repo.add_referral(referral_input(name="Winter Example (test)", nhs_number=""))
+            )
             repo.set_core_team(second, [a, b], b, "Team (test)")
-            repo.accept(repo.add_referral(referral_input(name="Newest Example (test)",
-                                                         nhs_number="")))
+            repo.accept(
+                repo.add_referral(referral_input(name="Newest Example (test)", nhs_number=""))
+            )
     finally:
         db.dispose()
     return path
@@ -74,8 +85,11 @@ def test_export_clients_json(tmp_path: Path) -> None:
     result = invoke("--db", str(path), "export", "clients")
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)
-    assert [r["name"] for r in rows] == ["Summer Example (test)", "Winter Example (test)",
-                                         "Newest Example (test)"]
+    assert [r["name"] for r in rows] == [
+        "Summer Example (test)",
+        "Winter Example (test)",
+        "Newest Example (test)",
+    ]
     summer, winter, newest = rows
     assert list(summer) == list(CLIENT_COLUMNS)
     assert summer["accepted_at"] == "2026-06-01T10:00:00+01:00"
@@ -92,7 +106,9 @@ def test_export_clients_json(tmp_path: Path) -> None:
     assert summer["last_meeting"] == "2026-06-24T10:00:00+01:00"
     # Fewer than two meetings: no figures, never a number.
     assert winter["meetings"] == 0
-    assert [winter[k] for k in ("with_core", "with_key_worker", "upc", "coc", "secon")] == [None] * 5
+    assert [winter[k] for k in ("with_core", "with_key_worker", "upc", "coc", "secon")] == [
+        None
+    ] * 5
     assert winter["accepted_at"] == "2026-11-23T10:00:00+00:00" and winter["key_worker"] == "peer1"
     assert newest["core_team"] == [] and newest["key_worker"] is None
     assert newest["nhs_number"] is None and newest["discharged_on"] is None
@@ -148,7 +164,9 @@ def test_staff_capacity(tmp_path: Path) -> None:
     try:
         repo = Repository(db, config, actor=ME)
         assert {s.login: s.capacity for s in repo.list_staff()}["peer1"] == 8
-        entry = repo.history("staff", next(s.id for s in repo.list_staff() if s.login == "peer1"))[-1]
+        entry = repo.history("staff", next(s.id for s in repo.list_staff() if s.login == "peer1"))[
+            -1
+        ]
         assert (entry.actor, entry.action, entry.after) == (ME, "set capacity", {"capacity": 8})
     finally:
         db.dispose()

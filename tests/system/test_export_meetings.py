@@ -42,16 +42,24 @@ def filled(tmp_path: Path) -> Path:
             referral = repo.add_referral(referral_input(received_at="01/06/2026 08:30"))
             mum = repo.add_network_member(referral, "Mum Example (test)", "mother")
             client = repo.accept(referral)
-            summer = repo.book(client, pendulum.datetime(2026, 6, 1, 14, tz=TZ), 60,
-                               [me.id, peer.id], "home", "1 Test Lane, Canterbury (test)")
+            summer = repo.book(
+                client,
+                pendulum.datetime(2026, 6, 1, 14, tz=TZ),
+                60,
+                [me.id, peer.id],
+                "home",
+                "1 Test Lane, Canterbury (test)",
+            )
         with timeutil.frozen(pendulum.datetime(2026, 6, 1, 16, 0, tz=TZ)):
             repo.record_happened(summer, [me.id], [mum])
         with timeutil.frozen(pendulum.datetime(2026, 11, 23, 9, 0, tz=TZ)):
-            winter = repo.book(client, pendulum.datetime(2026, 11, 24, 10, tz=TZ), 60,
-                               [me.id], "base")
+            winter = repo.book(
+                client, pendulum.datetime(2026, 11, 24, 10, tz=TZ), 60, [me.id], "base"
+            )
             repo.cancel_meeting(winter, "client", "Asked to move it (test)")
-            repo.book(client, pendulum.datetime(2026, 11, 25, 11, 30, tz=TZ), 30,
-                      [peer.id], "phone")
+            repo.book(
+                client, pendulum.datetime(2026, 11, 25, 11, 30, tz=TZ), 30, [peer.id], "phone"
+            )
     finally:
         db.dispose()
     return path
@@ -67,8 +75,10 @@ def test_json_all_year(filled: Path) -> None:
     rows = json.loads(result.stdout_bytes)
     assert [list(row) for row in rows] == [list(MEETING_COLUMNS)] * 3
     summer, winter, phone = rows
-    assert (summer["starts_at"], summer["ends_at"]) == ("2026-06-01T14:00:00+01:00",
-                                                        "2026-06-01T15:00:00+01:00")
+    assert (summer["starts_at"], summer["ends_at"]) == (
+        "2026-06-01T14:00:00+01:00",
+        "2026-06-01T15:00:00+01:00",
+    )
     assert summer["status"] == "happened"
     assert summer["staff"] == [ME, "peer1"] or summer["staff"] == ["peer1", ME]
     assert summer["staff_attended"] == [ME]
@@ -78,15 +88,21 @@ def test_json_all_year(filled: Path) -> None:
     assert summer["client_name"] == "Alex Example (test)"
     assert winter["starts_at"] == "2026-11-24T10:00:00+00:00"
     assert (winter["status"], winter["cancelled_by"], winter["cancel_reason"]) == (
-        "cancelled", "client", "Asked to move it (test)")
+        "cancelled",
+        "client",
+        "Asked to move it (test)",
+    )
     assert phone["staff"] == ["peer1"] and phone["place_kind"] == "phone"
 
 
 def test_dates_are_local_and_inclusive_and_staff_filter(filled: Path) -> None:
     rows = json.loads(export(filled, "--from", "24/11/2026", "--to", "24/11/2026").stdout_bytes)
     assert [r["status"] for r in rows] == ["cancelled"]
-    rows = json.loads(export(filled, "--from", "01/11/2026", "--to", "30/11/2026",
-                             "--staff", "peer1").stdout_bytes)
+    rows = json.loads(
+        export(
+            filled, "--from", "01/11/2026", "--to", "30/11/2026", "--staff", "peer1"
+        ).stdout_bytes
+    )
     assert [r["place_kind"] for r in rows] == ["phone"]
     rows = json.loads(export(filled, "--from", "02/06/2026", "--to", "23/11/2026").stdout_bytes)
     assert rows == []
@@ -134,8 +150,19 @@ def test_ics_parses_back_without_personal_data(filled: Path, tmp_path: Path) -> 
     assert str(phone["location"]) == "Phone"
     # the same meeting exported again keeps its UID (a calendar program updates it)
     again = tmp_path / "again.ics"
-    export(filled, "--from", "25/11/2026", "--to", "25/11/2026", "--staff", "peer1",
-           "--format", "ics", "-o", str(again))
+    export(
+        filled,
+        "--from",
+        "25/11/2026",
+        "--to",
+        "25/11/2026",
+        "--staff",
+        "peer1",
+        "--format",
+        "ics",
+        "-o",
+        str(again),
+    )
     [only] = Calendar.from_ical(again.read_bytes()).walk("VEVENT")
     assert str(only["uid"]) == str(phone["uid"])
     assert "POD meetings: peer1" in again.read_text(encoding="utf-8")
@@ -147,15 +174,21 @@ def test_ics_to_stdout(filled: Path) -> None:
     assert len(Calendar.from_ical(result.stdout_bytes).walk("VEVENT")) == 2
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    ([], "needs --from DATE and --to DATE"),
-    (["--from", "01/12/2026", "--to", "01/11/2026"], "is before --from"),
-    (["--from", "31/02/2026", "--to", "01/03/2026"], "not a real date"),
-    (["--from", "01/11/2026", "--to", "30/11/2026", "--staff", "nobody"],
-     "No staff member with login 'nobody'"),
-])
-def test_mistakes_are_one_sentence(filled: Path, tmp_path: Path, args: list[str],
-                                   message: str) -> None:
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ([], "needs --from DATE and --to DATE"),
+        (["--from", "01/12/2026", "--to", "01/11/2026"], "is before --from"),
+        (["--from", "31/02/2026", "--to", "01/03/2026"], "not a real date"),
+        (
+            ["--from", "01/11/2026", "--to", "30/11/2026", "--staff", "nobody"],
+            "No staff member with login 'nobody'",
+        ),
+    ],
+)
+def test_mistakes_are_one_sentence(
+    filled: Path, tmp_path: Path, args: list[str], message: str
+) -> None:
     target = tmp_path / "out.ics"
     result = export(filled, *args, "-o", str(target))
     assert result.exit_code == 1
@@ -165,9 +198,13 @@ def test_mistakes_are_one_sentence(filled: Path, tmp_path: Path, args: list[str]
 
 
 def test_referrals_refuse_ics_and_dates(filled: Path) -> None:
-    result = CliRunner().invoke(cli, ["--db", str(filled), "export", "referrals", "--format", "ics"])
+    result = CliRunner().invoke(
+        cli, ["--db", str(filled), "export", "referrals", "--format", "ics"]
+    )
     assert result.exit_code == 1 and "are for meetings" in result.stderr
-    result = CliRunner().invoke(cli, ["--db", str(filled), "export", "audit", "--from", "01/01/2026"])
+    result = CliRunner().invoke(
+        cli, ["--db", str(filled), "export", "audit", "--from", "01/01/2026"]
+    )
     assert result.exit_code == 1 and "are for meetings" in result.stderr
 
 
@@ -177,9 +214,14 @@ def test_audit_export_shows_meeting_times_in_team_zone(filled: Path) -> None:
     assert rows[0]["after"]["starts_at"] == "2026-06-01T14:00:00+01:00"
 
 
-@pytest.mark.parametrize(("name", "expected"), [
-    ("Alex Example (test)", "A.E."), ("Mary-Jane de Test (test)", "M.J.D."), ("", "?"),
-    ("Sam", "S."),
-])
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Alex Example (test)", "A.E."),
+        ("Mary-Jane de Test (test)", "M.J.D."),
+        ("", "?"),
+        ("Sam", "S."),
+    ],
+)
 def test_initials(name: str, expected: str) -> None:
     assert initials(name) == expected

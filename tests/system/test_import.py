@@ -33,8 +33,10 @@ from duty_desk.repository import Repository
 
 ME = os_login()
 NOW = pendulum.datetime(2026, 11, 23, 10, 0, tz="Europe/London")
-GOOD = ("23/11/2026 09:00,Alex Example (test),01/02/1990,999 000 0018,01632 960001,canterbury,"
-        "Cathedral View Surgery (example),spoa-urgent,C,Crisis referral (test)")
+GOOD = (
+    "23/11/2026 09:00,Alex Example (test),01/02/1990,999 000 0018,01632 960001,canterbury,"
+    "Cathedral View Surgery (example),spoa-urgent,C,Crisis referral (test)"
+)
 
 
 @pytest.fixture
@@ -49,16 +51,19 @@ def team_db(tmp_path: Path) -> Path:
     path = tmp_path / "team.db"
     config = Config()
     db = open_database(config, str(path), create=True)
-    Repository(db, config, actor=ME).add_staff(ME, "Duty Worker (test)", "clinician",
-                                               bootstrap=True)
+    Repository(db, config, actor=ME).add_staff(
+        ME, "Duty Worker (test)", "clinician", bootstrap=True
+    )
     db.dispose()
     return path
 
 
 def counts(path: Path) -> tuple[int, int]:
     with closing(sqlite3.connect(path)) as conn, conn:
-        return (conn.execute("SELECT count(*) FROM referral").fetchone()[0],
-                conn.execute("SELECT count(*) FROM audit_log").fetchone()[0])
+        return (
+            conn.execute("SELECT count(*) FROM referral").fetchone()[0],
+            conn.execute("SELECT count(*) FROM audit_log").fetchone()[0],
+        )
 
 
 def write(tmp_path: Path, text: str | bytes, name: str = "referrals.csv") -> Path:
@@ -82,14 +87,20 @@ def problem_lines(result: Result) -> list[str]:
 
 
 def test_import_all_rows_in_one_go(tmp_path: Path, team_db: Path, clock: object) -> None:
-    file = write(tmp_path, "\n".join([
-        HEADER,
-        GOOD,
-        "2026-11-22T21:30:00+00:00,Sam Sample (test),1985-07-14,,07700 900123,whitstable,"
-        "Harbour Street Surgery (example),eip-new,B,",
-        "2026-06-01T09:00,Robin Placeholder (test),14/07/1985,,,canterbury,"
-        "westgate towers practice (example),GP,d,Routine (test)",
-    ]) + "\n")
+    file = write(
+        tmp_path,
+        "\n".join(
+            [
+                HEADER,
+                GOOD,
+                "2026-11-22T21:30:00+00:00,Sam Sample (test),1985-07-14,,07700 900123,whitstable,"
+                "Harbour Street Surgery (example),eip-new,B,",
+                "2026-06-01T09:00,Robin Placeholder (test),14/07/1985,,,canterbury,"
+                "westgate towers practice (example),GP,d,Routine (test)",
+            ]
+        )
+        + "\n",
+    )
     result = do_import(team_db, file)
     assert result.exit_code == 0, result.stderr
     assert result.output == f"Imported 3 referrals from {file}.\n"
@@ -114,12 +125,14 @@ def test_import_all_rows_in_one_go(tmp_path: Path, team_db: Path, clock: object)
 
 
 def test_notes_column_and_any_column_order(tmp_path: Path, team_db: Path, clock: object) -> None:
-    file = write(tmp_path,
-                 "notes,reason,urgency,source,gp_practice,area,phone,nhs_number,date_of_birth,"
-                 "name,received_at\n"
-                 '"Call the sister first,\nthen the GP (test)",Reason (test),C,spoa-urgent,'
-                 "Cathedral View Surgery (example),canterbury,,,01/02/1990,Alex Example (test),"
-                 "23/11/2026 08:00\n")
+    file = write(
+        tmp_path,
+        "notes,reason,urgency,source,gp_practice,area,phone,nhs_number,date_of_birth,"
+        "name,received_at\n"
+        '"Call the sister first,\nthen the GP (test)",Reason (test),C,spoa-urgent,'
+        "Cathedral View Surgery (example),canterbury,,,01/02/1990,Alex Example (test),"
+        "23/11/2026 08:00\n",
+    )
     result = do_import(team_db, file)
     assert result.exit_code == 0, result.stderr
     db = open_database(Config(), str(team_db))
@@ -130,8 +143,9 @@ def test_notes_column_and_any_column_order(tmp_path: Path, team_db: Path, clock:
     assert row.notes == "Call the sister first,\nthen the GP (test)"
 
 
-def test_byte_order_mark_crlf_and_blank_trailing_lines(tmp_path: Path, team_db: Path,
-                                                       clock: object) -> None:
+def test_byte_order_mark_crlf_and_blank_trailing_lines(
+    tmp_path: Path, team_db: Path, clock: object
+) -> None:
     text = "\r\n".join([HEADER, GOOD, "", "  ", ""]) + "\r\n\r\n"
     file = write(tmp_path, b"\xef\xbb\xbf" + text.encode("utf-8"))
     result = do_import(team_db, file)
@@ -149,19 +163,26 @@ def test_header_only_imports_nothing(tmp_path: Path, team_db: Path, clock: objec
 # -- every bad row reported, nothing imported ----------------------------------------------------
 
 
-def test_every_problem_is_reported_and_nothing_imported(tmp_path: Path, team_db: Path,
-                                                        clock: object) -> None:
-    file = write(tmp_path, "\n".join([
-        HEADER,                                                                      # 1
-        GOOD,                                                                        # 2
-        "23/11/2026 09:00,Sam Sample (test),01/02/1990,999 000 0019,,canterbury,"
-        "Cathedral View Surgery (example),spoa-urgent,C,",                           # 3
-        "23/11/2026 09:00,,31/02/1990,,,narnia,Nowhere Surgery,spoa-urgent,Z,",      # 4
-        "24/11/2026 09:00,Kit Demo (test),01/02/1990,,not a phone,canterbury,"
-        "Cathedral View Surgery (example),pigeon,C,",                                # 5
-        "23/11/2026 09:00,Too Few (test),01/02/1990",                                # 6
-        GOOD,                                                                        # 7
-    ]) + "\n")
+def test_every_problem_is_reported_and_nothing_imported(
+    tmp_path: Path, team_db: Path, clock: object
+) -> None:
+    file = write(
+        tmp_path,
+        "\n".join(
+            [
+                HEADER,  # 1
+                GOOD,  # 2
+                "23/11/2026 09:00,Sam Sample (test),01/02/1990,999 000 0019,,canterbury,"
+                "Cathedral View Surgery (example),spoa-urgent,C,",  # 3
+                "23/11/2026 09:00,,31/02/1990,,,narnia,Nowhere Surgery,spoa-urgent,Z,",  # 4
+                "24/11/2026 09:00,Kit Demo (test),01/02/1990,,not a phone,canterbury,"
+                "Cathedral View Surgery (example),pigeon,C,",  # 5
+                "23/11/2026 09:00,Too Few (test),01/02/1990",  # 6
+                GOOD,  # 7
+            ]
+        )
+        + "\n",
+    )
     before = counts(team_db)
     result = do_import(team_db, file)
     assert result.exit_code == 1
@@ -188,11 +209,15 @@ def test_every_problem_is_reported_and_nothing_imported(tmp_path: Path, team_db:
     assert counts(team_db) == before
 
 
-def test_personal_values_are_not_repeated_in_messages(tmp_path: Path, team_db: Path,
-                                                      clock: object) -> None:
-    file = write(tmp_path, HEADER + "\n"
-                 "23/11/2026 09:00,Alex \x1b[31mExample,30/02/1987,12345,0800 ABC,canterbury,"
-                 "Cathedral View Surgery (example),spoa-urgent,C,\n")
+def test_personal_values_are_not_repeated_in_messages(
+    tmp_path: Path, team_db: Path, clock: object
+) -> None:
+    file = write(
+        tmp_path,
+        HEADER + "\n"
+        "23/11/2026 09:00,Alex \x1b[31mExample,30/02/1987,12345,0800 ABC,canterbury,"
+        "Cathedral View Surgery (example),spoa-urgent,C,\n",
+    )
     result = do_import(team_db, file)
     assert result.exit_code == 1
     for personal in ("Alex", "30/02/1987", "12345", "0800 ABC"):
@@ -205,12 +230,17 @@ def test_personal_values_are_not_repeated_in_messages(tmp_path: Path, team_db: P
     ]
 
 
-def test_quoted_line_breaks_number_rows_by_their_first_line(tmp_path: Path, team_db: Path,
-                                                            clock: object) -> None:
-    multi = ('23/11/2026 08:00,Alex Example (test),01/02/1990,,,canterbury,'
-             'Cathedral View Surgery (example),spoa-urgent,C,"first line\nsecond line\nthird"')
-    bad_multi = ('23/11/2026 08:30,Sam Sample (test),01/02/1990,,,atlantis,'
-                 'Cathedral View Surgery (example),spoa-urgent,C,"one\ntwo"')
+def test_quoted_line_breaks_number_rows_by_their_first_line(
+    tmp_path: Path, team_db: Path, clock: object
+) -> None:
+    multi = (
+        "23/11/2026 08:00,Alex Example (test),01/02/1990,,,canterbury,"
+        'Cathedral View Surgery (example),spoa-urgent,C,"first line\nsecond line\nthird"'
+    )
+    bad_multi = (
+        "23/11/2026 08:30,Sam Sample (test),01/02/1990,,,atlantis,"
+        'Cathedral View Surgery (example),spoa-urgent,C,"one\ntwo"'
+    )
     bad = "23/11/2026 08:45,Kit Demo (test),01/02/1990,,,canterbury,Nowhere,spoa-urgent,C,"
     file = write(tmp_path, "\n".join([HEADER, multi, bad_multi, bad]) + "\n")
     result = do_import(team_db, file)
@@ -222,14 +252,21 @@ def test_quoted_line_breaks_number_rows_by_their_first_line(tmp_path: Path, team
     assert lines[1].startswith("line 7: gp_practice: 'Nowhere' is not a GP practice of Canterbury")
 
 
-def test_clock_change_times_are_reported_clearly(tmp_path: Path, team_db: Path,
-                                                 clock: object) -> None:
-    file = write(tmp_path, "\n".join([
-        HEADER,
-        GOOD.replace("23/11/2026 09:00", "25/10/2026 01:30"),
-        GOOD.replace("23/11/2026 09:00", "29/03/2026 01:30").replace("Alex", "Sam"),
-        GOOD.replace("23/11/2026 09:00", "2026-10-25T01:30+01:00").replace("Alex", "Kit"),
-    ]) + "\n")
+def test_clock_change_times_are_reported_clearly(
+    tmp_path: Path, team_db: Path, clock: object
+) -> None:
+    file = write(
+        tmp_path,
+        "\n".join(
+            [
+                HEADER,
+                GOOD.replace("23/11/2026 09:00", "25/10/2026 01:30"),
+                GOOD.replace("23/11/2026 09:00", "29/03/2026 01:30").replace("Alex", "Sam"),
+                GOOD.replace("23/11/2026 09:00", "2026-10-25T01:30+01:00").replace("Alex", "Kit"),
+            ]
+        )
+        + "\n",
+    )
     result = do_import(team_db, file)
     assert result.exit_code == 1
     assert problem_lines(result) == [
@@ -240,34 +277,46 @@ def test_clock_change_times_are_reported_clearly(tmp_path: Path, team_db: Path,
     ]
     assert counts(team_db)[0] == 0
     # With the offset given, the same wall-clock time is accepted.
-    fixed = write(tmp_path, HEADER + "\n" + GOOD.replace("23/11/2026 09:00",
-                                                         "2026-10-25T01:30+00:00") + "\n",
-                  name="fixed.csv")
+    fixed = write(
+        tmp_path,
+        HEADER + "\n" + GOOD.replace("23/11/2026 09:00", "2026-10-25T01:30+00:00") + "\n",
+        name="fixed.csv",
+    )
     assert do_import(team_db, fixed).exit_code == 0
 
 
-def test_an_unclosed_quote_is_reported_at_its_line(tmp_path: Path, team_db: Path,
-                                                   clock: object) -> None:
-    file = write(tmp_path, "\n".join([HEADER, GOOD, GOOD.replace(",C,", ',C,"oops') + "\n" + GOOD])
-                 + "\n")
+def test_an_unclosed_quote_is_reported_at_its_line(
+    tmp_path: Path, team_db: Path, clock: object
+) -> None:
+    file = write(
+        tmp_path, "\n".join([HEADER, GOOD, GOOD.replace(",C,", ',C,"oops') + "\n" + GOOD]) + "\n"
+    )
     result = do_import(team_db, file)
     assert result.exit_code == 1
     assert problem_lines(result) == [
-        "line 3: row: a double-quoted value starting here is never closed (a missing \")"]
+        'line 3: row: a double-quoted value starting here is never closed (a missing ")'
+    ]
     assert counts(team_db)[0] == 0
 
 
-def test_reading_goes_on_after_a_malformed_quote(tmp_path: Path, team_db: Path,
-                                                 clock: object) -> None:
-    file = write(tmp_path, "\n".join([
-        HEADER,
-        GOOD.replace("Crisis referral (test)", '"quoted" then more'),
-        GOOD.replace("canterbury", "atlantis").replace("Alex", "Sam"),
-    ]) + "\n")
+def test_reading_goes_on_after_a_malformed_quote(
+    tmp_path: Path, team_db: Path, clock: object
+) -> None:
+    file = write(
+        tmp_path,
+        "\n".join(
+            [
+                HEADER,
+                GOOD.replace("Crisis referral (test)", '"quoted" then more'),
+                GOOD.replace("canterbury", "atlantis").replace("Alex", "Sam"),
+            ]
+        )
+        + "\n",
+    )
     result = do_import(team_db, file)
     assert result.exit_code == 1
     assert problem_lines(result) == [
-        'line 2: row: a closing double quote must be followed by a comma (write a quote inside '
+        "line 2: row: a closing double quote must be followed by a comma (write a quote inside "
         'a quoted value as "")',
         "line 3: area: unknown area 'atlantis' (expected one of: canterbury, whitstable)",
     ]
@@ -276,16 +325,25 @@ def test_reading_goes_on_after_a_malformed_quote(tmp_path: Path, team_db: Path,
 # -- problems with the file as a whole -------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("header", "fragments"), [
-    ("received_at,name,date_of_birth,phone,area,gp_practice,source,urgency,reason",
-     ["missing column nhs_number"]),
-    (HEADER.replace("nhs_number", "nhs_no"), ["missing column nhs_number", "unknown column 'nhs_no'"]),
-    (HEADER + ",colour", ["unknown column 'colour'"]),
-    (HEADER + ",name", ["given twice: name"]),
-    (HEADER.replace(",", ";"), ["not the header", "separated by commas"]),
-])
-def test_a_wrong_header_is_one_clear_message(tmp_path: Path, team_db: Path, clock: object,
-                                             header: str, fragments: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("header", "fragments"),
+    [
+        (
+            "received_at,name,date_of_birth,phone,area,gp_practice,source,urgency,reason",
+            ["missing column nhs_number"],
+        ),
+        (
+            HEADER.replace("nhs_number", "nhs_no"),
+            ["missing column nhs_number", "unknown column 'nhs_no'"],
+        ),
+        (HEADER + ",colour", ["unknown column 'colour'"]),
+        (HEADER + ",name", ["given twice: name"]),
+        (HEADER.replace(",", ";"), ["not the header", "separated by commas"]),
+    ],
+)
+def test_a_wrong_header_is_one_clear_message(
+    tmp_path: Path, team_db: Path, clock: object, header: str, fragments: list[str]
+) -> None:
     result = do_import(team_db, write(tmp_path, header + "\n" + GOOD + "\n"))
     assert result.exit_code == 1
     lines = result.stderr.strip().splitlines()
@@ -297,24 +355,31 @@ def test_a_wrong_header_is_one_clear_message(tmp_path: Path, team_db: Path, cloc
     assert counts(team_db)[0] == 0
 
 
-def test_a_missing_header_does_not_echo_the_first_row(tmp_path: Path, team_db: Path,
-                                                      clock: object) -> None:
+def test_a_missing_header_does_not_echo_the_first_row(
+    tmp_path: Path, team_db: Path, clock: object
+) -> None:
     result = do_import(team_db, write(tmp_path, GOOD + "\n"))
     assert result.exit_code == 1
     assert "the first line is not the header" in result.stderr
     assert "Alex" not in result.stderr and "999" not in result.stderr
 
 
-@pytest.mark.parametrize(("data", "fragment"), [
-    (b"", "is empty"),
-    (b"\xef\xbb\xbf\n\n", "is empty"),
-    ((HEADER + "\n" + GOOD + "\n").encode() + "Zoë Sample (test),x\n".encode("latin-1"),
-     "is not UTF-8 text (byte at line 3)"),
-    ((HEADER + "\r\n").encode() + b"\xff\r\n", "is not UTF-8 text (byte at line 2)"),
-    ((HEADER + "\n").encode("utf-16"), "is UTF-16 text, not UTF-8"),
-])
-def test_file_level_problems(tmp_path: Path, team_db: Path, clock: object, data: bytes,
-                             fragment: str) -> None:
+@pytest.mark.parametrize(
+    ("data", "fragment"),
+    [
+        (b"", "is empty"),
+        (b"\xef\xbb\xbf\n\n", "is empty"),
+        (
+            (HEADER + "\n" + GOOD + "\n").encode() + "Zoë Sample (test),x\n".encode("latin-1"),
+            "is not UTF-8 text (byte at line 3)",
+        ),
+        ((HEADER + "\r\n").encode() + b"\xff\r\n", "is not UTF-8 text (byte at line 2)"),
+        ((HEADER + "\n").encode("utf-16"), "is UTF-16 text, not UTF-8"),
+    ],
+)
+def test_file_level_problems(
+    tmp_path: Path, team_db: Path, clock: object, data: bytes, fragment: str
+) -> None:
     file = write(tmp_path, data)
     result = do_import(team_db, file)
     assert result.exit_code == 1
@@ -328,11 +393,13 @@ def test_a_missing_file_is_one_sentence(tmp_path: Path, team_db: Path) -> None:
     result = do_import(team_db, tmp_path / "nope.csv")
     assert result.exit_code == 1
     assert result.stderr.strip().splitlines() == [
-        f"duty-desk: cannot read {tmp_path / 'nope.csv'}: No such file or directory."]
+        f"duty-desk: cannot read {tmp_path / 'nope.csv'}: No such file or directory."
+    ]
     result = do_import(team_db, tmp_path)
     assert result.exit_code == 1
     assert result.stderr.strip().splitlines() == [
-        f"duty-desk: cannot read {tmp_path}: Is a directory."]
+        f"duty-desk: cannot read {tmp_path}: Is a directory."
+    ]
 
 
 def test_a_file_far_too_large_is_refused_without_reading_it_all(tmp_path: Path) -> None:
@@ -348,8 +415,9 @@ def test_a_login_not_on_the_staff_list_cannot_import(tmp_path: Path, clock: obje
     path = tmp_path / "other.db"
     config = Config()
     db = open_database(config, str(path), create=True)
-    Repository(db, config, actor="duty1").add_staff("duty1", "Duty One (test)", "clinician",
-                                                     bootstrap=True)
+    Repository(db, config, actor="duty1").add_staff(
+        "duty1", "Duty One (test)", "clinician", bootstrap=True
+    )
     db.dispose()
     result = do_import(path, write(tmp_path, HEADER + "\n" + GOOD + "\n"))
     assert result.exit_code == 1
@@ -361,17 +429,26 @@ def test_a_login_not_on_the_staff_list_cannot_import(tmp_path: Path, clock: obje
 
 
 def test_bad_rows_in_a_real_process(tmp_path: Path, team_db: Path) -> None:
-    file = write(tmp_path, "\n".join([
-        HEADER,
-        GOOD.replace("23/11/2026", "23/11/2025"),
-        "23/11/2025 09:00,Sam Sample (test),01/13/1990,,,canterbury,"
-        "Cathedral View Surgery (example),spoa-urgent,C,",
-        GOOD.replace("23/11/2026", "25/10/2026").replace("09:00", "01:30"),
-    ]) + "\n")
+    file = write(
+        tmp_path,
+        "\n".join(
+            [
+                HEADER,
+                GOOD.replace("23/11/2026", "23/11/2025"),
+                "23/11/2025 09:00,Sam Sample (test),01/13/1990,,,canterbury,"
+                "Cathedral View Surgery (example),spoa-urgent,C,",
+                GOOD.replace("23/11/2026", "25/10/2026").replace("09:00", "01:30"),
+            ]
+        )
+        + "\n",
+    )
     before = counts(team_db)
     proc = subprocess.run(
         [sys.executable, "-m", "duty_desk", "--db", str(team_db), "import", "referrals", str(file)],
-        capture_output=True, text=True, timeout=120, env=dict(os.environ),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=dict(os.environ),
     )
     assert proc.returncode == 1
     assert proc.stdout == ""
@@ -383,11 +460,15 @@ def test_bad_rows_in_a_real_process(tmp_path: Path, team_db: Path) -> None:
     assert len(lines) == 3
     assert counts(team_db) == before
 
-    good = write(tmp_path, HEADER + "\n" + GOOD.replace("23/11/2026", "23/11/2025") + "\n",
-                 name="good.csv")
+    good = write(
+        tmp_path, HEADER + "\n" + GOOD.replace("23/11/2026", "23/11/2025") + "\n", name="good.csv"
+    )
     proc = subprocess.run(
         [sys.executable, "-m", "duty_desk", "--db", str(team_db), "import", "referrals", str(good)],
-        capture_output=True, text=True, timeout=120, env=dict(os.environ),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=dict(os.environ),
     )
     assert proc.returncode == 0, proc.stderr
     assert counts(team_db)[0] == 1
@@ -402,8 +483,9 @@ def test_read_referral_file_gives_line_numbers(tmp_path: Path) -> None:
     assert [row.line for row in rows] == [3]
 
 
-def test_import_referrals_refuses_non_staff_before_reading(tmp_path: Path, db: Database,
-                                                           config: Config) -> None:
+def test_import_referrals_refuses_non_staff_before_reading(
+    tmp_path: Path, db: Database, config: Config
+) -> None:
     with pytest.raises(NotPermitted):
         import_referrals(tmp_path / "not-even-there.csv", Repository(db, config, actor="nobody"))
 
@@ -412,20 +494,55 @@ def test_import_referrals_refuses_non_staff_before_reading(tmp_path: Path, db: D
 
 _FIELD = st.one_of(
     st.text(max_size=30),
-    st.sampled_from([
-        "", " ", "23/11/2026 09:00", "2026-11-23T09:00:00+00:00", "25/10/2026 01:30", "01/02/1990",
-        "1990-02-30", "999 000 0018", "9990000019", "01632 960001", "canterbury", "whitstable",
-        "Cathedral View Surgery (example)", "Harbour Street Surgery (example)", "spoa-urgent",
-        "gp", "C", "B", "Z", "Alex Example (test)", '"', ",", "\n", "\r\n", "\x00", "\ufeff",
-        "=cmd()", "[bold]x[/]",
-    ]),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "23/11/2026 09:00",
+            "2026-11-23T09:00:00+00:00",
+            "25/10/2026 01:30",
+            "01/02/1990",
+            "1990-02-30",
+            "999 000 0018",
+            "9990000019",
+            "01632 960001",
+            "canterbury",
+            "whitstable",
+            "Cathedral View Surgery (example)",
+            "Harbour Street Surgery (example)",
+            "spoa-urgent",
+            "gp",
+            "C",
+            "B",
+            "Z",
+            "Alex Example (test)",
+            '"',
+            ",",
+            "\n",
+            "\r\n",
+            "\x00",
+            "\ufeff",
+            "=cmd()",
+            "[bold]x[/]",
+        ]
+    ),
 )
 _ROW = st.lists(_FIELD, min_size=8, max_size=12)
 _VALID_ROW = st.builds(
     lambda name, area: [
-        "23/11/2026 09:00", f"{name} (test)", "01/02/1990", "", "", area,
-        {"canterbury": "Cathedral View Surgery (example)",
-         "whitstable": "Harbour Street Surgery (example)"}[area], "spoa-urgent", "C", "",
+        "23/11/2026 09:00",
+        f"{name} (test)",
+        "01/02/1990",
+        "",
+        "",
+        area,
+        {
+            "canterbury": "Cathedral View Surgery (example)",
+            "whitstable": "Harbour Street Surgery (example)",
+        }[area],
+        "spoa-urgent",
+        "C",
+        "",
     ],
     st.text(alphabet="abcdefghij ", min_size=1, max_size=12).filter(str.strip),
     st.sampled_from(["canterbury", "whitstable"]),
@@ -441,14 +558,23 @@ def _csv_line(fields: list[str]) -> str:
     return ",".join(quote(v) for v in fields)
 
 
-@settings(max_examples=120, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(rows=st.lists(st.one_of(_ROW, _VALID_ROW, _VALID_ROW, _VALID_ROW), max_size=6),
-       raw_tail=st.one_of(st.none(), st.none(), st.none(), st.binary(max_size=20)),
-       crlf=st.booleans())
+@settings(
+    max_examples=120,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    rows=st.lists(st.one_of(_ROW, _VALID_ROW, _VALID_ROW, _VALID_ROW), max_size=6),
+    raw_tail=st.one_of(st.none(), st.none(), st.none(), st.binary(max_size=20)),
+    crlf=st.booleans(),
+)
 def test_random_rows_never_crash_and_never_import_partly(
-    tmp_path: Path, db: Database, repo: Repository, rows: list[list[str]],
-    raw_tail: bytes | None, crlf: bool,
+    tmp_path: Path,
+    db: Database,
+    repo: Repository,
+    rows: list[list[str]],
+    raw_tail: bytes | None,
+    crlf: bool,
 ) -> None:
     newline = "\r\n" if crlf else "\n"
     data = (HEADER + newline + newline.join(_csv_line(r) for r in rows) + newline).encode("utf-8")

@@ -15,8 +15,20 @@ from pathlib import Path
 from duty_desk import views
 
 ROOT = Path(__file__).resolve().parents[2]
-PERSONAL = ["Zanzibar", "Quokka", "Ophelia", "Umbrella", "Yolanda", "Xerxes",
-            "9434765919", "943 476 5919", "01632 960777", "960777", "960888", "1977"]
+PERSONAL = [
+    "Zanzibar",
+    "Quokka",
+    "Ophelia",
+    "Umbrella",
+    "Yolanda",
+    "Xerxes",
+    "9434765919",
+    "943 476 5919",
+    "01632 960777",
+    "960777",
+    "960888",
+    "1977",
+]
 
 SESSION = """
 import asyncio, logging, sys
@@ -62,12 +74,21 @@ def test_a_full_session_leaves_no_personal_data_in_logs(tmp_path: Path) -> None:
     log = tmp_path / "textual.log"
     env = dict(os.environ, TEXTUAL_LOG=str(log), PYTHONPATH=str(ROOT))
     env.pop("DUTY_DESK_DEBUG", None)
-    proc = subprocess.run([sys.executable, "-c", SESSION, str(tmp_path / "duty.db")], env=env,
-                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-c", SESSION, str(tmp_path / "duty.db")],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "session done" in proc.stdout
-    written = {"stdout": proc.stdout, "stderr": proc.stderr,
-               "log": log.read_text(encoding="utf-8") if log.exists() else ""}
+    written = {
+        "stdout": proc.stdout,
+        "stderr": proc.stderr,
+        "log": log.read_text(encoding="utf-8") if log.exists() else "",
+    }
     assert "DEBUG:" in proc.stderr, "the loggers were on"
     for where, text in written.items():
         for value in PERSONAL:
@@ -76,14 +97,31 @@ def test_a_full_session_leaves_no_personal_data_in_logs(tmp_path: Path) -> None:
 
 def test_views_leave_personal_details_out_of_their_repr() -> None:
     referral = views.ReferralView(
-        id=1, name="Zanzibar Quokka (test)", date_of_birth=dt.date(1977, 7, 7),
-        nhs_number="9434765919", phone="01632 960777", area="canterbury", gp_practice="x",
-        source="gp", urgency="C", reason="Ophelia Umbrella said", notes="Yolanda Xerxes",
+        id=1,
+        name="Zanzibar Quokka (test)",
+        date_of_birth=dt.date(1977, 7, 7),
+        nhs_number="9434765919",
+        phone="01632 960777",
+        area="canterbury",
+        gp_practice="x",
+        source="gp",
+        urgency="C",
+        reason="Ophelia Umbrella said",
+        notes="Yolanda Xerxes",
         received_at=dt.datetime(2026, 11, 23, tzinfo=dt.UTC),
-        respond_by=dt.datetime(2026, 11, 24, tzinfo=dt.UTC), status="new", triage_by=None,
-        triage_by_name=None, triage_since=None, onward=None, decision_reason="Quokka",
-        eligibility_override=None, decided_by=None, decided_at=None, version=1,
-        network=(views.NetworkMemberView(2, "Ophelia Umbrella (test)", "sister", "01632 960888"),))
+        respond_by=dt.datetime(2026, 11, 24, tzinfo=dt.UTC),
+        status="new",
+        triage_by=None,
+        triage_by_name=None,
+        triage_since=None,
+        onward=None,
+        decision_reason="Quokka",
+        eligibility_override=None,
+        decided_by=None,
+        decided_at=None,
+        version=1,
+        network=(views.NetworkMemberView(2, "Ophelia Umbrella (test)", "sister", "01632 960888"),),
+    )
     shown = repr(referral)
     assert "id=1" in shown and "status='new'" in shown
     for value in PERSONAL:

@@ -37,36 +37,58 @@ def race(tmp_path: Path, workers: int, rounds: int, same_client: bool) -> None:
         clients = []
         for n in range(1 if same_client else workers):
             received = MONDAY_10.subtract(weeks=n // 5)  # the weekly cap is 5 per area
-            referral = repo.add_referral(mp_workers.referral_row(
-                f"Booked {n} (test)", f"{received:%d/%m/%Y} 09:00"))
+            referral = repo.add_referral(
+                mp_workers.referral_row(f"Booked {n} (test)", f"{received:%d/%m/%Y} 09:00")
+            )
             clients.append(repo.accept(referral))
         with repo.db.session(write=True) as session:
-            session.add_all([CoreTeamMember(client_id=c, staff_id=target, added_at=MONDAY_10)
-                             for c in clients])
+            session.add_all(
+                [CoreTeamMember(client_id=c, staff_id=target, added_at=MONDAY_10) for c in clients]
+            )
     # Round r: every worker books "target" into the r-th working day from Tuesday 24 November
     # at 10:00-ish; starts differ by 10 minutes per worker, so every pair of 60-minute
     # meetings overlaps.
-    days = [d for d in (pendulum.date(2026, 11, 24).add(days=n) for n in range(3 * rounds))
-            if d.weekday() < 5][:rounds]
-    jobs = [[(clients[0 if same_client else w],
-              pendulum.datetime(days[r].year, days[r].month, days[r].day, 10, 0, tz=TZ)
-              .add(minutes=10 * (w % 5)),
-              60, [target], "base") for r in range(rounds)] for w in range(workers)]
+    days = [
+        d
+        for d in (pendulum.date(2026, 11, 24).add(days=n) for n in range(3 * rounds))
+        if d.weekday() < 5
+    ][:rounds]
+    jobs = [
+        [
+            (
+                clients[0 if same_client else w],
+                pendulum.datetime(days[r].year, days[r].month, days[r].day, 10, 0, tz=TZ).add(
+                    minutes=10 * (w % 5)
+                ),
+                60,
+                [target],
+                "base",
+            )
+            for r in range(rounds)
+        ]
+        for w in range(workers)
+    ]
     barrier, results = CTX.Barrier(workers), CTX.Queue()
     now = timeutil.as_utc(MONDAY_10)
-    outcomes = run(mp_workers.book_rounds,
-                   [(str(path), logins[w], now, jobs[w]) for w in range(workers)],
-                   barrier, results, expected=workers * rounds)
+    outcomes = run(
+        mp_workers.book_rounds,
+        [(str(path), logins[w], now, jobs[w]) for w in range(workers)],
+        barrier,
+        results,
+        expected=workers * rounds,
+    )
 
     for round_number in range(rounds):
         this_round = [o for o in outcomes if o[0] == round_number]
         assert Counter(o[2] for o in this_round) == Counter(
-            {"booked": 1, "Conflict": workers - 1}), this_round
+            {"booked": 1, "Conflict": workers - 1}
+        ), this_round
         for _r, _login, outcome, message in this_round:
             if outcome == "Conflict":
                 assert message.startswith("Cannot book this time: ")
                 assert "Staff target (test) is already in a meeting" in message or (
-                    "The client already has a meeting" in message)
+                    "The client already has a meeting" in message
+                )
 
     with repo.db.session() as session:
         rows = session.exec(

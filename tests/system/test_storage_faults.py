@@ -50,8 +50,9 @@ duty_desk.cli.main()
 
 def _run(args: list[str], env: dict[str, str], as_other: bool) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-c", AS_NOBODY] if as_other else [sys.executable, "-m", "duty_desk"]
-    return subprocess.run([*command, *args], capture_output=True, text=True, timeout=120,
-                          env=env, cwd=ROOT)
+    return subprocess.run(
+        [*command, *args], capture_output=True, text=True, timeout=120, env=env, cwd=ROOT
+    )
 
 
 @pytest.fixture
@@ -71,8 +72,12 @@ def env(shared_dir: Path) -> dict[str, str]:
     settings.write_text("[database]\nbusy_timeout_seconds = 1\n", encoding="utf-8")
     settings.chmod(0o644)
     environment = dict(os.environ)
-    environment.update(DUTY_DESK_CONFIG=str(settings), HOME=str(shared_dir),
-                       PYTHONPATH=str(ROOT), PYTHONDONTWRITEBYTECODE="1")
+    environment.update(
+        DUTY_DESK_CONFIG=str(settings),
+        HOME=str(shared_dir),
+        PYTHONPATH=str(ROOT),
+        PYTHONDONTWRITEBYTECODE="1",
+    )
     environment.pop("DUTY_DESK_DB", None)
     return environment
 
@@ -96,8 +101,9 @@ def _one_sentence(stderr: str, fragment: str) -> None:
 
 
 @pytest.mark.parametrize("mode, fragment", [(0o644, "read-only"), (0o600, "cannot open")])
-def test_read_only_or_unreadable_database(shared_dir: Path, env: dict[str, str], mode: int,
-                                          fragment: str) -> None:
+def test_read_only_or_unreadable_database(
+    shared_dir: Path, env: dict[str, str], mode: int, fragment: str
+) -> None:
     path = _team_db(shared_dir / "team.db")
     as_other = os.geteuid() == 0
     path.chmod(mode)
@@ -111,13 +117,19 @@ def test_read_only_or_unreadable_database(shared_dir: Path, env: dict[str, str],
 def test_locked_past_the_busy_timeout(shared_dir: Path, env: dict[str, str]) -> None:
     path = _team_db(shared_dir / "team.db")
     holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import sqlite3, sys\n"
-         f"con = sqlite3.connect({str(path)!r}, isolation_level=None)\n"
-         "con.execute('BEGIN IMMEDIATE')\n"
-         "print('holding', flush=True)\n"
-         "sys.stdin.read()\n"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-c",
+            "import sqlite3, sys\n"
+            f"con = sqlite3.connect({str(path)!r}, isolation_level=None)\n"
+            "con.execute('BEGIN IMMEDIATE')\n"
+            "print('holding', flush=True)\n"
+            "sys.stdin.read()\n",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
         proc = _run(["--db", str(path), "staff", "deactivate", "duty1"], env, as_other=False)
@@ -142,10 +154,12 @@ def test_a_full_disk_is_one_sentence_and_saves_nothing(tmp_path: Path) -> None:
     db.engine.dispose()  # new connections get the limit
     repo = Repository(db, Config(), actor="duty1")
     with pytest.raises(DutyDeskError, match="the disk is full"):
-        repo.add_referrals([  # big enough to need new pages
-            validate_referral(referral_row(f"Person {n} (test)"), Config(), timeutil.now())
-            for n in range(300)
-        ])
+        repo.add_referrals(
+            [  # big enough to need new pages
+                validate_referral(referral_row(f"Person {n} (test)"), Config(), timeutil.now())
+                for n in range(300)
+            ]
+        )
     db.dispose()
     with closing(sqlite3.connect(path)) as con:
         assert con.execute("SELECT name FROM referral").fetchall() == [("Kept Person (test)",)]

@@ -45,20 +45,35 @@ def _setup(path: Path) -> tuple[list[str], list[int], list[int]]:
         # Episodes from last week to book and assign from the start...
         for n in range(6):
             area = "canterbury" if n % 2 else "whitstable"
-            practice = ("Cathedral View Surgery (example)" if area == "canterbury"
-                        else "Harbour Street Surgery (example)")
-            row = dict(referral_row(f"Earlier {n} (test)", "18/11/2026 09:00"),
-                       area=area, gp_practice=practice)
+            practice = (
+                "Cathedral View Surgery (example)"
+                if area == "canterbury"
+                else "Harbour Street Surgery (example)"
+            )
+            row = dict(
+                referral_row(f"Earlier {n} (test)", "18/11/2026 09:00"),
+                area=area,
+                gp_practice=practice,
+            )
             lead.accept(lead.add_referral(row))
         # ...and this week's referrals, twice as many as the places, to triage.
         referrals = []
         for n in range(20):
             area = "canterbury" if n % 2 else "whitstable"
-            practice = ("Cathedral View Surgery (example)" if area == "canterbury"
-                        else "Harbour Street Surgery (example)")
-            referrals.append(lead.add_referral(dict(
-                referral_row(f"New {n} (test)", "23/11/2026 08:00"), area=area,
-                gp_practice=practice)))
+            practice = (
+                "Cathedral View Surgery (example)"
+                if area == "canterbury"
+                else "Harbour Street Surgery (example)"
+            )
+            referrals.append(
+                lead.add_referral(
+                    dict(
+                        referral_row(f"New {n} (test)", "23/11/2026 08:00"),
+                        area=area,
+                        gp_practice=practice,
+                    )
+                )
+            )
     db.dispose()
     return logins, referrals, staff
 
@@ -68,10 +83,16 @@ def test_eight_processes_of_random_changes_keep_every_rule(tmp_path: Path) -> No
     logins, referrals, staff = _setup(path)
     now = timeutil.as_utc(MONDAY_10)
     barrier, results = CTX.Barrier(WORKERS), CTX.Queue()
-    reports = run(mp_stress.random_changes,
-                  [(str(path), login, now, seed, SECONDS, referrals, staff)
-                   for seed, login in enumerate(logins)],
-                  barrier, results, expected=WORKERS)
+    reports = run(
+        mp_stress.random_changes,
+        [
+            (str(path), login, now, seed, SECONDS, referrals, staff)
+            for seed, login in enumerate(logins)
+        ],
+        barrier,
+        results,
+        expected=WORKERS,
+    )
 
     assert [f for _login, _done, _refused, failures in reports for f in failures] == []
     successes = {login: Counter(done) for login, done, _refused, _failures in reports}
@@ -87,15 +108,20 @@ def test_eight_processes_of_random_changes_keep_every_rule(tmp_path: Path) -> No
             booked = dict(con.execute("SELECT id, status FROM meeting").fetchall())
             decided = dict(con.execute("SELECT id, status FROM referral").fetchall())
         for login in logins:
-            theirs = Counter((action, entity) for actor, action, entity in audit
-                             if actor == login and action in TRACKED)
+            theirs = Counter(
+                (action, entity)
+                for actor, action, entity in audit
+                if actor == login and action in TRACKED
+            )
             assert theirs == successes[login], f"{login}: audit log == reported successes"
         for done in successes.values():
             for action, entity in done:
                 if action == "book meeting":
                     assert entity in booked
                 elif action in ("accept", "redirect"):
-                    assert decided[entity] == {"accept": "accepted", "redirect": "redirected"}[action]
+                    assert (
+                        decided[entity] == {"accept": "accepted", "redirect": "redirected"}[action]
+                    )
 
         report = maintenance.check(db, config)
         assert report.problems == [], report.problems

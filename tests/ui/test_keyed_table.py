@@ -21,8 +21,9 @@ def cells(*words: str) -> tuple[Text, ...]:
 
 
 def rows(*keys: str, changed: str = "") -> list[tuple[str, Sequence[Text]]]:
-    return [(key, cells(key.upper() + ("!" if key == changed else ""), f"{key} name"))
-            for key in keys]
+    return [
+        (key, cells(key.upper() + ("!" if key == changed else ""), f"{key} name")) for key in keys
+    ]
 
 
 class CountingTable(KeyedTable):
@@ -178,8 +179,19 @@ async def test_flexible_column_width_and_theme_change_redraw() -> None:
         assert table.render_line(1).text == before.text
 
 
-LISTS = ("keyed_table.py", "live_list.py", "queue.py", "board.py", "day.py", "board_rows.py",
-         "render.py", "day_render.py", "board_render.py", "base.py", "live.py")
+LISTS = (
+    "keyed_table.py",
+    "live_list.py",
+    "queue.py",
+    "board.py",
+    "day.py",
+    "board_rows.py",
+    "render.py",
+    "day_render.py",
+    "board_render.py",
+    "base.py",
+    "live.py",
+)
 
 
 def test_the_lists_use_no_private_textual_name() -> None:
@@ -188,10 +200,18 @@ def test_the_lists_use_no_private_textual_name() -> None:
         tree = ast.parse(path.read_text())
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("textual"):
-                assert not any(part.startswith("_") for part in (node.module or "").split(".")), \
+                assert not any(part.startswith("_") for part in (node.module or "").split(".")), (
                     f"{path.name} imports {node.module}"
+                )
                 assert not any(alias.name.startswith("_") for alias in node.names), path.name
         text = path.read_text()
-        for name in ("_require_update_dimensions", "_row_locations", "_render_cell",
-                     "_update_dimensions", "_clear_caches", "_keymap", "_data"):
+        for name in (
+            "_require_update_dimensions",
+            "_row_locations",
+            "_render_cell",
+            "_update_dimensions",
+            "_clear_caches",
+            "_keymap",
+            "_data",
+        ):
             assert f".{name}" not in text and f'"{name}"' not in text, f"{path.name}: {name}"

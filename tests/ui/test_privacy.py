@@ -22,10 +22,17 @@ NAME, NHS = "Alex Example (test)", "9990000018"
 QUEUED = "Quinn Zephyr [b]Bold[/b] (test)"
 
 
-@pytest.mark.parametrize("name, shown", [
-    ("Alex Example (test)", "A.E."), ("mary-jane o'neil", "M.O."), ("Ôla Ünal", "Ô.Ü."),
-    ("[b]Bold[/b] Name", "B.N."), ("(test)", "T."), ("1234", "?"),
-])
+@pytest.mark.parametrize(
+    "name, shown",
+    [
+        ("Alex Example (test)", "A.E."),
+        ("mary-jane o'neil", "M.O."),
+        ("Ôla Ünal", "Ô.Ü."),
+        ("[b]Bold[/b] Name", "B.N."),
+        ("(test)", "T."),
+        ("1234", "?"),
+    ],
+)
 def test_initials(name: str, shown: str) -> None:
     assert initials(name) == shown
 
@@ -45,11 +52,13 @@ def test_every_view_with_a_client_is_masked(board: Board) -> None:  # noqa: F811
     episodes = masked.board().episodes
     assert {e.name for e in episodes} == {"A.E.", "B.S."}
     assert all(e.nhs_number in (None, "*******018") for e in episodes)
-    assert all(NAME not in break_text(b, repo.config.team.timezone)
-               for b in masked.board().breaks)
+    assert all(NAME not in break_text(b, repo.config.team.timezone) for b in masked.board().breaks)
     day = masked.day(local(25, 9).date())
     assert [m.client_name for m in day.meetings] == ["A.E."]
-    assert [s.name for s in day.meetings[0].staff] == ["Duty Worker One (test)", "Peer Worker (test)"]
+    assert [s.name for s in day.meetings[0].staff] == [
+        "Duty Worker One (test)",
+        "Peer Worker (test)",
+    ]
     assert masked.booking_defaults(board.alex).client_name == "A.E."
     assert {u.name for u in masked.day(local(23, 9).date()).unbooked} == {"B.S."}
     history = masked.history("referral", board.alex_referral)
@@ -65,7 +74,8 @@ def _painted(app: Any) -> str:
 
 
 async def test_privacy_mode_on_every_screen(
-    open_app, board: Board, # noqa: F811 frozen_now: pendulum.DateTime
+    open_app,
+    board: Board,  # noqa: F811 frozen_now: pendulum.DateTime
 ) -> None:
     board.repo.add_referral(referral_input(name=QUEUED, received_at="23/11/2026 09:30"))
     async with open_app() as (app, pilot):
@@ -93,7 +103,8 @@ async def test_privacy_mode_on_every_screen(
 
 
 async def test_privacy_waits_until_a_window_is_closed(
-    open_app, board: Board, # noqa: F811 frozen_now: pendulum.DateTime
+    open_app,
+    board: Board,  # noqa: F811 frozen_now: pendulum.DateTime
 ) -> None:
     async with open_app() as (app, pilot):
         await pilot.press("2")
@@ -108,7 +119,8 @@ async def test_privacy_waits_until_a_window_is_closed(
         assert app.privacy is True and "Alex" not in _painted(app)
 
 
-def test_masked_repository_passes_writes_through(repo: Repository,
-                                                 frozen_now: pendulum.DateTime) -> None:
+def test_masked_repository_passes_writes_through(
+    repo: Repository, frozen_now: pendulum.DateTime
+) -> None:
     referral = MaskedRepository(repo).add_referral(referral_input())
     assert repo.referral(referral).name == NAME, "stored as typed"

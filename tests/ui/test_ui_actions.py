@@ -50,7 +50,9 @@ async def test_add_referral_with_valid_input(open_app, repo: Repository, frozen_
         await pilot.pause()
         gp = app.screen.query_one("#field-gp_practice", Select)
         assert [str(prompt) for prompt, _ in gp._options[1:]] == [
-            "Harbour Street Surgery (example)", "Tankerton Slopes Practice (example)"]
+            "Harbour Street Surgery (example)",
+            "Tankerton Slopes Practice (example)",
+        ]
         set_select(app, "#field-gp_practice", "Harbour Street Surgery (example)")
         set_select(app, "#field-source", "eip-new")
         set_select(app, "#field-urgency", "C")
@@ -70,8 +72,12 @@ async def test_add_referral_with_bad_input_keeps_what_was_typed(open_app, repo, 
     async with open_app() as (app, pilot):
         await pilot.press("n")
         await settle(pilot)
-        typed = {"name": "Kept Name (test)", "date_of_birth": "31/02/1990",
-                 "nhs_number": "1234", "reason": "Kept reason"}
+        typed = {
+            "name": "Kept Name (test)",
+            "date_of_birth": "31/02/1990",
+            "nhs_number": "1234",
+            "reason": "Kept reason",
+        }
         _fill(app, typed)
         set_select(app, "#field-area", "canterbury")
         await pilot.press("ctrl+s")
@@ -131,7 +137,8 @@ async def test_take_over_someone_elses_triage(open_app, repo, repo_as, make_refe
         await settle(pilot)
         assert isinstance(app.screen, ConfirmDialog)
         assert "Duty Worker Two (test) (duty2) is triaging" in str(
-            app.screen.query_one("#intro", Static).render())
+            app.screen.query_one("#intro", Static).render()
+        )
         await pilot.press("n")  # no: nothing changes
         await settle(pilot)
         assert repo.referral(referral_id).triage_by == "duty2"
@@ -188,24 +195,28 @@ async def test_accept_when_no_places_left_says_so(open_app, db_path, frozen_now)
 
     base = Config()
     areas = dict(base.areas)
-    areas["canterbury"] = AreaSettings(name="Canterbury", weekly_cap=1,
-                                       gp_practices=base.areas["canterbury"].gp_practices)
+    areas["canterbury"] = AreaSettings(
+        name="Canterbury", weekly_cap=1, gp_practices=base.areas["canterbury"].gp_practices
+    )
     config = base.model_copy(update={"areas": areas})
     db = open_database(config, str(db_path), create=True)
     try:
         repo = Repository(db, config, actor=DUTY)
         repo.add_staff(DUTY, "Duty Worker One (test)", "team_lead", bootstrap=True)
         first = repo.add_referral(referral_input())
-        second = repo.add_referral(referral_input(name="Second One (test)",
-                                                  received_at="23/11/2026 09:30"))
+        second = repo.add_referral(
+            referral_input(name="Second One (test)", received_at="23/11/2026 09:30")
+        )
         repo.accept(first)
         async with open_app(config=config, db=db) as (app, pilot):
             assert cursor_id(app) == second
             assert "Canterbury 0/1 left" in str(queue_screen(app).query_one("IntakeBar").render())
             await pilot.press("a")
             await settle(pilot)
-            assert any(message.startswith("No places left: Canterbury has taken 1 of 1")
-                       for message in notifications(app))
+            assert any(
+                message.startswith("No places left: Canterbury has taken 1 of 1")
+                for message in notifications(app)
+            )
             assert repo.referral(second).status == "new"
             assert row_names(app) == ["Second One (test)"]
     finally:
@@ -228,7 +239,10 @@ async def test_redirect_with_onward_service_and_reason(open_app, repo, make_refe
         await settle(pilot)
         saved = repo.referral(referral_id)
         assert (saved.status, saved.onward, saved.decision_reason) == (
-            "redirected", "cmht", "Needs CMHT follow-up")
+            "redirected",
+            "cmht",
+            "Needs CMHT follow-up",
+        )
         assert row_names(app) == []
 
 
@@ -243,7 +257,9 @@ async def test_decline_with_reason(open_app, repo, make_referral):
         await settle(pilot)
         saved = repo.referral(referral_id)
         assert (saved.status, saved.decision_reason) == (
-            "declined", "Duplicate of an earlier referral")
+            "declined",
+            "Duplicate of an earlier referral",
+        )
         assert row_names(app) == []
 
 
@@ -261,8 +277,13 @@ async def test_escape_closes_a_dialog_without_saving(open_app, repo, make_referr
 
 async def test_filter_in_the_database_and_escape_clears(open_app, repo, frozen_now):
     repo.add_referral(referral_input(name="Findable Person (test)"))
-    repo.add_referral(referral_input(name="Someone Else (test)", area="whitstable",
-                                     gp_practice="Harbour Street Surgery (example)"))
+    repo.add_referral(
+        referral_input(
+            name="Someone Else (test)",
+            area="whitstable",
+            gp_practice="Harbour Street Surgery (example)",
+        )
+    )
     async with open_app() as (app, pilot):
         assert len(row_names(app)) == 2
         await pilot.press("slash")
@@ -308,14 +329,16 @@ async def test_add_network_member(open_app, repo, make_referral):
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert str(form.query_one("#error-name").render()) == "name is required"
-        _fill(app, {"name": "Sam Sibling (test)", "relationship": "brother",
-                    "phone": "01632 960555"})
+        _fill(
+            app, {"name": "Sam Sibling (test)", "relationship": "brother", "phone": "01632 960555"}
+        )
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert not isinstance(app.screen, NetworkForm)
         members = repo.referral(referral_id).network
         assert [(m.name, m.relationship, m.phone) for m in members] == [
-            ("Sam Sibling (test)", "brother", "01632 960555")]
+            ("Sam Sibling (test)", "brother", "01632 960555")
+        ]
         assert "Sam Sibling (test) (brother) 01632 960555" in detail_text(app)
 
 
@@ -356,8 +379,10 @@ async def test_keys_can_be_remapped_from_the_settings(open_app, repo, make_refer
     remapped = base.model_copy(update={"keys": {"accept": "x", "claim": "ctrl+t"}})
     referral_id = make_referral()
     async with open_app(config=remapped) as (app, pilot):
-        footer_keys = {binding.id: key for key, binding in
-                       ((b.key, b) for _, b, *_ in app.screen.active_bindings.values())}
+        footer_keys = {
+            binding.id: key
+            for key, binding in ((b.key, b) for _, b, *_ in app.screen.active_bindings.values())
+        }
         assert footer_keys["accept"] == "x"
         await pilot.press("a")  # the old key does nothing now
         await settle(pilot)

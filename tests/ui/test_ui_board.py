@@ -267,8 +267,9 @@ async def test_meetings_referral_and_the_day_view(open_app, board):
         grid = meetings.query_one("#meetings", DataTable)
         assert grid.row_count == 3
         # The cursor starts on the next booked meeting; enter opens its day.
-        assert grid.coordinate_to_cell_key(grid.cursor_coordinate).row_key.value == \
-            str(board.booked)
+        assert grid.coordinate_to_cell_key(grid.cursor_coordinate).row_key.value == str(
+            board.booked
+        )
         await pilot.press("enter")
         await settle(pilot)
         assert app.current_mode == "day"
@@ -333,8 +334,10 @@ async def test_accept_then_cancel_leaves_a_problem_on_the_board(open_app, repo, 
 async def test_markup_and_escapes_in_names_show_literally(open_app, db_path, board):
     raw = sqlite3.connect(db_path)
     with raw:
-        raw.execute("UPDATE referral SET name = ? WHERE id = ?",
-                    ("[bold]Robin[/bold] \x1b[31m (test)", board.alex_referral))
+        raw.execute(
+            "UPDATE referral SET name = ? WHERE id = ?",
+            ("[bold]Robin[/bold] \x1b[31m (test)", board.alex_referral),
+        )
     raw.close()
     async with open_app(settled=False) as (app, pilot):
         await open_board(pilot)
@@ -349,9 +352,18 @@ async def test_palette_has_the_board_actions(open_app, board):
     async with open_app(settled=False) as (app, pilot):
         screen = await open_board(pilot)
         names = {command.name for command in screen.palette_commands()}
-        assert {"Core team and key worker", "Record absence", "Filter by staff member",
-                "Client's meetings", "Original referral", "Discharge", "Client history",
-                "Book next meeting", "Breaks in continuity", "Staff caseloads"} <= names
+        assert {
+            "Core team and key worker",
+            "Record absence",
+            "Filter by staff member",
+            "Client's meetings",
+            "Original referral",
+            "Discharge",
+            "Client history",
+            "Book next meeting",
+            "Breaks in continuity",
+            "Staff caseloads",
+        } <= names
 
 
 async def test_view_only_login_cannot_change_the_team(open_app, board):
@@ -389,8 +401,14 @@ async def test_a_change_in_another_process_appears_in_place(open_app, db_path, b
         screen = await open_board(pilot)
         await select_client(pilot, board.alex)
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-c", OTHER_PROCESS, str(db_path), str(board.blake),
-            str(board.other), str(board.peer))
+            sys.executable,
+            "-c",
+            OTHER_PROCESS,
+            str(db_path),
+            str(board.blake),
+            str(board.other),
+            str(board.peer),
+        )
         assert await asyncio.wait_for(process.wait(), 60) == 0
         started = time.monotonic()
         while time.monotonic() - started < 15:

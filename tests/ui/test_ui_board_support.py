@@ -49,13 +49,19 @@ def board(repo: Repository, frozen_now: pendulum.DateTime) -> Board:
     alex = repo.accept(alex_referral, override_reason="set up for the test (test)")
     repo.set_core_team(alex, [duty.id, peer.id], duty.id, "First team (test)")
     for day in (17, 20):
-        held = repo.book(alex, local(day, 11), 60, [duty.id, peer.id], "base",
-                         override_reason="set up in the past (test)")
+        held = repo.book(
+            alex,
+            local(day, 11),
+            60,
+            [duty.id, peer.id],
+            "base",
+            override_reason="set up in the past (test)",
+        )
         repo.record_happened(held, [duty.id, peer.id])
     booked = repo.book(alex, local(25, 11), 60, [duty.id, peer.id], "base")
-    blake_referral = repo.add_referral(referral_input(name="Blake Sample (test)",
-                                                      received_at="23/11/2026 08:00",
-                                                      nhs_number=""))
+    blake_referral = repo.add_referral(
+        referral_input(name="Blake Sample (test)", received_at="23/11/2026 08:00", nhs_number="")
+    )
     blake = repo.accept(blake_referral)
     return Board(repo, duty.id, peer.id, other.id, alex, alex_referral, blake, booked)
 

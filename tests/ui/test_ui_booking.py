@@ -76,8 +76,10 @@ async def test_follow_up_with_defaults_takes_at_most_six_keys_plus_the_time(open
     assert {s.id for s in booked.staff} == {team.duty, team.peer}  # the core team
     assert (booked.place_kind, booked.place_detail) == ("home", ADDRESS)  # the last place
     assert [n.id for n in booked.network] == [team.mum]
-    assert any("Booked: Alex Example (test), Thursday 26 November, 09:30-10:30" in n
-               for n in notifications(app))
+    assert any(
+        "Booked: Alex Example (test), Thursday 26 November, 09:30-10:30" in n
+        for n in notifications(app)
+    )
 
 
 async def test_the_time_is_shown_in_words_before_confirming(open_app, team):
@@ -197,7 +199,8 @@ async def test_next_free_slot_fills_the_time_and_checks_it(open_app, team):
         await pilot.press("ctrl+n")
         await settle(pilot)
         assert when_field(app).value == expected.in_timezone("Europe/London").format(
-            "DD/MM/YYYY HH:mm")
+            "DD/MM/YYYY HH:mm"
+        )
         assert "No conflicts" in dialog_text(app, "#problems")
         await pilot.press("enter")
         await settle(pilot)

@@ -40,8 +40,10 @@ async def test_day_lists_unbooked_first_then_meetings(open_app, team):
         assert rows[0][0] == "NOT BOOKED"
         assert rows[0][1] == "[red]Waiting[/red] Person (test)"  # literal, not markup
         assert rows[0][2] == "23h00 left"  # received 09:00, 24 hours
-        assert rows[1:] == [("08:30-09:30", "Alex Example (test)", "booked"),
-                            ("11:00-12:00", "Alex Example (test)", "booked")]
+        assert rows[1:] == [
+            ("08:30-09:30", "Alex Example (test)", "booked"),
+            ("11:00-12:00", "Alex Example (test)", "booked"),
+        ]
         # The unbooked first meeting stays in sight while the meetings scroll.
         assert day_screen(app).query_one("#day").fixed_rows == 1
         # The cursor starts on the meeting now or next.
@@ -143,7 +145,10 @@ async def test_cancel_with_who_and_a_reason(open_app, team):
         assert not isinstance(app.screen, CancelDialog)
         meeting = team.repo.meeting(team.meeting)
         assert (meeting.status, meeting.cancelled_by, meeting.cancel_reason) == (
-            "cancelled", "client", "Mum [unwell]")
+            "cancelled",
+            "client",
+            "Mum [unwell]",
+        )
         assert ("11:00-12:00", "Alex Example (test)", "cancelled") in day_rows(app)
         assert day_cursor(app) == f"m{team.meeting}"
         detail = text_of(app, "#meeting-body")
@@ -160,8 +165,11 @@ async def test_happened_asks_who_came(open_app, team):
         dialog = app.screen
         assert isinstance(dialog, AttendanceDialog)
         boxes = {box.id: box.value for box in dialog.query(Checkbox)}
-        assert boxes == {f"staff-{team.duty}": True, f"staff-{team.peer}": True,
-                         f"network-{team.mum}": True}  # defaults: everyone expected
+        assert boxes == {
+            f"staff-{team.duty}": True,
+            f"staff-{team.peer}": True,
+            f"network-{team.mum}": True,
+        }  # defaults: everyone expected
         await pilot.press("tab", "space")  # untick the second: peer1 did not come
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -275,8 +283,8 @@ async def test_a_booking_from_another_process_appears_within_a_second(open_app, 
         await open_day(pilot)
         await select_row(pilot, f"m{team.earlier}")
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-c", OTHER_PROCESS, str(db_path), str(team.unbooked),
-            str(team.other))
+            sys.executable, "-c", OTHER_PROCESS, str(db_path), str(team.unbooked), str(team.other)
+        )
         assert await asyncio.wait_for(process.wait(), 60) == 0
         started = time.monotonic()
         wanted = ("15:00-16:00", "[red]Waiting[/red] Person (test)", "booked")
@@ -292,11 +300,13 @@ async def test_a_booking_from_another_process_appears_within_a_second(open_app, 
 async def test_queue_says_whether_first_meetings_met_the_deadline(open_app, team):
     """Alex's first meeting (08:30 today) was after the 09:00 deadline? No: on time. The
     waiting person is still to book; a third, accepted last week, was seen late."""
-    late_referral = team.repo.add_referral(referral_input(name="Seen Late (test)",
-                                                          received_at="20/11/2026 09:00"))
+    late_referral = team.repo.add_referral(
+        referral_input(name="Seen Late (test)", received_at="20/11/2026 09:00")
+    )
     late = team.repo.accept(late_referral)
     team.repo.book(late, local(23, 16), 60, [team.other], "phone")
     async with open_app() as (app, pilot):
         line = str(queue_screen(app).query_one("#first-meetings").render())
-        assert line.strip() == ("First meetings, last 7 days: 1 on time, 1 LATE, "
-                                "1 to book, next due in 23h00")
+        assert line.strip() == (
+            "First meetings, last 7 days: 1 on time, 1 LATE, 1 to book, next due in 23h00"
+        )

@@ -59,15 +59,23 @@ def team(repo: Repository, frozen_now: pendulum.DateTime) -> Team:
     mum = repo.add_network_member(referral, "Mum (test)", "mother")
     client = repo.accept(referral)
     core_team(repo, client, (duty.id, peer.id), frozen_now)
-    earlier = repo.book(client, local(23, 8, 30), 60, [duty.id, peer.id], "base",
-                        override_reason="set up in the past (test)")
+    earlier = repo.book(
+        client,
+        local(23, 8, 30),
+        60,
+        [duty.id, peer.id],
+        "base",
+        override_reason="set up in the past (test)",
+    )
     meeting = repo.book(client, local(23, 11), 60, [duty.id, peer.id], "home", ADDRESS)
-    unbooked_referral = repo.add_referral(referral_input(name="[red]Waiting[/red] Person (test)",
-                                                         received_at="23/11/2026 09:00"))
+    unbooked_referral = repo.add_referral(
+        referral_input(name="[red]Waiting[/red] Person (test)", received_at="23/11/2026 09:00")
+    )
     unbooked = repo.accept(unbooked_referral)
     core_team(repo, unbooked, (duty.id, other.id), frozen_now)
-    return Team(repo, duty.id, peer.id, other.id, client, mum, meeting, earlier, unbooked,
-                unbooked_referral)
+    return Team(
+        repo, duty.id, peer.id, other.id, client, mum, meeting, earlier, unbooked, unbooked_referral
+    )
 
 
 def day_screen(app: DutyDeskApp) -> Any:
@@ -93,9 +101,14 @@ def day_table(app: DutyDeskApp) -> KeyedTable:
 def day_rows(app: DutyDeskApp) -> list[tuple[str, str, str]]:
     """(time, client, status) of each row, as shown."""
     table = day_table(app)
-    return [(table.get_cell(row.key, "time").plain.strip(),
-             table.get_cell(row.key, "client").plain.strip(),
-             table.get_cell(row.key, "status").plain.strip()) for row in table.ordered_rows]
+    return [
+        (
+            table.get_cell(row.key, "time").plain.strip(),
+            table.get_cell(row.key, "client").plain.strip(),
+            table.get_cell(row.key, "status").plain.strip(),
+        )
+        for row in table.ordered_rows
+    ]
 
 
 def day_cursor(app: DutyDeskApp) -> str | None:

@@ -34,8 +34,13 @@ def keys(*pressed: str) -> Step:
     return press
 
 
-def shot(snap_compare: Snap, config: Config, db: Database, steps: Iterable[Step],
-         actor: str | None = "duty1") -> bool:
+def shot(
+    snap_compare: Snap,
+    config: Config,
+    db: Database,
+    steps: Iterable[Step],
+    actor: str | None = "duty1",
+) -> bool:
     """The app on the test's database, the steps run in order, then the screen compared."""
 
     async def run_before(pilot: Pilot[Any]) -> None:
@@ -84,8 +89,9 @@ def test_reason_dialog_override_snapshot(snap_compare, config, db, make_referral
     assert shot(snap_compare, config, db, [keys("a")])
 
 
-def test_confirm_take_over_snapshot(snap_compare, config, db, repo: Repository,
-                                    repo_as, one_referral):
+def test_confirm_take_over_snapshot(
+    snap_compare, config, db, repo: Repository, repo_as, one_referral
+):
     repo.add_staff("duty2", "Duty Worker Two (test)", "peer_support")
     repo_as("duty2").claim(one_referral)
     assert shot(snap_compare, config, db, [keys("c")])

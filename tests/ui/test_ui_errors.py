@@ -69,6 +69,7 @@ async def test_someone_else_decided_first_is_told_plainly(
         await pilot.press("a")
         await settle(pilot)
         assert notifications(app)[-1].startswith(
-            "This referral was already declined by duty2 at Mon 23 Nov 10:00; nothing was changed")
+            "This referral was already declined by duty2 at Mon 23 Nov 10:00; nothing was changed"
+        )
         assert repo.referral(referral_id).status == "declined"
         assert row_names(app) == ["Alex Example (test)"]  # until the next check for changes

@@ -27,23 +27,36 @@ from tests.conftest import MONDAY_10, referral_input
 from tests.ui.test_ui_support import make_app, settle
 
 CONFIG = Config()
-SETTINGS = settings(max_examples=12, deadline=None, derandomize=True,
-                    suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=12, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
 
 nasty = st.text(min_size=0, max_size=60)  # any unicode, control characters and markup included
-dates = st.one_of(nasty, st.dates(dt.date(1890, 1, 1), dt.date(2035, 1, 1)).map(
-    lambda d: d.strftime("%d/%m/%Y")))
+dates = st.one_of(
+    nasty, st.dates(dt.date(1890, 1, 1), dt.date(2035, 1, 1)).map(lambda d: d.strftime("%d/%m/%Y"))
+)
 nhs_numbers = st.one_of(nasty, st.sampled_from(["999 000 0018", "9434765919", "943 476 5918", ""]))
-received = st.one_of(nasty, st.sampled_from(["23/11/2026 09:00", "25/10/2026 01:30",
-                                             "29/03/2026 01:30", "2026-11-23T08:00+00:00"]))
+received = st.one_of(
+    nasty,
+    st.sampled_from(
+        ["23/11/2026 09:00", "25/10/2026 01:30", "29/03/2026 01:30", "2026-11-23T08:00+00:00"]
+    ),
+)
 choice = st.one_of(st.none(), st.sampled_from(["canterbury", "whitstable"]))
-referral_inputs = st.fixed_dictionaries({
-    "received_at": received, "name": st.one_of(nasty, st.just("Sam Random (test)")),
-    "date_of_birth": dates, "nhs_number": nhs_numbers, "phone": nasty,
-    "reason": nasty, "notes": nasty, "area": choice,
-    "source": st.one_of(st.none(), st.sampled_from(list(CONFIG.sources))),
-    "urgency": st.one_of(st.none(), st.sampled_from(list(CONFIG.urgency))),
-})
+referral_inputs = st.fixed_dictionaries(
+    {
+        "received_at": received,
+        "name": st.one_of(nasty, st.just("Sam Random (test)")),
+        "date_of_birth": dates,
+        "nhs_number": nhs_numbers,
+        "phone": nasty,
+        "reason": nasty,
+        "notes": nasty,
+        "area": choice,
+        "source": st.one_of(st.none(), st.sampled_from(list(CONFIG.sources))),
+        "urgency": st.one_of(st.none(), st.sampled_from(list(CONFIG.urgency))),
+    }
+)
 
 
 def _fresh(tmp: Path) -> tuple[Any, Repository]:
@@ -57,15 +70,18 @@ def _fresh(tmp: Path) -> tuple[Any, Repository]:
 
 
 def _no_controls(text: str, newlines: bool) -> bool:
-    return not any(unicodedata.category(ch) == "Cc" and not (newlines and ch in "\n\t")
-                   for ch in text)
+    return not any(
+        unicodedata.category(ch) == "Cc" and not (newlines and ch in "\n\t") for ch in text
+    )
 
 
 def _stored_referrals_keep_the_rules(path: Path) -> None:
     today = timeutil.to_local(timeutil.now(), CONFIG.team.timezone).date()
     with closing(sqlite3.connect(path)) as con:
-        rows = con.execute("SELECT name, date_of_birth, nhs_number, phone, area, gp_practice, "
-                           "source, urgency, reason, notes FROM referral").fetchall()
+        rows = con.execute(
+            "SELECT name, date_of_birth, nhs_number, phone, area, gp_practice, "
+            "source, urgency, reason, notes FROM referral"
+        ).fetchall()
     for name, born, number, phone, area, practice, source, urgency, reason, notes in rows:
         assert name.strip() and len(name) <= 120 and _no_controls(name, newlines=False)
         assert _no_controls(phone, False) and _no_controls(reason, True)
@@ -77,10 +93,18 @@ def _stored_referrals_keep_the_rules(path: Path) -> None:
         assert source in CONFIG.sources and urgency in CONFIG.urgency
 
 
-VALID = {"received_at": "23/11/2026 09:00", "name": "Sam Random (test)",
-         "date_of_birth": "01/02/1990", "nhs_number": "999 000 0018", "phone": "",
-         "reason": "[b]not markup[/b] (test)", "notes": "line one\nline two", "area": "canterbury",
-         "source": "spoa-urgent", "urgency": "C"}
+VALID = {
+    "received_at": "23/11/2026 09:00",
+    "name": "Sam Random (test)",
+    "date_of_birth": "01/02/1990",
+    "nhs_number": "999 000 0018",
+    "phone": "",
+    "reason": "[b]not markup[/b] (test)",
+    "notes": "line one\nline two",
+    "area": "canterbury",
+    "source": "spoa-urgent",
+    "urgency": "C",
+}
 
 
 def _accepted_by_the_rules(typed: dict[str, Any]) -> bool:
@@ -140,8 +164,22 @@ async def _fill_referral_form(db: Any, typed: dict[str, Any]) -> None:
 
 
 @SETTINGS
-@given(when=st.one_of(nasty, st.sampled_from(["14:30", "tomorrow 10", "thu 9:30", "+2d 11",
-                                               "25/10/2026 01:30", "28/11 15:00", "noon"])))
+@given(
+    when=st.one_of(
+        nasty,
+        st.sampled_from(
+            [
+                "14:30",
+                "tomorrow 10",
+                "thu 9:30",
+                "+2d 11",
+                "25/10/2026 01:30",
+                "28/11 15:00",
+                "noon",
+            ]
+        ),
+    )
+)
 def test_random_booking_time_input(tmp_path_factory: Any, when: str) -> None:
     tmp = tmp_path_factory.mktemp("booking")
     with timeutil.frozen(MONDAY_10):

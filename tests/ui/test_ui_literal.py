@@ -43,8 +43,10 @@ async def test_markup_and_escapes_in_the_database_show_literally(
     referral_id = make_referral()
     raw = sqlite3.connect(db_path)
     with raw:
-        raw.execute("UPDATE referral SET name = ?, notes = ?, reason = ? WHERE id = ?",
-                    (NAME, NOTES, "[link=http://x]click[/link]", referral_id))
+        raw.execute(
+            "UPDATE referral SET name = ?, notes = ?, reason = ? WHERE id = ?",
+            (NAME, NOTES, "[link=http://x]click[/link]", referral_id),
+        )
     raw.close()
     async with open_app() as (app, pilot):
         assert cell_text(app, referral_id, "name") == SHOWN

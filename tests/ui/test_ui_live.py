@@ -61,20 +61,26 @@ async def test_changes_from_another_process_appear_in_place(open_app, db_path, r
         await pilot.press(*"Half", "space", *"typed")
 
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-c", OTHER_PROCESS, str(db_path), str(first))
+            sys.executable, "-c", OTHER_PROCESS, str(db_path), str(first)
+        )
         assert await asyncio.wait_for(process.wait(), 60) == 0
 
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline:
             await pilot.pause(0.05)
-            if ("Arrived Elsewhere (test)" in row_names(app)
-                    and cell_text(app, first, "status") == "duty2"):
+            if (
+                "Arrived Elsewhere (test)" in row_names(app)
+                and cell_text(app, first, "status") == "duty2"
+            ):
                 break
         assert "Arrived Elsewhere (test)" in row_names(app), "the new referral never appeared"
         assert cell_text(app, first, "status") == "duty2", "the claim never appeared"
         # Deadline order: the new urgency-B referral (due 13:45) goes first.
-        assert row_names(app) == ["Arrived Elsewhere (test)", "First In Queue (test)",
-                                  "Second In Queue (test)"]
+        assert row_names(app) == [
+            "Arrived Elsewhere (test)",
+            "First In Queue (test)",
+            "Second In Queue (test)",
+        ]
         assert cursor_id(app) == second
         assert app.screen is form
         assert name.value == "Half typed"

@@ -21,10 +21,12 @@ from .test_ui_support import (
 
 
 async def test_queue_lists_open_referrals_by_deadline(open_app, repo: Repository, frozen_now):
-    late = repo.add_referral(referral_input(name="Later Deadline (test)", urgency="C",
-                                            received_at="23/11/2026 09:30"))
-    soon = repo.add_referral(referral_input(name="Very High Risk (test)", urgency="B",
-                                            received_at="23/11/2026 08:00"))
+    late = repo.add_referral(
+        referral_input(name="Later Deadline (test)", urgency="C", received_at="23/11/2026 09:30")
+    )
+    soon = repo.add_referral(
+        referral_input(name="Very High Risk (test)", urgency="B", received_at="23/11/2026 08:00")
+    )
     async with open_app() as (app, pilot):
         assert row_names(app) == ["Very High Risk (test)", "Later Deadline (test)"]
         assert cell_text(app, soon, "clock") == "DUE 2h00"
@@ -96,16 +98,26 @@ async def test_a_read_older_than_our_own_write_does_not_bring_a_row_back(
     async with open_app() as (app, pilot):
         screen = queue_screen(app)
         stale_rows = tuple(screen.rows.values())  # as a read begun before the accept saw it
-        stale_cells = tuple({key: table_cell for key, table_cell in
-                             zip((k for k, _ in render.COLUMNS),
-                                 table_of(app).get_row(str(r.id)), strict=True)}
-                            for r in stale_rows)
+        stale_cells = tuple(
+            {
+                key: table_cell
+                for key, table_cell in zip(
+                    (k for k, _ in render.COLUMNS), table_of(app).get_row(str(r.id)), strict=True
+                )
+            }
+            for r in stale_rows
+        )
         writes_before = screen._writes
         await pilot.press("a")
         await settle(pilot)
         assert row_names(app) == ["Still Open (test)"]
-        stale = QueueRead((), tuple((str(r.id), r, tuple(c.values()))
-                                    for r, c in zip(stale_rows, stale_cells, strict=True)))
+        stale = QueueRead(
+            (),
+            tuple(
+                (str(r.id), r, tuple(c.values()))
+                for r, c in zip(stale_rows, stale_cells, strict=True)
+            ),
+        )
         screen.post_message(screen.Loaded("", writes_before, None, stale))
         await settle(pilot)
         assert row_names(app) == ["Still Open (test)"]

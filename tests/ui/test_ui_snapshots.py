@@ -26,11 +26,24 @@ def queue_data(db_path, repo, repo_as, frozen_now):
     taken = add(referral_input(name="Already Accepted (test)", received_at="23/11/2026 08:15"))
     repo.accept(taken)
     add(referral_input(name="Overdue Person (test)", received_at="22/11/2026 08:00"))
-    due = add(referral_input(name="Due Soon Person (test)", urgency="B",
-                             received_at="23/11/2026 09:00", area="whitstable",
-                             gp_practice="Harbour Street Surgery (example)", source="eip-new"))
-    add(referral_input(name="Out Of Hours Person (test)", received_at="23/11/2026 07:00",
-                       source="gp", date_of_birth="01/01/1950"))
+    due = add(
+        referral_input(
+            name="Due Soon Person (test)",
+            urgency="B",
+            received_at="23/11/2026 09:00",
+            area="whitstable",
+            gp_practice="Harbour Street Surgery (example)",
+            source="eip-new",
+        )
+    )
+    add(
+        referral_input(
+            name="Out Of Hours Person (test)",
+            received_at="23/11/2026 07:00",
+            source="gp",
+            date_of_birth="01/01/1950",
+        )
+    )
     mine = add(referral_input(name="Plenty Of Time (test)", received_at="23/11/2026 09:30"))
     odd = add(referral_input(name="placeholder", received_at="23/11/2026 09:40", urgency="D"))
     repo_as("duty2").claim(due)
@@ -38,8 +51,9 @@ def queue_data(db_path, repo, repo_as, frozen_now):
     repo.add_network_member(taken, "Not Shown (test)")
     raw = sqlite3.connect(db_path)
     with raw:
-        raw.execute("UPDATE referral SET name = ? WHERE id = ?",
-                    ("[bold]Robin[/bold] \x1b[31m (test)", odd))
+        raw.execute(
+            "UPDATE referral SET name = ? WHERE id = ?", ("[bold]Robin[/bold] \x1b[31m (test)", odd)
+        )
     raw.close()
 
 
@@ -56,8 +70,9 @@ def test_queue_view_only_snapshot(snap_compare, config, db, queue_data):
         await pilot.press("down", "down")
         await settle(pilot)
 
-    assert snap_compare(make_app(config, db, actor="visitor"), terminal_size=(80, 24),
-                        run_before=loaded)
+    assert snap_compare(
+        make_app(config, db, actor="visitor"), terminal_size=(80, 24), run_before=loaded
+    )
 
 
 def test_add_form_errors_snapshot(snap_compare, config, db, queue_data):
@@ -86,8 +101,11 @@ def test_day_snapshot(snap_compare, config, db, team):
     """Unbooked first meeting with [markup] in the name, meetings, the bar and free gaps."""
     team.repo.book(team.unbooked, day_support.local(23, 14), 45, [team.other], "video")
     team.repo.cancel_meeting(team.earlier, "client", "Unwell [test]")
-    team.repo.accept(team.repo.add_referral(referral_input(name="Not Yet Booked (test)",
-                                                           received_at="23/11/2026 08:00")))
+    team.repo.accept(
+        team.repo.add_referral(
+            referral_input(name="Not Yet Booked (test)", received_at="23/11/2026 08:00")
+        )
+    )
 
     async def opened(pilot):
         await day_support.open_day(pilot)
@@ -124,8 +142,10 @@ def _big_board(tmp_path, frozen_now):
     from . import test_ui_board_support as board_support
 
     base = Config()
-    areas = {key: AreaSettings(name=area.name, weekly_cap=1000, gp_practices=area.gp_practices)
-             for key, area in base.areas.items()}
+    areas = {
+        key: AreaSettings(name=area.name, weekly_cap=1000, gp_practices=area.gp_practices)
+        for key, area in base.areas.items()
+    }
     config = base.model_copy(update={"areas": areas})
     db = open_database(config, str(tmp_path / "board.db"), create=True)
     repo = Repository(db, config, actor="duty1")
@@ -141,8 +161,9 @@ def _big_board(tmp_path, frozen_now):
     for index in range(150):
         name = f"{BOARD_FIRST[index % 10]} {BOARD_LAST[index // 10 % 5]} {index:03d} (test)"
         day = 1 if index < 20 else 1 + index % 20
-        referral = repo.add_referral(referral_input(
-            name=name, received_at=f"{day:02d}/11/2026 09:00", nhs_number=""))
+        referral = repo.add_referral(
+            referral_input(name=name, received_at=f"{day:02d}/11/2026 09:00", nhs_number="")
+        )
         with timeutil.frozen(board_support.local(day, 10) if day < 23 else frozen_now):
             client = repo.accept(referral, override_reason="test data (test)")
             clients.append(client)
@@ -155,12 +176,12 @@ def _big_board(tmp_path, frozen_now):
         if index < 20:  # two meetings held, at times nobody else has
             for week in (2, 16):
                 at = board_support.local(week + index // 5, 9 + 2 * (index % 5))
-                meeting = repo.book(client, at, 60, team, "base",
-                                    override_reason="set up in the past (test)")
+                meeting = repo.book(
+                    client, at, 60, team, "base", override_reason="set up in the past (test)"
+                )
                 came = team if index % 3 else team[1:]
                 repo.record_happened(meeting, came)
-    repo.record_absence(others[1].id, frozen_now.date(), frozen_now.date().replace(day=27),
-                        "leave")
+    repo.record_absence(others[1].id, frozen_now.date(), frozen_now.date().replace(day=27), "leave")
     raw = sqlite3.connect(tmp_path / "board.db")
     with raw:  # what the form refuses, as if an old import had let it in: shown literally
         raw.execute("UPDATE referral SET name = ? WHERE id = 6", ("[bold]Robin[/bold] \x1b[31m",))

@@ -88,12 +88,21 @@ def screen_text(app: DutyDeskApp) -> str:
     from rich.console import Console
 
     width, height = app.size
-    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True,
-                      color_system=None, record=True, legacy_windows=False, safe_box=False)
+    console = Console(
+        width=width,
+        height=height,
+        file=io.StringIO(),
+        force_terminal=True,
+        color_system=None,
+        record=True,
+        legacy_windows=False,
+        safe_box=False,
+    )
     update = app.screen._compositor.render_update(  # private, as App.export_screenshot does
-        full=True, screen_stack=app._background_screens)
+        full=True, screen_stack=app._background_screens
+    )
     console.print(update)
     flat = console.export_text(styles=False)
     if "\n" not in flat.rstrip("\n"):
-        flat = "\n".join(flat[i:i + width] for i in range(0, len(flat), width))
+        flat = "\n".join(flat[i : i + width] for i in range(0, len(flat), width))
     return flat
