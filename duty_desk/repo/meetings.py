@@ -183,8 +183,10 @@ class MeetingReader(Aggregate):
                 query = query.where(expects(staff_id))
             rows = session.exec(query.order_by(col(Meeting.starts_at), col(Meeting.id))).all()
             staff_query = (
-                select(*_STAFF_COLUMNS).where(col(Staff.active) == True).order_by(col(Staff.name))
-            )  # noqa: E712
+                select(*_STAFF_COLUMNS)
+                .where(col(Staff.active) == True)  # noqa: E712 - SQL, not Python truth
+                .order_by(col(Staff.name))
+            )
             if staff_id is not None:
                 staff_query = select(*_STAFF_COLUMNS).where(Staff.id == staff_id)
             staff = tuple(staff_view(row) for row in session.exec(staff_query))
