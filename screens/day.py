@@ -37,7 +37,8 @@ from .commands import PaletteCommand
 from .keyed_table import KeyedTable, RowCells
 from .literal import assemble, literal, visible
 from .live_list import LiveList, match_staff
-from .widgets import SteadyFooter, TextInput, TitleBar
+from .steady_footer import SteadyFooter
+from .widgets import TextInput, TitleBar
 
 if TYPE_CHECKING:
     from .booking import Booked

@@ -8,17 +8,14 @@ through ``screens.literal``; nothing here parses markup.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.reactive import reactive
-from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Static, TextArea
-from textual.widgets._footer import FooterKey  # not exported; Textual is pinned
+from textual.widgets import Input, Static, TextArea
 
 from duty_desk.views import AreaIntake, StaffView
 
@@ -109,52 +106,6 @@ class TitleBar(Horizontal):
             who.update(assemble("VIEW ONLY: ", literal(login)))
         else:
             who.update(assemble(literal(staff.name), " (", literal(staff.login), ")"))
-
-
-class SteadyFooter(Footer):
-    """A footer that rebuilds its keys only when the keys to show have changed.
-
-    Textual's footer recomposes (removes and mounts every key) whenever the screen's
-    bindings are refreshed: on every focus change and on returning from a dialog, which
-    costs a relayout of the whole screen for the same keys. Same keys, same footer.
-    A compact footer's keys are made compact as they are built, not restyled one by
-    one after mounting (about 2 ms a key).
-    """
-
-    _shown: tuple[Any, ...] | None = None
-    _pending = False  # a rebuild is asked for and not done yet: it will read the keys then
-
-    def _keys(self) -> tuple[Any, ...]:
-        return tuple(
-            (b.key, b.description, b.action, b.group, enabled, tooltip)
-            for _, b, enabled, tooltip in self.screen.active_bindings.values()
-            if b.show
-        )
-
-    def compose(self) -> ComposeResult:
-        self._pending = False
-        if self._bindings_ready:
-            self._shown = self._keys()
-        else:  # nothing to show yet: not even the palette key, unless it is to be shown
-            palette = self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE
-            self._shown = None if palette else ()
-        compact = self.compact
-        for widget in super().compose():
-            if (
-                compact
-                and isinstance(widget, FooterKey)
-                and not widget.has_class("-command-palette")
-            ):  # that key is not bound
-                widget.add_class("-compact", update=False)  # what data_bind will set
-            yield widget
-
-    def bindings_changed(self, screen: Screen[Any]) -> None:
-        ours = self.is_attached and screen is self.screen
-        if ours and (self._pending or self._keys() == self._shown):
-            self._bindings_ready = True
-            return
-        super().bindings_changed(screen)
-        self._pending = ours and screen.app.app_focus
 
 
 def week_label(intake: AreaIntake) -> str:

@@ -3,7 +3,6 @@ that one changed row repaints one line (counted in ``render_line`` calls)."""
 
 from __future__ import annotations
 
-import ast
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -192,26 +191,3 @@ LISTS = (
     "base.py",
     "live.py",
 )
-
-
-def test_the_lists_use_no_private_textual_name() -> None:
-    """No ``textual.*._module`` import and no DataTable internals in the list screens."""
-    for path in (SCREENS / name for name in LISTS):
-        tree = ast.parse(path.read_text())
-        for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("textual"):
-                assert not any(part.startswith("_") for part in (node.module or "").split(".")), (
-                    f"{path.name} imports {node.module}"
-                )
-                assert not any(alias.name.startswith("_") for alias in node.names), path.name
-        text = path.read_text()
-        for name in (
-            "_require_update_dimensions",
-            "_row_locations",
-            "_render_cell",
-            "_update_dimensions",
-            "_clear_caches",
-            "_keymap",
-            "_data",
-        ):
-            assert f".{name}" not in text and f'"{name}"' not in text, f"{path.name}: {name}"
