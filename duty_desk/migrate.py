@@ -8,8 +8,10 @@ transaction. Databases made before Alembic was adopted (schema 1, no
 ``alembic_version`` table) are recognised by their ``schema_version`` and
 stamped at revision 0001 first.
 
-Each revision also sets ``duty_desk_meta.schema_version``, the number the
-app checks when it opens a database (see ``duty_desk.db.SCHEMA_VERSION``).
+A revision that changes the tables also sets ``duty_desk_meta.schema_version``, the
+number the app checks when it opens a database (see ``duty_desk.db.SCHEMA_VERSION``);
+0003 adds only PostgreSQL's change-notify trigger and leaves it at 2, so SQLite files
+need no upgrade and their backups still restore.
 """
 
 from __future__ import annotations

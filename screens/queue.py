@@ -1,11 +1,10 @@
 """The referral queue: open referrals by deadline, a detail pane, and the triage actions.
 
-Data flow: every blocking repository call runs in a thread worker and posts
-a nested dataclass message back. A cheap timer asks the database whether
-anyone committed (``PRAGMA data_version`` on SQLite); only then is the queue
-reloaded, and the table is updated in place (row key = referral id) so the
-cursor stays on the same referral. The response clocks are re-drawn from
-the rows already held, every 30 seconds, without touching the database.
+Data flow: a :class:`~screens.live_list.LiveList` screen. Its reads run in a thread
+worker; the app's one change feed tells it when someone else committed, and only then
+is the queue read again and applied to the keyed table in place (row key = referral id)
+so the cursor stays on the same referral. The response clocks are re-drawn from the rows
+already held, every 30 seconds, without touching the database.
 """
 
 from __future__ import annotations
