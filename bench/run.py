@@ -176,6 +176,10 @@ async def _accepts(db: Path, count: int) -> list[float]:
             timings.append(painted[-1] - start)
             await app.workers.wait_for_complete()
             await pilot.pause()
+            while len(app.screen_stack) > 1:  # accepting goes on to choose the core team
+                await pilot.press("escape")
+                await app.workers.wait_for_complete()
+                await pilot.pause()
     return timings
 
 

@@ -34,6 +34,7 @@ from duty_desk.views import (
 from duty_desk.vocabulary import BreakKind
 
 from .literal import assemble, literal, visible
+from .render import detail_line, network_lines
 
 PROBLEM = "bold reverse"
 WARN = "bold #ffaf00"
@@ -327,12 +328,6 @@ def person(member: StaffView, tags: Mapping[int, str]) -> Text:
     return text
 
 
-def _line(text: Text, label: str, value: Text | str, style: str = "") -> None:
-    text.append(f"{label}: ", style="bold")
-    text.append_text(value if isinstance(value, Text) else Text(value, style=style))
-    text.append("\n")
-
-
 def episode_detail(
     episode: EpisodeView,
     breaks: Sequence[ContinuityBreak],
@@ -352,7 +347,7 @@ def episode_detail(
     )
     text.append("\n")
     weeks = weeks_since(episode.accepted_at, now)
-    _line(
+    detail_line(
         text,
         "Accepted",
         f"{timeutil.fmt_local(episode.accepted_at, tz, 'day')} "
@@ -360,7 +355,7 @@ def episode_detail(
     )
     worker = episode.key_worker
     if worker is None:
-        _line(
+        detail_line(
             text,
             "Key worker",
             "NONE: every client needs a named key worker (t assigns one)",
@@ -370,7 +365,7 @@ def episode_detail(
         value = person(worker, tags)
         if not worker.active:
             value.stylize(PROBLEM)
-        _line(text, "Key worker", value)
+        detail_line(text, "Key worker", value)
     if episode.core_team:
         team = Text(end="")
         for position, member in enumerate(episode.core_team):
@@ -379,24 +374,24 @@ def episode_detail(
             team.append_text(person(member, tags))
         if not episode.has_peer_support:
             team.append("; no peer support worker", style=WARN)
-        _line(text, "Core team", team)
+        detail_line(text, "Core team", team)
     else:
-        _line(text, "Core team", "none chosen yet (t chooses it)", PROBLEM)
-    _line(
+        detail_line(text, "Core team", "none chosen yet (t chooses it)", PROBLEM)
+    detail_line(
         text,
         "Meetings",
         f"last {timeutil.fmt_local(episode.last_meeting, tz, 'day') or 'none yet'}"
         f", next {timeutil.fmt_local(episode.next_meeting, tz, 'day') or 'none booked (b books one)'}",
     )
-    _line(text, "Continuity", continuity_text(episode.continuity))
+    detail_line(text, "Continuity", continuity_text(episode.continuity))
     shown = set()
     for problem in episode.problems:
         shown.add(problem)
-        _line(text, "Problem", literal(problem, PROBLEM))
+        detail_line(text, "Problem", literal(problem, PROBLEM))
     for item in breaks:
         sentence = break_text(item, tz)
         if sentence not in shown:
-            _line(text, "Break", literal(sentence, "bold"))
+            detail_line(text, "Break", literal(sentence, "bold"))
     text.rstrip()
     return text
 
@@ -488,7 +483,7 @@ def staff_detail(load: StaffLoad, tags: Mapping[int, str]) -> Text:
         literal(member.login),
         f", {ROLE_LONG.get(member.role, member.role)})\n",
     )
-    _line(
+    detail_line(
         text,
         "Caseload",
         f"core team of {load.core_count} open episodes (capacity "
@@ -497,9 +492,9 @@ def staff_detail(load: StaffLoad, tags: Mapping[int, str]) -> Text:
     )
     if load.absences:
         for absence in load.absences:
-            _line(text, "Away", absence_long(absence))
+            detail_line(text, "Away", absence_long(absence))
     else:
-        _line(text, "Away", "no absences recorded from today (a records one)")
+        detail_line(text, "Away", "no absences recorded from today (a records one)")
     text.append("enter: only their clients on the board")
     return text
 
@@ -594,7 +589,7 @@ def referral_text(referral: ReferralView, config: Config) -> Text:
     text.append_text(assemble("  NHS ", literal(nhs), "\n"))
     level = config.urgency.get(referral.urgency)
     urgency = f"{referral.urgency} {level.name}" if level else referral.urgency
-    _line(
+    detail_line(
         text,
         "Received",
         assemble(
@@ -604,10 +599,10 @@ def referral_text(referral: ReferralView, config: Config) -> Text:
             f", urgency {visible(urgency)}",
         ),
     )
-    _line(text, "Reason", literal(referral.reason or "-", multiline=True))
+    detail_line(text, "Reason", literal(referral.reason or "-", multiline=True))
     if referral.notes:
-        _line(text, "Notes", literal(referral.notes, multiline=True))
-    _line(
+        detail_line(text, "Notes", literal(referral.notes, multiline=True))
+    detail_line(
         text,
         "GP",
         assemble(
@@ -629,18 +624,7 @@ def referral_text(referral: ReferralView, config: Config) -> Text:
         decided.append_text(
             assemble(" (eligibility overridden: ", literal(referral.eligibility_override), ")")
         )
-    _line(text, "Decision", decided)
-    if referral.network:
-        text.append("Network:\n", style="bold")
-        for member in referral.network:
-            text.append("  ")
-            text.append_text(literal(member.name))
-            if member.relationship:
-                text.append_text(assemble(" (", literal(member.relationship), ")"))
-            if member.phone:
-                text.append_text(assemble(" ", literal(member.phone)))
-            text.append("\n")
-    else:
-        _line(text, "Network", "nobody recorded")
+    detail_line(text, "Decision", decided)
+    network_lines(text, referral.network, "nobody recorded")
     text.rstrip()
     return text

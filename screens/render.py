@@ -15,7 +15,7 @@ from rich.text import Text
 from duty_desk import rules, timeutil
 from duty_desk.config import Config
 from duty_desk.nhs import format_nhs_number
-from duty_desk.views import AreaIntake, AuditEntry, ReferralView
+from duty_desk.views import AreaIntake, AuditEntry, NetworkMemberView, ReferralView
 
 from .literal import assemble, cell, literal, visible
 
@@ -134,10 +134,27 @@ def row_cells(
 # -- the detail pane -------------------------------------------------------------------
 
 
-def _line(text: Text, label: str, value: Text | str) -> None:
+def detail_line(text: Text, label: str, value: Text | str, style: str = "") -> None:
+    """One "Label: value" line of a detail pane (a plain value in ``style``)."""
     text.append(f"{label}: ", style="bold")
-    text.append_text(value if isinstance(value, Text) else Text(value))
+    text.append_text(value if isinstance(value, Text) else Text(value, style=style))
     text.append("\n")
+
+
+def network_lines(text: Text, network: Sequence[NetworkMemberView], empty: str) -> None:
+    """The person's network in a detail pane: one member a line, or ``empty``."""
+    if not network:
+        detail_line(text, "Network", empty)
+        return
+    text.append("Network:\n", style="bold")
+    for member in network:
+        text.append("  ")
+        text.append_text(literal(member.name))
+        if member.relationship:
+            text.append_text(assemble(" (", literal(member.relationship), ")"))
+        if member.phone:
+            text.append_text(assemble(" ", literal(member.phone)))
+        text.append("\n")
 
 
 def detail_text(
@@ -163,7 +180,7 @@ def detail_text(
     if referral.triage_by:
         who = "you" if referral.triage_by == actor else None
         since = timeutil.fmt_local(referral.triage_since, tz, "day")
-        _line(
+        detail_line(
             text,
             "Status",
             assemble(
@@ -180,16 +197,16 @@ def detail_text(
             ),
         )
     else:
-        _line(text, "Status", f"{referral.status}, nobody is triaging it yet (c to claim)")
+        detail_line(text, "Status", f"{referral.status}, nobody is triaging it yet (c to claim)")
     if problems:
-        _line(
+        detail_line(
             text, "Eligibility", Text("NOT ELIGIBLE: " + visible("; ".join(problems)), style="bold")
         )
     else:
-        _line(text, "Eligibility", "eligible for POD (age, area and source)")
+        detail_line(text, "Eligibility", "eligible for POD (age, area and source)")
     if week is not None:
         places = "place" if week.cap == 1 else "places"
-        _line(
+        detail_line(
             text,
             "Intake",
             assemble(
@@ -202,7 +219,7 @@ def detail_text(
     source = config.source_name(referral.source)
     level = config.urgency.get(referral.urgency)
     urgency = f"{referral.urgency} {level.name}" if level else referral.urgency
-    _line(
+    detail_line(
         text,
         "Referral",
         assemble(
@@ -211,10 +228,10 @@ def detail_text(
             timeutil.fmt_local(referral.received_at, tz, "day"),
         ),
     )
-    _line(text, "Reason", literal(referral.reason or "-", multiline=True))
+    detail_line(text, "Reason", literal(referral.reason or "-", multiline=True))
     if referral.notes:
-        _line(text, "Notes", literal(referral.notes, multiline=True))
-    _line(
+        detail_line(text, "Notes", literal(referral.notes, multiline=True))
+    detail_line(
         text,
         "GP",
         assemble(
@@ -225,18 +242,7 @@ def detail_text(
             literal(referral.phone or "not given"),
         ),
     )
-    if referral.network:
-        text.append("Network:\n", style="bold")
-        for member in referral.network:
-            text.append("  ")
-            text.append_text(literal(member.name))
-            if member.relationship:
-                text.append_text(assemble(" (", literal(member.relationship), ")"))
-            if member.phone:
-                text.append_text(assemble(" ", literal(member.phone)))
-            text.append("\n")
-    else:
-        _line(text, "Network", "nobody recorded yet (m to add)")
+    network_lines(text, referral.network, "nobody recorded yet (m to add)")
     text.rstrip()
     return text
 
