@@ -484,7 +484,7 @@ def export(
     staff_login: str | None = None,
     include_discharged: bool | None = None,
 ) -> None:
-    from .reports.writers import atomic_output
+    from .reports.writers import atomic_output, output_target
 
     found = reports.report(what)
     if fmt is None:
@@ -498,6 +498,9 @@ def export(
         repo = state.repo(db)
         if output:
             try:
+                # Written in place to a pipe or a terminal (/dev/stdout): the note below
+                # goes to stderr, never into the export itself.
+                in_place = output_target(output).in_place
                 with atomic_output(output) as handle:
                     count = reports.run(found, fmt, repo, handle, params)
             except OSError as exc:
@@ -505,7 +508,7 @@ def export(
                     f"cannot write {output}: {exc.strerror or exc.__class__.__name__}; "
                     "nothing was written"
                 ) from None
-            click.echo(f"Wrote {found.count_words(count)} to {output} ({fmt}).")
+            click.echo(f"Wrote {found.count_words(count)} to {output} ({fmt}).", err=in_place)
         else:
             sys.stdout.flush()
             out = sys.stdout.buffer
