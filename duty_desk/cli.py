@@ -452,7 +452,8 @@ _FORMATS = list(dict.fromkeys(fmt for found in reports.REPORTS.values() for fmt 
     "--output",
     "-o",
     metavar="FILE",
-    help="Write to FILE (replaced only once complete) instead of standard output.",
+    help="Write to FILE instead of standard output: a regular file is replaced only once "
+    "complete, a pipe or device (/dev/stdout) is written in place; see the README.",
 )
 @click.option(
     "--from",

@@ -10,7 +10,9 @@ changes newer than the backup unless forced.
 ``check`` runs SQLite's integrity and foreign-key checks, the domain's
 invariants (no week over its cap, no staff member double-booked, every
 accepted referral has its episode, every open episode has a key worker) and
-warns when the files are readable beyond the owner and the team group.
+warns when the files are readable beyond the owner and the team group, or the
+folder is writable by others. ``check`` never writes to the file it looks at.
+Paths reach SQLite as quoted ``file:`` URIs: "#", "?" and "%" stay part of the name.
 """
 
 from __future__ import annotations
