@@ -9,6 +9,8 @@ What is at the output path decides how it is written:
   flushed to disk and renamed over it, so it appears only when complete;
 - a FIFO (named pipe) or a character device (``/dev/stdout``, ``/dev/null``, a
   terminal): written in place, never replaced (opening a FIFO waits for its reader);
+  refused for a FIFO that another login made in a shared sticky folder such as ``/tmp``
+  (the kernel's ``protected_fifos`` rule: they would read what we write);
 - a symbolic link: followed, and the same rules applied to what it points at (a
   regular file is replaced at its real place, the link stays a link). Refused when it
   points at nothing, or when it sits in a shared sticky folder such as ``/tmp`` and
@@ -117,13 +119,13 @@ def _kind(mode: int) -> str:
     return "special file"
 
 
-def _planted_link(link: Path, link_stat: os.stat_result) -> bool:
-    """A link another login made in a sticky, world-writable folder (``/tmp``) whose owner
-    is not theirs either: following it would let them choose what we overwrite."""
-    folder = os.stat(link.parent)
+def _planted(path: Path, owner: int) -> bool:
+    """Something another login made in a sticky, world-writable folder (``/tmp``) that is
+    not theirs either: the kernel's ``protected_symlinks`` / ``protected_fifos`` rule. A
+    link there would let them choose what we overwrite; a FIFO, read what we write."""
+    folder = os.stat(path.parent)
     shared = folder.st_mode & stat.S_ISVTX and folder.st_mode & stat.S_IWOTH
-    me = os.geteuid()
-    return bool(shared) and link_stat.st_uid not in (me, folder.st_uid)
+    return bool(shared) and owner not in (os.geteuid(), folder.st_uid)
 
 
 def output_target(path: str | os.PathLike[str]) -> OutputTarget:
@@ -135,7 +137,7 @@ def output_target(path: str | os.PathLike[str]) -> OutputTarget:
     except FileNotFoundError:
         return OutputTarget(given, in_place=False, kind="new file")
     if stat.S_ISLNK(found.st_mode):
-        if _planted_link(given, found):
+        if _planted(given, found.st_uid):
             raise UnsafeOutput(given, "it is a symbolic link another login made in a shared folder")
         try:
             found = os.stat(given)
@@ -146,6 +148,8 @@ def output_target(path: str | os.PathLike[str]) -> OutputTarget:
     kind = _kind(found.st_mode)
     if stat.S_ISREG(found.st_mode):
         return OutputTarget(given, in_place=False, kind=kind)
+    if stat.S_ISFIFO(found.st_mode) and _planted(Path(os.path.realpath(given)), found.st_uid):
+        raise UnsafeOutput(given, "it is a FIFO another login made in a shared folder")
     if stat.S_ISFIFO(found.st_mode) or stat.S_ISCHR(found.st_mode):
         return OutputTarget(given, in_place=True, kind=kind)
     if stat.S_ISDIR(found.st_mode):

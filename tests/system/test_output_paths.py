@@ -177,7 +177,7 @@ def sticky_dir() -> Iterator[Path]:
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="making a link owned by another login needs root")
-def test_a_link_planted_by_another_login_in_a_shared_folder_is_refused(
+def test_a_link_or_fifo_planted_by_another_login_in_a_shared_folder_is_refused(
     team: Path, sticky_dir: Path
 ) -> None:
     import pwd
@@ -194,6 +194,12 @@ def test_a_link_planted_by_another_login_in_a_shared_folder_is_refused(
     proc = run(team, "backup", "--force", str(planted))
     one_sentence(proc, "symbolic link another login made")
     assert mine.read_bytes() == b"precious"
+    # a FIFO another login made there would hand them what we write: refused too
+    fifo = sticky_dir / "pipe.csv"
+    os.mkfifo(fifo, 0o666)
+    os.chown(fifo, nobody.pw_uid, nobody.pw_gid)
+    proc = export_csv(team, fifo)  # no reader: refused before it would wait for one
+    one_sentence(proc, "it is a FIFO another login made in a shared folder")
     # our own link in the same folder is followed as usual
     own = sticky_dir / "own.csv"
     own.symlink_to(mine)
