@@ -259,7 +259,10 @@ def _private_log(path: str) -> None:
     import os
     import stat
 
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    except OSError:
+        return  # Textual cannot open it either: nothing is written there
     try:
         found = os.fstat(fd)
         if stat.S_ISREG(found.st_mode) and found.st_uid == os.geteuid():
