@@ -78,7 +78,7 @@ def test_a_fifo_is_written_in_place_and_stays_a_fifo(team: Path, tmp_path: Path)
         with open(fifo, "rb") as stream:  # waits for the writer, reads to its end
             received.append(stream.read())
 
-    thread = threading.Thread(target=reader)
+    thread = threading.Thread(target=reader, daemon=True)  # never holds up the run
     thread.start()
     proc = export_csv(team, fifo)
     thread.join(timeout=60)
@@ -144,7 +144,7 @@ def test_a_link_to_a_fifo_is_written_in_place(team: Path, tmp_path: Path) -> Non
     link = tmp_path / "link.csv"
     link.symlink_to(fifo)
     received: list[bytes] = []
-    thread = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    thread = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
     thread.start()
     proc = export_csv(team, link)
     thread.join(timeout=60)
