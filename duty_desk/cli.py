@@ -452,7 +452,8 @@ _FORMATS = list(dict.fromkeys(fmt for found in reports.REPORTS.values() for fmt 
     "--output",
     "-o",
     metavar="FILE",
-    help="Write to FILE (replaced only once complete) instead of standard output.",
+    help="Write to FILE instead of standard output: a regular file is replaced only once "
+    "complete, a pipe or device (/dev/stdout) is written in place; see the README.",
 )
 @click.option(
     "--from",
@@ -484,7 +485,7 @@ def export(
     staff_login: str | None = None,
     include_discharged: bool | None = None,
 ) -> None:
-    from .reports.writers import atomic_output
+    from .reports.writers import atomic_output, output_target
 
     found = reports.report(what)
     if fmt is None:
@@ -498,6 +499,9 @@ def export(
         repo = state.repo(db)
         if output:
             try:
+                # Written in place to a pipe or a terminal (/dev/stdout): the note below
+                # goes to stderr, never into the export itself.
+                in_place = output_target(output).in_place
                 with atomic_output(output) as handle:
                     count = reports.run(found, fmt, repo, handle, params)
             except OSError as exc:
@@ -505,7 +509,7 @@ def export(
                     f"cannot write {output}: {exc.strerror or exc.__class__.__name__}; "
                     "nothing was written"
                 ) from None
-            click.echo(f"Wrote {found.count_words(count)} to {output} ({fmt}).")
+            click.echo(f"Wrote {found.count_words(count)} to {output} ({fmt}).", err=in_place)
         else:
             sys.stdout.flush()
             out = sys.stdout.buffer

@@ -27,6 +27,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlche
 from sqlmodel import Session, SQLModel
 
 from .config import ENV_DB, Config, DatabaseSettings
+from .folders import TEAM_DIR_MODE, private_dir
 
 if TYPE_CHECKING:
     from .changes import ChangeFeed
@@ -59,13 +60,19 @@ def resolve_url(explicit: str | None, config: Config) -> URL:
     """
     raw = explicit or os.environ.get(ENV_DB) or config.database.url
     if not raw:
-        return make_url(f"sqlite:///{default_database_path()}")
+        return sqlite_url(default_database_path())
     if "://" in raw:
         try:
             return make_url(raw)
         except (ArgumentError, ValueError):  # ValueError: e.g. a port that is not a number
             raise DatabaseError(f"{raw!r} is not a database URL or file path") from None
-    return make_url(f"sqlite:///{Path(raw).expanduser().resolve()}")
+    return sqlite_url(Path(raw).expanduser().resolve())
+
+
+def sqlite_url(path: Path) -> URL:
+    """The URL of the SQLite file ``path``, exactly that file: built from its parts, never
+    parsed from text, so "#", "?", "%" or a space in the path stay part of the name."""
+    return URL.create("sqlite", database=str(path))
 
 
 @dataclass
@@ -119,6 +126,12 @@ class Database:
             )
         from .migrate import stamp_head
 
+        if self.is_sqlite:  # WAL before the first table (see _sqlite_events)
+            raw = self.engine.raw_connection()
+            try:
+                raw.cursor().execute("PRAGMA journal_mode = WAL")
+            finally:
+                raw.close()
         with self.engine.begin() as connection:
             SQLModel.metadata.create_all(connection)
             stamp_head(connection)
@@ -211,13 +224,14 @@ def _sqlite_events(engine: Engine, settings: DatabaseSettings) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {busy_ms}")
         cursor.execute("PRAGMA foreign_keys = ON")
-        # WAL is a lasting property of the file: set it only on an empty file or on
-        # ours, never on somebody else's database that check_schema will refuse.
-        empty_or_ours = cursor.execute(
-            "SELECT NOT EXISTS (SELECT 1 FROM sqlite_master) "
-            "OR EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'duty_desk_meta')"
+        # WAL is a lasting property of the file: set it only on ours, never on somebody
+        # else's database that check_schema will refuse, nor on an empty file that is only
+        # being looked at (``check`` on a 0-byte file must not write): create_schema sets
+        # it on a new file.
+        ours = cursor.execute(
+            "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'duty_desk_meta')"
         ).fetchone()[0]
-        if empty_or_ours:
+        if ours:
             cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute(f"PRAGMA synchronous = {settings.synchronous}")
         cursor.close()
@@ -251,7 +265,7 @@ def open_database(
                     "or 'duty-desk demo' for a demo)"
                 )
             try:
-                file.parent.mkdir(parents=True, exist_ok=True)
+                private_dir(file.parent, TEAM_DIR_MODE)
                 os.close(os.open(file, os.O_CREAT | os.O_WRONLY, 0o660))
             except OSError as exc:
                 raise DatabaseError(f"cannot create {file}: {exc.strerror}") from None

@@ -40,6 +40,7 @@ from .config import Config
 from .db import Database, DatabaseError, demo_database_path, open_database, resolve_url
 from .demo_care import CarePlanner, CareWriter, Story
 from .errors import DutyDeskError, NoPlacesLeft, NotEligible
+from .folders import TEAM_DIR_MODE, private_dir
 from .identity import os_login
 from .models import AuditLog, Client, Meeting
 from .nhs import nhs_check_digit
@@ -832,7 +833,7 @@ def _remove_sqlite_files(path: Path) -> None:
 def _build_file(config: Config, path: Path, now: dt.datetime | None) -> DemoSummary:
     """Build into a temporary file beside ``path``, then rename: never a half-built demo."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(path.parent, TEAM_DIR_MODE)
     except OSError as exc:
         raise DatabaseError(f"cannot create {path.parent}: {exc.strerror}") from None
     building = path.with_name(f".{path.name}.{os.getpid()}.building")

@@ -4,9 +4,11 @@ now a thin wrapper over the report registry (``duty_desk.reports``).
 Times are ISO 8601 in the team's zone with its offset
 (``2026-06-01T09:00:00+01:00``), dates ISO (``1990-02-01``). Output is UTF-8
 (no byte-order mark). JSON is one list of objects; CSV has a header line and
-RFC 4180 quoting. A file is written under a temporary name beside the target
-and renamed into place only when complete, so a failure never leaves a
-half-written export (:func:`atomic_output`).
+RFC 4180 quoting, text cells that would run as a spreadsheet formula
+neutralised. A regular file is written under a temporary name beside the
+target and renamed into place only when complete, so a failure never leaves a
+half-written export; a pipe or device is written in place (:func:`atomic_output`,
+:func:`output_target`).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from . import reports
 from .reports import audit, clients, meetings, referrals
-from .reports.writers import atomic_output, write_csv, write_json
+from .reports.writers import atomic_output, output_target, write_csv, write_json
 
 if TYPE_CHECKING:
     from .repository import Repository
@@ -85,6 +87,7 @@ __all__ = [
     "export_clients",
     "export_meetings",
     "meeting_record",
+    "output_target",
     "records",
     "referral_record",
     "write_csv",

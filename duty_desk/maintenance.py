@@ -10,12 +10,15 @@ changes newer than the backup unless forced.
 ``check`` runs SQLite's integrity and foreign-key checks, the domain's
 invariants (no week over its cap, no staff member double-booked, every
 accepted referral has its episode, every open episode has a key worker) and
-warns when the files are readable beyond the owner and the team group.
+warns when the files are readable beyond the owner and the team group, or the
+folder is writable by others. ``check`` never writes to the file it looks at.
+Paths reach SQLite as quoted ``file:`` URIs: "#", "?" and "%" stay part of the name.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import sqlite3
 import stat
@@ -24,11 +27,14 @@ from collections.abc import Iterator
 from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 from . import timeutil
 from .config import Config
 from .db import APP_ID, SCHEMA_VERSION, Database
 from .errors import DutyDeskError
+from .folders import TEAM_DIR_MODE, private_dir
+from .reports.writers import output_target
 
 FILE_MODE = 0o660  # owner and the team group; the umask may make it stricter
 WIDEST_ALLOWED = 0o660
@@ -53,7 +59,7 @@ def sqlite_file(db: Database) -> Path:
 
 def _fresh_temp(dest: Path) -> Path:
     """An empty file beside ``dest`` with the team's mode (never world-readable)."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(dest.parent, TEAM_DIR_MODE)
     temp = dest.with_name(f".{dest.name}.{os.getpid()}.partial")
     with suppress(FileNotFoundError):
         temp.unlink()
@@ -75,25 +81,57 @@ def _fsync(path: Path) -> None:
 
 
 def _connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
-    uri = f"file:{path}?mode=ro" if readonly else f"file:{path}"
+    # A URI, so quoted: a path with "#", "?" or "%" names exactly that file.
+    uri = f"file:{quote(str(path))}" + ("?mode=ro" if readonly else "")
     con = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=15)
     return con
 
 
+SQLITE_FULL = 13
+SQLITE_IOERR = 10
+
+
+def _write_failure(dest: Path, exc: sqlite3.Error | OSError) -> MaintenanceError:
+    """One sentence for a copy that could not be written (the disk full, above all)."""
+    if isinstance(exc, OSError):
+        full = exc.errno in (errno.ENOSPC, errno.EDQUOT)
+        why = "the disk is full" if full else (exc.strerror or exc.__class__.__name__)
+    else:
+        code = getattr(exc, "sqlite_errorcode", None)
+        primary = code & 0xFF if isinstance(code, int) else None
+        if primary == SQLITE_FULL or "full" in str(exc).lower():
+            why = "the disk is full"
+        elif primary == SQLITE_IOERR:
+            why = "the disk could not be written (full or failing)"
+        else:
+            why = f"a database error ({getattr(exc, 'sqlite_errorname', None) or 'unknown'})"
+    return MaintenanceError(f"cannot write {dest}: {why}; nothing was written")
+
+
 def _copy(source: sqlite3.Connection, dest: Path) -> None:
-    """Online copy of ``source`` into a new file at ``dest`` (written aside, then renamed)."""
-    temp = _fresh_temp(dest)
+    """Online copy of ``source`` into a new file at ``dest`` (written aside, then renamed).
+
+    Any failure (a full disk above all) is one sentence and leaves no partial file."""
+    temp: Path | None = None
     try:
-        with closing(sqlite3.connect(temp, isolation_level=None)) as target:
-            source.backup(target)
-            target.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
-            if target.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
-                raise MaintenanceError("the copy failed its integrity check; nothing was written")
-        _fsync(temp)
+        try:
+            temp = _fresh_temp(dest)
+            with closing(_connect(temp)) as target:
+                source.backup(target)
+                target.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
+                if target.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
+                    raise MaintenanceError(
+                        "the copy failed its integrity check; nothing was written"
+                    )
+            _fsync(temp)
+        except (sqlite3.Error, OSError) as exc:
+            raise _write_failure(dest, exc) from None
         os.replace(temp, dest)
     except BaseException:
-        with suppress(FileNotFoundError):
-            temp.unlink()
+        if temp is not None:
+            for leftover in (temp, temp.with_name(temp.name + "-journal")):
+                with suppress(FileNotFoundError):
+                    leftover.unlink()
         raise
 
 
@@ -131,13 +169,31 @@ def read_facts(path: Path) -> FileFacts:
 def backup(db: Database, dest: Path, *, force: bool = False) -> FileFacts:
     """An online, consistent copy of ``db`` at ``dest``."""
     source = sqlite_file(db)
-    dest = dest.expanduser()
+    given = dest.expanduser()
+    try:
+        where = output_target(given)  # the one rule for what is at an output path
+    except OSError as exc:
+        raise MaintenanceError(
+            f"cannot write {given}: {exc.strerror}; nothing was written"
+        ) from None
+    if where.in_place:
+        raise MaintenanceError(
+            f"{given} is a {where.kind}: a backup is written only to a regular file "
+            "(it is checked once written); nothing was written"
+        )
+    dest = where.path  # a link to a regular file: the file it points at
     if dest.resolve() == source.resolve():
         raise MaintenanceError("the backup file is the database itself; give another path")
-    if dest.exists() and not force:
-        raise MaintenanceError(f"{dest} already exists; give a new file name (or --force)")
-    with closing(_connect(source)) as con:
-        _copy(con, dest)
+    if where.kind != "new file" and not force:
+        raise MaintenanceError(f"{given} already exists; give a new file name (or --force)")
+    try:
+        with closing(_connect(source)) as con:
+            _copy(con, dest)
+    except sqlite3.Error as exc:  # the database's side: busy, unreadable
+        raise MaintenanceError(
+            f"cannot read {source} ({getattr(exc, 'sqlite_errorname', None) or 'error'}); "
+            "nothing was written"
+        ) from None
     return read_facts(dest)
 
 
@@ -213,6 +269,21 @@ def mode_warning(path: Path) -> str | None:
     return None
 
 
+def folder_warning(folder: Path) -> str | None:
+    """A sentence when others (not the owner, not the team group) can write ``folder``:
+    they could then remove or replace the database and its journal files."""
+    try:
+        mode = stat.S_IMODE(folder.stat().st_mode)
+    except FileNotFoundError:
+        return None
+    if mode & stat.S_IWOTH:
+        return (
+            f"the database's folder {folder} has mode {mode:04o}: others can remove or "
+            f"replace the database (run: chmod o-w '{folder}')"
+        )
+    return None
+
+
 @contextmanager
 def _raw(db: Database) -> Iterator[sqlite3.Connection]:
     with closing(_connect(sqlite_file(db), readonly=True)) as con:
@@ -238,6 +309,9 @@ def check(db: Database, config: Config) -> CheckReport:
             warning = mode_warning(file)
             if warning:
                 report.warnings.append(warning)
+        warning = folder_warning(path.parent)
+        if warning:
+            report.warnings.append(warning)
     _check_invariants(db, config, report)
     return report
 

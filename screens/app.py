@@ -248,6 +248,27 @@ def _no_personal_data_in_textual_log() -> None:
 
     if constants.LOG_FILE and not os.environ.get(DEBUG_ENV):
         constants.LOG_FILE = None  # type: ignore[misc]
+    elif constants.LOG_FILE:
+        _private_log(constants.LOG_FILE)
+
+
+def _private_log(path: str) -> None:
+    """Make the debug log owner-only before Textual writes to it (Textual opens it with
+    ``open(path, "a")``, which follows the umask): created 0600, or narrowed to 0600 when
+    it is already ours."""
+    import os
+    import stat
+
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    except OSError:
+        return  # Textual cannot open it either: nothing is written there
+    try:
+        found = os.fstat(fd)
+        if stat.S_ISREG(found.st_mode) and found.st_uid == os.geteuid():
+            os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
 
 
 def binding_ids() -> set[str]:

@@ -9,7 +9,12 @@ to be shown literally on every screen in tests/ui/test_ui_literal.py and the scr
 from __future__ import annotations
 
 import datetime as dt
+import os
+import shutil
+import socket
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 
 import pendulum
 import pytest
@@ -17,6 +22,7 @@ import pytest
 from duty_desk.config import Config, ConfigError, parse_config
 from duty_desk.csv_import import CsvFileError, CsvRowErrors, decode, parse_referrals
 from duty_desk.errors import DutyDeskError, InputErrors
+from duty_desk.reports.writers import output_target
 from duty_desk.repository import Repository
 from duty_desk.timeparse import parse_when
 from duty_desk.validation import validate_referral
@@ -76,6 +82,12 @@ MARKUP = [
     "[red]x[/]",
     "[link=http://x]y[/link] (test)",
     "[@click=app.quit]q[/]",
+    # -- files (issue 10): spreadsheet formulas are the person's text too; kept as typed,
+    # and made inert only in CSV exports (tests/system/test_csv_injection.py)
+    '=HYPERLINK("http://example.invalid","x") (test)',
+    "+44 1632 960001 (test)",
+    "-2+3 (test)",
+    "@SUM(1+1) (test)",
 ]
 
 
@@ -193,3 +205,48 @@ def test_end_before_start(repo: Repository, frozen_now: pendulum.DateTime) -> No
     with pytest.raises(InputErrors) as caught:
         repo.record_absence(me.id, dt.date(2026, 11, 27), dt.date(2026, 11, 25), "leave")
     assert "ends_on" in caught.value.errors
+
+
+# -- files (issue 10): what is at an export or backup path, and what it is told -----------------
+def _fifo(path: Path) -> None:
+    os.mkfifo(path)
+
+
+def _dangling(path: Path) -> None:
+    path.symlink_to(path.with_name("nowhere"))
+
+
+def _folder(path: Path) -> None:
+    path.mkdir()
+
+
+def _socket(path: Path) -> None:
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(path))
+    server.close()  # the socket file stays
+
+
+OUTPUT_PATH_CASES: list[tuple[str, Callable[[Path], None], str]] = [
+    ("a FIFO is written in place", _fifo, "in place: FIFO"),
+    ("a link to nothing", _dangling, "it is a symbolic link to nothing"),
+    ("a folder", _folder, "it is a folder"),
+    ("a socket", _socket, "it is a socket, not a file"),
+]
+
+
+@pytest.mark.parametrize(
+    "what, make, told", OUTPUT_PATH_CASES, ids=[c[0] for c in OUTPUT_PATH_CASES]
+)
+def test_an_output_path_gets_its_rule(what: str, make: Callable[[Path], None], told: str) -> None:
+    folder = Path(tempfile.mkdtemp(prefix="dd-out-"))  # short: a socket's path is limited
+    try:
+        path = folder / "out"
+        make(path)
+        try:
+            target = output_target(path)
+        except OSError as exc:
+            assert told in (exc.strerror or "")
+        else:
+            assert f"in place: {target.kind}" == told
+    finally:
+        shutil.rmtree(folder)

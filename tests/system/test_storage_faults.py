@@ -164,3 +164,78 @@ def test_a_full_disk_is_one_sentence_and_saves_nothing(tmp_path: Path) -> None:
     with closing(sqlite3.connect(path)) as con:
         assert con.execute("SELECT name FROM referral").fetchall() == [("Kept Person (test)",)]
         assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+# -- a full disk on the backup's side -------------------------------------------------------
+
+# The backup's target connection gets SQLite's own size limit (the same SQLITE_FULL a full
+# disk gives) before the real CLI runs: the copy is written under ".NAME.PID.partial".
+FULL_TARGET = """
+import sqlite3, sys
+from duty_desk import cli, maintenance
+real_connect = maintenance._connect
+
+def small_target(path, *, readonly=False):
+    con = real_connect(path, readonly=readonly)
+    if str(path).endswith(".partial"):
+        con.execute("PRAGMA max_page_count = 2")
+    return con
+
+maintenance._connect = small_target
+sys.argv = ["duty-desk", *sys.argv[1:]]
+cli.main()
+"""
+
+
+def _no_copy_left(folder: Path, name: str) -> None:
+    assert not (folder / name).exists()
+    assert not [p.name for p in folder.iterdir() if p.name.startswith(f".{name}")]
+
+
+def test_a_full_disk_during_backup_is_one_sentence_and_leaves_no_file(tmp_path: Path) -> None:
+    path = _team_db(tmp_path / "team.db")
+    before = path.read_bytes()
+    target = tmp_path / "backups"
+    proc = subprocess.run(
+        [sys.executable, "-c", FULL_TARGET, "--db", str(path), "backup", str(target / "b.db")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+        cwd=ROOT,
+    )
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    _one_sentence(proc.stderr, "the disk is full; nothing was written")
+    assert "internal error" not in proc.stderr
+    _no_copy_left(target, "b.db")
+    assert path.read_bytes() == before
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="RLIMIT_FSIZE and SIGXFSZ as on Linux")
+def test_a_backup_the_system_refuses_to_grow_is_one_sentence(tmp_path: Path) -> None:
+    """The operating system refusing the write itself (a file size limit: EFBIG, as a
+    quota or a failing disk would): one sentence, exit 1, no partial file."""
+    import resource
+    import signal
+
+    path = _team_db(tmp_path / "team.db")
+    size = path.stat().st_size
+    limit = max(size // 2, 40_000)  # room for the database's own -shm (32 KiB), not the copy
+    assert limit < size, "the test database is big enough to hit the limit"
+
+    def small_files() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # EFBIG instead of being killed
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "duty_desk", "--db", str(path), "backup", str(tmp_path / "b.db")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+        cwd=ROOT,
+        preexec_fn=small_files,  # the child alone gets the limit
+    )
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    _one_sentence(proc.stderr, "could not be written (full or failing); nothing was written")
+    _no_copy_left(tmp_path, "b.db")
