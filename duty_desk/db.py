@@ -31,7 +31,7 @@ from .config import ENV_DB, Config, DatabaseSettings
 if TYPE_CHECKING:
     from .changes import ChangeFeed
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 APP_ID = "duty-desk"
 IMMEDIATE = "duty_desk_immediate"
 
