@@ -11,6 +11,10 @@ changes newer than the backup unless forced.
 invariants (no week over its cap, no staff member double-booked, every
 accepted referral has its episode, every open episode has a key worker) and
 warns when the files are readable beyond the owner and the team group.
+
+Both ``check`` and restore verify that the audit log's append-only triggers are in place
+and its hash chain holds end to end (``duty_desk.audit_chain``); restore refuses a file
+that fails, whatever ``--force`` says.
 """
 
 from __future__ import annotations

@@ -252,36 +252,7 @@ def test_a_trigger_that_no_longer_refuses_is_reported(busy: Repository, db_path:
     assert problems(db_path) == ([], [TriggerProblem("audit_log_no_update", "altered")])
 
 
-# -- restore refuses such a file, even with --force ----------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("statements", "triggers_back", "said"),
-    [
-        (("UPDATE audit_log SET actor = 'someone' WHERE id = 4",), True, "(changed)"),
-        (("DELETE FROM audit_log WHERE id = 4",), True, "(rows deleted before it)"),
-        ((), False, "audit_log_no_update (missing)"),
-    ],
-    ids=["changed-row", "deleted-row", "no-triggers"],
-)
-def test_restore_refuses_a_tampered_backup_even_with_force(
-    busy: Repository,
-    db_path: Path,
-    tmp_path: Path,
-    statements: tuple[str, ...],
-    triggers_back: bool,
-    said: str,
-) -> None:
-    copy = tmp_path / "backup.db"
-    assert invoke("--db", str(db_path), "backup", str(copy)).exit_code == 0
-    tamper(copy, *statements, triggers_back=triggers_back)
-    before, files = audit_ids(db_path), files_in(tmp_path)
-    result = invoke("--db", str(db_path), "restore", "--force", str(copy))
-    assert result.exit_code == 1
-    assert "cannot be restored, even with --force" in result.output
-    assert said in result.output
-    assert audit_ids(db_path) == before, "nothing was changed"
-    assert files_in(tmp_path) == files, "not even a safety copy"
+# -- restore refuses such a file, even with --force (the cases: tests/core/test_bad_input_catalogue.py)
 
 
 def test_restore_takes_an_untouched_backup(busy: Repository, db_path: Path, tmp_path: Path) -> None:
