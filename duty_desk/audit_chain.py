@@ -36,6 +36,7 @@ GENESIS = "0" * 64  # what the first row's hash follows
 CHAIN_LOCK = 0x64757479_6C6F67  # pg_advisory_xact_lock key ("dutylog"), one per database
 FIELDS = ("id", "at", "actor", "action", "entity", "entity_id", "before", "after")
 HEAD = "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1"
+AnyConnection = Connection | sqlite3.Connection  # SQLAlchemy's, or sqlite3's on a file
 
 # -- the canonical form ------------------------------------------------------------------------
 
@@ -112,10 +113,17 @@ def _new_ids(connection: Connection, last_id: int, count: int) -> list[int]:
     return ids
 
 
-def append(connection: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+def append(connection: AnyConnection, rows: Sequence[Mapping[str, Any]]) -> None:
     """Insert audit rows (``at``, ``actor``, ``action``, ``entity``, ``entity_id``,
-    ``before``, ``after``) at the end of the chain, in order, in the caller's transaction."""
+    ``before``, ``after``) at the end of the chain, in order, in the caller's transaction.
+
+    ``connection`` is SQLAlchemy's, or a plain sqlite3 connection inside a writing
+    transaction (for maintenance that works on files, such as restore).
+    """
     if not rows:
+        return
+    if isinstance(connection, sqlite3.Connection):
+        _append_sqlite3(connection, rows)
         return
     lock(connection)
     head = connection.execute(text(HEAD)).first()
@@ -128,9 +136,23 @@ def append(connection: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
     connection.execute(insert(table_of(AuditLog)), chained)
 
 
-# -- checking ------------------------------------------------------------------------------------------
+def _append_sqlite3(connection: sqlite3.Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+    head = connection.execute(HEAD).fetchone()
+    last_id, previous = (int(head[0]), str(head[1])) if head is not None else (0, GENESIS)
+    chained = []
+    for new_id, row in enumerate(rows, start=last_id + 1):
+        full = {**row, "id": new_id}
+        previous = link(previous, full)
+        # As SQLAlchemy stores an instant in SQLite: UTC text, no offset.
+        at = instant_text(full["at"]).replace("T", " ").removesuffix("Z")
+        stored = {**full, "at": at, "hash": previous}
+        chained.append(tuple(stored[name] for name in (*FIELDS, "hash")))
+    columns = ", ".join((*FIELDS, "hash"))
+    marks = ", ".join("?" * (len(FIELDS) + 1))
+    connection.executemany(f"INSERT INTO audit_log ({columns}) VALUES ({marks})", chained)
 
-AnyConnection = Connection | sqlite3.Connection
+
+# -- checking ------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -242,19 +264,22 @@ def trigger_problems(connection: AnyConnection) -> list[TriggerProblem]:
     return problems
 
 
-def backfill(connection: Connection) -> int:
-    """Write the chain over rows that have none (the migration that adds the column runs
-    this with the append-only triggers dropped). Returns how many rows were written."""
-    previous = GENESIS
-    updates = []
-    columns = ", ".join(FIELDS)
-    for values in connection.exec_driver_sql(f"SELECT {columns} FROM audit_log ORDER BY id"):
-        row = dict(zip(FIELDS, values, strict=True))
-        previous = link(previous, row)
-        updates.append({"h": previous, "i": row["id"]})
-    if updates:
+def backfill(connection: Connection, batch: int = 5000) -> int:
+    """Write the chain over every row (the migration that adds the column runs this with
+    the append-only triggers dropped), a batch at a time. Returns how many rows it wrote."""
+    previous, last_id, written = GENESIS, 0, 0
+    page = text(f"SELECT {', '.join(FIELDS)} FROM audit_log WHERE id > :last ORDER BY id LIMIT :n")
+    while True:
+        found = connection.execute(page, {"last": last_id, "n": batch}).all()
+        if not found:
+            return written
+        updates = []
+        for values in found:
+            row = dict(zip(FIELDS, values, strict=True))
+            previous = link(previous, row)
+            updates.append({"h": previous, "i": row["id"]})
         connection.execute(text("UPDATE audit_log SET hash = :h WHERE id = :i"), updates)
-    return len(updates)
+        last_id, written = int(found[-1][0]), written + len(found)
 
 
 __all__ = [

@@ -149,6 +149,50 @@ def test_six_processes_writing_at_once_keep_one_chain(tmp_path: Path) -> None:
     assert problems(path) == ([], [])
 
 
+def test_maintenance_on_the_file_appends_to_the_same_chain(busy: Repository, db_path: Path) -> None:
+    """A plain sqlite3 connection (as restore uses) in a writing transaction: the rows
+    follow the chain, and the app reads them back as it wrote its own."""
+    with closing(raw(db_path)) as con:
+        con.execute("BEGIN IMMEDIATE")
+        audit_chain.append(
+            con,
+            [
+                {
+                    "at": timeutil.as_utc(MONDAY_10),
+                    "actor": "duty1",
+                    "action": "restore",
+                    "entity": "database",
+                    "entity_id": 0,
+                    "before": '{"file": "x.db"}',
+                    "after": None,
+                }
+            ],
+        )
+        con.execute("COMMIT")
+    assert problems(db_path) == ([], [])
+    busy.add_staff("duty2", "Duty Two (test)", "clinician")  # the app's next row links on
+    assert problems(db_path) == ([], [])
+    with busy.db.engine.connect() as connection:
+        at = connection.exec_driver_sql(
+            "SELECT at FROM audit_log WHERE action = 'restore'"
+        ).scalar_one()
+    assert at == "2026-11-23 10:00:00.000000", "stored as SQLAlchemy stores instants"
+
+
+def test_the_upgrade_writes_the_chain_in_batches(
+    busy: Repository, db: Database, db_path: Path
+) -> None:
+    with db.engine.begin() as connection:
+        for statement in DROP_TRIGGERS:
+            connection.exec_driver_sql(statement)
+        connection.exec_driver_sql("UPDATE audit_log SET hash = 'x'")
+        written = audit_chain.backfill(connection, batch=4)
+        for statement in AUDIT_TRIGGERS_SQLITE:
+            connection.exec_driver_sql(statement)
+    assert written == len(audit_ids(db_path)) > 4
+    assert problems(db_path) == ([], [])
+
+
 def test_the_demo_database_verifies(tmp_path: Path) -> None:
     config = Config()
     db = open_database(config, str(tmp_path / "demo.db"), create=True)
