@@ -29,6 +29,8 @@ from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy.exc import DBAPIError
+
 from . import audit_chain, timeutil
 from .config import Config
 from .db import APP_ID, SCHEMA_VERSION, Database
@@ -265,7 +267,10 @@ def audit_findings(con: audit_chain.AnyConnection) -> list[str]:
     if triggers:
         named = ", ".join(f"{p.name} ({_TRIGGER_KINDS[p.kind]})" for p in triggers)
         found.append(f"audit log triggers are not as duty-desk made them: {named}")
-    chain = audit_chain.chain_problems(con)
+    try:
+        chain = audit_chain.chain_problems(con)
+    except (sqlite3.DatabaseError, DBAPIError):  # no hash column: a file older than schema 3
+        return [*found, "audit log has no hash chain to verify (run 'duty-desk upgrade' on it)"]
     if chain:
         shown = ", ".join(f"{p.row_id} ({_CHAIN_KINDS[p.kind]})" for p in chain[:10])
         more = f" and {len(chain) - 10} more" if len(chain) > 10 else ""

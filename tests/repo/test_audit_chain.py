@@ -305,3 +305,13 @@ def test_restore_takes_an_untouched_backup(busy: Repository, db_path: Path, tmp_
     result = invoke("--db", str(db_path), "restore", str(copy))
     assert result.exit_code == 0, result.output
     assert problems(db_path) == ([], [])
+
+
+def test_a_file_without_the_chain_is_refused_not_crashed_on(
+    busy: Repository, db_path: Path, tmp_path: Path
+) -> None:
+    copy = tmp_path / "backup.db"
+    maintenance.backup(busy.db, copy)
+    tamper(copy, "ALTER TABLE audit_log DROP COLUMN hash")
+    with pytest.raises(maintenance.MaintenanceError, match="no hash chain to verify"):
+        maintenance.restore(busy.db, copy, zone="Europe/London", force=True)
