@@ -32,7 +32,7 @@ from .folders import TEAM_DIR_MODE, private_dir
 if TYPE_CHECKING:
     from .changes import ChangeFeed
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 APP_ID = "duty-desk"
 IMMEDIATE = "duty_desk_immediate"
 

@@ -32,17 +32,17 @@ from functools import partial
 from pathlib import Path
 
 import pendulum
-from sqlalchemy import func, insert
+from sqlalchemy import func
 from sqlmodel import select
 
-from . import rules, timeutil
+from . import audit_chain, rules, timeutil
 from .config import Config
 from .db import Database, DatabaseError, demo_database_path, open_database, resolve_url
 from .demo_care import CarePlanner, CareWriter, Story
 from .errors import DutyDeskError, NoPlacesLeft, NotEligible
 from .folders import TEAM_DIR_MODE, private_dir
 from .identity import os_login
-from .models import AuditLog, Client, Meeting
+from .models import Client, Meeting
 from .nhs import nhs_check_digit
 from .repository import Repository
 
@@ -719,7 +719,7 @@ class _Builder:
             batch.clear()
             if rows:
                 with self.db.session(write=True) as session:
-                    session.execute(insert(AuditLog.__table__), rows)  # type: ignore[attr-defined]
+                    audit_chain.append(session.connection(), rows)
 
         for when, _seq, action, direct in sorted(events, key=lambda e: (e[0], e[1])):
             if direct:

@@ -13,6 +13,10 @@ accepted referral has its episode, every open episode has a key worker) and
 warns when the files are readable beyond the owner and the team group, or the
 folder is writable by others. ``check`` never writes to the file it looks at.
 Paths reach SQLite as quoted ``file:`` URIs: "#", "?" and "%" stay part of the name.
+
+Both ``check`` and restore verify that the audit log's append-only triggers are in place
+and its hash chain holds end to end (``duty_desk.audit_chain``); restore refuses a file
+that fails, whatever ``--force`` says.
 """
 
 from __future__ import annotations
@@ -29,7 +33,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
-from . import timeutil
+from sqlalchemy.exc import DBAPIError
+
+from . import audit_chain, timeutil
 from .config import Config
 from .db import APP_ID, SCHEMA_VERSION, Database
 from .errors import DutyDeskError
@@ -223,6 +229,7 @@ def restore(db: Database, backup_file: Path, *, zone: str, force: bool = False) 
     with closing(_connect(backup_file, readonly=True)) as con:
         if con.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
             raise MaintenanceError(f"{backup_file} fails its integrity check; nothing was changed")
+    refuse_tampered(backup_file)
     # The audit log is append-only, so its newest id says how far a file's history goes.
     newer = current.last_change_id > incoming.last_change_id
     if newer and not force:
@@ -313,7 +320,66 @@ def check(db: Database, config: Config) -> CheckReport:
         if warning:
             report.warnings.append(warning)
     _check_invariants(db, config, report)
+    _check_audit(db, report)
     return report
+
+
+# -- the audit log's triggers and hash chain ----------------------------------------------------
+
+_CHAIN_KINDS = {
+    "changed": "changed",
+    "gap": "rows deleted before it",
+    "no_hash": "no hash: not written by duty-desk",
+}
+_TRIGGER_KINDS = {"missing": "missing", "altered": "altered", "disabled": "disabled"}
+
+
+def audit_findings(con: audit_chain.AnyConnection) -> list[str]:
+    """One sentence for the audit triggers and one for the hash chain, where they fail."""
+    found = []
+    triggers = audit_chain.trigger_problems(con)
+    if triggers:
+        named = ", ".join(f"{p.name} ({_TRIGGER_KINDS[p.kind]})" for p in triggers)
+        found.append(f"audit log triggers are not as duty-desk made them: {named}")
+    try:
+        chain = audit_chain.chain_problems(con)
+    except (sqlite3.DatabaseError, DBAPIError):  # no hash column: a file older than schema 3
+        return [*found, "audit log has no hash chain to verify (run 'duty-desk upgrade' on it)"]
+    if chain:
+        shown = ", ".join(f"{p.row_id} ({_CHAIN_KINDS[p.kind]})" for p in chain[:10])
+        more = f" and {len(chain) - 10} more" if len(chain) > 10 else ""
+        found.append(
+            f"audit log history was rewritten: its hash chain breaks at {len(chain)} "
+            f"rows (ids {shown}{more})"
+        )
+    return found
+
+
+def _check_audit(db: Database, report: CheckReport) -> None:
+    """The append-only triggers and the hash chain over the whole audit log."""
+    if db.sqlite_path is not None:
+        with _raw(db) as con:
+            found = audit_findings(con)
+    else:
+        with db.engine.connect() as connection:
+            found = audit_findings(connection)
+            connection.rollback()
+    if found:
+        report.problems.extend(found)
+    else:
+        report.passed.append("audit log: triggers in place, hash chain verifies end to end")
+
+
+def refuse_tampered(backup_file: Path) -> None:
+    """MaintenanceError when the file's audit triggers are gone or its history was rewritten
+    (never restored, whatever --force says)."""
+    with closing(_connect(backup_file, readonly=True)) as con:
+        found = audit_findings(con)
+    if found:
+        raise MaintenanceError(
+            f"{backup_file} cannot be restored, even with --force: {'; '.join(found)}; "
+            "nothing was changed"
+        )
 
 
 def _check_invariants(db: Database, config: Config, report: CheckReport) -> None:

@@ -12,6 +12,8 @@ A revision that changes the tables also sets ``duty_desk_meta.schema_version``, 
 number the app checks when it opens a database (see ``duty_desk.db.SCHEMA_VERSION``);
 0003 adds only PostgreSQL's change-notify trigger and leaves it at 2, so SQLite files
 need no upgrade and their backups still restore.
+0004 adds the audit log's hash chain (schema 3): every database needs one upgrade, and a
+backup made before it is upgraded (``duty-desk --db BACKUP upgrade``) before it restores.
 """
 
 from __future__ import annotations

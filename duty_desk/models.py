@@ -250,7 +250,8 @@ class MeetingNetwork(SQLModel, table=True):
 
 
 class AuditLog(SQLModel, table=True):
-    """Who changed what, when: written in the same transaction as the change."""
+    """Who changed what, when: written in the same transaction as the change, each row
+    chained to the one before by its hash (written by ``duty_desk.audit_chain.append``)."""
 
     __tablename__ = "audit_log"
     __table_args__ = (Index("ix_audit_log_entity", "entity", "entity_id"),)
@@ -262,6 +263,8 @@ class AuditLog(SQLModel, table=True):
     entity_id: int
     before: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     after: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    # sha256 of the previous row's hash and this row's fields (duty_desk.audit_chain)
+    hash: str = Field(max_length=64)
 
 
 class IntakeLock(SQLModel, table=True):

@@ -1,7 +1,7 @@
 """What every aggregate repository shares: one :class:`Context` holding the database,
 the settings and the acting login, with short transactions (database trouble turned
 into plain sentences), the acting staff member, permission checks, and audit entries
-written in the same transaction as each change.
+written in the same transaction as each change (chained by hash: ``duty_desk.audit_chain``).
 
 Aggregate repositories (``duty_desk.repo.*``) each hold the one context of their
 ``duty_desk.repository.Repository``; none inherits from another.
@@ -22,7 +22,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, select
 
-from duty_desk import timeutil
+from duty_desk import audit_chain, timeutil
 from duty_desk.config import Config
 from duty_desk.db import Database, explain_operational_error
 from duty_desk.errors import Conflict, DutyDeskError, NotPermitted
@@ -108,6 +108,10 @@ class Context:
         """A transaction; database trouble becomes one plain sentence."""
         try:
             with self.db.session(write=write) as session:
+                if write and not self.db.is_sqlite:
+                    # Take the audit chain's lock first, as SQLite's BEGIN IMMEDIATE takes its
+                    # one write lock first: taken later, after row locks, it could deadlock.
+                    audit_chain.lock(session.connection())
                 yield session
         except StaleDataError:
             raise Conflict(
@@ -139,17 +143,16 @@ class Context:
                 return None
             return json.dumps({k: jsonable(v) for k, v in data.items()}, ensure_ascii=False)
 
-        session.add(
-            AuditLog(
-                at=at,
-                actor=self.actor,
-                action=action,
-                entity=entity,
-                entity_id=entity_id,
-                before=dump(before),
-                after=dump(after),
-            )
-        )
+        row = {
+            "at": at,
+            "actor": self.actor,
+            "action": action,
+            "entity": entity,
+            "entity_id": entity_id,
+            "before": dump(before),
+            "after": dump(after),
+        }
+        audit_chain.append(session.connection(), [row])  # at the chain's end, this transaction
 
     def change(
         self, session: Session, row: Any, entity: str, action: str, at: dt.datetime, **changes: Any

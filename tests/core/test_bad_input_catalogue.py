@@ -250,3 +250,57 @@ def test_an_output_path_gets_its_rule(what: str, make: Callable[[Path], None], t
             assert f"in place: {target.kind}" == told
     finally:
         shutil.rmtree(folder)
+# -- chain: backup files whose audit history was rewritten or whose triggers are gone ---------------
+# (statements run on the backup with the plain sqlite3 module, the triggers put back?, message)
+# Restore refuses each outright, even with --force; tests/repo/test_audit_chain.py shows what
+# ``duty-desk check`` says about the same damage in a live database.
+RESTORE_FILE_CASES = [
+    (("UPDATE audit_log SET actor = 'someone' WHERE id = 2",), True, "ids 2 (changed)"),
+    (("DELETE FROM audit_log WHERE id = 2",), True, "ids 3 (rows deleted before it)"),
+    (
+        (
+            "INSERT INTO audit_log (at, actor, action, entity, entity_id, hash) "
+            "VALUES ('2026-11-23 11:00:00', 'x', 'accept', 'referral', 1, 'forged')",
+        ),
+        True,
+        "(changed)",
+    ),
+    ((), False, "audit_log_no_update (missing), audit_log_no_delete (missing)"),
+    (
+        ("CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT 1; END",),
+        False,
+        "audit_log_no_update (altered), audit_log_no_delete (missing)",
+    ),
+]
+
+
+@pytest.mark.parametrize(("statements", "triggers_back", "message"), RESTORE_FILE_CASES)
+def test_a_tampered_backup_is_refused_even_with_force(
+    repo: Repository,
+    db_path: Path,
+    tmp_path: Path,
+    statements: tuple[str, ...],
+    triggers_back: bool,
+    message: str,
+) -> None:
+    import sqlite3
+    from contextlib import closing
+
+    from duty_desk import maintenance, timeutil
+    from duty_desk.models import AUDIT_TRIGGERS_SQLITE
+
+    with timeutil.frozen(NOW):
+        for n in range(3):
+            repo.add_referral(referral_input(name=f"Person {n} (test)"))
+    copy = tmp_path / "backup.db"
+    maintenance.backup(repo.db, copy)
+    with closing(sqlite3.connect(copy, isolation_level=None)) as con:
+        con.execute("DROP TRIGGER audit_log_no_update")
+        con.execute("DROP TRIGGER audit_log_no_delete")
+        for statement in statements:
+            con.execute(statement)
+        for statement in AUDIT_TRIGGERS_SQLITE if triggers_back else ():
+            con.execute(statement)
+    with pytest.raises(DutyDeskError, match="cannot be restored, even with --force") as caught:
+        maintenance.restore(repo.db, copy, zone=TZ, force=True)
+    assert message in str(caught.value)

@@ -14,11 +14,12 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from click.testing import CliRunner, Result
 
-from duty_desk import migrate, models
+from duty_desk import audit_chain, migrate, models
 from duty_desk.cli import cli
 from duty_desk.config import Config
 from duty_desk.db import DatabaseError, open_database
 from duty_desk.repository import Repository
+from tests.conftest import referral_input
 
 # No settings or database from the machine running the tests (tests/conftest.py).
 pytestmark = pytest.mark.usefixtures("isolated_env")
@@ -61,7 +62,11 @@ def make_schema_1(path: Path) -> None:
                                                '2026-11-20 11:00:00.000000', 1);
             INSERT INTO audit_log (at, actor, action, entity, entity_id, before, after) VALUES
                 ('2026-11-20 10:00:00.000000', 'duty1', 'accept', 'referral', 1,
-                 '{"status": "new"}', '{"status": "accepted"}');
+                 '{"status": "new"}', '{"status": "accepted"}'),
+                ('2026-11-20 11:00:00.000000', 'duty1', 'edit', 'referral', 2,
+                 '{"notes": "", "reason": "Low"}', '{"reason": "Low mood – ünïcode (test)",
+                 "notes": "note"}'),
+                ('2026-11-20 12:00:00.000000', 'duty1', 'add', 'network_member', 1, NULL, NULL);
         """)
 
 
@@ -75,6 +80,7 @@ def dump(path: Path) -> dict[str, list[tuple[object, ...]]]:
                 for c in columns
                 if not (table == "staff" and c == "capacity")
                 and not (table == "client" and c.startswith(("discharge_", "discharged_by")))
+                and not (table == "audit_log" and c == "hash")
             ]
             out[table] = con.execute(f"SELECT {', '.join(old)} FROM {table} ORDER BY 1").fetchall()
         return out
@@ -97,10 +103,10 @@ def test_upgrade_keeps_every_row_and_makes_the_new_schema(tmp_path: Path) -> Non
 
     result = invoke("--db", str(path), "upgrade")
     assert result.exit_code == 0, result.output
-    assert "Upgraded from revision 0001 to 0003" in result.output
+    assert f"Upgraded from revision 0001 to {migrate.head()}" in result.output
 
     after = dump(path)
-    assert after.pop("duty_desk_meta") == [("app", "duty-desk"), ("schema_version", "2")]
+    assert after.pop("duty_desk_meta") == [("app", "duty-desk"), ("schema_version", "3")]
     assert after == {k: v for k, v in before.items() if k != "duty_desk_meta"}, "nothing lost"
     kept = list(tmp_path.glob("old.db.before-upgrade-*"))
     assert len(kept) == 1 and dump(kept[0]) == before, "the backup holds the old file"
@@ -111,12 +117,24 @@ def test_upgrade_keeps_every_row_and_makes_the_new_schema(tmp_path: Path) -> Non
         }
         assert {"audit_log_no_update", "audit_log_no_delete"} <= triggers
         assert con.execute("PRAGMA foreign_key_check").fetchall() == []
+        # The chain was written over the old rows, and the triggers made again exactly.
+        assert con.execute("SELECT count(*) FROM audit_log WHERE hash IS NULL").fetchone() == (0,)
+        assert audit_chain.chain_problems(con) == []
+        assert audit_chain.trigger_problems(con) == []
 
     db = open_database(Config(), str(path))  # opens now
     try:
         repo = Repository(db, Config(), actor="duty1")
         assert [r.name for r in repo.open_referrals()] == ["Sam Sample (test)"]
         assert repo.referral(1).status == "accepted"
+        repo.add_referral(referral_input())  # its audit row follows the old rows
+    finally:
+        db.dispose()
+    with closing(sqlite3.connect(path)) as con:
+        assert con.execute("SELECT count(*) FROM audit_log").fetchone() == (4,)
+        assert audit_chain.chain_problems(con) == []
+    db = open_database(Config(), str(path))
+    try:
         with db.engine.connect() as connection:
             assert migrate.current(connection) == migrate.head()
     finally:
