@@ -250,6 +250,8 @@ def test_an_output_path_gets_its_rule(what: str, make: Callable[[Path], None], t
             assert f"in place: {target.kind}" == told
     finally:
         shutil.rmtree(folder)
+
+
 # -- chain: backup files whose audit history was rewritten or whose triggers are gone ---------------
 # (statements run on the backup with the plain sqlite3 module, the triggers put back?, message)
 # Restore refuses each outright, even with --force; tests/repo/test_audit_chain.py shows what
