@@ -23,6 +23,8 @@ from . import reports
 from .vocabulary import ROLE_LONG
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from .config import Config
     from .db import Database
     from .repository import Repository
@@ -524,19 +526,16 @@ def _export_params(
     include_discharged: bool | None,
 ) -> reports.Params:
     """The report's parameters from the options, each refused where the report takes none."""
-    import datetime as dt
 
     start: dt.date | None = None
     end: dt.date | None = None
     what = found.name
     if reports.DATES in found.params:
-        from .timeutil import parse_date
-
         if not date_from or not date_to:
             raise Failure(
                 f"export {what} needs --from DATE and --to DATE (DD/MM/YYYY or YYYY-MM-DD)"
             )
-        start, end = parse_date(date_from), parse_date(date_to)
+        start, end = _option_date("--from", date_from), _option_date("--to", date_to)
         if end < start:
             raise Failure(f"--to {date_to} is before --from {date_from}")
     elif fmt not in found.formats or date_from or date_to or staff_login:
@@ -553,6 +552,17 @@ def _export_params(
         staff_login=staff_login,
         include_discharged=include_discharged is not False,
     )
+
+
+def _option_date(option: str, text: str) -> dt.date:
+    """A date option (DD/MM/YYYY or YYYY-MM-DD) in the years duty-desk takes
+    (``timeutil.EARLIEST_YEAR`` to ``LATEST_YEAR``), else a Failure naming the option."""
+    from .timeutil import TimeInputError, parse_date
+
+    try:
+        return parse_date(text)
+    except TimeInputError as exc:
+        raise Failure(f"{option}: {exc}") from None
 
 
 from . import cli_maintenance as _maintenance_commands  # noqa: E402,F401 - registers them
