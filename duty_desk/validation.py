@@ -192,6 +192,11 @@ def validate_referral(
         lambda v: clean_text(v, label="notes", required=False, max_len=MAX_NOTES, multiline=True),
     )
 
+    # Born after the referral came in: one of the two dates is mistyped.
+    born, came = values.get("date_of_birth"), values.get("received_at")
+    if isinstance(born, dt.date) and isinstance(came, dt.datetime):
+        if born > to_local(came, tz).date():
+            errors["date_of_birth"] = "date of birth is after the received date; check both"
     # The practice is checked against the area's list once the area is known.
     practice = (raw.get("gp_practice") or "").strip()
     if not practice:
