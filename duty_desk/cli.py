@@ -135,9 +135,12 @@ def _run_app(config: Config, db: Database) -> None:
             f"(cannot import {exc.name})"
         ) from None
     try:
-        create_app(config, db).run()
+        app = create_app(config, db)
+        app.run()
     finally:
         db.dispose()
+    if app.return_code:  # stopped by an internal error (told in one sentence, details logged)
+        raise click.exceptions.Exit(app.return_code)
 
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
