@@ -463,7 +463,7 @@ _FORMATS = list(dict.fromkeys(fmt for found in reports.REPORTS.values() for fmt 
     "--from",
     "date_from",
     metavar="DATE",
-    help="meetings: the first local date (DD/MM/YYYY or YYYY-MM-DD).",
+    help="meetings: the first local date (DD/MM/YYYY or YYYY-MM-DD, years 1900 to 2200).",
 )
 @click.option("--to", "date_to", metavar="DATE", help="meetings: the last local date, inclusive.")
 @click.option(
