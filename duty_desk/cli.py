@@ -589,9 +589,15 @@ def main() -> None:
     except Exception as exc:
         if os.environ.get(DEBUG_ENV):
             raise
+        from .crash_log import record_crash
+
+        try:
+            kept = f"the details are in {record_crash(exc, 'cli')} (private to you)"
+        except OSError:
+            kept = "the details could not be written down"
         click.echo(
-            f"{PROG}: internal error ({exc.__class__.__name__}); nothing more was saved. "
-            f"Run with {DEBUG_ENV}=1 to see the details (they may include personal data).",
+            f"{PROG}: internal error ({exc.__class__.__name__}); nothing more was saved; "
+            f"{kept}; run with {DEBUG_ENV}=1 to see them here (they may include personal data).",
             err=True,
         )
         sys.exit(1)
