@@ -23,6 +23,8 @@ from . import reports
 from .vocabulary import ROLE_LONG
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from .config import Config
     from .db import Database
     from .repository import Repository
@@ -133,9 +135,12 @@ def _run_app(config: Config, db: Database) -> None:
             f"(cannot import {exc.name})"
         ) from None
     try:
-        create_app(config, db).run()
+        app = create_app(config, db)
+        app.run()
     finally:
         db.dispose()
+    if app.return_code:  # stopped by an internal error (told in one sentence, details logged)
+        raise click.exceptions.Exit(app.return_code)
 
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -459,7 +464,7 @@ _FORMATS = list(dict.fromkeys(fmt for found in reports.REPORTS.values() for fmt 
     "--from",
     "date_from",
     metavar="DATE",
-    help="meetings: the first local date (DD/MM/YYYY or YYYY-MM-DD).",
+    help="meetings: the first local date (DD/MM/YYYY or YYYY-MM-DD, years 1900 to 2200).",
 )
 @click.option("--to", "date_to", metavar="DATE", help="meetings: the last local date, inclusive.")
 @click.option(
@@ -528,19 +533,16 @@ def _export_params(
     include_discharged: bool | None,
 ) -> reports.Params:
     """The report's parameters from the options, each refused where the report takes none."""
-    import datetime as dt
 
     start: dt.date | None = None
     end: dt.date | None = None
     what = found.name
     if reports.DATES in found.params:
-        from .timeutil import parse_date
-
         if not date_from or not date_to:
             raise Failure(
                 f"export {what} needs --from DATE and --to DATE (DD/MM/YYYY or YYYY-MM-DD)"
             )
-        start, end = parse_date(date_from), parse_date(date_to)
+        start, end = _option_date("--from", date_from), _option_date("--to", date_to)
         if end < start:
             raise Failure(f"--to {date_to} is before --from {date_from}")
     elif fmt not in found.formats or date_from or date_to or staff_login:
@@ -557,6 +559,17 @@ def _export_params(
         staff_login=staff_login,
         include_discharged=include_discharged is not False,
     )
+
+
+def _option_date(option: str, text: str) -> dt.date:
+    """A date option (DD/MM/YYYY or YYYY-MM-DD) in the years duty-desk takes
+    (``timeutil.EARLIEST_YEAR`` to ``LATEST_YEAR``), else a Failure naming the option."""
+    from .timeutil import TimeInputError, parse_date
+
+    try:
+        return parse_date(text)
+    except TimeInputError as exc:
+        raise Failure(f"{option}: {exc}") from None
 
 
 from . import cli_maintenance as _maintenance_commands  # noqa: E402,F401 - registers them
@@ -580,9 +593,15 @@ def main() -> None:
     except Exception as exc:
         if os.environ.get(DEBUG_ENV):
             raise
+        from .crash_log import record_crash
+
+        try:
+            kept = f"the details are in {record_crash(exc, 'cli')} (private to you)"
+        except OSError:
+            kept = "the details could not be written down"
         click.echo(
-            f"{PROG}: internal error ({exc.__class__.__name__}); nothing more was saved. "
-            f"Run with {DEBUG_ENV}=1 to see the details (they may include personal data).",
+            f"{PROG}: internal error ({exc.__class__.__name__}); nothing more was saved; "
+            f"{kept}; run with {DEBUG_ENV}=1 to see them here (they may include personal data).",
             err=True,
         )
         sys.exit(1)

@@ -1,4 +1,10 @@
-"""NHS number checks: 10 digits with a Modulus 11 check digit."""
+"""NHS number checks: 10 digits with a Modulus 11 check digit, and never one that is not issued.
+
+Some numbers pass Modulus 11 but are never given to a person: all zeros
+(``000 000 0000``) is not issued, and a number of one repeated digit (``111 111 1111``
+has a valid check digit too) is a placeholder typed to get past a required field, not
+a person's number. Both are refused like a typo.
+"""
 
 from __future__ import annotations
 
@@ -30,6 +36,8 @@ def nhs_number_problem(text: str) -> str | None:
         return "an NHS number has digits only"
     if len(digits) != 10:
         return f"an NHS number has 10 digits, this has {len(digits)}"
+    if len(set(digits)) == 1:
+        return "not a real NHS number (one digit repeated is never issued; check the number)"
     expected = nhs_check_digit(digits[:9])
     if expected is None or expected != int(digits[9]):
         return "not a valid NHS number (the check digit does not match; check for a typo)"

@@ -30,7 +30,7 @@ from .repo.intake import IntakeRepository
 from .repo.meetings import MeetingReader
 from .repo.referrals import ReferralRepository
 from .repo.staff import StaffRepository
-from .validation import NewReferral
+from .validation import NewReferral, validate_dates, validate_meeting_days
 from .views import (
     AbsenceView,
     AreaIntake,
@@ -79,6 +79,11 @@ class Repository:
     def actor(self) -> str:
         return self._ctx.actor
 
+    def _meeting_days(self, **fields: dt.date | dt.datetime | None) -> None:
+        """Refuse a day outside the meeting window (InputErrors naming the field), before any
+        arithmetic on it can overflow: the same bounds as the forms and the CLI."""
+        validate_meeting_days(fields, self._ctx.today())
+
     # -- staff -------------------------------------------------------------------------------
     def acting_staff(self) -> StaffView | None:
         return self._staff.acting_staff()
@@ -112,6 +117,7 @@ class Repository:
         return self._referrals.eligibility(referral)
 
     def intake(self, at: dt.datetime | None = None) -> list[AreaIntake]:
+        validate_dates({"at": at})
         return self._intake.intake(at)
 
     def intake_for(self, referral: ReferralView) -> AreaIntake | None:
@@ -201,12 +207,14 @@ class Repository:
         *,
         expected_version: int | None = None,
     ) -> None:
+        validate_dates({"on": on})
         self._episodes.discharge(client_id, kind, on, reason, expected_version=expected_version)
 
     # -- absences ----------------------------------------------------------------------------
     def record_absence(
         self, staff_id: int, starts_on: dt.date, ends_on: dt.date, kind: str, note: str = ""
     ) -> int:
+        self._meeting_days(starts_on=starts_on, ends_on=ends_on)
         return self._absences.record_absence(staff_id, starts_on, ends_on, kind, note)
 
     def cancel_absence(self, absence_id: int, *, expected_version: int | None = None) -> None:
@@ -220,12 +228,14 @@ class Repository:
 
     # -- meetings ----------------------------------------------------------------------------
     def day(self, day: dt.date, staff_id: int | None = None) -> DayData:
+        self._meeting_days(day=day)
         return self._meetings.day(day, staff_id)
 
     def unbooked_first(self) -> list[UnbookedFirst]:
         return self._meetings.unbooked_first()
 
     def first_meetings(self, since: dt.datetime) -> list[FirstMeeting]:
+        validate_dates({"since": since})
         return self._meetings.first_meetings(since)
 
     def meeting(self, meeting_id: int) -> MeetingView:
@@ -240,6 +250,7 @@ class Repository:
     def meetings_for_export(
         self, start: dt.date, end: dt.date, staff_login: str | None = None
     ) -> Iterator[MeetingView]:
+        validate_dates({"from": start, "to": end})
         return self._meetings.meetings_for_export(start, end, staff_login)
 
     def check_booking(
@@ -252,6 +263,7 @@ class Repository:
         *,
         moving: int | None = None,
     ) -> list[ScheduleProblem]:
+        self._meeting_days(when=starts_at)
         return self._bookings.check_booking(
             client_id, starts_at, minutes, staff_ids, place_kind, moving=moving
         )
@@ -268,6 +280,7 @@ class Repository:
         *,
         override_reason: str | None = None,
     ) -> int:
+        self._meeting_days(when=starts_at)
         return self._bookings.book(
             client_id,
             starts_at,
@@ -288,6 +301,7 @@ class Repository:
         override_reason: str | None = None,
         expected_version: int | None = None,
     ) -> None:
+        self._meeting_days(when=starts_at)
         self._bookings.reschedule(
             meeting_id,
             starts_at,
@@ -310,6 +324,7 @@ class Repository:
         *,
         place_kind: str | None = None,
     ) -> dt.datetime | None:
+        self._meeting_days(after=after)
         return self._bookings.next_free_slot(
             client_id, minutes, staff_ids, after, place_kind=place_kind
         )

@@ -16,6 +16,9 @@ DAY (optional; none means today):
 TIME (required):
     14 | 14:30 | 9.30 | 2pm | 2:30pm | 2.30 pm | noon | midday
 
+The day must lie inside the meeting window (:func:`duty_desk.timeutil.meeting_window`:
+10 years back to 5 years ahead); a day outside it is refused with one sentence.
+
 An optional "at" may stand between DAY and TIME ("tomorrow at 10"). Case and extra
 spaces do not matter. Nothing else is guessed: "next tue", "10am tomorrow" and
 "1430" are refused with one sentence listing what is understood.
@@ -87,6 +90,10 @@ class WhenError(InputErrors):
     def __init__(self, message: str) -> None:
         self.errors = {FIELD: message}
         DutyDeskError.__init__(self, message)
+
+
+class WhenOutOfRange(WhenError):
+    """A real day, but outside the dates duty-desk takes or the meeting window."""
 
 
 @dataclass(frozen=True)
@@ -185,7 +192,12 @@ def parse_when(text: str, *, now: dt.datetime | None = None, tz: str) -> ParsedW
                 raise WhenError(f"{day_text} is not a real date") from None
             if day is None:  # pragma: no cover - _SPLIT only lets known day forms through
                 raise _unreadable(raw)
+            too_far = timeutil.meeting_day_problem(day, now_local.date())
+            if too_far:
+                raise WhenOutOfRange(too_far)
             start = timeutil.local_to_utc(dt.datetime.combine(day, at), tz)
+    except timeutil.DateOutOfRange as exc:
+        raise WhenOutOfRange(str(exc)) from None
     except timeutil.TimeInputError as exc:
         message = str(exc)
         if "does not exist" in message or "happens twice" in message:
@@ -193,7 +205,11 @@ def parse_when(text: str, *, now: dt.datetime | None = None, tz: str) -> ParsedW
         raise _unreadable(raw) from None
     except OverflowError:
         raise _unreadable(raw) from None
-    return ParsedWhen(start=start, local=timeutil.to_local(start, tz), text=raw)
+    local = timeutil.to_local(start, tz)
+    too_far = timeutil.meeting_day_problem(local, now_local.date())
+    if too_far:
+        raise WhenOutOfRange(too_far)
+    return ParsedWhen(start=start, local=local, text=raw)
 
 
 def describe_slot(start_utc: dt.datetime, end_utc: dt.datetime, tz: str) -> str:

@@ -7,6 +7,14 @@ the ``time`` module, so Textual's timers keep running).
 Local times typed by people (CSV import, forms) are converted with
 :func:`local_to_utc`, which refuses a wall-clock time that does not exist
 (spring forward) or happens twice (fall back) instead of guessing.
+
+The dates the team works with are bounded here, once (see "the dates we take"):
+any date at all (a date of birth, a referral, a discharge, an export's range) lies in
+the years :data:`EARLIEST_YEAR` to :data:`LATEST_YEAR`; a meeting, a day on the day
+view and an absence lie within :data:`MEETING_YEARS_BACK` years before today and
+:data:`MEETING_YEARS_AHEAD` years after it. The parsers, the validation module, the
+CLI's date options and the repository's entry points all ask these functions, so year
+1 or 9999 is refused with one sentence everywhere instead of overflowing.
 """
 
 from __future__ import annotations
@@ -25,6 +33,18 @@ from .config import DAY_NAMES, TeamSettings
 class TimeInputError(ValueError):
     """A typed date or time that cannot be used; the message says why in plain words."""
 
+
+class DateOutOfRange(TimeInputError):
+    """A real date, but outside the dates duty-desk takes (see "the dates we take")."""
+
+
+# -- the dates we take ------------------------------------------------------------
+EARLIEST_YEAR = 1900  # no living person was born before; no referral predates the team
+LATEST_YEAR = 2200  # far past any real date, far inside what Python and pendulum can add to
+MEETING_YEARS_BACK = 10  # a meeting, a day shown or an absence: at most this far back
+MEETING_YEARS_AHEAD = 5  # ... and at most this far ahead of today
+EARLIEST = dt.date(EARLIEST_YEAR, 1, 1)
+LATEST = dt.date(LATEST_YEAR, 12, 31)
 
 _fixed_now: DateTime | None = None
 _zones: dict[str, pendulum.Timezone] = {}
@@ -104,28 +124,39 @@ _ISO_TIME = re.compile(
 )
 
 
-def parse_date(text: str) -> dt.date:
-    """A calendar date: ISO ``2026-11-23`` or day-first ``23/11/2026``."""
+def parse_date(text: str, *, bounded: bool = True) -> dt.date:
+    """A calendar date: ISO ``2026-11-23`` or day-first ``23/11/2026``, in the years
+    duty-desk takes (:func:`date_problem`) unless ``bounded`` is False: for a caller that
+    gives a more telling message itself (a date of birth: "makes them 136")."""
     match = _ISO_DATE.match(text) or None
+    found: dt.date | None = None
     try:
         if match:
             year, month, day = (int(g) for g in match.groups())
-            return dt.date(year, month, day)
-        match = _DMY.match(text)
-        if match:
-            day, month, year = (int(g) for g in match.groups())
-            return dt.date(year, month, day)
+            found = dt.date(year, month, day)
+        else:
+            match = _DMY.match(text)
+            if match:
+                day, month, year = (int(g) for g in match.groups())
+                found = dt.date(year, month, day)
     except ValueError:
         raise TimeInputError(f"{text.strip()!r} is not a real date") from None
+    if found is not None:
+        problem = date_problem(found) if bounded else None
+        if problem:
+            raise DateOutOfRange(problem)
+        return found
     raise TimeInputError(f"{text.strip()!r} is not a date (use DD/MM/YYYY or YYYY-MM-DD)")
 
 
 def parse_datetime(text: str, tz: str) -> DateTime:
     """A date and time: ISO 8601 (with or without offset) or ``DD/MM/YYYY HH:MM``.
 
-    Without an offset the time is read in the team's zone ``tz``. Returns UTC.
+    Without an offset the time is read in the team's zone ``tz``. Returns UTC. A date
+    outside the years duty-desk takes (:func:`date_problem`) is refused.
     """
     match = _ISO_TIME.match(text)
+    dmy = None if match else _DMY_TIME.match(text)
     try:
         if match:
             year, month, day, hour, minute, second, offset = match.groups()
@@ -133,24 +164,77 @@ def parse_datetime(text: str, tz: str) -> DateTime:
                 int(year), int(month), int(day), int(hour), int(minute), int(second or 0)
             )
             if offset:
-                if offset == "Z":
-                    return pendulum.instance(naive.replace(tzinfo=dt.UTC))
                 sign = 1 if offset[0] == "+" else -1
                 digits = offset[1:].replace(":", "")
-                delta = dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+                delta = (
+                    dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+                    if offset != "Z"
+                    else dt.timedelta(0)
+                )
                 aware = naive.replace(tzinfo=dt.timezone(sign * delta))
-                return pendulum.instance(aware).in_timezone(zone("UTC"))
-            return local_to_utc(naive, tz)
-        match = _DMY_TIME.match(text)
-        if match:
-            day, month, year, hour, minute = (int(g) for g in match.groups())
-            return local_to_utc(dt.datetime(year, month, day, hour, minute), tz)
+                found = pendulum.instance(aware).in_timezone(zone("UTC"))
+            else:
+                found = local_to_utc(naive, tz)
+        elif dmy:
+            day, month, year, hour, minute = (int(g) for g in dmy.groups())
+            naive = dt.datetime(year, month, day, hour, minute)
+            found = local_to_utc(naive, tz)
+        else:
+            raise TimeInputError(
+                f"{text.strip()!r} is not a date and time (use DD/MM/YYYY HH:MM or ISO 8601)"
+            )
     except TimeInputError:
         raise
     except (ValueError, OverflowError):  # OverflowError: an offset pushes it past year 1 or 9999
         raise TimeInputError(f"{text.strip()!r} is not a real date and time") from None
-    raise TimeInputError(
-        f"{text.strip()!r} is not a date and time (use DD/MM/YYYY HH:MM or ISO 8601)"
+    problem = date_problem(naive)  # the year as typed
+    if problem:
+        raise DateOutOfRange(problem)
+    return found
+
+
+def _day_of(value: dt.date | dt.datetime) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def date_problem(value: dt.date | dt.datetime) -> str | None:
+    """None when ``value`` lies in the years duty-desk takes, else a sentence saying so."""
+    if EARLIEST <= _day_of(value) <= LATEST:
+        return None
+    return (
+        f"the year {value.year} is outside the dates duty-desk takes "
+        f"({EARLIEST_YEAR} to {LATEST_YEAR})"
+    )
+
+
+def check_date(value: dt.date, label: str = "date") -> dt.date:
+    """``value`` itself, or DateOutOfRange when it is outside :data:`EARLIEST`..:data:`LATEST`."""
+    problem = date_problem(value)
+    if problem:
+        raise DateOutOfRange(f"{label}: {problem}")
+    return value
+
+
+def _years_from(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February in a common year
+        return day.replace(year=day.year + years, day=28)
+
+
+def meeting_window(today: dt.date) -> tuple[dt.date, dt.date]:
+    """The first and last day a meeting, a day shown or an absence may fall on."""
+    return _years_from(today, -MEETING_YEARS_BACK), _years_from(today, MEETING_YEARS_AHEAD)
+
+
+def meeting_day_problem(day: dt.date | dt.datetime, today: dt.date) -> str | None:
+    """None when ``day`` is inside :func:`meeting_window` of ``today``, else a sentence."""
+    first, last = meeting_window(today)
+    if first <= _day_of(day) <= last:
+        return None
+    return (
+        f"{fmt_date(_day_of(day))} is too far from today: meetings, days and absences go "
+        f"back at most {MEETING_YEARS_BACK} years and ahead at most {MEETING_YEARS_AHEAD}"
     )
 
 
@@ -227,7 +311,8 @@ def fmt_local(value: dt.datetime | None, tz: str, style: str = "short") -> str:
 
 
 def fmt_date(value: dt.date | None) -> str:
-    return value.strftime("%d/%m/%Y") if value else ""
+    """``DD/MM/YYYY``, the year always in four digits (``01/01/0001``)."""
+    return f"{value.day:02d}/{value.month:02d}/{value.year:04d}" if value else ""
 
 
 def age_on(dob: dt.date, on: dt.date) -> int:

@@ -17,7 +17,16 @@ from .config import Config
 from .errors import InputErrors
 from .models import AbsenceKind, DischargeKind, Role
 from .nhs import nhs_number_problem, normalise_nhs_number
-from .timeutil import TimeInputError, age_on, as_utc, parse_date, parse_datetime, to_local
+from .timeutil import (
+    TimeInputError,
+    age_on,
+    as_utc,
+    date_problem,
+    meeting_day_problem,
+    parse_date,
+    parse_datetime,
+    to_local,
+)
 
 REFERRAL_FIELDS = (
     "received_at",
@@ -133,13 +142,16 @@ def validate_referral(
         text = (value or "").strip()
         if not text:
             raise ValueError("date of birth is required")
-        born = parse_date(text)
+        born = parse_date(text, bounded=False)  # the age below says more than the year
         today = to_local(now, tz).date()
         if born > today:
             raise ValueError("date of birth is in the future")
         age = age_on(born, today)
         if age > MAX_AGE:
             raise ValueError(f"date of birth makes them {age}; check the year")
+        problem = date_problem(born)
+        if problem:  # pragma: no cover - MAX_AGE and "in the future" come first
+            raise ValueError(problem)
         return born
 
     def nhs(value: str | None) -> str | None:
@@ -180,6 +192,11 @@ def validate_referral(
         lambda v: clean_text(v, label="notes", required=False, max_len=MAX_NOTES, multiline=True),
     )
 
+    # Born after the referral came in: one of the two dates is mistyped.
+    born, came = values.get("date_of_birth"), values.get("received_at")
+    if isinstance(born, dt.date) and isinstance(came, dt.datetime):
+        if born > to_local(came, tz).date():
+            errors["date_of_birth"] = "date of birth is after the received date; check both"
     # The practice is checked against the area's list once the area is known.
     practice = (raw.get("gp_practice") or "").strip()
     if not practice:
@@ -346,3 +363,36 @@ def validate_capacity(capacity: int | str | None) -> int:
     if value is None or not 0 <= value <= MAX_CAPACITY:
         raise InputErrors({"capacity": f"capacity is a whole number from 0 to {MAX_CAPACITY}"})
     return value
+
+
+# -- dates at the repository's door ------------------------------------------------------------
+DateFields = Mapping[str, dt.date | dt.datetime | None]
+
+
+def validate_dates(fields: DateFields) -> None:
+    """Every given date in the years duty-desk takes (``timeutil.EARLIEST``..``LATEST``),
+    else InputErrors naming each field: defence in depth behind the parsers."""
+    errors = {name: problem for name, value in fields.items() if (problem := _dated(value))}
+    if errors:
+        raise InputErrors(errors)
+
+
+def validate_meeting_days(fields: DateFields, today: dt.date) -> None:
+    """Every given day (a local date, or an instant read in UTC) inside the meeting window
+    of ``today`` (``timeutil.meeting_window``), else InputErrors naming each field."""
+    validate_dates(fields)
+    errors = {
+        name: problem
+        for name, value in fields.items()
+        if value is not None and (problem := meeting_day_problem(value, today))
+    }
+    if errors:
+        raise InputErrors(errors)
+
+
+def _dated(value: dt.date | dt.datetime | None) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, dt.date):
+        return "not a date"
+    return date_problem(value)

@@ -17,6 +17,7 @@ from textual.screen import Screen
 
 from . import registry
 from .commands import ScreenCommands
+from .last_resort import LastResort
 from .literal import visible
 from .live import ChangeFollower
 
@@ -27,8 +28,11 @@ if TYPE_CHECKING:
     from duty_desk.views import StaffView
 
 
-class DutyDeskApp(App[None]):
-    """Keyboard-first duty desk for one Peer-supported Open Dialogue team."""
+class DutyDeskApp(LastResort[None]):
+    """Keyboard-first duty desk for one Peer-supported Open Dialogue team.
+
+    An error nobody foresaw stops it with one sentence, the details in a private log and
+    return code 1 (``LastResort``, screens/last_resort.py)."""
 
     CSS_PATH = "app.tcss"
     MODES = registry.modes()

@@ -5,6 +5,11 @@ exit_on_error=False)``) owned by a screen. A worker that raises lands here:
 ``DutyDeskError`` is already one plain sentence and is shown as it is; any
 other exception gets a generic sentence. Nothing personal is logged: only
 the exception's class name.
+
+A view-only login (not an active member of the staff list) that tries a change is told
+what it may do instead (:func:`view_only_sentence`: look and export, and how to be added),
+whatever stopped the change: the repository's refusal, or a database file this login may
+only read ("read-only; nothing was saved" would leave them guessing).
 """
 
 from __future__ import annotations
@@ -18,7 +23,14 @@ from textual.app import App
 from textual.message import Message
 from textual.worker import Worker, WorkerState
 
-from duty_desk.errors import DutyDeskError
+from duty_desk.errors import (
+    BookingWarnings,
+    Conflict,
+    DutyDeskError,
+    InputErrors,
+    NotFound,
+    NotPermitted,
+)
 
 from .literal import visible
 
@@ -28,9 +40,36 @@ UNEXPECTED = (
 )
 
 
-def report_error(app: App[object], error: BaseException | None) -> None:
-    """Show ``error`` as an error notification (never as markup, never logged in full)."""
-    if isinstance(error, DutyDeskError):
+WRITING = frozenset({"write", "save"})  # the worker groups that change data
+"""Worker groups whose failure, for a view-only login, is told as :func:`view_only_sentence`."""
+
+
+def view_only_sentence(login: str) -> str:
+    """What a view-only login may do instead of the change it tried (one sentence)."""
+    return (
+        f"Login {login!r} is not on the staff list (or is deactivated), so this is view only: "
+        "you can look and export (duty-desk export) but not change anything; "
+        "a team lead can add you with 'duty-desk staff add'."
+    )
+
+
+def _refused_as_view_only(app: App[object], error: BaseException | None, writing: bool) -> bool:
+    if not getattr(app, "view_only", False):
+        return False
+    if isinstance(error, NotPermitted):
+        return True
+    # Anything else that stopped a change (the file is read-only for this login, say), but
+    # not a mistake in what was typed or someone else's change: those are told as they are.
+    return writing and not isinstance(error, InputErrors | Conflict | BookingWarnings | NotFound)
+
+
+def report_error(app: App[object], error: BaseException | None, *, writing: bool = False) -> None:
+    """Show ``error`` as an error notification (never as markup, never logged in full).
+    ``writing``: the failed work was a change (a view-only login is told what it may do)."""
+    if _refused_as_view_only(app, error, writing):
+        login = str(getattr(app, "actor", "?"))
+        app.notify(visible(view_only_sentence(login)), severity="warning", timeout=10, markup=False)
+    elif isinstance(error, DutyDeskError):
         app.notify(visible(str(error)), severity="error", timeout=10, markup=False)
     else:
         app.log.error(f"worker failed: {type(error).__name__}")
@@ -44,7 +83,8 @@ class ReportsWorkerErrors:
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR:
-            report_error(self.app, event.worker.error)
+            writing = event.worker.group in WRITING
+            report_error(self.app, event.worker.error, writing=writing)
             on_failed = getattr(self, "worker_failed", None)
             if on_failed is not None:
                 on_failed(event.worker)

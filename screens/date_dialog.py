@@ -16,28 +16,39 @@ from .widgets import TextInput
 FORMS = "today, tomorrow, thu, next week tue, +2d, 28/11, 28/11/2026 or 2026-11-28"
 
 
-def read_day(text: str, tz: str) -> dt.date:
-    """A typed day with the booking parser (a time may be typed too; it is ignored)."""
+def read_day(text: str, tz: str, field: str = "day") -> dt.date:
+    """A typed day with the booking parser (a time may be typed too; it is ignored).
+
+    The day must lie in the meeting window (``duty_desk.timeutil.meeting_window``); a day
+    outside it, or outside the dates duty-desk takes at all, is refused under ``field``."""
     from duty_desk import timeutil
-    from duty_desk.timeparse import parse_when
+    from duty_desk.timeparse import WhenOutOfRange, parse_when
 
     raw = text.strip()
     if not raw:
-        raise InputErrors({"day": f"Type a day, like {FORMS}."})
+        raise InputErrors({field: f"Type a day, like {FORMS}."})
+    day: dt.date | None = None
     try:
-        return timeutil.parse_date(raw)
+        day = timeutil.parse_date(raw)
+    except timeutil.DateOutOfRange as exc:
+        raise InputErrors({field: str(exc)}) from None
     except timeutil.TimeInputError:
         pass
-    try:  # a day alone: read it as the last minute of that day, so "thu" is the coming one
-        return parse_when(f"{raw} 23:59", tz=tz).local.date()
-    except InputErrors:
-        pass
-    try:
-        return parse_when(raw, tz=tz).local.date()
-    except InputErrors:
-        raise InputErrors(
-            {"day": f"Cannot read {raw[:40]!r} as a day: type it like {FORMS}."}
-        ) from None
+    for typed in (f"{raw} 23:59", raw):  # a day alone: its last minute, so "thu" is the coming one
+        if day is not None:
+            break
+        try:
+            day = parse_when(typed, tz=tz).local.date()
+        except WhenOutOfRange as exc:
+            raise InputErrors({field: str(exc)}) from None
+        except InputErrors:
+            pass
+    if day is None:
+        raise InputErrors({field: f"Cannot read {raw[:40]!r} as a day: type it like {FORMS}."})
+    too_far = timeutil.meeting_day_problem(day, timeutil.to_local(timeutil.now(), tz).date())
+    if too_far:
+        raise InputErrors({field: too_far})
+    return day
 
 
 class DateDialog(FormScreen[dt.date]):

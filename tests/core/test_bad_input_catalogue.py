@@ -64,6 +64,15 @@ REFERRAL_CASES = [
     ("name", "Bad\x1b[31mName", "contains control characters (such as an escape sequence)"),
     ("notes", "bell\x07here", "contains control characters"),
     ("phone", "abc", "phone takes digits, spaces, + ( ) and -, 7 to 15 digits"),
+    # -- inputs (issue 10): implausible values and dates far out -------------------------------
+    ("nhs_number", "000 000 0000", "not a real NHS number (one digit repeated is never issued"),
+    ("nhs_number", "1111111111", "not a real NHS number (one digit repeated is never issued"),
+    ("date_of_birth", "0001-01-01", "date of birth makes them 2025; check the year"),
+    ("date_of_birth", "31/12/9999", "date of birth is in the future"),
+    ("received_at", "01/01/0001 00:00", "the year 1 is outside the dates duty-desk takes"),
+    ("received_at", "9999-12-31T23:59", "the year 9999 is outside the dates duty-desk takes"),
+    ("received_at", "0001-01-01T00:00+05:00", "is not a real date and time"),
+    ("received_at", "31/12/1899 23:59", "the year 1899 is outside the dates duty-desk takes"),
 ]
 
 
@@ -107,6 +116,13 @@ WHEN_CASES = [
     ("32/11 10:00", "32/11 is not a real date"),
     ("29/03/2026 01:30", "does not exist in Europe/London: the clocks go forward"),
     ("25/10/2026 01:30", "happens twice in Europe/London (the clocks go back"),
+    # -- inputs (issue 10): days far from today ------------------------------------------------
+    ("31/12/9999 23:59", "31/12/9999 is too far from today: meetings, days and absences"),
+    ("01/01/0001 10:00", "01/01/0001 is too far from today"),
+    ("9999-12-31T23:59", "the year 9999 is outside the dates duty-desk takes"),
+    ("0001-01-01T00:00", "the year 1 is outside the dates duty-desk takes"),
+    ("+999w 10", "is too far from today"),
+    ("01/01/2016 10:00", "01/01/2016 is too far from today"),
 ]
 
 
@@ -164,6 +180,31 @@ CSV_CASES: list[tuple[str, bytes, type[DutyDeskError], str]] = [
         (HEADER + "\n" + GOOD_ROW.replace("9990000018", "9990000019")).encode(),
         CsvRowErrors,
         "line 2: nhs_number: not a valid NHS number",
+    ),
+    # -- inputs (issue 10): the shared validation applies to every imported row -----------------
+    (
+        "NHS number of zeros",
+        (HEADER + "\n" + GOOD_ROW.replace("9990000018", "0000000000")).encode(),
+        CsvRowErrors,
+        "nhs_number: not a real NHS number",
+    ),
+    (
+        "year 9999",
+        (HEADER + "\n" + GOOD_ROW.replace("23/11/2026 09:00", "31/12/9999 23:59")).encode(),
+        CsvRowErrors,
+        "received_at: the year 9999 is outside the dates duty-desk takes",
+    ),
+    (
+        "born after received",
+        (
+            HEADER
+            + "\n"
+            + GOOD_ROW.replace("01/02/1990", "23/11/2026").replace(
+                "23/11/2026 09:00", "20/11/2026 09:00", 1
+            )
+        ).encode(),
+        CsvRowErrors,
+        "date_of_birth: date of birth is after the received date",
     ),
 ]
 
@@ -306,3 +347,46 @@ def test_a_tampered_backup_is_refused_even_with_force(
     with pytest.raises(DutyDeskError, match="cannot be restored, even with --force") as caught:
         maintenance.restore(repo.db, copy, zone=TZ, force=True)
     assert message in str(caught.value)
+
+
+# -- inputs (issue 10): implausible values at every door -------------------------------------------
+def test_born_after_the_referral_came_in() -> None:
+    """Both dates real, neither in the future, but the person was born after the referral."""
+    with pytest.raises(InputErrors) as caught:
+        validate_referral(
+            referral_input(received_at="01/11/2026 09:00", date_of_birth="10/11/2026"),
+            Config(),
+            NOW,
+        )
+    assert caught.value.errors == {
+        "date_of_birth": "date of birth is after the received date; check both"
+    }
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda repo, me: repo.day(dt.date(9999, 12, 31)),
+        lambda repo, me: repo.day(dt.date(1, 1, 1)),
+        lambda repo, me: list(repo.meetings_for_export(dt.date(1, 1, 1), dt.date(9999, 12, 31))),
+        lambda repo, me: repo.record_absence(
+            me, dt.date(9999, 12, 30), dt.date(9999, 12, 31), "leave"
+        ),
+        lambda repo, me: repo.next_free_slot(1, 60, [me], dt.datetime(9999, 12, 31, tzinfo=dt.UTC)),
+        lambda repo, me: repo.intake(dt.datetime(1, 1, 1, tzinfo=dt.UTC)),
+        lambda repo, me: repo.first_meetings(dt.datetime(9999, 12, 31, tzinfo=dt.UTC)),
+    ],
+    ids=["day 9999", "day 1", "export", "absence", "next free", "intake", "first meetings"],
+)
+def test_the_repository_refuses_dates_far_out(
+    repo: Repository, frozen_now: pendulum.DateTime, call: Callable[[Repository, int], object]
+) -> None:
+    """Defence in depth: a date that got past the parsers is refused at the repository's door
+    with one sentence on the field, never OverflowError, and nothing is written."""
+    me = repo.acting_staff()
+    assert me is not None
+    before = repo.absences()
+    with pytest.raises(InputErrors) as caught:
+        call(repo, me.id)
+    assert all("outside the dates" in m or "too far" in m for m in caught.value.errors.values())
+    assert repo.absences() == before

@@ -104,7 +104,18 @@ def test_normalise_and_format() -> None:
 
 @given(st.text(alphabet="0123456789", min_size=10, max_size=10))
 def test_agrees_with_the_reference_rule_for_any_ten_digits(digits: str) -> None:
-    assert (nhs_number_problem(digits) is None) is reference_valid(digits)
+    """Modulus 11, less the numbers never issued (one digit repeated: all zeros and the like)."""
+    issued = len(set(digits)) > 1
+    assert (nhs_number_problem(digits) is None) is (reference_valid(digits) and issued)
+
+
+@pytest.mark.parametrize("digit", "0123456789")
+def test_one_digit_repeated_is_never_issued(digit: str) -> None:
+    """``000 000 0000`` passes Modulus 11 (so do some others of one digit) but is no one's."""
+    assert nhs_number_problem(digit * 10) == (
+        "not a real NHS number (one digit repeated is never issued; check the number)"
+    )
+    assert nhs_number_problem(f"{digit * 3} {digit * 3} {digit * 4}") is not None
 
 
 @given(st.text(max_size=20))

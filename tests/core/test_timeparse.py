@@ -343,9 +343,9 @@ def test_random_text_never_raises_anything_but_the_clear_error(text: str) -> Non
 
 @settings(max_examples=300)
 @given(
-    st.datetimes(
-        min_value=dt.datetime(1990, 1, 1),
-        max_value=dt.datetime(2090, 12, 31),
+    st.datetimes(  # inside the meeting window of NOW (10 years back, 5 ahead)
+        min_value=dt.datetime(2016, 11, 24),
+        max_value=dt.datetime(2031, 11, 22),
         timezones=st.sampled_from(
             [
                 dt.UTC,
@@ -362,7 +362,7 @@ def test_iso_with_offset_round_trips(value: dt.datetime) -> None:
 
 
 @settings(max_examples=300)
-@given(st.datetimes(min_value=dt.datetime(1990, 1, 1), max_value=dt.datetime(2090, 12, 31)))
+@given(st.datetimes(min_value=dt.datetime(2016, 11, 24), max_value=dt.datetime(2031, 11, 22)))
 def test_iso_without_offset_is_team_local(value: dt.datetime) -> None:
     value = value.replace(second=0, microsecond=0)
     try:

@@ -425,3 +425,43 @@ def test_random_network_member_input_never_raises_anything_but_input_errors(
         validate_network_member(name, relationship, phone)
     except InputErrors:
         pass
+
+
+# -- inputs (issue 10): years outside the range, born after received, numbers never issued --------
+@settings(max_examples=200, deadline=None)
+@given(
+    st.one_of(
+        st.dates(max_value=dt.date(1899, 12, 31)),
+        st.dates(min_value=dt.date(2201, 1, 1)),
+        st.sampled_from([dt.date(1, 1, 1), dt.date(9999, 12, 31), dt.date.max, dt.date.min]),
+    ),
+    st.sampled_from(["%d/%m/%Y", "%Y-%m-%d"]),
+)
+def test_any_received_date_outside_the_years_is_refused_on_its_field(
+    day: dt.date, layout: str
+) -> None:
+    typed = f"{day.day:02d}/{day.month:02d}/{day.year:04d} 10:00"
+    if layout == "%Y-%m-%d":
+        typed = f"{day.year:04d}-{day.month:02d}-{day.day:02d}T10:00"
+    with pytest.raises(InputErrors) as caught:
+        validate_referral(referral_input(received_at=typed), Config(), MONDAY_10)
+    assert set(caught.value.errors) == {"received_at"}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dates(min_value=dt.date(1, 1, 1), max_value=dt.date(9999, 12, 31)))
+def test_any_date_of_birth_is_taken_or_refused_in_one_sentence(day: dt.date) -> None:
+    typed = f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
+    try:
+        new = validate_referral(referral_input(date_of_birth=typed), Config(), MONDAY_10)
+    except InputErrors as caught:
+        assert set(caught.errors) == {"date_of_birth"}
+        assert "\n" not in caught.errors["date_of_birth"]
+    else:
+        assert dt.date(1900, 1, 1) <= new.date_of_birth <= dt.date(2026, 11, 23)
+
+
+def test_all_zeros_nhs_number_is_refused() -> None:
+    with pytest.raises(InputErrors) as caught:
+        validate_referral(referral_input(nhs_number="000 000 0000"), Config(), MONDAY_10)
+    assert "never issued" in caught.value.errors["nhs_number"]

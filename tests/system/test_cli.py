@@ -389,5 +389,9 @@ def test_an_internal_error_is_one_sentence_without_a_traceback(tmp_path: Path) -
         conn.execute("UPDATE staff SET created_at = 'Alex Example 01/02/1990'")
     proc = run_process("--db", str(path), "staff", "list")
     assert proc.returncode == 1
-    assert_one_sentence(proc.stderr, "internal error", "DUTY_DESK_DEBUG")
+    assert_one_sentence(proc.stderr, "internal error", "DUTY_DESK_DEBUG", "crash.log")
     assert "Alex" not in proc.stderr
+    # The details are kept in the private crash log only (issue 10, inputs).
+    log = Path(os.environ["XDG_STATE_HOME"]) / "duty-desk" / "crash.log"
+    assert (log.stat().st_mode & 0o777) == 0o600
+    assert "Traceback" in log.read_text(encoding="utf-8")
