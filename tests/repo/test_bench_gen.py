@@ -15,7 +15,6 @@ from duty_desk.db import open_database
 from duty_desk.models import Client, CoreTeamMember, Meeting, MeetingStaff
 from duty_desk.repository import Repository
 
-
 OPEN = 200
 
 
