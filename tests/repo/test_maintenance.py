@@ -18,6 +18,7 @@ from duty_desk import maintenance, timeutil
 from duty_desk.cli import cli
 from duty_desk.config import Config
 from duty_desk.db import Database
+from duty_desk.identity import os_login
 from duty_desk.repository import Repository
 
 # No settings or database from the machine running the tests (tests/conftest.py).
@@ -111,6 +112,7 @@ def test_restore_refuses_a_backup_older_than_the_database(
     tmp_path: Path,
     make_referral: Callable[..., int],
 ) -> None:
+    repo.add_staff(os_login(), "Restoring Lead (test)", "team_lead")  # restore: a team lead's
     copy = tmp_path / "older.db"
     maintenance.backup(db, copy)
     with timeutil.frozen(pendulum.datetime(2026, 11, 23, 11, 0, tz="UTC")):
