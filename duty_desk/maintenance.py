@@ -201,7 +201,8 @@ def restore(
     target = sqlite_file(db)
     backup_file = backup_file.expanduser()
     actor = actor if actor is not None else os_login()
-    read_facts(backup_file)  # a duty-desk file at all (plain sentences for anything else)
+    if not backup_file.is_file():
+        raise MaintenanceError(f"no file at {backup_file}")
     if backup_file.resolve() == target.resolve():
         raise MaintenanceError("the backup file is the database itself; nothing was changed")
     with closing(_open(target, readonly=True)) as look:  # refuse early, before any lock
@@ -237,8 +238,9 @@ def backup_problems(live: sqlite3.Connection, backup_file: Path, *, zone: str) -
         )
         if absolute:
             return [absolute]
-        found = (_identity_problem(live, backup_file), _history_problem(live, backup_file, zone))
-        return [problem for problem in found if problem is not None]
+        other = _identity_problem(live, backup_file)  # then its history says nothing more
+        history = other or _history_problem(live, backup_file, zone)
+        return [history] if history else []
     except sqlite3.DatabaseError:
         return [Problem(f"{backup_file} is not a duty-desk database (or is damaged)", "damaged")]
 
