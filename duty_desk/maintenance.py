@@ -205,8 +205,11 @@ def restore(
         raise MaintenanceError(f"no file at {backup_file}")
     if backup_file.resolve() == target.resolve():
         raise MaintenanceError("the backup file is the database itself; nothing was changed")
-    with closing(_open(target, readonly=True)) as look:  # refuse early, before any lock
-        _refuse_unless_lead(look, actor)
+    try:
+        with closing(_open(target, readonly=True)) as look:  # refuse early, before any lock
+            _refuse_unless_lead(look, actor)
+    except sqlite3.Error as exc:
+        raise MaintenanceError(_sqlite_sentence(exc, target, 0)) from None
     cleaned = clean_stray_temporaries(target.parent)
     with _locked(target, backup_file, db.settings.busy_timeout_seconds) as live:
         _refuse_unless_lead(live, actor)  # again, under the lock: the staff list as it is now
@@ -374,14 +377,23 @@ def _locked(target: Path, backup_file: Path, busy_seconds: float) -> Iterator[sq
     read-only; rolled back unless the body commits. SQLite's failures become one sentence."""
     try:
         with closing(_open(target, timeout=busy_seconds)) as live:
-            live.execute(f"ATTACH DATABASE ? AS {INCOMING}", (_uri(backup_file, readonly=True),))
+            try:
+                live.execute(
+                    f"ATTACH DATABASE ? AS {INCOMING}", (_uri(backup_file, readonly=True),)
+                )
+            except sqlite3.DatabaseError as exc:
+                if "not a database" not in str(exc):
+                    raise
+                raise MaintenanceError(
+                    f"{backup_file} is not a duty-desk database (or is damaged); nothing was changed"
+                ) from None
             live.execute("BEGIN IMMEDIATE")
             try:
                 yield live
             finally:
                 if live.in_transaction:
                     live.execute("ROLLBACK")
-    except sqlite3.OperationalError as exc:
+    except sqlite3.Error as exc:
         raise MaintenanceError(_sqlite_sentence(exc, target, busy_seconds)) from None
 
 

@@ -135,8 +135,9 @@ def test_restore_refuses_a_backup_older_than_the_database(
 
 
 def test_restore_refuses_what_is_not_a_duty_desk_database(
-    db_path: Path, two_referrals: list[int], tmp_path: Path
+    db_path: Path, repo: Repository, two_referrals: list[int], tmp_path: Path
 ) -> None:
+    repo.add_staff(os_login(), "Restoring Lead (test)", "team_lead")  # restore: a team lead's
     other = tmp_path / "other.db"
     with closing(sqlite3.connect(other)) as con:
         con.execute("CREATE TABLE t (x)")
@@ -146,6 +147,8 @@ def test_restore_refuses_what_is_not_a_duty_desk_database(
         result = invoke("--db", str(db_path), "restore", str(bad))
         assert result.exit_code == 1, bad
         assert "Traceback" not in result.output
+        assert isinstance(result.exception, SystemExit), "one sentence, not an exception"
+        assert "not a duty-desk database" in result.output or "no file at" in result.output
     assert len(names(db_path)) == 2
 
 
