@@ -203,7 +203,7 @@ def restore(
     actor = actor if actor is not None else os_login()
     if not backup_file.is_file():
         raise MaintenanceError(f"no file at {backup_file}")
-    if backup_file.resolve() == target.resolve():
+    if os.path.samefile(backup_file, target):
         raise MaintenanceError("the backup file is the database itself; nothing was changed")
     try:
         with closing(_open(target, readonly=True)) as look:  # refuse early, before any lock
@@ -245,13 +245,16 @@ def backup_problems(live: sqlite3.Connection, backup_file: Path, *, zone: str) -
         history = other or _history_problem(live, backup_file, zone)
         return [history] if history else []
     except sqlite3.DatabaseError:
-        return [Problem(f"{backup_file} is not a duty-desk database (or is damaged)", "damaged")]
+        damaged = f"{backup_file} is not a duty-desk database (or is damaged); nothing was changed"
+        return [Problem(damaged, "damaged")]
 
 
 def _schema_problem(live: sqlite3.Connection, backup_file: Path) -> Problem | None:
     meta = _meta(live, INCOMING)
     if meta.get("app") != APP_ID:
-        return Problem(f"{backup_file} is not a duty-desk database", "not duty-desk")
+        return Problem(
+            f"{backup_file} is not a duty-desk database; nothing was changed", "not duty-desk"
+        )
     if meta.get("schema_version") != SCHEMA_VERSION:
         return Problem(
             f"{backup_file} has schema version {meta.get('schema_version')}, this duty-desk "
@@ -439,7 +442,7 @@ def _safety_copy(target: Path, replaced: FileFacts) -> Path:
                 f"{target.name}.before-restore-{stamp}-{secrets.token_hex(4)}"
             )
             try:
-                os.link(temp, safety)  # fails rather than replace anything already there
+                _place(temp, safety)
             except FileExistsError:
                 continue
             break
@@ -448,6 +451,17 @@ def _safety_copy(target: Path, replaced: FileFacts) -> Path:
     finally:
         with suppress(FileNotFoundError):
             temp.unlink()
+
+
+def _place(temp: Path, name: Path) -> None:
+    """Give ``temp`` the new ``name``; FileExistsError rather than replace anything there."""
+    try:
+        os.link(temp, name)
+    except FileExistsError:
+        raise
+    except OSError:  # a file system without hard links: claim the name, then move onto it
+        os.close(os.open(name, os.O_CREAT | os.O_EXCL | os.O_WRONLY, SAFETY_MODE))
+        os.replace(temp, name)
 
 
 def _owner_only_temp(beside: Path) -> Path:
