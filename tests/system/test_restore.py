@@ -551,3 +551,51 @@ def test_paths_with_hash_question_mark_and_percent_name_exactly_that_file(
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("back")) == [
         "back#up?50%.db"
     ], "no other file was opened or created"
+
+
+def test_a_database_held_by_another_writer_is_one_sentence_and_unchanged(tmp_path: Path) -> None:
+    path = team_db(tmp_path / "team.db")
+    backup = backup_of(path, tmp_path / "backup.db")
+    add(path, "Newer Person (test)")
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sqlite3, sys\n"
+            f"con = sqlite3.connect({str(path)!r}, isolation_level=None)\n"
+            "con.execute('BEGIN IMMEDIATE')\n"
+            "print('holding', flush=True)\n"
+            "sys.stdin.read()\n",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
+        proc = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "duty_desk",
+                "--db",
+                str(path),
+                "restore",
+                "--force",
+                str(backup),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=env(tmp_path / "settings.toml", busy_seconds=1),
+            cwd=ROOT,
+        )
+    finally:
+        assert holder.stdin is not None
+        holder.stdin.close()
+        holder.wait(timeout=30)
+    assert proc.returncode == 1
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "stayed busy for more than 1 s" in lines[0], proc.stderr
+    assert names(path) == ["Kept Person (test)", "Newer Person (test)"]
+    assert not [p for p in tmp_path.iterdir() if "before-restore" in p.name or p.name[0] == "."]
