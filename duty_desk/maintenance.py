@@ -4,8 +4,10 @@ Backups use SQLite's online backup API, so they are consistent while other
 duty workers keep working. Every file is written beside its destination
 under a temporary name (owner and group only), checked, flushed to disk and
 only then renamed into place: a failure never leaves a half-written file.
-A restore first backs up what it replaces, and refuses to throw away
-changes newer than the backup unless forced.
+A restore (a team lead's action) holds the write lock from its checks to its
+commit, first copies what it replaces, refuses to throw away changes newer
+than the backup or to bring in another database's unless forced, and records
+itself in the restored audit log (see the restore section below).
 
 ``check`` runs SQLite's integrity and foreign-key checks, the domain's
 invariants (no week over its cap, no staff member double-booked, every
