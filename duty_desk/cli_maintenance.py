@@ -39,20 +39,27 @@ def backup(state: State, file: Path, force: bool) -> None:
 @click.option(
     "--force",
     is_flag=True,
-    help="Restore even though the database has changes newer than the backup.",
+    help="Restore even though the database has changes the backup lacks, or the backup is "
+    "of another database (never one whose audit log has lost its guard).",
 )
 @pass_state
 def restore(state: State, file: Path, force: bool) -> None:
-    """Replace the database's contents with the backup FILE.
+    """Replace the database's contents with the backup FILE (team leads only).
 
-    Refuses a backup older than the database's newest change unless --force;
-    the replaced contents are always saved beside the database first.
+    Other processes keep the database open: their changes wait until the
+    restore is done, so none is lost. Refuses, unless --force, a backup
+    older than the database's newest change, one whose history does not
+    lead to the database's, and a backup of another database. The replaced
+    contents are always saved beside the database first, and the restore
+    is recorded in the restored audit log.
     """
     db = state.open_db()
     try:
         done = _maintenance().restore(db, file, zone=state.config.team.timezone, force=force)
     finally:
         db.dispose()
+    for stray in done.cleaned:
+        click.echo(f"Removed {stray}, a temporary copy left by a stopped backup or restore.")
     click.echo(f"Restored from {file}. What it replaced is kept at {done.safety_copy}.")
 
 

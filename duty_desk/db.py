@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -34,7 +35,14 @@ if TYPE_CHECKING:
 
 SCHEMA_VERSION = "3"
 APP_ID = "duty-desk"
+# duty_desk_meta key: a random identity given to each database when it is created, so
+# that a backup of another database is recognised (``duty-desk restore``).
+DATABASE_ID = "database_id"
 IMMEDIATE = "duty_desk_immediate"
+
+
+def new_database_id() -> str:
+    return uuid.uuid4().hex
 
 
 class DatabaseError(Exception):
@@ -139,6 +147,8 @@ class Database:
             if session.get(models.Meta, "app") is None:
                 session.add(models.Meta(key="app", value=APP_ID))
                 session.add(models.Meta(key="schema_version", value=SCHEMA_VERSION))
+            if session.get(models.Meta, DATABASE_ID) is None:
+                session.add(models.Meta(key=DATABASE_ID, value=new_database_id()))
 
     def check_schema(self) -> None:
         """Refuse a database that is not duty-desk's, with one plain sentence."""

@@ -21,6 +21,7 @@ import pytest
 
 from duty_desk.config import Config, ConfigError, parse_config
 from duty_desk.csv_import import CsvFileError, CsvRowErrors, decode, parse_referrals
+from duty_desk.db import Database
 from duty_desk.errors import DutyDeskError, InputErrors
 from duty_desk.reports.writers import output_target
 from duty_desk.repository import Repository
@@ -390,3 +391,62 @@ def test_the_repository_refuses_dates_far_out(
         call(repo, me.id)
     assert all("outside the dates" in m or "too far" in m for m in caught.value.errors.values())
     assert repo.absences() == before
+
+
+# -- restore (issue 10, part "restore"): backup files that 'duty-desk restore' refuses -------------
+# (what is wrong, SQL run on a fresh backup of the database, --force, what the restore says)
+RESTORE_CASES = [
+    ("not a database", None, False, "is not a duty-desk database"),
+    ("another program's database", "DROP TABLE duty_desk_meta", False, "not a duty-desk database"),
+    (
+        "a newer schema",
+        "UPDATE duty_desk_meta SET value = '99' WHERE key = 'schema_version'",
+        False,
+        "has schema version 99",
+    ),
+    ("a table missing", "DROP TABLE absence", False, "does not hold the same tables"),
+    ("audit guard dropped", "DROP TRIGGER audit_log_no_update", True, "even with --force"),
+    (
+        "another database",
+        "UPDATE duty_desk_meta SET value = 'other' WHERE key = 'database_id'",
+        False,
+        "a backup of a different database",
+    ),
+    (
+        "an audit entry rewritten, guard put back",
+        "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET actor = 'someone-else'; "
+        "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log "
+        "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END",
+        False,
+        "does not lead to this database's",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    "what, tamper, force, message", RESTORE_CASES, ids=[case[0] for case in RESTORE_CASES]
+)
+def test_a_bad_backup_file_gets_its_message(
+    db: Database,
+    repo: Repository,
+    tmp_path: Path,
+    what: str,
+    tamper: str | None,
+    force: bool,
+    message: str,
+) -> None:
+    import re
+    import sqlite3
+    from contextlib import closing
+
+    from duty_desk import maintenance
+
+    backup = tmp_path / "backup.db"
+    maintenance.backup(db, backup)
+    if tamper is None:
+        backup.write_text("not a database (test)", encoding="utf-8")
+    else:
+        with closing(sqlite3.connect(backup)) as con:
+            con.executescript(tamper)
+    with pytest.raises(maintenance.MaintenanceError, match=re.escape(message)):
+        maintenance.restore(db, backup, zone=TZ, force=force, actor="duty1")

@@ -18,6 +18,7 @@ from duty_desk import maintenance, timeutil
 from duty_desk.cli import cli
 from duty_desk.config import Config
 from duty_desk.db import Database
+from duty_desk.identity import os_login
 from duty_desk.repository import Repository
 
 # No settings or database from the machine running the tests (tests/conftest.py).
@@ -111,6 +112,7 @@ def test_restore_refuses_a_backup_older_than_the_database(
     tmp_path: Path,
     make_referral: Callable[..., int],
 ) -> None:
+    repo.add_staff(os_login(), "Restoring Lead (test)", "team_lead")  # restore: a team lead's
     copy = tmp_path / "older.db"
     maintenance.backup(db, copy)
     with timeutil.frozen(pendulum.datetime(2026, 11, 23, 11, 0, tz="UTC")):
@@ -133,8 +135,9 @@ def test_restore_refuses_a_backup_older_than_the_database(
 
 
 def test_restore_refuses_what_is_not_a_duty_desk_database(
-    db_path: Path, two_referrals: list[int], tmp_path: Path
+    db_path: Path, repo: Repository, two_referrals: list[int], tmp_path: Path
 ) -> None:
+    repo.add_staff(os_login(), "Restoring Lead (test)", "team_lead")  # restore: a team lead's
     other = tmp_path / "other.db"
     with closing(sqlite3.connect(other)) as con:
         con.execute("CREATE TABLE t (x)")
@@ -144,6 +147,8 @@ def test_restore_refuses_what_is_not_a_duty_desk_database(
         result = invoke("--db", str(db_path), "restore", str(bad))
         assert result.exit_code == 1, bad
         assert "Traceback" not in result.output
+        assert isinstance(result.exception, SystemExit), "one sentence, not an exception"
+        assert "not a duty-desk database" in result.output or "no file at" in result.output
     assert len(names(db_path)) == 2
 
 

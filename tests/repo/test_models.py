@@ -157,10 +157,13 @@ def test_schema_and_meta(db: Database) -> None:
 
 
 def test_create_twice_is_harmless(config: Config, db_path: Path, db: Database) -> None:
+    with db.session() as session:
+        first = {m.key: m.value for m in session.exec(select(Meta)).all()}
     again = open_database(config, str(db_path), create=True)
     try:
-        with again.session() as session:
-            assert len(session.exec(select(Meta)).all()) == 2
+        with again.session() as session:  # app, schema_version, database_id: once each, kept
+            assert {m.key: m.value for m in session.exec(select(Meta)).all()} == first
+            assert len(first) == 3
     finally:
         again.dispose()
 
