@@ -300,6 +300,9 @@ def test_a_trigger_that_no_longer_refuses_is_reported(busy: Repository, db_path:
 
 
 def test_restore_takes_an_untouched_backup(busy: Repository, db_path: Path, tmp_path: Path) -> None:
+    from duty_desk.identity import os_login
+
+    busy.add_staff(os_login(), "Restoring Lead (test)", "team_lead")  # restore is a lead's
     copy = tmp_path / "backup.db"
     assert invoke("--db", str(db_path), "backup", str(copy)).exit_code == 0
     result = invoke("--db", str(db_path), "restore", str(copy))
