@@ -294,18 +294,33 @@ def staff() -> None:
     show_default=True,
     help="clinician, peer_support (peer support worker) or team_lead.",
 )
+@click.option(
+    "--bootstrap",
+    is_flag=True,
+    help="Only when no active team lead is left: make LOGIN a team lead (with --role "
+    "team_lead). For the database file's owner or root; audited.",
+)
 @pass_state
-def staff_add(state: State, login: str, name: str, role: str) -> None:
+def staff_add(state: State, login: str, name: str, role: str, bootstrap: bool) -> None:
     """Add LOGIN (their operating-system user name) as NAME.
 
-    Only someone already on the staff list can add people.
+    Only a team lead can add people. If no active team lead is left (they have all
+    left the team), the owner of the database file or root names one with
+    --role team_lead --bootstrap (LOGIN may already be on the list: they become an
+    active team lead and keep their name); that is recorded in the audit log.
     """
     db = state.open_db()
     try:
-        added = state.repo(db).add_staff(login, name, role)
+        repo = state.repo(db)
+        before = {person.login: person for person in repo.list_staff(include_inactive=True)}
+        added = repo.add_staff(login, name, role, bootstrap=bootstrap)
     finally:
         db.dispose()
-    click.echo(f"Added {added.login} ({added.name}) as {ROLE_WORDS.get(added.role, added.role)}.")
+    role_words = ROLE_WORDS.get(added.role, added.role)
+    if added.login in before:
+        click.echo(f"{added.login} ({added.name}) is now an active {role_words}.")
+    else:
+        click.echo(f"Added {added.login} ({added.name}) as {role_words}.")
 
 
 @staff.command("list")
