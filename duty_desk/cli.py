@@ -411,8 +411,14 @@ def import_referrals(state: State, file: str) -> None:
       reason, notes  optional free text (line breaks inside double quotes)
 
     Every row is checked as the add-referral form checks it. Each problem is
-    reported on stderr as "line N: field: problem" (the header is line 1);
-    if there is any, nothing is imported and the exit status is 1.
+    reported on stderr as "line N: field: problem" (the header is line 1),
+    saying why but not repeating the value; if there is any, nothing is
+    imported and the exit status is 1.
+
+    A file is imported once (the same bytes under any name are refused), and
+    a referral already in the database (same received time, same NHS number,
+    or same name and date of birth without one) is refused as "line N: this
+    referral is already in the database (received ...)".
     """
     from .csv_import import CsvRowErrors
     from .csv_import import import_referrals as run_import
