@@ -260,9 +260,16 @@ def init(state: State, name: str | None) -> None:
     try:
         repo = state.repo(db)
         if repo.list_staff(include_inactive=True) or not db.is_empty():
+            leads = [s for s in repo.list_staff() if s.role == "team_lead"]
+            hint = (
+                ""
+                if leads or not repo.list_staff(include_inactive=True)
+                else "; no team lead is left: the file's owner or root names one with "
+                f"'{PROG} staff add LOGIN NAME --role team_lead --bootstrap'"
+            )
             raise Failure(
                 f"{db.describe()} already holds staff or referrals; "
-                "init leaves an existing database as it is"
+                f"init leaves an existing database as it is{hint}"
             )
         login = os_login()
         me = repo.add_staff(login, name or login, "team_lead", bootstrap=True)

@@ -134,6 +134,9 @@ def test_a_team_with_no_team_lead_recovers_by_the_file_owner_or_root(
     for file in shared_dir.glob("team.db*"):
         file.chmod(0o666)  # the group (here everyone) may write, as a team's file is shared
     add = ["--db", str(path), "staff", "add"]
+    result = run(["--db", str(path), "init"], env)  # init points the way, changes nothing
+    assert result.returncode == 1
+    one_sentence(result.stderr, "no team lead is left", "--role team_lead --bootstrap")
 
     # Another login that can write the file may not name itself team lead.
     result = run(
