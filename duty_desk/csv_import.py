@@ -59,9 +59,6 @@ REQUIRED_COLUMNS: tuple[str, ...] = tuple(
 HEADER = ",".join(REQUIRED_COLUMNS)
 MAX_BYTES = 64 * 2**20  # far more than any referral batch; stops a wrong file (or /dev/zero)
 
-# Values that are about the person: never repeated back in a message.
-PERSONAL_FIELDS = frozenset({"name", "date_of_birth", "nhs_number", "phone", "reason", "notes"})
-
 
 class CsvFileError(DutyDeskError):
     """The file as a whole cannot be imported (unreadable, not UTF-8, wrong header, empty)."""
@@ -144,7 +141,8 @@ def _header_problem(names: list[str], label: str) -> str | None:
     return f"{label}: the header is wrong ({'; '.join(parts)}); {wanted}"
 
 
-_QUOTED = re.compile(r"'(?:[^'\\]|\\.)*'" + r'|"(?:[^"\\]|\\.)*"')  # a repr()'d value
+# A repr()'d value: quotes that open and close on word boundaries (not "it's ... isn't").
+_QUOTED = re.compile(r"(?<!\w)(?:'(?:[^'\\]|\\.)*'" + r'|"(?:[^"\\]|\\.)*")(?!\w)')
 _LONG_NUMBER = re.compile(r"(?<!\w)\d(?:[ -]?\d){6,}(?!\w)")  # phone, NHS number
 _GONE = "\0"  # where a value was, until the sentence is tidied
 

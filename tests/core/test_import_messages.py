@@ -106,6 +106,7 @@ def test_no_personal_value_in_any_message(
         ("NHS number 999 000 0018 is not issued", "NHS number is not issued"),
         ('"O\'Brien" is not valid', "not valid"),
         ("call 01632960001 back", "call back"),
+        ("the person's date isn't right", "the person's date isn't right"),
     ],
 )
 def test_without_values(message: str, expected: str) -> None:
