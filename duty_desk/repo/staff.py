@@ -110,8 +110,13 @@ class StaffRepository(Aggregate):
         with self.ctx.unit(write=True) as session:
             leads = self._active_leads(session)
             any_staff = session.exec(select(Staff.id).limit(1)).first()
-            if bootstrap and any_staff is not None and not leads:
-                return self._bootstrap(session, login, name, role, now)
+            if any_staff is not None and not leads:
+                if bootstrap:
+                    return self._bootstrap(session, login, name, role, now)
+                raise NotPermitted(
+                    "There is no active team lead to add staff: the owner of the database "
+                    f"file or root names one with '{BOOTSTRAP_COMMAND}'"
+                )
             if not (bootstrap and any_staff is None):
                 self.ctx.lead(session)
             if session.exec(select(Staff).where(Staff.login == login)).first():
