@@ -272,6 +272,7 @@ class ReferralRepository(Aggregate):
         earlier = session.exec(
             select(AuditLog)
             .where(
+                AuditLog.entity == "import",  # the (entity, entity_id) index: imports only
                 AuditLog.action == IMPORT_ACTION,
                 col(AuditLog.after).contains(source.sha256),
             )
