@@ -265,9 +265,16 @@ def init(state: State, name: str | None) -> None:
     try:
         repo = state.repo(db)
         if repo.list_staff(include_inactive=True) or not db.is_empty():
+            leads = [s for s in repo.list_staff() if s.role == "team_lead"]
+            hint = (
+                ""
+                if leads or not repo.list_staff(include_inactive=True)
+                else "; no team lead is left: the file's owner or root names one with "
+                f"'{PROG} staff add LOGIN NAME --role team_lead --bootstrap'"
+            )
             raise Failure(
                 f"{db.describe()} already holds staff or referrals; "
-                "init leaves an existing database as it is"
+                f"init leaves an existing database as it is{hint}"
             )
         login = os_login()
         me = repo.add_staff(login, name or login, "team_lead", bootstrap=True)
@@ -299,18 +306,33 @@ def staff() -> None:
     show_default=True,
     help="clinician, peer_support (peer support worker) or team_lead.",
 )
+@click.option(
+    "--bootstrap",
+    is_flag=True,
+    help="Only when no active team lead is left: make LOGIN a team lead (with --role "
+    "team_lead). For the database file's owner or root; audited.",
+)
 @pass_state
-def staff_add(state: State, login: str, name: str, role: str) -> None:
+def staff_add(state: State, login: str, name: str, role: str, bootstrap: bool) -> None:
     """Add LOGIN (their operating-system user name) as NAME.
 
-    Only someone already on the staff list can add people.
+    Only a team lead can add people. If no active team lead is left (they have all
+    left the team), the owner of the database file or root names one with
+    --role team_lead --bootstrap (LOGIN may already be on the list: they become an
+    active team lead and keep their name); that is recorded in the audit log.
     """
     db = state.open_db()
     try:
-        added = state.repo(db).add_staff(login, name, role)
+        repo = state.repo(db)
+        before = {person.login: person for person in repo.list_staff(include_inactive=True)}
+        added = repo.add_staff(login, name, role, bootstrap=bootstrap)
     finally:
         db.dispose()
-    click.echo(f"Added {added.login} ({added.name}) as {ROLE_WORDS.get(added.role, added.role)}.")
+    role_words = ROLE_WORDS.get(added.role, added.role)
+    if added.login in before:
+        click.echo(f"{added.login} ({added.name}) is now an active {role_words}.")
+    else:
+        click.echo(f"Added {added.login} ({added.name}) as {role_words}.")
 
 
 @staff.command("list")
@@ -401,8 +423,14 @@ def import_referrals(state: State, file: str) -> None:
       reason, notes  optional free text (line breaks inside double quotes)
 
     Every row is checked as the add-referral form checks it. Each problem is
-    reported on stderr as "line N: field: problem" (the header is line 1);
-    if there is any, nothing is imported and the exit status is 1.
+    reported on stderr as "line N: field: problem" (the header is line 1),
+    saying why but not repeating the value; if there is any, nothing is
+    imported and the exit status is 1.
+
+    A file is imported once (the same bytes under any name are refused), and
+    a referral already in the database (same received time, same NHS number,
+    or same name and date of birth without one) is refused as "line N: this
+    referral is already in the database (received ...)".
     """
     from .csv_import import CsvRowErrors
     from .csv_import import import_referrals as run_import

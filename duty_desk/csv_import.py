@@ -11,24 +11,39 @@ add-referral form. Every problem is collected and reported as
 line break is numbered by the line it starts on). Only when every row is
 good are they inserted, in one transaction (:meth:`Repository.add_referrals`).
 
-Messages avoid repeating personal values (names, dates of birth, NHS numbers,
-phones, free text): they name the line and field instead.
+Messages say which line and column (by its header name) and why, never the value:
+when the columns are shifted a column may hold anyone's name, NHS number or date of
+birth. Only the team's own settings (area, source, urgency, GP practice and onward
+service names) are repeated (:func:`without_values`).
+
+The same file is imported once: its SHA-256 goes into the audit entry of the import,
+and a file with the same bytes is refused later. A referral already in the database
+(the same received time and the same person: NHS number, or name and date of birth
+where a side has no NHS number) is refused as ``line N: this referral is already in the
+database (received ...)``; both are checked inside the write transaction, so two
+imports at once cannot both pass them. Within a file, a repeated row or the same
+person at the same received time is refused too.
 """
 
 from __future__ import annotations
 
+import ast
 import csv
 import datetime as dt
+import hashlib
 import io
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import timeutil
-from .errors import DutyDeskError, InputErrors
+from .errors import AlreadyImported, DuplicateReferrals, DutyDeskError, InputErrors
+from .nhs import format_nhs_number, normalise_nhs_number
+from .repo.referrals import ImportedFile, same_referral
+from .timeutil import TimeInputError, parse_date
 from .validation import REFERRAL_FIELDS
 
 if TYPE_CHECKING:
@@ -44,9 +59,6 @@ REQUIRED_COLUMNS: tuple[str, ...] = tuple(
 HEADER = ",".join(REQUIRED_COLUMNS)
 MAX_BYTES = 64 * 2**20  # far more than any referral batch; stops a wrong file (or /dev/zero)
 
-# Values that are about the person: never repeated back in a message.
-PERSONAL_FIELDS = frozenset({"name", "date_of_birth", "nhs_number", "phone", "reason", "notes"})
-
 
 class CsvFileError(DutyDeskError):
     """The file as a whole cannot be imported (unreadable, not UTF-8, wrong header, empty)."""
@@ -59,6 +71,8 @@ class RowProblem:
     problem: str
 
     def __str__(self) -> str:
+        if not self.field:  # about the referral as a whole
+            return f"line {self.line}: {self.problem}"
         return f"line {self.line}: {self.field}: {self.problem}"
 
 
@@ -127,14 +141,81 @@ def _header_problem(names: list[str], label: str) -> str | None:
     return f"{label}: the header is wrong ({'; '.join(parts)}); {wanted}"
 
 
-def _plain(field: str, value: str | None, problem: str) -> str:
-    """The validation message without the personal value it may quote."""
-    if field not in PERSONAL_FIELDS or not value or not value.strip():
-        return problem
-    quoted = repr(value.strip())
-    if problem.startswith(quoted + " is "):
-        return problem[len(quoted) + 4 :]
-    return problem.replace(quoted, "the value")
+# A repr()'d value: quotes that open and close on word boundaries (not "it's ... isn't").
+_QUOTED = re.compile(r"(?<!\w)(?:'(?:[^'\\]|\\.)*'" + r'|"(?:[^"\\]|\\.)*")(?!\w)')
+_LONG_NUMBER = re.compile(r"(?<!\w)\d(?:[ -]?\d){6,}(?!\w)")  # phone, NHS number
+_GONE = "\0"  # where a value was, until the sentence is tidied
+
+
+def team_words(config: Config) -> frozenset[str]:
+    """The team's own settings, which a message may repeat (compared without case)."""
+    words: set[str] = set(config.urgency)
+    for key, area in config.areas.items():
+        words.update((key, area.name, *area.gp_practices))
+    for key, source in config.sources.items():
+        words.update((key, source.name))
+    for key, onward in config.onward.items():
+        words.update((key, onward.name))
+    return frozenset(" ".join(word.split()).casefold() for word in words)
+
+
+def _is_setting(value: str, settings: frozenset[str]) -> bool:
+    return " ".join(value.split()).casefold() in settings
+
+
+def _forms(value: str) -> set[str]:
+    """The ways a message might show a cell's value: as typed, quoted, as digits, and a
+    date in the usual spellings."""
+    forms = {value, repr(value), repr(value)[1:-1]}
+    digits = normalise_nhs_number(value)
+    if digits.isdigit() and len(digits) >= 6:
+        forms.update((digits, format_nhs_number(digits)))
+    try:
+        day = parse_date(value)
+    except (TimeInputError, ValueError, OverflowError):
+        pass
+    else:
+        forms.update(
+            (
+                day.isoformat(),
+                day.strftime("%d/%m/%Y"),
+                f"{day.day}/{day.month}/{day.year}",
+                f"{day.day} {day:%b %Y}",
+                f"{day.day} {day:%B %Y}",
+                day.strftime("%d %b %Y"),
+            )
+        )
+    return {form for form in forms if len(form) >= 2}
+
+
+def without_values(
+    message: str, row: Mapping[str, str | None] | Iterable[str], settings: frozenset[str]
+) -> str:
+    """A validation message with no value of the row in it (quoted or not, as typed or
+    as a date or number), except the team's own settings; what it says about the column
+    stays (``'x' is not a real date`` becomes ``not a real date``)."""
+    cells = row.values() if isinstance(row, Mapping) else row
+    values = {(cell or "").strip() for cell in cells}
+    text = _QUOTED.sub(
+        lambda m: m.group(0) if _is_setting(_unquote(m.group(0)), settings) else _GONE, message
+    )
+    forms = set().union(*(_forms(v) for v in values if v and not _is_setting(v, settings)))
+    for form in sorted(forms, key=len, reverse=True):
+        text = re.sub(rf"(?<!\w){re.escape(form)}(?!\w)", _GONE, text)
+    text = _LONG_NUMBER.sub(_GONE, text)
+    # Tidy the sentence where values were taken out.
+    text = re.sub(f"^{_GONE} (?:is |are )?", "", text)
+    text = re.sub(rf"\s*\({_GONE}\)|\s+{_GONE}", "", text)
+    text = text.replace(_GONE, "the value")
+    return " ".join(text.split()) or "is not valid"
+
+
+def _unquote(token: str) -> str:
+    try:
+        value = ast.literal_eval(token)
+    except (ValueError, SyntaxError):
+        return token[1:-1]
+    return value if isinstance(value, str) else token[1:-1]
 
 
 _CSV_ERRORS = {
@@ -184,6 +265,7 @@ def parse_referrals(text: str, label: str, config: Config, now: dt.datetime) -> 
         raise CsvFileError(problem)
     columns = [name.lower() for name in names]
 
+    settings = team_words(config)
     problems: list[RowProblem] = []
     parsed: list[ParsedRow] = []
     seen: dict[tuple[str, ...], int] = {}
@@ -213,12 +295,30 @@ def parse_referrals(text: str, label: str, config: Config, now: dt.datetime) -> 
             referral = validate_referral(raw, config, now)
         except InputErrors as exc:
             for field, message in exc.errors.items():
-                problems.append(RowProblem(line, field, _plain(field, raw.get(field), message)))
+                problems.append(RowProblem(line, field, without_values(message, raw, settings)))
+            continue
+        earlier = _same_person(parsed, referral)
+        if earlier is not None:
+            problems.append(
+                RowProblem(line, "row", f"the same person and received time as line {earlier}")
+            )
             continue
         parsed.append(ParsedRow(line, referral))
     if problems:
         raise CsvRowErrors(label, problems, rows)
     return parsed
+
+
+def _same_person(parsed: list[ParsedRow], new: NewReferral) -> int | None:
+    """The line of an earlier row that is the same referral (see ``same_referral``)."""
+    key = (new.nhs_number, new.name, new.date_of_birth, new.received_at)
+    for row in parsed:
+        other = row.referral
+        if same_referral(
+            key, (other.nhs_number, other.name, other.date_of_birth, other.received_at)
+        ):
+            return row.line
+    return None
 
 
 def read_bytes(path: str | os.PathLike[str], limit: int = MAX_BYTES) -> bytes:
@@ -254,10 +354,28 @@ def import_referrals(
     """Import a referral CSV file: all rows in one transaction, or none. Returns how many.
 
     Raises NotPermitted (the login is not active staff), CsvFileError (the file
-    cannot be read or used as a whole) or CsvRowErrors (nothing imported).
+    cannot be read or used as a whole, or was imported before) or CsvRowErrors
+    (nothing imported; a row already in the database is one of its problems).
     """
     repo.ensure_can_change()
-    rows = read_referral_file(path, repo.config, now)
+    label = str(path)
+    data = read_bytes(path)
+    rows = parse_referrals(decode(data, label), label, repo.config, now or timeutil.now())
     if not rows:
         return 0
-    return len(repo.add_referrals([row.referral for row in rows]))
+    source = ImportedFile(name=Path(path).name, sha256=hashlib.sha256(data).hexdigest())
+    try:
+        return len(repo.add_referrals([row.referral for row in rows], source=source))
+    except AlreadyImported as exc:
+        raise CsvFileError(f"{label}: {exc} (a file is imported once)") from None
+    except DuplicateReferrals as exc:
+        problems = [
+            RowProblem(
+                rows[position].line,
+                "",
+                f"this referral is already in the database (received {received}, "
+                f"referral number {referral_id})",
+            )
+            for position, referral_id, received in exc.matches
+        ]
+        raise CsvRowErrors(label, problems, len(rows)) from None

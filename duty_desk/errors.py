@@ -50,3 +50,27 @@ class BookingWarnings(DutyDeskError):
     def __init__(self, problems: list[ScheduleProblem]) -> None:
         self.problems = problems
         super().__init__("; ".join(problem.text for problem in problems))
+
+
+class AlreadyImported(Conflict):
+    """The very same file (same bytes) was imported before; nothing was imported."""
+
+    def __init__(self, actor: str, at: str, count: int) -> None:
+        self.actor, self.at, self.count = actor, at, count
+        super().__init__(
+            f"this file was already imported by {actor} at {at} ({count} referral"
+            f"{'s' if count != 1 else ''}); nothing was imported"
+        )
+
+
+class DuplicateReferrals(Conflict):
+    """Referrals of a batch that are already in the database (same person, same received
+    time): ``matches`` holds (position in the batch, referral id, received at) for each.
+    Nothing was saved."""
+
+    def __init__(self, matches: list[tuple[int, int, str]]) -> None:
+        self.matches = matches
+        n = len(matches)
+        super().__init__(
+            f"{n} referral{'s are' if n != 1 else ' is'} already in the database; nothing was saved"
+        )

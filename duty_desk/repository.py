@@ -28,7 +28,7 @@ from .repo.booking import BookingRepository
 from .repo.episodes import EpisodeRepository
 from .repo.intake import IntakeRepository
 from .repo.meetings import MeetingReader
-from .repo.referrals import ReferralRepository
+from .repo.referrals import ImportedFile, ReferralRepository
 from .repo.staff import StaffRepository
 from .validation import NewReferral, validate_dates, validate_meeting_days
 from .views import (
@@ -126,8 +126,10 @@ class Repository:
     def add_referral(self, raw: Mapping[str, str | None] | NewReferral) -> int:
         return self._referrals.add_referral(raw)
 
-    def add_referrals(self, rows: Iterable[NewReferral]) -> list[int]:
-        return self._referrals.add_referrals(rows)
+    def add_referrals(
+        self, rows: Iterable[NewReferral], *, source: ImportedFile | None = None
+    ) -> list[int]:
+        return self._referrals.add_referrals(rows, source=source)
 
     def claim(
         self, referral_id: int, *, take_over: bool = False, expected_version: int | None = None

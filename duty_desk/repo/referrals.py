@@ -1,19 +1,39 @@
 """Referrals: the queue, one referral, claiming, accepting (which opens an episode of
-care), redirecting, declining, and the client's network."""
+care), redirecting, declining, and the client's network; importing a batch, refusing a
+file imported before and referrals already in the database."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_
+from sqlalchemy import ColumnElement, func, or_, text
+from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from duty_desk import rules, timeutil
-from duty_desk.errors import Conflict, InputErrors, NoPlacesLeft, NotEligible, NotFound
-from duty_desk.models import OPEN_STATUSES, Client, NetworkMember, Referral, ReferralStatus, Staff
+from duty_desk.errors import (
+    AlreadyImported,
+    Conflict,
+    DuplicateReferrals,
+    InputErrors,
+    NoPlacesLeft,
+    NotEligible,
+    NotFound,
+)
+from duty_desk.models import (
+    OPEN_STATUSES,
+    AuditLog,
+    Client,
+    NetworkMember,
+    Referral,
+    ReferralStatus,
+    Staff,
+)
 from duty_desk.validation import (
     NewReferral,
     validate_network_member,
@@ -26,6 +46,40 @@ from .base import Aggregate
 from .intake import lock_area, taken
 
 OPEN_LIMIT = 2000  # the queue never holds more rows than a person can use
+IMPORT_ACTION = "import referrals"
+# Imports wait for each other on servers without SQLite's single writer (an advisory
+# lock held to the end of the transaction); the number only has to be ours.
+_IMPORT_LOCK = 0x0D0D_1A70
+
+
+@dataclass(frozen=True)
+class ImportedFile:
+    """Which file a batch comes from: its name (for the audit log) and the SHA-256 of its
+    bytes (the same file is imported once)."""
+
+    name: str
+    sha256: str
+
+
+def person_key(name: str) -> str:
+    """A name as compared for duplicates: case and runs of spaces do not matter."""
+    return " ".join(name.split()).casefold()
+
+
+def same_referral(
+    a: tuple[str | None, str, dt.date, dt.datetime],
+    b: tuple[str | None, str, dt.date, dt.datetime],
+) -> bool:
+    """Two referrals (NHS number, name, date of birth, received at) are the same one: the
+    same received time and the same person, by NHS number when both have one, else by
+    name and date of birth."""
+    nhs_a, name_a, born_a, at_a = a
+    nhs_b, name_b, born_b, at_b = b
+    if timeutil.as_utc(at_a) != timeutil.as_utc(at_b):
+        return False
+    if nhs_a and nhs_b:
+        return nhs_a == nhs_b
+    return born_a == born_b and person_key(name_a) == person_key(name_b)
 
 
 def _query() -> tuple[Any, Any]:
@@ -174,12 +228,89 @@ class ReferralRepository(Aggregate):
             me = self.ctx.me(session)
             return self._insert(session, new, me, now)
 
-    def add_referrals(self, rows: Iterable[NewReferral]) -> list[int]:
-        """Insert already-validated referrals all in one transaction: all or none."""
+    def add_referrals(
+        self, rows: Iterable[NewReferral], *, source: ImportedFile | None = None
+    ) -> list[int]:
+        """Insert already-validated referrals all in one transaction: all or none.
+
+        With ``source`` (an import) the batch is refused when the same file (by SHA-256)
+        was imported before (AlreadyImported) or when any referral is already in the
+        database (DuplicateReferrals: same received time and same person, see
+        :func:`same_referral`), and the import itself is audited with the file's name and
+        hash. Both checks run inside the write transaction, so two imports at once cannot
+        both pass them.
+        """
         now = timeutil.now()
+        batch = list(rows)
         with self.ctx.unit(write=True) as session:
             me = self.ctx.me(session)
-            return [self._insert(session, new, me, now) for new in rows]
+            if source is not None:
+                self._check_import(session, batch, source)
+            ids = [self._insert(session, new, me, now) for new in batch]
+            if source is not None and ids:
+                self.ctx.audit(
+                    session,
+                    IMPORT_ACTION,
+                    "import",
+                    ids[0],
+                    None,
+                    {
+                        "file": source.name,
+                        "sha256": source.sha256,
+                        "referrals": len(ids),
+                        "referral_ids": ids,
+                    },
+                    now,
+                )
+            return ids
+
+    def _check_import(
+        self, session: Session, batch: list[NewReferral], source: ImportedFile
+    ) -> None:
+        if self.ctx.db.url.get_backend_name() == "postgresql":
+            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _IMPORT_LOCK})
+        earlier = session.exec(
+            select(AuditLog)
+            .where(
+                AuditLog.entity == "import",  # the (entity, entity_id) index: imports only
+                AuditLog.action == IMPORT_ACTION,
+                col(AuditLog.after).contains(source.sha256),
+            )
+            .order_by(col(AuditLog.id))
+        ).all()
+        for entry in earlier:
+            after = json.loads(entry.after or "{}")
+            if after.get("sha256") == source.sha256:
+                when = timeutil.fmt_local(timeutil.as_utc(entry.at), self.ctx.tz, "long")
+                raise AlreadyImported(entry.actor, when, int(after.get("referrals", 0)))
+        if not batch:
+            return
+        instants = [timeutil.as_utc(new.received_at) for new in batch]
+        found = session.execute(
+            sa_select(
+                col(Referral.id),
+                col(Referral.nhs_number),
+                col(Referral.name),
+                col(Referral.date_of_birth),
+                col(Referral.received_at),
+            ).where(
+                col(Referral.received_at) >= min(instants),
+                col(Referral.received_at) <= max(instants),
+            )
+        ).all()
+        by_instant: dict[dt.datetime, list[Any]] = {}
+        for row in found:
+            by_instant.setdefault(timeutil.as_utc(row[4]), []).append(row)
+        matches: list[tuple[int, int, str]] = []
+        for position, new in enumerate(batch):
+            key = (new.nhs_number, new.name, new.date_of_birth, new.received_at)
+            for row in by_instant.get(timeutil.as_utc(new.received_at), []):
+                if same_referral(key, (row[1], row[2], row[3], row[4])):
+                    received = timeutil.fmt_local(timeutil.as_utc(row[4]), self.ctx.tz, "long")
+                    matches.append((position, int(row[0]), received))
+                    break
+        if matches:
+            raise DuplicateReferrals(matches)
 
     def _open(
         self, session: Session, referral_id: int, expected_version: int | None

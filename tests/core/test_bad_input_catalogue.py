@@ -207,6 +207,29 @@ CSV_CASES: list[tuple[str, bytes, type[DutyDeskError], str]] = [
         CsvRowErrors,
         "date_of_birth: date of birth is after the received date",
     ),
+    # -- roles (issue 10): duplicates within a file, shifted columns say where, not what --
+    (
+        "same person twice",
+        (
+            HEADER
+            + "\n"
+            + GOOD_ROW
+            + "\n"
+            + GOOD_ROW.replace("Crisis (test)", "Other words (test)")
+        ).encode(),
+        CsvRowErrors,
+        "line 3: row: the same person and received time as line 2",
+    ),
+    (
+        "shifted columns",
+        (
+            HEADER
+            + "\n"
+            + GOOD_ROW.replace("Alex Example (test),01/02/1990", "01/02/1990,Alex Example (test)")
+        ).encode(),
+        CsvRowErrors,
+        "line 2: date_of_birth: not a date (use DD/MM/YYYY or YYYY-MM-DD)",
+    ),
 ]
 
 

@@ -105,7 +105,7 @@ def test_import_all_rows_in_one_go(tmp_path: Path, team_db: Path, clock: object)
     assert result.exit_code == 0, result.stderr
     assert result.output == f"Imported 3 referrals from {file}.\n"
     assert result.stderr == ""
-    assert counts(team_db) == (3, 4)  # 1 staff + 3 referrals in the audit log
+    assert counts(team_db) == (3, 5)  # 1 staff + 3 referrals + the import in the audit log
 
     db = open_database(Config(), str(team_db))
     try:
@@ -193,12 +193,11 @@ def test_every_problem_is_reported_and_nothing_imported(
         "check for a typo)",
         "line 4: name: name is required",
         "line 4: date_of_birth: not a real date",
-        "line 4: area: unknown area 'narnia' (expected one of: canterbury, whitstable)",
-        "line 4: urgency: unknown urgency 'Z' (expected one of: A, B, C, D, E, F, G)",
+        "line 4: area: unknown area (expected one of: canterbury, whitstable)",
+        "line 4: urgency: unknown urgency (expected one of: A, B, C, D, E, F, G)",
         "line 5: received_at: received time is in the future",
         "line 5: phone: phone takes digits, spaces, + ( ) and -, 7 to 15 digits",
-        "line 5: source: unknown source 'pigeon' (expected one of: spoa-urgent, eip-new, gp, "
-        "other)",
+        "line 5: source: unknown source (expected one of: spoa-urgent, eip-new, gp, other)",
         "line 6: row: has 3 values but the header has 10 (a value holding a comma, quote or "
         "line break must be in double quotes)",
         "line 7: row: the same referral as line 2",
@@ -248,8 +247,8 @@ def test_quoted_line_breaks_number_rows_by_their_first_line(
     lines = problem_lines(result)
     # header: 1; multi: lines 2-4; bad_multi: lines 5-6; bad: line 7
     assert [line.split(":")[0] for line in lines] == ["line 5", "line 7"]
-    assert lines[0].startswith("line 5: area: unknown area 'atlantis'")
-    assert lines[1].startswith("line 7: gp_practice: 'Nowhere' is not a GP practice of Canterbury")
+    assert lines[0].startswith("line 5: area: unknown area (expected")
+    assert lines[1].startswith("line 7: gp_practice: not a GP practice of Canterbury")
 
 
 def test_clock_change_times_are_reported_clearly(
@@ -270,10 +269,9 @@ def test_clock_change_times_are_reported_clearly(
     result = do_import(team_db, file)
     assert result.exit_code == 1
     assert problem_lines(result) == [
-        "line 2: received_at: 25/10/2026 01:30 happens twice in Europe/London (the clocks go "
+        "line 2: received_at: happens twice in Europe/London (the clocks go "
         "back that night); give the offset, e.g. 2026-10-25T01:30+01:00",
-        "line 3: received_at: 29/03/2026 01:30 does not exist in Europe/London: the clocks go "
-        "forward that night",
+        "line 3: received_at: does not exist in Europe/London: the clocks go forward that night",
     ]
     assert counts(team_db)[0] == 0
     # With the offset given, the same wall-clock time is accepted.
@@ -318,7 +316,7 @@ def test_reading_goes_on_after_a_malformed_quote(
     assert problem_lines(result) == [
         "line 2: row: a closing double quote must be followed by a comma (write a quote inside "
         'a quoted value as "")',
-        "line 3: area: unknown area 'atlantis' (expected one of: canterbury, whitstable)",
+        "line 3: area: unknown area (expected one of: canterbury, whitstable)",
     ]
 
 
@@ -455,7 +453,7 @@ def test_bad_rows_in_a_real_process(tmp_path: Path, team_db: Path) -> None:
     assert "Traceback" not in proc.stderr
     lines = proc.stderr.strip().splitlines()
     assert lines[0] == "line 3: date_of_birth: not a real date"
-    assert lines[1].startswith("line 4: received_at: 25/10/2026 01:30 happens twice")
+    assert lines[1].startswith("line 4: received_at: happens twice")
     assert lines[2].startswith("duty-desk: ") and "nothing was imported" in lines[2]
     assert len(lines) == 3
     assert counts(team_db) == before
