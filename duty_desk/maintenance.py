@@ -220,7 +220,6 @@ def backup(db: Database, dest: Path, *, force: bool = False) -> FileFacts:
 
 RESTORE_ACTION = "restore backup"
 INCOMING = "incoming"  # the backup file, attached read-only to the locked connection
-GUARD_TRIGGERS = ("audit_log_no_update", "audit_log_no_delete")  # duty_desk.models
 SAFETY_MODE = 0o600  # a full copy of everyone's records: the restoring login only
 # A temporary copy being written: ".NAME.PID.partial" (backup) or ".NAME.PID.TOKEN.partial",
 # with SQLite's own side files. Once its process has gone it is a stray.
@@ -300,9 +299,8 @@ def backup_problems(live: sqlite3.Connection, backup_file: Path, *, zone: str) -
         absolute = (
             _schema_problem(live, backup_file)
             or _integrity_problem(live, backup_file)
+            or _chain_problem(backup_file)  # the audit triggers and the hash chain
             or _layout_problem(live, backup_file)
-            or _audit_guard_problem(live, backup_file)
-            or _chain_problem(backup_file)
         )
         if absolute:
             return [absolute]
@@ -342,21 +340,6 @@ def _layout_problem(live: sqlite3.Connection, backup_file: Path) -> Problem | No
         return Problem(
             f"{backup_file} does not hold the same tables as this database; nothing was changed",
             "layout",
-        )
-    return None
-
-
-def _audit_guard_problem(live: sqlite3.Connection, backup_file: Path) -> Problem | None:
-    """The triggers that keep the audit log append-only, as this database has them."""
-    ours, theirs = _guard_triggers(live, "main"), _guard_triggers(live, INCOMING)
-    if any(
-        theirs.get(name) is None or theirs[name] != ours.get(name, theirs[name])
-        for name in GUARD_TRIGGERS
-    ):
-        return Problem(
-            f"{backup_file} has lost the triggers that keep its audit log append-only, so its "
-            "history cannot be trusted; it is refused even with --force, nothing was changed",
-            "audit guard",
         )
     return None
 
@@ -632,14 +615,6 @@ def _columns(con: sqlite3.Connection, schema: str, table: str) -> list[str]:
 
 def _meta(con: sqlite3.Connection, schema: str) -> dict[str, str]:
     return dict(con.execute(f"SELECT key, value FROM {schema}.duty_desk_meta").fetchall())
-
-
-def _guard_triggers(con: sqlite3.Connection, schema: str) -> dict[str, str]:
-    rows = con.execute(
-        f"SELECT name, sql FROM {schema}.sqlite_master WHERE type = 'trigger' "
-        "AND tbl_name = 'audit_log'"
-    ).fetchall()
-    return {name: " ".join(str(sql).split()) for name, sql in rows if name in GUARD_TRIGGERS}
 
 
 def _facts(con: sqlite3.Connection, schema: str) -> FileFacts:

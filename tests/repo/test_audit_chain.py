@@ -317,4 +317,4 @@ def test_a_file_without_the_chain_is_refused_not_crashed_on(
     maintenance.backup(busy.db, copy)
     tamper(copy, "ALTER TABLE audit_log DROP COLUMN hash")
     with pytest.raises(maintenance.MaintenanceError, match="no hash chain to verify"):
-        maintenance.restore(busy.db, copy, zone="Europe/London", force=True)
+        maintenance.restore(busy.db, copy, zone="Europe/London", force=True, actor=busy.actor)

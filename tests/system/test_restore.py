@@ -530,7 +530,7 @@ def test_a_backup_whose_audit_guard_is_gone_is_refused_even_with_force(
     with closing(sqlite3.connect(backup)) as con:
         con.executescript(tamper)
     for force in (False, True):
-        with pytest.raises(MaintenanceError, match="refused even with --force"):
+        with pytest.raises(MaintenanceError, match="cannot be restored, even with --force"):
             maintenance.restore(db, backup, zone=ZONE, force=force, actor="duty1")
     assert names(db_path) == ["Kept Person (test)"]
     assert not list(tmp_path.glob("duty.db.before-restore-*"))
