@@ -1,7 +1,7 @@
 """The private log of internal errors: where the details of an unexpected failure go.
 
 When the app meets an error nobody foresaw, the person at the terminal gets one sentence
-(``screens/last_resort.py``); the details go here, and only here: the exception's
+(``screens/textual_private.py``); the details go here, and only here: the exception's
 class, message and traceback (file names, line numbers and source lines), **never the
 local variables** (they hold names, NHS numbers and dates of birth). The file is
 ``crash.log`` in the user's state folder (``platformdirs.user_state_path("duty-desk")``,

@@ -17,9 +17,9 @@ from textual.screen import Screen
 
 from . import registry
 from .commands import ScreenCommands
-from .last_resort import LastResort
 from .literal import visible
 from .live import ChangeFollower
+from .textual_private import LastResort
 
 if TYPE_CHECKING:
     from duty_desk.config import Config
@@ -32,7 +32,7 @@ class DutyDeskApp(LastResort[None]):
     """Keyboard-first duty desk for one Peer-supported Open Dialogue team.
 
     An error nobody foresaw stops it with one sentence, the details in a private log and
-    return code 1 (``LastResort``, screens/last_resort.py)."""
+    return code 1 (``LastResort``, screens/textual_private.py)."""
 
     CSS_PATH = "app.tcss"
     MODES = registry.modes()

@@ -37,7 +37,7 @@ from .commands import PaletteCommand
 from .keyed_table import KeyedTable, RowCells
 from .literal import assemble, literal, visible
 from .live_list import LiveList, match_staff
-from .steady_footer import SteadyFooter
+from .textual_private import SteadyFooter
 from .widgets import TextInput, TitleBar
 
 if TYPE_CHECKING:

@@ -1,4 +1,4 @@
-"""Textual's private names stay in one file (screens/steady_footer.py), and that file's
+"""Textual's private names stay in one file (screens/textual_private.py), and that file's
 names still exist in the installed Textual: an upgrade that renames them fails here, not
 on a duty worker's screen.
 
@@ -18,10 +18,7 @@ from pathlib import Path
 import pytest
 
 SCREENS = Path(__file__).resolve().parents[2] / "screens"
-THE_ONE_FILE = "steady_footer.py"
-# The second (and only other) file: the app's last line of defence, because Textual has no
-# public hook for an unhandled exception (screens/last_resort.py says why).
-LAST_RESORT = "last_resort.py"
+THE_ONE_FILE = "textual_private.py"
 
 
 def textual_private_names(cls: type) -> set[str]:
@@ -91,7 +88,7 @@ def private_textual_imports(path: Path) -> list[str]:
 
 @pytest.mark.parametrize(
     "path",
-    sorted(p for p in SCREENS.glob("*.py") if p.name not in (THE_ONE_FILE, LAST_RESORT)),
+    sorted(p for p in SCREENS.glob("*.py") if p.name != THE_ONE_FILE),
     ids=lambda p: p.name,
 )
 def test_no_private_textual_name_outside_the_one_file(path: Path) -> None:
@@ -101,19 +98,30 @@ def test_no_private_textual_name_outside_the_one_file(path: Path) -> None:
 
 def test_the_one_file_uses_exactly_the_names_it_declares() -> None:
     """If Textual renames or drops one of them, this fails (and so does the import)."""
+    from textual.app import App
     from textual.widgets import Footer
 
-    from screens import steady_footer
+    from screens import textual_private
 
     assert private_textual_imports(SCREENS / THE_ONE_FILE) == ["textual.widgets._footer"]
-    assert shared_with_textual(SCREENS / THE_ONE_FILE) == {"SteadyFooter": {"_bindings_ready"}}
-    assert steady_footer.PRIVATE_NAMES == (
+    assert shared_with_textual(SCREENS / THE_ONE_FILE) == {
+        "SteadyFooter": {"_bindings_ready"},
+        "LastResort": {"_handle_exception"},
+    }
+    assert textual_private.PRIVATE_NAMES == (
         "textual.widgets._footer.FooterKey",
         "Footer._bindings_ready",
+        "App._handle_exception",
     )
     footer_module = importlib.import_module("textual.widgets._footer")
     assert inspect.isclass(footer_module.FooterKey)
     assert "_bindings_ready" in textual_private_names(Footer)
+    # App._handle_exception still exists, takes the error, and is what Textual calls with
+    # an unhandled exception (its message pump routes a failing handler there).
+    assert "_handle_exception" in vars(App)
+    assert list(inspect.signature(App._handle_exception).parameters) == ["self", "error"]
+    pump = inspect.getsource(importlib.import_module("textual.message_pump"))
+    assert "app._handle_exception(" in pump
 
 
 def test_the_scan_finds_a_private_name() -> None:
@@ -123,20 +131,3 @@ def test_the_scan_finds_a_private_name() -> None:
     tree = ast.parse("class T(DataTable):\n    def f(self):\n        return self._row_locations\n")
     node = next(n for n in ast.walk(tree) if isinstance(n, ast.ClassDef))
     assert private_names_used(node) & textual_private_names(DataTable) == {"_row_locations"}
-
-
-def test_the_last_resort_uses_exactly_the_name_it_declares() -> None:
-    """``App._handle_exception`` still exists, is still what Textual calls with an unhandled
-    exception, and is the only private name screens/last_resort.py shares with Textual."""
-    from textual.app import App
-
-    from screens import last_resort
-
-    assert private_textual_imports(SCREENS / LAST_RESORT) == []
-    assert shared_with_textual(SCREENS / LAST_RESORT) == {"LastResort": {"_handle_exception"}}
-    assert last_resort.PRIVATE_NAMES == ("App._handle_exception",)
-    assert "_handle_exception" in vars(App)
-    assert list(inspect.signature(App._handle_exception).parameters) == ["self", "error"]
-    # Textual still routes a failing message handler there (its message pump calls it).
-    pump = inspect.getsource(importlib.import_module("textual.message_pump"))
-    assert "app._handle_exception(" in pump

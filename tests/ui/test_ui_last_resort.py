@@ -10,7 +10,7 @@ import pytest
 
 from duty_desk.crash_log import crash_log_path
 from screens.app import DutyDeskApp
-from screens.last_resort import InternalError
+from screens.textual_private import InternalError
 
 
 async def test_an_action_that_raises_is_logged_privately_and_fails(

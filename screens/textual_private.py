@@ -1,0 +1,119 @@
+"""The one file where duty-desk leans on Textual's private names; each use is listed in
+:data:`PRIVATE_NAMES`, and tests/ui/test_textual_private.py fails when Textual renames or
+drops one of them, or when any other module under screens/ imports a private Textual
+module or uses a private name of a Textual class it extends. Textual is pinned (8.2.8).
+
+- :class:`SteadyFooter`, a footer that rebuilds its keys only when they change: Textual
+  does not export ``FooterKey`` and keeps whether the bindings are ready in
+  ``Footer._bindings_ready``.
+- :class:`LastResort`, the app's last line of defence: an error nobody foresaw becomes one
+  sentence, a private log entry and a non-zero exit status. Textual's default prints the
+  whole traceback **with local variables** (names, NHS numbers) when the app stops; here
+  the details go to the private crash log instead (:mod:`duty_desk.crash_log`, mode 0600,
+  no local variables) and the terminal gets one sentence saying where they are; the app's
+  return code is 1 (``App.return_code``), which ``duty-desk`` passes on as its exit status.
+  With ``DUTY_DESK_DEBUG`` set, Textual's own report is kept, knowingly. Textual 8.2.8 has
+  no public hook for an unhandled exception: the one place is ``App._handle_exception``.
+  What is shown goes through Textual's public path for an exception that renders itself
+  (``__rich__``), which also lets ``run_test`` re-raise it in tests.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, TypeVar
+
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.screen import Screen
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
+
+PRIVATE_NAMES = (
+    "textual.widgets._footer.FooterKey",
+    "Footer._bindings_ready",
+    "App._handle_exception",
+)
+"""What this file uses of Textual's private names (checked by the tests)."""
+
+DEBUG_ENV = "DUTY_DESK_DEBUG"
+ReturnType = TypeVar("ReturnType")
+
+
+class SteadyFooter(Footer):
+    """A footer that rebuilds its keys only when the keys to show have changed.
+
+    Textual's footer recomposes (removes and mounts every key) whenever the screen's
+    bindings are refreshed: on every focus change and on returning from a dialog, which
+    costs a relayout of the whole screen for the same keys. Same keys, same footer.
+    A compact footer's keys are made compact as they are built, not restyled one by
+    one after mounting (about 2 ms a key).
+    """
+
+    _shown: tuple[Any, ...] | None = None
+    _pending = False  # a rebuild is asked for and not done yet: it will read the keys then
+
+    def _keys(self) -> tuple[Any, ...]:
+        return tuple(
+            (b.key, b.description, b.action, b.group, enabled, tooltip)
+            for _, b, enabled, tooltip in self.screen.active_bindings.values()
+            if b.show
+        )
+
+    def compose(self) -> ComposeResult:
+        self._pending = False
+        if self._bindings_ready:
+            self._shown = self._keys()
+        else:  # nothing to show yet: not even the palette key, unless it is to be shown
+            palette = self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE
+            self._shown = None if palette else ()
+        compact = self.compact
+        for widget in super().compose():
+            if (
+                compact
+                and isinstance(widget, FooterKey)
+                and not widget.has_class("-command-palette")
+            ):  # that key is not bound
+                widget.add_class("-compact", update=False)  # what data_bind will set
+            yield widget
+
+    def bindings_changed(self, screen: Screen[Any]) -> None:
+        ours = self.is_attached and screen is self.screen
+        if ours and (self._pending or self._keys() == self._shown):
+            self._bindings_ready = True
+            return
+        super().bindings_changed(screen)
+        self._pending = ours and screen.app.app_focus
+
+
+class InternalError(Exception):
+    """What the person is told, as one sentence; the original error is its ``__cause__``."""
+
+    def __init__(self, log: Path | None) -> None:
+        where = f"details are in {log}" if log else "the details could not be written down"
+        self.sentence = (
+            f"duty-desk stopped after an internal error; {where}; nothing unsaved was written."
+        )
+        super().__init__(self.sentence)
+
+    def __rich__(self) -> Text:
+        return Text(self.sentence)
+
+
+class LastResort(App[ReturnType]):
+    """Mixin for the app: an unhandled exception is logged privately and told in a sentence."""
+
+    def _handle_exception(self, error: Exception) -> None:
+        if os.environ.get(DEBUG_ENV) or isinstance(error, InternalError):
+            super()._handle_exception(error)
+            return
+        from duty_desk.crash_log import record_crash
+
+        try:
+            log: Path | None = record_crash(error)
+        except OSError:
+            log = None
+        told = InternalError(log)
+        told.__cause__ = error
+        super()._handle_exception(told)  # the sentence (``__rich__``), return code 1
