@@ -31,6 +31,7 @@ from duty_desk.models import APPEND_ONLY_MESSAGE
 from duty_desk.repository import Repository
 from tests.conftest import MONDAY_10
 from tests.system.mp_workers import referral_row
+from tests.system.other_login import run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 ME = os_login()
@@ -74,23 +75,8 @@ for i in range(count):
         print(f"committed {name} {i} (test)", flush=True)
 """
 
+
 # The CLI as the unprivileged login ``nobody`` (see tests/system/test_storage_faults.py).
-AS_NOBODY = """
-import os, pwd, sys, json, re, secrets
-import duty_desk.cli, duty_desk.cli_maintenance, duty_desk.maintenance, duty_desk.config
-import duty_desk.db, duty_desk.identity, duty_desk.vocabulary
-import sqlalchemy.dialects.sqlite.pysqlite, sqlalchemy.orm, sqlite3, encodings.utf_8_sig
-from duty_desk import config, timeutil
-timeutil.zone(config.load_config().team.timezone)
-nobody = pwd.getpwnam("nobody")
-os.setgroups([])
-os.setgid(nobody.pw_gid)
-os.setuid(nobody.pw_uid)
-sys.argv = ["duty-desk", *sys.argv[1:]]
-duty_desk.cli.main()
-"""
-
-
 def env(settings: Path, busy_seconds: float = 15) -> dict[str, str]:
     settings.write_text(f"[database]\nbusy_timeout_seconds = {busy_seconds}\n", encoding="utf-8")
     settings.chmod(0o644)
@@ -398,14 +384,10 @@ def test_a_login_not_on_the_staff_list_is_refused_whatever_the_file_modes(
         file.chmod(0o666)  # anyone may read and write every file
     before = path.read_bytes()
     as_other = os.geteuid() == 0  # root: drop to nobody; otherwise this login is not staff
-    command = [sys.executable, "-c", AS_NOBODY] if as_other else [sys.executable, "-m", "duty_desk"]
-    proc = subprocess.run(
-        [*command, "--db", str(path), "restore", "--force", str(backup)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env(open_folder / "settings.toml"),
-        cwd=ROOT,
+    proc = run_cli(
+        ["--db", str(path), "restore", "--force", str(backup)],
+        env(open_folder / "settings.toml"),
+        as_nobody=as_other,
     )
     assert proc.returncode == 1, proc.stdout + proc.stderr
     lines = proc.stderr.strip().splitlines()

@@ -9,8 +9,6 @@ import os
 import pwd
 import sqlite3
 import subprocess
-import sys
-import tempfile
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
@@ -21,7 +19,7 @@ from duty_desk.config import Config
 from duty_desk.db import open_database
 from duty_desk.identity import os_login
 from duty_desk.repository import Repository
-from tests.system.test_storage_faults import AS_NOBODY, ROOT
+from tests.system.other_login import cli_env, run_cli, shared_folder
 
 ME = os_login()
 
@@ -29,39 +27,19 @@ ME = os_login()
 def run(
     args: list[str], env: dict[str, str], as_nobody: bool = False
 ) -> subprocess.CompletedProcess[str]:
-    command = (
-        [sys.executable, "-c", AS_NOBODY] if as_nobody else [sys.executable, "-m", "duty_desk"]
-    )
-    return subprocess.run(
-        [*command, *args], capture_output=True, text=True, timeout=120, env=env, cwd=ROOT
-    )
+    return run_cli(args, env, as_nobody)
 
 
 @pytest.fixture
 def shared_dir() -> Iterator[Path]:
-    """A folder another login can write in (pytest's tmp_path is private to its owner)."""
-    folder = Path(tempfile.mkdtemp(prefix="duty-desk-recovery-"))
-    folder.chmod(0o777)
-    yield folder
-    for child in folder.iterdir():
-        child.unlink()
-    folder.rmdir()
+    """A folder another login can write in."""
+    with shared_folder("duty-desk-recovery-", 0o777) as folder:
+        yield folder
 
 
 @pytest.fixture
 def env(shared_dir: Path) -> dict[str, str]:
-    settings = shared_dir / "settings.toml"  # the built-in team, readable by everyone
-    settings.write_text("[database]\nbusy_timeout_seconds = 5\n", encoding="utf-8")
-    settings.chmod(0o644)
-    environment = dict(os.environ)
-    environment.update(
-        DUTY_DESK_CONFIG=str(settings),
-        HOME=str(shared_dir),
-        PYTHONPATH=str(ROOT),
-        PYTHONDONTWRITEBYTECODE="1",
-    )
-    environment.pop("DUTY_DESK_DB", None)
-    return environment
+    return cli_env(shared_dir, busy_timeout_seconds=5)
 
 
 def team(path: Path, lead: str) -> Path:

@@ -13,7 +13,6 @@ import os
 import sqlite3
 import subprocess
 import sys
-import tempfile
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
@@ -28,58 +27,22 @@ from duty_desk.errors import DutyDeskError
 from duty_desk.repository import Repository
 from duty_desk.validation import validate_referral
 from tests.system.mp_workers import referral_row
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-AS_NOBODY = """
-import os, pwd, sys
-import duty_desk.cli, duty_desk.cli_maintenance, duty_desk.config, duty_desk.db
-import duty_desk.repository, duty_desk.export, duty_desk.csv_import, duty_desk.identity
-import sqlalchemy.dialects.sqlite.pysqlite, sqlalchemy.orm, sqlite3, encodings.utf_8_sig
-from duty_desk import config, timeutil
-timeutil.zone(config.load_config().team.timezone)  # zone files may be under /root too
-nobody = pwd.getpwnam("nobody")
-os.setgroups([])
-os.setgid(nobody.pw_gid)
-os.setuid(nobody.pw_uid)
-sys.argv = ["duty-desk", *sys.argv[1:]]
-duty_desk.cli.main()
-"""
+from tests.system.other_login import ROOT, cli_env, run_cli, shared_folder
 
 
 def _run(args: list[str], env: dict[str, str], as_other: bool) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-c", AS_NOBODY] if as_other else [sys.executable, "-m", "duty_desk"]
-    return subprocess.run(
-        [*command, *args], capture_output=True, text=True, timeout=120, env=env, cwd=ROOT
-    )
+    return run_cli(args, env, as_nobody=as_other)
 
 
 @pytest.fixture
 def shared_dir() -> Iterator[Path]:
-    """A folder another login can reach (pytest's tmp_path is private to its owner)."""
-    folder = Path(tempfile.mkdtemp(prefix="duty-desk-faults-"))
-    folder.chmod(0o755)
-    yield folder
-    for child in folder.iterdir():
-        child.unlink()
-    folder.rmdir()
+    with shared_folder("duty-desk-faults-", 0o755) as folder:
+        yield folder
 
 
 @pytest.fixture
 def env(shared_dir: Path) -> dict[str, str]:
-    settings = shared_dir / "settings.toml"
-    settings.write_text("[database]\nbusy_timeout_seconds = 1\n", encoding="utf-8")
-    settings.chmod(0o644)
-    environment = dict(os.environ)
-    environment.update(
-        DUTY_DESK_CONFIG=str(settings),
-        HOME=str(shared_dir),
-        PYTHONPATH=str(ROOT),
-        PYTHONDONTWRITEBYTECODE="1",
-    )
-    environment.pop("DUTY_DESK_DB", None)
-    return environment
+    return cli_env(shared_dir, busy_timeout_seconds=1)
 
 
 def _team_db(path: Path) -> Path:
