@@ -4,4 +4,4 @@ pytest-xdist worker: its own folder and Unix socket, no TCP port)."""
 
 from __future__ import annotations
 
-from tests.repo.pg_server import pg_url  # noqa: F401 - fixture for this layer
+from tests.repo.pg_server import pg, pg_url  # noqa: F401 - fixtures for this layer

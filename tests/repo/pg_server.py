@@ -20,6 +20,9 @@ from pathlib import Path
 
 import pytest
 
+from duty_desk.config import Config
+from duty_desk.db import Database, open_database
+
 
 def _programs() -> Path | None:
     found = shutil.which("pg_ctl")
@@ -92,3 +95,21 @@ def pg_url() -> Iterator[str]:
     finally:
         _run([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"], user)
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def fresh_database(url: str) -> Database:
+    """An empty duty-desk database on the throwaway server (the schema dropped and made
+    again, so each test starts clean)."""
+    engine_db = open_database(Config(), url, check=False)
+    with engine_db.engine.begin() as connection:
+        connection.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+    engine_db.dispose()
+    return open_database(Config(), url, create=True)
+
+
+@pytest.fixture
+def pg(pg_url: str) -> Iterator[Database]:
+    """A fresh, empty duty-desk database on the server."""
+    db = fresh_database(pg_url)
+    yield db
+    db.dispose()

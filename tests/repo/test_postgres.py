@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import multiprocessing
 from collections import Counter
-from collections.abc import Iterator
 
 import pendulum
 import pytest
@@ -14,24 +13,13 @@ from sqlalchemy import text
 
 from duty_desk import maintenance, timeutil
 from duty_desk.config import Config
-from duty_desk.db import Database, open_database
+from duty_desk.db import Database
 from duty_desk.errors import Conflict, NoPlacesLeft
 from duty_desk.repository import Repository
 from tests.conftest import MONDAY_10, referral_input
 
 pytestmark = pytest.mark.slow
 CTX = multiprocessing.get_context("spawn")
-
-
-@pytest.fixture
-def pg(pg_url: str) -> Iterator[Database]:
-    engine_db = open_database(Config(), pg_url, check=False)
-    with engine_db.engine.begin() as connection:
-        connection.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
-    engine_db.dispose()
-    db = open_database(Config(), pg_url, create=True)
-    yield db
-    db.dispose()
 
 
 @pytest.fixture

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from duty_desk.config import Config
-from duty_desk.db import Database, open_database
+from duty_desk.db import Database
 from duty_desk.repository import Repository
-from tests.repo.pg_server import pg_url  # noqa: F401 - the fixture, for this folder's tests
+from tests.repo.pg_server import fresh_database, pg_url  # noqa: F401 - the fixture, for this folder's tests
 
 
 @pytest.fixture(autouse=True)
@@ -28,11 +28,7 @@ def _no_machine_settings(isolated_env: Path) -> Path:
 
 @pytest.fixture
 def pg(pg_url: str) -> Iterator[Database]:  # noqa: F811 - the fixture imported above
-    engine_db = open_database(Config(), pg_url, check=False)
-    with engine_db.engine.begin() as connection:
-        connection.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
-    engine_db.dispose()
-    db = open_database(Config(), pg_url, create=True)
+    db = fresh_database(pg_url)
     Repository(db, Config(), actor="duty1").add_staff(
         "duty1", "Duty One (test)", "team_lead", bootstrap=True
     )
