@@ -4,7 +4,11 @@ The file is UTF-8 (a byte-order mark is fine) with this header, in any order::
 
     received_at,name,date_of_birth,nhs_number,phone,area,gp_practice,source,urgency,reason
 
-and optionally a ``notes`` column. Each row goes through
+and optionally the columns ``notes``, ``address``, ``postcode`` (a UK postcode, written
+back as ``CT1 1AA``), ``language`` (preferred), ``interpreter`` (yes or no: yes needs a
+language), ``referrer_name`` and ``referrer_contact`` (a phone number or an email
+address). An optional column left out, or a cell left empty, means "not given". Each row
+goes through
 :func:`duty_desk.validation.validate_referral`, the same checks as the
 add-referral form. Every problem is collected and reported as
 ``line N: field: problem`` (the header is line 1; a record holding a quoted
@@ -44,19 +48,20 @@ from .errors import AlreadyImported, DuplicateReferrals, DutyDeskError, InputErr
 from .nhs import format_nhs_number, normalise_nhs_number
 from .repo.referrals import ImportedFile, same_referral
 from .timeutil import TimeInputError, parse_date
-from .validation import REFERRAL_FIELDS
+from .validation import DETAIL_FIELDS, REFERRAL_FIELDS
 
 if TYPE_CHECKING:
     from .config import Config
     from .repository import Repository
     from .validation import NewReferral
 
-OPTIONAL_COLUMNS: tuple[str, ...] = ("notes",)
+OPTIONAL_COLUMNS: tuple[str, ...] = ("notes", *DETAIL_FIELDS)
 # The documented header: the form's fields, in the form's order, less the optional ones.
 REQUIRED_COLUMNS: tuple[str, ...] = tuple(
     field for field in REFERRAL_FIELDS if field not in OPTIONAL_COLUMNS
 )
 HEADER = ",".join(REQUIRED_COLUMNS)
+OPTIONAL_WORDS = ", ".join(OPTIONAL_COLUMNS)
 MAX_BYTES = 64 * 2**20  # far more than any referral batch; stops a wrong file (or /dev/zero)
 
 
@@ -117,7 +122,7 @@ def decode(data: bytes, label: str) -> str:
 def _header_problem(names: list[str], label: str) -> str | None:
     expected = (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)
     lowered = [name.lower() for name in names]
-    wanted = f"expected the header {HEADER} (and optionally notes)"
+    wanted = f"expected the header {HEADER} (and optionally {OPTIONAL_WORDS})"
     if not any(name in expected for name in lowered):
         hint = ""
         if len(names) == 1 and (";" in names[0] or "\t" in names[0]):

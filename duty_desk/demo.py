@@ -4,7 +4,8 @@ Everyone in it is synthetic and obviously so: surnames such as "Example",
 "Sample" and "Placeholder", every name marked "(demo)", NHS numbers from
 the 999 range NHS England keeps for testing (with a valid Modulus 11 check
 digit), phone numbers from Ofcom's ranges for drama (01632 960xxx,
-07700 900xxx).
+07700 900xxx), addresses on streets such as "Example Street (demo)" with the NHS's
+pseudo-postcodes (ZZ99: no real address), referrers' emails at example.org.
 
 :func:`build_demo` writes everything through the Repository, each action
 as the staff member who would have done it and at the time it would have
@@ -49,6 +50,15 @@ from .repository import Repository
 DEMO_META_KEY = "demo"
 DEMO_SEED = 20261123
 MARK = " (demo)"
+STREETS = ("Example Street", "Sample Road", "Placeholder Lane", "Test Close", "Demo Avenue")
+# Most people prefer English (no entry); some another language, some with an interpreter.
+LANGUAGES: tuple[tuple[str, bool], ...] = (
+    *(("", False),) * 7,
+    ("Polish", True),
+    ("Romanian", False),
+    ("Nepali", True),
+    ("British Sign Language", True),
+)
 
 FIRST_NAMES = (
     "Alex",
@@ -616,9 +626,30 @@ class _Builder:
         )
         plan.decided = add(decided, lambda: self.decide(index, plan, claimer))
 
+    def details(self, plan: _Plan) -> dict[str, str]:
+        """Address, referrer and language: from a generator of their own (seeded by the
+        received time), so the rest of the demo is the same with or without them."""
+        rng = random.Random(f"details {plan.received.isoformat()}")
+        language, interpreter = rng.choice(LANGUAGES)
+        if plan.source.startswith("gp"):
+            referrer = f"Dr {rng.choice(SURNAMES)}{MARK}"
+            contact = f"gp.referrals{rng.randint(1, 99)}@example.org"
+        else:
+            referrer = f"{rng.choice(FIRST_NAMES)} {rng.choice(SURNAMES)}{MARK}"
+            contact = f"01632 960{rng.randint(500, 999):03d}"
+        return {
+            "address": f"{rng.randint(1, 120)} {rng.choice(STREETS)}{MARK}",
+            "postcode": f"ZZ99 {rng.randint(1, 9)}{rng.choice('ABDEFGHJ')}Z",
+            "language": language,
+            "interpreter": "yes" if interpreter else "no",
+            "referrer_name": referrer,
+            "referrer_contact": contact,
+        }
+
     def referral_input(self, plan: _Plan) -> dict[str, str]:
         area = self.config.areas[plan.area]
         return {
+            **self.details(plan),
             "received_at": plan.received.isoformat(),
             "name": self.person_name(),
             "date_of_birth": self.date_of_birth(plan.age, plan.received).isoformat(),

@@ -21,6 +21,7 @@ from sqlalchemy import (
     UniqueConstraint,
     event,
 )
+from sqlalchemy import false as sa_false
 from sqlalchemy import inspect as sa_inspect
 from sqlmodel import Field, SQLModel
 
@@ -80,6 +81,8 @@ class Referral(SQLModel, table=True):
     __table_args__ = (
         Index("ix_referral_status_respond_by", "status", "respond_by"),
         Index("ix_referral_area_status_received", "area", "status", "received_at"),
+        # Finding decided referrals (and all of them) newest first, a page at a time.
+        Index("ix_referral_received_at", "received_at"),
     )
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=120)
@@ -92,6 +95,16 @@ class Referral(SQLModel, table=True):
     urgency: str = Field(max_length=1)
     reason: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     notes: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    # Where they live (a home visit goes there), who referred them and how to reach the
+    # referrer, and the language they prefer (with whether an interpreter is needed).
+    address: str = Field(default="", max_length=200, sa_column_kwargs={"server_default": ""})
+    postcode: str = Field(default="", max_length=10, sa_column_kwargs={"server_default": ""})
+    referrer_name: str = Field(default="", max_length=120, sa_column_kwargs={"server_default": ""})
+    referrer_contact: str = Field(
+        default="", max_length=120, sa_column_kwargs={"server_default": ""}
+    )
+    language: str = Field(default="", max_length=60, sa_column_kwargs={"server_default": ""})
+    interpreter: bool = Field(default=False, sa_column_kwargs={"server_default": sa_false()})
     received_at: dt.datetime
     respond_by: dt.datetime
     status: str = Field(default=ReferralStatus.new.value, max_length=20)

@@ -26,6 +26,10 @@ from .views import PERSONAL, Attendee, AuditEntry, Mask
 
 _BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 HIDDEN_KEYS = frozenset({"name", "nhs_number", "client_name"})
+# Keys of an audit entry's before/after hidden as a Mask hides the view field of that name.
+HIDDEN_DETAILS = frozenset({"address", "referrer_contact"})
+INITIALS_KEYS = frozenset({"name", "client_name", "referrer_name"})
+HIDDEN = "(hidden)"
 
 
 def initials(name: str) -> str:
@@ -41,6 +45,21 @@ def mask_nhs(number: str | None) -> str | None:
     if not number:
         return number
     return "*" * (len(number) - 3) + number[-3:]
+
+
+def mask_postcode(postcode: str | None) -> str | None:
+    """``CT1 1AA`` -> ``CT1 ***``: the outward code (a district) only."""
+    if not postcode:
+        return postcode
+    return f"{postcode.split()[0] if ' ' in postcode else postcode[:-3]} ***"
+
+
+def _hidden(value: Any, owner: Any) -> Any:
+    return HIDDEN if value else value
+
+
+def _postcode(value: Any, owner: Any) -> Any:
+    return mask_postcode(value) if isinstance(value, str) else value
 
 
 def _name(value: Any, owner: Any) -> Any:
@@ -63,16 +82,19 @@ def _network(value: Any, owner: Any) -> Any:
 def _audit(values: Any, owner: Any) -> Any:
     if values is None or (isinstance(owner, AuditEntry) and owner.entity == "staff"):
         return values
-    return {
-        key: (
-            initials(str(value))
-            if key in HIDDEN_KEYS and key != "nhs_number"
-            else mask_nhs(str(value))
-            if key == "nhs_number" and value
-            else value
-        )
-        for key, value in values.items()
-    }
+    return {key: _audit_value(key, value) for key, value in values.items()}
+
+
+def _audit_value(key: str, value: Any) -> Any:
+    if key in INITIALS_KEYS:
+        return initials(str(value)) if value else value
+    if key == "nhs_number":
+        return mask_nhs(str(value)) if value else value
+    if key in HIDDEN_DETAILS:
+        return _hidden(value, None)
+    if key == "postcode":
+        return _postcode(value, None)
+    return value
 
 
 def _kept(value: Any, owner: Any) -> Any:
@@ -85,6 +107,8 @@ RULES: dict[Mask, Callable[[Any, Any], Any]] = {
     Mask.nhs: _nhs,
     Mask.network: _network,
     Mask.audit: _audit,
+    Mask.hidden: _hidden,
+    Mask.postcode: _postcode,
     Mask.kept: _kept,
 }
 
@@ -166,4 +190,13 @@ class MaskedRepository:
         return masked
 
 
-__all__ = ["RULES", "MaskedRepository", "initials", "mask", "mask_nhs", "plan"]
+__all__ = [
+    "HIDDEN",
+    "RULES",
+    "MaskedRepository",
+    "initials",
+    "mask",
+    "mask_nhs",
+    "mask_postcode",
+    "plan",
+]

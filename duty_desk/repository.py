@@ -37,10 +37,12 @@ from .views import (
     AuditEntry,
     BoardData,
     BookingDefaults,
+    ClientFilter,
     DayData,
     EpisodeView,
     FirstMeeting,
     MeetingView,
+    ReferralFilter,
     ReferralView,
     ScheduleProblem,
     StaffLoad,
@@ -109,6 +111,25 @@ class Repository:
 
     def referral(self, referral_id: int) -> ReferralView:
         return self._referrals.referral(referral_id)
+
+    def find_referrals(
+        self, search: str = "", status: ReferralFilter | str = ReferralFilter.open
+    ) -> list[ReferralView]:
+        return self._referrals.find_referrals(search, status)
+
+    def update_referral(
+        self,
+        referral_id: int,
+        raw: Mapping[str, str | None],
+        *,
+        expected_version: int | None = None,
+    ) -> ReferralView:
+        return self._referrals.update_referral(referral_id, raw, expected_version=expected_version)
+
+    def find_clients(
+        self, search: str = "", status: ClientFilter | str = ClientFilter.open
+    ) -> list[EpisodeView]:
+        return self._board.find_clients(search, status)
 
     def referrals_for_export(self) -> Iterator[ReferralView]:
         return self._referrals.referrals_for_export()

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from .config import Config
 from .errors import InputErrors
@@ -41,13 +42,53 @@ REFERRAL_FIELDS = (
     "reason",
     "notes",
 )
+# Added later (all optional; older files and forms leave them out): where the person lives,
+# who referred them and how to reach the referrer, and the language they prefer.
+DETAIL_FIELDS = (
+    "address",
+    "postcode",
+    "language",
+    "interpreter",
+    "referrer_name",
+    "referrer_contact",
+)
+# What a duty worker may correct after the referral is in (``validate_referral_edit``); the
+# received time, source and reason are what arrived, and stay as they came.
+EDIT_FIELDS = (
+    "name",
+    "date_of_birth",
+    "nhs_number",
+    "phone",
+    "address",
+    "postcode",
+    "language",
+    "interpreter",
+    "area",
+    "gp_practice",
+    "urgency",
+    "referrer_name",
+    "referrer_contact",
+    "notes",
+)
+# Fields that may not change once a referral is decided (``referral_edit_refusal``).
+FIXED_AFTER_DECISION = ("area", "urgency")
 
 MAX_NAME = 120
+MAX_ADDRESS = 200
+MAX_LANGUAGE = 60
+MAX_CONTACT = 120
 MAX_REASON = 2000
 MAX_NOTES = 4000
 MAX_AGE = 120
 CLOCK_SKEW = dt.timedelta(minutes=5)
 _PHONE = re.compile(r"^\+?[0-9 ()-]+$")
+# A UK postcode, spaces taken out: the outward code (area, district) and the inward code
+# (sector digit, two unit letters: any letters, so the NHS's pseudo-postcodes such as
+# ZZ99 3VZ, "no fixed abode", pass). GIR 0AA is the one historic exception still in use.
+_POSTCODE = re.compile(r"^(?:[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}|GIR0AA)$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
+_YES = frozenset({"yes", "y", "true", "1"})
+_NO = frozenset({"no", "n", "false", "0", ""})
 _LOGIN = re.compile(r"^[a-z_][a-z0-9_.-]*\$?$", re.IGNORECASE)
 
 
@@ -64,6 +105,12 @@ class NewReferral:
     urgency: str
     reason: str
     notes: str
+    address: str = ""
+    postcode: str = ""
+    language: str = ""
+    interpreter: bool = False
+    referrer_name: str = ""
+    referrer_contact: str = ""
 
 
 # Line breaks of every kind (\r, \n, \v, \f, NEL, LINE and PARAGRAPH SEPARATOR).
@@ -115,19 +162,57 @@ def _choice(
     raise ValueError(f"unknown {label} {text!r} (expected one of: {known})")
 
 
-def validate_referral(
-    raw: Mapping[str, str | None], config: Config, now: dt.datetime
-) -> NewReferral:
-    """Check a referral as typed; all problems are reported together."""
-    errors: dict[str, str] = {}
-    tz = config.team.timezone
-    values: dict[str, object] = {}
+def normalise_postcode(value: str | None) -> str:
+    """A UK postcode in its usual form (``ct1 1aa`` -> ``CT1 1AA``), ``""`` for none, or a
+    ValueError saying what a postcode looks like."""
+    text = clean_text(value, label="postcode", required=False, max_len=10)
+    if not text:
+        return ""
+    compact = "".join(text.split()).upper()
+    if not _POSTCODE.match(compact):
+        raise ValueError("postcode is not a UK postcode (like CT1 1AA)")
+    return f"{compact[:-3]} {compact[-3:]}"
 
-    def check(field: str, fn) -> None:  # type: ignore[no-untyped-def]
-        try:
-            values[field] = fn(raw.get(field))
-        except (ValueError, TimeInputError) as exc:
-            errors[field] = str(exc)
+
+def check_phone(value: str | None, label: str = "phone") -> str:
+    text = clean_text(value, label=label, required=False, max_len=40)
+    if text:
+        digits = sum(ch.isdigit() for ch in text)
+        if not _PHONE.match(text) or not 7 <= digits <= 15:
+            raise ValueError(f"{label} takes digits, spaces, + ( ) and -, 7 to 15 digits")
+    return text
+
+
+def check_contact(value: str | None) -> str:
+    """The referrer's phone number or email address (or nothing)."""
+    label = "referrer's contact"
+    text = clean_text(value, label=label, required=False, max_len=MAX_CONTACT)
+    if not text:
+        return ""
+    if "@" in text:
+        if not _EMAIL.match(text):
+            raise ValueError(f"{label} is not an email address (like name@example.nhs.uk)")
+        return text
+    try:
+        return check_phone(text, label)
+    except ValueError:
+        raise ValueError(
+            f"{label} is a phone number (7 to 15 digits) or an email address"
+        ) from None
+
+
+def check_interpreter(value: str | None) -> bool:
+    text = (value or "").strip().lower()
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    raise ValueError("interpreter needed is yes or no")
+
+
+def _checks(config: Config, now: dt.datetime) -> dict[str, Any]:
+    """The check of each referral field as typed (one field at a time)."""
+    tz = config.team.timezone
 
     def received(value: str | None) -> dt.datetime:
         text = (value or "").strip()
@@ -163,54 +248,136 @@ def validate_referral(
             raise ValueError(problem)
         return normalise_nhs_number(text)
 
-    def phone(value: str | None) -> str:
-        text = clean_text(value, label="phone", required=False, max_len=40)
-        if text:
-            digits = sum(ch.isdigit() for ch in text)
-            if not _PHONE.match(text) or not 7 <= digits <= 15:
-                raise ValueError("phone takes digits, spaces, + ( ) and -, 7 to 15 digits")
-        return text
-
     area_names = {key: area.name for key, area in config.areas.items()}
     source_names = {key: source.name for key, source in config.sources.items()}
     urgency_names = {key: key for key in config.urgency}
 
-    check("received_at", received)
-    check("name", lambda v: clean_text(v, label="name", required=True, max_len=MAX_NAME))
-    check("date_of_birth", dob)
-    check("nhs_number", nhs)
-    check("phone", phone)
-    check("area", lambda v: _choice(v, config.areas, "area", area_names))
-    check("source", lambda v: _choice(v, config.sources, "source", source_names))
-    check("urgency", lambda v: _choice(v, config.urgency, "urgency", urgency_names))
-    check(
-        "reason",
-        lambda v: clean_text(v, label="reason", required=False, max_len=MAX_REASON, multiline=True),
-    )
-    check(
-        "notes",
-        lambda v: clean_text(v, label="notes", required=False, max_len=MAX_NOTES, multiline=True),
-    )
+    def one_line(label: str, max_len: int, required: bool = False) -> Any:
+        return lambda v: clean_text(v, label=label, required=required, max_len=max_len)
 
+    def free_text(label: str, max_len: int) -> Any:
+        return lambda v: clean_text(v, label=label, required=False, max_len=max_len, multiline=True)
+
+    return {
+        "received_at": received,
+        "name": one_line("name", MAX_NAME, required=True),
+        "date_of_birth": dob,
+        "nhs_number": nhs,
+        "phone": check_phone,
+        "area": lambda v: _choice(v, config.areas, "area", area_names),
+        "source": lambda v: _choice(v, config.sources, "source", source_names),
+        "urgency": lambda v: _choice(v, config.urgency, "urgency", urgency_names),
+        "reason": free_text("reason", MAX_REASON),
+        "notes": free_text("notes", MAX_NOTES),
+        "address": one_line("address", MAX_ADDRESS),
+        "postcode": normalise_postcode,
+        "language": one_line("preferred language", MAX_LANGUAGE),
+        "interpreter": check_interpreter,
+        "referrer_name": one_line("referrer's name", MAX_NAME),
+        "referrer_contact": check_contact,
+    }
+
+
+def _check(
+    raw: Mapping[str, str | None],
+    fields: Sequence[str],
+    config: Config,
+    now: dt.datetime,
+    current: Mapping[str, Any] | None = None,
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """The clean values of ``fields`` in ``raw`` and one problem per bad field; the checks
+    across fields read a field not given from ``current`` (the saved referral)."""
+    checks = _checks(config, now)
+    errors: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    for field in fields:
+        if field == "gp_practice":
+            continue  # checked against the area's list below
+        try:
+            values[field] = checks[field](raw.get(field))
+        except (ValueError, TimeInputError) as exc:
+            errors[field] = str(exc)
+    known = {**(current or {}), **values}
+    tz = config.team.timezone
     # Born after the referral came in: one of the two dates is mistyped.
-    born, came = values.get("date_of_birth"), values.get("received_at")
-    if isinstance(born, dt.date) and isinstance(came, dt.datetime):
+    born, came = known.get("date_of_birth"), known.get("received_at")
+    if "date_of_birth" in values and isinstance(born, dt.date) and isinstance(came, dt.datetime):
         if born > to_local(came, tz).date():
             errors["date_of_birth"] = "date of birth is after the received date; check both"
     # The practice is checked against the area's list once the area is known.
-    practice = (raw.get("gp_practice") or "").strip()
-    if not practice:
-        errors["gp_practice"] = "GP practice is required"
-    elif "area" in values:
-        area = config.areas[str(values["area"])]
-        match = next((p for p in area.gp_practices if p.lower() == practice.lower()), None)
-        if match is None:
-            errors["gp_practice"] = f"{practice!r} is not a GP practice of {area.name}"
-        else:
-            values["gp_practice"] = match
+    if "gp_practice" in fields:
+        practice = (raw.get("gp_practice") or "").strip()
+        if not practice:
+            errors["gp_practice"] = "GP practice is required"
+        elif "area" not in errors and known.get("area") in config.areas:
+            area = config.areas[str(known["area"])]
+            match = next((p for p in area.gp_practices if p.lower() == practice.lower()), None)
+            if match is None:
+                errors["gp_practice"] = f"{practice!r} is not a GP practice of {area.name}"
+            else:
+                values["gp_practice"] = match
+    # An interpreter is for a language: say which.
+    touched = "interpreter" in values or "language" in values
+    if (
+        touched
+        and known.get("interpreter")
+        and not known.get("language")
+        and "language" not in errors
+    ):
+        errors["language"] = "say which language the interpreter is needed for"
+    return values, errors
+
+
+def _in_order(errors: Mapping[str, str]) -> dict[str, str]:
+    order = (*REFERRAL_FIELDS, *DETAIL_FIELDS)
+    return {field: errors[field] for field in order if field in errors}
+
+
+def validate_referral(
+    raw: Mapping[str, str | None], config: Config, now: dt.datetime
+) -> NewReferral:
+    """Check a referral as typed; all problems are reported together. The fields added
+    later (``DETAIL_FIELDS``) may be left out."""
+    values, errors = _check(raw, (*REFERRAL_FIELDS, *DETAIL_FIELDS), config, now)
     if errors:
-        raise InputErrors({field: errors[field] for field in REFERRAL_FIELDS if field in errors})
-    return NewReferral(**values)  # type: ignore[arg-type]
+        raise InputErrors(_in_order(errors))
+    return NewReferral(**values)
+
+
+def validate_referral_edit(
+    raw: Mapping[str, str | None],
+    config: Config,
+    now: dt.datetime,
+    current: Mapping[str, Any],
+) -> dict[str, Any]:
+    """Check corrections to a saved referral: only the fields in ``raw`` (each one of
+    ``EDIT_FIELDS``); ``current`` holds the saved values (the received time, the area)
+    for the checks across fields. Returns the clean values of the fields given."""
+    unknown = [field for field in raw if field not in EDIT_FIELDS]
+    if unknown:
+        raise InputErrors({field: f"{field} cannot be corrected here" for field in unknown})
+    fields = [field for field in EDIT_FIELDS if field in raw]
+    if "area" in raw and "gp_practice" not in raw:
+        fields.append("gp_practice")  # a new area needs a practice of that area
+    values, errors = _check(raw, fields, config, now, current)
+    if errors:
+        raise InputErrors(_in_order(errors))
+    return values
+
+
+def referral_edit_refusal(field: str, status: str, area_name: str) -> str:
+    """Why ``field`` of a decided referral cannot be corrected (one sentence)."""
+    if field == "area":
+        if status == "accepted":
+            return (
+                f"the area cannot change after acceptance: the referral used one of "
+                f"{area_name}'s weekly places (reverse the decision first to move it)"
+            )
+        return f"the area cannot change after the referral was {status} (it was decided on it)"
+    return (
+        f"the urgency cannot change after the referral was {status}: its response deadline "
+        "was worked out from it"
+    )
 
 
 def validate_reason(text: str | None, label: str = "reason") -> str:

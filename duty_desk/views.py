@@ -41,6 +41,8 @@ class Mask(enum.StrEnum):
     nhs = "nhs"  # an NHS number: the last three digits
     network = "network"  # attendees from the client's network: each name as initials
     audit = "audit"  # an audit entry's before/after: names and NHS numbers inside hidden
+    hidden = "hidden"  # an address or a contact: "(hidden)" (empty stays empty)
+    postcode = "postcode"  # a postcode: its outward code only, "CT1 ***"
     kept = "kept"  # shown as it is (still left out of repr and logs)
 
 
@@ -50,7 +52,41 @@ AS_INITIALS: Mapping[str, Mask] = {PERSONAL: Mask.initials}
 AS_NHS: Mapping[str, Mask] = {PERSONAL: Mask.nhs}
 AS_NETWORK: Mapping[str, Mask] = {PERSONAL: Mask.network}
 AS_AUDIT: Mapping[str, Mask] = {PERSONAL: Mask.audit}
+AS_HIDDEN: Mapping[str, Mask] = {PERSONAL: Mask.hidden}
+AS_POSTCODE: Mapping[str, Mask] = {PERSONAL: Mask.postcode}
 KEPT: Mapping[str, Mask] = {PERSONAL: Mask.kept}
+
+
+class ReferralFilter(enum.StrEnum):
+    """Which referrals a find on the queue looks through."""
+
+    open = "open"  # new or being triaged (the queue as it is)
+    decided = "decided"  # accepted, redirected or declined
+    all = "all"
+
+    @property
+    def words(self) -> str:
+        return f"{self.value} referrals"
+
+    def next(self) -> ReferralFilter:
+        order = list(ReferralFilter)
+        return order[(order.index(self) + 1) % len(order)]
+
+
+class ClientFilter(enum.StrEnum):
+    """Which clients a find on the board looks through."""
+
+    open = "open"  # episodes still open (the board as it is)
+    discharged = "discharged"
+    all = "all"
+
+    @property
+    def words(self) -> str:
+        return f"{self.value} clients"
+
+    def next(self) -> ClientFilter:
+        order = list(ClientFilter)
+        return order[(order.index(self) + 1) % len(order)]
 
 
 @dataclass(frozen=True)
@@ -101,10 +137,24 @@ class ReferralView:
     decided_at: dt.datetime | None
     version: int
     network: tuple[NetworkMemberView, ...] = field(default=())
+    # Added with the referral details (all optional when the referral came in).
+    address: str = field(default="", repr=False, metadata=AS_HIDDEN)
+    postcode: str = field(default="", repr=False, metadata=AS_POSTCODE)
+    referrer_name: str = field(default="", repr=False, metadata=AS_INITIALS)
+    referrer_contact: str = field(default="", repr=False, metadata=AS_HIDDEN)
+    language: str = field(default="", repr=False, metadata=KEPT)  # preferred language
+    interpreter: bool = False  # an interpreter is needed (for ``language``)
+    # For a referral that became a client: the episode's status (open or discharged).
+    client_status: ClientStatus | None = None
 
     @property
     def is_open(self) -> bool:
         return self.status in (ReferralStatus.new, ReferralStatus.triaging)
+
+    @property
+    def full_address(self) -> str:
+        """The address and postcode on one line ("" when neither is known)."""
+        return ", ".join(part for part in (self.address, self.postcode) if part)
 
 
 @dataclass(frozen=True)
@@ -322,6 +372,9 @@ class BookingDefaults:
     minutes: int
     place_kind: PlaceKind
     place_detail: str = field(repr=False, metadata=KEPT)
+    # The client's address and postcode, for a home visit. Kept in privacy mode like
+    # place_detail: the dialog saves what it shows as the meeting's place.
+    home_address: str = field(default="", repr=False, metadata=KEPT)
 
 
 @dataclass(frozen=True)

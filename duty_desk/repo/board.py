@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from sqlalchemy import ColumnElement, or_
 from sqlmodel import col, select
 
 from duty_desk import timeutil
 from duty_desk.errors import NotFound
-from duty_desk.models import Client, ClientStatus, CoreTeamMember
-from duty_desk.views import BoardData, EpisodeView, StaffLoad
+from duty_desk.models import Client, ClientStatus, CoreTeamMember, Referral
+from duty_desk.views import BoardData, ClientFilter, EpisodeView, StaffLoad
 
 from .base import Aggregate, Context
 from .breaks import find_breaks
@@ -23,6 +24,7 @@ from .sql import plain
 from .staff import all_staff
 
 EXPORT_PAGE = 500  # episodes read per unit of work when exporting
+FIND_LIMIT = 200  # a find among clients: at most this many, by name
 
 
 class BoardRepository(Aggregate):
@@ -67,6 +69,35 @@ class BoardRepository(Aggregate):
         if not found:
             raise NotFound(f"No client number {client_id}")
         return found[0]
+
+    def find_clients(
+        self, search: str = "", status: ClientFilter | str = ClientFilter.open
+    ) -> list[EpisodeView]:
+        """Clients (episodes) whose name, NHS number or postcode matches ``search`` among the
+        open, the discharged or all episodes, by name, at most ``FIND_LIMIT``.
+
+        The ids are found first (the client status index, then the referral by its key),
+        then read set-wise as the board reads them.
+        """
+        which = ClientFilter(status)
+        query = select(Client.id).join(Referral, col(Client.referral_id) == Referral.id)
+        if which is not ClientFilter.all:
+            query = query.where(col(Client.status) == which.value)
+        term = search.strip()
+        if term:
+            matches: list[ColumnElement[bool]] = [
+                col(Referral.name).icontains(term, autoescape=True),
+                col(Referral.nhs_number).contains(term.replace(" ", ""), autoescape=True),
+            ]
+            if any(ch.isdigit() for ch in term) and len(term) >= 2:
+                matches.append(col(Referral.postcode).icontains(term, autoescape=True))
+            query = query.where(or_(*matches))
+        query = query.order_by(col(Referral.name), col(Client.id)).limit(FIND_LIMIT)
+        with self.ctx.unit() as session:
+            ids = [i for i in session.exec(query).all() if i is not None]
+            if not ids:
+                return []
+            return read_episodes(session, col(Client.id).in_(ids), timeutil.now())
 
     def client_for_referral(self, referral_id: int) -> int | None:
         """The episode opened from this referral, if it was accepted."""

@@ -328,6 +328,11 @@ class MeetingReader(Aggregate):
                 minutes=self.config.meetings.default_minutes,
                 place_kind=_PLACE[place_kind],
                 place_detail=place_detail,
+                home_address=", ".join(
+                    part for part in (referral.address, referral.postcode) if part
+                )
+                if referral
+                else "",
             )
 
     def meetings_for_export(

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, or_, text
@@ -29,23 +29,34 @@ from duty_desk.models import (
     OPEN_STATUSES,
     AuditLog,
     Client,
+    ClientStatus,
     NetworkMember,
     Referral,
     ReferralStatus,
     Staff,
 )
 from duty_desk.validation import (
+    FIXED_AFTER_DECISION,
     NewReferral,
+    referral_edit_refusal,
     validate_network_member,
     validate_reason,
     validate_referral,
+    validate_referral_edit,
 )
-from duty_desk.views import NetworkMemberView, ReferralView
+from duty_desk.views import NetworkMemberView, ReferralFilter, ReferralView
 
 from .base import Aggregate
 from .intake import lock_area, taken
 
 OPEN_LIMIT = 2000  # the queue never holds more rows than a person can use
+FIND_LIMIT = 200  # a find among decided (or all) referrals: the newest this many
+DECIDED_STATUSES = (
+    ReferralStatus.accepted.value,
+    ReferralStatus.redirected.value,
+    ReferralStatus.declined.value,
+)
+EDIT_ACTION = "correct details"
 IMPORT_ACTION = "import referrals"
 # Imports wait for each other on servers without SQLite's single writer (an advisory
 # lock held to the end of the transaction); the number only has to be ours.
@@ -126,39 +137,85 @@ def _view(
         decided_at=row.decided_at,
         version=row.version,
         network=network,
+        address=row.address,
+        postcode=row.postcode,
+        referrer_name=row.referrer_name,
+        referrer_contact=row.referrer_contact,
+        language=row.language,
+        interpreter=bool(row.interpreter),
     )
 
 
 class ReferralRepository(Aggregate):
     # -- reading ------------------------------------------------------------------------------
+    def _matches(self, term: str, claimer: Any) -> list[ColumnElement[bool]]:
+        """What a find matches: name, NHS number, GP practice, postcode, status, urgency,
+        who is triaging, area and source (by key or name)."""
+        lowered = term.lower()
+        # autoescape: "%" and "_" typed by a person are literal, not wildcards
+        matches: list[ColumnElement[bool]] = [
+            col(Referral.name).icontains(term, autoescape=True),
+            col(Referral.nhs_number).contains(term.replace(" ", ""), autoescape=True),
+            col(Referral.gp_practice).icontains(term, autoescape=True),
+            func.lower(Referral.status) == lowered,
+            func.lower(Referral.urgency) == lowered,
+            func.lower(claimer.login) == lowered,
+        ]
+        if any(ch.isdigit() for ch in term) and len(term.strip()) >= 2:
+            matches.append(col(Referral.postcode).icontains(term.strip(), autoescape=True))
+        for key, area in self.config.areas.items():
+            if lowered in (key, area.name.lower()):
+                matches.append(col(Referral.area) == key)
+        for key, source in self.config.sources.items():
+            if lowered in (key, source.name.lower()):
+                matches.append(col(Referral.source) == key)
+        return matches
+
     def open_referrals(self, search: str = "") -> list[ReferralView]:
         """Open referrals (new or being triaged), soonest deadline first, filtered in SQL."""
         query, claimer = _query()
         query = query.where(col(Referral.status).in_(OPEN_STATUSES))
         term = search.strip()
         if term:
-            lowered = term.lower()
-            # autoescape: "%" and "_" typed by a person are literal, not wildcards
-            matches: list[ColumnElement[bool]] = [
-                col(Referral.name).icontains(term, autoescape=True),
-                col(Referral.nhs_number).contains(term.replace(" ", ""), autoescape=True),
-                col(Referral.gp_practice).icontains(term, autoescape=True),
-                func.lower(Referral.status) == lowered,
-                func.lower(Referral.urgency) == lowered,
-                func.lower(claimer.login) == lowered,
-            ]
-            for key, area in self.config.areas.items():
-                if lowered in (key, area.name.lower()):
-                    matches.append(col(Referral.area) == key)
-            for key, source in self.config.sources.items():
-                if lowered in (key, source.name.lower()):
-                    matches.append(col(Referral.source) == key)
-            query = query.where(or_(*matches))
+            query = query.where(or_(*self._matches(term, claimer)))
         query = query.order_by(
             col(Referral.respond_by), col(Referral.received_at), col(Referral.id)
         ).limit(OPEN_LIMIT)
         with self.ctx.unit() as session:
             return [_view(*row) for row in session.exec(query)]
+
+    def find_referrals(
+        self, search: str = "", status: ReferralFilter | str = ReferralFilter.open
+    ) -> list[ReferralView]:
+        """Referrals matching ``search`` among the open ones (as :meth:`open_referrals`),
+        the decided ones (accepted, redirected, declined) or all, filtered in SQL.
+
+        Decided and all: newest received first, at most ``FIND_LIMIT`` (the received-time
+        index serves the order), each with its client's status when it was accepted.
+        """
+        which = ReferralFilter(status)
+        if which is ReferralFilter.open:
+            return self.open_referrals(search)
+        query, claimer = _query()
+        query = query.add_columns(Client.status).outerjoin(
+            Client, col(Client.referral_id) == Referral.id
+        )
+        if which is ReferralFilter.decided:
+            query = query.where(col(Referral.status).in_(DECIDED_STATUSES))
+        term = search.strip()
+        if term:
+            query = query.where(or_(*self._matches(term, claimer)))
+        query = query.order_by(col(Referral.received_at).desc(), col(Referral.id).desc()).limit(
+            FIND_LIMIT
+        )
+        with self.ctx.unit() as session:
+            return [
+                replace(
+                    _view(row, login, name, decided),
+                    client_status=ClientStatus(client) if client else None,
+                )
+                for row, login, name, decided, client in session.exec(query)
+            ]
 
     def referral(self, referral_id: int) -> ReferralView:
         query, _ = _query()
@@ -493,6 +550,57 @@ class ReferralRepository(Aggregate):
                 decision_reason=reason,
                 onward=onward,
             )
+
+    def update_referral(
+        self,
+        referral_id: int,
+        raw: Mapping[str, str | None],
+        *,
+        expected_version: int | None = None,
+    ) -> ReferralView:
+        """Correct a referral's details (any of ``validation.EDIT_FIELDS``, as typed).
+
+        Only the fields given are checked and saved; those whose value does not change are
+        left alone, and the audit entry holds the before and after of the changed ones
+        only (nothing changed: nothing is written). A referral changed since it was read
+        (``expected_version``) is refused naming who changed it. Bad input raises
+        InputErrors per field and writes nothing. Once decided, the area and the urgency
+        are fixed (the weekly place it used, the deadline worked out from the urgency):
+        a change to them is refused per field. A new urgency on an open referral moves its
+        response deadline with it.
+        """
+        now = timeutil.now()
+        with self.ctx.unit(write=True) as session:
+            self.ctx.me(session)
+            row = session.get(Referral, referral_id)
+            if row is None:
+                raise NotFound(f"No referral number {referral_id}")
+            if expected_version is not None and row.version != expected_version:
+                raise self.ctx.stale(session, "referral", referral_id, "referral")
+            current = {
+                "received_at": timeutil.as_utc(row.received_at),
+                "area": row.area,
+                "language": row.language,
+                "interpreter": row.interpreter,
+            }
+            values = validate_referral_edit(raw, self.config, now, current)
+            changes = {k: v for k, v in values.items() if getattr(row, k) != v}
+            if row.status not in OPEN_STATUSES:
+                area = self.config.areas.get(row.area)
+                refused = {
+                    k: referral_edit_refusal(k, row.status, area.name if area else row.area)
+                    for k in FIXED_AFTER_DECISION
+                    if k in changes
+                }
+                if refused:
+                    raise InputErrors(refused)
+            elif "urgency" in changes:
+                changes["respond_by"] = rules.respond_by(
+                    timeutil.as_utc(row.received_at), changes["urgency"], self.config
+                )
+            if changes:
+                self.ctx.change(session, row, "referral", EDIT_ACTION, now, **changes)
+        return self.referral(referral_id)
 
     def add_network_member(
         self, referral_id: int, name: str, relationship: str = "", phone: str = ""

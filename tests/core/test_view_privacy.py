@@ -34,6 +34,11 @@ PERSONAL_NAMES = frozenset(
         "reason",
         "relationship",
         "place_detail",
+        "address",
+        "home_address",
+        "postcode",
+        "referrer_contact",
+        "language",
     }
 )
 # ...except where they are the team's own (staff) or not a person's.
@@ -137,6 +142,10 @@ def hidden(value: Any, mask: Mask) -> list[str]:
         return [] if value == "*******919" else [repr(value)]
     if mask is Mask.network:
         return [repr(v.name) for v in value if v.name != "A.E."]
+    if mask is Mask.hidden:
+        return [] if value == privacy.HIDDEN else [repr(value)]
+    if mask is Mask.postcode:
+        return [] if value == "Alex ***" else [repr(value)]
     return []
 
 
@@ -160,3 +169,29 @@ def test_masking_walks_into_views_that_hold_views() -> None:
     assert referral.network[0].name == "A.E." and referral.nhs_number == "*******919"
     entry = privacy.mask(build(views.AuditEntry))
     assert entry.before == {"name": "A.E.", "nhs_number": "*******919", "kind": "x"}
+
+
+def test_referral_details_are_masked_in_views_and_audit_entries() -> None:
+    referral = dataclasses.replace(
+        build(views.ReferralView),
+        address="1 Example Row (test)",
+        postcode="CT1 1AA",
+        referrer_name="Dr Rowan Example (test)",
+        referrer_contact="rowan@example.nhs.uk",
+        language="Polish",
+        interpreter=True,
+    )
+    masked = privacy.mask(referral)
+    assert (masked.address, masked.postcode) == (privacy.HIDDEN, "CT1 ***")
+    assert (masked.referrer_name, masked.referrer_contact) == ("D.R.E.", privacy.HIDDEN)
+    assert (masked.language, masked.interpreter) == ("Polish", True)  # the desk needs these
+    assert privacy.mask(dataclasses.replace(referral, postcode="")).postcode == ""
+    entry = dataclasses.replace(
+        build(views.AuditEntry),
+        entity="referral",
+        before={"address": "1 Example Row (test)", "postcode": "ME1 2AB", "urgency": "C"},
+        after={"referrer_contact": "01632 960001", "referrer_name": "Rowan Example"},
+    )
+    shown = privacy.mask(entry)
+    assert shown.before == {"address": privacy.HIDDEN, "postcode": "ME1 ***", "urgency": "C"}
+    assert shown.after == {"referrer_contact": privacy.HIDDEN, "referrer_name": "R.E."}
