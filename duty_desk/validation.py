@@ -165,7 +165,7 @@ def _choice(
 def normalise_postcode(value: str | None) -> str:
     """A UK postcode in its usual form (``ct1 1aa`` -> ``CT1 1AA``), ``""`` for none, or a
     ValueError saying what a postcode looks like."""
-    text = clean_text(value, label="postcode", required=False, max_len=10)
+    text = clean_text(value, label="postcode", required=False, max_len=20)
     if not text:
         return ""
     compact = "".join(text.split()).upper()

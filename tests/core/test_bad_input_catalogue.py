@@ -74,6 +74,20 @@ REFERRAL_CASES = [
     ("received_at", "9999-12-31T23:59", "the year 9999 is outside the dates duty-desk takes"),
     ("received_at", "0001-01-01T00:00+05:00", "is not a real date and time"),
     ("received_at", "31/12/1899 23:59", "the year 1899 is outside the dates duty-desk takes"),
+    # -- details (issue 11): address, postcode, referrer, language, interpreter ---------------
+    ("postcode", "CT1", "postcode is not a UK postcode (like CT1 1AA)"),
+    ("postcode", "123 456", "postcode is not a UK postcode (like CT1 1AA)"),
+    ("postcode", "CT1 1AAA", "postcode is not a UK postcode (like CT1 1AA)"),
+    ("postcode", "CT1\n1AA", "postcode must be on one line"),
+    ("address", "1 Example Street\x1b[2J", "address contains control characters"),
+    ("address", "z" * 201, "address is too long (201 characters, at most 200)"),
+    ("address", "1 Example St\nCanterbury", "address must be on one line"),
+    ("referrer_name", "r" * 121, "referrer's name is too long (121 characters, at most 120)"),
+    ("referrer_contact", "ring the surgery", "referrer's contact is a phone number"),
+    ("referrer_contact", "gp@nowhere", "referrer's contact is not an email address"),
+    ("referrer_contact", "123", "referrer's contact is a phone number (7 to 15 digits)"),
+    ("language", "Polish\x07", "preferred language contains control characters"),
+    ("interpreter", "perhaps", "interpreter needed is yes or no"),
 ]
 
 
@@ -229,6 +243,25 @@ CSV_CASES: list[tuple[str, bytes, type[DutyDeskError], str]] = [
         ).encode(),
         CsvRowErrors,
         "line 2: date_of_birth: not a date (use DD/MM/YYYY or YYYY-MM-DD)",
+    ),
+    # -- details (issue 11): the optional columns are checked as the form checks them ----------
+    (
+        "bad postcode column",
+        (HEADER + ",postcode\n" + GOOD_ROW + ",CT99").encode(),
+        CsvRowErrors,
+        "line 2: postcode: postcode is not a UK postcode (like CT1 1AA)",
+    ),
+    (
+        "interpreter without a language",
+        (HEADER + ",interpreter,language\n" + GOOD_ROW + ",yes,").encode(),
+        CsvRowErrors,
+        "line 2: language: say which language the interpreter is needed for",
+    ),
+    (
+        "unknown column names the optional ones",
+        (HEADER + ",house\n" + GOOD_ROW + ",1").encode(),
+        CsvFileError,
+        "optionally notes, address, postcode, language, interpreter, referrer_name",
     ),
 ]
 
@@ -473,3 +506,42 @@ def test_a_bad_backup_file_gets_its_message(
             con.executescript(tamper)
     with pytest.raises(maintenance.MaintenanceError, match=re.escape(message)):
         maintenance.restore(db, backup, zone=TZ, force=force, actor="duty1")
+
+
+# -- details (issue 11): correcting a saved referral: (field, value, message) --------------------
+EDIT_CASES = [
+    ("name", "", "name is required"),
+    ("name", "n" * 121, "name is too long (121 characters, at most 120)"),
+    ("name", "Alex\x1b]0;x\x07", "name contains control characters"),
+    ("date_of_birth", "30/02/1990", "'30/02/1990' is not a real date"),
+    ("date_of_birth", "01/01/2027", "date of birth is in the future"),
+    ("date_of_birth", "24/11/2026", "date of birth is in the future"),
+    ("date_of_birth", "01/01/1890", "date of birth makes them 136; check the year"),
+    ("nhs_number", "999 000 0019", "not a valid NHS number (the check digit does not match"),
+    ("postcode", "not a postcode", "postcode is not a UK postcode (like CT1 1AA)"),
+    ("referrer_contact", "@", "referrer's contact is not an email address"),
+    ("urgency", "Q", "unknown urgency 'Q'"),
+    ("source", "gp", "source cannot be corrected here"),
+]
+
+
+@pytest.mark.parametrize(
+    "field, value, message", EDIT_CASES, ids=[f"{f}:{v[:16]!r}" for f, v, _ in EDIT_CASES]
+)
+def test_a_bad_correction_gets_its_message_and_writes_nothing(
+    repo: Repository, frozen_now: pendulum.DateTime, field: str, value: str, message: str
+) -> None:
+    referral = repo.referral(repo.add_referral(referral_input()))
+    with pytest.raises(InputErrors) as caught:
+        repo.update_referral(referral.id, {field: value}, expected_version=referral.version)
+    assert set(caught.value.errors) == {field}, "the message is on the field that is wrong"
+    assert message in caught.value.errors[field]
+    assert repo.referral(referral.id) == referral
+
+
+@pytest.mark.parametrize("text", MARKUP)
+def test_markup_in_the_new_details_is_kept_as_typed(text: str) -> None:
+    new = validate_referral(
+        referral_input(address=text, referrer_name=text, language=text), Config(), NOW
+    )
+    assert (new.address, new.referrer_name, new.language) == (text, text, text)

@@ -465,3 +465,93 @@ def test_all_zeros_nhs_number_is_refused() -> None:
     with pytest.raises(InputErrors) as caught:
         validate_referral(referral_input(nhs_number="000 000 0000"), Config(), MONDAY_10)
     assert "never issued" in caught.value.errors["nhs_number"]
+
+
+# -- details (issue 11): address, postcode, referrer, language, interpreter ---------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "saved"),
+    [
+        ("ct1 1aa", "CT1 1AA"),
+        ("CT11AA", "CT1 1AA"),
+        ("  me1   2ab ", "ME1 2AB"),
+        ("sw1a 1aa", "SW1A 1AA"),
+        ("ec1a1bb", "EC1A 1BB"),
+        ("w1a 0ax", "W1A 0AX"),
+        ("zz99 3vz", "ZZ99 3VZ"),  # the NHS's "no fixed abode"
+        ("gir 0aa", "GIR 0AA"),
+        ("", ""),
+    ],
+)
+def test_postcodes_are_normalised(typed: str, saved: str) -> None:
+    from duty_desk.validation import normalise_postcode
+
+    assert normalise_postcode(typed) == saved
+
+
+@pytest.mark.parametrize("typed", ["CT1", "1AA CT1", "CT1 1A", "CTT1 1AA", "CT1 AAA", "C-1 1AA"])
+def test_not_a_postcode(typed: str) -> None:
+    from duty_desk.validation import normalise_postcode
+
+    with pytest.raises(ValueError, match=r"not a UK postcode \(like CT1 1AA\)"):
+        normalise_postcode(typed)
+
+
+def test_the_details_are_optional_and_checked_when_given() -> None:
+    new = valid()
+    assert (new.address, new.postcode, new.language, new.interpreter) == ("", "", "", False)
+    new = valid(
+        address=" 1 Example Street (test) ",
+        postcode="ct1 1aa",
+        language="Polish",
+        interpreter="Yes",
+        referrer_name="Dr Sample (test)",
+        referrer_contact="01632 960001",
+    )
+    assert (new.address, new.postcode, new.interpreter) == (
+        "1 Example Street (test)",
+        "CT1 1AA",
+        True,
+    )
+    assert valid(referrer_contact="gp.referrals@example.org").referrer_contact == (
+        "gp.referrals@example.org"
+    )
+    for typed in ("no", "N", "false", "0", ""):
+        assert valid(interpreter=typed).interpreter is False
+
+
+def test_every_new_field_reports_its_own_problem_in_form_order() -> None:
+    errors = errors_for(
+        address="\x1b",
+        postcode="nope",
+        language="x" * 61,
+        interpreter="sometimes",
+        referrer_name="\x00",
+        referrer_contact="nobody",
+    )
+    assert list(errors) == ["address", "postcode", "language", "interpreter", "referrer_name",
+                            "referrer_contact"]  # fmt: skip
+
+
+def test_an_interpreter_needs_a_language() -> None:
+    assert errors_for(interpreter="yes") == {
+        "language": "say which language the interpreter is needed for"
+    }
+    assert valid(interpreter="yes", language="Nepali").language == "Nepali"
+
+
+def test_a_correction_checks_only_the_fields_given() -> None:
+    from duty_desk.validation import validate_referral_edit
+
+    current = {"received_at": MONDAY_10, "area": "canterbury", "language": "", "interpreter": False}
+    assert validate_referral_edit({"postcode": "ct2 7nz"}, CONFIG, MONDAY_10, current) == {
+        "postcode": "CT2 7NZ"
+    }
+    with pytest.raises(InputErrors) as caught:
+        validate_referral_edit({"gp_practice": "Harbour Street Surgery (example)"}, CONFIG,
+                               MONDAY_10, current)  # fmt: skip
+    assert "is not a GP practice of Canterbury" in caught.value.errors["gp_practice"]
+    with pytest.raises(InputErrors) as caught:
+        validate_referral_edit({"reason": "x"}, CONFIG, MONDAY_10, current)
+    assert caught.value.errors == {"reason": "reason cannot be corrected here"}
