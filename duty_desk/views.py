@@ -260,6 +260,8 @@ class EpisodeView:
     discharged_at: dt.datetime | None = None
     discharge_kind: str | None = None
     discharge_reason: str | None = field(default=None, repr=False, metadata=KEPT)
+    language: str = field(default="", repr=False, metadata=KEPT)  # preferred, from the referral
+    interpreter: bool = False  # an interpreter is needed at meetings
 
     @property
     def has_peer_support(self) -> bool:

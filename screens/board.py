@@ -15,20 +15,29 @@ again.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.suggester import SuggestFromList
+from textual.timer import Timer
 from textual.widgets import Footer, Input, Label, Static
 
 from duty_desk import timeutil
-from duty_desk.views import BoardData, ContinuityBreak, EpisodeView, StaffLoad, StaffView
+from duty_desk.views import (
+    BoardData,
+    ClientFilter,
+    ContinuityBreak,
+    EpisodeView,
+    ReferralView,
+    StaffLoad,
+    StaffView,
+)
 
 from . import board_render as render
 from .board_rows import SPECS, VIEWS, DrawnRows, Row, draw
@@ -43,6 +52,7 @@ if TYPE_CHECKING:
 
     from .booking import Booked
 
+FIND_DELAY = 0.25  # a find runs once typing pauses
 REDRAW_SECONDS = 300.0  # "Mon 09:00" labels and weeks move with time: read again now and then
 
 
@@ -118,6 +128,23 @@ class BoardScreen(LiveList):
             id="staff_view",
             tooltip="Staff caseloads and absences (again: the episodes)",
         ),
+        Binding(
+            "e",
+            "edit_referral",
+            "Edit",
+            id="board_edit_referral",
+            tooltip="Correct the client's referral details",
+        ),
+        Binding(
+            "slash", "board_find", "Find", id="board_find", tooltip="Find a client, also discharged"
+        ),
+        Binding(
+            "ctrl+t",
+            "board_find_status",
+            "Open/disch.",
+            id="board_find_status",
+            tooltip="Find among open, discharged or all clients",
+        ),
         Binding("escape", "board_back", "Back", show=False, id="board_back"),
         Binding("q", "app.quit", "Quit", show=False, id="board_quit"),
     ]
@@ -134,7 +161,10 @@ class BoardScreen(LiveList):
     | s      | board_filter      | only one staff member's clients (core team or key worker)  |
     | k      | breaks_view       | the breaks in continuity (again: back to the episodes)     |
     | w      | staff_view        | staff caseloads and absences (again: back to the episodes) |
-    | escape | board_back        | back to the episodes; again: clear the filter              |
+    | e      | board_edit_referral | correct the client's referral details (form)             |
+    | /      | board_find        | find a client by name, NHS number or postcode              |
+    | ctrl+t | board_find_status | find among open, discharged or all clients                 |
+    | escape | board_back        | back to the episodes; again: clear the find, the filter    |
     | q      | board_quit        | quit                                                       |
     Any of these ids can be given another key in config.toml under [keys].
     """
@@ -146,6 +176,13 @@ class BoardScreen(LiveList):
         client_id: int | None = None
         closed: bool = False  # the episode left the board
 
+    @dataclass
+    class EditLoaded(Message):
+        """The referral of the client to correct, read in a worker."""
+
+        referral: ReferralView
+        client_id: int
+
     def __init__(self) -> None:
         super().__init__()
         self.view = "episodes"
@@ -154,6 +191,9 @@ class BoardScreen(LiveList):
         self.tags: dict[int, str] = {}
         self.lists: dict[str, dict[str, Any]] = {name: {} for name in VIEWS}  # items by key
         self._drawn = DrawnRows()  # used by the load worker only
+        self.find_term = ""  # a find among clients (with find_status): see load_query
+        self.find_status = ClientFilter.open
+        self._find_timer: Timer | None = None
 
     @property
     def tz(self) -> str:
@@ -165,6 +205,12 @@ class BoardScreen(LiveList):
         yield TitleBar(config.team.name, current="show_board")
         yield Static(id="view-only")
         yield Static(Text("Loading the board...", end=""), id="board-status")
+        with Horizontal(id="find-row"):
+            yield Label("Find:")
+            yield TextInput(
+                placeholder="name, NHS number or postcode", id="find-input", compact=True
+            )
+            yield Static(self._find_words(), id="board-find-status")
         with Horizontal(id="filter-row"):
             yield Label("Staff:")
             yield TextInput(
@@ -203,11 +249,31 @@ class BoardScreen(LiveList):
         return self.table()
 
     # -- loading ---------------------------------------------------------------------------------
-    def load_query(self) -> int | None:
-        return self.filter_id
+    def load_query(self) -> tuple[int | None, str, ClientFilter]:
+        return self.filter_id, self.find_term, self.find_status
 
-    def read(self, query: int | None) -> BoardRead:
-        data = self.duty_app.repo.board(query)
+    @property
+    def finding(self) -> bool:
+        return bool(self.find_term) or self.find_status is not ClientFilter.open
+
+    def read(self, query: tuple[int | None, str, ClientFilter]) -> BoardRead:
+        staff_id, term, status = query
+        repo = self.duty_app.repo
+        data = repo.board(staff_id)
+        if term or status is not ClientFilter.open:
+            found = [
+                e
+                for e in repo.find_clients(term, status)
+                if staff_id is None
+                or staff_id in {m.id for m in e.core_team}
+                or (e.key_worker is not None and e.key_worker.id == staff_id)
+            ]
+            ids = {e.client_id for e in found}
+            data = replace(
+                data,
+                episodes=tuple(found),
+                breaks=tuple(b for b in data.breaks if b.client_id in ids),
+            )
         tags, rows = draw(data, self.duty_app.config, self._drawn)
         return BoardRead(data, tags, rows)
 
@@ -238,7 +304,17 @@ class BoardScreen(LiveList):
         text = Text(end="", no_wrap=True, overflow="ellipsis")
         labels = {"episodes": "Episodes", "breaks": "Breaks", "staff": "Staff"}
         text.append(f"{labels[self.view]}: ", style="bold")
-        text.append(f"{count} open episode{'s' if count != 1 else ''}")
+        if self.finding:
+            text.append_text(
+                assemble(
+                    ("FIND", "bold reverse"),
+                    " ",
+                    assemble(literal(repr(self.find_term)), " ") if self.find_term else "",
+                    f"{count} of {self.find_status.words}",
+                )
+            )
+        else:
+            text.append(f"{count} open episode{'s' if count != 1 else ''}")
         breaks = len(data.breaks)
         text.append("  ")
         if breaks:
@@ -308,6 +384,13 @@ class BoardScreen(LiveList):
             if isinstance(item, EpisodeView):
                 breaks = [b for b in self.data.breaks if b.client_id == item.client_id]
                 body.update(render.episode_detail(item, breaks, now, config, self.tags))
+            elif self.finding:
+                body.update(
+                    Text(
+                        f"No {self.find_status.words} found. {self._find_key()} looks in "
+                        f"{self.find_status.next().words}; escape clears the find."
+                    )
+                )
             elif self.filter_id is not None:
                 body.update(Text("Nobody's core team includes them. Escape shows every episode."))
             else:
@@ -362,10 +445,74 @@ class BoardScreen(LiveList):
         elif self.query_one("#filter-row").display:
             self.query_one("#filter-row").display = False
             self.focus_main()
+        elif self.finding or self.query_one("#find-row").display:
+            self.clear_find()
         elif self.view != "episodes":
             self.show_view("episodes")
         elif self.filter_id is not None:
             self.clear_filter()
+
+    # -- finding a client (also discharged ones) -----------------------------------------------------
+    def _find_key(self) -> str:
+        return self._key("board_find_status")
+
+    def _find_words(self) -> Text:
+        return Text(
+            f" in {self.find_status.words} ({self._find_key()}: {self.find_status.next().value})",
+            end="",
+            no_wrap=True,
+            overflow="ellipsis",
+        )
+
+    def action_board_find(self) -> None:
+        self.query_one("#find-row").display = True
+        if self.view != "episodes":
+            self.show_view("episodes")
+        self.query_one("#find-input", Input).focus()
+
+    def action_board_find_status(self) -> None:
+        """Open, discharged, all, open...: which clients the episodes list shows."""
+        self.query_one("#find-row").display = True
+        if self.view != "episodes":
+            self.show_view("episodes")
+        self.find_status = self.find_status.next()
+        self.query_one("#board-find-status", Static).update(self._find_words())
+        self._show_status()
+        self.reload()
+
+    @on(Input.Changed, "#find-input")
+    def _find_changed(self, event: Input.Changed) -> None:
+        if self._find_timer is not None:
+            self._find_timer.stop()
+        value = event.value
+        self._find_timer = self.set_timer(FIND_DELAY, lambda: self._set_find(value))
+
+    @on(Input.Submitted, "#find-input")
+    def _find_submitted(self, event: Input.Submitted) -> None:
+        if self._find_timer is not None:
+            self._find_timer.stop()
+        self._set_find(event.value)
+        self.focus_main()
+
+    def _set_find(self, value: str) -> None:
+        term = value.strip()
+        if term != self.find_term:
+            self.find_term = term
+            self._show_status()
+            self.reload()
+
+    def clear_find(self) -> None:
+        if self._find_timer is not None:
+            self._find_timer.stop()
+        self.query_one("#find-input", Input).value = ""
+        self.query_one("#find-row").display = False
+        changed = self.finding
+        self.find_term, self.find_status = "", ClientFilter.open
+        self.query_one("#board-find-status", Static).update(self._find_words())
+        if changed:
+            self.reload()
+        self._show_status()
+        self.focus_main()
 
     # -- the staff filter ----------------------------------------------------------------------------
     def action_board_filter(self) -> None:
@@ -539,6 +686,39 @@ class BoardScreen(LiveList):
 
         self.app.push_screen(ReferralScreen(episode.referral_id, episode.name))
 
+    def action_edit_referral(self) -> None:
+        """Correct the details of the selected client's referral (read first, in a worker)."""
+        episode = self.selected_episode()
+        if episode is None:
+            return
+        if self.duty_app.privacy:
+            from .queue import PRIVACY_EDIT
+
+            self.notify(PRIVACY_EDIT, severity="warning", markup=False)
+            return
+        self._when_permitted(lambda: self.load_for_edit(episode.referral_id, episode.client_id))
+
+    @work(thread=True, exit_on_error=False, group="edit-load", description="load a referral")
+    def load_for_edit(self, referral_id: int, client_id: int) -> None:
+        self.post_message(self.EditLoaded(self.duty_app.repo.referral(referral_id), client_id))
+
+    def on_board_screen_edit_loaded(self, message: EditLoaded) -> None:
+        from .referral_form import ReferralEditForm
+
+        referral, client_id = message.referral, message.client_id
+
+        def saved(view: ReferralView | None) -> None:
+            if view is None:
+                return
+            note = (
+                f"Details corrected: {visible(view.name)}."
+                if view.version != referral.version
+                else "Nothing was changed."
+            )
+            self.post_message(self.Written(note, client_id))
+
+        self.app.push_screen(ReferralEditForm(referral), saved)
+
     def action_client_history(self) -> None:
         """The history of the client, or in the staff list of the staff member (absences,
         capacity, joining and leaving)."""
@@ -595,7 +775,19 @@ class BoardScreen(LiveList):
             PaletteCommand(
                 "Staff caseloads", "Caseload, capacity and absences (w)", self.action_staff_view
             ),
+            PaletteCommand(
+                "Find a client", "By name, NHS number or postcode (/)", self.action_board_find
+            ),
+            PaletteCommand(
+                f"Find among {self.find_status.next().words}",
+                f"Now: {self.find_status.words} (open, discharged, all)",
+                self.action_board_find_status,
+            ),
         ]
+        if self.finding:
+            commands.append(
+                PaletteCommand("Clear find", "Every open episode (escape)", self.clear_find)
+            )
         if self.filter_id is not None:
             commands.append(
                 PaletteCommand(
@@ -627,6 +819,12 @@ class BoardScreen(LiveList):
                 ),
                 PaletteCommand(
                     "Client history", "From the audit log (h)", self.action_client_history, subject
+                ),
+                PaletteCommand(
+                    "Correct referral details",
+                    "Name, date of birth, NHS number, address, language... (e)",
+                    self.action_edit_referral,
+                    subject,
                 ),
                 PaletteCommand(
                     "Discharge",

@@ -34,7 +34,7 @@ from duty_desk.views import (
 from duty_desk.vocabulary import BreakKind
 
 from .literal import assemble, literal, visible
-from .render import detail_line, network_lines
+from .render import contact_lines, detail_line, interpreter_line, network_lines
 
 PROBLEM = "bold reverse"
 WARN = "bold #ffaf00"
@@ -346,6 +346,17 @@ def episode_detail(
         assemble("  NHS ", literal(nhs), "  ", literal(config.area_name(episode.area)))
     )
     text.append("\n")
+    interpreter_line(text, episode.language, episode.interpreter)
+    if episode.status == "discharged":
+        ended = assemble(
+            ("DISCHARGED ", "bold"),
+            timeutil.fmt_date(timeutil.to_local(episode.discharged_at, tz).date())
+            if episode.discharged_at
+            else "-",
+            f" ({(episode.discharge_kind or '-').replace('_', ' ')}): ",
+            literal(episode.discharge_reason or "-", multiline=True),
+        )
+        detail_line(text, "Ended", ended)
     weeks = weeks_since(episode.accepted_at, now)
     detail_line(
         text,
@@ -587,6 +598,7 @@ def referral_text(referral: ReferralView, config: Config) -> Text:
     text.append(f"  born {timeutil.fmt_date(referral.date_of_birth)}")
     nhs = format_nhs_number(referral.nhs_number) if referral.nhs_number else "not given"
     text.append_text(assemble("  NHS ", literal(nhs), "\n"))
+    interpreter_line(text, referral.language, referral.interpreter)
     level = config.urgency.get(referral.urgency)
     urgency = f"{referral.urgency} {level.name}" if level else referral.urgency
     detail_line(
@@ -625,6 +637,7 @@ def referral_text(referral: ReferralView, config: Config) -> Text:
             assemble(" (eligibility overridden: ", literal(referral.eligibility_override), ")")
         )
     detail_line(text, "Decision", decided)
+    contact_lines(text, referral)
     network_lines(text, referral.network, "nobody recorded")
     text.rstrip()
     return text

@@ -336,7 +336,10 @@ class BookingDialog(FormScreen[Booked]):
         self.query_one("#intro", Static).update(intro)
         if moving is None:
             self.query_one("#field-place", Select).value = defaults.place_kind or "home"
-            self.query_one("#field-address", Input).value = defaults.place_detail or ""
+            # A home visit goes to the last home visit's address, else the client's own.
+            home = defaults.place_kind == "home" and defaults.place_detail
+            address = defaults.place_detail if home else defaults.home_address
+            self.query_one("#field-address", Input).value = address or ""
             if not self.query_one("#field-minutes", Input).value.strip():
                 self.query_one("#field-minutes", Input).value = str(defaults.minutes)
             staff = [(s.id, s.login, s.name, True) for s in defaults.staff]

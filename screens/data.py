@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from duty_desk.views import AreaIntake, ReferralView, StaffView
+from duty_desk.views import AreaIntake, ReferralFilter, ReferralView, StaffView
 
 if TYPE_CHECKING:
     from duty_desk.repository import Repository
@@ -35,10 +35,17 @@ def read_detail(repo: Repository, referral_id: int) -> Detail:
     return Detail(referral, tuple(repo.eligibility(referral)), repo.intake_for(referral))
 
 
-def read_snapshot(repo: Repository, search: str = "", *, with_detail: bool = False) -> Snapshot:
-    """The acting login, the week's intake and the open referrals (filtered in SQL)."""
+def read_snapshot(
+    repo: Repository,
+    search: str = "",
+    *,
+    with_detail: bool = False,
+    status: ReferralFilter = ReferralFilter.open,
+) -> Snapshot:
+    """The acting login, the week's intake and the open (or, with ``status``, the decided
+    or all) referrals, filtered in SQL."""
     staff = repo.acting_staff()
     intake = tuple(repo.intake())
-    referrals = tuple(repo.open_referrals(search))
+    referrals = tuple(repo.find_referrals(search, status))
     detail = read_detail(repo, referrals[0].id) if with_detail and referrals else None
     return Snapshot(staff, intake, referrals, search, detail)

@@ -24,17 +24,33 @@ from textual.widgets import Footer, Input, Label, Static
 
 from duty_desk import timeutil
 from duty_desk.errors import NotEligible
-from duty_desk.views import AreaIntake, ReferralView
+from duty_desk.views import AreaIntake, ReferralFilter, ReferralView
 
 from . import data, render
 from .commands import PaletteCommand
 from .keyed_table import KeyedTable, RowCells
-from .literal import assemble, literal, visible
+from .literal import assemble, cell, literal, visible
 from .live_list import LiveList
 from .widgets import IntakeBar, TextInput, TitleBar
 
 CLOCK_SECONDS = 30.0
 SEARCH_DELAY = 0.25
+PRIVACY_EDIT = (
+    "Privacy mode hides the details: turn it off (p) to correct them, where no one else "
+    "can see the screen."
+)
+
+
+def decision_cell(referral: ReferralView) -> Text:
+    """The status column of a decided referral: where it went (an accepted one: whether
+    the client is still open or discharged; a redirected one: the onward service)."""
+    if referral.client_status is not None:
+        word = "client" if referral.client_status == "open" else str(referral.client_status)
+    elif referral.onward:
+        word = f"to {referral.onward.upper()}"
+    else:
+        word = referral.decided_by or "-"
+    return cell(word)
 
 
 @dataclass(frozen=True)
@@ -65,7 +81,15 @@ class QueueScreen(LiveList):
             tooltip="Add a network member",
         ),
         Binding("h", "history", "History", id="history", tooltip="History from the audit log"),
+        Binding("e", "edit_referral", "Edit", id="edit_referral", tooltip="Correct the details"),
         Binding("slash", "search", "Find", id="search", tooltip="Filter the queue"),
+        Binding(
+            "ctrl+t",
+            "find_status",
+            "Open/decided",
+            id="find_status",
+            tooltip="Find among open, decided or all referrals",
+        ),
         Binding("escape", "clear_search", "Clear find", show=False, id="clear_search"),
         Binding("q", "app.quit", "Quit", id="quit"),
     ]
@@ -79,13 +103,17 @@ class QueueScreen(LiveList):
     | d      | decline            | decline, with a reason                          |
     | m      | add_network_member | add a member of the person's network            |
     | h      | history            | the referral's history from the audit log       |
+    | e      | edit_referral      | correct the referral's details (form)           |
     | /      | search             | filter the queue (in the database)              |
+    | ctrl+t | find_status        | find among open, decided or all referrals       |
     | escape | clear_search       | clear the filter                                |
     | q      | quit               | quit                                            |
     Any of these ids can be given another key in config.toml under [keys].
     """
 
     search_term: reactive[str] = reactive("", init=False)
+    # Which referrals the queue shows and a find looks through (open, decided, all).
+    find_status: reactive[ReferralFilter] = reactive(ReferralFilter.open, init=False)
 
     NOUN = "queue"
     LOAD_GROUP = "queue-load"
@@ -151,6 +179,7 @@ class QueueScreen(LiveList):
                 id="search",
                 compact=True,
             )
+            yield Static(self._status_words(), id="find-status")
         yield KeyedTable(id="queue")
         with VerticalScroll(id="detail"):
             yield Static(Text("Loading the queue..."), id="detail-body")
@@ -180,12 +209,13 @@ class QueueScreen(LiveList):
         return {referral.id: referral for referral in self.items.values()}
 
     # -- loading --------------------------------------------------------------------------------
-    def load_query(self) -> str:
-        return self.search_term
+    def load_query(self) -> tuple[str, ReferralFilter]:
+        return self.search_term, self.find_status
 
-    def read(self, query: str) -> QueueRead:
+    def read(self, query: tuple[str, ReferralFilter]) -> QueueRead:
         app = self.duty_app
-        snapshot = data.read_snapshot(app.repo, query, with_detail=self._prefetch)
+        term, status = query
+        snapshot = data.read_snapshot(app.repo, term, with_detail=self._prefetch, status=status)
         self._prefetch = False  # one round trip to paint the first time
         self._prefetched_detail = snapshot.detail
         now = timeutil.now()
@@ -198,7 +228,22 @@ class QueueScreen(LiveList):
 
     def _cells(self, referral: ReferralView, now: Any, today: Any = None) -> tuple[Text, ...]:
         cells = render.row_cells(referral, now, self.labels, self.duty_app.actor, today)
+        if not referral.is_open:  # found by a find among decided referrals
+            cells["clock"] = self._clock(referral, now)
+            cells["status"] = decision_cell(referral)
         return tuple(cells[key] for key, _ in render.COLUMNS)
+
+    def _clock(self, referral: ReferralView, now: Any) -> Text:
+        """The response clock of an open referral; a decided one says its decision instead."""
+        if referral.is_open:
+            return render.clock_cell(referral, now, self.duty_app.config)
+        return Text(
+            " " + referral.status.upper(),
+            style="bold",
+            end="",
+            no_wrap=True,
+            overflow="ellipsis",
+        )
 
     def show(self, result: QueueRead) -> None:
         """Update the table in place (rows drawn by the load worker); keep the cursor."""
@@ -268,7 +313,7 @@ class QueueScreen(LiveList):
         self.apply_rows(
             table,
             [
-                (key, referral, (render.clock_cell(referral, now, config), *table.get_row(key)[1:]))
+                (key, referral, (self._clock(referral, now), *table.get_row(key)[1:]))
                 for key, referral, _ in self.held_rows()
             ],
         )  # only changed clocks repaint
@@ -281,14 +326,18 @@ class QueueScreen(LiveList):
         referral_id = self.current_id()
         body = self.query_one("#detail-body", Static)
         if referral_id is None:
+            words = self.find_status.words
             if self.search_term:
                 body.update(
                     assemble(
-                        "No open referrals match ",
+                        f"No {words} match ",
                         literal(repr(self.search_term)),
-                        ". Escape clears the filter.",
+                        f". {self._find_key()} looks in {self.find_status.next().words}; "
+                        "escape clears the find.",
                     )
                 )
+            elif self.find_status is not ReferralFilter.open:
+                body.update(Text(f"No {words}. Escape goes back to the open referrals."))
             else:
                 body.update(Text("No open referrals. n adds one."))
             return
@@ -335,6 +384,27 @@ class QueueScreen(LiveList):
     def watch_search_term(self, term: str) -> None:
         self.reload()
 
+    def _find_key(self) -> str:
+        keymap = self.duty_app.config.keys  # what the app gave set_keymap
+        return keymap.get("find_status", "ctrl+t").split(",")[0]
+
+    def _status_words(self) -> Text:
+        return Text(
+            f" in {self.find_status.words} ({self._find_key()}: {self.find_status.next().value})",
+            end="",
+            no_wrap=True,
+            overflow="ellipsis",
+        )
+
+    def action_find_status(self) -> None:
+        """Open, decided, all, open...: which referrals the queue shows and a find reads."""
+        self.query_one("#search-row").display = True
+        self.find_status = self.find_status.next()
+
+    def watch_find_status(self, status: ReferralFilter) -> None:
+        self.query_one("#find-status", Static).update(self._status_words())
+        self.reload()
+
     def action_clear_search(self) -> None:
         if self.query_one("#detail", VerticalScroll).has_focus:
             self.focus_queue()  # escape from the details only goes back to the queue
@@ -345,6 +415,7 @@ class QueueScreen(LiveList):
         search.value = ""
         self.query_one("#search-row").display = False
         self.search_term = ""
+        self.find_status = ReferralFilter.open
         self.focus_queue()
 
     # -- actions ----------------------------------------------------------------------------------------
@@ -560,6 +631,31 @@ class QueueScreen(LiveList):
 
         self._when_permitted(opened)
 
+    def action_edit_referral(self) -> None:
+        referral = self._selected()
+        if referral is None:
+            return
+        if self.duty_app.privacy:
+            self.notify(PRIVACY_EDIT, severity="warning", markup=False)
+            return
+
+        def saved(view: ReferralView | None) -> None:
+            if view is None:
+                return
+            note = (
+                f"Details corrected: {visible(view.name)}."
+                if view.version != referral.version
+                else "Nothing was changed."
+            )
+            self.post_message(self.Written(view.id, note, view=view))
+
+        def opened() -> None:
+            from .referral_form import ReferralEditForm
+
+            self.app.push_screen(ReferralEditForm(referral), saved)
+
+        self._when_permitted(opened)
+
     def action_history(self) -> None:
         referral = self._selected()
         if referral is not None:
@@ -655,6 +751,11 @@ class QueueScreen(LiveList):
                 "Add referral", "Open the form for a new referral", self.action_add_referral
             ),
             PaletteCommand("Find referrals", "Filter the queue", self.action_search),
+            PaletteCommand(
+                f"Find among {self.find_status.next().words}",
+                f"Now: {self.find_status.words} (open, decided, all)",
+                self.action_find_status,
+            ),
         ]
         if referral is not None:
             commands += [
@@ -686,8 +787,14 @@ class QueueScreen(LiveList):
                 PaletteCommand(
                     "Referral history", "From the audit log", self.action_history, subject
                 ),
+                PaletteCommand(
+                    "Correct referral details",
+                    "Name, date of birth, NHS number, address, language...",
+                    self.action_edit_referral,
+                    subject,
+                ),
             ]
-        if self.search_term:
+        if self.search_term or self.find_status is not ReferralFilter.open:
             commands.append(
                 PaletteCommand("Clear find", "Show every open referral", self.action_clear_search)
             )

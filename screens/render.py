@@ -141,6 +141,31 @@ def detail_line(text: Text, label: str, value: Text | str, style: str = "") -> N
     text.append("\n")
 
 
+def interpreter_line(text: Text, language: str, interpreter: bool) -> None:
+    """ "INTERPRETER NEEDED: Polish" in reverse bold (it reads the same without colour), or
+    the preferred language on a plain line; nothing when neither is recorded."""
+    if interpreter:
+        text.append_text(
+            assemble(
+                ("INTERPRETER NEEDED: ", "bold reverse"),
+                literal(language or "language not recorded", "bold reverse"),
+            )
+        )
+        text.append("\n")
+    elif language:
+        detail_line(text, "Language", assemble(literal(language), " (no interpreter)"))
+
+
+def contact_lines(text: Text, referral: ReferralView) -> None:
+    """Where the person lives and who referred them."""
+    detail_line(text, "Address", literal(referral.full_address or "not given"))
+    if referral.referrer_name or referral.referrer_contact:
+        who = literal(referral.referrer_name or "name not given")
+        if referral.referrer_contact:
+            who.append_text(assemble(", ", literal(referral.referrer_contact)))
+        detail_line(text, "Referred by", who)
+
+
 def network_lines(text: Text, network: Sequence[NetworkMemberView], empty: str) -> None:
     """The person's network in a detail pane: one member a line, or ``empty``."""
     if not network:
@@ -174,10 +199,14 @@ def detail_text(
     nhs = format_nhs_number(referral.nhs_number) if referral.nhs_number else "not given"
     text.append_text(assemble("  NHS ", literal(nhs)))
     text.append("\n")
-    clock = rules.response_clock(referral.respond_by, now, config)
-    text.append(clock.sentence(tz), style=CLOCK_STYLES[clock.state])
-    text.append("\n")
-    if referral.triage_by:
+    interpreter_line(text, referral.language, referral.interpreter)
+    if not referral.is_open:
+        decision_line(text, referral, config)
+    else:
+        clock = rules.response_clock(referral.respond_by, now, config)
+        text.append(clock.sentence(tz), style=CLOCK_STYLES[clock.state])
+        text.append("\n")
+    if referral.is_open and referral.triage_by:
         who = "you" if referral.triage_by == actor else None
         since = timeutil.fmt_local(referral.triage_since, tz, "day")
         detail_line(
@@ -196,7 +225,7 @@ def detail_text(
                 f" since {since}" if since else "",
             ),
         )
-    else:
+    elif referral.is_open:
         detail_line(text, "Status", f"{referral.status}, nobody is triaging it yet (c to claim)")
     if problems:
         detail_line(
@@ -242,9 +271,31 @@ def detail_text(
             literal(referral.phone or "not given"),
         ),
     )
+    contact_lines(text, referral)
     network_lines(text, referral.network, "nobody recorded yet (m to add)")
     text.rstrip()
     return text
+
+
+def decision_line(text: Text, referral: ReferralView, config: Config) -> None:
+    """How a decided referral was decided, in words: what, where to, by whom, when, why."""
+    tz = config.team.timezone
+    what = Text(referral.status.upper(), style="bold")
+    if referral.onward:
+        what.append_text(assemble(" to ", literal(config.onward_name(referral.onward))))
+    if referral.client_status is not None:
+        what.append(f" (client {referral.client_status})")
+    what.append_text(
+        assemble(
+            " by ",
+            literal(referral.decided_by or "-"),
+            " ",
+            timeutil.fmt_local(referral.decided_at, tz, "day"),
+        )
+    )
+    detail_line(text, "Decision", what)
+    if referral.decision_reason:
+        detail_line(text, "Why", literal(referral.decision_reason, multiline=True))
 
 
 # -- history -------------------------------------------------------------------------------

@@ -57,6 +57,8 @@ class _Row:
     last_met_at: dt.datetime | None
     no_core: str | NoCore | None  # stored JSON, or computed on the fly
     no_core_last_at: dt.datetime | None
+    language: str = ""
+    interpreter: bool = False
 
 
 def _problems(core: Sequence[StaffView], key_worker: StaffView | None) -> tuple[str, ...]:
@@ -121,6 +123,8 @@ def _rows(session: Session, where: ColumnElement[bool]) -> tuple[list[Any], dict
         raw(ClientContinuity.last_met_at),
         ClientContinuity.no_core,
         raw(ClientContinuity.no_core_last_at),
+        Referral.language,
+        Referral.interpreter,
     )
     rows = run(
         session,
@@ -158,6 +162,8 @@ def _row(raw_row: Any, computed: Computed | None) -> _Row:
         last,
         no_core,
         no_core_last,
+        language,
+        interpreter,
     ) = raw_row
     if computed is not None:
         return _Row(
@@ -178,6 +184,8 @@ def _row(raw_row: Any, computed: Computed | None) -> _Row:
             computed.last_met_at,
             computed.no_core,
             computed.no_core[0][1] if computed.no_core else None,
+            language or "",
+            bool(interpreter),
         )
     figures = (
         Continuity(
@@ -204,6 +212,8 @@ def _row(raw_row: Any, computed: Computed | None) -> _Row:
         instant(last),
         no_core,
         instant(no_core_last),
+        language or "",
+        bool(interpreter),
     )
 
 
@@ -320,6 +330,8 @@ def read_episodes(
             discharged_at=row.discharged_at,
             discharge_kind=row.discharge_kind,
             discharge_reason=row.discharge_reason,
+            language=row.language,
+            interpreter=row.interpreter,
         )
         if cache is not None and found is None:
             cache.episodes[client_id] = (stamp, episode)

@@ -235,7 +235,11 @@ class ReferralRepository(Aggregate):
                 for m in members
             )
             row, claim_login, claim_name, decided_login = found
-            return _view(row, claim_login, claim_name, decided_login, network)
+            client = session.exec(
+                select(Client.status).where(Client.referral_id == referral_id)
+            ).first()
+            view = _view(row, claim_login, claim_name, decided_login, network)
+            return replace(view, client_status=ClientStatus(client)) if client else view
 
     def referrals_for_export(self) -> Iterator[ReferralView]:
         query, _ = _query()
