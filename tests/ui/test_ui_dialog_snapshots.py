@@ -187,3 +187,44 @@ def test_date_dialog_snapshot(snap_compare, config, db, team: Team):
 def test_booking_dialog_snapshot(snap_compare, config, db, team: Team):
     """The booking dialog as it opens (tests/ui/test_ui_snapshots.py has it with a warning)."""
     assert shot(snap_compare, config, db, [open_day, keys("b")])
+
+
+# -- details (issue 11): correcting a referral ---------------------------------------------------
+
+REFERRAL_DETAILS = {
+    "address": "1 Example Street (test)",
+    "postcode": "CT1 1AA",
+    "language": "Polish",
+    "interpreter": "yes",
+    "referrer_name": "Dr Rowan Sample (test)",
+    "referrer_contact": "rowan@example.org",
+}
+
+
+def test_referral_edit_form_snapshot(snap_compare, config, db, make_referral):
+    """e on the queue: the form filled in with what is saved, the buttons on screen."""
+    make_referral(**REFERRAL_DETAILS)
+    assert shot(snap_compare, config, db, [keys("e")])
+
+
+def test_referral_edit_form_end_snapshot(snap_compare, config, db, make_referral):
+    """The same form scrolled to its last fields (the referrer and the notes)."""
+    make_referral(**REFERRAL_DETAILS)
+    assert shot(snap_compare, config, db, [keys("e"), keys(*["tab"] * 13)])
+
+
+def test_referral_edit_form_errors_snapshot(snap_compare, config, db, make_referral):
+    """A bad postcode: the message under the field, what was typed kept."""
+    make_referral()
+    tabs = ["tab"] * 5  # name -> the postcode
+    assert shot(snap_compare, config, db, [keys("e"), keys(*tabs), keys(*"CT1"), keys("ctrl+s")])
+
+
+def test_referral_edit_form_decided_snapshot(snap_compare, config, db, board: Board):
+    """e on the board: an accepted referral, its area and urgency fixed."""
+
+    async def to_board(pilot: Pilot[Any]) -> None:
+        await open_board(pilot)
+        await select_client(pilot, board.alex)
+
+    assert shot(snap_compare, config, db, [to_board, keys("e")])
