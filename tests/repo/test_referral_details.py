@@ -356,3 +356,24 @@ def test_edits_and_finds_on_postgresql(pg: object) -> None:
         open_clients = [e.client_id for e in lead.board().episodes]
         assert [e.client_id for e in lead.find_clients("", "open")] == open_clients
         assert stays in open_clients and leaves not in open_clients
+
+
+def test_the_export_and_the_import_carry_the_details(
+    repo: Repository, make_referral: Callable[..., int], frozen_now: pendulum.DateTime
+) -> None:
+    from duty_desk.config import Config
+    from duty_desk.csv_import import HEADER, parse_referrals
+    from duty_desk.reports.referrals import COLUMNS, record
+
+    row = record(repo.referral(make_referral(**DETAILS)), "Europe/London")
+    assert list(row) == list(COLUMNS)
+    assert {k: row[k] for k in DETAILS} == {**DETAILS, "postcode": "CT1 1AA"}
+    text = (
+        f"{HEADER},postcode,interpreter,language,referrer_contact\n"
+        "23/11/2026 08:00,Sam Sample (test),05/05/1985,,,canterbury,"
+        "Cathedral View Surgery (example),gp,D,Low mood (test),me1 2ab,Y,Nepali,01632 960123\n"
+    )
+    (parsed,) = parse_referrals(text, "f.csv", Config(), MONDAY_10)
+    new = parsed.referral
+    assert (new.postcode, new.interpreter, new.language) == ("ME1 2AB", True, "Nepali")
+    assert (new.address, new.referrer_name, new.referrer_contact) == ("", "", "01632 960123")

@@ -245,3 +245,17 @@ async def test_a_home_visit_is_prefilled_with_the_clients_address(open_app, repo
         address = app.screen.query_one("#field-address", Input)
         assert address.value == "1 Example Street (test), CT1 1AA"
         assert address.parent is not None and address.parent.display
+
+
+async def test_privacy_mode_hides_the_address_and_the_referrers_contact(open_app, make_referral):
+    make_referral(**DETAILS)
+    async with open_app() as (app, pilot):
+        shown = detail_text(app)
+        assert "1 Example Street (test), CT1 1AA" in shown and "rowan@example.org" in shown
+        await pilot.press("p")
+        await settle(pilot)
+        hidden = detail_text(app)
+        assert "Address: (hidden), CT1 ***" in hidden
+        assert "Referred by: D.R.S., (hidden)" in hidden
+        assert "Example Street" not in hidden and "rowan@" not in hidden
+        assert "INTERPRETER NEEDED: Polish" in hidden, "the need stays visible"
