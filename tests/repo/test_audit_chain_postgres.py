@@ -22,6 +22,22 @@ from tests.system.test_concurrency import run
 pytestmark = pytest.mark.slow
 CTX = multiprocessing.get_context("spawn")
 
+# Undo migration 0006 (referral details) on a new database, to stand for an older one.
+BEFORE_DETAILS = (
+    "DROP INDEX ix_referral_received_at",
+    *(
+        f"ALTER TABLE referral DROP COLUMN {column}"
+        for column in (
+            "address",
+            "postcode",
+            "referrer_name",
+            "referrer_contact",
+            "language",
+            "interpreter",
+        )
+    ),
+)
+
 
 @pytest.fixture
 def busy(pg: Database) -> Repository:
@@ -119,6 +135,8 @@ def test_the_upgrade_writes_the_chain_over_existing_rows(pg: Database, busy: Rep
     with pg.engine.begin() as connection:
         connection.exec_driver_sql("ALTER TABLE audit_log DROP COLUMN hash")
         connection.exec_driver_sql("UPDATE alembic_version SET version_num = '0003'")
+        for statement in BEFORE_DETAILS:  # the referral as it was before 0006 (details)
+            connection.exec_driver_sql(statement)
         connection.exec_driver_sql(
             "UPDATE duty_desk_meta SET value = '2' WHERE key = 'schema_version'"
         )

@@ -47,6 +47,10 @@ PUBLIC = {
     "meetings_for_export",
     "next_free_slot",
     "open_referrals",
+    # details (issue 11)
+    "find_clients",
+    "find_referrals",
+    "update_referral",
     "record_absence",
     "record_did_not_attend",
     "record_happened",

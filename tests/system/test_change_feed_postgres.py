@@ -21,6 +21,22 @@ psycopg = pytest.importorskip(
 )
 WAIT = 60.0  # seconds: far longer than a NOTIFY takes; the tests never sit it out
 
+# Undo migration 0006 (referral details) on a new database, to stand for an older one.
+BEFORE_DETAILS = (
+    "DROP INDEX ix_referral_received_at",
+    *(
+        f"ALTER TABLE referral DROP COLUMN {column}"
+        for column in (
+            "address",
+            "postcode",
+            "referrer_name",
+            "referrer_contact",
+            "language",
+            "interpreter",
+        )
+    ),
+)
+
 
 def notify_only(db: Database) -> ListenFeed:
     """A feed that never checks by hand: only a notification can make it answer True."""
@@ -125,6 +141,8 @@ def test_new_databases_and_upgrades_get_the_trigger(pg: Database) -> None:
         connection.exec_driver_sql("DROP FUNCTION audit_log_notify()")
         connection.exec_driver_sql("UPDATE alembic_version SET version_num = '0002'")
         connection.exec_driver_sql("ALTER TABLE audit_log DROP COLUMN hash")  # as 0002 made it
+        for statement in BEFORE_DETAILS:  # the referral as it was before 0006 (details)
+            connection.exec_driver_sql(statement)
     assert not has_trigger(pg)
     done = migrate.upgrade(pg)
     assert (done.before, done.after) == ("0002", migrate.head())
