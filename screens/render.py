@@ -1,7 +1,7 @@
 """Turning plain objects from ``duty_desk.views`` into ``Text`` for cells and panes.
 
 Pure functions of their arguments: no widgets, no database. The response
-clock's state is always in the words ("OVER", "DUE", "OOH", "left") and
+clock's state is always in the words ("OVER", "DUE", "closed", "left") and
 only emphasised by style, so it reads the same with ``NO_COLOR``.
 """
 
@@ -39,7 +39,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("received", "Received"),
     ("status", "Status"),
 )
-CLOCK_WIDTH = 11
+CLOCK_WIDTH = 12
 STATUS_WIDTH = 8
 MIN_NAME_WIDTH = 12
 MAX_NAME_WIDTH = 40
