@@ -118,6 +118,13 @@ class BoardScreen(LiveList):
             id="staff_view",
             tooltip="Staff caseloads and absences (again: the episodes)",
         ),
+        Binding(
+            "N",
+            "handover_note",
+            "Note",
+            id="handover_note",
+            tooltip="Add a handover note about the client for the next duty worker",
+        ),
         Binding("escape", "board_back", "Back", show=False, id="board_back"),
         Binding("q", "app.quit", "Quit", show=False, id="board_quit"),
     ]
@@ -134,6 +141,7 @@ class BoardScreen(LiveList):
     | s      | board_filter      | only one staff member's clients (core team or key worker)  |
     | k      | breaks_view       | the breaks in continuity (again: back to the episodes)     |
     | w      | staff_view        | staff caseloads and absences (again: back to the episodes) |
+    | N      | handover_note     | a handover note about the client for the next duty worker  |
     | escape | board_back        | back to the episodes; again: clear the filter              |
     | q      | board_quit        | quit                                                       |
     Any of these ids can be given another key in config.toml under [keys].
@@ -538,6 +546,27 @@ class BoardScreen(LiveList):
         from .referral_view import ReferralScreen
 
         self.app.push_screen(ReferralScreen(episode.referral_id, episode.name))
+
+    def action_handover_note(self) -> None:
+        """A handover note about the selected client (screens/note_dialog.py)."""
+        episode = self.selected_episode()
+        if episode is None:
+            return
+        repo = self.duty_app.repo
+        client_id, name = episode.client_id, episode.name
+
+        def opened() -> None:
+            from .note_dialog import NoteDialog
+
+            def done(saved: bool | None) -> None:
+                if saved:
+                    self.notify(f"Handover note added: {visible(name)}.", markup=False)
+
+            self.app.push_screen(
+                NoteDialog(name, lambda text: repo.add_note(text, client_id=client_id)), done
+            )
+
+        self._when_permitted(opened)
 
     def action_client_history(self) -> None:
         """The history of the client, or in the staff list of the staff member (absences,
