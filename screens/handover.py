@@ -281,7 +281,7 @@ def heading(data: HandoverData, screen: HandoverScreen) -> Text:
     state = "team open" if data.closed is None else "team closed"
     counts = (
         f"{len(data.due)} due, {sum(1 for c in data.claims if c.flags)} flagged, "
-        f"{len(data.open_notes)} notes"
+        f"{len(data.open_notes)} note{'' if len(data.open_notes) == 1 else 's'}"
     )
     return Text(f" {when}, {state}: {counts}", end="", no_wrap=True, overflow="ellipsis")
 
