@@ -22,7 +22,7 @@ from textual.reactive import reactive
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Label, Static
 
-from duty_desk import rules, timeutil
+from duty_desk import opening, rules, timeutil
 from duty_desk.errors import NotEligible
 from duty_desk.handover_views import ClaimHeld, HandoverNoteView, OohHandoverView
 from duty_desk.views import AreaIntake, ReferralView
@@ -502,7 +502,17 @@ class QueueScreen(LiveList):
                 markup=False,
             )
             return
-        clock = rules.response_clock(referral.respond_by, timeutil.now(), app.config)
+        now = timeutil.now()
+        clock = rules.response_clock(referral.respond_by, now, app.config)
+        team = app.config.team
+        if opening.is_open(now, team) and not opening.due_while_closed(referral.respond_by, team):
+            self.notify(
+                f"{visible(referral.name)} falls due while the team is open: no out-of-hours "
+                "handover needed.",
+                severity="warning",
+                markup=False,
+            )
+            return
         repo = app.repo
 
         def save(_choice: str | None, reason: str) -> bool:

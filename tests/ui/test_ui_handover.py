@@ -215,3 +215,14 @@ async def test_the_duty_worker_releases_a_stale_claim_with_a_reason(
         "release claim",
         "duty2 went home (test)",
     )
+
+
+async def test_no_out_of_hours_handover_for_a_referral_due_while_open(
+    open_app: Callable[..., Any], make_referral: Callable[..., int]
+) -> None:
+    make_referral()  # due Tuesday 09:00, in team hours; it is Monday 10:00
+    async with open_app() as (app, pilot):
+        await pilot.press("o")
+        await settle(pilot)
+        assert not isinstance(app.screen, ReasonDialog)
+        assert any("falls due while the team is open" in n for n in notifications(app))
