@@ -15,7 +15,7 @@ again.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -28,6 +28,7 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Footer, Input, Label, Static
 
 from duty_desk import timeutil
+from duty_desk.handover_views import HandoverNoteView
 from duty_desk.views import BoardData, ContinuityBreak, EpisodeView, StaffLoad, StaffView
 
 from . import board_render as render
@@ -53,6 +54,7 @@ class BoardRead:
     data: BoardData
     tags: dict[int, str]
     rows: dict[str, tuple[Row, ...]]
+    notes: dict[int, tuple[HandoverNoteView, ...]] = field(default_factory=dict)  # by client
 
 
 class BoardScreen(LiveList):
@@ -161,6 +163,7 @@ class BoardScreen(LiveList):
         self.data: BoardData | None = None
         self.tags: dict[int, str] = {}
         self.lists: dict[str, dict[str, Any]] = {name: {} for name in VIEWS}  # items by key
+        self.client_notes: dict[int, tuple[HandoverNoteView, ...]] = {}
         self._drawn = DrawnRows()  # used by the load worker only
 
     @property
@@ -217,11 +220,16 @@ class BoardScreen(LiveList):
     def read(self, query: int | None) -> BoardRead:
         data = self.duty_app.repo.board(query)
         tags, rows = draw(data, self.duty_app.config, self._drawn)
-        return BoardRead(data, tags, rows)
+        notes: dict[int, list[HandoverNoteView]] = {}
+        for note in self.duty_app.repo.notes(open_only=True):  # handover notes (N)
+            if note.client_id is not None:
+                notes.setdefault(note.client_id, []).append(note)
+        return BoardRead(data, tags, rows, {k: tuple(v) for k, v in notes.items()})
 
     def show(self, result: BoardRead) -> None:
         self.data = result.data
         self.tags = result.tags
+        self.client_notes = result.notes
         for name in VIEWS:
             self.apply_rows(
                 self.table(name), result.rows[name], self.lists[name], select=name == "episodes"
@@ -315,7 +323,13 @@ class BoardScreen(LiveList):
             pane.border_title = "Client"
             if isinstance(item, EpisodeView):
                 breaks = [b for b in self.data.breaks if b.client_id == item.client_id]
-                body.update(render.episode_detail(item, breaks, now, config, self.tags))
+                text = render.episode_detail(item, breaks, now, config, self.tags)
+                notes = self.client_notes.get(item.client_id, ())
+                if notes:  # open handover notes (N): screens/render.py draws them
+                    from .render import handover_detail
+
+                    text.append_text(handover_detail(None, None, notes, now, config))
+                body.update(text)
             elif self.filter_id is not None:
                 body.update(Text("Nobody's core team includes them. Escape shows every episode."))
             else:
@@ -561,6 +575,8 @@ class BoardScreen(LiveList):
             def done(saved: bool | None) -> None:
                 if saved:
                     self.notify(f"Handover note added: {visible(name)}.", markup=False)
+                    self.wrote()
+                    self.reload()
 
             self.app.push_screen(
                 NoteDialog(name, lambda text: repo.add_note(text, client_id=client_id)), done

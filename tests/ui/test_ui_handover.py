@@ -130,6 +130,9 @@ async def test_a_note_about_a_client_from_the_board(
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert "Handover note added: Alex Example (test)." in notifications(app)
+        await settle(pilot)
+        detail = str(app.screen.query_one("#board-detail-body", Static).render())
+        assert "Handover note: Key worker back Thursday (test)" in detail
     assert [n.text for n in repo.notes(client_id=client)] == ["Key worker back Thursday (test)"]
 
 
