@@ -589,6 +589,31 @@ def _export_params(
     )
 
 
+@cli.command()
+@click.option(
+    "--date",
+    "on",
+    metavar="DATE",
+    help="The local date for the rota and the meetings (DD/MM/YYYY or YYYY-MM-DD; default today).",
+)
+@pass_state
+def handover(state: State, on: str | None) -> None:
+    """What the next duty worker must know, as plain text: whether the team is open, who is
+    on duty, overdue and due-soon referrals (and those due before the team reopens), claims
+    held, first meetings not booked, meetings with a staff member away, open handover notes.
+    """
+    from .handover_words import handover_lines
+
+    day = _option_date("--date", on) if on else None
+    db = state.open_db()
+    try:
+        data = state.repo(db).handover(day)
+    finally:
+        db.dispose()
+    for line in handover_lines(data, state.config):
+        click.echo(line)
+
+
 def _option_date(option: str, text: str) -> dt.date:
     """A date option (DD/MM/YYYY or YYYY-MM-DD) in the years duty-desk takes
     (``timeutil.EARLIEST_YEAR`` to ``LATEST_YEAR``), else a Failure naming the option."""

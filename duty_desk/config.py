@@ -30,6 +30,15 @@ DAY_NAMES: tuple[Day, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 Key = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=40)]
 Name = Annotated[str, Field(min_length=1, max_length=80)]
 _HH_MM = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
+# [team] holidays: the bank holidays of one UK nation, as the `holidays` package's
+# subdivisions of "GB" (England and Wales share theirs); "none" keeps no bank holidays.
+HOLIDAY_REGIONS: dict[str, str | None] = {
+    "england": "ENG",
+    "wales": "WLS",
+    "scotland": "SCT",
+    "northern-ireland": "NIR",
+    "none": None,
+}
 
 ENV_CONFIG = "DUTY_DESK_CONFIG"
 ENV_DB = "DUTY_DESK_DB"
@@ -51,6 +60,7 @@ class TeamSettings(_Strict):
     days: list[Day] = ["mon", "tue", "wed", "thu", "fri"]
     opens: dt.time = dt.time(8, 0)
     closes: Annotated[dt.time, Field(validate_default=True)] = dt.time(20, 0)
+    holidays: str = "england"
     min_age: Annotated[int, Field(ge=0, le=130)] = 18
     max_age: Annotated[int, Field(ge=0, le=130, validate_default=True)] = 65
 
@@ -65,6 +75,16 @@ class TeamSettings(_Strict):
             raise ValueError(
                 f"{value!r} is not a known time zone (expected an IANA name such as Europe/London)"
             ) from exc
+        return value
+
+    @field_validator("holidays")
+    @classmethod
+    def _known_region(cls, value: str) -> str:
+        if value not in HOLIDAY_REGIONS:
+            raise ValueError(
+                f"{value!r} is not a bank-holiday region (expected one of "
+                f"{', '.join(repr(r) for r in HOLIDAY_REGIONS)})"
+            )
         return value
 
     @field_validator("opens", "closes", mode="before")
@@ -126,6 +146,16 @@ class MeetingSettings(_Strict):
 class ContinuitySettings(_Strict):
     not_seen_days: Annotated[int, Field(ge=1, le=365)] = 14
     default_capacity: Annotated[int, Field(ge=0, le=200)] = 12
+
+
+class HandoverSettings(_Strict):
+    """Closed hours and shift handover (duty_desk.opening, duty_desk.repo.handover)."""
+
+    out_of_hours_service: Name = "CRHT"
+    out_of_hours_contact: Annotated[str, Field(max_length=200)] = (
+        "CRHT duty line (example): 01632 960999"
+    )
+    claim_stale_minutes: Annotated[int, Field(ge=5, le=7 * 24 * 60)] = 60
 
 
 class AreaSettings(_Strict):
@@ -205,6 +235,7 @@ class Config(_Strict):
     database: DatabaseSettings = DatabaseSettings()
     meetings: MeetingSettings = MeetingSettings()
     continuity: ContinuitySettings = ContinuitySettings()
+    handover: HandoverSettings = HandoverSettings()
     areas: dict[Key, AreaSettings] = Field(default_factory=_default_areas)
     sources: dict[Key, SourceSettings] = Field(default_factory=_default_sources)
     onward: dict[Key, OnwardSettings] = Field(default_factory=_default_onward)
@@ -240,9 +271,26 @@ class Config(_Strict):
         return onward.name if onward else key
 
 
-def _describe(error: ValidationError, origin: str) -> str:
+def _line_of(text: str, loc: tuple[int | str, ...]) -> int | None:
+    """The line of ``text`` setting the key at ``loc`` (``("team", "holidays")``), if found."""
+    if not loc:
+        return None
+    section, key = ".".join(str(p) for p in loc[:-1]), str(loc[-1])
+    current = ""
+    pattern = re.compile(rf'^\s*"?{re.escape(key)}"?\s*=')
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = re.match(r"^\s*\[([^\[\]]+)\]\s*(#.*)?$", line)
+        if header:
+            current = header[1].strip()
+        elif current == section and pattern.match(line):
+            return number
+    return None
+
+
+def _describe(error: ValidationError, origin: str, text: str = "") -> str:
     first = error.errors()[0]
     loc = ".".join(str(part) for part in first["loc"]) or "(top level)"
+    line = _line_of(text, tuple(first["loc"])) if text else None
     msg = first["msg"]
     if first["type"] == "extra_forbidden":
         msg = "unknown key (check the spelling against the documented config.toml)"
@@ -250,7 +298,8 @@ def _describe(error: ValidationError, origin: str) -> str:
         msg = msg[len("Value error, ") :]
     more = len(error.errors()) - 1
     tail = f" ({more} more problem{'s' if more > 1 else ''} after this one)" if more else ""
-    return f"{origin}: {loc}: {msg}{tail}"
+    where = f" (line {line})" if line is not None else ""
+    return f"{origin}: {loc}: {msg}{where}{tail}"
 
 
 def parse_config(text: str, origin: str = "config.toml") -> Config:
@@ -263,7 +312,7 @@ def parse_config(text: str, origin: str = "config.toml") -> Config:
         # true/false) is refused, not coerced.
         return Config.model_validate(data, strict=True)
     except ValidationError as exc:
-        raise ConfigError(_describe(exc, origin)) from None
+        raise ConfigError(_describe(exc, origin, text)) from None
 
 
 def config_search_path() -> list[Path]:

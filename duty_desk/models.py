@@ -56,7 +56,15 @@ def _version() -> Column:  # type: ignore[type-arg]
 
 _VERSIONS = {
     name: _version()
-    for name in ("staff", "referral", "client", "network_member", "absence", "meeting")
+    for name in (
+        "staff",
+        "referral",
+        "client",
+        "network_member",
+        "absence",
+        "meeting",
+        "handover_note",
+    )
 }
 
 
@@ -280,6 +288,50 @@ class AuditLog(SQLModel, table=True):
     hash: str = Field(max_length=64)
 
 
+class HandoverNote(SQLModel, table=True):
+    """A short shift-handover note about one referral or one client (episode): who wrote
+    it and when; open until someone closes it as dealt with (who, when)."""
+
+    __tablename__ = "handover_note"
+    __table_args__ = (Index("ix_handover_note_closed_at", "closed_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    referral_id: int | None = Field(default=None, foreign_key="referral.id", index=True)
+    client_id: int | None = Field(default=None, foreign_key="client.id", index=True)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: dt.datetime
+    created_by: str = Field(max_length=64)
+    closed_at: dt.datetime | None = None
+    closed_by: str | None = Field(default=None, max_length=64)
+    version: int = Field(default=1, sa_column=_VERSIONS["handover_note"])
+
+    __mapper_args__ = {"version_id_col": _VERSIONS["handover_note"]}
+
+
+class DutyRota(SQLModel, table=True):
+    """Who is on duty on a local date (set from the desk; one row per person and date)."""
+
+    __tablename__ = "duty_rota"
+    __table_args__ = (UniqueConstraint("on_date", "staff_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    on_date: dt.date = Field(index=True)
+    staff_id: int = Field(foreign_key="staff.id")
+    created_at: dt.datetime
+    created_by: str = Field(max_length=64)
+
+
+class OohHandover(SQLModel, table=True):
+    """A referral due while the team is closed, handed over to the out-of-hours service:
+    to whom, why, by whom and when."""
+
+    __tablename__ = "ooh_handover"
+    id: int | None = Field(default=None, primary_key=True)
+    referral_id: int = Field(foreign_key="referral.id", index=True)
+    service: str = Field(max_length=80)
+    reason: str = Field(sa_column=Column(Text, nullable=False))
+    handed_at: dt.datetime
+    handed_by: str = Field(max_length=64)
+
+
 class IntakeLock(SQLModel, table=True):
     """One row per area, locked (SELECT ... FOR UPDATE) while a cap check runs on servers
     that have row locks. SQLite serialises writers with BEGIN IMMEDIATE instead."""
@@ -368,6 +420,8 @@ __all__ = [
     "ClientStatus",
     "CoreTeamMember",
     "DischargeKind",
+    "DutyRota",
+    "HandoverNote",
     "IntakeLock",
     "Meeting",
     "MeetingNetwork",
@@ -376,6 +430,7 @@ __all__ = [
     "Meta",
     "NetworkMember",
     "OPEN_STATUSES",
+    "OohHandover",
     "PlaceKind",
     "Referral",
     "ReferralStatus",

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
 from .config import Config
 from .db import Database
+from .handover_views import ClaimHeld, HandoverData, HandoverNoteView, OohHandoverView
 from .repo.absences import AbsenceRepository, Impact
 from .repo.attendance import AttendanceRepository
 from .repo.audit import AuditRepository
@@ -26,6 +27,7 @@ from .repo.base import Context
 from .repo.board import BoardRepository
 from .repo.booking import BookingRepository
 from .repo.episodes import EpisodeRepository
+from .repo.handover import HandoverRepository
 from .repo.intake import IntakeRepository
 from .repo.meetings import MeetingReader
 from .repo.referrals import ImportedFile, ReferralRepository
@@ -68,6 +70,7 @@ class Repository:
         self._meetings = MeetingReader(ctx)
         self._bookings = BookingRepository(ctx, self._meetings.booking_defaults)
         self._attendance = AttendanceRepository(ctx)
+        self._handover = HandoverRepository(ctx, self._meetings.day)
 
     @property
     def db(self) -> Database:
@@ -368,6 +371,58 @@ class Repository:
         self, meeting_id: int, *, expected_version: int | None = None
     ) -> None:
         self._attendance.record_did_not_attend(meeting_id, expected_version=expected_version)
+
+    # -- closed hours and handover (duty_desk.repo.handover) -----------------------------------
+    def add_note(
+        self, text: str, *, referral_id: int | None = None, client_id: int | None = None
+    ) -> int:
+        return self._handover.add_note(text, referral_id=referral_id, client_id=client_id)
+
+    def close_note(self, note_id: int, *, expected_version: int | None = None) -> None:
+        self._handover.close_note(note_id, expected_version=expected_version)
+
+    def notes(
+        self,
+        *,
+        referral_id: int | None = None,
+        client_id: int | None = None,
+        open_only: bool = False,
+    ) -> list[HandoverNoteView]:
+        return self._handover.notes(
+            referral_id=referral_id, client_id=client_id, open_only=open_only
+        )
+
+    def rota(self, day: dt.date) -> list[StaffView]:
+        self._meeting_days(day=day)
+        return self._handover.rota(day)
+
+    def set_rota(self, day: dt.date, staff_ids: Sequence[int]) -> None:
+        self._meeting_days(day=day)
+        self._handover.set_rota(day, staff_ids)
+
+    def hand_over_out_of_hours(
+        self, referral_id: int, reason: str, *, expected_version: int | None = None
+    ) -> int:
+        return self._handover.hand_over_out_of_hours(
+            referral_id, reason, expected_version=expected_version
+        )
+
+    def out_of_hours_handovers(
+        self, referral_ids: Sequence[int] | None = None
+    ) -> dict[int, OohHandoverView]:
+        return self._handover.out_of_hours_handovers(referral_ids)
+
+    def claims(self) -> list[ClaimHeld]:
+        return self._handover.claims()
+
+    def release_claim(
+        self, referral_id: int, reason: str, *, expected_version: int | None = None
+    ) -> None:
+        self._handover.release_claim(referral_id, reason, expected_version=expected_version)
+
+    def handover(self, day: dt.date | None = None) -> HandoverData:
+        self._meeting_days(day=day)
+        return self._handover.handover(day)
 
 
 RepositoryFactory = Callable[[], Repository]

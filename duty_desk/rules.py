@@ -12,15 +12,8 @@ from dataclasses import dataclass
 from pendulum import DateTime
 
 from .config import Config, TeamSettings
-from .timeutil import (
-    age_on,
-    as_utc,
-    fmt_duration,
-    fmt_local,
-    last_team_time_before,
-    to_local,
-    within_team_hours,
-)
+from .opening import due_while_closed, last_open_before
+from .timeutil import age_on, as_utc, fmt_duration, fmt_local, to_local
 
 
 def respond_by(received_at: dt.datetime, urgency: str, config: Config) -> DateTime:
@@ -39,7 +32,7 @@ def respond_by(received_at: dt.datetime, urgency: str, config: Config) -> DateTi
 class ClockState(enum.StrEnum):
     overdue = "overdue"
     due_soon = "due soon"
-    out_of_hours = "out of hours"
+    out_of_hours = "due while closed"  # the deadline falls while the team is closed
     plenty = "plenty"
 
 
@@ -48,7 +41,7 @@ class ResponseClock:
     state: ClockState
     remaining: dt.timedelta  # negative when overdue
     respond_by: DateTime
-    act_by: DateTime | None  # last moment within team hours, when the deadline falls outside
+    act_by: DateTime | None  # last team time before the deadline, when it falls while closed
 
     def cell(self) -> str:
         """A short, colour-free label: the state is in the words, not only the colour."""
@@ -58,7 +51,7 @@ class ResponseClock:
         if self.state is ClockState.due_soon:
             return f"DUE {left}"
         if self.state is ClockState.out_of_hours:
-            return f"{left} OOH"
+            return f"{left} closed"
         return f"{left} left"
 
     def sentence(self, tz: str) -> str:
@@ -71,7 +64,7 @@ class ResponseClock:
             text = f"Due soon: respond by {when} ({left} left)"
         if self.act_by is not None:
             act = fmt_local(self.act_by, tz, "day")
-            text += f"; the deadline is outside team hours, last team time {act}"
+            text += f"; due while the team is closed, last team time {act}"
         return text
 
 
@@ -79,7 +72,7 @@ def response_clock(deadline: dt.datetime, now: dt.datetime, config: Config) -> R
     deadline = as_utc(deadline)
     remaining = deadline - as_utc(now)
     team = config.team
-    act_by = None if within_team_hours(deadline, team) else last_team_time_before(deadline, team)
+    act_by = last_open_before(deadline, team) if due_while_closed(deadline, team) else None
     if remaining <= dt.timedelta(0):
         state = ClockState.overdue
     elif remaining <= dt.timedelta(hours=team.due_soon_hours):

@@ -51,6 +51,7 @@ class DutyDeskApp(LastResort[None]):
     | 1      | show_queue | the referral queue          |
     | 2      | show_board | the continuity board        |
     | 3      | show_day   | today's meeting slots       |
+    | 4      | show_handover | the shift handover       |
     | p      | toggle_privacy | privacy mode: client names as initials, NHS numbers as last 3 digits |
     | ctrl+q | quit_app   | quit from anywhere          |
     | ctrl+p | (Textual)  | command palette             |
@@ -284,6 +285,7 @@ def binding_ids() -> set[str]:
     from .confirm import ConfirmDialog
     from .day import DayScreen
     from .forms import FormScreen
+    from .handover import HandoverScreen
     from .history import HistoryScreen
     from .queue import QueueScreen
     from .referral_view import ReferralScreen
@@ -300,6 +302,7 @@ def binding_ids() -> set[str]:
         AbsenceImpact,
         ClientMeetings,
         ReferralScreen,
+        HandoverScreen,
     )
     return {b.id for cls in screens for b in cls.BINDINGS if isinstance(b, Binding) and b.id}
 

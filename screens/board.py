@@ -15,7 +15,7 @@ again.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -38,6 +38,8 @@ from duty_desk.views import (
     StaffLoad,
     StaffView,
 )
+from duty_desk.handover_views import HandoverNoteView
+from duty_desk.views import BoardData, ContinuityBreak, EpisodeView, StaffLoad, StaffView
 
 from . import board_render as render
 from .board_rows import SPECS, VIEWS, DrawnRows, Row, draw
@@ -63,6 +65,7 @@ class BoardRead:
     data: BoardData
     tags: dict[int, str]
     rows: dict[str, tuple[Row, ...]]
+    notes: dict[int, tuple[HandoverNoteView, ...]] = field(default_factory=dict)  # by client
 
 
 class BoardScreen(LiveList):
@@ -144,6 +147,11 @@ class BoardScreen(LiveList):
             "Open/disch.",
             id="board_find_status",
             tooltip="Find among open, discharged or all clients",
+            "N",
+            "handover_note",
+            "Note",
+            id="handover_note",
+            tooltip="Add a handover note about the client for the next duty worker",
         ),
         Binding("escape", "board_back", "Back", show=False, id="board_back"),
         Binding("q", "app.quit", "Quit", show=False, id="board_quit"),
@@ -164,6 +172,7 @@ class BoardScreen(LiveList):
     | e      | board_edit_referral | correct the client's referral details (form)             |
     | /      | board_find        | find a client by name, NHS number or postcode              |
     | ctrl+t | board_find_status | find among open, discharged or all clients                 |
+    | N      | handover_note     | a handover note about the client for the next duty worker  |
     | escape | board_back        | back to the episodes; again: clear the find, the filter    |
     | q      | board_quit        | quit                                                       |
     Any of these ids can be given another key in config.toml under [keys].
@@ -190,6 +199,7 @@ class BoardScreen(LiveList):
         self.data: BoardData | None = None
         self.tags: dict[int, str] = {}
         self.lists: dict[str, dict[str, Any]] = {name: {} for name in VIEWS}  # items by key
+        self.client_notes: dict[int, tuple[HandoverNoteView, ...]] = {}
         self._drawn = DrawnRows()  # used by the load worker only
         self.find_term = ""  # a find among clients (with find_status): see load_query
         self.find_status = ClientFilter.open
@@ -275,11 +285,16 @@ class BoardScreen(LiveList):
                 breaks=tuple(b for b in data.breaks if b.client_id in ids),
             )
         tags, rows = draw(data, self.duty_app.config, self._drawn)
-        return BoardRead(data, tags, rows)
+        notes: dict[int, list[HandoverNoteView]] = {}
+        for note in self.duty_app.repo.notes(open_only=True):  # handover notes (N)
+            if note.client_id is not None:
+                notes.setdefault(note.client_id, []).append(note)
+        return BoardRead(data, tags, rows, {k: tuple(v) for k, v in notes.items()})
 
     def show(self, result: BoardRead) -> None:
         self.data = result.data
         self.tags = result.tags
+        self.client_notes = result.notes
         for name in VIEWS:
             self.apply_rows(
                 self.table(name), result.rows[name], self.lists[name], select=name == "episodes"
@@ -383,7 +398,13 @@ class BoardScreen(LiveList):
             pane.border_title = "Client"
             if isinstance(item, EpisodeView):
                 breaks = [b for b in self.data.breaks if b.client_id == item.client_id]
-                body.update(render.episode_detail(item, breaks, now, config, self.tags))
+                text = render.episode_detail(item, breaks, now, config, self.tags)
+                notes = self.client_notes.get(item.client_id, ())
+                if notes:  # open handover notes (N): screens/render.py draws them
+                    from .render import handover_detail
+
+                    text.append_text(handover_detail(None, None, notes, now, config))
+                body.update(text)
             elif self.finding:
                 body.update(
                     Text(
@@ -718,6 +739,28 @@ class BoardScreen(LiveList):
             self.post_message(self.Written(note, client_id))
 
         self.app.push_screen(ReferralEditForm(referral), saved)
+    def action_handover_note(self) -> None:
+        """A handover note about the selected client (screens/note_dialog.py)."""
+        episode = self.selected_episode()
+        if episode is None:
+            return
+        repo = self.duty_app.repo
+        client_id, name = episode.client_id, episode.name
+
+        def opened() -> None:
+            from .note_dialog import NoteDialog
+
+            def done(saved: bool | None) -> None:
+                if saved:
+                    self.notify(f"Handover note added: {visible(name)}.", markup=False)
+                    self.wrote()
+                    self.reload()
+
+            self.app.push_screen(
+                NoteDialog(name, lambda text: repo.add_note(text, client_id=client_id)), done
+            )
+
+        self._when_permitted(opened)
 
     def action_client_history(self) -> None:
         """The history of the client, or in the staff list of the staff member (absences,

@@ -35,6 +35,7 @@ from textual.worker import Worker
 from duty_desk.views import StaffView
 
 from .base import ReportsWorkerErrors, StaffOnly
+from .closed_banner import ClosedBanner
 from .keyed_table import KeyedTable, RowCells
 from .literal import assemble, literal, visible
 from .widgets import TitleBar
@@ -132,6 +133,8 @@ class LiveList(StaffOnly, ReportsWorkerErrors, Screen[None]):
     # -- mounting and the live check ----------------------------------------------------------
     def on_mount(self) -> None:  # runs after the screen's own on_mount (Textual walks the MRO)
         self.query_one(self.DETAIL_PANE, VerticalScroll)  # fail early on a wrong id
+        # The closed-hours banner (screens/closed_banner.py), once, under the title bar.
+        self.mount(ClosedBanner(), before=self.query_one("#view-only"))
         self.reload()
 
     def changed_elsewhere(self) -> None:

@@ -9,7 +9,7 @@ already held, every 30 seconds, without touching the database.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from rich.text import Text
@@ -22,9 +22,11 @@ from textual.reactive import reactive
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Label, Static
 
-from duty_desk import timeutil
+from duty_desk import opening, rules, timeutil
 from duty_desk.errors import NotEligible
 from duty_desk.views import AreaIntake, ReferralFilter, ReferralView
+from duty_desk.handover_views import ClaimHeld, HandoverNoteView, OohHandoverView
+from duty_desk.views import AreaIntake, ReferralView
 
 from . import data, render
 from .commands import PaletteCommand
@@ -54,11 +56,22 @@ def decision_cell(referral: ReferralView) -> Text:
 
 
 @dataclass(frozen=True)
+class Marks:
+    """Handover facts about the open referrals, by referral id: claims (flagged or not),
+    out-of-hours handovers, open handover notes (screens/render.py draws them)."""
+
+    claims: dict[int, ClaimHeld] = field(default_factory=dict)
+    handed: dict[int, OohHandoverView] = field(default_factory=dict)
+    notes: dict[int, tuple[HandoverNoteView, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class QueueRead:
     """One read of the queue: the week's intake and the rows (key, referral, cells)."""
 
     intake: tuple[AreaIntake, ...]
     rows: tuple[tuple[str, ReferralView, RowCells], ...]
+    marks: Marks = field(default_factory=Marks)
 
 
 class QueueScreen(LiveList):
@@ -82,6 +95,20 @@ class QueueScreen(LiveList):
         ),
         Binding("h", "history", "History", id="history", tooltip="History from the audit log"),
         Binding("e", "edit_referral", "Edit", id="edit_referral", tooltip="Correct the details"),
+        Binding(
+            "o",
+            "handover_ooh",
+            "OOH",
+            id="handover_ooh",
+            tooltip="Due while the team is closed: hand over to the out-of-hours service",
+        ),
+        Binding(
+            "N",
+            "handover_note",
+            "Note",
+            id="handover_note",
+            tooltip="Add a handover note for the next duty worker",
+        ),
         Binding("slash", "search", "Find", id="search", tooltip="Filter the queue"),
         Binding(
             "ctrl+t",
@@ -97,13 +124,16 @@ class QueueScreen(LiveList):
     | key    | id                 | action                                          |
     |--------|--------------------|-------------------------------------------------|
     | n      | add_referral       | add a referral (form)                           |
-    | c      | claim              | I'm triaging this / release / take over         |
+    | c      | claim              | I'm triaging this / release / take over; on a   |
+    |        |                    | flagged claim: release it, with a reason        |
     | a      | accept             | accept into POD (eligibility override dialog)   |
     | r      | redirect           | redirect to an onward service, with a reason    |
     | d      | decline            | decline, with a reason                          |
     | m      | add_network_member | add a member of the person's network            |
     | h      | history            | the referral's history from the audit log       |
     | e      | edit_referral      | correct the referral's details (form)           |
+    | o      | handover_ooh       | hand over to the out-of-hours service, reason   |
+    | N      | handover_note      | add a handover note for the next duty worker    |
     | /      | search             | filter the queue (in the database)              |
     | ctrl+t | find_status        | find among open, decided or all referrals       |
     | escape | clear_search       | clear the filter                                |
@@ -162,6 +192,7 @@ class QueueScreen(LiveList):
         self._detail_next: int | None = None
         self._prefetched_detail: data.Detail | None = None
         self._week: object = None
+        self.marks = Marks()
 
     # -- layout -------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -218,16 +249,25 @@ class QueueScreen(LiveList):
         snapshot = data.read_snapshot(app.repo, term, with_detail=self._prefetch, status=status)
         self._prefetch = False  # one round trip to paint the first time
         self._prefetched_detail = snapshot.detail
+        marks = read_marks(app.repo)
         now = timeutil.now()
         today = timeutil.to_local(now, self.labels.tz).date()
         rows = tuple(
-            (str(referral.id), referral, self._cells(referral, now, today))
+            (str(referral.id), referral, self._cells(referral, now, today, marks))
             for referral in snapshot.referrals
         )
-        return QueueRead(snapshot.intake, rows)
+        return QueueRead(snapshot.intake, rows, marks)
 
-    def _cells(self, referral: ReferralView, now: Any, today: Any = None) -> tuple[Text, ...]:
+    def _cells(
+        self, referral: ReferralView, now: Any, today: Any = None, marks: Marks | None = None
+    ) -> tuple[Text, ...]:
+        marks = marks or self.marks
         cells = render.row_cells(referral, now, self.labels, self.duty_app.actor, today)
+        status = render.handover_status(
+            referral, marks.claims.get(referral.id), marks.handed.get(referral.id)
+        )
+        if status is not None:
+            cells["status"] = status
         if not referral.is_open:  # found by a find among decided referrals
             cells["clock"] = self._clock(referral, now)
             cells["status"] = decision_cell(referral)
@@ -249,6 +289,7 @@ class QueueScreen(LiveList):
         """Update the table in place (rows drawn by the load worker); keep the cursor."""
         self.query_one(IntakeBar).show(result.intake)
         self._week = result.intake[0].week_start if result.intake else None
+        before, self.marks = self.marks, result.marks
         external, self._external_change = self._external_change, False
         previous = dict(self.items)
         self.apply_rows(self.main_table(), result.rows, select=True)
@@ -258,6 +299,7 @@ class QueueScreen(LiveList):
             or current != self._detail_for
             or current is None
             or previous.get(current) != self.items.get(current)
+            or marks_of(before, current) != marks_of(self.marks, current)
         ):
             self.refresh_detail(force=True)
         self.load_first_meetings()
@@ -348,16 +390,25 @@ class QueueScreen(LiveList):
         if message.referral.id != self.current_id():
             return
         app = self.duty_app
-        self.query_one("#detail-body", Static).update(
-            render.detail_text(
-                message.referral,
-                message.problems,
-                message.week,
+        referral_id = message.referral.id
+        text = render.detail_text(
+            message.referral,
+            message.problems,
+            message.week,
+            timeutil.now(),
+            app.config,
+            app.actor,
+        )
+        text.append_text(
+            render.handover_detail(
+                self.marks.claims.get(referral_id),
+                self.marks.handed.get(referral_id),
+                self.marks.notes.get(referral_id, ()),
                 timeutil.now(),
                 app.config,
-                app.actor,
             )
         )
+        self.query_one("#detail-body", Static).update(text)
 
     # -- searching ------------------------------------------------------------------------------------
     def action_search(self) -> None:
@@ -447,6 +498,10 @@ class QueueScreen(LiveList):
             return
         app = self.duty_app
         held_by_other = referral.triage_by not in (None, app.actor)
+        claim = self.marks.claims.get(referral.id)
+        if held_by_other and not app.view_only and claim is not None and claim.flags:
+            self._release(claim)
+            return
         if held_by_other and not app.view_only:
             since = timeutil.fmt_local(referral.triage_since, app.config.team.timezone, "short")
             question = assemble(
@@ -484,6 +539,109 @@ class QueueScreen(LiveList):
         else:
             note = f"Released {name}: nobody is triaging it now."
         self.post_message(self.Written(referral.id, note, view=view))
+
+    def _release(self, claim: ClaimHeld) -> None:
+        """Someone else's flagged claim: release it, with a reason (screens/release_claim.py)."""
+        from .release_claim import release_dialog
+
+        app = self.duty_app
+        dialog = release_dialog(claim, app.repo, app.config.team.timezone)
+
+        def done(released: bool | None) -> None:
+            if released:
+                self.post_message(
+                    self.Written(
+                        claim.referral_id,
+                        f"Released {visible(claim.name)}: nobody is triaging it now.",
+                    )
+                )
+                self.reload()
+
+        app.push_screen(dialog, done)
+
+    def action_handover_ooh(self) -> None:
+        """Due while the team is closed: hand over to the out-of-hours service, with a reason."""
+        referral = self._selected()
+        if referral is None:
+            return
+        app = self.duty_app
+        service = app.config.handover.out_of_hours_service
+        handed = self.marks.handed.get(referral.id)
+        if handed is not None:
+            when = timeutil.fmt_local(handed.handed_at, app.config.team.timezone, "short")
+            self.notify(
+                f"Already handed over to {handed.service} by {handed.handed_by} ({when}).",
+                markup=False,
+            )
+            return
+        now = timeutil.now()
+        clock = rules.response_clock(referral.respond_by, now, app.config)
+        team = app.config.team
+        if opening.is_open(now, team) and not opening.due_while_closed(referral.respond_by, team):
+            self.notify(
+                f"{visible(referral.name)} falls due while the team is open: no out-of-hours "
+                "handover needed.",
+                severity="warning",
+                markup=False,
+            )
+            return
+        repo = app.repo
+
+        def save(_choice: str | None, reason: str) -> bool:
+            repo.hand_over_out_of_hours(referral.id, reason, expected_version=referral.version)
+            return True
+
+        def opened() -> None:
+            from .reason_dialog import ReasonDialog
+
+            dialog = ReasonDialog(
+                title=f"Hand over to {service}",
+                subject=referral.name,
+                explanation=[
+                    clock.sentence(app.config.team.timezone),
+                    f"Contact: {app.config.handover.out_of_hours_contact}",
+                    "Recorded with who and when; the queue row then says so.",
+                ],
+                reason_label="Reason",
+                confirm="Hand over",
+                save=save,
+            )
+
+            def done(saved: bool | None) -> None:
+                if saved:
+                    self.post_message(
+                        self.Written(
+                            referral.id, f"Handed over to {service}: {visible(referral.name)}."
+                        )
+                    )
+                    self.reload()
+
+            app.push_screen(dialog, done)
+
+        self._when_permitted(opened)
+
+    def action_handover_note(self) -> None:
+        referral = self._selected()
+        if referral is None:
+            return
+        repo = self.duty_app.repo
+
+        def opened() -> None:
+            from .note_dialog import NoteDialog
+
+            def done(saved: bool | None) -> None:
+                if saved:
+                    self.post_message(
+                        self.Written(referral.id, f"Handover note added: {visible(referral.name)}.")
+                    )
+                    self.reload()
+
+            dialog = NoteDialog(
+                referral.name, lambda text: repo.add_note(text, referral_id=referral.id)
+            )
+            self.app.push_screen(dialog, done)
+
+        self._when_permitted(opened)
 
     def action_accept(self) -> None:
         referral = self._selected()
@@ -793,9 +951,46 @@ class QueueScreen(LiveList):
                     self.action_edit_referral,
                     subject,
                 ),
+                PaletteCommand(
+                    "Hand over out of hours",
+                    "Due while the team is closed: to the out-of-hours service, with a reason",
+                    self.action_handover_ooh,
+                    subject,
+                ),
+                PaletteCommand(
+                    "Handover note",
+                    "For the next duty worker",
+                    self.action_handover_note,
+                    subject,
+                ),
             ]
         if self.search_term or self.find_status is not ReferralFilter.open:
             commands.append(
                 PaletteCommand("Clear find", "Show every open referral", self.action_clear_search)
             )
         return commands
+
+
+def marks_of(marks: Marks, key: str | None) -> tuple[object, ...]:
+    """One referral's handover facts (to tell whether its details need drawing again)."""
+    if key is None:
+        return ()
+    referral_id = int(key)
+    return (
+        marks.claims.get(referral_id),
+        marks.handed.get(referral_id),
+        marks.notes.get(referral_id),
+    )
+
+
+def read_marks(repo: Any) -> Marks:
+    """The handover facts about open referrals (in the load worker): three small reads."""
+    notes: dict[int, list[HandoverNoteView]] = {}
+    for note in repo.notes(open_only=True):
+        if note.referral_id is not None:
+            notes.setdefault(note.referral_id, []).append(note)
+    return Marks(
+        claims={claim.referral_id: claim for claim in repo.claims()},
+        handed=repo.out_of_hours_handovers(),
+        notes={key: tuple(value) for key, value in notes.items()},
+    )

@@ -55,6 +55,12 @@ def _day() -> Screen[None]:
     return DayScreen()
 
 
+def _handover() -> Screen[None]:
+    from .handover import HandoverScreen
+
+    return HandoverScreen()
+
+
 SCREENS: tuple[ScreenEntry, ...] = (
     ScreenEntry(
         "queue", "1", "Queue", "Referral queue", "Open the referral queue", _queue, "show_queue"
@@ -69,6 +75,15 @@ SCREENS: tuple[ScreenEntry, ...] = (
         "show_board",
     ),
     ScreenEntry("day", "3", "Day", "Meeting slots", "Open today's meeting slots", _day, "show_day"),
+    ScreenEntry(
+        "handover",
+        "4",
+        "Handover",
+        "Handover",
+        "Open the shift handover: what the next duty worker must know",
+        _handover,
+        "show_handover",
+    ),
 )
 
 

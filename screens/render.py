@@ -1,7 +1,7 @@
 """Turning plain objects from ``duty_desk.views`` into ``Text`` for cells and panes.
 
 Pure functions of their arguments: no widgets, no database. The response
-clock's state is always in the words ("OVER", "DUE", "OOH", "left") and
+clock's state is always in the words ("OVER", "DUE", "closed", "left") and
 only emphasised by style, so it reads the same with ``NO_COLOR``.
 """
 
@@ -14,6 +14,8 @@ from rich.text import Text
 
 from duty_desk import rules, timeutil
 from duty_desk.config import Config
+from duty_desk.handover_views import ClaimHeld, HandoverNoteView, OohHandoverView
+from duty_desk.handover_words import flag_words, held_for
 from duty_desk.nhs import format_nhs_number
 from duty_desk.views import AreaIntake, AuditEntry, NetworkMemberView, ReferralView
 
@@ -39,7 +41,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("received", "Received"),
     ("status", "Status"),
 )
-CLOCK_WIDTH = 11
+CLOCK_WIDTH = 12
 STATUS_WIDTH = 8
 MIN_NAME_WIDTH = 12
 MAX_NAME_WIDTH = 40
@@ -129,6 +131,69 @@ def row_cells(
             status_label(referral, actor), "reverse" if referral.triage_by and not mine else ""
         ),
     }
+
+
+def handover_status(
+    referral: ReferralView, claim: ClaimHeld | None, handed: OohHandoverView | None
+) -> Text | None:
+    """The status cell when handover says more than the status: ``FLAGGED`` (someone
+    else's claim held long, or by someone away or off duty), ``to CRHT`` (handed over to
+    the out-of-hours service); None: the usual cell."""
+    if claim is not None and claim.flags:
+        return cell("FLAGGED", "bold reverse")
+    if handed is not None and referral.triage_by is None:
+        return cell(f"to {handed.service}", "bold")
+    return None
+
+
+def handover_detail(
+    claim: ClaimHeld | None,
+    handed: OohHandoverView | None,
+    notes: Sequence[HandoverNoteView],
+    now: dt.datetime,
+    config: Config,
+) -> Text:
+    """The referral's handover facts for the detail pane: a flagged claim, the out-of-hours
+    handover (to whom, why, who, when), open handover notes; empty when there are none."""
+    tz = config.team.timezone
+    text = Text(end="")
+    if claim is not None and claim.flags:
+        text.append("\n")
+        detail_line(
+            text,
+            "Claim",
+            assemble(
+                (flag_words(claim), "bold"),
+                " (",
+                literal(claim.login),
+                f", {held_for(claim, now)}); c releases it with a reason",
+            ),
+        )
+    if handed is not None:
+        text.append("\n")
+        detail_line(
+            text,
+            "Out of hours",
+            assemble(
+                "handed over to ",
+                literal(handed.service),
+                f" by {visible(handed.handed_by)} at "
+                f"{timeutil.fmt_local(handed.handed_at, tz, 'day')}: ",
+                literal(handed.reason, multiline=True),
+            ),
+        )
+    for note in notes:
+        text.append("\n")
+        detail_line(
+            text,
+            "Handover note",
+            assemble(
+                literal(note.text, multiline=True),
+                f" ({visible(note.created_by)}, {timeutil.fmt_local(note.created_at, tz, 'short')})",
+            ),
+        )
+    text.rstrip()
+    return text
 
 
 # -- the detail pane -------------------------------------------------------------------

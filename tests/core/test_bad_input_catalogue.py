@@ -156,6 +156,13 @@ CONFIG_CASES = [
     ('[team]\ntimezone = "Mars/Olympus"\n', "team.timezone"),
     ('[team]\nopens = "25:00"\n', "team.opens"),
     ("not toml =\n", "not valid TOML"),
+    # -- handover (issue 11): a bad bank-holiday region names the key, the choices and line
+    (
+        '[team]\nname = "X"\nholidays = "narnia"\n',
+        "team.holidays: 'narnia' is not a bank-holiday region (expected one of 'england', "
+        "'wales', 'scotland', 'northern-ireland', 'none') (line 3)",
+    ),
+    ("[handover]\nclaim_stale_minutes = 0\n", "handover.claim_stale_minutes: Input should be"),
 ]
 
 
@@ -525,6 +532,57 @@ EDIT_CASES = [
 ]
 
 
+# -- handover (issue 11): notes, reasons and the duty rota: (what, call, message) --------------
+HANDOVER_CASES: list[tuple[str, Callable[[Repository, int], object], str]] = [
+    ("empty note", lambda r, i: r.add_note("   ", referral_id=i), "note: note is required"),
+    (
+        "note too long",
+        lambda r, i: r.add_note("x" * 501, referral_id=i),
+        "note: note is too long (501 characters, at most 500)",
+    ),
+    (
+        "control character in a note",
+        lambda r, i: r.add_note("call \x1b[2J back", referral_id=i),
+        "note: note contains control characters (such as an escape sequence); retype it",
+    ),
+    (
+        "note about nothing",
+        lambda r, i: r.add_note("ok", referral_id=None),
+        "note: a note is about one referral or one client",
+    ),
+    (
+        "out-of-hours handover without a reason",
+        lambda r, i: r.hand_over_out_of_hours(i, ""),
+        "reason: reason is required",
+    ),
+    (
+        "out-of-hours handover with a control character",
+        lambda r, i: r.hand_over_out_of_hours(i, "CRHT \x07 told"),
+        "reason: reason contains control characters",
+    ),
+    (
+        "out-of-hours handover reason too long",
+        lambda r, i: r.hand_over_out_of_hours(i, "x" * 2001),
+        "reason: reason is too long (2001 characters, at most 2000)",
+    ),
+    (
+        "release without a reason",
+        lambda r, i: r.release_claim(i, " "),
+        "reason: reason is required",
+    ),
+    (
+        "unknown staff in the rota",
+        lambda r, i: r.set_rota(MONDAY_10.date(), [999]),
+        "staff: no active staff member number 999",
+    ),
+    (
+        "a rota far in the future",
+        lambda r, i: r.set_rota(dt.date(2099, 1, 1), []),
+        "day:",
+    ),
+]
+
+
 @pytest.mark.parametrize(
     "field, value, message", EDIT_CASES, ids=[f"{f}:{v[:16]!r}" for f, v, _ in EDIT_CASES]
 )
@@ -545,3 +603,20 @@ def test_markup_in_the_new_details_is_kept_as_typed(text: str) -> None:
         referral_input(address=text, referrer_name=text, language=text), Config(), NOW
     )
     assert (new.address, new.referrer_name, new.language) == (text, text, text)
+
+
+@pytest.mark.parametrize(
+    "what, call, message", HANDOVER_CASES, ids=[case[0] for case in HANDOVER_CASES]
+)
+def test_bad_handover_input_gets_its_message(
+    repo: Repository,
+    frozen_now: pendulum.DateTime,
+    what: str,
+    call: Callable[[Repository, int], object],
+    message: str,
+) -> None:
+    referral = repo.add_referral(referral_input())
+    with pytest.raises(InputErrors) as caught:
+        call(repo, referral)
+    assert message in str(caught.value)
+    assert repo.notes() == [] and repo.out_of_hours_handovers() == {}

@@ -133,9 +133,9 @@ def test_clock_out_of_hours_on_saturday_acts_by_friday_closing(config: Config) -
     clock = response_clock(deadline, local(2026, 11, 27, 9, 0), config)  # Friday morning
     assert clock.state is ClockState.out_of_hours
     assert clock.act_by == local(2026, 11, 27, 20, 0)
-    assert clock.cell() == "26h00 OOH"
+    assert clock.cell() == "26h00 closed"
     sentence = clock.sentence(LONDON)
-    assert "outside team hours" in sentence
+    assert "due while the team is closed" in sentence
     assert "last team time Fri 27 Nov 20:00" in sentence
 
 

@@ -62,6 +62,17 @@ PUBLIC = {
     "set_core_team",
     "suggest_staff",
     "unbooked_first",
+    # closed hours and handover (duty_desk.repo.handover)
+    "add_note",
+    "claims",
+    "close_note",
+    "hand_over_out_of_hours",
+    "handover",
+    "notes",
+    "out_of_hours_handovers",
+    "release_claim",
+    "rota",
+    "set_rota",
 }
 
 

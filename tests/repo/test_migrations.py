@@ -17,7 +17,7 @@ from click.testing import CliRunner, Result
 from duty_desk import audit_chain, migrate, models
 from duty_desk.cli import cli
 from duty_desk.config import Config
-from duty_desk.db import DatabaseError, open_database
+from duty_desk.db import SCHEMA_VERSION, DatabaseError, open_database
 from duty_desk.repository import Repository
 from tests.conftest import referral_input
 
@@ -111,7 +111,7 @@ def test_upgrade_keeps_every_row_and_makes_the_new_schema(tmp_path: Path) -> Non
     assert f"Upgraded from revision 0001 to {migrate.head()}" in result.output
 
     after = dump(path)
-    assert after.pop("duty_desk_meta") == [("app", "duty-desk"), ("schema_version", "4")]
+    assert after.pop("duty_desk_meta") == [("app", "duty-desk"), ("schema_version", SCHEMA_VERSION)]
     assert after == {k: v for k, v in before.items() if k != "duty_desk_meta"}, "nothing lost"
     kept = list(tmp_path.glob("old.db.before-upgrade-*"))
     assert len(kept) == 1 and dump(kept[0]) == before, "the backup holds the old file"

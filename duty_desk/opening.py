@@ -1,0 +1,143 @@
+"""When the team is open: working days and hours ([team] days/opens/closes) less the bank
+holidays of the region in [team] holidays. Pure functions of an instant and the settings.
+
+- :func:`is_open`: is the team open at an instant (opens <= local time < closes, on a
+  working day that is not a bank holiday);
+- :func:`next_opening`: the first instant at or after one when the team is open;
+- :func:`closed_spell`: when closed, since when it is closed and when it reopens (what
+  the banner says);
+- :func:`due_while_closed`: a deadline the team is not there for (a deadline exactly at
+  closing time is still the team's: it is there until then);
+- :func:`last_open_before`: the last team time at or before a deadline;
+- :func:`due_before`: of some items, those whose deadline falls before the team reopens.
+
+Bank holidays come from the ``holidays`` package (well kept, yearly releases), imported on
+first use only so that start-up does not pay for it; each (region, year) is read once.
+Local days are walked with calendar arithmetic, so opening at 08:00 is 08:00 on the wall
+clock on either side of a clock change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import cache
+from typing import TypeVar
+
+import pendulum
+from pendulum import DateTime
+
+from .config import DAY_NAMES, HOLIDAY_REGIONS, TeamSettings
+from .timeutil import as_utc, to_local, zone
+
+SEARCH_DAYS = 60  # no team is closed longer than this (a week of bank holidays at most)
+T = TypeVar("T")
+
+
+@cache
+def _holidays_of(subdivision: str, year: int) -> dict[dt.date, str]:
+    import holidays  # lazily: the package loads every country's calendar module
+
+    found = holidays.country_holidays("GB", subdiv=subdivision, years=year)
+    return {day: str(name) for day, name in found.items()}
+
+
+def bank_holiday(day: dt.date, team: TeamSettings) -> str | None:
+    """The bank holiday's name on local ``day`` in the team's region, or None."""
+    subdivision = HOLIDAY_REGIONS.get(team.holidays)
+    if subdivision is None:
+        return None
+    return _holidays_of(subdivision, day.year).get(day)
+
+
+def is_working_day(day: dt.date, team: TeamSettings) -> bool:
+    """One of the team's days, and not a bank holiday."""
+    return DAY_NAMES[day.weekday()] in team.days and bank_holiday(day, team) is None
+
+
+def _at(day: dt.date, time: dt.time, tz: str) -> DateTime:
+    local = pendulum.datetime(day.year, day.month, day.day, time.hour, time.minute, tz=zone(tz))
+    return as_utc(local)
+
+
+def hours_of(day: dt.date, team: TeamSettings) -> tuple[DateTime, DateTime] | None:
+    """Opening and closing (UTC instants) on local ``day``, or None when closed all day."""
+    if not is_working_day(day, team):
+        return None
+    return _at(day, team.opens, team.timezone), _at(day, team.closes, team.timezone)
+
+
+def is_open(at: dt.datetime, team: TeamSettings) -> bool:
+    hours = hours_of(to_local(at, team.timezone).date(), team)
+    return hours is not None and hours[0] <= at < hours[1]
+
+
+def next_opening(at: dt.datetime, team: TeamSettings) -> DateTime | None:
+    """``at`` itself when open, else the next opening (None: none in :data:`SEARCH_DAYS`)."""
+    at = as_utc(at)
+    day = to_local(at, team.timezone).date()
+    for offset in range(SEARCH_DAYS + 1):
+        hours = hours_of(day + dt.timedelta(days=offset), team)
+        if hours is None:
+            continue
+        opens, closes = hours
+        if at < closes:
+            return max(opens, at)
+    return None
+
+
+def last_open_before(at: dt.datetime, team: TeamSettings) -> DateTime | None:
+    """The latest team time at or before ``at`` (a closing time when ``at`` is closed)."""
+    at = as_utc(at)
+    day = to_local(at, team.timezone).date()
+    for offset in range(SEARCH_DAYS + 1):
+        hours = hours_of(day - dt.timedelta(days=offset), team)
+        if hours is None:
+            continue
+        opens, closes = hours
+        if opens <= at:
+            return min(at, closes)
+    return None
+
+
+def due_while_closed(deadline: dt.datetime, team: TeamSettings) -> bool:
+    """The team is not there at ``deadline`` (one exactly at closing time is still in hours)."""
+    deadline = as_utc(deadline)
+    if is_open(deadline, team):
+        return False
+    hours = hours_of(to_local(deadline, team.timezone).date(), team)
+    return hours is None or deadline != hours[1]
+
+
+@dataclass(frozen=True)
+class ClosedSpell:
+    """The team is closed at ``at``: since when (None: not within the search), until when
+    (None: no opening found), and the bank holiday's name when today is one."""
+
+    at: DateTime
+    since: DateTime | None
+    reopens: DateTime | None
+    holiday: str | None
+
+
+def closed_spell(at: dt.datetime, team: TeamSettings) -> ClosedSpell | None:
+    """None while the team is open; else when it closed and when it reopens."""
+    at = as_utc(at)
+    if is_open(at, team):
+        return None
+    today = to_local(at, team.timezone).date()
+    return ClosedSpell(
+        at=at,
+        since=last_open_before(at, team),
+        reopens=next_opening(at, team),
+        holiday=bank_holiday(today, team),
+    )
+
+
+def due_before(
+    items: Iterable[T], deadline: Callable[[T], dt.datetime], until: dt.datetime
+) -> list[T]:
+    """The items whose deadline falls before ``until`` (overdue ones too), soonest first."""
+    until = as_utc(until)
+    return sorted((i for i in items if as_utc(deadline(i)) < until), key=deadline)
