@@ -29,6 +29,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, Label, Static
 
 from duty_desk import timeutil
+from duty_desk.handover_views import HandoverNoteView
 from duty_desk.views import (
     BoardData,
     ClientFilter,
@@ -38,8 +39,6 @@ from duty_desk.views import (
     StaffLoad,
     StaffView,
 )
-from duty_desk.handover_views import HandoverNoteView
-from duty_desk.views import BoardData, ContinuityBreak, EpisodeView, StaffLoad, StaffView
 
 from . import board_render as render
 from .board_rows import SPECS, VIEWS, DrawnRows, Row, draw
@@ -147,6 +146,8 @@ class BoardScreen(LiveList):
             "Open/disch.",
             id="board_find_status",
             tooltip="Find among open, discharged or all clients",
+        ),
+        Binding(
             "N",
             "handover_note",
             "Note",
@@ -739,6 +740,7 @@ class BoardScreen(LiveList):
             self.post_message(self.Written(note, client_id))
 
         self.app.push_screen(ReferralEditForm(referral), saved)
+
     def action_handover_note(self) -> None:
         """A handover note about the selected client (screens/note_dialog.py)."""
         episode = self.selected_episode()

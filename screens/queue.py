@@ -24,9 +24,8 @@ from textual.widgets import Footer, Input, Label, Static
 
 from duty_desk import opening, rules, timeutil
 from duty_desk.errors import NotEligible
-from duty_desk.views import AreaIntake, ReferralFilter, ReferralView
 from duty_desk.handover_views import ClaimHeld, HandoverNoteView, OohHandoverView
-from duty_desk.views import AreaIntake, ReferralView
+from duty_desk.views import AreaIntake, ReferralFilter, ReferralView
 
 from . import data, render
 from .commands import PaletteCommand
