@@ -25,6 +25,7 @@ from .repo.audit import AuditRepository
 from .repo.base import Context
 from .repo.board import BoardRepository
 from .repo.booking import BookingRepository
+from .repo.decisions import DecisionRepository
 from .repo.episodes import EpisodeRepository
 from .repo.intake import IntakeRepository
 from .repo.meetings import MeetingReader
@@ -33,10 +34,13 @@ from .repo.staff import StaffRepository
 from .validation import NewReferral, validate_dates, validate_meeting_days
 from .views import (
     AbsenceView,
+    AcceptPreview,
     AreaIntake,
     AuditEntry,
+    AwaitingSetup,
     BoardData,
     BookingDefaults,
+    CoreTeamChoice,
     DayData,
     EpisodeView,
     FirstMeeting,
@@ -66,6 +70,7 @@ class Repository:
         self._meetings = MeetingReader(ctx)
         self._bookings = BookingRepository(ctx, self._meetings.booking_defaults)
         self._attendance = AttendanceRepository(ctx)
+        self._decisions = DecisionRepository(ctx)
 
     @property
     def db(self) -> Database:
@@ -143,11 +148,36 @@ class Repository:
         referral_id: int,
         *,
         override_reason: str | None = None,
+        order_reason: str | None = None,
+        enforce_order: bool = False,
         expected_version: int | None = None,
     ) -> int:
         return self._referrals.accept(
-            referral_id, override_reason=override_reason, expected_version=expected_version
+            referral_id,
+            override_reason=override_reason,
+            order_reason=order_reason,
+            enforce_order=enforce_order,
+            expected_version=expected_version,
         )
+
+    # -- triage decisions: the guarded accept, reversing, what an accept still needs ----------
+    def accept_preview(self, referral_id: int) -> AcceptPreview:
+        return self._decisions.accept_preview(referral_id)
+
+    def reverse_decision(
+        self, referral_id: int, reason: str, *, expected_version: int | None = None
+    ) -> int:
+        return self._decisions.reverse_decision(
+            referral_id, reason, expected_version=expected_version
+        )
+
+    def awaiting_setup(self) -> list[AwaitingSetup]:
+        return self._decisions.awaiting_setup()
+
+    def core_team_choice(self, client_id: int, deadline: dt.datetime | None) -> CoreTeamChoice:
+        if deadline is not None:
+            validate_dates({"deadline": deadline})
+        return self._decisions.core_team_choice(client_id, deadline)
 
     def redirect(
         self, referral_id: int, onward: str, reason: str, *, expected_version: int | None = None

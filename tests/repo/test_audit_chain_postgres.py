@@ -118,6 +118,9 @@ def test_the_upgrade_writes_the_chain_over_existing_rows(pg: Database, busy: Rep
     count = len(audit_ids(pg))
     with pg.engine.begin() as connection:
         connection.exec_driver_sql("ALTER TABLE audit_log DROP COLUMN hash")
+        for column in ("order_reason", "reversed_at", "reversed_by", "reversal_reason"):
+            connection.exec_driver_sql(f"ALTER TABLE referral DROP COLUMN {column}")  # 0005
+        connection.exec_driver_sql("ALTER TABLE meeting DROP COLUMN late_reason")  # 0005
         connection.exec_driver_sql("UPDATE alembic_version SET version_num = '0003'")
         connection.exec_driver_sql(
             "UPDATE duty_desk_meta SET value = '2' WHERE key = 'schema_version'"
