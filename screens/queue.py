@@ -190,8 +190,12 @@ class QueueScreen(LiveList):
 
     @property
     def rows(self) -> dict[int, ReferralView]:
-        """The referrals shown, by id."""
-        return {referral.id: referral for referral in self.items.values()}
+        """The open referrals shown, by id (not the "needs" rows of accepted clients)."""
+        return {
+            referral.id: referral
+            for key, referral in self.items.items()
+            if not key.startswith(SETUP_KEY)
+        }
 
     # -- loading --------------------------------------------------------------------------------
     def load_query(self) -> str:
@@ -491,6 +495,15 @@ class QueueScreen(LiveList):
         from .accept_dialog import AcceptDialog
 
         referral = message.preview.referral
+        if not referral.is_open:  # decided elsewhere since the queue was read
+            when = timeutil.fmt_local(referral.decided_at, self.labels.tz, "day")
+            self.notify(
+                f"This referral was already {referral.status} by {referral.decided_by or '?'} "
+                f"at {when}; nothing was changed.",
+                severity="warning",
+                markup=False,
+            )
+            return
 
         def confirmed(client_id: int | None) -> None:
             if client_id is None:
