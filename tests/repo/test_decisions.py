@@ -123,6 +123,7 @@ def test_reversing_an_accept_gives_the_place_back_and_reopens_the_referral(
     assert entry.actor == DUTY
     assert entry.before["status"] == "accepted" and entry.after["status"] == "new"
     assert entry.after["reversal_reason"] == "Wrong person (test)"
+    assert repo.first_meetings(MONDAY_10.subtract(days=7)) == []  # no longer counted
     # accepted again: the same episode opens again, and the place is taken again
     assert repo.accept(referral) == client
     assert repo.intake_for(repo.referral(referral)).taken == 1  # type: ignore[union-attr]
