@@ -63,11 +63,11 @@ def record(referral: ReferralView, tz: str) -> dict[str, Any]:
         "decision_reason": referral.decision_reason,
         "eligibility_override": referral.eligibility_override,
         "decided_by": referral.decided_by,
+        "decided_at": local_time(referral.decided_at, tz),
         "order_reason": referral.order_reason,
         "reversed_by": referral.reversed_by,
         "reversed_at": local_time(referral.reversed_at, tz),
         "reversal_reason": referral.reversal_reason,
-        "decided_at": local_time(referral.decided_at, tz),
     }
 
 

@@ -234,8 +234,9 @@ async def test_reversing_on_the_board(open_app, board: Board) -> None:
         await pilot.press("enter")
         await settle(pilot)
         assert not isinstance(app.screen, ReasonDialog)
-        assert any("Acceptance reversed" in n for n in notifications(app))
         assert board.blake not in [e.client_id for e in repo.board().episodes]
+        await settle(pilot)  # the board's note and reload follow the dialog
+        assert any("Acceptance reversed" in n for n in notifications(app))
         assert screen.selected_episode().client_id == board.alex
         await pilot.press("u")  # Alex has had meetings: refused, with the sentence
         await settle(pilot)
