@@ -158,6 +158,19 @@ class HandoverSettings(_Strict):
     claim_stale_minutes: Annotated[int, Field(ge=5, le=7 * 24 * 60)] = 60
 
 
+class TriageSettings(_Strict):
+    """Issue 11 (decisions): how long a triage decision can be reversed."""
+
+    # Hours after a decision (accept, redirect, decline) during which any staff member
+    # may reverse it with a reason. 72 covers a decision made on a Friday evening and
+    # noticed at Monday's handover; older decisions have been acted on (letters, onward
+    # services, meetings) and are put right another way (discharge, a new referral).
+    reverse_within_hours: Annotated[float, Field(gt=0, le=24 * 28)] = 72
+    # A client's first meeting booked to start after the referral's respond-by time is
+    # booked only with a recorded reason (the 24-hour promise, kept visible).
+    late_first_meeting_needs_reason: bool = True
+
+
 class AreaSettings(_Strict):
     name: Name
     weekly_cap: Annotated[int, Field(ge=0, le=1000)] = 5
@@ -236,6 +249,7 @@ class Config(_Strict):
     meetings: MeetingSettings = MeetingSettings()
     continuity: ContinuitySettings = ContinuitySettings()
     handover: HandoverSettings = HandoverSettings()
+    triage: TriageSettings = TriageSettings()
     areas: dict[Key, AreaSettings] = Field(default_factory=_default_areas)
     sources: dict[Key, SourceSettings] = Field(default_factory=_default_sources)
     onward: dict[Key, OnwardSettings] = Field(default_factory=_default_onward)

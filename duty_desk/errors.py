@@ -36,6 +36,21 @@ class NotEligible(DutyDeskError):
         super().__init__("Not eligible for POD: " + "; ".join(problems) + ".")
 
 
+class OutOfOrder(DutyDeskError):
+    """Issue 11 (decisions): an earlier eligible referral in the same area and intake week
+    still waits; the weekly rule takes referrals in order, so accepting this one needs a
+    recorded reason. ``earlier`` holds their ids and received times (no names)."""
+
+    def __init__(self, earlier: list[tuple[int, str]]) -> None:
+        self.earlier = earlier
+        when = ", ".join(f"number {ref} received {at}" for ref, at in earlier)
+        super().__init__(
+            f"An earlier eligible referral in this area still waits ({when}): the weekly "
+            "places go to referrals in the order they arrive, so give a reason to accept "
+            "this one first."
+        )
+
+
 class InputErrors(DutyDeskError):
     """Bad input: one message per field, keyed by field name; nothing was saved."""
 

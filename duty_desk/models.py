@@ -125,6 +125,13 @@ class Referral(SQLModel, table=True):
     decided_at: dt.datetime | None = None
     created_at: dt.datetime
     created_by: str = Field(max_length=64)
+    # Issue 11 (decisions): why a later referral was accepted while an earlier eligible one
+    # in the same area and week still waited (the weekly rule takes them in order), and the
+    # last reversal of a decision (who, when, why): the referral is open again after it.
+    order_reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    reversed_at: dt.datetime | None = None
+    reversed_by: str | None = Field(default=None, max_length=64)
+    reversal_reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     version: int = Field(default=1, sa_column=_VERSIONS["referral"])
 
     __mapper_args__ = {"version_id_col": _VERSIONS["referral"]}
@@ -237,6 +244,8 @@ class Meeting(SQLModel, table=True):
     cancel_reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     # Warnings (absence, hours, travel buffer...) the duty worker booked over, and why.
     override_reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    # Why a client's first meeting was booked to start after the referral's respond-by time.
+    late_reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     created_at: dt.datetime
     created_by: str = Field(max_length=64)
     version: int = Field(default=1, sa_column=_VERSIONS["meeting"])

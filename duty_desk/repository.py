@@ -26,6 +26,7 @@ from .repo.audit import AuditRepository
 from .repo.base import Context
 from .repo.board import BoardRepository
 from .repo.booking import BookingRepository
+from .repo.decisions import DecisionRepository
 from .repo.episodes import EpisodeRepository
 from .repo.handover import HandoverRepository
 from .repo.intake import IntakeRepository
@@ -35,11 +36,14 @@ from .repo.staff import StaffRepository
 from .validation import NewReferral, validate_dates, validate_meeting_days
 from .views import (
     AbsenceView,
+    AcceptPreview,
     AreaIntake,
     AuditEntry,
+    AwaitingSetup,
     BoardData,
     BookingDefaults,
     ClientFilter,
+    CoreTeamChoice,
     DayData,
     EpisodeView,
     FirstMeeting,
@@ -71,6 +75,7 @@ class Repository:
         self._bookings = BookingRepository(ctx, self._meetings.booking_defaults)
         self._attendance = AttendanceRepository(ctx)
         self._handover = HandoverRepository(ctx, self._meetings.day)
+        self._decisions = DecisionRepository(ctx)
 
     @property
     def db(self) -> Database:
@@ -167,11 +172,36 @@ class Repository:
         referral_id: int,
         *,
         override_reason: str | None = None,
+        order_reason: str | None = None,
+        enforce_order: bool = False,
         expected_version: int | None = None,
     ) -> int:
         return self._referrals.accept(
-            referral_id, override_reason=override_reason, expected_version=expected_version
+            referral_id,
+            override_reason=override_reason,
+            order_reason=order_reason,
+            enforce_order=enforce_order,
+            expected_version=expected_version,
         )
+
+    # -- triage decisions: the guarded accept, reversing, what an accept still needs ----------
+    def accept_preview(self, referral_id: int) -> AcceptPreview:
+        return self._decisions.accept_preview(referral_id)
+
+    def reverse_decision(
+        self, referral_id: int, reason: str, *, expected_version: int | None = None
+    ) -> int:
+        return self._decisions.reverse_decision(
+            referral_id, reason, expected_version=expected_version
+        )
+
+    def awaiting_setup(self) -> list[AwaitingSetup]:
+        return self._decisions.awaiting_setup()
+
+    def core_team_choice(self, client_id: int, deadline: dt.datetime | None) -> CoreTeamChoice:
+        if deadline is not None:
+            validate_dates({"deadline": deadline})
+        return self._decisions.core_team_choice(client_id, deadline)
 
     def redirect(
         self, referral_id: int, onward: str, reason: str, *, expected_version: int | None = None

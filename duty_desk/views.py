@@ -146,6 +146,12 @@ class ReferralView:
     interpreter: bool = False  # an interpreter is needed (for ``language``)
     # For a referral that became a client: the episode's status (open or discharged).
     client_status: ClientStatus | None = None
+    # Issue 11 (decisions): why accepted before an earlier eligible referral, and the last
+    # reversal of a decision (login, when, why).
+    order_reason: str | None = field(default=None, repr=False, metadata=KEPT)
+    reversed_at: dt.datetime | None = None
+    reversed_by: str | None = None  # login
+    reversal_reason: str | None = field(default=None, repr=False, metadata=KEPT)
 
     @property
     def is_open(self) -> bool:
@@ -406,3 +412,56 @@ class FirstMeeting:
     respond_by: dt.datetime
     first_meeting_at: dt.datetime | None
     met: bool | None
+
+
+# -- issue 11: triage decisions (the guarded accept, reversing, what an accept still needs) --
+
+
+@dataclass(frozen=True)
+class WaitingReferral:
+    """An eligible referral received earlier in the same area and intake week, still open."""
+
+    id: int
+    name: str = field(repr=False, metadata=AS_INITIALS)
+    urgency: str
+    received_at: dt.datetime
+    respond_by: dt.datetime
+
+
+@dataclass(frozen=True)
+class AcceptPreview:
+    """What the accept dialog shows before the duty worker confirms: the referral, the
+    places used in its area's intake week, eligibility problems (an override needs a
+    reason) and earlier eligible referrals still waiting (accepting first needs a reason)."""
+
+    referral: ReferralView
+    intake: AreaIntake | None
+    problems: tuple[str, ...]
+    earlier: tuple[WaitingReferral, ...]
+
+
+class SetupNeed(enum.StrEnum):
+    """What an accepted referral still needs before it leaves the queue."""
+
+    core_team = "core_team"
+    first_meeting = "first_meeting"
+
+
+@dataclass(frozen=True)
+class AwaitingSetup:
+    """An accepted client whose acceptance flow was left part-way: the referral (decided),
+    its episode, and what it needs next (a core team first, then a first meeting)."""
+
+    referral: ReferralView
+    client_id: int
+    need: SetupNeed
+
+
+@dataclass(frozen=True)
+class CoreTeamChoice:
+    """Staff for a new client's core team: by load, those free for a first meeting before
+    ``deadline`` first (``free`` holds their ids)."""
+
+    suggestions: tuple[StaffLoad, ...]
+    free: tuple[int, ...]
+    deadline: dt.datetime | None

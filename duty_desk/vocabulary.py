@@ -35,6 +35,7 @@ OPEN_STATUSES = (ReferralStatus.new.value, ReferralStatus.triaging.value)
 class ClientStatus(enum.StrEnum):
     open = "open"
     discharged = "discharged"
+    reversed = "reversed"  # the acceptance was reversed (a decision put right): no episode
 
 
 class DischargeKind(enum.StrEnum):

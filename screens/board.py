@@ -91,6 +91,13 @@ class BoardScreen(LiveList):
             tooltip="Record a staff absence and see who it affects",
         ),
         Binding("d", "discharge", "Discharge", id="discharge", tooltip="End the episode"),
+        Binding(
+            "u",
+            "reverse_accept",
+            "Reverse",
+            id="reverse_accept",
+            tooltip="Reverse the acceptance (a mistake), with a reason",
+        ),
         Binding("b", "board_book", "Book", id="board_book", tooltip="Book the next meeting"),
         Binding(
             "m", "client_meetings", "Mtgs", id="client_meetings", tooltip="The client's meetings"
@@ -163,6 +170,7 @@ class BoardScreen(LiveList):
     | t      | core_team         | choose the core team (2-3) and key worker, with a reason   |
     | a      | record_absence    | record a staff absence; then every client and meeting hit  |
     | d      | discharge         | end the episode: to primary care or other, date, reason    |
+    | u      | reverse_accept    | reverse the acceptance, with a reason (within the window)  |
     | b      | board_book        | book the next meeting for the client                       |
     | m      | client_meetings   | the client's meetings (enter: that day in the day view)    |
     | r      | original_referral | the original referral (h there: its history)               |
@@ -660,6 +668,45 @@ class BoardScreen(LiveList):
 
         self._when_permitted(opened)
 
+    def action_reverse_accept(self) -> None:
+        """Reverse the selected client's acceptance (the place given back), with a reason."""
+        episode = self.selected_episode()
+        if episode is None:
+            return
+        from .reverse import reverse_accept_explanation
+
+        repo = self.duty_app.repo
+
+        def save(_choice: str | None, reason: str) -> bool:
+            repo.reverse_decision(episode.referral_id, reason)
+            return True
+
+        def done(saved: bool | None) -> None:
+            if saved:
+                self.post_message(
+                    self.Written(
+                        f"Acceptance reversed: {visible(episode.name)} is back in the queue "
+                        "as a new referral; the place is given back.",
+                        episode.client_id,
+                        closed=True,
+                    )
+                )
+
+        def opened() -> None:
+            from .reason_dialog import ReasonDialog
+
+            dialog = ReasonDialog(
+                title="Reverse acceptance",
+                subject=episode.name,
+                explanation=reverse_accept_explanation(episode.accepted_at, self.duty_app.config),
+                reason_label="Reason",
+                confirm="Reverse",
+                save=save,
+            )
+            self.app.push_screen(dialog, done)
+
+        self._when_permitted(opened)
+
     def action_board_book(self) -> None:
         episode = self.selected_episode()
         if episode is None:
@@ -875,6 +922,12 @@ class BoardScreen(LiveList):
                     "Discharge",
                     "End the episode: primary care or other (d)",
                     self.action_discharge,
+                    subject,
+                ),
+                PaletteCommand(
+                    "Reverse acceptance",
+                    "A mistake: the place given back, with a reason (u)",
+                    self.action_reverse_accept,
                     subject,
                 ),
             ]

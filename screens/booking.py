@@ -18,6 +18,10 @@ The flow, all from the keyboard:
 ``ctrl+n`` fills "When" with the next slot when the whole core team is free
 (from the typed time, else from now) and checks it. Other screens open the
 dialog with :func:`open_booking`.
+
+Opened for a first meeting (the accept flow, ``deadline``: the referral's respond-by
+time), the dialog shows the deadline and the time left; a first meeting starting after
+it is a warning from the repository like any other, booked only with a reason.
 """
 
 from __future__ import annotations
@@ -91,15 +95,19 @@ def open_booking(
     done: Callable[[Booked | None], Any] | None = None,
     *,
     show_day: dt.date | None = None,
+    deadline: dt.datetime | None = None,
 ) -> None:
     """Open booking for ``client_id`` over ``screen`` (the day view, queue or board).
 
     ``done`` gets the :class:`Booked` result, or None when cancelled. A login that
     may not change anything is told why and the dialog closes by itself. With
     ``show_day`` (the local date ``screen`` shows), a meeting booked on that day comes
-    back read in ``Booked.meeting``.
+    back read in ``Booked.meeting``. ``deadline``: the first meeting's respond-by time,
+    shown in the dialog.
     """
-    screen.app.push_screen(BookingDialog(client_id, show_day=show_day), done)
+    dialog = BookingDialog(client_id, show_day=show_day)
+    dialog.deadline = deadline
+    screen.app.push_screen(dialog, done)
 
 
 def open_reschedule(
@@ -196,6 +204,7 @@ class BookingDialog(FormScreen[Booked]):
         self._staff_names: dict[int, str] = {}
         self._busy_note = ""
         self._busy_timer: Any = None
+        self.deadline: dt.datetime | None = None  # a first meeting's respond-by time
 
     @property
     def repo(self) -> Any:
@@ -333,6 +342,8 @@ class BookingDialog(FormScreen[Booked]):
 
             intro.append("\nNow: ")
             intro.append(describe_slot(moving.starts_at, moving.ends_at, self.tz))
+        if self.deadline is not None:
+            intro.append_text(self._deadline_line(self.deadline))
         self.query_one("#intro", Static).update(intro)
         if moving is None:
             self.query_one("#field-place", Select).value = defaults.place_kind or "home"
@@ -353,6 +364,17 @@ class BookingDialog(FormScreen[Booked]):
         if self._check_when_loaded:
             self._check_when_loaded = False
             self.action_save()
+
+    def _deadline_line(self, deadline: dt.datetime) -> Text:
+        """``First meeting by Tue 24 Nov 09:00 (20h59 left)``: the 24-hour promise."""
+        from duty_desk import rules, timeutil
+
+        config = self.app.config  # type: ignore[attr-defined]
+        clock = rules.response_clock(deadline, timeutil.now(), config)
+        line = Text("\nFirst meeting by ")
+        line.append(timeutil.fmt_local(deadline, self.tz, "day"), style="bold")
+        line.append(f" ({clock.cell()})", style="bold")
+        return line
 
     def _ticks(
         self, selector: str, kind: str, people: list[tuple[int, str, str, bool]], fixed: bool

@@ -4,13 +4,16 @@ The staff are listed with the most room in their caseload first (from
 ``repo.suggest_staff``), each with their caseload against capacity and any
 absence. Space picks or drops the highlighted person; the key worker is
 chosen from those picked. Used from the board (``t``) and straight after
-accepting a referral in the queue (then opened by referral id).
+accepting a referral in the queue (then opened by referral id). Opened from the accept
+flow with the referral's respond-by time (``deadline``), the staff free for a first
+meeting before it come first, marked "free by deadline".
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rich.text import Text
 from textual import on, work
@@ -57,6 +60,7 @@ class CoreTeamDialog(FormScreen[bool]):
         episode: EpisodeView
         suggestions: tuple[StaffLoad, ...]
         tags: dict[int, str]
+        free: tuple[int, ...] = field(default=())  # free for a first meeting by the deadline
 
     def __init__(
         self,
@@ -65,8 +69,10 @@ class CoreTeamDialog(FormScreen[bool]):
         *,
         referral_id: int | None = None,
         reason: str = "",
+        deadline: dt.datetime | None = None,
     ) -> None:
         super().__init__("Core team and key worker")
+        self.deadline = deadline
         self.client_id = client_id
         self.referral_id = referral_id
         self.subject = subject
@@ -76,7 +82,13 @@ class CoreTeamDialog(FormScreen[bool]):
         self.tags: dict[int, str] = {}
 
     def compose_intro(self) -> ComposeResult:
-        yield Static(assemble(("Client: ", "bold"), literal(self.subject), "\n", HINT), id="intro")
+        intro = assemble(("Client: ", "bold"), literal(self.subject), "\n", HINT)
+        if self.deadline is not None:
+            tz = self.app.config.team.timezone  # type: ignore[attr-defined]
+            intro.append("\nFirst meeting by ")
+            intro.append(timeutil.fmt_local(self.deadline, tz, "day"), style="bold")
+            intro.append(": staff free before it first.")
+        yield Static(intro, id="intro")
 
     def compose_fields(self) -> ComposeResult:
         # The list gets the dialog's whole width: the label goes above it.
@@ -109,12 +121,17 @@ class CoreTeamDialog(FormScreen[bool]):
         if client_id is None:
             raise InputErrors({"staff": "This referral has no episode of care to give a team to."})
         episode = repo.episode(client_id)
-        suggestions = tuple(repo.suggest_staff(client_id))
+        free: tuple[int, ...] = ()
+        if self.deadline is not None:
+            choice = repo.core_team_choice(client_id, self.deadline)
+            suggestions, free = tuple(choice.suggestions), tuple(choice.free)
+        else:
+            suggestions = tuple(repo.suggest_staff(client_id))
         everyone = [load.staff for load in suggestions] + list(episode.core_team)
         if episode.key_worker is not None:
             everyone.append(episode.key_worker)
         tags = render.staff_tags({s.id: s for s in everyone}.values())
-        self.post_message(self.Loaded(client_id, episode, suggestions, tags))
+        self.post_message(self.Loaded(client_id, episode, suggestions, tags, free))
 
     def worker_failed(self, worker: object) -> None:
         self.saving = False
@@ -131,7 +148,7 @@ class CoreTeamDialog(FormScreen[bool]):
         picker = self.query_one("#field-staff", SelectionList)
         options = [
             Selection(
-                render.suggestion_prompt(load, self.tags, today),
+                self._prompt(load, today, load.staff.id in message.free),
                 load.staff.id,
                 load.staff.id in current,
             )
@@ -158,6 +175,12 @@ class CoreTeamDialog(FormScreen[bool]):
             message.episode.key_worker.id if message.episode.key_worker is not None else None
         )
         self.query_one("#save").disabled = False
+
+    def _prompt(self, load: StaffLoad, today: dt.date, free: bool) -> Text:
+        prompt = render.suggestion_prompt(load, self.tags, today)
+        if free:
+            prompt.append("  free by deadline", style="bold")
+        return prompt
 
     @on(SelectionList.SelectedChanged, "#field-staff")
     def _team_changed(self) -> None:

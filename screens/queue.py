@@ -5,6 +5,12 @@ worker; the app's one change feed tells it when someone else committed, and only
 is the queue read again and applied to the keyed table in place (row key = referral id)
 so the cursor stays on the same referral. The response clocks are re-drawn from the rows
 already held, every 30 seconds, without touching the database.
+
+Accepting is one guarded flow (issue 11): ``a`` opens a confirmation
+(``screens.accept_dialog``), then the core team and the first meeting
+(``screens.accept_flow``). A client left part-way shows at the top of the queue
+("needs core team" / "needs first meeting", row key ``s<referral id>``); Enter or ``a``
+there goes on. ``u`` reverses a decision with a reason.
 """
 
 from __future__ import annotations
@@ -23,9 +29,15 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, Label, Static
 
 from duty_desk import opening, rules, timeutil
-from duty_desk.errors import NotEligible
 from duty_desk.handover_views import ClaimHeld, HandoverNoteView, OohHandoverView
-from duty_desk.views import AreaIntake, ReferralFilter, ReferralView
+from duty_desk.views import (
+    AcceptPreview,
+    AreaIntake,
+    AwaitingSetup,
+    ReferralFilter,
+    ReferralView,
+    SetupNeed,
+)
 
 from . import data, render
 from .commands import PaletteCommand
@@ -64,6 +76,9 @@ class Marks:
     notes: dict[int, tuple[HandoverNoteView, ...]] = field(default_factory=dict)
 
 
+SETUP_KEY = "s"  # row key prefix of an accepted client left part-way ("s" + referral id)
+
+
 @dataclass(frozen=True)
 class QueueRead:
     """One read of the queue: the week's intake and the rows (key, referral, cells)."""
@@ -71,6 +86,7 @@ class QueueRead:
     intake: tuple[AreaIntake, ...]
     rows: tuple[tuple[str, ReferralView, RowCells], ...]
     marks: Marks = field(default_factory=Marks)
+    setup: tuple[AwaitingSetup, ...] = ()  # accepted clients left part-way (rows on top)
 
 
 class QueueScreen(LiveList):
@@ -85,6 +101,13 @@ class QueueScreen(LiveList):
             "r", "redirect", "Redirect", id="redirect", tooltip="Redirect to an onward service"
         ),
         Binding("d", "decline", "Decline", id="decline", tooltip="Decline with a reason"),
+        Binding(
+            "u",
+            "reverse_decision",
+            "Reverse",
+            id="reverse_decision",
+            tooltip="Reverse a decision (accept, redirect, decline) with a reason",
+        ),
         Binding(
             "m",
             "add_network_member",
@@ -125,9 +148,10 @@ class QueueScreen(LiveList):
     | n      | add_referral       | add a referral (form)                           |
     | c      | claim              | I'm triaging this / release / take over; on a   |
     |        |                    | flagged claim: release it, with a reason        |
-    | a      | accept             | accept into POD (eligibility override dialog)   |
+    | a      | accept             | accept: confirm, core team, first meeting       |
     | r      | redirect           | redirect to an onward service, with a reason    |
     | d      | decline            | decline, with a reason                          |
+    | u      | reverse_decision   | reverse a decision, with a reason               |
     | m      | add_network_member | add a member of the person's network            |
     | h      | history            | the referral's history from the audit log       |
     | e      | edit_referral      | correct the referral's details (form)           |
@@ -166,7 +190,6 @@ class QueueScreen(LiveList):
         closed: bool = False
         view: ReferralView | None = None
         intake_changed: bool = False
-        accepted: str | None = None  # the accepted person's name: next, choose the core team
 
     @dataclass
     class IntakeLoaded(Message):
@@ -177,9 +200,8 @@ class QueueScreen(LiveList):
         line: Text  # drawn in the worker
 
     @dataclass
-    class NeedsOverride(Message):
-        referral: ReferralView
-        problems: tuple[str, ...]
+    class AcceptPreviewLoaded(Message):
+        preview: AcceptPreview
 
     def __init__(self) -> None:
         super().__init__()
@@ -192,6 +214,7 @@ class QueueScreen(LiveList):
         self._prefetched_detail: data.Detail | None = None
         self._week: object = None
         self.marks = Marks()
+        self.setup: dict[int, AwaitingSetup] = {}  # by referral id: the rows on top
 
     # -- layout -------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -235,8 +258,12 @@ class QueueScreen(LiveList):
 
     @property
     def rows(self) -> dict[int, ReferralView]:
-        """The referrals shown, by id."""
-        return {referral.id: referral for referral in self.items.values()}
+        """The open referrals shown, by id (not the "needs" rows of accepted clients)."""
+        return {
+            referral.id: referral
+            for key, referral in self.items.items()
+            if not key.startswith(SETUP_KEY)
+        }
 
     # -- loading --------------------------------------------------------------------------------
     def load_query(self) -> tuple[str, ReferralFilter]:
@@ -251,11 +278,22 @@ class QueueScreen(LiveList):
         marks = read_marks(app.repo)
         now = timeutil.now()
         today = timeutil.to_local(now, self.labels.tz).date()
+        setup = tuple(app.repo.awaiting_setup())
         rows = tuple(
+            (SETUP_KEY + str(item.referral.id), item.referral, self._setup_cells(item, now, today))
+            for item in setup
+        ) + tuple(
             (str(referral.id), referral, self._cells(referral, now, today, marks))
             for referral in snapshot.referrals
         )
-        return QueueRead(snapshot.intake, rows, marks)
+        return QueueRead(snapshot.intake, rows, marks, setup)
+
+    def _setup_cells(self, item: AwaitingSetup, now: Any, today: Any = None) -> tuple[Text, ...]:
+        from .accept_flow import setup_cells
+
+        cells = render.row_cells(item.referral, now, self.labels, self.duty_app.actor, today)
+        drawn = setup_cells(cells, item.need)
+        return tuple(drawn[key] for key, _ in render.COLUMNS)
 
     def _cells(
         self, referral: ReferralView, now: Any, today: Any = None, marks: Marks | None = None
@@ -287,6 +325,7 @@ class QueueScreen(LiveList):
     def show(self, result: QueueRead) -> None:
         """Update the table in place (rows drawn by the load worker); keep the cursor."""
         self.query_one(IntakeBar).show(result.intake)
+        self.setup = {item.referral.id: item for item in result.setup}
         self._week = result.intake[0].week_start if result.intake else None
         before, self.marks = self.marks, result.marks
         external, self._external_change = self._external_change, False
@@ -340,7 +379,23 @@ class QueueScreen(LiveList):
     # -- the table, updated in place ----------------------------------------------------------
     def current_id(self) -> int | None:
         key = self.current_key()
-        return int(key) if key is not None else None
+        return int(key.removeprefix(SETUP_KEY)) if key is not None else None
+
+    def current_setup(self) -> AwaitingSetup | None:
+        """The accepted client left part-way under the cursor, if the row is one."""
+        key = self.current_key()
+        if key is None or not key.startswith(SETUP_KEY):
+            return None
+        return self.setup.get(int(key.removeprefix(SETUP_KEY)))
+
+    def row_selected(self, key: str) -> None:
+        """Enter on a "needs core team" / "needs first meeting" row goes on with the accept;
+        on any other row, into the details."""
+        setup = self.current_setup() if key.startswith(SETUP_KEY) else None
+        if setup is not None:
+            self._go_on(setup)
+            return
+        super().row_selected(key)
 
     def current(self) -> ReferralView | None:
         referral: ReferralView | None = self.current_item()
@@ -389,14 +444,22 @@ class QueueScreen(LiveList):
         if message.referral.id != self.current_id():
             return
         app = self.duty_app
+        from .accept_flow import reversal_line, setup_header
+
         referral_id = message.referral.id
-        text = render.detail_text(
-            message.referral,
-            message.problems,
-            message.week,
-            timeutil.now(),
-            app.config,
-            app.actor,
+        tz = app.config.team.timezone
+        setup = self.current_setup()
+        text = setup_header(setup, tz) if setup is not None else Text(end="")
+        text.append_text(reversal_line(message.referral, tz))
+        text.append_text(
+            render.detail_text(
+                message.referral,
+                message.problems,
+                message.week,
+                timeutil.now(),
+                app.config,
+                app.actor,
+            )
         )
         text.append_text(
             render.handover_detail(
@@ -643,62 +706,70 @@ class QueueScreen(LiveList):
         self._when_permitted(opened)
 
     def action_accept(self) -> None:
-        referral = self._selected()
-        if referral is not None:
-            self.accept(referral)
-
-    @work(thread=True, exit_on_error=False, group="write", description="accept")
-    def accept(self, referral: ReferralView) -> None:
-        try:
-            self.duty_app.repo.accept(referral.id, expected_version=referral.version)
-        except NotEligible as exc:
-            self.post_message(self.NeedsOverride(referral, tuple(exc.problems)))
+        """Step 1: the confirmation (nothing is saved before it); on a client left
+        part-way, the step it needs."""
+        setup = self.current_setup()
+        if setup is not None:
+            self._go_on(setup)
             return
-        self.post_message(
-            self.Written(
-                referral.id,
-                f"Accepted into POD: {visible(referral.name)}.",
-                closed=True,
-                intake_changed=True,
-                accepted=referral.name,
+        referral = self._selected()
+        if referral is None:
+            return
+        if not referral.is_open:
+            self.notify(
+                f"{visible(referral.name)} is already {referral.status}: nothing to accept "
+                "(u reverses the decision).",
+                severity="warning",
+                markup=False,
             )
-        )
+            return
+        self._when_permitted(lambda: self.load_accept_preview(referral.id))
 
-    def on_queue_screen_needs_override(self, message: NeedsOverride) -> None:
-        from .reason_dialog import ReasonDialog
+    @work(thread=True, exit_on_error=False, group="write", description="accept preview")
+    def load_accept_preview(self, referral_id: int) -> None:
+        self.post_message(self.AcceptPreviewLoaded(self.duty_app.repo.accept_preview(referral_id)))
 
-        referral = message.referral
-        repo = self.duty_app.repo
+    def on_queue_screen_accept_preview_loaded(self, message: AcceptPreviewLoaded) -> None:
+        from .accept_dialog import AcceptDialog
 
-        def save(_choice: str | None, reason: str) -> bool:
-            from duty_desk.validation import validate_reason
+        referral = message.preview.referral
+        if not referral.is_open:  # decided elsewhere since the queue was read
+            when = timeutil.fmt_local(referral.decided_at, self.labels.tz, "day")
+            self.notify(
+                f"This referral was already {referral.status} by {referral.decided_by or '?'} "
+                f"at {when}; nothing was changed.",
+                severity="warning",
+                markup=False,
+            )
+            return
 
-            validate_reason(reason, "reason")
-            repo.accept(referral.id, override_reason=reason, expected_version=referral.version)
-            return True
+        def confirmed(client_id: int | None) -> None:
+            if client_id is None:
+                return  # escape at step 1: nothing changed
+            self.post_message(
+                self.Written(
+                    referral.id,
+                    f"Accepted into POD: {visible(referral.name)}. Next: the core team.",
+                    closed=True,
+                    intake_changed=True,
+                )
+            )
+            self._continue(client_id, referral, SetupNeed.core_team)
 
-        dialog = ReasonDialog(
-            title="Not eligible for POD",
-            subject=referral.name,
-            explanation=[
-                "Not eligible because:",
-                *(f"- {p}" for p in message.problems),
-                "A duty worker may accept anyway, with a reason that is recorded.",
-            ],
-            reason_label="Override reason",
-            confirm="Accept anyway",
-            save=save,
-        )
-        self.app.push_screen(
-            dialog,
-            lambda done: self._decided(
-                done,
-                referral,
-                "Accepted into POD (eligibility overridden)",
-                intake_changed=True,
-                accepted=True,
-            ),
-        )
+        self.app.push_screen(AcceptDialog(message.preview), confirmed)
+
+    def _go_on(self, setup: AwaitingSetup) -> None:
+        self._when_permitted(lambda: self._continue(setup.client_id, setup.referral, setup.need))
+
+    def _continue(self, client_id: int, referral: ReferralView, step: SetupNeed) -> None:
+        """Steps 2 and 3 (core team, first meeting); the queue reads again when they stop."""
+        from .accept_flow import continue_accept
+
+        def done() -> None:
+            self.wrote()
+            self.reload()
+
+        continue_accept(self, client_id, referral.name, referral.respond_by, step, done)
 
     def _decided(
         self,
@@ -706,7 +777,6 @@ class QueueScreen(LiveList):
         referral: ReferralView,
         what: str,
         intake_changed: bool = False,
-        accepted: bool = False,
     ) -> None:
         if done:
             self.post_message(
@@ -715,9 +785,57 @@ class QueueScreen(LiveList):
                     f"{what}: {visible(referral.name)}.",
                     closed=True,
                     intake_changed=intake_changed,
-                    accepted=referral.name if accepted else None,
                 )
             )
+
+    def action_reverse_decision(self) -> None:
+        """Reverse the decision on the selected row (a decided referral), with a reason."""
+        referral = self._selected()
+        if referral is None:
+            return
+        if referral.is_open:
+            self.notify(
+                f"{visible(referral.name)} is still open: there is no decision to reverse "
+                "(u works on an accepted, redirected or declined referral).",
+                severity="warning",
+                markup=False,
+            )
+            return
+        from .reverse import reverse_explanation
+
+        repo = self.duty_app.repo
+
+        def save(_choice: str | None, reason: str) -> bool:
+            repo.reverse_decision(referral.id, reason, expected_version=referral.version)
+            return True
+
+        def reversed_(done: bool | None) -> None:
+            if done:
+                self.select_after_load = str(referral.id)
+                self.post_message(
+                    self.Written(
+                        referral.id,
+                        f"Decision reversed: {visible(referral.name)} is back in the queue.",
+                        closed=True,
+                        intake_changed=referral.status == "accepted",
+                    )
+                )
+                self.reload()
+
+        def opened() -> None:
+            from .reason_dialog import ReasonDialog
+
+            dialog = ReasonDialog(
+                title="Reverse decision",
+                subject=referral.name,
+                explanation=reverse_explanation(referral, self.duty_app.config),
+                reason_label="Reason",
+                confirm="Reverse",
+                save=save,
+            )
+            self.app.push_screen(dialog, reversed_)
+
+        self._when_permitted(opened)
 
     def action_redirect(self) -> None:
         referral = self._selected()
@@ -849,27 +967,6 @@ class QueueScreen(LiveList):
             self.refresh_detail(force=True)
         if message.intake_changed:
             self.load_intake()
-        if message.accepted is not None and message.referral_id is not None:
-            self._choose_core_team(message.referral_id, message.accepted)
-
-    def _choose_core_team(self, referral_id: int, name: str) -> None:
-        """Straight after accepting: the core team and key worker, most room first."""
-        from .core_team_dialog import CoreTeamDialog
-
-        def done(saved: bool | None) -> None:
-            if saved:
-                self.notify(f"Core team saved: {visible(name)}.", markup=False)
-            else:
-                self.notify(
-                    f"No core team yet for {visible(name)}: the board (2) shows it as "
-                    "a problem until one is chosen (t there).",
-                    severity="warning",
-                    markup=False,
-                )
-
-        self.app.push_screen(
-            CoreTeamDialog(None, name, referral_id=referral_id, reason="Chosen on acceptance"), done
-        )
 
     @work(thread=True, exit_on_error=False, group="intake", description="load intake")
     def load_intake(self) -> None:
@@ -924,8 +1021,14 @@ class QueueScreen(LiveList):
                 ),
                 PaletteCommand(
                     "Accept into POD",
-                    "Checks eligibility and the weekly places",
+                    "Confirm (places, who waits), then core team and first meeting",
                     self.action_accept,
+                    subject,
+                ),
+                PaletteCommand(
+                    "Reverse decision",
+                    "Accept, redirect or decline, with a reason (u)",
+                    self.action_reverse_decision,
                     subject,
                 ),
                 PaletteCommand(

@@ -50,9 +50,20 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return settings
 
 
+def test_config() -> Config:
+    """The settings most tests use: the defaults, except that tests of other things book
+    first meetings days after the referral, so the late-first-meeting reason (issue 11,
+    on by default) is off; its own tests (tests/repo/test_decisions.py,
+    tests/ui/test_ui_decisions.py) turn it on."""
+    return Config.model_validate({"triage": {"late_first_meeting_needs_reason": False}})
+
+
+test_config.__test__ = False  # type: ignore[attr-defined]  # not a test for pytest
+
+
 @pytest.fixture
 def config() -> Config:
-    return Config()
+    return test_config()
 
 
 @pytest.fixture

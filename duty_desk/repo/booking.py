@@ -12,6 +12,10 @@ Errors: InputErrors (fields ``when``, ``minutes``, ``staff``, ``place``,
 ``place_detail``, ``network``, ``reason``, ``by``); Conflict (a blocking clash,
 someone else changed the meeting, or it is no longer booked); BookingWarnings
 (warnings not overridden with a reason); NotFound; NotPermitted.
+
+A client's first meeting starting after the referral's respond-by time is a warning too
+(kind ``late_first_meeting``, issue 11): it is booked only with a reason, kept in the
+meeting's ``late_reason`` as well as its ``override_reason`` and in the audit entry.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from duty_desk.models import (
     MeetingStaff,
     MeetingStatus,
     NetworkMember,
+    Referral,
     Staff,
 )
 from duty_desk.validation import validate_reason
@@ -48,6 +53,64 @@ def _judge(found: list[ScheduleProblem], override: str | None) -> list[str]:
     if found and not override:
         raise BookingWarnings(found)
     return [p.text for p in found]
+
+
+LATE_FIRST = "late_first_meeting"
+_COUNTS = (
+    MeetingStatus.booked.value,
+    MeetingStatus.happened.value,
+    MeetingStatus.did_not_attend.value,
+)
+
+
+def late_first_meeting(
+    ctx: Context, session: Session, client_id: int, start: dt.datetime, moving: int | None
+) -> ScheduleProblem | None:
+    """A warning when a meeting starting at ``start`` would be the client's first (no other
+    booked or held meeting before it) and starts after the referral's respond-by time."""
+    referral = session.exec(
+        select(Referral.respond_by)
+        .join(Client, col(Client.referral_id) == Referral.id)
+        .where(Client.id == client_id)
+    ).first()
+    if referral is None:
+        return None
+    deadline = timeutil.as_utc(referral)
+    if start <= deadline:
+        return None
+    before = select(Meeting.id).where(
+        Meeting.client_id == client_id,
+        col(Meeting.status).in_(_COUNTS),
+        Meeting.starts_at < start,
+    )
+    if moving is not None:
+        before = before.where(Meeting.id != moving)
+    if session.exec(before.limit(1)).first() is not None:
+        return None
+    late = start - deadline
+    hours = int(late.total_seconds() // 3600)
+    mins = int(late.total_seconds() % 3600 // 60)
+    due = timeutil.fmt_local(deadline, ctx.tz, "day")
+    return ScheduleProblem(
+        LATE_FIRST,
+        f"This first meeting starts {hours}h{mins:02d} after the respond-by time ({due}): "
+        "book it only with a reason, or find an earlier time",
+        False,
+    )
+
+
+def _with_late(
+    ctx: Context,
+    session: Session,
+    found: list[ScheduleProblem],
+    client_id: int,
+    start: dt.datetime,
+    moving: int | None,
+) -> list[ScheduleProblem]:
+    if not ctx.config.triage.late_first_meeting_needs_reason:
+        return found
+    late = late_first_meeting(ctx, session, client_id, start, moving)
+    return found if late is None else [*found, late]
 
 
 def meeting_row(session: Session, meeting_id: int, expected_version: int | None) -> Meeting:
@@ -102,9 +165,10 @@ class BookingRepository(Aggregate):
         with self.ctx.unit() as session:
             if session.get(Client, client_id) is None:
                 raise NotFound(f"No client number {client_id}")
-            return find_problems(
+            found = find_problems(
                 self.ctx, session, client_id, start, end, list(staff_ids), place_kind, moving
             )
+            return _with_late(self.ctx, session, found, client_id, start, moving)
 
     def book(
         self,
@@ -135,7 +199,9 @@ class BookingRepository(Aggregate):
             found = find_problems(
                 self.ctx, session, client_id, start, end, staff_list, place_kind, None
             )
+            found = _with_late(self.ctx, session, found, client_id, start, None)
             warnings = _judge(found, override)
+            late = any(p.kind == LATE_FIRST for p in found)
             members = session.exec(
                 select(NetworkMember.id).where(NetworkMember.referral_id == client.referral_id)
             ).all()
@@ -154,6 +220,7 @@ class BookingRepository(Aggregate):
                 place_detail=detail,
                 status=MeetingStatus.booked.value,
                 override_reason=override if warnings else None,
+                late_reason=override if late else None,
                 created_at=now,
                 created_by=me.login,
             )
@@ -176,6 +243,8 @@ class BookingRepository(Aggregate):
             }
             if warnings:
                 after.update(warnings=warnings, override_reason=override)
+            if late:
+                after["late_reason"] = override
             self.ctx.audit(session, "book meeting", "meeting", row.id, None, after, now)
             return row.id
 
@@ -212,20 +281,25 @@ class BookingRepository(Aggregate):
             found = find_problems(
                 self.ctx, session, row.client_id, start, end, staff_list, row.place_kind, meeting_id
             )
+            found = _with_late(self.ctx, session, found, row.client_id, start, meeting_id)
             warnings = _judge(found, override)
+            late = any(p.kind == LATE_FIRST for p in found)
             before = {
                 "starts_at": row.starts_at,
                 "ends_at": row.ends_at,
                 "override_reason": row.override_reason,
+                "late_reason": row.late_reason,
             }
             row.starts_at, row.ends_at = start, end
             row.override_reason = override if warnings else None
+            row.late_reason = override if late else None
             session.add(row)
             session.flush()
             after: dict[str, Any] = {
                 "starts_at": start,
                 "ends_at": end,
                 "override_reason": row.override_reason,
+                "late_reason": row.late_reason,
             }
             if warnings:
                 after["warnings"] = warnings

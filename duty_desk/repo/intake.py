@@ -1,17 +1,18 @@
-"""The weekly intake cap per area: places taken and left, and the per-area lock that
-serialises cap checks on servers with row locks."""
+"""The weekly intake cap per area: places taken and left, the per-area lock that
+serialises cap checks (and reversals of accepts) on servers with row locks, and the
+earlier eligible referrals still waiting ("the first 5 new referrals each week")."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func
+from sqlalchemy import func, or_
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from duty_desk import timeutil
-from duty_desk.models import IntakeLock, Referral, ReferralStatus
-from duty_desk.views import AreaIntake, ReferralView
+from duty_desk import rules, timeutil
+from duty_desk.models import OPEN_STATUSES, IntakeLock, Referral, ReferralStatus
+from duty_desk.views import AreaIntake, ReferralView, WaitingReferral
 
 from .base import Aggregate, Context
 
@@ -32,8 +33,49 @@ def taken(ctx: Context, session: Session, area: str, instant: dt.datetime) -> in
     return int(count)
 
 
+def earlier_waiting(ctx: Context, session: Session, row: Referral) -> list[WaitingReferral]:
+    """Eligible referrals still open in ``row``'s area, received earlier in the same intake
+    week (by received time, then number): the weekly rule takes them before ``row``."""
+    received = timeutil.as_utc(row.received_at)
+    start, _ = timeutil.week_bounds_utc(received, ctx.tz)
+    found = session.exec(
+        select(Referral)
+        .where(
+            Referral.area == row.area,
+            col(Referral.status).in_(OPEN_STATUSES),
+            Referral.received_at >= start,
+            or_(
+                col(Referral.received_at) < received,
+                (col(Referral.received_at) == received) & (col(Referral.id) < row.id),
+            ),
+            Referral.id != row.id,
+        )
+        .order_by(col(Referral.received_at), col(Referral.id))
+    ).all()
+    return [
+        WaitingReferral(
+            id=other.id or 0,
+            name=other.name,
+            urgency=other.urgency,
+            received_at=timeutil.as_utc(other.received_at),
+            respond_by=timeutil.as_utc(other.respond_by),
+        )
+        for other in found
+        if not rules.eligibility_problems(
+            date_of_birth=other.date_of_birth,
+            received_at=timeutil.as_utc(other.received_at),
+            area=other.area,
+            source=other.source,
+            config=ctx.config,
+        )
+    ]
+
+
 def lock_area(ctx: Context, session: Session, area: str) -> None:
-    """Serialise cap checks per area on servers with row locks (no-op cost on SQLite)."""
+    """Serialise cap checks per area on servers with row locks (no-op cost on SQLite).
+
+    Accepting and reversing an accept both take it, so a place given back and a place
+    taken in the same area are counted one after the other, never both from one count."""
     if ctx.db.is_sqlite:
         return  # BEGIN IMMEDIATE already holds the only write lock
     lock = session.exec(select(IntakeLock).where(IntakeLock.area == area).with_for_update()).first()

@@ -245,7 +245,7 @@ class MeetingReader(Aggregate):
             rows = session.exec(
                 select(*columns)
                 .join(Referral, col(Client.referral_id) == Referral.id)
-                .where(Client.accepted_at >= since)
+                .where(Client.accepted_at >= since, Client.status != ClientStatus.reversed.value)
                 .order_by(col(Client.accepted_at), col(Client.id))
             ).all()
         out: list[FirstMeeting] = []

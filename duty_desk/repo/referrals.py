@@ -24,6 +24,7 @@ from duty_desk.errors import (
     NoPlacesLeft,
     NotEligible,
     NotFound,
+    OutOfOrder,
 )
 from duty_desk.models import (
     OPEN_STATUSES,
@@ -47,7 +48,7 @@ from duty_desk.validation import (
 from duty_desk.views import NetworkMemberView, ReferralFilter, ReferralView
 
 from .base import Aggregate
-from .intake import lock_area, taken
+from .intake import earlier_waiting, lock_area, taken
 
 OPEN_LIMIT = 2000  # the queue never holds more rows than a person can use
 FIND_LIMIT = 200  # a find among decided (or all) referrals: the newest this many
@@ -143,6 +144,10 @@ def _view(
         referrer_contact=row.referrer_contact,
         language=row.language,
         interpreter=bool(row.interpreter),
+        order_reason=row.order_reason,
+        reversed_at=timeutil.as_utc(row.reversed_at) if row.reversed_at else None,
+        reversed_by=row.reversed_by,
+        reversal_reason=row.reversal_reason,
     )
 
 
@@ -440,14 +445,21 @@ class ReferralRepository(Aggregate):
         referral_id: int,
         *,
         override_reason: str | None = None,
+        order_reason: str | None = None,
+        enforce_order: bool = False,
         expected_version: int | None = None,
     ) -> int:
         """Accept into POD; checks eligibility and the weekly cap in the same write transaction.
 
         Returns the new client (episode of care) id. Raises NotEligible (which a
         duty worker may override with a reason) or NoPlacesLeft (never overridden).
+        With ``enforce_order`` (the desk's accept flow) or an ``order_reason``, an earlier
+        eligible referral still waiting in the same area and week raises OutOfOrder unless
+        ``order_reason`` is given; the reason is then stored on the referral (and audited).
+        A referral whose acceptance was reversed gets its episode back, reopened.
         """
         override = validate_reason(override_reason, "override reason") if override_reason else None
+        order = validate_reason(order_reason, "order reason") if order_reason else None
         now = timeutil.now()
         with self.ctx.unit(write=True) as session:
             row, me = self._open(session, referral_id, expected_version)
@@ -473,6 +485,17 @@ class ReferralRepository(Aggregate):
                     f"No places left: {area.name} has taken {count} of {area.weekly_cap} for the "
                     f"week of {week.format('D MMM')}. Redirect to treatment as usual (r) instead"
                 )
+            if enforce_order or order:
+                earlier = earlier_waiting(self.ctx, session, row)
+                if earlier and not order:
+                    raise OutOfOrder(
+                        [
+                            (w.id, timeutil.fmt_local(w.received_at, self.ctx.tz, "day"))
+                            for w in earlier
+                        ]
+                    )
+                if not earlier:
+                    order = None  # nothing waits now: no reason to count
             self.ctx.change(
                 session,
                 row,
@@ -484,8 +507,27 @@ class ReferralRepository(Aggregate):
                 decided_at=now,
                 decision_reason=override and f"Eligibility overridden: {override}",
                 eligibility_override=override,
+                order_reason=order,
                 onward=None,
             )
+            client = session.exec(select(Client).where(Client.referral_id == row.id)).first()
+            if client is not None:  # accepted before, and reversed: the episode reopens
+                self.ctx.change(
+                    session,
+                    client,
+                    "client",
+                    "reopen episode",
+                    now,
+                    status=ClientStatus.open.value,
+                    accepted_at=now,
+                    accepted_by_id=me.id or 0,
+                    discharged_at=None,
+                    discharge_kind=None,
+                    discharge_reason=None,
+                    discharged_by_id=None,
+                )
+                assert client.id is not None
+                return client.id
             client = Client(
                 referral_id=row.id or referral_id, accepted_at=now, accepted_by_id=me.id or 0
             )

@@ -39,6 +39,11 @@ COLUMNS: tuple[str, ...] = (
     "eligibility_override",
     "decided_by",
     "decided_at",
+    # issue 11 (decisions): accepted before an earlier eligible referral, and reversals
+    "order_reason",
+    "reversed_by",
+    "reversed_at",
+    "reversal_reason",
 )
 
 
@@ -71,6 +76,10 @@ def record(referral: ReferralView, tz: str) -> dict[str, Any]:
         "eligibility_override": referral.eligibility_override,
         "decided_by": referral.decided_by,
         "decided_at": local_time(referral.decided_at, tz),
+        "order_reason": referral.order_reason,
+        "reversed_by": referral.reversed_by,
+        "reversed_at": local_time(referral.reversed_at, tz),
+        "reversal_reason": referral.reversal_reason,
     }
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 import pendulum
 import pytest
 
+from duty_desk import timeutil
 from duty_desk.config import Config, ConfigError, parse_config
 from duty_desk.csv_import import CsvFileError, CsvRowErrors, decode, parse_referrals
 from duty_desk.db import Database
@@ -163,6 +164,9 @@ CONFIG_CASES = [
         "'wales', 'scotland', 'northern-ireland', 'none') (line 3)",
     ),
     ("[handover]\nclaim_stale_minutes = 0\n", "handover.claim_stale_minutes: Input should be"),
+    # -- decisions (issue 11): the reversal window ---------------------------------------
+    ("[triage]\nreverse_within_hours = 0\n", "triage.reverse_within_hours: Input should be"),
+    ('[triage]\nreverse_within_hours = "a week"\n', "triage.reverse_within_hours: Input"),
 ]
 
 
@@ -620,3 +624,54 @@ def test_bad_handover_input_gets_its_message(
         call(repo, referral)
     assert message in str(caught.value)
     assert repo.notes() == [] and repo.out_of_hours_handovers() == {}
+
+
+# -- decisions (issue 11): reasons for the order, reversals, and what cannot be reversed ------
+REASON_CASES = [
+    ("", "give a reason to accept this one first"),
+    ("   \n ", "order reason is required"),
+    ("x" * 2001, "order reason is too long"),
+    ("Reason\x1b[31m (test)", "control character"),
+]
+
+
+@pytest.mark.parametrize("reason, message", REASON_CASES, ids=["empty", "blank", "long", "ctrl"])
+def test_a_bad_order_reason_gets_its_message(
+    repo: Repository, frozen_now: pendulum.DateTime, reason: str, message: str
+) -> None:
+    repo.add_referral(referral_input(name="First (test)", received_at="23/11/2026 08:00"))
+    later = repo.add_referral(referral_input(name="Later (test)"))
+    with pytest.raises(DutyDeskError) as caught:
+        repo.accept(later, enforce_order=True, order_reason=reason)
+    assert message in str(caught.value)
+    assert repo.referral(later).status == "new"
+
+
+REVERSAL_CASES = [
+    ("an empty reason", "", None, "reason is required"),
+    ("a reason too long", "x" * 2001, None, "reason is too long"),
+    ("control characters", "Undo\x07 (test)", None, "control character"),
+    ("after the window", "Too late (test)", 73, "can no longer be reversed"),
+    ("an open referral", "Nothing decided (test)", "open", "there is no decision to reverse"),
+]
+
+
+@pytest.mark.parametrize(
+    "what, reason, when, message", REVERSAL_CASES, ids=[case[0] for case in REVERSAL_CASES]
+)
+def test_a_bad_reversal_gets_its_message(
+    repo: Repository,
+    frozen_now: pendulum.DateTime,
+    what: str,
+    reason: str,
+    when: int | str | None,
+    message: str,
+) -> None:
+    referral = repo.add_referral(referral_input())
+    if when != "open":
+        repo.decline(referral, "Not for us (test)")
+    later = frozen_now.add(hours=when) if isinstance(when, int) else frozen_now
+    with timeutil.frozen(later), pytest.raises(DutyDeskError) as caught:
+        repo.reverse_decision(referral, reason)
+    assert message in str(caught.value)
+    assert repo.referral(referral).status == ("new" if when == "open" else "declined")

@@ -136,6 +136,9 @@ def test_the_upgrade_writes_the_chain_over_existing_rows(pg: Database, busy: Rep
         connection.exec_driver_sql("ALTER TABLE audit_log DROP COLUMN hash")
         # the tables of later revisions (0007: handover) did not exist at 0003
         connection.exec_driver_sql("DROP TABLE handover_note, duty_rota, ooh_handover")
+        for column in ("order_reason", "reversed_at", "reversed_by", "reversal_reason"):
+            connection.exec_driver_sql(f"ALTER TABLE referral DROP COLUMN {column}")  # 0005
+        connection.exec_driver_sql("ALTER TABLE meeting DROP COLUMN late_reason")  # 0005
         connection.exec_driver_sql("UPDATE alembic_version SET version_num = '0003'")
         for statement in BEFORE_DETAILS:  # the referral as it was before 0006 (details)
             connection.exec_driver_sql(statement)

@@ -86,6 +86,10 @@ def dump(path: Path) -> dict[str, list[tuple[object, ...]]]:
                 and not (table == "client" and c.startswith(("discharge_", "discharged_by")))
                 and not (table == "audit_log" and c == "hash")
                 and not (table == "referral" and c in REFERRAL_DETAILS)
+                and not (  # issue 11 (decisions, 0005): new nullable columns
+                    table == "referral"
+                    and c in ("order_reason", "reversed_at", "reversed_by", "reversal_reason")
+                )
             ]
             out[table] = con.execute(f"SELECT {', '.join(old)} FROM {table} ORDER BY 1").fetchall()
         return out

@@ -12,11 +12,10 @@ import pytest
 from sqlalchemy import text
 
 from duty_desk import maintenance, timeutil
-from duty_desk.config import Config
 from duty_desk.db import Database
 from duty_desk.errors import Conflict, NoPlacesLeft
 from duty_desk.repository import Repository
-from tests.conftest import MONDAY_10, referral_input
+from tests.conftest import MONDAY_10, referral_input, test_config
 
 pytestmark = pytest.mark.slow
 CTX = multiprocessing.get_context("spawn")
@@ -24,7 +23,7 @@ CTX = multiprocessing.get_context("spawn")
 
 @pytest.fixture
 def lead(pg: Database) -> Repository:
-    repo = Repository(pg, Config(), actor="duty1")
+    repo = Repository(pg, test_config(), actor="duty1")
     repo.add_staff("duty1", "Duty One (test)", "team_lead", bootstrap=True)
     repo.add_staff("peer1", "Peer One (test)", "peer_support")
     return repo
@@ -45,7 +44,7 @@ def test_triage_core_team_booking_board_and_day(lead: Repository) -> None:
         assert episodes[0].key_worker is not None
         assert [m.id for m in lead.day(start.date()).meetings] == [meeting]
         assert lead.next_free_slot(client, 60, staff) is not None
-    report = maintenance.check(lead.db, Config())
+    report = maintenance.check(lead.db, test_config())
     assert report.problems == [] and "weekly caps: no week over its cap" in report.passed
 
 
@@ -64,14 +63,14 @@ def test_the_audit_log_is_append_only(lead: Repository, pg: Database) -> None:
 
 def _accept_worker(url: str, login: str, referral: int, barrier: object, results: object) -> None:
     from duty_desk import timeutil as tu
-    from duty_desk.config import Config as Cfg
     from duty_desk.db import open_database as open_db
     from duty_desk.errors import DutyDeskError
     from duty_desk.repository import Repository as Repo
     from tests.conftest import MONDAY_10 as AT
+    from tests.conftest import test_config as cfg
 
     tu.set_now(tu.as_utc(AT))
-    repo = Repo(open_db(Cfg(), url), Cfg(), actor=login)
+    repo = Repo(open_db(cfg(), url), cfg(), actor=login)
     repo.claim(referral)
     barrier.wait(120)  # type: ignore[attr-defined]
     try:
@@ -111,14 +110,14 @@ def _book_worker(
     import pendulum as pm
 
     from duty_desk import timeutil as tu
-    from duty_desk.config import Config as Cfg
     from duty_desk.db import open_database as open_db
     from duty_desk.errors import DutyDeskError
     from duty_desk.repository import Repository as Repo
     from tests.conftest import MONDAY_10 as AT
+    from tests.conftest import test_config as cfg
 
     tu.set_now(tu.as_utc(AT))
-    repo = Repo(open_db(Cfg(), url), Cfg(), actor=login)
+    repo = Repo(open_db(cfg(), url), cfg(), actor=login)
     repo.acting_staff()
     barrier.wait(120)  # type: ignore[attr-defined]
     try:

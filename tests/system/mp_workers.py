@@ -16,13 +16,13 @@ START_TIMEOUT = 120  # seconds to wait for the others at the barrier (slow spawn
 
 def _repository(db_path: str, login: str, now: dt.datetime) -> Any:
     from duty_desk import timeutil
-    from duty_desk.config import Config
     from duty_desk.db import open_database
     from duty_desk.repository import Repository
+    from tests.conftest import test_config  # the late-first-meeting rule off (issue 11)
 
     timeutil.set_now(now)
-    db = open_database(Config(), db_path)
-    repo = Repository(db, Config(), actor=login)
+    db = open_database(test_config(), db_path)
+    repo = Repository(db, test_config(), actor=login)
     assert repo.acting_staff() is not None, f"{login} is not staff"  # also warms the pool
     return repo
 

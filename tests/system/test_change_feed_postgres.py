@@ -145,6 +145,9 @@ def test_new_databases_and_upgrades_get_the_trigger(pg: Database) -> None:
             connection.exec_driver_sql(statement)
         # the tables of later revisions (0007: handover) did not exist at 0002
         connection.exec_driver_sql("DROP TABLE handover_note, duty_rota, ooh_handover")
+        for column in ("order_reason", "reversed_at", "reversed_by", "reversal_reason"):
+            connection.exec_driver_sql(f"ALTER TABLE referral DROP COLUMN {column}")  # 0005
+        connection.exec_driver_sql("ALTER TABLE meeting DROP COLUMN late_reason")  # 0005
     assert not has_trigger(pg)
     done = migrate.upgrade(pg)
     assert (done.before, done.after) == ("0002", migrate.head())

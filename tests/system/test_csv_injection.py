@@ -18,12 +18,11 @@ import pendulum
 import pytest
 
 from duty_desk import reports, timeutil
-from duty_desk.config import Config
 from duty_desk.db import open_database
 from duty_desk.identity import os_login
 from duty_desk.reports.writers import FORMULA_STARTS, neutralise, write_csv
 from duty_desk.repository import Repository
-from tests.conftest import referral_input
+from tests.conftest import referral_input, test_config
 
 ME = os_login()
 TZ = "Europe/London"
@@ -46,7 +45,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def hostile(tmp_path: Path) -> Path:
     """A database whose every free-text field starts like a formula."""
     path = tmp_path / "team.db"
-    config = Config()
+    config = test_config()  # the late-first-meeting rule off (issue 11)
     db = open_database(config, str(path), create=True)
     repo = Repository(db, config, actor=ME)
     try:

@@ -79,6 +79,8 @@ async def test_privacy_mode_on_every_screen(
 ) -> None:
     board.repo.add_referral(referral_input(name=QUEUED, received_at="23/11/2026 09:30"))
     async with open_app() as (app, pilot):
+        await pilot.press("down")  # past the "needs core team" row on top (issue 11)
+        await settle(pilot)
         assert "Quinn Zephyr" in _painted(app)
         await pilot.press("p")
         await settle(pilot)

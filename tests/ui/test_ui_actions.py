@@ -6,6 +6,7 @@ from textual.widgets import Input, Select, Static
 
 from duty_desk.config import AreaSettings, Config
 from duty_desk.repository import Repository
+from screens.accept_dialog import AcceptDialog
 from screens.confirm import ConfirmDialog
 from screens.history import HistoryScreen
 from screens.network_form import NetworkForm
@@ -153,14 +154,18 @@ async def test_take_over_someone_elses_triage(open_app, repo, repo_as, make_refe
 
 async def test_accept_into_pod(open_app, repo: Repository, make_referral):
     referral_id = make_referral()
-    other = make_referral(name="Still Open (test)", received_at="23/11/2026 09:30")
+    make_referral(name="Still Open (test)", received_at="23/11/2026 09:30")
     async with open_app() as (app, pilot):
         assert cursor_id(app) == referral_id
-        await pilot.press("a")
+        await pilot.press("a")  # step 1: the confirmation; enter accepts
+        await settle(pilot)
+        assert repo.referral(referral_id).status == "new"
+        await pilot.press("enter")
         await settle(pilot)
         assert repo.referral(referral_id).status == "accepted"
-        assert row_names(app) == ["Still Open (test)"]
-        assert cursor_id(app) == other
+        await pilot.press("escape")  # leave the core team for later
+        await settle(pilot)
+        assert row_names(app) == ["needs core team Alex Example (test)", "Still Open (test)"]
         intake = str(queue_screen(app).query_one("IntakeBar").render())
         assert "Canterbury 4/5 left" in intake
 
@@ -171,23 +176,23 @@ async def test_accept_ineligible_asks_for_an_override_reason(open_app, repo, mak
         await pilot.press("a")
         await settle(pilot)
         dialog = app.screen
-        assert isinstance(dialog, ReasonDialog)
+        assert isinstance(dialog, AcceptDialog)
         intro = str(dialog.query_one("#intro", Static).render())
         assert "age 76 is outside 18 to 65" in intro
         assert "source GP is not a POD referral route" in intro
         await pilot.press("ctrl+s")  # no reason given
         await settle(pilot)
         assert app.screen is dialog
-        assert str(dialog.query_one("#error-reason", Static).render()) == "reason is required"
+        error = str(dialog.query_one("#error-override", Static).render())
+        assert error == "override reason is required"
         assert repo.referral(referral_id).status == "new"
-        dialog.query_one("#field-reason", Input).value = "Family asked for network meetings"
+        dialog.query_one("#field-override", Input).value = "Family asked for network meetings"
         await pilot.press("enter")  # enter on the last line saves
         await settle(pilot)
-        assert not isinstance(app.screen, ReasonDialog)
+        assert not isinstance(app.screen, AcceptDialog)
         saved = repo.referral(referral_id)
         assert saved.status == "accepted"
         assert saved.eligibility_override == "Family asked for network meetings"
-        assert row_names(app) == []
 
 
 async def test_accept_when_no_places_left_says_so(open_app, db_path, frozen_now):
@@ -209,16 +214,22 @@ async def test_accept_when_no_places_left_says_so(open_app, db_path, frozen_now)
         )
         repo.accept(first)
         async with open_app(config=config, db=db) as (app, pilot):
+            await move_cursor_to(pilot, second)  # past the "needs core team" row on top
             assert cursor_id(app) == second
             assert "Canterbury 0/1 left" in str(queue_screen(app).query_one("IntakeBar").render())
             await pilot.press("a")
+            await settle(pilot)
+            assert "NO PLACES LEFT" in str(app.screen.query_one("#intro", Static).render())
+            await pilot.press("enter")
             await settle(pilot)
             assert any(
                 message.startswith("No places left: Canterbury has taken 1 of 1")
                 for message in notifications(app)
             )
+            await pilot.press("escape")
+            await settle(pilot)
             assert repo.referral(second).status == "new"
-            assert row_names(app) == ["Second One (test)"]
+            assert row_names(app)[1:] == ["Second One (test)"]
     finally:
         db.dispose()
 
@@ -391,6 +402,8 @@ async def test_keys_can_be_remapped_from_the_settings(open_app, repo, make_refer
         await settle(pilot)
         assert repo.referral(referral_id).triage_by == DUTY
         await pilot.press("x")
+        await settle(pilot)
+        await pilot.press("enter")  # the confirmation
         await settle(pilot)
         assert repo.referral(referral_id).status == "accepted"
 

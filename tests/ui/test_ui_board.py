@@ -297,6 +297,8 @@ async def test_accept_in_the_queue_goes_straight_to_the_core_team(open_app, repo
     async with open_app() as (app, pilot):
         await pilot.press("a")
         await settle(pilot)
+        await pilot.press("enter")  # the confirmation
+        await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, CoreTeamDialog)
         assert dialog.query_one("#field-reason", Input).value == "Chosen on acceptance"
@@ -321,10 +323,12 @@ async def test_accept_then_cancel_leaves_a_problem_on_the_board(open_app, repo, 
     async with open_app() as (app, pilot):
         await pilot.press("a")
         await settle(pilot)
+        await pilot.press("enter")  # the confirmation
+        await settle(pilot)
         assert isinstance(app.screen, CoreTeamDialog)
         await pilot.press("escape")
         await settle(pilot)
-        assert any("No core team yet" in n for n in notifications(app))
+        assert any("needs a core team" in n for n in notifications(app))
         await pilot.press("2")
         await settle(pilot)
         client = repo.client_for_referral(referral_id)

@@ -84,7 +84,7 @@ def test_reason_dialog_redirect_snapshot(snap_compare, config, db, one_referral)
 
 
 def test_reason_dialog_override_snapshot(snap_compare, config, db, make_referral):
-    """Accepting someone outside the criteria asks for the reason to override."""
+    """Accepting someone outside the criteria: the confirmation asks for an override reason."""
     make_referral(source="gp", date_of_birth="01/01/1950")
     assert shot(snap_compare, config, db, [keys("a")])
 
@@ -228,3 +228,47 @@ def test_referral_edit_form_decided_snapshot(snap_compare, config, db, board: Bo
         await select_client(pilot, board.alex)
 
     assert shot(snap_compare, config, db, [to_board, keys("e")])
+
+
+# -- issue 11: triage decisions -----------------------------------------------------------------
+
+
+def test_accept_dialog_snapshot(snap_compare, config, db, one_referral):
+    """Step 1 of accepting: the referral, the week's places, nothing waiting: enter accepts."""
+    assert shot(snap_compare, config, db, [keys("a")])
+
+
+def test_accept_dialog_waiting_earlier_snapshot(snap_compare, config, db, make_referral):
+    """A later referral while an earlier eligible one waits: warned, a reason is needed."""
+    make_referral(name="First Arrival (test)", received_at="23/11/2026 08:00")
+    make_referral(name="Later Arrival (test)", received_at="23/11/2026 09:00")
+    assert shot(snap_compare, config, db, [keys("down"), keys("a")])
+
+
+def test_core_team_dialog_first_meeting_snapshot(
+    snap_compare, config, db, repo: Repository, one_referral
+):
+    """Step 2: the core team, staff free before the respond-by time first."""
+    repo.add_staff("peer1", "Peer Worker (test)", "peer_support")
+    assert shot(snap_compare, config, db, [keys("a"), keys("enter")])
+
+
+def test_booking_first_meeting_snapshot(snap_compare, config, db, repo: Repository, one_referral):
+    """Step 3, gone on from the "needs first meeting" row: the respond-by time shown."""
+    duty = repo.acting_staff()
+    assert duty is not None
+    peer = repo.add_staff("peer1", "Peer Worker (test)", "peer_support")
+    client = repo.accept(one_referral)
+    repo.set_core_team(client, [duty.id, peer.id], duty.id, "Chosen on acceptance (test)")
+    assert shot(snap_compare, config, db, [keys("enter")])
+
+
+def test_reverse_decision_snapshot(snap_compare, config, db, repo: Repository, one_referral):
+    """u on an accepted referral's row: what reversing does, and the reason."""
+    repo.accept(one_referral)
+    assert shot(snap_compare, config, db, [keys("u")])
+
+
+def test_reverse_accept_on_board_snapshot(snap_compare, config, db, board: Board):
+    """u on the board: reversing the selected client's acceptance."""
+    assert shot(snap_compare, config, db, [*on_board(board.blake), keys("u")])
