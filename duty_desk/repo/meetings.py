@@ -74,6 +74,15 @@ _STAFF_COLUMNS: tuple[Any, ...] = (
     Staff.capacity,
 )
 
+_ATTENDEE_COLUMNS: tuple[Any, ...] = (
+    MeetingStaff.meeting_id,
+    Staff.id,
+    Staff.name,
+    MeetingStaff.attended,
+    MeetingStaff.cover,
+    MeetingStaff.cover_for_id,
+)
+
 
 def expects(staff_id: int) -> Any:
     """Meeting has this staff member expected (EXISTS: the time range drives the query)."""
@@ -98,13 +107,15 @@ def meeting_views(session: Session, rows: Sequence[Any]) -> list[MeetingView]:
         ):
             names[client_id or 0] = name
     for chunk in chunks(ids):
-        for meeting_id, staff_id, name, attended in session.exec(
-            select(MeetingStaff.meeting_id, Staff.id, Staff.name, MeetingStaff.attended)
+        for meeting_id, staff_id, name, attended, cover, cover_for in session.exec(
+            select(*_ATTENDEE_COLUMNS)
             .join(Staff, col(MeetingStaff.staff_id) == Staff.id)
             .where(col(MeetingStaff.meeting_id).in_(chunk))
             .order_by(col(Staff.name), col(Staff.id))
         ):
-            staff[meeting_id].append(Attendee(staff_id or 0, name, attended))
+            staff[meeting_id].append(
+                Attendee(staff_id or 0, name, attended, bool(cover), cover_for)
+            )
         for meeting_id, member_id, name, attended in session.exec(
             select(
                 MeetingNetwork.meeting_id,
