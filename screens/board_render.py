@@ -234,6 +234,14 @@ def absence_long(absence: AbsenceView) -> Text:
         else f"{timeutil.fmt_date(absence.starts_on)} to {timeutil.fmt_date(absence.ends_on)}"
     )
     text = Text(f"{kind} {span}", end="")
+    if absence.starts_time is not None:
+        text.append(f", from {absence.starts_time:%H:%M}")
+        if absence.starts_on != absence.ends_on:
+            text.append(f" on {short_date(absence.starts_on)}")
+    if absence.ends_time is not None:
+        text.append(f", until {absence.ends_time:%H:%M}")
+        if absence.starts_on != absence.ends_on:
+            text.append(f" on {short_date(absence.ends_on)}")
     if absence.note:
         text.append_text(assemble(" (", literal(absence.note), ")"))
     return text

@@ -475,11 +475,11 @@ def meeting_detail(
     elif meeting.status == "booked":
         status.append(" (a: happened, d: did not attend, x: cancel, r: move)")
     _line(text, "Status", status)
-    _line(text, "Place", place_long(meeting, config))
-    _line(text, "Core team", _people(meeting.staff, logins, "nobody", recorded))
     away = away_words(meeting, absences, tz)
     if away.plain:
         _line(text, "Away", away)
+    _line(text, "Place", place_long(meeting, config))
+    _line(text, "Core team", _people(meeting.staff, logins, "nobody", recorded))
     _line(text, "Network", _people(meeting.network, None, "nobody expected", recorded))
     if meeting.override_reason:
         _line(text, "Booked over warnings", literal(meeting.override_reason, multiline=True))
