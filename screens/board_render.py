@@ -307,10 +307,16 @@ def key_cell(episode: EpisodeView, tags: Mapping[int, str]) -> Text:
 
 
 def episode_cells(
-    episode: EpisodeView, now: dt.datetime, tz: str, tags: Mapping[int, str]
+    episode: EpisodeView,
+    now: dt.datetime,
+    tz: str,
+    tags: Mapping[int, str],
+    trouble: int | None = None,
 ) -> dict[str, Text]:
+    """One episode's row; ``trouble``: its problems and breaks counted once (the ``!``
+    column; default its core-team problems only)."""
     figures = episode.continuity
-    problems = len(episode.problems)
+    problems = len(episode.problems) if trouble is None else trouble
     low = figures.with_core is not None and figures.with_core < 0.5
     return {
         "client": cell(episode.name, "bold" if problems else ""),
@@ -323,7 +329,7 @@ def episode_cells(
         ),
         "core": cell(percent(figures.with_core) if figures.enough else "--", WARN if low else ""),
         "upc": cell(index(figures.upc) if figures.enough else "--"),
-        "flag": cell(f"!{problems}" if problems else "", PROBLEM if problems else ""),
+        "flag": cell(f"!{min(problems, 9)}" if problems else "", PROBLEM if problems else ""),
     }
 
 
