@@ -531,7 +531,9 @@ def suggestion_prompt(load: StaffLoad, tags: Mapping[int, str], today: dt.date) 
 
 def meeting_cells(meeting: MeetingView, tz: str, tags: Mapping[int, str]) -> dict[str, Text]:
     local = timeutil.to_local(meeting.starts_at, tz)
-    staff = " ".join(tags.get(a.id, visible(a.name)) for a in meeting.staff)
+    staff = " ".join(
+        tags.get(a.id, visible(a.name)) + ("(cover)" if a.cover else "") for a in meeting.staff
+    )
     status = vocabulary.words(vocabulary.MEETING_STATUS_SHORT, meeting.status)
     return {
         "when": cell(

@@ -43,8 +43,8 @@ class CoverPicker(ModalScreen[int]):
     CSS_PATH = "forms.tcss"
     DEFAULT_CSS = """
     CoverPicker { align: center middle; }
-    CoverPicker OptionList { height: auto; max-height: 14; border: none; padding: 0; }
-    CoverPicker OptionList > .option-list--option-highlighted { text-style: bold reverse; }
+    CoverPicker #cover-list { height: auto; max-height: 14; border: none; padding: 0; }
+    CoverPicker #cover-list > .option-list--option-highlighted { text-style: bold reverse; }
     """
     BINDINGS = [
         Binding("enter", "pick", "Pick", id="cover_pick", priority=True),

@@ -375,6 +375,8 @@ class AbsenceRepository(Aggregate):
                             )
                         }
                     )
+            absent = session.get(Staff, absence.staff_id)
+            away_login = absent.login if absent is not None else str(absence.staff_id)
             lock(self.ctx, session, meeting.client_id, [staff_id])
             for busy in when_busy(session, [staff_id], meeting.client_id, start, end):
                 if busy.meeting_id != meeting_id and staff_id in busy.staff_ids:
@@ -402,8 +404,8 @@ class AbsenceRepository(Aggregate):
                 None,
                 {
                     "absence_id": absence_id,
-                    "cover_staff_id": staff_id,
-                    "cover_for_id": absence.staff_id,
+                    "cover": member.login,
+                    "cover_for": away_login,
                 },
                 now,
             )

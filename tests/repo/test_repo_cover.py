@@ -135,11 +135,7 @@ def test_cover_is_recorded_audited_and_version_checked(team: Team) -> None:
     assert decisions[team.morning].decided_by == "duty1"
     entry = repo.history("meeting", team.morning)[-1]
     assert entry.action == "assign cover" and entry.actor == "duty1"
-    assert entry.after == {
-        "absence_id": absence,
-        "cover_staff_id": team.other,
-        "cover_for_id": team.peer,
-    }
+    assert entry.after == {"absence_id": absence, "cover": "clin2", "cover_for": "peer1"}
     # A second cover on the stale version is refused, naming who changed it.
     with pytest.raises(Conflict, match="duty1"):
         repo.assign_cover(absence, team.morning, team.third, expected_version=before.version)

@@ -187,3 +187,38 @@ def test_date_dialog_snapshot(snap_compare, config, db, team: Team):
 def test_booking_dialog_snapshot(snap_compare, config, db, team: Team):
     """The booking dialog as it opens (tests/ui/test_ui_snapshots.py has it with a warning)."""
     assert shot(snap_compare, config, db, [open_day, keys("b")])
+
+
+# -- cover (issue 11): the absence worklist part-way through, and the cover picker ----------------
+
+
+def _peer_away(board: Board) -> Step:
+    async def fill(pilot: Pilot[Any]) -> None:
+        from textual.widgets import Input, Select
+
+        board.repo.book(board.alex, _thu_11(), 60, [board.duty, board.peer], "base")
+        form = pilot.app.screen
+        form.query_one("#field-staff", Select).value = str(board.peer)
+        form.query_one("#field-starts_on", Input).value = "tue"
+        form.query_one("#field-ends_on", Input).value = "27/11"
+        form.query_one("#field-kind", Select).value = "sickness"
+        await settle(pilot)
+
+    return fill
+
+
+def _thu_11() -> Any:
+    import pendulum
+
+    return pendulum.datetime(2026, 11, 26, 11, tz="Europe/London")
+
+
+def test_absence_worklist_part_decided_snapshot(snap_compare, config, db, board: Board):
+    """Two meetings in the absence: the first covered (v, enter), the second still to do."""
+    steps = [*on_board(), keys("a"), _peer_away(board), keys("ctrl+s"), keys("v"), keys("enter")]
+    assert shot(snap_compare, config, db, steps)
+
+
+def test_cover_picker_snapshot(snap_compare, config, db, board: Board):
+    steps = [*on_board(), keys("a"), _peer_away(board), keys("ctrl+s"), keys("v")]
+    assert shot(snap_compare, config, db, steps)
