@@ -20,6 +20,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    false,
 )
 from sqlalchemy import inspect as sa_inspect
 from sqlmodel import Field, SQLModel
@@ -242,7 +243,8 @@ class MeetingStaff(SQLModel, table=True):
     meeting_id: int = Field(foreign_key="meeting.id", index=True)
     staff_id: int = Field(foreign_key="staff.id")
     attended: bool | None = None
-    cover: bool = False
+    # raw inserts (bench data, maintenance) that name no cover get false, as the migration
+    cover: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     cover_for_id: int | None = Field(default=None, foreign_key="staff.id")
     arranged_by: str | None = Field(default=None, max_length=64)
 

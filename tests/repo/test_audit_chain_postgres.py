@@ -16,6 +16,7 @@ from duty_desk.config import Config
 from duty_desk.db import Database
 from duty_desk.repository import Repository
 from tests.conftest import MONDAY_10, referral_input
+from tests.repo.pg_server import undo_after_0004
 from tests.system import mp_workers
 from tests.system.test_concurrency import run
 
@@ -118,15 +119,7 @@ def test_the_upgrade_writes_the_chain_over_existing_rows(pg: Database, busy: Rep
     count = len(audit_ids(pg))
     with pg.engine.begin() as connection:
         connection.exec_driver_sql("ALTER TABLE audit_log DROP COLUMN hash")
-        # what the later revisions added (0008, cover) goes too: the file is as 0003 left it
-        connection.exec_driver_sql("DROP TABLE absence_decision")
-        connection.exec_driver_sql(
-            "ALTER TABLE absence DROP COLUMN starts_time, DROP COLUMN ends_time"
-        )
-        connection.exec_driver_sql(
-            "ALTER TABLE meeting_staff DROP COLUMN cover, DROP COLUMN cover_for_id, "
-            "DROP COLUMN arranged_by"
-        )
+        undo_after_0004(connection)  # what the later revisions added goes too
         connection.exec_driver_sql("UPDATE alembic_version SET version_num = '0003'")
         connection.exec_driver_sql(
             "UPDATE duty_desk_meta SET value = '2' WHERE key = 'schema_version'"

@@ -14,6 +14,7 @@ from duty_desk import migrate
 from duty_desk.changes import ListenFeed, open_feed
 from duty_desk.db import Database
 from tests.commit_elsewhere import commit_in_another_process
+from tests.repo.pg_server import undo_after_0004
 
 pytestmark = pytest.mark.slow
 psycopg = pytest.importorskip(
@@ -125,6 +126,7 @@ def test_new_databases_and_upgrades_get_the_trigger(pg: Database) -> None:
         connection.exec_driver_sql("DROP FUNCTION audit_log_notify()")
         connection.exec_driver_sql("UPDATE alembic_version SET version_num = '0002'")
         connection.exec_driver_sql("ALTER TABLE audit_log DROP COLUMN hash")  # as 0002 made it
+        undo_after_0004(connection)
     assert not has_trigger(pg)
     done = migrate.upgrade(pg)
     assert (done.before, done.after) == ("0002", migrate.head())
