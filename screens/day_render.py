@@ -88,7 +88,8 @@ def time_span(meeting: MeetingView, tz: str) -> str:
 
 
 def staff_short(meeting: MeetingView, logins: dict[int, str], away: Iterable[int] = ()) -> str:
-    """Logins, ``!`` before one away during the meeting, ``+`` before one there as cover."""
+    """Logins, ``!`` before one away during the meeting (listed first), ``+`` before one
+    there as cover (next)."""
     gone = set(away)
 
     def mark(person: Attendee) -> str:
@@ -96,7 +97,9 @@ def staff_short(meeting: MeetingView, logins: dict[int, str], away: Iterable[int
             return AWAY_MARK
         return COVER_MARK if person.cover else ""
 
-    return " ".join(mark(p) + logins.get(p.id, p.name) for p in meeting.staff)
+    # whoever is away first, then cover: the marks stay in sight in a narrow column
+    ordered = sorted(meeting.staff, key=lambda p: (p.id not in gone, not p.cover))
+    return " ".join(mark(p) + logins.get(p.id, p.name) for p in ordered)
 
 
 def place_long(
@@ -439,7 +442,7 @@ def away_words(meeting: MeetingView, absences: Sequence[AbsenceView], tz: str) -
             names = ", ".join(visible(c.name) for c in item.cover)
             out.append_text(assemble(": cover arranged (", literal(names), ")"))
         else:
-            out.append(": NO COVER ARRANGED (the board's absence list arranges it)", style="bold")
+            out.append(": NO COVER ARRANGED", style="bold")
     return out
 
 
