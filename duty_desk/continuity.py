@@ -28,6 +28,17 @@ How a meeting counts (several staff may attend one meeting):
   core-team member), adds no staff-visits, and breaks the sequence.
 - With M < 2 every share and index is None: the screen says "not enough
   meetings yet", never a number.
+- Cover (``MeetingStaff.cover``: there for an absent colleague) counts as NOT
+  core: a cover visit is a visit by a one-off stranger. It still counts as a
+  staff-visit (N), but never as the core team or the key worker, never as the
+  same person as any other visit (so it never makes anyone the usual provider,
+  and never links two meetings in the sequence), whoever made it.
+  :func:`with_cover` makes that substitution before the figures are counted.
+  Worked example: core team {A, B}, key worker A; meetings A | C (cover for A)
+  | A,B | A. Counted as A | x1 | A,B | A: M = 4; with_core 3/4; with_key_worker
+  3/4; UPC 3/4 (A); visits A x3, B, x1 -> N = 5, COC = (9 + 1 + 1 - 5) / 20 =
+  3/10; SECON: pairs (A|x1) no, (x1|A,B) no, (A,B|A) yes -> 1/3. Had C come as
+  an ordinary (not cover) visit every meeting C attended would count as C's.
 
 Arithmetic is exact (``fractions.Fraction``); :meth:`Figures.as_view` gives
 the floats the board shows.
@@ -45,6 +56,25 @@ from .views import Continuity
 Attended = frozenset[int]  # staff ids recorded as attending one meeting
 
 MIN_MEETINGS = 2
+
+
+def with_cover(meetings: Sequence[Attended], cover: Sequence[Attended]) -> list[Attended]:
+    """The meetings with each cover visit (``cover[i]``: who came to meeting i as cover)
+    replaced by a one-off stranger (a negative id never used again), so the figures count
+    it as a visit but never as core, key worker or a repeat provider."""
+    out: list[Attended] = []
+    stranger = 0
+    for position, attended in enumerate(meetings):
+        covering = cover[position] if position < len(cover) else frozenset()
+        if not covering & attended:
+            out.append(attended)
+            continue
+        kept = set(attended - covering)
+        for _ in sorted(covering & attended):
+            stranger -= 1
+            kept.add(stranger)
+        out.append(frozenset(kept))
+    return out
 
 
 def share_with(meetings: Sequence[Attended], staff: Collection[int]) -> Fraction | None:
@@ -109,10 +139,15 @@ class Figures:
 
 
 def figures(
-    meetings: Sequence[Attended], core_team: Collection[int], key_worker: int | None
+    meetings: Sequence[Attended],
+    core_team: Collection[int],
+    key_worker: int | None,
+    cover: Sequence[Attended] = (),
 ) -> Figures:
     """Every figure for the meetings that happened (time order), the current core team
-    and key worker."""
+    and key worker; ``cover``: per meeting, who attended it as cover (not core)."""
+    if cover:
+        meetings = with_cover(meetings, cover)
     return Figures(
         meetings=len(meetings),
         with_core=share_with(meetings, core_team),

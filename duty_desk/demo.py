@@ -40,7 +40,7 @@ from . import audit_chain, rules, timeutil
 from .config import Config
 from .db import Database, DatabaseError, demo_database_path, open_database, resolve_url
 from .demo_care import CarePlanner, CareWriter, Story
-from .errors import DutyDeskError, NoPlacesLeft, NotEligible
+from .errors import Conflict, DutyDeskError, InputErrors, NoPlacesLeft, NotEligible
 from .folders import TEAM_DIR_MODE, private_dir
 from .identity import os_login
 from .models import Client, Meeting
@@ -735,6 +735,44 @@ class _Builder:
             events.append((when, self.seq, entry, True))
         return events
 
+    def arrange_cover(self) -> None:
+        """For the colleague who rang in sick: the lead works the absence worklist as a
+        duty worker would, arranging cover for the first affected meeting someone can cover
+        and keeping the next one as booked (the rest stay to decide)."""
+        repo = self.repo(self.lead)
+        for absence in repo.absences():
+            if absence.kind != "sickness":
+                continue
+            impact = repo.absence_impact(absence.id)
+            meetings = sorted(
+                (
+                    m
+                    for _, found, _ in impact
+                    for m in found
+                    if m.status == "booked" and m.starts_at >= self.now
+                ),
+                key=lambda m: (m.starts_at, m.id),
+            )
+            suggested = {e.client_id: cover for e, _, cover in impact}
+            covered = None
+            for meeting in meetings:
+                there = {a.id for a in meeting.staff}
+                for load in suggested.get(meeting.client_id, ()):
+                    if load.staff.id in there:
+                        continue
+                    try:
+                        repo.assign_cover(absence.id, meeting.id, load.staff.id)
+                    except (InputErrors, Conflict):
+                        continue
+                    covered = meeting.id
+                    break
+                if covered is not None:
+                    break
+            kept = next((m for m in meetings if m.id != covered), None)
+            if kept is not None:
+                repo.decide_absence_meeting(absence.id, kept.id, "keep")
+            return
+
     def run(self) -> DemoSummary:
         events = self.staff_events()
         plans = self.plans()
@@ -761,6 +799,7 @@ class _Builder:
         flush()
         with self.db.session(write=True) as session:
             self.writer.write_tables(session)
+        self.at(self.now, self.arrange_cover)
         repo = self.repo(self.login)
         statuses = Counter(r.status for r in repo.referrals_for_export())
         with self.db.session() as session:

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    false,
 )
 from sqlalchemy import false as sa_false
 from sqlalchemy import inspect as sa_inspect
@@ -207,7 +208,9 @@ class CoreTeamMember(SQLModel, table=True):
 
 
 class Absence(SQLModel, table=True):
-    """A staff member away for whole local days, ``starts_on`` to ``ends_on`` inclusive."""
+    """A staff member away from ``starts_on`` to ``ends_on`` (local dates, inclusive): whole
+    days, or part of a day when ``starts_time`` (on the first day) or ``ends_time`` (on the
+    last day, exclusive) is set, local wall-clock times."""
 
     __tablename__ = "absence"
     __table_args__ = (Index("ix_absence_staff_dates", "staff_id", "starts_on", "ends_on"),)
@@ -215,6 +218,8 @@ class Absence(SQLModel, table=True):
     staff_id: int = Field(foreign_key="staff.id")
     starts_on: dt.date
     ends_on: dt.date
+    starts_time: dt.time | None = None  # part day: from this local time on the first day
+    ends_time: dt.time | None = None  # part day: until this local time on the last day
     kind: str = Field(max_length=20)
     note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     created_at: dt.datetime
@@ -255,7 +260,9 @@ class Meeting(SQLModel, table=True):
 
 class MeetingStaff(SQLModel, table=True):
     """A staff member expected at a meeting; ``attended`` is set when the
-    meeting is recorded as happened (None until then)."""
+    meeting is recorded as happened (None until then). ``cover``: there as cover for an
+    absent colleague (``cover_for_id``), arranged by ``arranged_by`` (a login); the
+    continuity figures count a cover visit as not core (``duty_desk.continuity``)."""
 
     __tablename__ = "meeting_staff"
     __table_args__ = (
@@ -266,6 +273,26 @@ class MeetingStaff(SQLModel, table=True):
     meeting_id: int = Field(foreign_key="meeting.id", index=True)
     staff_id: int = Field(foreign_key="staff.id")
     attended: bool | None = None
+    # raw inserts (bench data, maintenance) that name no cover get false, as the migration
+    cover: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    cover_for_id: int | None = Field(default=None, foreign_key="staff.id")
+    arranged_by: str | None = Field(default=None, max_length=64)
+
+
+class AbsenceDecision(SQLModel, table=True):
+    """What the duty worker decided for one meeting an absence affects: ``keep`` it as
+    booked, ``move`` it, or ``cover`` (``cover_staff_id`` goes instead). One per absence and
+    meeting (a new decision replaces it; every change is in the audit log)."""
+
+    __tablename__ = "absence_decision"
+    __table_args__ = (UniqueConstraint("absence_id", "meeting_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    absence_id: int = Field(foreign_key="absence.id", index=True)
+    meeting_id: int = Field(foreign_key="meeting.id")
+    decision: str = Field(max_length=10)
+    cover_staff_id: int | None = Field(default=None, foreign_key="staff.id")
+    decided_by: str = Field(max_length=64)
+    decided_at: dt.datetime
 
 
 class MeetingNetwork(SQLModel, table=True):
@@ -421,6 +448,7 @@ __all__ = [
     "AUDIT_TRIGGERS_POSTGRESQL",
     "AUDIT_TRIGGERS_SQLITE",
     "Absence",
+    "AbsenceDecision",
     "AbsenceKind",
     "AuditLog",
     "CancelledBy",

@@ -35,6 +35,7 @@ from .repo.referrals import ImportedFile, ReferralRepository
 from .repo.staff import StaffRepository
 from .validation import NewReferral, validate_dates, validate_meeting_days
 from .views import (
+    AbsenceDecisionView,
     AbsenceView,
     AcceptPreview,
     AreaIntake,
@@ -268,10 +269,20 @@ class Repository:
 
     # -- absences ----------------------------------------------------------------------------
     def record_absence(
-        self, staff_id: int, starts_on: dt.date, ends_on: dt.date, kind: str, note: str = ""
+        self,
+        staff_id: int,
+        starts_on: dt.date,
+        ends_on: dt.date,
+        kind: str,
+        note: str = "",
+        *,
+        starts_time: dt.time | None = None,
+        ends_time: dt.time | None = None,
     ) -> int:
         self._meeting_days(starts_on=starts_on, ends_on=ends_on)
-        return self._absences.record_absence(staff_id, starts_on, ends_on, kind, note)
+        return self._absences.record_absence(
+            staff_id, starts_on, ends_on, kind, note, starts_time=starts_time, ends_time=ends_time
+        )
 
     def cancel_absence(self, absence_id: int, *, expected_version: int | None = None) -> None:
         self._absences.cancel_absence(absence_id, expected_version=expected_version)
@@ -281,6 +292,36 @@ class Repository:
 
     def absence_impact(self, absence_id: int) -> list[Impact]:
         return self._absences.absence_impact(absence_id)
+
+    def absence(self, absence_id: int) -> AbsenceView:
+        return self._absences.absence(absence_id)
+
+    def absence_decisions(self, absence_id: int) -> dict[int, AbsenceDecisionView]:
+        return self._absences.absence_decisions(absence_id)
+
+    def decide_absence_meeting(
+        self,
+        absence_id: int,
+        meeting_id: int,
+        decision: str,
+        *,
+        expected_version: int | None = None,
+    ) -> None:
+        self._absences.decide_absence_meeting(
+            absence_id, meeting_id, decision, expected_version=expected_version
+        )
+
+    def assign_cover(
+        self,
+        absence_id: int,
+        meeting_id: int,
+        staff_id: int,
+        *,
+        expected_version: int | None = None,
+    ) -> None:
+        self._absences.assign_cover(
+            absence_id, meeting_id, staff_id, expected_version=expected_version
+        )
 
     # -- meetings ----------------------------------------------------------------------------
     def day(self, day: dt.date, staff_id: int | None = None) -> DayData:

@@ -8,7 +8,8 @@ Warnings (bookable with a recorded reason):
   travel_buffer  less than the travel buffer between two of a staff member's
                  meetings when either of them is a home visit;
   outside_hours  not wholly within team hours on a working day (local time);
-  staff_absent   an expected staff member has an absence covering the local day;
+  staff_absent   an expected staff member has an absence overlapping the time (a
+                 whole-day absence covers its local days; a part-day one only its hours);
   in_past        the start is before now.
 
 Intervals are half-open, [start, end): a meeting ending at 10:00 and one starting
@@ -20,6 +21,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+
+import pendulum
 
 from . import timeutil
 from .config import DAY_NAMES, MeetingSettings, TeamSettings
@@ -44,12 +47,70 @@ class Busy:
 
 @dataclass(frozen=True)
 class Away:
-    """An absence (not cancelled): local dates, inclusive."""
+    """An absence (not cancelled): local dates, inclusive; part day when ``starts_time``
+    (first day) or ``ends_time`` (last day, exclusive) is given."""
 
     staff_id: int
     starts_on: dt.date
     ends_on: dt.date
     kind: str
+    starts_time: dt.time | None = None
+    ends_time: dt.time | None = None
+
+
+def _wall(day: dt.date, at: dt.time, tz: str) -> dt.datetime:
+    """A local wall-clock time as UTC; a time the spring clock change skips is read as the
+    moment the clocks go forward, a repeated autumn time as its first occurrence."""
+    local = pendulum.datetime(
+        day.year, day.month, day.day, at.hour, at.minute, tz=timeutil.zone(tz)
+    )
+    return timeutil.as_utc(local)
+
+
+def absence_span(
+    starts_on: dt.date,
+    ends_on: dt.date,
+    starts_time: dt.time | None,
+    ends_time: dt.time | None,
+    tz: str,
+) -> tuple[dt.datetime, dt.datetime]:
+    """The UTC instants [start, end) an absence covers: from ``starts_time`` (or local
+    midnight) on the first day to ``ends_time`` (or the next local midnight) on the last.
+    A local day is 23 or 25 hours on a clock-change day: the span follows the wall clock."""
+    start = _wall(starts_on, starts_time or dt.time(0, 0), tz)
+    if ends_time is None:
+        end = _wall(ends_on + dt.timedelta(days=1), dt.time(0, 0), tz)
+    else:
+        end = _wall(ends_on, ends_time, tz)
+    return start, end
+
+
+def away_during(away: Away, start: dt.datetime, end: dt.datetime, tz: str) -> bool:
+    """Does the absence overlap [start, end)? Half-open: a meeting ending exactly when a
+    part-day absence starts is not affected."""
+    a_start, a_end = absence_span(
+        away.starts_on, away.ends_on, away.starts_time, away.ends_time, tz
+    )
+    return overlaps(start, end, a_start, a_end)
+
+
+def away_all_day(away: Away, day: dt.date) -> bool:
+    """Away for the whole of the local ``day``."""
+    if not away.starts_on <= day <= away.ends_on:
+        return False
+    if day == away.starts_on and away.starts_time not in (None, dt.time(0, 0)):
+        return False
+    return not (day == away.ends_on and away.ends_time is not None)
+
+
+def span_words(away: Away) -> str:
+    """When a part-day absence is, in words (``from 13:00`` / ``until 12:00``)."""
+    parts = []
+    if away.starts_time is not None:
+        parts.append(f"from {away.starts_time:%H:%M}")
+    if away.ends_time is not None:
+        parts.append(f"until {away.ends_time:%H:%M}")
+    return " ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -174,17 +235,18 @@ def problems(
         )
     days = local_days(start, end, tz)
     for absence in sorted(away, key=lambda a: (name(a.staff_id), a.starts_on)):
-        if absence.staff_id not in wanted:
+        if absence.staff_id not in wanted or not away_during(absence, start, end, tz):
             continue
         hit = [d for d in days if absence.starts_on <= d <= absence.ends_on]
-        if hit:
-            warnings.append(
-                ScheduleProblem(
-                    "staff_absent",
-                    f"{name(absence.staff_id)} is away ({absence.kind}) on {_day_words(hit[0])}",
-                    False,
-                )
+        part = span_words(absence)
+        warnings.append(
+            ScheduleProblem(
+                "staff_absent",
+                f"{name(absence.staff_id)} is away ({absence.kind}) on "
+                f"{_day_words(hit[0] if hit else days[0])}{' ' + part if part else ''}",
+                False,
             )
+        )
     if start < now:
         warnings.append(
             ScheduleProblem("in_past", f"{_when(start, end, tz)} is in the past", False)
@@ -246,7 +308,7 @@ def free_slot(
         day = first + dt.timedelta(days=offset)
         if DAY_NAMES[day.weekday()] not in team.days:
             continue
-        if any(a.starts_on <= day <= a.ends_on for a in mine):
+        if any(away_all_day(a, day) for a in mine):
             continue
         wall = dt.datetime.combine(day, team.opens)
         closes = dt.datetime.combine(day, team.closes)
@@ -268,6 +330,6 @@ def free_slot(
                     b for b in relevant if b.starts_at < last + reach and b.ends_at > start - reach
                 ]
             candidate = Candidate(client_id, start, end, tuple(staff_ids), place_kind)
-            if not problems(candidate, near_day, (), {}, team, meetings, start):
+            if not problems(candidate, near_day, mine, {}, team, meetings, start):
                 return start
     return None

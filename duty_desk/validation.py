@@ -491,6 +491,73 @@ def validate_absence(
     return starts_on, ends_on, kind, text
 
 
+_CLOCK = re.compile(r"^\s*(\d{1,2})(?::|\.|h)?(\d{2})?\s*$")
+MIDNIGHT = dt.time(0, 0)
+
+
+def parse_clock(text: str | None, field: str, *, end: bool = False) -> dt.time | None:
+    """A local wall-clock time typed as ``13:30``, ``1330``, ``9`` or ``09.15``; blank is
+    None (a whole day). ``24:00`` is allowed for an end (the end of the day: None).
+    InputErrors under ``field`` for anything else, such as ``25:00`` or ``12:60``."""
+    if text is None or not text.strip():
+        return None
+    found = _CLOCK.match(text)
+    if found is None:
+        raise InputErrors({field: f"{text.strip()!r} is not a time of day (e.g. 09:00 or 13:30)"})
+    hour, minute = int(found.group(1)), int(found.group(2) or 0)
+    if end and (hour, minute) == (24, 0):
+        return None
+    if hour > 23 or minute > 59:
+        raise InputErrors(
+            {field: f"{text.strip()!r} is outside the day: times run from 00:00 to 23:59"}
+        )
+    return dt.time(hour, minute)
+
+
+def validate_absence_times(
+    starts_on: dt.date,
+    ends_on: dt.date,
+    starts_time: dt.time | None,
+    ends_time: dt.time | None,
+) -> tuple[dt.time | None, dt.time | None]:
+    """The hours of a part-day absence (fields ``starts_time``, ``ends_time``): local
+    wall-clock times without seconds; from midnight is a whole first day (None); on one day
+    the end must come after the start."""
+    errors: dict[str, str] = {}
+    for name, value in (("starts_time", starts_time), ("ends_time", ends_time)):
+        if value is None:
+            continue
+        if not isinstance(value, dt.time) or value.tzinfo is not None:
+            errors[name] = "a time of day is a local wall-clock time (e.g. 13:30)"
+        elif value.second or value.microsecond:
+            errors[name] = "give the time in hours and minutes (e.g. 13:30)"
+    if errors:
+        raise InputErrors(errors)
+    if starts_time == MIDNIGHT:
+        starts_time = None
+    if ends_time == MIDNIGHT:
+        if ends_on == starts_on:
+            raise InputErrors({"ends_time": "the absence ends before it starts"})
+        # until midnight at the start of the last day is the whole day before
+        raise InputErrors(
+            {"ends_time": "until 00:00 is the day before: end on the day before instead"}
+        )
+    if (
+        starts_on == ends_on
+        and starts_time is not None
+        and ends_time is not None
+        and ends_time <= starts_time
+    ):
+        raise InputErrors(
+            {
+                "ends_time": (
+                    f"the absence ends ({ends_time:%H:%M}) before it starts ({starts_time:%H:%M})"
+                )
+            }
+        )
+    return starts_time, ends_time
+
+
 def validate_discharge(
     kind: str | None,
     on: dt.date | None,

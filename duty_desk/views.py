@@ -242,6 +242,25 @@ class AbsenceView:
     kind: AbsenceKind
     note: str = field(repr=False, metadata=KEPT)
     version: int
+    starts_time: dt.time | None = None  # part day: from this local time on the first day
+    ends_time: dt.time | None = None  # part day: until this local time on the last day
+
+    @property
+    def part_day(self) -> bool:
+        return self.starts_time is not None or self.ends_time is not None
+
+
+@dataclass(frozen=True)
+class AbsenceDecisionView:
+    """What was decided for one meeting an absence affects: ``keep``, ``move`` or
+    ``cover`` (then ``cover_staff_id`` goes instead); who decided and when."""
+
+    absence_id: int
+    meeting_id: int
+    decision: str
+    cover_staff_id: int | None
+    decided_by: str  # login
+    decided_at: dt.datetime
 
 
 @dataclass(frozen=True)
@@ -330,6 +349,8 @@ class Attendee:
     # a staff member's name, or a network member's: MeetingView.network masks those
     name: str = field(repr=False, metadata=KEPT)
     attended: bool | None  # None until the meeting is recorded
+    cover: bool = False  # staff only: there as cover for an absent colleague
+    cover_for: int | None = None  # staff only: whom they cover for (staff id)
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,11 @@
-"""Recording a staff absence: who, from, to (local dates, inclusive), kind, and a note.
+"""Recording a staff absence: who, from, to (local dates, inclusive), optionally the
+hours of a part day (from a time on the first day, until a time on the last), kind, and
+a note.
 
 Dates are typed like the day view's (``today``, ``mon``, ``28/11``,
-``2026-11-28``). Saving returns the new absence's id; the board then shows
-every client and meeting it affects (``screens.absence_impact``).
+``2026-11-28``); times as ``13:00``, ``1330`` or ``9``, blank for whole days. Saving
+returns the new absence's id; the board then opens the worklist of every meeting it
+affects (``screens.absence_impact``).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from textual.app import ComposeResult
 from textual.widgets import Select, Static
 
 from duty_desk.errors import InputErrors
+from duty_desk.validation import parse_clock, validate_absence_times
 from duty_desk.views import StaffView
 
 from . import board_render as render
@@ -36,7 +40,7 @@ def read_date(text: str, field: str, tz: str) -> dt.date:
 class AbsenceForm(FormScreen[int]):
     """Dismisses with the new absence's id, None when cancelled."""
 
-    FIELDS = ("staff", "starts_on", "ends_on", "kind", "note")
+    FIELDS = ("staff", "starts_on", "starts_time", "ends_on", "ends_time", "kind", "note")
     ALIASES = {
         "staff_id": "staff",
         "from": "starts_on",
@@ -56,8 +60,7 @@ class AbsenceForm(FormScreen[int]):
 
     def compose_intro(self) -> ComposeResult:
         yield Static(
-            f"Whole days, from and to inclusive: {DATE_FORMS}. Saving then shows every "
-            "client and meeting it affects, with suggested cover.",
+            f"Days inclusive: {DATE_FORMS}. Times (13:00) make a part day; blank: whole days.",
             id="intro",
         )
 
@@ -74,7 +77,17 @@ class AbsenceForm(FormScreen[int]):
             "starts_on", "From", TextInput(placeholder="e.g. today or 30/11", compact=True)
         )
         yield from self.field(
+            "starts_time",
+            "From time",
+            TextInput(placeholder="blank: the whole first day; e.g. 13:00", compact=True),
+        )
+        yield from self.field(
             "ends_on", "To (inclusive)", TextInput(placeholder="e.g. fri or 04/12", compact=True)
+        )
+        yield from self.field(
+            "ends_time",
+            "Until time",
+            TextInput(placeholder="blank: the whole last day; e.g. 12:30", compact=True),
         )
         kinds = [(label, key) for key, label in render.ABSENCE_KINDS.items()]
         yield from self.field(
@@ -99,6 +112,19 @@ class AbsenceForm(FormScreen[int]):
                 errors.update(exc.errors)
         if len(dates) == 2 and dates["ends_on"] < dates["starts_on"]:
             errors["ends_on"] = "The last day cannot be before the first."
+        times: dict[str, dt.time | None] = {}
+        for name in ("starts_time", "ends_time"):
+            try:
+                times[name] = parse_clock(values[name], name, end=name == "ends_time")
+            except InputErrors as exc:
+                errors.update(exc.errors)
+        if not errors:
+            try:
+                validate_absence_times(
+                    dates["starts_on"], dates["ends_on"], times["starts_time"], times["ends_time"]
+                )
+            except InputErrors as exc:
+                errors.update(exc.errors)
         if errors:
             raise InputErrors(errors)
         repo = self.app.repo  # type: ignore[attr-defined]
@@ -108,4 +134,6 @@ class AbsenceForm(FormScreen[int]):
             dates["ends_on"],
             values["kind"] or "leave",
             values["note"].strip(),
+            starts_time=times["starts_time"],
+            ends_time=times["ends_time"],
         )

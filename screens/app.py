@@ -283,6 +283,7 @@ def binding_ids() -> set[str]:
     from .booking import BookingDialog
     from .client_meetings import ClientMeetings
     from .confirm import ConfirmDialog
+    from .cover_picker import CoverPicker
     from .day import DayScreen
     from .forms import FormScreen
     from .handover import HandoverScreen
@@ -300,6 +301,7 @@ def binding_ids() -> set[str]:
         BookingDialog,
         BoardScreen,
         AbsenceImpact,
+        CoverPicker,
         ClientMeetings,
         ReferralScreen,
         HandoverScreen,

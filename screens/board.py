@@ -301,6 +301,7 @@ class BoardScreen(LiveList):
         return BoardRead(data, tags, rows, {k: tuple(v) for k, v in notes.items()})
 
     def show(self, result: BoardRead) -> None:
+        first = self.data is None and self.select_after_load is None
         self.data = result.data
         self.tags = result.tags
         self.client_notes = result.notes
@@ -308,6 +309,10 @@ class BoardScreen(LiveList):
             self.apply_rows(
                 self.table(name), result.rows[name], self.lists[name], select=name == "episodes"
             )
+            if first:  # the board opens at the top: the most urgent row first
+                with self.prevent(KeyedTable.RowHighlighted):
+                    self.table(name).move_cursor(row=0)
+                self.table(name).scroll_home(animate=False)
         self._show_status()
         self.refresh_detail(force=True)
 

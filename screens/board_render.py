@@ -234,6 +234,14 @@ def absence_long(absence: AbsenceView) -> Text:
         else f"{timeutil.fmt_date(absence.starts_on)} to {timeutil.fmt_date(absence.ends_on)}"
     )
     text = Text(f"{kind} {span}", end="")
+    if absence.starts_time is not None:
+        text.append(f", from {absence.starts_time:%H:%M}")
+        if absence.starts_on != absence.ends_on:
+            text.append(f" on {short_date(absence.starts_on)}")
+    if absence.ends_time is not None:
+        text.append(f", until {absence.ends_time:%H:%M}")
+        if absence.starts_on != absence.ends_on:
+            text.append(f" on {short_date(absence.ends_on)}")
     if absence.note:
         text.append_text(assemble(" (", literal(absence.note), ")"))
     return text
@@ -299,10 +307,16 @@ def key_cell(episode: EpisodeView, tags: Mapping[int, str]) -> Text:
 
 
 def episode_cells(
-    episode: EpisodeView, now: dt.datetime, tz: str, tags: Mapping[int, str]
+    episode: EpisodeView,
+    now: dt.datetime,
+    tz: str,
+    tags: Mapping[int, str],
+    trouble: int | None = None,
 ) -> dict[str, Text]:
+    """One episode's row; ``trouble``: its problems and breaks counted once (the ``!``
+    column; default its core-team problems only)."""
     figures = episode.continuity
-    problems = len(episode.problems)
+    problems = len(episode.problems) if trouble is None else trouble
     low = figures.with_core is not None and figures.with_core < 0.5
     return {
         "client": cell(episode.name, "bold" if problems else ""),
@@ -315,7 +329,7 @@ def episode_cells(
         ),
         "core": cell(percent(figures.with_core) if figures.enough else "--", WARN if low else ""),
         "upc": cell(index(figures.upc) if figures.enough else "--"),
-        "flag": cell(f"!{problems}" if problems else "", PROBLEM if problems else ""),
+        "flag": cell(f"!{min(problems, 9)}" if problems else "", PROBLEM if problems else ""),
     }
 
 
@@ -528,7 +542,9 @@ def suggestion_prompt(load: StaffLoad, tags: Mapping[int, str], today: dt.date) 
 
 def meeting_cells(meeting: MeetingView, tz: str, tags: Mapping[int, str]) -> dict[str, Text]:
     local = timeutil.to_local(meeting.starts_at, tz)
-    staff = " ".join(tags.get(a.id, visible(a.name)) for a in meeting.staff)
+    staff = " ".join(
+        tags.get(a.id, visible(a.name)) + ("(cover)" if a.cover else "") for a in meeting.staff
+    )
     status = vocabulary.words(vocabulary.MEETING_STATUS_SHORT, meeting.status)
     return {
         "when": cell(

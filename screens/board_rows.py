@@ -14,6 +14,7 @@ rows whose drawing is new: the same drawing object means nothing to do.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from rich.text import Text
 
 from duty_desk import timeutil
 from duty_desk.views import BoardData, ContinuityBreak, EpisodeView, StaffLoad
+from duty_desk.vocabulary import BreakKind
 
 from . import board_render as render
 
@@ -44,9 +46,64 @@ SPECS = {
 VIEWS = tuple(SPECS)
 
 
-def episode_order(episode: EpisodeView) -> tuple[int, str, int]:
-    """Episodes with problems first (most first), then by name."""
-    return (-len(episode.problems), render.shown(episode.name).casefold(), episode.client_id)
+_FAR = dt.datetime.max.replace(tzinfo=dt.UTC)
+# How urgent each thing wrong with an episode is, most urgent first: the break kinds in
+# their order (duty_desk.vocabulary.BreakKind) with the core-team problems (no core team,
+# no peer support worker, the wrong size, a member who left) after a core member away.
+URGENCY = {
+    BreakKind.no_key_worker: 0,
+    BreakKind.key_worker_left: 1,
+    BreakKind.core_member_absent: 2,
+    "core_team_problem": 3,
+    BreakKind.no_core_at_meeting: 4,
+    BreakKind.not_seen: 5,
+}
+CLEAR = len(URGENCY)  # nothing wrong
+_SAME_AS_PROBLEM = (BreakKind.no_key_worker, BreakKind.key_worker_left)
+
+
+def breaks_by_client(
+    breaks: Iterable[ContinuityBreak],
+) -> dict[int, tuple[ContinuityBreak, ...]]:
+    out: dict[int, list[ContinuityBreak]] = {}
+    for item in breaks:
+        out.setdefault(item.client_id, []).append(item)
+    return {client_id: tuple(found) for client_id, found in out.items()}
+
+
+def trouble_count(episode: EpisodeView, breaks: Sequence[ContinuityBreak]) -> int:
+    """The episode's problems and breaks, each counted once (a missing or departed key
+    worker is both a problem and a break)."""
+    return len(episode.problems) + sum(1 for b in breaks if b.kind not in _SAME_AS_PROBLEM)
+
+
+def urgency(
+    episode: EpisodeView, breaks: Sequence[ContinuityBreak]
+) -> tuple[int, int, dt.datetime]:
+    """(most urgent kind, minus how many things are wrong, the earliest time concerned)."""
+    ranks = [URGENCY[b.kind] for b in breaks]
+    key_problem = episode.key_worker is None or not episode.key_worker.active
+    other_problems = len(episode.problems) - (1 if key_problem else 0)
+    if key_problem:
+        ranks.append(
+            URGENCY[
+                BreakKind.no_key_worker if episode.key_worker is None else BreakKind.key_worker_left
+            ]
+        )
+    if other_problems > 0:
+        ranks.append(URGENCY["core_team_problem"])
+    rank = min(ranks, default=CLEAR)
+    at = min((b.at for b in breaks if URGENCY[b.kind] == rank and b.at is not None), default=_FAR)
+    return rank, -trouble_count(episode, breaks), at
+
+
+def episode_order(
+    episode: EpisodeView, breaks: Sequence[ContinuityBreak] = ()
+) -> tuple[int, int, dt.datetime, str, int]:
+    """The most urgent first: by the most urgent break or problem (``URGENCY``), then the
+    most things wrong, then the soonest meeting or the longest unseen; the rest by name."""
+    rank, count, at = urgency(episode, breaks)
+    return (rank, count, at, render.shown(episode.name).casefold(), episode.client_id)
 
 
 class RowDrawing:
@@ -92,7 +149,7 @@ class DrawnRows:
 
     def __init__(self) -> None:
         self.context: tuple[Any, ...] | None = None
-        self.held: dict[str, dict[str, tuple[Any, float, RowDrawing]]] = {
+        self.held: dict[str, dict[str, tuple[Any, float, RowDrawing, Any]]] = {
             name: {} for name in VIEWS
         }
 
@@ -115,13 +172,20 @@ class DrawnRows:
         stamp: float,
         draw: Callable[[], Cells],
         until: Callable[[], float],
+        extra: Any = None,
     ) -> Row:
+        """``extra``: anything else the drawing depends on (an episode's breaks)."""
         held = self.held[view]
         found = held.get(key)
-        if found is not None and stamp < found[1] and (found[0] is item or found[0] == item):
+        if (
+            found is not None
+            and stamp < found[1]
+            and (found[0] is item or found[0] == item)
+            and found[3] == extra
+        ):
             return key, item, found[2]
         drawing = RowDrawing(draw, SPECS[view])
-        held[key] = (item, until(), drawing)
+        held[key] = (item, until(), drawing, extra)
         return key, item, drawing
 
     def forget(self, view: str, keys: Iterable[str]) -> None:
@@ -136,7 +200,10 @@ class DrawnRows:
 
 
 def draw_episodes(
-    ordered: Sequence[EpisodeView], context: DrawContext, drawn: DrawnRows
+    ordered: Sequence[EpisodeView],
+    context: DrawContext,
+    drawn: DrawnRows,
+    breaks: Mapping[int, tuple[ContinuityBreak, ...]] | None = None,
 ) -> tuple[Row, ...]:
     now, stamp, tz, tags, midnight = (
         context.now,
@@ -146,14 +213,18 @@ def draw_episodes(
         context.midnight,
     )
 
+    found = breaks or {}
+
     def one(e: EpisodeView) -> Row:
+        mine = found.get(e.client_id, ())
         return drawn.row(
             "episodes",
             str(e.client_id),
             e,
             stamp,
-            lambda: render.episode_cells(e, now, tz, tags),
+            lambda: render.episode_cells(e, now, tz, tags, trouble_count(e, mine)),
             lambda: render.episode_cells_until(e, stamp, midnight),
+            tuple(b.kind for b in mine),
         )
 
     return tuple(one(e) for e in ordered)
@@ -205,8 +276,10 @@ def draw(
     """Every row of every list (off the UI thread; cells drawn later, when shown)."""
     drawn = drawn if drawn is not None else DrawnRows()
     context = drawn.start(data, config)
+    breaks = breaks_by_client(data.breaks)
+    ordered = sorted(data.episodes, key=lambda e: episode_order(e, breaks.get(e.client_id, ())))
     rows = {
-        "episodes": draw_episodes(sorted(data.episodes, key=episode_order), context, drawn),
+        "episodes": draw_episodes(ordered, context, drawn, breaks),
         "breaks": draw_breaks(data.breaks, context, drawn),
         "staff": draw_staff(data.staff, context, drawn),
     }

@@ -326,7 +326,8 @@ class DayScreen(LiveList):
         if isinstance(item, UnbookedFirst):
             body.update(render.unbooked_detail(item, timeutil.now(), config))
         else:
-            body.update(render.meeting_detail(item, config, self._logins))
+            absences = self.data.absences if self.data is not None else ()
+            body.update(render.meeting_detail(item, config, self._logins, absences))
 
     # -- moving between days ------------------------------------------------------------------------------
     def show_day(self, day: dt.date, to_now: bool = False) -> None:
@@ -512,7 +513,9 @@ class DayScreen(LiveList):
             held[key] = (
                 key,
                 meeting,
-                render.in_order(render.meeting_cells(meeting, self.tz, self._logins)),
+                render.in_order(
+                    render.meeting_cells(meeting, self.tz, self._logins, self.data.absences)
+                ),
             )
             order = [
                 render.row_key(u)

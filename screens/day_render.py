@@ -13,10 +13,11 @@ from dataclasses import dataclass
 
 from rich.text import Text
 
-from duty_desk import rules, timeutil, vocabulary
+from duty_desk import rules, scheduling, timeutil, vocabulary
 from duty_desk.config import Config
 from duty_desk.views import (
     AbsenceView,
+    Attendee,
     DayData,
     FirstMeeting,
     MeetingView,
@@ -86,8 +87,19 @@ def time_span(meeting: MeetingView, tz: str) -> str:
     return f"{hhmm(meeting.starts_at, tz)}-{hhmm(meeting.ends_at, tz)}"
 
 
-def staff_short(meeting: MeetingView, logins: dict[int, str]) -> str:
-    return " ".join(logins.get(person.id, person.name) for person in meeting.staff)
+def staff_short(meeting: MeetingView, logins: dict[int, str], away: Iterable[int] = ()) -> str:
+    """Logins, ``!`` before one away during the meeting (listed first), ``+`` before one
+    there as cover (next)."""
+    gone = set(away)
+
+    def mark(person: Attendee) -> str:
+        if person.id in gone:
+            return AWAY_MARK
+        return COVER_MARK if person.cover else ""
+
+    # whoever is away first, then cover: the marks stay in sight in a narrow column
+    ordered = sorted(meeting.staff, key=lambda p: (p.id not in gone, not p.cover))
+    return " ".join(mark(p) + logins.get(p.id, p.name) for p in ordered)
 
 
 def place_long(
@@ -106,8 +118,75 @@ def place_long(
     return Text(label, end="")
 
 
-def meeting_cells(meeting: MeetingView, tz: str, logins: dict[int, str]) -> dict[str, Text]:
+# -- staff away during a meeting --------------------------------------------------------------
+
+AWAY_MARK = "!"  # before the login of a staff member away during the meeting
+COVER_MARK = "+"  # before the login of a staff member there as cover
+AWAY_STATUS = "STAFF AWAY"  # a booked meeting with someone away and no cover arranged
+COVERED_STATUS = "covered"  # a booked meeting with cover arranged for everyone away
+
+
+@dataclass(frozen=True)
+class AwayAtMeeting:
+    """One expected staff member away during a meeting, and who covers for them (if anyone)."""
+
+    staff: Attendee
+    absence: AbsenceView
+    cover: tuple[Attendee, ...]
+
+
+def _span(absence: AbsenceView, tz: str) -> tuple[dt.datetime, dt.datetime]:
+    return scheduling.absence_span(
+        absence.starts_on, absence.ends_on, absence.starts_time, absence.ends_time, tz
+    )
+
+
+def away_at(meeting: MeetingView, absences: Sequence[AbsenceView], tz: str) -> list[AwayAtMeeting]:
+    """The expected (not cover) staff away during a not-cancelled meeting, in the order
+    listed, each with whoever is there as cover for them."""
+    if meeting.status == "cancelled" or not absences:
+        return []
+    out = []
+    for person in meeting.staff:
+        if person.cover:
+            continue
+        for absence in absences:
+            if absence.staff_id != person.id:
+                continue
+            start, end = _span(absence, tz)
+            if start < meeting.ends_at and meeting.starts_at < end:
+                cover = tuple(p for p in meeting.staff if p.cover and p.cover_for == person.id)
+                out.append(AwayAtMeeting(person, absence, cover))
+                break
+    return out
+
+
+def absence_hours(absence: AbsenceView) -> str:
+    """`` from 13:00``, `` until 12:00`` or nothing (whole days)."""
+    parts = []
+    if absence.starts_time is not None:
+        parts.append(f"from {absence.starts_time:%H:%M} on {absence.starts_on:%d/%m}")
+    if absence.ends_time is not None:
+        parts.append(f"until {absence.ends_time:%H:%M} on {absence.ends_on:%d/%m}")
+    return (" " + " ".join(parts)) if parts else ""
+
+
+def meeting_cells(
+    meeting: MeetingView,
+    tz: str,
+    logins: dict[int, str],
+    absences: Sequence[AbsenceView] = (),
+) -> dict[str, Text]:
+    """A meeting's row. Staff away during it are marked ``!`` and the status says
+    ``STAFF AWAY`` (or ``covered`` once cover is arranged for each): no colour needed."""
     status_style = STATUS_STYLES.get(meeting.status, "")
+    away = away_at(meeting, absences, tz)
+    status = STATUS_SHORT.get(meeting.status, meeting.status)
+    if away and meeting.status == "booked":
+        if all(a.cover for a in away):
+            status, status_style = COVERED_STATUS, "bold"
+        else:
+            status, status_style = AWAY_STATUS, "bold reverse"
     time = Text(
         " " + time_span(meeting, tz),
         end="",
@@ -118,8 +197,8 @@ def meeting_cells(meeting: MeetingView, tz: str, logins: dict[int, str]) -> dict
         "time": time,
         "client": _cell(meeting.client_name, "dim" if meeting.status == "cancelled" else ""),
         "place": _cell(PLACE_SHORT.get(meeting.place_kind, meeting.place_kind)),
-        "staff": _cell(staff_short(meeting, logins)),
-        "status": _cell(STATUS_SHORT.get(meeting.status, meeting.status), status_style),
+        "staff": _cell(staff_short(meeting, logins, {a.staff.id for a in away})),
+        "status": _cell(status, status_style),
     }
 
 
@@ -164,7 +243,13 @@ def rows_of(
     for first in sorted(data.unbooked, key=lambda u: (u.respond_by, u.client_id)):
         rows.append((row_key(first), first, in_order(unbooked_cells(first, now, config))))
     for meeting in visible_meetings(data, staff_id):
-        rows.append((row_key(meeting), meeting, in_order(meeting_cells(meeting, tz, logins))))
+        rows.append(
+            (
+                row_key(meeting),
+                meeting,
+                in_order(meeting_cells(meeting, tz, logins, data.absences)),
+            )
+        )
     return rows
 
 
@@ -253,7 +338,8 @@ def absence_of(absences: Sequence[AbsenceView], staff_id: int) -> AbsenceView | 
 def timeline(data: DayData, staff: StaffView, now: dt.datetime, config: Config, width: int) -> Text:
     """Two lines for one staff member: a bar over team hours, then the free gaps in words.
 
-    Bar: ``#`` in a meeting, ``.`` free, blank already past, ``x`` absent all day;
+    Bar: ``#`` in a meeting, ``.`` free, blank already past, ``x`` absent (all day, or
+    the hours of a part-day absence);
     the cell holding "now" is shown reversed. Hours are marked under nothing: the
     bar starts at opening time and ends at closing time, both printed.
     """
@@ -273,12 +359,13 @@ def timeline(data: DayData, staff: StaffView, now: dt.datetime, config: Config, 
         step *= 2
         cells = max(1, total // step)
     absence = absence_of(data.absences, staff.id)
+    away_span = _span(absence, tz) if absence is not None else (data.opens_at, data.opens_at)
     spans = busy_spans(data.meetings, staff.id)
     text.append(opens + " ")
     for index in range(cells):
         start = data.opens_at + dt.timedelta(minutes=index * step)
         end = start + dt.timedelta(minutes=step)
-        if absence is not None:
+        if absence is not None and away_span[0] < end and start < away_span[1]:
             char, style = ABSENT, "dim"
         elif any(s < end and e > start for s, e in spans):
             char, style = BUSY, "bold #5fafff"
@@ -294,7 +381,10 @@ def timeline(data: DayData, staff: StaffView, now: dt.datetime, config: Config, 
     text.append(" " + closes)
     text.append("\n")
     if absence is not None:
-        text.append(f"{' ' * 11}Away all day ({absence.kind})", style="bold")
+        if absence.part_day:
+            text.append(f"{' ' * 11}Away{absence_hours(absence)} ({absence.kind})", style="bold")
+        else:
+            text.append(f"{' ' * 11}Away all day ({absence.kind})", style="bold")
         return text
     upcoming = now if data.opens_at <= now < data.closes_at else None
     if now >= data.closes_at:
@@ -328,6 +418,8 @@ def _people(people: Sequence, logins: dict[int, str] | None, empty: str, recorde
         out.append_text(literal(person.name))
         if logins is not None and person.id in logins:
             out.append_text(assemble(" (", literal(logins[person.id]), ")"))
+        if getattr(person, "cover", False):
+            out.append(" as cover", style="bold")
         if recorded and person.attended is not None:
             out.append(
                 " came" if person.attended else " did not come",
@@ -336,7 +428,30 @@ def _people(people: Sequence, logins: dict[int, str] | None, empty: str, recorde
     return out
 
 
-def meeting_detail(meeting: MeetingView, config: Config, logins: dict[int, str]) -> Text:
+def away_words(meeting: MeetingView, absences: Sequence[AbsenceView], tz: str) -> Text:
+    """Who is away during the meeting and whether cover is arranged, in words (empty: nobody)."""
+    out = Text(end="")
+    for index, item in enumerate(away_at(meeting, absences, tz)):
+        if index:
+            out.append("; ")
+        kind = vocabulary.words(vocabulary.ABSENCE_KIND_LONG, item.absence.kind).lower()
+        out.append_text(
+            assemble(literal(item.staff.name), f" is away ({kind}){absence_hours(item.absence)}")
+        )
+        if item.cover:
+            names = ", ".join(visible(c.name) for c in item.cover)
+            out.append_text(assemble(": cover arranged (", literal(names), ")"))
+        else:
+            out.append(": NO COVER ARRANGED", style="bold")
+    return out
+
+
+def meeting_detail(
+    meeting: MeetingView,
+    config: Config,
+    logins: dict[int, str],
+    absences: Sequence[AbsenceView] = (),
+) -> Text:
     """Everything about one meeting that the row has no room for."""
     from duty_desk.timeparse import describe_slot
 
@@ -363,6 +478,9 @@ def meeting_detail(meeting: MeetingView, config: Config, logins: dict[int, str])
     elif meeting.status == "booked":
         status.append(" (a: happened, d: did not attend, x: cancel, r: move)")
     _line(text, "Status", status)
+    away = away_words(meeting, absences, tz)
+    if away.plain:
+        _line(text, "Away", away)
     _line(text, "Place", place_long(meeting, config))
     _line(text, "Core team", _people(meeting.staff, logins, "nobody", recorded))
     _line(text, "Network", _people(meeting.network, None, "nobody expected", recorded))

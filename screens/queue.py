@@ -1077,7 +1077,7 @@ def marks_of(marks: Marks, key: str | None) -> tuple[object, ...]:
     """One referral's handover facts (to tell whether its details need drawing again)."""
     if key is None:
         return ()
-    referral_id = int(key)
+    referral_id = int(key.removeprefix(SETUP_KEY))  # a "needs" row: its referral's marks
     return (
         marks.claims.get(referral_id),
         marks.handed.get(referral_id),

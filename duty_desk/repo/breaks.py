@@ -7,9 +7,11 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import Any
 
 from sqlmodel import Session, col, select
 
+from duty_desk import scheduling
 from duty_desk.models import Meeting, MeetingStaff, MeetingStatus
 from duty_desk.views import AbsenceView, ContinuityBreak, EpisodeView, StaffView
 from duty_desk.vocabulary import BreakKind
@@ -17,6 +19,7 @@ from duty_desk.vocabulary import BreakKind
 from .base import Context
 from .continuity import load_no_core
 from .episode_rows import NoCoreFound
+from .loads import as_away
 from .sql import must_instant, raw, run
 
 _ORDER = {kind: i for i, kind in enumerate(BreakKind)}
@@ -124,9 +127,17 @@ def _absent_core(
     for absence in absences:
         away[absence.staff_id].append(absence)
     until = ctx.midnight(max(a.ends_on for a in absences) + dt.timedelta(days=1))
+    columns: tuple[Any, ...] = (
+        Meeting.id,
+        Meeting.client_id,
+        raw(Meeting.starts_at),
+        raw(Meeting.ends_at),
+        MeetingStaff.staff_id,
+        MeetingStaff.cover_for_id,
+    )
     rows = run(
         session,
-        select(Meeting.id, Meeting.client_id, raw(Meeting.starts_at), MeetingStaff.staff_id)
+        select(*columns)
         .join(MeetingStaff, col(MeetingStaff.meeting_id) == Meeting.id)
         .where(
             Meeting.status == MeetingStatus.booked.value,
@@ -136,16 +147,24 @@ def _absent_core(
         .order_by(col(Meeting.starts_at), col(Meeting.id)),
     ).all()  # booked meetings in the next few weeks: few; no staff filter in SQL, so the
     # planner walks the starts_at index rather than every meeting of the absent staff
+    covered = {(row[0], row[5]) for row in rows if row[5] is not None}
     out = []
-    for meeting_id, client_id, raw_start, staff_id in rows:
-        if staff_id not in away:
-            continue
+    for meeting_id, client_id, raw_start, raw_end, staff_id, _cover_for in rows:
+        if staff_id not in away or (meeting_id, staff_id) in covered:
+            continue  # cover arranged for them: no longer a break
         e = episodes.get(client_id)
         if e is None or staff_id not in {m.id for m in e.core_team}:
             continue
         starts_at = must_instant(raw_start)
-        day = ctx.local(starts_at).date()
-        found = next((a for a in away[staff_id] if a.starts_on <= day <= a.ends_on), None)
+        ends_at = must_instant(raw_end)
+        found = next(
+            (
+                a
+                for a in away[staff_id]
+                if scheduling.away_during(as_away(a), starts_at, ends_at, ctx.tz)
+            ),
+            None,
+        )
         if found is None:
             continue
         out.append(

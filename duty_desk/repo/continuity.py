@@ -45,14 +45,23 @@ class Computed:
     no_core: NoCore  # newest first
 
 
-def _held(
-    session: Session, chunk: Sequence[int]
-) -> dict[int, list[tuple[int, Any, frozenset[int]]]]:
-    """Per client, the meetings that happened (id, raw start, staff who attended), oldest first."""
-    meetings: dict[int, list[tuple[int, Any, frozenset[int]]]] = defaultdict(list)
+_HELD_COLUMNS: tuple[Any, ...] = (
+    Meeting.client_id,
+    Meeting.id,
+    raw(Meeting.starts_at),
+    MeetingStaff.staff_id,
+    MeetingStaff.cover,
+)
+Held = tuple[int, Any, frozenset[int], frozenset[int]]  # id, raw start, came, came as cover
+
+
+def _held(session: Session, chunk: Sequence[int]) -> dict[int, list[Held]]:
+    """Per client, the meetings that happened (id, raw start, staff who attended, those of
+    them there as cover), oldest first."""
+    meetings: dict[int, list[Held]] = defaultdict(list)
     rows = run(
         session,
-        select(Meeting.client_id, Meeting.id, raw(Meeting.starts_at), MeetingStaff.staff_id)
+        select(*_HELD_COLUMNS)
         .outerjoin(
             MeetingStaff,
             and_(
@@ -65,15 +74,22 @@ def _held(
     ).all()
     current: tuple[int, int, Any] | None = None
     attended: set[int] = set()
-    for client_id, meeting_id, starts_at, staff_id in rows:
+    covering: set[int] = set()
+    for client_id, meeting_id, starts_at, staff_id, cover in rows:
         if current is None or current[:2] != (client_id, meeting_id):
             if current is not None:
-                meetings[current[0]].append((current[1], current[2], frozenset(attended)))
-            current, attended = (client_id, meeting_id, starts_at), set()
+                meetings[current[0]].append(
+                    (current[1], current[2], frozenset(attended), frozenset(covering))
+                )
+            current, attended, covering = (client_id, meeting_id, starts_at), set(), set()
         if staff_id is not None:
             attended.add(staff_id)
+            if cover:
+                covering.add(staff_id)
     if current is not None:
-        meetings[current[0]].append((current[1], current[2], frozenset(attended)))
+        meetings[current[0]].append(
+            (current[1], current[2], frozenset(attended), frozenset(covering))
+        )
     return meetings
 
 
@@ -103,12 +119,15 @@ def compute(session: Session, client_ids: Sequence[int]) -> dict[int, Computed]:
             team = core[client_id]
             no_core: NoCore = [
                 (mid, must_instant(at), tuple(sorted(came)))
-                for mid, at, came in reversed(held)
-                if not came & team
+                for mid, at, came, cover in reversed(held)
+                if not (came - cover) & team  # cover counts as not core
             ][:NO_CORE_KEPT]
             out[client_id] = Computed(
                 figures=continuity.figures(
-                    [came for _, _, came in held], team, key_workers[client_id]
+                    [came for _, _, came, _ in held],
+                    team,
+                    key_workers[client_id],
+                    [cover for _, _, _, cover in held],
                 ),
                 last_met_at=instant(held[-1][1]) if held else None,
                 no_core=no_core,

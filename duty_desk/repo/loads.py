@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from duty_desk import scheduling
 from duty_desk.models import Absence, AbsenceKind, Client, ClientStatus, CoreTeamMember, Staff
 from duty_desk.views import AbsenceView, EpisodeView, StaffLoad, StaffView
 
@@ -42,6 +43,8 @@ def absence_view(row: Absence, login: str, name: str) -> AbsenceView:
         kind=AbsenceKind(row.kind),
         note=row.note,
         version=row.version,
+        starts_time=row.starts_time,
+        ends_time=row.ends_time,
     )
 
 
@@ -102,7 +105,25 @@ def loads(
 
 
 def away_on(load: StaffLoad, day: dt.date) -> bool:
+    """Away for any part of the local ``day``."""
     return any(a.starts_on <= day <= a.ends_on for a in load.absences)
+
+
+def as_away(absence: AbsenceView) -> scheduling.Away:
+    """The booking rules' view of an absence."""
+    return scheduling.Away(
+        absence.staff_id,
+        absence.starts_on,
+        absence.ends_on,
+        absence.kind.value,
+        absence.starts_time,
+        absence.ends_time,
+    )
+
+
+def away_between(load: StaffLoad, start: dt.datetime, end: dt.datetime, tz: str) -> bool:
+    """Away for any of [start, end) (part-day absences by their hours)."""
+    return any(scheduling.away_during(as_away(a), start, end, tz) for a in load.absences)
 
 
 def by_room(found: Iterable[StaffLoad], today: dt.date) -> list[StaffLoad]:

@@ -74,6 +74,15 @@ _STAFF_COLUMNS: tuple[Any, ...] = (
     Staff.capacity,
 )
 
+_ATTENDEE_COLUMNS: tuple[Any, ...] = (
+    MeetingStaff.meeting_id,
+    Staff.id,
+    Staff.name,
+    MeetingStaff.attended,
+    MeetingStaff.cover,
+    MeetingStaff.cover_for_id,
+)
+
 
 def expects(staff_id: int) -> Any:
     """Meeting has this staff member expected (EXISTS: the time range drives the query)."""
@@ -98,13 +107,15 @@ def meeting_views(session: Session, rows: Sequence[Any]) -> list[MeetingView]:
         ):
             names[client_id or 0] = name
     for chunk in chunks(ids):
-        for meeting_id, staff_id, name, attended in session.exec(
-            select(MeetingStaff.meeting_id, Staff.id, Staff.name, MeetingStaff.attended)
+        for meeting_id, staff_id, name, attended, cover, cover_for in session.exec(
+            select(*_ATTENDEE_COLUMNS)
             .join(Staff, col(MeetingStaff.staff_id) == Staff.id)
             .where(col(MeetingStaff.meeting_id).in_(chunk))
             .order_by(col(Staff.name), col(Staff.id))
         ):
-            staff[meeting_id].append(Attendee(staff_id or 0, name, attended))
+            staff[meeting_id].append(
+                Attendee(staff_id or 0, name, attended, bool(cover), cover_for)
+            )
         for meeting_id, member_id, name, attended in session.exec(
             select(
                 MeetingNetwork.meeting_id,
@@ -168,8 +179,9 @@ class MeetingReader(Aggregate):
     def day(self, day: dt.date, staff_id: int | None = None) -> DayData:
         """Everything the day view shows for one local date.
 
-        With ``staff_id``: only the meetings that person is expected at, their absences,
-        and ``staff`` holds just them. ``unbooked`` is as of now whatever the day.
+        With ``staff_id``: only the meetings that person is expected at, and ``staff`` holds
+        just them; ``absences`` are everyone's that day (a meeting shown is flagged for
+        anyone at it who is away). ``unbooked`` is as of now whatever the day.
         """
         team = self.config.team
         day_start, day_end = self.ctx.day_bounds(day)
@@ -197,12 +209,12 @@ class MeetingReader(Aggregate):
                 working_day=scheduling.DAY_NAMES[day.weekday()] in team.days,
                 staff=staff,
                 meetings=tuple(meeting_views(session, rows)),
-                absences=self._absences(session, day, staff_id),
+                absences=self._absences(session, day),
                 unbooked=unbooked(session),
             )
 
     @staticmethod
-    def _absences(session: Session, day: dt.date, staff_id: int | None) -> tuple[AbsenceView, ...]:
+    def _absences(session: Session, day: dt.date) -> tuple[AbsenceView, ...]:
         query = (
             select(Absence, Staff.login, Staff.name)
             .join(Staff, col(Absence.staff_id) == Staff.id)
@@ -213,8 +225,6 @@ class MeetingReader(Aggregate):
             )
             .order_by(col(Staff.name), col(Absence.starts_on))
         )
-        if staff_id is not None:
-            query = query.where(Absence.staff_id == staff_id)
         return tuple(absence_view(row, login, name) for row, login, name in session.exec(query))
 
     def unbooked_first(self) -> list[UnbookedFirst]:

@@ -72,7 +72,14 @@ def when_away(
     wanted = sorted(set(staff_ids))
     if not wanted:
         return []
-    columns: tuple[Any, ...] = (Absence.staff_id, Absence.starts_on, Absence.ends_on, Absence.kind)
+    columns: tuple[Any, ...] = (
+        Absence.staff_id,
+        Absence.starts_on,
+        Absence.ends_on,
+        Absence.kind,
+        Absence.starts_time,
+        Absence.ends_time,
+    )
     rows = session.exec(
         select(*columns).where(
             col(Absence.staff_id).in_(wanted),

@@ -675,3 +675,63 @@ def test_a_bad_reversal_gets_its_message(
         repo.reverse_decision(referral, reason)
     assert message in str(caught.value)
     assert repo.referral(referral).status == ("new" if when == "open" else "declined")
+
+
+# -- cover (issue 11): part-day absences and cover at a meeting ------------------------------------
+ABSENCE_TIME_CASES = [
+    # (field, what is typed, message)
+    ("starts_time", "25:00", "'25:00' is outside the day: times run from 00:00 to 23:59"),
+    ("starts_time", "12:60", "'12:60' is outside the day: times run from 00:00 to 23:59"),
+    ("ends_time", "24:30", "'24:30' is outside the day: times run from 00:00 to 23:59"),
+    ("starts_time", "24:00", "'24:00' is outside the day: times run from 00:00 to 23:59"),
+    ("ends_time", "noon", "'noon' is not a time of day (e.g. 09:00 or 13:30)"),
+    ("starts_time", "-1:00", "'-1:00' is not a time of day (e.g. 09:00 or 13:30)"),
+]
+
+
+@pytest.mark.parametrize(("field", "typed", "message"), ABSENCE_TIME_CASES)
+def test_a_bad_absence_time_gets_its_message(field: str, typed: str, message: str) -> None:
+    from duty_desk.validation import parse_clock
+
+    with pytest.raises(InputErrors) as caught:
+        parse_clock(typed, field, end=field == "ends_time")
+    assert caught.value.errors[field] == message
+
+
+def test_an_absence_ending_before_it_starts(
+    repo: Repository, frozen_now: pendulum.DateTime
+) -> None:
+    me = repo.acting_staff()
+    assert me is not None
+    day = dt.date(2026, 11, 25)
+    with pytest.raises(InputErrors) as caught:
+        repo.record_absence(me.id, day, day, "leave", starts_time=dt.time(14), ends_time=dt.time(9))
+    assert caught.value.errors == {"ends_time": "the absence ends (09:00) before it starts (14:00)"}
+    with pytest.raises(InputErrors) as caught:
+        repo.record_absence(me.id, day, day, "leave", ends_time=dt.time(0))
+    assert "ends_time" in caught.value.errors
+
+
+def test_cover_by_an_unknown_or_absent_staff_member(
+    repo: Repository, frozen_now: pendulum.DateTime
+) -> None:
+    me = repo.acting_staff()
+    assert me is not None
+    peer = repo.add_staff("peer1", "Peer Worker (test)", "peer_support")
+    other = repo.add_staff("clin2", "Clinician Two (test)", "clinician")
+    alex = repo.accept(repo.add_referral(referral_input()))
+    repo.set_core_team(alex, [me.id, peer.id], me.id, "Team (test)")
+    when = pendulum.datetime(2026, 11, 25, 11, tz=TZ)
+    meeting = repo.book(alex, when, 60, [me.id, peer.id], "base")
+    day = dt.date(2026, 11, 25)
+    absence = repo.record_absence(peer.id, day, day, "sickness")
+    with pytest.raises(InputErrors) as caught:
+        repo.assign_cover(absence, meeting, 999)
+    assert caught.value.errors == {"staff": "no staff member number 999"}
+    repo.record_absence(other.id, day, day, "leave", starts_time=dt.time(10, 30))
+    with pytest.raises(InputErrors) as caught:
+        repo.assign_cover(absence, meeting, other.id)
+    assert caught.value.errors == {
+        "staff": "Clinician Two (test) is away (leave) then (from 10:30): "
+        "choose someone who is not away"
+    }

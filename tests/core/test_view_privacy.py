@@ -126,6 +126,8 @@ def sample(hint: Any, name: str) -> Any:
         return dt.datetime(2026, 11, 23, 10, tzinfo=dt.UTC)
     if hint is dt.date:
         return dt.date(1990, 2, 1)
+    if hint is dt.time:
+        return dt.time(13, 0)
     raise AssertionError(f"no sample for {hint!r} ({name})")
 
 

@@ -17,6 +17,7 @@ import subprocess
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -113,3 +114,30 @@ def pg(pg_url: str) -> Iterator[Database]:
     db = fresh_database(pg_url)
     yield db
     db.dispose()
+
+
+# What the revisions after 0004 add, undone, so a test can make a file as an older revision
+# left it on PostgreSQL (each revision adds its own statements here).
+UNDO_AFTER_0004 = (
+    # 0005, decisions
+    "ALTER TABLE referral DROP COLUMN order_reason, DROP COLUMN reversed_at, "
+    "DROP COLUMN reversed_by, DROP COLUMN reversal_reason",
+    "ALTER TABLE meeting DROP COLUMN late_reason",
+    # 0006, details
+    "DROP INDEX ix_referral_received_at",
+    "ALTER TABLE referral DROP COLUMN address, DROP COLUMN postcode, DROP COLUMN referrer_name, "
+    "DROP COLUMN referrer_contact, DROP COLUMN language, DROP COLUMN interpreter",
+    # 0007, handover
+    "DROP TABLE handover_note, duty_rota, ooh_handover",
+    # 0008, cover
+    "DROP TABLE absence_decision",
+    "ALTER TABLE absence DROP COLUMN starts_time, DROP COLUMN ends_time",
+    "ALTER TABLE meeting_staff DROP COLUMN cover, DROP COLUMN cover_for_id, "
+    "DROP COLUMN arranged_by",
+)
+
+
+def undo_after_0004(connection: Any) -> None:
+    """Take out of a new PostgreSQL database what the revisions after 0004 added."""
+    for statement in UNDO_AFTER_0004:
+        connection.exec_driver_sql(statement)

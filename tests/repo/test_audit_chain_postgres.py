@@ -16,27 +16,12 @@ from duty_desk.config import Config
 from duty_desk.db import Database
 from duty_desk.repository import Repository
 from tests.conftest import MONDAY_10, referral_input
+from tests.repo.pg_server import undo_after_0004
 from tests.system import mp_workers
 from tests.system.test_concurrency import run
 
 pytestmark = pytest.mark.slow
 CTX = multiprocessing.get_context("spawn")
-
-# Undo migration 0006 (referral details) on a new database, to stand for an older one.
-BEFORE_DETAILS = (
-    "DROP INDEX ix_referral_received_at",
-    *(
-        f"ALTER TABLE referral DROP COLUMN {column}"
-        for column in (
-            "address",
-            "postcode",
-            "referrer_name",
-            "referrer_contact",
-            "language",
-            "interpreter",
-        )
-    ),
-)
 
 
 @pytest.fixture
@@ -134,14 +119,8 @@ def test_the_upgrade_writes_the_chain_over_existing_rows(pg: Database, busy: Rep
     count = len(audit_ids(pg))
     with pg.engine.begin() as connection:
         connection.exec_driver_sql("ALTER TABLE audit_log DROP COLUMN hash")
-        # the tables of later revisions (0007: handover) did not exist at 0003
-        connection.exec_driver_sql("DROP TABLE handover_note, duty_rota, ooh_handover")
-        for column in ("order_reason", "reversed_at", "reversed_by", "reversal_reason"):
-            connection.exec_driver_sql(f"ALTER TABLE referral DROP COLUMN {column}")  # 0005
-        connection.exec_driver_sql("ALTER TABLE meeting DROP COLUMN late_reason")  # 0005
+        undo_after_0004(connection)  # what the later revisions added goes too
         connection.exec_driver_sql("UPDATE alembic_version SET version_num = '0003'")
-        for statement in BEFORE_DETAILS:  # the referral as it was before 0006 (details)
-            connection.exec_driver_sql(statement)
         connection.exec_driver_sql(
             "UPDATE duty_desk_meta SET value = '2' WHERE key = 'schema_version'"
         )

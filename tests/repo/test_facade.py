@@ -12,7 +12,11 @@ from duty_desk.privacy import MaskedRepository
 from duty_desk.repository import Repository
 
 PUBLIC = {
+    "absence",
+    "absence_decisions",
     "absence_impact",
+    "assign_cover",
+    "decide_absence_meeting",
     "absences",
     "accept",
     "accept_preview",

@@ -14,28 +14,13 @@ from duty_desk import migrate
 from duty_desk.changes import ListenFeed, open_feed
 from duty_desk.db import Database
 from tests.commit_elsewhere import commit_in_another_process
+from tests.repo.pg_server import undo_after_0004
 
 pytestmark = pytest.mark.slow
 psycopg = pytest.importorskip(
     "psycopg", reason="psycopg is not installed (pip install .[postgres])"
 )
 WAIT = 60.0  # seconds: far longer than a NOTIFY takes; the tests never sit it out
-
-# Undo migration 0006 (referral details) on a new database, to stand for an older one.
-BEFORE_DETAILS = (
-    "DROP INDEX ix_referral_received_at",
-    *(
-        f"ALTER TABLE referral DROP COLUMN {column}"
-        for column in (
-            "address",
-            "postcode",
-            "referrer_name",
-            "referrer_contact",
-            "language",
-            "interpreter",
-        )
-    ),
-)
 
 
 def notify_only(db: Database) -> ListenFeed:
@@ -141,13 +126,7 @@ def test_new_databases_and_upgrades_get_the_trigger(pg: Database) -> None:
         connection.exec_driver_sql("DROP FUNCTION audit_log_notify()")
         connection.exec_driver_sql("UPDATE alembic_version SET version_num = '0002'")
         connection.exec_driver_sql("ALTER TABLE audit_log DROP COLUMN hash")  # as 0002 made it
-        for statement in BEFORE_DETAILS:  # the referral as it was before 0006 (details)
-            connection.exec_driver_sql(statement)
-        # the tables of later revisions (0007: handover) did not exist at 0002
-        connection.exec_driver_sql("DROP TABLE handover_note, duty_rota, ooh_handover")
-        for column in ("order_reason", "reversed_at", "reversed_by", "reversal_reason"):
-            connection.exec_driver_sql(f"ALTER TABLE referral DROP COLUMN {column}")  # 0005
-        connection.exec_driver_sql("ALTER TABLE meeting DROP COLUMN late_reason")  # 0005
+        undo_after_0004(connection)
     assert not has_trigger(pg)
     done = migrate.upgrade(pg)
     assert (done.before, done.after) == ("0002", migrate.head())

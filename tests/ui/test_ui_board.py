@@ -124,6 +124,17 @@ async def test_core_team_dialog_refuses_one_person_and_no_key_worker(open_app, b
         assert board.repo.episode(board.blake).core_team == ()
 
 
+def worklist_text(impact: AbsenceImpact) -> str:
+    """The worklist as read: the summary, every row, the highlighted row's detail."""
+    from textual.widgets import OptionList
+
+    listing = impact.query_one("#impact-list", OptionList)
+    rows = [str(listing.get_option_at_index(i).prompt) for i in range(listing.option_count)]
+    parts = [str(impact.query_one(f"#impact-{name}", Static).render()) for name in ("body",)]
+    detail = str(impact.query_one("#impact-detail", Static).render())
+    return "\n".join([*parts, *rows, detail])
+
+
 async def test_record_absence_then_every_affected_client_and_meeting(open_app, board):
     async with open_app(settled=False) as (app, pilot):
         await open_board(pilot)
@@ -139,12 +150,11 @@ async def test_record_absence_then_every_affected_client_and_meeting(open_app, b
         await settle(pilot)
         impact = app.screen
         assert isinstance(impact, AbsenceImpact)
-        text = str(impact.query_one("#impact-body", Static).render())
+        text = worklist_text(impact)
         assert "Peer Worker (test): sickness 24/11/2026 to 27/11/2026" in text
         assert "1 client affected, 1 booked meeting in the absence" in text
-        assert "Alex Example (test)" in text
-        assert "meeting Wed 25 Nov 11:00" in text
-        assert "suggested cover: DO Duty Worker One (test)" in text
+        assert "TO DO Wed 25 Nov 11:00  Alex Example (test)" in text
+        assert "Suggested cover: CT Clinician Two (test)" in text
         await pilot.press("escape")
         await settle(pilot)
         assert board_screen(app) is app.screen

@@ -272,3 +272,52 @@ def test_reverse_decision_snapshot(snap_compare, config, db, repo: Repository, o
 def test_reverse_accept_on_board_snapshot(snap_compare, config, db, board: Board):
     """u on the board: reversing the selected client's acceptance."""
     assert shot(snap_compare, config, db, [*on_board(board.blake), keys("u")])
+
+
+# -- cover (issue 11): the absence worklist part-way through, and the cover picker ----------------
+
+
+def _peer_away(board: Board) -> Step:
+    async def fill(pilot: Pilot[Any]) -> None:
+        from textual.widgets import Input, Select
+
+        board.repo.book(board.alex, _thu_11(), 60, [board.duty, board.peer], "base")
+        form = pilot.app.screen
+        form.query_one("#field-staff", Select).value = str(board.peer)
+        form.query_one("#field-starts_on", Input).value = "tue"
+        form.query_one("#field-ends_on", Input).value = "27/11"
+        form.query_one("#field-kind", Select).value = "sickness"
+        await settle(pilot)
+
+    return fill
+
+
+def _thu_11() -> Any:
+    import pendulum
+
+    return pendulum.datetime(2026, 11, 26, 11, tz="Europe/London")
+
+
+def test_absence_worklist_part_decided_snapshot(snap_compare, config, db, board: Board):
+    """Two meetings in the absence: the first covered (v, enter), the second still to do."""
+
+    async def quiet(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        pilot.app.clear_notifications()  # the "Cover arranged." notice: timing, not content
+        await settle(pilot)
+
+    steps = [
+        *on_board(),
+        keys("a"),
+        _peer_away(board),
+        keys("ctrl+s"),
+        keys("v"),
+        keys("enter"),
+        quiet,
+    ]
+    assert shot(snap_compare, config, db, steps)
+
+
+def test_cover_picker_snapshot(snap_compare, config, db, board: Board):
+    steps = [*on_board(), keys("a"), _peer_away(board), keys("ctrl+s"), keys("v")]
+    assert shot(snap_compare, config, db, steps)
