@@ -25,7 +25,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.suggester import SuggestFromList
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from duty_desk import timeutil
 from duty_desk.views import BoardData, ContinuityBreak, EpisodeView, StaffLoad, StaffView
@@ -36,6 +36,7 @@ from .commands import PaletteCommand
 from .keyed_table import KeyedTable
 from .literal import assemble, literal, visible
 from .live_list import LiveList, match_staff
+from .textual_private import SteadyFooter
 from .widgets import TextInput, TitleBar
 
 if TYPE_CHECKING:
@@ -63,6 +64,7 @@ class BoardScreen(LiveList):
     LOAD_GROUP = "board-load"
     DETAIL_PANE = "#board-detail"
     DETAIL_BODY = "#board-detail-body"
+    SHED = render.BOARD_SHED
     BINDINGS = [
         Binding(
             "t",
@@ -176,7 +178,7 @@ class BoardScreen(LiveList):
             yield KeyedTable(id=name)
         with VerticalScroll(id="board-detail"):
             yield Static(Text("", end=""), id="board-detail-body")
-        yield Footer(compact=True, show_command_palette=False)
+        yield SteadyFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         width = self.app.size.width
@@ -208,7 +210,8 @@ class BoardScreen(LiveList):
 
     def read(self, query: int | None) -> BoardRead:
         data = self.duty_app.repo.board(query)
-        tags, rows = draw(data, self.duty_app.config, self._drawn)
+        everyone = self.duty_app.repo.list_staff(include_inactive=True)  # tags as elsewhere
+        tags, rows = draw(data, self.duty_app.config, self._drawn, everyone)
         return BoardRead(data, tags, rows)
 
     def show(self, result: BoardRead) -> None:

@@ -22,7 +22,7 @@ from typing import Any
 from rich.text import Text
 
 from duty_desk import timeutil
-from duty_desk.views import BoardData, ContinuityBreak, EpisodeView, StaffLoad
+from duty_desk.views import BoardData, ContinuityBreak, EpisodeView, StaffLoad, StaffView
 
 from . import board_render as render
 
@@ -96,11 +96,15 @@ class DrawnRows:
             name: {} for name in VIEWS
         }
 
-    def start(self, data: BoardData, config: Any) -> DrawContext:
+    def start(
+        self, data: BoardData, config: Any, everyone: Sequence[StaffView] = ()
+    ) -> DrawContext:
         now = timeutil.now()
         tz = config.team.timezone
         today = render.local_time(now, tz).date()
-        tags = render.staff_tags(render.all_staff(data))
+        # Tags over everyone on the staff list, as every screen makes them (screens/render.py).
+        known = {member.id: member for member in [*everyone, *render.all_staff(data)]}
+        tags = render.staff_tags(known.values())
         if (tz, today, tags) != self.context:
             self.context = (tz, today, tags)
             for held in self.held.values():
@@ -201,10 +205,11 @@ def draw(
     data: BoardData,
     config: Any,
     drawn: DrawnRows | None = None,
+    everyone: Sequence[StaffView] = (),
 ) -> tuple[dict[int, str], dict[str, tuple[Row, ...]]]:
     """Every row of every list (off the UI thread; cells drawn later, when shown)."""
     drawn = drawn if drawn is not None else DrawnRows()
-    context = drawn.start(data, config)
+    context = drawn.start(data, config, everyone)
     rows = {
         "episodes": draw_episodes(sorted(data.episodes, key=episode_order), context, drawn),
         "breaks": draw_breaks(data.breaks, context, drawn),

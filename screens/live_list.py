@@ -118,6 +118,10 @@ class LiveList(StaffOnly, ReportsWorkerErrors, Screen[None]):
     def show_detail(self) -> None:
         """Draw the detail pane for the current row."""
 
+    SHED: ClassVar[tuple[str, ...]] = ()
+    """Column keys a narrow terminal may hide, the first named first (``KeyedTable.fit``);
+    the status column is never named, so every screen keeps it at 60x20."""
+
     def flex_width(self, table: KeyedTable, total: int) -> int | None:
         """The width of ``table``'s flexible column in ``total`` columns (None: leave it)."""
         return None
@@ -144,6 +148,11 @@ class LiveList(StaffOnly, ReportsWorkerErrors, Screen[None]):
             width = self.flex_width(table, self.size.width)
             if table.flex_column is not None and width is not None:
                 table.set_column_width(table.flex_column, width + 1)
+            table.fit(self.size.width - 1, self.SHED)  # a cell for the scrollbar
+            room = self.size.width - 2 - table.table_width
+            if table.flex_column is not None and table.hidden_columns and room > 0:
+                flex = next(c for c in table.columns if c.key == table.flex_column)
+                table.set_column_width(table.flex_column, flex.width + room)  # what was freed
 
     # -- loading ------------------------------------------------------------------------------
     # One load at a time. A request while one runs is remembered and run straight after,
