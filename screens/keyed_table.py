@@ -28,6 +28,9 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+FLEX_MIN = 13
+"""The narrowest the flexible column (a name) gets before :meth:`KeyedTable.fit` hides others."""
+
 RowCells = Sequence[Text] | Callable[[], Sequence[Text]]
 _COLUMN_META = tuple(Style.from_meta({"column": column}) for column in range(64))
 _OUT_OF_BOUNDS = Style.from_meta({"out_of_bounds": True})
@@ -258,6 +261,10 @@ class KeyedTable(ScrollView, can_focus=True):
         for key in shed:  # all back first, then shed from the start of the list
             if key in natural:
                 self.set_column_width(key, natural[key])
+        flex = next((c for c in self.columns if c.key == self.flex_column), None)
+        over = self.table_width - total
+        if flex is not None and over > 0 and flex.width > FLEX_MIN:  # a little less name first
+            self.set_column_width(flex.key, max(FLEX_MIN, flex.width - over))
         for key in shed:
             if self.table_width <= total:
                 break
@@ -449,6 +456,10 @@ class KeyedTable(ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         self._forget_drawn()
+        # A new width (the screen's own scrollbar came or went, too): fit the columns again.
+        fit = getattr(self.screen, "fit_columns", None)
+        if fit is not None:
+            fit()
 
     def on_focus(self) -> None:
         self._forget_drawn()

@@ -148,8 +148,17 @@ class LiveList(StaffOnly, ReportsWorkerErrors, Screen[None]):
             width = self.flex_width(table, self.size.width)
             if table.flex_column is not None and width is not None:
                 table.set_column_width(table.flex_column, width + 1)
-            table.fit(self.size.width - 1, self.SHED)  # a cell for the scrollbar
-            room = self.size.width - 2 - table.table_width
+        self.call_after_refresh(self.fit_columns)  # once the tables have their new size
+
+    def fit_columns(self) -> None:
+        """Hide the columns named in ``SHED`` that the tables have no room for (the status
+        column never), and give what that frees to the flexible column."""
+        for table in self.query(KeyedTable):
+            if not table.size.width:
+                continue
+            room_for = table.size.width - table.styles.scrollbar_size_vertical
+            table.fit(room_for, self.SHED)
+            room = room_for - table.table_width
             if table.flex_column is not None and table.hidden_columns and room > 0:
                 flex = next(c for c in table.columns if c.key == table.flex_column)
                 table.set_column_width(table.flex_column, flex.width + room)  # what was freed
