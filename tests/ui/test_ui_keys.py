@@ -21,7 +21,7 @@ from tests.conftest import referral_input
 from tests.ui.test_ui_board_support import open_board, select_client
 from tests.ui.test_ui_day_support import open_day, select_row
 from tests.ui.test_ui_keys_burst import burst, typed
-from tests.ui.test_ui_support import cell_text, screen_text, settle, table_of
+from tests.ui.test_ui_support import cell_text, make_app, screen_text, settle, table_of
 
 NARROW = (60, 20)
 
@@ -232,3 +232,20 @@ async def test_dialogs_fit_at_60x20(open_app, make_referral, board) -> None:
         dialog = app.screen.query_one("#dialog")
         assert dialog.region.bottom <= NARROW[1] and dialog.region.right <= NARROW[0]
         assert dialog.max_scroll_y > 0  # what does not fit scrolls inside the dialog
+
+
+async def test_notices_do_not_cover_the_detail_pane(config, db, make_referral) -> None:
+    make_referral()
+    for size in ((80, 24), NARROW):
+        app = make_app(config, db)
+        async with app.run_test(size=size, notifications=True) as pilot:  # toasts drawn
+            await settle(pilot)
+            app.notify("A notice that is long enough to take two lines of a toast (test)")
+            for _ in range(200):  # the toast is mounted after a refresh or two
+                await pilot.pause()
+                if app.screen.query("Toast"):
+                    break
+            toast = app.screen.query_one("Toast")
+            detail = app.screen.query_one("#detail")
+            assert toast.region.height and detail.region.height
+            assert not toast.region.overlaps(detail.region)
