@@ -17,6 +17,7 @@ from textual.screen import Screen
 
 from . import registry
 from .commands import ScreenCommands
+from .key_order import KeysInOrder
 from .literal import visible
 from .live import ChangeFollower
 from .textual_private import LastResort
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
     from duty_desk.views import StaffView
 
 
-class DutyDeskApp(LastResort[None]):
+class DutyDeskApp(KeysInOrder, LastResort[None]):
     """Keyboard-first duty desk for one Peer-supported Open Dialogue team.
 
     An error nobody foresaw stops it with one sentence, the details in a private log and
@@ -120,6 +121,32 @@ class DutyDeskApp(LastResort[None]):
                     timeout=15,
                     markup=False,
                 )
+
+    async def action_quit(self) -> None:
+        """Quit (q, ctrl+q); with a form open that holds unsaved typing, ask first."""
+        from rich.text import Text
+
+        from .confirm import ConfirmDialog
+
+        if isinstance(self.screen, ConfirmDialog) and self.screen.id == "confirm-quit":
+            return  # already asking
+        unsaved = [s for s in self.screen_stack if getattr(s, "changed", lambda: False)()]
+        if not unsaved:
+            self.exit()
+            return
+
+        def answered(quit_anyway: bool | None) -> None:
+            if quit_anyway:
+                self.exit()
+
+        question = ConfirmDialog(
+            "Quit with unsaved changes?",
+            Text("A form has typing that is not saved. Quit and lose it?"),
+            yes="Quit",
+            no="Keep editing",
+        )
+        question.id = "confirm-quit"
+        self.push_screen(question, answered)
 
     def action_command_palette(self) -> None:
         """The command palette, with a plain ">" instead of Textual's emoji search icon."""

@@ -16,6 +16,7 @@ from duty_desk.views import Attendee, MeetingView
 
 from .forms import FormScreen
 from .literal import assemble, literal
+from .widgets import PickedLine, TickBox
 
 
 def _ids(text: str) -> list[int]:
@@ -30,7 +31,7 @@ class AttendanceDialog(FormScreen[bool]):
     DEFAULT_CSS = """
     AttendanceDialog .ticks { height: auto; layout: grid; grid-size: 2; grid-gutter: 0 1;
                               grid-rows: 1; }
-    AttendanceDialog .ticks > Checkbox { width: 1fr; height: 1; }
+    AttendanceDialog .ticks > TickBox { width: 1fr; height: 1; }
     AttendanceDialog .group { text-style: bold; margin-top: 1; }
     """
 
@@ -57,10 +58,11 @@ class AttendanceDialog(FormScreen[bool]):
         )
 
     def _ticks(self, kind: str, people: tuple[Attendee, ...]) -> ComposeResult:
-        with Container(classes="ticks"):
+        with Container(classes="ticks", id=f"{kind}-ticks"):
             for person in people:
                 came = person.attended if person.attended is not None else True
-                yield Checkbox(literal(person.name), came, compact=True, id=f"{kind}-{person.id}")
+                yield TickBox(literal(person.name), came, compact=True, id=f"{kind}-{person.id}")
+        yield PickedLine(f"#{kind}-ticks", id=f"{kind}-picked")
 
     def compose_fields(self) -> ComposeResult:
         yield Label("Core team", classes="group")

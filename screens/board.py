@@ -26,7 +26,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.suggester import SuggestFromList
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from duty_desk import timeutil
 from duty_desk.handover_views import HandoverNoteView
@@ -46,6 +46,7 @@ from .commands import PaletteCommand
 from .keyed_table import KeyedTable
 from .literal import assemble, literal, visible
 from .live_list import LiveList, match_staff
+from .textual_private import SteadyFooter
 from .widgets import TextInput, TitleBar
 
 if TYPE_CHECKING:
@@ -75,6 +76,7 @@ class BoardScreen(LiveList):
     LOAD_GROUP = "board-load"
     DETAIL_PANE = "#board-detail"
     DETAIL_BODY = "#board-detail-body"
+    SHED = render.BOARD_SHED
     BINDINGS = [
         Binding(
             "t",
@@ -241,7 +243,7 @@ class BoardScreen(LiveList):
             yield KeyedTable(id=name)
         with VerticalScroll(id="board-detail"):
             yield Static(Text("", end=""), id="board-detail-body")
-        yield Footer(compact=True, show_command_palette=False)
+        yield SteadyFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         width = self.app.size.width
@@ -293,7 +295,8 @@ class BoardScreen(LiveList):
                 episodes=tuple(found),
                 breaks=tuple(b for b in data.breaks if b.client_id in ids),
             )
-        tags, rows = draw(data, self.duty_app.config, self._drawn)
+        everyone = repo.list_staff(include_inactive=True)  # tags as elsewhere
+        tags, rows = draw(data, self.duty_app.config, self._drawn, everyone)
         notes: dict[int, list[HandoverNoteView]] = {}
         for note in self.duty_app.repo.notes(open_only=True):  # handover notes (N)
             if note.client_id is not None:

@@ -13,7 +13,7 @@ import datetime as dt
 import functools
 import math
 import zoneinfo
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from rich.text import Text
 
@@ -34,7 +34,13 @@ from duty_desk.views import (
 from duty_desk.vocabulary import BreakKind
 
 from .literal import assemble, literal, visible
-from .render import contact_lines, detail_line, interpreter_line, network_lines
+from .render import (
+    contact_lines,
+    detail_line,
+    interpreter_line,
+    network_lines,
+    staff_tags,  # noqa: F401 - re-exported: the one staff label (render.py)
+)
 
 PROBLEM = "bold reverse"
 WARN = "bold #ffaf00"
@@ -80,6 +86,10 @@ STAFF_COLUMNS: tuple[tuple[str, str], ...] = (
 )
 STAFF_WIDTHS = {"tag": 4, "role": 4, "core": 8, "key": 3, "room": 4, "away": 17}
 
+BOARD_SHED = ("upc", "weeks", "core", "last", "role", "room")
+"""What a narrow terminal hides first on the board (never the key worker, core team, next
+meeting or the problem column "!")."""
+
 MIN_FLEX = 12
 MAX_FLEX = 40
 
@@ -110,27 +120,6 @@ def cell(value: object, style: str = "") -> Text:
 
 
 # -- staff tags ---------------------------------------------------------------------------
-
-
-def _initials(name: str) -> str:
-    words = [w for w in name.split("(")[0].split() if w[:1].isalnum()] or name.split()
-    if not words:
-        return "?"
-    if len(words) == 1:
-        return words[0][:2].upper()
-    return (words[0][0] + words[-1][0]).upper()
-
-
-def staff_tags(staff: Iterable[StaffView]) -> dict[int, str]:
-    """A short, unique tag per staff member: initials, then ``AS2``, ``AS3`` by id."""
-    tags: dict[int, str] = {}
-    seen: dict[str, int] = {}
-    for member in sorted(staff, key=lambda s: s.id):
-        base = visible(_initials(member.name))
-        count = seen.get(base, 0) + 1
-        seen[base] = count
-        tags[member.id] = base if count == 1 else f"{base}{count}"
-    return tags
 
 
 def all_staff(data: BoardData) -> list[StaffView]:

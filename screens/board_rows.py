@@ -23,7 +23,7 @@ from typing import Any
 from rich.text import Text
 
 from duty_desk import timeutil
-from duty_desk.views import BoardData, ContinuityBreak, EpisodeView, StaffLoad
+from duty_desk.views import BoardData, ContinuityBreak, EpisodeView, StaffLoad, StaffView
 from duty_desk.vocabulary import BreakKind
 
 from . import board_render as render
@@ -153,11 +153,15 @@ class DrawnRows:
             name: {} for name in VIEWS
         }
 
-    def start(self, data: BoardData, config: Any) -> DrawContext:
+    def start(
+        self, data: BoardData, config: Any, everyone: Sequence[StaffView] = ()
+    ) -> DrawContext:
         now = timeutil.now()
         tz = config.team.timezone
         today = render.local_time(now, tz).date()
-        tags = render.staff_tags(render.all_staff(data))
+        # Tags over everyone on the staff list, as every screen makes them (screens/render.py).
+        known = {member.id: member for member in [*everyone, *render.all_staff(data)]}
+        tags = render.staff_tags(known.values())
         if (tz, today, tags) != self.context:
             self.context = (tz, today, tags)
             for held in self.held.values():
@@ -272,10 +276,11 @@ def draw(
     data: BoardData,
     config: Any,
     drawn: DrawnRows | None = None,
+    everyone: Sequence[StaffView] = (),
 ) -> tuple[dict[int, str], dict[str, tuple[Row, ...]]]:
     """Every row of every list (off the UI thread; cells drawn later, when shown)."""
     drawn = drawn if drawn is not None else DrawnRows()
-    context = drawn.start(data, config)
+    context = drawn.start(data, config, everyone)
     breaks = breaks_by_client(data.breaks)
     ordered = sorted(data.episodes, key=lambda e: episode_order(e, breaks.get(e.client_id, ())))
     rows = {

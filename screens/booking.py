@@ -46,7 +46,8 @@ from duty_desk.views import BookingDefaults, MeetingView, ScheduleProblem
 
 from .forms import FormScreen
 from .literal import assemble, literal, visible
-from .widgets import TextInput
+from .render import staff_tags
+from .widgets import PickedLine, TextInput, TickBox
 
 if TYPE_CHECKING:
     from textual.screen import Screen
@@ -154,11 +155,12 @@ class BookingDialog(FormScreen[Booked]):
     BookingDialog #words { height: 1; padding-left: 17; }
     BookingDialog .people { height: auto; }
     BookingDialog .people > Label { width: 17; text-style: bold; }
+    BookingDialog .picks { width: 1fr; height: auto; }
     BookingDialog .ticks {
         width: 1fr; height: auto; layout: grid; grid-size: 3; grid-gutter: 0 1;
         grid-rows: 1;
     }
-    BookingDialog .ticks > Checkbox { width: 1fr; height: 1; }
+    BookingDialog .ticks > TickBox { width: 1fr; height: 1; }
     BookingDialog #problems { height: auto; max-height: 7; margin-top: 1; }
     BookingDialog #problems.-problem { background: $error 15%; }
     BookingDialog .hidden { display: none; }
@@ -202,6 +204,7 @@ class BookingDialog(FormScreen[Booked]):
         self.problems: tuple[ScheduleProblem, ...] = ()
         self._check_when_loaded = False
         self._staff_names: dict[int, str] = {}
+        self._tags: dict[int, str] = {}  # staff tags (screens/render.py), set by load_defaults
         self._busy_note = ""
         self._busy_timer: Any = None
         self.deadline: dt.datetime | None = None  # a first meeting's respond-by time
@@ -250,10 +253,14 @@ class BookingDialog(FormScreen[Booked]):
         yield from self.field("address", "Address", address)
         with Horizontal(classes="people"):
             yield Label("Core team")
-            yield Container(classes="ticks", id="staff-ticks")
+            with Vertical(classes="picks"):
+                yield Container(classes="ticks", id="staff-ticks")
+                yield PickedLine("#staff-ticks", id="staff-picked")
         with Horizontal(classes="people"):
             yield Label("Network")
-            yield Container(classes="ticks", id="network-ticks")
+            with Vertical(classes="picks"):
+                yield Container(classes="ticks", id="network-ticks")
+                yield PickedLine("#network-ticks", id="network-picked")
         yield from self.field(
             "reason",
             "Reason",
@@ -325,7 +332,9 @@ class BookingDialog(FormScreen[Booked]):
     @work(thread=True, exit_on_error=False, group="defaults", description="booking defaults")
     def load_defaults(self) -> None:
         self.repo.ensure_can_change()  # a view-only login is told why, and the dialog closes
-        self.post_message(self.DefaultsLoaded(self.repo.booking_defaults(self.client_id)))
+        defaults = self.repo.booking_defaults(self.client_id)
+        self._tags = staff_tags(self.repo.list_staff(include_inactive=True))  # as everywhere
+        self.post_message(self.DefaultsLoaded(defaults))
 
     def worker_failed(self, worker: Any) -> None:
         super().worker_failed(worker)
@@ -353,10 +362,10 @@ class BookingDialog(FormScreen[Booked]):
             self.query_one("#field-address", Input).value = address or ""
             if not self.query_one("#field-minutes", Input).value.strip():
                 self.query_one("#field-minutes", Input).value = str(defaults.minutes)
-            staff = [(s.id, s.login, s.name, True) for s in defaults.staff]
+            staff = [(s.id, self._tags.get(s.id, s.login), s.name, True) for s in defaults.staff]
             network = [(n.id, n.name, n.relationship, True) for n in defaults.network]
         else:
-            staff = [(a.id, a.name, a.name, True) for a in moving.staff]
+            staff = [(a.id, self._tags.get(a.id, a.name), a.name, True) for a in moving.staff]
             network = [(a.id, a.name, "", True) for a in moving.network]
         self._ticks("#staff-ticks", "staff", staff, fixed=moving is not None)
         self._ticks("#network-ticks", "network", network, fixed=moving is not None)
@@ -394,7 +403,7 @@ class BookingDialog(FormScreen[Booked]):
                     if kind == "network"
                     else literal(label)
                 )
-            tick = Checkbox(
+            tick = TickBox(
                 text,
                 ticked,
                 compact=True,

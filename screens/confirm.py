@@ -10,8 +10,10 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Static
 
+from .key_order import OpensForKeys
 
-class ConfirmDialog(ModalScreen[bool]):
+
+class ConfirmDialog(OpensForKeys, ModalScreen[bool]):
     """Dismisses with True (yes) or False (no)."""
 
     CSS_PATH = "forms.tcss"

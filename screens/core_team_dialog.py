@@ -29,7 +29,7 @@ from duty_desk.views import EpisodeView, StaffLoad
 from . import board_render as render
 from .forms import FormScreen
 from .literal import assemble, literal
-from .widgets import TextInput
+from .widgets import PickList, TextInput
 
 HINT = "Pick 2 or 3 people, ideally with a peer support worker; then the key worker and a reason."
 
@@ -93,7 +93,7 @@ class CoreTeamDialog(FormScreen[bool]):
     def compose_fields(self) -> ComposeResult:
         # The list gets the dialog's whole width: the label goes above it.
         yield Label("Core team (space picks, most room first):", id="staff-label")
-        yield SelectionList[int](id="field-staff", compact=True)
+        yield PickList(id="field-staff", compact=True)
         yield Static(Text("Picked: nobody yet", end=""), id="picked")  # legible without colour
         yield Static(id="error-staff", classes="error")
         yield from self.field(
@@ -130,6 +130,7 @@ class CoreTeamDialog(FormScreen[bool]):
         everyone = [load.staff for load in suggestions] + list(episode.core_team)
         if episode.key_worker is not None:
             everyone.append(episode.key_worker)
+        everyone = [*repo.list_staff(include_inactive=True), *everyone]
         tags = render.staff_tags({s.id: s for s in everyone}.values())
         self.post_message(self.Loaded(client_id, episode, suggestions, tags, free))
 
@@ -209,8 +210,26 @@ class CoreTeamDialog(FormScreen[bool]):
             select.set_options(options)
             if keep in chosen:
                 select.value = keep
-        picked = Text(f"Picked ({len(options)}): " if options else "Picked: nobody yet", end="")
-        for position, (name, _) in enumerate(options):
+        self._show_picked()
+
+    @on(Select.Changed, "#field-key_worker")
+    def _show_picked(self) -> None:
+        """Who is picked, in words (tag and name; the key worker marked): legible without colour."""
+        chosen = self.query_one("#field-staff", SelectionList).selected
+        key = self.query_one("#field-key_worker", Select).value
+        names = []
+        for staff_id in chosen:
+            load = self.loads.get(staff_id)
+            if load is None:
+                continue
+            name = assemble(
+                literal(self.tags.get(staff_id, "?"), "bold"), " ", literal(load.staff.name)
+            )
+            if staff_id == key:
+                name.append(" (key worker)", style="bold")
+            names.append(name)
+        picked = Text(f"Picked ({len(names)}): " if names else "Picked: nobody yet", end="")
+        for position, name in enumerate(names):
             if position:
                 picked.append(", ")
             picked.append_text(name)

@@ -37,6 +37,7 @@ from .commands import PaletteCommand
 from .keyed_table import KeyedTable, RowCells
 from .literal import assemble, literal, visible
 from .live_list import LiveList, match_staff
+from .render import staff_tags
 from .textual_private import SteadyFooter
 from .widgets import TextInput, TitleBar
 
@@ -68,6 +69,7 @@ class DayScreen(LiveList):
     LOAD_GROUP = "day-load"
     DETAIL_PANE = "#meeting"
     DETAIL_BODY = "#meeting-body"
+    SHED = render.DAY_SHED
     BINDINGS = [
         Binding("b", "book", "Book", id="book", tooltip="Book a meeting for the selected client"),
         Binding("r", "reschedule", "Move", id="reschedule", tooltip="Move the meeting"),
@@ -145,7 +147,8 @@ class DayScreen(LiveList):
         self.data: DayData | None = None
         self.items: dict[str, MeetingView | UnbookedFirst]
         self._cursor_to_now = True
-        self._logins: dict[int, str] = {}  # staff id -> login, kept across filtered reads
+        self._logins: dict[int, str] = {}  # staff id -> tag, kept across filtered reads
+        self._read_tags: dict[int, str] = {}
 
     @property
     def tz(self) -> str:
@@ -194,14 +197,16 @@ class DayScreen(LiveList):
         day, filter_id = query
         app = self.duty_app
         data = app.repo.day(day, filter_id)
-        logins = {**self._logins, **{s.id: s.login for s in data.staff}}  # a copy: a thread
+        # Staff as their tags, as on every screen (screens/render.py staff_tags); a copy: a thread
+        logins = {**self._logins, **staff_tags(app.repo.list_staff(include_inactive=True))}
+        self._read_tags = logins
         rows = tuple(render.rows_of(data, filter_id, timeutil.now(), app.config, logins))
         return DayRead(data, rows)
 
     def show(self, result: DayRead) -> None:
         new_day = self.data is None or self.data.day != result.data.day
         self.data = result.data
-        self._logins = {**self._logins, **{s.id: s.login for s in result.data.staff}}
+        self._logins = {**self._logins, **self._read_tags}
         self._apply(result.rows, new_day)
         self._show_heading()
 
@@ -235,7 +240,14 @@ class DayScreen(LiveList):
             line.update(Text("Nobody's day to show: s picks a staff member.\n", end=""))
         else:
             line.update(
-                render.timeline(data, staff, now, self.duty_app.config, self.size.width - 2)
+                render.timeline(
+                    data,
+                    staff,
+                    now,
+                    self.duty_app.config,
+                    self.size.width - 2,
+                    self._logins.get(staff.id),
+                )
             )
 
     # -- the table, updated in place ---------------------------------------------------------------

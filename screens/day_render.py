@@ -29,6 +29,9 @@ from .literal import assemble, cell, literal, visible
 from .render import CLOCK_STYLES
 
 # Column key, header. Widths: fixed for all but the client's name.
+DAY_SHED = ("place",)
+"""What a narrow terminal hides first on the day view (never the time, staff or status)."""
+
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("time", "Time"),
     ("client", "Client"),
@@ -335,7 +338,14 @@ def absence_of(absences: Sequence[AbsenceView], staff_id: int) -> AbsenceView | 
     return None
 
 
-def timeline(data: DayData, staff: StaffView, now: dt.datetime, config: Config, width: int) -> Text:
+def timeline(
+    data: DayData,
+    staff: StaffView,
+    now: dt.datetime,
+    config: Config,
+    width: int,
+    tag: str | None = None,
+) -> Text:
     """Two lines for one staff member: a bar over team hours, then the free gaps in words.
 
     Bar: ``#`` in a meeting, ``.`` free, blank already past, ``x`` absent (all day, or
@@ -345,7 +355,7 @@ def timeline(data: DayData, staff: StaffView, now: dt.datetime, config: Config, 
     """
     tz = config.team.timezone
     text = Text(end="", no_wrap=True, overflow="ellipsis")
-    label = visible(staff.login)[:10]
+    label = visible(tag or staff.login)  # whole: a tag or login is never cut short
     text.append(f"{label:<10} ", style="bold")
     if not data.working_day:
         text.append("not a team day")
@@ -354,7 +364,7 @@ def timeline(data: DayData, staff: StaffView, now: dt.datetime, config: Config, 
     step = config.meetings.slot_step_minutes
     total = max(1, int((data.closes_at - data.opens_at).total_seconds() // 60))
     cells = max(1, total // step)
-    room = max(8, width - len(label[:10]) - 1 - len(opens) - len(closes) - 2)
+    room = max(8, width - max(len(label), 10) - 1 - len(opens) - len(closes) - 2)
     while cells > room and step < 240:  # wider steps on narrow screens
         step *= 2
         cells = max(1, total // step)

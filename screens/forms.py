@@ -28,12 +28,34 @@ from textual.widgets import Button, Footer, Input, Label, Select, Static, TextAr
 from duty_desk.errors import InputErrors
 
 from .base import ReportsWorkerErrors
-from .literal import literal
+from .confirm import ConfirmDialog
+from .key_order import OpensForKeys
+from .literal import assemble, literal
 
 R = TypeVar("R")
 
 
-class FormScreen(ReportsWorkerErrors, ModalScreen[R], Generic[R]):
+def discard_question(title: str) -> ConfirmDialog:
+    """Escape on a form with unsaved changes: close it and lose them?"""
+    return ConfirmDialog(
+        "Discard what you typed?",
+        assemble("What you typed in ", literal(title), " is not saved. Close it and lose it?"),
+        yes="Discard",
+        no="Keep editing",
+    )
+
+
+def _empty(widget: Widget) -> bool:
+    if isinstance(widget, Input):
+        return not widget.value
+    if isinstance(widget, TextArea):
+        return not widget.text
+    if isinstance(widget, Select):
+        return widget.is_blank()
+    return False
+
+
+class FormScreen(ReportsWorkerErrors, OpensForKeys, ModalScreen[R], Generic[R]):
     """A modal form; subclasses define ``compose_fields``, ``values`` and ``save_values``."""
 
     CSS_PATH = "forms.tcss"
@@ -66,6 +88,7 @@ class FormScreen(ReportsWorkerErrors, ModalScreen[R], Generic[R]):
     def __init__(self, title: str) -> None:
         super().__init__()
         self.form_title = title
+        self._baseline: dict[str, str] | None = None  # the values before the first key
 
     # -- layout ---------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -95,9 +118,19 @@ class FormScreen(ReportsWorkerErrors, ModalScreen[R], Generic[R]):
         yield Static(id=f"error-{name}", classes="error")
 
     def on_mount(self) -> None:
-        for name in self.FIELDS:
-            self.query_one(f"#field-{name}").focus()
-            break
+        """Focus the first field to fill in, at once (a subclass's own ``focus()`` in its
+        ``on_mount`` is applied after this, so it wins); keys typed meanwhile wait for it
+        (``screens/key_order.py``)."""
+        first = self.first_field()
+        if first is not None:
+            self.set_focus(first)
+
+    def first_field(self) -> Widget | None:
+        """The first field still to fill in (a new referral: Name, after the prefilled
+        "Received at"); the first field when every one has a value."""
+        fields = [self.query_one(f"#field-{name}") for name in self.FIELDS]
+        focusable = [widget for widget in fields if widget.focusable]
+        return next((w for w in focusable if _empty(w)), focusable[0] if focusable else None)
 
     # -- values and saving ------------------------------------------------------------------
     def text_of(self, name: str) -> str:
@@ -126,7 +159,28 @@ class FormScreen(ReportsWorkerErrors, ModalScreen[R], Generic[R]):
         self._save(self.values())
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        """Close without saving; if anything was typed or picked, ask first."""
+        if not self.changed():
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(discard_question(self.form_title), answered)
+
+    # -- unsaved changes ----------------------------------------------------------------------
+    def before_typing(self) -> None:
+        """Called by the key gate (``screens/key_order.py``) before each key or paste reaches
+        this form: what the fields hold before the first one is what "unchanged" means
+        (values a form fills in itself as it opens, from a worker too, are not changes)."""
+        if self._baseline is None:
+            self._baseline = self.values()
+
+    def changed(self) -> bool:
+        """Whether the person has typed or picked anything that is not saved."""
+        return self._baseline is not None and self.values() != self._baseline
 
     @work(thread=True, exit_on_error=False, group="save", description="save a form")
     def _save(self, values: dict[str, str]) -> None:

@@ -28,6 +28,9 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+FLEX_MIN = 13
+"""The narrowest the flexible column (a name) gets before :meth:`KeyedTable.fit` hides others."""
+
 RowCells = Sequence[Text] | Callable[[], Sequence[Text]]
 _COLUMN_META = tuple(Style.from_meta({"column": column}) for column in range(64))
 _OUT_OF_BOUNDS = Style.from_meta({"out_of_bounds": True})
@@ -92,7 +95,7 @@ class KeyedTable(ScrollView, can_focus=True):
     |--------------|-------------------------|
     | up / down    | the row above / below   |
     | pgup / pgdn  | a page up / down        |
-    | home / end   | the first / last row    |
+    | home / end   | the first / last row (also ctrl+home / ctrl+end) |
     | enter        | select (``RowSelected``) |
     """
 
@@ -102,8 +105,8 @@ class KeyedTable(ScrollView, can_focus=True):
         Binding("down", "cursor_down", "Down", show=False),
         Binding("pageup", "page_up", "Page up", show=False),
         Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("home", "scroll_top", "Top", show=False),
-        Binding("end", "scroll_bottom", "Bottom", show=False),
+        Binding("home,ctrl+home", "scroll_top", "First row", show=False),
+        Binding("end,ctrl+end", "scroll_bottom", "Last row", show=False),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -216,6 +219,7 @@ class KeyedTable(ScrollView, can_focus=True):
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self.columns: list[Column] = []
         self.flex_column: str | None = None  # the column whose width follows the terminal
+        self._natural: dict[str, int] = {}  # widths of the columns fit() may hide
         self._keys: list[str] = []
         self._cursor = 0
         self._index: dict[str, int] = {}
@@ -245,6 +249,32 @@ class KeyedTable(ScrollView, can_focus=True):
     @property
     def table_width(self) -> int:
         return sum(column.width for column in self.columns)
+
+    def fit(self, total: int, shed: Sequence[str]) -> None:
+        """Hide the columns named in ``shed`` (first named, first hidden) until the table fits
+        in ``total`` cells; show them again when there is room. A column not named is never
+        hidden (a list's status column, say), so a narrow terminal keeps what matters."""
+        natural = self._natural
+        for column in self.columns:
+            if column.key in shed and column.width:
+                natural[column.key] = column.width
+        for key in shed:  # all back first, then shed from the start of the list
+            if key in natural:
+                self.set_column_width(key, natural[key])
+        flex = next((c for c in self.columns if c.key == self.flex_column), None)
+        over = self.table_width - total
+        if flex is not None and over > 0 and flex.width > FLEX_MIN:  # a little less name first
+            self.set_column_width(flex.key, max(FLEX_MIN, flex.width - over))
+        for key in shed:
+            if self.table_width <= total:
+                break
+            if key in natural:
+                self.set_column_width(key, 0)
+
+    @property
+    def hidden_columns(self) -> tuple[str, ...]:
+        """The columns :meth:`fit` has hidden for now."""
+        return tuple(column.key for column in self.columns if column.width == 0)
 
     # -- reading ---------------------------------------------------------------------------
     @property
@@ -426,6 +456,10 @@ class KeyedTable(ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         self._forget_drawn()
+        # A new width (the screen's own scrollbar came or went, too): fit the columns again.
+        fit = getattr(self.screen, "fit_columns", None)
+        if fit is not None:
+            fit()
 
     def on_focus(self) -> None:
         self._forget_drawn()
@@ -465,6 +499,8 @@ class KeyedTable(ScrollView, can_focus=True):
         line = Text(end="", no_wrap=True)
         start = 0
         for column, text, meta in zip(self.columns, cells, _COLUMN_META, strict=False):
+            if not column.width:
+                continue  # hidden by fit(): a narrow terminal
             cell = text.copy()
             cell.truncate(column.width, overflow=text.overflow or "fold")  # as rich crops
             line.append_text(cell)

@@ -119,6 +119,10 @@ class LiveList(StaffOnly, ReportsWorkerErrors, Screen[None]):
     def show_detail(self) -> None:
         """Draw the detail pane for the current row."""
 
+    SHED: ClassVar[tuple[str, ...]] = ()
+    """Column keys a narrow terminal may hide, the first named first (``KeyedTable.fit``);
+    the status column is never named, so every screen keeps it at 60x20."""
+
     def flex_width(self, table: KeyedTable, total: int) -> int | None:
         """The width of ``table``'s flexible column in ``total`` columns (None: leave it)."""
         return None
@@ -147,6 +151,20 @@ class LiveList(StaffOnly, ReportsWorkerErrors, Screen[None]):
             width = self.flex_width(table, self.size.width)
             if table.flex_column is not None and width is not None:
                 table.set_column_width(table.flex_column, width + 1)
+        self.call_after_refresh(self.fit_columns)  # once the tables have their new size
+
+    def fit_columns(self) -> None:
+        """Hide the columns named in ``SHED`` that the tables have no room for (the status
+        column never), and give what that frees to the flexible column."""
+        for table in self.query(KeyedTable):
+            if not table.size.width:
+                continue
+            room_for = table.size.width - table.styles.scrollbar_size_vertical
+            table.fit(room_for, self.SHED)
+            room = room_for - table.table_width
+            if table.flex_column is not None and table.hidden_columns and room > 0:
+                flex = next(c for c in table.columns if c.key == table.flex_column)
+                table.set_column_width(table.flex_column, flex.width + room)  # what was freed
 
     # -- loading ------------------------------------------------------------------------------
     # One load at a time. A request while one runs is remembered and run straight after,

@@ -26,7 +26,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.reactive import reactive
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from duty_desk import opening, rules, timeutil
 from duty_desk.handover_views import ClaimHeld, HandoverNoteView, OohHandoverView
@@ -44,6 +44,7 @@ from .commands import PaletteCommand
 from .keyed_table import KeyedTable, RowCells
 from .literal import assemble, cell, literal, visible
 from .live_list import LiveList
+from .textual_private import SteadyFooter
 from .widgets import IntakeBar, TextInput, TitleBar
 
 CLOCK_SECONDS = 30.0
@@ -93,6 +94,7 @@ class QueueScreen(LiveList):
     """Open referrals, soonest deadline first, and what the duty worker can do with them."""
 
     CSS_PATH = "queue.tcss"
+    SHED = render.QUEUE_SHED
     BINDINGS = [
         Binding("n", "add_referral", "New", id="add_referral", tooltip="Add a referral"),
         Binding("c", "claim", "Claim", id="claim", tooltip="I'm triaging this (again: release)"),
@@ -236,7 +238,7 @@ class QueueScreen(LiveList):
         yield KeyedTable(id="queue")
         with VerticalScroll(id="detail"):
             yield Static(Text("Loading the queue..."), id="detail-body")
-        yield Footer(compact=True, show_command_palette=False)
+        yield SteadyFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         table = self.main_table()
@@ -273,6 +275,7 @@ class QueueScreen(LiveList):
         app = self.duty_app
         term, status = query
         snapshot = data.read_snapshot(app.repo, term, with_detail=self._prefetch, status=status)
+        self.labels.tags = render.tags_by_login(app.repo.list_staff(include_inactive=True))
         self._prefetch = False  # one round trip to paint the first time
         self._prefetched_detail = snapshot.detail
         marks = read_marks(app.repo)

@@ -8,7 +8,7 @@ only emphasised by style, so it reads the same with ``NO_COLOR``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from rich.text import Text
 
@@ -17,7 +17,13 @@ from duty_desk.config import Config
 from duty_desk.handover_views import ClaimHeld, HandoverNoteView, OohHandoverView
 from duty_desk.handover_words import flag_words, held_for
 from duty_desk.nhs import format_nhs_number
-from duty_desk.views import AreaIntake, AuditEntry, NetworkMemberView, ReferralView
+from duty_desk.views import (
+    AreaIntake,
+    AuditEntry,
+    NetworkMemberView,
+    ReferralView,
+    StaffView,
+)
 
 from .literal import assemble, cell, literal, visible
 
@@ -41,6 +47,8 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("received", "Received"),
     ("status", "Status"),
 )
+QUEUE_SHED = ("received", "area", "source", "age")
+"""What a narrow terminal hides first on the queue (never the clock, name, urgency or status)."""
 CLOCK_WIDTH = 12
 STATUS_WIDTH = 8
 MIN_NAME_WIDTH = 12
@@ -72,6 +80,7 @@ class Labels:
             "received": 9,
             "status": STATUS_WIDTH,
         }
+        self.tags: dict[str, str] = {}  # login -> staff tag (staff_tags), set by each read
 
     def name_width(self, total: int) -> int:
         """What is left for the name in ``total`` columns (one gap per column, a scrollbar)."""
@@ -98,13 +107,49 @@ def received_label(value: dt.datetime, now: dt.datetime, tz: str) -> str:
     return local.format("DD/MM/YY")
 
 
-def status_label(referral: ReferralView, actor: str) -> str:
-    """``new``, ``by you``, or the login of whoever else is triaging it (shown reversed)."""
+# -- staff: one label everywhere ---------------------------------------------------------------
+
+
+def _initials(name: str) -> str:
+    words = [w for w in name.split("(")[0].split() if w[:1].isalnum()] or name.split()
+    if not words:
+        return "?"
+    if len(words) == 1:
+        return words[0][:2].upper()
+    return (words[0][0] + words[-1][0]).upper()
+
+
+def staff_tags(staff: Iterable[StaffView]) -> dict[int, str]:
+    """A short, unique tag per staff member: initials, then ``AS2``, ``AS3`` by id.
+
+    The one way staff are shown in tables and lists, on every screen (the name goes in the
+    detail pane). Give it everyone (``Repository.list_staff(include_inactive=True)``) so a
+    tag means the same person everywhere; a tag is never cut short."""
+    tags: dict[int, str] = {}
+    seen: dict[str, int] = {}
+    for member in sorted({member.id: member for member in staff}.values(), key=lambda s: s.id):
+        base = visible(_initials(member.name))
+        count = seen.get(base, 0) + 1
+        seen[base] = count
+        tags[member.id] = base if count == 1 else f"{base}{count}"
+    return tags
+
+
+def tags_by_login(staff: Iterable[StaffView]) -> dict[str, str]:
+    """:func:`staff_tags` keyed by login (for claims, which name a login)."""
+    everyone = list(staff)
+    tags = staff_tags(everyone)
+    return {member.login: tags[member.id] for member in everyone}
+
+
+def status_label(referral: ReferralView, actor: str, tags: Mapping[str, str] | None = None) -> str:
+    """``new``, ``by you``, or the tag of whoever else is triaging it (shown reversed;
+    their login when they have no tag)."""
     if referral.triage_by is None:
         return referral.status
     if referral.triage_by == actor:
         return "by you"
-    return referral.triage_by
+    return f"by {(tags or {}).get(referral.triage_by, referral.triage_by)}"
 
 
 def row_cells(
@@ -128,7 +173,8 @@ def row_cells(
         "area": cell(labels.area.get(referral.area, referral.area)),
         "received": cell(received_label(referral.received_at, now, tz)),
         "status": cell(
-            status_label(referral, actor), "reverse" if referral.triage_by and not mine else ""
+            status_label(referral, actor, labels.tags),
+            "reverse" if referral.triage_by and not mine else "",
         ),
     }
 

@@ -48,7 +48,17 @@ class SteadyFooter(Footer):
     bindings are refreshed: on every focus change and on returning from a dialog, which
     costs a relayout of the whole screen for the same keys. Same keys, same footer.
     A compact footer's keys are made compact as they are built, not restyled one by
-    one after mounting (about 2 ms a key).
+    one after mounting (about 2 ms a key). When its keys do not fit on one line (60x20),
+    it takes two, so every key stays on screen (the most used come first in ``BINDINGS``).
+    """
+
+    DEFAULT_CSS = """
+    SteadyFooter.-two-rows {
+        layout: grid;
+        height: 2;
+        grid-columns: 1fr;
+        grid-rows: 1;
+    }
     """
 
     _shown: tuple[Any, ...] | None = None
@@ -77,6 +87,20 @@ class SteadyFooter(Footer):
             ):  # that key is not bound
                 widget.add_class("-compact", update=False)  # what data_bind will set
             yield widget
+        self.call_after_refresh(self.fit_rows)
+
+    def on_resize(self) -> None:
+        self.fit_rows()
+
+    def fit_rows(self) -> None:
+        """One line of keys when they fit in the width, else two."""
+        items = list(self.children)  # keys, and a group's keys and its label
+        keys = [key for key in items if isinstance(key, FooterKey)]
+        needed = sum(len(key.key_display) + len(key.description) + 2 for key in keys)
+        needed += 4 * (len(items) - len(keys))  # a group of keys, a group label
+        two = bool(items) and needed > self.size.width > 0
+        self.set_class(two, "-two-rows")
+        self.styles.grid_size_columns = -(-len(items) // 2) if two else max(1, len(items))
 
     def bindings_changed(self, screen: Screen[Any]) -> None:
         ours = self.is_attached and screen is self.screen

@@ -133,7 +133,9 @@ async def test_take_over_someone_elses_triage(open_app, repo, repo_as, make_refe
     repo.add_staff("duty2", "Duty Worker Two (test)", "peer_support")
     repo_as("duty2").claim(referral_id)
     async with open_app() as (app, pilot):
-        assert cell_text(app, referral_id, "status") == "duty2"
+        assert (
+            cell_text(app, referral_id, "status") == "by DT"
+        )  # the staff tag (screens/render.py staff_tags)
         await pilot.press("c")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmDialog)

@@ -70,11 +70,11 @@ async def test_changes_from_another_process_appear_in_place(open_app, db_path, r
             await pilot.pause(0.05)
             if (
                 "Arrived Elsewhere (test)" in row_names(app)
-                and cell_text(app, first, "status") == "duty2"
+                and cell_text(app, first, "status") == "by DT"
             ):
                 break
         assert "Arrived Elsewhere (test)" in row_names(app), "the new referral never appeared"
-        assert cell_text(app, first, "status") == "duty2", "the claim never appeared"
+        assert cell_text(app, first, "status") == "by DT", "the claim never appeared"
         # Deadline order: the new urgency-B referral (due 13:45) goes first.
         assert row_names(app) == [
             "Arrived Elsewhere (test)",

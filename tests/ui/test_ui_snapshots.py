@@ -217,3 +217,49 @@ def test_board_staff_snapshot_40_staff(snap_compare, tmp_path, frozen_now):
         assert snap_compare(make_app(config, db), terminal_size=(80, 24), run_before=opened)
     finally:
         db.dispose()
+
+
+# -- 60x20: every screen keeps its status column and footer keys; the unsaved-changes question --
+
+NARROW = (60, 20)
+
+
+def test_queue_snapshot_60x20(snap_compare, config, db, queue_data):
+    """Received, area, source and age give way; the clock, name, urgency and status stay."""
+
+    async def loaded(pilot):
+        await settle(pilot)
+
+    assert snap_compare(make_app(config, db), terminal_size=NARROW, run_before=loaded)
+
+
+def test_board_snapshot_60x20(snap_compare, config, db, team):
+    """The problem column "!" stays; the footer takes two lines."""
+
+    async def opened(pilot):
+        from . import test_ui_board_support as board_support
+
+        await board_support.open_board(pilot)
+
+    assert snap_compare(make_app(config, db), terminal_size=NARROW, run_before=opened)
+
+
+def test_day_snapshot_60x20(snap_compare, config, db, team):
+    async def opened(pilot):
+        await day_support.open_day(pilot)
+
+    assert snap_compare(make_app(config, db), terminal_size=NARROW, run_before=opened)
+
+
+def test_unsaved_changes_question_snapshot(snap_compare, config, db, queue_data):
+    """Escape on a referral form with a name typed: the question before the text is lost."""
+
+    async def asked(pilot):
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press(*"Sam")
+        await pilot.press("escape")
+        await settle(pilot)
+
+    assert snap_compare(make_app(config, db), terminal_size=(80, 24), run_before=asked)
