@@ -30,6 +30,10 @@ SETUP_WORDS: Mapping[str, str] = {
     SetupNeed.core_team: "needs core team",
     SetupNeed.first_meeting: "needs first meeting",
 }
+SETUP_TAG: Mapping[str, str] = {  # before the name on the queue row: short, so the name shows
+    SetupNeed.core_team: "NEEDS TEAM",
+    SetupNeed.first_meeting: "NEEDS MTG",
+}
 SETUP_SHORT: Mapping[str, str] = {
     SetupNeed.core_team: "no team",
     SetupNeed.first_meeting: "no mtg",
@@ -41,7 +45,7 @@ def setup_cells(cells: Mapping[str, Text], need: SetupNeed) -> dict[str, Text]:
     without colour), and a short status."""
     out = dict(cells)
     name = Text(" ", end="", no_wrap=True, overflow="ellipsis")
-    name.append(SETUP_WORDS[need], style="bold reverse")
+    name.append(SETUP_TAG[need], style="bold reverse")
     name.append(" ")
     name.append_text(cells["name"][1:] if cells["name"].plain.startswith(" ") else cells["name"])
     out["name"] = name

@@ -14,6 +14,7 @@ mode masks the client names (the repository's answer comes masked).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,6 +41,7 @@ from .commands import PaletteCommand
 from .keyed_table import KeyedTable, RowCells
 from .literal import assemble, cell, literal, visible
 from .live_list import LiveList
+from .render import tags_by_login
 from .textual_private import SteadyFooter
 from .widgets import TitleBar
 
@@ -149,7 +151,8 @@ class HandoverScreen(LiveList):
     def read(self, query: Any) -> HandoverRead:
         data = self.duty_app.repo.handover()
         tz = self.duty_app.config.team.timezone
-        return HandoverRead(data, tuple(rows_of(data, tz)))
+        tags = tags_by_login(self.duty_app.repo.list_staff(include_inactive=True))
+        return HandoverRead(data, tuple(rows_of(data, tz, tags)))
 
     def show(self, result: HandoverRead) -> None:
         self.data = result.data
@@ -292,7 +295,11 @@ def _row(key: str, item: Item, kind: Text, when: str, about: Text) -> tuple[str,
     return key, item, (kind, cell(when), about_cell)
 
 
-def rows_of(data: HandoverData, tz: str) -> list[tuple[str, Item, RowCells]]:
+def rows_of(
+    data: HandoverData, tz: str, tags: Mapping[str, str] | None = None
+) -> list[tuple[str, Item, RowCells]]:
+    """The rows of the list; staff by their tag as on every screen (the detail: names)."""
+    tag = (lambda login: login) if tags is None else (lambda login: tags.get(login, login))
     rows: list[tuple[str, Item, RowCells]] = []
     if data.rota_set:
         for person in data.on_duty:
@@ -302,7 +309,7 @@ def rows_of(data: HandoverData, tz: str) -> list[tuple[str, Item, RowCells]]:
                     person,
                     cell("ON DUTY"),
                     "today" if data.day == timeutil.to_local(data.at, tz).date() else "",
-                    assemble(literal(person.name), " (", literal(person.login), ")"),
+                    assemble(literal(tag(person.login)), " ", literal(person.name)),
                 )
             )
     else:
@@ -339,7 +346,7 @@ def rows_of(data: HandoverData, tz: str) -> list[tuple[str, Item, RowCells]]:
                 assemble(
                     literal(claim.name),
                     ": ",
-                    literal(claim.login),
+                    literal(tag(claim.login)),
                     (f" ({', '.join(str(f) for f in claim.flags)})" if claim.flags else ""),
                 ),
             )
@@ -362,7 +369,9 @@ def rows_of(data: HandoverData, tz: str) -> list[tuple[str, Item, RowCells]]:
                 cell("AWAY", "bold"),
                 timeutil.fmt_local(meeting.starts_at, tz, "short"),
                 assemble(
-                    literal(meeting.client_name), ": away ", literal(", ".join(meeting.absent))
+                    literal(meeting.client_name),
+                    ": away ",
+                    literal(", ".join(tag(login) for login in meeting.absent)),
                 ),
             )
         )

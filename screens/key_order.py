@@ -43,8 +43,10 @@ from textual.widgets import Input
 ROUNDS = 2
 """How many times the note goes round behind a key (see the module docstring, step 1)."""
 
-RELEASE_AFTER = 0.5
-"""How often (seconds) a note not yet back is checked for: lost only with its widget."""
+RELEASE_AFTER = 0.04
+"""How often (seconds) a note not yet back is checked for: lost only with its widget (a
+dialog closed by the key), so the next key waits no longer than this; a note whose widget
+is still there is never given up on, however slow the machine."""
 
 FIELD_BREAK = re.compile(r"\r\n|[\t\r\n]")
 

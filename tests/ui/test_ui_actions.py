@@ -167,7 +167,7 @@ async def test_accept_into_pod(open_app, repo: Repository, make_referral):
         assert repo.referral(referral_id).status == "accepted"
         await pilot.press("escape")  # leave the core team for later
         await settle(pilot)
-        assert row_names(app) == ["needs core team Alex Example (test)", "Still Open (test)"]
+        assert row_names(app) == ["NEEDS TEAM Alex Example (test)", "Still Open (test)"]
         intake = str(queue_screen(app).query_one("IntakeBar").render())
         assert "Canterbury 4/5 left" in intake
 

@@ -262,7 +262,7 @@ async def test_the_day_view_flags_staff_away_and_says_whether_cover_is_arranged(
             grid = day_table(app)
             assert grid.get_cell(f"m{meeting}", "status").plain.strip() == status
             staff = grid.get_cell(f"m{meeting}", "staff").plain
-            assert "!peer1" in staff
+            assert "!PW" in staff  # the tag of Peer Worker (test), away
             grid.move_cursor(row=grid.get_row_index(f"m{meeting}"))
             await settle(pilot)
             shown = str(day.query_one("#meeting-body", Static).render())

@@ -116,7 +116,7 @@ async def test_escape_at_the_core_team_leaves_a_row_that_goes_on(
         await pilot.press("escape")  # step 2 left
         await settle(pilot)
         assert repo.referral(referral).status == "accepted"  # the decision is kept
-        assert row_names(app) == ["needs core team Alex Example (test)"]
+        assert row_names(app) == ["NEEDS TEAM Alex Example (test)"]
         assert cursor_id(app) == referral
         await pilot.press("enter")  # Enter on the row goes on at the core team
         await settle(pilot)
@@ -125,7 +125,7 @@ async def test_escape_at_the_core_team_leaves_a_row_that_goes_on(
         assert isinstance(app.screen, BookingDialog)
         await pilot.press("escape")  # step 3 left
         await settle(pilot)
-        assert row_names(app) == ["needs first meeting Alex Example (test)"]
+        assert row_names(app) == ["NEEDS MTG Alex Example (test)"]
         [item] = repo.awaiting_setup()
         assert item.need is SetupNeed.first_meeting
         await pilot.press("a")  # a on the row goes on at the first meeting
@@ -170,7 +170,7 @@ async def test_a_late_first_meeting_needs_a_reason(
         client = repo.accept(referral)
         repo.set_core_team(client, staff, staff[0], "Chosen on acceptance (test)")
         async with open_app(config=config, db=db) as (app, pilot):
-            assert row_names(app) == ["needs first meeting Alex Example (test)"]
+            assert row_names(app) == ["NEEDS MTG Alex Example (test)"]
             await pilot.press("enter")
             await settle(pilot)
             dialog = app.screen

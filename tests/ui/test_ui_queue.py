@@ -114,7 +114,7 @@ async def test_a_read_older_than_our_own_write_does_not_bring_a_row_back(
         await settle(pilot)
         await pilot.press("escape")  # the core team later: a "needs core team" row on top
         await settle(pilot)
-        after = ["needs core team Accepted Here (test)", "Still Open (test)"]
+        after = ["NEEDS TEAM Accepted Here (test)", "Still Open (test)"]
         assert row_names(app) == after
         stale = QueueRead(
             (),

@@ -11,6 +11,7 @@ from textual.worker import WorkerCancelled, WorkerFailed
 from duty_desk.config import Config
 from duty_desk.db import Database
 from screens.app import DutyDeskApp, create_app
+from screens.key_order import RELEASE_AFTER
 from screens.keyed_table import KeyedTable
 from tests.conftest import DUTY
 
@@ -30,10 +31,19 @@ async def settle(pilot: Pilot[Any], rounds: int = 8) -> None:
         except (WorkerCancelled, WorkerFailed):
             pass  # a newer load replaced it, or the app reported the failure
         await pilot.pause()
-        if not any(worker.is_running for worker in app.workers):
+        if keys_held(app):  # a key whose dialog closed under it: the gate lets it go soon
+            await pilot.pause(RELEASE_AFTER)
+            continue
+        if not any(worker.is_running for worker in app.workers) and not keys_held(app):
             await pilot.pause()
-            if not any(worker.is_running for worker in app.workers):
+            if not any(worker.is_running for worker in app.workers) and not keys_held(app):
                 return
+
+
+def keys_held(app: Any) -> bool:
+    """Keys typed but not yet handled (the app's key gate, screens/key_order.py)."""
+    waiting = getattr(app, "keys_waiting", None)
+    return bool(waiting()) if waiting is not None else False
 
 
 def queue_screen(app: DutyDeskApp) -> Any:
