@@ -557,8 +557,24 @@ class QueueScreen(LiveList):
         self.notify("Referral added.", markup=False)
         self.reload()
 
-    def action_claim(self) -> None:
+    def _undecided(self) -> ReferralView | None:
+        """The selected referral if it is still open; a decided one (a "needs" row, or one
+        found among the decided) is refused at once, pointing to u, before anything is typed."""
         referral = self._selected()
+        if referral is None:
+            return None
+        if self.current_setup() is not None or not referral.is_open:
+            self.notify(
+                f"{visible(referral.name)} is already {referral.status}: nothing to change "
+                "here (u reverses the decision; Enter on a NEEDS row goes on with it).",
+                severity="warning",
+                markup=False,
+            )
+            return None
+        return referral
+
+    def action_claim(self) -> None:
+        referral = self._undecided()
         if referral is None:
             return
         app = self.duty_app
@@ -626,7 +642,7 @@ class QueueScreen(LiveList):
 
     def action_handover_ooh(self) -> None:
         """Due while the team is closed: hand over to the out-of-hours service, with a reason."""
-        referral = self._selected()
+        referral = self._undecided()
         if referral is None:
             return
         app = self.duty_app
@@ -749,6 +765,7 @@ class QueueScreen(LiveList):
         def confirmed(client_id: int | None) -> None:
             if client_id is None:
                 return  # escape at step 1: nothing changed
+            self.select_after_load = SETUP_KEY + str(referral.id)  # the cursor stays with them
             self.post_message(
                 self.Written(
                     referral.id,
@@ -841,7 +858,7 @@ class QueueScreen(LiveList):
         self._when_permitted(opened)
 
     def action_redirect(self) -> None:
-        referral = self._selected()
+        referral = self._undecided()
         if referral is None:
             return
         repo = self.duty_app.repo
@@ -868,7 +885,7 @@ class QueueScreen(LiveList):
         self._when_permitted(opened)
 
     def action_decline(self) -> None:
-        referral = self._selected()
+        referral = self._undecided()
         if referral is None:
             return
         repo = self.duty_app.repo

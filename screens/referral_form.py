@@ -232,6 +232,12 @@ class ReferralEditForm(ReferralFields[ReferralView]):
         super().on_mount()
         self.query_one("#fields").styles.max_height = self.FIELDS_HEIGHT
 
+    def first_field(self) -> Widget | None:
+        """A correction starts at the top (the name), not at the first empty field: what
+        is typed goes where the person is looking."""
+        fields = [self.query_one(f"#field-{name}") for name in self.FIELDS]
+        return next((widget for widget in fields if widget.focusable), None)
+
     def compose_intro(self) -> ComposeResult:
         referral = self.referral
         tz: str = self.app.config.team.timezone  # type: ignore[attr-defined]

@@ -245,3 +245,26 @@ async def test_reversing_on_the_board(open_app, board: Board) -> None:
         await settle(pilot)
         assert any("already took place" in n for n in notifications(app))
         assert repo.referral(board.alex_referral).status == "accepted"
+
+
+async def test_the_cursor_stays_with_the_client_left_part_way_and_d_is_refused_at_once(
+    open_app, repo: Repository, make_referral
+) -> None:
+    """Found by trying it: after escape at the core team the cursor went to the next
+    referral (the next a, d or u would act on someone else), and d on a NEEDS row opened
+    the decline dialog only to refuse once the reason was typed."""
+    staff_pair(repo)
+    first = make_referral(name="First Arrival (test)", received_at="23/11/2026 08:00")
+    make_referral(name="Second Arrival (test)", received_at="23/11/2026 09:00")
+    async with open_app() as (app, pilot):
+        assert cursor_id(app) == first
+        await confirm_accept(pilot)
+        await pilot.press("escape")  # the core team later
+        await settle(pilot)
+        assert row_names(app)[0] == "NEEDS TEAM First Arrival (test)"
+        assert cursor_id(app) == first, "the cursor stays with the client just accepted"
+        await pilot.press("d")
+        await settle(pilot)
+        assert not isinstance(app.screen, ReasonDialog), "refused before anything is typed"
+        assert "already accepted" in " ".join(notifications(app))
+        assert repo.referral(first).status == "accepted"

@@ -169,7 +169,7 @@ async def test_the_handover_view_lists_closes_notes_and_sets_the_rota(
         await settle(pilot)
         assert not isinstance(app.screen, RotaDialog)
         rows = handover_rows(app)
-        assert "Duty Two (test) (duty2)" in " ".join(rows.values())
+        assert "DT Duty Two (test)" in " ".join(rows.values())  # tag, then the name
     assert [s.login for s in repo.rota(MONDAY_10.date())] == ["duty2"]
     assert repo.notes(referral_id=overdue)[0].closed_by == "duty1"
 
