@@ -8,11 +8,12 @@ through ``screens.literal``; nothing here parses markup.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import ClassVar
 
 from rich.segment import Segment
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.css.query import NoMatches
@@ -85,7 +86,14 @@ class TickBox(Checkbox):
 
 
 class PickList(SelectionList[int]):
-    """A selection list whose boxes read "[x]" (picked) and "[ ]" (not), like :class:`TickBox`."""
+    """A selection list whose boxes read "[x]" (picked) and "[ ]" (not), like :class:`TickBox`.
+
+    Space ticks and unticks; Enter moves on to the next field, as in every form (a tired
+    Enter meant as "done" must not silently untick someone)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "app.focus_next", "Next field", show=False)
+    ]
 
     def render_line(self, y: int) -> Strip:
         line = super().render_line(y)

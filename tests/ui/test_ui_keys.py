@@ -98,6 +98,10 @@ async def test_core_team_pick_list_marks_and_words(open_app, board) -> None:
         assert f"{TICKED} CT" in screen_text(app)
         assert "CT Clinician Two (test)" in words(dialog.query_one("#picked", Static))
         assert isinstance(picker, SelectionList)
+        await pilot.press("enter")  # Enter moves on; it never unticks (found by trying it)
+        await settle(pilot)
+        assert f"{TICKED} CT" in screen_text(app)
+        assert not picker.has_focus
 
 
 # -- unsaved typing: escape and quit ask -------------------------------------------------------
