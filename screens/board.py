@@ -46,6 +46,7 @@ from .commands import PaletteCommand
 from .keyed_table import KeyedTable
 from .literal import assemble, literal, visible
 from .live_list import LiveList, match_staff
+from .render import find_filter_words
 from .textual_private import SteadyFooter
 from .widgets import TextInput, TitleBar
 
@@ -495,12 +496,8 @@ class BoardScreen(LiveList):
         return self._key("board_find_status")
 
     def _find_words(self) -> Text:
-        return Text(
-            f" in {self.find_status.words} ({self._find_key()}: {self.find_status.next().value})",
-            end="",
-            no_wrap=True,
-            overflow="ellipsis",
-        )
+        status = self.find_status
+        return find_filter_words(status.words, self._find_key(), status.next().value)
 
     def action_board_find(self) -> None:
         self.query_one("#find-row").display = True

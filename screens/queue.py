@@ -505,12 +505,8 @@ class QueueScreen(LiveList):
         return keymap.get("find_status", "ctrl+t").split(",")[0]
 
     def _status_words(self) -> Text:
-        return Text(
-            f" in {self.find_status.words} ({self._find_key()}: {self.find_status.next().value})",
-            end="",
-            no_wrap=True,
-            overflow="ellipsis",
-        )
+        status = self.find_status
+        return render.find_filter_words(status.words, self._find_key(), status.next().value)
 
     def action_find_status(self) -> None:
         """Open, decided, all, open...: which referrals the queue shows and a find reads."""

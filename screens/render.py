@@ -466,3 +466,9 @@ def history_text(entries: Sequence[AuditEntry], config: Config, staff: Mapping[i
             text.append("\n")
     text.rstrip()
     return text
+
+
+def find_filter_words(words: str, key: str, next_value: str) -> Text:
+    """Beside a find box: which records it looks through, and the key for the next set
+    (`` in open referrals (ctrl+t: decided)``); the queue's and the board's finds."""
+    return Text(f" in {words} ({key}: {next_value})", end="", no_wrap=True, overflow="ellipsis")

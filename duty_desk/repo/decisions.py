@@ -20,7 +20,6 @@ from duty_desk import rules, scheduling, timeutil
 from duty_desk.errors import Conflict, NotFound
 from duty_desk.models import (
     OPEN_STATUSES,
-    CancelledBy,
     Client,
     ClientStatus,
     CoreTeamMember,
@@ -41,6 +40,7 @@ from duty_desk.views import (
 )
 
 from .base import Aggregate
+from .episodes import cancel_booked
 from .intake import earlier_waiting, lock_area, taken
 from .loads import by_room, loads
 from .referrals import _query, _view
@@ -174,22 +174,8 @@ class DecisionRepository(Aggregate):
                 "cannot be reversed. Discharge the client on the board (d) instead; "
                 "nothing was changed"
             )
-        booked = session.exec(
-            select(Meeting)
-            .where(Meeting.client_id == client.id, Meeting.status == MeetingStatus.booked.value)
-            .order_by(col(Meeting.starts_at))
-        ).all()
-        for meeting in booked:
-            self.ctx.change(
-                session,
-                meeting,
-                "meeting",
-                "cancel meeting",
-                now,
-                status=MeetingStatus.cancelled.value,
-                cancelled_by=CancelledBy.team.value,
-                cancel_reason=f"Acceptance reversed: {text}",
-            )
+        assert client.id is not None
+        booked = cancel_booked(self.ctx, session, client.id, now, f"Acceptance reversed: {text}")
         members = session.exec(
             select(CoreTeamMember, Staff.login)
             .join(Staff, col(Staff.id) == CoreTeamMember.staff_id)

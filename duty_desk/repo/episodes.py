@@ -26,10 +26,41 @@ from duty_desk.models import (
 )
 from duty_desk.validation import validate_core_team, validate_discharge
 
-from .base import Aggregate
+from .base import Aggregate, Context
 from .continuity import refresh_continuity
 
 DISCHARGE_CANCEL_REASON = "episode discharged"
+
+
+def cancel_booked(
+    ctx: Context,
+    session: Session,
+    client_id: int,
+    now: dt.datetime,
+    reason: str,
+    from_time: dt.datetime | None = None,
+) -> list[Meeting]:
+    """Cancel a client's booked meetings (from ``from_time`` on, if given) as the team,
+    each audited with ``reason``: on discharge, and when an acceptance is reversed. Returns
+    the meetings cancelled."""
+    query = select(Meeting).where(
+        Meeting.client_id == client_id, Meeting.status == MeetingStatus.booked.value
+    )
+    if from_time is not None:
+        query = query.where(Meeting.starts_at >= from_time)
+    booked = session.exec(query.order_by(col(Meeting.starts_at), col(Meeting.id))).all()
+    for meeting in booked:
+        ctx.change(
+            session,
+            meeting,
+            "meeting",
+            "cancel meeting",
+            now,
+            status=MeetingStatus.cancelled.value,
+            cancelled_by=CancelledBy.team.value,
+            cancel_reason=reason,
+        )
+    return list(booked)
 
 
 class EpisodeRepository(Aggregate):
@@ -142,26 +173,9 @@ class EpisodeRepository(Aggregate):
             kind, on, text = validate_discharge(
                 kind, on, reason, today=today, accepted_on=accepted_on
             )
-            booked = session.exec(
-                select(Meeting)
-                .where(
-                    Meeting.client_id == client_id,
-                    Meeting.status == MeetingStatus.booked.value,
-                    Meeting.starts_at >= now,
-                )
-                .order_by(col(Meeting.starts_at), col(Meeting.id))
-            ).all()
-            for meeting in booked:
-                self.ctx.change(
-                    session,
-                    meeting,
-                    "meeting",
-                    "cancel meeting",
-                    now,
-                    status=MeetingStatus.cancelled.value,
-                    cancelled_by=CancelledBy.team.value,
-                    cancel_reason=DISCHARGE_CANCEL_REASON,
-                )
+            booked = cancel_booked(
+                self.ctx, session, client_id, now, DISCHARGE_CANCEL_REASON, from_time=now
+            )
             client.status = ClientStatus.discharged.value
             client.discharged_at = self.ctx.midnight(on)
             client.discharge_kind = kind
