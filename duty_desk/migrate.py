@@ -14,6 +14,10 @@ number the app checks when it opens a database (see ``duty_desk.db.SCHEMA_VERSIO
 need no upgrade and their backups still restore.
 0004 adds the audit log's hash chain (schema 3): every database needs one upgrade, and a
 backup made before it is upgraded (``duty-desk --db BACKUP upgrade``) before it restores.
+0005-0008 (schema 4, issue 11) add, in order: the reasons and reversals of triage decisions
+and a late first meeting's reason (0005); a referral's address, postcode, referrer, language
+and interpreter (0006); handover notes, the duty rota and out-of-hours handovers (0007);
+part-day absences, cover at meetings and the absence worklist's decisions (0008).
 """
 
 from __future__ import annotations
