@@ -184,7 +184,8 @@ class AbsenceRepository(Aggregate):
         return scheduling.absence_span(starts_on, ends_on, starts_time, ends_time, self.ctx.tz)
 
     def absence_impact(self, absence_id: int) -> list[Impact]:
-        """Each affected open episode (the absent person is in its core team), its booked
+        """Each affected open episode (the absent person is in its core team, or booked to
+        see the client in the absence, as cover for instance), its booked
         meetings that overlap the absence with that person expected (a part-day absence
         affects only the meetings in its hours), and suggested cover from the rest of the
         core team (then anyone with room). Meetings already decided on for this absence
@@ -203,26 +204,43 @@ class AbsenceRepository(Aggregate):
             if absence is None:
                 raise NotFound(f"No absence number {absence_id}")
             absent_id = absence.staff_id
-            client_ids = [
-                i
-                for i in session.exec(
-                    select(CoreTeamMember.client_id)
-                    .join(Client, col(CoreTeamMember.client_id) == Client.id)
-                    .where(
-                        CoreTeamMember.staff_id == absent_id,
-                        Client.status == ClientStatus.open.value,
-                    )
-                ).all()
-            ]
+            start, end = self.span(
+                absence.starts_on, absence.ends_on, absence.starts_time, absence.ends_time
+            )
+            # Their core teams' clients, and any other client they are booked to see in the
+            # absence (as cover for someone else, say): that meeting needs deciding too.
+            client_ids = sorted(
+                set(
+                    session.exec(
+                        select(CoreTeamMember.client_id)
+                        .join(Client, col(CoreTeamMember.client_id) == Client.id)
+                        .where(
+                            CoreTeamMember.staff_id == absent_id,
+                            Client.status == ClientStatus.open.value,
+                        )
+                    ).all()
+                )
+                | set(
+                    session.exec(
+                        select(Meeting.client_id)
+                        .join(Client, col(Meeting.client_id) == Client.id)
+                        .where(
+                            Client.status == ClientStatus.open.value,
+                            expects(absent_id),
+                            col(Meeting.status) == MeetingStatus.booked.value,
+                            col(Meeting.starts_at) < end,
+                            col(Meeting.starts_at) > start - scheduling.MAX_MEETING,
+                            col(Meeting.ends_at) > start,
+                        )
+                    ).all()
+                )
+            )
             if not client_ids:
                 return []
             staff = all_staff(session)
             episodes: list[EpisodeView] = []
-            for chunk in chunks(sorted(client_ids)):
+            for chunk in chunks(client_ids):
                 episodes.extend(read_episodes(session, col(Client.id).in_(chunk), now, staff))
-            start, end = self.span(
-                absence.starts_on, absence.ends_on, absence.starts_time, absence.ends_time
-            )
             decided = select(AbsenceDecision.meeting_id).where(
                 AbsenceDecision.absence_id == absence_id
             )

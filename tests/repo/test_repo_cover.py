@@ -225,3 +225,17 @@ def test_cover_counts_as_not_core_in_the_figures(team: Team, frozen_now: pendulu
     # The covered meeting had no core-team member there: a break the board lists.
     no_core = [b for b in repo.board().breaks if b.kind == BreakKind.no_core_at_meeting]
     assert [b.at for b in no_core] == [local(10, 10)]
+
+
+def test_an_absence_of_someone_booked_as_cover_lists_that_meeting(team: Team) -> None:
+    """Found by trying it: clin2 covers peer1 on Wednesday morning, then is off sick that
+    day too. clin2 is in nobody's core team, but the meeting they were to cover needs
+    deciding again, so their worklist lists it."""
+    repo = team.repo
+    peer_away = repo.record_absence(team.peer, WED, WED, "sickness")
+    before = repo.meeting(team.morning)
+    repo.assign_cover(peer_away, team.morning, team.other, expected_version=before.version)
+    cover_away = repo.record_absence(team.other, WED, WED, "sickness")
+    assert affected(repo, cover_away) == [team.morning]
+    [(episode, _meetings, _suggested)] = repo.absence_impact(cover_away)
+    assert episode.client_id == team.alex
