@@ -145,23 +145,33 @@ def _span(absence: AbsenceView, tz: str) -> tuple[dt.datetime, dt.datetime]:
 
 
 def away_at(meeting: MeetingView, absences: Sequence[AbsenceView], tz: str) -> list[AwayAtMeeting]:
-    """The expected (not cover) staff away during a not-cancelled meeting, in the order
-    listed, each with whoever is there as cover for them."""
+    """The staff away during a not-cancelled meeting, in the order listed, each with
+    whoever is there as cover for them; someone booked as cover who is away is listed too
+    (with nobody covering them), so a cover who fell ill does not read as "covered"."""
     if meeting.status == "cancelled" or not absences:
         return []
-    out = []
+    away: dict[int, AbsenceView] = {}
     for person in meeting.staff:
-        if person.cover:
-            continue
         for absence in absences:
             if absence.staff_id != person.id:
                 continue
             start, end = _span(absence, tz)
             if start < meeting.ends_at and meeting.starts_at < end:
-                cover = tuple(p for p in meeting.staff if p.cover and p.cover_for == person.id)
-                out.append(AwayAtMeeting(person, absence, cover))
+                away[person.id] = absence
                 break
-    return out
+    return [
+        AwayAtMeeting(
+            person,
+            away[person.id],
+            tuple(
+                p
+                for p in meeting.staff
+                if p.cover and p.cover_for == person.id and p.id not in away
+            ),
+        )
+        for person in meeting.staff
+        if person.id in away
+    ]
 
 
 def absence_hours(absence: AbsenceView) -> str:

@@ -267,3 +267,15 @@ async def test_the_day_view_flags_staff_away_and_says_whether_cover_is_arranged(
             await settle(pilot)
             shown = str(day.query_one("#meeting-body", Static).render())
             assert "Peer Worker (test) is away (leave)" in shown and words in shown
+        # The cover falls ill too (found by trying it): no longer "covered".
+        repo.record_absence(board.other, dt.date(2026, 11, 26), dt.date(2026, 11, 26), "sickness")
+        await pilot.press("g")  # read the day again
+        await settle(pilot)
+        await pilot.press(*"26/11", "enter")
+        await settle(pilot)
+        grid = day_table(app)
+        assert grid.get_cell(f"m{thu}", "status").plain.strip() == "STAFF AWAY"
+        grid.move_cursor(row=grid.get_row_index(f"m{thu}"))
+        await settle(pilot)
+        shown = str(day.query_one("#meeting-body", Static).render())
+        assert "Clinician Two (test) is away (sickness): NO COVER ARRANGED" in shown
