@@ -935,5 +935,11 @@ class BoardScreen(LiveList):
                     self.action_reverse_accept,
                     subject,
                 ),
+                PaletteCommand(
+                    "Handover note",
+                    "For the next duty worker (N)",
+                    self.action_handover_note,
+                    subject,
+                ),
             ]
         return commands

@@ -9,6 +9,7 @@ import sys
 import textwrap
 import time
 
+from textual.binding import Binding
 from textual.widgets import DataTable, Input, Select, SelectionList, Static
 
 from screens.absence_form import AbsenceForm
@@ -448,3 +449,21 @@ async def test_h_in_the_staff_list_shows_the_staff_members_history(open_app, boa
         shown = screen_text(app)
         assert "Clinician Two (test)" in shown
         assert "add staff" in shown and "set capacity" in shown
+
+
+async def test_every_key_in_the_boards_footer_is_also_in_the_palette(open_app, board):
+    """Keyboard first: each action shown in the footer has a palette command (the board's
+    N, the handover note, had none)."""
+    async with open_app(settled=False) as (app, pilot):
+        screen = await open_board(pilot)
+        await select_client(pilot, board.alex)
+        runs = {getattr(command.run, "__func__", None) for command in screen.palette_commands()}
+        missing = [
+            binding.key
+            for binding in type(screen).BINDINGS
+            if isinstance(binding, Binding)
+            and binding.show
+            and not binding.action.startswith("app.")
+            and getattr(type(screen), f"action_{binding.action}") not in runs
+        ]
+        assert missing == []
