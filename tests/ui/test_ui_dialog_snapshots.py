@@ -51,13 +51,6 @@ def shot(
     return snap_compare(make_app(config, db, actor), terminal_size=SIZE, run_before=run_before)
 
 
-async def quiet(pilot: Pilot[Any]) -> None:
-    """Settle, then clear the notices: when a notice is still up is timing, not content."""
-    await settle(pilot)
-    pilot.app.clear_notifications()
-    await settle(pilot)
-
-
 # -- the queue: one referral ------------------------------------------------------------------
 
 
@@ -250,14 +243,6 @@ def test_accept_dialog_waiting_earlier_snapshot(snap_compare, config, db, make_r
     make_referral(name="First Arrival (test)", received_at="23/11/2026 08:00")
     make_referral(name="Later Arrival (test)", received_at="23/11/2026 09:00")
     assert shot(snap_compare, config, db, [keys("down"), keys("a")])
-
-
-def test_core_team_dialog_first_meeting_snapshot(
-    snap_compare, config, db, repo: Repository, one_referral
-):
-    """Step 2: the core team, staff free before the respond-by time first."""
-    repo.add_staff("peer1", "Peer Worker (test)", "peer_support")
-    assert shot(snap_compare, config, db, [keys("a"), keys("enter"), quiet])
 
 
 def test_booking_first_meeting_snapshot(snap_compare, config, db, repo: Repository, one_referral):
