@@ -12,7 +12,7 @@ import os
 import re
 import tomllib
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import (
     BaseModel,
@@ -39,6 +39,9 @@ HOLIDAY_REGIONS: dict[str, str | None] = {
     "northern-ireland": "NIR",
     "none": None,
 }
+
+if TYPE_CHECKING:
+    from .dialog_scale import Item
 
 ENV_CONFIG = "DUTY_DESK_CONFIG"
 ENV_DB = "DUTY_DESK_DB"
@@ -171,6 +174,63 @@ class TriageSettings(_Strict):
     late_first_meeting_needs_reason: bool = True
 
 
+class DialogItemSettings(_Strict):
+    """One DIALOG item: its stable key (stored with each rating: never rename it once in
+    use), what is asked about ("How satisfied are you with <subject>?") and its kind."""
+
+    key: Key
+    subject: Annotated[str, Field(min_length=1, max_length=120)]
+    kind: Literal["life", "treatment"]
+
+
+def _standard_dialog_items() -> list[DialogItemSettings]:
+    from .dialog_scale import STANDARD_ITEMS
+
+    return [
+        DialogItemSettings(key=item.key, subject=item.subject, kind=item.kind.value)
+        for item in STANDARD_ITEMS
+    ]
+
+
+class DialogSettings(_Strict):
+    """Issue 13: the DIALOG scale's items (wording and order) and when a score is shown."""
+
+    items: list[DialogItemSettings] = Field(default_factory=_standard_dialog_items)
+    # A score is shown only when at least this many of its items are rated: 6 of the 8
+    # life domains, 2 of the 3 treatment aspects (three quarters, and two thirds: a mean of
+    # fewer items says more about which items were skipped than about the person).
+    min_life_rated: Annotated[int, Field(ge=1, le=20)] = 6
+    min_treatment_rated: Annotated[int, Field(ge=1, le=20)] = 2
+    # "No DIALOG for N weeks" shows as a break on the board after this many weeks
+    # without a rating in an open episode (from acceptance when never rated).
+    overdue_weeks: Annotated[int, Field(ge=1, le=104)] = 12
+
+    @model_validator(mode="after")
+    def _a_usable_scale(self) -> DialogSettings:
+        keys = [item.key for item in self.items]
+        twice = sorted({key for key in keys if keys.count(key) > 1})
+        if twice:
+            raise ValueError(f"each item key once (repeated: {', '.join(twice)})")
+        life = sum(item.kind == "life" for item in self.items)
+        treatment = len(self.items) - life
+        if self.min_life_rated > life:
+            raise ValueError(
+                f"min_life_rated is {self.min_life_rated} but only {life} life items are set"
+            )
+        if self.min_treatment_rated > treatment:
+            raise ValueError(
+                f"min_treatment_rated is {self.min_treatment_rated} but only {treatment} "
+                "treatment items are set"
+            )
+        return self
+
+    def scale(self) -> tuple[Item, ...]:
+        """The items as the core's :class:`duty_desk.dialog_scale.Item`, in order."""
+        from .dialog_scale import Item, ItemKind
+
+        return tuple(Item(i.key, i.subject, ItemKind(i.kind)) for i in self.items)
+
+
 class AreaSettings(_Strict):
     name: Name
     weekly_cap: Annotated[int, Field(ge=0, le=1000)] = 5
@@ -250,6 +310,7 @@ class Config(_Strict):
     continuity: ContinuitySettings = ContinuitySettings()
     handover: HandoverSettings = HandoverSettings()
     triage: TriageSettings = TriageSettings()
+    dialog: DialogSettings = DialogSettings()
     areas: dict[Key, AreaSettings] = Field(default_factory=_default_areas)
     sources: dict[Key, SourceSettings] = Field(default_factory=_default_sources)
     onward: dict[Key, OnwardSettings] = Field(default_factory=_default_onward)
