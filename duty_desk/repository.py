@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
 from .config import Config
 from .db import Database
+from .dialog_views import DialogData, DialogRatingView, LatestDialog
 from .handover_views import ClaimHeld, HandoverData, HandoverNoteView, OohHandoverView
 from .repo.absences import AbsenceRepository, Impact
 from .repo.attendance import AttendanceRepository
@@ -27,6 +28,7 @@ from .repo.base import Context
 from .repo.board import BoardRepository
 from .repo.booking import BookingRepository
 from .repo.decisions import DecisionRepository
+from .repo.dialog import Answers, DialogRepository
 from .repo.episodes import EpisodeRepository
 from .repo.handover import HandoverRepository
 from .repo.intake import IntakeRepository
@@ -56,6 +58,7 @@ from .views import (
     StaffView,
     UnbookedFirst,
 )
+from .vocabulary import ActionOwner, ActionStatus
 
 
 class Repository:
@@ -77,6 +80,7 @@ class Repository:
         self._attendance = AttendanceRepository(ctx)
         self._handover = HandoverRepository(ctx, self._meetings.day)
         self._decisions = DecisionRepository(ctx)
+        self._dialog = DialogRepository(ctx)
 
     @property
     def db(self) -> Database:
@@ -494,6 +498,84 @@ class Repository:
     def handover(self, day: dt.date | None = None) -> HandoverData:
         self._meeting_days(day=day)
         return self._handover.handover(day)
+
+    # -- issue 13: DIALOG and DIALOG+ ----------------------------------------------------------
+    def save_dialog_rating(
+        self,
+        client_id: int,
+        answers: Answers,
+        *,
+        rated_on: dt.date | None = None,
+        meeting_id: int | None = None,
+    ) -> int:
+        self._meeting_days(rated_on=rated_on)
+        return self._dialog.save_rating(
+            client_id, answers, rated_on=rated_on, meeting_id=meeting_id
+        )
+
+    def correct_dialog_rating(
+        self, rating_id: int, answers: Answers, *, expected_version: int
+    ) -> None:
+        self._dialog.correct_rating(rating_id, answers, expected_version=expected_version)
+
+    def choose_dialog_items(self, rating_id: int, item_keys: Sequence[str]) -> tuple[int, ...]:
+        return self._dialog.choose_topics(rating_id, item_keys)
+
+    def save_dialog_steps(
+        self,
+        topic_id: int,
+        *,
+        understanding: str,
+        looking_forward: str,
+        options: str,
+        expected_version: int,
+    ) -> None:
+        self._dialog.save_steps(
+            topic_id,
+            understanding=understanding,
+            looking_forward=looking_forward,
+            options=options,
+            expected_version=expected_version,
+        )
+
+    def add_dialog_action(
+        self,
+        topic_id: int,
+        what: str,
+        *,
+        owner: ActionOwner | str | None,
+        owner_id: int | None = None,
+        due_on: dt.date | None,
+    ) -> int:
+        self._meeting_days(due_on=due_on)
+        return self._dialog.add_action(
+            topic_id, what, owner=owner, owner_id=owner_id, due_on=due_on
+        )
+
+    def review_dialog_action(
+        self,
+        action_id: int,
+        outcome: ActionStatus | str,
+        note: str = "",
+        *,
+        rating_id: int | None = None,
+        expected_version: int,
+    ) -> None:
+        self._dialog.review_action(
+            action_id, outcome, note, rating_id=rating_id, expected_version=expected_version
+        )
+
+    def dialog(self, client_id: int) -> DialogData:
+        return self._dialog.dialog(client_id)
+
+    def latest_dialog(self, client_ids: Sequence[int] | None = None) -> dict[int, LatestDialog]:
+        return self._dialog.latest(client_ids)
+
+    def dialog_ratings(
+        self, since: dt.date | None = None, until: dt.date | None = None
+    ) -> Iterator[DialogRatingView]:
+        self._meeting_days(since=since, until=until)
+        return self._dialog.rating_rows(since, until)
 
 
 RepositoryFactory = Callable[[], Repository]

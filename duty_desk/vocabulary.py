@@ -141,3 +141,36 @@ def words(table: Mapping[str, str], value: str | None) -> str:
     if value is None:
         return ""
     return table.get(value, value)
+
+
+# -- issue 13 (DIALOG+) ------------------------------------------------------------------------
+class ActionOwner(enum.StrEnum):
+    """Who does an agreed DIALOG+ action."""
+
+    person = "person"  # the person themself
+    network = "network"  # a member of their network (named by id)
+    staff = "staff"  # a named staff member
+
+
+class ActionStatus(enum.StrEnum):
+    """An agreed action's state: open until a review says otherwise. Partly and not done
+    stay open (carried forward to the next DIALOG+ meeting); done and dropped close it."""
+
+    open = "open"
+    done = "done"
+    partly = "partly"
+    not_done = "not_done"
+    dropped = "dropped"
+
+    @property
+    def is_open(self) -> bool:
+        return self in (ActionStatus.open, ActionStatus.partly, ActionStatus.not_done)
+
+
+ACTION_STATUS_LONG: Mapping[str, str] = {
+    ActionStatus.open: "open",
+    ActionStatus.done: "done",
+    ActionStatus.partly: "partly done",
+    ActionStatus.not_done: "not done",
+    ActionStatus.dropped: "dropped",
+}

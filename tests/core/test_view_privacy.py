@@ -11,11 +11,12 @@ import inspect
 import types
 import typing
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
 import pytest
 
-from duty_desk import privacy, views
+from duty_desk import dialog_views, handover_views, privacy, views
 from duty_desk.views import PERSONAL, Mask
 
 NAME = "Alex Example (test)"
@@ -47,9 +48,14 @@ NOT_PERSONAL = frozenset(
 )
 
 
-def view_classes(module: types.ModuleType = views) -> list[type]:
+# Every module of views the repository hands out.
+VIEW_MODULES = (views, handover_views, dialog_views)
+
+
+def view_classes(*modules: types.ModuleType) -> list[type]:
     return [
         cls
+        for module in modules or VIEW_MODULES
         for _, cls in inspect.getmembers(module, inspect.isclass)
         if dataclasses.is_dataclass(cls) and cls.__module__ == module.__name__
     ]
@@ -122,8 +128,10 @@ def sample(hint: Any, name: str) -> Any:
         return 1
     if hint is float:
         return 0.5
-    if hint is dt.datetime:
-        return dt.datetime(2026, 11, 23, 10, tzinfo=dt.UTC)
+    if hint is Fraction:
+        return Fraction(9, 2)
+    if isinstance(hint, type) and issubclass(hint, dt.datetime):  # pendulum's too
+        return hint(2026, 11, 23, 10, tzinfo=dt.UTC)
     if hint is dt.date:
         return dt.date(1990, 2, 1)
     if hint is dt.time:

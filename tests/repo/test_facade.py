@@ -81,6 +81,16 @@ PUBLIC = {
     "release_claim",
     "rota",
     "set_rota",
+    # issue 13: DIALOG and DIALOG+
+    "add_dialog_action",
+    "choose_dialog_items",
+    "correct_dialog_rating",
+    "dialog",
+    "dialog_ratings",
+    "latest_dialog",
+    "review_dialog_action",
+    "save_dialog_rating",
+    "save_dialog_steps",
 }
 
 

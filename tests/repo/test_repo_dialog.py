@@ -1,0 +1,300 @@
+"""DIALOG and DIALOG+ in the repository: ratings with unrated items, scores as read,
+correcting a rating (versioned, audited), choosing up to three items, the steps, actions
+with exactly one owner and a due date from today, reviews carrying open ones forward, the
+board's latest scores, and bad input refused with nothing written."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from fractions import Fraction
+
+import pendulum
+import pytest
+
+from duty_desk import timeutil
+from duty_desk.errors import Conflict, InputErrors, NotPermitted
+from duty_desk.repository import Repository
+from duty_desk.vocabulary import ActionOwner, ActionStatus
+
+LIFE = (
+    "mental_health",
+    "physical_health",
+    "job",
+    "accommodation",
+    "leisure",
+    "partner_family",
+    "friendships",
+    "personal_safety",
+)
+TREATMENT = ("medication", "practical_help", "meetings")
+MONDAY = dt.date(2026, 11, 23)
+
+
+def answers(
+    values: list[int | None], help_on: tuple[str, ...] = ()
+) -> dict[str, tuple[int | None, bool]]:
+    return {
+        key: (value, key in help_on) for key, value in zip(LIFE + TREATMENT, values, strict=True)
+    }
+
+
+@pytest.fixture
+def client(repo: Repository, make_referral: Callable[..., int]) -> int:
+    return repo.accept(make_referral())
+
+
+def audit_actions(repo: Repository, entity: str, entity_id: int) -> list[str]:
+    return [e.action for e in repo.history(entity, entity_id)]
+
+
+def test_a_rating_is_saved_with_unrated_items_kept_as_none(
+    repo: Repository, client: int, frozen_now: pendulum.DateTime
+) -> None:
+    values = [3, 4, None, 5, None, 6, 5, 4, None, 6, 4]
+    rating_id = repo.save_dialog_rating(client, answers(values, help_on=("job",)))
+    data = repo.dialog(client)
+    [rating] = data.ratings
+    assert rating.id == rating_id and rating.rated_on == MONDAY
+    assert [a.score for a in rating.answers] == values
+    assert [a.item_key for a in rating.answers if a.help_wanted] == ["job"]
+    assert rating.quality_of_life == Fraction(27, 6)
+    assert rating.treatment == Fraction(5)
+    assert audit_actions(repo, "dialog_rating", rating_id) == ["rate DIALOG"]
+
+
+def test_an_item_not_given_is_recorded_as_unrated(repo: Repository, client: int) -> None:
+    with timeutil.frozen(pendulum.datetime(2026, 11, 24, 10, tz="UTC")):
+        repo.save_dialog_rating(client, {"mental_health": (2, True)})
+    [rating] = repo.dialog(client).ratings
+    assert len(rating.answers) == 11
+    assert rating.answer("mental_health") is not None
+    assert [a.score for a in rating.answers[1:]] == [None] * 10
+    assert rating.quality_of_life is None  # 1 of 8 rated: too few (6 needed)
+
+
+@pytest.mark.parametrize(
+    ("bad", "field"),
+    [
+        ({"mental_health": (0, False)}, "mental_health"),
+        ({"mental_health": (8, False)}, "mental_health"),
+        ({"job": ("x", False)}, "job"),
+        ({"housing": (3, False)}, "housing"),
+    ],
+)
+def test_bad_ratings_are_refused_by_item_and_nothing_is_written(
+    repo: Repository, client: int, frozen_now: pendulum.DateTime, bad: dict, field: str
+) -> None:
+    with pytest.raises(InputErrors) as caught:
+        repo.save_dialog_rating(client, bad)
+    assert field in caught.value.errors
+    assert repo.dialog(client).ratings == ()
+
+
+@pytest.mark.parametrize(
+    ("day", "words"),
+    [(dt.date(2026, 11, 24), "future"), (dt.date(2026, 11, 1), "before the episode began")],
+)
+def test_a_rating_date_outside_the_episode_is_refused(
+    repo: Repository, client: int, frozen_now: pendulum.DateTime, day: dt.date, words: str
+) -> None:
+    with pytest.raises(InputErrors, match=words):
+        repo.save_dialog_rating(client, answers([4] * 11), rated_on=day)
+    assert repo.dialog(client).ratings == ()
+
+
+def test_a_rating_at_a_meeting_takes_its_date_and_must_be_the_clients(
+    repo: Repository, client: int, make_referral: Callable[..., int]
+) -> None:
+    with timeutil.frozen(pendulum.datetime(2026, 11, 23, 9, tz="UTC")):
+        duty = repo.acting_staff()
+        assert duty is not None
+        booked = repo.book(
+            client, pendulum.datetime(2026, 11, 23, 14, tz="UTC"), 60, [duty.id], "base", ""
+        )
+    with timeutil.frozen(pendulum.datetime(2026, 11, 25, 9, tz="UTC")):
+        other = repo.accept(make_referral(name="Other Person (test)", nhs_number=""))
+        rating_id = repo.save_dialog_rating(client, answers([4] * 11), meeting_id=booked)
+        with pytest.raises(InputErrors, match="not one of this client's"):
+            repo.save_dialog_rating(other, answers([4] * 11), meeting_id=booked)
+    [rating] = repo.dialog(client).ratings
+    assert rating.id == rating_id and rating.rated_on == MONDAY
+    assert rating.meeting_id == booked
+    assert repo.dialog(other).ratings == ()
+
+
+def test_someone_not_on_the_staff_list_cannot_rate(
+    repo_as: Callable[[str], Repository], client: int, frozen_now: pendulum.DateTime
+) -> None:
+    with pytest.raises(NotPermitted):
+        repo_as("visitor").save_dialog_rating(client, answers([4] * 11))
+
+
+def test_correcting_a_rating_is_versioned_and_audited_item_by_item(
+    repo: Repository,
+    repo_as: Callable[[str], Repository],
+    client: int,
+    frozen_now: pendulum.DateTime,
+) -> None:
+    repo.add_staff("clin2", "Clinician Two (test)", "clinician")
+    rating_id = repo.save_dialog_rating(client, answers([4] * 11))
+    [rating] = repo.dialog(client).ratings
+    repo.correct_dialog_rating(rating_id, {"job": (2, True)}, expected_version=rating.version)
+    with pytest.raises(Conflict, match="duty1"):
+        repo_as("clin2").correct_dialog_rating(
+            rating_id, {"job": (6, False)}, expected_version=rating.version
+        )
+    [after] = repo.dialog(client).ratings
+    job = after.answer("job")
+    assert job is not None and (job.score, job.help_wanted) == (2, True)
+    assert after.version > rating.version
+    [entry] = [
+        e for e in repo.history("dialog_rating", rating_id) if e.action.startswith("correct")
+    ]
+    assert entry.before == {"job": 4, "job_help": False}
+    assert entry.after == {"job": 2, "job_help": True}
+
+
+def test_up_to_three_items_are_chosen_and_a_fourth_is_refused(
+    repo: Repository, client: int, frozen_now: pendulum.DateTime
+) -> None:
+    rating_id = repo.save_dialog_rating(client, answers([4] * 11))
+    first = repo.choose_dialog_items(rating_id, ["job", "friendships"])
+    assert len(first) == 2
+    with pytest.raises(InputErrors, match="up to 3"):
+        repo.choose_dialog_items(rating_id, ["leisure", "medication"])
+    three = repo.choose_dialog_items(rating_id, ["leisure", "job"])  # job already chosen
+    assert three[:2] == first and len(three) == 3
+    topics = repo.dialog(client).topics_of(rating_id)
+    assert [(t.item_key, t.position) for t in topics] == [
+        ("job", 1),
+        ("friendships", 2),
+        ("leisure", 3),
+    ]
+
+
+def test_steps_are_saved_literally_and_a_stale_save_is_refused(
+    repo: Repository,
+    repo_as: Callable[[str], Repository],
+    client: int,
+    frozen_now: pendulum.DateTime,
+) -> None:
+    repo.add_staff("clin2", "Clinician Two (test)", "clinician")
+    rating_id = repo.save_dialog_rating(client, answers([4] * 11))
+    [topic_id] = repo.choose_dialog_items(rating_id, ["job"])
+    repo.save_dialog_steps(
+        topic_id,
+        understanding="Works: [bold]mornings[/bold]\nDoesn't: evenings",
+        looking_forward="A part-time job",
+        options="Ask the job centre",
+        expected_version=1,
+    )
+    with pytest.raises(Conflict, match="duty1"):
+        repo_as("clin2").save_dialog_steps(
+            topic_id, understanding="x", looking_forward="", options="", expected_version=1
+        )
+    [topic] = repo.dialog(client).topics
+    assert topic.understanding == "Works: [bold]mornings[/bold]\nDoesn't: evenings"
+    with pytest.raises(InputErrors) as caught:
+        repo.save_dialog_steps(
+            topic_id,
+            understanding="a\x1b[31mb",
+            looking_forward="x" * 1001,
+            options="",
+            expected_version=topic.version,
+        )
+    assert set(caught.value.errors) <= {"understanding", "looking_forward"}
+
+
+@pytest.fixture
+def topic(repo: Repository, client: int, frozen_now: pendulum.DateTime) -> int:
+    rating_id = repo.save_dialog_rating(client, answers([4] * 11))
+    [topic_id] = repo.choose_dialog_items(rating_id, ["job"])
+    return topic_id
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"what": "", "owner": "person", "due_on": MONDAY}, "what"),
+        ({"what": "Call the job centre", "owner": None, "due_on": MONDAY}, "owner"),
+        ({"what": "Call the job centre", "owner": "staff", "due_on": MONDAY}, "owner"),
+        ({"what": "Call", "owner": "person", "due_on": MONDAY - dt.timedelta(days=1)}, "due_on"),
+        ({"what": "Call", "owner": "person", "due_on": None}, "due_on"),
+    ],
+)
+def test_an_action_needs_what_one_owner_and_a_date_from_today(
+    repo: Repository, client: int, topic: int, kwargs: dict, field: str
+) -> None:
+    with pytest.raises(InputErrors) as caught:
+        repo.add_dialog_action(topic, kwargs.pop("what"), **kwargs)
+    assert field in caught.value.errors
+    assert repo.dialog(client).actions == ()
+
+
+def test_a_network_owner_must_be_in_this_persons_network(
+    repo: Repository, client: int, topic: int, make_referral: Callable[..., int]
+) -> None:
+    stranger = repo.add_network_member(
+        make_referral(name="Someone Else (test)", nhs_number=""), "Their Friend (test)", "friend"
+    )
+    with pytest.raises(InputErrors, match="not in this person's network"):
+        repo.add_dialog_action(
+            topic, "Come to the next meeting", owner="network", owner_id=stranger, due_on=MONDAY
+        )
+    assert repo.dialog(client).actions == ()
+
+
+def test_reviews_close_done_and_dropped_and_carry_the_rest_forward(
+    repo: Repository, client: int, topic: int
+) -> None:
+    duty = repo.acting_staff()
+    assert duty is not None
+    ids = [
+        repo.add_dialog_action(topic, f"Action {n} (test)", owner="person", due_on=MONDAY)
+        for n in range(4)
+    ]
+    staffed = repo.add_dialog_action(
+        topic, "Ring the housing office", owner=ActionOwner.staff, owner_id=duty.id, due_on=MONDAY
+    )
+    with pytest.raises(InputErrors, match="why it was dropped"):
+        repo.review_dialog_action(ids[3], "dropped", "", expected_version=1)
+    repo.review_dialog_action(ids[0], ActionStatus.done, "Went well", expected_version=1)
+    repo.review_dialog_action(ids[1], ActionStatus.partly, "Half", expected_version=1)
+    repo.review_dialog_action(ids[2], ActionStatus.not_done, "", expected_version=1)
+    repo.review_dialog_action(ids[3], ActionStatus.dropped, "No longer wanted", expected_version=1)
+    with pytest.raises(InputErrors, match="already done"):
+        repo.review_dialog_action(ids[0], ActionStatus.partly, "", expected_version=2)
+    data = repo.dialog(client)
+    open_ids = [a.id for a in data.open_actions]
+    assert sorted(open_ids) == sorted([ids[1], ids[2], staffed])
+    by_id = {a.id: a for a in data.actions}
+    assert by_id[staffed].owner_name == "Duty Worker One (test)"
+    assert [r.outcome for r in by_id[ids[1]].reviews] == [ActionStatus.partly]
+    assert audit_actions(repo, "dialog_action", ids[3])[-1] == "review DIALOG+ action: dropped"
+
+
+def test_latest_for_the_board_gives_change_since_the_first(
+    repo: Repository, client: int, make_referral: Callable[..., int]
+) -> None:
+    with timeutil.frozen(pendulum.datetime(2026, 11, 23, 12, tz="UTC")):
+        never = repo.accept(make_referral(name="Never Rated (test)", nhs_number=""))
+        repo.save_dialog_rating(client, answers([3] * 8 + [4] * 3))
+    with timeutil.frozen(pendulum.datetime(2026, 12, 21, 12, tz="UTC")):
+        repo.save_dialog_rating(client, answers([5, 5, 4, 4, 4, 4, 4, 4] + [None] * 3))
+        latest = repo.latest_dialog()
+    assert latest[client].ratings == 2
+    assert latest[client].quality_of_life == Fraction(34, 8)
+    assert latest[client].change_since_first == Fraction(34, 8) - 3
+    assert latest[client].last_rated_on == dt.date(2026, 12, 21)
+    assert latest[never].ratings == 0 and latest[never].since == MONDAY
+    assert latest[never].quality_of_life is None
+
+
+def test_export_rows_are_every_rating_in_the_period(repo: Repository, client: int) -> None:
+    for day in (23, 24, 25):
+        with timeutil.frozen(pendulum.datetime(2026, 11, day, 12, tz="UTC")):
+            repo.save_dialog_rating(client, answers([day - 20] * 11))
+    rows = list(repo.dialog_ratings(dt.date(2026, 11, 24), dt.date(2026, 11, 25)))
+    assert [r.rated_on.day for r in rows] == [24, 25]
+    assert [r.quality_of_life for r in rows] == [Fraction(4), Fraction(5)]
