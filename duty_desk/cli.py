@@ -565,16 +565,23 @@ def _export_params(
     start: dt.date | None = None
     end: dt.date | None = None
     what = found.name
-    if reports.DATES in found.params:
-        if not date_from or not date_to:
+    if reports.DATES in found.params or reports.SPAN in found.params:
+        if reports.DATES in found.params and (not date_from or not date_to):
             raise Failure(
                 f"export {what} needs --from DATE and --to DATE (DD/MM/YYYY or YYYY-MM-DD)"
             )
-        start, end = _option_date("--from", date_from), _option_date("--to", date_to)
-        if end < start:
+        start = _option_date("--from", date_from) if date_from else None
+        end = _option_date("--to", date_to) if date_to else None
+        if start is not None and end is not None and end < start:
             raise Failure(f"--to {date_to} is before --from {date_from}")
-    elif fmt not in found.formats or date_from or date_to or staff_login:
-        owners = " or ".join(reports.taking(reports.DATES))
+        if staff_login and reports.STAFF not in found.params:
+            owners = " or ".join(reports.taking(reports.STAFF))
+            raise Failure(f"--staff is for {owners}, not {what}")
+    elif date_from or date_to:
+        owners = " or ".join(reports.taking(reports.DATES) + reports.taking(reports.SPAN))
+        raise Failure(f"--from and --to are for {owners}, not {what}")
+    elif fmt not in found.formats or staff_login:
+        owners = " or ".join(reports.taking(reports.STAFF))
         raise Failure(f"--format ics, --from, --to and --staff are for {owners}, not {what}")
     if fmt not in found.formats:
         raise Failure(f"--format {fmt} is not for {what} (use one of: {', '.join(found.formats)})")

@@ -43,7 +43,7 @@ def records(kind: str, repo: Repository) -> tuple[tuple[str, ...], Iterator[Mapp
     found = reports.REPORTS.get(kind)
     if found is None or found.params:
         raise ValueError(kind)
-    return found.columns, iter(found.rows(repo, reports.Params()))
+    return found.columns_for(repo.config), iter(found.rows(repo, reports.Params()))
 
 
 def export(kind: str, fmt: str, repo: Repository, out: IO[bytes]) -> int:

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import IO, TYPE_CHECKING
 
-from . import audit, clients, meetings, referrals
-from .base import DATES, DISCHARGED, STAFF, Params, Report
+from . import audit, clients, dialog, meetings, referrals
+from .base import DATES, DISCHARGED, SPAN, STAFF, Params, Report
 from .writers import write_csv, write_json
 
 if TYPE_CHECKING:
@@ -19,7 +19,13 @@ if TYPE_CHECKING:
 
 REPORTS: dict[str, Report] = {
     report.name: report
-    for report in (referrals.REPORT, audit.REPORT, meetings.REPORT, clients.REPORT)
+    for report in (
+        referrals.REPORT,
+        audit.REPORT,
+        meetings.REPORT,
+        clients.REPORT,
+        dialog.REPORT,
+    )
 }
 
 
@@ -44,8 +50,19 @@ def run(
     if fmt == "json":
         return write_json(found.rows(repo, given), out)
     if fmt == "csv":
-        return write_csv(found.columns, found.rows(repo, given), out)
+        return write_csv(found.columns_for(repo.config), found.rows(repo, given), out)
     raise ValueError(fmt)
 
 
-__all__ = ["DATES", "DISCHARGED", "REPORTS", "STAFF", "Params", "Report", "report", "run", "taking"]
+__all__ = [
+    "DATES",
+    "DISCHARGED",
+    "REPORTS",
+    "SPAN",
+    "STAFF",
+    "Params",
+    "Report",
+    "report",
+    "run",
+    "taking",
+]

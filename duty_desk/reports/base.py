@@ -14,12 +14,14 @@ from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from duty_desk.config import Config
     from duty_desk.repository import Repository
 
 # The parameters a report may take (the CLI's options for them).
 DATES = "dates"  # --from DATE --to DATE: local dates, inclusive
 STAFF = "staff"  # --staff LOGIN
 DISCHARGED = "discharged"  # --include-discharged/--open-only
+SPAN = "span"  # --from DATE --to DATE, each optional (none: from the first / to the last)
 
 Row = Mapping[str, Any]
 
@@ -52,6 +54,11 @@ class Report:
     help: str  # lines for the CLI's help, naming the columns
     params: frozenset[str] = frozenset()
     writers: Mapping[str, Writer] = field(default_factory=dict)
+    # Columns that follow the settings (DIALOG's items): given, they replace ``columns``.
+    columns_of: Callable[[Config], tuple[str, ...]] | None = None
+
+    def columns_for(self, config: Config) -> tuple[str, ...]:
+        return self.columns_of(config) if self.columns_of is not None else self.columns
 
     @property
     def formats(self) -> tuple[str, ...]:
