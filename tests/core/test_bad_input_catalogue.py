@@ -735,3 +735,57 @@ def test_cover_by_an_unknown_or_absent_staff_member(
         "staff": "Clinician Two (test) is away (leave) then (from 10:30): "
         "choose someone who is not away"
     }
+
+
+# -- DIALOG and DIALOG+ (issue 13) -------------------------------------------------------------
+DIALOG_TYPED_CASES = [
+    # (what is typed for an item, message)
+    ("0", "A rating is from 1 (totally dissatisfied) to 7 (totally satisfied), not 0."),
+    ("8", "A rating is from 1 (totally dissatisfied) to 7 (totally satisfied), not 8."),
+    ("x", "A rating is a whole number from 1 to 7, or left unrated (got 'x')."),
+    ("4.5", "A rating is a whole number from 1 to 7, or left unrated (got '4.5')."),
+]
+
+
+@pytest.mark.parametrize(("typed", "message"), DIALOG_TYPED_CASES)
+def test_a_bad_dialog_rating_gets_its_message(typed: str, message: str) -> None:
+    from duty_desk.dialog_scale import RatingError, parse_rating
+
+    with pytest.raises(RatingError) as caught:
+        parse_rating(typed)
+    assert str(caught.value) == message
+
+
+def test_bad_dialog_input_gets_its_message_and_writes_nothing(
+    repo: Repository, frozen_now: pendulum.DateTime
+) -> None:
+    client = repo.accept(repo.add_referral(referral_input()))
+    with pytest.raises(InputErrors) as caught:
+        repo.save_dialog_rating(client, {"job": (8, False), "mood": (3, False)})
+    assert caught.value.errors == {
+        "mood": "'mood' is not a DIALOG item in the settings",
+        "job": "A rating is from 1 (totally dissatisfied) to 7 (totally satisfied), not 8.",
+    }
+    assert repo.dialog(client).ratings == ()
+    rating = repo.save_dialog_rating(client, {"job": (2, True)})
+    [topic] = repo.choose_dialog_items(rating, ["job"])
+    repo.choose_dialog_items(rating, ["leisure", "friendships"])
+    with pytest.raises(InputErrors) as caught:
+        repo.choose_dialog_items(rating, ["medication"])
+    assert caught.value.errors == {
+        "items": "the person chooses up to 3 items to talk about; 3 chosen already, 1 more asked"
+    }
+    with pytest.raises(InputErrors) as caught:
+        repo.add_dialog_action(topic, "Call the job centre", owner=None, due_on=NOW.date())
+    assert caught.value.errors == {
+        "owner": "Who does it is required: the person, a network member or staff"
+    }
+    with pytest.raises(InputErrors) as caught:
+        repo.add_dialog_action(
+            topic, "Call the job centre", owner="person", due_on=dt.date(2026, 11, 20)
+        )
+    assert caught.value.errors == {
+        "due_on": "By when is in the past (2026-11-20): agree a date from today"
+    }
+    assert repo.dialog(client).actions == ()
+    assert len(repo.dialog(client).topics) == 3
