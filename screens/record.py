@@ -43,14 +43,19 @@ from .textual_private import SteadyFooter
 from .widgets import TitleBar
 
 # The record's sections and parts, one line each ("module.Class"); the tabs follow
-# ``ORDER`` (then this order). Parts of one section share its key (record_section.py).
+# ``ORDER``. Parts of one section share its key (screens/record_section.py). Each part
+# of issue 12 puts its line in place of the "#" under its own comment (no merge clash).
 SECTIONS: tuple[str, ...] = (
-    "screens.record_network.NetworkSection",
+    "screens.record_network.NetworkSection",  # n: network (network part)
+    "screens.record_meetings.MeetingsSection",  # m: meetings (meeting part)
+    # c: crisis plan and risk summary (safety part)
     #
-    "screens.record_meetings.MeetingsSection",
+    # c: safeguarding flags (guard part)
     #
-    "screens.record_history.HistorySection",
+    # i: admissions; L and X in every section (docs part)
     #
+    #
+    "screens.record_history.HistorySection",  # h: history
 )
 ORDER = "nmcih"  # network, meetings, crisis and risk, admissions, history; others after
 SHORT = 22  # below this height the detail pane gives up lines for the table
