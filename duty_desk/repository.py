@@ -33,6 +33,7 @@ from .repo.episodes import EpisodeRepository
 from .repo.handover import HandoverRepository
 from .repo.intake import IntakeRepository
 from .repo.meetings import MeetingReader
+from .repo.record import RecordReader
 from .repo.referrals import ImportedFile, ReferralRepository
 from .repo.staff import StaffRepository
 from .validation import NewReferral, validate_dates, validate_meeting_days
@@ -46,6 +47,7 @@ from .views import (
     BoardData,
     BookingDefaults,
     ClientFilter,
+    ClientRecordView,
     CoreTeamChoice,
     DayData,
     EpisodeView,
@@ -81,6 +83,7 @@ class Repository:
         self._handover = HandoverRepository(ctx, self._meetings.day)
         self._decisions = DecisionRepository(ctx)
         self._dialog = DialogRepository(ctx)
+        self._record = RecordReader(ctx)  # issue 12 (record)
 
     @property
     def db(self) -> Database:
@@ -576,6 +579,11 @@ class Repository:
     ) -> Iterator[DialogRatingView]:
         self._meeting_days(since=since, until=until)
         return self._dialog.rating_rows(since, until)
+
+    # -- issue 12 (record): the client record ---------------------------------------------------
+    def client_record(self, client_id: int) -> ClientRecordView:
+        """One client's record in one read: episode, network, meetings, history."""
+        return self._record.client_record(client_id)
 
 
 RepositoryFactory = Callable[[], Repository]
