@@ -81,6 +81,8 @@ PUBLIC = {
     "release_claim",
     "rota",
     "set_rota",
+    # issue 12 (record)
+    "client_record",
     # issue 13: DIALOG and DIALOG+
     "add_dialog_action",
     "choose_dialog_items",
