@@ -1,0 +1,335 @@
+"""Rating DIALOG with the person, at the screen together: one item at a time, by keyboard.
+
+Each of the items (from the settings) is asked as "How satisfied are you with ...?". A
+digit 1-7 rates the current item and moves to the next; ``-`` leaves it unrated (recorded
+as such, never as a number) and moves on; ``h`` toggles "do you want more help with this?"
+on the current item (before or after its number); backspace goes back one item. Beside
+each item: its answer in words and the previous rating ("last time 3").
+
+A whole rating is 11 key presses (one per item) plus the help toggles: answering the last
+item saves it at once and shows the two scores. A slip is put right by going back
+(backspace or the arrows) and answering again: the correction is saved, versioned and
+audited item by item. Enter then closes with the rating's id (the DIALOG+ steps come
+next); escape closes (asking first when something is answered and not saved).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Footer, Static
+
+from duty_desk.dialog_scale import Item, ItemKind, scores
+from duty_desk.dialog_views import DialogData, DialogRatingView
+from duty_desk.errors import DutyDeskError, InputErrors
+
+from . import dialog_words
+from .base import ReportsWorkerErrors
+from .key_order import OpensForKeys
+from .literal import assemble, literal
+
+Answer = tuple[int | None, bool]  # (1-7 or None, help wanted)
+
+
+class RatingSheet(Widget, can_focus=True):
+    """The items, one line each, the current one in reverse; answers in words."""
+
+    COMPONENT_CLASSES = {"rating-sheet--current", "rating-sheet--kind", "rating-sheet--help"}
+    DEFAULT_CSS = """
+    RatingSheet { height: auto; }
+    RatingSheet > .rating-sheet--current { text-style: reverse bold; }
+    RatingSheet > .rating-sheet--kind { text-style: bold; }
+    RatingSheet > .rating-sheet--help { text-style: bold; }
+    """
+
+    def __init__(self, screen: DialogRatingScreen) -> None:
+        super().__init__(id="sheet")
+        self.owner = screen
+
+    def render(self) -> Text:
+        owner = self.owner
+        current = self.get_component_rich_style("rating-sheet--current")
+        bold = self.get_component_rich_style("rating-sheet--kind")
+        help_style = self.get_component_rich_style("rating-sheet--help")
+        width = max((len(dialog_words.short_name(i)) for i in owner.items), default=10)
+        width = min(width, 30)
+        lines = Text(end="")
+        kind: ItemKind | None = None
+        for index, item in enumerate(owner.items):
+            if item.kind is not kind:
+                kind = item.kind
+                heading = "Life" if kind is ItemKind.life else "Treatment"
+                if index:
+                    lines.append("\n")
+                lines.append(f"{heading}\n", bold)
+            score = owner.scores.get(item.key)
+            wanted = owner.help.get(item.key, False)
+            answered = item.key in owner.scores
+            mark = ">" if index == owner.position else " "
+            name = dialog_words.short_name(item)[:width].ljust(width)
+            said = dialog_words.answer(score) if answered else "..."
+            last = owner.last_time(item.key)
+            line = Text(f"{mark}{index + 1:>2} {name}  {said:<24}", end="")
+            line.append("HELP" if wanted else "    ", help_style if wanted else "")
+            if last:
+                line.append(f"  {last}")
+            if index == owner.position:
+                line.stylize(current)
+            lines.append_text(line)
+            lines.append("\n")
+        lines.rstrip()
+        return lines
+
+
+class DialogRatingScreen(ReportsWorkerErrors, OpensForKeys, ModalScreen[int | None]):
+    """Dismisses with the saved rating's id, or None when closed before saving."""
+
+    DEFAULT_CSS = """
+    DialogRatingScreen { align: center middle; }
+    DialogRatingScreen #rating { width: 100%; max-width: 100; height: 100%;
+                                 border: round $accent; padding: 0 1; }
+    DialogRatingScreen #question { text-style: bold; height: auto; }
+    DialogRatingScreen #sheet { margin-top: 1; }
+    DialogRatingScreen #status { margin-top: 1; height: auto; }
+    """
+    BINDINGS = [
+        *(
+            Binding(str(n), f"rate({n})", str(n), show=n in (1, 7), id=f"dialog_rate_{n}")
+            for n in range(1, 8)
+        ),
+        Binding("minus", "rate(None)", "Unrated", id="dialog_unrated"),
+        Binding("h", "toggle_help", "Help?", id="dialog_help"),
+        Binding("backspace", "back", "Back", id="dialog_back"),
+        Binding("up", "move(-1)", "Up", show=False, id="dialog_up"),
+        Binding("down", "move(1)", "Down", show=False, id="dialog_down"),
+        Binding("enter", "done", "Done", id="dialog_done"),
+        Binding("escape", "close", "Close", id="dialog_close"),
+    ]
+    """
+    | key       | id              | action                                               |
+    |-----------|-----------------|------------------------------------------------------|
+    | 1 ... 7   | dialog_rate_N   | rate the current item and go to the next             |
+    | -         | dialog_unrated  | leave the current item unrated and go to the next    |
+    | h         | dialog_help     | "do you want more help with this?" on / off          |
+    | backspace | dialog_back     | back one item (answer it again to change it)         |
+    | up / down | dialog_up/down  | move between items                                   |
+    | enter     | dialog_done     | once saved: close and go on (DIALOG+)                |
+    | escape    | dialog_close    | close (asks first if answers are not saved)          |
+    """
+
+    @dataclass
+    class Saved(Message):
+        rating_id: int
+        version: int
+
+    @dataclass
+    class Failed(Message):
+        problem: str
+
+    def __init__(
+        self,
+        subject: str,
+        data: DialogData,
+        *,
+        on_day: dt.date,
+        meeting_id: int | None = None,
+        min_life_rated: int,
+        min_treatment_rated: int,
+        at_meeting: str = "",
+    ) -> None:
+        super().__init__()
+        self.subject = subject
+        self.items: tuple[Item, ...] = data.items
+        self.previous: DialogRatingView | None = data.latest
+        self.client_id = data.client_id
+        self.meeting_id = meeting_id
+        self.on_day = on_day
+        self.at_meeting = at_meeting
+        self.minimums = (min_life_rated, min_treatment_rated)
+        self.scores: dict[str, int | None] = {}  # answered items (None: left unrated)
+        self.help: dict[str, bool] = {}  # "more help?" per item, answered or not yet
+        self.position = 0
+        self.rating_id: int | None = None
+        self.version: int | None = None
+        self.saved_answers: dict[str, Answer] = {}
+        self.saving = False
+
+    # -- layout ---------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        with Vertical(id="rating"):
+            yield Static(self._title(), id="rating-title")
+            yield Static(id="question")
+            yield RatingSheet(self)
+            yield Static(id="status")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def _title(self) -> Text:
+        when = self.on_day.strftime("%a %d %b %Y")
+        where = f", {self.at_meeting}" if self.at_meeting else ""
+        return assemble(("DIALOG: ", "bold"), literal(self.subject), f"  {when}{where}")
+
+    def on_mount(self) -> None:
+        self.query_one(RatingSheet).focus()
+        self._show()
+
+    # -- what "last time" says --------------------------------------------------------------------
+    def last_time(self, key: str) -> str:
+        if self.previous is None:
+            return ""
+        before = self.previous.answer(key)
+        if before is None:
+            return ""
+        return f"last time {before.score if before.score is not None else '-'}"
+
+    # -- keys ---------------------------------------------------------------------------------------
+    @property
+    def answers(self) -> dict[str, Answer]:
+        """The answered items: (rating or None, more help wanted)."""
+        return {key: (score, self.help.get(key, False)) for key, score in self.scores.items()}
+
+    def action_rate(self, value: int | None) -> None:
+        if self.saving or self.position >= len(self.items):
+            return
+        self.scores[self.items[self.position].key] = value
+        self.position += 1
+        self._after_change()
+
+    def action_toggle_help(self) -> None:
+        if self.saving or self.position >= len(self.items):
+            return
+        key = self.items[self.position].key
+        self.help[key] = not self.help.get(key, False)
+        self._after_change()
+
+    def action_back(self) -> None:
+        if self.position > 0:
+            self.position -= 1
+            self._show()
+
+    def action_move(self, step: int) -> None:
+        self.position = max(0, min(len(self.items) - 1, self.position + step))
+        self._show()
+
+    def action_done(self) -> None:
+        if self.rating_id is not None and not self.saving and self._unsaved() == {}:
+            self.dismiss(self.rating_id)
+
+    def action_close(self) -> None:
+        if self.rating_id is not None and self._unsaved() == {}:
+            self.dismiss(self.rating_id)
+            return
+        if not self.scores:
+            self.dismiss(None)
+            return
+        from .forms import discard_question
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(self.rating_id)
+
+        self.app.push_screen(discard_question("this DIALOG rating"), answered)
+
+    # -- saving ---------------------------------------------------------------------------------
+    def _complete(self) -> bool:
+        return all(item.key in self.scores for item in self.items)
+
+    def _unsaved(self) -> dict[str, Answer]:
+        return {k: v for k, v in self.answers.items() if self.saved_answers.get(k) != v}
+
+    def _after_change(self) -> None:
+        if self._complete() and self._unsaved():
+            self._save()
+        self._show()
+
+    def _save(self) -> None:
+        self.saving = True
+        if self.rating_id is None:
+            self._run_save(dict(self.answers), None, None)
+        else:
+            self._run_save(self._unsaved(), self.rating_id, self.version)
+
+    @work(thread=True, exit_on_error=False, group="write", description="save DIALOG rating")
+    def _run_save(
+        self, answers: dict[str, Answer], rating_id: int | None, version: int | None
+    ) -> None:
+        repo = self.app.repo  # type: ignore[attr-defined]
+        try:
+            if rating_id is None or version is None:
+                rating_id = repo.save_dialog_rating(
+                    self.client_id, answers, rated_on=self.on_day, meeting_id=self.meeting_id
+                )
+                version = 1
+            else:
+                repo.correct_dialog_rating(rating_id, answers, expected_version=version)
+                version += 1
+        except (InputErrors, DutyDeskError) as exc:
+            self.post_message(self.Failed(str(exc)))
+            return
+        assert rating_id is not None
+        self.post_message(self.Saved(rating_id, version))
+
+    def on_dialog_rating_screen_saved(self, message: Saved) -> None:
+        first = self.rating_id is None
+        self.rating_id, self.version = message.rating_id, message.version
+        self.saved_answers = dict(self.answers)
+        self.saving = False
+        self.notify(
+            f"DIALOG rating {'saved' if first else 'corrected'} for {self.subject}.",
+            markup=False,
+        )
+        if self._unsaved() and self._complete():
+            self._save()
+        self._show()
+
+    def on_dialog_rating_screen_failed(self, message: Failed) -> None:
+        self.saving = False
+        self.query_one("#status", Static).update(
+            assemble(("Not saved: ", "bold"), literal(message.problem))
+        )
+
+    # -- showing --------------------------------------------------------------------------------
+    def _show(self) -> None:
+        question = self.query_one("#question", Static)
+        if self.position < len(self.items):
+            item = self.items[self.position]
+            extra = "  (more help: yes)" if self.help.get(item.key) else ""
+            question.update(
+                Text(f"{self.position + 1} of {len(self.items)}. {item.question}{extra}")
+            )
+        else:
+            question.update(Text("All items answered."))
+        self.query_one(RatingSheet).refresh(layout=True)
+        self.query_one("#status", Static).update(self._status())
+
+    def _status(self) -> Text:
+        if self.saving:
+            return Text("Saving...")
+        if not self._complete():
+            left = sum(item.key not in self.scores for item in self.items)
+            return Text(f"{left} to answer: 1-7, - for not rated, h for more help.")
+        result = scores(
+            dict(self.scores),
+            self.items,
+            min_life_rated=self.minimums[0],
+            min_treatment_rated=self.minimums[1],
+        )
+        text = assemble(
+            ("Quality of life ", "bold"),
+            dialog_words.score(result.quality_of_life),
+            f" ({result.life_rated} rated)   ",
+            ("Treatment ", "bold"),
+            dialog_words.score(result.treatment),
+            f" ({result.treatment_rated} rated)",
+        )
+        if self.rating_id is not None and not self._unsaved():
+            text.append("\nSaved. Enter: go on to DIALOG+; backspace to put an answer right.")
+        return text
