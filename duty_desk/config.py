@@ -181,13 +181,16 @@ class DialogItemSettings(_Strict):
     key: Key
     subject: Annotated[str, Field(min_length=1, max_length=120)]
     kind: Literal["life", "treatment"]
+    label: Annotated[str, Field(max_length=24)] = ""  # short, for tables
 
 
 def _standard_dialog_items() -> list[DialogItemSettings]:
     from .dialog_scale import STANDARD_ITEMS
 
     return [
-        DialogItemSettings(key=item.key, subject=item.subject, kind=item.kind.value)
+        DialogItemSettings(
+            key=item.key, subject=item.subject, kind=item.kind.value, label=item.label
+        )
         for item in STANDARD_ITEMS
     ]
 
@@ -228,7 +231,7 @@ class DialogSettings(_Strict):
         """The items as the core's :class:`duty_desk.dialog_scale.Item`, in order."""
         from .dialog_scale import Item, ItemKind
 
-        return tuple(Item(i.key, i.subject, ItemKind(i.kind)) for i in self.items)
+        return tuple(Item(i.key, i.subject, ItemKind(i.kind), i.label) for i in self.items)
 
 
 class AreaSettings(_Strict):

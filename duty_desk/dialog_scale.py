@@ -48,6 +48,7 @@ class Item:
     key: str
     subject: str  # "your mental health": asked as "How satisfied are you with <subject>?"
     kind: ItemKind
+    label: str = ""  # a short name for tables ("Partner/family"); empty: from the subject
 
     @property
     def question(self) -> str:
@@ -57,20 +58,26 @@ class Item:
 # The standard set, in the order of the published scale (Priebe et al.): versions differ
 # on the order of items 6 and 7 (partner/family, friendships); a team sets its own order and words in [dialog] items.
 STANDARD_ITEMS: tuple[Item, ...] = (
-    Item("mental_health", "your mental health", ItemKind.life),
-    Item("physical_health", "your physical health", ItemKind.life),
-    Item("job", "your job situation", ItemKind.life),
-    Item("accommodation", "your accommodation", ItemKind.life),
-    Item("leisure", "your leisure activities", ItemKind.life),
-    Item("partner_family", "your relationship with your partner or family", ItemKind.life),
-    Item("friendships", "your friendships", ItemKind.life),
-    Item("personal_safety", "your personal safety", ItemKind.life),
-    Item("medication", "your medication", ItemKind.treatment),
-    Item("practical_help", "the practical help you receive", ItemKind.treatment),
+    Item("mental_health", "your mental health", ItemKind.life, "Mental health"),
+    Item("physical_health", "your physical health", ItemKind.life, "Physical health"),
+    Item("job", "your job situation", ItemKind.life, "Job situation"),
+    Item("accommodation", "your accommodation", ItemKind.life, "Accommodation"),
+    Item("leisure", "your leisure activities", ItemKind.life, "Leisure activities"),
+    Item(
+        "partner_family",
+        "your relationship with your partner or family",
+        ItemKind.life,
+        "Partner/family",
+    ),
+    Item("friendships", "your friendships", ItemKind.life, "Friendships"),
+    Item("personal_safety", "your personal safety", ItemKind.life, "Personal safety"),
+    Item("medication", "your medication", ItemKind.treatment, "Medication"),
+    Item("practical_help", "the practical help you receive", ItemKind.treatment, "Practical help"),
     Item(
         "meetings",
         "your meetings with mental-health professionals",
         ItemKind.treatment,
+        "Meetings with staff",
     ),
 )
 

@@ -60,28 +60,24 @@ class RatingSheet(Widget, can_focus=True):
         current = self.get_component_rich_style("rating-sheet--current")
         bold = self.get_component_rich_style("rating-sheet--kind")
         help_style = self.get_component_rich_style("rating-sheet--help")
-        width = max((len(dialog_words.short_name(i)) for i in owner.items), default=10)
-        width = min(width, 30)
+        width = min(max((len(dialog_words.short_name(i)) for i in owner.items), default=10), 24)
         lines = Text(end="")
         kind: ItemKind | None = None
         for index, item in enumerate(owner.items):
             if item.kind is not kind:
                 kind = item.kind
-                heading = "Life" if kind is ItemKind.life else "Treatment"
-                if index:
-                    lines.append("\n")
-                lines.append(f"{heading}\n", bold)
+                lines.append("Life\n" if kind is ItemKind.life else "Treatment\n", bold)
             score = owner.scores.get(item.key)
             wanted = owner.help.get(item.key, False)
             answered = item.key in owner.scores
             mark = ">" if index == owner.position else " "
             name = dialog_words.short_name(item)[:width].ljust(width)
             said = dialog_words.answer(score) if answered else "..."
-            last = owner.last_time(item.key)
-            line = Text(f"{mark}{index + 1:>2} {name}  {said:<24}", end="")
+            line = Text(f"{mark}{index + 1:>2} {name} {said:<22} ", end="")
             line.append("HELP" if wanted else "    ", help_style if wanted else "")
+            last = owner.last_time(item.key)
             if last:
-                line.append(f"  {last}")
+                line.append(f" {last}")
             if index == owner.position:
                 line.stylize(current)
             lines.append_text(line)
@@ -103,7 +99,14 @@ class DialogRatingScreen(ReportsWorkerErrors, OpensForKeys, ModalScreen[int | No
     """
     BINDINGS = [
         *(
-            Binding(str(n), f"rate({n})", str(n), show=n in (1, 7), id=f"dialog_rate_{n}")
+            Binding(
+                str(n),
+                f"rate({n})",
+                "Rate",
+                show=n == 1,
+                key_display="1-7",
+                id=f"dialog_rate_{n}",
+            )
             for n in range(1, 8)
         ),
         Binding("minus", "rate(None)", "Unrated", id="dialog_unrated"),
@@ -142,6 +145,7 @@ class DialogRatingScreen(ReportsWorkerErrors, OpensForKeys, ModalScreen[int | No
         *,
         on_day: dt.date,
         meeting_id: int | None = None,
+        existing: DialogRatingView | None = None,
         min_life_rated: int,
         min_treatment_rated: int,
         at_meeting: str = "",
@@ -162,6 +166,15 @@ class DialogRatingScreen(ReportsWorkerErrors, OpensForKeys, ModalScreen[int | No
         self.version: int | None = None
         self.saved_answers: dict[str, Answer] = {}
         self.saving = False
+        if existing is not None:  # correcting a saved rating: its answers, the one before it
+            self.previous = data.previous(existing.id)
+            self.rating_id, self.version = existing.id, existing.version
+            keys = {item.key for item in self.items}
+            for answer in existing.answers:
+                if answer.item_key in keys:
+                    self.scores[answer.item_key] = answer.score
+                    self.help[answer.item_key] = answer.help_wanted
+            self.saved_answers = dict(self.answers)
 
     # -- layout ---------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:

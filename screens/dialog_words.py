@@ -30,7 +30,9 @@ def answer(value: int | None) -> str:
 
 
 def short_name(item: Item) -> str:
-    """The item's subject without "your"/"the": "mental health", "practical help you receive"."""
+    """The item's label, else its subject without "your"/"the" ("Practical help you receive")."""
+    if item.label:
+        return item.label
     words = item.subject.split(" ", 1)
     rest = words[1] if len(words) > 1 and words[0].lower() in ("your", "the") else item.subject
     return rest[:1].upper() + rest[1:]

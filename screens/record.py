@@ -56,8 +56,9 @@ SECTIONS: tuple[str, ...] = (
     #
     #
     "screens.record_history.HistorySection",  # h: history
+    "screens.record_dialog.DialogSection",  # d: DIALOG and DIALOG+ (issue 13)
 )
-ORDER = "nmcih"  # network, meetings, crisis and risk, admissions, history; others after
+ORDER = "nmcdih"  # network, meetings, crisis and risk, DIALOG, admissions, history
 SHORT = 22  # below this height the detail pane gives up lines for the table
 
 CHOOSE = (
