@@ -8,20 +8,22 @@
    (``screens/dialog_action.py``), "another action?" after each.
 
 Each step is its own dialog and saves on its own, so leaving part-way keeps what was done.
-Runs as an async worker (``push_screen_wait``); reads between steps go to a thread.
+Each dialog's answer opens the next (:class:`DialogSession`); reads between steps run in a
+thread worker.
 """
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from rich.text import Text
+from textual.widget import Widget
 
-from duty_desk.dialog_views import DialogData
+from duty_desk.dialog_scale import Item
+from duty_desk.dialog_views import ActionView, DialogData, TopicView
 from duty_desk.views import NetworkMemberView, StaffView
 
 from .confirm import ConfirmDialog
@@ -57,63 +59,150 @@ class SessionDone:
         return f"DIALOG+: {', '.join(parts)}"
 
 
-async def run_session(
-    app: Any,
-    subject: str,
-    data: DialogData,
-    network: Sequence[NetworkMemberView],
-    staff: Sequence[StaffView],
-    *,
-    on_day: dt.date,
-    meeting_id: int | None = None,
-    at_meeting: str = "",
-    review_first: bool = True,
-) -> SessionDone:
-    """Run the steps in turn (inside an async worker); what each saved stays saved."""
-    repo = app.repo
-    settings = app.config.dialog
-    reviewed = 0
-    if review_first:
-        for action in data.open_actions:
-            if not await app.push_screen_wait(ReviewForm(subject, action)):
-                break
-            reviewed += 1
-    rating_id = await app.push_screen_wait(
-        DialogRatingScreen(
-            subject,
-            data,
-            on_day=on_day,
-            meeting_id=meeting_id,
-            at_meeting=at_meeting,
-            min_life_rated=settings.min_life_rated,
-            min_treatment_rated=settings.min_treatment_rated,
+class DialogSession:
+    """One DIALOG+ meeting, step by step: each dialog's answer opens the next (no worker is
+    held while the person answers); the reads between steps run in a thread on ``host``.
+    ``finished`` gets what was done, whenever the session ends."""
+
+    def __init__(
+        self,
+        host: Widget,
+        subject: str,
+        data: DialogData,
+        network: Sequence[NetworkMemberView],
+        staff: Sequence[StaffView],
+        finished: Callable[[SessionDone], None],
+        *,
+        on_day: dt.date,
+        meeting_id: int | None = None,
+        at_meeting: str = "",
+    ) -> None:
+        self.host = host
+        self.app: Any = host.app
+        self.subject = subject
+        self.data = data
+        self.network = network
+        self.staff = staff
+        self.finished = finished
+        self.on_day = on_day
+        self.meeting_id = meeting_id
+        self.at_meeting = at_meeting
+        self.reviewed = 0
+        self.rating_id: int | None = None
+        self.topics: list[TopicView] = []
+        self.items = 0
+        self.agreed = 0
+
+    def start(self) -> None:
+        self._review(list(self.data.open_actions))
+
+    # -- 1. last time's actions -----------------------------------------------------------------
+    def _review(self, left: list[ActionView]) -> None:
+        if not left:
+            self._rate()
+            return
+
+        def answered(done: bool | None) -> None:
+            if done:
+                self.reviewed += 1
+                self._review(left[1:])
+            else:  # escape: the rest wait for next time
+                self._rate()
+
+        self.app.push_screen(ReviewForm(self.subject, left[0]), answered)
+
+    # -- 2. the rating --------------------------------------------------------------------------
+    def _rate(self) -> None:
+        settings = self.app.config.dialog
+
+        def rated(rating_id: int | None) -> None:
+            if rating_id is None:
+                self._finish()
+            else:
+                self.rating_id = rating_id
+                self._read(self._choose)
+
+        self.app.push_screen(
+            DialogRatingScreen(
+                self.subject,
+                self.data,
+                on_day=self.on_day,
+                meeting_id=self.meeting_id,
+                at_meeting=self.at_meeting,
+                min_life_rated=settings.min_life_rated,
+                min_treatment_rated=settings.min_treatment_rated,
+            ),
+            rated,
         )
-    )
-    if rating_id is None:
-        return SessionDone(reviewed, None, 0, 0)
-    fresh: DialogData = await asyncio.to_thread(repo.dialog, data.client_id)
-    rating = next(r for r in fresh.ratings if r.id == rating_id)
-    topic_ids = await app.push_screen_wait(ChooseItems(subject, fresh.items, rating))
-    if not topic_ids:
-        return SessionDone(reviewed, rating_id, 0, 0)
-    fresh = await asyncio.to_thread(repo.dialog, data.client_id)
-    items = {item.key: item for item in fresh.items}
-    topics = [t for t in fresh.topics_of(rating_id) if t.id in topic_ids]
-    agreed = 0
-    for topic in topics:
-        item = items[topic.item_key]
-        if not await app.push_screen_wait(StepsForm(subject, item, topic)):
-            continue
-        while await app.push_screen_wait(ActionForm(subject, item, topic.id, network, staff)):
-            agreed += 1
-            more = await app.push_screen_wait(
+
+    # -- 3. the items chosen ----------------------------------------------------------------------
+    def _choose(self, data: DialogData) -> None:
+        rating = next(r for r in data.ratings if r.id == self.rating_id)
+
+        def chosen(topic_ids: tuple[int, ...] | None) -> None:
+            if not topic_ids:
+                self._finish()
+                return
+
+            def then(fresh: DialogData) -> None:
+                assert self.rating_id is not None
+                self.topics = [t for t in fresh.topics_of(self.rating_id) if t.id in topic_ids]
+                self.items = len(self.topics)
+                self.data = fresh
+                self._next_topic()
+
+            self._read(then)
+
+        self.app.push_screen(ChooseItems(self.subject, data.items, rating), chosen)
+
+    # -- 4. each item's steps and actions ---------------------------------------------------------
+    def _next_topic(self) -> None:
+        if not self.topics:
+            self._finish()
+            return
+        topic = self.topics.pop(0)
+        item = next(i for i in self.data.items if i.key == topic.item_key)
+
+        def stepped(saved: bool | None) -> None:
+            if saved:
+                self._action(item, topic)
+            else:
+                self._next_topic()
+
+        self.app.push_screen(StepsForm(self.subject, item, topic), stepped)
+
+    def _action(self, item: Item, topic: TopicView) -> None:
+        def agreed(action_id: int | None) -> None:
+            if action_id is None:
+                self._next_topic()
+                return
+            self.agreed += 1
+            self.app.push_screen(
                 ConfirmDialog(
                     "Another action?",
                     Text(f"Agree another action on {item.subject}?"),
                     yes="Another",
                     no="Next item",
-                )
+                ),
+                lambda more: self._action(item, topic) if more else self._next_topic(),
             )
-            if not more:
-                break
-    return SessionDone(reviewed, rating_id, len(topics), agreed)
+
+        self.app.push_screen(
+            ActionForm(self.subject, item, topic.id, self.network, self.staff), agreed
+        )
+
+    # -- helpers ----------------------------------------------------------------------------------
+    def _read(self, then: Callable[[DialogData], None]) -> None:
+        client_id = self.data.client_id
+        repo = self.app.repo
+
+        def work() -> None:
+            fresh = repo.dialog(client_id)
+            self.app.call_from_thread(then, fresh)
+
+        self.host.run_worker(
+            work, thread=True, group="dialog-read", exit_on_error=False, description="read DIALOG"
+        )
+
+    def _finish(self) -> None:
+        self.finished(SessionDone(self.reviewed, self.rating_id, self.items, self.agreed))

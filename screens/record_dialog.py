@@ -120,30 +120,30 @@ class DialogSection(RecordSection):
 
     # -- actions ------------------------------------------------------------------------------
     def action_meeting(self, screen: Any) -> None:
-        from .dialog_session import run_session
+        from .dialog_session import DialogSession, SessionDone
 
         record: ClientRecordView = screen.record
         data: DialogData = screen.extra(self)
-        staff = list(screen.ctx.staff.values())
 
-        async def session() -> None:
-            done = await run_session(
-                screen.app,
-                screen.subject,
-                data,
-                record.network,
-                staff,
-                on_day=timeutil.to_local(timeutil.now(), screen.app.config.team.timezone).date(),
-            )
+        def finished(done: SessionDone) -> None:
             said = done.words()
             if said is None:
                 screen.notify(f"DIALOG: nothing saved for {screen.subject}.", markup=False)
             else:
                 screen.saved(said)
 
-        screen.when_permitted(
-            lambda: screen.run_worker(session(), group="dialog", exit_on_error=False)
-        )
+        def start() -> None:
+            DialogSession(
+                screen,
+                screen.subject,
+                data,
+                record.network,
+                list(screen.ctx.staff.values()),
+                finished,
+                on_day=timeutil.to_local(timeutil.now(), screen.app.config.team.timezone).date(),
+            ).start()
+
+        screen.when_permitted(start)
 
     def action_correct(self, screen: Any) -> None:
         item = screen.selected(self)
