@@ -203,6 +203,7 @@ class _Builder:
         self.tz = config.team.timezone
         self.now = timeutil.as_utc(now).replace(second=0, microsecond=0)
         self.rng = random.Random(seed)
+        self.seed = seed
         self.login = os_login()
         self.repos: dict[str, Repository] = {}
         self.ids: dict[int, int] = {}
@@ -733,6 +734,13 @@ class _Builder:
         for when, entry in planner.events(stories, self.writer):
             self.seq += 1
             events.append((when, self.seq, entry, True))
+        from .demo_dialog import dialog_events  # issue 13: DIALOG and DIALOG+
+
+        for when, action in dialog_events(
+            stories, self.repo, self.clients.get, self.config, self.now, self.seed, {former or ""}
+        ):
+            self.seq += 1
+            events.append((when, self.seq, action, False))
         return events
 
     def arrange_cover(self) -> None:
