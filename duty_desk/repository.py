@@ -108,8 +108,10 @@ class Repository:
     def list_staff(self, include_inactive: bool = False) -> list[StaffView]:
         return self._staff.list_staff(include_inactive)
 
-    def add_staff(self, login: str, name: str, role: str, *, bootstrap: bool = False) -> StaffView:
-        return self._staff.add_staff(login, name, role, bootstrap=bootstrap)
+    def add_staff(
+        self, login: str, name: str, role: str, *, bootstrap: bool = False, phone: str = ""
+    ) -> StaffView:
+        return self._staff.add_staff(login, name, role, bootstrap=bootstrap, phone=phone)
 
     def deactivate_staff(self, login: str) -> StaffView:
         return self._staff.deactivate_staff(login)
@@ -502,6 +504,10 @@ class Repository:
     def client_record(self, client_id: int) -> ClientRecordView:
         """One client's record in one read: episode, network, meetings, history."""
         return self._record.client_record(client_id)
+
+    def set_staff_phone(self, login: str, phone: str) -> None:
+        """A staff member's work phone (a team lead, or the person themselves)."""
+        self._staff.set_staff_phone(login, phone)
 
 
 RepositoryFactory = Callable[[], Repository]

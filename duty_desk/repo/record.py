@@ -21,7 +21,7 @@ from sqlmodel import Session, col, select
 
 from duty_desk import timeutil
 from duty_desk.errors import NotFound
-from duty_desk.models import AuditLog, Client, HandoverNote, Meeting, NetworkMember
+from duty_desk.models import AuditLog, Client, HandoverNote, Meeting, NetworkMember, Staff
 from duty_desk.views import ClientRecordView, NetworkMemberView
 
 from .audit import entry
@@ -91,13 +91,8 @@ def staff_phone(session: Session, staff_id: int | None) -> str:
     """A staff member's work phone ("" when none is recorded)."""
     if staff_id is None:
         return ""
-    from duty_desk.models import Staff
-
-    phone = getattr(Staff, "phone", None)
-    if phone is None:  # no contact field yet
-        return ""
-    found = session.exec(select(phone).where(Staff.id == staff_id)).first()
-    return str(found or "")
+    found = session.exec(select(Staff.phone).where(Staff.id == staff_id)).first()
+    return found or ""
 
 
 class RecordReader(Aggregate):

@@ -81,6 +81,9 @@ PUBLIC = {
     "release_claim",
     "rota",
     "set_rota",
+    # the client record (issue 12, record)
+    "client_record",
+    "set_staff_phone",
 }
 
 
