@@ -45,6 +45,7 @@ from .views import (
     BoardData,
     BookingDefaults,
     ClientFilter,
+    ClientHit,
     ClientRecordView,
     CoreTeamChoice,
     DayData,
@@ -504,6 +505,10 @@ class Repository:
     def client_record(self, client_id: int) -> ClientRecordView:
         """One client's record in one read: episode, network, meetings, history."""
         return self._record.client_record(client_id)
+
+    def client_hits(self, search: str) -> list[ClientHit]:
+        """Open and discharged clients by name or NHS number (the palette's record hits)."""
+        return self._record.client_hits(search)
 
     def set_staff_phone(self, login: str, phone: str) -> None:
         """A staff member's work phone (a team lead, or the person themselves)."""

@@ -516,3 +516,16 @@ class ClientRecordView:
     @property
     def name(self) -> str:
         return self.episode.name
+
+
+@dataclass(frozen=True)
+class ClientHit:
+    """A client found by name or NHS number (the palette's "Client record: NAME"): enough
+    to tell two people with alike names apart (date of birth, NHS number, open or not)."""
+
+    client_id: int
+    name: str = field(repr=False, metadata=AS_INITIALS)
+    date_of_birth: dt.date = field(repr=False, metadata=KEPT)
+    nhs_number: str | None = field(repr=False, metadata=AS_NHS)
+    status: ClientStatus
+    discharged_at: dt.datetime | None = None

@@ -83,6 +83,7 @@ PUBLIC = {
     "set_rota",
     # the client record (issue 12, record)
     "client_record",
+    "client_hits",
     "set_staff_phone",
 }
 
