@@ -30,7 +30,7 @@ class HistorySection(RecordSection):
     title = "History"
     COLUMNS = (
         ("when", "When", 16),
-        ("who", "Who", 10),
+        ("who", "Who", 12),
         ("of", "Of", 8),
         ("what", "What", 30),
     )

@@ -58,7 +58,7 @@ class MeetingsSection(RecordSection):
     key = "m"
     title = "Meetings"
     COLUMNS = (
-        ("when", "When", 16),
+        ("when", "When", 18),
         ("status", "Status", 10),
         ("place", "Place", 6),
         ("who", "Who came / expected", 26),
