@@ -240,7 +240,9 @@ def main() -> int:
         report(
             "generated: "
             + ", ".join(
-                f"{k} {v:.1f} s" if k not in ("past meetings", "meetings") else f"{k} {int(v)}"
+                f"{k} {v:.1f} s"
+                if k not in ("past meetings", "meetings", "big record client")
+                else f"{k} {int(v)}"
                 for k, v in stages.items()
             )
         )
