@@ -81,6 +81,13 @@ PUBLIC = {
     "release_claim",
     "rota",
     "set_rota",
+    # issue 12 (network): the person's network after acceptance (duty_desk.repo.network)
+    "client_network",
+    "edit_network_member",
+    "network_history",
+    "network_member",
+    "network_members",
+    "remove_network_member",
 }
 
 
