@@ -163,8 +163,8 @@ CONSENT_SHORT: Mapping[str, str] = {
     Consent.no: "share: NO",
     Consent.not_asked: "share: not asked",
 }
-CONSENT_CHOICES: Mapping[str, str] = {
-    Consent.yes: "Yes, may share",
-    Consent.no: "No, do not share",
+CONSENT_CHOICES: Mapping[str, str] = {  # the choice in the network form, in this order
+    Consent.yes: "Yes",
+    Consent.no: "No",
     Consent.not_asked: "Not asked yet",
 }

@@ -293,3 +293,39 @@ def _thu_11() -> Any:
 def test_cover_picker_snapshot(snap_compare, config, db, board: Board):
     steps = [*on_board(), keys("a"), _peer_away(board), keys("ctrl+s"), keys("v")]
     assert shot(snap_compare, config, db, steps)
+
+
+# -- issue 12 (network): the network member's edit form and the removal confirmation -------------
+
+
+def _push_network(repo: Repository, referral: int, remove: bool = False) -> Step:
+    from screens.network_form import NetworkForm
+    from screens.network_remove import RemoveNetworkMember
+
+    member = repo.network_member(
+        repo.add_network_member(
+            referral, "Sam Sibling (test)", "brother", "01632 960555", consent="yes"
+        )
+    )
+
+    async def push(pilot: Pilot[Any]) -> None:
+        subject = "Alex Example (test)"
+        screen = (
+            RemoveNetworkMember(subject, member)
+            if remove
+            else NetworkForm(referral, subject, member)
+        )
+        pilot.app.push_screen(screen)
+        await settle(pilot)
+
+    return push
+
+
+def test_network_edit_form_snapshot(snap_compare, config, db, repo: Repository, one_referral):
+    """Filled with what is saved; the consent as a choice of three, and when and by whom it
+    was recorded in the intro."""
+    assert shot(snap_compare, config, db, [_push_network(repo, one_referral)])
+
+
+def test_network_remove_snapshot(snap_compare, config, db, repo: Repository, one_referral):
+    assert shot(snap_compare, config, db, [_push_network(repo, one_referral, remove=True)])
