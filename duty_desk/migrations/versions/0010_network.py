@@ -6,7 +6,7 @@ recorded (``consent_at``, ``consent_by``) and removal (``removed_at``, ``removed
 ``removed_reason``: a removed member stays, for the history and past attendance).
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0009 (written on 0008; chained after the record part's 0009 once merged with it)
 Create Date: 2026-12-02
 """
 
@@ -17,7 +17,7 @@ import sqlmodel.sql.sqltypes
 from alembic import op
 
 revision = "0010"
-down_revision = "0008"
+down_revision = "0009"  # issue 12: was "0008"; the integrator chains the parts
 branch_labels = None
 depends_on = None
 
@@ -52,7 +52,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.execute("UPDATE duty_desk_meta SET value = '4' WHERE key = 'schema_version'")
+    # Schema 5 is every issue-12 revision together: the first of them (0009) sets it back to 4.
     with op.batch_alter_table("network_member", schema=None) as batch_op:
         batch_op.drop_column("removed_reason")
         batch_op.drop_column("removed_by")
