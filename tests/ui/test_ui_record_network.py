@@ -202,3 +202,25 @@ async def test_e_with_no_members_says_what_to_do(open_app, board):
         await settle(pilot)
         assert isinstance(app.screen, RecordScreen)
         assert any("Choose a network member first" in m for m in notifications(app))
+
+
+async def test_the_booking_dialog_shows_consent_and_leaves_out_removed_members(open_app, board):
+    from screens.booking import BookingDialog
+    from screens.widgets import TickBox
+
+    repo = board.repo
+    mum = repo.add_network_member(board.alex_referral, "Mum (test)", "mother", consent="yes")
+    dad = repo.add_network_member(board.alex_referral, "Dad (test)", "father", takes_part="no")
+    ex = repo.add_network_member(board.alex_referral, "Ex (test)", "ex-partner", consent="no")
+    repo.remove_network_member(ex, "Asked not to be involved (test)")
+    async with open_app(settled=False) as (app, pilot):
+        await open_alex(pilot, board)
+        await pilot.press("b")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, BookingDialog)
+        ticks = {box.id: box for box in dialog.query(TickBox) if (box.id or "").startswith("net")}
+        assert set(ticks) == {f"network-{mum}", f"network-{dad}"}, "a removed member is not offered"
+        assert ticks[f"network-{mum}"].value and not ticks[f"network-{dad}"].value
+        assert str(ticks[f"network-{mum}"].label).endswith("share: yes")
+        assert str(ticks[f"network-{dad}"].label).endswith("share: not asked")
