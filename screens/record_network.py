@@ -28,9 +28,10 @@ from textual.binding import Binding
 
 from duty_desk import timeutil
 from duty_desk.views import ClientRecordView, NetworkMemberView
+from duty_desk.vocabulary import Consent, words
 
 from .literal import cell, literal, visible
-from .network_words import consent_long, consent_short, removed_words
+from .network_words import CONSENT_STYLE, consent_long, removed_words
 from .record_section import RecordContext, RecordSection, SectionRow
 
 if TYPE_CHECKING:
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
     from .record import RecordScreen
 
 DIM = "dim"
+CONSENT_CELL: dict[str, str] = {Consent.yes: "yes", Consent.no: "NO", Consent.not_asked: "not asked"}
 
 
 def came_to(record: ClientRecordView, member_id: int) -> tuple[int, int]:
@@ -66,17 +68,26 @@ def recorded(member: NetworkMemberView, tz: str) -> str:
     return f"{day.day} {day.strftime('%b')} {by or '?'}"
 
 
+def consent_cell(member: NetworkMemberView) -> Text:
+    """The consent column: ``yes``, ``NO``, ``not asked`` (its header says what), or
+    ``removed`` (dimmed)."""
+    if member.removed:
+        return cell("removed", DIM)
+    return cell(words(CONSENT_CELL, member.consent), CONSENT_STYLE[member.consent])
+
+
 class NetworkSection(RecordSection):
     name = "network"
     key = "n"
     title = "Network"
+    # The consent right after the name, so it stays on screen at 60 columns.
     COLUMNS = (
-        ("name", "Name", 20),
-        ("relationship", "Relationship", 12),
-        ("phone", "Phone", 13),
-        ("part", "Meets", 5),
-        ("consent", "Consent", 16),
+        ("name", "Name", 18),
+        ("consent", "Consent", 10),
         ("recorded", "Recorded", 12),
+        ("part", "Meets", 5),
+        ("relationship", "Relationship", 11),
+        ("phone", "Phone", 13),
     )
     BINDINGS: ClassVar[list[Binding]] = [
         Binding("a", "add", "Add", id="record_network_add", tooltip="Add a network member"),
@@ -110,9 +121,7 @@ class NetworkSection(RecordSection):
         rows: list[SectionRow] = []
         for member in self.members(record, extra):
             style = DIM if member.removed else ""
-            consent = consent_short(member)
-            consent.stylize(style)
-            consent.pad_left(1)
+            consent = consent_cell(member)
             rows.append(
                 (
                     str(member.id),

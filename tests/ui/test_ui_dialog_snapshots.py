@@ -295,37 +295,22 @@ def test_cover_picker_snapshot(snap_compare, config, db, board: Board):
     assert shot(snap_compare, config, db, steps)
 
 
-# -- issue 12 (network): the network member's edit form and the removal confirmation -------------
+# -- issue 12 (network): the network member's edit form and the removal confirmation, opened
+# from the client record's network section (enter on the board, then e or x) ----------------------
 
 
-def _push_network(repo: Repository, referral: int, remove: bool = False) -> Step:
-    from screens.network_form import NetworkForm
-    from screens.network_remove import RemoveNetworkMember
-
-    member = repo.network_member(
-        repo.add_network_member(
-            referral, "Sam Sibling (test)", "brother", "01632 960555", consent="yes"
-        )
+def _network_on_record(board: Board, key: str) -> list[Step]:
+    board.repo.add_network_member(
+        board.alex_referral, "Sam Sibling (test)", "brother", "01632 960555", consent="yes"
     )
-
-    async def push(pilot: Pilot[Any]) -> None:
-        subject = "Alex Example (test)"
-        screen = (
-            RemoveNetworkMember(subject, member)
-            if remove
-            else NetworkForm(referral, subject, member)
-        )
-        pilot.app.push_screen(screen)
-        await settle(pilot)
-
-    return push
+    return [*on_board(board.alex), keys("enter"), keys(key)]
 
 
-def test_network_edit_form_snapshot(snap_compare, config, db, repo: Repository, one_referral):
+def test_network_edit_form_snapshot(snap_compare, config, db, board: Board):
     """Filled with what is saved; the consent as a choice of three, and when and by whom it
     was recorded in the intro."""
-    assert shot(snap_compare, config, db, [_push_network(repo, one_referral)])
+    assert shot(snap_compare, config, db, _network_on_record(board, "e"))
 
 
-def test_network_remove_snapshot(snap_compare, config, db, repo: Repository, one_referral):
-    assert shot(snap_compare, config, db, [_push_network(repo, one_referral, remove=True)])
+def test_network_remove_snapshot(snap_compare, config, db, board: Board):
+    assert shot(snap_compare, config, db, _network_on_record(board, "x"))

@@ -21,7 +21,7 @@ from .test_ui_support import notifications, settle
 def cells(app: Any) -> dict[str, dict[str, str]]:
     """The network table: row key -> column -> text."""
     table = record_screen(app).main_table()
-    columns = ("name", "relationship", "phone", "part", "consent", "recorded")
+    columns = ("name", "consent", "recorded", "part", "relationship", "phone")
     return {k: {c: table.get_cell(k, c).plain.strip() for c in columns} for k in table.keys}
 
 
@@ -54,11 +54,11 @@ async def test_the_section_shows_consent_beside_every_member_and_removed_ones_ap
         order = [shown[k]["name"] for k in row_keys(app)]
         assert order == ["Mum (test)", "Dad (test)", "Sis (test)", "Ex (test)"], "removed last"
         by_name = {row["name"]: row for row in shown.values()}
-        assert by_name["Mum (test)"]["consent"] == "share: yes"
+        assert by_name["Mum (test)"]["consent"] == "yes"
         assert by_name["Mum (test)"]["recorded"] == "23 Nov duty1"
-        assert by_name["Dad (test)"]["consent"] == "share: not asked"
+        assert by_name["Dad (test)"]["consent"] == "not asked"
         assert (by_name["Dad (test)"]["part"], by_name["Dad (test)"]["recorded"]) == ("no", "-")
-        assert by_name["Sis (test)"]["consent"] == "share: NO"
+        assert by_name["Sis (test)"]["consent"] == "NO"
         assert by_name["Ex (test)"]["consent"] == "removed"
         table = record_screen(app).main_table()
         assert "dim" in str(table.get_cell(key_of(app, gone), "name").style)
@@ -131,7 +131,7 @@ async def test_e_edits_the_selected_member_and_a_stale_save_is_refused(open_app,
         await settle(pilot)
         assert isinstance(app.screen, RecordScreen)
         assert any("Network member saved (Alex Example (test))" in m for m in notifications(app))
-        assert cells(app)[key_of(app, mum)]["consent"] == "share: yes"
+        assert cells(app)[key_of(app, mum)]["consent"] == "yes"
         # someone else changes it while this person has it open
         await pilot.press("e")
         await settle(pilot)
@@ -224,3 +224,18 @@ async def test_the_booking_dialog_shows_consent_and_leaves_out_removed_members(o
         assert ticks[f"network-{mum}"].value and not ticks[f"network-{dad}"].value
         assert str(ticks[f"network-{mum}"].label).endswith("share: yes")
         assert str(ticks[f"network-{dad}"].label).endswith("share: not asked")
+
+
+async def test_at_60x20_the_consent_stays_beside_the_name(open_app, board):
+    board.repo.add_network_member(board.alex_referral, "Mum (test)", "mother", consent="no")
+    async with open_app(settled=False, size=(60, 20)) as (app, pilot):
+        await open_alex(pilot, board)
+        from .test_ui_support import screen_text
+
+        line = next(row for row in screen_text(app).splitlines() if "Mum (test)" in row)
+        assert "NO" in line.split("Mum (test)", 1)[1], line
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, NetworkForm)
+        text = screen_text(app)
+        assert "( ) Yes  (x) No  ( ) Not asked yet" in text, text
