@@ -872,6 +872,7 @@ class _Builder:
         with self.db.session(write=True) as session:
             self.writer.write_tables(session)
         self.at(self.now, self.arrange_cover)
+        self.at(self.now, lambda: record_demo(self))  # issue 12 (record)
         repo = self.repo(self.login)
         statuses = Counter(r.status for r in repo.referrals_for_export())
         with self.db.session() as session:
@@ -887,6 +888,17 @@ class _Builder:
             episodes=int(episodes),
             meetings=int(meetings),
         )
+
+
+# -- issue 12 (record) --
+
+
+def record_demo(builder: _Builder) -> None:
+    """Work phones for the active staff (a key worker's contact in the client record), set
+    by the lead; the numbers from Ofcom's drama range like every phone in the demo."""
+    lead = builder.repo(builder.lead)
+    for member in lead.list_staff():
+        lead.set_staff_phone(member.login, builder.phone(mobile=False))
 
 
 def build_demo(

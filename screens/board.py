@@ -187,6 +187,7 @@ class BoardScreen(LiveList):
     | N      | handover_note     | a handover note about the client for the next duty worker  |
     | escape | board_back        | back to the episodes; again: clear the find, the filter    |
     | q      | board_quit        | quit                                                       |
+    | enter  | (table)           | the client's record (5); tab: into the pane below instead  |
     Any of these ids can be given another key in config.toml under [keys].
     """
 

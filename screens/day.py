@@ -130,6 +130,7 @@ class DayScreen(LiveList):
     | t      | today           | today, the cursor on the meeting now or next         |
     | g      | go_to_date      | go to a typed date (thu, tomorrow, 28/11, ...)       |
     | q      | quit            | quit                                                 |
+    | enter  | (table)         | the client's record (5); tab: into the meeting pane  |
     Any of these ids can be given another key in config.toml under [keys]; history
     and quit share their ids with the queue, so one entry remaps both.
     """

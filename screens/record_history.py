@@ -8,9 +8,9 @@ from typing import Any
 
 from rich.text import Text
 
-from duty_desk import timeutil
 from duty_desk.views import AuditEntry, ClientRecordView
 
+from .board_render import local_time
 from .literal import cell
 from .record_section import RecordContext, RecordSection, SectionRow
 from .render import history_text
@@ -30,7 +30,7 @@ class HistorySection(RecordSection):
     title = "History"
     COLUMNS = (
         ("when", "When", 16),
-        ("who", "Who", 10),
+        ("who", "Who", 12),
         ("of", "Of", 8),
         ("what", "What", 30),
     )
@@ -42,7 +42,7 @@ class HistorySection(RecordSection):
                 str(entry.id),
                 entry,
                 {
-                    "when": cell(timeutil.to_local(entry.at, ctx.tz).format("DD/MM/YY HH:mm")),
+                    "when": cell(f"{local_time(entry.at, ctx.tz):%d/%m/%y %H:%M}"),
                     "who": cell(entry.actor),
                     "of": cell(ENTITY_WORDS.get(entry.entity, entry.entity.replace("_", " "))),
                     "what": cell(entry.action),

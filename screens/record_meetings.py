@@ -10,9 +10,10 @@ from typing import Any
 
 from rich.text import Text
 
-from duty_desk import timeutil, vocabulary
+from duty_desk import vocabulary
 from duty_desk.views import Attendee, ClientRecordView, MeetingView
 
+from .board_render import DAY_ABBR, local_time
 from .literal import assemble, cell, literal
 from .record_section import RecordContext, RecordSection, SectionRow
 
@@ -58,7 +59,7 @@ class MeetingsSection(RecordSection):
     key = "m"
     title = "Meetings"
     COLUMNS = (
-        ("when", "When", 16),
+        ("when", "When", 18),
         ("status", "Status", 10),
         ("place", "Place", 6),
         ("who", "Who came / expected", 26),
@@ -69,7 +70,7 @@ class MeetingsSection(RecordSection):
         out: list[SectionRow] = []
         for meeting in ordered(record, ctx):
             cancelled = meeting.status == "cancelled"
-            local = timeutil.to_local(meeting.starts_at, ctx.tz)
+            local = local_time(meeting.starts_at, ctx.tz)  # the standard library's: quick
             status = vocabulary.words(vocabulary.MEETING_STATUS_SHORT, meeting.status)
             out.append(
                 (
@@ -77,7 +78,8 @@ class MeetingsSection(RecordSection):
                     meeting,
                     {
                         "when": cell(
-                            local.format("ddd DD/MM/YY HH:mm"), "dim" if cancelled else ""
+                            f"{DAY_ABBR[local.weekday()]} {local:%d/%m/%y %H:%M}",
+                            "dim" if cancelled else "",
                         ),
                         "status": cell(status, "dim strike" if cancelled else ""),
                         "place": cell(vocabulary.words(vocabulary.PLACE_SHORT, meeting.place_kind)),

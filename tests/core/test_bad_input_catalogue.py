@@ -737,6 +737,33 @@ def test_cover_by_an_unknown_or_absent_staff_member(
     }
 
 
+# -- issue 12 (record): a staff member's work phone (staff add --phone, staff phone) --------
+
+STAFF_PHONE_CASES = [
+    ("x" * 41, "phone is too long (41 characters, at most 40)"),
+    (
+        "0163\x1b[31m2 960000",
+        "phone contains control characters (such as an escape sequence); retype it",
+    ),
+    ("[b]01632 960000[/b]", "phone takes digits, spaces, + ( ) and -, 7 to 15 digits"),
+    ("12345", "phone takes digits, spaces, + ( ) and -, 7 to 15 digits"),
+    ("0" * 16, "phone takes digits, spaces, + ( ) and -, 7 to 15 digits"),
+]
+
+
+@pytest.mark.parametrize("value, message", STAFF_PHONE_CASES)
+def test_a_bad_staff_phone_gets_its_message_and_writes_nothing(
+    repo: Repository, frozen_now: pendulum.DateTime, value: str, message: str
+) -> None:
+    with pytest.raises(InputErrors) as caught:
+        repo.set_staff_phone("duty1", value)
+    assert caught.value.errors == {"phone": message}
+    with pytest.raises(InputErrors):
+        repo.add_staff("new1", "New Person (test)", "clinician", phone=value)
+    assert "new1" not in {s.login for s in repo.list_staff(include_inactive=True)}
+    assert [e.action for e in repo.history("staff", 1)] == ["add staff"]
+
+
 # -- issue 12 (network): editing a network member: (what, changes, field, message) ----------------
 NETWORK_CASES: list[tuple[str, dict[str, object], str, str]] = [
     ("empty name", {"name": "   "}, "name", "name is required"),

@@ -149,6 +149,15 @@ async def test_tab_on_the_board_still_reaches_the_detail_pane(open_app, board):
         assert screen.query_one("#board-detail").has_focus
 
 
+async def test_tab_in_the_day_view_still_reaches_the_meeting_pane(open_app, team):
+    async with open_app(settled=False) as (app, pilot):
+        screen = await open_day(pilot)
+        await pilot.press("tab")
+        await settle(pilot)
+        assert app.current_mode == "day"
+        assert screen.query_one("#meeting").has_focus
+
+
 async def test_the_palette_finds_a_client_by_name_or_nhs_number(open_app, board):
     board.repo.discharge(board.alex, "primary_care", support.local(23, 9).date(), "Well (test)")
     async with open_app() as (app, pilot):
