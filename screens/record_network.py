@@ -86,7 +86,7 @@ class NetworkSection(RecordSection):
         ("consent", "Consent", 10),
         ("recorded", "Recorded", 12),
         ("part", "Meets", 5),
-        ("relationship", "Relationship", 11),
+        ("relationship", "Relationship", 13),
         ("phone", "Phone", 13),
     )
     BINDINGS: ClassVar[list[Binding]] = [
