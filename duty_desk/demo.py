@@ -773,6 +773,77 @@ class _Builder:
                 repo.decide_absence_meeting(absence.id, kept.id, "keep")
             return
 
+    # -- issue 12 (network): consent, taking part and removal after acceptance -------------------
+    def network_events(self, plans: list[_Plan]) -> list[_Event]:
+        """After acceptance, for the first four accepted clients with a network: consent
+        recorded (yes; one no), one member who does not take part in meetings, one member
+        added later with consent, and one added later then removed with a reason (kept in
+        the history). Every other member stays "not asked yet", as triage left them.
+
+        Its own random generator, so the rest of the demo is the same with or without it;
+        run as events in time order, as a duty worker would."""
+        rng = random.Random("network consent")
+        self.network_removed: dict[int, int] = {}  # plan index -> the member removed later
+        chosen = [
+            (index, plan.decided)
+            for index, plan in enumerate(plans)
+            if plan.story and plan.decided is not None and plan.network
+        ][:4]
+        events: list[_Event] = []
+
+        def at(when: pendulum.DateTime, action: Callable[[], object]) -> None:
+            self.seq += 1
+            events.append((self.not_after_now(self.in_team_hours(when)), self.seq, action, False))
+
+        for n, (index, accepted) in enumerate(chosen):
+            login = self.lead if n % 2 == 0 else rng.choice(self.clinicians)
+            first = partial(self._network_first, index, login)
+            if n == 0:
+                at(accepted.add(days=1), partial(first, {"consent": "yes"}))
+                at(accepted.add(days=2), partial(self._network_later, index, login, rng, None))
+                at(accepted.add(days=4), partial(self._network_remove, index, login))
+            elif n == 1:
+                at(accepted.add(days=1), partial(first, {"consent": "no"}))
+            elif n == 2:
+                at(accepted.add(days=1), partial(first, {"consent": "yes", "takes_part": "no"}))
+            else:
+                at(accepted.add(days=2), partial(self._network_later, index, login, rng, "yes"))
+        return events
+
+    def _network_first(self, index: int, login: str, changes: dict[str, str]) -> None:
+        member_ids = self.network_ids.get(index) or []
+        if index not in self.clients or not member_ids:
+            return
+        repo = self.repo(login)
+        member = repo.network_member(member_ids[0])
+        repo.edit_network_member(member.id, changes, expected_version=member.version)
+
+    def _network_later(
+        self, index: int, login: str, rng: random.Random, consent: str | None
+    ) -> None:
+        """A member added after acceptance: with consent (``consent`` "yes"), or a former
+        partner, not asked, removed two days later at the client's request."""
+        if index not in self.clients:
+            return
+        repo = self.repo(login)
+        referral_id = self.ids[index]
+        surname = repo.referral(referral_id).name.split(" ")[1]
+        name = f"{rng.choice(FIRST_NAMES)} {surname}{MARK}"
+        phone = f"07700 900{rng.randint(0, 999):03d}"  # Ofcom's drama range, as the others
+        if consent is not None:
+            repo.add_network_member(referral_id, name, "friend", phone, consent=consent)
+            return
+        self.network_removed[index] = repo.add_network_member(
+            referral_id, name, "former partner", phone
+        )
+
+    def _network_remove(self, index: int, login: str) -> None:
+        member = self.network_removed.get(index)
+        if member is not None:
+            self.repo(login).remove_network_member(
+                member, "The client asked that they no longer be involved (demo)."
+            )
+
     def run(self) -> DemoSummary:
         events = self.staff_events()
         plans = self.plans()
@@ -780,6 +851,7 @@ class _Builder:
             self.schedule(index, plan)
             events += plan.events
         events += self.care_events(plans)
+        events += self.network_events(plans)  # issue 12 (network)
         batch: list[Callable[..., object]] = []  # care-plan entries: an audit row or None
 
         def flush() -> None:

@@ -21,6 +21,7 @@ from sqlalchemy import (
     UniqueConstraint,
     event,
     false,
+    true,
 )
 from sqlalchemy import false as sa_false
 from sqlalchemy import inspect as sa_inspect
@@ -32,6 +33,7 @@ from .vocabulary import (  # the statuses and kinds live in the vocabulary; re-e
     AbsenceKind,
     CancelledBy,
     ClientStatus,
+    Consent,
     DischargeKind,
     MeetingStatus,
     PlaceKind,
@@ -192,6 +194,20 @@ class NetworkMember(SQLModel, table=True):
     relationship: str = Field(default="", max_length=60)
     phone: str = Field(default="", max_length=40)
     created_at: dt.datetime
+    # -- issue 12 (network): whether they take part in meetings; the person's consent to
+    # share information with them (``Consent``), when and by whom it was recorded (set by
+    # the repository when the answer changes); removal (kept: history, past attendance).
+    takes_part: bool = Field(default=True, sa_column_kwargs={"server_default": true()})
+    consent: str = Field(
+        default=Consent.not_asked.value,
+        max_length=12,
+        sa_column_kwargs={"server_default": Consent.not_asked.value},
+    )
+    consent_at: dt.datetime | None = None
+    consent_by: str | None = Field(default=None, max_length=64)
+    removed_at: dt.datetime | None = None
+    removed_by: str | None = Field(default=None, max_length=64)
+    removed_reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     version: int = Field(default=1, sa_column=_VERSIONS["network_member"])
 
     __mapper_args__ = {"version_id_col": _VERSIONS["network_member"]}

@@ -31,6 +31,7 @@ from .repo.episodes import EpisodeRepository
 from .repo.handover import HandoverRepository
 from .repo.intake import IntakeRepository
 from .repo.meetings import MeetingReader
+from .repo.network import NetworkRepository
 from .repo.record import RecordReader
 from .repo.referrals import ImportedFile, ReferralRepository
 from .repo.staff import StaffRepository
@@ -52,6 +53,7 @@ from .views import (
     EpisodeView,
     FirstMeeting,
     MeetingView,
+    NetworkMemberView,
     ReferralFilter,
     ReferralView,
     ScheduleProblem,
@@ -59,6 +61,7 @@ from .views import (
     StaffView,
     UnbookedFirst,
 )
+from .vocabulary import Consent
 
 
 class Repository:
@@ -81,6 +84,7 @@ class Repository:
         self._handover = HandoverRepository(ctx, self._meetings.day)
         self._decisions = DecisionRepository(ctx)
         self._record = RecordReader(ctx)  # issue 12 (record)
+        self._network = NetworkRepository(ctx)  # issue 12 (network)
 
     @property
     def db(self) -> Database:
@@ -221,9 +225,20 @@ class Repository:
         self._referrals.decline(referral_id, reason, expected_version=expected_version)
 
     def add_network_member(
-        self, referral_id: int, name: str, relationship: str = "", phone: str = ""
+        self,
+        referral_id: int,
+        name: str,
+        relationship: str = "",
+        phone: str = "",
+        *,
+        takes_part: bool | str = True,
+        consent: Consent | str = Consent.not_asked,
     ) -> int:
-        return self._referrals.add_network_member(referral_id, name, relationship, phone)
+        """A new member of the person's network (at triage, or any time after acceptance);
+        see :meth:`edit_network_member` for later changes (issue 12, network)."""
+        return self._network.add(
+            referral_id, name, relationship, phone, takes_part=takes_part, consent=consent
+        )
 
     # -- audit -------------------------------------------------------------------------------
     def history(self, entity: str, entity_id: int) -> list[AuditEntry]:
@@ -513,6 +528,43 @@ class Repository:
     def set_staff_phone(self, login: str, phone: str) -> None:
         """A staff member's work phone (a team lead, or the person themselves)."""
         self._staff.set_staff_phone(login, phone)
+
+    # -- issue 12 (network): the person's network after acceptance (duty_desk.repo.network) ----
+    def network_members(
+        self, referral_id: int, *, include_removed: bool = True
+    ) -> list[NetworkMemberView]:
+        """A referral's network in the order added; removed members flagged (``removed``)."""
+        return self._network.members(referral_id, include_removed=include_removed)
+
+    def client_network(
+        self, client_id: int, *, include_removed: bool = True
+    ) -> list[NetworkMemberView]:
+        """A client's network (their referral's), removed members flagged."""
+        return self._network.client_members(client_id, include_removed=include_removed)
+
+    def network_member(self, member_id: int) -> NetworkMemberView:
+        return self._network.member(member_id)
+
+    def edit_network_member(
+        self,
+        member_id: int,
+        changes: Mapping[str, object],
+        *,
+        expected_version: int | None = None,
+    ) -> NetworkMemberView:
+        """Change some of name, relationship, phone, takes_part, consent; a stale save is
+        refused naming who changed what; consent's when and by whom are recorded here."""
+        return self._network.edit(member_id, changes, expected_version=expected_version)
+
+    def remove_network_member(
+        self, member_id: int, reason: str, *, expected_version: int | None = None
+    ) -> NetworkMemberView:
+        """Remove with a reason: kept in the history and past attendance, not invited again."""
+        return self._network.remove(member_id, reason, expected_version=expected_version)
+
+    def network_history(self, referral_id: int) -> list[AuditEntry]:
+        """Every audited change to one referral's network, oldest first."""
+        return self._network.history(referral_id)
 
 
 RepositoryFactory = Callable[[], Repository]

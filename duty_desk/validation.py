@@ -16,7 +16,7 @@ from typing import Any
 
 from .config import Config
 from .errors import InputErrors
-from .models import AbsenceKind, DischargeKind, Role
+from .models import AbsenceKind, Consent, DischargeKind, Role
 from .nhs import nhs_number_problem, normalise_nhs_number
 from .timeutil import (
     TimeInputError,
@@ -638,3 +638,80 @@ def _dated(value: dt.date | dt.datetime | None) -> str | None:
     if not isinstance(value, dt.date):
         return "not a date"
     return date_problem(value)
+
+
+# -- issue 12 (network): editing a network member -------------------------------------------
+MAX_RELATIONSHIP = 60
+# What can be changed on a network member (``validate_network_edit``); removal has its own
+# call, with a reason; consent's when and by whom are set by the repository, never typed.
+NETWORK_EDIT_FIELDS = ("name", "relationship", "phone", "takes_part", "consent")
+_CONSENT_WORDS = {
+    "yes": Consent.yes,
+    "y": Consent.yes,
+    "no": Consent.no,
+    "n": Consent.no,
+    "not_asked": Consent.not_asked,
+    "not asked": Consent.not_asked,
+    "not asked yet": Consent.not_asked,
+}
+
+
+def check_consent(value: object) -> Consent:
+    """The person's answer on sharing information: yes, no or not asked yet."""
+    if isinstance(value, Consent):
+        return value
+    text = str(value or "").strip().lower().replace("-", " ")
+    found = _CONSENT_WORDS.get(text)
+    if found is None:
+        raise ValueError("consent to share is yes, no or not asked yet")
+    return found
+
+
+def check_takes_part(value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value or "").strip().lower()
+    if text in _YES:
+        return True
+    if text in _NO - {""}:
+        return False
+    raise ValueError("takes part in meetings is yes or no")
+
+
+def validate_network_edit(changes: Mapping[str, object]) -> dict[str, object]:
+    """Clean values for the changed fields of a network member, or InputErrors naming each
+    bad one (unknown fields included). Only the fields given are checked and returned."""
+    errors: dict[str, str] = {}
+    values: dict[str, object] = {}
+    for key, value in changes.items():
+        try:
+            if key == "name":
+                values[key] = clean_text(
+                    _text(value, key), label="name", required=True, max_len=MAX_NAME
+                )
+            elif key == "relationship":
+                values[key] = clean_text(
+                    _text(value, key),
+                    label="relationship",
+                    required=False,
+                    max_len=MAX_RELATIONSHIP,
+                )
+            elif key == "phone":
+                values[key] = check_phone(_text(value, key))
+            elif key == "takes_part":
+                values[key] = check_takes_part(value)
+            elif key == "consent":
+                values[key] = check_consent(value)
+            else:
+                errors[key] = f"{key.replace('_', ' ')} cannot be changed on a network member"
+        except ValueError as exc:
+            errors[key] = str(exc)
+    if errors:
+        raise InputErrors(errors)
+    return values
+
+
+def _text(value: object, label: str) -> str:
+    if value is None or isinstance(value, str):
+        return value or ""
+    raise ValueError(f"{label} is text")

@@ -25,6 +25,7 @@ from .vocabulary import (
     BreakKind,
     CancelledBy,
     ClientStatus,
+    Consent,
     MeetingStatus,
     PlaceKind,
     ReferralStatus,
@@ -109,6 +110,25 @@ class NetworkMemberView:
     name: str = field(repr=False, metadata=AS_INITIALS)
     relationship: str = field(repr=False, metadata=KEPT)
     phone: str = field(repr=False, metadata=KEPT)
+    # -- issue 12 (network): taking part, consent (when, by whom: a staff login), removal
+    takes_part: bool = True
+    consent: Consent = Consent.not_asked
+    consent_at: dt.datetime | None = None
+    consent_by: str | None = None  # staff login (the team's own, not personal)
+    removed_at: dt.datetime | None = None
+    removed_by: str | None = None  # staff login
+    removed_reason: str | None = field(default=None, repr=False, metadata=KEPT)
+    version: int = 1
+    referral_id: int = 0
+
+    @property
+    def removed(self) -> bool:
+        return self.removed_at is not None
+
+    @property
+    def may_share(self) -> bool:
+        """Information may be shared with them: the person said yes, and they are current."""
+        return self.consent == Consent.yes and not self.removed
 
 
 @dataclass(frozen=True)

@@ -141,3 +141,30 @@ def words(table: Mapping[str, str], value: str | None) -> str:
     if value is None:
         return ""
     return table.get(value, value)
+
+
+# -- issue 12 (network) -----------------------------------------------------------------------
+class Consent(enum.StrEnum):
+    """The person's consent to share information with one member of their network. Never
+    assumed: a member is "not asked yet" until someone records the person's answer."""
+
+    yes = "yes"
+    no = "no"
+    not_asked = "not_asked"
+
+
+CONSENT_LONG: Mapping[str, str] = {
+    Consent.yes: "consents to sharing information",
+    Consent.no: "NO consent to share information",
+    Consent.not_asked: "consent not asked yet: do not share",
+}
+CONSENT_SHORT: Mapping[str, str] = {
+    Consent.yes: "share: yes",
+    Consent.no: "share: NO",
+    Consent.not_asked: "share: not asked",
+}
+CONSENT_CHOICES: Mapping[str, str] = {  # the choice in the network form, in this order
+    Consent.yes: "Yes",
+    Consent.no: "No",
+    Consent.not_asked: "Not asked yet",
+}

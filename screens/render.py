@@ -26,6 +26,7 @@ from duty_desk.views import (
 )
 
 from .literal import assemble, cell, literal, visible
+from .network_words import consent_short
 
 # Light enough to read on the dark theme, and still light grey when NO_COLOR turns
 # colours into greys; 256-colour palette entries, so SSH sessions show them as meant.
@@ -290,6 +291,8 @@ def network_lines(text: Text, network: Sequence[NetworkMemberView], empty: str) 
             text.append_text(assemble(" (", literal(member.relationship), ")"))
         if member.phone:
             text.append_text(assemble(" ", literal(member.phone)))
+        text.append("  ")  # issue 12 (network): the consent beside every member
+        text.append_text(consent_short(member))
         text.append("\n")
 
 

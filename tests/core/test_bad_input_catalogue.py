@@ -762,3 +762,102 @@ def test_a_bad_staff_phone_gets_its_message_and_writes_nothing(
         repo.add_staff("new1", "New Person (test)", "clinician", phone=value)
     assert "new1" not in {s.login for s in repo.list_staff(include_inactive=True)}
     assert [e.action for e in repo.history("staff", 1)] == ["add staff"]
+
+
+# -- issue 12 (network): editing a network member: (what, changes, field, message) ----------------
+NETWORK_CASES: list[tuple[str, dict[str, object], str, str]] = [
+    ("empty name", {"name": "   "}, "name", "name is required"),
+    (
+        "name too long",
+        {"name": "n" * 121},
+        "name",
+        "name is too long (121 characters, at most 120)",
+    ),
+    ("escape in a name", {"name": "Mum\x1b[31m (test)"}, "name", "name contains control char"),
+    ("name on two lines", {"name": "Mum\n(test)"}, "name", "name must be on one line"),
+    (
+        "relationship too long",
+        {"relationship": "r" * 61},
+        "relationship",
+        "relationship is too long (61 characters, at most 60)",
+    ),
+    ("bell in a relationship", {"relationship": "aunt\x07"}, "relationship", "control char"),
+    ("phone of letters", {"phone": "ring her"}, "phone", "phone takes digits, spaces, + ( ) and -"),
+    ("phone too short", {"phone": "123"}, "phone", "7 to 15 digits"),
+    ("consent maybe", {"consent": "maybe"}, "consent", "consent to share is yes, no or not asked"),
+    ("consent empty", {"consent": ""}, "consent", "consent to share is yes, no or not asked yet"),
+    ("takes part perhaps", {"takes_part": "perhaps"}, "takes_part", "takes part in meetings is"),
+    ("takes part empty", {"takes_part": ""}, "takes_part", "takes part in meetings is yes or no"),
+    ("consent time typed", {"consent_at": "now"}, "consent_at", "cannot be changed on a network"),
+    ("consent recorder typed", {"consent_by": "duty2"}, "consent_by", "cannot be changed"),
+    ("removal by an edit", {"removed_at": "now"}, "removed_at", "cannot be changed"),
+]
+
+
+@pytest.mark.parametrize(
+    "what, changes, field, message", NETWORK_CASES, ids=[case[0] for case in NETWORK_CASES]
+)
+def test_a_bad_network_edit_gets_its_message_and_writes_nothing(
+    repo: Repository,
+    frozen_now: pendulum.DateTime,
+    what: str,
+    changes: dict[str, object],
+    field: str,
+    message: str,
+) -> None:
+    referral = repo.add_referral(referral_input())
+    member = repo.network_member(repo.add_network_member(referral, "Mum (test)", "mother"))
+    with pytest.raises(InputErrors) as caught:
+        repo.edit_network_member(member.id, changes, expected_version=member.version)
+    assert set(caught.value.errors) == {field}, "the message is on the field that is wrong"
+    assert message in caught.value.errors[field]
+    assert repo.network_member(member.id) == member
+    if field in ("name", "relationship", "phone", "takes_part", "consent"):
+        typed = {"name": "Dad (test)", "relationship": "", "phone": "", **changes}
+        with pytest.raises(InputErrors) as caught:  # the same checks when adding
+            repo.add_network_member(
+                referral,
+                str(typed["name"]),
+                str(typed["relationship"]),
+                str(typed["phone"]),
+                takes_part=str(typed.get("takes_part", "yes")),
+                consent=str(typed.get("consent", "not_asked")),
+            )
+        assert message in caught.value.errors[field]
+    assert [m.id for m in repo.network_members(referral)] == [member.id]
+
+
+NETWORK_REMOVAL_CASES = [
+    ("", "reason is required"),
+    ("  \n ", "reason is required"),
+    ("x" * 2001, "reason is too long (2001 characters, at most 2000)"),
+    ("Moved\x1b[2J away (test)", "reason contains control characters"),
+]
+
+
+@pytest.mark.parametrize(
+    "reason, message", NETWORK_REMOVAL_CASES, ids=["empty", "blank", "long", "escape"]
+)
+def test_a_bad_network_removal_gets_its_message(
+    repo: Repository, frozen_now: pendulum.DateTime, reason: str, message: str
+) -> None:
+    referral = repo.add_referral(referral_input())
+    member = repo.add_network_member(referral, "Mum (test)", "mother")
+    with pytest.raises(InputErrors) as caught:
+        repo.remove_network_member(member, reason, expected_version=1)
+    assert message in caught.value.errors["reason"]
+    assert not repo.network_member(member).removed
+
+
+@pytest.mark.parametrize("text", MARKUP)
+def test_markup_in_a_network_member_is_kept_as_typed(
+    repo: Repository, frozen_now: pendulum.DateTime, text: str
+) -> None:
+    """Markup in a member's name or relationship is their text: stored as typed (the record's
+    network section and the forms show it literally: tests/ui/test_ui_network.py)."""
+    referral = repo.add_referral(referral_input())
+    member = repo.add_network_member(referral, "Mum (test)")
+    saved = repo.edit_network_member(
+        member, {"name": text[:120], "relationship": text[:60]}, expected_version=1
+    )
+    assert (saved.name, saved.relationship) == (text[:120], text[:60])

@@ -136,6 +136,10 @@ UNDO_AFTER_0004 = (
     "DROP COLUMN arranged_by",
     # 0009, record (issue 12)
     "ALTER TABLE staff DROP COLUMN phone",
+    # 0010, issue 12 (network)
+    "ALTER TABLE network_member DROP COLUMN takes_part, DROP COLUMN consent, "
+    "DROP COLUMN consent_at, DROP COLUMN consent_by, DROP COLUMN removed_at, "
+    "DROP COLUMN removed_by, DROP COLUMN removed_reason",
 )
 
 

@@ -517,3 +517,28 @@ def test_the_board_and_day_view_have_something_to_show(built: tuple[Database, Co
     assert statuses["happened"] and statuses["did_not_attend"] and statuses["cancelled"]
     assert statuses["booked"] >= 3 and day.absences
     assert any(u.respond_by > MONDAY_10 for u in day.unbooked)
+
+
+# -- issue 12 (network): consent, taking part and removal -------------------------------------------
+def test_the_demo_network_has_consent_yes_no_and_not_asked_one_removed_one_not_taking_part(
+    built: tuple[Database, Config],
+) -> None:
+    from duty_desk.repository import Repository
+    from duty_desk.vocabulary import Consent
+
+    db, config = built
+    repo = Repository(db, config, actor="demo-lead")
+    members = [
+        member
+        for referral in repo.referrals_for_export()
+        for member in repo.network_members(referral.id)
+    ]
+    consents = Counter(m.consent for m in members if not m.removed)
+    assert consents[Consent.yes] >= 2 and consents[Consent.no] >= 1
+    assert consents[Consent.not_asked] >= 4, "most stay as triage left them"
+    assert all(m.consent_at and m.consent_by for m in members if m.consent != Consent.not_asked)
+    [removed] = [m for m in members if m.removed]
+    assert removed.removed_reason and removed.removed_by and removed.name.endswith("(demo)")
+    assert any(not m.takes_part and not m.removed for m in members)
+    history = repo.history("network_member", removed.id)
+    assert [e.action for e in history] == ["remove network member"]

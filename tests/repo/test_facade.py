@@ -85,6 +85,13 @@ PUBLIC = {
     "client_record",
     "client_hits",
     "set_staff_phone",
+    # issue 12 (network): the person's network after acceptance (duty_desk.repo.network)
+    "client_network",
+    "edit_network_member",
+    "network_history",
+    "network_member",
+    "network_members",
+    "remove_network_member",
 }
 
 

@@ -90,6 +90,19 @@ def dump(path: Path) -> dict[str, list[tuple[object, ...]]]:
                     table == "referral"
                     and c in ("order_reason", "reversed_at", "reversed_by", "reversal_reason")
                 )
+                and not (  # issue 12 (network, 0010): new columns with defaults
+                    table == "network_member"
+                    and c
+                    in (
+                        "takes_part",
+                        "consent",
+                        "consent_at",
+                        "consent_by",
+                        "removed_at",
+                        "removed_by",
+                        "removed_reason",
+                    )
+                )
             ]
             out[table] = con.execute(f"SELECT {', '.join(old)} FROM {table} ORDER BY 1").fetchall()
         return out

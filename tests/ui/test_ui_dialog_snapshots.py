@@ -293,3 +293,24 @@ def _thu_11() -> Any:
 def test_cover_picker_snapshot(snap_compare, config, db, board: Board):
     steps = [*on_board(), keys("a"), _peer_away(board), keys("ctrl+s"), keys("v")]
     assert shot(snap_compare, config, db, steps)
+
+
+# -- issue 12 (network): the network member's edit form and the removal confirmation, opened
+# from the client record's network section (enter on the board, then e or x) ----------------------
+
+
+def _network_on_record(board: Board, key: str) -> list[Step]:
+    board.repo.add_network_member(
+        board.alex_referral, "Sam Sibling (test)", "brother", "01632 960555", consent="yes"
+    )
+    return [*on_board(board.alex), keys("enter"), keys(key)]
+
+
+def test_network_edit_form_snapshot(snap_compare, config, db, board: Board):
+    """Filled with what is saved; the consent as a choice of three, and when and by whom it
+    was recorded in the intro."""
+    assert shot(snap_compare, config, db, _network_on_record(board, "e"))
+
+
+def test_network_remove_snapshot(snap_compare, config, db, board: Board):
+    assert shot(snap_compare, config, db, _network_on_record(board, "x"))
