@@ -31,12 +31,20 @@ class HistorySection(RecordSection):
     COLUMNS = (
         ("when", "When", 16),
         ("who", "Who", 12),
-        ("of", "Of", 8),
+        ("of", "Of", 10),
         ("what", "What", 30),
     )
     EMPTY = "No history recorded."
 
     def rows(self, record: ClientRecordView, extra: Any, ctx: RecordContext) -> list[SectionRow]:
+        meetings = {meeting.id: meeting.starts_at for meeting in record.meetings}
+
+        def of(entry: AuditEntry) -> str:
+            """What the entry is about; a meeting by its day (``mtg 25/11``)."""
+            if entry.entity == "meeting" and entry.entity_id in meetings:
+                return f"mtg {local_time(meetings[entry.entity_id], ctx.tz):%d/%m}"
+            return ENTITY_WORDS.get(entry.entity, entry.entity.replace("_", " "))
+
         return [
             (
                 str(entry.id),
@@ -44,7 +52,7 @@ class HistorySection(RecordSection):
                 {
                     "when": cell(f"{local_time(entry.at, ctx.tz):%d/%m/%y %H:%M}"),
                     "who": cell(entry.actor),
-                    "of": cell(ENTITY_WORDS.get(entry.entity, entry.entity.replace("_", " "))),
+                    "of": cell(of(entry)),
                     "what": cell(entry.action),
                 },
             )
