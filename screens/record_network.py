@@ -40,7 +40,11 @@ if TYPE_CHECKING:
     from .record import RecordScreen
 
 DIM = "dim"
-CONSENT_CELL: dict[str, str] = {Consent.yes: "yes", Consent.no: "NO", Consent.not_asked: "not asked"}
+CONSENT_CELL: dict[str, str] = {
+    Consent.yes: "yes",
+    Consent.no: "NO",
+    Consent.not_asked: "not asked",
+}
 
 
 def came_to(record: ClientRecordView, member_id: int) -> tuple[int, int]:

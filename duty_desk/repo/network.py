@@ -23,7 +23,6 @@ from duty_desk.errors import Conflict, NotFound
 from duty_desk.models import AuditLog, Client, NetworkMember, Referral
 from duty_desk.validation import (
     check_consent,
-    check_takes_part,
     validate_network_edit,
     validate_network_member,
     validate_reason,
@@ -151,7 +150,7 @@ class NetworkRepository(Aggregate):
         """A new member; the consent, when given, is recorded as the actor's, now."""
         name, relationship, phone = validate_network_member(name, relationship, phone)
         extra = validate_network_edit({"takes_part": takes_part, "consent": consent})
-        part, answer = check_takes_part(extra["takes_part"]), check_consent(extra["consent"])
+        part, answer = bool(extra["takes_part"]), Consent(str(extra["consent"]))
         now = timeutil.now()
         with self.ctx.unit(write=True) as session:
             me = self.ctx.me(session)
