@@ -134,6 +134,9 @@ UNDO_AFTER_0004 = (
     "ALTER TABLE absence DROP COLUMN starts_time, DROP COLUMN ends_time",
     "ALTER TABLE meeting_staff DROP COLUMN cover, DROP COLUMN cover_for_id, "
     "DROP COLUMN arranged_by",
+    # 0011, the meeting record (issue 12, meeting)
+    "DROP TABLE meeting_note, meeting_outcome_change",
+    "ALTER TABLE meeting DROP COLUMN follow_up",
 )
 
 

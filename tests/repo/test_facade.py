@@ -81,6 +81,12 @@ PUBLIC = {
     "release_claim",
     "rota",
     "set_rota",
+    # the meeting record (issue 12, meeting)
+    "add_meeting_note",
+    "change_outcome",
+    "meeting_details",
+    "meeting_to_record",
+    "record_meeting",
 }
 
 
