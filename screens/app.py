@@ -306,6 +306,7 @@ def _private_log(path: str) -> None:
 def binding_ids() -> set[str]:
     """Every binding id a [keys] entry in config.toml can remap."""
     from .absence_impact import AbsenceImpact
+    from .attendance_dialog import AttendanceDialog
     from .board import BoardScreen
     from .booking import BookingDialog
     from .client_meetings import ClientMeetings
@@ -330,6 +331,7 @@ def binding_ids() -> set[str]:
         AbsenceImpact,
         CoverPicker,
         ClientMeetings,
+        AttendanceDialog,
         ReferralScreen,
         HandoverScreen,
     )
