@@ -69,6 +69,17 @@ def _when_words(ctx: Context, row: Meeting) -> str:
     return timeutil.fmt_local(row.starts_at, ctx.tz, "day")
 
 
+def current_meeting(
+    ctx: Context, session: Session, meeting_id: int, expected_version: int | None
+) -> Meeting:
+    """The meeting row; one changed since it was read (``expected_version``) is refused
+    naming who changed what, and when."""
+    row = meeting_row(session, meeting_id, None)
+    if expected_version is not None and row.version != expected_version:
+        raise ctx.stale(session, "meeting", meeting_id, "meeting")
+    return row
+
+
 def check_recordable(ctx: Context, row: Meeting, now: dt.datetime, verb: str) -> None:
     """Conflict for a cancelled meeting; InputErrors("when") for one not started yet."""
     if row.status == MeetingStatus.cancelled.value:
@@ -195,7 +206,7 @@ class AttendanceRepository(Aggregate):
         now = timeutil.now()
         with self.ctx.unit(write=True) as session:
             self.ctx.me(session)
-            row = meeting_row(session, meeting_id, expected_version)
+            row = current_meeting(self.ctx, session, meeting_id, expected_version)
             check_recordable(self.ctx, row, now, "record who attended once it has taken place")
             if row.status == MeetingStatus.did_not_attend.value:
                 raise Conflict(FLIP_REFUSED.format(was="did not attend"))
@@ -213,7 +224,7 @@ class AttendanceRepository(Aggregate):
         now = timeutil.now()
         with self.ctx.unit(write=True) as session:
             self.ctx.me(session)
-            row = meeting_row(session, meeting_id, expected_version)
+            row = current_meeting(self.ctx, session, meeting_id, expected_version)
             check_recordable(self.ctx, row, now, "it cannot be missed before it starts")
             if row.status == MeetingStatus.happened.value:
                 raise Conflict(FLIP_REFUSED.format(was="happened"))

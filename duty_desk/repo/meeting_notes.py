@@ -38,6 +38,7 @@ from duty_desk.views import (
 
 from .attendance import (
     check_recordable,
+    current_meeting,
     mark_did_not_attend,
     mark_happened,
     validate_follow_up,
@@ -118,13 +119,7 @@ def details(session: Session, meeting_ids: Sequence[int]) -> dict[int, MeetingDe
 
 class MeetingNoteRepository(Aggregate):
     def _meeting(self, session: Session, meeting_id: int, expected_version: int | None) -> Meeting:
-        """The meeting row; a version changed since it was read is refused naming who."""
-        row = session.get(Meeting, meeting_id)
-        if row is None:
-            raise NotFound(f"No meeting number {meeting_id}")
-        if expected_version is not None and row.version != expected_version:
-            raise self.ctx.stale(session, "meeting", meeting_id, "meeting")
-        return row
+        return current_meeting(self.ctx, session, meeting_id, expected_version)
 
     def _has_note(self, session: Session, meeting_id: int) -> bool:
         return (

@@ -218,3 +218,14 @@ def test_the_audit_entry_of_a_note_names_no_text(m: Setup) -> None:
         found = session.exec(text("SELECT after FROM audit_log")).all()  # type: ignore[call-overload]
     rows = [json.loads(r[0] or "{}") for r in found]
     assert all("Private words" not in json.dumps(r) for r in rows)
+
+
+def test_a_stale_did_not_attend_is_refused_naming_who(m: Setup) -> None:
+    s = m
+    meeting = _past(s)
+    version = s.repo.meeting(meeting).version
+    peer = Repository(s.repo.db, s.repo.config, actor="peer1")
+    peer.record_meeting(meeting, [s.peer], [], "Peer's record (test)")
+    with pytest.raises(Conflict, match="was changed by peer1"):
+        s.repo.record_did_not_attend(meeting, "Phoned (test)", expected_version=version)
+    assert s.repo.meeting(meeting).status == "happened"
