@@ -17,10 +17,12 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 from textual.binding import Binding
 
-from duty_desk import timeutil, vocabulary
+from duty_desk import vocabulary
+from duty_desk.timeutil import fmt_local, now
 from duty_desk.views import Attendee, ClientRecordView, MeetingDetail, MeetingView
 from duty_desk.vocabulary import MeetingStatus
 
+from .board_render import DAY_ABBR, local_time
 from .literal import assemble, cell, literal
 from .record_section import RecordContext, RecordSection, SectionRow
 
@@ -74,10 +76,10 @@ class MeetingsSection(RecordSection):
     key = "m"
     title = "Meetings"
     COLUMNS = (
-        ("when", "When", 16),
+        ("when", "When", 18),
         ("status", "Status", 10),
         ("place", "Place", 6),
-        ("who", "Who came / expected", 22),
+        ("who", "Who came / expected", 26),
         ("note", "Note", 20),
     )
     EMPTY = "No meetings yet: b books one."
@@ -113,7 +115,7 @@ class MeetingsSection(RecordSection):
         out: list[SectionRow] = []
         for meeting in ordered(record, ctx):
             cancelled = meeting.status == "cancelled"
-            local = timeutil.to_local(meeting.starts_at, ctx.tz)
+            local = local_time(meeting.starts_at, ctx.tz)  # the standard library's: quick
             status = vocabulary.words(vocabulary.MEETING_STATUS_SHORT, meeting.status)
             out.append(
                 (
@@ -121,7 +123,8 @@ class MeetingsSection(RecordSection):
                     meeting,
                     {
                         "when": cell(
-                            local.format("ddd DD/MM/YY HH:mm"), "dim" if cancelled else ""
+                            f"{DAY_ABBR[local.weekday()]} {local:%d/%m/%y %H:%M}",
+                            "dim" if cancelled else "",
                         ),
                         "status": cell(status, "dim strike" if cancelled else ""),
                         "place": cell(vocabulary.words(vocabulary.PLACE_SHORT, meeting.place_kind)),
@@ -174,7 +177,7 @@ class MeetingsSection(RecordSection):
                 "This meeting was cancelled: nothing to record.", severity="warning", markup=False
             )
             return None
-        if item.starts_at > timeutil.now():
+        if item.starts_at > now():
             screen.notify(
                 "This meeting has not started yet: record it once it has taken place.",
                 severity="warning",
@@ -277,7 +280,7 @@ def _detail_record(
         text.append_text(literal(found.follow_up or "none recorded", multiline=True))
     for change in found.outcomes:
         text.append("\nOutcome changed ", style="bold")
-        text.append(timeutil.fmt_local(change.changed_at, ctx.tz, "day"), style="bold")
+        text.append(fmt_local(change.changed_at, ctx.tz, "day"), style="bold")
         text.append(f" by {change.changed_by}: ", style="bold")
         text.append(vocabulary.MEETING_STATUS_LONG[change.from_status])
         text.append(" -> ")
@@ -288,6 +291,6 @@ def _detail_record(
         text.append("\nNote:", style="bold")
         for note in found.notes:
             text.append("\n")
-            text.append(timeutil.fmt_local(note.created_at, ctx.tz, "day"), style="bold")
+            text.append(fmt_local(note.created_at, ctx.tz, "day"), style="bold")
             text.append(f", {note.created_by}: ", style="bold")
             text.append_text(literal(note.text, multiline=True))
