@@ -549,7 +549,7 @@ class MeetingDetail:
     changes of its recorded outcome, and the follow-up taken after a did-not-attend."""
 
     meeting_id: int
-    notes: tuple[MeetingNoteView, ...] = ()
+    notes: tuple[MeetingNoteView, ...] = field(default=(), repr=False, metadata=KEPT)
     outcomes: tuple[OutcomeChangeView, ...] = ()
     follow_up: str | None = field(default=None, repr=False, metadata=KEPT)
 

@@ -87,6 +87,7 @@ PUBLIC = {
     "meeting_details",
     "meeting_to_record",
     "record_meeting",
+    "client_record",  # the record part's (its base, merged here)
 }
 
 
