@@ -695,11 +695,14 @@ class DayScreen(LiveList):
                     subject,
                 ),
                 PaletteCommand(
-                    "Meeting happened", "Record who came (a)", self.action_happened, subject
+                    "Meeting happened",
+                    "Record who came, the note, the next meeting (a)",
+                    self.action_happened,
+                    subject,
                 ),
                 PaletteCommand(
                     "Did not attend",
-                    "Record that the client did not come (d)",
+                    "The client did not come: the follow-up taken (d)",
                     self.action_did_not_attend,
                     subject,
                 ),
