@@ -96,8 +96,8 @@ class AttendanceDialog(FormScreen[Recorded]):
                               grid-rows: 1; }
     AttendanceDialog .ticks > TickBox { width: 1fr; height: 1; }
     AttendanceDialog .group { text-style: bold; }
-    AttendanceDialog #field-note { height: 4; }
-    AttendanceDialog #note-so-far { color: $text-muted; height: auto; }
+    AttendanceDialog #field-note { height: 3; }
+    AttendanceDialog #note-so-far { color: $text-muted; height: auto; display: none; }
     """
 
     @dataclass
@@ -121,9 +121,9 @@ class AttendanceDialog(FormScreen[Recorded]):
 
     # -- layout -------------------------------------------------------------------------------
     def compose_intro(self) -> ComposeResult:
-        intro = meeting_intro(self.meeting, self.tz)
-        intro.append("\nSpace unticks; ctrl+o other staff, ctrl+n new member; ctrl+s records.")
-        yield Static(intro, id="intro")
+        # The keys are in the footer; the top stays short so the client, date and time
+        # stay in sight at 60x20 too (H49).
+        yield Static(meeting_intro(self.meeting, self.tz), id="intro")
 
     def _tick(self, kind: str, person_id: int, label: Text, ticked: bool) -> TickBox:
         return TickBox(label, ticked, compact=True, id=f"{kind}-{person_id}")
@@ -180,6 +180,7 @@ class AttendanceDialog(FormScreen[Recorded]):
                 end="",
             )
             self.query_one("#note-so-far", Static).update(so_far)
+            self.query_one("#note-so-far").display = True
 
     def _add_network(self, network: tuple[NetworkMemberView, ...]) -> None:
         box = self.query_one("#network-ticks", Container)

@@ -235,3 +235,13 @@ async def test_adding_to_a_note_keeps_what_was_there(open_app, team):
         assert not isinstance(app.screen, MeetingNoteDialog)
     notes = team.repo.meeting_to_record(team.earlier).detail.notes
     assert [n.text for n in notes] == ["First [red]entry[/red] (test)", "The GP agreed"]
+
+
+async def test_the_meeting_stays_named_at_60x20(open_app, team):
+    """H49: the client, date and time are in sight when the flow opens on a small terminal."""
+    async with open_app(settled=False, size=(60, 20)) as (app, pilot):
+        await open_flow(pilot, team)
+        text = screen_text(app)
+        assert "Client: Alex Example (test)" in text
+        assert "Monday 23 November, 08:30-09:30" in text
+        assert "Record" in text and "^s Save" in text
