@@ -40,6 +40,7 @@ from . import audit_chain, rules, timeutil
 from .config import Config
 from .db import Database, DatabaseError, demo_database_path, open_database, resolve_url
 from .demo_care import CarePlanner, CareWriter, Story
+from .demo_meetings import DemoMeetingRecord
 from .errors import Conflict, DutyDeskError, InputErrors, NoPlacesLeft, NotEligible
 from .folders import TEAM_DIR_MODE, private_dir
 from .identity import os_login
@@ -212,6 +213,7 @@ class _Builder:
         self.phone_seen: set[str] = set()
         self.names_seen: set[str] = set()
         self.seq = 0
+        self.meeting_record = DemoMeetingRecord()  # issue 12 (meeting)
         staff_logins = [s[0] for s in STAFF if s[0] != self.login]
         self.lead = staff_logins[0]
         self.clinicians = [s[0] for s in STAFF if s[2] == "clinician" and s[0] != self.login]
@@ -733,6 +735,10 @@ class _Builder:
         for when, entry in planner.events(stories, self.writer):
             self.seq += 1
             events.append((when, self.seq, entry, True))
+        # issue 12 (meeting): notes on past meetings, at the time each was recorded
+        for when, entry in self.meeting_record.events(stories, self.writer, self.now):
+            self.seq += 1
+            events.append((when, self.seq, entry, True))
         return events
 
     def arrange_cover(self) -> None:
@@ -871,8 +877,10 @@ class _Builder:
         flush()
         with self.db.session(write=True) as session:
             self.writer.write_tables(session)
+            self.meeting_record.write(session)  # issue 12 (meeting)
         self.at(self.now, self.arrange_cover)
         self.at(self.now, lambda: record_demo(self))  # issue 12 (record)
+        self.meeting_record.today(self.now, self.repo(self.lead))  # issue 12 (meeting)
         repo = self.repo(self.login)
         statuses = Counter(r.status for r in repo.referrals_for_export())
         with self.db.session() as session:

@@ -272,6 +272,8 @@ class Meeting(SQLModel, table=True):
     created_at: dt.datetime
     created_by: str = Field(max_length=64)
     version: int = Field(default=1, sa_column=_VERSIONS["meeting"])
+    # issue 12 (meeting): the follow-up taken after a did-not-attend (who and when: audit)
+    follow_up: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
     __mapper_args__ = {"version_id_col": _VERSIONS["meeting"]}
 
@@ -402,6 +404,33 @@ class Meta(SQLModel, table=True):
     value: str = Field(max_length=200)
 
 
+# -- issue 12 (meeting) --
+class MeetingNote(SQLModel, table=True):
+    """What was talked about and decided together at a meeting. Append-only: a later
+    addition is a new row with its own time and author; a row is never changed."""
+
+    __tablename__ = "meeting_note"
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: dt.datetime
+    created_by: str = Field(max_length=64)
+
+
+class MeetingOutcomeChange(SQLModel, table=True):
+    """A recorded outcome changed (happened <-> did not attend): from what, to what, why,
+    by whom and when. Append-only, beside the audit entry of the same change."""
+
+    __tablename__ = "meeting_outcome_change"
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True)
+    from_status: str = Field(max_length=20)
+    to_status: str = Field(max_length=20)
+    reason: str = Field(sa_column=Column(Text, nullable=False))
+    changed_at: dt.datetime
+    changed_by: str = Field(max_length=64)
+
+
 # -- the audit log is append-only, in the database itself -----------------------------------
 # Triggers refuse UPDATE and DELETE on audit_log, whoever connects (a script, the sqlite3
 # shell, a bug). Installed with the table; migrations use the same statements.
@@ -480,6 +509,8 @@ __all__ = [
     "IntakeLock",
     "Meeting",
     "MeetingNetwork",
+    "MeetingNote",
+    "MeetingOutcomeChange",
     "MeetingStaff",
     "MeetingStatus",
     "Meta",

@@ -30,6 +30,7 @@ from .repo.decisions import DecisionRepository
 from .repo.episodes import EpisodeRepository
 from .repo.handover import HandoverRepository
 from .repo.intake import IntakeRepository
+from .repo.meeting_notes import MeetingNoteRepository
 from .repo.meetings import MeetingReader
 from .repo.network import NetworkRepository
 from .repo.record import RecordReader
@@ -52,6 +53,8 @@ from .views import (
     DayData,
     EpisodeView,
     FirstMeeting,
+    MeetingDetail,
+    MeetingToRecord,
     MeetingView,
     NetworkMemberView,
     ReferralFilter,
@@ -85,6 +88,7 @@ class Repository:
         self._decisions = DecisionRepository(ctx)
         self._record = RecordReader(ctx)  # issue 12 (record)
         self._network = NetworkRepository(ctx)  # issue 12 (network)
+        self._meeting_notes = MeetingNoteRepository(ctx)  # issue 12 (meeting)
 
     @property
     def db(self) -> Database:
@@ -460,9 +464,11 @@ class Repository:
         )
 
     def record_did_not_attend(
-        self, meeting_id: int, *, expected_version: int | None = None
+        self, meeting_id: int, follow_up: str, *, expected_version: int | None = None
     ) -> None:
-        self._attendance.record_did_not_attend(meeting_id, expected_version=expected_version)
+        self._attendance.record_did_not_attend(
+            meeting_id, follow_up, expected_version=expected_version
+        )
 
     # -- closed hours and handover (duty_desk.repo.handover) -----------------------------------
     def add_note(
@@ -565,6 +571,49 @@ class Repository:
     def network_history(self, referral_id: int) -> list[AuditEntry]:
         """Every audited change to one referral's network, oldest first."""
         return self._network.history(referral_id)
+    # -- issue 12 (meeting): the meeting record (duty_desk.repo.meeting_notes) ---------------
+    def meeting_to_record(self, meeting_id: int) -> MeetingToRecord:
+        return self._meeting_notes.meeting_to_record(meeting_id)
+
+    def meeting_details(self, client_id: int) -> tuple[MeetingDetail, ...]:
+        return self._meeting_notes.meeting_details(client_id)
+
+    def record_meeting(
+        self,
+        meeting_id: int,
+        staff_attended: Sequence[int],
+        network_attended: Sequence[int],
+        note: str,
+        *,
+        expected_version: int | None = None,
+    ) -> int | None:
+        return self._meeting_notes.record_meeting(
+            meeting_id, staff_attended, network_attended, note, expected_version=expected_version
+        )
+
+    def add_meeting_note(self, meeting_id: int, text: str) -> int:
+        return self._meeting_notes.add_meeting_note(meeting_id, text)
+
+    def change_outcome(
+        self,
+        meeting_id: int,
+        to_status: str,
+        reason: str,
+        *,
+        follow_up: str | None = None,
+        staff_attended: Sequence[int] = (),
+        network_attended: Sequence[int] = (),
+        expected_version: int | None = None,
+    ) -> int:
+        return self._meeting_notes.change_outcome(
+            meeting_id,
+            to_status,
+            reason,
+            follow_up=follow_up,
+            staff_attended=staff_attended,
+            network_attended=network_attended,
+            expected_version=expected_version,
+        )
 
 
 RepositoryFactory = Callable[[], Repository]

@@ -549,3 +549,49 @@ class ClientHit:
     nhs_number: str | None = field(repr=False, metadata=AS_NHS)
     status: ClientStatus
     discharged_at: dt.datetime | None = None
+# -- issue 12 (meeting) --
+@dataclass(frozen=True)
+class MeetingNoteView:
+    """One entry of a meeting's note (append-only): its text, when and by whom (a login)."""
+
+    id: int
+    meeting_id: int
+    text: str = field(repr=False, metadata=KEPT)
+    created_at: dt.datetime  # aware UTC
+    created_by: str
+
+
+@dataclass(frozen=True)
+class OutcomeChangeView:
+    """A recorded outcome changed: from what, to what, why, by whom (a login) and when."""
+
+    id: int
+    meeting_id: int
+    from_status: MeetingStatus
+    to_status: MeetingStatus
+    reason: str = field(repr=False, metadata=KEPT)
+    changed_at: dt.datetime  # aware UTC
+    changed_by: str
+
+
+@dataclass(frozen=True)
+class MeetingDetail:
+    """What the meeting record adds to one meeting: its note entries (oldest first), the
+    changes of its recorded outcome, and the follow-up taken after a did-not-attend."""
+
+    meeting_id: int
+    notes: tuple[MeetingNoteView, ...] = field(default=(), repr=False, metadata=KEPT)
+    outcomes: tuple[OutcomeChangeView, ...] = ()
+    follow_up: str | None = field(default=None, repr=False, metadata=KEPT)
+
+
+@dataclass(frozen=True)
+class MeetingToRecord:
+    """What the meeting-record flow reads before it opens: the meeting, the client's
+    referral (to add a network member on the spot), the client's whole network and what
+    is already recorded."""
+
+    meeting: MeetingView
+    referral_id: int
+    network: tuple[NetworkMemberView, ...]
+    detail: MeetingDetail

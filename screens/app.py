@@ -308,6 +308,7 @@ def _private_log(path: str) -> None:
 def binding_ids() -> set[str]:
     """Every binding id a [keys] entry in config.toml can remap."""
     from .absence_impact import AbsenceImpact
+    from .attendance_dialog import AttendanceDialog
     from .board import BoardScreen
     from .booking import BookingDialog
     from .client_meetings import ClientMeetings
@@ -333,6 +334,7 @@ def binding_ids() -> set[str]:
         AbsenceImpact,
         CoverPicker,
         ClientMeetings,
+        AttendanceDialog,
         ReferralScreen,
         HandoverScreen,
         RecordScreen,

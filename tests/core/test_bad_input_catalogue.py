@@ -861,3 +861,83 @@ def test_markup_in_a_network_member_is_kept_as_typed(
         member, {"name": text[:120], "relationship": text[:60]}, expected_version=1
     )
     assert (saved.name, saved.relationship) == (text[:120], text[:60])
+# -- the meeting record (issue 12, meeting): the note, the reason for changing an outcome and
+# the follow-up after a did-not-attend: (what, field, value, message); nothing is written ------
+MEETING_RECORD_CASES = [
+    ("an empty note", "note", "", "write what was talked about and decided together"),
+    ("a blank note", "note", "  \n\t ", "write what was talked about and decided together"),
+    ("a note too long", "note", "x" * 4001, "note is too long (4001 characters, at most 4000)"),
+    ("an escape in a note", "note", "Met\x1b[2J (test)", "note contains control characters"),
+    ("a bell in a note", "note", "Met\x07 (test)", "note contains control characters"),
+    ("an empty addition", "addition", "", "note is required"),
+    ("an addition too long", "addition", "y" * 4001, "note is too long"),
+    ("an escape in an addition", "addition", "\x1b]0;x\x07", "control characters"),
+    ("an empty reason", "reason", "", "reason is required"),
+    ("a reason too long", "reason", "r" * 2001, "reason is too long (2001 characters"),
+    ("an escape in a reason", "reason", "Why\x1b[31m", "reason contains control characters"),
+    ("an empty follow-up", "follow_up", "", "follow-up is required"),
+    ("a blank follow-up", "follow_up", "   ", "follow-up is required"),
+    ("a follow-up too long", "follow_up", "f" * 2001, "follow-up is too long"),
+    ("a NUL in a follow-up", "follow_up", "Phoned\x00", "follow-up contains control characters"),
+]
+
+
+def _past_meeting(repo: Repository, frozen_now: pendulum.DateTime) -> int:
+    me = repo.acting_staff()
+    assert me is not None
+    peer = repo.add_staff("peer1", "Peer Worker (test)", "peer_support")
+    client = repo.accept(repo.add_referral(referral_input()))
+    repo.set_core_team(client, [me.id, peer.id], me.id, "Team (test)")
+    return repo.book(
+        client, frozen_now.subtract(hours=2), 60, [me.id], "base", override_reason="past (test)"
+    )
+
+
+@pytest.mark.parametrize(
+    "what, field, value, message",
+    MEETING_RECORD_CASES,
+    ids=[case[0] for case in MEETING_RECORD_CASES],
+)
+def test_bad_meeting_record_input_gets_its_message(
+    repo: Repository,
+    frozen_now: pendulum.DateTime,
+    what: str,
+    field: str,
+    value: str,
+    message: str,
+) -> None:
+    me = repo.acting_staff()
+    assert me is not None
+    meeting = _past_meeting(repo, frozen_now)
+    if field in ("addition", "reason"):
+        repo.record_meeting(meeting, [me.id], [], "Met (test)")
+    before = repo.meeting(meeting)
+    notes = repo.meeting_to_record(meeting).detail
+    with pytest.raises(InputErrors) as caught:
+        if field == "note":
+            repo.record_meeting(meeting, [me.id], [], value)
+        elif field == "addition":
+            repo.add_meeting_note(meeting, value)
+        elif field == "reason":
+            repo.change_outcome(meeting, "did_not_attend", value, follow_up="Phoned (test)")
+        else:
+            repo.record_did_not_attend(meeting, value)
+    assert message in str(caught.value)
+    assert set(caught.value.errors) == {"note" if field == "addition" else field}
+    assert repo.meeting(meeting) == before  # nothing written
+    assert repo.meeting_to_record(meeting).detail == notes
+
+
+@pytest.mark.parametrize("text", MARKUP)
+def test_markup_in_a_meeting_note_reason_and_follow_up_is_kept_as_typed(
+    repo: Repository, frozen_now: pendulum.DateTime, text: str
+) -> None:
+    me = repo.acting_staff()
+    assert me is not None
+    meeting = _past_meeting(repo, frozen_now)
+    repo.record_meeting(meeting, [me.id], [], text)
+    repo.add_meeting_note(meeting, text)
+    repo.change_outcome(meeting, "did_not_attend", text, follow_up=text)
+    detail = repo.meeting_to_record(meeting).detail
+    assert [n.text for n in detail.notes] == [text, text]
+    assert detail.outcomes[0].reason == text and detail.follow_up == text

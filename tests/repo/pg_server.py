@@ -140,6 +140,9 @@ UNDO_AFTER_0004 = (
     "ALTER TABLE network_member DROP COLUMN takes_part, DROP COLUMN consent, "
     "DROP COLUMN consent_at, DROP COLUMN consent_by, DROP COLUMN removed_at, "
     "DROP COLUMN removed_by, DROP COLUMN removed_reason",
+    # 0011, the meeting record (issue 12, meeting)
+    "DROP TABLE meeting_note, meeting_outcome_change",
+    "ALTER TABLE meeting DROP COLUMN follow_up",
 )
 
 

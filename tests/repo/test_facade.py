@@ -92,6 +92,13 @@ PUBLIC = {
     "network_member",
     "network_members",
     "remove_network_member",
+    # the meeting record (issue 12, meeting)
+    "add_meeting_note",
+    "change_outcome",
+    "meeting_details",
+    "meeting_to_record",
+    "record_meeting",
+    "client_record",  # the record part's (its base, merged here)
 }
 
 

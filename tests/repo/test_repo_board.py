@@ -316,7 +316,9 @@ def test_recording_attendance_refreshes_the_figures(team: Team) -> None:
     figures = team.repo.episode(client).continuity
     assert figures.meetings == 2 and figures.with_core == 1
     assert figures.with_key_worker == pytest.approx(0.5) and figures.secon == 0
-    team.repo.record_did_not_attend(booked)
+    team.repo.change_outcome(
+        booked, "did_not_attend", "Recorded by mistake (test)", follow_up="Phoned (test)"
+    )
     assert team.repo.episode(client).continuity.meetings == 1
 
 

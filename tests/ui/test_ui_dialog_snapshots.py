@@ -168,7 +168,7 @@ def test_attendance_dialog_snapshot(snap_compare, config, db, team: Team):
     assert shot(snap_compare, config, db, [*on_day(f"m{team.earlier}"), keys("a")])
 
 
-def test_confirm_did_not_attend_snapshot(snap_compare, config, db, team: Team):
+def test_did_not_attend_dialog_snapshot(snap_compare, config, db, team: Team):
     assert shot(snap_compare, config, db, [*on_day(f"m{team.earlier}"), keys("d")])
 
 
@@ -314,3 +314,46 @@ def test_network_edit_form_snapshot(snap_compare, config, db, board: Board):
 
 def test_network_remove_snapshot(snap_compare, config, db, board: Board):
     assert shot(snap_compare, config, db, _network_on_record(board, "x"))
+# -- the meeting record (issue 12, meeting): the flow's steps, an outcome change, a note -------
+
+
+def _note(text: str) -> Step:
+    async def write(pilot: Pilot[Any]) -> None:
+        pilot.app.screen.query_one("#field-note").focus()
+        await pilot.press(*text)
+        await settle(pilot)
+
+    return write
+
+
+def test_next_meeting_dialog_snapshot(snap_compare, config, db, team: Team):
+    """After who came and the note: "When would you like to meet again?", prefilled."""
+    steps = [*on_day(f"m{team.earlier}"), keys("a"), _note("Agreed: weekly"), keys("ctrl+s")]
+    assert shot(snap_compare, config, db, steps)
+
+
+def test_outcome_change_dialog_snapshot(snap_compare, config, db, team: Team):
+    """d on a meeting recorded as happened: the old and new outcome, why, the follow-up."""
+    team.repo.record_meeting(team.earlier, [team.duty], [], "Met (test)")
+    assert shot(snap_compare, config, db, [*on_day(f"m{team.earlier}"), keys("d")])
+
+
+def _record_meetings(team: Team, meeting_id: int) -> Step:
+    async def show(pilot: Pilot[Any]) -> None:
+        from screens.record import open_record
+
+        await open_record(pilot.app, team.client)
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        table = pilot.app.screen.main_table()  # type: ignore[attr-defined]
+        table.move_cursor(row=table.get_row_index(f"meetings:{meeting_id}"))
+        await settle(pilot)
+
+    return show
+
+
+def test_meeting_note_dialog_snapshot(snap_compare, config, db, team: Team):
+    """a in the record's meetings: the note so far (time, author), the new entry."""
+    team.repo.record_meeting(team.earlier, [team.duty], [], "Talked about [b]sleep[/b] (test)")
+    assert shot(snap_compare, config, db, [_record_meetings(team, team.earlier), keys("a")])
