@@ -26,6 +26,7 @@ from .repo.audit import AuditRepository
 from .repo.base import Context
 from .repo.board import BoardRepository
 from .repo.booking import BookingRepository
+from .repo.crisis import CrisisRepository
 from .repo.decisions import DecisionRepository
 from .repo.episodes import EpisodeRepository
 from .repo.handover import HandoverRepository
@@ -45,12 +46,15 @@ from .views import (
     BookingDefaults,
     ClientFilter,
     CoreTeamChoice,
+    CrisisPlanView,
     DayData,
     EpisodeView,
     FirstMeeting,
     MeetingView,
+    PlanVersion,
     ReferralFilter,
     ReferralView,
+    RiskSummaryView,
     ScheduleProblem,
     StaffLoad,
     StaffView,
@@ -494,6 +498,47 @@ class Repository:
     def handover(self, day: dt.date | None = None) -> HandoverData:
         self._meeting_days(day=day)
         return self._handover.handover(day)
+
+    # -- issue 12 (safety): the crisis plan and the risk summary --------------------------------
+    @property
+    def _crisis(self) -> CrisisRepository:
+        return CrisisRepository(self._ctx)  # no state of its own: made when asked
+
+    def crisis_plan(self, client_id: int) -> CrisisPlanView | None:
+        return self._crisis.crisis_plan(client_id)
+
+    def crisis_plan_history(self, client_id: int) -> list[PlanVersion]:
+        return self._crisis.crisis_plan_history(client_id)
+
+    def save_crisis_plan(
+        self,
+        client_id: int,
+        fields: Mapping[str, str | None],
+        review_on: dt.date | None,
+        *,
+        expected_version: int | None,
+    ) -> CrisisPlanView:
+        return self._crisis.save_crisis_plan(
+            client_id, fields, review_on, expected_version=expected_version
+        )
+
+    def risk_summary(self, client_id: int) -> RiskSummaryView | None:
+        return self._crisis.risk_summary(client_id)
+
+    def risk_summary_history(self, client_id: int) -> list[PlanVersion]:
+        return self._crisis.risk_summary_history(client_id)
+
+    def save_risk_summary(
+        self,
+        client_id: int,
+        summary: str | None,
+        review_on: dt.date | None,
+        *,
+        expected_version: int | None,
+    ) -> RiskSummaryView:
+        return self._crisis.save_risk_summary(
+            client_id, summary, review_on, expected_version=expected_version
+        )
 
 
 RepositoryFactory = Callable[[], Repository]

@@ -81,6 +81,13 @@ PUBLIC = {
     "release_claim",
     "rota",
     "set_rota",
+    # issue 12 (safety)
+    "crisis_plan",
+    "crisis_plan_history",
+    "risk_summary",
+    "risk_summary_history",
+    "save_crisis_plan",
+    "save_risk_summary",
 }
 
 
