@@ -293,3 +293,49 @@ def _thu_11() -> Any:
 def test_cover_picker_snapshot(snap_compare, config, db, board: Board):
     steps = [*on_board(), keys("a"), _peer_away(board), keys("ctrl+s"), keys("v")]
     assert shot(snap_compare, config, db, steps)
+
+
+# -- issue 12 (safety): the crisis plan and risk summary forms ------------------------------------
+
+
+def _push_form(make: Callable[[], Any]) -> Step:
+    async def push(pilot: Pilot[Any]) -> None:
+        pilot.app.push_screen(make())
+        await settle(pilot)
+
+    return push
+
+
+def test_crisis_plan_form_new_snapshot(snap_compare, config, db, board: Board):
+    """A new plan: the settings' out-of-hours contact and a review 6 weeks ahead offered."""
+    from screens.crisis_plan_form import CrisisPlanForm
+
+    form = _push_form(lambda: CrisisPlanForm(board.alex, "Alex Example (test)", None))
+    assert shot(snap_compare, config, db, [form])
+
+
+def test_crisis_plan_form_edit_snapshot(snap_compare, config, db, board: Board):
+    """An existing plan (markup typed in it shown literally), scrolled to its review date."""
+    import datetime as dt
+
+    from screens.crisis_plan_form import CrisisPlanForm
+
+    parts = {
+        "early_signs": "Sleeping less; stops answering the phone (test)",
+        "what_helps": "A walk with [bold]her sister[/bold] (test)",
+        "what_to_avoid": "Raised voices (test)",
+        "contact_in_hours": "Key worker via the team base (test)",
+        "contact_out_of_hours": "CRHT duty line (example): 01632 960999",
+    }
+    plan = board.repo.save_crisis_plan(
+        board.alex, parts, dt.date(2026, 12, 14), expected_version=None
+    )
+    form = _push_form(lambda: CrisisPlanForm(board.alex, "Alex Example (test)", plan))
+    assert shot(snap_compare, config, db, [form, keys("tab", "tab", "tab", "tab", "tab")])
+
+
+def test_risk_form_snapshot(snap_compare, config, db, board: Board):
+    from screens.risk_form import RiskForm
+
+    form = _push_form(lambda: RiskForm(board.alex, "Alex Example (test)", None))
+    assert shot(snap_compare, config, db, [form])
