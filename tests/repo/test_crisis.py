@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable
+from pathlib import Path
 
 import pendulum
 import pytest
@@ -300,3 +301,32 @@ def test_the_plan_breaks_cost_one_query(repo: Repository, db: Database) -> None:
         event.remove(db.engine, "before_cursor_execute", seen)
     touching = [s for s in statements if "crisis_plan" in s or "risk_summary" in s]
     assert len(touching) == 1
+
+
+# -- the demo --------------------------------------------------------------------------------------
+
+
+def test_the_demo_has_plans_an_overdue_review_and_risk_summaries(tmp_path: Path) -> None:
+    from duty_desk.demo import build_demo
+    from tests.repo.test_demo import MONDAY_10, fresh_db
+
+    config = Config()
+    db = fresh_db(tmp_path / "demo.db", config)
+    try:
+        build_demo(db, config, MONDAY_10)
+        with timeutil.frozen(MONDAY_10):
+            repo = Repository(db, config, actor="demo-lead")
+            board = repo.board()
+            kinds = [b.kind for b in board.breaks]
+            assert kinds.count(BreakKind.crisis_plan_overdue) == 1
+            assert BreakKind.crisis_plan_missing in kinds
+            plans = [repo.crisis_plan(e.client_id) for e in board.episodes]
+            risks = [repo.risk_summary(e.client_id) for e in board.episodes]
+        written = [p for p in plans if p is not None]
+        assert len(written) >= 5 and any(p.version > 1 for p in written)
+        assert all("(demo)" in p.early_signs for p in written)
+        assert sum(r is not None for r in risks) == len(written)
+        reviewed = next(p for p in written if p.version > 1)
+        assert len(repo.crisis_plan_history(reviewed.client_id)) == reviewed.version
+    finally:
+        db.dispose()
