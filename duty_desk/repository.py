@@ -32,6 +32,7 @@ from .repo.episodes import EpisodeRepository
 from .repo.handover import HandoverRepository
 from .repo.intake import IntakeRepository
 from .repo.meetings import MeetingReader
+from .repo.record import RecordReader
 from .repo.referrals import ImportedFile, ReferralRepository
 from .repo.staff import StaffRepository
 from .validation import NewReferral, validate_dates, validate_meeting_days
@@ -45,6 +46,7 @@ from .views import (
     BoardData,
     BookingDefaults,
     ClientFilter,
+    ClientRecordView,
     CoreTeamChoice,
     CrisisPlanView,
     DayData,
@@ -81,6 +83,7 @@ class Repository:
         self._attendance = AttendanceRepository(ctx)
         self._handover = HandoverRepository(ctx, self._meetings.day)
         self._decisions = DecisionRepository(ctx)
+        self._record = RecordReader(ctx)  # issue 12 (record)
 
     @property
     def db(self) -> Database:
@@ -498,6 +501,11 @@ class Repository:
     def handover(self, day: dt.date | None = None) -> HandoverData:
         self._meeting_days(day=day)
         return self._handover.handover(day)
+
+    # -- issue 12 (record): the client record ---------------------------------------------------
+    def client_record(self, client_id: int) -> ClientRecordView:
+        """One client's record in one read: episode, network, meetings, history."""
+        return self._record.client_record(client_id)
 
     # -- issue 12 (safety): the crisis plan and the risk summary --------------------------------
     @property
