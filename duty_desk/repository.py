@@ -49,6 +49,7 @@ from .views import (
     ClientRecordView,
     CoreTeamChoice,
     CrisisPlanView,
+    CrisisRecordView,
     DayData,
     EpisodeView,
     FirstMeeting,
@@ -511,6 +512,9 @@ class Repository:
     @property
     def _crisis(self) -> CrisisRepository:
         return CrisisRepository(self._ctx)  # no state of its own: made when asked
+
+    def crisis_record(self, client_id: int) -> CrisisRecordView:
+        return self._crisis.crisis_record(client_id)
 
     def crisis_plan(self, client_id: int) -> CrisisPlanView | None:
         return self._crisis.crisis_plan(client_id)

@@ -574,3 +574,16 @@ class PlanVersion:
     action: str
     changed: tuple[str, ...]
     values: dict[str, str] = field(repr=False, metadata=KEPT)
+
+
+@dataclass(frozen=True)
+class CrisisRecordView:
+    """What the record's "Crisis & risk" section reads in one call
+    (``Repository.crisis_record``): the plan and the risk summary (None: none written) and
+    every saved version of each, oldest first."""
+
+    client_id: int
+    plan: CrisisPlanView | None
+    risk: RiskSummaryView | None
+    plan_versions: tuple[PlanVersion, ...] = ()
+    risk_versions: tuple[PlanVersion, ...] = ()

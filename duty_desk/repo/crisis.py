@@ -23,6 +23,7 @@ from duty_desk.models import AuditLog, Client, ClientStatus, CrisisPlan, RiskSum
 from duty_desk.views import (
     ContinuityBreak,
     CrisisPlanView,
+    CrisisRecordView,
     EpisodeView,
     PlanVersion,
     RiskSummaryView,
@@ -106,6 +107,29 @@ class CrisisRepository(Aggregate):
                 return []
             assert row.id is not None
             return _versions(session, RISK, row.id, (*_RISK_FIELDS, "review_on"))
+
+    def crisis_record(self, client_id: int) -> CrisisRecordView:
+        """The plan, the risk summary and their versions, in one unit of work."""
+        with self.ctx.unit() as session:
+            plan = session.exec(select(CrisisPlan).where(CrisisPlan.client_id == client_id)).first()
+            risk = session.exec(
+                select(RiskSummary).where(RiskSummary.client_id == client_id)
+            ).first()
+            plan_versions: list[PlanVersion] = []
+            risk_versions: list[PlanVersion] = []
+            if plan is not None and plan.id is not None:
+                plan_versions = _versions(
+                    session, PLAN, plan.id, (*crisis.PLAN_FIELDS, "review_on")
+                )
+            if risk is not None and risk.id is not None:
+                risk_versions = _versions(session, RISK, risk.id, (*_RISK_FIELDS, "review_on"))
+            return CrisisRecordView(
+                client_id=client_id,
+                plan=_plan_view(plan) if plan is not None else None,
+                risk=_risk_view(risk) if risk is not None else None,
+                plan_versions=tuple(plan_versions),
+                risk_versions=tuple(risk_versions),
+            )
 
     # -- saving ----------------------------------------------------------------------------
     def save_crisis_plan(
@@ -317,3 +341,21 @@ def review_breaks(
                     )
                 )
     return out
+
+
+def crisis_related(
+    session: Session, client_id: int, referral_id: int
+) -> list[tuple[str, list[int]]]:
+    """The client's crisis plan and risk summary, for the record's history
+    (``duty_desk.repo.record.RELATED``)."""
+    plans = [
+        i
+        for i in session.exec(select(CrisisPlan.id).where(CrisisPlan.client_id == client_id))
+        if i is not None
+    ]
+    risks = [
+        i
+        for i in session.exec(select(RiskSummary.id).where(RiskSummary.client_id == client_id))
+        if i is not None
+    ]
+    return [(PLAN, plans), (RISK, risks)]

@@ -84,6 +84,7 @@ PUBLIC = {
     # issue 12 (safety)
     "crisis_plan",
     "crisis_plan_history",
+    "crisis_record",
     "risk_summary",
     "risk_summary_history",
     "save_crisis_plan",
