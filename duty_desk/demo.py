@@ -38,12 +38,19 @@ from sqlmodel import select
 
 from . import audit_chain, crisis, rules, timeutil
 from .config import Config
-from .db import Database, DatabaseError, demo_database_path, open_database, resolve_url
+from .db import (
+    CRISIS_PLANS_SINCE,
+    Database,
+    DatabaseError,
+    demo_database_path,
+    open_database,
+    resolve_url,
+)
 from .demo_care import CarePlanner, CareWriter, Story
 from .errors import Conflict, DutyDeskError, InputErrors, NoPlacesLeft, NotEligible
 from .folders import TEAM_DIR_MODE, private_dir
 from .identity import os_login
-from .models import Client, Meeting
+from .models import Client, Meeting, Meta
 from .nhs import nhs_check_digit
 from .repository import Repository
 
@@ -1028,6 +1035,9 @@ def crisis_plan_events(builder: _Builder, plans: list[_Plan]) -> list[_Event]:
     its plan's review date has passed (the board lists it as "plan overdue")."""
     events: list[_Event] = []
     now = builder.now
+    start = now.subtract(days=90)  # the demo team began (and kept plans) 90 days ago
+    builder.seq += 1
+    events.append((start, builder.seq, partial(_plans_kept_since, builder.db, start), False))
     overdue_done = False
     clinicians = builder.clinicians or [builder.lead]
     for index, plan in enumerate(plans):
@@ -1049,6 +1059,15 @@ def crisis_plan_events(builder: _Builder, plans: list[_Plan]) -> list[_Event]:
             builder.seq += 1
             events.append((when, builder.seq, action, False))
     return events
+
+
+def _plans_kept_since(db: Database, when: dt.datetime) -> None:
+    """The demo database has held crisis plans since the team began (so the board lists
+    the episodes with none as "plan missing")."""
+    with db.session(write=True) as session:
+        row = session.get(Meta, CRISIS_PLANS_SINCE) or Meta(key=CRISIS_PLANS_SINCE, value="")
+        row.value = timeutil.as_utc(when).isoformat()
+        session.add(row)
 
 
 def _write_plan(builder: _Builder, index: int, author: str, turn: int, overdue: bool) -> None:

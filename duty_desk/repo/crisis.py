@@ -14,12 +14,13 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import literal, union_all
+from sqlalchemy import String, cast, literal, union_all
 from sqlmodel import Session, col, select
 
 from duty_desk import crisis, timeutil
+from duty_desk.db import CRISIS_PLANS_SINCE
 from duty_desk.errors import Conflict, NotFound
-from duty_desk.models import AuditLog, Client, ClientStatus, CrisisPlan, RiskSummary
+from duty_desk.models import AuditLog, Client, ClientStatus, CrisisPlan, Meta, RiskSummary
 from duty_desk.views import (
     ContinuityBreak,
     CrisisPlanView,
@@ -31,11 +32,12 @@ from duty_desk.views import (
 from duty_desk.vocabulary import BreakKind
 
 from .base import Aggregate, Context
-from .sql import day, plain, raw, run, utc
+from .sql import day, plain, run, utc
 
 PLAN = "crisis_plan"
 RISK = "risk_summary"
 _RISK_FIELDS = ("summary",)
+_SINCE = "since"  # the union's row holding duty_desk.db.CRISIS_PLANS_SINCE
 
 
 def _plan_view(row: CrisisPlan) -> CrisisPlanView:
@@ -289,31 +291,48 @@ def review_breaks(
 ) -> list[ContinuityBreak]:
     """The board's breaks for crisis plans and risk summaries of ``episodes``: a review
     date that has passed, and (``[record] no_crisis_plan_days`` > 0) an episode accepted
-    that many days ago or more with no crisis plan. One read over the ``review_on``
-    indexes (every plan's client and date, overdue risk summaries only): no read per
-    client."""
+    that many days ago or more with no crisis plan (not one accepted before the database
+    held crisis plans: ``duty_desk.db.CRISIS_PLANS_SINCE``). One read over the
+    ``review_on`` indexes (every plan's client and date, overdue risk summaries only, and
+    that marker): no read per client."""
     if not episodes:
         return []
     settings = ctx.config.record
     today = ctx.today(now)
+    missing = settings.no_crisis_plan_days > 0
     plans = select(
-        literal(PLAN).label("what"), col(CrisisPlan.client_id), raw(CrisisPlan.review_on)
+        literal(PLAN).label("what"),
+        col(CrisisPlan.client_id),
+        cast(col(CrisisPlan.review_on), String),
     )
-    if settings.no_crisis_plan_days == 0:
+    if not missing:
         plans = plans.where(col(CrisisPlan.review_on) < today)
     risks = select(
-        literal(RISK).label("what"), col(RiskSummary.client_id), raw(RiskSummary.review_on)
+        literal(RISK).label("what"),
+        col(RiskSummary.client_id),
+        cast(col(RiskSummary.review_on), String),
     ).where(col(RiskSummary.review_on) < today)
-    found = run(session, union_all(plans, risks)).all()
+    parts = [plans, risks]
+    if missing:
+        parts.append(
+            select(literal(_SINCE).label("what"), literal(0), col(Meta.value)).where(
+                col(Meta.key) == CRISIS_PLANS_SINCE
+            )
+        )
+    found = run(session, union_all(*parts)).all()
     out: list[ContinuityBreak] = []
     with_plan: set[int] = set()
-    for what, client_id, raw_day in found:
+    since: dt.datetime | None = None
+    for what, client_id, value in found:
+        if what == _SINCE:
+            since = _instant(value)
+            continue
         if what == PLAN:
             with_plan.add(client_id)
         e = episodes.get(client_id)
         if e is None:
             continue
-        on = day(raw_day)
+        on = day(value)
         if on >= today:
             continue
         out.append(
@@ -327,20 +346,31 @@ def review_breaks(
                 days=(today - on).days,
             )
         )
-    if settings.no_crisis_plan_days:
-        since = now - dt.timedelta(days=settings.no_crisis_plan_days)
+    if missing:
+        latest = now - dt.timedelta(days=settings.no_crisis_plan_days)
         for e in episodes.values():
-            if e.client_id not in with_plan and e.accepted_at <= since:
-                out.append(
-                    ContinuityBreak(
-                        kind=BreakKind.crisis_plan_missing,
-                        client_id=e.client_id,
-                        client_name=e.name,
-                        at=e.accepted_at,
-                        days=(now - e.accepted_at).days,
-                    )
+            if e.client_id in with_plan or e.accepted_at > latest:
+                continue
+            if since is not None and e.accepted_at < since:
+                continue  # accepted before plans were kept here: the record says so
+            out.append(
+                ContinuityBreak(
+                    kind=BreakKind.crisis_plan_missing,
+                    client_id=e.client_id,
+                    client_name=e.name,
+                    at=e.accepted_at,
+                    days=(now - e.accepted_at).days,
                 )
+            )
     return out
+
+
+def _instant(value: str) -> dt.datetime | None:
+    try:
+        found = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None  # not readable: every episode is checked
+    return found if found.tzinfo is not None else found.replace(tzinfo=dt.UTC)
 
 
 def crisis_related(

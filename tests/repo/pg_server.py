@@ -136,6 +136,7 @@ UNDO_AFTER_0004 = (
     "DROP COLUMN arranged_by",
     # 0012, crisis plan and risk summary (issue 12, safety)
     "DROP TABLE crisis_plan, risk_summary",
+    "DELETE FROM duty_desk_meta WHERE key = 'crisis_plans_since'",
 )
 
 

@@ -17,9 +17,9 @@ from sqlmodel import select
 
 from duty_desk import timeutil
 from duty_desk.config import Config
-from duty_desk.db import Database
+from duty_desk.db import CRISIS_PLANS_SINCE, Database
 from duty_desk.errors import Conflict, InputErrors, NotFound, NotPermitted
-from duty_desk.models import AuditLog, CrisisPlan, RiskSummary
+from duty_desk.models import AuditLog, CrisisPlan, Meta, RiskSummary
 from duty_desk.repository import Repository
 from duty_desk.vocabulary import BreakKind
 from screens.board_render import break_text
@@ -57,6 +57,16 @@ def count(db: Database, table: type[CrisisPlan] | type[RiskSummary]) -> int:
 @pytest.fixture
 def client(repo: Repository, frozen_now: pendulum.DateTime) -> int:
     return accept(repo, "Plan Person (test)")
+
+
+def plans_kept_since(db: Database, when: dt.datetime) -> None:
+    """Test setup: the database began to hold crisis plans at ``when``
+    (``duty_desk.db.CRISIS_PLANS_SINCE``; a test database was created at the real time)."""
+    with db.session(write=True) as session:
+        row = session.get(Meta, CRISIS_PLANS_SINCE)
+        assert row is not None
+        row.value = when.isoformat()
+        session.add(row)
 
 
 def review_breaks(repo: Repository) -> list[tuple[str, str, int | None]]:
@@ -252,6 +262,7 @@ def test_no_crisis_plan_after_a_week_is_a_break(
     repo: Repository, db: Database, client: int
 ) -> None:
     assert review_breaks(repo) == []  # accepted today
+    plans_kept_since(db, days_ago(60))
     set_accepted(db, client, days_ago(8))
     assert review_breaks(repo) == [(BreakKind.crisis_plan_missing, "Plan Person (test)", 8)]
     [item] = [b for b in repo.board().breaks if b.kind in PLAN_KINDS]
@@ -260,10 +271,24 @@ def test_no_crisis_plan_after_a_week_is_a_break(
     assert review_breaks(repo) == []
 
 
+def test_episodes_accepted_before_plans_were_kept_are_not_listed(
+    repo: Repository, db: Database, client: int
+) -> None:
+    """An upgraded database: the episodes already open are not all listed at once."""
+    set_accepted(db, client, days_ago(30))
+    plans_kept_since(db, days_ago(10))
+    assert review_breaks(repo) == []
+    later = accept(repo, "Later Person (test)")
+    set_accepted(db, later, days_ago(9))
+    assert review_breaks(repo) == [(BreakKind.crisis_plan_missing, "Later Person (test)", 9)]
+
+
 def test_the_missing_plan_break_can_be_turned_off(
     db: Database, repo: Repository, client: int
 ) -> None:
+    plans_kept_since(db, days_ago(60))
     set_accepted(db, client, days_ago(30))
+    assert [k for k, _, _ in review_breaks(repo)] == [BreakKind.crisis_plan_missing]
     quiet = Config.model_validate(
         {**repo.config.model_dump(), "record": {"no_crisis_plan_days": 0}}
     )
@@ -273,6 +298,7 @@ def test_the_missing_plan_break_can_be_turned_off(
 def test_discharged_and_other_staffs_clients_have_no_plan_breaks(
     repo: Repository, db: Database, client: int
 ) -> None:
+    plans_kept_since(db, days_ago(60))
     set_accepted(db, client, days_ago(30))
     me = repo.acting_staff()
     assert me is not None

@@ -8,6 +8,7 @@ import datetime as dt
 from typing import Any
 
 from duty_desk.db import Database
+from tests.repo.test_crisis import plans_kept_since
 from tests.repo.test_repo_board import days_ago, set_accepted
 from tests.ui.test_live_updates import until
 from tests.ui.test_ui_board_support import (
@@ -41,6 +42,7 @@ def count_in(text: str) -> int:
 
 
 async def test_plan_breaks_are_counted_listed_and_cleared(open_app, board: Board, db: Database):
+    plans_kept_since(db, days_ago(60))
     set_accepted(db, board.blake, days_ago(9))  # Blake: no plan, accepted 9 days ago
     board.repo.save_risk_summary(board.alex, "Low (test)", TODAY, expected_version=None)
     async with open_app(settled=False) as (app, pilot):

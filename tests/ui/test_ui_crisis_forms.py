@@ -150,3 +150,28 @@ async def test_risk_summary_form(
         assert saved.summary == "Low risk (test)" and saved.version == 1
     risk = repo.risk_summary(client)
     assert risk is not None and risk.review_on == dt.date(2027, 1, 4)
+
+
+@pytest.mark.parametrize("which", ["plan", "risk"])
+async def test_the_forms_fit_at_80x24_and_60x20(
+    open_app: Callable[..., Any], repo: Repository, client: int, which: str
+) -> None:
+    from textual.widgets import Button
+
+    for size in ((80, 24), (60, 20)):
+        async with open_app(size=size) as (app, pilot):
+            form: Any = (
+                CrisisPlanForm(client, "Form Person (test)", None)
+                if which == "plan"
+                else RiskForm(client, "Form Person (test)", None)
+            )
+            await push(app, pilot, form)
+            dialog = app.screen.query_one("#dialog")
+            assert dialog.region.bottom <= size[1] and dialog.region.right <= size[0]
+            save = app.screen.query_one("#save", Button)
+            assert dialog.region.contains_region(save.region)
+            if which == "plan":  # five parts and a date: they scroll inside the form
+                assert app.screen.query_one("#fields").max_scroll_y > 0
+                review(app).focus()
+                await settle(pilot)
+                assert app.screen.query_one("#fields").region.contains_region(review(app).region)

@@ -1,6 +1,7 @@
 """Schema 5 (issue 12, safety): each episode's crisis and contingency plan
 (``crisis_plan``) and risk summary (``risk_summary``), with their review dates (the
-board lists an overdue review as a break, read through the ``review_on`` indexes).
+board lists an overdue review as a break, read through the ``review_on`` indexes), and
+``duty_desk_meta.crisis_plans_since``: the upgrade's time.
 
 Revision ID: 0012
 Revises: 0008
@@ -8,6 +9,8 @@ Create Date: 2026-12-02
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 import sqlalchemy as sa
 import sqlmodel.sql.sqltypes
@@ -72,11 +75,20 @@ def upgrade() -> None:
         ["review_on", "client_id"],
         unique=False,
     )
+    # Episodes accepted before today are not listed as "plan missing" (duty_desk.db
+    # CRISIS_PLANS_SINCE): their plans may be on paper; the record still says there is none.
+    since = dt.datetime.now(dt.UTC).isoformat()
+    op.execute(
+        sa.text(
+            "INSERT INTO duty_desk_meta (key, value) VALUES ('crisis_plans_since', :since)"
+        ).bindparams(since=since)
+    )
     op.execute("UPDATE duty_desk_meta SET value = '5' WHERE key = 'schema_version'")
 
 
 def downgrade() -> None:
     op.execute("UPDATE duty_desk_meta SET value = '4' WHERE key = 'schema_version'")
+    op.execute("DELETE FROM duty_desk_meta WHERE key = 'crisis_plans_since'")
     op.drop_index("ix_risk_summary_review_on_client", table_name="risk_summary")
     op.drop_table("risk_summary")
     op.drop_index("ix_crisis_plan_review_on_client", table_name="crisis_plan")
