@@ -183,3 +183,16 @@ def test_the_section_is_registered_with_its_keys() -> None:
     assert CrisisSection in RecordScreen.PART_CLASSES
     ids = {b.id for b in CrisisSection.BINDINGS}
     assert ids == {"record_crisis_plan", "record_risk"}
+
+
+async def test_the_history_section_lists_the_plans_changes(open_app, board: Board) -> None:
+    review = TODAY + dt.timedelta(days=20)
+    board.repo.save_crisis_plan(board.alex, PLAN, review, expected_version=None)
+    board.repo.save_risk_summary(board.alex, "Low (test)", review, expected_version=None)
+    async with open_app(settled=False) as (app, pilot):
+        screen = await open_alex(pilot, board)
+        await pilot.press("h")
+        await settle(pilot)
+        grid = screen.main_table()
+        actions = [grid.get_cell(key, "what").plain.strip() for key in grid.keys]
+        assert "write crisis plan" in actions and "write risk summary" in actions
