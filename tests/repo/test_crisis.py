@@ -356,3 +356,32 @@ def test_the_demo_has_plans_an_overdue_review_and_risk_summaries(tmp_path: Path)
         assert len(repo.crisis_plan_history(reviewed.client_id)) == reviewed.version
     finally:
         db.dispose()
+
+
+# -- PostgreSQL ------------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_plans_versions_and_breaks_on_postgresql(pg: Database) -> None:
+    """The same on PostgreSQL: the board's one union read (dates cast to text beside the
+    marker), a stale save refused, the versions from the audit log."""
+    from tests.conftest import MONDAY_10, test_config
+
+    with timeutil.frozen(MONDAY_10):
+        repo = Repository(pg, test_config(), actor="duty1")
+        repo.add_staff("duty1", "Duty One (test)", "team_lead", bootstrap=True)
+        client = accept(repo, "Pg Person (test)")
+        plan = repo.save_crisis_plan(client, PLAN, TODAY, expected_version=None)
+        repo.save_crisis_plan(
+            client, {**PLAN, "what_helps": "Tea (test)"}, TODAY, expected_version=1
+        )
+        with pytest.raises(Conflict, match="duty1"):
+            repo.save_crisis_plan(client, PLAN, TODAY, expected_version=plan.version)
+        assert [v.number for v in repo.crisis_plan_history(client)] == [1, 2]
+        repo.save_risk_summary(client, "Low (test)", TODAY, expected_version=None)
+        assert review_breaks(repo) == []
+    with timeutil.frozen(MONDAY_10.add(days=2)):
+        assert [k for k, _, _ in review_breaks(repo)] == [
+            BreakKind.crisis_plan_overdue,
+            BreakKind.risk_review_overdue,
+        ]
