@@ -171,6 +171,17 @@ class TriageSettings(_Strict):
     late_first_meeting_needs_reason: bool = True
 
 
+# -- issue 12 (safety) --
+class RecordSettings(_Strict):
+    """Issue 12 (safety): review dates of the crisis plan and risk summary
+    (duty_desk.crisis, duty_desk.repo.crisis). See config.toml for why these defaults."""
+
+    crisis_plan_review_weeks: Annotated[int, Field(ge=1, le=52)] = 6
+    risk_review_weeks: Annotated[int, Field(ge=1, le=52)] = 6
+    review_due_soon_days: Annotated[int, Field(ge=0, le=90)] = 7
+    no_crisis_plan_days: Annotated[int, Field(ge=0, le=365)] = 7
+
+
 class AreaSettings(_Strict):
     name: Name
     weekly_cap: Annotated[int, Field(ge=0, le=1000)] = 5
@@ -250,6 +261,7 @@ class Config(_Strict):
     continuity: ContinuitySettings = ContinuitySettings()
     handover: HandoverSettings = HandoverSettings()
     triage: TriageSettings = TriageSettings()
+    record: RecordSettings = RecordSettings()  # issue 12 (safety)
     areas: dict[Key, AreaSettings] = Field(default_factory=_default_areas)
     sources: dict[Key, SourceSettings] = Field(default_factory=_default_sources)
     onward: dict[Key, OnwardSettings] = Field(default_factory=_default_onward)

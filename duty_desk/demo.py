@@ -36,15 +36,22 @@ import pendulum
 from sqlalchemy import func
 from sqlmodel import select
 
-from . import audit_chain, rules, timeutil
+from . import audit_chain, crisis, rules, timeutil
 from .config import Config
-from .db import Database, DatabaseError, demo_database_path, open_database, resolve_url
+from .db import (
+    CRISIS_PLANS_SINCE,
+    Database,
+    DatabaseError,
+    demo_database_path,
+    open_database,
+    resolve_url,
+)
 from .demo_care import CarePlanner, CareWriter, Story
 from .demo_meetings import DemoMeetingRecord
 from .errors import Conflict, DutyDeskError, InputErrors, NoPlacesLeft, NotEligible
 from .folders import TEAM_DIR_MODE, private_dir
 from .identity import os_login
-from .models import Client, Meeting
+from .models import Client, Meeting, Meta
 from .nhs import nhs_check_digit
 from .repository import Repository
 
@@ -858,6 +865,7 @@ class _Builder:
             events += plan.events
         events += self.care_events(plans)
         events += self.network_events(plans)  # issue 12 (network)
+        events += crisis_plan_events(self, plans)  # issue 12 (safety)
         batch: list[Callable[..., object]] = []  # care-plan entries: an audit row or None
 
         def flush() -> None:
@@ -1098,3 +1106,86 @@ def _prepare_server(
         db.dispose()
         raise
     return DemoOutcome(db=db, built=True, built_at=demo_built_at(db), summary=summary)
+
+
+# -- issue 12 (safety): crisis plans and risk summaries ---------------------------------------------
+_DEMO_PLAN = {
+    "early_signs": "Sleeps less, stops answering the phone, talks of being watched" + MARK,
+    "what_helps": "A walk with their sister; the key worker visiting at home; music" + MARK,
+    "what_to_avoid": "Raised voices; being asked the same questions by new people" + MARK,
+    "contact_in_hours": "Key worker through the team base (example): 01632 960100" + MARK,
+}
+_DEMO_RISK = "No risk to others known; self-neglect when unwell, watched by the network" + MARK
+_REVIEWED_EVERY = 35  # days: the demo team reviews a little before the 6 weeks offered
+
+
+def crisis_plan_events(builder: _Builder, plans: list[_Plan]) -> list[_Event]:
+    """Crisis plans and risk summaries written with the demo clients a couple of days after
+    acceptance and reviewed every five weeks since, through the repository at their time.
+    Every third episode under way has none yet (the board lists those past a week as
+    "plan missing"), and the first one accepted more than 25 days ago was left unreviewed:
+    its plan's review date has passed (the board lists it as "plan overdue")."""
+    events: list[_Event] = []
+    now = builder.now
+    start = now.subtract(days=90)  # the demo team began (and kept plans) 90 days ago
+    builder.seq += 1
+    events.append((start, builder.seq, partial(_plans_kept_since, builder.db, start), False))
+    overdue_done = False
+    clinicians = builder.clinicians or [builder.lead]
+    for index, plan in enumerate(plans):
+        if plan.decided is None or plan.story in ("", "unbooked", "unbooked_late", "recent"):
+            continue
+        if index % 3 == 2:
+            continue  # no plan yet
+        written = plan.decided.add(days=2)
+        if written >= now:
+            continue
+        overdue = not overdue_done and written <= now.subtract(days=25)
+        overdue_done = overdue_done or overdue
+        author = clinicians[index % len(clinicians)]
+        times = [written]
+        while not overdue and times[-1].add(days=_REVIEWED_EVERY) < now:
+            times.append(times[-1].add(days=_REVIEWED_EVERY))
+        for turn, when in enumerate(times):
+            action = partial(_write_plan, builder, index, author, turn, overdue)
+            builder.seq += 1
+            events.append((when, builder.seq, action, False))
+    return events
+
+
+def _plans_kept_since(db: Database, when: dt.datetime) -> None:
+    """The demo database has held crisis plans since the team began (so the board lists
+    the episodes with none as "plan missing")."""
+    with db.session(write=True) as session:
+        row = session.get(Meta, CRISIS_PLANS_SINCE) or Meta(key=CRISIS_PLANS_SINCE, value="")
+        row.value = timeutil.as_utc(when).isoformat()
+        session.add(row)
+
+
+def _write_plan(builder: _Builder, index: int, author: str, turn: int, overdue: bool) -> None:
+    client = builder.clients.get(index)
+    if client is None:
+        return
+    repo = builder.repo(author)
+    today = timeutil.to_local(timeutil.now(), builder.tz).date()
+    weeks = builder.config.record
+    plan_review = today + dt.timedelta(days=14 if overdue else weeks.crisis_plan_review_weeks * 7)
+    risk_review = today + dt.timedelta(days=weeks.risk_review_weeks * 7)
+    parts = dict(_DEMO_PLAN)
+    parts["contact_out_of_hours"] = crisis.default_out_of_hours(builder.config)
+    if turn:
+        parts["what_helps"] = f"{_DEMO_PLAN['what_helps']}; reviewed with them, still right"
+    try:
+        before = repo.crisis_plan(client)
+        repo.save_crisis_plan(
+            client, parts, plan_review, expected_version=before.version if before else None
+        )
+        risk = repo.risk_summary(client)
+        repo.save_risk_summary(
+            client,
+            _DEMO_RISK if not turn else f"{_DEMO_RISK}; reviewed{MARK}",
+            risk_review,
+            expected_version=risk.version if risk else None,
+        )
+    except (Conflict, InputErrors):
+        return  # the episode ended first: nothing to write

@@ -67,6 +67,9 @@ _VERSIONS = {
         "absence",
         "meeting",
         "handover_note",
+        # -- issue 12 (safety) --
+        "crisis_plan",
+        "risk_summary",
     )
 }
 
@@ -431,6 +434,54 @@ class MeetingOutcomeChange(SQLModel, table=True):
     changed_by: str = Field(max_length=64)
 
 
+# -- issue 12 (safety) --
+class CrisisPlan(SQLModel, table=True):
+    """A client's (episode's) crisis and contingency plan, written with them: one row per
+    episode, edited in place (``version``); every save is audited with the fields it
+    changed, so earlier versions are read back from the audit log
+    (``duty_desk.repo.crisis``). ``review_on``: the local date it is to be reviewed by
+    (the board lists an overdue one as a break; the index keeps that one cheap read)."""
+
+    __tablename__ = "crisis_plan"
+    __table_args__ = (Index("ix_crisis_plan_review_on_client", "review_on", "client_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: int = Field(foreign_key="client.id", unique=True)
+    early_signs: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    what_helps: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    what_to_avoid: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    contact_in_hours: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    contact_out_of_hours: str = Field(
+        default="", sa_column=Column(Text, nullable=False, default="")
+    )
+    review_on: dt.date
+    created_at: dt.datetime
+    created_by: str = Field(max_length=64)
+    updated_at: dt.datetime
+    updated_by: str = Field(max_length=64)
+    version: int = Field(default=1, sa_column=_VERSIONS["crisis_plan"])
+
+    __mapper_args__ = {"version_id_col": _VERSIONS["crisis_plan"]}
+
+
+class RiskSummary(SQLModel, table=True):
+    """A client's (episode's) risk summary and its review date: one row per episode,
+    edited in place and audited as :class:`CrisisPlan` is."""
+
+    __tablename__ = "risk_summary"
+    __table_args__ = (Index("ix_risk_summary_review_on_client", "review_on", "client_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: int = Field(foreign_key="client.id", unique=True)
+    summary: str = Field(sa_column=Column(Text, nullable=False))
+    review_on: dt.date
+    created_at: dt.datetime
+    created_by: str = Field(max_length=64)
+    updated_at: dt.datetime
+    updated_by: str = Field(max_length=64)
+    version: int = Field(default=1, sa_column=_VERSIONS["risk_summary"])
+
+    __mapper_args__ = {"version_id_col": _VERSIONS["risk_summary"]}
+
+
 # -- the audit log is append-only, in the database itself -----------------------------------
 # Triggers refuse UPDATE and DELETE on audit_log, whoever connects (a script, the sqlite3
 # shell, a bug). Installed with the table; migrations use the same statements.
@@ -503,6 +554,7 @@ __all__ = [
     "ClientContinuity",
     "ClientStatus",
     "CoreTeamMember",
+    "CrisisPlan",
     "DischargeKind",
     "DutyRota",
     "HandoverNote",
@@ -520,6 +572,7 @@ __all__ = [
     "PlaceKind",
     "Referral",
     "ReferralStatus",
+    "RiskSummary",
     "Role",
     "Staff",
     "audit_trigger_statements",

@@ -26,6 +26,7 @@ from .repo.audit import AuditRepository
 from .repo.base import Context
 from .repo.board import BoardRepository
 from .repo.booking import BookingRepository
+from .repo.crisis import CrisisRepository
 from .repo.decisions import DecisionRepository
 from .repo.episodes import EpisodeRepository
 from .repo.handover import HandoverRepository
@@ -50,6 +51,8 @@ from .views import (
     ClientHit,
     ClientRecordView,
     CoreTeamChoice,
+    CrisisPlanView,
+    CrisisRecordView,
     DayData,
     EpisodeView,
     FirstMeeting,
@@ -57,8 +60,10 @@ from .views import (
     MeetingToRecord,
     MeetingView,
     NetworkMemberView,
+    PlanVersion,
     ReferralFilter,
     ReferralView,
+    RiskSummaryView,
     ScheduleProblem,
     StaffLoad,
     StaffView,
@@ -571,6 +576,7 @@ class Repository:
     def network_history(self, referral_id: int) -> list[AuditEntry]:
         """Every audited change to one referral's network, oldest first."""
         return self._network.history(referral_id)
+
     # -- issue 12 (meeting): the meeting record (duty_desk.repo.meeting_notes) ---------------
     def meeting_to_record(self, meeting_id: int) -> MeetingToRecord:
         return self._meeting_notes.meeting_to_record(meeting_id)
@@ -613,6 +619,50 @@ class Repository:
             staff_attended=staff_attended,
             network_attended=network_attended,
             expected_version=expected_version,
+        )
+
+    # -- issue 12 (safety): the crisis plan and the risk summary --------------------------------
+    @property
+    def _crisis(self) -> CrisisRepository:
+        return CrisisRepository(self._ctx)  # no state of its own: made when asked
+
+    def crisis_record(self, client_id: int) -> CrisisRecordView:
+        return self._crisis.crisis_record(client_id)
+
+    def crisis_plan(self, client_id: int) -> CrisisPlanView | None:
+        return self._crisis.crisis_plan(client_id)
+
+    def crisis_plan_history(self, client_id: int) -> list[PlanVersion]:
+        return self._crisis.crisis_plan_history(client_id)
+
+    def save_crisis_plan(
+        self,
+        client_id: int,
+        fields: Mapping[str, str | None],
+        review_on: dt.date | None,
+        *,
+        expected_version: int | None,
+    ) -> CrisisPlanView:
+        return self._crisis.save_crisis_plan(
+            client_id, fields, review_on, expected_version=expected_version
+        )
+
+    def risk_summary(self, client_id: int) -> RiskSummaryView | None:
+        return self._crisis.risk_summary(client_id)
+
+    def risk_summary_history(self, client_id: int) -> list[PlanVersion]:
+        return self._crisis.risk_summary_history(client_id)
+
+    def save_risk_summary(
+        self,
+        client_id: int,
+        summary: str | None,
+        review_on: dt.date | None,
+        *,
+        expected_version: int | None,
+    ) -> RiskSummaryView:
+        return self._crisis.save_risk_summary(
+            client_id, summary, review_on, expected_version=expected_version
         )
 
 

@@ -549,6 +549,8 @@ class ClientHit:
     nhs_number: str | None = field(repr=False, metadata=AS_NHS)
     status: ClientStatus
     discharged_at: dt.datetime | None = None
+
+
 # -- issue 12 (meeting) --
 @dataclass(frozen=True)
 class MeetingNoteView:
@@ -595,3 +597,74 @@ class MeetingToRecord:
     referral_id: int
     network: tuple[NetworkMemberView, ...]
     detail: MeetingDetail
+
+
+# -- issue 12 (safety) --
+
+
+@dataclass(frozen=True)
+class CrisisPlanView:
+    """A client's crisis and contingency plan as saved: its parts (``duty_desk.crisis``
+    ``PLAN_FIELDS``), the local review date, who wrote it first and who changed it last."""
+
+    id: int
+    client_id: int
+    early_signs: str = field(repr=False, metadata=KEPT)
+    what_helps: str = field(repr=False, metadata=KEPT)
+    what_to_avoid: str = field(repr=False, metadata=KEPT)
+    contact_in_hours: str = field(repr=False, metadata=KEPT)
+    contact_out_of_hours: str = field(repr=False, metadata=KEPT)
+    review_on: dt.date
+    created_at: dt.datetime
+    created_by: str
+    updated_at: dt.datetime
+    updated_by: str
+    version: int
+
+    def part(self, name: str) -> str:
+        """One part by its field name (``early_signs`` ...)."""
+        value = getattr(self, name)
+        assert isinstance(value, str)
+        return value
+
+
+@dataclass(frozen=True)
+class RiskSummaryView:
+    """A client's risk summary as saved, with its local review date."""
+
+    id: int
+    client_id: int
+    summary: str = field(repr=False, metadata=KEPT)
+    review_on: dt.date
+    created_at: dt.datetime
+    created_by: str
+    updated_at: dt.datetime
+    updated_by: str
+    version: int
+
+
+@dataclass(frozen=True)
+class PlanVersion:
+    """One saved version of a crisis plan or risk summary, rebuilt from the audit log:
+    its number (1 = as first written), when and by whom, which fields that save changed,
+    and every field's value as it stood after it (``review_on`` as an ISO date)."""
+
+    number: int
+    at: dt.datetime
+    by: str
+    action: str
+    changed: tuple[str, ...]
+    values: dict[str, str] = field(repr=False, metadata=KEPT)
+
+
+@dataclass(frozen=True)
+class CrisisRecordView:
+    """What the record's "Crisis & risk" section reads in one call
+    (``Repository.crisis_record``): the plan and the risk summary (None: none written) and
+    every saved version of each, oldest first."""
+
+    client_id: int
+    plan: CrisisPlanView | None
+    risk: RiskSummaryView | None
+    plan_versions: tuple[PlanVersion, ...] = ()
+    risk_versions: tuple[PlanVersion, ...] = ()

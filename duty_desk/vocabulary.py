@@ -77,6 +77,10 @@ class BreakKind(enum.StrEnum):
     core_member_absent = "core_member_absent"
     no_core_at_meeting = "no_core_at_meeting"
     not_seen = "not_seen"
+    # -- issue 12 (safety): the crisis plan and risk summary (duty_desk.crisis) --
+    crisis_plan_missing = "crisis_plan_missing"  # open [record] no_crisis_plan_days, no plan
+    crisis_plan_overdue = "crisis_plan_overdue"  # its review date has passed
+    risk_review_overdue = "risk_review_overdue"  # the risk summary's review date has passed
 
 
 # -- words ---------------------------------------------------------------------------------
@@ -133,6 +137,10 @@ BREAK_SHORT: Mapping[str, str] = {
     BreakKind.not_seen: "not seen",
     BreakKind.key_worker_left: "key wkr left",
     BreakKind.no_key_worker: "no key worker",
+    # -- issue 12 (safety) --
+    BreakKind.crisis_plan_missing: "plan missing",
+    BreakKind.crisis_plan_overdue: "plan overdue",
+    BreakKind.risk_review_overdue: "risk overdue",
 }
 
 

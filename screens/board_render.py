@@ -441,7 +441,29 @@ def break_text(item: ContinuityBreak, tz: str) -> str:
     if item.kind == BreakKind.core_member_absent:
         who = _who(member) if member else "?"
         return f"{who} is away ({item.absence_kind}) for {name}'s meeting on {when}"
+    if item.kind in _PLAN_WORDS:  # issue 12 (safety)
+        return _plan_break_text(item, tz)
     return f"{name}: {item.kind.replace('_', ' ')}"
+
+
+# -- issue 12 (safety): the crisis plan and risk summary breaks ----------------------------------
+_PLAN_WORDS = {
+    BreakKind.crisis_plan_overdue: "crisis plan review",
+    BreakKind.risk_review_overdue: "risk summary review",
+    BreakKind.crisis_plan_missing: "crisis plan",
+}
+
+
+def _days(count: int | None) -> str:
+    return f"{count} day{'s' if count != 1 else ''}"
+
+
+def _plan_break_text(item: ContinuityBreak, tz: str) -> str:
+    name = item.client_name
+    day = timeutil.fmt_date(timeutil.to_local(item.at, tz).date()) if item.at else "-"
+    if item.kind == BreakKind.crisis_plan_missing:
+        return f"{name} has no crisis plan ({_days(item.days)} since accepted on {day})"
+    return f"{name}'s {_PLAN_WORDS[item.kind]} is overdue by {_days(item.days)} (due {day})"
 
 
 def break_key(item: ContinuityBreak, position: int) -> str:

@@ -49,7 +49,7 @@ SECTIONS: tuple[str, ...] = (
     "screens.record_network.NetworkSection",  # n: network (network part)
     "screens.record_meetings.MeetingsSection",  # m: meetings (meeting part)
     # c: crisis plan and risk summary (safety part)
-    #
+    "screens.record_crisis.CrisisSection",
     # c: safeguarding flags (guard part)
     #
     # i: admissions; L and X in every section (docs part)

@@ -35,6 +35,7 @@ from duty_desk.vocabulary import ClientStatus
 
 from .audit import entry
 from .base import Aggregate
+from .crisis import crisis_related
 from .episode_rows import read_episodes
 from .meetings import _MEETING_COLUMNS, meeting_views
 from .sql import chunks, day, instant, raw, run
@@ -78,6 +79,7 @@ def _notes(
 
 
 RELATED: list[RelatedFn] = [_own, _network, _meetings, _notes]
+RELATED.append(crisis_related)  # issue 12 (safety): the crisis plan and risk summary
 
 
 def history_of(session: Session, client_id: int, referral_id: int) -> list[Any]:

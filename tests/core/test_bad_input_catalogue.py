@@ -167,6 +167,11 @@ CONFIG_CASES = [
     # -- decisions (issue 11): the reversal window ---------------------------------------
     ("[triage]\nreverse_within_hours = 0\n", "triage.reverse_within_hours: Input should be"),
     ('[triage]\nreverse_within_hours = "a week"\n', "triage.reverse_within_hours: Input"),
+    # -- issue 12 (safety): the crisis plan and risk summary review dates ----------------
+    ("[record]\ncrisis_plan_review_weeks = 0\n", "record.crisis_plan_review_weeks: Input should"),
+    ("[record]\nrisk_review_weeks = 60\n", "record.risk_review_weeks: Input should be less"),
+    ("[record]\nreview_due_soon_days = -1\n", "record.review_due_soon_days: Input should be"),
+    ('[record]\nno_crisis_plan_days = "a week"\n', "record.no_crisis_plan_days: Input should"),
 ]
 
 
@@ -794,6 +799,71 @@ NETWORK_CASES: list[tuple[str, dict[str, object], str, str]] = [
 ]
 
 
+# -- issue 12 (safety): the crisis plan and the risk summary --------------------------------------
+# (what, the parts typed, the review date, the field told, its message); nothing is written.
+_PLAN = {"early_signs": "Sleeping less (test)", "what_helps": "Music (test)"}
+_IN_A_MONTH = dt.date(2026, 12, 23)
+CRISIS_PLAN_CASES = [
+    (
+        "empty",
+        {"early_signs": "", "contact_out_of_hours": "  \n "},
+        _IN_A_MONTH,
+        "early_signs",
+        "the plan is empty: write at least one part with the person",
+    ),
+    (
+        "long",
+        {**_PLAN, "what_helps": "x" * 2001},
+        _IN_A_MONTH,
+        "what_helps",
+        "what helps is too long (2001 characters, at most 2000)",
+    ),
+    (
+        "ctrl",
+        {**_PLAN, "what_to_avoid": "Noise\x1b[31m (test)"},
+        _IN_A_MONTH,
+        "what_to_avoid",
+        "what to avoid contains control characters",
+    ),
+    (
+        "ctrl-contact",
+        {**_PLAN, "contact_in_hours": "Key\x07 worker"},
+        _IN_A_MONTH,
+        "contact_in_hours",
+        "contact in team hours contains control characters",
+    ),
+    ("no-review", _PLAN, None, "review_on", "a review date is required"),
+    (
+        "past",
+        _PLAN,
+        dt.date(2026, 11, 22),
+        "review_on",
+        "the review date 22/11/2026 has passed: give the date of the next review",
+    ),
+    ("far", _PLAN, dt.date(2028, 1, 1), "review_on", "is more than a year ahead"),
+    (
+        "impossible-year",
+        _PLAN,
+        dt.date(2300, 1, 1),
+        "review_on",
+        "the year 2300 is outside the dates duty-desk takes",
+    ),
+    (
+        "unknown-part",
+        {**_PLAN, "mood": "low"},
+        _IN_A_MONTH,
+        "plan",
+        "no such part of a crisis plan: mood",
+    ),
+]
+RISK_CASES = [
+    ("empty", "   ", _IN_A_MONTH, "summary", "risk summary is required"),
+    ("long", "x" * 4001, _IN_A_MONTH, "summary", "risk summary is too long (4001 characters"),
+    ("ctrl", "Low\x1b]0;title\x07 (test)", _IN_A_MONTH, "summary", "control characters"),
+    ("past", "Low (test)", dt.date(2026, 11, 1), "review_on", "has passed"),
+]
+
+
 @pytest.mark.parametrize(
     "what, changes, field, message", NETWORK_CASES, ids=[case[0] for case in NETWORK_CASES]
 )
@@ -861,6 +931,8 @@ def test_markup_in_a_network_member_is_kept_as_typed(
         member, {"name": text[:120], "relationship": text[:60]}, expected_version=1
     )
     assert (saved.name, saved.relationship) == (text[:120], text[:60])
+
+
 # -- the meeting record (issue 12, meeting): the note, the reason for changing an outcome and
 # the follow-up after a did-not-attend: (what, field, value, message); nothing is written ------
 MEETING_RECORD_CASES = [
@@ -941,3 +1013,52 @@ def test_markup_in_a_meeting_note_reason_and_follow_up_is_kept_as_typed(
     detail = repo.meeting_to_record(meeting).detail
     assert [n.text for n in detail.notes] == [text, text]
     assert detail.outcomes[0].reason == text and detail.follow_up == text
+
+
+@pytest.mark.parametrize(
+    "parts, review, field, message",
+    [case[1:] for case in CRISIS_PLAN_CASES],
+    ids=[case[0] for case in CRISIS_PLAN_CASES],
+)
+def test_a_bad_crisis_plan_gets_its_message_and_writes_nothing(
+    repo: Repository,
+    frozen_now: pendulum.DateTime,
+    parts: dict[str, str],
+    review: dt.date | None,
+    field: str,
+    message: str,
+) -> None:
+    client = repo.accept(repo.add_referral(referral_input()))
+    with pytest.raises(InputErrors) as caught:
+        repo.save_crisis_plan(client, parts, review, expected_version=None)
+    assert message in caught.value.errors[field]
+    assert repo.crisis_plan(client) is None
+
+
+@pytest.mark.parametrize(
+    "summary, review, field, message",
+    [case[1:] for case in RISK_CASES],
+    ids=[case[0] for case in RISK_CASES],
+)
+def test_a_bad_risk_summary_gets_its_message_and_writes_nothing(
+    repo: Repository,
+    frozen_now: pendulum.DateTime,
+    summary: str,
+    review: dt.date,
+    field: str,
+    message: str,
+) -> None:
+    client = repo.accept(repo.add_referral(referral_input()))
+    with pytest.raises(InputErrors) as caught:
+        repo.save_risk_summary(client, summary, review, expected_version=None)
+    assert message in caught.value.errors[field]
+    assert repo.risk_summary(client) is None
+
+
+@pytest.mark.parametrize("text", MARKUP)
+def test_markup_in_a_crisis_plan_is_kept_as_typed(
+    repo: Repository, frozen_now: pendulum.DateTime, text: str
+) -> None:
+    client = repo.accept(repo.add_referral(referral_input()))
+    saved = repo.save_crisis_plan(client, {"what_helps": text}, _IN_A_MONTH, expected_version=None)
+    assert saved.what_helps == text.strip()

@@ -143,6 +143,9 @@ UNDO_AFTER_0004 = (
     # 0011, the meeting record (issue 12, meeting)
     "DROP TABLE meeting_note, meeting_outcome_change",
     "ALTER TABLE meeting DROP COLUMN follow_up",
+    # 0012, crisis plan and risk summary (issue 12, safety)
+    "DROP TABLE crisis_plan, risk_summary",
+    "DELETE FROM duty_desk_meta WHERE key = 'crisis_plans_since'",
 )
 
 

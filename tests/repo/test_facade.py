@@ -99,6 +99,14 @@ PUBLIC = {
     "meeting_to_record",
     "record_meeting",
     "client_record",  # the record part's (its base, merged here)
+    # issue 12 (safety)
+    "crisis_plan",
+    "crisis_plan_history",
+    "crisis_record",
+    "risk_summary",
+    "risk_summary_history",
+    "save_crisis_plan",
+    "save_risk_summary",
 }
 
 

@@ -128,7 +128,10 @@ def test_upgrade_keeps_every_row_and_makes_the_new_schema(tmp_path: Path) -> Non
     assert f"Upgraded from revision 0001 to {migrate.head()}" in result.output
 
     after = dump(path)
-    assert after.pop("duty_desk_meta") == [("app", "duty-desk"), ("schema_version", SCHEMA_VERSION)]
+    meta = after.pop("duty_desk_meta")
+    # issue 12 (safety): when the database began to hold crisis plans (the upgrade's time)
+    assert [key for key, _ in meta] == ["app", "crisis_plans_since", "schema_version"]
+    assert meta[0] == ("app", "duty-desk") and meta[2] == ("schema_version", SCHEMA_VERSION)
     assert after == {k: v for k, v in before.items() if k != "duty_desk_meta"}, "nothing lost"
     kept = list(tmp_path.glob("old.db.before-upgrade-*"))
     assert len(kept) == 1 and dump(kept[0]) == before, "the backup holds the old file"

@@ -314,6 +314,8 @@ def test_network_edit_form_snapshot(snap_compare, config, db, board: Board):
 
 def test_network_remove_snapshot(snap_compare, config, db, board: Board):
     assert shot(snap_compare, config, db, _network_on_record(board, "x"))
+
+
 # -- the meeting record (issue 12, meeting): the flow's steps, an outcome change, a note -------
 
 
@@ -357,3 +359,49 @@ def test_meeting_note_dialog_snapshot(snap_compare, config, db, team: Team):
     """a in the record's meetings: the note so far (time, author), the new entry."""
     team.repo.record_meeting(team.earlier, [team.duty], [], "Talked about [b]sleep[/b] (test)")
     assert shot(snap_compare, config, db, [_record_meetings(team, team.earlier), keys("a")])
+
+
+# -- issue 12 (safety): the crisis plan and risk summary forms ------------------------------------
+
+
+def _push_form(make: Callable[[], Any]) -> Step:
+    async def push(pilot: Pilot[Any]) -> None:
+        pilot.app.push_screen(make())
+        await settle(pilot)
+
+    return push
+
+
+def test_crisis_plan_form_new_snapshot(snap_compare, config, db, board: Board):
+    """A new plan: the settings' out-of-hours contact and a review 6 weeks ahead offered."""
+    from screens.crisis_plan_form import CrisisPlanForm
+
+    form = _push_form(lambda: CrisisPlanForm(board.alex, "Alex Example (test)", None))
+    assert shot(snap_compare, config, db, [form])
+
+
+def test_crisis_plan_form_edit_snapshot(snap_compare, config, db, board: Board):
+    """An existing plan (markup typed in it shown literally), scrolled to its review date."""
+    import datetime as dt
+
+    from screens.crisis_plan_form import CrisisPlanForm
+
+    parts = {
+        "early_signs": "Sleeping less; stops answering the phone (test)",
+        "what_helps": "A walk with [bold]her sister[/bold] (test)",
+        "what_to_avoid": "Raised voices (test)",
+        "contact_in_hours": "Key worker via the team base (test)",
+        "contact_out_of_hours": "CRHT duty line (example): 01632 960999",
+    }
+    plan = board.repo.save_crisis_plan(
+        board.alex, parts, dt.date(2026, 12, 14), expected_version=None
+    )
+    form = _push_form(lambda: CrisisPlanForm(board.alex, "Alex Example (test)", plan))
+    assert shot(snap_compare, config, db, [form, keys("tab", "tab", "tab", "tab", "tab")])
+
+
+def test_risk_form_snapshot(snap_compare, config, db, board: Board):
+    from screens.risk_form import RiskForm
+
+    form = _push_form(lambda: RiskForm(board.alex, "Alex Example (test)", None))
+    assert shot(snap_compare, config, db, [form])
