@@ -81,6 +81,12 @@ PUBLIC = {
     "release_claim",
     "rota",
     "set_rota",
+    # issue 12 (guard): safeguarding flags (duty_desk.repo.safeguarding)
+    "close_flag",
+    "flag",
+    "flag_marks",
+    "flags",
+    "raise_flag",
 }
 
 
