@@ -14,6 +14,7 @@ from textual.widgets import Checkbox, Label, Static
 
 from duty_desk.views import Attendee, MeetingView
 
+from .flag_marker import subject
 from .forms import FormScreen
 from .literal import assemble, literal
 from .widgets import PickedLine, TickBox
@@ -46,8 +47,12 @@ class AttendanceDialog(FormScreen[bool]):
         meeting = self.meeting
         yield Static(
             assemble(
-                ("Client: ", "bold"),
-                literal(meeting.client_name),
+                subject(
+                    "Client",
+                    meeting.client_name,
+                    meeting.safeguarding,
+                    self.app.config,  # type: ignore[attr-defined]
+                ),
                 "\n",
                 ("When: ", "bold"),
                 describe_slot(meeting.starts_at, meeting.ends_at, self.tz),
