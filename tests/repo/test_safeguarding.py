@@ -7,12 +7,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from pathlib import Path
 
 import pendulum
 import pytest
 from sqlalchemy import event
 
 from duty_desk import timeutil
+from duty_desk.config import Config
+from duty_desk.db import open_database
+from duty_desk.demo import build_demo
 from duty_desk.errors import Conflict, InputErrors, NotFound, NotPermitted
 from duty_desk.privacy import HIDDEN, MaskedRepository
 from duty_desk.repository import Repository
@@ -211,3 +215,35 @@ def test_bad_flags_write_nothing(repo: Repository, make_referral: Callable[..., 
         repo.raise_flag("child", "x", referral_id=referral, client_id=1)
     assert repo.flags(referral_id=referral) == []
     assert repo.history("safeguarding_flag", 1) == []
+
+
+@pytest.mark.usefixtures("isolated_env")
+@pytest.mark.parametrize(
+    "now",
+    [
+        pendulum.datetime(2026, 11, 23, 10, 0, tz="Europe/London"),
+        pendulum.datetime(2026, 3, 30, 7, 45, tz="Europe/London"),
+    ],
+    ids=["monday", "before-opening"],
+)
+def test_the_demo_has_an_open_a_closed_and_a_queued_flag(
+    tmp_path: Path, now: pendulum.DateTime
+) -> None:
+    config = Config()
+    db = open_database(config, str(tmp_path / "demo.db"), create=True)
+    try:
+        build_demo(db, config, now)
+        repo = Repository(db, config)
+        with timeutil.frozen(now):
+            board = {e.client_id: e for e in repo.board().episodes}
+            queue = repo.open_referrals()
+        flagged = [e for e in board.values() if e.safeguarding]
+        assert len(flagged) == 1
+        closed = [f for client in board for f in repo.flags(client_id=client) if not f.is_open]
+        assert len(closed) == 1 and closed[0].ends_on is not None
+        assert closed[0].ends_on >= timeutil.to_local(closed[0].raised_at, "Europe/London").date()
+        assert sum(1 for r in queue if r.safeguarding) == 1
+        for flag in [*closed, *repo.flags(client_id=flagged[0].client_id)]:
+            assert flag.note.endswith("(demo)") and flag.raised_at <= now
+    finally:
+        db.dispose()
