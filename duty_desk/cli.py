@@ -312,8 +312,9 @@ def staff() -> None:
     help="Only when no active team lead is left: make LOGIN a team lead (with --role "
     "team_lead). For the database file's owner or root; audited.",
 )
+@click.option("--phone", default="", help="Their work phone (shown as how to reach a key worker).")
 @pass_state
-def staff_add(state: State, login: str, name: str, role: str, bootstrap: bool) -> None:
+def staff_add(state: State, login: str, name: str, role: str, bootstrap: bool, phone: str) -> None:
     """Add LOGIN (their operating-system user name) as NAME.
 
     Only a team lead can add people. If no active team lead is left (they have all
@@ -325,7 +326,7 @@ def staff_add(state: State, login: str, name: str, role: str, bootstrap: bool) -
     try:
         repo = state.repo(db)
         before = {person.login: person for person in repo.list_staff(include_inactive=True)}
-        added = repo.add_staff(login, name, role, bootstrap=bootstrap)
+        added = repo.add_staff(login, name, role, bootstrap=bootstrap, phone=phone)
     finally:
         db.dispose()
     role_words = ROLE_WORDS.get(added.role, added.role)
@@ -387,6 +388,23 @@ def staff_capacity(state: State, login: str, episodes: int) -> None:
     finally:
         db.dispose()
     click.echo(f"Capacity of {login} set to {episodes} episode{'s' if episodes != 1 else ''}.")
+
+
+@staff.command("phone")
+@click.argument("login")
+@click.argument("phone")
+@pass_state
+def staff_phone(state: State, login: str, phone: str) -> None:
+    """Set LOGIN's work phone ("" clears it): how to reach them as a key worker.
+
+    A team lead sets anyone's; everyone may set their own. Shown in the client record.
+    """
+    db = state.open_db()
+    try:
+        state.repo(db).set_staff_phone(login, phone)
+    finally:
+        db.dispose()
+    click.echo(f"Phone of {login} set." if phone.strip() else f"Phone of {login} cleared.")
 
 
 # -- import ---------------------------------------------------------------------------------

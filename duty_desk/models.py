@@ -82,6 +82,8 @@ class Staff(SQLModel, table=True):
     capacity: int = Field(default=12)
     created_at: dt.datetime
     version: int = Field(default=1, sa_column=_VERSIONS["staff"])
+    # -- issue 12 (record) --: a work phone, how to reach them as a client's key worker.
+    phone: str = Field(default="", max_length=40, sa_column_kwargs={"server_default": ""})
 
     __mapper_args__ = {"version_id_col": _VERSIONS["staff"]}
 

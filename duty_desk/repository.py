@@ -32,6 +32,7 @@ from .repo.episodes import EpisodeRepository
 from .repo.handover import HandoverRepository
 from .repo.intake import IntakeRepository
 from .repo.meetings import MeetingReader
+from .repo.record import RecordReader
 from .repo.referrals import ImportedFile, ReferralRepository
 from .repo.safeguarding import FlagMarks, SafeguardingRepository
 from .repo.staff import StaffRepository
@@ -46,6 +47,8 @@ from .views import (
     BoardData,
     BookingDefaults,
     ClientFilter,
+    ClientHit,
+    ClientRecordView,
     CoreTeamChoice,
     DayData,
     EpisodeView,
@@ -82,6 +85,7 @@ class Repository:
         self._attendance = AttendanceRepository(ctx)
         self._handover = HandoverRepository(ctx, self._meetings.day)
         self._decisions = DecisionRepository(ctx)
+        self._record = RecordReader(ctx)  # issue 12 (record)
         self._safeguarding = SafeguardingRepository(ctx)  # issue 12 (guard)
 
     @property
@@ -111,8 +115,10 @@ class Repository:
     def list_staff(self, include_inactive: bool = False) -> list[StaffView]:
         return self._staff.list_staff(include_inactive)
 
-    def add_staff(self, login: str, name: str, role: str, *, bootstrap: bool = False) -> StaffView:
-        return self._staff.add_staff(login, name, role, bootstrap=bootstrap)
+    def add_staff(
+        self, login: str, name: str, role: str, *, bootstrap: bool = False, phone: str = ""
+    ) -> StaffView:
+        return self._staff.add_staff(login, name, role, bootstrap=bootstrap, phone=phone)
 
     def deactivate_staff(self, login: str) -> StaffView:
         return self._staff.deactivate_staff(login)
@@ -500,6 +506,19 @@ class Repository:
     def handover(self, day: dt.date | None = None) -> HandoverData:
         self._meeting_days(day=day)
         return self._handover.handover(day)
+
+    # -- issue 12 (record): the client record ---------------------------------------------------
+    def client_record(self, client_id: int) -> ClientRecordView:
+        """One client's record in one read: episode, network, meetings, history."""
+        return self._record.client_record(client_id)
+
+    def client_hits(self, search: str) -> list[ClientHit]:
+        """Open and discharged clients by name or NHS number (the palette's record hits)."""
+        return self._record.client_hits(search)
+
+    def set_staff_phone(self, login: str, phone: str) -> None:
+        """A staff member's work phone (a team lead, or the person themselves)."""
+        self._staff.set_staff_phone(login, phone)
 
     # -- issue 12 (guard): safeguarding flags (duty_desk.repo.safeguarding) -------------------
     def _flagged(self, value: T) -> T:

@@ -588,6 +588,14 @@ def validate_discharge(
     return kind, on, text
 
 
+def validate_staff_phone(phone: str | None) -> str:
+    """A staff member's work phone (or "" for none): digits, spaces, + ( ) and -."""
+    try:
+        return check_phone(phone, "phone")
+    except ValueError as error:
+        raise InputErrors({"phone": str(error)}) from None
+
+
 def validate_capacity(capacity: int | str | None) -> int:
     """How many episodes a person can hold as core-team member: a whole number 0 to 200."""
     try:

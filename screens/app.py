@@ -20,6 +20,7 @@ from .commands import ScreenCommands
 from .key_order import KeysInOrder
 from .literal import visible
 from .live import ChangeFollower
+from .record_palette import ClientRecordCommands
 from .textual_private import LastResort
 
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ class DutyDeskApp(KeysInOrder, LastResort[None]):
     CSS_PATH = "app.tcss"
     MODES = registry.modes()
     DEFAULT_MODE = registry.SCREENS[0].mode
-    COMMANDS = App.COMMANDS | {ScreenCommands}
+    COMMANDS = App.COMMANDS | {ScreenCommands, ClientRecordCommands}
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
         *registry.bindings(),  # 1, 2, 3: one a screen (screens/registry.py)
@@ -53,6 +54,7 @@ class DutyDeskApp(KeysInOrder, LastResort[None]):
     | 2      | show_board | the continuity board        |
     | 3      | show_day   | today's meeting slots       |
     | 4      | show_handover | the shift handover       |
+    | 5      | show_record | the last client record opened |
     | p      | toggle_privacy | privacy mode: client names as initials, NHS numbers as last 3 digits |
     | ctrl+q | quit_app   | quit from anywhere          |
     | ctrl+p | (Textual)  | command palette             |
@@ -316,6 +318,7 @@ def binding_ids() -> set[str]:
     from .handover import HandoverScreen
     from .history import HistoryScreen
     from .queue import QueueScreen
+    from .record import RecordScreen
     from .referral_view import ReferralScreen
 
     screens = (
@@ -332,6 +335,7 @@ def binding_ids() -> set[str]:
         ClientMeetings,
         ReferralScreen,
         HandoverScreen,
+        RecordScreen,
     )
     return {b.id for cls in screens for b in cls.BINDINGS if isinstance(b, Binding) and b.id}
 

@@ -134,6 +134,8 @@ UNDO_AFTER_0004 = (
     "ALTER TABLE absence DROP COLUMN starts_time, DROP COLUMN ends_time",
     "ALTER TABLE meeting_staff DROP COLUMN cover, DROP COLUMN cover_for_id, "
     "DROP COLUMN arranged_by",
+    # 0009, record (issue 12)
+    "ALTER TABLE staff DROP COLUMN phone",
     # 0013, safeguarding (issue 12, guard)
     "DROP TABLE safeguarding_flag",
 )

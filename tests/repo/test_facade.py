@@ -81,6 +81,10 @@ PUBLIC = {
     "release_claim",
     "rota",
     "set_rota",
+    # the client record (issue 12, record)
+    "client_record",
+    "client_hits",
+    "set_staff_phone",
     # issue 12 (guard): safeguarding flags (duty_desk.repo.safeguarding)
     "close_flag",
     "flag",

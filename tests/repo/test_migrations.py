@@ -82,7 +82,7 @@ def dump(path: Path) -> dict[str, list[tuple[object, ...]]]:
             old = [
                 c
                 for c in columns
-                if not (table == "staff" and c == "capacity")
+                if not (table == "staff" and c in ("capacity", "phone"))  # phone: 0009
                 and not (table == "client" and c.startswith(("discharge_", "discharged_by")))
                 and not (table == "audit_log" and c == "hash")
                 and not (table == "referral" and c in REFERRAL_DETAILS)
