@@ -510,7 +510,7 @@ class Repository:
     # -- issue 12 (record): the client record ---------------------------------------------------
     def client_record(self, client_id: int) -> ClientRecordView:
         """One client's record in one read: episode, network, meetings, history."""
-        return self._record.client_record(client_id)
+        return self._flagged(self._record.client_record(client_id))
 
     def client_hits(self, search: str) -> list[ClientHit]:
         """Open and discharged clients by name or NHS number (the palette's record hits)."""

@@ -37,6 +37,7 @@ from .audit import entry
 from .base import Aggregate
 from .episode_rows import read_episodes
 from .meetings import _MEETING_COLUMNS, meeting_views
+from .safeguarding import flags_related  # issue 12 (guard)
 from .sql import chunks, day, instant, raw, run
 from .staff import all_staff
 
@@ -77,7 +78,7 @@ def _notes(
     return [("handover_note", [i for i in ids if i is not None])]
 
 
-RELATED: list[RelatedFn] = [_own, _network, _meetings, _notes]
+RELATED: list[RelatedFn] = [_own, _network, _meetings, _notes, flags_related]
 
 
 def history_of(session: Session, client_id: int, referral_id: int) -> list[Any]:

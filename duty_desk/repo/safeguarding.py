@@ -34,6 +34,7 @@ from duty_desk.views import (
     AwaitingSetup,
     BoardData,
     BookingDefaults,
+    ClientRecordView,
     DayData,
     EpisodeView,
     MeetingView,
@@ -115,6 +116,17 @@ def _add(marks: dict[int, list[str]], key: int | None, kind: str) -> None:
         found = marks.setdefault(key, [])
         if kind not in found:
             found.append(kind)
+
+
+def flags_related(
+    session: Session, client_id: int, referral_id: int
+) -> list[tuple[str, list[int]]]:
+    """The flags raised on a client's referral, for the record's history
+    (``duty_desk.repo.record.RELATED``)."""
+    ids = session.exec(
+        select(SafeguardingFlag.id).where(SafeguardingFlag.referral_id == referral_id)
+    ).all()
+    return [(ENTITY, [i for i in ids if i is not None])]
 
 
 class SafeguardingRepository(Aggregate):
@@ -352,6 +364,10 @@ def _mark(value: Any, marks: FlagMarks) -> Any:
         return dataclasses.replace(value, referral=_mark(value.referral, marks))
     if isinstance(value, BoardData):
         return dataclasses.replace(value, episodes=_mark(value.episodes, marks))
+    if isinstance(value, ClientRecordView):
+        return dataclasses.replace(
+            value, episode=_mark(value.episode, marks), meetings=_mark(value.meetings, marks)
+        )
     if isinstance(value, DayData):
         return dataclasses.replace(
             value, meetings=_mark(value.meetings, marks), unbooked=_mark(value.unbooked, marks)

@@ -252,3 +252,107 @@ async def test_the_marker_in_the_accept_and_booking_dialogs(
 def test_today_is_monday(frozen_now: pendulum.DateTime) -> None:
     """The dialogs' dates above read against the frozen clock."""
     assert timeutil.now().date() == dt.date(2026, 11, 23)
+
+
+# -- the client record: the header marker and the flags in Crisis & risk (c) ------------------
+
+
+async def open_record_of(pilot: Any, client_id: int) -> Any:
+    from screens.record import RecordScreen, open_record
+
+    await settle(pilot)
+    await open_record(pilot.app, client_id)
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, RecordScreen)
+    return screen
+
+
+def record_header(app: Any) -> str:
+    return str(app.screen.query_one("#record-header", Static).render())
+
+
+def record_detail(app: Any) -> str:
+    return str(app.screen.query_one("#record-detail-body", Static).render())
+
+
+async def test_the_record_raises_shows_and_closes_flags(
+    open_app: Callable[..., Any], board: Board
+) -> None:
+    repo = board.repo
+    async with open_app() as (app, pilot):
+        screen = await open_record_of(pilot, board.alex)
+        assert "SG" not in record_header(app)
+        await pilot.press("c")
+        await settle(pilot)
+        assert "No safeguarding flags. g raises one" in record_detail(app)
+        await pilot.press("g")
+        await settle(pilot)
+        assert isinstance(app.screen, RaiseFlagDialog)
+        assert "born 01/02/1990, NHS 999 000 0018" in intro(app)
+        set_select(app, "#field-kind", "child")
+        app.screen.query_one("#field-note", Input).value = NOTE
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen
+        assert "Safeguarding flag raised (Alex Example (test))" in notifications(app)
+        assert "Alex Example (test) SG Child safeguarding" in record_header(app)
+        row = screen.table().get_cell(screen.current_key(), "what")
+        assert row.plain.strip() == "SG OPEN"
+        assert f"Note: {NOTE}" in record_detail(app)
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(app.screen, CloseFlagDialog)
+        app.screen.query_one("#field-reason", Input).value = "Strategy meeting: closed (test)"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen
+        assert "SG" not in record_header(app)
+        assert screen.table().get_cell(screen.current_key(), "what").plain.strip() == "SG closed"
+        assert "Why: Strategy meeting: closed (test)" in record_detail(app)
+        await pilot.press("x")
+        await settle(pilot)
+        assert app.screen is screen
+        assert any("Select an open safeguarding flag" in n for n in notifications(app))
+        await pilot.press("h")
+        await settle(pilot)
+        rows = [screen.table().get_cell(r.key, "what").plain for r in screen.table().ordered_rows]
+        assert any("close safeguarding flag" in r for r in rows)
+    (flag,) = repo.flags(client_id=board.alex)
+    assert flag.close_reason == "Strategy meeting: closed (test)"
+
+
+async def test_the_record_keys_are_in_the_footer_and_palette_only_in_crisis_and_risk(
+    open_app: Callable[..., Any], board: Board
+) -> None:
+    async with open_app() as (app, pilot):
+        screen = await open_record_of(pilot, board.alex)
+        await pilot.press("n")
+        await settle(pilot)
+        shown = {k: a.binding.id for k, a in app.screen.active_bindings.items() if a.binding.show}
+        assert shown.get("g") != "record_flag_raise"
+        await pilot.press("c")
+        await settle(pilot)
+        shown = {k: a.binding.id for k, a in app.screen.active_bindings.items() if a.binding.show}
+        assert shown["g"] == "record_flag_raise" and shown["x"] == "record_flag_close"
+        names = [command.name for command in screen.palette_commands()]
+        assert "Raise a safeguarding flag" in names
+        assert "Close the selected safeguarding flag" in names
+
+
+async def test_privacy_mode_on_the_record_keeps_the_marker_and_hides_the_note(
+    open_app: Callable[..., Any], board: Board
+) -> None:
+    board.repo.raise_flag("domestic", NOTE, client_id=board.alex)
+    async with open_app() as (app, pilot):
+        await open_record_of(pilot, board.alex)
+        await pilot.press("p")
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        assert "A.E. SG Domestic abuse" in record_header(app)
+        assert "Note: (hidden)" in record_detail(app)
+        await pilot.press("h")
+        await settle(pilot)
+        assert "Two children" not in screen_text(app)
+        assert "Two children" not in record_detail(app)

@@ -3,7 +3,8 @@ settings, a note, who raised it and when, and when closed the end date, who, whe
 on a referral, and so on its client.
 
 Revision ID: 0013
-Revises: 0008
+Revises: 0009 (issue 12 gives every part 0008; this branch merged the record part's 0009,
+so it chains after it to keep one head: the integrator chains the parts in their order)
 Create Date: 2026-12-02
 """
 
@@ -14,7 +15,7 @@ import sqlmodel.sql.sqltypes
 from alembic import op
 
 revision = "0013"
-down_revision = "0008"
+down_revision = "0009"  # issue 12: "0008" in the plan; see the docstring
 branch_labels = None
 depends_on = None
 
