@@ -691,6 +691,7 @@ class QueueScreen(LiveList):
             dialog = ReasonDialog(
                 title=f"Hand over to {service}",
                 subject=referral.name,
+                flags=referral.safeguarding,
                 explanation=[
                     clock.sentence(app.config.team.timezone),
                     f"Contact: {app.config.handover.out_of_hours_contact}",
@@ -731,7 +732,9 @@ class QueueScreen(LiveList):
                     self.reload()
 
             dialog = NoteDialog(
-                referral.name, lambda text: repo.add_note(text, referral_id=referral.id)
+                referral.name,
+                lambda text: repo.add_note(text, referral_id=referral.id),
+                flags=referral.safeguarding,
             )
             self.app.push_screen(dialog, done)
 
@@ -937,6 +940,7 @@ class QueueScreen(LiveList):
             dialog = ReasonDialog(
                 title="Reverse decision",
                 subject=referral.name,
+                flags=referral.safeguarding,
                 explanation=reverse_explanation(referral, self.duty_app.config),
                 reason_label="Reason",
                 confirm="Reverse",
@@ -963,6 +967,7 @@ class QueueScreen(LiveList):
             dialog = ReasonDialog(
                 title="Redirect to treatment as usual",
                 subject=referral.name,
+                flags=referral.safeguarding,
                 choices=onward,
                 choice_label="Onward service",
                 reason_label="Reason",
@@ -989,6 +994,7 @@ class QueueScreen(LiveList):
             dialog = ReasonDialog(
                 title="Decline referral",
                 subject=referral.name,
+                flags=referral.safeguarding,
                 reason_label="Reason",
                 confirm="Decline",
                 save=save,

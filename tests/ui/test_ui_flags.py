@@ -206,7 +206,7 @@ async def test_privacy_mode_keeps_the_marker_and_hides_the_note(
 # -- the marker on the board, the day view and the dialogs that name the person -------------
 
 
-async def test_the_marker_on_the_board_and_in_the_discharge_dialog(
+async def test_the_marker_on_the_board_and_in_the_discharge_and_booking_dialogs(
     open_app: Callable[..., Any], board: Board
 ) -> None:
     board.repo.raise_flag("adult", "Adult concern (test)", client_id=board.alex)
@@ -219,6 +219,11 @@ async def test_the_marker_on_the_board_and_in_the_discharge_dialog(
         await pilot.press("d")
         await settle(pilot)
         assert "Client: Alex Example (test)  SG Adult at risk" in intro(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("b")
+        await settle(pilot)
+        assert "Client: Alex Example (test)  SG Adult at risk" in screen_text(app)
 
 
 async def test_the_marker_on_the_day_view_and_in_the_attendance_dialog(
@@ -238,7 +243,7 @@ async def test_the_marker_on_the_day_view_and_in_the_attendance_dialog(
         assert "SG Child safeguarding" in screen_text(app)
 
 
-async def test_the_marker_in_the_accept_and_booking_dialogs(
+async def test_the_marker_in_the_accept_decline_and_note_dialogs(
     open_app: Callable[..., Any], repo: Repository, make_referral: Callable[..., int]
 ) -> None:
     referral = make_referral()
@@ -247,6 +252,16 @@ async def test_the_marker_in_the_accept_and_booking_dialogs(
         await pilot.press("a")
         await settle(pilot)
         assert "SG Child safeguarding" in screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        assert "Referral: Alex Example (test)  SG Child safeguarding" in intro(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("N")
+        await settle(pilot)
+        assert "About: Alex Example (test)  SG Child safeguarding" in intro(app)
 
 
 def test_today_is_monday(frozen_now: pendulum.DateTime) -> None:
