@@ -371,3 +371,51 @@ async def test_privacy_mode_on_the_record_keeps_the_marker_and_hides_the_note(
         await settle(pilot)
         assert "Two children" not in screen_text(app)
         assert "Two children" not in record_detail(app)
+
+
+RAISE_ELSEWHERE = """
+import sys
+
+import pendulum
+
+from duty_desk import timeutil
+from duty_desk.config import Config
+from duty_desk.db import open_database
+from duty_desk.repository import Repository
+
+timeutil.set_now(pendulum.datetime(2026, 11, 23, 10, 0, tz="Europe/London"))
+config = Config()
+db = open_database(config, sys.argv[1])
+Repository(db, config, actor="duty2").raise_flag(
+    "adult", "Raised at another desk (test)", referral_id=int(sys.argv[2])
+)
+db.dispose()
+"""
+
+
+async def test_a_flag_raised_at_another_desk_appears_on_the_open_queue(
+    open_app: Callable[..., Any],
+    db_path: Any,
+    repo: Repository,
+    make_referral: Callable[..., int],
+) -> None:
+    import asyncio
+    import sys
+    import time
+
+    repo.add_staff("duty2", "Duty Worker Two (test)", "clinician")
+    referral = make_referral()
+    async with open_app() as (app, pilot):
+        assert cell_text(app, referral, "name") == "Alex Example (test)"
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-c", RAISE_ELSEWHERE, str(db_path), str(referral)
+        )
+        assert await asyncio.wait_for(process.wait(), 60) == 0
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            await pilot.pause(0.05)
+            if cell_text(app, referral, "name").startswith("SG "):
+                break
+        assert cell_text(app, referral, "name") == "SG Alex Example (test)"
+        await settle(pilot)
+        assert "SG Adult at risk" in detail_text(app)
