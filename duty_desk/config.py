@@ -182,6 +182,39 @@ class RecordSettings(_Strict):
     no_crisis_plan_days: Annotated[int, Field(ge=0, le=365)] = 7
 
 
+class SafeguardingSettings(_Strict):
+    """Issue 12 (guard): the kinds of safeguarding flag a referral or client can carry.
+
+    ``kinds``: key -> label (``child = "Child safeguarding"``). Keys are stored with each
+    flag; labels are what the screens show beside the ``SG`` marker. At least one kind;
+    labels are unique (ignoring case) so a picker never shows two the same.
+    """
+
+    kinds: dict[Key, Name] = Field(
+        default_factory=lambda: {
+            "child": "Child safeguarding",
+            "adult": "Adult at risk",
+            "domestic": "Domestic abuse",
+        }
+    )
+
+    @field_validator("kinds")
+    @classmethod
+    def _some_unique_kinds(cls, value: dict[str, str]) -> dict[str, str]:
+        if not value:
+            raise ValueError("at least one kind of safeguarding flag is needed")
+        labels = [label.strip().casefold() for label in value.values()]
+        if any(not label for label in labels):
+            raise ValueError("a kind's label is empty")
+        if len(set(labels)) != len(labels):
+            raise ValueError("two kinds have the same label")
+        return value
+
+    def label(self, key: str) -> str:
+        """The label of kind ``key`` (the key itself for a kind no longer in the settings)."""
+        return self.kinds.get(key, key)
+
+
 class AreaSettings(_Strict):
     name: Name
     weekly_cap: Annotated[int, Field(ge=0, le=1000)] = 5
@@ -262,6 +295,7 @@ class Config(_Strict):
     handover: HandoverSettings = HandoverSettings()
     triage: TriageSettings = TriageSettings()
     record: RecordSettings = RecordSettings()  # issue 12 (safety)
+    safeguarding: SafeguardingSettings = SafeguardingSettings()  # issue 12 (guard)
     areas: dict[Key, AreaSettings] = Field(default_factory=_default_areas)
     sources: dict[Key, SourceSettings] = Field(default_factory=_default_sources)
     onward: dict[Key, OnwardSettings] = Field(default_factory=_default_onward)

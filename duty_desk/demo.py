@@ -889,6 +889,7 @@ class _Builder:
         self.at(self.now, self.arrange_cover)
         self.at(self.now, lambda: record_demo(self))  # issue 12 (record)
         self.meeting_record.today(self.now, self.repo(self.lead))  # issue 12 (meeting)
+        demo_safeguarding(self.repo(self.lead), self.now)  # issue 12 (guard)
         repo = self.repo(self.login)
         statuses = Counter(r.status for r in repo.referrals_for_export())
         with self.db.session() as session:
@@ -915,6 +916,38 @@ def record_demo(builder: _Builder) -> None:
     lead = builder.repo(builder.lead)
     for member in lead.list_staff():
         lead.set_staff_phone(member.login, builder.phone(mobile=False))
+
+
+# -- issue 12 (guard): safeguarding flags ------------------------------------------------------
+FLAG_NOTES = (
+    "Two young children at home; the health visitor is aware (demo)",
+    "Concern raised by a neighbour, looked into by the team (demo)",
+    "Referrer mentions a partner at the address (demo)",
+)
+
+
+def demo_safeguarding(repo: Repository, now: dt.datetime) -> None:
+    """As the team lead, at ``now`` (after everything else, so the audit log stays in time
+    order): an open flag on an open client, a flag raised on the wrong client and closed
+    (the H60 story: closed with the reason, kept in the history), and a flag on a referral
+    still in the queue."""
+    kinds = list(repo.config.safeguarding.kinds)
+    with timeutil.frozen(timeutil.as_utc(now)):
+        clients = sorted(repo.board().episodes, key=lambda e: e.client_id)
+        waiting = sorted(repo.open_referrals(), key=lambda r: r.id)
+        if clients:
+            repo.raise_flag(kinds[0], FLAG_NOTES[0], client_id=clients[0].client_id)
+        if len(clients) > 1:
+            flag = repo.raise_flag(
+                kinds[1 % len(kinds)], FLAG_NOTES[1], client_id=clients[1].client_id
+            )
+            repo.close_flag(
+                flag,
+                timeutil.to_local(now, repo.config.team.timezone).date(),
+                "Raised on the wrong client by mistake; the concern is about someone else (demo)",
+            )
+        if waiting:
+            repo.raise_flag(kinds[-1], FLAG_NOTES[2], referral_id=waiting[0].id)
 
 
 def build_demo(

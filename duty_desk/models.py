@@ -70,6 +70,7 @@ _VERSIONS = {
         # -- issue 12 (safety) --
         "crisis_plan",
         "risk_summary",
+        "safeguarding_flag",  # issue 12 (guard)
     )
 }
 
@@ -482,6 +483,32 @@ class RiskSummary(SQLModel, table=True):
     __mapper_args__ = {"version_id_col": _VERSIONS["risk_summary"]}
 
 
+# -- issue 12 (guard) --
+
+
+class SafeguardingFlag(SQLModel, table=True):
+    """A safeguarding flag on a referral (and so on its client, whose episode is that
+    referral's): a kind from ``[safeguarding] kinds``, a note, who raised it and when; when
+    closed, the end date (local), who closed it, when and why. Never deleted: a flag closed
+    by mistake is raised again, and both stay in the history."""
+
+    __tablename__ = "safeguarding_flag"
+    __table_args__ = (Index("ix_safeguarding_flag_closed_at", "closed_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    referral_id: int = Field(foreign_key="referral.id", index=True)
+    kind: str = Field(max_length=40)
+    note: str = Field(sa_column=Column(Text, nullable=False))
+    raised_at: dt.datetime
+    raised_by: str = Field(max_length=64)
+    ends_on: dt.date | None = None  # the local date it ended (None: open)
+    closed_at: dt.datetime | None = None  # when the closing was recorded
+    closed_by: str | None = Field(default=None, max_length=64)
+    close_reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    version: int = Field(default=1, sa_column=_VERSIONS["safeguarding_flag"])
+
+    __mapper_args__ = {"version_id_col": _VERSIONS["safeguarding_flag"]}
+
+
 # -- the audit log is append-only, in the database itself -----------------------------------
 # Triggers refuse UPDATE and DELETE on audit_log, whoever connects (a script, the sqlite3
 # shell, a bug). Installed with the table; migrations use the same statements.
@@ -574,6 +601,7 @@ __all__ = [
     "ReferralStatus",
     "RiskSummary",
     "Role",
+    "SafeguardingFlag",
     "Staff",
     "audit_trigger_statements",
     "change_notify_statements",

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import TypeVar
 
 from .config import Config
 from .db import Database
@@ -36,6 +37,7 @@ from .repo.meetings import MeetingReader
 from .repo.network import NetworkRepository
 from .repo.record import RecordReader
 from .repo.referrals import ImportedFile, ReferralRepository
+from .repo.safeguarding import FlagMarks, SafeguardingRepository
 from .repo.staff import StaffRepository
 from .validation import NewReferral, validate_dates, validate_meeting_days
 from .views import (
@@ -64,12 +66,15 @@ from .views import (
     ReferralFilter,
     ReferralView,
     RiskSummaryView,
+    SafeguardingFlagView,
     ScheduleProblem,
     StaffLoad,
     StaffView,
     UnbookedFirst,
 )
 from .vocabulary import Consent
+
+T = TypeVar("T")
 
 
 class Repository:
@@ -94,6 +99,7 @@ class Repository:
         self._record = RecordReader(ctx)  # issue 12 (record)
         self._network = NetworkRepository(ctx)  # issue 12 (network)
         self._meeting_notes = MeetingNoteRepository(ctx)  # issue 12 (meeting)
+        self._safeguarding = SafeguardingRepository(ctx)  # issue 12 (guard)
 
     @property
     def db(self) -> Database:
@@ -135,15 +141,15 @@ class Repository:
 
     # -- referrals and intake ----------------------------------------------------------------
     def open_referrals(self, search: str = "") -> list[ReferralView]:
-        return self._referrals.open_referrals(search)
+        return self._flagged(self._referrals.open_referrals(search))
 
     def referral(self, referral_id: int) -> ReferralView:
-        return self._referrals.referral(referral_id)
+        return self._flagged(self._referrals.referral(referral_id))
 
     def find_referrals(
         self, search: str = "", status: ReferralFilter | str = ReferralFilter.open
     ) -> list[ReferralView]:
-        return self._referrals.find_referrals(search, status)
+        return self._flagged(self._referrals.find_referrals(search, status))
 
     def update_referral(
         self,
@@ -157,7 +163,7 @@ class Repository:
     def find_clients(
         self, search: str = "", status: ClientFilter | str = ClientFilter.open
     ) -> list[EpisodeView]:
-        return self._board.find_clients(search, status)
+        return self._flagged(self._board.find_clients(search, status))
 
     def referrals_for_export(self) -> Iterator[ReferralView]:
         return self._referrals.referrals_for_export()
@@ -206,7 +212,7 @@ class Repository:
 
     # -- triage decisions: the guarded accept, reversing, what an accept still needs ----------
     def accept_preview(self, referral_id: int) -> AcceptPreview:
-        return self._decisions.accept_preview(referral_id)
+        return self._flagged(self._decisions.accept_preview(referral_id))
 
     def reverse_decision(
         self, referral_id: int, reason: str, *, expected_version: int | None = None
@@ -216,7 +222,7 @@ class Repository:
         )
 
     def awaiting_setup(self) -> list[AwaitingSetup]:
-        return self._decisions.awaiting_setup()
+        return self._flagged(self._decisions.awaiting_setup())
 
     def core_team_choice(self, client_id: int, deadline: dt.datetime | None) -> CoreTeamChoice:
         if deadline is not None:
@@ -258,10 +264,10 @@ class Repository:
 
     # -- the board and episodes --------------------------------------------------------------
     def board(self, staff_id: int | None = None) -> BoardData:
-        return self._board.board(staff_id)
+        return self._flagged(self._board.board(staff_id))
 
     def episode(self, client_id: int) -> EpisodeView:
-        return self._board.episode(client_id)
+        return self._flagged(self._board.episode(client_id))
 
     def client_for_referral(self, referral_id: int) -> int | None:
         return self._board.client_for_referral(referral_id)
@@ -356,23 +362,23 @@ class Repository:
     # -- meetings ----------------------------------------------------------------------------
     def day(self, day: dt.date, staff_id: int | None = None) -> DayData:
         self._meeting_days(day=day)
-        return self._meetings.day(day, staff_id)
+        return self._flagged(self._meetings.day(day, staff_id))
 
     def unbooked_first(self) -> list[UnbookedFirst]:
-        return self._meetings.unbooked_first()
+        return self._flagged(self._meetings.unbooked_first())
 
     def first_meetings(self, since: dt.datetime) -> list[FirstMeeting]:
         validate_dates({"since": since})
         return self._meetings.first_meetings(since)
 
     def meeting(self, meeting_id: int) -> MeetingView:
-        return self._meetings.meeting(meeting_id)
+        return self._flagged(self._meetings.meeting(meeting_id))
 
     def meetings_for_client(self, client_id: int) -> list[MeetingView]:
-        return self._meetings.meetings_for_client(client_id)
+        return self._flagged(self._meetings.meetings_for_client(client_id))
 
     def booking_defaults(self, client_id: int) -> BookingDefaults:
-        return self._meetings.booking_defaults(client_id)
+        return self._flagged(self._meetings.booking_defaults(client_id))
 
     def meetings_for_export(
         self, start: dt.date, end: dt.date, staff_login: str | None = None
@@ -530,7 +536,7 @@ class Repository:
     # -- issue 12 (record): the client record ---------------------------------------------------
     def client_record(self, client_id: int) -> ClientRecordView:
         """One client's record in one read: episode, network, meetings, history."""
-        return self._record.client_record(client_id)
+        return self._flagged(self._record.client_record(client_id))
 
     def client_hits(self, search: str) -> list[ClientHit]:
         """Open and discharged clients by name or NHS number (the palette's record hits)."""
@@ -664,6 +670,53 @@ class Repository:
         return self._crisis.save_risk_summary(
             client_id, summary, review_on, expected_version=expected_version
         )
+
+    # -- issue 12 (guard): safeguarding flags (duty_desk.repo.safeguarding) -------------------
+    def _flagged(self, value: T) -> T:
+        """``value`` with the open safeguarding flags' kinds in each person's
+        ``safeguarding`` field (one read of every open flag, never one per row)."""
+        return self._safeguarding.marked(value)
+
+    def raise_flag(
+        self,
+        kind: str,
+        note: str,
+        *,
+        referral_id: int | None = None,
+        client_id: int | None = None,
+    ) -> int:
+        return self._safeguarding.raise_flag(
+            kind, note, referral_id=referral_id, client_id=client_id
+        )
+
+    def close_flag(
+        self,
+        flag_id: int,
+        ends_on: dt.date | None,
+        reason: str,
+        *,
+        expected_version: int | None = None,
+    ) -> None:
+        if ends_on is not None:
+            validate_dates({"ends_on": ends_on})
+        self._safeguarding.close_flag(flag_id, ends_on, reason, expected_version=expected_version)
+
+    def flag(self, flag_id: int) -> SafeguardingFlagView:
+        return self._safeguarding.flag(flag_id)
+
+    def flags(
+        self,
+        *,
+        referral_id: int | None = None,
+        client_id: int | None = None,
+        open_only: bool = False,
+    ) -> list[SafeguardingFlagView]:
+        return self._safeguarding.flags(
+            referral_id=referral_id, client_id=client_id, open_only=open_only
+        )
+
+    def flag_marks(self) -> FlagMarks:
+        return self._safeguarding.marks()
 
 
 RepositoryFactory = Callable[[], Repository]

@@ -172,6 +172,9 @@ class ReferralView:
     reversed_at: dt.datetime | None = None
     reversed_by: str | None = None  # login
     reversal_reason: str | None = field(default=None, repr=False, metadata=KEPT)
+    # Issue 12 (guard): kinds of the person's open safeguarding flags ([safeguarding] kinds
+    # keys; empty: none). Not personal: the marker shows in privacy mode (the notes do not).
+    safeguarding: tuple[str, ...] = ()
 
     @property
     def is_open(self) -> bool:
@@ -307,6 +310,9 @@ class EpisodeView:
     discharge_reason: str | None = field(default=None, repr=False, metadata=KEPT)
     language: str = field(default="", repr=False, metadata=KEPT)  # preferred, from the referral
     interpreter: bool = False  # an interpreter is needed at meetings
+    # Issue 12 (guard): kinds of the person's open safeguarding flags ([safeguarding] kinds
+    # keys; empty: none). Not personal: the marker shows in privacy mode (the notes do not).
+    safeguarding: tuple[str, ...] = ()
 
     @property
     def has_peer_support(self) -> bool:
@@ -389,6 +395,9 @@ class MeetingView:
     staff: tuple[Attendee, ...]
     network: tuple[Attendee, ...] = field(repr=False, metadata=AS_NETWORK)
     version: int
+    # Issue 12 (guard): kinds of the person's open safeguarding flags ([safeguarding] kinds
+    # keys; empty: none). Not personal: the marker shows in privacy mode (the notes do not).
+    safeguarding: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -399,6 +408,9 @@ class UnbookedFirst:
     referral_id: int
     name: str = field(repr=False, metadata=AS_INITIALS)
     respond_by: dt.datetime
+    # Issue 12 (guard): kinds of the person's open safeguarding flags ([safeguarding] kinds
+    # keys; empty: none). Not personal: the marker shows in privacy mode (the notes do not).
+    safeguarding: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -424,6 +436,9 @@ class BookingDefaults:
     # The client's address and postcode, for a home visit. Kept in privacy mode like
     # place_detail: the dialog saves what it shows as the meeting's place.
     home_address: str = field(default="", repr=False, metadata=KEPT)
+    # Issue 12 (guard): kinds of the person's open safeguarding flags ([safeguarding] kinds
+    # keys; empty: none). Not personal: the marker shows in privacy mode (the notes do not).
+    safeguarding: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -668,3 +683,38 @@ class CrisisRecordView:
     risk: RiskSummaryView | None
     plan_versions: tuple[PlanVersion, ...] = ()
     risk_versions: tuple[PlanVersion, ...] = ()
+
+
+# -- issue 12 (guard) --
+
+
+@dataclass(frozen=True)
+class SafeguardingFlagView:
+    """One safeguarding flag: its kind (a key of ``[safeguarding] kinds``), the note, who
+    raised it and when; once closed, the end date (local), who closed it, when and why.
+
+    ``referral_id`` is the referral it was raised on; ``client_id`` that referral's episode
+    (None before acceptance). ``own`` is False for a flag raised on another referral of
+    the same person (the same NHS number): shown so that a re-referral carries it.
+    The kind is not personal (the ``SG`` marker shows it in privacy mode); the note and
+    the reason for closing are.
+    """
+
+    id: int
+    referral_id: int
+    client_id: int | None
+    name: str = field(repr=False, metadata=AS_INITIALS)  # the person flagged
+    kind: str
+    note: str = field(repr=False, metadata=AS_HIDDEN)
+    raised_at: dt.datetime
+    raised_by: str  # login
+    ends_on: dt.date | None  # the local date it ended (None: open)
+    closed_at: dt.datetime | None
+    closed_by: str | None  # login
+    close_reason: str | None = field(repr=False, metadata=AS_HIDDEN)
+    version: int
+    own: bool = True
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None

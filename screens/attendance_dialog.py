@@ -32,6 +32,7 @@ from textual.widgets import Checkbox, Label, Static
 from duty_desk import vocabulary
 from duty_desk.views import Attendee, MeetingToRecord, MeetingView, NetworkMemberView, StaffView
 
+from .flag_marker import subject
 from .forms import FormScreen
 from .literal import assemble, literal, visible
 from .render import staff_tags
@@ -40,6 +41,8 @@ from .widgets import NotesArea, PickedLine, TickBox
 if TYPE_CHECKING:
     from textual.screen import Screen
 
+    from duty_desk.config import Config
+
     from .booking import Booked
 
 
@@ -47,15 +50,14 @@ def _ids(text: str) -> list[int]:
     return [int(part) for part in text.split(",") if part]
 
 
-def meeting_intro(meeting: MeetingView, tz: str) -> Text:
-    """Client, date and time, place: which meeting this is, named at the top of each of
-    the meeting record's dialogs (H49)."""
+def meeting_intro(meeting: MeetingView, tz: str, config: Config) -> Text:
+    """Client (with the safeguarding marker), date and time, place: which meeting this is,
+    named at the top of each of the meeting record's dialogs (H49, H57)."""
     from duty_desk.timeparse import describe_slot
 
     place = vocabulary.PLACE_LONG.get(meeting.place_kind, str(meeting.place_kind))
     return assemble(
-        ("Client: ", "bold"),
-        literal(meeting.client_name, "bold"),
+        subject("Client", meeting.client_name, meeting.safeguarding, config, "bold"),
         "\n",
         ("When: ", "bold"),
         describe_slot(meeting.starts_at, meeting.ends_at, tz),
@@ -123,7 +125,10 @@ class AttendanceDialog(FormScreen[Recorded]):
     def compose_intro(self) -> ComposeResult:
         # The keys are in the footer; the top stays short so the client, date and time
         # stay in sight at 60x20 too (H49).
-        yield Static(meeting_intro(self.meeting, self.tz), id="intro")
+        yield Static(
+            meeting_intro(self.meeting, self.tz, self.app.config),  # type: ignore[attr-defined]
+            id="intro",
+        )
 
     def _tick(self, kind: str, person_id: int, label: Text, ticked: bool) -> TickBox:
         return TickBox(label, ticked, compact=True, id=f"{kind}-{person_id}")

@@ -33,6 +33,7 @@ from duty_desk.views import (
 )
 from duty_desk.vocabulary import BreakKind
 
+from .flag_marker import marker_line, name_cell
 from .literal import assemble, literal, visible
 from .render import (
     contact_lines,
@@ -308,7 +309,9 @@ def episode_cells(
     problems = len(episode.problems) if trouble is None else trouble
     low = figures.with_core is not None and figures.with_core < 0.5
     return {
-        "client": cell(episode.name, "bold" if problems else ""),
+        "client": name_cell(episode.name, episode.safeguarding, "bold" if problems else "")
+        if episode.safeguarding
+        else cell(episode.name, "bold" if problems else ""),
         "key": key_cell(episode, tags),
         "team": team_cell(episode, tags),
         "weeks": cell(weeks_since(episode.accepted_at, now)),
@@ -349,6 +352,7 @@ def episode_detail(
         assemble("  NHS ", literal(nhs), "  ", literal(config.area_name(episode.area)))
     )
     text.append("\n")
+    marker_line(text, episode.safeguarding, config)
     interpreter_line(text, episode.language, episode.interpreter)
     if episode.status == "discharged":
         ended = assemble(

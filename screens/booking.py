@@ -44,6 +44,7 @@ from duty_desk import vocabulary
 from duty_desk.errors import BookingWarnings, Conflict, DutyDeskError, InputErrors
 from duty_desk.views import BookingDefaults, MeetingView, ScheduleProblem
 
+from .flag_marker import subject
 from .forms import FormScreen
 from .literal import assemble, literal, visible
 from .render import staff_tags
@@ -347,7 +348,13 @@ class BookingDialog(FormScreen[Booked]):
         defaults = self.defaults = message.defaults
         moving = self.moving
         self._staff_names = {s.id: s.name for s in defaults.staff}
-        intro = assemble(("Client: ", "bold"), literal(defaults.client_name, "bold"))
+        intro = subject(
+            "Client",
+            defaults.client_name,
+            defaults.safeguarding,
+            self.app.config,  # type: ignore[attr-defined]
+            "bold",
+        )
         if moving is not None:
             from duty_desk.timeparse import describe_slot
 

@@ -50,7 +50,7 @@ class MeetingNoteDialog(FormScreen[int]):
         self.tz = tz
 
     def compose_intro(self) -> ComposeResult:
-        intro = meeting_intro(self.meeting, self.tz)
+        intro = meeting_intro(self.meeting, self.tz, self.app.config)  # type: ignore[attr-defined]
         intro.append("\nThe note so far (kept as written; ctrl+s adds the new entry):")
         yield Static(intro, id="intro")
         so_far = note_lines(self.notes, self.tz) if self.notes else Text("(no note yet)")

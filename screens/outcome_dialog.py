@@ -67,7 +67,7 @@ class OutcomeDialog(FormScreen[str]):
         super().__init__(title)
 
     def compose_intro(self) -> ComposeResult:
-        intro = meeting_intro(self.meeting, self.tz)
+        intro = meeting_intro(self.meeting, self.tz, self.app.config)  # type: ignore[attr-defined]
         if self.change:
             was = vocabulary.MEETING_STATUS_LONG[self.meeting.status].upper()
             now = vocabulary.MEETING_STATUS_LONG[self.to_status].upper()

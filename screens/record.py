@@ -51,7 +51,7 @@ SECTIONS: tuple[str, ...] = (
     # c: crisis plan and risk summary (safety part)
     "screens.record_crisis.CrisisSection",
     # c: safeguarding flags (guard part)
-    #
+    "screens.record_flags.FlagsSection",
     # i: admissions; L and X in every section (docs part)
     #
     #

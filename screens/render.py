@@ -25,6 +25,7 @@ from duty_desk.views import (
     StaffView,
 )
 
+from .flag_marker import marker_line, name_cell
 from .literal import assemble, cell, literal, visible
 from .network_words import consent_short
 
@@ -167,7 +168,7 @@ def row_cells(
     mine = referral.triage_by == actor
     return {
         "clock": clock_cell(referral, now, labels.config),
-        "name": cell(referral.name, "bold" if mine else ""),
+        "name": name_cell(referral.name, referral.safeguarding, "bold" if mine else ""),
         "age": cell(age),
         "urgency": cell(referral.urgency),
         "source": cell(labels.source.get(referral.source, referral.source)),
@@ -313,6 +314,7 @@ def detail_text(
     nhs = format_nhs_number(referral.nhs_number) if referral.nhs_number else "not given"
     text.append_text(assemble("  NHS ", literal(nhs)))
     text.append("\n")
+    marker_line(text, referral.safeguarding, config)
     interpreter_line(text, referral.language, referral.interpreter)
     if not referral.is_open:
         decision_line(text, referral, config)

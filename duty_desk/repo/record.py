@@ -38,6 +38,7 @@ from .base import Aggregate
 from .crisis import crisis_related
 from .episode_rows import read_episodes
 from .meetings import _MEETING_COLUMNS, meeting_views
+from .safeguarding import flags_related  # issue 12 (guard)
 from .sql import chunks, day, instant, raw, run
 from .staff import all_staff
 
@@ -78,7 +79,7 @@ def _notes(
     return [("handover_note", [i for i in ids if i is not None])]
 
 
-RELATED: list[RelatedFn] = [_own, _network, _meetings, _notes]
+RELATED: list[RelatedFn] = [_own, _network, _meetings, _notes, flags_related]
 RELATED.append(crisis_related)  # issue 12 (safety): the crisis plan and risk summary
 
 

@@ -172,6 +172,18 @@ CONFIG_CASES = [
     ("[record]\nrisk_review_weeks = 60\n", "record.risk_review_weeks: Input should be less"),
     ("[record]\nreview_due_soon_days = -1\n", "record.review_due_soon_days: Input should be"),
     ('[record]\nno_crisis_plan_days = "a week"\n', "record.no_crisis_plan_days: Input should"),
+    # -- guard (issue 12): the kinds of safeguarding flag ------------------------------------
+    (
+        "[safeguarding]\nkinds = {}\n",
+        "safeguarding.kinds: at least one kind of safeguarding flag is needed",
+    ),
+    (
+        '[safeguarding]\nkinds = { child = "Child", kid = "child" }\n',
+        "safeguarding.kinds: two kinds have the same label",
+    ),
+    ('[safeguarding]\nkinds = { child = "  " }\n', "safeguarding.kinds: a kind's label is empty"),
+    ('[safeguarding]\nkinds = { child = "" }\n', "safeguarding.kinds.child: String should"),
+    ('[safeguarding]\nkinds = { "Child!" = "Child" }\n', "safeguarding.kinds.Child!.[key]"),
 ]
 
 
@@ -1062,3 +1074,121 @@ def test_markup_in_a_crisis_plan_is_kept_as_typed(
     client = repo.accept(repo.add_referral(referral_input()))
     saved = repo.save_crisis_plan(client, {"what_helps": text}, _IN_A_MONTH, expected_version=None)
     assert saved.what_helps == text.strip()
+
+
+# -- guard (issue 12): safeguarding flags: (what, call, field, message); nothing is written ----
+FLAG_CASES: list[tuple[str, Callable[[Repository, int, int], object], str, str]] = [
+    (
+        "a kind not in the settings",
+        lambda r, ref, f: r.raise_flag("pirates", "Concern (test)", referral_id=ref),
+        "kind",
+        "unknown kind of flag 'pirates' (expected one of: child, adult, domestic)",
+    ),
+    (
+        "no kind",
+        lambda r, ref, f: r.raise_flag(" ", "Concern (test)", referral_id=ref),
+        "kind",
+        "kind of flag is required",
+    ),
+    (
+        "an empty note",
+        lambda r, ref, f: r.raise_flag("child", "  ", referral_id=ref),
+        "note",
+        "note is required",
+    ),
+    (
+        "a note too long",
+        lambda r, ref, f: r.raise_flag("child", "x" * 2001, referral_id=ref),
+        "note",
+        "note is too long (2001 characters, at most 2000)",
+    ),
+    (
+        "a control character in the note",
+        lambda r, ref, f: r.raise_flag("child", "call \x1b[2J back", referral_id=ref),
+        "note",
+        "note contains control characters (such as an escape sequence); retype it",
+    ),
+    (
+        "a flag on nobody",
+        lambda r, ref, f: r.raise_flag("child", "Concern (test)"),
+        "flag",
+        "a flag is raised on one referral or one client",
+    ),
+    (
+        "an end date before the flag was raised",
+        lambda r, ref, f: r.close_flag(f, dt.date(2026, 11, 22), "Ended (test)"),
+        "ends_on",
+        "the end date is before the flag was raised (23/11/2026)",
+    ),
+    (
+        "an end date in the future",
+        lambda r, ref, f: r.close_flag(f, dt.date(2026, 11, 24), "Ended (test)"),
+        "ends_on",
+        "the end date is in the future",
+    ),
+    (
+        "no end date",
+        lambda r, ref, f: r.close_flag(f, None, "Ended (test)"),
+        "ends_on",
+        "the end date is required",
+    ),
+    (
+        "an end date far out",
+        lambda r, ref, f: r.close_flag(f, dt.date(1, 1, 1), "Ended (test)"),
+        "ends_on",
+        "the year 1 is outside the dates duty-desk takes (1900 to 2200)",
+    ),
+    (
+        "closing without a reason",
+        lambda r, ref, f: r.close_flag(f, dt.date(2026, 11, 23), " "),
+        "reason",
+        "reason is required",
+    ),
+    (
+        "a control character in the reason",
+        lambda r, ref, f: r.close_flag(f, dt.date(2026, 11, 23), "done \x07"),
+        "reason",
+        "reason contains control characters (such as an escape sequence); retype it",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    "what, call, field, message", FLAG_CASES, ids=[case[0] for case in FLAG_CASES]
+)
+def test_a_bad_flag_gets_its_message_and_writes_nothing(
+    repo: Repository,
+    frozen_now: pendulum.DateTime,
+    what: str,
+    call: Callable[[Repository, int, int], object],
+    field: str,
+    message: str,
+) -> None:
+    referral = repo.add_referral(referral_input())
+    flag = repo.raise_flag("child", "Concern (test)", referral_id=referral)
+    before = repo.flags(referral_id=referral)
+    with pytest.raises(InputErrors) as caught:
+        call(repo, referral, flag)
+    assert caught.value.errors == {field: message}
+    assert repo.flags(referral_id=referral) == before
+    assert len(repo.history("safeguarding_flag", flag)) == 1
+
+
+def test_closing_a_closed_flag_is_refused(repo: Repository, frozen_now: pendulum.DateTime) -> None:
+    referral = repo.add_referral(referral_input())
+    flag = repo.raise_flag("child", "Concern (test)", referral_id=referral)
+    repo.close_flag(flag, dt.date(2026, 11, 23), "Ended (test)")
+    closed = repo.flag(flag)
+    with pytest.raises(DutyDeskError, match="already closed by duty1 at .*nothing was changed"):
+        repo.close_flag(flag, dt.date(2026, 11, 23), "Again (test)")
+    assert repo.flag(flag) == closed
+
+
+@pytest.mark.parametrize("text", MARKUP)
+def test_markup_in_a_flag_is_kept_as_typed(
+    repo: Repository, frozen_now: pendulum.DateTime, text: str
+) -> None:
+    referral = repo.add_referral(referral_input())
+    flag = repo.raise_flag("child", text, referral_id=referral)
+    repo.close_flag(flag, dt.date(2026, 11, 23), text)
+    assert (repo.flag(flag).note, repo.flag(flag).close_reason) == (text, text)

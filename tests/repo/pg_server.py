@@ -146,6 +146,8 @@ UNDO_AFTER_0004 = (
     # 0012, crisis plan and risk summary (issue 12, safety)
     "DROP TABLE crisis_plan, risk_summary",
     "DELETE FROM duty_desk_meta WHERE key = 'crisis_plans_since'",
+    # 0013, safeguarding (issue 12, guard)
+    "DROP TABLE safeguarding_flag",
 )
 
 

@@ -545,6 +545,8 @@ def test_the_demo_network_has_consent_yes_no_and_not_asked_one_removed_one_not_t
     assert any(not m.takes_part and not m.removed for m in members)
     history = repo.history("network_member", removed.id)
     assert [e.action for e in history] == ["remove network member"]
+
+
 def test_the_demo_has_a_meeting_record(built: tuple[Database, Config]) -> None:
     """Issue 12 (meeting): notes on past meetings, one added to later by someone else, a
     recorded outcome changed with its reason, and every did-not-attend with a follow-up."""

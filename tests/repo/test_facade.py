@@ -107,6 +107,12 @@ PUBLIC = {
     "risk_summary_history",
     "save_crisis_plan",
     "save_risk_summary",
+    # issue 12 (guard): safeguarding flags (duty_desk.repo.safeguarding)
+    "close_flag",
+    "flag",
+    "flag_marks",
+    "flags",
+    "raise_flag",
 }
 
 
