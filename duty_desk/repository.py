@@ -21,12 +21,14 @@ from .config import Config
 from .db import Database
 from .handover_views import ClaimHeld, HandoverData, HandoverNoteView, OohHandoverView
 from .repo.absences import AbsenceRepository, Impact
+from .repo.admissions import AdmissionRepository
 from .repo.attendance import AttendanceRepository
 from .repo.audit import AuditRepository
 from .repo.base import Context
 from .repo.board import BoardRepository
 from .repo.booking import BookingRepository
 from .repo.decisions import DecisionRepository
+from .repo.documents import DocumentRepository
 from .repo.episodes import EpisodeRepository
 from .repo.handover import HandoverRepository
 from .repo.intake import IntakeRepository
@@ -38,6 +40,8 @@ from .views import (
     AbsenceDecisionView,
     AbsenceView,
     AcceptPreview,
+    AdmissionSummary,
+    AdmissionView,
     AreaIntake,
     AuditEntry,
     AwaitingSetup,
@@ -77,6 +81,8 @@ class Repository:
         self._attendance = AttendanceRepository(ctx)
         self._handover = HandoverRepository(ctx, self._meetings.day)
         self._decisions = DecisionRepository(ctx)
+        self._admissions = AdmissionRepository(ctx)
+        self._documents = DocumentRepository(ctx)
 
     @property
     def db(self) -> Database:
@@ -494,6 +500,57 @@ class Repository:
     def handover(self, day: dt.date | None = None) -> HandoverData:
         self._meeting_days(day=day)
         return self._handover.handover(day)
+
+    # -- issue 12 (docs): hospital admissions, and recording what left as a document ------------
+    def add_admission(
+        self,
+        client_id: int,
+        admitted_on: dt.date | None,
+        discharged_on: dt.date | None,
+        legal_status: str | None,
+        mha_section: str | None,
+        hospital: str | None,
+    ) -> int:
+        return self._admissions.add_admission(
+            client_id, admitted_on, discharged_on, legal_status, mha_section, hospital
+        )
+
+    def edit_admission(
+        self,
+        admission_id: int,
+        admitted_on: dt.date | None,
+        discharged_on: dt.date | None,
+        legal_status: str | None,
+        mha_section: str | None,
+        hospital: str | None,
+        *,
+        expected_version: int | None = None,
+    ) -> None:
+        self._admissions.edit_admission(
+            admission_id,
+            admitted_on,
+            discharged_on,
+            legal_status,
+            mha_section,
+            hospital,
+            expected_version=expected_version,
+        )
+
+    def admission(self, admission_id: int) -> AdmissionView:
+        return self._admissions.admission(admission_id)
+
+    def admissions(self, client_id: int) -> list[AdmissionView]:
+        return self._admissions.admissions(client_id)
+
+    def admissions_summary(self, start: dt.date, end: dt.date) -> AdmissionSummary:
+        validate_dates({"from": start, "to": end})
+        return self._admissions.admissions_summary(start, end)
+
+    def check_can_write_document(self, client_id: int) -> None:
+        self._documents.check_can_write(client_id)
+
+    def record_document(self, client_id: int, what: str, where: str) -> None:
+        self._documents.record_document(client_id, what, where)
 
 
 RepositoryFactory = Callable[[], Repository]

@@ -134,6 +134,8 @@ UNDO_AFTER_0004 = (
     "ALTER TABLE absence DROP COLUMN starts_time, DROP COLUMN ends_time",
     "ALTER TABLE meeting_staff DROP COLUMN cover, DROP COLUMN cover_for_id, "
     "DROP COLUMN arranged_by",
+    # 0014, admissions (issue 12, docs)
+    "DROP TABLE admission",
 )
 
 

@@ -81,6 +81,14 @@ PUBLIC = {
     "release_claim",
     "rota",
     "set_rota",
+    # issue 12 (docs): admissions, documents
+    "add_admission",
+    "edit_admission",
+    "admission",
+    "admissions",
+    "admissions_summary",
+    "check_can_write_document",
+    "record_document",
 }
 
 
