@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -24,6 +24,7 @@ from .vocabulary import ROLE_LONG
 
 if TYPE_CHECKING:
     import datetime as dt
+    from collections.abc import Callable
 
     from .config import Config
     from .db import Database
@@ -466,24 +467,36 @@ _EXPORT_HELP = "\n".join(
         "JSON is one list of objects. The output holds personal data: a FILE is",
         "created readable by you only, written under a temporary name and renamed",
         "into place when complete, so a failure never leaves half a file.",
+        "",
+        "\b",
+        "client CLIENT: one client's whole record (CLIENT: the client number, the NHS",
+        "  number or the exact name), as one JSON object (--format json, the default)",
+        "  or an editable Word document (--format docx, with --output FILE.docx).",
     ]
 )
-_FORMATS = list(dict.fromkeys(fmt for found in reports.REPORTS.values() for fmt in found.formats))
+CLIENT_RECORD = "client"  # `export client CLIENT` (issue 12, docs): not a report of many rows
+_FORMATS = [
+    *dict.fromkeys(fmt for found in reports.REPORTS.values() for fmt in found.formats),
+    "docx",
+]
 
 
 @cli.command(help=_EXPORT_HELP)
-@click.argument("what", type=click.Choice(list(reports.REPORTS)))
+@click.argument("what", type=click.Choice([*reports.REPORTS, CLIENT_RECORD]))
+@click.argument("client", metavar="[CLIENT]", required=False)
 @click.option(
     "--format",
     "fmt",
     type=click.Choice(_FORMATS),
     default=None,
-    help="json (the default) or csv, or for meetings ics; with --output FILE.csv "
-    "(or .ics), that format.",
+    help="json (the default) or csv, or for meetings ics, or for a client docx; with "
+    "--output FILE.csv (or .ics, .docx), that format.",
 )
 @click.option(
     "--output",
+    "--out",
     "-o",
+    "output",
     metavar="FILE",
     help="Write to FILE instead of standard output: a regular file is replaced only once "
     "complete, a pipe or device (/dev/stdout) is written in place; see the README.",
@@ -511,6 +524,7 @@ _FORMATS = list(dict.fromkeys(fmt for found in reports.REPORTS.values() for fmt 
 def export(
     state: State,
     what: str,
+    client: str | None,
     fmt: str | None,
     output: str | None,
     date_from: str | None = None,
@@ -520,10 +534,19 @@ def export(
 ) -> None:
     from .reports.writers import atomic_output, output_target
 
-    found = reports.report(what)
     if fmt is None:
         suffix = Path(output).suffix.lower() if output else ""
-        fmt = {".csv": "csv", ".ics": "ics"}.get(suffix, "json")
+        fmt = {".csv": "csv", ".ics": "ics", ".docx": "docx"}.get(suffix, "json")
+    if what == CLIENT_RECORD:
+        if date_from or date_to or staff_login or include_discharged is not None:
+            raise Failure("--from, --to, --staff and --include-discharged are not for a client")
+        _export_client(state, client, fmt, output)
+        return
+    if client is not None:
+        raise Failure(f"export {what} takes no CLIENT (only export client does)")
+    if fmt == "docx":
+        raise Failure(f"--format docx is for export client, not {what}")
+    found = reports.report(what)
     params = _export_params(found, fmt, date_from, date_to, staff_login, include_discharged)
     if output and Path(output).is_dir():
         raise Failure(f"cannot write {output}: it is a folder")
@@ -587,6 +610,104 @@ def _export_params(
         staff_login=staff_login,
         include_discharged=include_discharged is not False,
     )
+
+
+# -- issue 12 (docs): one client's record, and the GP transfer letter ----------------------------
+
+
+def _client_file(
+    state: State,
+    client: str | None,
+    output: str | None,
+    what: str,
+    make: Callable[[Repository, int], tuple[Callable[[IO[bytes]], None], str]],
+) -> None:
+    """Find the client, make the document, write it where asked (atomically, owner only),
+    then record in the audit log that it was written and where to."""
+    from .client_export import find_client
+    from .documents import write_document
+
+    if not client:
+        raise Failure("give the client: their client number, NHS number or exact name")
+    if output and Path(output).is_dir():
+        raise Failure(f"cannot write {output}: it is a folder")
+    db = state.open_db()
+    try:
+        repo = state.repo(db)
+        client_id = find_client(repo, client)
+        repo.check_can_write_document(client_id)
+        write, words = make(repo, client_id)
+        if output is None:
+            sys.stdout.flush()
+            write(sys.stdout.buffer)
+            sys.stdout.buffer.flush()
+            repo.record_document(client_id, what, "standard output")
+            return
+        try:
+            in_place = write_document(output, write)
+        except OSError as exc:
+            raise Failure(
+                f"cannot write {output}: {exc.strerror or exc.__class__.__name__}; "
+                "nothing was written"
+            ) from None
+        repo.record_document(client_id, what, str(output))
+        click.echo(f"Wrote {words} to {output}.", err=in_place)
+    finally:
+        db.dispose()
+
+
+def _export_client(state: State, client: str | None, fmt: str, output: str | None) -> None:
+    if fmt not in ("json", "docx"):
+        raise Failure(f"--format {fmt} is not for export client (use json or docx)")
+    if fmt == "docx" and output is None:
+        raise Failure("--format docx needs --output FILE.docx (a Word document is not text)")
+
+    def make(repo: Repository, client_id: int) -> tuple[Callable[[IO[bytes]], None], str]:
+        from .client_export import client_document
+        from .documents import record_docx, record_json
+
+        document = client_document(repo, client_id)
+        writer = record_docx(document) if fmt == "docx" else record_json(document)
+        return writer, f"the record of client number {client_id} ({fmt})"
+
+    _client_file(state, client, output, "export", make)
+
+
+@cli.group(context_settings=CONTEXT)
+def letter() -> None:
+    """Letters made from a client's record, as editable Word documents. duty-desk never
+    sends them: check and edit the letter, then send it the usual way."""
+
+
+@letter.command("gp")
+@click.argument("client", metavar="CLIENT")
+@click.option(
+    "--output",
+    "--out",
+    "-o",
+    "output",
+    metavar="FILE.docx",
+    required=True,
+    help="Where to write the letter (created readable by you only, renamed into place "
+    "when complete).",
+)
+@pass_state
+def letter_gp(state: State, client: str, output: str) -> None:
+    """The GP transfer letter for CLIENT (client number, NHS number or exact name),
+    discharged or being discharged to primary care: the episode, the key worker, who was
+    involved (network members only with the client's consent), what helped, the crisis plan
+    and whom to contact if things get worse. What the record does not hold is left as
+    "[to complete]" for the key worker."""
+
+    def make(repo: Repository, client_id: int) -> tuple[Callable[[IO[bytes]], None], str]:
+        from .client_export import client_document
+        from .documents import letter_docx
+        from .gp_letter import gp_letter
+
+        letter = gp_letter(client_document(repo, client_id), repo.config)
+        return letter_docx(letter), f"the GP transfer letter for client number {client_id}"
+
+    _client_file(state, client, output, "gp_letter", make)
 
 
 @cli.command()
