@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -24,7 +24,6 @@ from .vocabulary import ROLE_LONG
 
 if TYPE_CHECKING:
     import datetime as dt
-    from collections.abc import Callable
 
     from .config import Config
     from .db import Database
@@ -616,16 +615,13 @@ def _export_params(
 
 
 def _client_file(
-    state: State,
-    client: str | None,
-    output: str | None,
-    what: str,
-    make: Callable[[Repository, int], tuple[Callable[[IO[bytes]], None], str]],
+    state: State, client: str | None, output: str | None, kind: str, fmt: str, words: str
 ) -> None:
-    """Find the client, make the document, write it where asked (atomically, owner only),
-    then record in the audit log that it was written and where to."""
+    """Find the client, make the document, write it where asked (atomically, owner only;
+    standard output for JSON without --output), and record in the audit log that it was
+    written and where to (``duty_desk.documents.save_client_document``)."""
     from .client_export import find_client
-    from .documents import write_document
+    from .documents import client_writer, save_client_document
 
     if not client:
         raise Failure("give the client: their client number, NHS number or exact name")
@@ -635,42 +631,35 @@ def _client_file(
     try:
         repo = state.repo(db)
         client_id = find_client(repo, client)
-        repo.check_can_write_document(client_id)
-        write, words = make(repo, client_id)
         if output is None:
+            repo.check_can_write_document(client_id)
+            write = client_writer(repo, client_id, kind, fmt)
             sys.stdout.flush()
             write(sys.stdout.buffer)
             sys.stdout.buffer.flush()
-            repo.record_document(client_id, what, "standard output")
+            repo.record_document(client_id, kind, "standard output")
             return
         try:
-            in_place = write_document(output, write)
+            in_place = save_client_document(repo, client_id, kind, output, fmt)
         except OSError as exc:
             raise Failure(
                 f"cannot write {output}: {exc.strerror or exc.__class__.__name__}; "
                 "nothing was written"
             ) from None
-        repo.record_document(client_id, what, str(output))
-        click.echo(f"Wrote {words} to {output}.", err=in_place)
+        click.echo(f"Wrote {words.format(client_id)} to {output}.", err=in_place)
     finally:
         db.dispose()
 
 
 def _export_client(state: State, client: str | None, fmt: str, output: str | None) -> None:
-    if fmt not in ("json", "docx"):
+    from .documents import RECORD_FORMATS
+
+    if fmt not in RECORD_FORMATS:
         raise Failure(f"--format {fmt} is not for export client (use json or docx)")
     if fmt == "docx" and output is None:
         raise Failure("--format docx needs --output FILE.docx (a Word document is not text)")
-
-    def make(repo: Repository, client_id: int) -> tuple[Callable[[IO[bytes]], None], str]:
-        from .client_export import client_document
-        from .documents import record_docx, record_json
-
-        document = client_document(repo, client_id)
-        writer = record_docx(document) if fmt == "docx" else record_json(document)
-        return writer, f"the record of client number {client_id} ({fmt})"
-
-    _client_file(state, client, output, "export", make)
+    words = "the record of client number {} (" + fmt + ")"
+    _client_file(state, client, output, "export", fmt, words)
 
 
 @cli.group(context_settings=CONTEXT)
@@ -699,15 +688,8 @@ def letter_gp(state: State, client: str, output: str) -> None:
     and whom to contact if things get worse. What the record does not hold is left as
     "[to complete]" for the key worker."""
 
-    def make(repo: Repository, client_id: int) -> tuple[Callable[[IO[bytes]], None], str]:
-        from .client_export import client_document
-        from .documents import letter_docx
-        from .gp_letter import gp_letter
-
-        letter = gp_letter(client_document(repo, client_id), repo.config)
-        return letter_docx(letter), f"the GP transfer letter for client number {client_id}"
-
-    _client_file(state, client, output, "gp_letter", make)
+    words = "the GP transfer letter for client number {}"
+    _client_file(state, client, output, "gp_letter", "docx", words)
 
 
 @cli.command()

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from docx.document import Document
 
     from .gp_letter import Letter
+    from .repository import Repository
 
 Writer = Callable[[IO[bytes]], None]
 
@@ -296,3 +297,42 @@ def docx_text(source: str | IO[bytes]) -> str:
         for row in table.rows:
             lines.append(" | ".join(cell.text for cell in row.cells))
     return "\n".join(lines)
+
+
+# -- one client's document, start to end (the CLI and the record screen) ----------------------
+RECORD_FORMATS = ("json", "docx")
+
+
+def document_format(path: str, given: str | None = None) -> str:
+    """The record's format: as given, else from the file name (``.docx``), else JSON."""
+    if given:
+        return given
+    return "docx" if path.lower().endswith(".docx") else "json"
+
+
+def client_writer(repo: Repository, client_id: int, kind: str, fmt: str = "json") -> Writer:
+    """The document ``kind`` ("export": the record as ``fmt``; "gp_letter": the letter) for
+    the client, made in full before anything is written. NotForGp for a letter the episode
+    does not call for."""
+    from .client_export import client_document
+
+    document = client_document(repo, client_id)
+    if kind == "gp_letter":
+        from .gp_letter import gp_letter
+
+        return letter_docx(gp_letter(document, repo.config))
+    if fmt not in RECORD_FORMATS:
+        raise ValueError(fmt)
+    return record_docx(document) if fmt == "docx" else record_json(document)
+
+
+def save_client_document(
+    repo: Repository, client_id: int, kind: str, path: str, fmt: str = "json"
+) -> bool:
+    """Check the acting login may take the record away, make the document, write it to
+    ``path`` (:func:`write_document`: atomically, owner only) and record in the audit log
+    that it was written and where. Returns True when written in place (a pipe or device)."""
+    repo.check_can_write_document(client_id)
+    in_place = write_document(path, client_writer(repo, client_id, kind, fmt))
+    repo.record_document(client_id, kind, path)
+    return in_place
