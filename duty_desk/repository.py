@@ -33,6 +33,7 @@ from .repo.episodes import EpisodeRepository
 from .repo.handover import HandoverRepository
 from .repo.intake import IntakeRepository
 from .repo.meetings import MeetingReader
+from .repo.record import RecordReader
 from .repo.referrals import ImportedFile, ReferralRepository
 from .repo.staff import StaffRepository
 from .validation import NewReferral, validate_dates, validate_meeting_days
@@ -48,6 +49,7 @@ from .views import (
     BoardData,
     BookingDefaults,
     ClientFilter,
+    ClientRecordView,
     CoreTeamChoice,
     DayData,
     EpisodeView,
@@ -81,6 +83,7 @@ class Repository:
         self._attendance = AttendanceRepository(ctx)
         self._handover = HandoverRepository(ctx, self._meetings.day)
         self._decisions = DecisionRepository(ctx)
+        self._record = RecordReader(ctx)  # issue 12 (record)
         self._admissions = AdmissionRepository(ctx)
         self._documents = DocumentRepository(ctx)
 
@@ -500,6 +503,11 @@ class Repository:
     def handover(self, day: dt.date | None = None) -> HandoverData:
         self._meeting_days(day=day)
         return self._handover.handover(day)
+
+    # -- issue 12 (record): the client record ---------------------------------------------------
+    def client_record(self, client_id: int) -> ClientRecordView:
+        """One client's record in one read: episode, network, meetings, history."""
+        return self._record.client_record(client_id)
 
     # -- issue 12 (docs): hospital admissions, and recording what left as a document ------------
     def add_admission(

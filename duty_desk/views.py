@@ -490,6 +490,36 @@ class CoreTeamChoice:
     deadline: dt.datetime | None
 
 
+# -- issue 12 (record) --
+
+
+@dataclass(frozen=True)
+class ClientRecordView:
+    """One client's record, read at once (``Repository.client_record``): the episode (the
+    header's name, NHS number, date of birth, key worker, core team, accepted on, discharge),
+    the network, every meeting with its attendance (oldest first), the history from the
+    audit log (oldest first: the client, its referral, its meetings, its network members and
+    its handover notes) and every staff member (tags, and logins in the history).
+
+    Ages and weeks are worked out where they are shown, from the dates here."""
+
+    episode: EpisodeView
+    network: tuple[NetworkMemberView, ...]
+    meetings: tuple[MeetingView, ...]
+    history: tuple[AuditEntry, ...]
+    staff: tuple[StaffView, ...]
+    # How to reach the key worker (their work phone, ``staff.phone``): the team's own.
+    key_worker_phone: str = field(default="", repr=False, metadata=KEPT)
+
+    @property
+    def client_id(self) -> int:
+        return self.episode.client_id
+
+    @property
+    def name(self) -> str:
+        return self.episode.name
+
+
 # -- issue 12 (docs) --
 
 

@@ -53,6 +53,7 @@ class DutyDeskApp(KeysInOrder, LastResort[None]):
     | 2      | show_board | the continuity board        |
     | 3      | show_day   | today's meeting slots       |
     | 4      | show_handover | the shift handover       |
+    | 5      | show_record | the last client record opened |
     | p      | toggle_privacy | privacy mode: client names as initials, NHS numbers as last 3 digits |
     | ctrl+q | quit_app   | quit from anywhere          |
     | ctrl+p | (Textual)  | command palette             |
@@ -316,6 +317,7 @@ def binding_ids() -> set[str]:
     from .handover import HandoverScreen
     from .history import HistoryScreen
     from .queue import QueueScreen
+    from .record import RecordScreen
     from .referral_view import ReferralScreen
 
     screens = (
@@ -332,6 +334,7 @@ def binding_ids() -> set[str]:
         ClientMeetings,
         ReferralScreen,
         HandoverScreen,
+        RecordScreen,
     )
     return {b.id for cls in screens for b in cls.BINDINGS if isinstance(b, Binding) and b.id}
 

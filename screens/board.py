@@ -392,7 +392,8 @@ class BoardScreen(LiveList):
         return self.view, self.current_key()
 
     def row_selected(self, key: str) -> None:
-        """Enter: a break goes to its client; a staff member filters; an episode, the details."""
+        """Enter: a break goes to its client; a staff member filters; an episode opens the
+        client record (tab: into the details pane instead)."""
         if self.view == "breaks":
             item = self.current_item()
             if isinstance(item, ContinuityBreak):
@@ -402,7 +403,11 @@ class BoardScreen(LiveList):
             if isinstance(load, StaffLoad):
                 self.set_filter(load.staff.id)
         else:
-            self.query_one("#board-detail", VerticalScroll).focus()
+            episode = self.current_item()
+            if isinstance(episode, EpisodeView):
+                from .record import open_record
+
+                self.run_worker(open_record(self.app, episode.client_id), exclusive=False)
 
     def show_detail(self) -> None:
         body = self.query_one("#board-detail-body", Static)

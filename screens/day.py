@@ -341,6 +341,15 @@ class DayScreen(LiveList):
             absences = self.data.absences if self.data is not None else ()
             body.update(render.meeting_detail(item, config, self._logins, absences))
 
+    def row_selected(self, key: str) -> None:
+        """Enter on a meeting or an unbooked first meeting: the client's record (tab: into
+        the meeting's details instead)."""
+        item = self.items.get(key)
+        if item is not None:
+            from .record import open_record
+
+            self.run_worker(open_record(self.app, item.client_id), exclusive=False)
+
     # -- moving between days ------------------------------------------------------------------------------
     def show_day(self, day: dt.date, to_now: bool = False) -> None:
         if day != self.day:

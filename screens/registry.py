@@ -61,6 +61,12 @@ def _handover() -> Screen[None]:
     return HandoverScreen()
 
 
+def _record() -> Screen[None]:
+    from .record import RecordScreen
+
+    return RecordScreen()
+
+
 SCREENS: tuple[ScreenEntry, ...] = (
     ScreenEntry(
         "queue", "1", "Queue", "Referral queue", "Open the referral queue", _queue, "show_queue"
@@ -83,6 +89,15 @@ SCREENS: tuple[ScreenEntry, ...] = (
         "Open the shift handover: what the next duty worker must know",
         _handover,
         "show_handover",
+    ),
+    ScreenEntry(
+        "record",
+        "5",
+        "Record",
+        "Client record",
+        "Open the last client record opened (Enter on a client or meeting opens one)",
+        _record,
+        "show_record",
     ),
 )
 

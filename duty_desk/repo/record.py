@@ -1,0 +1,140 @@
+"""One client's record in one read (the record screen's loader): the episode, the
+network, every meeting with attendance, and the history from the audit log.
+
+A handful of set-wise queries whatever the size of the record (300 meetings and 20
+network members cost the same number of queries as one): the episode as the board reads
+it, the network members, the meetings and their attendees (``meetings.meeting_views``),
+and the audit entries of the client and everything that belongs to it.
+
+What belongs to a client, for its history, is listed in :data:`RELATED`: functions
+returning ``(entity, ids)`` pairs for one client. A part that adds a table with audited
+rows of a client (a crisis plan, a flag, an admission) appends one function there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import and_, or_
+from sqlmodel import Session, col, select
+
+from duty_desk import timeutil
+from duty_desk.errors import NotFound
+from duty_desk.models import AuditLog, Client, HandoverNote, Meeting, NetworkMember
+from duty_desk.views import ClientRecordView, NetworkMemberView
+
+from .audit import entry
+from .base import Aggregate
+from .episode_rows import read_episodes
+from .meetings import _MEETING_COLUMNS, meeting_views
+from .sql import chunks
+from .staff import all_staff
+
+# (entity, ids) pairs of a client's audited records, given the session, the client id and
+# its referral id. One function per kind of record; append yours.
+RelatedFn = Callable[[Session, int, int], Iterable[tuple[str, Sequence[int]]]]
+
+
+def _own(session: Session, client_id: int, referral_id: int) -> Iterable[tuple[str, Sequence[int]]]:
+    return [("client", [client_id]), ("referral", [referral_id])]
+
+
+def _network(
+    session: Session, client_id: int, referral_id: int
+) -> Iterable[tuple[str, Sequence[int]]]:
+    ids = session.exec(select(NetworkMember.id).where(NetworkMember.referral_id == referral_id))
+    return [("network_member", [i for i in ids if i is not None])]
+
+
+def _meetings(
+    session: Session, client_id: int, referral_id: int
+) -> Iterable[tuple[str, Sequence[int]]]:
+    ids = session.exec(select(Meeting.id).where(Meeting.client_id == client_id))
+    return [("meeting", [i for i in ids if i is not None])]
+
+
+def _notes(
+    session: Session, client_id: int, referral_id: int
+) -> Iterable[tuple[str, Sequence[int]]]:
+    ids = session.exec(
+        select(HandoverNote.id).where(
+            or_(
+                col(HandoverNote.client_id) == client_id,
+                col(HandoverNote.referral_id) == referral_id,
+            )
+        )
+    )
+    return [("handover_note", [i for i in ids if i is not None])]
+
+
+RELATED: list[RelatedFn] = [_own, _network, _meetings, _notes]
+
+
+def history_of(session: Session, client_id: int, referral_id: int) -> list[Any]:
+    """The audit entries of the client and everything :data:`RELATED` names, oldest first."""
+    wanted: list[Any] = []
+    for related in RELATED:
+        for entity, ids in related(session, client_id, referral_id):
+            for chunk in chunks(list(ids)):
+                if chunk:
+                    wanted.append(
+                        and_(col(AuditLog.entity) == entity, col(AuditLog.entity_id).in_(chunk))
+                    )
+    if not wanted:
+        return []
+    rows = session.exec(select(AuditLog).where(or_(*wanted)).order_by(col(AuditLog.id))).all()
+    return [entry(row) for row in rows]
+
+
+def staff_phone(session: Session, staff_id: int | None) -> str:
+    """A staff member's work phone ("" when none is recorded)."""
+    if staff_id is None:
+        return ""
+    from duty_desk.models import Staff
+
+    phone = getattr(Staff, "phone", None)
+    if phone is None:  # no contact field yet
+        return ""
+    found = session.exec(select(phone).where(Staff.id == staff_id)).first()
+    return str(found or "")
+
+
+class RecordReader(Aggregate):
+    def client_record(self, client_id: int) -> ClientRecordView:
+        """Everything the record screen shows for one client (open or discharged)."""
+        now = timeutil.now()
+        with self.ctx.unit() as session:
+            staff = all_staff(session)
+            found = read_episodes(session, col(Client.id) == client_id, now, staff)
+            if not found:
+                raise NotFound(f"No client number {client_id}")
+            episode = found[0]
+            members = session.exec(
+                select(NetworkMember)
+                .where(NetworkMember.referral_id == episode.referral_id)
+                .order_by(col(NetworkMember.id))
+            ).all()
+            rows = session.exec(
+                select(*_MEETING_COLUMNS)
+                .where(Meeting.client_id == client_id)
+                .order_by(col(Meeting.starts_at), col(Meeting.id))
+            ).all()
+            meetings = meeting_views(session, rows)
+            history = history_of(session, client_id, episode.referral_id)
+            phone = staff_phone(
+                session, episode.key_worker.id if episode.key_worker is not None else None
+            )
+        return ClientRecordView(
+            episode=episode,
+            network=tuple(
+                NetworkMemberView(
+                    id=m.id or 0, name=m.name, relationship=m.relationship, phone=m.phone
+                )
+                for m in members
+            ),
+            meetings=tuple(meetings),
+            history=tuple(history),
+            staff=tuple(sorted(staff.values(), key=lambda s: (s.name.casefold(), s.id))),
+            key_worker_phone=phone,
+        )
