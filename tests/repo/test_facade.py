@@ -89,6 +89,7 @@ PUBLIC = {
     "admissions_summary",
     "check_can_write_document",
     "record_document",
+    "client_record",  # issue 12 (record): its facade method, missing here on i12-record
 }
 
 
