@@ -28,6 +28,7 @@ from duty_desk.views import AdmissionSummary, AdmissionView
 from duty_desk.vocabulary import LegalStatus, MhaSection
 
 from .base import Aggregate
+from .record import RELATED
 
 ENTITY = "admission"
 
@@ -242,3 +243,16 @@ def summarise(
         bed_days=sum(a.bed_days(start, end, today) for a in found),
         client_ids=tuple(clients),
     )
+
+
+def admission_records(
+    session: Session, client_id: int, referral_id: int
+) -> list[tuple[str, list[int]]]:
+    """A client's admissions, for the history on the client record (``record.RELATED``)."""
+    ids = session.exec(select(Admission.id).where(Admission.client_id == client_id)).all()
+    return [(ENTITY, [i for i in ids if i is not None])]
+
+
+# The client record's history shows the admissions' audit rows too (one registration, here,
+# so that the record's own module needs no line for each part).
+RELATED.append(admission_records)

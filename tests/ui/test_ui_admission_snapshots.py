@@ -48,3 +48,24 @@ def test_gp_letter_dialog_snapshot(snap_compare, config, db, repo: Repository, f
     client = _client(repo)
     dialog = DocumentDialog(client, "Alex Example (test)", "gp_letter", dt.date(2026, 11, 23))
     assert _shot(snap_compare, config, db, dialog)
+
+
+def test_record_admissions_section_snapshot(snap_compare, config, db, board):
+    """The record's admissions section (i): one admission still in hospital (IN HOSPITAL in
+    the header too), its detail below, the section's keys and L/X in the footer."""
+    from tests.ui.test_ui_board_support import open_board, select_client
+
+    board.repo.add_admission(
+        board.alex, dt.date(2026, 11, 23), None, "detained", "s136", "Place of Safety (test)"
+    )
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await open_board(pilot)
+        await select_client(pilot, board.alex)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+
+    app = make_app(config, db, "duty1")
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
