@@ -288,3 +288,35 @@ def test_the_team_report_figures_for_a_period(repo: Repository, client: int) -> 
     assert (empty.admissions, empty.bed_days, empty.client_ids) == (0, 0, ())
     with pytest.raises(InputErrors):
         repo.admissions_summary(D(1, 1, 1), D(2026, 9, 30))
+
+
+@pytest.mark.slow
+def test_admissions_on_postgresql(pg: Database) -> None:
+    """The same writes, refusals and figures on a real PostgreSQL server."""
+    from tests.conftest import test_config
+
+    lead = Repository(pg, test_config(), actor="duty1")
+    lead.add_staff("duty1", "Duty One (test)", "team_lead", bootstrap=True)
+    with timeutil.frozen(ACCEPTED):
+        client_id = lead.accept(lead.add_referral(referral_input(received_at="01/10/2026 09:00")))
+    with timeutil.frozen(NOW):
+        first = lead.add_admission(
+            client_id, D(2026, 10, 5), D(2026, 10, 19), "detained", "s2", "A"
+        )
+        with pytest.raises(InputErrors):
+            lead.add_admission(client_id, D(2026, 10, 10), None, "informal", None, "B")
+        seen = lead.admission(first)
+        lead.edit_admission(
+            first, D(2026, 10, 5), D(2026, 10, 20), "detained", "s2", "A",
+            expected_version=seen.version,
+        )  # fmt: skip
+        with pytest.raises(Conflict):
+            lead.edit_admission(
+                first, D(2026, 10, 5), None, "detained", "s2", "A", expected_version=seen.version
+            )
+        summary = lead.admissions_summary(D(2026, 10, 1), D(2026, 10, 31))
+    assert (summary.admissions, summary.detained, summary.bed_days) == (1, 1, 15)
+    assert [e.action for e in lead.history("admission", first)] == [
+        "add admission",
+        "edit admission",
+    ]
