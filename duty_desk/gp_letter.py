@@ -59,12 +59,15 @@ def _date(iso: str | None) -> str:
 
 
 def consented(member: Mapping[str, Any]) -> bool:
-    """Whether the client consented to share information with this network member: only a
-    recorded yes counts (a member with no consent recorded is not named)."""
+    """Whether information about this network member may be shared: only a recorded yes
+    counts (``may_share`` when the record says it: yes and not removed from the network;
+    else ``consent`` yes). A member with no consent recorded is not named."""
+    if "may_share" in member:
+        return member["may_share"] is True
     consent = member.get("consent")
     if isinstance(consent, Mapping):
         consent = consent.get("given")
-    return consent is True
+    return consent is True or consent == "yes"
 
 
 def _involved_network(record: Mapping[str, Any]) -> list[str]:
@@ -85,15 +88,23 @@ def _involved_network(record: Mapping[str, Any]) -> list[str]:
 
 
 def _what_helped(record: Mapping[str, Any]) -> list[str]:
-    plan = record.get("crisis_plan") or {}
+    """The crisis plan's "what helps" when there is one. Meeting notes are not copied in:
+    they may name people who did not consent to sharing (H63); the key worker writes this
+    part from them."""
+    plan = record.get("crisis_plan")
     helps = plan.get("what_helps") if isinstance(plan, Mapping) else None
-    found = [str(helps).strip()] if helps and str(helps).strip() else []
-    for meeting in record.get("meetings", []):
-        for note in meeting.get("notes", []) or []:
-            text = note.get("helped") if isinstance(note, Mapping) else None
-            if text:
-                found.append(str(text).strip())
-    return found or [TO_COMPLETE]
+    return [str(helps).strip()] if helps and str(helps).strip() else [TO_COMPLETE]
+
+
+# The crisis plan's parts as the record holds them (``crisis_plan`` in the record: the safety
+# part's CrisisPlanView fields), in the letter's order.
+PLAN_PARTS = (
+    ("early_signs", "Early signs"),
+    ("what_helps", "What helps"),
+    ("what_to_avoid", "What to avoid"),
+    ("contact_in_hours", "Who to contact in the team's hours"),
+    ("contact_out_of_hours", "Who to contact out of hours"),
+)
 
 
 def _crisis_plan(record: Mapping[str, Any]) -> list[str]:
@@ -101,14 +112,11 @@ def _crisis_plan(record: Mapping[str, Any]) -> list[str]:
     if not isinstance(plan, Mapping) or not plan:
         return [f"Crisis and contingency plan: {TO_COMPLETE}"]
     shown = []
-    for key, label in (
-        ("early_signs", "Early signs"),
-        ("what_helps", "What helps"),
-        ("what_to_avoid", "What to avoid"),
-        ("contacts", "Who to contact"),
-    ):
+    for key, label in PLAN_PARTS:
         value = plan.get(key)
         shown.append(f"{label}: {str(value).strip() if value else TO_COMPLETE}")
+    if plan.get("review_on"):
+        shown.append(f"To be reviewed by: {_date(plan['review_on'])}")
     return shown
 
 

@@ -57,10 +57,20 @@ def test_only_network_members_who_took_part_and_consented_are_named() -> None:
 
 @pytest.mark.parametrize(
     "consent, named",
-    [(True, True), (False, False), (None, False), ("yes", False), ({"given": True}, True)],
+    [
+        (True, True),
+        (False, False),
+        (None, False),
+        ("yes", True),
+        ("no", False),
+        ("not_asked", False),
+        ({"given": True}, True),
+    ],
 )
 def test_only_a_recorded_yes_is_consent(consent: object, named: bool) -> None:
     assert consented({"consent": consent}) is named
+    # the record's own word when it has one: yes, and still in the network
+    assert consented({"consent": "yes", "may_share": False}) is False
 
 
 def test_what_the_record_lacks_is_left_visibly_to_complete() -> None:
@@ -77,12 +87,16 @@ def test_a_crisis_plan_fills_what_helped_and_the_plan() -> None:
         "early_signs": "Not sleeping (test)",
         "what_helps": "Walks with Jo (test)",
         "what_to_avoid": "",
-        "contacts": "CRHT (test)",
+        "contact_in_hours": "Clinician One (test)",
+        "contact_out_of_hours": "CRHT (test)",
+        "review_on": "2027-01-31",
     }
     text = gp_letter(found, Config()).text()
     assert "What helped\nWalks with Jo (test)" in text
     assert "Early signs: Not sleeping (test)" in text
     assert f"What to avoid: {TO_COMPLETE}" in text
+    assert "Who to contact out of hours: CRHT (test)" in text
+    assert "To be reviewed by: 31/01/2027" in text
 
 
 def test_who_to_contact_comes_from_the_settings() -> None:
