@@ -287,6 +287,17 @@ def _default_urgency() -> dict[str, UrgencySettings]:
     }
 
 
+# -- issue 12 (docs) --
+class DocumentSettings(_Strict):
+    """Documents made from a client's record (``duty-desk export client``, the GP transfer
+    letter): how the team is reached in its own hours, printed in the letter beside the
+    out-of-hours service of ``[handover]``."""
+
+    team_contact: Annotated[str, Field(max_length=200)] = (
+        "Canterbury POD team (example): 01632 960000"
+    )
+
+
 class Config(_Strict):
     team: TeamSettings = TeamSettings()
     database: DatabaseSettings = DatabaseSettings()
@@ -303,6 +314,7 @@ class Config(_Strict):
         default_factory=_default_urgency
     )
     keys: dict[Key, str] = {}
+    documents: DocumentSettings = DocumentSettings()  # issue 12 (docs)
 
     @model_validator(mode="after")
     def _non_empty(self) -> Config:

@@ -890,6 +890,7 @@ class _Builder:
         self.at(self.now, lambda: record_demo(self))  # issue 12 (record)
         self.meeting_record.today(self.now, self.repo(self.lead))  # issue 12 (meeting)
         demo_safeguarding(self.repo(self.lead), self.now)  # issue 12 (guard)
+        self.at(self.now, partial(demo_admissions, self.repo(self.lead)))  # issue 12 (docs)
         repo = self.repo(self.login)
         statuses = Counter(r.status for r in repo.referrals_for_export())
         with self.db.session() as session:
@@ -1222,3 +1223,27 @@ def _write_plan(builder: _Builder, index: int, author: str, turn: int, overdue: 
         )
     except (Conflict, InputErrors):
         return  # the episode ended first: nothing to write
+
+
+# -- issue 12 (docs): hospital admissions ----------------------------------------------------------
+DEMO_HOSPITALS = ("St Placeholder Hospital, Willow Ward (demo)", "Harbour Example Hospital (demo)")
+
+
+def demo_admissions(repo: Repository) -> None:
+    """Two admissions, on the two open episodes accepted longest ago: one detained under
+    section 2 for about two weeks and discharged, one informal and still in hospital (IN
+    HOSPITAL on the record). Dates fall inside each episode; skipped for an episode too new
+    to hold them."""
+    today = timeutil.to_local(timeutil.now(), repo.config.team.timezone).date()
+    episodes = sorted(repo.board().episodes, key=lambda e: (e.accepted_at, e.client_id))
+    tz = repo.config.team.timezone
+    first = [(e, timeutil.to_local(e.accepted_at, tz).date()) for e in episodes[:2]]
+    if len(first) < 2:
+        return
+    (detained, since), (informal, since_too) = first
+    admitted = since + dt.timedelta(days=2)
+    left = min(admitted + dt.timedelta(days=14), today - dt.timedelta(days=1))
+    if left > admitted:
+        repo.add_admission(detained.client_id, admitted, left, "detained", "s2", DEMO_HOSPITALS[0])
+    in_since = max(since_too, today - dt.timedelta(days=3))
+    repo.add_admission(informal.client_id, in_since, None, "informal", None, DEMO_HOSPITALS[1])

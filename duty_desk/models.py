@@ -71,6 +71,7 @@ _VERSIONS = {
         "crisis_plan",
         "risk_summary",
         "safeguarding_flag",  # issue 12 (guard)
+        "admission",
     )
 }
 
@@ -507,6 +508,28 @@ class SafeguardingFlag(SQLModel, table=True):
     version: int = Field(default=1, sa_column=_VERSIONS["safeguarding_flag"])
 
     __mapper_args__ = {"version_id_col": _VERSIONS["safeguarding_flag"]}
+
+
+# -- issue 12 (docs) --
+class Admission(SQLModel, table=True):
+    """A hospital admission during an episode of care: admitted and discharged on local
+    dates (no discharge while still in hospital), informal or detained under the Mental
+    Health Act (then ``mha_section``, a ``vocabulary.MhaSection``), and the hospital.
+    Checked by ``validation.validate_admission``; written by ``repo.admissions``."""
+
+    __tablename__ = "admission"
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: int = Field(foreign_key="client.id", index=True)
+    admitted_on: dt.date
+    discharged_on: dt.date | None = None
+    legal_status: str = Field(max_length=20)
+    mha_section: str | None = Field(default=None, max_length=20)
+    hospital: str = Field(max_length=120)
+    created_at: dt.datetime
+    created_by: str = Field(max_length=64)
+    version: int = Field(default=1, sa_column=_VERSIONS["admission"])
+
+    __mapper_args__ = {"version_id_col": _VERSIONS["admission"]}
 
 
 # -- the audit log is append-only, in the database itself -----------------------------------

@@ -22,6 +22,7 @@ from .config import Config
 from .db import Database
 from .handover_views import ClaimHeld, HandoverData, HandoverNoteView, OohHandoverView
 from .repo.absences import AbsenceRepository, Impact
+from .repo.admissions import AdmissionRepository
 from .repo.attendance import AttendanceRepository
 from .repo.audit import AuditRepository
 from .repo.base import Context
@@ -29,6 +30,7 @@ from .repo.board import BoardRepository
 from .repo.booking import BookingRepository
 from .repo.crisis import CrisisRepository
 from .repo.decisions import DecisionRepository
+from .repo.documents import DocumentRepository
 from .repo.episodes import EpisodeRepository
 from .repo.handover import HandoverRepository
 from .repo.intake import IntakeRepository
@@ -44,6 +46,8 @@ from .views import (
     AbsenceDecisionView,
     AbsenceView,
     AcceptPreview,
+    AdmissionSummary,
+    AdmissionView,
     AreaIntake,
     AuditEntry,
     AwaitingSetup,
@@ -100,6 +104,8 @@ class Repository:
         self._network = NetworkRepository(ctx)  # issue 12 (network)
         self._meeting_notes = MeetingNoteRepository(ctx)  # issue 12 (meeting)
         self._safeguarding = SafeguardingRepository(ctx)  # issue 12 (guard)
+        self._admissions = AdmissionRepository(ctx)
+        self._documents = DocumentRepository(ctx)
 
     @property
     def db(self) -> Database:
@@ -717,6 +723,57 @@ class Repository:
 
     def flag_marks(self) -> FlagMarks:
         return self._safeguarding.marks()
+
+    # -- issue 12 (docs): hospital admissions, and recording what left as a document ------------
+    def add_admission(
+        self,
+        client_id: int,
+        admitted_on: dt.date | None,
+        discharged_on: dt.date | None,
+        legal_status: str | None,
+        mha_section: str | None,
+        hospital: str | None,
+    ) -> int:
+        return self._admissions.add_admission(
+            client_id, admitted_on, discharged_on, legal_status, mha_section, hospital
+        )
+
+    def edit_admission(
+        self,
+        admission_id: int,
+        admitted_on: dt.date | None,
+        discharged_on: dt.date | None,
+        legal_status: str | None,
+        mha_section: str | None,
+        hospital: str | None,
+        *,
+        expected_version: int | None = None,
+    ) -> None:
+        self._admissions.edit_admission(
+            admission_id,
+            admitted_on,
+            discharged_on,
+            legal_status,
+            mha_section,
+            hospital,
+            expected_version=expected_version,
+        )
+
+    def admission(self, admission_id: int) -> AdmissionView:
+        return self._admissions.admission(admission_id)
+
+    def admissions(self, client_id: int) -> list[AdmissionView]:
+        return self._admissions.admissions(client_id)
+
+    def admissions_summary(self, start: dt.date, end: dt.date) -> AdmissionSummary:
+        validate_dates({"from": start, "to": end})
+        return self._admissions.admissions_summary(start, end)
+
+    def check_can_write_document(self, client_id: int) -> None:
+        self._documents.check_can_write(client_id)
+
+    def record_document(self, client_id: int, what: str, where: str) -> None:
+        self._documents.record_document(client_id, what, where)
 
 
 RepositoryFactory = Callable[[], Repository]

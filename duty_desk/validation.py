@@ -715,3 +715,87 @@ def _text(value: object, label: str) -> str:
     if value is None or isinstance(value, str):
         return value or ""
     raise ValueError(f"{label} is text")
+
+
+# -- issue 12 (docs): hospital admissions ------------------------------------------------------
+MAX_HOSPITAL = 120
+
+
+@dataclass(frozen=True)
+class AdmissionInput:
+    """An admission as checked by :func:`validate_admission`."""
+
+    admitted_on: dt.date
+    discharged_on: dt.date | None
+    legal_status: str
+    mha_section: str | None
+    hospital: str
+
+
+def validate_admission(
+    admitted_on: dt.date | None,
+    discharged_on: dt.date | None,
+    legal_status: str | None,
+    mha_section: str | None,
+    hospital: str | None,
+    *,
+    today: dt.date,
+    accepted_on: dt.date | None = None,
+    episode_ended_on: dt.date | None = None,
+) -> AdmissionInput:
+    """A hospital admission (fields ``admitted_on``, ``discharged_on``, ``legal_status``,
+    ``mha_section``, ``hospital``): admitted on a local date not in the future and, when the
+    episode is known, not before it was accepted nor after it ended; discharged (or not yet)
+    on or after the admission and not in the future; detained with a section of the Act from
+    the fixed list, informal with none; the hospital's name on one line."""
+    from .vocabulary import LegalStatus, MhaSection
+
+    errors: dict[str, str] = {}
+    for name, value in (("admitted_on", admitted_on), ("discharged_on", discharged_on)):
+        problem = _dated(value)
+        if problem:
+            errors[name] = problem
+    if admitted_on is None:
+        errors["admitted_on"] = "the date of admission is required"
+    elif "admitted_on" not in errors:
+        if admitted_on > today:
+            errors["admitted_on"] = "the date of admission is in the future"
+        elif accepted_on is not None and admitted_on < accepted_on:
+            errors["admitted_on"] = (
+                f"the date of admission is before the episode began ({accepted_on:%d/%m/%Y})"
+            )
+        elif episode_ended_on is not None and admitted_on > episode_ended_on:
+            errors["admitted_on"] = (
+                f"the date of admission is after the episode ended ({episode_ended_on:%d/%m/%Y})"
+            )
+    if discharged_on is not None and "discharged_on" not in errors:
+        if discharged_on > today:
+            errors["discharged_on"] = "the date of discharge from hospital is in the future"
+        elif admitted_on is not None and discharged_on < admitted_on:
+            errors["discharged_on"] = (
+                f"the date of discharge from hospital is before the admission "
+                f"({admitted_on:%d/%m/%Y})"
+            )
+    statuses = [s.value for s in LegalStatus]
+    sections = [s.value for s in MhaSection]
+    section = (mha_section or "").strip() or None
+    if legal_status not in statuses:
+        errors["legal_status"] = (
+            f"unknown legal status {legal_status!r} (expected one of: {', '.join(statuses)})"
+        )
+    elif legal_status == LegalStatus.detained and section is None:
+        errors["mha_section"] = "detained: give the section of the Mental Health Act"
+    elif legal_status == LegalStatus.informal and section is not None:
+        errors["mha_section"] = "an informal admission has no section of the Mental Health Act"
+    if section is not None and section not in sections and "mha_section" not in errors:
+        errors["mha_section"] = (
+            f"unknown section {section!r} (expected one of: {', '.join(sections)})"
+        )
+    try:
+        name = clean_text(hospital, label="hospital", required=True, max_len=MAX_HOSPITAL)
+    except ValueError as exc:
+        errors["hospital"] = str(exc)
+    if errors:
+        raise InputErrors(errors)
+    assert admitted_on is not None and legal_status is not None
+    return AdmissionInput(admitted_on, discharged_on, legal_status, section, name)

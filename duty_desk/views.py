@@ -26,7 +26,9 @@ from .vocabulary import (
     CancelledBy,
     ClientStatus,
     Consent,
+    LegalStatus,
     MeetingStatus,
+    MhaSection,
     PlaceKind,
     ReferralStatus,
     Role,
@@ -718,3 +720,55 @@ class SafeguardingFlagView:
     @property
     def is_open(self) -> bool:
         return self.closed_at is None
+
+
+# -- issue 12 (docs) --
+
+
+@dataclass(frozen=True)
+class AdmissionView:
+    """A hospital admission during an episode: local dates (``discharged_on`` None while the
+    person is still in hospital), informal or detained (then ``mha_section``), the hospital."""
+
+    id: int
+    client_id: int
+    admitted_on: dt.date
+    discharged_on: dt.date | None
+    legal_status: LegalStatus
+    mha_section: MhaSection | None
+    hospital: str = field(repr=False, metadata=KEPT)
+    created_by: str  # login
+    created_at: dt.datetime
+    version: int
+
+    @property
+    def in_hospital(self) -> bool:
+        return self.discharged_on is None
+
+    def bed_days(self, start: dt.date, end: dt.date, today: dt.date) -> int:
+        """Nights in hospital on local dates ``start`` to ``end`` (inclusive): each date from
+        admission up to the day before discharge; still in hospital, up to ``today``."""
+        last = self.discharged_on - dt.timedelta(days=1) if self.discharged_on else today
+        first, last = max(self.admitted_on, start), min(last, end)
+        return max((last - first).days + 1, 0)
+
+
+@dataclass(frozen=True)
+class AdmissionSummary:
+    """Admissions over local dates ``start`` to ``end`` (inclusive), for the team report:
+    data only. ``admissions``: those in hospital on any day of the period (``new``: of them,
+    those admitted in it); ``people``: how many clients they were; ``informal`` and
+    ``detained``: the admissions by legal status; ``sections``: detained admissions by
+    section, as (section, count) in the vocabulary's order; ``bed_days``: nights in hospital
+    within the period (``AdmissionView.bed_days``); ``client_ids``: who, sorted."""
+
+    start: dt.date
+    end: dt.date
+    admissions: int
+    new: int
+    people: int
+    informal: int
+    detained: int
+    sections: tuple[tuple[MhaSection, int], ...]
+    bed_days: int
+    client_ids: tuple[int, ...]

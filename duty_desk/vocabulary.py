@@ -176,3 +176,48 @@ CONSENT_CHOICES: Mapping[str, str] = {  # the choice in the network form, in thi
     Consent.no: "No",
     Consent.not_asked: "Not asked yet",
 }
+
+
+# -- issue 12 (docs): hospital admissions --------------------------------------------------
+
+
+class LegalStatus(enum.StrEnum):
+    """How a person was in hospital: informally (by agreement) or detained under the
+    Mental Health Act 1983 (then with its section)."""
+
+    informal = "informal"
+    detained = "detained"
+
+
+class MhaSection(enum.StrEnum):
+    """The section of the Mental Health Act 1983 a person was detained under (a fixed list;
+    ``other`` for anything else, such as a Part III section not listed here)."""
+
+    s2 = "s2"
+    s3 = "s3"
+    s4 = "s4"
+    s5_2 = "s5(2)"
+    s5_4 = "s5(4)"
+    s135 = "s135"
+    s136 = "s136"
+    s37 = "s37"
+    s37_41 = "s37/41"
+    other = "other"
+
+
+LEGAL_STATUS_LONG: Mapping[str, str] = {
+    LegalStatus.informal: "informal",
+    LegalStatus.detained: "detained (Mental Health Act)",
+}
+MHA_SECTION_LONG: Mapping[str, str] = {
+    MhaSection.s2: "section 2 (assessment)",
+    MhaSection.s3: "section 3 (treatment)",
+    MhaSection.s4: "section 4 (emergency assessment)",
+    MhaSection.s5_2: "section 5(2) (doctor's holding power)",
+    MhaSection.s5_4: "section 5(4) (nurse's holding power)",
+    MhaSection.s135: "section 135 (warrant)",
+    MhaSection.s136: "section 136 (place of safety)",
+    MhaSection.s37: "section 37 (hospital order)",
+    MhaSection.s37_41: "section 37/41 (restricted hospital order)",
+    MhaSection.other: "another section",
+}

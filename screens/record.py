@@ -53,8 +53,8 @@ SECTIONS: tuple[str, ...] = (
     # c: safeguarding flags (guard part)
     "screens.record_flags.FlagsSection",
     # i: admissions; L and X in every section (docs part)
-    #
-    #
+    "screens.record_admissions.AdmissionsSection",  # i: admissions (docs part)
+    "screens.record_admissions.DocumentsPart",  # L, X in every section (docs part)
     "screens.record_history.HistorySection",  # h: history
 )
 ORDER = "nmcih"  # network, meetings, crisis and risk, admissions, history; others after

@@ -1192,3 +1192,67 @@ def test_markup_in_a_flag_is_kept_as_typed(
     flag = repo.raise_flag("child", text, referral_id=referral)
     repo.close_flag(flag, dt.date(2026, 11, 23), text)
     assert (repo.flag(flag).note, repo.flag(flag).close_reason) == (text, text)
+
+
+# -- issue 12 (docs): hospital admissions ---------------------------------------------------------
+# (what, admitted, discharged, legal status, section, hospital, field, message); the client was
+# accepted on 23/11/2026 10:00 (the frozen now), so only that day is a valid admission date.
+ADMISSION_CASES = [
+    ("empty hospital", dt.date(2026, 11, 23), None, "informal", None, "", "hospital",
+     "hospital is required"),
+    ("hospital too long", dt.date(2026, 11, 23), None, "informal", None, "x" * 500, "hospital",
+     "hospital is too long (500 characters, at most 120)"),
+    ("control characters", dt.date(2026, 11, 23), None, "informal", None, "Ward\x1b[2J (test)",
+     "hospital", "contains control characters"),
+    ("discharge before admission", dt.date(2026, 11, 23), dt.date(2026, 11, 22), "informal",
+     None, "Ward (test)", "discharged_on",
+     "the date of discharge from hospital is before the admission (23/11/2026)"),
+    ("admitted before the episode", dt.date(2026, 11, 22), None, "informal", None, "Ward (test)",
+     "admitted_on", "the date of admission is before the episode began (23/11/2026)"),
+    ("admitted in the future", dt.date(2026, 11, 24), None, "informal", None, "Ward (test)",
+     "admitted_on", "the date of admission is in the future"),
+    ("impossible year", dt.date(9999, 12, 31), None, "informal", None, "Ward (test)",
+     "admitted_on", "the year 9999 is outside the dates duty-desk takes"),
+    ("detained without a section", dt.date(2026, 11, 23), None, "detained", None, "Ward (test)",
+     "mha_section", "detained: give the section of the Mental Health Act"),
+    ("a section when informal", dt.date(2026, 11, 23), None, "informal", "s3", "Ward (test)",
+     "mha_section", "an informal admission has no section of the Mental Health Act"),
+    ("a section not in the list", dt.date(2026, 11, 23), None, "detained", "s999",
+     "Ward (test)", "mha_section", "unknown section 's999' (expected one of: s2, s3, s4,"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("case", ADMISSION_CASES, ids=[case[0] for case in ADMISSION_CASES])
+def test_a_bad_admission_gets_its_message_and_writes_nothing(
+    repo: Repository, frozen_now: pendulum.DateTime, case: tuple[object, ...]
+) -> None:
+    _what, admitted, discharged, status, section, hospital, field, message = case
+    client = repo.accept(repo.add_referral(referral_input()))
+    with pytest.raises(InputErrors) as caught:
+        repo.add_admission(client, admitted, discharged, status, section, hospital)  # type: ignore[arg-type]
+    assert set(caught.value.errors) == {field}
+    assert message in caught.value.errors[field]
+    assert repo.admissions(client) == []
+
+
+def test_an_overlapping_admission_gets_its_message(
+    repo: Repository, frozen_now: pendulum.DateTime
+) -> None:
+    client = repo.accept(repo.add_referral(referral_input()))
+    repo.add_admission(client, dt.date(2026, 11, 23), None, "informal", None, "Ward (test)")
+    with pytest.raises(InputErrors) as caught:
+        repo.add_admission(client, dt.date(2026, 11, 23), None, "detained", "s2", "Ward (test)")
+    assert caught.value.errors == {
+        "admitted_on": "this overlaps another admission of the same client "
+        "(from 23/11/2026 and not discharged yet)"
+    }
+    assert len(repo.admissions(client)) == 1
+
+
+@pytest.mark.parametrize("text", MARKUP)
+def test_markup_in_a_hospital_name_is_kept_as_typed(
+    repo: Repository, frozen_now: pendulum.DateTime, text: str
+) -> None:
+    client = repo.accept(repo.add_referral(referral_input()))
+    admission = repo.add_admission(client, dt.date(2026, 11, 23), None, "informal", None, text)
+    assert repo.admission(admission).hospital == text

@@ -148,6 +148,8 @@ UNDO_AFTER_0004 = (
     "DELETE FROM duty_desk_meta WHERE key = 'crisis_plans_since'",
     # 0013, safeguarding (issue 12, guard)
     "DROP TABLE safeguarding_flag",
+    # 0014, admissions (issue 12, docs)
+    "DROP TABLE admission",
 )
 
 

@@ -113,6 +113,14 @@ PUBLIC = {
     "flag_marks",
     "flags",
     "raise_flag",
+    # issue 12 (docs): admissions, documents
+    "add_admission",
+    "edit_admission",
+    "admission",
+    "admissions",
+    "admissions_summary",
+    "check_can_write_document",
+    "record_document",
 }
 
 
