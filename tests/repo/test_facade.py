@@ -98,7 +98,6 @@ PUBLIC = {
     "meeting_details",
     "meeting_to_record",
     "record_meeting",
-    "client_record",  # the record part's (its base, merged here)
     # issue 12 (safety)
     "crisis_plan",
     "crisis_plan_history",

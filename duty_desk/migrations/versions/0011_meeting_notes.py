@@ -3,7 +3,8 @@ changes of a recorded outcome with their reason (``meeting_outcome_change``) and
 follow-up taken after a did-not-attend (``meeting.follow_up``).
 
 Revision ID: 0011
-Revises: 0008
+Revises: 0010
+
 Create Date: 2026-12-02
 """
 
@@ -14,7 +15,7 @@ import sqlmodel.sql.sqltypes
 from alembic import op
 
 revision = "0011"
-down_revision = "0008"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
@@ -58,7 +59,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.execute("UPDATE duty_desk_meta SET value = '4' WHERE key = 'schema_version'")
+    # schema 5 began at 0009: its downgrade sets the version back to 4
     with op.batch_alter_table("meeting_outcome_change", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_meeting_outcome_change_meeting_id"))
     op.drop_table("meeting_outcome_change")

@@ -4,7 +4,8 @@ board lists an overdue review as a break, read through the ``review_on`` indexes
 ``duty_desk_meta.crisis_plans_since``: the upgrade's time.
 
 Revision ID: 0012
-Revises: 0008
+Revises: 0011
+
 Create Date: 2026-12-02
 """
 
@@ -17,7 +18,7 @@ import sqlmodel.sql.sqltypes
 from alembic import op
 
 revision = "0012"
-down_revision = "0008"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
@@ -87,7 +88,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.execute("UPDATE duty_desk_meta SET value = '4' WHERE key = 'schema_version'")
+    # schema 5 began at 0009: its downgrade sets the version back to 4
     op.execute("DELETE FROM duty_desk_meta WHERE key = 'crisis_plans_since'")
     op.drop_index("ix_risk_summary_review_on_client", table_name="risk_summary")
     op.drop_table("risk_summary")

@@ -3,8 +3,7 @@ settings, a note, who raised it and when, and when closed the end date, who, whe
 on a referral, and so on its client.
 
 Revision ID: 0013
-Revises: 0009 (issue 12 gives every part 0008; this branch merged the record part's 0009,
-so it chains after it to keep one head: the integrator chains the parts in their order)
+Revises: 0012
 Create Date: 2026-12-02
 """
 
@@ -15,7 +14,7 @@ import sqlmodel.sql.sqltypes
 from alembic import op
 
 revision = "0013"
-down_revision = "0009"  # issue 12: "0008" in the plan; see the docstring
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
@@ -50,7 +49,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.execute("UPDATE duty_desk_meta SET value = '4' WHERE key = 'schema_version'")
+    # schema 5 began at 0009: its downgrade sets the version back to 4
     with op.batch_alter_table("safeguarding_flag", schema=None) as batch_op:
         batch_op.drop_index("ix_safeguarding_flag_closed_at")
         batch_op.drop_index(batch_op.f("ix_safeguarding_flag_referral_id"))

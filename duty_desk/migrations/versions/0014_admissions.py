@@ -3,7 +3,8 @@
 the Mental Health Act, the hospital; versioned).
 
 Revision ID: 0014
-Revises: 0008
+Revises: 0013
+
 Create Date: 2026-12-02
 """
 
@@ -14,7 +15,7 @@ import sqlmodel.sql.sqltypes
 from alembic import op
 
 revision = "0014"
-down_revision = "0008"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
@@ -43,7 +44,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.execute("UPDATE duty_desk_meta SET value = '4' WHERE key = 'schema_version'")
+    # schema 5 began at 0009: its downgrade sets the version back to 4
     with op.batch_alter_table("admission", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_admission_client_id"))
     op.drop_table("admission")
