@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import DutyDeskError, NotFound
 from .vocabulary import (
     CANCELLED_BY_LONG,
+    CONSENT_LONG,
     DISCHARGE_KIND_LONG,
     LEGAL_STATUS_LONG,
     MEETING_STATUS_LONG,
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
         AdmissionView,
         Attendee,
         EpisodeView,
+        MeetingDetail,
         MeetingView,
         ReferralView,
         StaffView,
@@ -155,17 +157,27 @@ def header(repo: Repository, ctx: RecordContext) -> dict[str, Any]:
 
 
 def network(repo: Repository, ctx: RecordContext) -> list[dict[str, Any]]:
-    """The people the client chose to be in their network. (The consent to share
-    information with each is added by the network part of issue 12: a ``consent`` key;
-    a member without it counts as not consented wherever that matters.)"""
+    """The people the client chose to be in their network, removed ones too (marked), each
+    with whether they take part in meetings and the person's consent to share information
+    with them (yes, no, not asked; when and by whom it was recorded). ``may_share``: the
+    person said yes and the member is current: only those are named in letters."""
     return [
         {
             "id": member.id,
             "name": member.name,
             "relationship": member.relationship,
             "phone": member.phone,
+            "takes_part": member.takes_part,
+            "consent": member.consent.value,
+            "consent_words": words(CONSENT_LONG, member.consent),
+            "consent_at": ctx.when(member.consent_at),
+            "consent_by": member.consent_by,
+            "may_share": member.may_share,
+            "removed_at": ctx.when(member.removed_at),
+            "removed_by": member.removed_by,
+            "removed_reason": member.removed_reason,
         }
-        for member in ctx.referral.network
+        for member in repo.client_network(ctx.client_id, include_removed=True)
     ]
 
 
@@ -176,7 +188,9 @@ def _attendee(person: Attendee, staff: bool) -> dict[str, Any]:
     return shown
 
 
-def _meeting(meeting: MeetingView, ctx: RecordContext) -> dict[str, Any]:
+def _meeting(
+    meeting: MeetingView, detail: MeetingDetail | None, ctx: RecordContext
+) -> dict[str, Any]:
     return {
         "id": meeting.id,
         "starts_at": ctx.when(meeting.starts_at),
@@ -189,12 +203,85 @@ def _meeting(meeting: MeetingView, ctx: RecordContext) -> dict[str, Any]:
         "cancel_reason": meeting.cancel_reason,
         "staff": [_attendee(person, True) for person in meeting.staff],
         "network": [_attendee(person, False) for person in meeting.network],
+        "notes": [
+            {"text": note.text, "at": ctx.when(note.created_at), "by": note.created_by}
+            for note in (detail.notes if detail else ())
+        ],
+        "outcome_changes": [
+            {
+                "from": change.from_status.value,
+                "to": change.to_status.value,
+                "reason": change.reason,
+                "at": ctx.when(change.changed_at),
+                "by": change.changed_by,
+            }
+            for change in (detail.outcomes if detail else ())
+        ],
+        "follow_up": detail.follow_up if detail else None,
     }
 
 
 def meetings(repo: Repository, ctx: RecordContext) -> list[dict[str, Any]]:
-    """Every meeting of the episode, oldest first, with who was expected and who came."""
-    return [_meeting(meeting, ctx) for meeting in repo.meetings_for_client(ctx.client_id)]
+    """Every meeting of the episode, oldest first, with who was expected and who came, the
+    note's entries (time and author), changes of a recorded outcome and the follow-up after
+    a did-not-attend."""
+    details = {d.meeting_id: d for d in repo.meeting_details(ctx.client_id)}
+    return [
+        _meeting(meeting, details.get(meeting.id), ctx)
+        for meeting in repo.meetings_for_client(ctx.client_id)
+    ]
+
+
+def crisis_plan(repo: Repository, ctx: RecordContext) -> dict[str, Any] | None:
+    """The crisis and contingency plan written with the client (None: none written)."""
+    plan = repo.crisis_record(ctx.client_id).plan
+    if plan is None:
+        return None
+    return {
+        "early_signs": plan.early_signs,
+        "what_helps": plan.what_helps,
+        "what_to_avoid": plan.what_to_avoid,
+        "contact_in_hours": plan.contact_in_hours,
+        "contact_out_of_hours": plan.contact_out_of_hours,
+        "review_on": plan.review_on.isoformat(),
+        "written_by": plan.created_by,
+        "updated_at": ctx.when(plan.updated_at),
+        "updated_by": plan.updated_by,
+    }
+
+
+def risk_summary(repo: Repository, ctx: RecordContext) -> dict[str, Any] | None:
+    """The risk summary and its review date (None: none written)."""
+    risk = repo.crisis_record(ctx.client_id).risk
+    if risk is None:
+        return None
+    return {
+        "summary": risk.summary,
+        "review_on": risk.review_on.isoformat(),
+        "updated_at": ctx.when(risk.updated_at),
+        "updated_by": risk.updated_by,
+    }
+
+
+def safeguarding_flags(repo: Repository, ctx: RecordContext) -> list[dict[str, Any]]:
+    """Safeguarding flags, open and closed, on this referral and the person's others (the
+    same NHS number: ``own`` false)."""
+    kinds = repo.config.safeguarding
+    return [
+        {
+            "id": flag.id,
+            "kind": flag.kind,
+            "kind_words": kinds.label(flag.kind),
+            "own": flag.own,
+            "note": flag.note,
+            "raised_at": ctx.when(flag.raised_at),
+            "raised_by": flag.raised_by,
+            "ends_on": flag.ends_on.isoformat() if flag.ends_on else None,
+            "closed_by": flag.closed_by,
+            "close_reason": flag.close_reason,
+        }
+        for flag in repo.flags(client_id=ctx.client_id)
+    ]
 
 
 def _admission(admission: AdmissionView) -> dict[str, Any]:
@@ -217,10 +304,12 @@ def admissions(repo: Repository, ctx: RecordContext) -> list[dict[str, Any]]:
 
 Part = Callable[["Repository", RecordContext], Any]
 
-# The record's parts, in the order they are written. Parts still to come (issue 12's other
-# branches): "crisis_plan", "safeguarding_flags", and the notes inside each meeting.
+# The record's parts, in the order they are written.
 PARTS: tuple[tuple[str, Part], ...] = (
     ("client", header),
+    ("safeguarding_flags", safeguarding_flags),
+    ("crisis_plan", crisis_plan),
+    ("risk_summary", risk_summary),
     ("network", network),
     ("meetings", meetings),
     ("admissions", admissions),
@@ -257,6 +346,9 @@ __all__ = [
     "RecordContext",
     "admissions",
     "client_document",
+    "crisis_plan",
+    "risk_summary",
+    "safeguarding_flags",
     "find_client",
     "header",
     "meetings",

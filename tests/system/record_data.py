@@ -1,9 +1,10 @@
 """A database for the client-record exports and the GP letter (issue 12, docs): real files.
 
 ``Robin Example (test)``, accepted 1 October 2026 with a core team (key worker ``clin1``),
-two network members (a sister who came to a meeting, a friend who did not), two meetings
-that happened and one booked, an admission under section 2 (discharged), then discharged
-to primary care on 20 November. ``Sam Twin (test)`` twice (two episodes, one name), and
+two network members (a sister who came to a meeting and consented to sharing, a friend who
+did not come), two meetings that happened (a note on the first) and one booked, an
+admission under section 2 (discharged), a crisis plan, an open safeguarding flag, then
+discharged to primary care on 20 November. ``Sam Twin (test)`` twice (two episodes, one name), and
 ``Kit Elsewhere (test)`` discharged another way.
 """
 
@@ -96,6 +97,16 @@ def build(path: Path, actor: str = ME) -> RecordData:
                 robin, dt.date(2026, 10, 3), dt.date(2026, 10, 8), "detained", "s2",
                 "St Example Hospital (test)",
             )  # fmt: skip
+            # the other parts of the record (issue 12): consent, a note, the crisis plan, a flag
+            repo.edit_network_member(sister, {"consent": "yes"}, expected_version=1)
+            repo.add_meeting_note(first, "Talked about sleep; agreed a walk each day (test)")
+            repo.save_crisis_plan(
+                robin,
+                {"early_signs": "Not sleeping (test)", "what_helps": "Walking with Jo (test)"},
+                dt.date(2026, 11, 30),
+                expected_version=None,
+            )
+            repo.raise_flag("adult", "Concern noted at triage (test)", referral_id=referral)
         with timeutil.frozen(NOW):
             repo.book(robin, NOW.add(days=2), 60, [clin], "phone")
             repo.discharge(robin, "primary_care", dt.date(2026, 11, 20), "Back to GP (test)")

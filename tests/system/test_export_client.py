@@ -66,6 +66,9 @@ def test_the_record_as_json_on_standard_output(data: RecordData) -> None:
         "exported_by",
         "team",
         "client",
+        "safeguarding_flags",
+        "crisis_plan",
+        "risk_summary",
         "network",
         "meetings",
         "admissions",
@@ -250,12 +253,11 @@ def test_the_gp_letter(data: RecordData, tmp_path: Path) -> None:
         "Out of hours: Night Line (test), Night Line (test): 01632 960555.",
     ):
         assert expected in text, expected
-    # what the record does not hold yet is left for the key worker, visibly
-    assert "What helped\n[to complete]" in text
-    assert "Crisis and contingency plan: [to complete]" in text
-    # no consent to share is recorded for anyone: no network member is named (H63)
-    assert "From their network (shared with their consent): none named" in text
-    assert "Jo Example" not in text and "Lee Friend" not in text
+    # what helped and the plan come from the crisis plan; the sister consented and came,
+    # the friend neither: only she is named (H63)
+    assert "What helped\nWalking with Jo (test)" in text
+    assert "Crisis and contingency plan: [to complete]" not in text
+    assert "Jo Example (test)" in text and "Lee Friend" not in text
     assert history(data.path, data.robin)[-1] == ("gp transfer letter", str(target))
 
 
@@ -272,3 +274,38 @@ def test_a_gp_letter_for_a_client_still_open_or_ended_another_way(
     assert not other.exists()
     result = invoke(data.path, "letter", "gp", str(data.robin))
     assert result.exit_code == 2 and "--out" in result.stderr  # click: the option is required
+
+
+def test_the_record_holds_consent_notes_the_crisis_plan_and_flags(data: RecordData) -> None:
+    proc = run(data.path, "export", "client", str(data.robin))
+    assert proc.returncode == 0, proc.stderr
+    record = json.loads(proc.stdout)
+    [flag] = record["safeguarding_flags"]
+    assert (flag["kind"], flag["note"], flag["ends_on"]) == (
+        "adult",
+        "Concern noted at triage (test)",
+        None,
+    )
+    assert record["crisis_plan"]["what_helps"] == "Walking with Jo (test)"
+    assert record["crisis_plan"]["review_on"] == "2026-11-30"
+    assert record["risk_summary"] is None
+    members = {m["name"]: m for m in record["network"]}
+    assert members["Jo Example (test)"]["consent"] == "yes"
+    assert members["Jo Example (test)"]["may_share"] is True
+    assert members["Lee Friend (test)"]["consent"] == "not_asked"
+    first = record["meetings"][0]
+    assert [n["text"] for n in first["notes"]] == [
+        "Talked about sleep; agreed a walk each day (test)"
+    ]
+
+
+def test_the_gp_letter_names_only_consenting_members_and_holds_the_crisis_plan(
+    data: RecordData, tmp_path: Path
+) -> None:
+    out = tmp_path / "letter.docx"
+    proc = run(data.path, "letter", "gp", str(data.robin), "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    text = docx_text(out)
+    assert "Jo Example (test)" in text and "Lee Friend (test)" not in text
+    assert "Walking with Jo (test)" in text and "Not sleeping (test)" in text
+    assert "agreed a walk each day" not in text  # meeting notes are not copied in (H63)
