@@ -70,7 +70,14 @@ def generate(
     _referrals(path, referrals, open_count, staff, seed, weekly)
     made = time.perf_counter()
     care = generate_care(path, episodes=episodes, meetings=meetings, seed=seed)
-    return {"referrals": made - start, **care}
+    big = time.perf_counter()
+    client_id = add_big_record(path, seed=seed)
+    return {
+        "referrals": made - start,
+        **care,
+        "big record": time.perf_counter() - big,
+        "big record client": client_id,
+    }
 
 
 def _referrals(
@@ -429,6 +436,94 @@ def generate_care(
     timings["past meetings"] = past
     timings["meetings"] = meeting_id
     return timings
+
+
+BIG_RECORD_MEETINGS = 300
+BIG_RECORD_NETWORK = 20
+BIG_RECORD_NAME = "Alex Bigrecord (synthetic)"
+
+
+def add_big_record(path: Path, seed: int = 7) -> int:
+    """Make the longest-serving open client a big record (the client record's bench):
+    ``BIG_RECORD_NETWORK`` network members and past meetings up to ``BIG_RECORD_MEETINGS``
+    in all, spread over the episode (happened, the core team and three members expected),
+    renamed ``BIG_RECORD_NAME`` so the bench finds it. Returns its client id."""
+    from sqlalchemy import func, select, update
+
+    from duty_desk.models import Meeting, NetworkMember
+    from duty_desk.repo.continuity import refresh_continuity
+
+    rng = random.Random(seed + 2)
+    db = open_database(Config(), str(path))
+    now = timeutil.now()
+    c = table_of(Client).c
+    m = table_of(Meeting).c
+    with db.session() as session:
+        client_id, referral_id, accepted = session.execute(
+            select(c.id, c.referral_id, c.accepted_at)
+            .where(c.status == "open")
+            .order_by(c.accepted_at, c.id)
+            .limit(1)
+        ).one()
+        team = list(
+            session.execute(
+                select(table_of(CoreTeamMember).c.staff_id).where(
+                    table_of(CoreTeamMember).c.client_id == client_id
+                )
+            ).scalars()
+        )
+        have = session.execute(
+            select(func.count()).select_from(table_of(Meeting)).where(m.client_id == client_id)
+        ).scalar_one()
+        next_id = (session.execute(select(func.max(m.id))).scalar() or 0) + 1
+        first_member = (
+            session.execute(select(func.max(table_of(NetworkMember).c.id))).scalar() or 0
+        ) + 1
+    accepted = timeutil.as_utc(accepted)
+    members = [
+        {
+            "id": first_member + n,
+            "referral_id": referral_id,
+            "name": f"{FIRST[n % len(FIRST)]} Network{n} (synthetic)",
+            "relationship": ("mother", "friend", "brother", "neighbour")[n % 4],
+            "phone": f"07700 900{n:03d}",
+            "created_at": accepted,
+            "version": 1,
+        }
+        for n in range(BIG_RECORD_NETWORK)
+    ]
+    wanted = max(0, BIG_RECORD_MEETINGS - have)
+    span = (now - dt.timedelta(days=1)) - accepted
+    rows, staff_rows, network_rows = [], [], []
+    for n in range(wanted):
+        starts = accepted + span * (n + 0.5) / max(1, wanted)
+        starts = starts.replace(minute=0, second=0, microsecond=0)
+        meeting_id = next_id + n
+        rows.append(_meeting(meeting_id, client_id, starts, "happened", rng))
+        staff_rows += [
+            {"meeting_id": meeting_id, "staff_id": s, "attended": rng.random() < 0.9} for s in team
+        ]
+        network_rows += [
+            {
+                "meeting_id": meeting_id,
+                "network_member_id": member["id"],
+                "attended": rng.random() < 0.7,
+            }
+            for member in rng.sample(members, 3)
+        ]
+    _bulk(db, "network_member", members)
+    _bulk(db, "meeting", rows)
+    _bulk(db, "meeting_staff", staff_rows)
+    _bulk(db, "meeting_network", network_rows)
+    with db.session(write=True) as session:
+        session.execute(
+            update(table_of(Referral))
+            .where(table_of(Referral).c.id == referral_id)
+            .values(name=BIG_RECORD_NAME)
+        )
+        refresh_continuity(session, client_id)  # type: ignore[arg-type]
+    db.dispose()
+    return int(client_id)
 
 
 PLACES = ("home", "home", "home", "base", "phone", "video")

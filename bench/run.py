@@ -1,7 +1,7 @@
 """duty-desk benchmarks, each printed beside a baseline measured in the same run.
 
     python -m bench.run [--db bench/results/bench.db] [--runs 7] [--idle-seconds 10]
-                        [--only queue,board,day,repo]
+                        [--only queue,board,day,repo,record,meeting]
 
 1. Start-up to an interactive queue (process start to rows on screen) on a
    database of 100,000 referrals (most closed) and 200 staff, against a bare
@@ -29,6 +29,13 @@
    too). Median over several bookings. Target: median < 50 ms.
 8. The repository alone: ``board()`` and ``day()`` (and a booking check) timed
    directly on the generated data, written to bench/results/repo_timings.json.
+9. Saving a meeting as happened (issue 12): in the day view on the day before, ``a``, a
+   note typed, then ``ctrl+s`` (the save) to the painted next step ("When would you like
+   to meet again?"); then Enter on the empty time (skip) to the painted day view with the
+   notice. Median over several meetings. Target: save median < 50 ms (``bench.meeting``).
+10. Client record: Enter on the board to the record painted, for a client with 300
+   meetings and 20 network members, beside a bare Textual app pushing a screen of 300
+   rows on Enter (both in-process, 80x24). Target: median < 100 ms.
 
 Figures are ratios and medians from this run only; nothing here is a test.
 Every printed line is also appended to figures.txt beside the database (by default
@@ -218,9 +225,12 @@ def main() -> int:
     parser.add_argument("--accepts", type=int, default=40)
     parser.add_argument("--refreshes", type=int, default=10)
     parser.add_argument("--bookings", type=int, default=12)
+    parser.add_argument("--records", type=int, default=12)
     parser.add_argument("--idle-seconds", type=float, default=10.0)
     parser.add_argument(
-        "--only", default="queue,board,day,repo", help="comma-separated: queue, board, day, repo"
+        "--only",
+        default="queue,board,day,repo,record,meeting",
+        help="comma-separated: queue, board, day, repo, record, meeting",
     )
     parser.add_argument("--regenerate", action="store_true")
     args = parser.parse_args()
@@ -240,7 +250,9 @@ def main() -> int:
         report(
             "generated: "
             + ", ".join(
-                f"{k} {v:.1f} s" if k not in ("past meetings", "meetings") else f"{k} {int(v)}"
+                f"{k} {v:.1f} s"
+                if k not in ("past meetings", "meetings", "big record client")
+                else f"{k} {int(v)}"
                 for k, v in stages.items()
             )
         )
@@ -308,6 +320,27 @@ def main() -> int:
             f"booking confirmed, Enter to painted toast with the dialog closed: "
             f"{spread(books)} (target median < 50 ms)"
         )
+    if "record" in only:
+        from bench.record import baseline_opens, big_record_client, record_opens
+
+        big = big_record_client(fresh)
+        opens = asyncio.run(record_opens(fresh, big, args.records))
+        base = asyncio.run(baseline_opens(args.records))
+        report(
+            f"client record (300 meetings, 20 network members), Enter on the board to "
+            f"painted: {spread(opens)}; baseline (bare Textual, a screen of 300 rows): "
+            f"{spread(base)}; ratio of medians "
+            f"{statistics.median(opens) / statistics.median(base):.2f} (target median < 100 ms)"
+        )
+    if "meeting" in only:  # issue 12 (meeting): the meeting record
+        from bench.meeting import meeting_records
+
+        saves, skips = asyncio.run(meeting_records(fresh, args.bookings))
+        report(
+            f"saving a meeting as happened, Enter (ctrl+s) to painted: {spread(saves)} "
+            "(target median < 50 ms)"
+        )
+        report(f"next meeting skipped, Enter to the day view painted: {spread(skips)}")
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     report(f"load average at the end: {load}")
     return 0

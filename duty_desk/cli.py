@@ -312,8 +312,9 @@ def staff() -> None:
     help="Only when no active team lead is left: make LOGIN a team lead (with --role "
     "team_lead). For the database file's owner or root; audited.",
 )
+@click.option("--phone", default="", help="Their work phone (shown as how to reach a key worker).")
 @pass_state
-def staff_add(state: State, login: str, name: str, role: str, bootstrap: bool) -> None:
+def staff_add(state: State, login: str, name: str, role: str, bootstrap: bool, phone: str) -> None:
     """Add LOGIN (their operating-system user name) as NAME.
 
     Only a team lead can add people. If no active team lead is left (they have all
@@ -325,7 +326,7 @@ def staff_add(state: State, login: str, name: str, role: str, bootstrap: bool) -
     try:
         repo = state.repo(db)
         before = {person.login: person for person in repo.list_staff(include_inactive=True)}
-        added = repo.add_staff(login, name, role, bootstrap=bootstrap)
+        added = repo.add_staff(login, name, role, bootstrap=bootstrap, phone=phone)
     finally:
         db.dispose()
     role_words = ROLE_WORDS.get(added.role, added.role)
@@ -387,6 +388,23 @@ def staff_capacity(state: State, login: str, episodes: int) -> None:
     finally:
         db.dispose()
     click.echo(f"Capacity of {login} set to {episodes} episode{'s' if episodes != 1 else ''}.")
+
+
+@staff.command("phone")
+@click.argument("login")
+@click.argument("phone")
+@pass_state
+def staff_phone(state: State, login: str, phone: str) -> None:
+    """Set LOGIN's work phone ("" clears it): how to reach them as a key worker.
+
+    A team lead sets anyone's; everyone may set their own. Shown in the client record.
+    """
+    db = state.open_db()
+    try:
+        state.repo(db).set_staff_phone(login, phone)
+    finally:
+        db.dispose()
+    click.echo(f"Phone of {login} set." if phone.strip() else f"Phone of {login} cleared.")
 
 
 # -- import ---------------------------------------------------------------------------------
@@ -466,24 +484,36 @@ _EXPORT_HELP = "\n".join(
         "JSON is one list of objects. The output holds personal data: a FILE is",
         "created readable by you only, written under a temporary name and renamed",
         "into place when complete, so a failure never leaves half a file.",
+        "",
+        "\b",
+        "client CLIENT: one client's whole record (CLIENT: the client number, the NHS",
+        "  number or the exact name), as one JSON object (--format json, the default)",
+        "  or an editable Word document (--format docx, with --output FILE.docx).",
     ]
 )
-_FORMATS = list(dict.fromkeys(fmt for found in reports.REPORTS.values() for fmt in found.formats))
+CLIENT_RECORD = "client"  # `export client CLIENT` (issue 12, docs): not a report of many rows
+_FORMATS = [
+    *dict.fromkeys(fmt for found in reports.REPORTS.values() for fmt in found.formats),
+    "docx",
+]
 
 
 @cli.command(help=_EXPORT_HELP)
-@click.argument("what", type=click.Choice(list(reports.REPORTS)))
+@click.argument("what", type=click.Choice([*reports.REPORTS, CLIENT_RECORD]))
+@click.argument("client", metavar="[CLIENT]", required=False)
 @click.option(
     "--format",
     "fmt",
     type=click.Choice(_FORMATS),
     default=None,
-    help="json (the default) or csv, or for meetings ics; with --output FILE.csv "
-    "(or .ics), that format.",
+    help="json (the default) or csv, or for meetings ics, or for a client docx; with "
+    "--output FILE.csv (or .ics, .docx), that format.",
 )
 @click.option(
     "--output",
+    "--out",
     "-o",
+    "output",
     metavar="FILE",
     help="Write to FILE instead of standard output: a regular file is replaced only once "
     "complete, a pipe or device (/dev/stdout) is written in place; see the README.",
@@ -511,6 +541,7 @@ _FORMATS = list(dict.fromkeys(fmt for found in reports.REPORTS.values() for fmt 
 def export(
     state: State,
     what: str,
+    client: str | None,
     fmt: str | None,
     output: str | None,
     date_from: str | None = None,
@@ -520,10 +551,19 @@ def export(
 ) -> None:
     from .reports.writers import atomic_output, output_target
 
-    found = reports.report(what)
     if fmt is None:
         suffix = Path(output).suffix.lower() if output else ""
-        fmt = {".csv": "csv", ".ics": "ics"}.get(suffix, "json")
+        fmt = {".csv": "csv", ".ics": "ics", ".docx": "docx"}.get(suffix, "json")
+    if what == CLIENT_RECORD:
+        if date_from or date_to or staff_login or include_discharged is not None:
+            raise Failure("--from, --to, --staff and --include-discharged are not for a client")
+        _export_client(state, client, fmt, output)
+        return
+    if client is not None:
+        raise Failure(f"export {what} takes no CLIENT (only export client does)")
+    if fmt == "docx":
+        raise Failure(f"--format docx is for export client, not {what}")
+    found = reports.report(what)
     params = _export_params(found, fmt, date_from, date_to, staff_login, include_discharged)
     if output and Path(output).is_dir():
         raise Failure(f"cannot write {output}: it is a folder")
@@ -594,6 +634,87 @@ def _export_params(
         staff_login=staff_login,
         include_discharged=include_discharged is not False,
     )
+
+
+# -- issue 12 (docs): one client's record, and the GP transfer letter ----------------------------
+
+
+def _client_file(
+    state: State, client: str | None, output: str | None, kind: str, fmt: str, words: str
+) -> None:
+    """Find the client, make the document, write it where asked (atomically, owner only;
+    standard output for JSON without --output), and record in the audit log that it was
+    written and where to (``duty_desk.documents.save_client_document``)."""
+    from .client_export import find_client
+    from .documents import client_writer, save_client_document
+
+    if not client:
+        raise Failure("give the client: their client number, NHS number or exact name")
+    if output and Path(output).is_dir():
+        raise Failure(f"cannot write {output}: it is a folder")
+    db = state.open_db()
+    try:
+        repo = state.repo(db)
+        client_id = find_client(repo, client)
+        if output is None:
+            repo.check_can_write_document(client_id)
+            write = client_writer(repo, client_id, kind, fmt)
+            sys.stdout.flush()
+            write(sys.stdout.buffer)
+            sys.stdout.buffer.flush()
+            repo.record_document(client_id, kind, "standard output")
+            return
+        try:
+            in_place = save_client_document(repo, client_id, kind, output, fmt)
+        except OSError as exc:
+            raise Failure(
+                f"cannot write {output}: {exc.strerror or exc.__class__.__name__}; "
+                "nothing was written"
+            ) from None
+        click.echo(f"Wrote {words.format(client_id)} to {output}.", err=in_place)
+    finally:
+        db.dispose()
+
+
+def _export_client(state: State, client: str | None, fmt: str, output: str | None) -> None:
+    from .documents import RECORD_FORMATS
+
+    if fmt not in RECORD_FORMATS:
+        raise Failure(f"--format {fmt} is not for export client (use json or docx)")
+    if fmt == "docx" and output is None:
+        raise Failure("--format docx needs --output FILE.docx (a Word document is not text)")
+    words = "the record of client number {} (" + fmt + ")"
+    _client_file(state, client, output, "export", fmt, words)
+
+
+@cli.group(context_settings=CONTEXT)
+def letter() -> None:
+    """Letters made from a client's record, as editable Word documents. duty-desk never
+    sends them: check and edit the letter, then send it the usual way."""
+
+
+@letter.command("gp")
+@click.argument("client", metavar="CLIENT")
+@click.option(
+    "--output",
+    "--out",
+    "-o",
+    "output",
+    metavar="FILE.docx",
+    required=True,
+    help="Where to write the letter (created readable by you only, renamed into place "
+    "when complete).",
+)
+@pass_state
+def letter_gp(state: State, client: str, output: str) -> None:
+    """The GP transfer letter for CLIENT (client number, NHS number or exact name),
+    discharged or being discharged to primary care: the episode, the key worker, who was
+    involved (network members only with the client's consent), what helped, the crisis plan
+    and whom to contact if things get worse. What the record does not hold is left as
+    "[to complete]" for the key worker."""
+
+    words = "the GP transfer letter for client number {}"
+    _client_file(state, client, output, "gp_letter", "docx", words)
 
 
 @cli.command()

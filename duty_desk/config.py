@@ -174,6 +174,50 @@ class TriageSettings(_Strict):
     late_first_meeting_needs_reason: bool = True
 
 
+# -- issue 12 (safety) --
+class RecordSettings(_Strict):
+    """Issue 12 (safety): review dates of the crisis plan and risk summary
+    (duty_desk.crisis, duty_desk.repo.crisis). See config.toml for why these defaults."""
+
+    crisis_plan_review_weeks: Annotated[int, Field(ge=1, le=52)] = 6
+    risk_review_weeks: Annotated[int, Field(ge=1, le=52)] = 6
+    review_due_soon_days: Annotated[int, Field(ge=0, le=90)] = 7
+    no_crisis_plan_days: Annotated[int, Field(ge=0, le=365)] = 7
+
+
+class SafeguardingSettings(_Strict):
+    """Issue 12 (guard): the kinds of safeguarding flag a referral or client can carry.
+
+    ``kinds``: key -> label (``child = "Child safeguarding"``). Keys are stored with each
+    flag; labels are what the screens show beside the ``SG`` marker. At least one kind;
+    labels are unique (ignoring case) so a picker never shows two the same.
+    """
+
+    kinds: dict[Key, Name] = Field(
+        default_factory=lambda: {
+            "child": "Child safeguarding",
+            "adult": "Adult at risk",
+            "domestic": "Domestic abuse",
+        }
+    )
+
+    @field_validator("kinds")
+    @classmethod
+    def _some_unique_kinds(cls, value: dict[str, str]) -> dict[str, str]:
+        if not value:
+            raise ValueError("at least one kind of safeguarding flag is needed")
+        labels = [label.strip().casefold() for label in value.values()]
+        if any(not label for label in labels):
+            raise ValueError("a kind's label is empty")
+        if len(set(labels)) != len(labels):
+            raise ValueError("two kinds have the same label")
+        return value
+
+    def label(self, key: str) -> str:
+        """The label of kind ``key`` (the key itself for a kind no longer in the settings)."""
+        return self.kinds.get(key, key)
+
+
 class DialogItemSettings(_Strict):
     """One DIALOG item: its stable key (stored with each rating: never rename it once in
     use), what is asked about ("How satisfied are you with <subject>?") and its kind."""
@@ -306,6 +350,17 @@ def _default_urgency() -> dict[str, UrgencySettings]:
     }
 
 
+# -- issue 12 (docs) --
+class DocumentSettings(_Strict):
+    """Documents made from a client's record (``duty-desk export client``, the GP transfer
+    letter): how the team is reached in its own hours, printed in the letter beside the
+    out-of-hours service of ``[handover]``."""
+
+    team_contact: Annotated[str, Field(max_length=200)] = (
+        "Canterbury POD team (example): 01632 960000"
+    )
+
+
 class Config(_Strict):
     team: TeamSettings = TeamSettings()
     database: DatabaseSettings = DatabaseSettings()
@@ -314,6 +369,8 @@ class Config(_Strict):
     handover: HandoverSettings = HandoverSettings()
     triage: TriageSettings = TriageSettings()
     dialog: DialogSettings = DialogSettings()
+    record: RecordSettings = RecordSettings()  # issue 12 (safety)
+    safeguarding: SafeguardingSettings = SafeguardingSettings()  # issue 12 (guard)
     areas: dict[Key, AreaSettings] = Field(default_factory=_default_areas)
     sources: dict[Key, SourceSettings] = Field(default_factory=_default_sources)
     onward: dict[Key, OnwardSettings] = Field(default_factory=_default_onward)
@@ -321,6 +378,7 @@ class Config(_Strict):
         default_factory=_default_urgency
     )
     keys: dict[Key, str] = {}
+    documents: DocumentSettings = DocumentSettings()  # issue 12 (docs)
 
     @model_validator(mode="after")
     def _non_empty(self) -> Config:

@@ -39,6 +39,10 @@ APP_ID = "duty-desk"
 # that a backup of another database is recognised (``duty-desk restore``).
 DATABASE_ID = "database_id"
 IMMEDIATE = "duty_desk_immediate"
+# duty_desk_meta key (issue 12, safety): when this database began to hold crisis plans (an
+# ISO UTC instant: its creation, or the upgrade to schema 5). An episode accepted before
+# then is not listed as "plan missing" on the board: its plan may be on paper.
+CRISIS_PLANS_SINCE = "crisis_plans_since"
 
 
 def new_database_id() -> str:
@@ -149,6 +153,11 @@ class Database:
                 session.add(models.Meta(key="schema_version", value=SCHEMA_VERSION))
             if session.get(models.Meta, DATABASE_ID) is None:
                 session.add(models.Meta(key=DATABASE_ID, value=new_database_id()))
+            if session.get(models.Meta, CRISIS_PLANS_SINCE) is None:  # issue 12 (safety)
+                from . import timeutil
+
+                since = timeutil.as_utc(timeutil.now()).isoformat()
+                session.add(models.Meta(key=CRISIS_PLANS_SINCE, value=since))
 
     def check_schema(self) -> None:
         """Refuse a database that is not duty-desk's, with one plain sentence."""

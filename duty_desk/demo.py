@@ -36,14 +36,22 @@ import pendulum
 from sqlalchemy import func
 from sqlmodel import select
 
-from . import audit_chain, rules, timeutil
+from . import audit_chain, crisis, rules, timeutil
 from .config import Config
-from .db import Database, DatabaseError, demo_database_path, open_database, resolve_url
+from .db import (
+    CRISIS_PLANS_SINCE,
+    Database,
+    DatabaseError,
+    demo_database_path,
+    open_database,
+    resolve_url,
+)
 from .demo_care import CarePlanner, CareWriter, Story
+from .demo_meetings import DemoMeetingRecord
 from .errors import Conflict, DutyDeskError, InputErrors, NoPlacesLeft, NotEligible
 from .folders import TEAM_DIR_MODE, private_dir
 from .identity import os_login
-from .models import Client, Meeting
+from .models import Client, Meeting, Meta
 from .nhs import nhs_check_digit
 from .repository import Repository
 
@@ -213,6 +221,7 @@ class _Builder:
         self.phone_seen: set[str] = set()
         self.names_seen: set[str] = set()
         self.seq = 0
+        self.meeting_record = DemoMeetingRecord()  # issue 12 (meeting)
         staff_logins = [s[0] for s in STAFF if s[0] != self.login]
         self.lead = staff_logins[0]
         self.clinicians = [s[0] for s in STAFF if s[2] == "clinician" and s[0] != self.login]
@@ -734,6 +743,10 @@ class _Builder:
         for when, entry in planner.events(stories, self.writer):
             self.seq += 1
             events.append((when, self.seq, entry, True))
+        # issue 12 (meeting): notes on past meetings, at the time each was recorded
+        for when, entry in self.meeting_record.events(stories, self.writer, self.now):
+            self.seq += 1
+            events.append((when, self.seq, entry, True))
         from .demo_dialog import dialog_events  # issue 13: DIALOG and DIALOG+
 
         for when, action in dialog_events(
@@ -781,6 +794,77 @@ class _Builder:
                 repo.decide_absence_meeting(absence.id, kept.id, "keep")
             return
 
+    # -- issue 12 (network): consent, taking part and removal after acceptance -------------------
+    def network_events(self, plans: list[_Plan]) -> list[_Event]:
+        """After acceptance, for the first four accepted clients with a network: consent
+        recorded (yes; one no), one member who does not take part in meetings, one member
+        added later with consent, and one added later then removed with a reason (kept in
+        the history). Every other member stays "not asked yet", as triage left them.
+
+        Its own random generator, so the rest of the demo is the same with or without it;
+        run as events in time order, as a duty worker would."""
+        rng = random.Random("network consent")
+        self.network_removed: dict[int, int] = {}  # plan index -> the member removed later
+        chosen = [
+            (index, plan.decided)
+            for index, plan in enumerate(plans)
+            if plan.story and plan.decided is not None and plan.network
+        ][:4]
+        events: list[_Event] = []
+
+        def at(when: pendulum.DateTime, action: Callable[[], object]) -> None:
+            self.seq += 1
+            events.append((self.not_after_now(self.in_team_hours(when)), self.seq, action, False))
+
+        for n, (index, accepted) in enumerate(chosen):
+            login = self.lead if n % 2 == 0 else rng.choice(self.clinicians)
+            first = partial(self._network_first, index, login)
+            if n == 0:
+                at(accepted.add(days=1), partial(first, {"consent": "yes"}))
+                at(accepted.add(days=2), partial(self._network_later, index, login, rng, None))
+                at(accepted.add(days=4), partial(self._network_remove, index, login))
+            elif n == 1:
+                at(accepted.add(days=1), partial(first, {"consent": "no"}))
+            elif n == 2:
+                at(accepted.add(days=1), partial(first, {"consent": "yes", "takes_part": "no"}))
+            else:
+                at(accepted.add(days=2), partial(self._network_later, index, login, rng, "yes"))
+        return events
+
+    def _network_first(self, index: int, login: str, changes: dict[str, str]) -> None:
+        member_ids = self.network_ids.get(index) or []
+        if index not in self.clients or not member_ids:
+            return
+        repo = self.repo(login)
+        member = repo.network_member(member_ids[0])
+        repo.edit_network_member(member.id, changes, expected_version=member.version)
+
+    def _network_later(
+        self, index: int, login: str, rng: random.Random, consent: str | None
+    ) -> None:
+        """A member added after acceptance: with consent (``consent`` "yes"), or a former
+        partner, not asked, removed two days later at the client's request."""
+        if index not in self.clients:
+            return
+        repo = self.repo(login)
+        referral_id = self.ids[index]
+        surname = repo.referral(referral_id).name.split(" ")[1]
+        name = f"{rng.choice(FIRST_NAMES)} {surname}{MARK}"
+        phone = f"07700 900{rng.randint(0, 999):03d}"  # Ofcom's drama range, as the others
+        if consent is not None:
+            repo.add_network_member(referral_id, name, "friend", phone, consent=consent)
+            return
+        self.network_removed[index] = repo.add_network_member(
+            referral_id, name, "former partner", phone
+        )
+
+    def _network_remove(self, index: int, login: str) -> None:
+        member = self.network_removed.get(index)
+        if member is not None:
+            self.repo(login).remove_network_member(
+                member, "The client asked that they no longer be involved (demo)."
+            )
+
     def run(self) -> DemoSummary:
         events = self.staff_events()
         plans = self.plans()
@@ -788,6 +872,8 @@ class _Builder:
             self.schedule(index, plan)
             events += plan.events
         events += self.care_events(plans)
+        events += self.network_events(plans)  # issue 12 (network)
+        events += crisis_plan_events(self, plans)  # issue 12 (safety)
         batch: list[Callable[..., object]] = []  # care-plan entries: an audit row or None
 
         def flush() -> None:
@@ -807,7 +893,12 @@ class _Builder:
         flush()
         with self.db.session(write=True) as session:
             self.writer.write_tables(session)
+            self.meeting_record.write(session)  # issue 12 (meeting)
         self.at(self.now, self.arrange_cover)
+        self.at(self.now, lambda: record_demo(self))  # issue 12 (record)
+        self.meeting_record.today(self.now, self.repo(self.lead))  # issue 12 (meeting)
+        demo_safeguarding(self.repo(self.lead), self.now)  # issue 12 (guard)
+        self.at(self.now, partial(demo_admissions, self.repo(self.lead)))  # issue 12 (docs)
         repo = self.repo(self.login)
         statuses = Counter(r.status for r in repo.referrals_for_export())
         with self.db.session() as session:
@@ -823,6 +914,49 @@ class _Builder:
             episodes=int(episodes),
             meetings=int(meetings),
         )
+
+
+# -- issue 12 (record) --
+
+
+def record_demo(builder: _Builder) -> None:
+    """Work phones for the active staff (a key worker's contact in the client record), set
+    by the lead; the numbers from Ofcom's drama range like every phone in the demo."""
+    lead = builder.repo(builder.lead)
+    for member in lead.list_staff():
+        lead.set_staff_phone(member.login, builder.phone(mobile=False))
+
+
+# -- issue 12 (guard): safeguarding flags ------------------------------------------------------
+FLAG_NOTES = (
+    "Two young children at home; the health visitor is aware (demo)",
+    "Concern raised by a neighbour, looked into by the team (demo)",
+    "Referrer mentions a partner at the address (demo)",
+)
+
+
+def demo_safeguarding(repo: Repository, now: dt.datetime) -> None:
+    """As the team lead, at ``now`` (after everything else, so the audit log stays in time
+    order): an open flag on an open client, a flag raised on the wrong client and closed
+    (the H60 story: closed with the reason, kept in the history), and a flag on a referral
+    still in the queue."""
+    kinds = list(repo.config.safeguarding.kinds)
+    with timeutil.frozen(timeutil.as_utc(now)):
+        clients = sorted(repo.board().episodes, key=lambda e: e.client_id)
+        waiting = sorted(repo.open_referrals(), key=lambda r: r.id)
+        if clients:
+            repo.raise_flag(kinds[0], FLAG_NOTES[0], client_id=clients[0].client_id)
+        if len(clients) > 1:
+            flag = repo.raise_flag(
+                kinds[1 % len(kinds)], FLAG_NOTES[1], client_id=clients[1].client_id
+            )
+            repo.close_flag(
+                flag,
+                timeutil.to_local(now, repo.config.team.timezone).date(),
+                "Raised on the wrong client by mistake; the concern is about someone else (demo)",
+            )
+        if waiting:
+            repo.raise_flag(kinds[-1], FLAG_NOTES[2], referral_id=waiting[0].id)
 
 
 def build_demo(
@@ -1014,3 +1148,110 @@ def _prepare_server(
         db.dispose()
         raise
     return DemoOutcome(db=db, built=True, built_at=demo_built_at(db), summary=summary)
+
+
+# -- issue 12 (safety): crisis plans and risk summaries ---------------------------------------------
+_DEMO_PLAN = {
+    "early_signs": "Sleeps less, stops answering the phone, talks of being watched" + MARK,
+    "what_helps": "A walk with their sister; the key worker visiting at home; music" + MARK,
+    "what_to_avoid": "Raised voices; being asked the same questions by new people" + MARK,
+    "contact_in_hours": "Key worker through the team base (example): 01632 960100" + MARK,
+}
+_DEMO_RISK = "No risk to others known; self-neglect when unwell, watched by the network" + MARK
+_REVIEWED_EVERY = 35  # days: the demo team reviews a little before the 6 weeks offered
+
+
+def crisis_plan_events(builder: _Builder, plans: list[_Plan]) -> list[_Event]:
+    """Crisis plans and risk summaries written with the demo clients a couple of days after
+    acceptance and reviewed every five weeks since, through the repository at their time.
+    Every third episode under way has none yet (the board lists those past a week as
+    "plan missing"), and the first one accepted more than 25 days ago was left unreviewed:
+    its plan's review date has passed (the board lists it as "plan overdue")."""
+    events: list[_Event] = []
+    now = builder.now
+    start = now.subtract(days=90)  # the demo team began (and kept plans) 90 days ago
+    builder.seq += 1
+    events.append((start, builder.seq, partial(_plans_kept_since, builder.db, start), False))
+    overdue_done = False
+    clinicians = builder.clinicians or [builder.lead]
+    for index, plan in enumerate(plans):
+        if plan.decided is None or plan.story in ("", "unbooked", "unbooked_late", "recent"):
+            continue
+        if index % 3 == 2:
+            continue  # no plan yet
+        written = plan.decided.add(days=2)
+        if written >= now:
+            continue
+        overdue = not overdue_done and written <= now.subtract(days=25)
+        overdue_done = overdue_done or overdue
+        author = clinicians[index % len(clinicians)]
+        times = [written]
+        while not overdue and times[-1].add(days=_REVIEWED_EVERY) < now:
+            times.append(times[-1].add(days=_REVIEWED_EVERY))
+        for turn, when in enumerate(times):
+            action = partial(_write_plan, builder, index, author, turn, overdue)
+            builder.seq += 1
+            events.append((when, builder.seq, action, False))
+    return events
+
+
+def _plans_kept_since(db: Database, when: dt.datetime) -> None:
+    """The demo database has held crisis plans since the team began (so the board lists
+    the episodes with none as "plan missing")."""
+    with db.session(write=True) as session:
+        row = session.get(Meta, CRISIS_PLANS_SINCE) or Meta(key=CRISIS_PLANS_SINCE, value="")
+        row.value = timeutil.as_utc(when).isoformat()
+        session.add(row)
+
+
+def _write_plan(builder: _Builder, index: int, author: str, turn: int, overdue: bool) -> None:
+    client = builder.clients.get(index)
+    if client is None:
+        return
+    repo = builder.repo(author)
+    today = timeutil.to_local(timeutil.now(), builder.tz).date()
+    weeks = builder.config.record
+    plan_review = today + dt.timedelta(days=14 if overdue else weeks.crisis_plan_review_weeks * 7)
+    risk_review = today + dt.timedelta(days=weeks.risk_review_weeks * 7)
+    parts = dict(_DEMO_PLAN)
+    parts["contact_out_of_hours"] = crisis.default_out_of_hours(builder.config)
+    if turn:
+        parts["what_helps"] = f"{_DEMO_PLAN['what_helps']}; reviewed with them, still right"
+    try:
+        before = repo.crisis_plan(client)
+        repo.save_crisis_plan(
+            client, parts, plan_review, expected_version=before.version if before else None
+        )
+        risk = repo.risk_summary(client)
+        repo.save_risk_summary(
+            client,
+            _DEMO_RISK if not turn else f"{_DEMO_RISK}; reviewed{MARK}",
+            risk_review,
+            expected_version=risk.version if risk else None,
+        )
+    except (Conflict, InputErrors):
+        return  # the episode ended first: nothing to write
+
+
+# -- issue 12 (docs): hospital admissions ----------------------------------------------------------
+DEMO_HOSPITALS = ("St Placeholder Hospital, Willow Ward (demo)", "Harbour Example Hospital (demo)")
+
+
+def demo_admissions(repo: Repository) -> None:
+    """Two admissions, on the two open episodes accepted longest ago: one detained under
+    section 2 for about two weeks and discharged, one informal and still in hospital (IN
+    HOSPITAL on the record). Dates fall inside each episode; skipped for an episode too new
+    to hold them."""
+    today = timeutil.to_local(timeutil.now(), repo.config.team.timezone).date()
+    episodes = sorted(repo.board().episodes, key=lambda e: (e.accepted_at, e.client_id))
+    tz = repo.config.team.timezone
+    first = [(e, timeutil.to_local(e.accepted_at, tz).date()) for e in episodes[:2]]
+    if len(first) < 2:
+        return
+    (detained, since), (informal, since_too) = first
+    admitted = since + dt.timedelta(days=2)
+    left = min(admitted + dt.timedelta(days=14), today - dt.timedelta(days=1))
+    if left > admitted:
+        repo.add_admission(detained.client_id, admitted, left, "detained", "s2", DEMO_HOSPITALS[0])
+    in_since = max(since_too, today - dt.timedelta(days=3))
+    repo.add_admission(informal.client_id, in_since, None, "informal", None, DEMO_HOSPITALS[1])

@@ -41,6 +41,7 @@ from sqlmodel import Session
 from . import timeutil
 from .config import DAY_NAMES, Config
 from .db import Database
+from .demo_meetings import dna_follow_up  # issue 12 (meeting)
 from .models import (
     Absence,
     AuditLog,
@@ -842,6 +843,8 @@ class CareWriter:
             "staff_absent": sorted(set(slot.staff) - set(attended)) if happened else [],
             "network_attended": self.came(story, slot) if happened else [],
         }
+        if slot.outcome == MeetingStatus.did_not_attend.value:  # issue 12 (meeting)
+            after["follow_up"] = dna_follow_up(slot.meeting_id)
         if attended:
             actor = attended[0]
         action = "record happened" if happened else "record did not attend"
@@ -951,6 +954,9 @@ class CareWriter:
                         "cancelled_by": slot.cancelled_by,
                         "cancel_reason": slot.cancel_reason,
                         "override_reason": None,
+                        "follow_up": dna_follow_up(slot.meeting_id or 0)  # issue 12 (meeting)
+                        if slot.outcome == MeetingStatus.did_not_attend.value
+                        else None,
                         "created_at": slot.booked_at,
                         "created_by": slot.booked_by,
                         "version": 2 if settled else 1,

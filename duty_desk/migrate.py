@@ -18,6 +18,8 @@ backup made before it is upgraded (``duty-desk --db BACKUP upgrade``) before it 
 and a late first meeting's reason (0005); a referral's address, postcode, referrer, language
 and interpreter (0006); handover notes, the duty rota and out-of-hours handovers (0007);
 part-day absences, cover at meetings and the absence worklist's decisions (0008).
+Issue 12 (schema 5) adds a staff member's work phone (0009, the client record); the other
+parts of issue 12 add theirs beside it, chained when merged.
 """
 
 from __future__ import annotations

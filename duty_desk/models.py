@@ -21,6 +21,7 @@ from sqlalchemy import (
     UniqueConstraint,
     event,
     false,
+    true,
 )
 from sqlalchemy import false as sa_false
 from sqlalchemy import inspect as sa_inspect
@@ -32,6 +33,7 @@ from .vocabulary import (  # the statuses and kinds live in the vocabulary; re-e
     AbsenceKind,
     CancelledBy,
     ClientStatus,
+    Consent,
     DischargeKind,
     MeetingStatus,
     PlaceKind,
@@ -65,6 +67,11 @@ _VERSIONS = {
         "absence",
         "meeting",
         "handover_note",
+        # -- issue 12 (safety) --
+        "crisis_plan",
+        "risk_summary",
+        "safeguarding_flag",  # issue 12 (guard)
+        "admission",
         "dialog_rating",
         "dialog_topic",
         "dialog_action",
@@ -84,6 +91,8 @@ class Staff(SQLModel, table=True):
     capacity: int = Field(default=12)
     created_at: dt.datetime
     version: int = Field(default=1, sa_column=_VERSIONS["staff"])
+    # -- issue 12 (record) --: a work phone, how to reach them as a client's key worker.
+    phone: str = Field(default="", max_length=40, sa_column_kwargs={"server_default": ""})
 
     __mapper_args__ = {"version_id_col": _VERSIONS["staff"]}
 
@@ -193,6 +202,20 @@ class NetworkMember(SQLModel, table=True):
     relationship: str = Field(default="", max_length=60)
     phone: str = Field(default="", max_length=40)
     created_at: dt.datetime
+    # -- issue 12 (network): whether they take part in meetings; the person's consent to
+    # share information with them (``Consent``), when and by whom it was recorded (set by
+    # the repository when the answer changes); removal (kept: history, past attendance).
+    takes_part: bool = Field(default=True, sa_column_kwargs={"server_default": true()})
+    consent: str = Field(
+        default=Consent.not_asked.value,
+        max_length=12,
+        sa_column_kwargs={"server_default": Consent.not_asked.value},
+    )
+    consent_at: dt.datetime | None = None
+    consent_by: str | None = Field(default=None, max_length=64)
+    removed_at: dt.datetime | None = None
+    removed_by: str | None = Field(default=None, max_length=64)
+    removed_reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     version: int = Field(default=1, sa_column=_VERSIONS["network_member"])
 
     __mapper_args__ = {"version_id_col": _VERSIONS["network_member"]}
@@ -257,6 +280,8 @@ class Meeting(SQLModel, table=True):
     created_at: dt.datetime
     created_by: str = Field(max_length=64)
     version: int = Field(default=1, sa_column=_VERSIONS["meeting"])
+    # issue 12 (meeting): the follow-up taken after a did-not-attend (who and when: audit)
+    follow_up: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
     __mapper_args__ = {"version_id_col": _VERSIONS["meeting"]}
 
@@ -476,6 +501,129 @@ class Meta(SQLModel, table=True):
     value: str = Field(max_length=200)
 
 
+# -- issue 12 (meeting) --
+class MeetingNote(SQLModel, table=True):
+    """What was talked about and decided together at a meeting. Append-only: a later
+    addition is a new row with its own time and author; a row is never changed."""
+
+    __tablename__ = "meeting_note"
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: dt.datetime
+    created_by: str = Field(max_length=64)
+
+
+class MeetingOutcomeChange(SQLModel, table=True):
+    """A recorded outcome changed (happened <-> did not attend): from what, to what, why,
+    by whom and when. Append-only, beside the audit entry of the same change."""
+
+    __tablename__ = "meeting_outcome_change"
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True)
+    from_status: str = Field(max_length=20)
+    to_status: str = Field(max_length=20)
+    reason: str = Field(sa_column=Column(Text, nullable=False))
+    changed_at: dt.datetime
+    changed_by: str = Field(max_length=64)
+
+
+# -- issue 12 (safety) --
+class CrisisPlan(SQLModel, table=True):
+    """A client's (episode's) crisis and contingency plan, written with them: one row per
+    episode, edited in place (``version``); every save is audited with the fields it
+    changed, so earlier versions are read back from the audit log
+    (``duty_desk.repo.crisis``). ``review_on``: the local date it is to be reviewed by
+    (the board lists an overdue one as a break; the index keeps that one cheap read)."""
+
+    __tablename__ = "crisis_plan"
+    __table_args__ = (Index("ix_crisis_plan_review_on_client", "review_on", "client_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: int = Field(foreign_key="client.id", unique=True)
+    early_signs: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    what_helps: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    what_to_avoid: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    contact_in_hours: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    contact_out_of_hours: str = Field(
+        default="", sa_column=Column(Text, nullable=False, default="")
+    )
+    review_on: dt.date
+    created_at: dt.datetime
+    created_by: str = Field(max_length=64)
+    updated_at: dt.datetime
+    updated_by: str = Field(max_length=64)
+    version: int = Field(default=1, sa_column=_VERSIONS["crisis_plan"])
+
+    __mapper_args__ = {"version_id_col": _VERSIONS["crisis_plan"]}
+
+
+class RiskSummary(SQLModel, table=True):
+    """A client's (episode's) risk summary and its review date: one row per episode,
+    edited in place and audited as :class:`CrisisPlan` is."""
+
+    __tablename__ = "risk_summary"
+    __table_args__ = (Index("ix_risk_summary_review_on_client", "review_on", "client_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: int = Field(foreign_key="client.id", unique=True)
+    summary: str = Field(sa_column=Column(Text, nullable=False))
+    review_on: dt.date
+    created_at: dt.datetime
+    created_by: str = Field(max_length=64)
+    updated_at: dt.datetime
+    updated_by: str = Field(max_length=64)
+    version: int = Field(default=1, sa_column=_VERSIONS["risk_summary"])
+
+    __mapper_args__ = {"version_id_col": _VERSIONS["risk_summary"]}
+
+
+# -- issue 12 (guard) --
+
+
+class SafeguardingFlag(SQLModel, table=True):
+    """A safeguarding flag on a referral (and so on its client, whose episode is that
+    referral's): a kind from ``[safeguarding] kinds``, a note, who raised it and when; when
+    closed, the end date (local), who closed it, when and why. Never deleted: a flag closed
+    by mistake is raised again, and both stay in the history."""
+
+    __tablename__ = "safeguarding_flag"
+    __table_args__ = (Index("ix_safeguarding_flag_closed_at", "closed_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    referral_id: int = Field(foreign_key="referral.id", index=True)
+    kind: str = Field(max_length=40)
+    note: str = Field(sa_column=Column(Text, nullable=False))
+    raised_at: dt.datetime
+    raised_by: str = Field(max_length=64)
+    ends_on: dt.date | None = None  # the local date it ended (None: open)
+    closed_at: dt.datetime | None = None  # when the closing was recorded
+    closed_by: str | None = Field(default=None, max_length=64)
+    close_reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    version: int = Field(default=1, sa_column=_VERSIONS["safeguarding_flag"])
+
+    __mapper_args__ = {"version_id_col": _VERSIONS["safeguarding_flag"]}
+
+
+# -- issue 12 (docs) --
+class Admission(SQLModel, table=True):
+    """A hospital admission during an episode of care: admitted and discharged on local
+    dates (no discharge while still in hospital), informal or detained under the Mental
+    Health Act (then ``mha_section``, a ``vocabulary.MhaSection``), and the hospital.
+    Checked by ``validation.validate_admission``; written by ``repo.admissions``."""
+
+    __tablename__ = "admission"
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: int = Field(foreign_key="client.id", index=True)
+    admitted_on: dt.date
+    discharged_on: dt.date | None = None
+    legal_status: str = Field(max_length=20)
+    mha_section: str | None = Field(default=None, max_length=20)
+    hospital: str = Field(max_length=120)
+    created_at: dt.datetime
+    created_by: str = Field(max_length=64)
+    version: int = Field(default=1, sa_column=_VERSIONS["admission"])
+
+    __mapper_args__ = {"version_id_col": _VERSIONS["admission"]}
+
+
 # -- the audit log is append-only, in the database itself -----------------------------------
 # Triggers refuse UPDATE and DELETE on audit_log, whoever connects (a script, the sqlite3
 # shell, a bug). Installed with the table; migrations use the same statements.
@@ -548,6 +696,7 @@ __all__ = [
     "ClientContinuity",
     "ClientStatus",
     "CoreTeamMember",
+    "CrisisPlan",
     "DischargeKind",
     "DialogAction",
     "DialogActionReview",
@@ -559,6 +708,8 @@ __all__ = [
     "IntakeLock",
     "Meeting",
     "MeetingNetwork",
+    "MeetingNote",
+    "MeetingOutcomeChange",
     "MeetingStaff",
     "MeetingStatus",
     "Meta",
@@ -568,7 +719,9 @@ __all__ = [
     "PlaceKind",
     "Referral",
     "ReferralStatus",
+    "RiskSummary",
     "Role",
+    "SafeguardingFlag",
     "Staff",
     "audit_trigger_statements",
     "change_notify_statements",

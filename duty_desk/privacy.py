@@ -28,6 +28,9 @@ _BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 HIDDEN_KEYS = frozenset({"name", "nhs_number", "client_name"})
 # Keys of an audit entry's before/after hidden as a Mask hides the view field of that name.
 HIDDEN_DETAILS = frozenset({"address", "referrer_contact"})
+# Issue 12 (guard): keys hidden in the audit entries of one kind of record only (a
+# safeguarding flag's note and the reason it was closed; its kind stays, as the marker does).
+HIDDEN_IN_ENTITY = {"safeguarding_flag": frozenset({"note", "close_reason"})}
 INITIALS_KEYS = frozenset({"name", "client_name", "referrer_name"})
 HIDDEN = "(hidden)"
 
@@ -82,7 +85,13 @@ def _network(value: Any, owner: Any) -> Any:
 def _audit(values: Any, owner: Any) -> Any:
     if values is None or (isinstance(owner, AuditEntry) and owner.entity == "staff"):
         return values
-    return {key: _audit_value(key, value) for key, value in values.items()}
+    hidden = (
+        HIDDEN_IN_ENTITY.get(owner.entity, frozenset()) if isinstance(owner, AuditEntry) else ()
+    )
+    return {
+        key: _hidden(value, None) if key in hidden else _audit_value(key, value)
+        for key, value in values.items()
+    }
 
 
 def _audit_value(key: str, value: Any) -> Any:

@@ -16,51 +16,71 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import TypeVar
 
 from .config import Config
 from .db import Database
 from .dialog_views import DialogData, DialogRatingView, LatestDialog
 from .handover_views import ClaimHeld, HandoverData, HandoverNoteView, OohHandoverView
 from .repo.absences import AbsenceRepository, Impact
+from .repo.admissions import AdmissionRepository
 from .repo.attendance import AttendanceRepository
 from .repo.audit import AuditRepository
 from .repo.base import Context
 from .repo.board import BoardRepository
 from .repo.booking import BookingRepository
+from .repo.crisis import CrisisRepository
 from .repo.decisions import DecisionRepository
 from .repo.dialog import Answers, DialogRepository
+from .repo.documents import DocumentRepository
 from .repo.episodes import EpisodeRepository
 from .repo.handover import HandoverRepository
 from .repo.intake import IntakeRepository
+from .repo.meeting_notes import MeetingNoteRepository
 from .repo.meetings import MeetingReader
+from .repo.network import NetworkRepository
 from .repo.record import RecordReader
 from .repo.referrals import ImportedFile, ReferralRepository
+from .repo.safeguarding import FlagMarks, SafeguardingRepository
 from .repo.staff import StaffRepository
 from .validation import NewReferral, validate_dates, validate_meeting_days
 from .views import (
     AbsenceDecisionView,
     AbsenceView,
     AcceptPreview,
+    AdmissionSummary,
+    AdmissionView,
     AreaIntake,
     AuditEntry,
     AwaitingSetup,
     BoardData,
     BookingDefaults,
     ClientFilter,
+    ClientHit,
     ClientRecordView,
     CoreTeamChoice,
+    CrisisPlanView,
+    CrisisRecordView,
     DayData,
     EpisodeView,
     FirstMeeting,
+    MeetingDetail,
+    MeetingToRecord,
     MeetingView,
+    NetworkMemberView,
+    PlanVersion,
     ReferralFilter,
     ReferralView,
+    RiskSummaryView,
+    SafeguardingFlagView,
     ScheduleProblem,
     StaffLoad,
     StaffView,
     UnbookedFirst,
 )
-from .vocabulary import ActionOwner, ActionStatus
+from .vocabulary import ActionOwner, ActionStatus, Consent
+
+T = TypeVar("T")
 
 
 class Repository:
@@ -84,6 +104,11 @@ class Repository:
         self._decisions = DecisionRepository(ctx)
         self._dialog = DialogRepository(ctx)
         self._record = RecordReader(ctx)  # issue 12 (record)
+        self._network = NetworkRepository(ctx)  # issue 12 (network)
+        self._meeting_notes = MeetingNoteRepository(ctx)  # issue 12 (meeting)
+        self._safeguarding = SafeguardingRepository(ctx)  # issue 12 (guard)
+        self._admissions = AdmissionRepository(ctx)
+        self._documents = DocumentRepository(ctx)
 
     @property
     def db(self) -> Database:
@@ -112,8 +137,10 @@ class Repository:
     def list_staff(self, include_inactive: bool = False) -> list[StaffView]:
         return self._staff.list_staff(include_inactive)
 
-    def add_staff(self, login: str, name: str, role: str, *, bootstrap: bool = False) -> StaffView:
-        return self._staff.add_staff(login, name, role, bootstrap=bootstrap)
+    def add_staff(
+        self, login: str, name: str, role: str, *, bootstrap: bool = False, phone: str = ""
+    ) -> StaffView:
+        return self._staff.add_staff(login, name, role, bootstrap=bootstrap, phone=phone)
 
     def deactivate_staff(self, login: str) -> StaffView:
         return self._staff.deactivate_staff(login)
@@ -123,15 +150,15 @@ class Repository:
 
     # -- referrals and intake ----------------------------------------------------------------
     def open_referrals(self, search: str = "") -> list[ReferralView]:
-        return self._referrals.open_referrals(search)
+        return self._flagged(self._referrals.open_referrals(search))
 
     def referral(self, referral_id: int) -> ReferralView:
-        return self._referrals.referral(referral_id)
+        return self._flagged(self._referrals.referral(referral_id))
 
     def find_referrals(
         self, search: str = "", status: ReferralFilter | str = ReferralFilter.open
     ) -> list[ReferralView]:
-        return self._referrals.find_referrals(search, status)
+        return self._flagged(self._referrals.find_referrals(search, status))
 
     def update_referral(
         self,
@@ -145,7 +172,7 @@ class Repository:
     def find_clients(
         self, search: str = "", status: ClientFilter | str = ClientFilter.open
     ) -> list[EpisodeView]:
-        return self._board.find_clients(search, status)
+        return self._flagged(self._board.find_clients(search, status))
 
     def referrals_for_export(self) -> Iterator[ReferralView]:
         return self._referrals.referrals_for_export()
@@ -194,7 +221,7 @@ class Repository:
 
     # -- triage decisions: the guarded accept, reversing, what an accept still needs ----------
     def accept_preview(self, referral_id: int) -> AcceptPreview:
-        return self._decisions.accept_preview(referral_id)
+        return self._flagged(self._decisions.accept_preview(referral_id))
 
     def reverse_decision(
         self, referral_id: int, reason: str, *, expected_version: int | None = None
@@ -204,7 +231,7 @@ class Repository:
         )
 
     def awaiting_setup(self) -> list[AwaitingSetup]:
-        return self._decisions.awaiting_setup()
+        return self._flagged(self._decisions.awaiting_setup())
 
     def core_team_choice(self, client_id: int, deadline: dt.datetime | None) -> CoreTeamChoice:
         if deadline is not None:
@@ -222,9 +249,20 @@ class Repository:
         self._referrals.decline(referral_id, reason, expected_version=expected_version)
 
     def add_network_member(
-        self, referral_id: int, name: str, relationship: str = "", phone: str = ""
+        self,
+        referral_id: int,
+        name: str,
+        relationship: str = "",
+        phone: str = "",
+        *,
+        takes_part: bool | str = True,
+        consent: Consent | str = Consent.not_asked,
     ) -> int:
-        return self._referrals.add_network_member(referral_id, name, relationship, phone)
+        """A new member of the person's network (at triage, or any time after acceptance);
+        see :meth:`edit_network_member` for later changes (issue 12, network)."""
+        return self._network.add(
+            referral_id, name, relationship, phone, takes_part=takes_part, consent=consent
+        )
 
     # -- audit -------------------------------------------------------------------------------
     def history(self, entity: str, entity_id: int) -> list[AuditEntry]:
@@ -235,10 +273,10 @@ class Repository:
 
     # -- the board and episodes --------------------------------------------------------------
     def board(self, staff_id: int | None = None) -> BoardData:
-        return self._board.board(staff_id)
+        return self._flagged(self._board.board(staff_id))
 
     def episode(self, client_id: int) -> EpisodeView:
-        return self._board.episode(client_id)
+        return self._flagged(self._board.episode(client_id))
 
     def client_for_referral(self, referral_id: int) -> int | None:
         return self._board.client_for_referral(referral_id)
@@ -333,23 +371,23 @@ class Repository:
     # -- meetings ----------------------------------------------------------------------------
     def day(self, day: dt.date, staff_id: int | None = None) -> DayData:
         self._meeting_days(day=day)
-        return self._meetings.day(day, staff_id)
+        return self._flagged(self._meetings.day(day, staff_id))
 
     def unbooked_first(self) -> list[UnbookedFirst]:
-        return self._meetings.unbooked_first()
+        return self._flagged(self._meetings.unbooked_first())
 
     def first_meetings(self, since: dt.datetime) -> list[FirstMeeting]:
         validate_dates({"since": since})
         return self._meetings.first_meetings(since)
 
     def meeting(self, meeting_id: int) -> MeetingView:
-        return self._meetings.meeting(meeting_id)
+        return self._flagged(self._meetings.meeting(meeting_id))
 
     def meetings_for_client(self, client_id: int) -> list[MeetingView]:
-        return self._meetings.meetings_for_client(client_id)
+        return self._flagged(self._meetings.meetings_for_client(client_id))
 
     def booking_defaults(self, client_id: int) -> BookingDefaults:
-        return self._meetings.booking_defaults(client_id)
+        return self._flagged(self._meetings.booking_defaults(client_id))
 
     def meetings_for_export(
         self, start: dt.date, end: dt.date, staff_login: str | None = None
@@ -446,9 +484,11 @@ class Repository:
         )
 
     def record_did_not_attend(
-        self, meeting_id: int, *, expected_version: int | None = None
+        self, meeting_id: int, follow_up: str, *, expected_version: int | None = None
     ) -> None:
-        self._attendance.record_did_not_attend(meeting_id, expected_version=expected_version)
+        self._attendance.record_did_not_attend(
+            meeting_id, follow_up, expected_version=expected_version
+        )
 
     # -- closed hours and handover (duty_desk.repo.handover) -----------------------------------
     def add_note(
@@ -583,7 +623,238 @@ class Repository:
     # -- issue 12 (record): the client record ---------------------------------------------------
     def client_record(self, client_id: int) -> ClientRecordView:
         """One client's record in one read: episode, network, meetings, history."""
-        return self._record.client_record(client_id)
+        return self._flagged(self._record.client_record(client_id))
+
+    def client_hits(self, search: str) -> list[ClientHit]:
+        """Open and discharged clients by name or NHS number (the palette's record hits)."""
+        return self._record.client_hits(search)
+
+    def set_staff_phone(self, login: str, phone: str) -> None:
+        """A staff member's work phone (a team lead, or the person themselves)."""
+        self._staff.set_staff_phone(login, phone)
+
+    # -- issue 12 (network): the person's network after acceptance (duty_desk.repo.network) ----
+    def network_members(
+        self, referral_id: int, *, include_removed: bool = True
+    ) -> list[NetworkMemberView]:
+        """A referral's network in the order added; removed members flagged (``removed``)."""
+        return self._network.members(referral_id, include_removed=include_removed)
+
+    def client_network(
+        self, client_id: int, *, include_removed: bool = True
+    ) -> list[NetworkMemberView]:
+        """A client's network (their referral's), removed members flagged."""
+        return self._network.client_members(client_id, include_removed=include_removed)
+
+    def network_member(self, member_id: int) -> NetworkMemberView:
+        return self._network.member(member_id)
+
+    def edit_network_member(
+        self,
+        member_id: int,
+        changes: Mapping[str, object],
+        *,
+        expected_version: int | None = None,
+    ) -> NetworkMemberView:
+        """Change some of name, relationship, phone, takes_part, consent; a stale save is
+        refused naming who changed what; consent's when and by whom are recorded here."""
+        return self._network.edit(member_id, changes, expected_version=expected_version)
+
+    def remove_network_member(
+        self, member_id: int, reason: str, *, expected_version: int | None = None
+    ) -> NetworkMemberView:
+        """Remove with a reason: kept in the history and past attendance, not invited again."""
+        return self._network.remove(member_id, reason, expected_version=expected_version)
+
+    def network_history(self, referral_id: int) -> list[AuditEntry]:
+        """Every audited change to one referral's network, oldest first."""
+        return self._network.history(referral_id)
+
+    # -- issue 12 (meeting): the meeting record (duty_desk.repo.meeting_notes) ---------------
+    def meeting_to_record(self, meeting_id: int) -> MeetingToRecord:
+        return self._meeting_notes.meeting_to_record(meeting_id)
+
+    def meeting_details(self, client_id: int) -> tuple[MeetingDetail, ...]:
+        return self._meeting_notes.meeting_details(client_id)
+
+    def record_meeting(
+        self,
+        meeting_id: int,
+        staff_attended: Sequence[int],
+        network_attended: Sequence[int],
+        note: str,
+        *,
+        expected_version: int | None = None,
+    ) -> int | None:
+        return self._meeting_notes.record_meeting(
+            meeting_id, staff_attended, network_attended, note, expected_version=expected_version
+        )
+
+    def add_meeting_note(self, meeting_id: int, text: str) -> int:
+        return self._meeting_notes.add_meeting_note(meeting_id, text)
+
+    def change_outcome(
+        self,
+        meeting_id: int,
+        to_status: str,
+        reason: str,
+        *,
+        follow_up: str | None = None,
+        staff_attended: Sequence[int] = (),
+        network_attended: Sequence[int] = (),
+        expected_version: int | None = None,
+    ) -> int:
+        return self._meeting_notes.change_outcome(
+            meeting_id,
+            to_status,
+            reason,
+            follow_up=follow_up,
+            staff_attended=staff_attended,
+            network_attended=network_attended,
+            expected_version=expected_version,
+        )
+
+    # -- issue 12 (safety): the crisis plan and the risk summary --------------------------------
+    @property
+    def _crisis(self) -> CrisisRepository:
+        return CrisisRepository(self._ctx)  # no state of its own: made when asked
+
+    def crisis_record(self, client_id: int) -> CrisisRecordView:
+        return self._crisis.crisis_record(client_id)
+
+    def crisis_plan(self, client_id: int) -> CrisisPlanView | None:
+        return self._crisis.crisis_plan(client_id)
+
+    def crisis_plan_history(self, client_id: int) -> list[PlanVersion]:
+        return self._crisis.crisis_plan_history(client_id)
+
+    def save_crisis_plan(
+        self,
+        client_id: int,
+        fields: Mapping[str, str | None],
+        review_on: dt.date | None,
+        *,
+        expected_version: int | None,
+    ) -> CrisisPlanView:
+        return self._crisis.save_crisis_plan(
+            client_id, fields, review_on, expected_version=expected_version
+        )
+
+    def risk_summary(self, client_id: int) -> RiskSummaryView | None:
+        return self._crisis.risk_summary(client_id)
+
+    def risk_summary_history(self, client_id: int) -> list[PlanVersion]:
+        return self._crisis.risk_summary_history(client_id)
+
+    def save_risk_summary(
+        self,
+        client_id: int,
+        summary: str | None,
+        review_on: dt.date | None,
+        *,
+        expected_version: int | None,
+    ) -> RiskSummaryView:
+        return self._crisis.save_risk_summary(
+            client_id, summary, review_on, expected_version=expected_version
+        )
+
+    # -- issue 12 (guard): safeguarding flags (duty_desk.repo.safeguarding) -------------------
+    def _flagged(self, value: T) -> T:
+        """``value`` with the open safeguarding flags' kinds in each person's
+        ``safeguarding`` field (one read of every open flag, never one per row)."""
+        return self._safeguarding.marked(value)
+
+    def raise_flag(
+        self,
+        kind: str,
+        note: str,
+        *,
+        referral_id: int | None = None,
+        client_id: int | None = None,
+    ) -> int:
+        return self._safeguarding.raise_flag(
+            kind, note, referral_id=referral_id, client_id=client_id
+        )
+
+    def close_flag(
+        self,
+        flag_id: int,
+        ends_on: dt.date | None,
+        reason: str,
+        *,
+        expected_version: int | None = None,
+    ) -> None:
+        if ends_on is not None:
+            validate_dates({"ends_on": ends_on})
+        self._safeguarding.close_flag(flag_id, ends_on, reason, expected_version=expected_version)
+
+    def flag(self, flag_id: int) -> SafeguardingFlagView:
+        return self._safeguarding.flag(flag_id)
+
+    def flags(
+        self,
+        *,
+        referral_id: int | None = None,
+        client_id: int | None = None,
+        open_only: bool = False,
+    ) -> list[SafeguardingFlagView]:
+        return self._safeguarding.flags(
+            referral_id=referral_id, client_id=client_id, open_only=open_only
+        )
+
+    def flag_marks(self) -> FlagMarks:
+        return self._safeguarding.marks()
+
+    # -- issue 12 (docs): hospital admissions, and recording what left as a document ------------
+    def add_admission(
+        self,
+        client_id: int,
+        admitted_on: dt.date | None,
+        discharged_on: dt.date | None,
+        legal_status: str | None,
+        mha_section: str | None,
+        hospital: str | None,
+    ) -> int:
+        return self._admissions.add_admission(
+            client_id, admitted_on, discharged_on, legal_status, mha_section, hospital
+        )
+
+    def edit_admission(
+        self,
+        admission_id: int,
+        admitted_on: dt.date | None,
+        discharged_on: dt.date | None,
+        legal_status: str | None,
+        mha_section: str | None,
+        hospital: str | None,
+        *,
+        expected_version: int | None = None,
+    ) -> None:
+        self._admissions.edit_admission(
+            admission_id,
+            admitted_on,
+            discharged_on,
+            legal_status,
+            mha_section,
+            hospital,
+            expected_version=expected_version,
+        )
+
+    def admission(self, admission_id: int) -> AdmissionView:
+        return self._admissions.admission(admission_id)
+
+    def admissions(self, client_id: int) -> list[AdmissionView]:
+        return self._admissions.admissions(client_id)
+
+    def admissions_summary(self, start: dt.date, end: dt.date) -> AdmissionSummary:
+        validate_dates({"from": start, "to": end})
+        return self._admissions.admissions_summary(start, end)
+
+    def check_can_write_document(self, client_id: int) -> None:
+        self._documents.check_can_write(client_id)
+
+    def record_document(self, client_id: int, what: str, where: str) -> None:
+        self._documents.record_document(client_id, what, where)
 
 
 RepositoryFactory = Callable[[], Repository]

@@ -16,7 +16,7 @@ from typing import Any
 
 from .config import Config
 from .errors import InputErrors
-from .models import AbsenceKind, DischargeKind, Role
+from .models import AbsenceKind, Consent, DischargeKind, Role
 from .nhs import nhs_number_problem, normalise_nhs_number
 from .timeutil import (
     TimeInputError,
@@ -588,6 +588,14 @@ def validate_discharge(
     return kind, on, text
 
 
+def validate_staff_phone(phone: str | None) -> str:
+    """A staff member's work phone (or "" for none): digits, spaces, + ( ) and -."""
+    try:
+        return check_phone(phone, "phone")
+    except ValueError as error:
+        raise InputErrors({"phone": str(error)}) from None
+
+
 def validate_capacity(capacity: int | str | None) -> int:
     """How many episodes a person can hold as core-team member: a whole number 0 to 200."""
     try:
@@ -630,3 +638,164 @@ def _dated(value: dt.date | dt.datetime | None) -> str | None:
     if not isinstance(value, dt.date):
         return "not a date"
     return date_problem(value)
+
+
+# -- issue 12 (network): editing a network member -------------------------------------------
+MAX_RELATIONSHIP = 60
+# What can be changed on a network member (``validate_network_edit``); removal has its own
+# call, with a reason; consent's when and by whom are set by the repository, never typed.
+NETWORK_EDIT_FIELDS = ("name", "relationship", "phone", "takes_part", "consent")
+_CONSENT_WORDS = {
+    "yes": Consent.yes,
+    "y": Consent.yes,
+    "no": Consent.no,
+    "n": Consent.no,
+    "not_asked": Consent.not_asked,
+    "not asked": Consent.not_asked,
+    "not asked yet": Consent.not_asked,
+}
+
+
+def check_consent(value: object) -> Consent:
+    """The person's answer on sharing information: yes, no or not asked yet."""
+    if isinstance(value, Consent):
+        return value
+    text = str(value or "").strip().lower().replace("-", " ")
+    found = _CONSENT_WORDS.get(text)
+    if found is None:
+        raise ValueError("consent to share is yes, no or not asked yet")
+    return found
+
+
+def check_takes_part(value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value or "").strip().lower()
+    if text in _YES:
+        return True
+    if text in _NO - {""}:
+        return False
+    raise ValueError("takes part in meetings is yes or no")
+
+
+def validate_network_edit(changes: Mapping[str, object]) -> dict[str, object]:
+    """Clean values for the changed fields of a network member, or InputErrors naming each
+    bad one (unknown fields included). Only the fields given are checked and returned."""
+    errors: dict[str, str] = {}
+    values: dict[str, object] = {}
+    for key, value in changes.items():
+        try:
+            if key == "name":
+                values[key] = clean_text(
+                    _text(value, key), label="name", required=True, max_len=MAX_NAME
+                )
+            elif key == "relationship":
+                values[key] = clean_text(
+                    _text(value, key),
+                    label="relationship",
+                    required=False,
+                    max_len=MAX_RELATIONSHIP,
+                )
+            elif key == "phone":
+                values[key] = check_phone(_text(value, key))
+            elif key == "takes_part":
+                values[key] = check_takes_part(value)
+            elif key == "consent":
+                values[key] = check_consent(value)
+            else:
+                errors[key] = f"{key.replace('_', ' ')} cannot be changed on a network member"
+        except ValueError as exc:
+            errors[key] = str(exc)
+    if errors:
+        raise InputErrors(errors)
+    return values
+
+
+def _text(value: object, label: str) -> str:
+    if value is None or isinstance(value, str):
+        return value or ""
+    raise ValueError(f"{label} is text")
+
+
+# -- issue 12 (docs): hospital admissions ------------------------------------------------------
+MAX_HOSPITAL = 120
+
+
+@dataclass(frozen=True)
+class AdmissionInput:
+    """An admission as checked by :func:`validate_admission`."""
+
+    admitted_on: dt.date
+    discharged_on: dt.date | None
+    legal_status: str
+    mha_section: str | None
+    hospital: str
+
+
+def validate_admission(
+    admitted_on: dt.date | None,
+    discharged_on: dt.date | None,
+    legal_status: str | None,
+    mha_section: str | None,
+    hospital: str | None,
+    *,
+    today: dt.date,
+    accepted_on: dt.date | None = None,
+    episode_ended_on: dt.date | None = None,
+) -> AdmissionInput:
+    """A hospital admission (fields ``admitted_on``, ``discharged_on``, ``legal_status``,
+    ``mha_section``, ``hospital``): admitted on a local date not in the future and, when the
+    episode is known, not before it was accepted nor after it ended; discharged (or not yet)
+    on or after the admission and not in the future; detained with a section of the Act from
+    the fixed list, informal with none; the hospital's name on one line."""
+    from .vocabulary import LegalStatus, MhaSection
+
+    errors: dict[str, str] = {}
+    for name, value in (("admitted_on", admitted_on), ("discharged_on", discharged_on)):
+        problem = _dated(value)
+        if problem:
+            errors[name] = problem
+    if admitted_on is None:
+        errors["admitted_on"] = "the date of admission is required"
+    elif "admitted_on" not in errors:
+        if admitted_on > today:
+            errors["admitted_on"] = "the date of admission is in the future"
+        elif accepted_on is not None and admitted_on < accepted_on:
+            errors["admitted_on"] = (
+                f"the date of admission is before the episode began ({accepted_on:%d/%m/%Y})"
+            )
+        elif episode_ended_on is not None and admitted_on > episode_ended_on:
+            errors["admitted_on"] = (
+                f"the date of admission is after the episode ended ({episode_ended_on:%d/%m/%Y})"
+            )
+    if discharged_on is not None and "discharged_on" not in errors:
+        if discharged_on > today:
+            errors["discharged_on"] = "the date of discharge from hospital is in the future"
+        elif admitted_on is not None and discharged_on < admitted_on:
+            errors["discharged_on"] = (
+                f"the date of discharge from hospital is before the admission "
+                f"({admitted_on:%d/%m/%Y})"
+            )
+    statuses = [s.value for s in LegalStatus]
+    sections = [s.value for s in MhaSection]
+    section = (mha_section or "").strip() or None
+    if legal_status not in statuses:
+        errors["legal_status"] = (
+            f"unknown legal status {legal_status!r} (expected one of: {', '.join(statuses)})"
+        )
+    elif legal_status == LegalStatus.detained and section is None:
+        errors["mha_section"] = "detained: give the section of the Mental Health Act"
+    elif legal_status == LegalStatus.informal and section is not None:
+        errors["mha_section"] = "an informal admission has no section of the Mental Health Act"
+    if section is not None and section not in sections and "mha_section" not in errors:
+        errors["mha_section"] = (
+            f"unknown section {section!r} (expected one of: {', '.join(sections)})"
+        )
+    try:
+        name = clean_text(hospital, label="hospital", required=True, max_len=MAX_HOSPITAL)
+    except ValueError as exc:
+        errors["hospital"] = str(exc)
+    if errors:
+        raise InputErrors(errors)
+    assert admitted_on is not None and legal_status is not None
+    return AdmissionInput(admitted_on, discharged_on, legal_status, section, name)

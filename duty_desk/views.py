@@ -25,7 +25,10 @@ from .vocabulary import (
     BreakKind,
     CancelledBy,
     ClientStatus,
+    Consent,
+    LegalStatus,
     MeetingStatus,
+    MhaSection,
     PlaceKind,
     ReferralStatus,
     Role,
@@ -109,6 +112,25 @@ class NetworkMemberView:
     name: str = field(repr=False, metadata=AS_INITIALS)
     relationship: str = field(repr=False, metadata=KEPT)
     phone: str = field(repr=False, metadata=KEPT)
+    # -- issue 12 (network): taking part, consent (when, by whom: a staff login), removal
+    takes_part: bool = True
+    consent: Consent = Consent.not_asked
+    consent_at: dt.datetime | None = None
+    consent_by: str | None = None  # staff login (the team's own, not personal)
+    removed_at: dt.datetime | None = None
+    removed_by: str | None = None  # staff login
+    removed_reason: str | None = field(default=None, repr=False, metadata=KEPT)
+    version: int = 1
+    referral_id: int = 0
+
+    @property
+    def removed(self) -> bool:
+        return self.removed_at is not None
+
+    @property
+    def may_share(self) -> bool:
+        """Information may be shared with them: the person said yes, and they are current."""
+        return self.consent == Consent.yes and not self.removed
 
 
 @dataclass(frozen=True)
@@ -152,6 +174,9 @@ class ReferralView:
     reversed_at: dt.datetime | None = None
     reversed_by: str | None = None  # login
     reversal_reason: str | None = field(default=None, repr=False, metadata=KEPT)
+    # Issue 12 (guard): kinds of the person's open safeguarding flags ([safeguarding] kinds
+    # keys; empty: none). Not personal: the marker shows in privacy mode (the notes do not).
+    safeguarding: tuple[str, ...] = ()
 
     @property
     def is_open(self) -> bool:
@@ -287,6 +312,9 @@ class EpisodeView:
     discharge_reason: str | None = field(default=None, repr=False, metadata=KEPT)
     language: str = field(default="", repr=False, metadata=KEPT)  # preferred, from the referral
     interpreter: bool = False  # an interpreter is needed at meetings
+    # Issue 12 (guard): kinds of the person's open safeguarding flags ([safeguarding] kinds
+    # keys; empty: none). Not personal: the marker shows in privacy mode (the notes do not).
+    safeguarding: tuple[str, ...] = ()
 
     @property
     def has_peer_support(self) -> bool:
@@ -369,6 +397,9 @@ class MeetingView:
     staff: tuple[Attendee, ...]
     network: tuple[Attendee, ...] = field(repr=False, metadata=AS_NETWORK)
     version: int
+    # Issue 12 (guard): kinds of the person's open safeguarding flags ([safeguarding] kinds
+    # keys; empty: none). Not personal: the marker shows in privacy mode (the notes do not).
+    safeguarding: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -379,6 +410,9 @@ class UnbookedFirst:
     referral_id: int
     name: str = field(repr=False, metadata=AS_INITIALS)
     respond_by: dt.datetime
+    # Issue 12 (guard): kinds of the person's open safeguarding flags ([safeguarding] kinds
+    # keys; empty: none). Not personal: the marker shows in privacy mode (the notes do not).
+    safeguarding: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -404,6 +438,9 @@ class BookingDefaults:
     # The client's address and postcode, for a home visit. Kept in privacy mode like
     # place_detail: the dialog saves what it shows as the meeting's place.
     home_address: str = field(default="", repr=False, metadata=KEPT)
+    # Issue 12 (guard): kinds of the person's open safeguarding flags ([safeguarding] kinds
+    # keys; empty: none). Not personal: the marker shows in privacy mode (the notes do not).
+    safeguarding: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -516,3 +553,222 @@ class ClientRecordView:
     @property
     def name(self) -> str:
         return self.episode.name
+
+
+@dataclass(frozen=True)
+class ClientHit:
+    """A client found by name or NHS number (the palette's "Client record: NAME"): enough
+    to tell two people with alike names apart (date of birth, NHS number, open or not)."""
+
+    client_id: int
+    name: str = field(repr=False, metadata=AS_INITIALS)
+    date_of_birth: dt.date = field(repr=False, metadata=KEPT)
+    nhs_number: str | None = field(repr=False, metadata=AS_NHS)
+    status: ClientStatus
+    discharged_at: dt.datetime | None = None
+
+
+# -- issue 12 (meeting) --
+@dataclass(frozen=True)
+class MeetingNoteView:
+    """One entry of a meeting's note (append-only): its text, when and by whom (a login)."""
+
+    id: int
+    meeting_id: int
+    text: str = field(repr=False, metadata=KEPT)
+    created_at: dt.datetime  # aware UTC
+    created_by: str
+
+
+@dataclass(frozen=True)
+class OutcomeChangeView:
+    """A recorded outcome changed: from what, to what, why, by whom (a login) and when."""
+
+    id: int
+    meeting_id: int
+    from_status: MeetingStatus
+    to_status: MeetingStatus
+    reason: str = field(repr=False, metadata=KEPT)
+    changed_at: dt.datetime  # aware UTC
+    changed_by: str
+
+
+@dataclass(frozen=True)
+class MeetingDetail:
+    """What the meeting record adds to one meeting: its note entries (oldest first), the
+    changes of its recorded outcome, and the follow-up taken after a did-not-attend."""
+
+    meeting_id: int
+    notes: tuple[MeetingNoteView, ...] = field(default=(), repr=False, metadata=KEPT)
+    outcomes: tuple[OutcomeChangeView, ...] = ()
+    follow_up: str | None = field(default=None, repr=False, metadata=KEPT)
+
+
+@dataclass(frozen=True)
+class MeetingToRecord:
+    """What the meeting-record flow reads before it opens: the meeting, the client's
+    referral (to add a network member on the spot), the client's whole network and what
+    is already recorded."""
+
+    meeting: MeetingView
+    referral_id: int
+    network: tuple[NetworkMemberView, ...]
+    detail: MeetingDetail
+
+
+# -- issue 12 (safety) --
+
+
+@dataclass(frozen=True)
+class CrisisPlanView:
+    """A client's crisis and contingency plan as saved: its parts (``duty_desk.crisis``
+    ``PLAN_FIELDS``), the local review date, who wrote it first and who changed it last."""
+
+    id: int
+    client_id: int
+    early_signs: str = field(repr=False, metadata=KEPT)
+    what_helps: str = field(repr=False, metadata=KEPT)
+    what_to_avoid: str = field(repr=False, metadata=KEPT)
+    contact_in_hours: str = field(repr=False, metadata=KEPT)
+    contact_out_of_hours: str = field(repr=False, metadata=KEPT)
+    review_on: dt.date
+    created_at: dt.datetime
+    created_by: str
+    updated_at: dt.datetime
+    updated_by: str
+    version: int
+
+    def part(self, name: str) -> str:
+        """One part by its field name (``early_signs`` ...)."""
+        value = getattr(self, name)
+        assert isinstance(value, str)
+        return value
+
+
+@dataclass(frozen=True)
+class RiskSummaryView:
+    """A client's risk summary as saved, with its local review date."""
+
+    id: int
+    client_id: int
+    summary: str = field(repr=False, metadata=KEPT)
+    review_on: dt.date
+    created_at: dt.datetime
+    created_by: str
+    updated_at: dt.datetime
+    updated_by: str
+    version: int
+
+
+@dataclass(frozen=True)
+class PlanVersion:
+    """One saved version of a crisis plan or risk summary, rebuilt from the audit log:
+    its number (1 = as first written), when and by whom, which fields that save changed,
+    and every field's value as it stood after it (``review_on`` as an ISO date)."""
+
+    number: int
+    at: dt.datetime
+    by: str
+    action: str
+    changed: tuple[str, ...]
+    values: dict[str, str] = field(repr=False, metadata=KEPT)
+
+
+@dataclass(frozen=True)
+class CrisisRecordView:
+    """What the record's "Crisis & risk" section reads in one call
+    (``Repository.crisis_record``): the plan and the risk summary (None: none written) and
+    every saved version of each, oldest first."""
+
+    client_id: int
+    plan: CrisisPlanView | None
+    risk: RiskSummaryView | None
+    plan_versions: tuple[PlanVersion, ...] = ()
+    risk_versions: tuple[PlanVersion, ...] = ()
+
+
+# -- issue 12 (guard) --
+
+
+@dataclass(frozen=True)
+class SafeguardingFlagView:
+    """One safeguarding flag: its kind (a key of ``[safeguarding] kinds``), the note, who
+    raised it and when; once closed, the end date (local), who closed it, when and why.
+
+    ``referral_id`` is the referral it was raised on; ``client_id`` that referral's episode
+    (None before acceptance). ``own`` is False for a flag raised on another referral of
+    the same person (the same NHS number): shown so that a re-referral carries it.
+    The kind is not personal (the ``SG`` marker shows it in privacy mode); the note and
+    the reason for closing are.
+    """
+
+    id: int
+    referral_id: int
+    client_id: int | None
+    name: str = field(repr=False, metadata=AS_INITIALS)  # the person flagged
+    kind: str
+    note: str = field(repr=False, metadata=AS_HIDDEN)
+    raised_at: dt.datetime
+    raised_by: str  # login
+    ends_on: dt.date | None  # the local date it ended (None: open)
+    closed_at: dt.datetime | None
+    closed_by: str | None  # login
+    close_reason: str | None = field(repr=False, metadata=AS_HIDDEN)
+    version: int
+    own: bool = True
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+# -- issue 12 (docs) --
+
+
+@dataclass(frozen=True)
+class AdmissionView:
+    """A hospital admission during an episode: local dates (``discharged_on`` None while the
+    person is still in hospital), informal or detained (then ``mha_section``), the hospital."""
+
+    id: int
+    client_id: int
+    admitted_on: dt.date
+    discharged_on: dt.date | None
+    legal_status: LegalStatus
+    mha_section: MhaSection | None
+    hospital: str = field(repr=False, metadata=KEPT)
+    created_by: str  # login
+    created_at: dt.datetime
+    version: int
+
+    @property
+    def in_hospital(self) -> bool:
+        return self.discharged_on is None
+
+    def bed_days(self, start: dt.date, end: dt.date, today: dt.date) -> int:
+        """Nights in hospital on local dates ``start`` to ``end`` (inclusive): each date from
+        admission up to the day before discharge; still in hospital, up to ``today``."""
+        last = self.discharged_on - dt.timedelta(days=1) if self.discharged_on else today
+        first, last = max(self.admitted_on, start), min(last, end)
+        return max((last - first).days + 1, 0)
+
+
+@dataclass(frozen=True)
+class AdmissionSummary:
+    """Admissions over local dates ``start`` to ``end`` (inclusive), for the team report:
+    data only. ``admissions``: those in hospital on any day of the period (``new``: of them,
+    those admitted in it); ``people``: how many clients they were; ``informal`` and
+    ``detained``: the admissions by legal status; ``sections``: detained admissions by
+    section, as (section, count) in the vocabulary's order; ``bed_days``: nights in hospital
+    within the period (``AdmissionView.bed_days``); ``client_ids``: who, sorted."""
+
+    start: dt.date
+    end: dt.date
+    admissions: int
+    new: int
+    people: int
+    informal: int
+    detained: int
+    sections: tuple[tuple[MhaSection, int], ...]
+    bed_days: int
+    client_ids: tuple[int, ...]

@@ -77,6 +77,10 @@ class BreakKind(enum.StrEnum):
     core_member_absent = "core_member_absent"
     no_core_at_meeting = "no_core_at_meeting"
     not_seen = "not_seen"
+    # -- issue 12 (safety): the crisis plan and risk summary (duty_desk.crisis) --
+    crisis_plan_missing = "crisis_plan_missing"  # open [record] no_crisis_plan_days, no plan
+    crisis_plan_overdue = "crisis_plan_overdue"  # its review date has passed
+    risk_review_overdue = "risk_review_overdue"  # the risk summary's review date has passed
 
 
 # -- words ---------------------------------------------------------------------------------
@@ -133,6 +137,10 @@ BREAK_SHORT: Mapping[str, str] = {
     BreakKind.not_seen: "not seen",
     BreakKind.key_worker_left: "key wkr left",
     BreakKind.no_key_worker: "no key worker",
+    # -- issue 12 (safety) --
+    BreakKind.crisis_plan_missing: "plan missing",
+    BreakKind.crisis_plan_overdue: "plan overdue",
+    BreakKind.risk_review_overdue: "risk overdue",
 }
 
 
@@ -141,6 +149,78 @@ def words(table: Mapping[str, str], value: str | None) -> str:
     if value is None:
         return ""
     return table.get(value, value)
+
+
+# -- issue 12 (network) -----------------------------------------------------------------------
+class Consent(enum.StrEnum):
+    """The person's consent to share information with one member of their network. Never
+    assumed: a member is "not asked yet" until someone records the person's answer."""
+
+    yes = "yes"
+    no = "no"
+    not_asked = "not_asked"
+
+
+CONSENT_LONG: Mapping[str, str] = {
+    Consent.yes: "consents to sharing information",
+    Consent.no: "NO consent to share information",
+    Consent.not_asked: "consent not asked yet: do not share",
+}
+CONSENT_SHORT: Mapping[str, str] = {
+    Consent.yes: "share: yes",
+    Consent.no: "share: NO",
+    Consent.not_asked: "share: not asked",
+}
+CONSENT_CHOICES: Mapping[str, str] = {  # the choice in the network form, in this order
+    Consent.yes: "Yes",
+    Consent.no: "No",
+    Consent.not_asked: "Not asked yet",
+}
+
+
+# -- issue 12 (docs): hospital admissions --------------------------------------------------
+
+
+class LegalStatus(enum.StrEnum):
+    """How a person was in hospital: informally (by agreement) or detained under the
+    Mental Health Act 1983 (then with its section)."""
+
+    informal = "informal"
+    detained = "detained"
+
+
+class MhaSection(enum.StrEnum):
+    """The section of the Mental Health Act 1983 a person was detained under (a fixed list;
+    ``other`` for anything else, such as a Part III section not listed here)."""
+
+    s2 = "s2"
+    s3 = "s3"
+    s4 = "s4"
+    s5_2 = "s5(2)"
+    s5_4 = "s5(4)"
+    s135 = "s135"
+    s136 = "s136"
+    s37 = "s37"
+    s37_41 = "s37/41"
+    other = "other"
+
+
+LEGAL_STATUS_LONG: Mapping[str, str] = {
+    LegalStatus.informal: "informal",
+    LegalStatus.detained: "detained (Mental Health Act)",
+}
+MHA_SECTION_LONG: Mapping[str, str] = {
+    MhaSection.s2: "section 2 (assessment)",
+    MhaSection.s3: "section 3 (treatment)",
+    MhaSection.s4: "section 4 (emergency assessment)",
+    MhaSection.s5_2: "section 5(2) (doctor's holding power)",
+    MhaSection.s5_4: "section 5(4) (nurse's holding power)",
+    MhaSection.s135: "section 135 (warrant)",
+    MhaSection.s136: "section 136 (place of safety)",
+    MhaSection.s37: "section 37 (hospital order)",
+    MhaSection.s37_41: "section 37/41 (restricted hospital order)",
+    MhaSection.other: "another section",
+}
 
 
 # -- issue 13 (DIALOG+) ------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from duty_desk.config import Config
 from duty_desk.errors import InputErrors, OutOfOrder
 from duty_desk.views import AcceptPreview
 
+from .flag_marker import marker
 from .forms import FormScreen
 from .literal import assemble, literal
 from .widgets import TextInput
@@ -36,6 +37,9 @@ def preview_text(preview: AcceptPreview, config: Config) -> Text:
     text = Text(end="")
     text.append("Referral: ", style="bold")
     text.append_text(literal(referral.name, "bold"))
+    if referral.safeguarding:
+        text.append("  ")
+        text.append_text(marker(referral.safeguarding, config))
     urgency = config.urgency.get(referral.urgency)
     text.append(f"\nUrgency {referral.urgency}")
     if urgency is not None:

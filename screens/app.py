@@ -20,6 +20,7 @@ from .commands import ScreenCommands
 from .key_order import KeysInOrder
 from .literal import visible
 from .live import ChangeFollower
+from .record_palette import ClientRecordCommands
 from .textual_private import LastResort
 
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ class DutyDeskApp(KeysInOrder, LastResort[None]):
     CSS_PATH = "app.tcss"
     MODES = registry.modes()
     DEFAULT_MODE = registry.SCREENS[0].mode
-    COMMANDS = App.COMMANDS | {ScreenCommands}
+    COMMANDS = App.COMMANDS | {ScreenCommands, ClientRecordCommands}
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
         *registry.bindings(),  # 1, 2, 3: one a screen (screens/registry.py)
@@ -307,6 +308,7 @@ def _private_log(path: str) -> None:
 def binding_ids() -> set[str]:
     """Every binding id a [keys] entry in config.toml can remap."""
     from .absence_impact import AbsenceImpact
+    from .attendance_dialog import AttendanceDialog
     from .board import BoardScreen
     from .booking import BookingDialog
     from .client_meetings import ClientMeetings
@@ -332,6 +334,7 @@ def binding_ids() -> set[str]:
         AbsenceImpact,
         CoverPicker,
         ClientMeetings,
+        AttendanceDialog,
         ReferralScreen,
         HandoverScreen,
         RecordScreen,

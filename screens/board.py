@@ -187,6 +187,7 @@ class BoardScreen(LiveList):
     | N      | handover_note     | a handover note about the client for the next duty worker  |
     | escape | board_back        | back to the episodes; again: clear the find, the filter    |
     | q      | board_quit        | quit                                                       |
+    | enter  | (table)           | the client's record (5); tab: into the pane below instead  |
     Any of these ids can be given another key in config.toml under [keys].
     """
 
@@ -627,7 +628,8 @@ class BoardScreen(LiveList):
         def opened() -> None:
             from .core_team_dialog import CoreTeamDialog
 
-            self.app.push_screen(CoreTeamDialog(episode.client_id, episode.name), done)
+            dialog = CoreTeamDialog(episode.client_id, episode.name, flags=episode.safeguarding)
+            self.app.push_screen(dialog, done)
 
         self._when_permitted(opened)
 
@@ -708,6 +710,7 @@ class BoardScreen(LiveList):
             dialog = ReasonDialog(
                 title="Reverse acceptance",
                 subject=episode.name,
+                flags=episode.safeguarding,
                 explanation=reverse_accept_explanation(episode.accepted_at, self.duty_app.config),
                 reason_label="Reason",
                 confirm="Reverse",
@@ -815,9 +818,12 @@ class BoardScreen(LiveList):
                     self.wrote()
                     self.reload()
 
-            self.app.push_screen(
-                NoteDialog(name, lambda text: repo.add_note(text, client_id=client_id)), done
+            dialog = NoteDialog(
+                name,
+                lambda text: repo.add_note(text, client_id=client_id),
+                flags=episode.safeguarding,
             )
+            self.app.push_screen(dialog, done)
 
         self._when_permitted(opened)
 

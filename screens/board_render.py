@@ -33,6 +33,7 @@ from duty_desk.views import (
 )
 from duty_desk.vocabulary import BreakKind
 
+from .flag_marker import marker_line, name_cell
 from .literal import assemble, literal, visible
 from .render import (
     contact_lines,
@@ -308,7 +309,9 @@ def episode_cells(
     problems = len(episode.problems) if trouble is None else trouble
     low = figures.with_core is not None and figures.with_core < 0.5
     return {
-        "client": cell(episode.name, "bold" if problems else ""),
+        "client": name_cell(episode.name, episode.safeguarding, "bold" if problems else "")
+        if episode.safeguarding
+        else cell(episode.name, "bold" if problems else ""),
         "key": key_cell(episode, tags),
         "team": team_cell(episode, tags),
         "weeks": cell(weeks_since(episode.accepted_at, now)),
@@ -349,6 +352,7 @@ def episode_detail(
         assemble("  NHS ", literal(nhs), "  ", literal(config.area_name(episode.area)))
     )
     text.append("\n")
+    marker_line(text, episode.safeguarding, config)
     interpreter_line(text, episode.language, episode.interpreter)
     if episode.status == "discharged":
         ended = assemble(
@@ -441,7 +445,29 @@ def break_text(item: ContinuityBreak, tz: str) -> str:
     if item.kind == BreakKind.core_member_absent:
         who = _who(member) if member else "?"
         return f"{who} is away ({item.absence_kind}) for {name}'s meeting on {when}"
+    if item.kind in _PLAN_WORDS:  # issue 12 (safety)
+        return _plan_break_text(item, tz)
     return f"{name}: {item.kind.replace('_', ' ')}"
+
+
+# -- issue 12 (safety): the crisis plan and risk summary breaks ----------------------------------
+_PLAN_WORDS = {
+    BreakKind.crisis_plan_overdue: "crisis plan review",
+    BreakKind.risk_review_overdue: "risk summary review",
+    BreakKind.crisis_plan_missing: "crisis plan",
+}
+
+
+def _days(count: int | None) -> str:
+    return f"{count} day{'s' if count != 1 else ''}"
+
+
+def _plan_break_text(item: ContinuityBreak, tz: str) -> str:
+    name = item.client_name
+    day = timeutil.fmt_date(timeutil.to_local(item.at, tz).date()) if item.at else "-"
+    if item.kind == BreakKind.crisis_plan_missing:
+        return f"{name} has no crisis plan ({_days(item.days)} since accepted on {day})"
+    return f"{name}'s {_PLAN_WORDS[item.kind]} is overdue by {_days(item.days)} (due {day})"
 
 
 def break_key(item: ContinuityBreak, position: int) -> str:

@@ -57,6 +57,10 @@ URGENCY = {
     "core_team_problem": 3,
     BreakKind.no_core_at_meeting: 4,
     BreakKind.not_seen: 5,
+    # -- issue 12 (safety) --
+    BreakKind.crisis_plan_missing: 6,
+    BreakKind.crisis_plan_overdue: 7,
+    BreakKind.risk_review_overdue: 8,
 }
 CLEAR = len(URGENCY)  # nothing wrong
 _SAME_AS_PROBLEM = (BreakKind.no_key_worker, BreakKind.key_worker_left)

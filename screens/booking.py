@@ -44,6 +44,7 @@ from duty_desk import vocabulary
 from duty_desk.errors import BookingWarnings, Conflict, DutyDeskError, InputErrors
 from duty_desk.views import BookingDefaults, MeetingView, ScheduleProblem
 
+from .flag_marker import subject
 from .forms import FormScreen
 from .literal import assemble, literal, visible
 from .render import staff_tags
@@ -161,6 +162,8 @@ class BookingDialog(FormScreen[Booked]):
         grid-rows: 1;
     }
     BookingDialog .ticks > TickBox { width: 1fr; height: 1; }
+    /* issue 12 (network): one member a line, so the consent beside each is never cut */
+    BookingDialog #network-ticks { grid-size: 1; }
     BookingDialog #problems { height: auto; max-height: 7; margin-top: 1; }
     BookingDialog #problems.-problem { background: $error 15%; }
     BookingDialog .hidden { display: none; }
@@ -345,7 +348,13 @@ class BookingDialog(FormScreen[Booked]):
         defaults = self.defaults = message.defaults
         moving = self.moving
         self._staff_names = {s.id: s.name for s in defaults.staff}
-        intro = assemble(("Client: ", "bold"), literal(defaults.client_name, "bold"))
+        intro = subject(
+            "Client",
+            defaults.client_name,
+            defaults.safeguarding,
+            self.app.config,  # type: ignore[attr-defined]
+            "bold",
+        )
         if moving is not None:
             from duty_desk.timeparse import describe_slot
 
@@ -363,7 +372,8 @@ class BookingDialog(FormScreen[Booked]):
             if not self.query_one("#field-minutes", Input).value.strip():
                 self.query_one("#field-minutes", Input).value = str(defaults.minutes)
             staff = [(s.id, self._tags.get(s.id, s.login), s.name, True) for s in defaults.staff]
-            network = [(n.id, n.name, n.relationship, True) for n in defaults.network]
+            # issue 12 (network): those who do not take part in meetings start unticked
+            network = [(n.id, n.name, n.relationship, n.takes_part) for n in defaults.network]
         else:
             staff = [(a.id, self._tags.get(a.id, a.name), a.name, True) for a in moving.staff]
             network = [(a.id, a.name, "", True) for a in moving.network]
@@ -403,6 +413,8 @@ class BookingDialog(FormScreen[Booked]):
                     if kind == "network"
                     else literal(label)
                 )
+            if kind == "network":  # issue 12 (network): the consent beside every member
+                text.append_text(self.consent_of(person_id))
             tick = TickBox(
                 text,
                 ticked,
@@ -413,6 +425,16 @@ class BookingDialog(FormScreen[Booked]):
             )
             boxes.append(tick)
         box.mount_all(boxes)
+
+    def consent_of(self, member_id: int) -> Text:
+        """``  share: yes`` (or NO, not asked) for a network member's tick box (issue 12)."""
+        from .network_words import consent_short
+
+        network = self.defaults.network if self.defaults else ()
+        member = next((n for n in network if n.id == member_id), None)
+        if member is None:  # not current any more (a moved meeting may still name them)
+            return Text("  removed", style="dim")
+        return assemble("  ", consent_short(member))
 
     # -- reading what was typed ---------------------------------------------------------------------
     def _ticked(self, kind: str) -> tuple[int, ...]:

@@ -10,8 +10,9 @@ from textual.widgets import Select, Static
 from duty_desk.errors import InputErrors
 from duty_desk.views import MeetingView
 
+from .flag_marker import subject
 from .forms import FormScreen
-from .literal import assemble, literal
+from .literal import assemble
 from .widgets import TextInput
 
 BY = (("By the client or their network", "client"), ("By the team", "team"))
@@ -35,8 +36,12 @@ class CancelDialog(FormScreen[bool]):
         meeting = self.meeting
         yield Static(
             assemble(
-                ("Client: ", "bold"),
-                literal(meeting.client_name),
+                subject(
+                    "Client",
+                    meeting.client_name,
+                    meeting.safeguarding,
+                    self.app.config,  # type: ignore[attr-defined]
+                ),
                 "\n",
                 ("When: ", "bold"),
                 describe_slot(meeting.starts_at, meeting.ends_at, self.tz),

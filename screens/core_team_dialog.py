@@ -12,7 +12,7 @@ meeting before it come first, marked "free by deadline".
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from rich.text import Text
@@ -27,6 +27,7 @@ from duty_desk.errors import InputErrors
 from duty_desk.views import EpisodeView, StaffLoad
 
 from . import board_render as render
+from .flag_marker import subject
 from .forms import FormScreen
 from .literal import assemble, literal
 from .widgets import PickList, TextInput
@@ -70,8 +71,10 @@ class CoreTeamDialog(FormScreen[bool]):
         referral_id: int | None = None,
         reason: str = "",
         deadline: dt.datetime | None = None,
+        flags: Sequence[str] = (),
     ) -> None:
         super().__init__("Core team and key worker")
+        self.flags = tuple(flags)  # the person's open safeguarding flags' kinds (SG marker)
         self.deadline = deadline
         self.client_id = client_id
         self.referral_id = referral_id
@@ -82,7 +85,8 @@ class CoreTeamDialog(FormScreen[bool]):
         self.tags: dict[int, str] = {}
 
     def compose_intro(self) -> ComposeResult:
-        intro = assemble(("Client: ", "bold"), literal(self.subject), "\n", HINT)
+        config = self.app.config  # type: ignore[attr-defined]
+        intro = assemble(subject("Client", self.subject, self.flags, config), "\n", HINT)
         if self.deadline is not None:
             tz = self.app.config.team.timezone  # type: ignore[attr-defined]
             intro.append("\nFirst meeting by ")

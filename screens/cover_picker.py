@@ -19,6 +19,7 @@ from textual.widgets.option_list import Option
 from duty_desk import scheduling
 from duty_desk.views import AbsenceView, MeetingView, StaffLoad, StaffView
 
+from .flag_marker import marker
 from .literal import assemble, literal
 
 
@@ -116,6 +117,8 @@ class CoverPicker(ModalScreen[int]):
             intro = assemble(
                 literal(self.meeting.client_name, "bold"),
                 "  ",
+                marker(self.meeting.safeguarding, self.app.config),  # type: ignore[attr-defined]
+                "  " if self.meeting.safeguarding else "",
                 describe_slot(when, self.meeting.ends_at, self.tz),
             )
             if self.absent is not None:

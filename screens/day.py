@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -31,6 +31,7 @@ from textual.widgets import Input, Label, Static
 
 from duty_desk import timeutil
 from duty_desk.views import DayData, MeetingView, StaffView, UnbookedFirst
+from duty_desk.vocabulary import MeetingStatus
 
 from . import day_render as render
 from .commands import PaletteCommand
@@ -121,8 +122,8 @@ class DayScreen(LiveList):
     | b      | book            | book a meeting for the selected client               |
     | r      | reschedule      | move the selected meeting (the booking dialog)       |
     | x      | cancel_meeting  | cancel it: by the client/network or the team, reason |
-    | a      | happened        | record it happened, and who came                     |
-    | d      | did_not_attend  | record that the client did not attend                |
+    | a      | happened        | record it happened: who came, the note, next meeting |
+    | d      | did_not_attend  | did not attend, with the follow-up taken             |
     | h      | history         | the meeting's history from the audit log             |
     | s      | staff_filter    | one staff member's meetings and free time            |
     | escape | clear_staff     | everyone's meetings again                            |
@@ -130,6 +131,7 @@ class DayScreen(LiveList):
     | t      | today           | today, the cursor on the meeting now or next         |
     | g      | go_to_date      | go to a typed date (thu, tomorrow, 28/11, ...)       |
     | q      | quit            | quit                                                 |
+    | enter  | (table)         | the client's record (5); tab: into the meeting pane  |
     Any of these ids can be given another key in config.toml under [keys]; history
     and quit share their ids with the queue, so one entry remaps both.
     """
@@ -564,6 +566,8 @@ class DayScreen(LiveList):
         self._when_permitted(lambda: self.app.push_screen(CancelDialog(meeting, self.tz), done))
 
     def action_happened(self) -> None:
+        """The meeting-record flow (who came, the note, the next meeting); a meeting
+        recorded as did not attend is changed only with a reason (the outcome dialog)."""
         meeting = self._selected_meeting("record")
         if meeting is None:
             return
@@ -574,15 +578,35 @@ class DayScreen(LiveList):
                 markup=False,
             )
             return
-        from .attendance_dialog import AttendanceDialog
+        if meeting.status == "did_not_attend":
+            self._change_outcome(meeting, MeetingStatus.happened)
+            return
+        from .attendance_dialog import record_meeting_flow
 
-        def done(saved: bool | None) -> None:
-            if saved:
-                self._written("Recorded as happened", meeting)
+        def done(recorded: Any, booked: Booked | None) -> None:
+            name = visible(meeting.client_name)
+            if booked is None:
+                self.post_message(
+                    self.Written(
+                        f"Recorded as happened: {name}. No next meeting booked (b books one).",
+                        meeting.id,
+                    )
+                )
+            else:
+                self.post_message(
+                    self.Written(
+                        f"Recorded as happened: {name}. Next meeting: {booked.words}.",
+                        meeting.id,
+                    )
+                )
 
-        self._when_permitted(lambda: self.app.push_screen(AttendanceDialog(meeting, self.tz), done))
+        self._when_permitted(
+            lambda: record_meeting_flow(self, meeting, self.tz, done, show_day=self.day)
+        )
 
     def action_did_not_attend(self) -> None:
+        """Did not attend, with the follow-up taken; a meeting recorded as happened is
+        changed only with a reason (the same dialog asks it)."""
         meeting = self._selected_meeting("record")
         if meeting is None:
             return
@@ -593,32 +617,24 @@ class DayScreen(LiveList):
                 markup=False,
             )
             return
-        from duty_desk.timeparse import describe_slot
+        if meeting.status == "did_not_attend":
+            self.notify(
+                "Already recorded as did not attend (the follow-up is in the record).",
+                markup=False,
+            )
+            return
+        self._change_outcome(meeting, MeetingStatus.did_not_attend)
 
-        from .confirm import ConfirmDialog
+    def _change_outcome(self, meeting: MeetingView, to_status: MeetingStatus) -> None:
+        from .outcome_dialog import OutcomeDialog
 
-        question = assemble(
-            literal(meeting.client_name, "bold"),
-            "\n",
-            describe_slot(meeting.starts_at, meeting.ends_at, self.tz),
-            "\n\nRecord that the client did not attend?",
-        )
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self.record_dna(meeting)
+        def done(saved: str | None) -> None:
+            if saved:
+                words = "Did not attend" if saved == "did_not_attend" else "Outcome changed"
+                self._written(words, meeting)
 
         self._when_permitted(
-            lambda: self.app.push_screen(
-                ConfirmDialog("Did not attend", question, yes="Did not attend"), answered
-            )
-        )
-
-    @work(thread=True, exit_on_error=False, group="write", description="did not attend")
-    def record_dna(self, meeting: MeetingView) -> None:
-        self.duty_app.repo.record_did_not_attend(meeting.id, expected_version=meeting.version)
-        self.post_message(
-            self.Written(f"Did not attend: {visible(meeting.client_name)}.", meeting.id)
+            lambda: self.app.push_screen(OutcomeDialog(meeting, to_status, self.tz), done)
         )
 
     def _written(self, what: str, meeting: MeetingView) -> None:
@@ -680,11 +696,14 @@ class DayScreen(LiveList):
                     subject,
                 ),
                 PaletteCommand(
-                    "Meeting happened", "Record who came (a)", self.action_happened, subject
+                    "Meeting happened",
+                    "Record who came, the note, the next meeting (a)",
+                    self.action_happened,
+                    subject,
                 ),
                 PaletteCommand(
                     "Did not attend",
-                    "Record that the client did not come (d)",
+                    "The client did not come: the follow-up taken (d)",
                     self.action_did_not_attend,
                     subject,
                 ),

@@ -25,6 +25,7 @@ from duty_desk.views import (
     UnbookedFirst,
 )
 
+from .flag_marker import marker_line, name_cell
 from .literal import assemble, cell, literal, visible
 from .render import CLOCK_STYLES
 
@@ -200,6 +201,7 @@ def meeting_cells(
             status, status_style = COVERED_STATUS, "bold"
         else:
             status, status_style = AWAY_STATUS, "bold reverse"
+    client_style = "dim" if meeting.status == "cancelled" else ""
     time = Text(
         " " + time_span(meeting, tz),
         end="",
@@ -208,7 +210,9 @@ def meeting_cells(
     )
     return {
         "time": time,
-        "client": _cell(meeting.client_name, "dim" if meeting.status == "cancelled" else ""),
+        "client": name_cell(meeting.client_name, meeting.safeguarding, client_style)
+        if meeting.safeguarding
+        else _cell(meeting.client_name, client_style),
         "place": _cell(PLACE_SHORT.get(meeting.place_kind, meeting.place_kind)),
         "staff": _cell(staff_short(meeting, logins, {a.staff.id for a in away})),
         "status": _cell(status, status_style),
@@ -220,7 +224,7 @@ def unbooked_cells(first: UnbookedFirst, now: dt.datetime, config: Config) -> di
     time = Text(" NOT BOOKED", style="bold reverse", end="", no_wrap=True)
     return {
         "time": time,
-        "client": cell(first.name, "bold"),
+        "client": name_cell(first.name, first.safeguarding, "bold"),
         "place": cell("-"),
         "staff": cell("first meeting"),
         "status": Text(
@@ -480,6 +484,7 @@ def meeting_detail(
     text.append_text(literal(meeting.client_name, "bold"))
     text.append("  " + describe_slot(meeting.starts_at, meeting.ends_at, tz))
     text.append("\n")
+    marker_line(text, meeting.safeguarding, config)
     recorded = meeting.status in ("happened", "did_not_attend")
     status = Text(
         STATUS_LONG.get(meeting.status, meeting.status),
@@ -516,6 +521,7 @@ def unbooked_detail(first: UnbookedFirst, now: dt.datetime, config: Config) -> T
     text.append_text(literal(first.name, "bold"))
     text.append("  first meeting NOT BOOKED", style="bold")
     text.append("\n")
+    marker_line(text, first.safeguarding, config)
     text.append(clock.sentence(config.team.timezone), style=CLOCK_STYLES[clock.state])
     text.append("\nThe person and their network are seen within 24 hours of the referral.\n")
     text.append("b books the first meeting (ctrl+n in the booking: the next free slot).")

@@ -14,8 +14,9 @@ from duty_desk.views import EpisodeView
 
 from . import board_render as render
 from .absence_form import read_date
+from .flag_marker import subject
 from .forms import FormScreen
-from .literal import assemble, literal
+from .literal import assemble
 from .widgets import TextInput
 
 
@@ -33,8 +34,12 @@ class DischargeForm(FormScreen[bool]):
     def compose_intro(self) -> ComposeResult:
         yield Static(
             assemble(
-                ("Client: ", "bold"),
-                literal(self.episode.name),
+                subject(
+                    "Client",
+                    self.episode.name,
+                    self.episode.safeguarding,
+                    self.app.config,  # type: ignore[attr-defined]
+                ),
                 "\nIt leaves the board; the history and reports keep it.",
             ),
             id="intro",

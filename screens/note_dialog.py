@@ -6,15 +6,16 @@ empty, too long or control-character note comes back as ``InputErrors`` under th
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 from textual.app import ComposeResult
 from textual.widgets import Static
 
 from duty_desk.handover_views import MAX_NOTE
 
+from .flag_marker import subject
 from .forms import FormScreen
-from .literal import assemble, literal
+from .literal import assemble
 from .widgets import TextInput
 
 
@@ -24,17 +25,24 @@ class NoteDialog(FormScreen[bool]):
     FIELDS = ("note",)
     CONFIRM = "Add note"
 
-    def __init__(self, subject: str, save: Callable[[str], object], about: str = "About") -> None:
+    def __init__(
+        self,
+        subject: str,
+        save: Callable[[str], object],
+        about: str = "About",
+        *,
+        flags: Sequence[str] = (),
+    ) -> None:
         super().__init__("Handover note")
         self.subject = subject
+        self.flags = tuple(flags)  # the person's open safeguarding flags' kinds (SG marker)
         self.about = about
         self._save_call = save
 
     def compose_intro(self) -> ComposeResult:
         yield Static(
             assemble(
-                (f"{self.about}: ", "bold"),
-                literal(self.subject),
+                subject(self.about, self.subject, self.flags, self.app.config),  # type: ignore[attr-defined]
                 f"\nWhat the next duty worker must know (at most {MAX_NOTE} characters).",
             ),
             id="intro",

@@ -133,6 +133,21 @@ class QueueScreen(LiveList):
             id="handover_note",
             tooltip="Add a handover note for the next duty worker",
         ),
+        Binding(
+            "g",
+            "raise_flag",
+            "Flag",
+            id="raise_flag",
+            tooltip="Raise a safeguarding flag on the person",
+        ),
+        Binding(
+            "G",
+            "close_flag",
+            "Close flag",
+            id="close_flag",
+            show=False,
+            tooltip="Close a safeguarding flag, with the end date and a reason",
+        ),
         Binding("slash", "search", "Find", id="search", tooltip="Filter the queue"),
         Binding(
             "ctrl+t",
@@ -159,6 +174,8 @@ class QueueScreen(LiveList):
     | e      | edit_referral      | correct the referral's details (form)           |
     | o      | handover_ooh       | hand over to the out-of-hours service, reason   |
     | N      | handover_note      | add a handover note for the next duty worker    |
+    | g      | raise_flag         | raise a safeguarding flag (kind, note)          |
+    | G      | close_flag         | close a safeguarding flag (end date, reason)    |
     | /      | search             | filter the queue (in the database)              |
     | ctrl+t | find_status        | find among open, decided or all referrals       |
     | escape | clear_search       | clear the filter                                |
@@ -674,6 +691,7 @@ class QueueScreen(LiveList):
             dialog = ReasonDialog(
                 title=f"Hand over to {service}",
                 subject=referral.name,
+                flags=referral.safeguarding,
                 explanation=[
                     clock.sentence(app.config.team.timezone),
                     f"Contact: {app.config.handover.out_of_hours_contact}",
@@ -714,11 +732,89 @@ class QueueScreen(LiveList):
                     self.reload()
 
             dialog = NoteDialog(
-                referral.name, lambda text: repo.add_note(text, referral_id=referral.id)
+                referral.name,
+                lambda text: repo.add_note(text, referral_id=referral.id),
+                flags=referral.safeguarding,
             )
             self.app.push_screen(dialog, done)
 
         self._when_permitted(opened)
+
+    # -- safeguarding flags (issue 12, guard) --------------------------------------------------
+    def action_raise_flag(self) -> None:
+        """A safeguarding flag on the referral's person: it shows as SG wherever they appear
+        and carries over to the client when accepted."""
+        referral = self._selected()
+        if referral is None:
+            return
+        app = self.duty_app
+
+        def opened() -> None:
+            from .flag_dialogs import RaiseFlagDialog
+
+            def done(flag_id: int | None) -> None:
+                if flag_id is not None:
+                    self.post_message(
+                        self.Written(
+                            referral.id, f"Safeguarding flag raised: {visible(referral.name)}."
+                        )
+                    )
+                    self.reload()
+
+            dialog = RaiseFlagDialog(
+                referral.name,
+                lambda kind, note: app.repo.raise_flag(kind, note, referral_id=referral.id),
+                config=app.config,
+                open_kinds=referral.safeguarding,
+                born=referral.date_of_birth,
+                nhs=referral.nhs_number,
+            )
+            self.app.push_screen(dialog, done)
+
+        self._when_permitted(opened)
+
+    def action_close_flag(self) -> None:
+        """Close one of the person's open safeguarding flags (end date, reason)."""
+        referral = self._selected()
+        if referral is None:
+            return
+        if not referral.safeguarding:
+            self.notify(
+                f"{visible(referral.name)} has no open safeguarding flag.",
+                severity="warning",
+                markup=False,
+            )
+            return
+        self._when_permitted(lambda: self._load_flags(referral))
+
+    @work(thread=True, exit_on_error=False, group="write", description="read the flags")
+    def _load_flags(self, referral: ReferralView) -> None:
+        flags = self.duty_app.repo.flags(referral_id=referral.id, open_only=True)
+        self.app.call_from_thread(self._close_flag_dialog, referral, flags)
+
+    def _close_flag_dialog(self, referral: ReferralView, flags: list[Any]) -> None:
+        from .flag_dialogs import CloseFlagDialog
+
+        app = self.duty_app
+
+        def done(saved: bool | None) -> None:
+            if saved:
+                self.post_message(
+                    self.Written(
+                        referral.id, f"Safeguarding flag closed: {visible(referral.name)}."
+                    )
+                )
+                self.reload()
+
+        dialog = CloseFlagDialog(
+            referral.name,
+            flags,
+            lambda flag, on, reason: app.repo.close_flag(
+                flag.id, on, reason, expected_version=flag.version
+            ),
+            config=app.config,
+        )
+        self.app.push_screen(dialog, done)
 
     def action_accept(self) -> None:
         """Step 1: the confirmation (nothing is saved before it); on a client left
@@ -844,6 +940,7 @@ class QueueScreen(LiveList):
             dialog = ReasonDialog(
                 title="Reverse decision",
                 subject=referral.name,
+                flags=referral.safeguarding,
                 explanation=reverse_explanation(referral, self.duty_app.config),
                 reason_label="Reason",
                 confirm="Reverse",
@@ -870,6 +967,7 @@ class QueueScreen(LiveList):
             dialog = ReasonDialog(
                 title="Redirect to treatment as usual",
                 subject=referral.name,
+                flags=referral.safeguarding,
                 choices=onward,
                 choice_label="Onward service",
                 reason_label="Reason",
@@ -896,6 +994,7 @@ class QueueScreen(LiveList):
             dialog = ReasonDialog(
                 title="Decline referral",
                 subject=referral.name,
+                flags=referral.safeguarding,
                 reason_label="Reason",
                 confirm="Decline",
                 save=save,
@@ -1079,6 +1178,18 @@ class QueueScreen(LiveList):
                     "Handover note",
                     "For the next duty worker",
                     self.action_handover_note,
+                    subject,
+                ),
+                PaletteCommand(
+                    "Raise safeguarding flag",
+                    "Kind and note; shows as SG wherever the person appears (g)",
+                    self.action_raise_flag,
+                    subject,
+                ),
+                PaletteCommand(
+                    "Close safeguarding flag",
+                    "End date and reason; kept in the history (G)",
+                    self.action_close_flag,
                     subject,
                 ),
             ]

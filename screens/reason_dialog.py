@@ -12,8 +12,9 @@ from collections.abc import Callable, Mapping, Sequence
 from textual.app import ComposeResult
 from textual.widgets import Select, Static
 
+from .flag_marker import subject
 from .forms import FormScreen
-from .literal import assemble, literal
+from .literal import literal
 from .widgets import TextInput
 
 
@@ -33,9 +34,11 @@ class ReasonDialog(FormScreen[bool]):
         explanation: Sequence[str] = (),
         choices: Mapping[str, str] | None = None,
         choice_label: str = "Choose",
+        flags: Sequence[str] = (),
     ) -> None:
         super().__init__(title)
         self.subject = subject
+        self.flags = tuple(flags)  # the person's open safeguarding flags' kinds (SG marker)
         self._save_call = save
         self.reason_label = reason_label
         self.CONFIRM = confirm
@@ -45,7 +48,8 @@ class ReasonDialog(FormScreen[bool]):
         self.FIELDS = ("onward", "reason") if self.choices else ("reason",)  # type: ignore[misc]
 
     def compose_intro(self) -> ComposeResult:
-        lines = assemble(("Referral: ", "bold"), literal(self.subject))
+        config = self.app.config  # type: ignore[attr-defined]
+        lines = subject("Referral", self.subject, self.flags, config)
         for line in self.explanation:
             lines.append("\n")
             lines.append_text(literal(line))

@@ -49,12 +49,12 @@ SECTIONS: tuple[str, ...] = (
     "screens.record_network.NetworkSection",  # n: network (network part)
     "screens.record_meetings.MeetingsSection",  # m: meetings (meeting part)
     # c: crisis plan and risk summary (safety part)
-    #
+    "screens.record_crisis.CrisisSection",
     # c: safeguarding flags (guard part)
-    #
+    "screens.record_flags.FlagsSection",
     # i: admissions; L and X in every section (docs part)
-    #
-    #
+    "screens.record_admissions.AdmissionsSection",  # i: admissions (docs part)
+    "screens.record_admissions.DocumentsPart",  # L, X in every section (docs part)
     "screens.record_history.HistorySection",  # h: history
     "screens.record_dialog.DialogSection",  # d: DIALOG and DIALOG+ (issue 13)
 )

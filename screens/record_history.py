@@ -8,9 +8,9 @@ from typing import Any
 
 from rich.text import Text
 
-from duty_desk import timeutil
 from duty_desk.views import AuditEntry, ClientRecordView
 
+from .board_render import local_time
 from .literal import cell
 from .record_section import RecordContext, RecordSection, SectionRow
 from .render import history_text
@@ -30,21 +30,29 @@ class HistorySection(RecordSection):
     title = "History"
     COLUMNS = (
         ("when", "When", 16),
-        ("who", "Who", 10),
-        ("of", "Of", 8),
+        ("who", "Who", 12),
+        ("of", "Of", 10),
         ("what", "What", 30),
     )
     EMPTY = "No history recorded."
 
     def rows(self, record: ClientRecordView, extra: Any, ctx: RecordContext) -> list[SectionRow]:
+        meetings = {meeting.id: meeting.starts_at for meeting in record.meetings}
+
+        def of(entry: AuditEntry) -> str:
+            """What the entry is about; a meeting by its day (``mtg 25/11``)."""
+            if entry.entity == "meeting" and entry.entity_id in meetings:
+                return f"mtg {local_time(meetings[entry.entity_id], ctx.tz):%d/%m}"
+            return ENTITY_WORDS.get(entry.entity, entry.entity.replace("_", " "))
+
         return [
             (
                 str(entry.id),
                 entry,
                 {
-                    "when": cell(timeutil.to_local(entry.at, ctx.tz).format("DD/MM/YY HH:mm")),
+                    "when": cell(f"{local_time(entry.at, ctx.tz):%d/%m/%y %H:%M}"),
                     "who": cell(entry.actor),
-                    "of": cell(ENTITY_WORDS.get(entry.entity, entry.entity.replace("_", " "))),
+                    "of": cell(of(entry)),
                     "what": cell(entry.action),
                 },
             )

@@ -25,7 +25,9 @@ from duty_desk.views import (
     StaffView,
 )
 
+from .flag_marker import marker_line, name_cell
 from .literal import assemble, cell, literal, visible
+from .network_words import consent_short
 
 # Light enough to read on the dark theme, and still light grey when NO_COLOR turns
 # colours into greys; 256-colour palette entries, so SSH sessions show them as meant.
@@ -166,7 +168,7 @@ def row_cells(
     mine = referral.triage_by == actor
     return {
         "clock": clock_cell(referral, now, labels.config),
-        "name": cell(referral.name, "bold" if mine else ""),
+        "name": name_cell(referral.name, referral.safeguarding, "bold" if mine else ""),
         "age": cell(age),
         "urgency": cell(referral.urgency),
         "source": cell(labels.source.get(referral.source, referral.source)),
@@ -290,6 +292,8 @@ def network_lines(text: Text, network: Sequence[NetworkMemberView], empty: str) 
             text.append_text(assemble(" (", literal(member.relationship), ")"))
         if member.phone:
             text.append_text(assemble(" ", literal(member.phone)))
+        text.append("  ")  # issue 12 (network): the consent beside every member
+        text.append_text(consent_short(member))
         text.append("\n")
 
 
@@ -310,6 +314,7 @@ def detail_text(
     nhs = format_nhs_number(referral.nhs_number) if referral.nhs_number else "not given"
     text.append_text(assemble("  NHS ", literal(nhs)))
     text.append("\n")
+    marker_line(text, referral.safeguarding, config)
     interpreter_line(text, referral.language, referral.interpreter)
     if not referral.is_open:
         decision_line(text, referral, config)

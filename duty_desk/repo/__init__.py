@@ -7,6 +7,7 @@
 - ``absences``: staff absences and their impact
 - ``meetings``, ``booking``, ``rules``, ``attendance``: network meetings
 - ``continuity``: the precomputed continuity figures per episode
+- ``network``: the person's network after acceptance: consent, taking part, removal (issue 12)
 """
 
 from .continuity import refresh_all_continuity, refresh_continuity

@@ -44,6 +44,7 @@ from duty_desk.validation import validate_reason
 from duty_desk.views import BookingDefaults, ScheduleProblem
 
 from .base import Aggregate, Context
+from .network import current_member_ids, removed_member_refusal
 from .rules import check_input, find_problems, lock, staff_names, when_away, when_busy
 
 
@@ -205,13 +206,18 @@ class BookingRepository(Aggregate):
             members = session.exec(
                 select(NetworkMember.id).where(NetworkMember.referral_id == client.referral_id)
             ).all()
+            # issue 12 (network): removed members are never invited; nobody chosen means
+            # the current members who take part in meetings
+            taking_part, current = current_member_ids(session, client.referral_id)
             if network_ids is not None:
                 strangers = [i for i in network_ids if i not in set(members)]
                 if strangers:
                     raise InputErrors({"network": "someone chosen is not in this client's network"})
+                if any(i not in current for i in network_ids):
+                    raise InputErrors({"network": removed_member_refusal()})
                 network = list(dict.fromkeys(network_ids))
             else:
-                network = [m for m in members if m is not None]
+                network = taking_part
             row = Meeting(
                 client_id=client_id,
                 starts_at=start,

@@ -18,6 +18,7 @@ from duty_desk.vocabulary import BreakKind
 
 from .base import Context
 from .continuity import load_no_core
+from .crisis import review_breaks
 from .episode_rows import NoCoreFound
 from .loads import as_away
 from .sql import must_instant, raw, run
@@ -73,6 +74,7 @@ def find_breaks(
             )
     breaks.extend(_meetings_without_core(by_id, staff, no_core, since, now))
     breaks.extend(_absent_core(ctx, session, by_id, staff, absences, now))
+    breaks.extend(review_breaks(ctx, session, by_id, now))  # issue 12 (safety)
     breaks.sort(key=lambda b: (_ORDER[b.kind], b.at or _FAR, b.client_name.casefold(), b.client_id))
     return breaks
 

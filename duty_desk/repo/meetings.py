@@ -33,13 +33,13 @@ from duty_desk.views import (
     DayData,
     FirstMeeting,
     MeetingView,
-    NetworkMemberView,
     UnbookedFirst,
 )
 from duty_desk.vocabulary import CancelledBy
 
 from .base import Aggregate, staff_view
 from .loads import absence_view
+from .network import current_members
 from .sql import CHUNK, chunks, first_instant, utc
 
 NOT_CANCELLED = (
@@ -310,11 +310,7 @@ class MeetingReader(Aggregate):
                 .where(CoreTeamMember.client_id == client_id, col(Staff.active) == True)  # noqa: E712
                 .order_by(col(Staff.name))
             ).all()
-            members = session.exec(
-                select(NetworkMember)
-                .where(NetworkMember.referral_id == client.referral_id)
-                .order_by(col(NetworkMember.id))
-            ).all()
+            network = current_members(session, client.referral_id)  # removed: not invited
             last = session.exec(
                 select(Meeting.place_kind, Meeting.place_detail)
                 .where(Meeting.client_id == client_id, col(Meeting.status).in_(NOT_CANCELLED))
@@ -329,12 +325,7 @@ class MeetingReader(Aggregate):
                 client_id=client_id,
                 client_name=referral.name if referral else "",
                 staff=tuple(staff_view(row) for row in core),
-                network=tuple(
-                    NetworkMemberView(
-                        id=m.id or 0, name=m.name, relationship=m.relationship, phone=m.phone
-                    )
-                    for m in members
-                ),
+                network=network,
                 minutes=self.config.meetings.default_minutes,
                 place_kind=_PLACE[place_kind],
                 place_detail=place_detail,

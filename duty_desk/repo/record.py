@@ -16,19 +16,30 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, case, or_
 from sqlmodel import Session, col, select
 
 from duty_desk import timeutil
 from duty_desk.errors import NotFound
-from duty_desk.models import AuditLog, Client, HandoverNote, Meeting, NetworkMember
-from duty_desk.views import ClientRecordView, NetworkMemberView
+from duty_desk.models import (
+    AuditLog,
+    Client,
+    HandoverNote,
+    Meeting,
+    NetworkMember,
+    Referral,
+    Staff,
+)
+from duty_desk.views import ClientHit, ClientRecordView, NetworkMemberView
+from duty_desk.vocabulary import ClientStatus
 
 from .audit import entry
 from .base import Aggregate
+from .crisis import crisis_related
 from .episode_rows import read_episodes
 from .meetings import _MEETING_COLUMNS, meeting_views
-from .sql import chunks
+from .safeguarding import flags_related  # issue 12 (guard)
+from .sql import chunks, day, instant, raw, run
 from .staff import all_staff
 
 # (entity, ids) pairs of a client's audited records, given the session, the client id and
@@ -68,7 +79,8 @@ def _notes(
     return [("handover_note", [i for i in ids if i is not None])]
 
 
-RELATED: list[RelatedFn] = [_own, _network, _meetings, _notes]
+RELATED: list[RelatedFn] = [_own, _network, _meetings, _notes, flags_related]
+RELATED.append(crisis_related)  # issue 12 (safety): the crisis plan and risk summary
 
 
 def history_of(session: Session, client_id: int, referral_id: int) -> list[Any]:
@@ -91,16 +103,56 @@ def staff_phone(session: Session, staff_id: int | None) -> str:
     """A staff member's work phone ("" when none is recorded)."""
     if staff_id is None:
         return ""
-    from duty_desk.models import Staff
+    found = session.exec(select(Staff.phone).where(Staff.id == staff_id)).first()
+    return found or ""
 
-    phone = getattr(Staff, "phone", None)
-    if phone is None:  # no contact field yet
-        return ""
-    found = session.exec(select(phone).where(Staff.id == staff_id)).first()
-    return str(found or "")
+
+HIT_LIMIT = 20  # the palette's hits: a few, by name; type more to narrow them
 
 
 class RecordReader(Aggregate):
+    def client_hits(self, search: str, limit: int = HIT_LIMIT) -> list[ClientHit]:
+        """Open and discharged clients whose name contains ``search`` or whose NHS number
+        contains its digits (spaces ignored): open ones first, then by name; at most
+        ``limit``. Nothing for fewer than two characters. One indexed join, a LIKE scan of
+        the referrals' names and numbers: cheap at thousands of clients."""
+        term = search.strip()
+        if len(term) < 2:
+            return []
+        digits = "".join(term.split())
+        matches: list[Any] = [col(Referral.name).icontains(term, autoescape=True)]
+        if digits.isdigit():
+            matches.append(col(Referral.nhs_number).contains(digits, autoescape=True))
+        is_open = case((col(Client.status) == ClientStatus.open.value, 0), else_=1)
+        columns: tuple[Any, ...] = (
+            Client.id,
+            Referral.name,
+            raw(Referral.date_of_birth),
+            Referral.nhs_number,
+            Client.status,
+            raw(Client.discharged_at),
+        )
+        query = (
+            select(*columns)
+            .join(Referral, col(Client.referral_id) == Referral.id)
+            .where(col(Client.status) != ClientStatus.reversed.value, or_(*matches))
+            .order_by(is_open, col(Referral.name), col(Client.id))
+            .limit(limit)
+        )
+        with self.ctx.unit() as session:
+            rows = run(session, query).all()
+        return [
+            ClientHit(
+                client_id=cid,
+                name=name,
+                date_of_birth=day(dob),
+                nhs_number=nhs,
+                status=ClientStatus(status),
+                discharged_at=instant(discharged),
+            )
+            for cid, name, dob, nhs, status, discharged in rows
+        ]
+
     def client_record(self, client_id: int) -> ClientRecordView:
         """Everything the record screen shows for one client (open or discharged)."""
         now = timeutil.now()

@@ -31,7 +31,6 @@ from duty_desk.models import (
     AuditLog,
     Client,
     ClientStatus,
-    NetworkMember,
     Referral,
     ReferralStatus,
     Staff,
@@ -40,7 +39,6 @@ from duty_desk.validation import (
     FIXED_AFTER_DECISION,
     NewReferral,
     referral_edit_refusal,
-    validate_network_member,
     validate_reason,
     validate_referral,
     validate_referral_edit,
@@ -49,6 +47,7 @@ from duty_desk.views import NetworkMemberView, ReferralFilter, ReferralView
 
 from .base import Aggregate
 from .intake import earlier_waiting, lock_area, taken
+from .network import current_members
 
 OPEN_LIMIT = 2000  # the queue never holds more rows than a person can use
 FIND_LIMIT = 200  # a find among decided (or all) referrals: the newest this many
@@ -228,17 +227,7 @@ class ReferralRepository(Aggregate):
             found = session.exec(query.where(col(Referral.id) == referral_id)).first()
             if found is None:
                 raise NotFound(f"No referral number {referral_id}")
-            members = session.exec(
-                select(NetworkMember)
-                .where(NetworkMember.referral_id == referral_id)
-                .order_by(col(NetworkMember.id))
-            ).all()
-            network = tuple(
-                NetworkMemberView(
-                    id=m.id or 0, name=m.name, relationship=m.relationship, phone=m.phone
-                )
-                for m in members
-            )
+            network = current_members(session, referral_id)  # removed ones: the record
             row, claim_login, claim_name, decided_login = found
             client = session.exec(
                 select(Client.status).where(Client.referral_id == referral_id)
@@ -647,38 +636,3 @@ class ReferralRepository(Aggregate):
             if changes:
                 self.ctx.change(session, row, "referral", EDIT_ACTION, now, **changes)
         return self.referral(referral_id)
-
-    def add_network_member(
-        self, referral_id: int, name: str, relationship: str = "", phone: str = ""
-    ) -> int:
-        name, relationship, phone = validate_network_member(name, relationship, phone)
-        now = timeutil.now()
-        with self.ctx.unit(write=True) as session:
-            self.ctx.me(session)
-            if session.get(Referral, referral_id) is None:
-                raise NotFound(f"No referral number {referral_id}")
-            member = NetworkMember(
-                referral_id=referral_id,
-                name=name,
-                relationship=relationship,
-                phone=phone,
-                created_at=now,
-            )
-            session.add(member)
-            session.flush()
-            assert member.id is not None
-            self.ctx.audit(
-                session,
-                "add network member",
-                "referral",
-                referral_id,
-                None,
-                {
-                    "network_member_id": member.id,
-                    "name": name,
-                    "relationship": relationship,
-                    "phone": phone,
-                },
-                now,
-            )
-            return member.id

@@ -22,7 +22,7 @@ from sqlmodel import Session, col, select
 from duty_desk import timeutil
 from duty_desk.errors import Conflict, NotFound, NotPermitted
 from duty_desk.models import Staff
-from duty_desk.validation import validate_capacity, validate_staff
+from duty_desk.validation import validate_capacity, validate_staff, validate_staff_phone
 from duty_desk.views import StaffView
 from duty_desk.vocabulary import Role
 
@@ -95,7 +95,9 @@ class StaffRepository(Aggregate):
                 f"({_owner_name(owner)}) or root can name one, with '{BOOTSTRAP_COMMAND}'"
             )
 
-    def add_staff(self, login: str, name: str, role: str, *, bootstrap: bool = False) -> StaffView:
+    def add_staff(
+        self, login: str, name: str, role: str, *, bootstrap: bool = False, phone: str = ""
+    ) -> StaffView:
         """Add a staff member (a team lead's action).
 
         ``bootstrap`` is for a staff list with no active team lead: on an empty list it
@@ -106,6 +108,7 @@ class StaffRepository(Aggregate):
         the usual team-lead check applies.
         """
         login, name, role = validate_staff(login, name, role)
+        phone = validate_staff_phone(phone)
         now = timeutil.now()
         with self.ctx.unit(write=True) as session:
             leads = self._active_leads(session)
@@ -128,17 +131,19 @@ class StaffRepository(Aggregate):
                 active=True,
                 created_at=now,
                 capacity=self.config.continuity.default_capacity,
+                phone=phone,
             )
             session.add(row)
             session.flush()
             assert row.id is not None
+            added = {"login": login, "name": name, "role": role}
             self.ctx.audit(
                 session,
                 "add staff",
                 "staff",
                 row.id,
                 None,
-                {"login": login, "name": name, "role": role},
+                {**added, "phone": phone} if phone else added,
                 now,
             )
             return staff_view(row)
@@ -211,3 +216,19 @@ class StaffRepository(Aggregate):
                 raise NotFound(f"No staff member with login {login!r}")
             if row.capacity != value:
                 self.ctx.change(session, row, "staff", "set capacity", now, capacity=value)
+
+    # -- issue 12 (record): a work phone, how to reach a key worker ------------------------------
+    def set_staff_phone(self, login: str, phone: str) -> None:
+        """``login``'s work phone ("" clears it): a team lead's change, or their own.
+        Audited against the staff member."""
+        value = validate_staff_phone(phone)
+        now = timeutil.now()
+        with self.ctx.unit(write=True) as session:
+            me = self.ctx.me(session)
+            if me.login != login:
+                self.ctx.lead(session, "change another staff member's phone")
+            row = session.exec(select(Staff).where(Staff.login == login)).first()
+            if row is None:
+                raise NotFound(f"No staff member with login {login!r}")
+            if row.phone != value:
+                self.ctx.change(session, row, "staff", "set phone", now, phone=value)

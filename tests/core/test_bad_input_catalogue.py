@@ -167,6 +167,23 @@ CONFIG_CASES = [
     # -- decisions (issue 11): the reversal window ---------------------------------------
     ("[triage]\nreverse_within_hours = 0\n", "triage.reverse_within_hours: Input should be"),
     ('[triage]\nreverse_within_hours = "a week"\n', "triage.reverse_within_hours: Input"),
+    # -- issue 12 (safety): the crisis plan and risk summary review dates ----------------
+    ("[record]\ncrisis_plan_review_weeks = 0\n", "record.crisis_plan_review_weeks: Input should"),
+    ("[record]\nrisk_review_weeks = 60\n", "record.risk_review_weeks: Input should be less"),
+    ("[record]\nreview_due_soon_days = -1\n", "record.review_due_soon_days: Input should be"),
+    ('[record]\nno_crisis_plan_days = "a week"\n', "record.no_crisis_plan_days: Input should"),
+    # -- guard (issue 12): the kinds of safeguarding flag ------------------------------------
+    (
+        "[safeguarding]\nkinds = {}\n",
+        "safeguarding.kinds: at least one kind of safeguarding flag is needed",
+    ),
+    (
+        '[safeguarding]\nkinds = { child = "Child", kid = "child" }\n',
+        "safeguarding.kinds: two kinds have the same label",
+    ),
+    ('[safeguarding]\nkinds = { child = "  " }\n', "safeguarding.kinds: a kind's label is empty"),
+    ('[safeguarding]\nkinds = { child = "" }\n', "safeguarding.kinds.child: String should"),
+    ('[safeguarding]\nkinds = { "Child!" = "Child" }\n', "safeguarding.kinds.Child!.[key]"),
 ]
 
 
@@ -735,6 +752,510 @@ def test_cover_by_an_unknown_or_absent_staff_member(
         "staff": "Clinician Two (test) is away (leave) then (from 10:30): "
         "choose someone who is not away"
     }
+
+
+# -- issue 12 (record): a staff member's work phone (staff add --phone, staff phone) --------
+
+STAFF_PHONE_CASES = [
+    ("x" * 41, "phone is too long (41 characters, at most 40)"),
+    (
+        "0163\x1b[31m2 960000",
+        "phone contains control characters (such as an escape sequence); retype it",
+    ),
+    ("[b]01632 960000[/b]", "phone takes digits, spaces, + ( ) and -, 7 to 15 digits"),
+    ("12345", "phone takes digits, spaces, + ( ) and -, 7 to 15 digits"),
+    ("0" * 16, "phone takes digits, spaces, + ( ) and -, 7 to 15 digits"),
+]
+
+
+@pytest.mark.parametrize("value, message", STAFF_PHONE_CASES)
+def test_a_bad_staff_phone_gets_its_message_and_writes_nothing(
+    repo: Repository, frozen_now: pendulum.DateTime, value: str, message: str
+) -> None:
+    with pytest.raises(InputErrors) as caught:
+        repo.set_staff_phone("duty1", value)
+    assert caught.value.errors == {"phone": message}
+    with pytest.raises(InputErrors):
+        repo.add_staff("new1", "New Person (test)", "clinician", phone=value)
+    assert "new1" not in {s.login for s in repo.list_staff(include_inactive=True)}
+    assert [e.action for e in repo.history("staff", 1)] == ["add staff"]
+
+
+# -- issue 12 (network): editing a network member: (what, changes, field, message) ----------------
+NETWORK_CASES: list[tuple[str, dict[str, object], str, str]] = [
+    ("empty name", {"name": "   "}, "name", "name is required"),
+    (
+        "name too long",
+        {"name": "n" * 121},
+        "name",
+        "name is too long (121 characters, at most 120)",
+    ),
+    ("escape in a name", {"name": "Mum\x1b[31m (test)"}, "name", "name contains control char"),
+    ("name on two lines", {"name": "Mum\n(test)"}, "name", "name must be on one line"),
+    (
+        "relationship too long",
+        {"relationship": "r" * 61},
+        "relationship",
+        "relationship is too long (61 characters, at most 60)",
+    ),
+    ("bell in a relationship", {"relationship": "aunt\x07"}, "relationship", "control char"),
+    ("phone of letters", {"phone": "ring her"}, "phone", "phone takes digits, spaces, + ( ) and -"),
+    ("phone too short", {"phone": "123"}, "phone", "7 to 15 digits"),
+    ("consent maybe", {"consent": "maybe"}, "consent", "consent to share is yes, no or not asked"),
+    ("consent empty", {"consent": ""}, "consent", "consent to share is yes, no or not asked yet"),
+    ("takes part perhaps", {"takes_part": "perhaps"}, "takes_part", "takes part in meetings is"),
+    ("takes part empty", {"takes_part": ""}, "takes_part", "takes part in meetings is yes or no"),
+    ("consent time typed", {"consent_at": "now"}, "consent_at", "cannot be changed on a network"),
+    ("consent recorder typed", {"consent_by": "duty2"}, "consent_by", "cannot be changed"),
+    ("removal by an edit", {"removed_at": "now"}, "removed_at", "cannot be changed"),
+]
+
+
+# -- issue 12 (safety): the crisis plan and the risk summary --------------------------------------
+# (what, the parts typed, the review date, the field told, its message); nothing is written.
+_PLAN = {"early_signs": "Sleeping less (test)", "what_helps": "Music (test)"}
+_IN_A_MONTH = dt.date(2026, 12, 23)
+CRISIS_PLAN_CASES = [
+    (
+        "empty",
+        {"early_signs": "", "contact_out_of_hours": "  \n "},
+        _IN_A_MONTH,
+        "early_signs",
+        "the plan is empty: write at least one part with the person",
+    ),
+    (
+        "long",
+        {**_PLAN, "what_helps": "x" * 2001},
+        _IN_A_MONTH,
+        "what_helps",
+        "what helps is too long (2001 characters, at most 2000)",
+    ),
+    (
+        "ctrl",
+        {**_PLAN, "what_to_avoid": "Noise\x1b[31m (test)"},
+        _IN_A_MONTH,
+        "what_to_avoid",
+        "what to avoid contains control characters",
+    ),
+    (
+        "ctrl-contact",
+        {**_PLAN, "contact_in_hours": "Key\x07 worker"},
+        _IN_A_MONTH,
+        "contact_in_hours",
+        "contact in team hours contains control characters",
+    ),
+    ("no-review", _PLAN, None, "review_on", "a review date is required"),
+    (
+        "past",
+        _PLAN,
+        dt.date(2026, 11, 22),
+        "review_on",
+        "the review date 22/11/2026 has passed: give the date of the next review",
+    ),
+    ("far", _PLAN, dt.date(2028, 1, 1), "review_on", "is more than a year ahead"),
+    (
+        "impossible-year",
+        _PLAN,
+        dt.date(2300, 1, 1),
+        "review_on",
+        "the year 2300 is outside the dates duty-desk takes",
+    ),
+    (
+        "unknown-part",
+        {**_PLAN, "mood": "low"},
+        _IN_A_MONTH,
+        "plan",
+        "no such part of a crisis plan: mood",
+    ),
+]
+RISK_CASES = [
+    ("empty", "   ", _IN_A_MONTH, "summary", "risk summary is required"),
+    ("long", "x" * 4001, _IN_A_MONTH, "summary", "risk summary is too long (4001 characters"),
+    ("ctrl", "Low\x1b]0;title\x07 (test)", _IN_A_MONTH, "summary", "control characters"),
+    ("past", "Low (test)", dt.date(2026, 11, 1), "review_on", "has passed"),
+]
+
+
+@pytest.mark.parametrize(
+    "what, changes, field, message", NETWORK_CASES, ids=[case[0] for case in NETWORK_CASES]
+)
+def test_a_bad_network_edit_gets_its_message_and_writes_nothing(
+    repo: Repository,
+    frozen_now: pendulum.DateTime,
+    what: str,
+    changes: dict[str, object],
+    field: str,
+    message: str,
+) -> None:
+    referral = repo.add_referral(referral_input())
+    member = repo.network_member(repo.add_network_member(referral, "Mum (test)", "mother"))
+    with pytest.raises(InputErrors) as caught:
+        repo.edit_network_member(member.id, changes, expected_version=member.version)
+    assert set(caught.value.errors) == {field}, "the message is on the field that is wrong"
+    assert message in caught.value.errors[field]
+    assert repo.network_member(member.id) == member
+    if field in ("name", "relationship", "phone", "takes_part", "consent"):
+        typed = {"name": "Dad (test)", "relationship": "", "phone": "", **changes}
+        with pytest.raises(InputErrors) as caught:  # the same checks when adding
+            repo.add_network_member(
+                referral,
+                str(typed["name"]),
+                str(typed["relationship"]),
+                str(typed["phone"]),
+                takes_part=str(typed.get("takes_part", "yes")),
+                consent=str(typed.get("consent", "not_asked")),
+            )
+        assert message in caught.value.errors[field]
+    assert [m.id for m in repo.network_members(referral)] == [member.id]
+
+
+NETWORK_REMOVAL_CASES = [
+    ("", "reason is required"),
+    ("  \n ", "reason is required"),
+    ("x" * 2001, "reason is too long (2001 characters, at most 2000)"),
+    ("Moved\x1b[2J away (test)", "reason contains control characters"),
+]
+
+
+@pytest.mark.parametrize(
+    "reason, message", NETWORK_REMOVAL_CASES, ids=["empty", "blank", "long", "escape"]
+)
+def test_a_bad_network_removal_gets_its_message(
+    repo: Repository, frozen_now: pendulum.DateTime, reason: str, message: str
+) -> None:
+    referral = repo.add_referral(referral_input())
+    member = repo.add_network_member(referral, "Mum (test)", "mother")
+    with pytest.raises(InputErrors) as caught:
+        repo.remove_network_member(member, reason, expected_version=1)
+    assert message in caught.value.errors["reason"]
+    assert not repo.network_member(member).removed
+
+
+@pytest.mark.parametrize("text", MARKUP)
+def test_markup_in_a_network_member_is_kept_as_typed(
+    repo: Repository, frozen_now: pendulum.DateTime, text: str
+) -> None:
+    """Markup in a member's name or relationship is their text: stored as typed (the record's
+    network section and the forms show it literally: tests/ui/test_ui_network.py)."""
+    referral = repo.add_referral(referral_input())
+    member = repo.add_network_member(referral, "Mum (test)")
+    saved = repo.edit_network_member(
+        member, {"name": text[:120], "relationship": text[:60]}, expected_version=1
+    )
+    assert (saved.name, saved.relationship) == (text[:120], text[:60])
+
+
+# -- the meeting record (issue 12, meeting): the note, the reason for changing an outcome and
+# the follow-up after a did-not-attend: (what, field, value, message); nothing is written ------
+MEETING_RECORD_CASES = [
+    ("an empty note", "note", "", "write what was talked about and decided together"),
+    ("a blank note", "note", "  \n\t ", "write what was talked about and decided together"),
+    ("a note too long", "note", "x" * 4001, "note is too long (4001 characters, at most 4000)"),
+    ("an escape in a note", "note", "Met\x1b[2J (test)", "note contains control characters"),
+    ("a bell in a note", "note", "Met\x07 (test)", "note contains control characters"),
+    ("an empty addition", "addition", "", "note is required"),
+    ("an addition too long", "addition", "y" * 4001, "note is too long"),
+    ("an escape in an addition", "addition", "\x1b]0;x\x07", "control characters"),
+    ("an empty reason", "reason", "", "reason is required"),
+    ("a reason too long", "reason", "r" * 2001, "reason is too long (2001 characters"),
+    ("an escape in a reason", "reason", "Why\x1b[31m", "reason contains control characters"),
+    ("an empty follow-up", "follow_up", "", "follow-up is required"),
+    ("a blank follow-up", "follow_up", "   ", "follow-up is required"),
+    ("a follow-up too long", "follow_up", "f" * 2001, "follow-up is too long"),
+    ("a NUL in a follow-up", "follow_up", "Phoned\x00", "follow-up contains control characters"),
+]
+
+
+def _past_meeting(repo: Repository, frozen_now: pendulum.DateTime) -> int:
+    me = repo.acting_staff()
+    assert me is not None
+    peer = repo.add_staff("peer1", "Peer Worker (test)", "peer_support")
+    client = repo.accept(repo.add_referral(referral_input()))
+    repo.set_core_team(client, [me.id, peer.id], me.id, "Team (test)")
+    return repo.book(
+        client, frozen_now.subtract(hours=2), 60, [me.id], "base", override_reason="past (test)"
+    )
+
+
+@pytest.mark.parametrize(
+    "what, field, value, message",
+    MEETING_RECORD_CASES,
+    ids=[case[0] for case in MEETING_RECORD_CASES],
+)
+def test_bad_meeting_record_input_gets_its_message(
+    repo: Repository,
+    frozen_now: pendulum.DateTime,
+    what: str,
+    field: str,
+    value: str,
+    message: str,
+) -> None:
+    me = repo.acting_staff()
+    assert me is not None
+    meeting = _past_meeting(repo, frozen_now)
+    if field in ("addition", "reason"):
+        repo.record_meeting(meeting, [me.id], [], "Met (test)")
+    before = repo.meeting(meeting)
+    notes = repo.meeting_to_record(meeting).detail
+    with pytest.raises(InputErrors) as caught:
+        if field == "note":
+            repo.record_meeting(meeting, [me.id], [], value)
+        elif field == "addition":
+            repo.add_meeting_note(meeting, value)
+        elif field == "reason":
+            repo.change_outcome(meeting, "did_not_attend", value, follow_up="Phoned (test)")
+        else:
+            repo.record_did_not_attend(meeting, value)
+    assert message in str(caught.value)
+    assert set(caught.value.errors) == {"note" if field == "addition" else field}
+    assert repo.meeting(meeting) == before  # nothing written
+    assert repo.meeting_to_record(meeting).detail == notes
+
+
+@pytest.mark.parametrize("text", MARKUP)
+def test_markup_in_a_meeting_note_reason_and_follow_up_is_kept_as_typed(
+    repo: Repository, frozen_now: pendulum.DateTime, text: str
+) -> None:
+    me = repo.acting_staff()
+    assert me is not None
+    meeting = _past_meeting(repo, frozen_now)
+    repo.record_meeting(meeting, [me.id], [], text)
+    repo.add_meeting_note(meeting, text)
+    repo.change_outcome(meeting, "did_not_attend", text, follow_up=text)
+    detail = repo.meeting_to_record(meeting).detail
+    assert [n.text for n in detail.notes] == [text, text]
+    assert detail.outcomes[0].reason == text and detail.follow_up == text
+
+
+@pytest.mark.parametrize(
+    "parts, review, field, message",
+    [case[1:] for case in CRISIS_PLAN_CASES],
+    ids=[case[0] for case in CRISIS_PLAN_CASES],
+)
+def test_a_bad_crisis_plan_gets_its_message_and_writes_nothing(
+    repo: Repository,
+    frozen_now: pendulum.DateTime,
+    parts: dict[str, str],
+    review: dt.date | None,
+    field: str,
+    message: str,
+) -> None:
+    client = repo.accept(repo.add_referral(referral_input()))
+    with pytest.raises(InputErrors) as caught:
+        repo.save_crisis_plan(client, parts, review, expected_version=None)
+    assert message in caught.value.errors[field]
+    assert repo.crisis_plan(client) is None
+
+
+@pytest.mark.parametrize(
+    "summary, review, field, message",
+    [case[1:] for case in RISK_CASES],
+    ids=[case[0] for case in RISK_CASES],
+)
+def test_a_bad_risk_summary_gets_its_message_and_writes_nothing(
+    repo: Repository,
+    frozen_now: pendulum.DateTime,
+    summary: str,
+    review: dt.date,
+    field: str,
+    message: str,
+) -> None:
+    client = repo.accept(repo.add_referral(referral_input()))
+    with pytest.raises(InputErrors) as caught:
+        repo.save_risk_summary(client, summary, review, expected_version=None)
+    assert message in caught.value.errors[field]
+    assert repo.risk_summary(client) is None
+
+
+@pytest.mark.parametrize("text", MARKUP)
+def test_markup_in_a_crisis_plan_is_kept_as_typed(
+    repo: Repository, frozen_now: pendulum.DateTime, text: str
+) -> None:
+    client = repo.accept(repo.add_referral(referral_input()))
+    saved = repo.save_crisis_plan(client, {"what_helps": text}, _IN_A_MONTH, expected_version=None)
+    assert saved.what_helps == text.strip()
+
+
+# -- guard (issue 12): safeguarding flags: (what, call, field, message); nothing is written ----
+FLAG_CASES: list[tuple[str, Callable[[Repository, int, int], object], str, str]] = [
+    (
+        "a kind not in the settings",
+        lambda r, ref, f: r.raise_flag("pirates", "Concern (test)", referral_id=ref),
+        "kind",
+        "unknown kind of flag 'pirates' (expected one of: child, adult, domestic)",
+    ),
+    (
+        "no kind",
+        lambda r, ref, f: r.raise_flag(" ", "Concern (test)", referral_id=ref),
+        "kind",
+        "kind of flag is required",
+    ),
+    (
+        "an empty note",
+        lambda r, ref, f: r.raise_flag("child", "  ", referral_id=ref),
+        "note",
+        "note is required",
+    ),
+    (
+        "a note too long",
+        lambda r, ref, f: r.raise_flag("child", "x" * 2001, referral_id=ref),
+        "note",
+        "note is too long (2001 characters, at most 2000)",
+    ),
+    (
+        "a control character in the note",
+        lambda r, ref, f: r.raise_flag("child", "call \x1b[2J back", referral_id=ref),
+        "note",
+        "note contains control characters (such as an escape sequence); retype it",
+    ),
+    (
+        "a flag on nobody",
+        lambda r, ref, f: r.raise_flag("child", "Concern (test)"),
+        "flag",
+        "a flag is raised on one referral or one client",
+    ),
+    (
+        "an end date before the flag was raised",
+        lambda r, ref, f: r.close_flag(f, dt.date(2026, 11, 22), "Ended (test)"),
+        "ends_on",
+        "the end date is before the flag was raised (23/11/2026)",
+    ),
+    (
+        "an end date in the future",
+        lambda r, ref, f: r.close_flag(f, dt.date(2026, 11, 24), "Ended (test)"),
+        "ends_on",
+        "the end date is in the future",
+    ),
+    (
+        "no end date",
+        lambda r, ref, f: r.close_flag(f, None, "Ended (test)"),
+        "ends_on",
+        "the end date is required",
+    ),
+    (
+        "an end date far out",
+        lambda r, ref, f: r.close_flag(f, dt.date(1, 1, 1), "Ended (test)"),
+        "ends_on",
+        "the year 1 is outside the dates duty-desk takes (1900 to 2200)",
+    ),
+    (
+        "closing without a reason",
+        lambda r, ref, f: r.close_flag(f, dt.date(2026, 11, 23), " "),
+        "reason",
+        "reason is required",
+    ),
+    (
+        "a control character in the reason",
+        lambda r, ref, f: r.close_flag(f, dt.date(2026, 11, 23), "done \x07"),
+        "reason",
+        "reason contains control characters (such as an escape sequence); retype it",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    "what, call, field, message", FLAG_CASES, ids=[case[0] for case in FLAG_CASES]
+)
+def test_a_bad_flag_gets_its_message_and_writes_nothing(
+    repo: Repository,
+    frozen_now: pendulum.DateTime,
+    what: str,
+    call: Callable[[Repository, int, int], object],
+    field: str,
+    message: str,
+) -> None:
+    referral = repo.add_referral(referral_input())
+    flag = repo.raise_flag("child", "Concern (test)", referral_id=referral)
+    before = repo.flags(referral_id=referral)
+    with pytest.raises(InputErrors) as caught:
+        call(repo, referral, flag)
+    assert caught.value.errors == {field: message}
+    assert repo.flags(referral_id=referral) == before
+    assert len(repo.history("safeguarding_flag", flag)) == 1
+
+
+def test_closing_a_closed_flag_is_refused(repo: Repository, frozen_now: pendulum.DateTime) -> None:
+    referral = repo.add_referral(referral_input())
+    flag = repo.raise_flag("child", "Concern (test)", referral_id=referral)
+    repo.close_flag(flag, dt.date(2026, 11, 23), "Ended (test)")
+    closed = repo.flag(flag)
+    with pytest.raises(DutyDeskError, match="already closed by duty1 at .*nothing was changed"):
+        repo.close_flag(flag, dt.date(2026, 11, 23), "Again (test)")
+    assert repo.flag(flag) == closed
+
+
+@pytest.mark.parametrize("text", MARKUP)
+def test_markup_in_a_flag_is_kept_as_typed(
+    repo: Repository, frozen_now: pendulum.DateTime, text: str
+) -> None:
+    referral = repo.add_referral(referral_input())
+    flag = repo.raise_flag("child", text, referral_id=referral)
+    repo.close_flag(flag, dt.date(2026, 11, 23), text)
+    assert (repo.flag(flag).note, repo.flag(flag).close_reason) == (text, text)
+
+
+# -- issue 12 (docs): hospital admissions ---------------------------------------------------------
+# (what, admitted, discharged, legal status, section, hospital, field, message); the client was
+# accepted on 23/11/2026 10:00 (the frozen now), so only that day is a valid admission date.
+ADMISSION_CASES = [
+    ("empty hospital", dt.date(2026, 11, 23), None, "informal", None, "", "hospital",
+     "hospital is required"),
+    ("hospital too long", dt.date(2026, 11, 23), None, "informal", None, "x" * 500, "hospital",
+     "hospital is too long (500 characters, at most 120)"),
+    ("control characters", dt.date(2026, 11, 23), None, "informal", None, "Ward\x1b[2J (test)",
+     "hospital", "contains control characters"),
+    ("discharge before admission", dt.date(2026, 11, 23), dt.date(2026, 11, 22), "informal",
+     None, "Ward (test)", "discharged_on",
+     "the date of discharge from hospital is before the admission (23/11/2026)"),
+    ("admitted before the episode", dt.date(2026, 11, 22), None, "informal", None, "Ward (test)",
+     "admitted_on", "the date of admission is before the episode began (23/11/2026)"),
+    ("admitted in the future", dt.date(2026, 11, 24), None, "informal", None, "Ward (test)",
+     "admitted_on", "the date of admission is in the future"),
+    ("impossible year", dt.date(9999, 12, 31), None, "informal", None, "Ward (test)",
+     "admitted_on", "the year 9999 is outside the dates duty-desk takes"),
+    ("detained without a section", dt.date(2026, 11, 23), None, "detained", None, "Ward (test)",
+     "mha_section", "detained: give the section of the Mental Health Act"),
+    ("a section when informal", dt.date(2026, 11, 23), None, "informal", "s3", "Ward (test)",
+     "mha_section", "an informal admission has no section of the Mental Health Act"),
+    ("a section not in the list", dt.date(2026, 11, 23), None, "detained", "s999",
+     "Ward (test)", "mha_section", "unknown section 's999' (expected one of: s2, s3, s4,"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("case", ADMISSION_CASES, ids=[case[0] for case in ADMISSION_CASES])
+def test_a_bad_admission_gets_its_message_and_writes_nothing(
+    repo: Repository, frozen_now: pendulum.DateTime, case: tuple[object, ...]
+) -> None:
+    _what, admitted, discharged, status, section, hospital, field, message = case
+    client = repo.accept(repo.add_referral(referral_input()))
+    with pytest.raises(InputErrors) as caught:
+        repo.add_admission(client, admitted, discharged, status, section, hospital)  # type: ignore[arg-type]
+    assert set(caught.value.errors) == {field}
+    assert message in caught.value.errors[field]
+    assert repo.admissions(client) == []
+
+
+def test_an_overlapping_admission_gets_its_message(
+    repo: Repository, frozen_now: pendulum.DateTime
+) -> None:
+    client = repo.accept(repo.add_referral(referral_input()))
+    repo.add_admission(client, dt.date(2026, 11, 23), None, "informal", None, "Ward (test)")
+    with pytest.raises(InputErrors) as caught:
+        repo.add_admission(client, dt.date(2026, 11, 23), None, "detained", "s2", "Ward (test)")
+    assert caught.value.errors == {
+        "admitted_on": "this overlaps another admission of the same client "
+        "(from 23/11/2026 and not discharged yet)"
+    }
+    assert len(repo.admissions(client)) == 1
+
+
+@pytest.mark.parametrize("text", MARKUP)
+def test_markup_in_a_hospital_name_is_kept_as_typed(
+    repo: Repository, frozen_now: pendulum.DateTime, text: str
+) -> None:
+    client = repo.accept(repo.add_referral(referral_input()))
+    admission = repo.add_admission(client, dt.date(2026, 11, 23), None, "informal", None, text)
+    assert repo.admission(admission).hospital == text
 
 
 # -- DIALOG and DIALOG+ (issue 13) -------------------------------------------------------------

@@ -134,6 +134,22 @@ UNDO_AFTER_0004 = (
     "ALTER TABLE absence DROP COLUMN starts_time, DROP COLUMN ends_time",
     "ALTER TABLE meeting_staff DROP COLUMN cover, DROP COLUMN cover_for_id, "
     "DROP COLUMN arranged_by",
+    # 0009, record (issue 12)
+    "ALTER TABLE staff DROP COLUMN phone",
+    # 0010, issue 12 (network)
+    "ALTER TABLE network_member DROP COLUMN takes_part, DROP COLUMN consent, "
+    "DROP COLUMN consent_at, DROP COLUMN consent_by, DROP COLUMN removed_at, "
+    "DROP COLUMN removed_by, DROP COLUMN removed_reason",
+    # 0011, the meeting record (issue 12, meeting)
+    "DROP TABLE meeting_note, meeting_outcome_change",
+    "ALTER TABLE meeting DROP COLUMN follow_up",
+    # 0012, crisis plan and risk summary (issue 12, safety)
+    "DROP TABLE crisis_plan, risk_summary",
+    "DELETE FROM duty_desk_meta WHERE key = 'crisis_plans_since'",
+    # 0013, safeguarding (issue 12, guard)
+    "DROP TABLE safeguarding_flag",
+    # 0014, admissions (issue 12, docs)
+    "DROP TABLE admission",
     # 0015, DIALOG
     "DROP TABLE dialog_action_review, dialog_action, dialog_topic, dialog_answer, dialog_rating",
 )

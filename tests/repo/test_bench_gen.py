@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from bench.gen import generate
+from bench.gen import BIG_RECORD_MEETINGS, BIG_RECORD_NAME, BIG_RECORD_NETWORK, generate
 from duty_desk import timeutil
 from duty_desk.config import Config
 from duty_desk.db import open_database
@@ -23,7 +23,8 @@ def test_generator_writes_episodes_meetings_and_attendance(tmp_path: Path) -> No
     path = tmp_path / "bench.db"
     # 200 of the ~680 accepted stay open: at 30 the open episodes were too young to have
     # two meetings on some dates (their share of 1,500 meetings was under one each).
-    generate(path, referrals=1500, open_count=10, staff=20, episodes=OPEN, meetings=1500)
+    stages = generate(path, referrals=1500, open_count=10, staff=20, episodes=OPEN, meetings=1500)
+    big = int(stages["big record client"])
     config = Config()
     db = open_database(config, str(path))
     try:
@@ -35,7 +36,9 @@ def test_generator_writes_episodes_meetings_and_attendance(tmp_path: Path) -> No
         assert sum(c.status == "open" for c in clients) == OPEN
         assert all(2 <= core[c.id] <= 3 for c in clients)
         now = timeutil.now()
-        past = [m for m in meetings if m.ends_at <= now and m.status != "booked"]
+        past = [
+            m for m in meetings if m.ends_at <= now and m.status != "booked" and m.client_id != big
+        ]
         assert 1400 <= len(past) <= 1600
         assert any(m.status == "booked" and m.starts_at > now for m in meetings)
         by_meeting: dict[int, list[bool | None]] = {}
@@ -61,5 +64,11 @@ def test_generator_writes_episodes_meetings_and_attendance(tmp_path: Path) -> No
         board = Repository(db, config).board()
         assert len(board.episodes) == OPEN
         assert any(e.continuity.enough for e in board.episodes)
+        # The client record's bench: one open client with 300 meetings and 20 members.
+        record = Repository(db, config).client_record(big)
+        assert record.episode.status == "open"
+        assert len(record.meetings) == BIG_RECORD_MEETINGS
+        assert len(record.network) == BIG_RECORD_NETWORK
+        assert record.name == BIG_RECORD_NAME
     finally:
         db.dispose()

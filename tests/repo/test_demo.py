@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pendulum
 import pytest
@@ -309,7 +310,9 @@ def test_episodes_of_care_around_now(built: tuple[Database, Config]) -> None:
     repo = Repository(db, config)
     actions = Counter(e.action for e in repo.audit_for_export())
     assert actions["book meeting"] == len(data.meetings)
-    assert actions["record happened"] == sum(m.status == "happened" for m in data.meetings)
+    # (one meeting recorded as happened was changed to did not attend, with its reason)
+    assert actions["change outcome"] == 1
+    assert actions["record happened"] == 1 + sum(m.status == "happened" for m in data.meetings)
     assert actions["core team"] == len(data.core)
     assert actions["discharge"] == 1 and actions["record absence"] == len(data.absences)
     history = repo.history("client", gone[0].id)
@@ -517,3 +520,53 @@ def test_the_board_and_day_view_have_something_to_show(built: tuple[Database, Co
     assert statuses["happened"] and statuses["did_not_attend"] and statuses["cancelled"]
     assert statuses["booked"] >= 3 and day.absences
     assert any(u.respond_by > MONDAY_10 for u in day.unbooked)
+
+
+# -- issue 12 (network): consent, taking part and removal -------------------------------------------
+def test_the_demo_network_has_consent_yes_no_and_not_asked_one_removed_one_not_taking_part(
+    built: tuple[Database, Config],
+) -> None:
+    from duty_desk.repository import Repository
+    from duty_desk.vocabulary import Consent
+
+    db, config = built
+    repo = Repository(db, config, actor="demo-lead")
+    members = [
+        member
+        for referral in repo.referrals_for_export()
+        for member in repo.network_members(referral.id)
+    ]
+    consents = Counter(m.consent for m in members if not m.removed)
+    assert consents[Consent.yes] >= 2 and consents[Consent.no] >= 1
+    assert consents[Consent.not_asked] >= 4, "most stay as triage left them"
+    assert all(m.consent_at and m.consent_by for m in members if m.consent != Consent.not_asked)
+    [removed] = [m for m in members if m.removed]
+    assert removed.removed_reason and removed.removed_by and removed.name.endswith("(demo)")
+    assert any(not m.takes_part and not m.removed for m in members)
+    history = repo.history("network_member", removed.id)
+    assert [e.action for e in history] == ["remove network member"]
+
+
+def test_the_demo_has_a_meeting_record(built: tuple[Database, Config]) -> None:
+    """Issue 12 (meeting): notes on past meetings, one added to later by someone else, a
+    recorded outcome changed with its reason, and every did-not-attend with a follow-up."""
+    db, config = built
+    repo = Repository(db, config)
+    details = [
+        d
+        for client in {m.client_id for m in _all_meetings(repo)}
+        for d in repo.meeting_details(client)
+    ]
+    notes = [n for d in details for n in d.notes]
+    assert len(notes) >= 5 and all(n.text.endswith("(demo)") for n in notes)
+    added = [d for d in details if len({n.created_by for n in d.notes}) > 1]
+    assert added, "a note added to later by someone else"
+    [changed] = [d for d in details if d.outcomes]
+    assert changed.outcomes[0].to_status == "did_not_attend" and changed.outcomes[0].reason
+    missed = [m for m in _all_meetings(repo) if m.status == "did_not_attend"]
+    follow = {d.meeting_id: d.follow_up for d in details}
+    assert missed and all(follow.get(m.id) for m in missed)
+
+
+def _all_meetings(repo: Repository) -> list[Any]:
+    return [m for c in repo.clients_for_export() for m in repo.meetings_for_client(c.client_id)]

@@ -81,8 +81,46 @@ PUBLIC = {
     "release_claim",
     "rota",
     "set_rota",
-    # issue 12 (record)
+    # the client record (issue 12, record)
     "client_record",
+    "client_hits",
+    "set_staff_phone",
+    # issue 12 (network): the person's network after acceptance (duty_desk.repo.network)
+    "client_network",
+    "edit_network_member",
+    "network_history",
+    "network_member",
+    "network_members",
+    "remove_network_member",
+    # the meeting record (issue 12, meeting)
+    "add_meeting_note",
+    "change_outcome",
+    "meeting_details",
+    "meeting_to_record",
+    "record_meeting",
+    # issue 12 (safety)
+    "crisis_plan",
+    "crisis_plan_history",
+    "crisis_record",
+    "risk_summary",
+    "risk_summary_history",
+    "save_crisis_plan",
+    "save_risk_summary",
+    # issue 12 (guard): safeguarding flags (duty_desk.repo.safeguarding)
+    "close_flag",
+    "flag",
+    "flag_marks",
+    "flags",
+    "raise_flag",
+    # issue 12 (docs): admissions, documents
+    "add_admission",
+    "edit_admission",
+    "admission",
+    "admissions",
+    "admissions_summary",
+    "check_can_write_document",
+    "record_document",
+    # issue 12 (record)
     # issue 13: DIALOG and DIALOG+
     "add_dialog_action",
     "choose_dialog_items",

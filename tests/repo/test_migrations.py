@@ -82,13 +82,26 @@ def dump(path: Path) -> dict[str, list[tuple[object, ...]]]:
             old = [
                 c
                 for c in columns
-                if not (table == "staff" and c == "capacity")
+                if not (table == "staff" and c in ("capacity", "phone"))  # phone: 0009
                 and not (table == "client" and c.startswith(("discharge_", "discharged_by")))
                 and not (table == "audit_log" and c == "hash")
                 and not (table == "referral" and c in REFERRAL_DETAILS)
                 and not (  # issue 11 (decisions, 0005): new nullable columns
                     table == "referral"
                     and c in ("order_reason", "reversed_at", "reversed_by", "reversal_reason")
+                )
+                and not (  # issue 12 (network, 0010): new columns with defaults
+                    table == "network_member"
+                    and c
+                    in (
+                        "takes_part",
+                        "consent",
+                        "consent_at",
+                        "consent_by",
+                        "removed_at",
+                        "removed_by",
+                        "removed_reason",
+                    )
                 )
             ]
             out[table] = con.execute(f"SELECT {', '.join(old)} FROM {table} ORDER BY 1").fetchall()
@@ -115,7 +128,10 @@ def test_upgrade_keeps_every_row_and_makes_the_new_schema(tmp_path: Path) -> Non
     assert f"Upgraded from revision 0001 to {migrate.head()}" in result.output
 
     after = dump(path)
-    assert after.pop("duty_desk_meta") == [("app", "duty-desk"), ("schema_version", SCHEMA_VERSION)]
+    meta = after.pop("duty_desk_meta")
+    # issue 12 (safety): when the database began to hold crisis plans (the upgrade's time)
+    assert [key for key, _ in meta] == ["app", "crisis_plans_since", "schema_version"]
+    assert meta[0] == ("app", "duty-desk") and meta[2] == ("schema_version", SCHEMA_VERSION)
     assert after == {k: v for k, v in before.items() if k != "duty_desk_meta"}, "nothing lost"
     kept = list(tmp_path.glob("old.db.before-upgrade-*"))
     assert len(kept) == 1 and dump(kept[0]) == before, "the backup holds the old file"

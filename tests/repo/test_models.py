@@ -163,7 +163,7 @@ def test_create_twice_is_harmless(config: Config, db_path: Path, db: Database) -
     try:
         with again.session() as session:  # app, schema_version, database_id: once each, kept
             assert {m.key: m.value for m in session.exec(select(Meta)).all()} == first
-            assert len(first) == 3
+            assert len(first) == 4  # and crisis_plans_since (issue 12, safety)
     finally:
         again.dispose()
 

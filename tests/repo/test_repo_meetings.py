@@ -316,15 +316,26 @@ def test_record_happened_and_did_not_attend(s: Setup) -> None:
         "staff_absent": ["peer1"],
         "network_attended": [s.mum],
     }
-    with pytest.raises(Conflict, match="changed since you looked"):
-        s.repo.record_did_not_attend(meeting_id, expected_version=version)
-    s.repo.record_did_not_attend(meeting_id)
+    # a recorded outcome is not flipped by one call: it takes a reason (meeting_notes)
+    with pytest.raises(Conflict, match="changed only with a reason"):
+        s.repo.record_did_not_attend(meeting_id, "Phoned (test)")
+    with pytest.raises(Conflict, match="was changed by duty1"):
+        s.repo.change_outcome(
+            meeting_id,
+            "did_not_attend",
+            "Wrong meeting (test)",
+            follow_up="Phoned (test)",
+            expected_version=version,
+        )
+    s.repo.change_outcome(
+        meeting_id, "did_not_attend", "Wrong meeting (test)", follow_up="Phoned (test)"
+    )
     view = s.repo.meeting(meeting_id)
     assert view.status == "did_not_attend"
     assert all(a.attended is None for a in view.staff + view.network)
-    assert s.repo.history("meeting", meeting_id)[-1].action == "record did not attend"
+    assert s.repo.history("meeting", meeting_id)[-1].action == "change outcome"
     # a happened meeting blocks the time like a booked one
-    s.repo.record_happened(meeting_id, [s.peer])
+    s.repo.change_outcome(meeting_id, "happened", "It did happen (test)", staff_attended=[s.peer])
     with pytest.raises(Conflict):
         s.repo.book(
             second_client(s), local(23, 8, 30), 30, [s.peer], "base", override_reason="past (test)"
@@ -336,7 +347,7 @@ def test_cannot_record_a_future_or_cancelled_meeting(s: Setup) -> None:
     with pytest.raises(InputErrors, match="once it has taken place"):
         s.repo.record_happened(future, [s.duty])
     with pytest.raises(InputErrors):
-        s.repo.record_did_not_attend(future)
+        s.repo.record_did_not_attend(future, "Phoned (test)")
     s.repo.cancel_meeting(future, "client", "Moved away (test)")
     with timeutil.frozen(local(25, 10)):
         with pytest.raises(Conflict, match="cancelled"):
@@ -526,7 +537,9 @@ def test_attendance_refreshes_the_board_continuity_figures(s: Setup) -> None:
         )
         s.repo.record_happened(second, [s.duty, s.peer])
         assert figures()[0] == 2  # type: ignore[index]
-        s.repo.record_did_not_attend(second)  # it stops being a meeting that happened
+        s.repo.change_outcome(  # it stops being a meeting that happened
+            second, "did_not_attend", "Recorded on the wrong day (test)", follow_up="Letter"
+        )
         assert figures()[0] == 1  # type: ignore[index]
 
 

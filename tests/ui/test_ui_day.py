@@ -12,9 +12,10 @@ from textual.widgets import Checkbox, Input, Select
 
 from screens.attendance_dialog import AttendanceDialog
 from screens.cancel_dialog import CancelDialog
-from screens.confirm import ConfirmDialog
 from screens.date_dialog import DateDialog
 from screens.meeting_history import MeetingHistory
+from screens.next_meeting import NextMeetingDialog
+from screens.outcome_dialog import OutcomeDialog
 from tests.conftest import referral_input
 
 from . import test_ui_day_support as support
@@ -171,9 +172,14 @@ async def test_happened_asks_who_came(open_app, team):
             f"network-{team.mum}": True,
         }  # defaults: everyone expected
         await pilot.press("tab", "space")  # untick the second: peer1 did not come
+        dialog.query_one("#field-note").focus()
+        await pilot.press(*"Agreed (test)")
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert not isinstance(app.screen, AttendanceDialog)
+        assert isinstance(app.screen, NextMeetingDialog)
+        await pilot.press("enter")  # an empty time: no next meeting now
+        await settle(pilot)
+        assert not isinstance(app.screen, (AttendanceDialog, NextMeetingDialog))
         meeting = team.repo.meeting(team.earlier)
         assert meeting.status == "happened"
         assert {a.id: a.attended for a in meeting.staff} == {team.duty: True, team.peer: False}
@@ -201,10 +207,16 @@ async def test_did_not_attend(open_app, team):
         await select_row(pilot, f"m{team.earlier}")
         await pilot.press("d")
         await settle(pilot)
-        assert isinstance(app.screen, ConfirmDialog)
-        await pilot.press("y")
+        assert isinstance(app.screen, OutcomeDialog)
+        await pilot.press("enter")  # no follow-up: asked for, nothing written
+        await settle(pilot)
+        assert isinstance(app.screen, OutcomeDialog)
+        assert "follow-up is required" in str(app.screen.query_one("#error-follow_up").render())
+        await pilot.press(*"Phoned (test)", "enter")
         await settle(pilot)
         assert team.repo.meeting(team.earlier).status == "did_not_attend"
+        detail = team.repo.meeting_to_record(team.earlier).detail
+        assert detail.follow_up == "Phoned (test)"
         assert ("08:30-09:30", "Alex Example (test)", "DNA") in day_rows(app)
 
 

@@ -168,7 +168,7 @@ def test_attendance_dialog_snapshot(snap_compare, config, db, team: Team):
     assert shot(snap_compare, config, db, [*on_day(f"m{team.earlier}"), keys("a")])
 
 
-def test_confirm_did_not_attend_snapshot(snap_compare, config, db, team: Team):
+def test_did_not_attend_dialog_snapshot(snap_compare, config, db, team: Team):
     assert shot(snap_compare, config, db, [*on_day(f"m{team.earlier}"), keys("d")])
 
 
@@ -293,3 +293,115 @@ def _thu_11() -> Any:
 def test_cover_picker_snapshot(snap_compare, config, db, board: Board):
     steps = [*on_board(), keys("a"), _peer_away(board), keys("ctrl+s"), keys("v")]
     assert shot(snap_compare, config, db, steps)
+
+
+# -- issue 12 (network): the network member's edit form and the removal confirmation, opened
+# from the client record's network section (enter on the board, then e or x) ----------------------
+
+
+def _network_on_record(board: Board, key: str) -> list[Step]:
+    board.repo.add_network_member(
+        board.alex_referral, "Sam Sibling (test)", "brother", "01632 960555", consent="yes"
+    )
+    return [*on_board(board.alex), keys("enter"), keys(key)]
+
+
+def test_network_edit_form_snapshot(snap_compare, config, db, board: Board):
+    """Filled with what is saved; the consent as a choice of three, and when and by whom it
+    was recorded in the intro."""
+    assert shot(snap_compare, config, db, _network_on_record(board, "e"))
+
+
+def test_network_remove_snapshot(snap_compare, config, db, board: Board):
+    assert shot(snap_compare, config, db, _network_on_record(board, "x"))
+
+
+# -- the meeting record (issue 12, meeting): the flow's steps, an outcome change, a note -------
+
+
+def _note(text: str) -> Step:
+    async def write(pilot: Pilot[Any]) -> None:
+        pilot.app.screen.query_one("#field-note").focus()
+        await pilot.press(*text)
+        await settle(pilot)
+
+    return write
+
+
+def test_next_meeting_dialog_snapshot(snap_compare, config, db, team: Team):
+    """After who came and the note: "When would you like to meet again?", prefilled."""
+    steps = [*on_day(f"m{team.earlier}"), keys("a"), _note("Agreed: weekly"), keys("ctrl+s")]
+    assert shot(snap_compare, config, db, steps)
+
+
+def test_outcome_change_dialog_snapshot(snap_compare, config, db, team: Team):
+    """d on a meeting recorded as happened: the old and new outcome, why, the follow-up."""
+    team.repo.record_meeting(team.earlier, [team.duty], [], "Met (test)")
+    assert shot(snap_compare, config, db, [*on_day(f"m{team.earlier}"), keys("d")])
+
+
+def _record_meetings(team: Team, meeting_id: int) -> Step:
+    async def show(pilot: Pilot[Any]) -> None:
+        from screens.record import open_record
+
+        await open_record(pilot.app, team.client)
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        table = pilot.app.screen.main_table()  # type: ignore[attr-defined]
+        table.move_cursor(row=table.get_row_index(f"meetings:{meeting_id}"))
+        await settle(pilot)
+
+    return show
+
+
+def test_meeting_note_dialog_snapshot(snap_compare, config, db, team: Team):
+    """a in the record's meetings: the note so far (time, author), the new entry."""
+    team.repo.record_meeting(team.earlier, [team.duty], [], "Talked about [b]sleep[/b] (test)")
+    assert shot(snap_compare, config, db, [_record_meetings(team, team.earlier), keys("a")])
+
+
+# -- issue 12 (safety): the crisis plan and risk summary forms ------------------------------------
+
+
+def _push_form(make: Callable[[], Any]) -> Step:
+    async def push(pilot: Pilot[Any]) -> None:
+        pilot.app.push_screen(make())
+        await settle(pilot)
+
+    return push
+
+
+def test_crisis_plan_form_new_snapshot(snap_compare, config, db, board: Board):
+    """A new plan: the settings' out-of-hours contact and a review 6 weeks ahead offered."""
+    from screens.crisis_plan_form import CrisisPlanForm
+
+    form = _push_form(lambda: CrisisPlanForm(board.alex, "Alex Example (test)", None))
+    assert shot(snap_compare, config, db, [form])
+
+
+def test_crisis_plan_form_edit_snapshot(snap_compare, config, db, board: Board):
+    """An existing plan (markup typed in it shown literally), scrolled to its review date."""
+    import datetime as dt
+
+    from screens.crisis_plan_form import CrisisPlanForm
+
+    parts = {
+        "early_signs": "Sleeping less; stops answering the phone (test)",
+        "what_helps": "A walk with [bold]her sister[/bold] (test)",
+        "what_to_avoid": "Raised voices (test)",
+        "contact_in_hours": "Key worker via the team base (test)",
+        "contact_out_of_hours": "CRHT duty line (example): 01632 960999",
+    }
+    plan = board.repo.save_crisis_plan(
+        board.alex, parts, dt.date(2026, 12, 14), expected_version=None
+    )
+    form = _push_form(lambda: CrisisPlanForm(board.alex, "Alex Example (test)", plan))
+    assert shot(snap_compare, config, db, [form, keys("tab", "tab", "tab", "tab", "tab")])
+
+
+def test_risk_form_snapshot(snap_compare, config, db, board: Board):
+    from screens.risk_form import RiskForm
+
+    form = _push_form(lambda: RiskForm(board.alex, "Alex Example (test)", None))
+    assert shot(snap_compare, config, db, [form])

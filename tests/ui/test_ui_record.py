@@ -4,6 +4,7 @@ opened from, the cursor kept; its sections and their keys; privacy; live reloads
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -18,10 +19,13 @@ from screens.record_network import NetworkSection
 from screens.record_section import RecordContext, RecordSection, SectionRow
 
 from . import test_ui_board_support as support
+from . import test_ui_day_support as day_support
 from .test_ui_board_support import open_board, select_client, table
+from .test_ui_day_support import day_cursor, day_screen, open_day
 from .test_ui_support import notifications, settle
 
-board = support.board  # the fixture
+board = support.board  # the fixtures
+team = day_support.team
 
 
 def record_screen(app: Any) -> RecordScreen:
@@ -108,6 +112,144 @@ async def test_history_section_lists_the_clients_audit_entries(open_app, board):
         assert any("accept" in a for a in actions)
 
 
+async def test_enter_on_a_meeting_or_an_unbooked_first_meeting_in_the_day_opens_it(open_app, team):
+    async with open_app(settled=False) as (app, pilot):
+        screen = await open_day(pilot)
+        grid = screen.main_table()
+        grid.move_cursor(row=grid.get_row_index(f"m{team.meeting}"))
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        record = record_screen(app)
+        assert record.client_id == team.client
+        assert "Mum (test)" in detail(app)  # the network section: the one member
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.current_mode == "day"
+        assert day_cursor(app) == f"m{team.meeting}"
+        grid.move_cursor(row=grid.get_row_index(f"u{team.unbooked}"))
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert record_screen(app).client_id == team.unbooked
+        # user text literally: the name holds markup, shown as typed
+        assert "[red]Waiting[/red] Person (test)" in header(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert day_screen(app) is app.screen
+
+
+async def test_tab_on_the_board_still_reaches_the_detail_pane(open_app, board):
+    async with open_app(settled=False) as (app, pilot):
+        screen = await open_board(pilot)
+        await select_client(pilot, board.alex)
+        await pilot.press("tab")
+        await settle(pilot)
+        assert app.current_mode == "board"
+        assert screen.query_one("#board-detail").has_focus
+
+
+async def test_tab_in_the_day_view_still_reaches_the_meeting_pane(open_app, team):
+    async with open_app(settled=False) as (app, pilot):
+        screen = await open_day(pilot)
+        await pilot.press("tab")
+        await settle(pilot)
+        assert app.current_mode == "day"
+        assert screen.query_one("#meeting").has_focus
+
+
+async def test_the_palette_finds_a_client_by_name_or_nhs_number(open_app, board):
+    board.repo.discharge(board.alex, "primary_care", support.local(23, 9).date(), "Well (test)")
+    async with open_app() as (app, pilot):
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await pilot.press(*"client record: alex")
+        await pilot.pause(0.5)
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert record_screen(app).client_id == board.alex  # discharged, found all the same
+        assert "DISCHARGED" in header(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.current_mode == "queue"
+
+
+async def test_palette_hits_tell_alike_names_apart(board):
+    from screens.record_palette import hit_prompt
+
+    hits = board.repo.client_hits("example")
+    assert [h.client_id for h in hits] == [board.alex]
+    prompt = hit_prompt(hits[0]).plain
+    assert "b. 01/02/1990" in prompt and "NHS 999 000 0018" in prompt
+    assert board.repo.client_hits("9990000") == hits  # part of the NHS number
+    assert board.repo.client_hits("x") == []  # one character finds nothing
+
+
+async def test_book_from_the_record_names_the_client(open_app, board):
+    async with open_app(settled=False) as (app, pilot):
+        await open_alex(pilot, board)
+        await pilot.press("b")
+        await settle(pilot)
+        from screens.booking import BookingDialog
+
+        assert isinstance(app.screen, BookingDialog)
+        await pilot.press(*"thu 14:00")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert any("Alex Example (test)" in n for n in notifications(app))
+        await pilot.press("m")
+        await settle(pilot)
+        assert record_screen(app).main_table().row_count == 4
+
+
+async def test_privacy_masks_the_header_and_sections(open_app, board):
+    board.repo.add_network_member(board.alex_referral, "Sam Sibling (test)", "brother")
+    async with open_app(settled=False) as (app, pilot):
+        await open_alex(pilot, board)
+        await pilot.press("p")
+        await settle(pilot)
+        text = header(app)
+        assert "Alex Example" not in text and "A.E." in text
+        assert "999 000 0018" not in text and "018" in text
+        assert "Sam Sibling" not in detail(app) and "S.S." in detail(app)
+        await pilot.press("h")
+        await settle(pilot)
+        assert "Alex Example" not in detail(app)
+
+
+async def test_the_record_follows_changes_made_elsewhere(open_app, board, db, config):
+    from duty_desk.repository import Repository
+
+    async with open_app(settled=False) as (app, pilot):
+        await open_alex(pilot, board)
+        other = Repository(db, config, actor="peer1")  # another person, another connection
+        other.add_network_member(board.alex_referral, "Arrived Later (test)", "friend")
+        deadline = asyncio.get_running_loop().time() + 15
+        while asyncio.get_running_loop().time() < deadline:
+            await pilot.pause(0.05)
+            if "Arrived Later (test)" in [
+                record_screen(app).main_table().get_cell(k, "name").plain.strip()
+                for k in record_screen(app).main_table().keys
+            ]:
+                break
+        else:
+            raise AssertionError("the new network member never appeared")
+
+
+async def test_at_60x20_the_header_and_a_section_stay_on_screen(open_app, board):
+    async with open_app(settled=False, size=(60, 20)) as (app, pilot):
+        screen = await open_alex(pilot, board)
+        await pilot.press("m")
+        await settle(pilot)
+        assert screen.has_class("-short")
+        assert screen.query_one("#record-header").region.height == 3
+        assert screen.main_table().region.height >= 4
+        assert "Alex Example (test)" in header(app)
+
+
 # -- the section protocol: keys only while their section is shown -------------------------------
 
 
@@ -188,10 +330,7 @@ async def test_the_same_key_does_what_the_shown_section_says(open_app, board):
 
 
 def test_the_registered_sections_load() -> None:
-    assert [p for p in RecordScreen.PART_CLASSES][:3] == [
-        NetworkSection,
-        MeetingsSection,
-        HistorySection,
-    ]
+    base = (NetworkSection, MeetingsSection, HistorySection)  # other parts register between
+    assert [p for p in RecordScreen.PART_CLASSES if p in base] == list(base)
     ids = [b.id for b in RecordScreen.BINDINGS if isinstance(b, Binding)]
     assert len(ids) == len(set(ids))

@@ -263,3 +263,40 @@ def test_unsaved_changes_question_snapshot(snap_compare, config, db, queue_data)
         await settle(pilot)
 
     assert snap_compare(make_app(config, db), terminal_size=(80, 24), run_before=asked)
+
+
+# -- issue 12 (safety): the record's crisis and risk section ----------------------------------------
+
+
+def test_record_crisis_section_snapshot(snap_compare, config, db, board, frozen_now):
+    """Alex's plan three days past its review (words, reverse, the header marker), the plan
+    in full below, a risk summary due soon."""
+    import datetime as dt
+
+    from duty_desk import timeutil
+
+    from .test_ui_board_support import open_board, select_client
+
+    today = dt.date(2026, 11, 23)
+    parts = {
+        "early_signs": "Stops answering the phone; sleeps in the day (test)",
+        "what_helps": "A walk with her sister; music (test)",
+        "what_to_avoid": "Raised voices (test)",
+        "contact_in_hours": "Key worker through the team base (test)",
+        "contact_out_of_hours": "CRHT duty line (example): 01632 960999",
+    }
+    board.repo.save_crisis_plan(board.alex, parts, today, expected_version=None)
+    board.repo.save_risk_summary(
+        board.alex, "Low risk to others (test)", today + dt.timedelta(days=7), expected_version=None
+    )
+
+    async def opened(pilot):
+        await open_board(pilot)
+        await select_client(pilot, board.alex)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+
+    with timeutil.frozen(frozen_now.add(days=3)):
+        assert snap_compare(make_app(config, db), terminal_size=(80, 24), run_before=opened)

@@ -4,7 +4,7 @@ steps (``dialog_topic``), agreed actions (``dialog_action``) and their reviews
 (``dialog_action_review``).
 
 Revision ID: 0015
-Revises: 0008
+Revises: 0014
 Create Date: 2026-12-02
 """
 
@@ -15,7 +15,7 @@ import sqlmodel.sql.sqltypes
 from alembic import op
 
 revision = "0015"
-down_revision = "0008"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
