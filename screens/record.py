@@ -350,8 +350,9 @@ class RecordScreen(LiveList):
                 for key, item, cells in part.rows(record, extras[part.name], ctx):
                     ordered = tuple(cells.get(c, Text(" ", end="")) for c, _, _ in section.columns)
                     drawn.append((f"{part.name}:{key}", (part, item), ordered))
+        ranked = sorted(self.parts, key=lambda part: part.MARKER_RANK)  # safeguarding first
         markers = [
-            marker for part in self.parts for marker in part.markers(record, extras[part.name], ctx)
+            marker for part in ranked for marker in part.markers(record, extras[part.name], ctx)
         ]
         return RecordRead(record, extras, ctx, rows, header_text(record, ctx, markers))
 
