@@ -158,11 +158,9 @@ class AttendanceDialog(FormScreen[Recorded]):
         )
 
     def on_mount(self) -> None:
-        for box in self.query(Checkbox):
-            box.focus()
-            break
-        else:
-            self.query_one("#field-note").focus()
+        # The note first: typing goes there, and a space typed can never untick someone
+        # (shift+tab reaches the tick boxes, which start as expected).
+        self.query_one("#field-note").focus()
         self.load()
 
     # -- what else there is: the whole network, the note so far, the staff list ----------------
@@ -218,12 +216,12 @@ class AttendanceDialog(FormScreen[Recorded]):
             if existing:
                 tick = existing.first(TickBox)
                 tick.value = True
-                tick.focus()
+                self.query_one("#field-note").focus()
                 return
             name = next((s.name for s in self._staff if s.id == staff_id), str(staff_id))
             tick = self._tick("staff", staff_id, assemble(literal(name), " (cover)"), True)
             box.mount(tick)
-            tick.focus()
+            self.query_one("#field-note").focus()  # the next key goes to the note
 
         self.app.push_screen(
             CoverPicker(self.meeting, None, (), self._staff, (), self._tags, self.tz), picked
