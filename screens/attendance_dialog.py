@@ -35,6 +35,7 @@ from duty_desk.views import Attendee, MeetingToRecord, MeetingView, NetworkMembe
 from .flag_marker import subject
 from .forms import FormScreen
 from .literal import assemble, literal, visible
+from .network_words import member_label
 from .render import staff_tags
 from .widgets import NotesArea, PickedLine, TickBox
 
@@ -192,9 +193,7 @@ class AttendanceDialog(FormScreen[Recorded]):
         for member in network:
             if f"network-{member.id}" in shown:
                 continue
-            label = literal(member.name)
-            if member.relationship:
-                label = assemble(label, " (", literal(member.relationship), ")")
+            label = member_label(member)  # with the consent to share, as everywhere
             ticked = member.id in self._tick_after_load
             new.append(self._tick("network", member.id, label, ticked))
         if new:
