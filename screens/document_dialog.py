@@ -54,6 +54,7 @@ class DocumentDialog(FormScreen[str]):
         self.client_name = client_name
         self.kind = kind
         self.today = today
+        self.replace_ok: str | None = None  # the path the person was told already exists
 
     def compose_intro(self) -> ComposeResult:
         lines = (
@@ -85,7 +86,11 @@ class DocumentDialog(FormScreen[str]):
         )
 
     def save_values(self, values: Mapping[str, str]) -> str:
-        from duty_desk.documents import document_format, save_client_document
+        from duty_desk.documents import (
+            DocumentPathProblem,
+            document_format,
+            save_client_document,
+        )
 
         typed = values["path"].strip()
         if not typed:
@@ -95,8 +100,17 @@ class DocumentDialog(FormScreen[str]):
             raise InputErrors({"path": f"{typed} is a folder: add a file name"})
         fmt = "docx" if self.kind == "gp_letter" else document_format(path)
         repo = self.app.repo  # type: ignore[attr-defined]
+        # an existing file is replaced only by saving again with the same name, once told
+        replace = self.replace_ok == path
         try:
-            save_client_document(repo, self.client_id, self.kind, path, fmt)
+            save_client_document(repo, self.client_id, self.kind, path, fmt, replace=replace)
+        except DocumentPathProblem as exc:
+            if "already exists" in str(exc):
+                self.replace_ok = path
+                raise InputErrors(
+                    {"path": f"{typed} already exists: ctrl+s again replaces it"}
+                ) from None
+            raise InputErrors({"path": str(exc)}) from None
         except OSError as exc:
             raise InputErrors(
                 {
