@@ -310,6 +310,11 @@ class RecordScreen(LiveList):
         return next(s for s in self.sections if s.key == key)
 
     # -- which client -----------------------------------------------------------------------------
+    def came_to_from(self, mode: str | None) -> None:
+        """Shown by a number key or the palette from ``mode``: escape goes back there."""
+        if mode is not None and mode != "record":
+            self.came_from = mode
+
     def open_client(self, client_id: int, came_from: str | None) -> None:
         """Show ``client_id``'s record; escape will go back to ``came_from`` (a mode)."""
         if came_from is not None and came_from != "record":
