@@ -112,12 +112,12 @@ class AdmissionForm(FormScreen[int]):
         admitted = discharged = None
         if values["admitted_on"].strip():
             try:
-                admitted = read_date(values["admitted_on"], "admitted_on", tz)
+                admitted = read_date(values["admitted_on"], "admitted_on", tz, past=True)
             except InputErrors as exc:
                 errors.update(exc.errors)
         if values["discharged_on"].strip():
             try:
-                discharged = read_date(values["discharged_on"], "discharged_on", tz)
+                discharged = read_date(values["discharged_on"], "discharged_on", tz, past=True)
             except InputErrors as exc:
                 errors.update(exc.errors)
         if errors:

@@ -218,6 +218,9 @@ def header_text(record: ClientRecordView, ctx: RecordContext, markers: Sequence[
         text.append(left.format("DD/MM/YY"))
         if episode.discharge_kind:
             text.append(f" ({visible(episode.discharge_kind).replace('_', ' ')})")
+    if episode.interpreter:  # as the board's pane says it
+        text.append("  INTERPRETER ", style="bold")
+        text.append_text(literal(episode.language or "needed"))
     return text
 
 
