@@ -13,7 +13,7 @@ comes back under its field.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -24,8 +24,9 @@ from duty_desk.config import Config
 from duty_desk.views import CrisisPlanView, RiskSummaryView
 
 from .absence_form import read_date
+from .flag_marker import subject
 from .forms import FormScreen
-from .literal import assemble, literal
+from .literal import assemble
 from .widgets import NotesArea, TextInput
 
 _HINTS = {
@@ -66,8 +67,15 @@ class CrisisPlanForm(FormScreen[CrisisPlanView]):
     FIELDS = (*crisis.PLAN_FIELDS, "review_on")
     CONFIRM = "Save plan"
 
-    def __init__(self, client_id: int, client_name: str, plan: CrisisPlanView | None) -> None:
+    def __init__(
+        self,
+        client_id: int,
+        client_name: str,
+        plan: CrisisPlanView | None,
+        flags: Sequence[str] = (),
+    ) -> None:
         super().__init__("Crisis and contingency plan")
+        self.flags = tuple(flags)  # open safeguarding flags: the SG marker beside the name
         self.client_id = client_id
         self.client_name = client_name
         self.plan = plan
@@ -82,8 +90,12 @@ class CrisisPlanForm(FormScreen[CrisisPlanView]):
         tz = self._config.team.timezone
         yield Static(
             assemble(
-                ("Client: ", "bold"),
-                literal(self.client_name),
+                subject(
+                    "Client",
+                    self.client_name,
+                    self.flags,
+                    self.app.config,  # type: ignore[attr-defined]
+                ),
                 "  written with them, in their words.\n",
                 last_changed(self.plan, tz, "crisis plan"),
             ),

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from textual.app import ComposeResult
@@ -20,8 +20,9 @@ from textual.widgets import Static
 
 from duty_desk.errors import InputErrors
 
+from .flag_marker import subject
 from .forms import FormScreen
-from .literal import assemble, literal
+from .literal import assemble
 from .widgets import TextInput
 
 KINDS = {
@@ -46,7 +47,15 @@ class DocumentDialog(FormScreen[str]):
     FIELDS = ("path",)
     ALIASES = {"output": "path"}
 
-    def __init__(self, client_id: int, client_name: str, kind: str, today: dt.date) -> None:
+    def __init__(
+        self,
+        client_id: int,
+        client_name: str,
+        kind: str,
+        today: dt.date,
+        flags: Sequence[str] = (),
+    ) -> None:
+        self.flags = tuple(flags)  # open safeguarding flags: the SG marker beside the name
         title, _stem, _suffix = KINDS[kind]
         super().__init__(f"{title}: {client_name}")
         self.CONFIRM = "Write"
@@ -65,8 +74,12 @@ class DocumentDialog(FormScreen[str]):
         )
         yield Static(
             assemble(
-                ("Client: ", "bold"),
-                literal(self.client_name),
+                subject(
+                    "Client",
+                    self.client_name,
+                    self.flags,
+                    self.app.config,  # type: ignore[attr-defined]
+                ),
                 lines,
                 "\nWritten readable by you only. duty-desk never sends it: check it, then send "
                 "it the usual way.",

@@ -8,7 +8,7 @@ what was typed stays in the form.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from textual.app import ComposeResult
 from textual.widgets import Static
@@ -18,8 +18,9 @@ from duty_desk.config import Config
 from duty_desk.views import RiskSummaryView
 
 from .crisis_plan_form import last_changed, read_review, review_text
+from .flag_marker import subject
 from .forms import FormScreen
-from .literal import assemble, literal
+from .literal import assemble
 from .widgets import NotesArea, TextInput
 
 
@@ -29,7 +30,14 @@ class RiskForm(FormScreen[RiskSummaryView]):
     FIELDS = ("summary", "review_on")
     CONFIRM = "Save summary"
 
-    def __init__(self, client_id: int, client_name: str, risk: RiskSummaryView | None) -> None:
+    def __init__(
+        self,
+        client_id: int,
+        client_name: str,
+        risk: RiskSummaryView | None,
+        flags: Sequence[str] = (),
+    ) -> None:
+        self.flags = tuple(flags)  # open safeguarding flags: the SG marker beside the name
         super().__init__("Risk summary")
         self.client_id = client_id
         self.client_name = client_name
@@ -44,8 +52,12 @@ class RiskForm(FormScreen[RiskSummaryView]):
     def compose_intro(self) -> ComposeResult:
         yield Static(
             assemble(
-                ("Client: ", "bold"),
-                literal(self.client_name),
+                subject(
+                    "Client",
+                    self.client_name,
+                    self.flags,
+                    self.app.config,  # type: ignore[attr-defined]
+                ),
                 f"  (at most {crisis.MAX_RISK} characters)\n",
                 last_changed(self.risk, self._config.team.timezone, "risk summary"),
             ),
