@@ -13,10 +13,12 @@ comes back under its field.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.widget import Widget
 from textual.widgets import Static
 
 from duty_desk import crisis, timeutil
@@ -53,6 +55,20 @@ def last_changed(saved: CrisisPlanView | RiskSummaryView | None, tz: str, what: 
 
 def review_text(day: dt.date | None) -> str:
     return timeutil.fmt_date(day) if day is not None else ""
+
+
+def review_field(
+    form: FormScreen[Any], saved: dt.date | None, config: Config, weeks: int
+) -> Iterator[Widget]:
+    """The "Review by" field of the crisis plan and the risk summary: the date saved, or
+    ``weeks`` from today for a first one."""
+    today = timeutil.to_local(timeutil.now(), config.team.timezone).date()
+    review = saved if saved is not None else crisis.default_review(today, weeks)
+    return form.field(
+        "review_on",
+        "Review by",
+        TextInput(review_text(review), placeholder="e.g. 19/01/2027", compact=True),
+    )
 
 
 def read_review(text: str, tz: str) -> dt.date | None:
@@ -114,16 +130,8 @@ class CrisisPlanForm(FormScreen[CrisisPlanView]):
                 value = ""
             area = NotesArea(value, compact=True, soft_wrap=True, tooltip=_HINTS[name])
             yield from self.field(name, crisis.PLAN_LABELS[name], area)
-        today = timeutil.to_local(timeutil.now(), config.team.timezone).date()
-        review = (
-            plan.review_on
-            if plan is not None
-            else crisis.default_review(today, config.record.crisis_plan_review_weeks)
-        )
-        yield from self.field(
-            "review_on",
-            "Review by",
-            TextInput(review_text(review), placeholder="e.g. 19/01/2027", compact=True),
+        yield from review_field(
+            self, plan.review_on if plan else None, config, config.record.crisis_plan_review_weeks
         )
 
     def save_values(self, values: Mapping[str, str]) -> CrisisPlanView:

@@ -13,15 +13,15 @@ from collections.abc import Mapping, Sequence
 from textual.app import ComposeResult
 from textual.widgets import Static
 
-from duty_desk import crisis, timeutil
+from duty_desk import crisis
 from duty_desk.config import Config
 from duty_desk.views import RiskSummaryView
 
-from .crisis_plan_form import last_changed, read_review, review_text
+from .crisis_plan_form import last_changed, read_review, review_field
 from .flag_marker import subject
 from .forms import FormScreen
 from .literal import assemble
-from .widgets import NotesArea, TextInput
+from .widgets import NotesArea
 
 
 class RiskForm(FormScreen[RiskSummaryView]):
@@ -70,16 +70,8 @@ class RiskForm(FormScreen[RiskSummaryView]):
         area = NotesArea(risk.summary if risk else "", compact=True, soft_wrap=True)
         area.add_class("-tall")
         yield from self.field("summary", "Risk summary", area)
-        today = timeutil.to_local(timeutil.now(), config.team.timezone).date()
-        review = (
-            risk.review_on
-            if risk is not None
-            else crisis.default_review(today, config.record.risk_review_weeks)
-        )
-        yield from self.field(
-            "review_on",
-            "Review by",
-            TextInput(review_text(review), placeholder="e.g. 19/01/2027", compact=True),
+        yield from review_field(
+            self, risk.review_on if risk else None, config, config.record.risk_review_weeks
         )
 
     def save_values(self, values: Mapping[str, str]) -> RiskSummaryView:
