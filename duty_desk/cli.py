@@ -537,6 +537,11 @@ _FORMATS = [
     default=None,
     help="clients: with discharged episodes (the default) or open ones only.",
 )
+@click.option(
+    "--force",
+    is_flag=True,
+    help="client: replace an existing FILE (a client's record is never replaced unasked).",
+)
 @pass_state
 def export(
     state: State,
@@ -548,6 +553,7 @@ def export(
     date_to: str | None = None,
     staff_login: str | None = None,
     include_discharged: bool | None = None,
+    force: bool = False,
 ) -> None:
     from .reports.writers import atomic_output, output_target
 
@@ -557,8 +563,10 @@ def export(
     if what == CLIENT_RECORD:
         if date_from or date_to or staff_login or include_discharged is not None:
             raise Failure("--from, --to, --staff and --include-discharged are not for a client")
-        _export_client(state, client, fmt, output)
+        _export_client(state, client, fmt, output, force)
         return
+    if force:
+        raise Failure(f"--force is for export client, not {what} (which always replaces)")
     if client is not None:
         raise Failure(f"export {what} takes no CLIENT (only export client does)")
     if fmt == "docx":
@@ -640,13 +648,19 @@ def _export_params(
 
 
 def _client_file(
-    state: State, client: str | None, output: str | None, kind: str, fmt: str, words: str
+    state: State,
+    client: str | None,
+    output: str | None,
+    kind: str,
+    fmt: str,
+    words: str,
+    replace: bool = False,
 ) -> None:
     """Find the client, make the document, write it where asked (atomically, owner only;
     standard output for JSON without --output), and record in the audit log that it was
     written and where to (``duty_desk.documents.save_client_document``)."""
     from .client_export import find_client
-    from .documents import client_writer, save_client_document
+    from .documents import DocumentPathProblem, client_writer, save_client_document
 
     if not client:
         raise Failure("give the client: their client number, NHS number or exact name")
@@ -665,7 +679,9 @@ def _client_file(
             repo.record_document(client_id, kind, "standard output")
             return
         try:
-            in_place = save_client_document(repo, client_id, kind, output, fmt)
+            in_place = save_client_document(repo, client_id, kind, output, fmt, replace=replace)
+        except DocumentPathProblem as exc:
+            raise Failure(f"{exc}; nothing was written (--force replaces a file)") from None
         except OSError as exc:
             raise Failure(
                 f"cannot write {output}: {exc.strerror or exc.__class__.__name__}; "
@@ -676,7 +692,9 @@ def _client_file(
         db.dispose()
 
 
-def _export_client(state: State, client: str | None, fmt: str, output: str | None) -> None:
+def _export_client(
+    state: State, client: str | None, fmt: str, output: str | None, replace: bool = False
+) -> None:
     from .documents import RECORD_FORMATS
 
     if fmt not in RECORD_FORMATS:
@@ -684,7 +702,7 @@ def _export_client(state: State, client: str | None, fmt: str, output: str | Non
     if fmt == "docx" and output is None:
         raise Failure("--format docx needs --output FILE.docx (a Word document is not text)")
     words = "the record of client number {} (" + fmt + ")"
-    _client_file(state, client, output, "export", fmt, words)
+    _client_file(state, client, output, "export", fmt, words, replace)
 
 
 @cli.group(context_settings=CONTEXT)
@@ -705,8 +723,11 @@ def letter() -> None:
     help="Where to write the letter (created readable by you only, renamed into place "
     "when complete).",
 )
+@click.option(
+    "--force", is_flag=True, help="Replace an existing FILE.docx (never replaced unasked)."
+)
 @pass_state
-def letter_gp(state: State, client: str, output: str) -> None:
+def letter_gp(state: State, client: str, output: str, force: bool = False) -> None:
     """The GP transfer letter for CLIENT (client number, NHS number or exact name),
     discharged or being discharged to primary care: the episode, the key worker, who was
     involved (network members only with the client's consent), what helped, the crisis plan
@@ -714,7 +735,7 @@ def letter_gp(state: State, client: str, output: str) -> None:
     "[to complete]" for the key worker."""
 
     words = "the GP transfer letter for client number {}"
-    _client_file(state, client, output, "gp_letter", "docx", words)
+    _client_file(state, client, output, "gp_letter", "docx", words, force)
 
 
 @cli.command()

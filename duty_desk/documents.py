@@ -15,8 +15,10 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from .errors import DutyDeskError
 from .reports.writers import atomic_output, output_target
 
 if TYPE_CHECKING:
@@ -326,12 +328,51 @@ def client_writer(repo: Repository, client_id: int, kind: str, fmt: str = "json"
     return record_docx(document) if fmt == "docx" else record_json(document)
 
 
+SUFFIXES = {"docx": ".docx", "json": ".json"}
+
+
+class DocumentPathProblem(DutyDeskError):
+    """Where a client document is not written: a name that would open it as something else,
+    or an existing file (someone's edited letter, another client's record)."""
+
+
+def document_path_problem(path: str, fmt: str, replace: bool) -> str | None:
+    """Why a client document must not go to ``path`` (None: it may). A file's name must end
+    as its format does; an existing file is replaced only when asked (``replace``): a
+    letter there may hold the key worker's edits, or be another client's. A pipe or device
+    is written in place, whatever its name."""
+    try:
+        if output_target(path).in_place:
+            return None
+    except OSError:
+        return None  # write_document says why, in its own words
+    expected = SUFFIXES.get(fmt)
+    if expected and Path(path).suffix.lower() != expected:
+        return f"{path} does not end in {expected}: a {fmt} document is named so it opens as one"
+    if Path(path).exists() and not replace:
+        return (
+            f"{path} already exists (it may be another letter or record, or hold edits); "
+            "choose another name, or replace it on purpose"
+        )
+    return None
+
+
 def save_client_document(
-    repo: Repository, client_id: int, kind: str, path: str, fmt: str = "json"
+    repo: Repository,
+    client_id: int,
+    kind: str,
+    path: str,
+    fmt: str = "json",
+    *,
+    replace: bool = False,
 ) -> bool:
-    """Check the acting login may take the record away, make the document, write it to
-    ``path`` (:func:`write_document`: atomically, owner only) and record in the audit log
-    that it was written and where. Returns True when written in place (a pipe or device)."""
+    """Check the acting login may take the record away and the path (:func:`document_path_problem`:
+    DocumentPathProblem), make the document, write it to ``path`` (:func:`write_document`:
+    atomically, owner only) and record in the audit log that it was written and where.
+    Returns True when written in place (a pipe or device)."""
+    problem = document_path_problem(path, fmt, replace)
+    if problem is not None:
+        raise DocumentPathProblem(problem)
     repo.check_can_write_document(client_id)
     in_place = write_document(path, client_writer(repo, client_id, kind, fmt))
     repo.record_document(client_id, kind, path)

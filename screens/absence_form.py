@@ -29,10 +29,10 @@ from .widgets import TextInput
 DATE_FORMS = "today, mon, 28/11 or 2026-11-28"
 
 
-def read_date(text: str, field: str, tz: str) -> dt.date:
-    """A typed local date, its error under ``field``."""
+def read_date(text: str, field: str, tz: str, *, past: bool = False) -> dt.date:
+    """A typed local date, its error under ``field`` (``past``: see ``read_day``)."""
     try:
-        return read_day(text, tz)
+        return read_day(text, tz, past=past)
     except InputErrors as exc:
         raise InputErrors({field: exc.errors.get("day", str(exc))}) from None
 

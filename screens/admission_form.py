@@ -6,7 +6,7 @@ person (hazard H64)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from textual.app import ComposeResult
 from textual.widgets import Select, Static
@@ -16,8 +16,9 @@ from duty_desk.views import AdmissionView
 from duty_desk.vocabulary import LEGAL_STATUS_LONG, MHA_SECTION_LONG, LegalStatus, MhaSection
 
 from .absence_form import read_date
+from .flag_marker import subject
 from .forms import FormScreen
-from .literal import assemble, literal
+from .literal import assemble
 from .widgets import TextInput
 
 
@@ -33,8 +34,13 @@ class AdmissionForm(FormScreen[int]):
     ALIASES = {"admitted": "admitted_on", "discharged": "discharged_on", "section": "mha_section"}
 
     def __init__(
-        self, client_id: int, client_name: str, admission: AdmissionView | None = None
+        self,
+        client_id: int,
+        client_name: str,
+        admission: AdmissionView | None = None,
+        flags: Sequence[str] = (),
     ) -> None:
+        self.flags = tuple(flags)  # open safeguarding flags: the SG marker beside the name
         what = "Correct an admission" if admission else "Record a hospital admission"
         super().__init__(f"{what}: {client_name}")
         self.CONFIRM = "Save" if admission else "Record admission"
@@ -45,8 +51,12 @@ class AdmissionForm(FormScreen[int]):
     def compose_intro(self) -> ComposeResult:
         yield Static(
             assemble(
-                ("Client: ", "bold"),
-                literal(self.client_name),
+                subject(
+                    "Client",
+                    self.client_name,
+                    self.flags,
+                    self.app.config,  # type: ignore[attr-defined]
+                ),
                 "\nLeave Discharged empty while they are still in hospital.",
             ),
             id="intro",
@@ -112,12 +122,12 @@ class AdmissionForm(FormScreen[int]):
         admitted = discharged = None
         if values["admitted_on"].strip():
             try:
-                admitted = read_date(values["admitted_on"], "admitted_on", tz)
+                admitted = read_date(values["admitted_on"], "admitted_on", tz, past=True)
             except InputErrors as exc:
                 errors.update(exc.errors)
         if values["discharged_on"].strip():
             try:
-                discharged = read_date(values["discharged_on"], "discharged_on", tz)
+                discharged = read_date(values["discharged_on"], "discharged_on", tz, past=True)
             except InputErrors as exc:
                 errors.update(exc.errors)
         if errors:

@@ -163,7 +163,11 @@ class DutyDeskApp(KeysInOrder, LastResort[None]):
         A screen that missed changes while hidden catches up now (``changed_elsewhere``).
         """
         if self.current_mode != mode:
+            left = self.current_mode
             await self.switch_mode(mode)
+            came_back = getattr(self.screen, "came_to_from", None)
+            if came_back is not None:  # the record: escape goes back to where it was shown from
+                came_back(left)
         self._shown_modes.add(mode)
         if mode in self._stale_modes:
             self._stale_modes.discard(mode)

@@ -35,6 +35,7 @@ from duty_desk.views import Attendee, MeetingToRecord, MeetingView, NetworkMembe
 from .flag_marker import subject
 from .forms import FormScreen
 from .literal import assemble, literal, visible
+from .network_words import member_label
 from .render import staff_tags
 from .widgets import NotesArea, PickedLine, TickBox
 
@@ -158,11 +159,9 @@ class AttendanceDialog(FormScreen[Recorded]):
         )
 
     def on_mount(self) -> None:
-        for box in self.query(Checkbox):
-            box.focus()
-            break
-        else:
-            self.query_one("#field-note").focus()
+        # The note first: typing goes there, and a space typed can never untick someone
+        # (shift+tab reaches the tick boxes, which start as expected).
+        self.query_one("#field-note").focus()
         self.load()
 
     # -- what else there is: the whole network, the note so far, the staff list ----------------
@@ -194,9 +193,7 @@ class AttendanceDialog(FormScreen[Recorded]):
         for member in network:
             if f"network-{member.id}" in shown:
                 continue
-            label = literal(member.name)
-            if member.relationship:
-                label = assemble(label, " (", literal(member.relationship), ")")
+            label = member_label(member)  # with the consent to share, as everywhere
             ticked = member.id in self._tick_after_load
             new.append(self._tick("network", member.id, label, ticked))
         if new:
@@ -218,12 +215,12 @@ class AttendanceDialog(FormScreen[Recorded]):
             if existing:
                 tick = existing.first(TickBox)
                 tick.value = True
-                tick.focus()
+                self.query_one("#field-note").focus()
                 return
             name = next((s.name for s in self._staff if s.id == staff_id), str(staff_id))
             tick = self._tick("staff", staff_id, assemble(literal(name), " (cover)"), True)
             box.mount(tick)
-            tick.focus()
+            self.query_one("#field-note").focus()  # the next key goes to the note
 
         self.app.push_screen(
             CoverPicker(self.meeting, None, (), self._staff, (), self._tags, self.tz), picked

@@ -13,10 +13,12 @@ comes back under its field.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.widget import Widget
 from textual.widgets import Static
 
 from duty_desk import crisis, timeutil
@@ -24,8 +26,9 @@ from duty_desk.config import Config
 from duty_desk.views import CrisisPlanView, RiskSummaryView
 
 from .absence_form import read_date
+from .flag_marker import subject
 from .forms import FormScreen
-from .literal import assemble, literal
+from .literal import assemble
 from .widgets import NotesArea, TextInput
 
 _HINTS = {
@@ -54,6 +57,20 @@ def review_text(day: dt.date | None) -> str:
     return timeutil.fmt_date(day) if day is not None else ""
 
 
+def review_field(
+    form: FormScreen[Any], saved: dt.date | None, config: Config, weeks: int
+) -> Iterator[Widget]:
+    """The "Review by" field of the crisis plan and the risk summary: the date saved, or
+    ``weeks`` from today for a first one."""
+    today = timeutil.to_local(timeutil.now(), config.team.timezone).date()
+    review = saved if saved is not None else crisis.default_review(today, weeks)
+    return form.field(
+        "review_on",
+        "Review by",
+        TextInput(review_text(review), placeholder="e.g. 19/01/2027", compact=True),
+    )
+
+
 def read_review(text: str, tz: str) -> dt.date | None:
     """The typed review date (19/01/2027, fri, +10d...; None when blank, which the
     repository refuses by name), its error under ``review_on``."""
@@ -66,8 +83,15 @@ class CrisisPlanForm(FormScreen[CrisisPlanView]):
     FIELDS = (*crisis.PLAN_FIELDS, "review_on")
     CONFIRM = "Save plan"
 
-    def __init__(self, client_id: int, client_name: str, plan: CrisisPlanView | None) -> None:
+    def __init__(
+        self,
+        client_id: int,
+        client_name: str,
+        plan: CrisisPlanView | None,
+        flags: Sequence[str] = (),
+    ) -> None:
         super().__init__("Crisis and contingency plan")
+        self.flags = tuple(flags)  # open safeguarding flags: the SG marker beside the name
         self.client_id = client_id
         self.client_name = client_name
         self.plan = plan
@@ -82,8 +106,12 @@ class CrisisPlanForm(FormScreen[CrisisPlanView]):
         tz = self._config.team.timezone
         yield Static(
             assemble(
-                ("Client: ", "bold"),
-                literal(self.client_name),
+                subject(
+                    "Client",
+                    self.client_name,
+                    self.flags,
+                    self.app.config,  # type: ignore[attr-defined]
+                ),
                 "  written with them, in their words.\n",
                 last_changed(self.plan, tz, "crisis plan"),
             ),
@@ -102,16 +130,8 @@ class CrisisPlanForm(FormScreen[CrisisPlanView]):
                 value = ""
             area = NotesArea(value, compact=True, soft_wrap=True, tooltip=_HINTS[name])
             yield from self.field(name, crisis.PLAN_LABELS[name], area)
-        today = timeutil.to_local(timeutil.now(), config.team.timezone).date()
-        review = (
-            plan.review_on
-            if plan is not None
-            else crisis.default_review(today, config.record.crisis_plan_review_weeks)
-        )
-        yield from self.field(
-            "review_on",
-            "Review by",
-            TextInput(review_text(review), placeholder="e.g. 19/01/2027", compact=True),
+        yield from review_field(
+            self, plan.review_on if plan else None, config, config.record.crisis_plan_review_weeks
         )
 
     def save_values(self, values: Mapping[str, str]) -> CrisisPlanView:

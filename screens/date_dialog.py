@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 
 from textual.app import ComposeResult
@@ -16,11 +17,20 @@ from .widgets import TextInput
 FORMS = "today, tomorrow, thu, next week tue, +2d, 28/11, 28/11/2026 or 2026-11-28"
 
 
-def read_day(text: str, tz: str, field: str = "day") -> dt.date:
+WEEKDAY_WORDS = frozenset(
+    name
+    for day in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+    for name in (day, day[:3])
+)
+
+
+def read_day(text: str, tz: str, field: str = "day", *, past: bool = False) -> dt.date:
     """A typed day with the booking parser (a time may be typed too; it is ignored).
 
     The day must lie in the meeting window (``duty_desk.timeutil.meeting_window``); a day
-    outside it, or outside the dates duty-desk takes at all, is refused under ``field``."""
+    outside it, or outside the dates duty-desk takes at all, is refused under ``field``.
+    ``past``: a day that has happened (an admission): a weekday or a day and month without
+    a year means the last such day, not the next."""
     from duty_desk import timeutil
     from duty_desk.timeparse import WhenOutOfRange, parse_when
 
@@ -45,7 +55,16 @@ def read_day(text: str, tz: str, field: str = "day") -> dt.date:
             pass
     if day is None:
         raise InputErrors({field: f"Cannot read {raw[:40]!r} as a day: type it like {FORMS}."})
-    too_far = timeutil.meeting_day_problem(day, timeutil.to_local(timeutil.now(), tz).date())
+    today = timeutil.to_local(timeutil.now(), tz).date()
+    if past and day > today:
+        if re.fullmatch(r"\d{1,2}\s*/\s*\d{1,2}", raw):
+            try:
+                day = day.replace(year=day.year - 1)
+            except ValueError:  # 29/02 of a leap year: a year back there is none
+                pass
+        elif raw.lower() in WEEKDAY_WORDS:
+            day -= dt.timedelta(days=7)
+    too_far = timeutil.meeting_day_problem(day, today)
     if too_far:
         raise InputErrors({field: too_far})
     return day

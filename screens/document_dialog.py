@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from textual.app import ComposeResult
@@ -20,8 +20,9 @@ from textual.widgets import Static
 
 from duty_desk.errors import InputErrors
 
+from .flag_marker import subject
 from .forms import FormScreen
-from .literal import assemble, literal
+from .literal import assemble
 from .widgets import TextInput
 
 KINDS = {
@@ -46,7 +47,15 @@ class DocumentDialog(FormScreen[str]):
     FIELDS = ("path",)
     ALIASES = {"output": "path"}
 
-    def __init__(self, client_id: int, client_name: str, kind: str, today: dt.date) -> None:
+    def __init__(
+        self,
+        client_id: int,
+        client_name: str,
+        kind: str,
+        today: dt.date,
+        flags: Sequence[str] = (),
+    ) -> None:
+        self.flags = tuple(flags)  # open safeguarding flags: the SG marker beside the name
         title, _stem, _suffix = KINDS[kind]
         super().__init__(f"{title}: {client_name}")
         self.CONFIRM = "Write"
@@ -54,6 +63,7 @@ class DocumentDialog(FormScreen[str]):
         self.client_name = client_name
         self.kind = kind
         self.today = today
+        self.replace_ok: str | None = None  # the path the person was told already exists
 
     def compose_intro(self) -> ComposeResult:
         lines = (
@@ -64,8 +74,12 @@ class DocumentDialog(FormScreen[str]):
         )
         yield Static(
             assemble(
-                ("Client: ", "bold"),
-                literal(self.client_name),
+                subject(
+                    "Client",
+                    self.client_name,
+                    self.flags,
+                    self.app.config,  # type: ignore[attr-defined]
+                ),
                 lines,
                 "\nWritten readable by you only. duty-desk never sends it: check it, then send "
                 "it the usual way.",
@@ -85,7 +99,11 @@ class DocumentDialog(FormScreen[str]):
         )
 
     def save_values(self, values: Mapping[str, str]) -> str:
-        from duty_desk.documents import document_format, save_client_document
+        from duty_desk.documents import (
+            DocumentPathProblem,
+            document_format,
+            save_client_document,
+        )
 
         typed = values["path"].strip()
         if not typed:
@@ -95,8 +113,17 @@ class DocumentDialog(FormScreen[str]):
             raise InputErrors({"path": f"{typed} is a folder: add a file name"})
         fmt = "docx" if self.kind == "gp_letter" else document_format(path)
         repo = self.app.repo  # type: ignore[attr-defined]
+        # an existing file is replaced only by saving again with the same name, once told
+        replace = self.replace_ok == path
         try:
-            save_client_document(repo, self.client_id, self.kind, path, fmt)
+            save_client_document(repo, self.client_id, self.kind, path, fmt, replace=replace)
+        except DocumentPathProblem as exc:
+            if "already exists" in str(exc):
+                self.replace_ok = path
+                raise InputErrors(
+                    {"path": f"{typed} already exists: ctrl+s again replaces it"}
+                ) from None
+            raise InputErrors({"path": str(exc)}) from None
         except OSError as exc:
             raise InputErrors(
                 {

@@ -216,6 +216,7 @@ class FormScreen(ReportsWorkerErrors, OpensForKeys, ModalScreen[R], Generic[R]):
 
     def show_errors(self, errors: Mapping[str, str]) -> None:
         first: Widget | None = None
+        first_error: Widget | None = None
         general: list[str] = []
         shown: dict[str, str] = {}
         for key, problem in errors.items():
@@ -233,14 +234,16 @@ class FormScreen(ReportsWorkerErrors, OpensForKeys, ModalScreen[R], Generic[R]):
             widget = self.query_one(f"#field-{name}")
             widget.add_class("-has-error")
             if first is None:
-                first = widget
+                first, first_error = widget, error
         if general:
             box = self.query_one("#error-form", Static)
             box.update(literal("\n".join(general), multiline=True))
             box.display = True
         if first is not None:
             first.focus()
-            self.call_after_refresh(first.scroll_visible, animate=False)
+            # the message under the field too (a tall form at 80x24 had it just out of sight)
+            shown_last = first_error if first_error is not None else first
+            self.call_after_refresh(shown_last.scroll_visible, animate=False)
 
     @on(Input.Changed)
     @on(Select.Changed)

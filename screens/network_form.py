@@ -11,7 +11,7 @@ changes, and the intro shows it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from textual.app import ComposeResult
 from textual.content import Content
@@ -21,8 +21,8 @@ from textual.widgets import RadioButton, RadioSet, Static
 from duty_desk.views import NetworkMemberView
 from duty_desk.vocabulary import CONSENT_CHOICES, Consent
 
+from .flag_marker import subject as subject_words
 from .forms import FormScreen
-from .literal import assemble, literal
 from .network_words import consent_long
 from .widgets import TICKED, UNTICKED, TextInput, TickBox
 
@@ -81,8 +81,13 @@ class NetworkForm(FormScreen[int]):
     FIELDS = ("name", "relationship", "phone", "takes_part", "consent")
 
     def __init__(
-        self, referral_id: int, subject: str, member: NetworkMemberView | None = None
+        self,
+        referral_id: int,
+        subject: str,
+        member: NetworkMemberView | None = None,
+        flags: Sequence[str] = (),
     ) -> None:
+        self.flags = tuple(flags)  # open safeguarding flags: the SG marker beside the name
         super().__init__("Edit a network member" if member else "Add a network member")
         self.referral_id = referral_id
         self.subject = subject
@@ -91,7 +96,12 @@ class NetworkForm(FormScreen[int]):
 
     # -- layout ---------------------------------------------------------------------------
     def compose_intro(self) -> ComposeResult:
-        intro = assemble(("Network of: ", "bold"), literal(self.subject))
+        intro = subject_words(
+            "Network of",
+            self.subject,
+            self.flags,
+            self.app.config,  # type: ignore[attr-defined]
+        )
         if self.member is not None:
             intro.append("\nConsent now: ", style="bold")
             intro.append_text(consent_long(self.member, self.app.config.team.timezone))  # type: ignore[attr-defined]

@@ -219,6 +219,9 @@ def header_text(record: ClientRecordView, ctx: RecordContext, markers: Sequence[
         text.append(left.format("DD/MM/YY"))
         if episode.discharge_kind:
             text.append(f" ({visible(episode.discharge_kind).replace('_', ' ')})")
+    if episode.interpreter:  # as the board's pane says it
+        text.append("  INTERPRETER ", style="bold")
+        text.append_text(literal(episode.language or "needed"))
     return text
 
 
@@ -311,6 +314,11 @@ class RecordScreen(LiveList):
         return next(s for s in self.sections if s.key == key)
 
     # -- which client -----------------------------------------------------------------------------
+    def came_to_from(self, mode: str | None) -> None:
+        """Shown by a number key or the palette from ``mode``: escape goes back there."""
+        if mode is not None and mode != "record":
+            self.came_from = mode
+
     def open_client(self, client_id: int, came_from: str | None) -> None:
         """Show ``client_id``'s record; escape will go back to ``came_from`` (a mode)."""
         if came_from is not None and came_from != "record":
@@ -351,8 +359,9 @@ class RecordScreen(LiveList):
                 for key, item, cells in part.rows(record, extras[part.name], ctx):
                     ordered = tuple(cells.get(c, Text(" ", end="")) for c, _, _ in section.columns)
                     drawn.append((f"{part.name}:{key}", (part, item), ordered))
+        ranked = sorted(self.parts, key=lambda part: part.MARKER_RANK)  # safeguarding first
         markers = [
-            marker for part in self.parts for marker in part.markers(record, extras[part.name], ctx)
+            marker for part in ranked for marker in part.markers(record, extras[part.name], ctx)
         ]
         return RecordRead(record, extras, ctx, rows, header_text(record, ctx, markers))
 

@@ -140,7 +140,10 @@ class AdmissionsSection(RecordSection):
 
         screen.when_permitted(
             lambda: screen.app.push_screen(
-                AdmissionForm(record.client_id, screen.subject, admission), saved
+                AdmissionForm(
+                    record.client_id, screen.subject, admission, record.episode.safeguarding
+                ),
+                saved,
             )
         )
 
@@ -207,6 +210,9 @@ class DocumentsPart(RecordSection):
 
         screen.when_permitted(
             lambda: screen.app.push_screen(
-                DocumentDialog(record.client_id, screen.subject, kind, today), written
+                DocumentDialog(
+                    record.client_id, screen.subject, kind, today, record.episode.safeguarding
+                ),
+                written,
             )
         )

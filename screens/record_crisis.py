@@ -285,13 +285,14 @@ class CrisisSection(RecordSection):
         extra = screen.extra(self)
         plan = extra.plan if isinstance(extra, CrisisRecordView) else None
         client_id, subject = screen.record.client_id, screen.subject
+        flags = screen.record.episode.safeguarding
 
         def saved(view: CrisisPlanView | None) -> None:
             if view is not None:
                 screen.saved("Crisis plan saved")
 
         screen.when_permitted(
-            lambda: screen.app.push_screen(CrisisPlanForm(client_id, subject, plan), saved)
+            lambda: screen.app.push_screen(CrisisPlanForm(client_id, subject, plan, flags), saved)
         )
 
     def action_risk(self, screen: RecordScreen) -> None:
@@ -303,11 +304,12 @@ class CrisisSection(RecordSection):
         extra = screen.extra(self)
         risk = extra.risk if isinstance(extra, CrisisRecordView) else None
         client_id, subject = screen.record.client_id, screen.subject
+        flags = screen.record.episode.safeguarding
 
         def saved(view: RiskSummaryView | None) -> None:
             if view is not None:
                 screen.saved("Risk summary saved")
 
         screen.when_permitted(
-            lambda: screen.app.push_screen(RiskForm(client_id, subject, risk), saved)
+            lambda: screen.app.push_screen(RiskForm(client_id, subject, risk, flags), saved)
         )

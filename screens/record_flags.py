@@ -99,6 +99,7 @@ class FlagsSection(RecordSection):
     name = "flags"
     key = "c"
     title = "Crisis & risk"
+    MARKER_RANK = 0  # the SG marker right after the name (H57)
     COLUMNS = (
         ("what", "What", 13),
         ("when", "When", 27),

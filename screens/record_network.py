@@ -179,8 +179,9 @@ class NetworkSection(RecordSection):
                 screen.saved("Network member added")
 
         referral_id, subject = record.episode.referral_id, screen.subject
+        flags = record.episode.safeguarding
         screen.when_permitted(
-            lambda: screen.app.push_screen(NetworkForm(referral_id, subject), added)
+            lambda: screen.app.push_screen(NetworkForm(referral_id, subject, None, flags), added)
         )
 
     def action_edit(self, screen: RecordScreen) -> None:
@@ -194,8 +195,9 @@ class NetworkSection(RecordSection):
                 screen.saved("Network member saved")
 
         referral_id, subject = screen.record.episode.referral_id, screen.subject
+        flags = screen.record.episode.safeguarding
         screen.when_permitted(
-            lambda: screen.app.push_screen(NetworkForm(referral_id, subject, member), edited)
+            lambda: screen.app.push_screen(NetworkForm(referral_id, subject, member, flags), edited)
         )
 
     def action_remove(self, screen: RecordScreen) -> None:

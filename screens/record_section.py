@@ -101,6 +101,9 @@ class RecordSection:
     )
     BINDINGS: ClassVar[list[Binding]] = []
     EMPTY: ClassVar[str] = "Nothing recorded yet."
+    # Where this part's header markers go: lower first (a safeguarding flag, 0, comes right
+    # after the name, before a crisis plan's or a hospital stay's).
+    MARKER_RANK: ClassVar[int] = 10
 
     def read(self, repo: Repository, record: ClientRecordView) -> Any:
         """Extra data for this section (worker thread); None when the record is enough."""

@@ -8,19 +8,20 @@ what was typed stays in the form.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from textual.app import ComposeResult
 from textual.widgets import Static
 
-from duty_desk import crisis, timeutil
+from duty_desk import crisis
 from duty_desk.config import Config
 from duty_desk.views import RiskSummaryView
 
-from .crisis_plan_form import last_changed, read_review, review_text
+from .crisis_plan_form import last_changed, read_review, review_field
+from .flag_marker import subject
 from .forms import FormScreen
-from .literal import assemble, literal
-from .widgets import NotesArea, TextInput
+from .literal import assemble
+from .widgets import NotesArea
 
 
 class RiskForm(FormScreen[RiskSummaryView]):
@@ -29,7 +30,14 @@ class RiskForm(FormScreen[RiskSummaryView]):
     FIELDS = ("summary", "review_on")
     CONFIRM = "Save summary"
 
-    def __init__(self, client_id: int, client_name: str, risk: RiskSummaryView | None) -> None:
+    def __init__(
+        self,
+        client_id: int,
+        client_name: str,
+        risk: RiskSummaryView | None,
+        flags: Sequence[str] = (),
+    ) -> None:
+        self.flags = tuple(flags)  # open safeguarding flags: the SG marker beside the name
         super().__init__("Risk summary")
         self.client_id = client_id
         self.client_name = client_name
@@ -44,8 +52,12 @@ class RiskForm(FormScreen[RiskSummaryView]):
     def compose_intro(self) -> ComposeResult:
         yield Static(
             assemble(
-                ("Client: ", "bold"),
-                literal(self.client_name),
+                subject(
+                    "Client",
+                    self.client_name,
+                    self.flags,
+                    self.app.config,  # type: ignore[attr-defined]
+                ),
                 f"  (at most {crisis.MAX_RISK} characters)\n",
                 last_changed(self.risk, self._config.team.timezone, "risk summary"),
             ),
@@ -58,16 +70,8 @@ class RiskForm(FormScreen[RiskSummaryView]):
         area = NotesArea(risk.summary if risk else "", compact=True, soft_wrap=True)
         area.add_class("-tall")
         yield from self.field("summary", "Risk summary", area)
-        today = timeutil.to_local(timeutil.now(), config.team.timezone).date()
-        review = (
-            risk.review_on
-            if risk is not None
-            else crisis.default_review(today, config.record.risk_review_weeks)
-        )
-        yield from self.field(
-            "review_on",
-            "Review by",
-            TextInput(review_text(review), placeholder="e.g. 19/01/2027", compact=True),
+        yield from review_field(
+            self, risk.review_on if risk else None, config, config.record.risk_review_weeks
         )
 
     def save_values(self, values: Mapping[str, str]) -> RiskSummaryView:

@@ -32,7 +32,6 @@ from duty_desk.views import (
     MeetingDetail,
     MeetingNoteView,
     MeetingToRecord,
-    NetworkMemberView,
     OutcomeChangeView,
 )
 
@@ -46,6 +45,7 @@ from .attendance import (
 from .base import Aggregate
 from .continuity import refresh_continuity
 from .meetings import meeting_views
+from .network import member_view
 from .sql import chunks
 
 RECORDED = (MeetingStatus.happened.value, MeetingStatus.did_not_attend.value)
@@ -146,18 +146,20 @@ class MeetingNoteRepository(Aggregate):
                 raise NotFound(f"No meeting number {meeting_id}")
             client = session.get(Client, row.client_id)
             assert client is not None
+            meeting = meeting_views(session, [row])[0]
+            expected = {person.id for person in meeting.network}
+            # removed members are not offered, unless this meeting expected them (issue 12)
             network = tuple(
-                NetworkMemberView(m.id or 0, m.name, m.relationship, m.phone)
+                member_view(m)
                 for m in session.exec(
                     select(NetworkMember)
                     .where(NetworkMember.referral_id == client.referral_id)
                     .order_by(col(NetworkMember.id))
                 )
+                if m.removed_at is None or m.id in expected
             )
             detail = details(session, [meeting_id]).get(meeting_id, MeetingDetail(meeting_id))
-            return MeetingToRecord(
-                meeting_views(session, [row])[0], client.referral_id, network, detail
-            )
+            return MeetingToRecord(meeting, client.referral_id, network, detail)
 
     def meeting_details(self, client_id: int) -> tuple[MeetingDetail, ...]:
         """The notes, outcome changes and follow-ups of one client's meetings (only the

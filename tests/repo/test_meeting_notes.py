@@ -229,3 +229,14 @@ def test_a_stale_did_not_attend_is_refused_naming_who(m: Setup) -> None:
     with pytest.raises(Conflict, match="was changed by peer1"):
         s.repo.record_did_not_attend(meeting, "Phoned (test)", expected_version=version)
     assert s.repo.meeting(meeting).status == "happened"
+
+
+def test_a_removed_member_is_not_offered_unless_the_meeting_expected_them(m: Setup) -> None:
+    """Found by trying it: a member removed from the network was still offered in the
+    meeting-happened form. Only one this meeting expected (mum) stays offered, with consent."""
+    meeting = _past(m)
+    m.repo.remove_network_member(m.friend, "Moved away (test)", expected_version=1)
+    m.repo.remove_network_member(m.mum, "Asked to be left out (test)", expected_version=1)
+    offered = m.repo.meeting_to_record(meeting).network
+    assert [member.id for member in offered] == [m.mum]
+    assert offered[0].removed and offered[0].consent is not None

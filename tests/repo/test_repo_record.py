@@ -123,7 +123,8 @@ def test_300_meetings_and_20_members_take_the_same_queries_as_a_few(repo, db, cl
             )
         session.commit()
     many = count_queries(db, lambda: repo.client_record(client_id))
-    assert many == few <= 16
+    # the history reads one query per part of the record (crisis plan, flags, admissions...)
+    assert many == few <= 20
     record = repo.client_record(client_id)
     assert len(record.meetings) == 303 and len(record.network) == 21
 

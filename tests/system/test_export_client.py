@@ -169,7 +169,7 @@ def test_a_failed_export_leaves_the_previous_file_and_no_part_file(
     target.chmod(0o600)
     with closing(sqlite3.connect(data.path)) as conn, conn:
         conn.execute("UPDATE meeting SET starts_at = 'Robin 01/02/1990' WHERE id = 1")
-    proc = run(data.path, "export", "client", str(data.robin), "-o", str(target))
+    proc = run(data.path, "export", "client", str(data.robin), "-o", str(target), "--force")
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
     assert "Robin" not in proc.stderr and "1990" not in proc.stderr
@@ -183,6 +183,8 @@ def test_a_file_is_replaced_whole_and_stays_private(data: RecordData, tmp_path: 
     target.write_text("an older, longer export " * 1000, encoding="utf-8")
     os.chmod(target, 0o644)
     proc = run(data.path, "export", "client", str(data.robin), "--output", str(target))
+    assert proc.returncode == 1 and "already exists" in proc.stderr  # never unasked
+    proc = run(data.path, "export", "client", str(data.robin), "--output", str(target), "--force")
     assert proc.returncode == 0, proc.stderr
     assert json.loads(target.read_text(encoding="utf-8"))["client"]["client_id"] == data.robin
     assert stat.S_IMODE(target.stat().st_mode) == 0o600, "a new file, readable by you only"
@@ -309,3 +311,29 @@ def test_the_gp_letter_names_only_consenting_members_and_holds_the_crisis_plan(
     assert "Jo Example (test)" in text and "Lee Friend (test)" not in text
     assert "Walking with Jo (test)" in text and "Not sleeping (test)" in text
     assert "agreed a walk each day" not in text  # meeting notes are not copied in (H63)
+
+
+def test_a_client_document_never_replaces_a_file_unasked_nor_takes_another_name(
+    data: RecordData, tmp_path: Path
+) -> None:
+    """Found by trying it: a second letter silently replaced the first (perhaps edited, or
+    another client's); a .txt name got a Word document."""
+    target = tmp_path / "letter.docx"
+    target.write_bytes(b"the key worker's edited letter")
+    proc = run(data.path, "letter", "gp", str(data.robin), "--out", str(target))
+    assert proc.returncode == 1 and "already exists" in proc.stderr and "--force" in proc.stderr
+    assert target.read_bytes() == b"the key worker's edited letter"
+    proc = run(data.path, "letter", "gp", str(data.robin), "--out", str(target), "--force")
+    assert proc.returncode == 0, proc.stderr
+    assert "Walking with Jo (test)" in docx_text(target)
+    wrong = tmp_path / "letter.txt"
+    proc = run(data.path, "letter", "gp", str(data.robin), "--out", str(wrong))
+    assert proc.returncode == 1 and "does not end in .docx" in proc.stderr
+    assert not wrong.exists()
+    record = tmp_path / "record.csv"
+    proc = run(
+        data.path, "export", "client", str(data.robin), "--output", str(record), "--format", "json"
+    )
+    assert proc.returncode == 1 and "does not end in .json" in proc.stderr
+    proc = run(data.path, "export", "referrals", "--output", str(tmp_path / "r.csv"), "--force")
+    assert proc.returncode == 1 and "--force is for export client" in proc.stderr

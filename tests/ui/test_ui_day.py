@@ -171,7 +171,8 @@ async def test_happened_asks_who_came(open_app, team):
             f"staff-{team.peer}": True,
             f"network-{team.mum}": True,
         }  # defaults: everyone expected
-        await pilot.press("tab", "space")  # untick the second: peer1 did not come
+        dialog.query_one(f"#staff-{team.peer}").focus()  # the dialog opens in the note
+        await pilot.press("space")  # untick peer1: did not come
         dialog.query_one("#field-note").focus()
         await pilot.press(*"Agreed (test)")
         await pilot.press("ctrl+s")

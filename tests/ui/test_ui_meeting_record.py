@@ -6,7 +6,7 @@ reason, and a stale save refused naming who. Real app, real SQLite file, 80x24."
 
 from __future__ import annotations
 
-from textual.widgets import Checkbox, Input, OptionList, Select
+from textual.widgets import Checkbox, Input, OptionList, Select, TextArea
 
 from duty_desk.repository import Repository
 from screens.attendance_dialog import AttendanceDialog
@@ -245,3 +245,15 @@ async def test_the_meeting_stays_named_at_60x20(open_app, team):
         assert "Client: Alex Example (test)" in text
         assert "Monday 23 November, 08:30-09:30" in text
         assert "Record" in text and "^s Save" in text
+
+
+async def test_typing_as_the_dialog_opens_goes_to_the_note_and_unticks_nobody(open_app, team):
+    """Found by trying it: the first tick box had the focus, so a space typed meant for the
+    note unticked someone who came. The note has the focus now (H49)."""
+    async with open_app(settled=False) as (app, pilot):
+        dialog = await open_flow(pilot, team)
+        before = ticks(app)
+        await pilot.press(*"a b c")
+        await settle(pilot)
+        assert ticks(app) == before
+        assert dialog.query_one("#field-note", TextArea).text == "a b c"

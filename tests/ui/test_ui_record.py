@@ -98,6 +98,10 @@ async def test_key_5_reopens_the_last_client_or_says_how_to_choose(open_app, boa
         await pilot.press("5")
         await settle(pilot)
         assert "Alex Example (test)" in header(app)
+        # escape goes back to where 5 was pressed (the queue), not where it was first opened
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.current_mode == "queue"
 
 
 async def test_history_section_lists_the_clients_audit_entries(open_app, board):
