@@ -255,13 +255,14 @@ def test_two_processes_importing_the_same_file_at_once_on_postgresql(
     tmp_path: Path, pg: Database
 ) -> None:
     Repository(pg, Config(), actor="duty1").add_staff(ME, "Duty Worker (test)", "clinician")
-    file = write(tmp_path, "race.csv", *_recent_rows(20))
+    rows = _recent_rows(20)  # once: made again later, a minute could pass between the two
+    file = write(tmp_path, "race.csv", *rows)
     url = pg.url.render_as_string(hide_password=False)
     _check_race(_race(url, file), file)
     repo = Repository(pg, Config())
     assert len(list(repo.referrals_for_export())) == 20
     # The same rows in other bytes are refused by the rows themselves.
-    again = write(tmp_path, "again.csv", *_recent_rows(20), newline="\r\n")
+    again = write(tmp_path, "again.csv", *rows, newline="\r\n")
     result = do_import_url(url, again)
     assert result.exit_code == 1
     assert result.stderr.count("this referral is already in the database") == 20
