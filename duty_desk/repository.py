@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from .config import Config
 from .db import Database
@@ -43,6 +43,7 @@ from .repo.record import RecordReader
 from .repo.referrals import ImportedFile, ReferralRepository
 from .repo.safeguarding import FlagMarks, SafeguardingRepository
 from .repo.staff import StaffRepository
+from .repo.team_report import TeamReportRepository
 from .validation import NewReferral, validate_dates, validate_meeting_days
 from .views import (
     AbsenceDecisionView,
@@ -80,6 +81,9 @@ from .views import (
 )
 from .vocabulary import ActionOwner, ActionStatus, Consent
 
+if TYPE_CHECKING:
+    from .team_report import Period, TeamReport
+
 T = TypeVar("T")
 
 
@@ -109,6 +113,7 @@ class Repository:
         self._safeguarding = SafeguardingRepository(ctx)  # issue 12 (guard)
         self._admissions = AdmissionRepository(ctx)
         self._documents = DocumentRepository(ctx)
+        self._team_report = TeamReportRepository(ctx)  # issue 14
 
     @property
     def db(self) -> Database:
@@ -855,6 +860,12 @@ class Repository:
 
     def record_document(self, client_id: int, what: str, where: str) -> None:
         self._documents.record_document(client_id, what, where)
+
+    # -- issue 14: the team report ---------------------------------------------------------
+    def team_report(self, period: Period, area: str | None = None) -> TeamReport:
+        """Every part of the team's outcomes report for ``period`` and ``area`` (None:
+        every area); an unknown area or a date out of range is an InputErrors."""
+        return self._team_report.team_report(period, area)
 
 
 RepositoryFactory = Callable[[], Repository]

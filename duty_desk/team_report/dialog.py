@@ -1,0 +1,23 @@
+"""DIALOG: change in DIALOG scores from each person's first rating to their latest.
+
+Definitions:
+
+(none yet: this part is not built; it reports "no data yet")
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .model import Part
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from .model import Scope
+
+TITLE = "DIALOG"
+
+
+def compute(session: Session, scope: Scope) -> Part:
+    return Part.no_data("dialog")

@@ -1,0 +1,23 @@
+"""Intake: the referrals the team received in the period and what it decided about them.
+
+Definitions:
+
+(none yet: this part is not built; it reports "no data yet")
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .model import Part
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from .model import Scope
+
+TITLE = "Intake"
+
+
+def compute(session: Session, scope: Scope) -> Part:
+    return Part.no_data("intake")

@@ -1,0 +1,23 @@
+"""Immediate response: how soon a first meeting happened after a referral was received.
+
+Definitions:
+
+(none yet: this part is not built; it reports "no data yet")
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .model import Part
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from .model import Scope
+
+TITLE = "Immediate response"
+
+
+def compute(session: Session, scope: Scope) -> Part:
+    return Part.no_data("response")
