@@ -632,7 +632,7 @@ class Repository:
 
     def client_hits(self, search: str) -> list[ClientHit]:
         """Open and discharged clients by name or NHS number (the palette's record hits)."""
-        return self._record.client_hits(search)
+        return self._flagged(self._record.client_hits(search))
 
     def set_staff_phone(self, login: str, phone: str) -> None:
         """A staff member's work phone (a team lead, or the person themselves)."""

@@ -566,6 +566,7 @@ class ClientHit:
     nhs_number: str | None = field(repr=False, metadata=AS_NHS)
     status: ClientStatus
     discharged_at: dt.datetime | None = None
+    safeguarding: tuple[str, ...] = ()  # open flags' kinds (the marker on the hit)
 
 
 # -- issue 12 (meeting) --

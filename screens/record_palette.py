@@ -17,10 +17,12 @@ from rich.text import Text
 from textual.command import Hit, Hits, Provider
 from textual.screen import ModalScreen
 
+from duty_desk.config import Config
 from duty_desk.errors import DutyDeskError
 from duty_desk.nhs import format_nhs_number
 from duty_desk.views import ClientHit
 
+from .flag_marker import marker
 from .literal import literal
 
 PREFIX = "client record"
@@ -36,10 +38,14 @@ def term_of(query: str) -> str:
     return text
 
 
-def hit_prompt(hit: ClientHit) -> Text:
-    """``Client record: NAME  b. 01/02/1990  NHS 943 476 5919  open`` (the name literal)."""
+def hit_prompt(hit: ClientHit, config: Config) -> Text:
+    """``Client record: NAME  SG Child safeguarding  b. 01/02/1990  NHS 943 476 5919  open``
+    (the name literal; the safeguarding marker only when a flag is open: hazard H60)."""
     text = Text("Client record: ", end="")
     text.append_text(literal(hit.name, "bold"))
+    if hit.safeguarding:
+        text.append("  ")
+        text.append_text(marker(hit.safeguarding, config))
     text.append(f"  b. {hit.date_of_birth:%d/%m/%Y}", style="dim")
     text.append("  NHS ", style="dim")
     text.append_text(literal(format_nhs_number(hit.nhs_number) or "none", "dim"))
@@ -71,7 +77,7 @@ class ClientRecordCommands(Provider):
             score = matcher.match(hit.name) or 0.5  # an NHS number: no fuzzy score
             yield Hit(
                 score,
-                hit_prompt(hit),
+                hit_prompt(hit, app.config),
                 partial(open_record, app, hit.client_id),
                 text=f"Client record: {hit.name}",
                 help="Open this client's record (check the date of birth and NHS number)",

@@ -34,6 +34,7 @@ from duty_desk.views import (
     AwaitingSetup,
     BoardData,
     BookingDefaults,
+    ClientHit,
     ClientRecordView,
     DayData,
     EpisodeView,
@@ -358,7 +359,7 @@ def _mark(value: Any, marks: FlagMarks) -> Any:
         return _set(value, marks.by_referral.get(value.id, ()))
     if isinstance(value, EpisodeView | UnbookedFirst):
         return _set(value, marks.by_referral.get(value.referral_id, ()))
-    if isinstance(value, MeetingView | BookingDefaults):
+    if isinstance(value, MeetingView | BookingDefaults | ClientHit):
         return _set(value, marks.by_client.get(value.client_id, ()))
     if isinstance(value, AcceptPreview | AwaitingSetup):
         return dataclasses.replace(value, referral=_mark(value.referral, marks))

@@ -184,10 +184,22 @@ async def test_palette_hits_tell_alike_names_apart(board):
 
     hits = board.repo.client_hits("example")
     assert [h.client_id for h in hits] == [board.alex]
-    prompt = hit_prompt(hits[0]).plain
+    prompt = hit_prompt(hits[0], board.repo.config).plain
     assert "b. 01/02/1990" in prompt and "NHS 999 000 0018" in prompt
+    assert "SG" not in prompt  # no flag open: no marker
     assert board.repo.client_hits("9990000") == hits  # part of the NHS number
     assert board.repo.client_hits("x") == []  # one character finds nothing
+
+
+async def test_palette_hit_carries_the_safeguarding_marker(board):
+    from screens.record_palette import hit_prompt
+
+    board.repo.raise_flag("adult", "Adult concern (test)", client_id=board.alex)
+    [hit] = board.repo.client_hits("example")
+    assert hit.safeguarding == ("adult",)
+    prompt = hit_prompt(hit, board.repo.config).plain
+    label = board.repo.config.safeguarding.label("adult")
+    assert f"Client record: {hit.name}  SG {label}" in prompt
 
 
 async def test_book_from_the_record_names_the_client(open_app, board):
