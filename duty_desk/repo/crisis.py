@@ -9,10 +9,11 @@ The input rules (parts, lengths, the review date) are in ``duty_desk.crisis``.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import String, cast, literal, union_all
 from sqlmodel import Session, col, select
@@ -40,38 +41,25 @@ _RISK_FIELDS = ("summary",)
 _SINCE = "since"  # the union's row holding duty_desk.db.CRISIS_PLANS_SINCE
 
 
-def _plan_view(row: CrisisPlan) -> CrisisPlanView:
+_Saved = TypeVar("_Saved", CrisisPlanView, RiskSummaryView)
+
+
+def _saved_view(view: type[_Saved], row: CrisisPlan | RiskSummary) -> _Saved:
+    """The plan's or the summary's view: every field of the view read from the row of the
+    same name, its two instants as UTC (one mapping for both, so neither drifts)."""
     assert row.id is not None
-    return CrisisPlanView(
-        id=row.id,
-        client_id=row.client_id,
-        early_signs=row.early_signs,
-        what_helps=row.what_helps,
-        what_to_avoid=row.what_to_avoid,
-        contact_in_hours=row.contact_in_hours,
-        contact_out_of_hours=row.contact_out_of_hours,
-        review_on=row.review_on,
-        created_at=utc(row.created_at),
-        created_by=row.created_by,
-        updated_at=utc(row.updated_at),
-        updated_by=row.updated_by,
-        version=row.version,
-    )
+    values = {field.name: getattr(row, field.name) for field in dataclasses.fields(view)}
+    values["created_at"] = utc(row.created_at)
+    values["updated_at"] = utc(row.updated_at)
+    return view(**values)
+
+
+def _plan_view(row: CrisisPlan) -> CrisisPlanView:
+    return _saved_view(CrisisPlanView, row)
 
 
 def _risk_view(row: RiskSummary) -> RiskSummaryView:
-    assert row.id is not None
-    return RiskSummaryView(
-        id=row.id,
-        client_id=row.client_id,
-        summary=row.summary,
-        review_on=row.review_on,
-        created_at=utc(row.created_at),
-        created_by=row.created_by,
-        updated_at=utc(row.updated_at),
-        updated_by=row.updated_by,
-        version=row.version,
-    )
+    return _saved_view(RiskSummaryView, row)
 
 
 class CrisisRepository(Aggregate):
