@@ -1,15 +1,84 @@
-"""Immediate response: how soon a first meeting happened after a referral was received.
+"""Immediate response: how soon a first meeting HAPPENED after an accepted referral was
+received (a meeting booked, cancelled or not attended is not a response), against the
+24 hours and against each referral's own respond-by time; the misses with their reason.
+
+The referrals counted are those received in the period (by the local day received) and
+accepted into POD (the standing decision; an acceptance reversed is not counted), in the
+area chosen. Times are real elapsed hours between the stored UTC instants, so 24 hours
+across a clock change is 24 hours, though the wall clock then shows 23 or 25 hours on
+(the rule ``rules.respond_by`` uses). A referral whose first meeting has not happened
+yet by the time the report is made is "still waiting": it counts as a miss once the
+mark (24 hours, or its respond-by time) has passed, and is left out of that share until
+then. Read as one aggregated row per accepted referral received in the period (its
+times and conditional counts of its meetings, GROUP BY in SQL): a few thousand a year
+at the busiest, the percentiles then worked out in Python.
 
 Definitions:
 
-(none yet: this part is not built; it reports "no data yet")
+- referrals (Accepted referrals): referrals received in the period and accepted into POD,
+  each an episode of care; the population of every figure below.
+- seen (Seen): of them, those with a meeting that happened (recorded as happened), by the
+  time the report is made.
+- still_waiting (Still waiting): of them, those with no meeting that happened yet and the
+  episode still open.
+- median_hours (Median hours to first meeting): the median of the hours from received to
+  the start of the first meeting that happened, over the referrals seen (real elapsed
+  hours; the median of an even count is the mean of the middle two).
+- p90_hours (90th percentile, hours): the 90th percentile of the same hours (linear
+  interpolation between the closest ranks, as a spreadsheet's PERCENTILE.INC).
+- within_24h (Seen within 24 hours): the share of the referrals whose first meeting
+  happened within 24 real hours of receipt (at 24:00:00 exactly still counts), of those
+  seen plus those not seen whose 24 hours have passed (or whose episode ended unseen).
+- within_target (Seen by the respond-by time): the same share against each referral's
+  respond-by time (received plus the shorter of [team] response_hours and its urgency's
+  respond_within_hours, as worked out on receipt or on a change of urgency): first meeting
+  at or before it, of those seen plus those not seen whose respond-by time has passed.
+- misses (Missed respond-by times): every referral of them whose first meeting did not
+  happen by its respond-by time, that time being past: referral number, local day
+  received, urgency, the target in hours, the hours to the first meeting (none: not seen
+  yet, or the episode ended unseen), and the reason (as miss_reasons). No names.
+- miss_reasons (Misses by reason): the misses per reason, worked out from what is
+  recorded, the first that applies: person_cancelled (a meeting starting by the
+  respond-by time was cancelled by the person or their network, the person declining),
+  did_not_attend (a meeting starting by then was not attended), team_cancelled (a meeting
+  starting by then was cancelled by the team: no staff, sickness...), not_recorded (a
+  meeting starting by then has no outcome recorded), closed_hours (the respond-by time
+  fell while the team was closed (``opening.due_while_closed``: a weekend, a bank
+  holiday, the evening), or the referral was handed over to the out-of-hours service),
+  booked_late (the first meeting was booked to start after the respond-by time with a
+  reason typed at booking: the reason, often "no staff", is on the meeting, not here),
+  ended_unseen (the episode ended with no meeting that happened), none_recorded
+  (nothing recorded explains it: still waiting with no meeting booked by the deadline).
+- weekly_median (Median hours, week by week): the median hours to the first meeting of
+  the referrals seen, per local week received (Monday to Sunday; the first and last
+  weeks hold only the days inside the period); none for a week with nobody seen.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from .model import Part
+from sqlalchemy import String, and_, case, func, select, type_coerce
+
+from duty_desk import opening, timeutil
+from duty_desk.models import (
+    CancelledBy,
+    Client,
+    ClientStatus,
+    Meeting,
+    MeetingStatus,
+    OohHandover,
+    Referral,
+    ReferralStatus,
+    table_of,
+)
+from duty_desk.repo.sql import instant, must_instant, run
+
+from .intake import percentile, ratio, weeks_of
+from .model import Figure, Part, Series, Table
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -17,7 +86,211 @@ if TYPE_CHECKING:
     from .model import Scope
 
 TITLE = "Immediate response"
+KEY = "response"
+DAY = dt.timedelta(hours=24)
+REASONS = (
+    "person_cancelled",
+    "did_not_attend",
+    "team_cancelled",
+    "not_recorded",
+    "closed_hours",
+    "booked_late",
+    "ended_unseen",
+    "none_recorded",
+)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One accepted referral received in the period, with what its meetings say."""
+
+    referral: int
+    received: dt.datetime
+    respond_by: dt.datetime
+    urgency: str
+    ended: bool  # the episode ended (discharged)
+    first: dt.datetime | None  # start of the first meeting that happened
+    counts: dict[str, int]  # meetings starting by the respond-by time, per reason
+    late_booked: bool
+    handed_over: bool
+
+    @property
+    def hours(self) -> float | None:
+        if self.first is None:
+            return None
+        return (self.first - self.received).total_seconds() / 3600
+
+
+def _rows(session: Session, scope: Scope) -> list[Row]:
+    referrals, clients, meetings = table_of(Referral), table_of(Client), table_of(Meeting)
+    r, c, m = referrals.c, clients.c, meetings.c
+    by_deadline = m.starts_at <= r.respond_by
+
+    def count(*conditions: Any) -> Any:
+        return func.coalesce(func.sum(case((and_(*conditions), 1), else_=0)), 0)
+
+    status = m.status
+    query = (
+        select(
+            r.id,
+            type_coerce(r.received_at, String),
+            type_coerce(r.respond_by, String),
+            r.urgency,
+            c.status,
+            type_coerce(
+                func.min(case((status == MeetingStatus.happened.value, m.starts_at))), String
+            ),
+            count(
+                status == MeetingStatus.cancelled.value,
+                m.cancelled_by == CancelledBy.client.value,
+                by_deadline,
+            ),
+            count(status == MeetingStatus.did_not_attend.value, by_deadline),
+            count(
+                status == MeetingStatus.cancelled.value,
+                m.cancelled_by == CancelledBy.team.value,
+                by_deadline,
+            ),
+            count(status == MeetingStatus.booked.value, by_deadline, m.starts_at < scope.now),
+            count(m.late_reason.is_not(None)),
+        )
+        .select_from(referrals)
+        .join(clients, c.referral_id == r.id)
+        .outerjoin(meetings, m.client_id == c.id)
+        .where(
+            r.status == ReferralStatus.accepted.value,
+            c.status != ClientStatus.reversed.value,
+            r.received_at >= scope.start_utc,
+            r.received_at < scope.end_utc,
+        )
+        .group_by(r.id, r.received_at, r.respond_by, r.urgency, c.status)
+    )
+    ooh = table_of(OohHandover)
+    handed = (
+        select(ooh.c.referral_id)
+        .join(referrals, r.id == ooh.c.referral_id)
+        .where(r.received_at >= scope.start_utc, r.received_at < scope.end_utc)
+    )
+    if scope.area is not None:
+        query = query.where(r.area == scope.area)
+        handed = handed.where(r.area == scope.area)
+    handed_over = {row[0] for row in run(session, handed)}
+    found = []
+    for rid, received, due, urgency, status_, first, person, dna, team, unrec, late in run(
+        session, query
+    ):
+        found.append(
+            Row(
+                referral=int(rid),
+                received=must_instant(received),
+                respond_by=must_instant(due),
+                urgency=urgency,
+                ended=status_ == ClientStatus.discharged.value,
+                first=instant(first),
+                counts={
+                    "person_cancelled": int(person),
+                    "did_not_attend": int(dna),
+                    "team_cancelled": int(team),
+                    "not_recorded": int(unrec),
+                },
+                late_booked=bool(late),
+                handed_over=int(rid) in handed_over,
+            )
+        )
+    return sorted(found, key=lambda row: (row.received, row.referral))
+
+
+def reason(row: Row, scope: Scope) -> str:
+    """Why ``row`` missed its respond-by time (see miss_reasons)."""
+    for name in REASONS[:4]:
+        if row.counts[name]:
+            return name
+    if row.handed_over or opening.due_while_closed(row.respond_by, scope.config.team):
+        return "closed_hours"
+    if row.late_booked:
+        return "booked_late"
+    if row.first is None and row.ended:
+        return "ended_unseen"
+    return "none_recorded"
+
+
+def _share(rows: list[Row], mark: Any, now: dt.datetime) -> float | None:
+    """Of the rows decided against ``mark(row)`` (seen, mark passed, or ended unseen), the
+    share seen by it."""
+    met = decided = 0
+    for row in rows:
+        deadline = mark(row)
+        if row.first is not None:
+            decided += 1
+            met += row.first <= deadline
+        elif row.ended or now > deadline:
+            decided += 1
+    return ratio(met, decided)
 
 
 def compute(session: Session, scope: Scope) -> Part:
-    return Part.no_data("response")
+    rows = _rows(session, scope)
+    now = timeutil.as_utc(scope.now)
+    hours = [h for row in rows if (h := row.hours) is not None]
+    misses = [
+        row
+        for row in rows
+        if (row.first is None and (row.ended or now > row.respond_by))
+        or (row.first is not None and row.first > row.respond_by)
+    ]
+    why = {row.referral: reason(row, scope) for row in misses}
+    weeks = weeks_of(scope)
+    weekly: dict[int, list[float]] = defaultdict(list)
+    for row in rows:
+        if row.hours is not None:
+            weekly[weeks.index(row.received)].append(row.hours)
+    by_reason = Counter(why.values())
+    tz = scope.tz
+    figures = (
+        Figure(f"{KEY}.referrals", len(rows), "count"),
+        Figure(f"{KEY}.seen", len(hours), "count"),
+        Figure(
+            f"{KEY}.still_waiting",
+            sum(1 for row in rows if row.first is None and not row.ended),
+            "count",
+        ),
+        Figure(f"{KEY}.median_hours", percentile(hours, 0.5), "hours", n=len(hours)),
+        Figure(f"{KEY}.p90_hours", percentile(hours, 0.9), "hours", n=len(hours)),
+        Figure(f"{KEY}.within_24h", _share(rows, lambda row: row.received + DAY, now), "share"),
+        Figure(f"{KEY}.within_target", _share(rows, lambda row: row.respond_by, now), "share"),
+    )
+    tables = (
+        Table(
+            f"{KEY}.misses",
+            ("referral", "received", "urgency", "target_hours", "hours", "reason"),
+            tuple(
+                (
+                    row.referral,
+                    timeutil.to_local(row.received, tz).date().isoformat(),
+                    row.urgency,
+                    round((row.respond_by - row.received).total_seconds() / 3600, 2),
+                    None if row.hours is None else round(row.hours, 2),
+                    why[row.referral],
+                )
+                for row in misses
+            ),
+        ),
+        Table(
+            f"{KEY}.miss_reasons",
+            ("reason", "referrals"),
+            tuple((name, by_reason[name]) for name in REASONS),
+        ),
+    )
+    series = (
+        Series(
+            f"{KEY}.weekly_median",
+            weeks.mondays,
+            (
+                (
+                    "median_hours",
+                    tuple(percentile(weekly[i], 0.5) for i in range(len(weeks.mondays))),
+                ),
+            ),
+        ),
+    )
+    return Part(KEY, figures, tables, series)
