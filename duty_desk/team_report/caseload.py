@@ -4,7 +4,8 @@ missed, how episodes ended and how long they lasted, and the team's caseload cap
 An episode is a ``client`` row (one per accepted referral); it reaches an area through
 its referral. An acceptance reversed is no episode and is never counted. An episode is
 open at an instant from its acceptance (``accepted_at``) until the start of the local day
-it was discharged on (``discharged_at`` is that midnight). Counted in SQL (conditional
+it was discharged on (``discharged_at`` is that midnight): one discharged on the day it
+was accepted is never open. Counted in SQL (conditional
 sums, GROUP BY); the acceptances and discharges inside the period are read one small row
 each (a few thousand a year at the busiest) for the peak and the lengths.
 
@@ -18,7 +19,8 @@ Definitions:
 - discharged (Discharged): episodes discharged on a local day inside the period.
 - peak (Most open at once): the most episodes open at any one instant in the period (the
   open ones at its start, plus each acceptance, less each discharge, in time order; a
-  discharge and an acceptance at the same instant: the discharge first).
+  discharge and an acceptance at the same instant: the discharge first; an episode
+  discharged on the day it was accepted is never open).
 - meetings (Meetings by outcome): the meetings of these episodes starting in the period
   (up to when the report is made), by outcome: happened, did_not_attend,
   cancelled_by_person (by the person or their network), cancelled_by_team, not_recorded
@@ -148,15 +150,16 @@ def compute(session: Session, scope: Scope) -> Part:
     kinds: Counter[str] = Counter()
     for accepted_raw, discharged_raw, kind in events:
         accepted_at = must_instant(accepted_raw)
-        if start <= accepted_at < end:
+        ended = must_instant(discharged_raw) if kind is not None and discharged_raw else None
+        never_open = ended is not None and ended <= accepted_at  # discharged the day accepted
+        if start <= accepted_at < end and not never_open:
             changes.append((accepted_at, 1))
-        if kind is not None and discharged_raw is not None:
-            ended = must_instant(discharged_raw)
-            if start <= ended < end:
+        if ended is not None and start <= ended < end:
+            if not never_open:
                 changes.append((ended, -1))
-                kinds[kind] += 1
-                days = timeutil.to_local(ended, scope.tz).date()
-                lengths.append((days - timeutil.to_local(accepted_at, scope.tz).date()).days)
+            kinds[kind] += 1
+            days = timeutil.to_local(ended, scope.tz).date()
+            lengths.append((days - timeutil.to_local(accepted_at, scope.tz).date()).days)
     peak = running = int(at_start)
     for _, step in sorted(changes):  # -1 sorts before +1 at the same instant
         running += step
