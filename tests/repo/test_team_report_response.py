@@ -202,3 +202,11 @@ def test_percentiles_interpolate_between_ranks() -> None:
     assert percentile([7.0], 0.9) == 7.0
     assert percentile([1.0, 2.0, 3.0, 4.0], 0.5) == 2.5  # the mean of the middle two
     assert percentile([10.0, 0.0, 20.0], 0.25) == 5.0  # rank 0.5: half way from 0 to 10
+
+
+def test_no_names_or_typed_reasons_in_these_parts(d: Desk) -> None:
+    # Every name and every typed reason in the data ends in "(test)".
+    report = d.report(PERIOD)
+    for key in ("intake", "response", "caseload"):
+        assert "(test)" not in repr(report.part(key))
+    assert any(row[5] == "booked_late" for row in table(report, "response.misses"))
