@@ -23,6 +23,11 @@ PERIOD = Period(dt.date(2026, 10, 19), dt.date(2026, 11, 29))  # six whole weeks
 
 @pytest.fixture
 def d(repo: Repository) -> Desk:
+    return build(repo)
+
+
+def build(repo: Repository) -> Desk:
+    """The referrals A to Q below, on ``repo``'s database."""
     d = desk(repo)
     late_rules = strict(repo)
 
