@@ -72,7 +72,7 @@ from duty_desk.models import (
 )
 from duty_desk.repo.sql import must_instant, run
 
-from .intake import percentile, ratio
+from .intake import percentile, ranged, ratio
 from .model import Figure, Part, Table
 
 if TYPE_CHECKING:
@@ -181,7 +181,7 @@ def compute(session: Session, scope: Scope) -> Part:
         .select_from(table_of(Meeting))
         .join(table_of(Client), c.id == m.client_id)
         .join(table_of(Referral), r.id == c.referral_id)
-        .where(where, m.starts_at >= start, m.starts_at < until)
+        .where(where, ranged(m.starts_at, scope) >= start, ranged(m.starts_at, scope) < until)
     )
     sub = meeting_rows.subquery()
     meetings: Counter[str] = Counter(

@@ -45,8 +45,8 @@ Definitions:
   meeting starting by then has no outcome recorded), closed_hours (the respond-by time
   fell while the team was closed (``opening.due_while_closed``: a weekend, a bank
   holiday, the evening), or the referral was handed over to the out-of-hours service),
-  booked_late (the first meeting was booked to start after the respond-by time with a
-  reason typed at booking: the reason, often "no staff", is on the meeting, not here),
+  booked_late (a meeting starting by the first that happened (or by now) was booked as
+  the first meeting to start after the respond-by time, with a reason typed at booking: the reason, often "no staff", is on the meeting, not here),
   ended_unseen (the episode ended with no meeting that happened), none_recorded
   (nothing recorded explains it: still waiting with no meeting booked by the deadline).
 - weekly_median (Median hours, week by week): the median hours to the first meeting of
@@ -61,7 +61,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import String, and_, case, func, select, type_coerce
+from sqlalchemy import String, func, literal, select, type_coerce
 
 from duty_desk import opening, timeutil
 from duty_desk.models import (
@@ -124,12 +124,30 @@ class Row:
 def _rows(session: Session, scope: Scope) -> list[Row]:
     referrals, clients, meetings = table_of(Referral), table_of(Client), table_of(Meeting)
     r, c, m = referrals.c, clients.c, meetings.c
-    by_deadline = m.starts_at <= r.respond_by
 
-    def count(*conditions: Any) -> Any:
-        return func.coalesce(func.sum(case((and_(*conditions), 1), else_=0)), 0)
+    def first_happened() -> Any:
+        met = meetings.alias("met")
+        return (
+            select(met.c.starts_at)
+            .where(met.c.client_id == c.id, met.c.status == MeetingStatus.happened.value)
+            .order_by(met.c.starts_at)
+            .limit(1)
+            .correlate(clients)
+            .scalar_subquery()
+        )
 
-    status = m.status
+    def count(*conditions: Any, until: Any = r.respond_by) -> Any:
+        """Of the episode's meetings starting by ``until`` (the index on client and
+        start finds them), how many meet ``conditions``."""
+        return (
+            select(func.count())
+            .select_from(meetings)
+            .where(m.client_id == c.id, m.starts_at <= until, *conditions)
+            .correlate(referrals, clients)
+            .scalar_subquery()
+        )
+
+    cancelled = m.status == MeetingStatus.cancelled.value
     query = (
         select(
             r.id,
@@ -137,33 +155,24 @@ def _rows(session: Session, scope: Scope) -> list[Row]:
             type_coerce(r.respond_by, String),
             r.urgency,
             c.status,
-            type_coerce(
-                func.min(case((status == MeetingStatus.happened.value, m.starts_at))), String
-            ),
+            type_coerce(first_happened(), String),
+            count(cancelled, m.cancelled_by == CancelledBy.client.value),
+            count(m.status == MeetingStatus.did_not_attend.value),
+            count(cancelled, m.cancelled_by == CancelledBy.team.value),
+            count(m.status == MeetingStatus.booked.value, m.starts_at < scope.now),
             count(
-                status == MeetingStatus.cancelled.value,
-                m.cancelled_by == CancelledBy.client.value,
-                by_deadline,
+                m.late_reason.is_not(None),
+                until=func.coalesce(first_happened(), literal(scope.now, m.starts_at.type)),
             ),
-            count(status == MeetingStatus.did_not_attend.value, by_deadline),
-            count(
-                status == MeetingStatus.cancelled.value,
-                m.cancelled_by == CancelledBy.team.value,
-                by_deadline,
-            ),
-            count(status == MeetingStatus.booked.value, by_deadline, m.starts_at < scope.now),
-            count(m.late_reason.is_not(None)),
         )
         .select_from(referrals)
         .join(clients, c.referral_id == r.id)
-        .outerjoin(meetings, m.client_id == c.id)
         .where(
             r.status == ReferralStatus.accepted.value,
             c.status != ClientStatus.reversed.value,
             r.received_at >= scope.start_utc,
             r.received_at < scope.end_utc,
         )
-        .group_by(r.id, r.received_at, r.respond_by, r.urgency, c.status)
     )
     ooh = table_of(OohHandover)
     handed = (
