@@ -58,8 +58,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import String, func, literal, select, type_coerce
 
@@ -82,6 +84,8 @@ from .model import Figure, Part, Series, Table
 
 if TYPE_CHECKING:
     from sqlmodel import Session
+
+    from duty_desk.config import TeamSettings
 
     from .model import Scope
 
@@ -148,6 +152,7 @@ def _rows(session: Session, scope: Scope) -> list[Row]:
         )
 
     cancelled = m.status == MeetingStatus.cancelled.value
+    slack = dt.timedelta(hours=scope.config.team.response_hours, minutes=1)
     query = (
         select(
             r.id,
@@ -172,6 +177,11 @@ def _rows(session: Session, scope: Scope) -> list[Row]:
             c.status != ClientStatus.reversed.value,
             r.received_at >= scope.start_utc,
             r.received_at < scope.end_utc,
+            # Implied by the two above (a respond-by time is at most [team] response_hours
+            # after receipt: ``rules.respond_by``), stated so the index on status and
+            # respond-by finds the accepted referrals without reading every one received.
+            r.respond_by >= scope.start_utc,
+            r.respond_by <= scope.end_utc + slack,
         )
     )
     ooh = table_of(OohHandover)
@@ -209,12 +219,34 @@ def _rows(session: Session, scope: Scope) -> list[Row]:
     return sorted(found, key=lambda row: (row.received, row.referral))
 
 
-def reason(row: Row, scope: Scope) -> str:
+class ClosedAt:
+    """``opening.due_while_closed`` for many instants: the same rule (closed, and not
+    exactly at closing time), each local day's opening hours worked out once by
+    ``opening.hours_of`` (a year's misses would otherwise cost a pendulum conversion and
+    a bank-holiday look-up each). A test holds the two to the same answers."""
+
+    def __init__(self, team: TeamSettings) -> None:
+        self.team = team
+        self.zone = ZoneInfo(team.timezone)
+        self.days: dict[dt.date, tuple[dt.datetime, dt.datetime] | None] = {}
+
+    def __call__(self, deadline: dt.datetime) -> bool:
+        day = deadline.astimezone(self.zone).date()
+        if day not in self.days:
+            self.days[day] = opening.hours_of(day, self.team)
+        hours = self.days[day]
+        if hours is None:
+            return True
+        opens, closes = hours
+        return not opens <= deadline < closes and deadline != closes
+
+
+def reason(row: Row, closed: Callable[[dt.datetime], bool]) -> str:
     """Why ``row`` missed its respond-by time (see miss_reasons)."""
     for name in REASONS[:4]:
         if row.counts[name]:
             return name
-    if row.handed_over or opening.due_while_closed(row.respond_by, scope.config.team):
+    if row.handed_over or closed(row.respond_by):
         return "closed_hours"
     if row.late_booked:
         return "booked_late"
@@ -247,14 +279,15 @@ def compute(session: Session, scope: Scope) -> Part:
         if (row.first is None and (row.ended or now > row.respond_by))
         or (row.first is not None and row.first > row.respond_by)
     ]
-    why = {row.referral: reason(row, scope) for row in misses}
+    closed = ClosedAt(scope.config.team)
+    why = {row.referral: reason(row, closed) for row in misses}
     weeks = weeks_of(scope)
     weekly: dict[int, list[float]] = defaultdict(list)
     for row in rows:
         if row.hours is not None:
             weekly[weeks.index(row.received)].append(row.hours)
     by_reason = Counter(why.values())
-    tz = scope.tz
+    zone = ZoneInfo(scope.tz)
     figures = (
         Figure(f"{KEY}.referrals", len(rows), "count"),
         Figure(f"{KEY}.seen", len(hours), "count"),
@@ -275,7 +308,7 @@ def compute(session: Session, scope: Scope) -> Part:
             tuple(
                 (
                     row.referral,
-                    timeutil.to_local(row.received, tz).date().isoformat(),
+                    row.received.astimezone(zone).date().isoformat(),
                     row.urgency,
                     round((row.respond_by - row.received).total_seconds() / 3600, 2),
                     None if row.hours is None else round(row.hours, 2),

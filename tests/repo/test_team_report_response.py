@@ -11,10 +11,11 @@ import datetime as dt
 
 import pytest
 
-from duty_desk import timeutil
+from duty_desk import opening, timeutil
 from duty_desk.repository import Repository
 from duty_desk.team_report import Period, TeamReport
 from duty_desk.team_report.intake import percentile
+from duty_desk.team_report.response import ClosedAt
 from tests.repo.report_desk import Desk, at, desk, strict
 
 PERIOD = Period(dt.date(2026, 10, 19), dt.date(2026, 11, 29))  # six whole weeks
@@ -215,3 +216,15 @@ def test_no_names_or_typed_reasons_in_these_parts(d: Desk) -> None:
     for key in ("intake", "response", "caseload"):
         assert "(test)" not in repr(report.part(key))
     assert any(row[5] == "booked_late" for row in table(report, "response.misses"))
+
+
+def test_closed_hours_give_the_same_answers_as_the_opening_rule(repo: Repository) -> None:
+    team = repo.config.team
+    closed = ClosedAt(team)
+    # Every quarter hour over three weeks holding the clocks going back, the 25 December
+    # and 28 December bank holidays (Boxing Day falls on a Saturday in 2026), exact
+    # opening and closing times among them.
+    for start in (at(10, 19, 0), at(12, 21, 0)):
+        for step in range(3 * 7 * 24 * 4):
+            instant = timeutil.as_utc(start.add(minutes=15 * step))
+            assert closed(instant) == opening.due_while_closed(instant, team), instant
