@@ -101,6 +101,16 @@ def _episodes(scope: Scope) -> tuple[Any, Any]:
     return c, and_(*where)
 
 
+def outcome(status: str, cancelled_by: str | None) -> str:
+    """A meeting's line in the meetings table."""
+    if status == MeetingStatus.cancelled.value:
+        by_person = cancelled_by == CancelledBy.client.value
+        return "cancelled_by_person" if by_person else "cancelled_by_team"
+    if status == MeetingStatus.booked.value:
+        return "not_recorded"
+    return status
+
+
 def _open_at(c: Any, at: dt.datetime) -> Any:
     return and_(c.accepted_at <= at, or_(c.discharged_at.is_(None), c.discharged_at > at))
 
@@ -164,29 +174,23 @@ def compute(session: Session, scope: Scope) -> Part:
     for _, step in sorted(changes):  # -1 sorts before +1 at the same instant
         running += step
         peak = max(peak, running)
-    # Meetings of these episodes starting in the period, by outcome.
-    outcome = case(
-        (
-            m.status == MeetingStatus.cancelled.value,
-            case(
-                (m.cancelled_by == CancelledBy.client.value, "cancelled_by_person"),
-                else_="cancelled_by_team",
-            ),
-        ),
-        (m.status == MeetingStatus.booked.value, "not_recorded"),
-        else_=m.status,
-    )
-    meeting_rows = (
-        select(outcome.label("outcome"))
-        .select_from(table_of(Meeting))
-        .join(table_of(Client), c.id == m.client_id)
+    # Meetings of these episodes starting in the period, by status and who cancelled.
+    episodes = (
+        select(c.id)
+        .select_from(table_of(Client))
         .join(table_of(Referral), r.id == c.referral_id)
-        .where(where, ranged(m.starts_at, scope) >= start, ranged(m.starts_at, scope) < until)
+        .where(where)
     )
-    sub = meeting_rows.subquery()
-    meetings: Counter[str] = Counter(
-        dict(run(session, select(sub.c.outcome, func.count()).group_by(sub.c.outcome)).all())
-    )
+    starts = ranged(m.starts_at, scope)
+    by_status = run(
+        session,
+        select(m.status, m.cancelled_by, func.count())
+        .where(starts >= start, starts < until, m.client_id.in_(episodes))
+        .group_by(m.status, m.cancelled_by),
+    ).all()
+    meetings: Counter[str] = Counter()
+    for status, cancelled_by, n in by_status:
+        meetings[outcome(status, cancelled_by)] += int(n)
     recorded = meetings["happened"] + meetings["did_not_attend"]
     # Capacity, the whole team, now.
     s, ctm = table_of(Staff).c, table_of(CoreTeamMember).c

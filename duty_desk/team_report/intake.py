@@ -65,7 +65,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, case, func, literal_column, or_, select
+from sqlalchemy import String, and_, case, func, literal_column, or_, select, type_coerce
 
 from duty_desk import rules
 from duty_desk.models import OPEN_STATUSES, Referral, ReferralStatus, table_of
@@ -233,22 +233,31 @@ def groups(session: Session, scope: Scope, weeks: Weeks) -> list[Group]:
     if scope.area is not None:
         inner = inner.where(r.area == scope.area)
     sub = inner.subquery()
+    edge = sub.c.age == "edge"
     keys = (
+        sub.c.source,  # first: no index orders by it, so the table is read through
         sub.c.week,
         sub.c.in_period,
         sub.c.area,
-        sub.c.source,
         sub.c.status,
         sub.c.onward,
         sub.c.age,
         sub.c.ordered,
         sub.c.overridden,
+        # the few near a birthday that matters come out one by one, for the rule
+        case((edge, type_coerce(sub.c.date_of_birth, String))).label("dob"),
+        case((edge, type_coerce(sub.c.received_at, String))).label("at"),
     )
     found: list[Group] = []
-    summed = select(*keys, func.count()).where(sub.c.age != "edge").group_by(*keys)
-    for week, in_period, area, source, status, onward, age, ordered, over, n in run(
-        session, summed
-    ):
+    team = scope.config.team
+    summed = select(*keys, func.count()).group_by(*keys)
+    for row in run(session, summed):
+        source, week, in_period, area, status, onward, age, ordered, over, dob, at, n = row
+        if age == "edge":
+            years = rules.age_at(day(dob), must_instant(at), team)
+            age_ok = team.min_age <= years <= team.max_age
+        else:
+            age_ok = age == "in"
         found.append(
             Group(
                 int(week),
@@ -257,30 +266,10 @@ def groups(session: Session, scope: Scope, weeks: Weeks) -> list[Group]:
                 source,
                 status,
                 onward,
-                age == "in",
+                age_ok,
                 bool(ordered),
                 bool(over),
                 int(n),
-            )
-        )
-    edge = select(*keys, sub.c.date_of_birth, sub.c.received_at).where(sub.c.age == "edge")
-    team = scope.config.team
-    for week, in_period, area, source, status, onward, _, ordered, over, dob, received in run(
-        session, edge
-    ):
-        age = rules.age_at(day(dob), must_instant(received), team)
-        found.append(
-            Group(
-                int(week),
-                bool(in_period),
-                area,
-                source,
-                status,
-                onward,
-                team.min_age <= age <= team.max_age,
-                bool(ordered),
-                bool(over),
-                1,
             )
         )
     return found
