@@ -123,3 +123,16 @@ def test_an_empty_period_has_no_figures_rather_than_zeros(d: Desk) -> None:
     assert (got["open_at_start"], got["open_at_end"], got["new"], got["peak"]) == (0, 0, 0, 0)
     assert got["dna_rate"] is None
     assert got["length_median"] is None and got["length_q1"] is None
+
+
+def test_a_long_period_read_by_scanning_counts_the_same(d: Desk) -> None:
+    # August to November (122 days: the rows are read by scanning, not through the index).
+    report = d.report(Period(dt.date(2026, 8, 1), dt.date(2026, 11, 30)))
+    got = figures(report)
+    # New: E0 (7 September), E1 E2 (October) and E3-E6; discharged: E0 E1 E3 E4.
+    assert (got["open_at_start"], got["new"], got["discharged"]) == (0, 7, 4)
+    # E1's meeting of 29 October joins the 5 happened in November; 2 not attended.
+    assert table(report, "caseload.meetings")["happened"] == 6
+    assert got["dna_rate"] == pytest.approx(2 / 8)
+    # Days: E4 0, E3 14, E1 32, E0 53 (7 September to 30 October): (14 + 32) / 2 = 23.
+    assert got["length_median"] == 23
