@@ -67,7 +67,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import String, and_, case, func, literal_column, or_, select, type_coerce
 
-from duty_desk import rules
+from duty_desk import rules, timeutil
 from duty_desk.models import OPEN_STATUSES, Referral, ReferralStatus, table_of
 from duty_desk.repo.sql import day, must_instant, run
 
@@ -103,16 +103,15 @@ class Weeks:
 
 
 def weeks_of(scope: Scope) -> Weeks:
-    from duty_desk import timeutil
-
+    """The whole local weeks that overlap ``scope``'s period."""
     monday = scope.period.start - dt.timedelta(days=scope.period.start.weekday())
     mondays: list[dt.date] = []
     while monday <= scope.period.end:
         mondays.append(monday)
         monday += dt.timedelta(days=7)
     bounds = tuple(
-        timeutil.local_to_utc(dt.datetime.combine(day, dt.time()), scope.tz)
-        for day in (*mondays, monday)
+        timeutil.local_to_utc(dt.datetime.combine(first, dt.time()), scope.tz)
+        for first in (*mondays, monday)
     )
     return Weeks(tuple(mondays), bounds)
 

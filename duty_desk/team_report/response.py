@@ -59,7 +59,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -255,9 +255,9 @@ def reason(row: Row, closed: Callable[[dt.datetime], bool]) -> str:
     return "none_recorded"
 
 
-def _share(rows: list[Row], mark: Any, now: dt.datetime) -> float | None:
+def _share(rows: list[Row], mark: Any, now: dt.datetime) -> Figure:
     """Of the rows decided against ``mark(row)`` (seen, mark passed, or ended unseen), the
-    share seen by it."""
+    share seen by it (``key`` filled in by the caller), with how many were decided."""
     met = decided = 0
     for row in rows:
         deadline = mark(row)
@@ -266,7 +266,7 @@ def _share(rows: list[Row], mark: Any, now: dt.datetime) -> float | None:
             met += row.first <= deadline
         elif row.ended or now > deadline:
             decided += 1
-    return ratio(met, decided)
+    return Figure("", ratio(met, decided), "share", n=decided)
 
 
 def compute(session: Session, scope: Scope) -> Part:
@@ -298,8 +298,8 @@ def compute(session: Session, scope: Scope) -> Part:
         ),
         Figure(f"{KEY}.median_hours", percentile(hours, 0.5), "hours", n=len(hours)),
         Figure(f"{KEY}.p90_hours", percentile(hours, 0.9), "hours", n=len(hours)),
-        Figure(f"{KEY}.within_24h", _share(rows, lambda row: row.received + DAY, now), "share"),
-        Figure(f"{KEY}.within_target", _share(rows, lambda row: row.respond_by, now), "share"),
+        replace(_share(rows, lambda row: row.received + DAY, now), key=f"{KEY}.within_24h"),
+        replace(_share(rows, lambda row: row.respond_by, now), key=f"{KEY}.within_target"),
     )
     tables = (
         Table(

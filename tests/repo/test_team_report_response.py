@@ -134,6 +134,7 @@ def test_every_area(d: Desk) -> None:
     assert got["within_24h"] == pytest.approx(4 / 13)
     # By the respond-by time: O, D, B = 3 (L: 6 hours against 4), of the same 13.
     assert got["within_target"] == pytest.approx(3 / 13)
+    assert report.figure("response.within_24h").n == 13
     misses = table(report, "response.misses")
     # (received day, urgency, target hours, hours, reason), in the order received.
     assert [row[1:] for row in misses] == [
