@@ -152,7 +152,10 @@ def _rows(session: Session, scope: Scope) -> list[Row]:
         )
 
     cancelled = m.status == MeetingStatus.cancelled.value
-    slack = dt.timedelta(hours=scope.config.team.response_hours, minutes=1)
+    # A respond-by time is at most [team] response_hours after receipt (rules.respond_by),
+    # and that setting at most 14 days: the largest it can be, not today's value, so that
+    # referrals stored under an earlier, longer setting are still found.
+    slack = dt.timedelta(days=14, minutes=1)
     query = (
         select(
             r.id,
@@ -177,8 +180,7 @@ def _rows(session: Session, scope: Scope) -> list[Row]:
             c.status != ClientStatus.reversed.value,
             r.received_at >= scope.start_utc,
             r.received_at < scope.end_utc,
-            # Implied by the two above (a respond-by time is at most [team] response_hours
-            # after receipt: ``rules.respond_by``), stated so the index on status and
+            # Implied by the two above (see slack), stated so that the index on status and
             # respond-by finds the accepted referrals without reading every one received.
             r.respond_by >= scope.start_utc,
             r.respond_by <= scope.end_utc + slack,

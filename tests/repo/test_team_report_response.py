@@ -229,3 +229,17 @@ def test_closed_hours_give_the_same_answers_as_the_opening_rule(repo: Repository
         for step in range(3 * 7 * 24 * 4):
             instant = timeutil.as_utc(start.add(minutes=15 * step))
             assert closed(instant) == opening.due_while_closed(instant, team), instant
+
+
+def test_a_referral_due_under_a_longer_setting_is_still_counted(repo: Repository) -> None:
+    from duty_desk.config import Config
+
+    longer = Config.model_validate(
+        {"team": {"response_hours": 24 * 14}, "triage": {"late_first_meeting_needs_reason": False}}
+    )
+    then = desk(Repository(repo.db, longer, actor=repo.actor))
+    # Urgency E (672 hours): respond-by 14 days after receipt, under the longer setting.
+    then.accept(then.receive(at(11, 27, 9), urgency="E"), at(11, 27, 9, 5))
+    got = figures(desk(repo).report(Period(dt.date(2026, 11, 27), dt.date(2026, 11, 27))))
+    assert (got["referrals"], got["still_waiting"]) == (1, 1)
+    assert got["within_target"] is None  # due 11 December: not yet decided
