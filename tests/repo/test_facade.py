@@ -131,6 +131,8 @@ PUBLIC = {
     "review_dialog_action",
     "save_dialog_rating",
     "save_dialog_steps",
+    # issue 14: the team report
+    "team_report",
 }
 
 
