@@ -131,6 +131,11 @@ PUBLIC = {
     "review_dialog_action",
     "save_dialog_rating",
     "save_dialog_steps",
+    # issue 14 (fft): the Friends and Family Test
+    "correct_fft_answer",
+    "fft_answer",
+    "fft_answers",
+    "record_fft_answer",
 }
 
 
