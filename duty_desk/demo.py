@@ -906,6 +906,7 @@ class _Builder:
         self.meeting_record.today(self.now, self.repo(self.lead))  # issue 12 (meeting)
         demo_safeguarding(self.repo(self.lead), self.now)  # issue 12 (guard)
         self.at(self.now, partial(demo_admissions, self.repo(self.lead)))  # issue 12 (docs)
+        self.at(self.now, partial(demo_fft, self.repo(self.lead)))  # issue 14 (fft)
         repo = self.repo(self.login)
         statuses = Counter(r.status for r in repo.referrals_for_export())
         with self.db.session() as session:
@@ -1300,3 +1301,20 @@ def demo_admissions(repo: Repository) -> None:
         repo.add_admission(detained.client_id, admitted, left, "detained", "s2", DEMO_HOSPITALS[0])
     in_since = max(since_too, today - dt.timedelta(days=3))
     repo.add_admission(informal.client_id, in_since, None, "informal", None, DEMO_HOSPITALS[1])
+
+
+# -- issue 14 (fft): the Friends and Family Test ------------------------------------------------
+DEMO_FFT_COMMENT = "The same two people came every time, and my mum could join in" + MARK
+
+
+def demo_fft(repo: Repository) -> None:
+    """The week's discharged clients answered the Friends and Family Test at discharge
+    (very good, with a comment); recorded by the team lead at ``now``, on the day each
+    episode ended. The year behind (``duty_desk.demo_year``) holds the rest."""
+    tz = repo.config.team.timezone
+    since = timeutil.now() - dt.timedelta(days=14)
+    for episode in repo.clients_for_export(include_discharged=True):
+        if episode.discharged_at is None or episode.discharged_at < since:
+            continue
+        day = timeutil.to_local(episode.discharged_at, tz).date()
+        repo.record_fft_answer(episode.client_id, "very_good", DEMO_FFT_COMMENT, day, True)
