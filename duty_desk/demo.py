@@ -205,7 +205,10 @@ class _Plan:
 
 
 class _Builder:
-    def __init__(self, db: Database, config: Config, now: dt.datetime, seed: int) -> None:
+    def __init__(
+        self, db: Database, config: Config, now: dt.datetime, seed: int, history_weeks: int = 0
+    ) -> None:
+        self.history_weeks = history_weeks  # issue 14 (fft): the year behind (demo_year)
         self.db = db
         self.config = config
         self.tz = config.team.timezone
@@ -342,6 +345,8 @@ class _Builder:
             events.append((when, self.seq, action, False))
 
         start = self.now.subtract(days=90)
+        if self.history_weeks:  # issue 14 (fft): the team began before the year behind
+            start = self.now.subtract(weeks=self.history_weeks + 2)
         lead = self.repo(self.lead)
         first = next(s for s in STAFF if s[0] == self.lead)
         at(start, lambda: lead.add_staff(*first, bootstrap=True))
@@ -874,6 +879,8 @@ class _Builder:
         events += self.care_events(plans)
         events += self.network_events(plans)  # issue 12 (network)
         events += crisis_plan_events(self, plans)  # issue 12 (safety)
+        if self.history_weeks:  # issue 14 (fft): the year behind, after the team was set up
+            events = self.year_behind(events)
         batch: list[Callable[..., object]] = []  # care-plan entries: an audit row or None
 
         def flush() -> None:
@@ -899,6 +906,7 @@ class _Builder:
         self.meeting_record.today(self.now, self.repo(self.lead))  # issue 12 (meeting)
         demo_safeguarding(self.repo(self.lead), self.now)  # issue 12 (guard)
         self.at(self.now, partial(demo_admissions, self.repo(self.lead)))  # issue 12 (docs)
+        self.at(self.now, partial(demo_fft, self.repo(self.lead)))  # issue 14 (fft)
         repo = self.repo(self.login)
         statuses = Counter(r.status for r in repo.referrals_for_export())
         with self.db.session() as session:
@@ -914,6 +922,30 @@ class _Builder:
             episodes=int(episodes),
             meetings=int(meetings),
         )
+
+    def year_behind(self, events: list[_Event]) -> list[_Event]:
+        """Set up the team (the events before the year began), write the year behind
+        (``duty_desk.demo_year``), and give back the rest of the events with the year's
+        audit rows among them, each at its time."""
+        from .demo_year import year_events
+
+        began = timeutil.week_start_local(self.now, self.tz).subtract(weeks=self.history_weeks)
+        ordered = sorted(events, key=lambda e: (e[0], e[1]))
+        for when, _seq, action, direct in ordered:
+            if when < began:
+                assert not direct, "only the team's set-up comes before the year"
+                self.at(when, action)
+        write, rows = year_events(self, self.history_weeks)
+        write()
+        rest = [event for event in ordered if event[0] >= began]
+        for when, _order, row in rows():
+            self.seq += 1
+            rest.append((when, self.seq, partial(_row, row), True))
+        return rest
+
+
+def _row(row: dict[str, object]) -> dict[str, object]:
+    return row
 
 
 # -- issue 12 (record) --
@@ -959,21 +991,35 @@ def demo_safeguarding(repo: Repository, now: dt.datetime) -> None:
             repo.raise_flag(kinds[-1], FLAG_NOTES[2], referral_id=waiting[0].id)
 
 
+DEMO_HISTORY_WEEKS = 52  # issue 14 (fft): what 'duty-desk demo' builds behind the week
+MIN_HISTORY_WEEKS = 16  # the year's episodes end 13 weeks ago, before the week's team began
+
+
 def build_demo(
-    db: Database, config: Config, now: dt.datetime | None = None, *, seed: int = DEMO_SEED
+    db: Database,
+    config: Config,
+    now: dt.datetime | None = None,
+    *,
+    seed: int = DEMO_SEED,
+    history_weeks: int = 0,
 ) -> DemoSummary:
     """Fill an empty duty-desk database with the demo team and a week of referrals.
 
     Deterministic for a given ``now`` (default: the core's clock) and ``seed``.
     The current OS login is added as an active staff member (the duty worker).
-    Marks the database as a demo (``duty_desk_meta``) once complete.
+    Marks the database as a demo (``duty_desk_meta``) once complete. ``history_weeks``
+    (issue 14): that many weeks of referrals, episodes, meetings, DIALOG ratings,
+    admissions and Friends and Family Test answers behind the week
+    (``duty_desk.demo_year``; ``duty-desk demo`` builds :data:`DEMO_HISTORY_WEEKS`).
     """
     if Repository(db, config).list_staff(include_inactive=True) or not db.is_empty():
         raise DutyDeskError(
             f"{db.describe()} already holds staff or referrals; the demo only fills an empty database"
         )
+    if history_weeks and not MIN_HISTORY_WEEKS <= history_weeks <= 520:
+        raise ValueError(f"history_weeks: 0, or {MIN_HISTORY_WEEKS} to 520 (behind the week)")
     when = now or timeutil.now()
-    summary = _Builder(db, config, when, seed).run()
+    summary = _Builder(db, config, when, seed, history_weeks).run()
     set_demo_marker(db, timeutil.as_utc(when))
     return summary
 
@@ -1058,7 +1104,7 @@ def _build_file(config: Config, path: Path, now: dt.datetime | None) -> DemoSumm
     try:
         db = open_database(quick, str(building), create=True)
         try:
-            summary = build_demo(db, config, now)
+            summary = build_demo(db, config, now, history_weeks=DEMO_HISTORY_WEEKS)
             raw = db.engine.raw_connection()
             try:
                 raw.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -1143,7 +1189,7 @@ def _prepare_server(
                 )
             add_duty_worker(db, config)
             return DemoOutcome(db=db, built=False, built_at=built_at, summary=None)
-        summary = build_demo(db, config, now)
+        summary = build_demo(db, config, now, history_weeks=DEMO_HISTORY_WEEKS)
     except BaseException:
         db.dispose()
         raise
@@ -1255,3 +1301,20 @@ def demo_admissions(repo: Repository) -> None:
         repo.add_admission(detained.client_id, admitted, left, "detained", "s2", DEMO_HOSPITALS[0])
     in_since = max(since_too, today - dt.timedelta(days=3))
     repo.add_admission(informal.client_id, in_since, None, "informal", None, DEMO_HOSPITALS[1])
+
+
+# -- issue 14 (fft): the Friends and Family Test ------------------------------------------------
+DEMO_FFT_COMMENT = "The same two people came every time, and my mum could join in" + MARK
+
+
+def demo_fft(repo: Repository) -> None:
+    """The week's discharged clients answered the Friends and Family Test at discharge
+    (very good, with a comment); recorded by the team lead at ``now``, on the day each
+    episode ended. The year behind (``duty_desk.demo_year``) holds the rest."""
+    tz = repo.config.team.timezone
+    since = timeutil.now() - dt.timedelta(days=14)
+    for episode in repo.clients_for_export(include_discharged=True):
+        if episode.discharged_at is None or episode.discharged_at < since:
+            continue
+        day = timeutil.to_local(episode.discharged_at, tz).date()
+        repo.record_fft_answer(episode.client_id, "very_good", DEMO_FFT_COMMENT, day, True)

@@ -30,7 +30,10 @@ HIDDEN_KEYS = frozenset({"name", "nhs_number", "client_name"})
 HIDDEN_DETAILS = frozenset({"address", "referrer_contact"})
 # Issue 12 (guard): keys hidden in the audit entries of one kind of record only (a
 # safeguarding flag's note and the reason it was closed; its kind stays, as the marker does).
-HIDDEN_IN_ENTITY = {"safeguarding_flag": frozenset({"note", "close_reason"})}
+HIDDEN_IN_ENTITY = {
+    "safeguarding_flag": frozenset({"note", "close_reason"}),
+    "satisfaction_answer": frozenset({"comment"}),  # issue 14 (fft): the person's "why"
+}
 INITIALS_KEYS = frozenset({"name", "client_name", "referrer_name"})
 HIDDEN = "(hidden)"
 

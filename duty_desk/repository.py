@@ -42,6 +42,7 @@ from .repo.network import NetworkRepository
 from .repo.record import RecordReader
 from .repo.referrals import ImportedFile, ReferralRepository
 from .repo.safeguarding import FlagMarks, SafeguardingRepository
+from .repo.satisfaction import SatisfactionRepository
 from .repo.staff import StaffRepository
 from .repo.team_report import TeamReportRepository
 from .validation import NewReferral, validate_dates, validate_meeting_days
@@ -64,6 +65,7 @@ from .views import (
     CrisisRecordView,
     DayData,
     EpisodeView,
+    FftAnswerView,
     FirstMeeting,
     MeetingDetail,
     MeetingToRecord,
@@ -114,6 +116,7 @@ class Repository:
         self._admissions = AdmissionRepository(ctx)
         self._documents = DocumentRepository(ctx)
         self._team_report = TeamReportRepository(ctx)  # issue 14
+        self._satisfaction = SatisfactionRepository(ctx)  # issue 14 (fft)
 
     @property
     def db(self) -> Database:
@@ -866,6 +869,38 @@ class Repository:
         """Every part of the team's outcomes report for ``period`` and ``area`` (None:
         every area); an unknown area or a date out of range is an InputErrors."""
         return self._team_report.team_report(period, area)
+
+    # -- issue 14 (fft): the Friends and Family Test (duty_desk.repo.satisfaction) --------------
+    def record_fft_answer(
+        self,
+        client_id: int,
+        answer: str | None,
+        comment: str | None,
+        answered_on: dt.date | None,
+        at_discharge: bool = False,
+    ) -> int:
+        return self._satisfaction.record_fft_answer(
+            client_id, answer, comment, answered_on, at_discharge
+        )
+
+    def correct_fft_answer(
+        self,
+        answer_id: int,
+        answer: str | None,
+        comment: str | None,
+        answered_on: dt.date | None,
+        *,
+        expected_version: int | None = None,
+    ) -> None:
+        self._satisfaction.correct_fft_answer(
+            answer_id, answer, comment, answered_on, expected_version=expected_version
+        )
+
+    def fft_answer(self, answer_id: int) -> FftAnswerView:
+        return self._satisfaction.fft_answer(answer_id)
+
+    def fft_answers(self, client_id: int) -> list[FftAnswerView]:
+        return self._satisfaction.fft_answers(client_id)
 
 
 RepositoryFactory = Callable[[], Repository]

@@ -799,3 +799,65 @@ def validate_admission(
         raise InputErrors(errors)
     assert admitted_on is not None and legal_status is not None
     return AdmissionInput(admitted_on, discharged_on, legal_status, section, name)
+
+
+# -- issue 14 (fft): the Friends and Family Test ----------------------------------------------
+MAX_FFT_COMMENT = 2000
+
+
+@dataclass(frozen=True)
+class FftInput:
+    """A Friends and Family Test answer as checked by :func:`validate_fft_answer`."""
+
+    answer: str
+    comment: str | None
+    answered_on: dt.date
+
+
+def validate_fft_answer(
+    answer: str | None,
+    comment: str | None,
+    answered_on: dt.date | None,
+    *,
+    today: dt.date,
+    received_on: dt.date | None = None,
+) -> FftInput:
+    """A Friends and Family Test answer (fields ``answer``, ``comment``, ``answered_on``):
+    one of the six answers (``vocabulary.FftAnswer``, by value); an optional comment of at
+    most 2000 characters (several lines allowed; empty: none); the local day it was given,
+    not in the future and, when known, not before the referral was received (an answer
+    after discharge is fine: it may come later)."""
+    from .vocabulary import FftAnswer
+
+    errors: dict[str, str] = {}
+    answers = [a.value for a in FftAnswer]
+    if answer not in answers:
+        errors["answer"] = (
+            "choose an answer (very good, good, neither good nor poor, poor, very poor or "
+            "don't know)"
+            if not answer
+            else f"unknown answer {answer!r} (expected one of: {', '.join(answers)})"
+        )
+    try:
+        text = clean_text(
+            comment, label="comment", required=False, max_len=MAX_FFT_COMMENT, multiline=True
+        )
+    except ValueError as exc:
+        errors["comment"] = str(exc)
+        text = ""
+    problem = _dated(answered_on)
+    if problem:
+        errors["answered_on"] = problem
+    elif answered_on is None:
+        errors["answered_on"] = "the date the answer was given is required"
+    elif answered_on > today:
+        errors["answered_on"] = "the date the answer was given is in the future"
+    elif received_on is not None and answered_on < received_on:
+        errors["answered_on"] = (
+            f"the date the answer was given is before the referral was received "
+            f"({received_on:%d/%m/%Y})"
+        )
+    if errors:
+        raise InputErrors(errors)
+    assert answer is not None and answered_on is not None
+    return FftInput(answer, text or None, answered_on)

@@ -26,6 +26,7 @@ from .vocabulary import (
     CancelledBy,
     ClientStatus,
     Consent,
+    FftAnswer,
     LegalStatus,
     MeetingStatus,
     MhaSection,
@@ -773,3 +774,25 @@ class AdmissionSummary:
     sections: tuple[tuple[MhaSection, int], ...]
     bed_days: int
     client_ids: tuple[int, ...]
+
+
+# -- issue 14 (fft): the Friends and Family Test ------------------------------------------------
+@dataclass(frozen=True)
+class FftAnswerView:
+    """One Friends and Family Test answer of an episode: the answer, the "why" (masked in
+    privacy mode: free text), the local day it was given, whether it was asked at
+    discharge; who recorded it and when; ``corrected`` when it was changed since."""
+
+    id: int
+    client_id: int
+    answered_on: dt.date
+    answer: FftAnswer
+    comment: str | None = field(repr=False, metadata=AS_HIDDEN)
+    at_discharge: bool
+    recorded_by: str  # login
+    recorded_at: dt.datetime
+    version: int
+
+    @property
+    def corrected(self) -> bool:
+        return self.version > 1

@@ -1,12 +1,18 @@
 """Discharging an episode: transfer to primary care (the usual ending) or another ending,
 on a local date, with a reason. The episode leaves the board and stays in history and
-exports."""
+exports.
+
+Once the discharge is saved, the Friends and Family Test is offered next (issue 14, fft:
+screens/fft_dialog.py, recorded as asked at discharge); escape skips it in one key and
+nothing more is recorded."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
-from textual.app import ComposeResult
+from textual import on
+from textual.app import App, ComposeResult
 from textual.widgets import Select, Static
 
 from duty_desk.errors import InputErrors
@@ -16,7 +22,7 @@ from . import board_render as render
 from .absence_form import read_date
 from .flag_marker import subject
 from .forms import FormScreen
-from .literal import assemble
+from .literal import assemble, visible
 from .widgets import TextInput
 
 
@@ -27,9 +33,10 @@ class DischargeForm(FormScreen[bool]):
     ALIASES = {"date": "on", "discharge_kind": "kind", "discharged_at": "on"}
     CONFIRM = "Discharge"
 
-    def __init__(self, episode: EpisodeView) -> None:
+    def __init__(self, episode: EpisodeView, *, offer_fft: bool = True) -> None:
         super().__init__("Discharge: end the episode of care")
         self.episode = episode
+        self.offer_fft = offer_fft  # the Friends and Family Test next (issue 14, fft)
 
     def compose_intro(self) -> ComposeResult:
         yield Static(
@@ -81,3 +88,29 @@ class DischargeForm(FormScreen[bool]):
             expected_version=self.episode.version,
         )
         return True
+
+    # -- issue 14 (fft): the Friends and Family Test, offered next ----------------------------
+    @on(FormScreen.Saved)
+    def _offer_fft(self, message: FormScreen.Saved) -> None:
+        """Runs before the base class closes this form (Textual calls a subclass's handler
+        first), so the question is opened once this form has gone: over the screen the
+        discharge was made from, not under it."""
+        if message.result and self.offer_fft:
+            self.app.call_later(offer_fft, self.app, self.episode)
+
+
+def offer_fft(app: App[Any], episode: EpisodeView) -> None:
+    """Ask the Friends and Family Test of a client just discharged (escape skips it)."""
+    from .fft_dialog import FftDialog
+
+    def recorded(answer_id: int | None) -> None:
+        if answer_id is not None:
+            app.notify(
+                f"Friends and Family Test answer recorded ({visible(episode.name)})",
+                markup=False,
+            )
+
+    app.push_screen(
+        FftDialog(episode.client_id, episode.name, episode.safeguarding, at_discharge=True),
+        recorded,
+    )

@@ -57,6 +57,7 @@ SECTIONS: tuple[str, ...] = (
     "screens.record_admissions.DocumentsPart",  # L, X in every section (docs part)
     "screens.record_history.HistorySection",  # h: history
     "screens.record_dialog.DialogSection",  # d: DIALOG and DIALOG+ (issue 13)
+    "screens.record_fft.FftPart",  # f in every section: Friends and Family Test (issue 14)
 )
 ORDER = "nmcdih"  # network, meetings, crisis and risk, DIALOG, admissions, history
 SHORT = 22  # below this height the detail pane gives up lines for the table
@@ -171,9 +172,15 @@ def age(record: ClientRecordView, ctx: RecordContext) -> int:
     return timeutil.age_on(record.episode.date_of_birth, today)
 
 
-def header_text(record: ClientRecordView, ctx: RecordContext, markers: Sequence[Text]) -> Text:
+def header_text(
+    record: ClientRecordView,
+    ctx: RecordContext,
+    markers: Sequence[Text],
+    notes: Sequence[Text] = (),
+) -> Text:
     """Three lines: who (name, markers, age, NHS number, status), the key worker and core
-    team, and the episode's dates. Each line keeps its most important words first."""
+    team, and the episode's dates (then the parts' ``notes``). Each line keeps its most
+    important words first."""
     episode = record.episode
     tz = ctx.tz
     text = Text(end="", no_wrap=True, overflow="ellipsis")
@@ -222,6 +229,9 @@ def header_text(record: ClientRecordView, ctx: RecordContext, markers: Sequence[
     if episode.interpreter:  # as the board's pane says it
         text.append("  INTERPRETER ", style="bold")
         text.append_text(literal(episode.language or "needed"))
+    for note in notes:  # issue 14 (fft): the latest Friends and Family Test answer
+        text.append("  ")
+        text.append_text(note)
     return text
 
 
@@ -363,7 +373,8 @@ class RecordScreen(LiveList):
         markers = [
             marker for part in ranked for marker in part.markers(record, extras[part.name], ctx)
         ]
-        return RecordRead(record, extras, ctx, rows, header_text(record, ctx, markers))
+        notes = [note for part in self.parts for note in part.notes(record, extras[part.name], ctx)]
+        return RecordRead(record, extras, ctx, rows, header_text(record, ctx, markers, notes))
 
     def show(self, result: RecordRead | None) -> None:
         if result is None:

@@ -21,6 +21,7 @@ ENTITY_WORDS = {
     "meeting": "meeting",
     "network_member": "network",
     "handover_note": "note",
+    "satisfaction_answer": "FFT",  # issue 14 (fft): the Friends and Family Test
 }
 
 

@@ -41,6 +41,8 @@ What a section computes (called by the screen; ``record`` is the
 - :meth:`markers` ``(record, extra, ctx)``: short ``Text`` items for the header's marker
   line (an open safeguarding flag, a crisis plan); every registered part is asked,
   whichever section is shown.
+- :meth:`notes` ``(record, extra, ctx)``: the same for the end of the header's third line
+  (the least important words there: the latest Friends and Family Test answer).
 
 How an action reaches the screen: ``action_<name>(self, screen)`` gets the
 :class:`~screens.record.RecordScreen`; it uses ``screen.record`` (the client shown),
@@ -119,6 +121,12 @@ class RecordSection:
 
     def markers(self, record: ClientRecordView, extra: Any, ctx: RecordContext) -> list[Text]:
         """Short markers for the header (e.g. ``SAFEGUARDING``), whichever section is shown."""
+        return []
+
+    def notes(self, record: ClientRecordView, extra: Any, ctx: RecordContext) -> list[Text]:
+        """Short items for the END of the header's third line (after the episode's dates):
+        the least important words of the header, cut first at a narrow width (issue 14:
+        the latest Friends and Family Test answer)."""
         return []
 
     @classmethod

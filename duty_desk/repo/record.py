@@ -39,6 +39,7 @@ from .crisis import crisis_related
 from .episode_rows import read_episodes
 from .meetings import _MEETING_COLUMNS, meeting_views
 from .safeguarding import flags_related  # issue 12 (guard)
+from .satisfaction import fft_related  # issue 14 (fft)
 from .sql import chunks, day, instant, raw, run
 from .staff import all_staff
 
@@ -81,6 +82,7 @@ def _notes(
 
 RELATED: list[RelatedFn] = [_own, _network, _meetings, _notes, flags_related]
 RELATED.append(crisis_related)  # issue 12 (safety): the crisis plan and risk summary
+RELATED.append(fft_related)  # issue 14 (fft): the Friends and Family Test answers
 
 
 def history_of(session: Session, client_id: int, referral_id: int) -> list[Any]:

@@ -1310,3 +1310,49 @@ def test_bad_dialog_input_gets_its_message_and_writes_nothing(
     }
     assert repo.dialog(client).actions == ()
     assert len(repo.dialog(client).topics) == 3
+
+
+# -- issue 14 (fft): the Friends and Family Test answer -----------------------------------------
+# (what, answer, comment, answered on, field, message); the referral was received on 23/11/2026
+# 09:00 and accepted at 10:00 (the frozen now): only that day is a valid day for an answer.
+FFT_CASES = [
+    ("no answer", None, None, dt.date(2026, 11, 23), "answer", "choose an answer (very good,"),
+    ("unknown answer", "excellent", None, dt.date(2026, 11, 23), "answer",
+     "unknown answer 'excellent' (expected one of: very_good, good, neither, poor, very_poor, "
+     "dont_know)"),
+    ("the words, not the answer", "Very good", None, dt.date(2026, 11, 23), "answer",
+     "unknown answer 'Very good'"),
+    ("comment too long", "good", "x" * 2001, dt.date(2026, 11, 23), "comment",
+     "comment is too long (2001 characters, at most 2000)"),
+    ("control characters", "good", "Fine\x1b[2J (test)", dt.date(2026, 11, 23), "comment",
+     "contains control characters"),
+    ("no day", "good", None, None, "answered_on", "the date the answer was given is required"),
+    ("answered in the future", "good", None, dt.date(2026, 11, 24), "answered_on",
+     "the date the answer was given is in the future"),
+    ("before the referral", "good", None, dt.date(2026, 11, 22), "answered_on",
+     "the date the answer was given is before the referral was received (23/11/2026)"),
+    ("impossible year", "good", None, dt.date(9999, 12, 31), "answered_on",
+     "the year 9999 is outside the dates duty-desk takes"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("case", FFT_CASES, ids=[case[0] for case in FFT_CASES])
+def test_a_bad_fft_answer_gets_its_message_and_writes_nothing(
+    repo: Repository, frozen_now: pendulum.DateTime, case: tuple[object, ...]
+) -> None:
+    _what, answer, comment, answered_on, field, message = case
+    client = repo.accept(repo.add_referral(referral_input()))
+    with pytest.raises(InputErrors) as caught:
+        repo.record_fft_answer(client, answer, comment, answered_on)  # type: ignore[arg-type]
+    assert set(caught.value.errors) == {field}
+    assert message in caught.value.errors[field]
+    assert repo.fft_answers(client) == []
+
+
+@pytest.mark.parametrize("text", MARKUP)
+def test_markup_in_an_fft_comment_is_kept_as_typed(
+    repo: Repository, frozen_now: pendulum.DateTime, text: str
+) -> None:
+    client = repo.accept(repo.add_referral(referral_input()))
+    answer = repo.record_fft_answer(client, "good", text, dt.date(2026, 11, 23))
+    assert repo.fft_answer(answer).comment == text

@@ -133,6 +133,11 @@ PUBLIC = {
     "save_dialog_steps",
     # issue 14: the team report
     "team_report",
+    # issue 14 (fft): the Friends and Family Test
+    "correct_fft_answer",
+    "fft_answer",
+    "fft_answers",
+    "record_fft_answer",
 }
 
 

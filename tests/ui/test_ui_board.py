@@ -198,6 +198,10 @@ async def test_discharge_leaves_the_board_and_stays_in_history(open_app, board):
         form.query_one("#field-reason", Input).value = "Wants to carry on with the GP (test)"
         await pilot.press("ctrl+s")
         await settle(pilot)
+        # issue 14 (fft): the Friends and Family Test is offered next; escape skips it
+        assert type(app.screen).__name__ == "FftDialog"
+        await pilot.press("escape")
+        await settle(pilot)
         assert board_screen(app) is app.screen
         assert clients(app) == ["Blake Sample (test)"]
         episode = repo.episode(board.alex)

@@ -405,3 +405,24 @@ def test_risk_form_snapshot(snap_compare, config, db, board: Board):
 
     form = _push_form(lambda: RiskForm(board.alex, "Alex Example (test)", None))
     assert shot(snap_compare, config, db, [form])
+
+
+# -- issue 14 (fft): the Friends and Family Test, from the record and offered at discharge -----
+
+
+def test_fft_dialog_snapshot(snap_compare, config, db, board: Board):
+    """From the client record (f): "Good" chosen by its digit, the cursor in Why?."""
+    assert shot(snap_compare, config, db, [*on_board(board.alex), keys("enter", "f", "2")])
+
+
+def test_fft_dialog_at_discharge_snapshot(snap_compare, config, db, board: Board):
+    """Offered next after a discharge: nothing chosen, escape skips it."""
+
+    async def discharge(pilot: Pilot[Any]) -> None:
+        from textual.widgets import Input
+
+        pilot.app.screen.query_one("#field-reason", Input).value = "Back to the GP (test)"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+
+    assert shot(snap_compare, config, db, [*on_board(board.alex), keys("d"), discharge])
