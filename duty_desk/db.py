@@ -33,7 +33,7 @@ from .folders import TEAM_DIR_MODE, private_dir
 if TYPE_CHECKING:
     from .changes import ChangeFeed
 
-SCHEMA_VERSION = "6"
+SCHEMA_VERSION = "7"
 APP_ID = "duty-desk"
 # duty_desk_meta key: a random identity given to each database when it is created, so
 # that a backup of another database is recognised (``duty-desk restore``).

@@ -75,6 +75,7 @@ _VERSIONS = {
         "dialog_rating",
         "dialog_topic",
         "dialog_action",
+        "satisfaction_answer",  # issue 14 (fft)
     )
 }
 
@@ -624,6 +625,28 @@ class Admission(SQLModel, table=True):
     __mapper_args__ = {"version_id_col": _VERSIONS["admission"]}
 
 
+# -- issue 14 (fft) --
+class SatisfactionAnswer(SQLModel, table=True):
+    """One answer to the NHS Friends and Family Test ("Overall, how was your experience of
+    our service?") for one episode (``client``): a ``vocabulary.FftAnswer`` value, an
+    optional comment (the "why"), the local day it was given, and whether it was asked at
+    discharge. Checked by ``validation.validate_fft_answer``; written by
+    ``repo.satisfaction`` (a correction is a new version of the same row, audited)."""
+
+    __tablename__ = "satisfaction_answer"
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: int = Field(foreign_key="client.id", index=True)
+    answered_on: dt.date = Field(index=True)  # the local day it was given
+    answer: str = Field(max_length=20)  # vocabulary.FftAnswer
+    comment: str | None = Field(default=None, max_length=2000)
+    at_discharge: bool = False
+    recorded_by: str = Field(max_length=64)  # login (64, as every login column)
+    recorded_at: dt.datetime  # UTC
+    version: int = Field(default=1, sa_column=_VERSIONS["satisfaction_answer"])
+
+    __mapper_args__ = {"version_id_col": _VERSIONS["satisfaction_answer"]}
+
+
 # -- the audit log is append-only, in the database itself -----------------------------------
 # Triggers refuse UPDATE and DELETE on audit_log, whoever connects (a script, the sqlite3
 # shell, a bug). Installed with the table; migrations use the same statements.
@@ -722,6 +745,7 @@ __all__ = [
     "RiskSummary",
     "Role",
     "SafeguardingFlag",
+    "SatisfactionAnswer",
     "Staff",
     "audit_trigger_statements",
     "change_notify_statements",

@@ -254,3 +254,32 @@ ACTION_STATUS_LONG: Mapping[str, str] = {
     ActionStatus.not_done: "not done",
     ActionStatus.dropped: "dropped",
 }
+
+
+# -- issue 14 (fft): the NHS Friends and Family Test -------------------------------------------
+class FftAnswer(enum.StrEnum):
+    """An answer to the Friends and Family Test question "Overall, how was your experience
+    of our service?", in the NHS order: very good to very poor, then don't know."""
+
+    very_good = "very_good"
+    good = "good"
+    neither = "neither"
+    poor = "poor"
+    very_poor = "very_poor"
+    dont_know = "dont_know"
+
+    @property
+    def is_positive(self) -> bool:
+        """Very good or good: what the share positive counts."""
+        return self in (FftAnswer.very_good, FftAnswer.good)
+
+
+FFT_QUESTION = "Overall, how was your experience of our service?"
+FFT_ANSWER_LONG: Mapping[str, str] = {  # the NHS wording, in this order
+    FftAnswer.very_good: "Very good",
+    FftAnswer.good: "Good",
+    FftAnswer.neither: "Neither good nor poor",
+    FftAnswer.poor: "Poor",
+    FftAnswer.very_poor: "Very poor",
+    FftAnswer.dont_know: "Don't know",
+}

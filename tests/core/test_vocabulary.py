@@ -14,6 +14,7 @@ from duty_desk.vocabulary import (
     BreakKind,
     CancelledBy,
     DischargeKind,
+    FftAnswer,
     MeetingStatus,
     PlaceKind,
     ReferralStatus,
@@ -32,6 +33,7 @@ TABLES: list[tuple[type[enum.Enum], object]] = [
     (AbsenceKind, vocabulary.ABSENCE_KIND_LONG),
     (DischargeKind, vocabulary.DISCHARGE_KIND_LONG),
     (BreakKind, vocabulary.BREAK_SHORT),
+    (FftAnswer, vocabulary.FFT_ANSWER_LONG),  # issue 14 (fft)
 ]
 
 
@@ -53,3 +55,16 @@ def test_models_and_views_share_the_vocabulary() -> None:
     assert models.ReferralStatus is ReferralStatus and models.Role is Role
     assert views.BreakKind is BreakKind
     assert vocabulary.OPEN_STATUSES == models.OPEN_STATUSES
+
+
+def test_the_fft_answers_keep_the_nhs_order_and_wording() -> None:  # issue 14 (fft)
+    assert list(vocabulary.FFT_ANSWER_LONG.values()) == [
+        "Very good",
+        "Good",
+        "Neither good nor poor",
+        "Poor",
+        "Very poor",
+        "Don't know",
+    ]
+    assert list(vocabulary.FFT_ANSWER_LONG) == list(FftAnswer)
+    assert [a for a in FftAnswer if a.is_positive] == [FftAnswer.very_good, FftAnswer.good]

@@ -152,6 +152,8 @@ UNDO_AFTER_0004 = (
     "DROP TABLE admission",
     # 0015, DIALOG
     "DROP TABLE dialog_action_review, dialog_action, dialog_topic, dialog_answer, dialog_rating",
+    # 0016, the Friends and Family Test (issue 14, fft)
+    "DROP TABLE satisfaction_answer",
 )
 
 
