@@ -8,12 +8,23 @@ Not a part (it is not in ``PARTS``): the figures' definitions live in the part m
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, Float, Select, case, cast, func, or_, select, true
+from sqlalchemy import ColumnElement, Float, Select, and_, case, cast, func, or_, select, true
 from sqlmodel import col
 
-from duty_desk.models import Client, ClientStatus, Meeting, MeetingStatus, Referral
+from duty_desk.models import (
+    Client,
+    ClientStatus,
+    Meeting,
+    MeetingNetwork,
+    MeetingStaff,
+    MeetingStatus,
+    Referral,
+    Role,
+    Staff,
+)
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -116,3 +127,93 @@ def quartiles(
         return at[low] + (at[low + 1] - at[low]) * (position - low)
 
     return n, quantile(positions[0]), quantile(positions[1]), quantile(positions[2])
+
+
+@dataclass(frozen=True)
+class MeetingFacts:
+    """What the network, peer and continuity parts count over the meetings that happened
+    in a scope, read in ONE pass over them (:func:`meeting_facts`). ``by_network``: per
+    number of network members present (capped at ``NETWORK_TOP``), (meetings, members)."""
+
+    meetings: int
+    by_network: dict[int, tuple[int, int]]
+    with_peer: int
+    with_key_worker: int
+
+    @property
+    def with_network(self) -> int:
+        return self.meetings - self.by_network.get(0, (0, 0))[0]
+
+    @property
+    def network_members(self) -> int:
+        return sum(members for _, members in self.by_network.values())
+
+
+NETWORK_TOP = 3  # "3 or more" network members present: the last step of the distribution
+
+
+def meeting_facts(session: Session, scope: Scope) -> MeetingFacts:
+    """Per meeting that happened in the scope: how many network members were present,
+    whether a peer support worker was (role ``peer_support``, as cover too), whether the
+    episode's current key worker was (not as cover); summed by the number of network
+    members present. One grouped pass over the period's meetings and their attendance,
+    kept in the session for the other parts of the same report."""
+    key = ("team_report.meeting_facts", scope.period, scope.area, scope.start_utc, scope.end_utc)
+    found = session.info.get(key)
+    if isinstance(found, MeetingFacts):
+        return found
+    connection = session.connection()
+    peers: list[int | None] = list(
+        connection.execute(
+            select(col(Staff.id)).where(col(Staff.role) == Role.peer_support.value)
+        ).scalars()
+    )
+    network = (
+        select(func.count(col(MeetingNetwork.id)))
+        .where(
+            col(MeetingNetwork.meeting_id) == col(Meeting.id),
+            col(MeetingNetwork.attended).is_(True),
+        )
+        .correlate(Meeting)
+        .scalar_subquery()
+    )
+    came = and_(col(MeetingStaff.staff_id) == col(Client.key_worker_id), ~col(MeetingStaff.cover))
+    per_meeting = (
+        select(
+            network.label("network"),
+            func.max(case((col(MeetingStaff.staff_id).in_(peers), 1), else_=0)).label("peer"),
+            func.max(case((came, 1), else_=0)).label("key_worker"),
+        )
+        .select_from(Meeting)
+        .join(Client, col(Client.id) == col(Meeting.client_id))
+        .outerjoin(
+            MeetingStaff,
+            and_(
+                col(MeetingStaff.meeting_id) == col(Meeting.id),
+                col(MeetingStaff.attended).is_(True),
+            ),
+        )
+        .where(*held_meetings(scope))
+        .group_by(col(Meeting.id))
+        .subquery()
+    )
+    bucket = case(
+        (per_meeting.c.network >= NETWORK_TOP, NETWORK_TOP), else_=per_meeting.c.network
+    ).label("bucket")
+    rows = connection.execute(
+        select(
+            bucket,
+            func.count(),
+            func.coalesce(func.sum(per_meeting.c.network), 0),
+            func.coalesce(func.sum(per_meeting.c.peer), 0),
+            func.coalesce(func.sum(per_meeting.c.key_worker), 0),
+        ).group_by(bucket)
+    ).all()
+    facts = MeetingFacts(
+        meetings=sum(int(r[1]) for r in rows),
+        by_network={int(r[0]): (int(r[1]), int(r[2])) for r in rows},
+        with_peer=sum(int(r[3]) for r in rows),
+        with_key_worker=sum(int(r[4]) for r in rows),
+    )
+    session.info[key] = facts
+    return facts

@@ -53,7 +53,7 @@ Definitions:
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import and_, exists, func, select
 from sqlmodel import col
@@ -71,8 +71,8 @@ from duty_desk.vocabulary import BreakKind
 
 from .care_sql import (
     count_if,
-    held_meetings,
     in_area,
+    meeting_facts,
     open_at,
     open_during,
     period_end,
@@ -116,12 +116,8 @@ def compute(session: Session, scope: Scope) -> Part:
             Figure(f"continuity.{index}_q1", q1, "ratio", n),
             Figure(f"continuity.{index}_q3", q3, "ratio", n),
         ]
-    meetings, with_key = connection.execute(
-        select(func.count(), count_if(_key_worker_came()))
-        .select_from(Meeting)
-        .join(Client, col(Client.id) == col(Meeting.client_id))
-        .where(*held_meetings(scope))
-    ).one()
+    facts = meeting_facts(session, scope)
+    meetings, with_key = facts.meetings, facts.with_key_worker
     figures += [
         Figure("continuity.meetings", meetings, "count"),
         Figure("continuity.with_key_worker", share(with_key, meetings), "share", meetings),
@@ -142,15 +138,6 @@ def compute(session: Session, scope: Scope) -> Part:
     )
 
 
-def _key_worker_came() -> Any:
-    return exists().where(
-        col(MeetingStaff.meeting_id) == col(Meeting.id),
-        col(MeetingStaff.staff_id) == col(Client.key_worker_id),
-        col(MeetingStaff.attended).is_(True),
-        col(MeetingStaff.cover).is_(False),
-    )
-
-
 def _breaks(session: Session, scope: Scope, at: dt.datetime) -> tuple[int, dict[BreakKind, int]]:
     """How many episodes were open at ``at``, and of them how many had each break kind."""
     since = at - dt.timedelta(days=scope.config.continuity.not_seen_days)
@@ -161,15 +148,16 @@ def _breaks(session: Session, scope: Scope, at: dt.datetime) -> tuple[int, dict[
         col(Meeting.starts_at) <= at,
     )
     seen_since = exists().where(before_end, col(Meeting.starts_at) >= since)
-    core_came = exists().where(
-        col(MeetingStaff.meeting_id) == col(Meeting.id),
-        col(MeetingStaff.attended).is_(True),
-        col(MeetingStaff.cover).is_(False),
-        col(MeetingStaff.staff_id).in_(
-            select(col(CoreTeamMember.staff_id)).where(
-                col(CoreTeamMember.client_id) == col(Meeting.client_id)
-            )
-        ),
+    core_came = (
+        select(col(MeetingStaff.id))
+        .join(CoreTeamMember, col(CoreTeamMember.staff_id) == col(MeetingStaff.staff_id))
+        .where(
+            col(MeetingStaff.meeting_id) == col(Meeting.id),
+            col(CoreTeamMember.client_id) == col(Meeting.client_id),
+            col(MeetingStaff.attended).is_(True),
+            col(MeetingStaff.cover).is_(False),
+        )
+        .exists()
     )
     without_core = exists().where(before_end, col(Meeting.starts_at) >= since, ~core_came)
     inactive = select(col(Staff.id)).where(col(Staff.active).is_(False))

@@ -24,12 +24,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Integer, and_, case, func, select
-from sqlmodel import col
-
-from duty_desk.models import Meeting, MeetingNetwork
-
-from .care_sql import held_meetings, share
+from .care_sql import NETWORK_TOP, meeting_facts, share
 from .model import Figure, Part, Table
 
 if TYPE_CHECKING:
@@ -38,49 +33,20 @@ if TYPE_CHECKING:
     from .model import Scope
 
 TITLE = "Family and network involvement"
-TOP = 3  # "3 or more" is the last row of the distribution
 
 
 def compute(session: Session, scope: Scope) -> Part:
-    present = (
-        select(
-            col(Meeting.id).label("meeting_id"),
-            func.count(col(MeetingNetwork.id)).label("came"),
-        )
-        .outerjoin(
-            MeetingNetwork,
-            and_(
-                col(MeetingNetwork.meeting_id) == col(Meeting.id),
-                col(MeetingNetwork.attended).is_(True),
-            ),
-        )
-        .where(*held_meetings(scope))
-        .group_by(col(Meeting.id))
-        .subquery()
-    )
-    bucket = case((present.c.came >= TOP, TOP), else_=present.c.came).label("bucket")
-    rows = (
-        session.connection()
-        .execute(
-            select(bucket, func.count(), func.sum(present.c.came).cast(Integer))
-            .group_by(bucket)
-            .order_by(bucket)
-        )
-        .all()
-    )
-    by_bucket = {int(b): (int(n), int(total or 0)) for b, n, total in rows}
-    meetings = sum(n for n, _ in by_bucket.values())
-    members = sum(total for _, total in by_bucket.values())
-    with_network = meetings - by_bucket.get(0, (0, 0))[0]
-    label = {TOP: f"{TOP}+"}
+    facts = meeting_facts(session, scope)
+    meetings = facts.meetings
+    label = {NETWORK_TOP: f"{NETWORK_TOP}+"}
     return Part(
         "network",
         figures=(
             Figure("network.meetings", meetings, "count"),
-            Figure("network.with_network", share(with_network, meetings), "share", meetings),
+            Figure("network.with_network", share(facts.with_network, meetings), "share", meetings),
             Figure(
                 "network.members_per_meeting",
-                members / meetings if meetings else None,
+                facts.network_members / meetings if meetings else None,
                 "ratio",
                 meetings,
             ),
@@ -89,7 +55,10 @@ def compute(session: Session, scope: Scope) -> Part:
             Table(
                 "network.members_present",
                 ("members", "meetings"),
-                tuple((label.get(b, str(b)), by_bucket.get(b, (0, 0))[0]) for b in range(TOP + 1)),
+                tuple(
+                    (label.get(b, str(b)), facts.by_network.get(b, (0, 0))[0])
+                    for b in range(NETWORK_TOP + 1)
+                ),
             ),
         ),
     )

@@ -24,12 +24,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import case, distinct, func, select
+from sqlalchemy import case, func, select
 from sqlmodel import col
 
-from duty_desk.models import Client, CoreTeamMember, Meeting, MeetingStaff, Role, Staff
+from duty_desk.models import Client, CoreTeamMember, Role, Staff
 
-from .care_sql import held_meetings, in_area, open_at, period_end, share
+from .care_sql import in_area, meeting_facts, open_at, period_end, share
 from .model import Figure, Part
 
 if TYPE_CHECKING:
@@ -42,19 +42,9 @@ TITLE = "Peer support"
 
 def compute(session: Session, scope: Scope) -> Part:
     connection = session.connection()
-    meetings = connection.execute(
-        select(func.count()).select_from(Meeting).where(*held_meetings(scope))
-    ).scalar_one()
+    facts = meeting_facts(session, scope)
+    meetings, with_peer = facts.meetings, facts.with_peer
     peer_staff = select(col(Staff.id)).where(col(Staff.role) == Role.peer_support.value)
-    with_peer = connection.execute(
-        select(func.count(distinct(col(Meeting.id))))
-        .join(MeetingStaff, col(MeetingStaff.meeting_id) == col(Meeting.id))
-        .where(
-            *held_meetings(scope),
-            col(MeetingStaff.attended).is_(True),
-            col(MeetingStaff.staff_id).in_(peer_staff),
-        )
-    ).scalar_one()
     at = period_end(scope)
     # 1 when a peer support worker is in the team, else 0
     team_has_peer = func.max(case((col(CoreTeamMember.staff_id).in_(peer_staff), 1), else_=0))

@@ -8,8 +8,13 @@ import pytest
 
 from duty_desk import timeutil
 from duty_desk.repository import Repository
+from duty_desk.team_report import Part
 from tests.conftest import MONDAY_10
-from tests.repo.care_report_data import EMPTY_WEEK, WEEK, World, build
+from tests.repo.care_report_data import ACCEPTED, EMPTY_WEEK, WEEK, World, at, build
+
+
+def _breaks(part: Part) -> dict[object, object]:
+    return dict((row[0], row[1]) for row in part.tables[0].rows)
 
 
 @pytest.fixture
@@ -55,7 +60,7 @@ def test_breaks_at_the_periods_end(world: World) -> None:
     # member: A's 19 Nov (clin2 as cover). Not seen in 14 days: C (accepted 2 Nov, never
     # met); A met on the 19th, B on the 18th.
     assert part.figure("open_episodes").value == 3
-    assert dict(part.tables[0].rows) == {  # type: ignore[arg-type]
+    assert _breaks(part) == {
         "no_key_worker": 1,
         "key_worker_left": 0,
         "no_core_at_meeting": 1,
@@ -70,7 +75,7 @@ def test_the_whitstable_area_alone(world: World) -> None:
     assert part.figure("episodes").value == 1
     assert (part.figure("upc_q1").value, part.figure("upc").value) == (1.0, 1.0)
     assert part.figure("with_key_worker").value == 1.0
-    assert dict(part.tables[0].rows)["not_seen"] == 0  # type: ignore[arg-type]
+    assert _breaks(part)["not_seen"] == 0
 
 
 def test_an_empty_period_has_no_distribution(world: World) -> None:
@@ -80,3 +85,19 @@ def test_an_empty_period_has_no_distribution(world: World) -> None:
     for name in ("upc", "upc_q1", "upc_q3", "coc", "secon", "with_key_worker"):
         assert part.figure(name).value is None, name
     assert part.figure("open_episodes").value == 0
+
+
+def test_a_meeting_with_another_episodes_core_member_is_without_the_core_team(
+    world: World,
+) -> None:
+    """peer1 is in A's and D's core teams, not B's: B's meeting with peer1 alone (booked
+    for them, not as cover) is a meeting without B's core team."""
+    with timeutil.frozen(ACCEPTED):
+        meeting = world.repo.book(world.b, at(20, 14), 60, [world.peer], "base")
+    with timeutil.frozen(MONDAY_10):
+        world.repo.record_happened(meeting, [world.peer], [])
+        part = world.repo.team_report(WEEK).part("continuity")
+    assert _breaks(part)["no_core_at_meeting"] == 2
+    # and B's figures change: {clin2}, {clin2}, {peer1}: UPC 2/3, SECON 1/2
+    b = world.repo.episode(world.b).continuity
+    assert (b.upc, b.secon) == pytest.approx((2 / 3, 1 / 2))
