@@ -57,9 +57,12 @@ TITLE = "DIALOG"
 SCORES = ("qol", "treatment")
 
 
-def _per_rating(scope: Scope, until: dt.date, since: dt.date | None = None) -> Any:
+def _per_rating(
+    scope: Scope, until: dt.date, since: dt.date | None = None, *, rated_in_period: bool = False
+) -> Any:
     """One row per rating up to ``until`` (from ``since``), in the area: its id, episode,
-    day, and its two scores (NULL: too few of its items rated)."""
+    day, and its two scores (NULL: too few of its items rated). ``rated_in_period``: only
+    the ratings of episodes rated on a day of the period."""
     dialog = scope.config.dialog
     items = dialog.scale()
     life = [i.key for i in items if i.kind is ItemKind.life]
@@ -74,6 +77,12 @@ def _per_rating(scope: Scope, until: dt.date, since: dt.date | None = None) -> A
     where = [col(DialogRating.rated_on) <= until, in_area(scope.area, col(DialogRating.client_id))]
     if since is not None:
         where.append(col(DialogRating.rated_on) >= since)
+    if rated_in_period:
+        rated = select(col(DialogRating.client_id)).where(
+            col(DialogRating.rated_on) >= scope.period.start,
+            col(DialogRating.rated_on) <= scope.period.end,
+        )
+        where.append(col(DialogRating.client_id).in_(rated))
     return (
         select(
             col(DialogRating.id).label("rating_id"),
@@ -144,15 +153,20 @@ def _ratings(session: Session, scope: Scope) -> Figure:
 
 
 def _pairs(session: Session, scope: Scope) -> list[Figure]:
-    per = _per_rating(scope, scope.period.end)
+    """The paired changes, in one pass over the ratings up to the period's end: per episode,
+    its latest rating (``last_rn`` 1) beside its first one's scores (``first_value``)."""
+    per = _per_rating(scope, scope.period.end, rated_in_period=True)
+    ascending = (per.c.rated_on, per.c.rating_id)
     ranked = select(
-        per.c.client_id,
         per.c.rated_on,
         per.c.qol,
         per.c.treatment,
-        func.row_number()
-        .over(partition_by=per.c.client_id, order_by=(per.c.rated_on, per.c.rating_id))
-        .label("first_rn"),
+        func.first_value(per.c.qol)
+        .over(partition_by=per.c.client_id, order_by=ascending)
+        .label("first_qol"),
+        func.first_value(per.c.treatment)
+        .over(partition_by=per.c.client_id, order_by=ascending)
+        .label("first_treatment"),
         func.row_number()
         .over(
             partition_by=per.c.client_id,
@@ -161,24 +175,18 @@ def _pairs(session: Session, scope: Scope) -> list[Figure]:
         .label("last_rn"),
         func.count().over(partition_by=per.c.client_id).label("ratings"),
     ).subquery()
-    first = select(ranked).where(ranked.c.first_rn == 1).subquery()
-    last = (
-        select(ranked)
-        .where(
-            ranked.c.last_rn == 1,
-            ranked.c.ratings >= 2,
-            ranked.c.rated_on >= scope.period.start,
-        )
-        .subquery()
-    )
     columns: list[Any] = [func.count()]
     for name in SCORES:
-        change = last.c[name] - first.c[name]
+        change = ranked.c[name] - ranked.c[f"first_{name}"]
         columns += [func.count(change), func.avg(change), count_if(change > 0)]
     row = (
         session.connection()
         .execute(
-            select(*columns).select_from(last.join(first, first.c.client_id == last.c.client_id))
+            select(*columns).where(
+                ranked.c.last_rn == 1,
+                ranked.c.ratings >= 2,
+                ranked.c.rated_on >= scope.period.start,
+            )
         )
         .one()
     )
