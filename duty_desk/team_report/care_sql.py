@@ -50,12 +50,23 @@ def in_area(area: str | None, client_id: Any) -> ColumnElement[bool]:
 
 
 def held_meetings(scope: Scope) -> list[ColumnElement[bool]]:
-    """Conditions on ``meeting``: it happened, started in the period, in the area."""
+    """Conditions on ``meeting``: it happened, started in the period, in the area. Every
+    area is still written as ``client_id IN (SELECT id FROM client)``: that leads the
+    planner to read the meetings episode by episode (``ix_meeting_client_starts_at``),
+    where the period's range on ``ix_meeting_starts_at`` jumps across the whole table
+    (3-4 times slower on SQLite at the bench scale)."""
+    episodes = (
+        select(col(Client.id))
+        if scope.area is None
+        else select(col(Client.id))
+        .join(Referral, col(Referral.id) == col(Client.referral_id))
+        .where(col(Referral.area) == scope.area)
+    )
     return [
         col(Meeting.status) == MeetingStatus.happened.value,
         col(Meeting.starts_at) >= scope.start_utc,
         col(Meeting.starts_at) < scope.end_utc,
-        in_area(scope.area, col(Meeting.client_id)),
+        col(Meeting.client_id).in_(episodes),
     ]
 
 
