@@ -36,7 +36,7 @@ from sqlmodel import col
 
 from duty_desk import timeutil
 from duty_desk.models import Admission
-from duty_desk.views import AdmissionSummary
+from duty_desk.views import AdmissionSummary, nights_in_hospital
 from duty_desk.vocabulary import LegalStatus, MhaSection
 
 from .care_sql import count_if, in_area
@@ -111,7 +111,7 @@ def summary(
         .where(*where)
         .group_by(admitted_on, discharged_on)
     ).all():
-        bed_days += n * _nights(first, last, start, end, today)
+        bed_days += n * nights_in_hospital(first, last, start, end, today)
     clients = connection.execute(
         select(col(Admission.client_id)).where(*where).distinct().order_by(col(Admission.client_id))
     ).scalars()
@@ -131,13 +131,3 @@ def summary(
         bed_days=bed_days,
         client_ids=tuple(int(c) for c in clients),
     )
-
-
-def _nights(
-    admitted: dt.date, discharged: dt.date | None, start: dt.date, end: dt.date, today: dt.date
-) -> int:
-    """Nights in hospital on ``start`` to ``end``: admission to the day before discharge;
-    still in hospital, up to ``today``."""
-    last = discharged - dt.timedelta(days=1) if discharged else today
-    first, last = max(admitted, start), min(last, end)
-    return max((last - first).days + 1, 0)
