@@ -17,7 +17,9 @@ Definitions:
 - episodes (Episodes): the episodes in the area open on at least one day of the period.
 - upc (UPC, median): the median Usual Provider of Care index (largest share of an episode's
   meetings one staff member attended) over those episodes with at least two meetings;
-  none when there are none. ``n``: how many episodes.
+  none when there are none. ``n``: how many episodes. Each index is the episode's own,
+  over all its meetings that happened up to now (the board's figures), not only the
+  period's.
 - upc_q1 (UPC, lower quartile): the lower quartile of the same values.
 - upc_q3 (UPC, upper quartile): the upper quartile of the same values.
 - coc (COC, median): the median Bice-Boxerman Continuity of Care index (over staff visits)
@@ -43,8 +45,8 @@ Definitions:
   (no key worker now), ``key_worker_left`` (the key worker is no longer active),
   ``no_core_at_meeting`` (a meeting that happened in the ``[continuity] not_seen_days``
   before the end with no current core-team member there, cover not counting), ``not_seen``
-  (no meeting that happened, or only ones, before the end, more than ``not_seen_days``
-  before it; from the acceptance when never met). An episode with several kinds counts
+  (accepted more than ``not_seen_days`` before the end and no meeting that happened in
+  those days, the board's rule with the end for now). An episode with several kinds counts
   once under each. Left out: a core member away for a booked meeting (a warning about
   meetings to come, not an outcome), and the crisis-plan, risk-review and DIALOG review
   breaks (review dates are overwritten at each review, so a past period's cannot be told).
