@@ -727,6 +727,17 @@ class SafeguardingFlagView:
 # -- issue 12 (docs) --
 
 
+def nights_in_hospital(
+    admitted: dt.date, discharged: dt.date | None, start: dt.date, end: dt.date, today: dt.date
+) -> int:
+    """Nights in hospital on local dates ``start`` to ``end`` (inclusive): each date from
+    admission up to the day before discharge; still in hospital, up to ``today``. The one
+    rule for bed days (``AdmissionView.bed_days``, the team report's admissions part)."""
+    last = discharged - dt.timedelta(days=1) if discharged else today
+    first, last = max(admitted, start), min(last, end)
+    return max((last - first).days + 1, 0)
+
+
 @dataclass(frozen=True)
 class AdmissionView:
     """A hospital admission during an episode: local dates (``discharged_on`` None while the
@@ -750,9 +761,7 @@ class AdmissionView:
     def bed_days(self, start: dt.date, end: dt.date, today: dt.date) -> int:
         """Nights in hospital on local dates ``start`` to ``end`` (inclusive): each date from
         admission up to the day before discharge; still in hospital, up to ``today``."""
-        last = self.discharged_on - dt.timedelta(days=1) if self.discharged_on else today
-        first, last = max(self.admitted_on, start), min(last, end)
-        return max((last - first).days + 1, 0)
+        return nights_in_hospital(self.admitted_on, self.discharged_on, start, end, today)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,6 @@ naming who); NotFound; NotPermitted.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -216,33 +215,13 @@ class AdmissionRepository(Aggregate):
 
     def admissions_summary(self, start: dt.date, end: dt.date) -> AdmissionSummary:
         """The figures for the team report over ``start`` to ``end`` (local dates,
-        inclusive): see :class:`~duty_desk.views.AdmissionSummary`."""
-        found = self.admissions_in(start, end)
+        inclusive), every area: see :class:`~duty_desk.views.AdmissionSummary`. Worked out
+        once, in the team report's admissions part (``team_report.admissions.summary``)."""
+        from duty_desk.team_report.admissions import summary
+
         today = self.ctx.today()
-        return summarise(found, start, end, today)
-
-
-def summarise(
-    found: Sequence[AdmissionView], start: dt.date, end: dt.date, today: dt.date
-) -> AdmissionSummary:
-    detained = [a for a in found if a.legal_status == LegalStatus.detained]
-    counts = {section: 0 for section in MhaSection}
-    for admission in detained:
-        if admission.mha_section is not None:
-            counts[admission.mha_section] += 1
-    clients = sorted({a.client_id for a in found})
-    return AdmissionSummary(
-        start=start,
-        end=end,
-        admissions=len(found),
-        new=sum(1 for a in found if start <= a.admitted_on <= end),
-        people=len(clients),
-        informal=len(found) - len(detained),
-        detained=len(detained),
-        sections=tuple((section, n) for section, n in counts.items() if n),
-        bed_days=sum(a.bed_days(start, end, today) for a in found),
-        client_ids=tuple(clients),
-    )
+        with self.ctx.unit() as session:
+            return summary(session, start, end, today)
 
 
 def admission_records(
