@@ -257,6 +257,19 @@ def _columns(rows: Sequence[Sequence[str]], right: Sequence[bool]) -> Iterator[s
         yield "  " + "  ".join(cells).rstrip()
 
 
+def table_lines(table: Table, config: Config | None = None) -> list[str]:
+    """A table as aligned lines: its column headings, then one line per row ("none")."""
+    if not table.rows:
+        return ["none"]
+    head = [key_words(c) for c in table.columns]
+    body = [
+        [cell_words(v, c, config) for v, c in zip(r, table.columns, strict=True)]
+        for r in table.rows
+    ]
+    numeric = [all(not isinstance(r[i], str) for r in table.rows) for i in range(len(head))]
+    return [line[2:] for line in _columns([head, *body], numeric)]
+
+
 def text_lines(report: TeamReport, config: Config, *, with_comments: bool = False) -> Iterator[str]:
     """The report as compact aligned plain text: a heading per part, one line per figure
     (label, value, n), its tables below; for a terminal or an email."""
@@ -276,20 +289,13 @@ def text_lines(report: TeamReport, config: Config, *, with_comments: bool = Fals
                 [label(f.key), figure_words(f), "" if f.n is None else str(f.n)]
                 for f in part.figures
             ]
-            yield from _columns(rows[1:] if all(not r[2] for r in rows[1:]) else rows, (False, True, True))
+            yield from _columns(
+                rows[1:] if all(not r[2] for r in rows[1:]) else rows, (False, True, True)
+            )
         for table in shown_tables(part, with_comments):
             yield ""
             yield f"  {label(table.key)}"
-            if not table.rows:
-                yield "    none"
-                continue
-            head = [key_words(c) for c in table.columns]
-            body = [
-                [cell_words(v, c, config) for v, c in zip(r, table.columns, strict=True)]
-                for r in table.rows
-            ]
-            numeric = [all(not isinstance(r[i], str) for r in table.rows) for i in range(len(head))]
-            yield from ("  " + line for line in _columns([head, *body], numeric))
+            yield from ("    " + line for line in table_lines(table, config))
     hidden = left_out(report, with_comments)
     if hidden:
         yield ""
