@@ -20,6 +20,7 @@ from pathlib import Path
 def year_report(db: Path, runs: int = 3) -> tuple[list[float], list[float], dict[str, int]]:
     """(seconds for each report, seconds for each raw read, row counts read raw)."""
     from sqlalchemy import select
+    from sqlmodel import col
 
     from duty_desk import timeutil
     from duty_desk.config import load_config
@@ -49,20 +50,23 @@ def year_report(db: Path, runs: int = 3) -> tuple[list[float], list[float], dict
             with database.engine.connect() as connection:
                 referrals = connection.execute(
                     select(
-                        Referral.id,
-                        Referral.received_at,
-                        Referral.area,
-                        Referral.source,
-                        Referral.urgency,
-                        Referral.status,
-                        Referral.onward,
-                        Referral.decided_at,
-                    ).where(Referral.received_at >= start, Referral.received_at < end)
+                        col(Referral.id),
+                        col(Referral.received_at),
+                        col(Referral.area),
+                        col(Referral.source),
+                        col(Referral.urgency),
+                        col(Referral.status),
+                        col(Referral.onward),
+                        col(Referral.decided_at),
+                    ).where(col(Referral.received_at) >= start, col(Referral.received_at) < end)
                 ).all()
                 meetings = connection.execute(
-                    select(Meeting.id, Meeting.client_id, Meeting.starts_at, Meeting.status).where(
-                        Meeting.starts_at >= start, Meeting.starts_at < end
-                    )
+                    select(
+                        Meeting.id,
+                        col(Meeting.client_id),
+                        col(Meeting.starts_at),
+                        col(Meeting.status),
+                    ).where(col(Meeting.starts_at) >= start, col(Meeting.starts_at) < end)
                 ).all()
             raws.append(time.perf_counter() - began)
             counts = {"referrals": len(referrals), "meetings": len(meetings)}
