@@ -62,7 +62,7 @@ def year_report(db: Path, runs: int = 3) -> tuple[list[float], list[float], dict
                 ).all()
                 meetings = connection.execute(
                     select(
-                        Meeting.id,
+                        col(Meeting.id),
                         col(Meeting.client_id),
                         col(Meeting.starts_at),
                         col(Meeting.status),
