@@ -326,6 +326,7 @@ def binding_ids() -> set[str]:
     from .queue import QueueScreen
     from .record import RecordScreen
     from .referral_view import ReferralScreen
+    from .team_report import TeamReportScreen  # issue 14 (screen)
 
     screens = (
         DutyDeskApp,
@@ -343,6 +344,7 @@ def binding_ids() -> set[str]:
         ReferralScreen,
         HandoverScreen,
         RecordScreen,
+        TeamReportScreen,
     )
     return {b.id for cls in screens for b in cls.BINDINGS if isinstance(b, Binding) and b.id}
 
