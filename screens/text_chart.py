@@ -16,6 +16,9 @@ from dataclasses import dataclass
 
 _LOCK = threading.Lock()
 MARKERS = ("*", "x", "o", "+", "#", "@")
+# With colour: the terminal's own 16 colours (plotext's names), which every 256-colour
+# terminal shows; the markers still tell the lines apart without them.
+COLORS = ("cyan+", "orange+", "green+", "magenta+", "blue+", "red+")
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,7 @@ def plot(
                     [y for _, y in points],
                     marker=line.marker or MARKERS[index % len(MARKERS)],
                     label=line.label,
+                    color=COLORS[index % len(COLORS)] if color else None,
                 )
         plt.xticks(xs[::step], list(x_labels)[::step])
         if ylim is not None:

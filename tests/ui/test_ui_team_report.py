@@ -174,3 +174,40 @@ def test_each_part_has_a_heading_row_and_a_part_without_data_says_so() -> None:
     assert "chart (c)" in " ".join(c.plain for c in rows["s:intake.weekly"])
     figure = sample_report().figure("intake.eligible_share")
     assert "75% (n = 12)" in detail_of(figure).plain
+
+
+def coloured_spans(text: Any) -> list[Any]:
+    from rich.style import Style
+
+    found = []
+    for span in text.spans:
+        style = Style.parse(span.style) if isinstance(span.style, str) else span.style
+        # rich's Style has .color, Textual's (a rendered Static's Content) .foreground
+        if getattr(style, "color", None) or getattr(style, "foreground", None):
+            found.append(span)
+    return found
+
+
+def test_charts_are_readable_without_colour_and_coloured_with_it() -> None:
+    from screens.team_report import charts_text
+
+    plain = charts_text(sample_report(), 76, color=False)
+    assert not coloured_spans(plain)  # NO_COLOR: characters only, each line its own marker
+    for words in ("Weekly", "Accepted", "Places", "Median hours", "Quality of life"):
+        assert words in plain.plain
+    assert plain.plain.index("Weekly") < plain.plain.index("Weekly median")
+    coloured = charts_text(sample_report(), 76, color=True)
+    assert coloured_spans(coloured) and coloured.plain == plain.plain
+
+
+async def test_the_charts_follow_no_color(
+    open_app: Callable[..., Any], frozen_now: pendulum.DateTime
+) -> None:
+    async with open_app() as (app, pilot):
+        await open_report(pilot)
+        assert app.no_color is False
+        screen = report_screen(app)
+        screen.report = sample_report()
+        app.no_color = True
+        screen.draw_charts()
+        assert not coloured_spans(screen.query_one("#charts-body", Static).render())
