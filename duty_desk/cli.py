@@ -854,6 +854,15 @@ def report_command(
         _check_report_output(output, force)
     params = reports.Params(start=start, end=end, area=chosen_area, with_comments=with_comments)
     found = reports.report("team")
+    from .reports.team import write_report_json
+
+    def write(found: reports.Report, fmt: str, repo: Repository, out: Any, params: Any) -> None:
+        """The registry's report (csv, text, html); json: the whole report as one object."""
+        if fmt == "json":
+            write_report_json(repo, params, out)
+        else:
+            reports.run(found, fmt, repo, out, params)
+
     db = state.open_db()
     try:
         repo = state.repo(db)
@@ -863,7 +872,7 @@ def report_command(
             try:
                 in_place = output_target(output).in_place
                 with atomic_output(output) as handle:
-                    reports.run(found, fmt, repo, handle, params)
+                    write(found, fmt, repo, handle, params)
             except OSError as exc:
                 raise Failure(
                     f"cannot write {output}: {exc.strerror or exc.__class__.__name__}; "
@@ -872,7 +881,7 @@ def report_command(
             click.echo(f"Wrote the team report to {output} ({fmt}).", err=in_place)
         else:
             sys.stdout.flush()
-            reports.run(found, fmt, repo, sys.stdout.buffer, params)
+            write(found, fmt, repo, sys.stdout.buffer, params)
             sys.stdout.buffer.flush()
     finally:
         db.dispose()

@@ -5,8 +5,10 @@ mechanism behind ``duty-desk export team`` and ``duty-desk report``.
   each series point flattened (``row``: the table row's first cell or the series' date,
   ``column``: the column or line), so a spreadsheet can pivot it; a part without data is
   one row saying so.
-- json: the whole report as data: the period (and its name), the area, when it was made,
-  every part with its figures, tables and series, and every definition.
+- json (``export team``): the same rows as the csv, as every report's json is;
+  ``duty-desk report --format json`` writes the whole report as data instead
+  (:func:`write_report_json`): the period (and its name), the area, when it was made, every
+  part with its figures, tables and series, and every definition.
 - text: compact aligned plain text (``duty_desk.team_report_words.text_lines``).
 - html: one self-contained page with the charts as inline SVG (``duty_desk.reports.team_html``,
   which alone imports matplotlib).
@@ -56,11 +58,11 @@ def records(report: TeamReport, with_comments: bool = False) -> Iterator[dict[st
     """The flat rows (see the module docstring)."""
     from duty_desk.team_report_words import NO_DATA, label, shown_tables
 
-    base = {
+    base = dict.fromkeys(COLUMNS) | {
         "period_start": report.period.start.isoformat(),
         "period_end": report.period.end.isoformat(),
         "area": report.area,
-    }
+    }  # every column in every row, in order (None where it does not apply)
     for part in report.parts:
         if not part.has_data:
             yield base | {"part": part.key, "label": NO_DATA}
@@ -168,7 +170,8 @@ def as_data(report: TeamReport, config: Config, with_comments: bool = False) -> 
     }
 
 
-def write_json(repo: Repository, params: Params, out: IO[bytes]) -> int:
+def write_report_json(repo: Repository, params: Params, out: IO[bytes]) -> int:
+    """The whole report as one JSON object (:func:`as_data`); returns how many figures."""
     report = build(repo, params)
     data = as_data(report, repo.config, params.with_comments)
     out.write(json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8") + b"\n")
@@ -199,11 +202,11 @@ REPORT = Report(
     columns=COLUMNS,
     rows=rows,
     params=frozenset({DATES, AREA}),
-    writers={"json": write_json, "text": write_text, "html": write_html},
+    writers={"text": write_text, "html": write_html},
     help="""team --from DATE --to DATE [--area AREA]: the team's outcomes report
   (issue 14); csv: one row per figure (period_start, period_end, area, part,
   figure, label, value, unit, n), tables and series flattened (row, column,
-  value); json: the whole report with its definitions; text and html as
-  `duty-desk report` makes them. Aggregates only, no names; the Friends and
+  value); json the same rows; text and html as `duty-desk report` makes
+  them (its --format json: the whole report with its definitions). Aggregates only, no names; the Friends and
   Family Test comments are left out (duty-desk report --with-comments).""",
 )
