@@ -405,3 +405,19 @@ def test_risk_form_snapshot(snap_compare, config, db, board: Board):
 
     form = _push_form(lambda: RiskForm(board.alex, "Alex Example (test)", None))
     assert shot(snap_compare, config, db, [form])
+
+
+# -- issue 14 (screen): the team report's from-to dialog, with a bad date kept as typed ----------
+
+
+def test_report_period_dialog_snapshot(snap_compare, config, db, one_referral: int):
+    async def bad_dates(pilot: Pilot[Any]) -> None:
+        from textual.widgets import Input
+
+        dialog = pilot.app.screen
+        dialog.query_one("#field-start", Input).value = "31/02/2026"
+        dialog.query_one("#field-end", Input).value = "01/11/2026"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+
+    assert shot(snap_compare, config, db, [keys("6"), keys("f"), bad_dates])
