@@ -1,7 +1,7 @@
 """duty-desk benchmarks, each printed beside a baseline measured in the same run.
 
     python -m bench.run [--db bench/results/bench.db] [--runs 7] [--idle-seconds 10]
-                        [--only queue,board,day,repo,record,meeting]
+                        [--only queue,board,day,repo,record,meeting,report]
 
 1. Start-up to an interactive queue (process start to rows on screen) on a
    database of 100,000 referrals (most closed) and 200 staff, against a bare
@@ -36,6 +36,8 @@
 10. Client record: Enter on the board to the record painted, for a client with 300
    meetings and 20 network members, beside a bare Textual app pushing a screen of 300
    rows on Enter (both in-process, 80x24). Target: median < 100 ms.
+11. Team report (issue 14): the year's report beside reading the same rows raw
+   (``bench.report``). Target: < 1 s.
 
 Figures are ratios and medians from this run only; nothing here is a test.
 Every printed line is also appended to figures.txt beside the database (by default
@@ -230,7 +232,7 @@ def main() -> int:
     parser.add_argument(
         "--only",
         default="queue,board,day,repo,record,meeting",
-        help="comma-separated: queue, board, day, repo, record, meeting",
+        help="comma-separated: queue, board, day, repo, record, meeting, report",
     )
     parser.add_argument("--regenerate", action="store_true")
     args = parser.parse_args()
@@ -341,6 +343,10 @@ def main() -> int:
             "(target median < 50 ms)"
         )
         report(f"next meeting skipped, Enter to the day view painted: {spread(skips)}")
+    if "report" in only:  # issue 14: the team report
+        from bench.report import line, year_report
+
+        report(line(*year_report(fresh)))
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     report(f"load average at the end: {load}")
     return 0

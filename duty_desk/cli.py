@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -542,6 +543,7 @@ _FORMATS = [
     is_flag=True,
     help="client: replace an existing FILE (a client's record is never replaced unasked).",
 )
+@click.option("--area", metavar="AREA", help="team: one area of the settings (default: all).")
 @pass_state
 def export(
     state: State,
@@ -554,6 +556,7 @@ def export(
     staff_login: str | None = None,
     include_discharged: bool | None = None,
     force: bool = False,
+    area: str | None = None,
 ) -> None:
     from .reports.writers import atomic_output, output_target
 
@@ -561,7 +564,7 @@ def export(
         suffix = Path(output).suffix.lower() if output else ""
         fmt = {".csv": "csv", ".ics": "ics", ".docx": "docx"}.get(suffix, "json")
     if what == CLIENT_RECORD:
-        if date_from or date_to or staff_login or include_discharged is not None:
+        if date_from or date_to or staff_login or include_discharged is not None or area:
             raise Failure("--from, --to, --staff and --include-discharged are not for a client")
         _export_client(state, client, fmt, output, force)
         return
@@ -573,6 +576,10 @@ def export(
         raise Failure(f"--format docx is for export client, not {what}")
     found = reports.report(what)
     params = _export_params(found, fmt, date_from, date_to, staff_login, include_discharged)
+    if area is not None:  # issue 14: the team report's area
+        if reports.AREA not in found.params:
+            raise Failure(f"--area is for {' or '.join(reports.taking(reports.AREA))}, not {what}")
+        params = replace(params, area=_option_area(state, area))
     if output and Path(output).is_dir():
         raise Failure(f"cannot write {output}: it is a folder")
     db = state.open_db()
@@ -761,6 +768,147 @@ def handover(state: State, on: str | None) -> None:
         db.dispose()
     for line in handover_lines(data, state.config):
         click.echo(line)
+
+
+# -- issue 14 (screen): the team report -----------------------------------------------------------
+
+REPORT_SUFFIXES = {".csv": "csv", ".json": "json", ".html": "html", ".htm": "html", ".txt": "text"}
+
+
+@cli.command("report")
+@click.option("--from", "date_from", metavar="DATE", help="The first local date (with --to).")
+@click.option("--to", "date_to", metavar="DATE", help="The last local date, inclusive.")
+@click.option(
+    "--period",
+    type=click.Choice(["week", "month", "quarter"]),
+    default=None,
+    help="The week (Monday to Sunday), month or quarter holding --on (default: this month).",
+)
+@click.option("--on", "on", metavar="DATE", help="A day in the --period (default: today).")
+@click.option("--area", metavar="AREA", help="One area of the settings (default: all areas).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "csv", "json", "html"]),
+    default=None,
+    help="text (the default), csv, json or html; with --output FILE.csv (.json, .html, "
+    ".txt) that format.",
+)
+@click.option(
+    "--output", "--out", "-o", "output", metavar="FILE", help="Write to FILE (owner only)."
+)
+@click.option(
+    "--with-comments",
+    is_flag=True,
+    help="Include the Friends and Family Test comments (free text; left out by default).",
+)
+@click.option("--force", is_flag=True, help="Replace an existing FILE (never replaced unasked).")
+@pass_state
+def report_command(
+    state: State,
+    date_from: str | None,
+    date_to: str | None,
+    period: str | None,
+    on: str | None,
+    area: str | None,
+    fmt: str | None,
+    output: str | None,
+    with_comments: bool,
+    force: bool,
+) -> None:
+    """The team's outcomes report for a period and an area: intake, immediate response,
+    network involvement, peer support, continuity, admissions, satisfaction, DIALOG,
+    caseload. Aggregates only: no names or NHS numbers in any format. The Friends and
+    Family Test comments (people's own words) are left out unless --with-comments.
+
+    \b
+    The period: --from DATE --to DATE, or --period week|month|quarter [--on DATE]
+    (the one holding that day, default today); neither: this month so far.
+    Formats: text (aligned, for a terminal or an email), csv (one row per figure,
+    as `export team`), json (the whole report with its definitions), html (one
+    self-contained page with charts, for the board). A FILE is written readable
+    by you only, renamed into place when complete; an existing one is replaced
+    only with --force.
+    """
+    from . import timeutil
+    from .team_report import Period, PeriodKind
+
+    if fmt is None:
+        suffix = Path(output).suffix.lower() if output else ""
+        fmt = REPORT_SUFFIXES.get(suffix, "text")
+    if (date_from or date_to) and (period or on):
+        raise Failure("give --from and --to, or --period (and --on), not both")
+    if bool(date_from) != bool(date_to):
+        raise Failure("--from and --to go together: give both (DD/MM/YYYY or YYYY-MM-DD)")
+    if date_from and date_to:
+        start, end = _option_date("--from", date_from), _option_date("--to", date_to)
+        if end < start:
+            raise Failure(f"--to {date_to} is before --from {date_from}")
+    else:
+        today = timeutil.to_local(timeutil.now(), state.config.team.timezone).date()
+        day = _option_date("--on", on) if on else today
+        whole = Period.of(PeriodKind(period or "month"), day)
+        start, end = whole.start, whole.end
+    chosen_area = _option_area(state, area) if area is not None else None
+    if output:
+        _check_report_output(output, force)
+    params = reports.Params(start=start, end=end, area=chosen_area, with_comments=with_comments)
+    found = reports.report("team")
+    from .reports.team import write_report_json
+
+    def write(found: reports.Report, fmt: str, repo: Repository, out: Any, params: Any) -> None:
+        """The registry's report (csv, text, html); json: the whole report as one object."""
+        if fmt == "json":
+            write_report_json(repo, params, out)
+        else:
+            reports.run(found, fmt, repo, out, params)
+
+    db = state.open_db()
+    try:
+        repo = state.repo(db)
+        if output:
+            from .reports.writers import atomic_output, output_target
+
+            try:
+                in_place = output_target(output).in_place
+                with atomic_output(output) as handle:
+                    write(found, fmt, repo, handle, params)
+            except OSError as exc:
+                raise Failure(
+                    f"cannot write {output}: {exc.strerror or exc.__class__.__name__}; "
+                    "nothing was written"
+                ) from None
+            click.echo(f"Wrote the team report to {output} ({fmt}).", err=in_place)
+        else:
+            sys.stdout.flush()
+            write(found, fmt, repo, sys.stdout.buffer, params)
+            sys.stdout.buffer.flush()
+    finally:
+        db.dispose()
+
+
+def _option_area(state: State, area: str) -> str:
+    """An area key of the settings, else a Failure naming --area and the areas there are."""
+    if area not in state.config.areas:
+        known = ", ".join(sorted(state.config.areas))
+        raise Failure(f"--area: no area called {area!r} (the areas: {known})")
+    return area
+
+
+def _check_report_output(output: str, force: bool) -> None:
+    """Refuse a folder, and an existing file unless --force (before anything is read)."""
+    from .reports.writers import output_target
+
+    try:
+        target = output_target(output)
+    except OSError as exc:
+        raise Failure(
+            f"cannot write {output}: {exc.strerror or exc.__class__.__name__}; nothing was written"
+        ) from None
+    if not target.in_place and target.kind != "new file" and not force:
+        raise Failure(
+            f"--output: {output} already exists; nothing was written (--force replaces it)"
+        )
 
 
 def _option_date(option: str, text: str) -> dt.date:

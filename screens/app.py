@@ -55,6 +55,7 @@ class DutyDeskApp(KeysInOrder, LastResort[None]):
     | 3      | show_day   | today's meeting slots       |
     | 4      | show_handover | the shift handover       |
     | 5      | show_record | the last client record opened |
+    | 6      | show_report | the team report               |
     | p      | toggle_privacy | privacy mode: client names as initials, NHS numbers as last 3 digits |
     | ctrl+q | quit_app   | quit from anywhere          |
     | ctrl+p | (Textual)  | command palette             |
@@ -325,6 +326,7 @@ def binding_ids() -> set[str]:
     from .queue import QueueScreen
     from .record import RecordScreen
     from .referral_view import ReferralScreen
+    from .team_report import TeamReportScreen  # issue 14 (screen)
 
     screens = (
         DutyDeskApp,
@@ -342,6 +344,7 @@ def binding_ids() -> set[str]:
         ReferralScreen,
         HandoverScreen,
         RecordScreen,
+        TeamReportScreen,
     )
     return {b.id for cls in screens for b in cls.BINDINGS if isinstance(b, Binding) and b.id}
 

@@ -67,6 +67,12 @@ def _record() -> Screen[None]:
     return RecordScreen()
 
 
+def _report() -> Screen[None]:  # issue 14 (screen): the team report
+    from .team_report import TeamReportScreen
+
+    return TeamReportScreen()
+
+
 SCREENS: tuple[ScreenEntry, ...] = (
     ScreenEntry(
         "queue", "1", "Queue", "Referral queue", "Open the referral queue", _queue, "show_queue"
@@ -98,6 +104,15 @@ SCREENS: tuple[ScreenEntry, ...] = (
         "Open the last client record opened (Enter on a client or meeting opens one)",
         _record,
         "show_record",
+    ),
+    ScreenEntry(
+        "report",
+        "6",
+        "Report",
+        "Team report",
+        "Open the team's outcomes report: a week, month, quarter or from-to, by area",
+        _report,
+        "show_report",
     ),
 )
 

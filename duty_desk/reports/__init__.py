@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import IO, TYPE_CHECKING
 
-from . import audit, clients, dialog, meetings, referrals
-from .base import DATES, DISCHARGED, SPAN, STAFF, Params, Report
+from . import audit, clients, dialog, meetings, referrals, team
+from .base import AREA, DATES, DISCHARGED, SPAN, STAFF, Params, Report
 from .writers import write_csv, write_json
 
 if TYPE_CHECKING:
@@ -25,6 +25,7 @@ REPORTS: dict[str, Report] = {
         meetings.REPORT,
         clients.REPORT,
         dialog.REPORT,
+        team.REPORT,  # issue 14: the team's outcomes report
     )
 }
 
@@ -55,6 +56,7 @@ def run(
 
 
 __all__ = [
+    "AREA",
     "DATES",
     "DISCHARGED",
     "REPORTS",

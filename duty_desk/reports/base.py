@@ -22,6 +22,7 @@ DATES = "dates"  # --from DATE --to DATE: local dates, inclusive
 STAFF = "staff"  # --staff LOGIN
 DISCHARGED = "discharged"  # --include-discharged/--open-only
 SPAN = "span"  # --from DATE --to DATE, each optional (none: from the first / to the last)
+AREA = "area"  # --area AREA: one area of the settings (none: every area); issue 14
 
 Row = Mapping[str, Any]
 
@@ -34,6 +35,8 @@ class Params:
     end: dt.date | None = None
     staff_login: str | None = None
     include_discharged: bool = True
+    area: str | None = None  # issue 14 (the team report): one area, None for all
+    with_comments: bool = False  # issue 14: the team report's free-text comments too
 
 
 Rows = Callable[["Repository", Params], Iterable[Row]]
@@ -62,7 +65,7 @@ class Report:
 
     @property
     def formats(self) -> tuple[str, ...]:
-        return ("json", "csv", *self.writers)
+        return tuple(dict.fromkeys(("json", "csv", *self.writers)))
 
     def count_words(self, count: int) -> str:
         return f"{count} {self.noun if count == 1 else self.plural}"

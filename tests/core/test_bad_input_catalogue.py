@@ -1356,3 +1356,58 @@ def test_markup_in_an_fft_comment_is_kept_as_typed(
     client = repo.accept(repo.add_referral(referral_input()))
     answer = repo.record_fft_answer(client, "good", text, dt.date(2026, 11, 23))
     assert repo.fft_answer(answer).comment == text
+# -- issue 14 (screen): `duty-desk report` options and the report's from-to dialog ----------------
+# (arguments after `report`, exit status, message); nothing is read or written. The same
+# through real processes: tests/system/test_report_cli.py.
+REPORT_OPTION_CASES = [
+    (("--from", "31/02/2026", "--to", "01/03/2026"), 1, "--from: '31/02/2026' is not a real date."),
+    (
+        ("--from", "2026-11-30", "--to", "2026-11-01"),
+        1,
+        "--to 2026-11-01 is before --from 2026-11-30.",
+    ),
+    (("--from", "2026-11-01"), 1, "--from and --to go together: give both"),
+    (("--on", "someday"), 1, "--on: 'someday' is not a date (use DD/MM/YYYY or YYYY-MM-DD)"),
+    (("--from", "1850-01-01", "--to", "1850-02-01"), 1, "--from: the year 1850 is outside"),
+    (
+        ("--area", "atlantis"),
+        1,
+        "--area: no area called 'atlantis' (the areas: canterbury, whitstable)",
+    ),
+    (("--format", "pdf"), 2, "Invalid value for '--format': 'pdf' is not one of"),
+    (("--period", "week", "--from", "2026-11-01", "--to", "2026-11-02"), 1, "not both"),
+]
+
+
+@pytest.mark.parametrize(("args", "status", "message"), REPORT_OPTION_CASES)
+def test_a_bad_report_option_gets_its_message(
+    isolated_env: Path, tmp_path: Path, args: tuple[str, ...], status: int, message: str
+) -> None:
+    from click.testing import CliRunner
+
+    from duty_desk.cli import cli
+
+    out = tmp_path / "out" / "report.txt"
+    out.parent.mkdir()
+    result = CliRunner().invoke(
+        cli, ["--db", str(tmp_path / "none.db"), "report", *args, "-o", str(out)]
+    )
+    assert result.exit_code == status
+    assert message in result.output
+    assert not list(out.parent.iterdir()) and not (tmp_path / "none.db").exists()
+
+
+REPORT_DIALOG_CASES = [
+    ("31/02/2026", "'31/02/2026' is not a real date"),
+    ("next tuesday", "is not a date (use DD/MM/YYYY or YYYY-MM-DD)"),
+    ("", "Type a date: DD/MM/YYYY or YYYY-MM-DD (or today)."),
+]
+
+
+@pytest.mark.parametrize(("typed", "message"), REPORT_DIALOG_CASES)
+def test_a_bad_report_date_gets_its_message(typed: str, message: str) -> None:
+    from screens.report_period_dialog import read_date
+
+    with pytest.raises(InputErrors) as caught:
+        read_date(typed, "start", dt.date(2026, 11, 23))
+    assert message in caught.value.errors["start"]

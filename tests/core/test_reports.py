@@ -44,5 +44,5 @@ def test_the_cli_offers_the_registered_reports_and_formats() -> None:
     assert list(params["what"].type.choices) == [*reports.REPORTS, "client"]  # type: ignore[attr-defined]
     formats = {fmt for report in reports.REPORTS.values() for fmt in report.formats}
     assert set(params["fmt"].type.choices) == formats | {"docx"}  # type: ignore[attr-defined]
-    assert reports.taking(reports.DATES) == ["meetings"]
+    assert reports.taking(reports.DATES) == ["meetings", "team"]  # team: issue 14
     assert reports.taking(reports.DISCHARGED) == ["clients"]

@@ -426,3 +426,17 @@ def test_fft_dialog_at_discharge_snapshot(snap_compare, config, db, board: Board
         await settle(pilot)
 
     assert shot(snap_compare, config, db, [*on_board(board.alex), keys("d"), discharge])
+# -- issue 14 (screen): the team report's from-to dialog, with a bad date kept as typed ----------
+
+
+def test_report_period_dialog_snapshot(snap_compare, config, db, one_referral: int):
+    async def bad_dates(pilot: Pilot[Any]) -> None:
+        from textual.widgets import Input
+
+        dialog = pilot.app.screen
+        dialog.query_one("#field-start", Input).value = "31/02/2026"
+        dialog.query_one("#field-end", Input).value = "01/11/2026"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+
+    assert shot(snap_compare, config, db, [keys("6"), keys("f"), bad_dates])

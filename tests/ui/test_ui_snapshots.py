@@ -300,3 +300,20 @@ def test_record_crisis_section_snapshot(snap_compare, config, db, board, frozen_
 
     with timeutil.frozen(frozen_now.add(days=3)):
         assert snap_compare(make_app(config, db), terminal_size=(80, 24), run_before=opened)
+
+
+# -- issue 14 (screen): the team report (key 6) --------------------------------------------------
+
+
+def test_team_report_snapshot(snap_compare, config, db, queue_data):
+    """The team report at 80x24 on the queue's data: this month, all areas, each part under
+    its heading ("no data yet" where a part is not built), the definition pane."""
+
+    async def opened(pilot):
+        await settle(pilot)
+        await pilot.press("6")
+        await settle(pilot)
+        await pilot.press("down")
+        await settle(pilot)
+
+    assert snap_compare(make_app(config, db), terminal_size=(80, 24), run_before=opened)
