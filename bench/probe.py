@@ -30,6 +30,9 @@ def build(kind: str, db_path: str | None, mode: str = "queue"):  # type: ignore[
         from bench.baseline_app import BaselineApp
 
         return BaselineApp()
+    # What ``duty-desk`` loads before it opens the app: the CLI (click), the settings, the
+    # database check; so the app pays for click as the baseline does (bench/baseline_app.py).
+    import duty_desk.cli  # noqa: F401
     from duty_desk.config import load_config
     from duty_desk.db import open_database
     from screens.app import DutyDeskApp
