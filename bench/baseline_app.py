@@ -3,6 +3,14 @@
 Header, a DataTable of 150 static rows, a Footer. No database. duty-desk's
 start-up and idle figures are printed as ratios against this, measured in
 the same run on the same machine.
+
+The libraries are the ones duty-desk imports before its first rows are on screen
+(checked in issue 15 with ``python -X importtime``): click (the CLI: the probe imports
+``duty_desk.cli`` as ``duty-desk`` does), pendulum, platformdirs, pydantic (the
+settings), SQLAlchemy and SQLModel (the database, and the first screen's read in its
+worker). Not ``holidays`` (duty_desk/opening.py keeps the bank holidays it worked out,
+so a start does not load it) nor Textual's form widgets (loaded with the first form):
+duty-desk no longer imports them at start, so neither does this.
 """
 
 from __future__ import annotations

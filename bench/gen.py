@@ -10,8 +10,12 @@ meetings overlap where the diary is full: see :func:`generate_care`). Bulk inser
 SQLAlchemy Core (executemany, one transaction per table group): this is a
 benchmark fixture, not a way to enter data (it writes no audit rows).
 
-    python -m bench.gen OUT.db [--referrals 100000] [--open 150] [--staff 200]
-                               [--episodes 2000] [--meetings 200000]
+    python -m bench.gen OUT.db [--scale bench|small] [--referrals 100000] [--open 150]
+                               [--staff 200] [--episodes 2000] [--meetings 200000]
+
+``--scale`` picks the sizes (:data:`SCALES`): ``bench`` (the default) is the scale the
+targets are set at; ``small`` is a few seconds' worth, for the test that runs the whole
+bench (tests/system/test_bench_runs.py). A size given on its own wins over the scale's.
 """
 
 from __future__ import annotations
@@ -46,6 +50,32 @@ def nhs_numbers(rng: random.Random):  # type: ignore[no-untyped-def]
         check = nhs_check_digit(stem)
         if check is not None:
             yield stem + str(check)
+
+
+SCALES: dict[str, dict[str, int]] = {
+    "bench": {
+        "referrals": 100_000,
+        "open_count": 150,
+        "staff": 200,
+        "episodes": 2000,
+        "meetings": 200_000,
+    },
+    "small": {
+        "referrals": 2_000,
+        "open_count": 60,
+        "staff": 20,
+        "episodes": 100,
+        "meetings": 4_000,
+    },
+}
+
+
+def describe(scale: str) -> str:
+    sizes = SCALES[scale]
+    return (
+        f"{sizes['referrals']:,} referrals, {sizes['staff']} staff, {sizes['episodes']:,} open "
+        f"episodes, {sizes['meetings']:,} past meetings"
+    )
 
 
 def bench_config() -> Config:
@@ -85,8 +115,8 @@ def _referrals(
 ) -> None:
     rng = random.Random(seed)
     config = Config()
-    if path.exists():
-        path.unlink()
+    for stale in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        stale.unlink(missing_ok=True)
     db = open_database(config, str(path), create=True)
     now = timeutil.now()
     me = os_login()
@@ -556,20 +586,18 @@ def _meeting(
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path)
-    parser.add_argument("--referrals", type=int, default=100_000)
-    parser.add_argument("--open", type=int, default=150)
-    parser.add_argument("--staff", type=int, default=200)
-    parser.add_argument("--episodes", type=int, default=2000)
-    parser.add_argument("--meetings", type=int, default=200_000)
+    parser.add_argument("--scale", choices=sorted(SCALES), default="bench")
+    parser.add_argument("--referrals", type=int)
+    parser.add_argument("--open", type=int)
+    parser.add_argument("--staff", type=int)
+    parser.add_argument("--episodes", type=int)
+    parser.add_argument("--meetings", type=int)
     args = parser.parse_args(argv)
-    timings = generate(
-        args.out,
-        args.referrals,
-        args.open,
-        args.staff,
-        episodes=args.episodes,
-        meetings=args.meetings,
-    )
+    sizes = dict(SCALES[args.scale])
+    given = {"referrals": args.referrals, "open_count": args.open, "staff": args.staff}
+    given |= {"episodes": args.episodes, "meetings": args.meetings}
+    sizes |= {name: value for name, value in given.items() if value is not None}
+    timings = generate(args.out, **sizes)
     stages = ", ".join(
         f"{k} {v:.1f} s"
         if isinstance(v, float) and k not in ("past meetings", "meetings")

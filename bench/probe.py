@@ -2,20 +2,27 @@
 
     python bench/probe.py startup app|baseline [--db FILE] [--mode queue|board|day]
     python bench/probe.py idle app|baseline [--db FILE] [--seconds 10]
+    python bench/probe.py memory app|baseline [--db FILE] [--client ID]
 
 ``startup`` prints READY as soon as the app shows rows in a table (the queue,
 board or day view is interactive: ``--mode`` is the screen the app starts on,
 as if the person had left it there); the parent times process start to that
 line. ``idle`` then stays open for --seconds and prints the process CPU time
-used meanwhile.
+used meanwhile. ``memory`` (issue 15) then visits every screen as a person would with
+the number keys (board, day, handover, the client record of ``--client`` opened with
+Enter on its board row, back to the queue), each settled (its reads done), and prints
+the process's peak resident memory (``VmHWM``); the baseline prints its own peak
+once its table is shown.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import resource
 import sys
 import time
+from typing import Any
 
 
 def build(kind: str, db_path: str | None, mode: str = "queue"):  # type: ignore[no-untyped-def]
@@ -23,6 +30,9 @@ def build(kind: str, db_path: str | None, mode: str = "queue"):  # type: ignore[
         from bench.baseline_app import BaselineApp
 
         return BaselineApp()
+    # What ``duty-desk`` loads before it opens the app: the CLI (click), the settings, the
+    # database check; so the app pays for click as the baseline does (bench/baseline_app.py).
+    import duty_desk.cli  # noqa: F401
     from duty_desk.config import load_config
     from duty_desk.db import open_database
     from screens.app import DutyDeskApp
@@ -50,16 +60,64 @@ def table_has_rows(app) -> bool:  # type: ignore[no-untyped-def]
     return any(table.row_count > 0 for table in tables)
 
 
+async def settle(pilot: Any) -> None:
+    """Until the screen's reads are done and painted (a worker may start another)."""
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause(0.05)
+
+
+async def visit_all(pilot: Any, client: int | None) -> list[str]:
+    """Board, day, handover, a client record (Enter on its board row), then the queue:
+    by their number keys; returns the screens seen (a missing one is an error)."""
+    app = pilot.app
+    seen: list[str] = []
+    await settle(pilot)
+    for key in ("2", "3", "4"):
+        await pilot.press(key)
+        await settle(pilot)
+        seen.append(app.current_mode)
+    await pilot.press("2")
+    await settle(pilot)
+    table = app.screen.main_table()
+    if client is not None and str(client) in table:
+        table.move_cursor(row=table.get_row_index(str(client)))
+    table.focus()
+    await pilot.press("enter")
+    await settle(pilot)
+    seen.append(app.current_mode)
+    await pilot.press("escape", "1")
+    await settle(pilot)
+    seen.append(app.current_mode)
+    return seen
+
+
+def peak_kib() -> int:
+    """This process's peak resident memory in KiB: ``VmHWM`` on Linux (``ru_maxrss`` there
+    carries the parent's peak across fork and exec: bench.run's, which is larger),
+    ``ru_maxrss`` elsewhere (bytes on macOS)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak // 1024 if sys.platform == "darwin" else peak
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("what", choices=["startup", "idle"])
+    parser.add_argument("what", choices=["startup", "idle", "memory"])
     parser.add_argument("kind", choices=["app", "baseline"])
     parser.add_argument("--db")
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--mode", choices=["queue", "board", "day"], default="queue")
+    parser.add_argument("--client", type=int, help="memory: the client record to open")
     args = parser.parse_args()
     app = build(args.kind, args.db, args.mode)
-    result: dict[str, float] = {}
+    result: dict[str, Any] = {}
 
     async def pilot(p) -> None:  # type: ignore[no-untyped-def]
         deadline = time.monotonic() + 60
@@ -77,11 +135,18 @@ def main() -> int:
             await asyncio.sleep(args.seconds)
             result["cpu"] = time.process_time() - cpu0
             result["wall"] = time.monotonic() - wall0
+        if args.what == "memory":
+            if args.kind == "app":
+                result["seen"] = await visit_all(p, args.client)
+            result["peak"] = peak_kib()
         p.app.exit()
 
     app.run(headless=True, size=(80, 24), auto_pilot=pilot)
     if "cpu" in result:
         print(f"CPU {result['cpu']:.4f} {result['wall']:.4f}", flush=True)
+    if "peak" in result:
+        print(f"SEEN {' '.join(result.get('seen', []))}", flush=True)
+        print(f"PEAK {result['peak']}", flush=True)
     return 0
 
 

@@ -1,7 +1,17 @@
 """duty-desk benchmarks, each printed beside a baseline measured in the same run.
 
-    python -m bench.run [--db bench/results/bench.db] [--runs 7] [--idle-seconds 10]
-                        [--only queue,board,day,repo,record,meeting,report]
+    python -m bench.run [--scale bench|small] [--db bench/results/bench.db] [--regenerate]
+                        [--runs 7] [--idle-seconds 10]
+                        [--only queue,board,day,repo,record,meeting,memory,report]
+
+With no ``--db`` the database is bench/results/bench.db (``--scale small``:
+bench-small.db); it is generated when missing (or with ``--regenerate``) at the scale
+asked for (``bench.gen.SCALES``), into a temporary file renamed into place once complete,
+so an interrupted generation is never measured. Every measure runs on a copy of it.
+Before measuring, the project's modules are compiled to bytecode (``compileall``), as an
+installed copy has them: without it every start of the app (and not the baseline) would
+compile ~40 of its own modules from source whenever bytecode is not written
+(``PYTHONDONTWRITEBYTECODE``), a cost no installed copy pays.
 
 1. Start-up to an interactive queue (process start to rows on screen) on a
    database of 100,000 referrals (most closed) and 200 staff, against a bare
@@ -39,7 +49,16 @@
 11. Team report (issue 14): the year's report beside reading the same rows raw
    (``bench.report``). Target: < 1 s.
 
+12. Peak memory (issue 15): a fresh app process visits every screen as a person would
+   (the queue, then 2 board, 3 day, 4 handover, Enter on the big record's board row for
+   the client record, escape and 1 back to the queue), each settled, and prints its peak
+   resident memory (``VmHWM`` on Linux), beside the baseline's after its first paint. Target:
+   < 90 MiB.
+
 Figures are ratios and medians from this run only; nothing here is a test.
+tests/system/test_bench_runs.py runs every measure on a small database (``--scale
+small``) so that none of them can silently stop working; it checks that each printed a
+figure, never the figure.
 Every printed line is also appended to figures.txt beside the database (by default
 bench/results/), and the repository timings go to repo_timings.json there.
 """
@@ -49,6 +68,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import math
 import os
 import statistics
 import subprocess
@@ -59,6 +79,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 FIGURES = [RESULTS / "figures.txt"]  # beside the database in use (set in main)
+
+
+WARMED: list[str] = []  # the start-up measure warmed the file cache (in this run)
+MEASURES = ("queue", "board", "day", "repo", "record", "meeting", "memory", "report")
 
 
 def report(line: str) -> None:
@@ -75,12 +99,17 @@ def ms(seconds: float) -> str:
 
 def spread(values: list[float]) -> str:
     ordered = sorted(values)
-    p90 = ordered[max(0, int(len(ordered) * 0.9) - 1)]
+    p90 = ordered[max(0, math.ceil(len(ordered) * 0.9) - 1)]  # nearest rank
     return f"median {ms(statistics.median(values))}, p90 {ms(p90)}, n={len(values)}"
 
 
 def probe(
-    what: str, kind: str, db: Path, seconds: float = 10.0, mode: str = "queue"
+    what: str,
+    kind: str,
+    db: Path,
+    seconds: float = 10.0,
+    mode: str = "queue",
+    extra: tuple[str, ...] = (),
 ) -> tuple[float, str]:
     """Run bench/probe.py in a fresh process; return (seconds to READY, rest of output)."""
     env = {**os.environ, "TEXTUAL_ANIMATIONS": "none", "PYTHONPATH": str(ROOT)}
@@ -96,6 +125,7 @@ def probe(
         str(seconds),
         "--mode",
         mode,
+        *extra,
     ]
     start = time.perf_counter()
     proc = subprocess.Popen(
@@ -114,12 +144,48 @@ def bench_startup(db: Path, runs: int, mode: str = "queue") -> tuple[float, floa
     """Median process start to first rows, the app (on ``mode``) and the baseline in turn."""
     app_times: list[float] = []
     base_times: list[float] = []
-    probe("startup", "baseline", db)  # warm the OS file cache for both
-    probe("startup", "app", db, mode=mode)
+    if not WARMED:  # warm the OS file cache for both, once a run
+        probe("startup", "baseline", db)
+        probe("startup", "app", db, mode=mode)
+        WARMED.append(mode)
     for _ in range(runs):
         base_times.append(probe("startup", "baseline", db)[0])
         app_times.append(probe("startup", "app", db, mode=mode)[0])
     return statistics.median(app_times), statistics.median(base_times)
+
+
+def bench_memory(db: Path, client: int) -> tuple[float, float]:
+    """Peak resident memory in MiB: the app after visiting every screen, the baseline."""
+
+    def peak(kind: str) -> tuple[int, list[str]]:
+        _, out = probe("memory", kind, db, extra=("--client", str(client)))
+        lines = out.splitlines()
+        seen = next(line for line in lines if line.startswith("SEEN")).split()[1:]
+        return int(next(line for line in lines if line.startswith("PEAK ")).split()[1]), seen
+
+    app_kib, seen = peak("app")
+    wanted = ["board", "day", "handover", "record", "queue"]
+    if seen != wanted:
+        raise SystemExit(f"the memory run saw the screens {seen}, not {wanted}")
+    base_kib, _ = peak("baseline")
+    return app_kib / 1024, base_kib / 1024
+
+
+def checkpoint(db: Path) -> None:
+    """Everything in the main file (no -wal left behind), so the file can be renamed."""
+    import sqlite3
+    from contextlib import closing
+
+    with closing(sqlite3.connect(db)) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def compile_bytecode() -> None:
+    """The project's modules as bytecode, as an installed copy has them (module docstring)."""
+    import compileall
+
+    for package in ("duty_desk", "screens", "bench"):
+        compileall.compile_dir(ROOT / package, quiet=2)
 
 
 def bench_idle(db: Path, seconds: float) -> tuple[float, float]:
@@ -221,8 +287,11 @@ def _key_for(app, binding_id: str) -> str:  # type: ignore[no-untyped-def]
 
 
 def main() -> int:
+    from bench.gen import SCALES, describe, generate
+
     parser = argparse.ArgumentParser(description="duty-desk benchmarks")
-    parser.add_argument("--db", type=Path, default=RESULTS / "bench.db")
+    parser.add_argument("--scale", choices=sorted(SCALES), default="bench")
+    parser.add_argument("--db", type=Path, help="default: bench/results/bench[-small].db")
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--accepts", type=int, default=40)
     parser.add_argument("--refreshes", type=int, default=10)
@@ -231,24 +300,29 @@ def main() -> int:
     parser.add_argument("--idle-seconds", type=float, default=10.0)
     parser.add_argument(
         "--only",
-        default="queue,board,day,repo,record,meeting",
-        help="comma-separated: queue, board, day, repo, record, meeting, report",
+        default=",".join(MEASURES),
+        help=f"comma-separated: {', '.join(MEASURES)}",
     )
     parser.add_argument("--regenerate", action="store_true")
     args = parser.parse_args()
     only = {part.strip() for part in args.only.split(",")}
+    unknown = only - set(MEASURES)
+    if unknown:
+        parser.error(f"--only: no measure named {', '.join(sorted(unknown))}")
+    if args.db is None:
+        args.db = RESULTS / ("bench.db" if args.scale == "bench" else f"bench-{args.scale}.db")
     os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
-    from bench.gen import generate
 
     args.db.parent.mkdir(parents=True, exist_ok=True)
     FIGURES[0] = args.db.parent / "figures.txt"
     if args.regenerate or not args.db.exists():
-        print(
-            f"generating {args.db} (100,000 referrals, 200 staff, 2,000 open episodes, "
-            "200,000 past meetings) ...",
-            flush=True,
-        )
-        stages = generate(args.db)
+        print(f"generating {args.db} ({describe(args.scale)}) ...", flush=True)
+        making = args.db.with_name(f".{args.db.name}.making")
+        stages = generate(making, **SCALES[args.scale])
+        checkpoint(making)
+        making.replace(args.db)
+        for stale in ("-wal", "-shm"):
+            args.db.with_name(args.db.name + stale).unlink(missing_ok=True)
         report(
             "generated: "
             + ", ".join(
@@ -259,7 +333,10 @@ def main() -> int:
             )
         )
     fresh = args.db.with_name("bench-run.db")  # accepts and bookings change data: a copy
+    for stale in ("-wal", "-shm"):
+        fresh.with_name(fresh.name + stale).unlink(missing_ok=True)
     fresh.write_bytes(args.db.read_bytes())
+    compile_bytecode()
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     report(f"run on {args.db} ({os.cpu_count()} CPUs, load average {load} at the start)")
 
@@ -347,6 +424,14 @@ def main() -> int:
         from bench.report import line, year_report
 
         report(line(*year_report(fresh)))
+    if "memory" in only:  # issue 15: peak memory of one session after every screen
+        from bench.record import big_record_client
+
+        app_mib, base_mib = bench_memory(fresh, big_record_client(fresh))
+        report(
+            f"peak memory after every screen (queue, board, day, handover, a client record): "
+            f"duty-desk {app_mib:.1f} MiB, baseline {base_mib:.1f} MiB (target < 90 MiB)"
+        )
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     report(f"load average at the end: {load}")
     return 0

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, create_engine, event, inspect, select
+from sqlalchemy import Engine, create_engine, event, inspect, select, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlchemyError
 from sqlmodel import Session, SQLModel
@@ -43,6 +43,7 @@ IMMEDIATE = "duty_desk_immediate"
 # ISO UTC instant: its creation, or the upgrade to schema 5). An episode accepted before
 # then is not listed as "plan missing" on the board: its plan may be on paper.
 CRISIS_PLANS_SINCE = "crisis_plans_since"
+META_TABLE = "duty_desk_meta"  # models.Meta's table, read by check_schema without the models
 
 
 def new_database_id() -> str:
@@ -160,13 +161,17 @@ class Database:
                 session.add(models.Meta(key=CRISIS_PLANS_SINCE, value=since))
 
     def check_schema(self) -> None:
-        """Refuse a database that is not duty-desk's, with one plain sentence."""
-        from . import models
+        """Refuse a database that is not duty-desk's, with one plain sentence.
 
+        One plain query on the meta table (SQLAlchemy Core, no ORM): it runs before the app
+        starts, so it must not pay for the models (about 100 ms of class building) that the
+        first screen's worker imports anyway (issue 15, start-up)."""
+        query = text(f"SELECT key, value FROM {META_TABLE} WHERE key IN ('app', 'schema_version')")
         try:
-            with self.session() as session:
-                app = session.get(models.Meta, "app")
-                version = session.get(models.Meta, "schema_version")
+            with self.engine.connect() as connection:
+                found_rows: dict[str, str] = {
+                    str(key): str(value) for key, value in connection.execute(query)
+                }
         except OperationalError as exc:
             if "no such table" in str(exc.orig):
                 raise DatabaseError(
@@ -180,9 +185,9 @@ class Database:
             raise DatabaseError(
                 f"cannot read {self.describe()}: {exc.__class__.__name__}"
             ) from None
-        if app is None or app.value != APP_ID:
+        if found_rows.get("app") != APP_ID:
             raise DatabaseError(f"{self.describe()} is not a duty-desk database")
-        found = version.value if version else "?"
+        found = found_rows.get("schema_version", "?")
         if not found.isdigit():
             raise DatabaseError(f"{self.describe()} has an unknown schema version ({found!r})")
         if int(found) < int(SCHEMA_VERSION):

@@ -11,8 +11,12 @@ holidays of the region in [team] holidays. Pure functions of an instant and the 
 - :func:`last_open_before`: the last team time at or before a deadline;
 - :func:`due_before`: of some items, those whose deadline falls before the team reopens.
 
-Bank holidays come from the ``holidays`` package (well kept, yearly releases), imported on
-first use only so that start-up does not pay for it; each (region, year) is read once.
+Bank holidays come from the ``holidays`` package (well kept, yearly releases). Loading it
+costs about 200 ms and 11 MiB (asking for one country imports all 250 of its country
+modules), so each (region, year) it gives is kept in the user's cache folder
+(``bank-holidays.json``), stamped with the package's version: a later start reads the days
+from there and never imports the package; a new version of the package, or an unreadable
+file, means computing them again (issue 15, start-up and memory).
 Local days are walked with calendar arithmetic, so opening at 08:00 is 08:00 on the wall
 clock on either side of a clock change.
 """
@@ -20,9 +24,14 @@ clock on either side of a clock change.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
+import threading
 from collections.abc import Callable, Iterable
+from contextlib import suppress
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import TypeVar
 
 import pendulum
@@ -35,12 +44,78 @@ SEARCH_DAYS = 60  # no team is closed longer than this (a week of bank holidays 
 T = TypeVar("T")
 
 
+CALENDAR_FILE = "bank-holidays.json"
+
+
 @cache
 def _holidays_of(subdivision: str, year: int) -> dict[dt.date, str]:
+    key = f"{subdivision} {year}"
+    version = _calendar_version()
+    kept = _kept_days(version).get(key)
+    if kept is not None:
+        return kept
     import holidays  # lazily: the package loads every country's calendar module
 
     found = holidays.country_holidays("GB", subdiv=subdivision, years=year)
-    return {day: str(name) for day, name in found.items()}
+    days = {day: str(name) for day, name in found.items()}
+    if version is not None:
+        _keep_days(version, key, days)
+    return days
+
+
+def calendar_file() -> Path:
+    """Where the bank holidays worked out so far are kept (one file per login)."""
+    import platformdirs
+
+    return platformdirs.user_cache_path("duty-desk") / CALENDAR_FILE
+
+
+def _calendar_version() -> str | None:
+    """The installed ``holidays`` package's version (None: unknown, keep nothing)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("holidays")
+    except PackageNotFoundError:
+        return None
+
+
+def _kept_days(version: str | None) -> dict[str, dict[dt.date, str]]:
+    """The kept days by "REGION YEAR", when the file was written by this package version;
+    nothing when it is missing, unreadable or of another version."""
+    if version is None:
+        return {}
+    try:
+        with open(calendar_file(), encoding="utf-8") as kept:
+            data = json.load(kept)
+        if data["holidays"] != version:
+            return {}
+        return {
+            str(key): {dt.date.fromisoformat(day): str(name) for day, name in days.items()}
+            for key, days in data["days"].items()
+        }
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return {}
+
+
+def _keep_days(version: str, key: str, days: dict[dt.date, str]) -> None:
+    """Add one region's year to the file (written whole, then renamed over the old one);
+    a folder that cannot be written only means working them out again next time."""
+    from .folders import OWNER_DIR_MODE, private_dir
+
+    kept = {k: {d.isoformat(): n for d, n in v.items()} for k, v in _kept_days(version).items()}
+    kept[key] = {day.isoformat(): name for day, name in sorted(days.items())}
+    target = calendar_file()
+    temporary = target.with_name(f".{CALENDAR_FILE}.{os.getpid()}.{threading.get_ident()}")
+    try:
+        private_dir(target.parent, OWNER_DIR_MODE)
+        temporary.write_text(
+            json.dumps({"holidays": version, "days": kept}, indent=1), encoding="utf-8"
+        )
+        os.replace(temporary, target)
+    except OSError:
+        with suppress(OSError):
+            temporary.unlink(missing_ok=True)
 
 
 def bank_holiday(day: dt.date, team: TeamSettings) -> str | None:

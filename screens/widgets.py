@@ -1,5 +1,6 @@
 """Small widgets shared by the screens: the title bar, the weekly intake line, inputs,
-a footer that is rebuilt only when its keys change.
+a footer that is rebuilt only when its keys change. The form widgets (tick boxes, pick
+lists, the notes field) live in screens/form_widgets.py and are still found here by name.
 
 Everything that shows user or settings text builds ``rich.text.Text``
 through ``screens.literal``; nothing here parses markup.
@@ -8,26 +9,41 @@ through ``screens.literal``; nothing here parses markup.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import TYPE_CHECKING, Any
 
-from rich.segment import Segment
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.content import Content
-from textual.css.query import NoMatches
-from textual.geometry import Size
 from textual.reactive import reactive
-from textual.strip import Strip
 from textual.widget import Widget
-from textual.widgets import Checkbox, Input, SelectionList, Static, TextArea
-from textual.widgets.option_list import OptionDoesNotExist
+from textual.widgets import Input, Static
 
 from duty_desk.views import AreaIntake, StaffView
 
 from .literal import assemble, literal
 from .registry import SCREENS
+
+if TYPE_CHECKING:
+    from .form_widgets import TICKED as TICKED
+    from .form_widgets import UNTICKED as UNTICKED
+    from .form_widgets import NotesArea as NotesArea
+    from .form_widgets import PickedLine as PickedLine
+    from .form_widgets import PickList as PickList
+    from .form_widgets import TickBox as TickBox
+
+FORM_WIDGETS = frozenset({"TICKED", "UNTICKED", "NotesArea", "PickedLine", "PickList", "TickBox"})
+
+
+def __getattr__(name: str) -> Any:
+    """The form widgets (screens/form_widgets.py) by the names they have always had here,
+    loaded when a form first needs them: their Textual bases (TextArea, Checkbox,
+    SelectionList) cost start-up time and are on no first screen (issue 15)."""
+    if name in FORM_WIDGETS:
+        from . import form_widgets
+
+        return getattr(form_widgets, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class TextInput(Input):
@@ -36,107 +52,6 @@ class TextInput(Input):
     def on_mount(self) -> None:
         if self.app.is_headless:
             self.cursor_blink = False
-
-
-class NotesArea(TextArea):
-    """A compact multi-line field for notes; no blink when headless."""
-
-    def on_mount(self) -> None:
-        if self.app.is_headless:
-            self.cursor_blink = False
-
-
-TICKED = "[x]"
-UNTICKED = "[ ]"
-"""How every tick box and pick list shows its state: in characters, not only in colour
-(256 colours, NO_COLOR, a screen reader all read "[x]" and "[ ]")."""
-
-
-class TickBox(Checkbox):
-    """A check box that reads "[x] label" when ticked and "[ ] label" when not."""
-
-    DEFAULT_CSS = """
-    TickBox.-on > .toggle--label { text-style: bold; }
-    """
-
-    def render(self) -> Content:
-        mark = TICKED if self.value else UNTICKED
-        return Content.assemble((mark, "bold" if self.value else ""), " ", self.label)
-
-    def get_content_width(self, container: Size, viewport: Size) -> int:
-        return len(TICKED) + 1 + self.label.cell_length
-
-    def on_mount(self) -> None:
-        self.tell_picked_lines()
-
-    def on_unmount(self) -> None:
-        self.tell_picked_lines()
-
-    def on_checkbox_changed(self) -> None:  # then it bubbles on as usual
-        self.tell_picked_lines()
-
-    def tell_picked_lines(self) -> None:
-        """Every "Picked: ..." line of this screen reads the boxes again."""
-        try:
-            lines = list(self.screen.query(PickedLine))
-        except (NoMatches, LookupError):  # no screen (being removed)
-            return
-        for line in lines:
-            line.refresh(layout=True)
-
-
-class PickList(SelectionList[int]):
-    """A selection list whose boxes read "[x]" (picked) and "[ ]" (not), like :class:`TickBox`.
-
-    Space ticks and unticks; Enter moves on to the next field, as in every form (a tired
-    Enter meant as "done" must not silently untick someone)."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "app.focus_next", "Next field", show=False)
-    ]
-
-    def render_line(self, y: int) -> Strip:
-        line = super().render_line(y)
-        try:
-            option = self.get_option_at_index(self.scroll_offset.y + y)
-        except OptionDoesNotExist:
-            return line
-        segments = list(line)
-        if len(segments) < 3:
-            return line
-        mark = TICKED if option.value in self.selected else UNTICKED
-        left, inner, right = segments[:3]
-        return Strip(
-            [
-                Segment(mark[0], left.style),
-                Segment(mark[1], inner.style),
-                Segment(mark[2], right.style),
-                *segments[3:],
-            ]
-        )
-
-
-class PickedLine(Widget):
-    """ "Picked: A, B" in words, for the tick boxes inside the container ``of`` (a selector)."""
-
-    DEFAULT_CSS = """
-    PickedLine { height: auto; width: 1fr; color: $text-muted; }
-    """
-
-    def __init__(self, of: str, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.of = of
-
-    def picked(self) -> list[str]:
-        try:
-            boxes = self.screen.query_one(self.of).query(TickBox)
-        except NoMatches:
-            return []
-        return [box.label.plain for box in boxes if box.value]
-
-    def render(self) -> Text:
-        names = self.picked()
-        return Text(f"Picked ({len(names)}): {', '.join(names)}" if names else "Picked: nobody")
 
 
 class TitleBar(Horizontal):

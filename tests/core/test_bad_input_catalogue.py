@@ -1356,6 +1356,8 @@ def test_markup_in_an_fft_comment_is_kept_as_typed(
     client = repo.accept(repo.add_referral(referral_input()))
     answer = repo.record_fft_answer(client, "good", text, dt.date(2026, 11, 23))
     assert repo.fft_answer(answer).comment == text
+
+
 # -- issue 14 (screen): `duty-desk report` options and the report's from-to dialog ----------------
 # (arguments after `report`, exit status, message); nothing is read or written. The same
 # through real processes: tests/system/test_report_cli.py.

@@ -426,6 +426,8 @@ def test_fft_dialog_at_discharge_snapshot(snap_compare, config, db, board: Board
         await settle(pilot)
 
     assert shot(snap_compare, config, db, [*on_board(board.alex), keys("d"), discharge])
+
+
 # -- issue 14 (screen): the team report's from-to dialog, with a bad date kept as typed ----------
 
 
