@@ -21,6 +21,7 @@ FIGURES = {
     "record": ["client record"],
     "meeting": ["saving a meeting as happened", "next meeting skipped"],
     "memory": ["peak memory after every screen"],
+    "report": ["team report, the 52 weeks before today"],
 }
 NUMBER = re.compile(r"\d+(\.\d+)? ?(ms|MiB|%|s\b)|ratio \d|\{'open episodes': \d+")
 
@@ -69,3 +70,9 @@ def test_every_measure_prints_a_figure_on_a_database_it_makes(tmp_path: Path) ->
     assert not missing, "\n".join([*missing, "--- printed:", *lines])
     assert db.exists()
     assert (db.parent / "figures.txt").read_text("utf-8").count("\n") >= len(lines) - 1
+
+
+def test_every_measure_of_the_bench_is_checked_here() -> None:
+    from bench.run import MEASURES
+
+    assert set(FIGURES) == set(MEASURES), "a measure of bench.run has no line to check here"
