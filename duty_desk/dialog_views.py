@@ -139,13 +139,22 @@ def _pos(topic: TopicView) -> int:
 
 @dataclass(frozen=True)
 class LatestDialog:
-    """For the board: one open episode's latest rating (or none) and its change since the
-    first; ``since`` is the day the overdue clock counts from (latest rating, or the
-    acceptance when never rated)."""
+    """For the board: one open episode's latest rating (or none), its quality-of-life
+    score and the change since the rating before it; ``since`` is the day the overdue
+    clock counts from (the latest rating, or the acceptance when never rated).
+
+    ``quality_of_life`` is ``None`` when too few life-domain items were rated (never a
+    number from too few items); ``change_since_previous`` is ``None`` with one rating or
+    when either score is not shown."""
 
     client_id: int
     ratings: int
     last_rated_on: dt.date | None
     quality_of_life: Fraction | None
-    change_since_first: Fraction | None
+    change_since_previous: Fraction | None
     since: dt.date
+
+    def overdue_days(self, today: dt.date, weeks: int) -> int | None:
+        """Whole days since ``since`` when that is ``weeks`` weeks or more, else ``None``."""
+        days = (today - self.since).days
+        return days if days >= weeks * 7 else None

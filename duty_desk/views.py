@@ -19,6 +19,7 @@ import enum
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .vocabulary import (
     AbsenceKind,
@@ -33,6 +34,9 @@ from .vocabulary import (
     ReferralStatus,
     Role,
 )
+
+if TYPE_CHECKING:  # issue 13 (board): dialog_views imports this module
+    from .dialog_views import LatestDialog
 
 PERSONAL = "personal"  # the field metadata key holding a field's Mask
 
@@ -364,6 +368,8 @@ class BoardData:
     episodes: tuple[EpisodeView, ...]
     breaks: tuple[ContinuityBreak, ...]
     staff: tuple[StaffLoad, ...]
+    # issue 13 (board): each open episode's latest DIALOG rating, by client id
+    dialog: Mapping[int, LatestDialog] = field(default_factory=dict)
 
 
 # -- meetings --------------------------------------------------------------------------------

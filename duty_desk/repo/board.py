@@ -18,6 +18,7 @@ from duty_desk.views import BoardData, ClientFilter, EpisodeView, StaffLoad
 
 from .base import Aggregate, Context
 from .breaks import find_breaks
+from .dialog import latest_ratings
 from .episode_rows import BoardCache, NoCoreFound, read_episodes
 from .loads import absence_rows, by_room, loads
 from .sql import plain
@@ -57,11 +58,15 @@ class BoardRepository(Aggregate):
                 ]
             absences = absence_rows(session, today)
             found = loads(session, staff, today, absences, every)
-            breaks = find_breaks(self.ctx, session, episodes, staff, absences, no_core, now)
+            # issue 13 (board): the latest DIALOG of every open episode, one query
+            dialog = latest_ratings(self.ctx, session, {e.client_id: e.accepted_at for e in every})
+            breaks = find_breaks(self.ctx, session, episodes, staff, absences, no_core, now, dialog)
         ordered = sorted(
             found.values(), key=lambda load: (load.staff.name.casefold(), load.staff.id)
         )
-        return BoardData(episodes=tuple(episodes), breaks=tuple(breaks), staff=tuple(ordered))
+        return BoardData(
+            episodes=tuple(episodes), breaks=tuple(breaks), staff=tuple(ordered), dialog=dialog
+        )
 
     def episode(self, client_id: int) -> EpisodeView:
         with self.ctx.unit() as session:

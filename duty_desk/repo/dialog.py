@@ -14,10 +14,12 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
+import sqlalchemy as sa
+from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
 from duty_desk import timeutil
-from duty_desk.dialog_scale import Item, RatingError, change, check_rating, scores
+from duty_desk.dialog_scale import Item, ItemKind, RatingError, change, check_rating, scores
 from duty_desk.dialog_views import (
     MAX_ACTION,
     MAX_REVIEW_NOTE,
@@ -45,10 +47,11 @@ from duty_desk.models import (
     Staff,
 )
 from duty_desk.validation import clean_text
-from duty_desk.vocabulary import ActionOwner, ActionStatus
+from duty_desk.views import ContinuityBreak, EpisodeView
+from duty_desk.vocabulary import ActionOwner, ActionStatus, BreakKind
 
-from .base import Aggregate
-from .sql import utc
+from .base import Aggregate, Context
+from .sql import plain, run, utc
 
 RATING = "dialog_rating"
 TOPIC = "dialog_topic"
@@ -544,8 +547,8 @@ class DialogRepository(Aggregate):
         )
 
     def latest(self, client_ids: Iterable[int] | None = None) -> dict[int, LatestDialog]:
-        """For the board: each open episode's latest rating and its quality-of-life change
-        since the first, in two queries however many clients (``None``: every open one)."""
+        """Each open episode's latest rating (``None``: every open one), as the board shows
+        it (:func:`latest_ratings`)."""
         wanted = None if client_ids is None else list(client_ids)
         with self.ctx.unit() as session:
             query = select(col(Client.id), col(Client.accepted_at)).where(
@@ -553,65 +556,10 @@ class DialogRepository(Aggregate):
             )
             if wanted is not None:
                 query = query.where(col(Client.id).in_(wanted))
-            clients: dict[int, dt.datetime] = {
-                cid: accepted for cid, accepted in session.exec(query).all() if cid is not None
+            accepted = {
+                cid: utc(when) for cid, when in session.exec(query).all() if cid is not None
             }
-            rating_query = (
-                select(
-                    col(DialogRating.id), col(DialogRating.client_id), col(DialogRating.rated_on)
-                )
-                .join(Client, col(Client.id) == col(DialogRating.client_id))
-                .where(Client.status == ClientStatus.open.value)
-                .order_by(col(DialogRating.rated_on), col(DialogRating.id))
-            )
-            if wanted is not None:
-                rating_query = rating_query.where(col(DialogRating.client_id).in_(wanted))
-            # per client: (first rating id, last rating id, last date, how many)
-            seen: dict[int, tuple[int, int, dt.date, int]] = {}
-            for rating_id, client_id, rated_on in session.exec(rating_query).all():
-                assert rating_id is not None
-                before = seen.get(client_id)
-                first_id = before[0] if before else rating_id
-                seen[client_id] = (first_id, rating_id, rated_on, (before[3] if before else 0) + 1)
-            needed = {v[0] for v in seen.values()} | {v[1] for v in seen.values()}
-            answers = (
-                session.exec(
-                    select(DialogAnswer).where(col(DialogAnswer.rating_id).in_(needed))
-                ).all()
-                if needed
-                else []
-            )
-        by_rating: dict[int, dict[str, tuple[int | None, bool]]] = {}
-        for answer in answers:
-            by_rating.setdefault(answer.rating_id, {})[answer.item_key] = (
-                answer.score,
-                answer.help_wanted,
-            )
-        out: dict[int, LatestDialog] = {}
-        for client_id, accepted in clients.items():
-            summary = seen.get(client_id)
-            if summary is None:
-                out[client_id] = LatestDialog(
-                    client_id=client_id,
-                    ratings=0,
-                    last_rated_on=None,
-                    quality_of_life=None,
-                    change_since_first=None,
-                    since=self.ctx.local(utc(accepted)).date(),
-                )
-                continue
-            first_id, last_id, last_on, count = summary
-            first_qol = self._qol(by_rating.get(first_id, {}))
-            last_qol = self._qol(by_rating.get(last_id, {}))
-            out[client_id] = LatestDialog(
-                client_id=client_id,
-                ratings=count,
-                last_rated_on=last_on,
-                quality_of_life=last_qol,
-                change_since_first=change(first_qol, last_qol) if count > 1 else None,
-                since=last_on,
-            )
-        return out
+            return latest_ratings(self.ctx, session, accepted)
 
     def rating_rows(
         self, since: dt.date | None = None, until: dt.date | None = None
@@ -642,16 +590,6 @@ class DialogRepository(Aggregate):
             yield self._rating_view(rating, by_rating.get(rating.id or 0, []), items)
 
     # -- helpers ------------------------------------------------------------------------------
-    def _qol(self, answers: Mapping[str, tuple[int | None, bool]]) -> Fraction | None:
-        dialog = self.config.dialog
-        known = {item.key for item in self.items}
-        return scores(
-            {k: v[0] for k, v in answers.items() if k in known},
-            self.items,
-            min_life_rated=dialog.min_life_rated,
-            min_treatment_rated=dialog.min_treatment_rated,
-        ).quality_of_life
-
     def _rating_view(
         self, rating: DialogRating, answers: Sequence[DialogAnswer], items: Sequence[Item]
     ) -> DialogRatingView:
@@ -747,4 +685,111 @@ def _answers_for_audit(answers: Mapping[str, tuple[int | None, bool]]) -> dict[s
     for key, (score, help_wanted) in answers.items():
         out[key] = score
         out[f"{key}_help"] = help_wanted
+    return out
+
+
+def latest_ratings(
+    ctx: Context, session: Session, accepted: Mapping[int, dt.datetime]
+) -> dict[int, LatestDialog]:
+    """For the board: each open episode of ``accepted`` (client id -> accepted at) with
+    its latest rating, quality of life and change since the rating before, in ONE
+    aggregate query however many clients: the two newest ratings of every open episode
+    (a window function), each with the sum and count of its rated life-domain items."""
+    if not accepted:
+        return {}
+    dialog = ctx.config.dialog
+    life = [item.key for item in dialog.scale() if item.kind is ItemKind.life]
+    newest_first = (col(DialogRating.rated_on).desc(), col(DialogRating.id).desc())
+    ranked = (
+        sa.select(
+            col(DialogRating.id).label("rating_id"),
+            col(DialogRating.client_id).label("client_id"),
+            col(DialogRating.rated_on).label("rated_on"),
+            func.row_number()
+            .over(partition_by=col(DialogRating.client_id), order_by=newest_first)
+            .label("n"),
+            func.count().over(partition_by=col(DialogRating.client_id)).label("ratings"),
+        )
+        .join(Client, col(Client.id) == col(DialogRating.client_id))
+        .where(col(Client.status) == ClientStatus.open.value)
+        .subquery()
+    )
+    life_score = case((col(DialogAnswer.item_key).in_(life), col(DialogAnswer.score)))
+    query = (
+        sa.select(
+            ranked.c.client_id,
+            ranked.c.n,
+            ranked.c.rated_on,
+            ranked.c.ratings,
+            func.sum(life_score),
+            func.count(life_score),
+        )
+        .select_from(ranked)
+        .outerjoin(DialogAnswer, col(DialogAnswer.rating_id) == ranked.c.rating_id)
+        .where(ranked.c.n <= 2)
+        .group_by(ranked.c.rating_id, ranked.c.client_id, ranked.c.n, ranked.c.rated_on)
+        .group_by(ranked.c.ratings)
+    )
+    # per client: {1: (rated on, how many ratings, quality of life), 2: the one before}
+    found: dict[int, dict[int, tuple[dt.date, int, Fraction | None]]] = {}
+    for client_id, n, rated_on, count, total, rated in run(session, query).all():
+        qol = Fraction(int(total), rated) if rated >= max(dialog.min_life_rated, 1) else None
+        found.setdefault(client_id, {})[n] = (rated_on, count, qol)
+    out: dict[int, LatestDialog] = {}
+    for client_id, accepted_at in accepted.items():
+        two = found.get(client_id)
+        if not two or 1 not in two:
+            out[client_id] = LatestDialog(
+                client_id=client_id,
+                ratings=0,
+                last_rated_on=None,
+                quality_of_life=None,
+                change_since_previous=None,
+                since=ctx.local(accepted_at).date(),
+            )
+            continue
+        last_on, count, last_qol = two[1]
+        before = two.get(2)
+        out[client_id] = LatestDialog(
+            client_id=client_id,
+            ratings=count,
+            last_rated_on=last_on,
+            quality_of_life=last_qol,
+            change_since_previous=change(before[2], last_qol) if before else None,
+            since=last_on,
+        )
+    return out
+
+
+def dialog_breaks(
+    ctx: Context,
+    episodes: Mapping[int, EpisodeView],
+    latest: Mapping[int, LatestDialog],
+    now: dt.datetime,
+) -> list[ContinuityBreak]:
+    """The board's "no DIALOG for N weeks": an open episode whose latest rating (or, never
+    rated, its acceptance) is ``[dialog] overdue_weeks`` weeks old or more. ``at`` is that
+    day's local midnight, ``days`` the whole days since, ``met`` whether it was ever rated."""
+    weeks = ctx.config.dialog.overdue_weeks
+    today = ctx.today(now)
+    midnights: dict[dt.date, dt.datetime] = {}  # many episodes share a day: pendulum once
+    out: list[ContinuityBreak] = []
+    for client_id, e in episodes.items():
+        summary = latest.get(client_id)
+        if summary is None:
+            continue
+        days = summary.overdue_days(today, weeks)
+        if days is None:
+            continue
+        out.append(
+            ContinuityBreak(
+                kind=BreakKind.dialog_overdue,
+                client_id=client_id,
+                client_name=e.name,
+                at=midnights.get(summary.since)
+                or midnights.setdefault(summary.since, plain(ctx.midnight(summary.since))),
+                days=days,
+                met=summary.ratings > 0,
+            )
+        )
     return out
