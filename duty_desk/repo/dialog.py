@@ -74,16 +74,23 @@ class DialogRepository(Aggregate):
     def items(self) -> tuple[Item, ...]:
         return self.config.dialog.scale()
 
-    def _check_answers(self, answers: Answers) -> dict[str, tuple[int | None, bool]]:
-        """Every item of the scale with its answer (missing: unrated, no help wanted), or
-        InputErrors naming each bad item; a key that is not an item is refused."""
+    def _check_answers(
+        self, answers: Answers, *, every_item: bool
+    ) -> dict[str, tuple[int | None, bool]]:
+        """The answers checked, or InputErrors naming each bad item (a key that is not an
+        item of the settings, a rating that is not 1-7 or unrated). ``every_item``: every
+        item of the scale, a missing one unrated with no help wanted (a new rating); else
+        only the items given (a correction)."""
         keys = [item.key for item in self.items]
-        errors: dict[str, str] = {}
-        for key in answers:
-            if key not in keys:
-                errors[key] = f"{key!r} is not a DIALOG item in the settings"
+        errors: dict[str, str] = {
+            key: f"{key!r} is not a DIALOG item in the settings"
+            for key in answers
+            if key not in keys
+        }
         checked: dict[str, tuple[int | None, bool]] = {}
         for key in keys:
+            if key not in answers and not every_item:
+                continue
             score, help_wanted = answers.get(key, (None, False))
             try:
                 checked[key] = (check_rating(score), bool(help_wanted))
@@ -105,7 +112,7 @@ class DialogRepository(Aggregate):
         """A new rating of the client's episode; returns its id. ``rated_on`` defaults to
         the meeting's local date, else today; it may not be in the future, before the
         acceptance or after the discharge."""
-        checked = self._check_answers(answers)
+        checked = self._check_answers(answers, every_item=True)
         now = timeutil.now()
         with self.ctx.unit(write=True) as session:
             self.ctx.me(session)
@@ -151,21 +158,7 @@ class DialogRepository(Aggregate):
     def correct_rating(self, rating_id: int, answers: Answers, *, expected_version: int) -> None:
         """Correct the answers of a rating (a mistyped number): only the items given change;
         audited with before and after of the items changed."""
-        keys = {item.key for item in self.items}
-        stray = sorted(set(answers) - keys)
-        if stray:
-            raise InputErrors(
-                {key: f"{key!r} is not a DIALOG item in the settings" for key in stray}
-            )
-        errors: dict[str, str] = {}
-        given: dict[str, tuple[int | None, bool]] = {}
-        for key, (score, help_wanted) in answers.items():
-            try:
-                given[key] = (check_rating(score), bool(help_wanted))
-            except RatingError as exc:
-                errors[key] = str(exc)
-        if errors:
-            raise InputErrors(errors)
+        given = self._check_answers(answers, every_item=False)
         now = timeutil.now()
         with self.ctx.unit(write=True) as session:
             self.ctx.me(session)
