@@ -246,7 +246,7 @@ def plan_sections(plan: Mapping[str, Any]) -> tuple[Section, ...]:
     if ratings["latest"] is None:
         rating_section = Section("DIALOG ratings", ("No DIALOG rating yet.",))
     else:
-        rows = [("Item", "Latest", "Help wanted", "Previous")]
+        rows = [("Item", "Latest", "Help", "Previous")]
         rows += [
             (
                 item["label"],
