@@ -14,6 +14,7 @@ from fractions import Fraction
 
 from .dialog_scale import Item
 from .views import AS_INITIALS, KEPT
+from .views import LatestDialog as LatestDialog  # issue 13 (board): kept there, for BoardData
 from .vocabulary import ActionOwner, ActionStatus
 
 MAX_STEP = 1000  # one of the four steps: a few sentences
@@ -135,26 +136,3 @@ class DialogData:
 
 def _pos(topic: TopicView) -> int:
     return topic.position
-
-
-@dataclass(frozen=True)
-class LatestDialog:
-    """For the board: one open episode's latest rating (or none), its quality-of-life
-    score and the change since the rating before it; ``since`` is the day the overdue
-    clock counts from (the latest rating, or the acceptance when never rated).
-
-    ``quality_of_life`` is ``None`` when too few life-domain items were rated (never a
-    number from too few items); ``change_since_previous`` is ``None`` with one rating or
-    when either score is not shown."""
-
-    client_id: int
-    ratings: int
-    last_rated_on: dt.date | None
-    quality_of_life: Fraction | None
-    change_since_previous: Fraction | None
-    since: dt.date
-
-    def overdue_days(self, today: dt.date, weeks: int) -> int | None:
-        """Whole days since ``since`` when that is ``weeks`` weeks or more, else ``None``."""
-        days = (today - self.since).days
-        return days if days >= weeks * 7 else None

@@ -19,7 +19,7 @@ import enum
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from fractions import Fraction
 
 from .vocabulary import (
     AbsenceKind,
@@ -34,9 +34,6 @@ from .vocabulary import (
     ReferralStatus,
     Role,
 )
-
-if TYPE_CHECKING:  # issue 13 (board): dialog_views imports this module
-    from .dialog_views import LatestDialog
 
 PERSONAL = "personal"  # the field metadata key holding a field's Mask
 
@@ -368,8 +365,11 @@ class BoardData:
     episodes: tuple[EpisodeView, ...]
     breaks: tuple[ContinuityBreak, ...]
     staff: tuple[StaffLoad, ...]
-    # issue 13 (board): each open episode's latest DIALOG rating, by client id
-    dialog: Mapping[int, LatestDialog] = field(default_factory=dict)
+    # issue 13 (board): each open episode's latest DIALOG rating (dialog_of: by client id)
+    dialog: tuple[LatestDialog, ...] = ()
+
+    def dialog_of(self) -> dict[int, LatestDialog]:
+        return {found.client_id: found for found in self.dialog}
 
 
 # -- meetings --------------------------------------------------------------------------------
@@ -778,3 +778,31 @@ class AdmissionSummary:
     sections: tuple[tuple[MhaSection, int], ...]
     bed_days: int
     client_ids: tuple[int, ...]
+
+
+# -- issue 13 (board): the latest DIALOG rating of an open episode (duty_desk.repo.dialog) --
+# Here, not in duty_desk.dialog_views (which re-exports it), so that BoardData's hints
+# resolve for privacy mode (duty_desk.privacy reads them).
+
+
+@dataclass(frozen=True)
+class LatestDialog:
+    """For the board: one open episode's latest rating (or none), its quality-of-life
+    score and the change since the rating before it; ``since`` is the day the overdue
+    clock counts from (the latest rating, or the acceptance when never rated).
+
+    ``quality_of_life`` is ``None`` when too few life-domain items were rated (never a
+    number from too few items); ``change_since_previous`` is ``None`` with one rating or
+    when either score is not shown."""
+
+    client_id: int
+    ratings: int
+    last_rated_on: dt.date | None
+    quality_of_life: Fraction | None
+    change_since_previous: Fraction | None
+    since: dt.date
+
+    def overdue_days(self, today: dt.date, weeks: int) -> int | None:
+        """Whole days since ``since`` when that is ``weeks`` weeks or more, else ``None``."""
+        days = (today - self.since).days
+        return days if days >= weeks * 7 else None

@@ -452,8 +452,6 @@ def episode_detail(
         f", next {timeutil.fmt_local(episode.next_meeting, tz, 'day') or 'none booked (b books one)'}",
     )
     detail_line(text, "Continuity", continuity_text(episode.continuity))
-    if episode.status == "open":
-        detail_line(text, "DIALOG", dialog_line(dialog))
     shown = set()
     for problem in episode.problems:
         shown.add(problem)
@@ -462,6 +460,8 @@ def episode_detail(
         sentence = break_text(item, tz)
         if sentence not in shown:
             detail_line(text, "Break", literal(sentence, "bold"))
+    if episode.status == "open":  # issue 13: after what is wrong, the latest DIALOG
+        detail_line(text, "DIALOG", dialog_line(dialog))
     text.rstrip()
     return text
 

@@ -294,7 +294,7 @@ def draw(
     breaks = breaks_by_client(data.breaks)
     ordered = sorted(data.episodes, key=lambda e: episode_order(e, breaks.get(e.client_id, ())))
     rows = {
-        "episodes": draw_episodes(ordered, context, drawn, breaks, data.dialog),
+        "episodes": draw_episodes(ordered, context, drawn, breaks, data.dialog_of()),
         "breaks": draw_breaks(data.breaks, context, drawn),
         "staff": draw_staff(data.staff, context, drawn),
     }

@@ -65,7 +65,10 @@ class BoardRepository(Aggregate):
             found.values(), key=lambda load: (load.staff.name.casefold(), load.staff.id)
         )
         return BoardData(
-            episodes=tuple(episodes), breaks=tuple(breaks), staff=tuple(ordered), dialog=dialog
+            episodes=tuple(episodes),
+            breaks=tuple(breaks),
+            staff=tuple(ordered),
+            dialog=tuple(dialog.values()),
         )
 
     def episode(self, client_id: int) -> EpisodeView:

@@ -340,7 +340,7 @@ def test_the_board_gets_the_latest_score_and_its_change_since_the_previous(
         repo.save_dialog_rating(thrice, answers([7, 7, 7, 7, 7, 7, 6, 6] + [1] * 3))
         repo.discharge(gone, "primary_care", dt.date(2026, 12, 8), "GP (test)")
         board = repo.board()
-    latest = board.dialog
+    latest = board.dialog_of()
     assert gone not in latest and set(latest) == {never, once, thrice, few_before, few_now}
     assert latest[never].ratings == 0 and latest[never].last_rated_on is None
     assert latest[never].quality_of_life is None and latest[never].change_since_previous is None
