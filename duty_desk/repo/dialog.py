@@ -51,7 +51,8 @@ from duty_desk.views import ContinuityBreak, EpisodeView
 from duty_desk.vocabulary import ActionOwner, ActionStatus, BreakKind
 
 from .base import Aggregate, Context
-from .sql import plain, run, utc
+from .sql import day as as_day
+from .sql import plain, raw, run, utc
 
 RATING = "dialog_rating"
 TOPIC = "dialog_topic"
@@ -681,57 +682,127 @@ def _answers_for_audit(answers: Mapping[str, tuple[int | None, bool]]) -> dict[s
     return out
 
 
+class ScoreCache:
+    """Each rating's rated life-domain items (sum, count) as last read, by rating id with
+    its version (a correction moves the version on), for the life items as set then: the
+    board reads the answers only of ratings it has not seen (one repository, one process;
+    only ever a shortcut, every rating's version is read again on each call)."""
+
+    def __init__(self) -> None:
+        self.life: tuple[str, ...] = ()
+        self.sums: dict[int, tuple[int, int, int]] = {}  # rating id -> (version, sum, count)
+        # client id -> (what it was made from, the board's value): exact arithmetic once
+        self.latest: dict[int, tuple[Any, LatestDialog]] = {}
+
+
+ANSWER_PAGE = 500  # rating ids per IN list (SQLite's limit on bound values)
+
+
 def latest_ratings(
-    ctx: Context, session: Session, accepted: Mapping[int, dt.datetime]
+    ctx: Context,
+    session: Session,
+    accepted: Mapping[int, dt.datetime],
+    cache: ScoreCache | None = None,
 ) -> dict[int, LatestDialog]:
     """For the board: each open episode of ``accepted`` (client id -> accepted at) with
-    its latest rating, quality of life and change since the rating before, in ONE
-    aggregate query however many clients: the two newest ratings of every open episode
-    (a window function), each with the sum and count of its rated life-domain items."""
+    its latest rating, quality of life and change since the rating before.
+
+    ONE query for every open episode at once: its two newest ratings (id, date, version)
+    and how many it has, found through the (client, rated_on) index; then the rated
+    life-domain items of only those ratings ``cache`` has not seen at that version (none
+    on most board reads; all of them on the first), a page of ids at a time."""
     if not accepted:
         return {}
     dialog = ctx.config.dialog
-    life = [item.key for item in dialog.scale() if item.kind is ItemKind.life]
-    newest_first = (col(DialogRating.rated_on).desc(), col(DialogRating.id).desc())
-    ranked = (
-        sa.select(
-            col(DialogRating.id).label("rating_id"),
-            col(DialogRating.client_id).label("client_id"),
-            col(DialogRating.rated_on).label("rated_on"),
-            func.row_number()
-            .over(partition_by=col(DialogRating.client_id), order_by=newest_first)
-            .label("n"),
-            func.count().over(partition_by=col(DialogRating.client_id)).label("ratings"),
+    life = tuple(item.key for item in dialog.scale() if item.kind is ItemKind.life)
+    cache = cache if cache is not None else ScoreCache()
+    if cache.life != life:
+        cache.life, cache.sums, cache.latest = life, {}, {}
+
+    def newest(offset: int) -> Any:
+        return (
+            sa.select(col(DialogRating.id))
+            .where(col(DialogRating.client_id) == col(Client.id))
+            .order_by(col(DialogRating.rated_on).desc(), col(DialogRating.id).desc())
+            .limit(1)
+            .offset(offset)
+            .scalar_subquery()
         )
-        .join(Client, col(Client.id) == col(DialogRating.client_id))
+
+    last = (
+        sa.select(
+            col(Client.id).label("client_id"),
+            newest(0).label("last_id"),
+            newest(1).label("before_id"),
+            sa.select(func.count())
+            .select_from(DialogRating)
+            .where(col(DialogRating.client_id) == col(Client.id))
+            .scalar_subquery()
+            .label("ratings"),
+        )
         .where(col(Client.status) == ClientStatus.open.value)
         .subquery()
     )
-    life_score = case((col(DialogAnswer.item_key).in_(life), col(DialogAnswer.score)))
     query = (
         sa.select(
-            ranked.c.client_id,
-            ranked.c.n,
-            ranked.c.rated_on,
-            ranked.c.ratings,
-            func.sum(life_score),
-            func.count(life_score),
+            last.c.client_id,
+            last.c.ratings,
+            col(DialogRating.id),
+            raw(col(DialogRating.rated_on)),  # text on SQLite: made a date once, below
+            col(DialogRating.version),
         )
-        .select_from(ranked)
-        .outerjoin(DialogAnswer, col(DialogAnswer.rating_id) == ranked.c.rating_id)
-        .where(ranked.c.n <= 2)
-        .group_by(ranked.c.rating_id, ranked.c.client_id, ranked.c.n, ranked.c.rated_on)
-        .group_by(ranked.c.ratings)
+        .select_from(last)
+        .join(
+            DialogRating,
+            sa.or_(
+                col(DialogRating.id) == last.c.last_id, col(DialogRating.id) == last.c.before_id
+            ),
+        )
     )
-    # per client: {1: (rated on, how many ratings, quality of life), 2: the one before}
-    found: dict[int, dict[int, tuple[dt.date, int, Fraction | None]]] = {}
-    for client_id, n, rated_on, count, total, rated in run(session, query).all():
-        qol = Fraction(int(total), rated) if rated >= max(dialog.min_life_rated, 1) else None
-        found.setdefault(client_id, {})[n] = (rated_on, count, qol)
+    # per client: [(rated on, rating id, version)], and how many ratings
+    found: dict[int, list[tuple[Any, int, int]]] = {}
+    counts: dict[int, int] = {}
+    for client_id, count, rating_id, rated_on, version in run(session, query).all():
+        found.setdefault(client_id, []).append((rated_on, rating_id, version))
+        counts[client_id] = count
+    wanted = [
+        rating_id
+        for two in found.values()
+        for _, rating_id, version in two
+        if cache.sums.get(rating_id, (0,))[0] != version
+    ]
+    versions = {rating_id: version for two in found.values() for _, rating_id, version in two}
+    life_score = case((col(DialogAnswer.item_key).in_(life), col(DialogAnswer.score)))
+    for start in range(0, len(wanted), ANSWER_PAGE):
+        page = wanted[start : start + ANSWER_PAGE]
+        sums = run(
+            session,
+            sa.select(col(DialogAnswer.rating_id), func.sum(life_score), func.count(life_score))
+            .where(col(DialogAnswer.rating_id).in_(page))
+            .group_by(col(DialogAnswer.rating_id)),
+        ).all()
+        for rating_id in page:
+            cache.sums[rating_id] = (versions[rating_id], 0, 0)  # no answers: nothing rated
+        for rating_id, total, rated in sums:
+            cache.sums[rating_id] = (versions[rating_id], int(total or 0), int(rated or 0))
+
+    def qol(rating_id: int) -> Fraction | None:
+        _, total, rated = cache.sums[rating_id]
+        return Fraction(total, rated) if rated >= max(dialog.min_life_rated, 1) else None
+
+    if len(cache.latest) > 2 * len(accepted) + 100:  # episodes closed since: forget them
+        cache.latest = {k: v for k, v in cache.latest.items() if k in accepted}
     out: dict[int, LatestDialog] = {}
     for client_id, accepted_at in accepted.items():
-        two = found.get(client_id)
-        if not two or 1 not in two:
+        two = sorted(found.get(client_id, ()), reverse=True)  # newest first
+        made_from: Any = (tuple(two), counts.get(client_id, 0), dialog.min_life_rated)
+        if not two:
+            made_from = accepted_at
+        held = cache.latest.get(client_id)
+        if held is not None and held[0] == made_from:
+            out[client_id] = held[1]
+            continue
+        if not two:
             out[client_id] = LatestDialog(
                 client_id=client_id,
                 ratings=0,
@@ -740,17 +811,19 @@ def latest_ratings(
                 change_since_previous=None,
                 since=ctx.local(accepted_at).date(),
             )
+            cache.latest[client_id] = (made_from, out[client_id])
             continue
-        last_on, count, last_qol = two[1]
-        before = two.get(2)
+        last_on, last_id = as_day(two[0][0]), two[0][1]
+        last_qol = qol(last_id)
         out[client_id] = LatestDialog(
             client_id=client_id,
-            ratings=count,
+            ratings=counts[client_id],
             last_rated_on=last_on,
             quality_of_life=last_qol,
-            change_since_previous=change(before[2], last_qol) if before else None,
+            change_since_previous=change(qol(two[1][1]), last_qol) if len(two) > 1 else None,
             since=last_on,
         )
+        cache.latest[client_id] = (made_from, out[client_id])
     return out
 
 

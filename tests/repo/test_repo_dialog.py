@@ -386,3 +386,18 @@ def test_no_dialog_for_the_overdue_weeks_is_a_break_from_the_last_rating_or_acce
     with at(later):
         repo.save_dialog_rating(rated, answers([4] * 11))
     assert rated not in overdue(later)
+
+
+def test_the_board_shows_a_new_or_corrected_rating_on_its_next_read(
+    repo: Repository, client: int
+) -> None:
+    """The board keeps each rating's sums between reads: a correction (a new version) and
+    a new rating must still show on the next read."""
+    first = repo.save_dialog_rating(client, answers([3] * 11))
+    assert repo.board().dialog_of()[client].quality_of_life == 3
+    repo.correct_dialog_rating(first, {"job": (7, False)}, expected_version=1)
+    assert repo.board().dialog_of()[client].quality_of_life == Fraction(28, 8)
+    repo.save_dialog_rating(client, answers([5] * 11))
+    latest = repo.board().dialog_of()[client]
+    assert (latest.ratings, latest.quality_of_life) == (2, 5)
+    assert latest.change_since_previous == 5 - Fraction(28, 8)
