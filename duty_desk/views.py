@@ -789,7 +789,9 @@ class AdmissionSummary:
 class LatestDialog:
     """For the board: one open episode's latest rating (or none), its quality-of-life
     score and the change since the rating before it; ``since`` is the day the overdue
-    clock counts from (the latest rating, or the acceptance when never rated).
+    clock counts from (the latest rating; when never rated, the acceptance or the day
+    this database began to hold DIALOG ratings, whichever is later). ``in_use`` is False
+    while the database holds no rating at all (DIALOG not started: nothing is overdue).
 
     ``quality_of_life`` is ``None`` when too few life-domain items were rated (never a
     number from too few items); ``change_since_previous`` is ``None`` with one rating or
@@ -801,8 +803,11 @@ class LatestDialog:
     quality_of_life: Fraction | None
     change_since_previous: Fraction | None
     since: dt.date
+    in_use: bool = True
 
     def overdue_days(self, today: dt.date, weeks: int) -> int | None:
         """Whole days since ``since`` when that is ``weeks`` weeks or more, else ``None``."""
+        if not self.in_use:
+            return None
         days = (today - self.since).days
         return days if days >= weeks * 7 else None

@@ -743,6 +743,12 @@ def latest_ratings(
         .where(col(Client.status) == ClientStatus.open.value)
         .subquery()
     )
+    began = (  # when the database began to hold ratings: the first one's creation
+        sa.select(col(DialogRating.created_at))
+        .order_by(col(DialogRating.id))
+        .limit(1)
+        .scalar_subquery()
+    )
     query = (
         sa.select(
             last.c.client_id,
@@ -750,6 +756,7 @@ def latest_ratings(
             col(DialogRating.id),
             raw(col(DialogRating.rated_on)),  # text on SQLite: made a date once, below
             col(DialogRating.version),
+            began,
         )
         .select_from(last)
         .join(
@@ -762,9 +769,12 @@ def latest_ratings(
     # per client: [(rated on, rating id, version)], and how many ratings
     found: dict[int, list[tuple[Any, int, int]]] = {}
     counts: dict[int, int] = {}
-    for client_id, count, rating_id, rated_on, version in run(session, query).all():
+    first: dt.datetime | None = None  # None: no rating at all (DIALOG not in use yet)
+    for client_id, count, rating_id, rated_on, version, created in run(session, query).all():
         found.setdefault(client_id, []).append((rated_on, rating_id, version))
         counts[client_id] = count
+        first = created
+    began_on = ctx.local(utc(first)).date() if first is not None else None
     wanted = [
         rating_id
         for two in found.values()
@@ -797,7 +807,7 @@ def latest_ratings(
         two = sorted(found.get(client_id, ()), reverse=True)  # newest first
         made_from: Any = (tuple(two), counts.get(client_id, 0), dialog.min_life_rated)
         if not two:
-            made_from = accepted_at
+            made_from = (accepted_at, began_on)
         held = cache.latest.get(client_id)
         if held is not None and held[0] == made_from:
             out[client_id] = held[1]
@@ -809,7 +819,8 @@ def latest_ratings(
                 last_rated_on=None,
                 quality_of_life=None,
                 change_since_previous=None,
-                since=ctx.local(accepted_at).date(),
+                since=max(ctx.local(accepted_at).date(), began_on or dt.date.min),
+                in_use=began_on is not None,
             )
             cache.latest[client_id] = (made_from, out[client_id])
             continue
@@ -834,7 +845,8 @@ def dialog_breaks(
     now: dt.datetime,
 ) -> list[ContinuityBreak]:
     """The board's "no DIALOG for N weeks": an open episode whose latest rating (or, never
-    rated, its acceptance) is ``[dialog] overdue_weeks`` weeks old or more. ``at`` is that
+    rated, its acceptance or the first rating in the database, whichever is later) is
+    ``[dialog] overdue_weeks`` weeks old or more; none while no rating exists at all. ``at`` is that
     day's local midnight, ``days`` the whole days since, ``met`` whether it was ever rated."""
     weeks = ctx.config.dialog.overdue_weeks
     today = ctx.today(now)

@@ -344,7 +344,7 @@ def test_the_board_gets_the_latest_score_and_its_change_since_the_previous(
     assert gone not in latest and set(latest) == {never, once, thrice, few_before, few_now}
     assert latest[never].ratings == 0 and latest[never].last_rated_on is None
     assert latest[never].quality_of_life is None and latest[never].change_since_previous is None
-    assert latest[never].since == MONDAY  # accepted that day: the clock runs from then
+    assert latest[never].since == dt.date(2026, 11, 24)  # the first rating here: from then
     assert (latest[once].ratings, latest[once].quality_of_life) == (1, Fraction(3))
     assert latest[once].change_since_previous is None  # nothing to compare with
     assert latest[thrice].ratings == 3 and latest[thrice].last_rated_on == dt.date(2026, 12, 8)
@@ -365,8 +365,6 @@ def test_no_dialog_for_the_overdue_weeks_is_a_break_from_the_last_rating_or_acce
 ) -> None:
     never = repo.accept(make_referral(name="Never Rated (test)", nhs_number=""))
     rated = repo.accept(make_referral(name="Rated (test)", nhs_number=""))
-    with at(dt.date(2026, 12, 7)):
-        repo.save_dialog_rating(rated, answers([4] * 11))
 
     def overdue(day: dt.date) -> dict[int, tuple[int | None, bool, dt.datetime | None]]:
         with at(day):
@@ -374,18 +372,23 @@ def test_no_dialog_for_the_overdue_weeks_is_a_break_from_the_last_rating_or_acce
         return {b.client_id: (b.days, b.met, b.at) for b in found if b.kind == "dialog_overdue"}
 
     weeks = 12  # [dialog] overdue_weeks
-    assert overdue(MONDAY + dt.timedelta(weeks=weeks, days=-1)) == {}
+    # no rating in the database at all: DIALOG is not in use yet, nothing is overdue
+    assert overdue(MONDAY + dt.timedelta(weeks=weeks + 1)) == {}
+    with at(dt.date(2026, 11, 30)):  # the team's first rating: the clock starts for all
+        repo.save_dialog_rating(rated, answers([4] * 11), rated_on=MONDAY)
     assert overdue(MONDAY + dt.timedelta(weeks=weeks)) == {
-        never: (84, False, dt.datetime(2026, 11, 23, 0, tzinfo=dt.UTC))
+        rated: (84, True, dt.datetime(2026, 11, 23, 0, tzinfo=dt.UTC))
     }
-    later = dt.date(2026, 12, 7) + dt.timedelta(weeks=weeks)
-    found = overdue(later)
-    assert found[never][0] == (later - MONDAY).days
-    assert found[rated] == (84, True, dt.datetime(2026, 12, 7, 0, tzinfo=dt.UTC))
+    started = dt.date(2026, 11, 30)
+    assert never not in overdue(started + dt.timedelta(weeks=weeks, days=-1))
+    found = overdue(started + dt.timedelta(weeks=weeks))
+    # never rated: from the acceptance or the first rating in the database, the later
+    assert found[never] == (84, False, dt.datetime(2026, 11, 30, 0, tzinfo=dt.UTC))
+    assert found[rated][0] == 91
     # a new rating clears it
-    with at(later):
+    with at(started + dt.timedelta(weeks=weeks)):
         repo.save_dialog_rating(rated, answers([4] * 11))
-    assert rated not in overdue(later)
+    assert rated not in overdue(started + dt.timedelta(weeks=weeks))
 
 
 def test_the_board_shows_a_new_or_corrected_rating_on_its_next_read(
