@@ -52,7 +52,7 @@ from duty_desk.vocabulary import ActionOwner, ActionStatus, BreakKind
 
 from .base import Aggregate, Context
 from .sql import day as as_day
-from .sql import plain, raw, run, utc
+from .sql import must_instant, plain, raw, run, utc
 
 RATING = "dialog_rating"
 TOPIC = "dialog_topic"
@@ -720,31 +720,32 @@ def latest_ratings(
         cache.life, cache.sums, cache.latest = life, {}, {}
 
     def newest(offset: int) -> Any:
+        other = sa.orm.aliased(DialogRating)
         return (
-            sa.select(col(DialogRating.id))
-            .where(col(DialogRating.client_id) == col(Client.id))
-            .order_by(col(DialogRating.rated_on).desc(), col(DialogRating.id).desc())
+            sa.select(col(other.id))
+            .where(col(other.client_id) == col(DialogRating.client_id))
+            .order_by(col(other.rated_on).desc(), col(other.id).desc())
             .limit(1)
             .offset(offset)
             .scalar_subquery()
         )
 
+    # driven from the ratings (grouped by client on the (client, rated_on) index), so a
+    # database with few or no ratings costs next to nothing however many open episodes
     last = (
         sa.select(
-            col(Client.id).label("client_id"),
+            col(DialogRating.client_id).label("client_id"),
             newest(0).label("last_id"),
             newest(1).label("before_id"),
-            sa.select(func.count())
-            .select_from(DialogRating)
-            .where(col(DialogRating.client_id) == col(Client.id))
-            .scalar_subquery()
-            .label("ratings"),
+            func.count().label("ratings"),
         )
+        .join(Client, col(Client.id) == col(DialogRating.client_id))
         .where(col(Client.status) == ClientStatus.open.value)
+        .group_by(col(DialogRating.client_id))
         .subquery()
     )
     began = (  # when the database began to hold ratings: the first one's creation
-        sa.select(col(DialogRating.created_at))
+        sa.select(raw(col(DialogRating.created_at)))
         .order_by(col(DialogRating.id))
         .limit(1)
         .scalar_subquery()
@@ -769,12 +770,12 @@ def latest_ratings(
     # per client: [(rated on, rating id, version)], and how many ratings
     found: dict[int, list[tuple[Any, int, int]]] = {}
     counts: dict[int, int] = {}
-    first: dt.datetime | None = None  # None: no rating at all (DIALOG not in use yet)
+    first: Any = None  # None: no rating at all (DIALOG not in use yet)
     for client_id, count, rating_id, rated_on, version, created in run(session, query).all():
         found.setdefault(client_id, []).append((rated_on, rating_id, version))
         counts[client_id] = count
         first = created
-    began_on = ctx.local(utc(first)).date() if first is not None else None
+    began_on = ctx.local(must_instant(first)).date() if first is not None else None
     wanted = [
         rating_id
         for two in found.values()
@@ -803,16 +804,16 @@ def latest_ratings(
     if len(cache.latest) > 2 * len(accepted) + 100:  # episodes closed since: forget them
         cache.latest = {k: v for k, v in cache.latest.items() if k in accepted}
     out: dict[int, LatestDialog] = {}
+    held_latest = cache.latest
     for client_id, accepted_at in accepted.items():
-        two = sorted(found.get(client_id, ()), reverse=True)  # newest first
-        made_from: Any = (tuple(two), counts.get(client_id, 0), dialog.min_life_rated)
-        if not two:
+        rows = found.get(client_id)
+        made_from: Any
+        if rows is None:  # never rated (most of the board on the day DIALOG starts)
             made_from = (accepted_at, began_on)
-        held = cache.latest.get(client_id)
-        if held is not None and held[0] == made_from:
-            out[client_id] = held[1]
-            continue
-        if not two:
+            held = held_latest.get(client_id)
+            if held is not None and held[0] == made_from:
+                out[client_id] = held[1]
+                continue
             out[client_id] = LatestDialog(
                 client_id=client_id,
                 ratings=0,
@@ -822,7 +823,13 @@ def latest_ratings(
                 since=max(ctx.local(accepted_at).date(), began_on or dt.date.min),
                 in_use=began_on is not None,
             )
-            cache.latest[client_id] = (made_from, out[client_id])
+            held_latest[client_id] = (made_from, out[client_id])
+            continue
+        two = sorted(rows, reverse=True)  # newest first
+        made_from = (tuple(two), counts[client_id], dialog.min_life_rated)
+        held = held_latest.get(client_id)
+        if held is not None and held[0] == made_from:
+            out[client_id] = held[1]
             continue
         last_on, last_id = as_day(two[0][0]), two[0][1]
         last_qol = qol(last_id)
