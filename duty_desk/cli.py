@@ -490,9 +490,16 @@ _EXPORT_HELP = "\n".join(
         "client CLIENT: one client's whole record (CLIENT: the client number, the NHS",
         "  number or the exact name), as one JSON object (--format json, the default)",
         "  or an editable Word document (--format docx, with --output FILE.docx).",
+        "",
+        "\b",
+        "care-plan CLIENT: the personalised care and support plan (issue 13): the key",
+        "  worker and how to reach them, the core team, the network members who take",
+        "  part, the latest DIALOG ratings beside the previous ones, the chosen items",
+        "  with the four steps, the open actions and the crisis plan; JSON or docx.",
     ]
 )
 CLIENT_RECORD = "client"  # `export client CLIENT` (issue 12, docs): not a report of many rows
+CARE_PLAN = "care-plan"  # `export care-plan CLIENT` (issue 13): one client's plan
 _FORMATS = [
     *dict.fromkeys(fmt for found in reports.REPORTS.values() for fmt in found.formats),
     "docx",
@@ -500,7 +507,7 @@ _FORMATS = [
 
 
 @cli.command(help=_EXPORT_HELP)
-@click.argument("what", type=click.Choice([*reports.REPORTS, CLIENT_RECORD]))
+@click.argument("what", type=click.Choice([*reports.REPORTS, CLIENT_RECORD, CARE_PLAN]))
 @click.argument("client", metavar="[CLIENT]", required=False)
 @click.option(
     "--format",
@@ -541,7 +548,8 @@ _FORMATS = [
 @click.option(
     "--force",
     is_flag=True,
-    help="client: replace an existing FILE (a client's record is never replaced unasked).",
+    help="client, care-plan: replace an existing FILE (a client's record or plan is never "
+    "replaced unasked).",
 )
 @click.option("--area", metavar="AREA", help="team: one area of the settings (default: all).")
 @pass_state
@@ -563,10 +571,12 @@ def export(
     if fmt is None:
         suffix = Path(output).suffix.lower() if output else ""
         fmt = {".csv": "csv", ".ics": "ics", ".docx": "docx"}.get(suffix, "json")
-    if what == CLIENT_RECORD:
+    if what in (CLIENT_RECORD, CARE_PLAN):
         if date_from or date_to or staff_login or include_discharged is not None or area:
-            raise Failure("--from, --to, --staff and --include-discharged are not for a client")
-        _export_client(state, client, fmt, output, force)
+            raise Failure(
+                "--from, --to, --area, --staff and --include-discharged are not for a client"
+            )
+        _export_client(state, client, fmt, output, force, what)
         return
     if force:
         raise Failure(f"--force is for export client, not {what} (which always replaces)")
@@ -700,14 +710,23 @@ def _client_file(
 
 
 def _export_client(
-    state: State, client: str | None, fmt: str, output: str | None, replace: bool = False
+    state: State,
+    client: str | None,
+    fmt: str,
+    output: str | None,
+    replace: bool = False,
+    what: str = CLIENT_RECORD,
 ) -> None:
     from .documents import RECORD_FORMATS
 
     if fmt not in RECORD_FORMATS:
-        raise Failure(f"--format {fmt} is not for export client (use json or docx)")
+        raise Failure(f"--format {fmt} is not for export {what} (use json or docx)")
     if fmt == "docx" and output is None:
         raise Failure("--format docx needs --output FILE.docx (a Word document is not text)")
+    if what == CARE_PLAN:  # issue 13
+        words = "the care and support plan of client number {} (" + fmt + ")"
+        _client_file(state, client, output, "care_plan", fmt, words, replace)
+        return
     words = "the record of client number {} (" + fmt + ")"
     _client_file(state, client, output, "export", fmt, words, replace)
 

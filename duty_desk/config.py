@@ -249,7 +249,8 @@ class DialogSettings(_Strict):
     min_life_rated: Annotated[int, Field(ge=1, le=20)] = 6
     min_treatment_rated: Annotated[int, Field(ge=1, le=20)] = 2
     # "No DIALOG for N weeks" shows as a break on the board after this many weeks
-    # without a rating in an open episode (from acceptance when never rated).
+    # without a rating in an open episode (never rated: from the acceptance or the
+    # team's first rating in the database, whichever is later; none before any rating).
     overdue_weeks: Annotated[int, Field(ge=1, le=104)] = 12
 
     @model_validator(mode="after")

@@ -14,6 +14,7 @@ from fractions import Fraction
 
 from .dialog_scale import Item
 from .views import AS_INITIALS, KEPT
+from .views import LatestDialog as LatestDialog  # issue 13 (board): kept there, for BoardData
 from .vocabulary import ActionOwner, ActionStatus
 
 MAX_STEP = 1000  # one of the four steps: a few sentences
@@ -135,17 +136,3 @@ class DialogData:
 
 def _pos(topic: TopicView) -> int:
     return topic.position
-
-
-@dataclass(frozen=True)
-class LatestDialog:
-    """For the board: one open episode's latest rating (or none) and its change since the
-    first; ``since`` is the day the overdue clock counts from (latest rating, or the
-    acceptance when never rated)."""
-
-    client_id: int
-    ratings: int
-    last_rated_on: dt.date | None
-    quality_of_life: Fraction | None
-    change_since_first: Fraction | None
-    since: dt.date

@@ -316,6 +316,12 @@ def client_writer(repo: Repository, client_id: int, kind: str, fmt: str = "json"
     """The document ``kind`` ("export": the record as ``fmt``; "gp_letter": the letter) for
     the client, made in full before anything is written. NotForGp for a letter the episode
     does not call for."""
+    if kind == "care_plan":  # issue 13: the care and support plan (duty_desk.care_plan)
+        from .care_plan import plan_writer
+
+        if fmt not in RECORD_FORMATS:
+            raise ValueError(fmt)
+        return plan_writer(repo, client_id, fmt)
     from .client_export import client_document
 
     document = client_document(repo, client_id)

@@ -19,6 +19,7 @@ import enum
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 from .vocabulary import (
     AbsenceKind,
@@ -365,6 +366,11 @@ class BoardData:
     episodes: tuple[EpisodeView, ...]
     breaks: tuple[ContinuityBreak, ...]
     staff: tuple[StaffLoad, ...]
+    # issue 13 (board): each open episode's latest DIALOG rating (dialog_of: by client id)
+    dialog: tuple[LatestDialog, ...] = ()
+
+    def dialog_of(self) -> dict[int, LatestDialog]:
+        return {found.client_id: found for found in self.dialog}
 
 
 # -- meetings --------------------------------------------------------------------------------
@@ -805,3 +811,36 @@ class FftAnswerView:
     @property
     def corrected(self) -> bool:
         return self.version > 1
+
+
+# -- issue 13 (board): the latest DIALOG rating of an open episode (duty_desk.repo.dialog) --
+# Here, not in duty_desk.dialog_views (which re-exports it), so that BoardData's hints
+# resolve for privacy mode (duty_desk.privacy reads them).
+
+
+@dataclass(frozen=True)
+class LatestDialog:
+    """For the board: one open episode's latest rating (or none), its quality-of-life
+    score and the change since the rating before it; ``since`` is the day the overdue
+    clock counts from (the latest rating; when never rated, the acceptance or the day
+    this database began to hold DIALOG ratings, whichever is later). ``in_use`` is False
+    while the database holds no rating at all (DIALOG not started: nothing is overdue).
+
+    ``quality_of_life`` is ``None`` when too few life-domain items were rated (never a
+    number from too few items); ``change_since_previous`` is ``None`` with one rating or
+    when either score is not shown."""
+
+    client_id: int
+    ratings: int
+    last_rated_on: dt.date | None
+    quality_of_life: Fraction | None
+    change_since_previous: Fraction | None
+    since: dt.date
+    in_use: bool = True
+
+    def overdue_days(self, today: dt.date, weeks: int) -> int | None:
+        """Whole days since ``since`` when that is ``weeks`` weeks or more, else ``None``."""
+        if not self.in_use:
+            return None
+        days = (today - self.since).days
+        return days if days >= weeks * 7 else None

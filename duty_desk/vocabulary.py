@@ -81,6 +81,8 @@ class BreakKind(enum.StrEnum):
     crisis_plan_missing = "crisis_plan_missing"  # open [record] no_crisis_plan_days, no plan
     crisis_plan_overdue = "crisis_plan_overdue"  # its review date has passed
     risk_review_overdue = "risk_review_overdue"  # the risk summary's review date has passed
+    # -- issue 13 (board): no DIALOG rating for [dialog] overdue_weeks (duty_desk.repo.dialog) --
+    dialog_overdue = "dialog_overdue"
 
 
 # -- words ---------------------------------------------------------------------------------
@@ -141,6 +143,8 @@ BREAK_SHORT: Mapping[str, str] = {
     BreakKind.crisis_plan_missing: "plan missing",
     BreakKind.crisis_plan_overdue: "plan overdue",
     BreakKind.risk_review_overdue: "risk overdue",
+    # -- issue 13 (board) --
+    BreakKind.dialog_overdue: "no DIALOG",
 }
 
 

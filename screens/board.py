@@ -422,7 +422,9 @@ class BoardScreen(LiveList):
             pane.border_title = "Client"
             if isinstance(item, EpisodeView):
                 breaks = [b for b in self.data.breaks if b.client_id == item.client_id]
-                text = render.episode_detail(item, breaks, now, config, self.tags)
+                text = render.episode_detail(
+                    item, breaks, now, config, self.tags, self.data.dialog_of().get(item.client_id)
+                )
                 notes = self.client_notes.get(item.client_id, ())
                 if notes:  # open handover notes (N): screens/render.py draws them
                     from .render import handover_detail

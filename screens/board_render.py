@@ -19,6 +19,7 @@ from rich.text import Text
 
 from duty_desk import timeutil, vocabulary
 from duty_desk.config import Config
+from duty_desk.dialog_views import LatestDialog
 from duty_desk.nhs import format_nhs_number
 from duty_desk.views import (
     AbsenceView,
@@ -56,6 +57,7 @@ EPISODE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("next", "Next"),
     ("core", "Core"),
     ("upc", "UPC"),
+    ("qol", "QoL"),
     ("flag", "!"),
 )
 EPISODE_WIDTHS = {
@@ -66,6 +68,7 @@ EPISODE_WIDTHS = {
     "next": 9,
     "core": 4,
     "upc": 4,
+    "qol": 7,
     "flag": 2,
 }
 
@@ -87,7 +90,7 @@ STAFF_COLUMNS: tuple[tuple[str, str], ...] = (
 )
 STAFF_WIDTHS = {"tag": 4, "role": 4, "core": 8, "key": 3, "room": 4, "away": 17}
 
-BOARD_SHED = ("upc", "weeks", "core", "last", "role", "room")
+BOARD_SHED = ("upc", "weeks", "qol", "core", "last", "role", "room")
 """What a narrow terminal hides first on the board (never the key worker, core team, next
 meeting or the problem column "!")."""
 
@@ -302,9 +305,10 @@ def episode_cells(
     tz: str,
     tags: Mapping[int, str],
     trouble: int | None = None,
+    dialog: LatestDialog | None = None,
 ) -> dict[str, Text]:
     """One episode's row; ``trouble``: its problems and breaks counted once (the ``!``
-    column; default its core-team problems only)."""
+    column; default its core-team problems only); ``dialog``: its latest DIALOG."""
     figures = episode.continuity
     problems = len(episode.problems) if trouble is None else trouble
     low = figures.with_core is not None and figures.with_core < 0.5
@@ -321,8 +325,53 @@ def episode_cells(
         ),
         "core": cell(percent(figures.with_core) if figures.enough else "--", WARN if low else ""),
         "upc": cell(index(figures.upc) if figures.enough else "--"),
+        "qol": qol_cell(dialog),
         "flag": cell(f"!{min(problems, 9)}" if problems else "", PROBLEM if problems else ""),
     }
+
+
+# -- issue 13 (board): the latest DIALOG quality-of-life score ---------------------------------
+
+
+def qol_label(dialog: LatestDialog | None) -> str:
+    """``4.4+0.6``, ``4.4-0.3``, ``4.4=0`` (the same), ``4.4`` (nothing to compare with) in
+    seven columns; ``--`` when too few life-domain items were rated (never a number from
+    too few items), ``-`` when never rated."""
+    if dialog is None or dialog.ratings == 0:
+        return "-"
+    if dialog.quality_of_life is None:
+        return "--"
+    shown = f"{float(dialog.quality_of_life):.1f}"
+    moved = dialog.change_since_previous
+    if moved is None:
+        return shown
+    step = f"{abs(float(moved)):.1f}"
+    if step == "0.0":
+        return f"{shown}=0"
+    return f"{shown}{'+' if moved > 0 else '-'}{step}"
+
+
+def qol_cell(dialog: LatestDialog | None) -> Text:
+    label = qol_label(dialog)
+    return cell(label, "dim" if label.startswith("-") else "")
+
+
+def dialog_line(dialog: LatestDialog | None) -> str:
+    """The detail pane's DIALOG line, in words, scores to two places."""
+    if dialog is None or dialog.ratings == 0:
+        return "no rating yet (record section d)"
+    assert dialog.last_rated_on is not None
+    count = f"{dialog.ratings} rating{'s' if dialog.ratings != 1 else ''}"
+    when = f"last rated {timeutil.fmt_date(dialog.last_rated_on)}, {count}"
+    if dialog.quality_of_life is None:
+        return f"quality of life not shown: too few life-domain items rated ({when})"
+    words = f"quality of life {float(dialog.quality_of_life):.2f}"
+    moved = dialog.change_since_previous
+    if moved is not None:
+        direction = "same as" if moved == 0 else ("up" if moved > 0 else "down")
+        amount = "" if moved == 0 else f" {abs(float(moved)):.2f} since"
+        words += f", {direction}{amount} the previous rating"
+    return f"{words} ({when})"
 
 
 def person(member: StaffView, tags: Mapping[int, str]) -> Text:
@@ -340,6 +389,7 @@ def episode_detail(
     now: dt.datetime,
     config: Config,
     tags: Mapping[int, str],
+    dialog: LatestDialog | None = None,
 ) -> Text:
     """Everything about one episode that the table has no room for."""
     tz = config.team.timezone
@@ -410,6 +460,8 @@ def episode_detail(
         sentence = break_text(item, tz)
         if sentence not in shown:
             detail_line(text, "Break", literal(sentence, "bold"))
+    if episode.status == "open":  # issue 13: after what is wrong, the latest DIALOG
+        detail_line(text, "DIALOG", dialog_line(dialog))
     text.rstrip()
     return text
 
@@ -447,6 +499,11 @@ def break_text(item: ContinuityBreak, tz: str) -> str:
         return f"{who} is away ({item.absence_kind}) for {name}'s meeting on {when}"
     if item.kind in _PLAN_WORDS:  # issue 12 (safety)
         return _plan_break_text(item, tz)
+    if item.kind == BreakKind.dialog_overdue:  # issue 13 (board)
+        day = timeutil.fmt_date(timeutil.to_local(item.at, tz).date()) if item.at else "-"
+        weeks = (item.days or 0) // 7
+        since = f"last rated {day}" if item.met else f"none since accepted on {day}"
+        return f"{name}: no DIALOG for {weeks} weeks ({since})"
     return f"{name}: {item.kind.replace('_', ' ')}"
 
 

@@ -23,6 +23,7 @@ from typing import Any
 from rich.text import Text
 
 from duty_desk import timeutil
+from duty_desk.dialog_views import LatestDialog
 from duty_desk.views import BoardData, ContinuityBreak, EpisodeView, StaffLoad, StaffView
 from duty_desk.vocabulary import BreakKind
 
@@ -61,6 +62,8 @@ URGENCY = {
     BreakKind.crisis_plan_missing: 6,
     BreakKind.crisis_plan_overdue: 7,
     BreakKind.risk_review_overdue: 8,
+    # -- issue 13 (board) --
+    BreakKind.dialog_overdue: 9,
 }
 CLEAR = len(URGENCY)  # nothing wrong
 _SAME_AS_PROBLEM = (BreakKind.no_key_worker, BreakKind.key_worker_left)
@@ -212,6 +215,7 @@ def draw_episodes(
     context: DrawContext,
     drawn: DrawnRows,
     breaks: Mapping[int, tuple[ContinuityBreak, ...]] | None = None,
+    dialog: Mapping[int, LatestDialog] | None = None,
 ) -> tuple[Row, ...]:
     now, stamp, tz, tags, midnight = (
         context.now,
@@ -222,17 +226,19 @@ def draw_episodes(
     )
 
     found = breaks or {}
+    latest = dialog or {}
 
     def one(e: EpisodeView) -> Row:
         mine = found.get(e.client_id, ())
+        rated = latest.get(e.client_id)
         return drawn.row(
             "episodes",
             str(e.client_id),
             e,
             stamp,
-            lambda: render.episode_cells(e, now, tz, tags, trouble_count(e, mine)),
+            lambda: render.episode_cells(e, now, tz, tags, trouble_count(e, mine), rated),
             lambda: render.episode_cells_until(e, stamp, midnight),
-            tuple(b.kind for b in mine),
+            (tuple(b.kind for b in mine), rated),
         )
 
     return tuple(one(e) for e in ordered)
@@ -288,7 +294,7 @@ def draw(
     breaks = breaks_by_client(data.breaks)
     ordered = sorted(data.episodes, key=lambda e: episode_order(e, breaks.get(e.client_id, ())))
     rows = {
-        "episodes": draw_episodes(ordered, context, drawn, breaks),
+        "episodes": draw_episodes(ordered, context, drawn, breaks, data.dialog_of()),
         "breaks": draw_breaks(data.breaks, context, drawn),
         "staff": draw_staff(data.staff, context, drawn),
     }

@@ -1,7 +1,7 @@
 """DIALOG+, after the rating: the person chooses up to three items to talk about.
 
-Every item is listed with its rating and whether help is wanted; those with help wanted
-and the lowest rated are marked "suggested" and come first (``dialog_scale.suggested_items``),
+Every item is listed with its rating and whether help is wanted (``HELP``); those with
+help wanted and the lowest rated are marked suggested (``*``) and come first (``dialog_scale.suggested_items``),
 but nothing is ticked for the person: they decide. Space ticks and unticks; a fourth is
 refused in words; ctrl+s (or Enter on Save) records the choice. Saving nothing is allowed
 (the person may not want to talk about any item today): escape closes.
@@ -50,8 +50,8 @@ class ChooseItems(FormScreen[tuple[int, ...]]):
             assemble(
                 ("Client: ", "bold"),
                 literal(self.subject),
-                "\nThe person chooses. Space ticks an item; suggested: more help wanted, "
-                "then the lowest rated.",
+                "\nThe person chooses (space ticks). * suggested: more help wanted, then "
+                "the lowest rated.",
             ),
             id="intro",
         )
@@ -62,11 +62,11 @@ class ChooseItems(FormScreen[tuple[int, ...]]):
         for index, item in enumerate(self.listed):
             answer = answers.get(item.key)
             said = dialog_words.answer(answer.score if answer else None)
-            label = Text(f"{dialog_words.short_name(item)}: {said}")
-            if answer is not None and answer.help_wanted:
-                label.append("  HELP", "bold")
-            if item.key in self.suggested:
-                label.append("  suggested", "italic")
+            # the marks first, so a narrow terminal (60x20) cuts the words, never them
+            label = Text("* " if item.key in self.suggested else "  ", end="")
+            wanted = answer is not None and answer.help_wanted
+            label.append("HELP " if wanted else "     ", "bold" if wanted else "")
+            label.append(f"{dialog_words.short_name(item)}: {said}")
             options.append(Selection(label, index))
         yield from self.field("items", "Items", PickList(*options, compact=True))
 

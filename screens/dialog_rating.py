@@ -19,7 +19,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -38,6 +38,10 @@ from .key_order import OpensForKeys
 from .literal import assemble, literal
 
 Answer = tuple[int | None, bool]  # (1-7 or None, help wanted)
+
+
+# a sheet line less the item's name and "last time 3": "> 1 " name " " answer (22) " HELP"
+LINE = 4 + 1 + 22 + 1 + 4
 
 
 class RatingSheet(Widget, can_focus=True):
@@ -61,6 +65,13 @@ class RatingSheet(Widget, can_focus=True):
         bold = self.get_component_rich_style("rating-sheet--kind")
         help_style = self.get_component_rich_style("rating-sheet--help")
         width = min(max((len(dialog_words.short_name(i)) for i in owner.items), default=10), 24)
+        # a narrow terminal (60 columns): "last 3", then a name cut short, never a wrap
+        room = self.size.width
+        tail = len(" last time 7") if owner.previous is not None else 0
+        short = 0 < room < LINE + tail + width
+        if short:
+            tail = len(" last 7") if tail else 0
+            width = max(8, min(width, room - LINE - tail))
         lines = Text(end="")
         kind: ItemKind | None = None
         for index, item in enumerate(owner.items):
@@ -71,13 +82,14 @@ class RatingSheet(Widget, can_focus=True):
             wanted = owner.help.get(item.key, False)
             answered = item.key in owner.scores
             mark = ">" if index == owner.position else " "
-            name = dialog_words.short_name(item)[:width].ljust(width)
+            name = dialog_words.short_name(item)
+            name = (name if len(name) <= width else name[: width - 1] + "…").ljust(width)
             said = dialog_words.answer(score) if answered else "..."
             line = Text(f"{mark}{index + 1:>2} {name} {said:<22} ", end="")
             line.append("HELP" if wanted else "    ", help_style if wanted else "")
             last = owner.last_time(item.key)
             if last:
-                line.append(f" {last}")
+                line.append(f" {last.replace('last time', 'last') if short else last}")
             if index == owner.position:
                 line.stylize(current)
             lines.append_text(line)
@@ -92,7 +104,7 @@ class DialogRatingScreen(ReportsWorkerErrors, OpensForKeys, ModalScreen[int | No
     DEFAULT_CSS = """
     DialogRatingScreen { align: center middle; }
     DialogRatingScreen #rating { width: 100%; max-width: 100; height: 100%;
-                                 border: round $accent; padding: 0 1; }
+                                 border: round $accent; padding: 0 1; overflow-y: auto; }
     DialogRatingScreen #question { text-style: bold; height: auto; }
     DialogRatingScreen #sheet { margin-top: 1; }
     DialogRatingScreen #status { margin-top: 1; height: auto; }
@@ -193,6 +205,16 @@ class DialogRatingScreen(ReportsWorkerErrors, OpensForKeys, ModalScreen[int | No
     def on_mount(self) -> None:
         self.query_one(RatingSheet).focus()
         self._show()
+        self._fit(self.size.height)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit(event.size.height)
+
+    def _fit(self, height: int) -> None:
+        """Under 24 lines (60x20) the blank lines go, so all eleven items still show."""
+        roomy = height >= 24
+        self.query_one(RatingSheet).styles.margin = (1 if roomy else 0, 0, 0, 0)
+        self.query_one("#status", Static).styles.margin = (1 if roomy else 0, 0, 0, 0)
 
     # -- what "last time" says --------------------------------------------------------------------
     def last_time(self, key: str) -> str:
@@ -335,14 +357,15 @@ class DialogRatingScreen(ReportsWorkerErrors, OpensForKeys, ModalScreen[int | No
             min_life_rated=self.minimums[0],
             min_treatment_rated=self.minimums[1],
         )
+        rated = " rated" if self.size.width >= 64 else ""  # one line at 60x20 too
         text = assemble(
             ("Quality of life ", "bold"),
             dialog_words.score(result.quality_of_life),
-            f" ({result.life_rated} rated)   ",
+            f" ({result.life_rated}{rated})  ",
             ("Treatment ", "bold"),
             dialog_words.score(result.treatment),
-            f" ({result.treatment_rated} rated)",
+            f" ({result.treatment_rated}{rated})",
         )
         if self.rating_id is not None and not self._unsaved():
-            text.append("\nSaved. Enter: go on to DIALOG+; backspace to put an answer right.")
+            text.append("\nSaved. Enter: DIALOG+; backspace corrects an answer.")
         return text

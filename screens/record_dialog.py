@@ -6,7 +6,8 @@ rating with its change since the first and the last rating), each rating newest 
 
 Keys while it is shown: ``r`` a DIALOG+ meeting (last time's actions reviewed, the rating,
 the items chosen, their steps and actions: ``screens/dialog_session.py``), ``e`` correct
-the selected rating, ``v`` review the selected open action.
+the selected rating, ``v`` review the selected open action, ``w`` the care and support
+plan on screen (``screens/care_plan_view.py``, read-only; refused in privacy mode).
 """
 
 from __future__ import annotations
@@ -44,6 +45,9 @@ class DialogSection(RecordSection):
         Binding("r", "meeting", "DIALOG+", id="record_dialog_meeting", tooltip="A DIALOG+ meeting"),
         Binding("e", "correct", "Correct", id="record_dialog_correct", tooltip="Correct a rating"),
         Binding("v", "review", "Review", id="record_dialog_review", tooltip="Review an action"),
+        Binding(
+            "w", "care_plan", "Plan", id="record_care_plan", tooltip="The care and support plan"
+        ),
     ]
     """
     | key | id                    | action                                                   |
@@ -51,6 +55,7 @@ class DialogSection(RecordSection):
     | r   | record_dialog_meeting | DIALOG+: review last actions, rate, choose, steps, actions |
     | e   | record_dialog_correct | correct the selected rating (answer items again)          |
     | v   | record_dialog_review  | review the selected open action                           |
+    | w   | record_care_plan      | the care and support plan on screen (read-only)           |
     """
 
     def read(self, repo: Any, record: ClientRecordView) -> DialogData:
@@ -184,6 +189,17 @@ class DialogSection(RecordSection):
             )
 
         screen.when_permitted(open_it)
+
+    def action_care_plan(self, screen: Any) -> None:
+        from .care_plan_view import PRIVACY_REFUSAL, CarePlanView
+
+        record: ClientRecordView | None = screen.record
+        if record is None:
+            return
+        if screen.duty_app.privacy:
+            screen.notify(PRIVACY_REFUSAL, severity="warning", markup=False)
+            return
+        screen.app.push_screen(CarePlanView(record.episode.client_id, screen.subject))
 
 
 def _score_of(rating: DialogRatingView, which: str) -> Any:

@@ -18,6 +18,7 @@ from duty_desk.views import BoardData, ClientFilter, EpisodeView, StaffLoad
 
 from .base import Aggregate, Context
 from .breaks import find_breaks
+from .dialog import ScoreCache, latest_ratings
 from .episode_rows import BoardCache, NoCoreFound, read_episodes
 from .loads import absence_rows, by_room, loads
 from .sql import plain
@@ -31,6 +32,7 @@ class BoardRepository(Aggregate):
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
         self.cache = BoardCache()
+        self.scores = ScoreCache()  # issue 13: DIALOG scores by rating (under cache.lock)
 
     def board(self, staff_id: int | None = None) -> BoardData:
         """Open episodes (filtered to those where ``staff_id`` is core team or key worker),
@@ -57,11 +59,19 @@ class BoardRepository(Aggregate):
                 ]
             absences = absence_rows(session, today)
             found = loads(session, staff, today, absences, every)
-            breaks = find_breaks(self.ctx, session, episodes, staff, absences, no_core, now)
+            # issue 13 (board): the latest DIALOG of every open episode, one query
+            accepted = {e.client_id: e.accepted_at for e in every}
+            dialog = latest_ratings(self.ctx, session, accepted, self.scores)
+            breaks = find_breaks(self.ctx, session, episodes, staff, absences, no_core, now, dialog)
         ordered = sorted(
             found.values(), key=lambda load: (load.staff.name.casefold(), load.staff.id)
         )
-        return BoardData(episodes=tuple(episodes), breaks=tuple(breaks), staff=tuple(ordered))
+        return BoardData(
+            episodes=tuple(episodes),
+            breaks=tuple(breaks),
+            staff=tuple(ordered),
+            dialog=tuple(dialog.values()),
+        )
 
     def episode(self, client_id: int) -> EpisodeView:
         with self.ctx.unit() as session:

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlmodel import Session, col, select
 
 from duty_desk import scheduling
+from duty_desk.dialog_views import LatestDialog
 from duty_desk.models import Meeting, MeetingStaff, MeetingStatus
 from duty_desk.views import AbsenceView, ContinuityBreak, EpisodeView, StaffView
 from duty_desk.vocabulary import BreakKind
@@ -19,6 +20,7 @@ from duty_desk.vocabulary import BreakKind
 from .base import Context
 from .continuity import load_no_core
 from .crisis import review_breaks
+from .dialog import dialog_breaks
 from .episode_rows import NoCoreFound
 from .loads import as_away
 from .sql import must_instant, raw, run
@@ -35,8 +37,10 @@ def find_breaks(
     absences: Sequence[AbsenceView],
     no_core: NoCoreFound,
     now: dt.datetime,
+    dialog: Mapping[int, LatestDialog] | None = None,
 ) -> list[ContinuityBreak]:
-    """Every break of ``episodes``, most pressing kind first, then by time and client."""
+    """Every break of ``episodes``, most pressing kind first, then by time and client;
+    with ``dialog`` (each episode's latest rating) also "no DIALOG for N weeks"."""
     by_id = {e.client_id: e for e in episodes}
     breaks: list[ContinuityBreak] = []
     since = now - dt.timedelta(days=ctx.config.continuity.not_seen_days)
@@ -75,8 +79,15 @@ def find_breaks(
     breaks.extend(_meetings_without_core(by_id, staff, no_core, since, now))
     breaks.extend(_absent_core(ctx, session, by_id, staff, absences, now))
     breaks.extend(review_breaks(ctx, session, by_id, now))  # issue 12 (safety)
-    breaks.sort(key=lambda b: (_ORDER[b.kind], b.at or _FAR, b.client_name.casefold(), b.client_id))
+    if dialog is not None:  # issue 13 (board)
+        breaks.extend(dialog_breaks(ctx, by_id, dialog, now))
+    breaks.sort(key=break_order)
     return breaks
+
+
+def break_order(b: ContinuityBreak) -> tuple[int, dt.datetime, str, int]:
+    """Most pressing kind first, then by time and client."""
+    return (_ORDER[b.kind], b.at or _FAR, b.client_name.casefold(), b.client_id)
 
 
 def _meetings_without_core(

@@ -14,10 +14,12 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
+import sqlalchemy as sa
+from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
 from duty_desk import timeutil
-from duty_desk.dialog_scale import Item, RatingError, change, check_rating, scores
+from duty_desk.dialog_scale import Item, ItemKind, RatingError, change, check_rating, scores
 from duty_desk.dialog_views import (
     MAX_ACTION,
     MAX_REVIEW_NOTE,
@@ -45,10 +47,12 @@ from duty_desk.models import (
     Staff,
 )
 from duty_desk.validation import clean_text
-from duty_desk.vocabulary import ActionOwner, ActionStatus
+from duty_desk.views import ContinuityBreak, EpisodeView
+from duty_desk.vocabulary import ActionOwner, ActionStatus, BreakKind
 
-from .base import Aggregate
-from .sql import utc
+from .base import Aggregate, Context
+from .sql import day as as_day
+from .sql import must_instant, plain, raw, run, utc
 
 RATING = "dialog_rating"
 TOPIC = "dialog_topic"
@@ -71,16 +75,23 @@ class DialogRepository(Aggregate):
     def items(self) -> tuple[Item, ...]:
         return self.config.dialog.scale()
 
-    def _check_answers(self, answers: Answers) -> dict[str, tuple[int | None, bool]]:
-        """Every item of the scale with its answer (missing: unrated, no help wanted), or
-        InputErrors naming each bad item; a key that is not an item is refused."""
+    def _check_answers(
+        self, answers: Answers, *, every_item: bool
+    ) -> dict[str, tuple[int | None, bool]]:
+        """The answers checked, or InputErrors naming each bad item (a key that is not an
+        item of the settings, a rating that is not 1-7 or unrated). ``every_item``: every
+        item of the scale, a missing one unrated with no help wanted (a new rating); else
+        only the items given (a correction)."""
         keys = [item.key for item in self.items]
-        errors: dict[str, str] = {}
-        for key in answers:
-            if key not in keys:
-                errors[key] = f"{key!r} is not a DIALOG item in the settings"
+        errors: dict[str, str] = {
+            key: f"{key!r} is not a DIALOG item in the settings"
+            for key in answers
+            if key not in keys
+        }
         checked: dict[str, tuple[int | None, bool]] = {}
         for key in keys:
+            if key not in answers and not every_item:
+                continue
             score, help_wanted = answers.get(key, (None, False))
             try:
                 checked[key] = (check_rating(score), bool(help_wanted))
@@ -102,7 +113,7 @@ class DialogRepository(Aggregate):
         """A new rating of the client's episode; returns its id. ``rated_on`` defaults to
         the meeting's local date, else today; it may not be in the future, before the
         acceptance or after the discharge."""
-        checked = self._check_answers(answers)
+        checked = self._check_answers(answers, every_item=True)
         now = timeutil.now()
         with self.ctx.unit(write=True) as session:
             self.ctx.me(session)
@@ -148,21 +159,7 @@ class DialogRepository(Aggregate):
     def correct_rating(self, rating_id: int, answers: Answers, *, expected_version: int) -> None:
         """Correct the answers of a rating (a mistyped number): only the items given change;
         audited with before and after of the items changed."""
-        keys = {item.key for item in self.items}
-        stray = sorted(set(answers) - keys)
-        if stray:
-            raise InputErrors(
-                {key: f"{key!r} is not a DIALOG item in the settings" for key in stray}
-            )
-        errors: dict[str, str] = {}
-        given: dict[str, tuple[int | None, bool]] = {}
-        for key, (score, help_wanted) in answers.items():
-            try:
-                given[key] = (check_rating(score), bool(help_wanted))
-            except RatingError as exc:
-                errors[key] = str(exc)
-        if errors:
-            raise InputErrors(errors)
+        given = self._check_answers(answers, every_item=False)
         now = timeutil.now()
         with self.ctx.unit(write=True) as session:
             self.ctx.me(session)
@@ -544,8 +541,8 @@ class DialogRepository(Aggregate):
         )
 
     def latest(self, client_ids: Iterable[int] | None = None) -> dict[int, LatestDialog]:
-        """For the board: each open episode's latest rating and its quality-of-life change
-        since the first, in two queries however many clients (``None``: every open one)."""
+        """Each open episode's latest rating (``None``: every open one), as the board shows
+        it (:func:`latest_ratings`)."""
         wanted = None if client_ids is None else list(client_ids)
         with self.ctx.unit() as session:
             query = select(col(Client.id), col(Client.accepted_at)).where(
@@ -553,65 +550,10 @@ class DialogRepository(Aggregate):
             )
             if wanted is not None:
                 query = query.where(col(Client.id).in_(wanted))
-            clients: dict[int, dt.datetime] = {
-                cid: accepted for cid, accepted in session.exec(query).all() if cid is not None
+            accepted = {
+                cid: utc(when) for cid, when in session.exec(query).all() if cid is not None
             }
-            rating_query = (
-                select(
-                    col(DialogRating.id), col(DialogRating.client_id), col(DialogRating.rated_on)
-                )
-                .join(Client, col(Client.id) == col(DialogRating.client_id))
-                .where(Client.status == ClientStatus.open.value)
-                .order_by(col(DialogRating.rated_on), col(DialogRating.id))
-            )
-            if wanted is not None:
-                rating_query = rating_query.where(col(DialogRating.client_id).in_(wanted))
-            # per client: (first rating id, last rating id, last date, how many)
-            seen: dict[int, tuple[int, int, dt.date, int]] = {}
-            for rating_id, client_id, rated_on in session.exec(rating_query).all():
-                assert rating_id is not None
-                before = seen.get(client_id)
-                first_id = before[0] if before else rating_id
-                seen[client_id] = (first_id, rating_id, rated_on, (before[3] if before else 0) + 1)
-            needed = {v[0] for v in seen.values()} | {v[1] for v in seen.values()}
-            answers = (
-                session.exec(
-                    select(DialogAnswer).where(col(DialogAnswer.rating_id).in_(needed))
-                ).all()
-                if needed
-                else []
-            )
-        by_rating: dict[int, dict[str, tuple[int | None, bool]]] = {}
-        for answer in answers:
-            by_rating.setdefault(answer.rating_id, {})[answer.item_key] = (
-                answer.score,
-                answer.help_wanted,
-            )
-        out: dict[int, LatestDialog] = {}
-        for client_id, accepted in clients.items():
-            summary = seen.get(client_id)
-            if summary is None:
-                out[client_id] = LatestDialog(
-                    client_id=client_id,
-                    ratings=0,
-                    last_rated_on=None,
-                    quality_of_life=None,
-                    change_since_first=None,
-                    since=self.ctx.local(utc(accepted)).date(),
-                )
-                continue
-            first_id, last_id, last_on, count = summary
-            first_qol = self._qol(by_rating.get(first_id, {}))
-            last_qol = self._qol(by_rating.get(last_id, {}))
-            out[client_id] = LatestDialog(
-                client_id=client_id,
-                ratings=count,
-                last_rated_on=last_on,
-                quality_of_life=last_qol,
-                change_since_first=change(first_qol, last_qol) if count > 1 else None,
-                since=last_on,
-            )
-        return out
+            return latest_ratings(self.ctx, session, accepted)
 
     def rating_rows(
         self, since: dt.date | None = None, until: dt.date | None = None
@@ -642,16 +584,6 @@ class DialogRepository(Aggregate):
             yield self._rating_view(rating, by_rating.get(rating.id or 0, []), items)
 
     # -- helpers ------------------------------------------------------------------------------
-    def _qol(self, answers: Mapping[str, tuple[int | None, bool]]) -> Fraction | None:
-        dialog = self.config.dialog
-        known = {item.key for item in self.items}
-        return scores(
-            {k: v[0] for k, v in answers.items() if k in known},
-            self.items,
-            min_life_rated=dialog.min_life_rated,
-            min_treatment_rated=dialog.min_treatment_rated,
-        ).quality_of_life
-
     def _rating_view(
         self, rating: DialogRating, answers: Sequence[DialogAnswer], items: Sequence[Item]
     ) -> DialogRatingView:
@@ -747,4 +679,202 @@ def _answers_for_audit(answers: Mapping[str, tuple[int | None, bool]]) -> dict[s
     for key, (score, help_wanted) in answers.items():
         out[key] = score
         out[f"{key}_help"] = help_wanted
+    return out
+
+
+class ScoreCache:
+    """Each rating's rated life-domain items (sum, count) as last read, by rating id with
+    its version (a correction moves the version on), for the life items as set then: the
+    board reads the answers only of ratings it has not seen (one repository, one process;
+    only ever a shortcut, every rating's version is read again on each call)."""
+
+    def __init__(self) -> None:
+        self.life: tuple[str, ...] = ()
+        self.sums: dict[int, tuple[int, int, int]] = {}  # rating id -> (version, sum, count)
+        # client id -> (what it was made from, the board's value): exact arithmetic once
+        self.latest: dict[int, tuple[Any, LatestDialog]] = {}
+
+
+ANSWER_PAGE = 500  # rating ids per IN list (SQLite's limit on bound values)
+
+
+def latest_ratings(
+    ctx: Context,
+    session: Session,
+    accepted: Mapping[int, dt.datetime],
+    cache: ScoreCache | None = None,
+) -> dict[int, LatestDialog]:
+    """For the board: each open episode of ``accepted`` (client id -> accepted at) with
+    its latest rating, quality of life and change since the rating before.
+
+    ONE query for every open episode at once: its two newest ratings (id, date, version)
+    and how many it has, found through the (client, rated_on) index; then the rated
+    life-domain items of only those ratings ``cache`` has not seen at that version (none
+    on most board reads; all of them on the first), a page of ids at a time."""
+    if not accepted:
+        return {}
+    dialog = ctx.config.dialog
+    life = tuple(item.key for item in dialog.scale() if item.kind is ItemKind.life)
+    cache = cache if cache is not None else ScoreCache()
+    if cache.life != life:
+        cache.life, cache.sums, cache.latest = life, {}, {}
+
+    def newest(offset: int) -> Any:
+        other = sa.orm.aliased(DialogRating)
+        return (
+            sa.select(col(other.id))
+            .where(col(other.client_id) == col(DialogRating.client_id))
+            .order_by(col(other.rated_on).desc(), col(other.id).desc())
+            .limit(1)
+            .offset(offset)
+            .scalar_subquery()
+        )
+
+    # driven from the ratings (grouped by client on the (client, rated_on) index), so a
+    # database with few or no ratings costs next to nothing however many open episodes
+    last = (
+        sa.select(
+            col(DialogRating.client_id).label("client_id"),
+            newest(0).label("last_id"),
+            newest(1).label("before_id"),
+            func.count().label("ratings"),
+        )
+        .join(Client, col(Client.id) == col(DialogRating.client_id))
+        .where(col(Client.status) == ClientStatus.open.value)
+        .group_by(col(DialogRating.client_id))
+        .subquery()
+    )
+    began = (  # when the database began to hold ratings: the first one's creation
+        sa.select(raw(col(DialogRating.created_at)))
+        .order_by(col(DialogRating.id))
+        .limit(1)
+        .scalar_subquery()
+    )
+    query = (
+        sa.select(
+            last.c.client_id,
+            last.c.ratings,
+            col(DialogRating.id),
+            raw(col(DialogRating.rated_on)),  # text on SQLite: made a date once, below
+            col(DialogRating.version),
+            began,
+        )
+        .select_from(last)
+        .join(
+            DialogRating,
+            sa.or_(
+                col(DialogRating.id) == last.c.last_id, col(DialogRating.id) == last.c.before_id
+            ),
+        )
+    )
+    # per client: [(rated on, rating id, version)], and how many ratings
+    found: dict[int, list[tuple[Any, int, int]]] = {}
+    counts: dict[int, int] = {}
+    first: Any = None  # None: no rating at all (DIALOG not in use yet)
+    for client_id, count, rating_id, rated_on, version, created in run(session, query).all():
+        found.setdefault(client_id, []).append((rated_on, rating_id, version))
+        counts[client_id] = count
+        first = created
+    began_on = ctx.local(must_instant(first)).date() if first is not None else None
+    wanted = [
+        rating_id
+        for two in found.values()
+        for _, rating_id, version in two
+        if cache.sums.get(rating_id, (0,))[0] != version
+    ]
+    versions = {rating_id: version for two in found.values() for _, rating_id, version in two}
+    life_score = case((col(DialogAnswer.item_key).in_(life), col(DialogAnswer.score)))
+    for start in range(0, len(wanted), ANSWER_PAGE):
+        page = wanted[start : start + ANSWER_PAGE]
+        sums = run(
+            session,
+            sa.select(col(DialogAnswer.rating_id), func.sum(life_score), func.count(life_score))
+            .where(col(DialogAnswer.rating_id).in_(page))
+            .group_by(col(DialogAnswer.rating_id)),
+        ).all()
+        for rating_id in page:
+            cache.sums[rating_id] = (versions[rating_id], 0, 0)  # no answers: nothing rated
+        for rating_id, total, rated in sums:
+            cache.sums[rating_id] = (versions[rating_id], int(total or 0), int(rated or 0))
+
+    def qol(rating_id: int) -> Fraction | None:
+        _, total, rated = cache.sums[rating_id]
+        return Fraction(total, rated) if rated >= max(dialog.min_life_rated, 1) else None
+
+    if len(cache.latest) > 2 * len(accepted) + 100:  # episodes closed since: forget them
+        cache.latest = {k: v for k, v in cache.latest.items() if k in accepted}
+    out: dict[int, LatestDialog] = {}
+    held_latest = cache.latest
+    for client_id, accepted_at in accepted.items():
+        rows = found.get(client_id)
+        made_from: Any
+        if rows is None:  # never rated (most of the board on the day DIALOG starts)
+            made_from = (accepted_at, began_on)
+            held = held_latest.get(client_id)
+            if held is not None and held[0] == made_from:
+                out[client_id] = held[1]
+                continue
+            out[client_id] = LatestDialog(
+                client_id=client_id,
+                ratings=0,
+                last_rated_on=None,
+                quality_of_life=None,
+                change_since_previous=None,
+                since=max(ctx.local(accepted_at).date(), began_on or dt.date.min),
+                in_use=began_on is not None,
+            )
+            held_latest[client_id] = (made_from, out[client_id])
+            continue
+        two = sorted(rows, reverse=True)  # newest first
+        made_from = (tuple(two), counts[client_id], dialog.min_life_rated)
+        held = held_latest.get(client_id)
+        if held is not None and held[0] == made_from:
+            out[client_id] = held[1]
+            continue
+        last_on, last_id = as_day(two[0][0]), two[0][1]
+        last_qol = qol(last_id)
+        out[client_id] = LatestDialog(
+            client_id=client_id,
+            ratings=counts[client_id],
+            last_rated_on=last_on,
+            quality_of_life=last_qol,
+            change_since_previous=change(qol(two[1][1]), last_qol) if len(two) > 1 else None,
+            since=last_on,
+        )
+        cache.latest[client_id] = (made_from, out[client_id])
+    return out
+
+
+def dialog_breaks(
+    ctx: Context,
+    episodes: Mapping[int, EpisodeView],
+    latest: Mapping[int, LatestDialog],
+    now: dt.datetime,
+) -> list[ContinuityBreak]:
+    """The board's "no DIALOG for N weeks": an open episode whose latest rating (or, never
+    rated, its acceptance or the first rating in the database, whichever is later) is
+    ``[dialog] overdue_weeks`` weeks old or more; none while no rating exists at all. ``at`` is that
+    day's local midnight, ``days`` the whole days since, ``met`` whether it was ever rated."""
+    weeks = ctx.config.dialog.overdue_weeks
+    today = ctx.today(now)
+    midnights: dict[dt.date, dt.datetime] = {}  # many episodes share a day: pendulum once
+    out: list[ContinuityBreak] = []
+    for client_id, e in episodes.items():
+        summary = latest.get(client_id)
+        if summary is None:
+            continue
+        days = summary.overdue_days(today, weeks)
+        if days is None:
+            continue
+        out.append(
+            ContinuityBreak(
+                kind=BreakKind.dialog_overdue,
+                client_id=client_id,
+                client_name=e.name,
+                at=midnights.get(summary.since)
+                or midnights.setdefault(summary.since, plain(ctx.midnight(summary.since))),
+                days=days,
+                met=summary.ratings > 0,
+            )
+        )
     return out

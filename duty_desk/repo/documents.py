@@ -15,7 +15,11 @@ from duty_desk.models import Client
 
 from .base import Aggregate
 
-DOCUMENT_ACTIONS = {"export": "export record", "gp_letter": "gp transfer letter"}
+DOCUMENT_ACTIONS = {
+    "export": "export record",
+    "gp_letter": "gp transfer letter",
+    "care_plan": "care plan",  # issue 13: the care and support plan
+}
 
 
 class DocumentRepository(Aggregate):

@@ -1413,3 +1413,32 @@ def test_a_bad_report_date_gets_its_message(typed: str, message: str) -> None:
     with pytest.raises(InputErrors) as caught:
         read_date(typed, "start", dt.date(2026, 11, 23))
     assert message in caught.value.errors["start"]
+
+
+# -- issue 13 (care plan): 'duty-desk export care-plan CLIENT' ------------------------------------
+def test_a_care_plan_for_an_unknown_client_or_over_a_file_is_refused(
+    repo: Repository, frozen_now: pendulum.DateTime, tmp_path: Path
+) -> None:
+    from duty_desk.client_export import find_client
+    from duty_desk.documents import DocumentPathProblem, save_client_document
+    from duty_desk.errors import NotFound
+
+    client = repo.accept(repo.add_referral(referral_input()))
+    for typed, told in (
+        ("Nobody Here (test)", "No client with that name (open or discharged)"),
+        ("999", "No client number 999"),
+    ):
+        with pytest.raises(NotFound) as caught:
+            find_client(repo, typed)
+        assert told in str(caught.value)
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    there = folder / "plan.json"
+    there.write_text("an edited plan\n", encoding="utf-8")
+    with pytest.raises(DocumentPathProblem, match="already exists"):
+        save_client_document(repo, client, "care_plan", str(there), "json")
+    assert there.read_text(encoding="utf-8") == "an edited plan\n"
+    with pytest.raises(DocumentPathProblem, match=r"does not end in \.docx"):
+        save_client_document(repo, client, "care_plan", str(folder / "plan.doc"), "docx")
+    assert sorted(p.name for p in folder.iterdir()) == ["plan.json"]
+    assert "care plan" not in [e.action for e in repo.history("client", client)]

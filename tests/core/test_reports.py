@@ -41,7 +41,8 @@ def test_each_report_writes_its_columns(repo: Repository, name: str) -> None:
 def test_the_cli_offers_the_registered_reports_and_formats() -> None:
     params = {param.name: param for param in export_command.params}
     # ... and `export client CLIENT` (issue 12, docs): one client's record, json or docx
-    assert list(params["what"].type.choices) == [*reports.REPORTS, "client"]  # type: ignore[attr-defined]
+    # ... and `export care-plan CLIENT` (issue 13): the care and support plan
+    assert list(params["what"].type.choices) == [*reports.REPORTS, "client", "care-plan"]  # type: ignore[attr-defined]
     formats = {fmt for report in reports.REPORTS.values() for fmt in report.formats}
     assert set(params["fmt"].type.choices) == formats | {"docx"}  # type: ignore[attr-defined]
     assert reports.taking(reports.DATES) == ["meetings", "team"]  # team: issue 14

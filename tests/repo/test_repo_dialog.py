@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from fractions import Fraction
 
 import pendulum
@@ -274,7 +275,7 @@ def test_reviews_close_done_and_dropped_and_carry_the_rest_forward(
     assert audit_actions(repo, "dialog_action", ids[3])[-1] == "review DIALOG+ action: dropped"
 
 
-def test_latest_for_the_board_gives_change_since_the_first(
+def test_latest_for_the_board_gives_change_since_the_previous(
     repo: Repository, client: int, make_referral: Callable[..., int]
 ) -> None:
     with timeutil.frozen(pendulum.datetime(2026, 11, 23, 12, tz="UTC")):
@@ -285,7 +286,7 @@ def test_latest_for_the_board_gives_change_since_the_first(
         latest = repo.latest_dialog()
     assert latest[client].ratings == 2
     assert latest[client].quality_of_life == Fraction(34, 8)
-    assert latest[client].change_since_first == Fraction(34, 8) - 3
+    assert latest[client].change_since_previous == Fraction(34, 8) - 3
     assert latest[client].last_rated_on == dt.date(2026, 12, 21)
     assert latest[never].ratings == 0 and latest[never].since == MONDAY
     assert latest[never].quality_of_life is None
@@ -298,3 +299,108 @@ def test_export_rows_are_every_rating_in_the_period(repo: Repository, client: in
     rows = list(repo.dialog_ratings(dt.date(2026, 11, 24), dt.date(2026, 11, 25)))
     assert [r.rated_on.day for r in rows] == [24, 25]
     assert [r.quality_of_life for r in rows] == [Fraction(4), Fraction(5)]
+
+
+# -- issue 13 (board): the latest score, its change since the previous rating, overdue --
+
+
+def at(day: dt.date) -> AbstractContextManager[pendulum.DateTime]:
+    return timeutil.frozen(pendulum.datetime(day.year, day.month, day.day, 12, tz="UTC"))
+
+
+def test_the_board_gets_the_latest_score_and_its_change_since_the_previous(
+    repo: Repository, make_referral: Callable[..., int]
+) -> None:
+    never = repo.accept(make_referral(name="Never Rated (test)", nhs_number=""))
+    once = repo.accept(make_referral(name="Rated Once (test)", nhs_number=""))
+    thrice = repo.accept(make_referral(name="Rated Thrice (test)", nhs_number=""))
+    few_before = repo.accept(make_referral(name="Few Before (test)", nhs_number=""))
+    few_now = repo.accept(make_referral(name="Few Now (test)", nhs_number=""))
+    gone = repo.accept(
+        make_referral(
+            name="Discharged (test)",
+            nhs_number="",
+            area="whitstable",
+            gp_practice="Harbour Street Surgery (example)",
+        )
+    )
+    five_life = [4, 4, 4, 4, 4, None, None, None, 4, 4, 4]  # 5 of 8: too few (6 needed)
+    with at(dt.date(2026, 11, 24)):
+        repo.save_dialog_rating(once, answers([3] * 11))
+        repo.save_dialog_rating(thrice, answers([1] * 11))
+        repo.save_dialog_rating(few_before, answers(five_life))
+        repo.save_dialog_rating(few_now, answers([2] * 11))
+        repo.save_dialog_rating(gone, answers([2] * 11))
+    with at(dt.date(2026, 12, 1)):
+        repo.save_dialog_rating(thrice, answers([3] * 8 + [None] * 3))
+        repo.save_dialog_rating(few_before, answers([5] * 11))
+        repo.save_dialog_rating(few_now, answers(five_life))
+    with at(dt.date(2026, 12, 8)):
+        # the same day twice: the later one is the latest
+        repo.save_dialog_rating(thrice, answers([7, 7, 7, 7, 7, 7, 6, 6] + [1] * 3))
+        repo.discharge(gone, "primary_care", dt.date(2026, 12, 8), "GP (test)")
+        board = repo.board()
+    latest = board.dialog_of()
+    assert gone not in latest and set(latest) == {never, once, thrice, few_before, few_now}
+    assert latest[never].ratings == 0 and latest[never].last_rated_on is None
+    assert latest[never].quality_of_life is None and latest[never].change_since_previous is None
+    assert latest[never].since == dt.date(2026, 11, 24)  # the first rating here: from then
+    assert (latest[once].ratings, latest[once].quality_of_life) == (1, Fraction(3))
+    assert latest[once].change_since_previous is None  # nothing to compare with
+    assert latest[thrice].ratings == 3 and latest[thrice].last_rated_on == dt.date(2026, 12, 8)
+    assert latest[thrice].quality_of_life == Fraction(54, 8)  # life items only
+    assert latest[thrice].change_since_previous == Fraction(54, 8) - 3  # not since the first
+    # the previous score came from too few items: no change, never a number from them
+    assert latest[few_before].quality_of_life == 5
+    assert latest[few_before].change_since_previous is None
+    # the latest score comes from too few items: neither score nor change
+    assert latest[few_now].quality_of_life is None
+    assert latest[few_now].change_since_previous is None
+    assert latest[few_now].last_rated_on == dt.date(2026, 12, 1)
+    assert repo.latest_dialog([thrice]) == {thrice: latest[thrice]}
+
+
+def test_no_dialog_for_the_overdue_weeks_is_a_break_from_the_last_rating_or_acceptance(
+    repo: Repository, make_referral: Callable[..., int]
+) -> None:
+    never = repo.accept(make_referral(name="Never Rated (test)", nhs_number=""))
+    rated = repo.accept(make_referral(name="Rated (test)", nhs_number=""))
+
+    def overdue(day: dt.date) -> dict[int, tuple[int | None, bool, dt.datetime | None]]:
+        with at(day):
+            found = repo.board().breaks
+        return {b.client_id: (b.days, b.met, b.at) for b in found if b.kind == "dialog_overdue"}
+
+    weeks = 12  # [dialog] overdue_weeks
+    # no rating in the database at all: DIALOG is not in use yet, nothing is overdue
+    assert overdue(MONDAY + dt.timedelta(weeks=weeks + 1)) == {}
+    with at(dt.date(2026, 11, 30)):  # the team's first rating: the clock starts for all
+        repo.save_dialog_rating(rated, answers([4] * 11), rated_on=MONDAY)
+    assert overdue(MONDAY + dt.timedelta(weeks=weeks)) == {
+        rated: (84, True, dt.datetime(2026, 11, 23, 0, tzinfo=dt.UTC))
+    }
+    started = dt.date(2026, 11, 30)
+    assert never not in overdue(started + dt.timedelta(weeks=weeks, days=-1))
+    found = overdue(started + dt.timedelta(weeks=weeks))
+    # never rated: from the acceptance or the first rating in the database, the later
+    assert found[never] == (84, False, dt.datetime(2026, 11, 30, 0, tzinfo=dt.UTC))
+    assert found[rated][0] == 91
+    # a new rating clears it
+    with at(started + dt.timedelta(weeks=weeks)):
+        repo.save_dialog_rating(rated, answers([4] * 11))
+    assert rated not in overdue(started + dt.timedelta(weeks=weeks))
+
+
+def test_the_board_shows_a_new_or_corrected_rating_on_its_next_read(
+    repo: Repository, client: int
+) -> None:
+    """The board keeps each rating's sums between reads: a correction (a new version) and
+    a new rating must still show on the next read."""
+    first = repo.save_dialog_rating(client, answers([3] * 11))
+    assert repo.board().dialog_of()[client].quality_of_life == 3
+    repo.correct_dialog_rating(first, {"job": (7, False)}, expected_version=1)
+    assert repo.board().dialog_of()[client].quality_of_life == Fraction(28, 8)
+    repo.save_dialog_rating(client, answers([5] * 11))
+    latest = repo.board().dialog_of()[client]
+    assert (latest.ratings, latest.quality_of_life) == (2, 5)
+    assert latest.change_since_previous == 5 - Fraction(28, 8)

@@ -317,3 +317,95 @@ def test_team_report_snapshot(snap_compare, config, db, queue_data):
         await settle(pilot)
 
     assert snap_compare(make_app(config, db), terminal_size=(80, 24), run_before=opened)
+
+
+# -- issue 13: DIALOG (the rating screen and the record's section d) ------------------------------
+
+_LIFE_AND_TREATMENT = (
+    "mental_health",
+    "physical_health",
+    "job",
+    "accommodation",
+    "leisure",
+    "partner_family",
+    "friendships",
+    "personal_safety",
+    "medication",
+    "practical_help",
+    "meetings",
+)
+
+
+def _dialog_answers(values, help_on=()):
+    return {
+        key: (value, key in help_on) for key, value in zip(_LIFE_AND_TREATMENT, values, strict=True)
+    }
+
+
+def test_dialog_rating_screen_snapshot(snap_compare, config, db, board, frozen_now):
+    """The rating screen three items in: the answers given, "last time" beside each item,
+    help wanted on the job situation, the scores so far."""
+    import datetime as dt
+
+    from duty_desk import timeutil
+
+    from .test_ui_board_support import open_board, select_client
+
+    with timeutil.frozen(frozen_now.add(days=3)):
+        board.repo.save_dialog_rating(
+            board.alex,
+            _dialog_answers([3, 4, 2, 5, 4, 6, None, 5, 4, 3, 5], ("job",)),
+            rated_on=dt.date(2026, 11, 23),
+        )
+
+    async def opened(pilot):
+        await open_board(pilot)
+        await select_client(pilot, board.alex)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        await pilot.press("r")  # no open actions: straight to the rating
+        await settle(pilot)
+        await pilot.press("4", "4", "h", "3")
+        await settle(pilot)
+
+    with timeutil.frozen(frozen_now.add(days=3)):
+        assert snap_compare(make_app(config, db), terminal_size=(80, 24), run_before=opened)
+
+
+def test_record_dialog_section_snapshot(snap_compare, config, db, board, frozen_now):
+    """The record's DIALOG section with two ratings, an item chosen and an open action:
+    the scores over time, each rating with its change, the action; the chart below."""
+    import datetime as dt
+
+    from duty_desk import timeutil
+
+    from .test_ui_board_support import open_board, select_client
+
+    repo = board.repo
+    with timeutil.frozen(frozen_now.add(days=3)):
+        repo.save_dialog_rating(
+            board.alex,
+            _dialog_answers([3, 4, 2, 5, 4, 6, None, 5, 4, 3, 5], ("job",)),
+            rated_on=dt.date(2026, 11, 23),
+        )
+        latest = repo.save_dialog_rating(
+            board.alex, _dialog_answers([4, 4, 3, 5, 5, 6, 4, 5, 4, 4, 5], ("job",))
+        )
+        [topic] = repo.choose_dialog_items(latest, ["job"])
+        repo.add_dialog_action(
+            topic, "Ring the job centre [b]today[/b] (test)", owner="person",
+            due_on=dt.date(2026, 12, 3),
+        )  # fmt: skip
+
+    async def opened(pilot):
+        await open_board(pilot)
+        await select_client(pilot, board.alex)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+
+    with timeutil.frozen(frozen_now.add(days=3)):
+        assert snap_compare(make_app(config, db), terminal_size=(80, 24), run_before=opened)
