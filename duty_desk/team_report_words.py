@@ -22,6 +22,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from duty_desk import vocabulary
 from duty_desk.team_report.model import (
     Figure,
     Number,
@@ -77,8 +78,46 @@ def figure_words(figure: Figure) -> str:
     return value_words(figure.value, figure.unit)
 
 
+# The words for the keys the parts put in their tables' cells, by column (the reasons of
+# the intake and response parts, meeting outcomes, kinds of break and ending, answers,
+# sections); a key with no words here is shown as it is.
+CELL_WORDS: dict[str, dict[str, str]] = {
+    "reason": {
+        # intake: why a referral was not accepted
+        "outside_age": "outside the age range",
+        "outside_area": "outside the area",
+        "not_pod_route": "not a POD route",
+        "places_taken": "the week's places taken",
+        # response: why a first meeting missed its respond-by time
+        "person_cancelled": "cancelled by the person",
+        "did_not_attend": "did not attend",
+        "team_cancelled": "cancelled by the team",
+        "not_recorded": "outcome not recorded",
+        "closed_hours": "closed hours",
+        "booked_late": "booked late (reason given)",
+        "ended_unseen": "episode ended unseen",
+        "none_recorded": "no reason recorded",
+        "other": "other",
+    },
+    "outcome": {
+        "happened": "happened",
+        "did_not_attend": "did not attend",
+        "cancelled_by_person": "cancelled by the person",
+        "cancelled_by_team": "cancelled by the team",
+        "not_recorded": "not recorded",
+    },
+    "kind": {
+        **{str(kind): words for kind, words in vocabulary.BREAK_SHORT.items()},
+        **{str(kind): words for kind, words in vocabulary.DISCHARGE_KIND_LONG.items()},
+    },
+    "answer": {str(kind): words for kind, words in vocabulary.FFT_ANSWER_LONG.items()},
+    "section": {str(kind): words for kind, words in vocabulary.MHA_SECTION_LONG.items()},
+}
+
+
 def cell_words(value: str | int | float | None, column: str, config: Config | None = None) -> str:
-    """A table cell: areas and sources by their names in the settings, numbers trimmed."""
+    """A table cell: areas, sources, onward services and DIALOG items by their names in the
+    settings, the parts' keys by :data:`CELL_WORDS`, numbers trimmed."""
     if value is None:
         return NOTHING
     if isinstance(value, str):
@@ -86,7 +125,13 @@ def cell_words(value: str | int | float | None, column: str, config: Config | No
             return config.area_name(value)
         if config is not None and column == "source":
             return config.source_name(value)
-        return value
+        if config is not None and column == "onward":
+            return config.onward_name(value)
+        if config is not None and column == "item":
+            for item in config.dialog.items:
+                if item.key == value:
+                    return item.label or item.subject
+        return CELL_WORDS.get(column, {}).get(value, value)
     if column.startswith("share") or column.endswith("_share"):
         return value_words(value, "share")
     return value_words(value)
