@@ -414,10 +414,11 @@ class BookingDialog(FormScreen[Booked]):
 
     # -- reading what was typed ---------------------------------------------------------------------
     def _ticked(self, kind: str) -> tuple[int, ...]:
+        # The tick boxes are the children of their box: no walk over the whole form.
         return tuple(
             int(box.id.split("-", 1)[1])
-            for box in self.query(Checkbox)
-            if box.id and box.id.startswith(f"{kind}-") and box.value
+            for box in self.query_one(f"#{kind}-ticks").children
+            if isinstance(box, Checkbox) and box.id and box.id.startswith(f"{kind}-") and box.value
         )
 
     def _parse(self, text: str) -> ParsedWhen:

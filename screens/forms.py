@@ -100,6 +100,7 @@ class FormScreen(ReportsWorkerErrors, OpensForKeys, ModalScreen[R], Generic[R]):
         self.form_title = title
         self._baseline: dict[str, str] | None = None  # the values before the first key
         self._busy_timer: Any = None
+        self._errors_shown = False  # whether show_errors has shown any since clear_errors
 
     # -- layout ---------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -237,12 +238,16 @@ class FormScreen(ReportsWorkerErrors, OpensForKeys, ModalScreen[R], Generic[R]):
 
     # -- inline errors ----------------------------------------------------------------------------
     def clear_errors(self) -> None:
+        if not self._errors_shown:  # nothing to clear: no walk over every widget
+            return
+        self._errors_shown = False
         for error in self.query(".error"):
             error.display = False
         for widget in self.query(".-has-error"):
             widget.remove_class("-has-error")
 
     def show_errors(self, errors: Mapping[str, str]) -> None:
+        self._errors_shown = True
         first: Widget | None = None
         first_error: Widget | None = None
         general: list[str] = []
