@@ -107,6 +107,20 @@ def press(app: Any, key: str, character: str | None = None) -> float:
     return start
 
 
+def toasts(screen: Any) -> set[Any]:
+    """The notification toasts on ``screen``, found by their type's name (Textual keeps the
+    ``Toast`` class in a private module)."""
+    return set(screen.query("Toast"))
+
+
+def new_toast(screen: Any, before: set[Any], starts: str) -> bool:
+    """A toast not in ``before``, saying ``starts...``, laid out (so in the frame drawn)."""
+    return any(
+        toast not in before and str(toast.render()).startswith(starts) and toast.region.area > 0
+        for toast in screen.query("Toast")
+    )
+
+
 def key_for(screen: Any, binding_id: str) -> str:
     for key, active in screen.active_bindings.items():
         if active.binding.id == binding_id:
@@ -196,7 +210,6 @@ async def bookings(db: Path, count: int) -> tuple[list[float], list[float]]:
     """(check: Enter to the painted "No conflicts", book: Enter to the painted toast with the
     dialog closed), one booking per meeting row of today, each on its own free day."""
     from textual.widgets import Input
-    from textual.widgets._toast import Toast
 
     from duty_desk.views import MeetingView
     from screens.booking import BookingDialog
@@ -251,15 +264,10 @@ async def bookings(db: Path, count: int) -> tuple[list[float], list[float]]:
                 raise SystemExit(f"the bench slot is not free ({texts}): regenerate the data")
             await pilot.pause(0.2)
             # Enter again: book. Done when the dialog has closed and the toast is up.
-            told = {toast._notification.identity for toast in day_screen.query(Toast)}
+            told = toasts(day_screen)
 
-            def booked(told: set[str] = told) -> bool:
-                return app.screen is day_screen and any(
-                    toast._notification.identity not in told
-                    and toast._notification.message.startswith("Booked")
-                    and toast.region.area > 0  # laid out: in this frame
-                    for toast in day_screen.query(Toast)
-                )
+            def booked(told: set[Any] = told) -> bool:
+                return app.screen is day_screen and new_toast(day_screen, told, "Booked")
 
             frames.expect(booked)
             sent = press(app, "enter", "\r")

@@ -13,16 +13,15 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
-from bench.care import Frames, _app, key_for, press, until
+from bench.care import Frames, _app, key_for, new_toast, press, toasts, until
 from duty_desk.config import load_config
 
 
 async def meeting_records(db: Path, count: int) -> tuple[list[float], list[float]]:
     """(save: ctrl+s to the painted next-meeting question, skip: Enter on the empty time to
     the painted day view with the notice), over ``count`` meetings of the day before."""
-    from textual.widgets._toast import Toast
-
     from duty_desk.views import MeetingView
     from screens.attendance_dialog import AttendanceDialog
     from screens.keyed_table import KeyedTable
@@ -84,14 +83,11 @@ async def meeting_records(db: Path, count: int) -> tuple[list[float], list[float
                 "the next-meeting defaults",
             )
             await pilot.pause(0.2)
-            told = {toast._notification.identity for toast in day_screen.query(Toast)}
+            told = toasts(day_screen)
 
-            def skipped(told: set[str] = told) -> bool:
-                return app.screen is day_screen and any(
-                    toast._notification.identity not in told
-                    and toast._notification.message.startswith("Recorded as happened")
-                    and toast.region.area > 0
-                    for toast in day_screen.query(Toast)
+            def skipped(told: set[Any] = told) -> bool:
+                return app.screen is day_screen and new_toast(
+                    day_screen, told, "Recorded as happened"
                 )
 
             frames.expect(skipped)

@@ -16,10 +16,11 @@ compile ~40 of its own modules from source whenever bytecode is not written
 1. Start-up to an interactive queue (process start to rows on screen) on a
    database of 100,000 referrals (most closed) and 200 staff, against a bare
    Textual app that imports the same libraries. Target: ratio <= 1.25.
-2. Accept: key press to the updated screen (the referral leaves the open
-   queue, intake recounted), median over many accepts. Target: < 50 ms. Since issue 11
-   accepting is a flow: a opens the confirmation, and the time is from its confirming key
-   (ctrl+s) to the frame without the row; the core-team step is then left with escape.
+2. Accept, the whole guarded accept a person does (``bench.accept``): ``a`` to the
+   confirmation painted; its confirming key (ctrl+s: the weekly places checked under the
+   intake lock, the stale-edit and order checks, the audit rows) to the painted queue with
+   the row gone AND the places recounted (target: median < 50 ms); and to the core-team
+   step painted with its list, which is then left with escape.
 3. Idle CPU of an open app over --idle-seconds, beside the baseline's.
    Target: < 1% of a core.
 
@@ -198,94 +199,6 @@ def bench_idle(db: Path, seconds: float) -> tuple[float, float]:
     return cpu("app"), cpu("baseline")
 
 
-async def _accepts(db: Path, count: int) -> list[float]:
-    from textual import events
-
-    from bench.gen import bench_config
-    from duty_desk.db import open_database
-    from screens.app import create_app
-    from screens.keyed_table import KeyedTable
-
-    config = bench_config()
-    app = create_app(config, open_database(config, str(db)))
-    timings: list[float] = []
-    async with app.run_test(size=(80, 24)) as pilot:
-        deadline = time.monotonic() + 60
-        while not any(t.row_count for t in app.screen.query(KeyedTable)):
-            assert time.monotonic() < deadline, "queue never loaded"
-            await pilot.pause(0.01)
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        table = max(app.screen.query(KeyedTable), key=lambda t: t.row_count)
-        key = _key_for(app, "accept")
-        painted: list[float] = []
-        original_display = app._display
-
-        def display(screen, renderable):  # type: ignore[no-untyped-def]
-            painted.append(time.perf_counter())  # the app wrote an update to the terminal
-            return original_display(screen, renderable)
-
-        app._display = display  # type: ignore[method-assign]
-        screen = app.screen
-        for _ in range(count):
-            # The accept flow (issue 11): a opens the confirmation; the measure is from
-            # its confirming key to the frame without the row. Clients left part-way sit
-            # on top as "needs" rows: the cursor goes to the first open referral.
-            table.focus()
-            keys = [row.key for row in table.ordered_rows]
-            mine = (None, app.actor)  # type: ignore[attr-defined]
-            first_open = next(
-                i
-                for i, k in enumerate(keys)
-                if not k.startswith("s") and screen.items[k].triage_by in mine  # type: ignore[attr-defined]
-            )
-            table.move_cursor(row=first_open)
-            gone_key = keys[first_open]
-            await app.workers.wait_for_complete()
-            await pilot.pause(0.2)
-            await pilot.press(key)
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            dialog = app.screen
-            if type(dialog).__name__ != "AcceptDialog":
-                raise SystemExit("a did not open the accept confirmation")
-            for field in dialog.query("Input"):
-                if field.id and field.id.startswith("field-"):
-                    field.value = "Bench: in order of risk (test)"  # type: ignore[attr-defined]
-            # Post the key as the terminal driver does. (pilot.press also waits for the
-            # whole app to go idle, which is not what a person sees.)
-            event = events.Key("ctrl+s", None)
-            event.set_sender(app)
-            start = time.perf_counter()
-            app._driver.send_message(event)  # type: ignore[union-attr]
-            while gone_key in screen.items:  # type: ignore[attr-defined]
-                if time.perf_counter() - start > 10:
-                    notes = [n.message for n in app._notifications]
-                    raise SystemExit(f"an accept did not reach the screen within 10 s: {notes}")
-                # Sleep, don't spin: a busy loop holds the GIL and starves the worker thread.
-                await asyncio.sleep(0.001)
-            gone = time.perf_counter()
-            while not painted or painted[-1] < gone:  # wait for the frame that shows it
-                if time.perf_counter() - start > 10:
-                    raise SystemExit("the accepted row was never painted")
-                await asyncio.sleep(0.001)
-            timings.append(painted[-1] - start)
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            while len(app.screen_stack) > 1:  # then the core team: left for later here
-                await pilot.press("escape")
-                await app.workers.wait_for_complete()
-                await pilot.pause()
-    return timings
-
-
-def _key_for(app, binding_id: str) -> str:  # type: ignore[no-untyped-def]
-    for key, active in app.screen.active_bindings.items():
-        if active.binding.id == binding_id:
-            return key
-    raise SystemExit(f"no key bound to {binding_id!r} on the queue screen")
-
-
 def main() -> int:
     from bench.gen import SCALES, describe, generate
 
@@ -346,8 +259,18 @@ def main() -> int:
             f"start-up to interactive queue: duty-desk {app_s * 1000:.0f} ms, "
             f"baseline {base_s * 1000:.0f} ms, ratio {app_s / base_s:.2f} (target <= 1.25)"
         )
-        timings = asyncio.run(_accepts(fresh, args.accepts))
-        report(f"accept, key press to updated screen: {spread(timings)} (target median < 50 ms)")
+        from bench.accept import accepts
+
+        accepted = asyncio.run(accepts(fresh, args.accepts))
+        report(f"accept confirmation, a to the painted dialog: {spread(accepted.confirm)}")
+        report(
+            f"accept, ctrl+s to the painted queue (row gone, places recounted): "
+            f"{spread(accepted.accepted)} (target median < 50 ms)"
+        )
+        report(
+            f"accept, ctrl+s to the core-team step painted with its list: "
+            f"{spread(accepted.next_step)}"
+        )
         app_cpu, base_cpu = bench_idle(fresh, args.idle_seconds)
         report(
             f"idle CPU over {args.idle_seconds:g} s: duty-desk {app_cpu:.2f}% of a core, "

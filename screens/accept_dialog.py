@@ -7,7 +7,10 @@ referral in the same area and week still waiting ("the first 5 new referrals eac
 accepting this one first needs a reason, stored on the referral and counted by the
 report). Escape changes nothing. Confirming accepts in one write transaction that checks
 the cap, the eligibility and the order again; the dialog dismisses with the new client's
-id. Steps 2 and 3 (core team, first meeting) follow in ``screens.accept_flow``.
+id, and the same worker reads the week's places again just after that commit
+(:attr:`AcceptDialog.intake_after`), so the queue paints the row gone and the places
+recounted in one frame. Steps 2 and 3 (core team, first meeting) follow in
+``screens.accept_flow``.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from textual.widgets import Button, Static
 from duty_desk import rules, timeutil
 from duty_desk.config import Config
 from duty_desk.errors import InputErrors, OutOfOrder
-from duty_desk.views import AcceptPreview
+from duty_desk.views import AcceptPreview, AreaIntake
 
 from .flag_marker import marker
 from .forms import FormScreen
@@ -86,6 +89,8 @@ class AcceptDialog(FormScreen[int]):
     def __init__(self, preview: AcceptPreview) -> None:
         super().__init__("Accept into POD?")
         self.preview = preview
+        # The places read again just after the accept committed (None: not read).
+        self.intake_after: tuple[AreaIntake, ...] | None = None
         fields = []
         if preview.problems:
             fields.append("override")
@@ -140,4 +145,12 @@ class AcceptDialog(FormScreen[int]):
             )
         except OutOfOrder as exc:  # someone earlier arrived or was reopened meanwhile
             raise InputErrors({"form": str(exc)}) from None
+        # Committed: the places as they are now (another accept may be in them too), read
+        # here so the queue shows the recount with the row gone, not a round trip later.
+        # The accept is saved whatever happens here: a failed read must not keep the form
+        # open (a second try would be refused), so the queue then reads the places itself.
+        try:
+            self.intake_after = tuple(repo.intake())
+        except Exception:  # see above: the queue reads the places itself (and says if not)
+            self.intake_after = None
         return client_id

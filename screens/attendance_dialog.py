@@ -246,10 +246,11 @@ class AttendanceDialog(FormScreen[Recorded]):
     # -- saving --------------------------------------------------------------------------------
     def values(self) -> dict[str, str]:
         ticked: dict[str, list[str]] = {"staff": [], "network": []}
-        for box in self.query(Checkbox):
-            kind, _, person = (box.id or "").partition("-")
-            if box.value and kind in ticked:
-                ticked[kind].append(person)
+        for kind, people in ticked.items():  # each tick box is a child of its box
+            for box in self.query_one(f"#{kind}-ticks").children:
+                named, _, person = (box.id or "").partition("-")
+                if isinstance(box, Checkbox) and box.value and named == kind:
+                    people.append(person)
         values = {kind: ",".join(ids) for kind, ids in ticked.items()}
         values["note"] = self.text_of("note")
         return values

@@ -37,7 +37,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.reactive import var
 from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static
 
 from duty_desk import vocabulary
@@ -57,10 +56,6 @@ if TYPE_CHECKING:
 
 PLACES = tuple((label, str(kind)) for kind, label in vocabulary.PLACE_LONG.items())
 HINT_CHECK = "Enter checks the time; Enter again books. ctrl+n: the next free slot."
-# A check or a booking usually answers within a few milliseconds: "Checking..." and the
-# greyed-out button are shown only when it takes longer than this, so a quick answer is
-# painted once rather than after an extra frame (the frame costs more than the query).
-BUSY_AFTER_SECONDS = 0.15
 
 
 @dataclass(frozen=True)
@@ -169,10 +164,6 @@ class BookingDialog(FormScreen[Booked]):
     BookingDialog .hidden { display: none; }
     """
 
-    # Not a repainting reactive (as in FormScreen): the busy look is drawn by _show_busy,
-    # and only when the answer is slow.
-    saving: var[bool] = var(False, init=False)
-
     @dataclass
     class DefaultsLoaded(Message):
         defaults: BookingDefaults
@@ -209,7 +200,6 @@ class BookingDialog(FormScreen[Booked]):
         self._staff_names: dict[int, str] = {}
         self._tags: dict[int, str] = {}  # staff tags (screens/render.py), set by load_defaults
         self._busy_note = ""
-        self._busy_timer: Any = None
         self.deadline: dt.datetime | None = None  # a first meeting's respond-by time
 
     @property
@@ -290,28 +280,14 @@ class BookingDialog(FormScreen[Booked]):
         self._hint(HINT_CHECK)
         self.load_defaults()
 
-    # -- busy: shown only when the answer is slow ----------------------------------------------
-    def watch_saving(self, saving: bool) -> None:
-        if self._busy_timer is not None:
-            self._busy_timer.stop()
-            self._busy_timer = None
-        if saving:
-            self._busy_timer = self.set_timer(BUSY_AFTER_SECONDS, self._show_busy)
-            return
-        button = self.query_one("#save", Button)
-        if button.disabled:
-            button.disabled = False
-
+    # -- busy: shown only when the answer is slow (``FormScreen.watch_saving``) -----------------
     def _busy(self, note: str) -> None:
         """Start a check, booking or search: ``note`` is shown if the answer is slow."""
         self._busy_note = note
         self.saving = True
 
-    def _show_busy(self) -> None:
-        self._busy_timer = None
-        if self.saving:
-            self.query_one("#save", Button).disabled = True
-            self._hint(self._busy_note)
+    def busy_shown(self) -> None:
+        self._hint(self._busy_note)
 
     def _hint(self, text: str | Text, style: str = "", problem: bool = False) -> None:
         box = self.query_one("#problems", Static)
@@ -438,10 +414,11 @@ class BookingDialog(FormScreen[Booked]):
 
     # -- reading what was typed ---------------------------------------------------------------------
     def _ticked(self, kind: str) -> tuple[int, ...]:
+        # The tick boxes are the children of their box: no walk over the whole form.
         return tuple(
             int(box.id.split("-", 1)[1])
-            for box in self.query(Checkbox)
-            if box.id and box.id.startswith(f"{kind}-") and box.value
+            for box in self.query_one(f"#{kind}-ticks").children
+            if isinstance(box, Checkbox) and box.id and box.id.startswith(f"{kind}-") and box.value
         )
 
     def _parse(self, text: str) -> ParsedWhen:

@@ -20,7 +20,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.reactive import reactive
+from textual.reactive import var
 from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Footer, Input, Label, Select, Static, TextArea
@@ -33,6 +33,10 @@ from .key_order import OpensForKeys
 from .literal import assemble, literal
 
 R = TypeVar("R")
+# A save usually answers within a few milliseconds: the greyed-out button (and a form's
+# "Checking..." note) are shown only when it takes longer than this, so a quick answer is
+# painted once rather than after an extra frame (that frame costs more than the query).
+BUSY_AFTER_SECONDS = 0.15
 
 
 def discard_question(title: str) -> ConfirmDialog:
@@ -59,6 +63,10 @@ class FormScreen(ReportsWorkerErrors, OpensForKeys, ModalScreen[R], Generic[R]):
     """A modal form; subclasses define ``compose_fields``, ``values`` and ``save_values``."""
 
     CSS_PATH = "forms.tcss"
+    # No automatic focus: it would land on the fields' scroll box, and moving it to the
+    # first field a moment later restyles every field below that box (the focus-within
+    # change); ``on_mount`` focuses the first field at once instead.
+    AUTO_FOCUS = ""
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="form_save", priority=True),
         Binding("escape", "cancel", "Cancel", id="form_cancel"),
@@ -75,7 +83,9 @@ class FormScreen(ReportsWorkerErrors, OpensForKeys, ModalScreen[R], Generic[R]):
     ALIASES: ClassVar[dict[str, str]] = {}
     CONFIRM = "Save"
 
-    saving: reactive[bool] = reactive(False, init=False)
+    # Not a repainting reactive: the busy look is drawn by ``_show_busy``, and only when
+    # the answer is slow (``BUSY_AFTER_SECONDS``).
+    saving: var[bool] = var(False, init=False)
 
     @dataclass
     class Invalid(Message):
@@ -89,6 +99,8 @@ class FormScreen(ReportsWorkerErrors, OpensForKeys, ModalScreen[R], Generic[R]):
         super().__init__()
         self.form_title = title
         self._baseline: dict[str, str] | None = None  # the values before the first key
+        self._busy_timer: Any = None
+        self._errors_shown = False  # whether show_errors has shown any since clear_errors
 
     # -- layout ---------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -192,7 +204,24 @@ class FormScreen(ReportsWorkerErrors, OpensForKeys, ModalScreen[R], Generic[R]):
         self.post_message(self.Saved(result))
 
     def watch_saving(self, saving: bool) -> None:
-        self.query_one("#save", Button).disabled = saving
+        if self._busy_timer is not None:
+            self._busy_timer.stop()
+            self._busy_timer = None
+        if saving:
+            self._busy_timer = self.set_timer(BUSY_AFTER_SECONDS, self._show_busy)
+            return
+        button = self.query_one("#save", Button)
+        if button.disabled:
+            button.disabled = False
+
+    def _show_busy(self) -> None:
+        self._busy_timer = None
+        if self.saving:
+            self.query_one("#save", Button).disabled = True
+            self.busy_shown()
+
+    def busy_shown(self) -> None:
+        """The save is slow: the button is greyed out now; a form may say more."""
 
     def worker_failed(self, _worker: object) -> None:
         self.saving = False
@@ -209,12 +238,16 @@ class FormScreen(ReportsWorkerErrors, OpensForKeys, ModalScreen[R], Generic[R]):
 
     # -- inline errors ----------------------------------------------------------------------------
     def clear_errors(self) -> None:
+        if not self._errors_shown:  # nothing to clear: no walk over every widget
+            return
+        self._errors_shown = False
         for error in self.query(".error"):
             error.display = False
         for widget in self.query(".-has-error"):
             widget.remove_class("-has-error")
 
     def show_errors(self, errors: Mapping[str, str]) -> None:
+        self._errors_shown = True
         first: Widget | None = None
         first_error: Widget | None = None
         general: list[str] = []

@@ -209,6 +209,7 @@ class QueueScreen(LiveList):
         closed: bool = False
         view: ReferralView | None = None
         intake_changed: bool = False
+        intake: tuple[AreaIntake, ...] | None = None  # read with the write: shown with it
 
     @dataclass
     class IntakeLoaded(Message):
@@ -854,6 +855,8 @@ class QueueScreen(LiveList):
             )
             return
 
+        dialog = AcceptDialog(message.preview)
+
         def confirmed(client_id: int | None) -> None:
             if client_id is None:
                 return  # escape at step 1: nothing changed
@@ -864,11 +867,12 @@ class QueueScreen(LiveList):
                     f"Accepted into POD: {visible(referral.name)}. Next: the core team.",
                     closed=True,
                     intake_changed=True,
+                    intake=dialog.intake_after,
                 )
             )
             self._continue(client_id, referral, SetupNeed.core_team)
 
-        self.app.push_screen(AcceptDialog(message.preview), confirmed)
+        self.app.push_screen(dialog, confirmed)
 
     def _go_on(self, setup: AwaitingSetup) -> None:
         self._when_permitted(lambda: self._continue(setup.client_id, setup.referral, setup.need))
@@ -1074,13 +1078,15 @@ class QueueScreen(LiveList):
                     for k, item, cells in rows
                 ]
             self.apply_rows(self.main_table(), rows)
+        if message.intake is not None:  # read with the write: recounted in the same frame
+            self.query_one(IntakeBar).show(message.intake)
         self.call_after_refresh(self._after_write, message)
 
     def _after_write(self, message: Written) -> None:
         self.notify(message.note, markup=False)
         if message.closed or message.referral_id == self.current_id():
             self.refresh_detail(force=True)
-        if message.intake_changed:
+        if message.intake_changed and message.intake is None:
             self.load_intake()
 
     @work(thread=True, exit_on_error=False, group="intake", description="load intake")

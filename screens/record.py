@@ -11,7 +11,9 @@ meeting) in the day view, ``Client record: NAME`` in the palette, or ``5`` (the 
 client opened). Escape goes back to the screen it was opened from, its cursor where it
 was. Loading, the stale check, live updates and privacy mode come from ``LiveList``: the
 record is read in one repository call (``Repository.client_record``) in a worker, each
-section's extra data and rows drawn there too.
+section's extra data there too; only the shown section's rows are drawn there (every
+section is counted, for the tabs, and every part gives its header markers), another
+section's when its key shows it, from the same read, before the frame that shows it.
 """
 
 from __future__ import annotations
@@ -156,15 +158,32 @@ def record_bindings(
 PARTS = load_parts()
 
 
+SectionRows = list[tuple[str, tuple[RecordSection, Any], tuple[Text, ...]]]
+
+
 @dataclass(frozen=True)
 class RecordRead:
-    """One read of the record: the data, each part's extra data, and each section's rows."""
+    """One read of the record: the data, each part's extra data, the rows of the section
+    shown when it was read (the others are drawn when shown) and every section's count."""
 
     record: ClientRecordView
     extras: dict[str, Any]
     ctx: RecordContext
-    rows: dict[str, list[tuple[str, tuple[RecordSection, Any], tuple[Text, ...]]]]
+    rows: dict[str, SectionRows]
     header: Text
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def draw_section(
+    section: Section, record: ClientRecordView, extras: dict[str, Any], ctx: RecordContext
+) -> SectionRows:
+    """A section's rows, its parts' one after another, cells in the section's columns."""
+    drawn: SectionRows = []
+    for part in section.parts:
+        for key, item, cells in part.rows(record, extras[part.name], ctx):
+            ordered = tuple(cells.get(c, Text(" ", end="")) for c, _, _ in section.columns)
+            drawn.append((f"{part.name}:{key}", (part, item), ordered))
+    return drawn
 
 
 def age(record: ClientRecordView, ctx: RecordContext) -> int:
@@ -270,6 +289,9 @@ class RecordScreen(LiveList):
             s.key: {} for s in self.sections
         }
         self._shown_client: int | None = None
+        self.counts: dict[str, int] = {}  # rows per section, for the tabs
+        # Sections not drawn since the last read, and whether that read was another client's.
+        self._undrawn: dict[str, bool] = {}
         self._actions: dict[str, tuple[RecordSection, str]] = {
             binding.id: (part, binding.action)
             for part in self.parts
@@ -336,7 +358,12 @@ class RecordScreen(LiveList):
         if client_id != self.client_id:
             self.client_id = client_id
             self.record = None
+            self.counts = {}
+            self._undrawn.clear()
+            for section in self.sections:  # never the last client's rows under this one
+                self.apply_rows(self.table(section.key), [], self.lists[section.key])
             self.query_one("#record-header", Static).update(Text("Loading the record...", end=""))
+            self.query_one("#record-tabs", Static).update(self._tabs())
         self.reload()
 
     @property
@@ -362,19 +389,26 @@ class RecordScreen(LiveList):
             staff={member.id: member for member in record.staff},
             private=app.privacy,
         )
-        rows: dict[str, list[tuple[str, tuple[RecordSection, Any], tuple[Text, ...]]]] = {}
+        # Only the section shown is drawn here; another is drawn when its key shows it
+        # (``action_show_section``), from this same read. Every section is counted (tabs).
+        shown = self.section
+        rows: dict[str, SectionRows] = {}
+        counts: dict[str, int] = {}
         for section in self.sections:
-            drawn = rows[section.key] = []
-            for part in section.parts:
-                for key, item, cells in part.rows(record, extras[part.name], ctx):
-                    ordered = tuple(cells.get(c, Text(" ", end="")) for c, _, _ in section.columns)
-                    drawn.append((f"{part.name}:{key}", (part, item), ordered))
+            if section.key == shown:
+                rows[section.key] = draw_section(section, record, extras, ctx)
+                counts[section.key] = len(rows[section.key])
+            else:
+                counts[section.key] = sum(
+                    part.count(record, extras[part.name], ctx) for part in section.parts
+                )
         ranked = sorted(self.parts, key=lambda part: part.MARKER_RANK)  # safeguarding first
         markers = [
             marker for part in ranked for marker in part.markers(record, extras[part.name], ctx)
         ]
         notes = [note for part in self.parts for note in part.notes(record, extras[part.name], ctx)]
-        return RecordRead(record, extras, ctx, rows, header_text(record, ctx, markers, notes))
+        header = header_text(record, ctx, markers, notes)
+        return RecordRead(record, extras, ctx, rows, header, counts)
 
     def show(self, result: RecordRead | None) -> None:
         if result is None:
@@ -384,17 +418,32 @@ class RecordScreen(LiveList):
         fresh = result.record.client_id != self._shown_client
         self._shown_client = result.record.client_id
         self.record, self.extras, self.ctx = result.record, result.extras, result.ctx
+        self.counts = result.counts
         for section in self.sections:
-            table = self.table(section.key)
-            self.apply_rows(table, result.rows[section.key], self.lists[section.key])
-            if fresh:
-                with self.prevent(KeyedTable.RowHighlighted):
-                    table.move_cursor(row=0)
-                table.scroll_home(animate=False)
+            rows = result.rows.get(section.key)
+            if rows is None and section.key != self.section:
+                # Drawn when shown (its table is hidden until then).
+                self._undrawn[section.key] = fresh or self._undrawn.get(section.key, False)
+                continue
+            self._undrawn.pop(section.key, None)
+            self._put_rows(section, rows, fresh)
         self.query_one("#record-header", Static).update(result.header)
         self.query_one("#record-tabs", Static).update(self._tabs())
         self.refresh_bindings()
         self.refresh_detail(force=True)
+
+    def _put_rows(self, section: Section, rows: SectionRows | None, fresh: bool) -> None:
+        """Bring ``section``'s table to ``rows`` (None: draw them now from the last read);
+        ``fresh``: another client's, so the cursor starts on the first row."""
+        if rows is None:
+            assert self.record is not None and self.ctx is not None
+            rows = draw_section(section, self.record, self.extras, self.ctx)
+        table = self.table(section.key)
+        self.apply_rows(table, rows, self.lists[section.key])
+        if fresh:
+            with self.prevent(KeyedTable.RowHighlighted):
+                table.move_cursor(row=0)
+            table.scroll_home(animate=False)
 
     # -- sections ---------------------------------------------------------------------------------
     def _tabs(self) -> Text:
@@ -402,7 +451,7 @@ class RecordScreen(LiveList):
         keymap = self.duty_app.config.keys if self.is_attached else {}
         for section in self.sections:
             key = keymap.get(section.binding_id, section.key).split(",")[0]
-            count = len(self.lists.get(section.key, {})) if self.record is not None else None
+            count = self.counts.get(section.key) if self.record is not None else None
             label = f"{key} {section.title}" + (f" {count}" if count else "")
             text.append(label, style="reverse bold" if section.key == self.section else "")
             text.append("  ")
@@ -413,6 +462,8 @@ class RecordScreen(LiveList):
             self.focus_main()
             return
         self.section = key
+        if key in self._undrawn and self.record is not None:  # drawn before it is shown
+            self._put_rows(self.section_of(key), None, self._undrawn.pop(key))
         for section in self.sections:
             self.table(section.key).display = section.key == key
         self.query_one("#record-tabs", Static).update(self._tabs())

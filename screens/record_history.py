@@ -37,6 +37,9 @@ class HistorySection(RecordSection):
     )
     EMPTY = "No history recorded."
 
+    def count(self, record: ClientRecordView, extra: Any, ctx: RecordContext) -> int:
+        return len(record.history)  # one row an entry
+
     def rows(self, record: ClientRecordView, extra: Any, ctx: RecordContext) -> list[SectionRow]:
         meetings = {meeting.id: meeting.starts_at for meeting in record.meetings}
 

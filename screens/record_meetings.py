@@ -111,6 +111,9 @@ class MeetingsSection(RecordSection):
         """Each meeting's note entries, outcome changes and follow-up (one query set)."""
         return {d.meeting_id: d for d in repo.meeting_details(record.episode.client_id)}
 
+    def count(self, record: ClientRecordView, extra: Any, ctx: RecordContext) -> int:
+        return len(record.meetings)  # one row a meeting (``ordered`` keeps them all)
+
     def rows(self, record: ClientRecordView, extra: Any, ctx: RecordContext) -> list[SectionRow]:
         out: list[SectionRow] = []
         for meeting in ordered(record, ctx):

@@ -35,6 +35,9 @@ What a section computes (called by the screen; ``record`` is the
 - :meth:`rows` ``(record, extra, ctx)``: in the worker too: ``(key, item, cells)`` per
   row, cells a dict column key -> ``rich.text.Text`` (user text through
   ``screens.literal``: ``cell()``/``literal()``, never markup strings).
+- :meth:`count` ``(record, extra, ctx)``: how many rows :meth:`rows` gives, for the section
+  tabs (only the shown section is drawn when the record is read; the others when shown).
+  By default it draws them; a part with many rows counts them without drawing.
 - :meth:`detail` ``(item, record, extra, ctx)``: on the UI thread: the pane's ``Text`` for
   the selected row (``item`` None: the section is empty; say what is missing and how to
   add it, never a pretend row).
@@ -114,6 +117,10 @@ class RecordSection:
     def rows(self, record: ClientRecordView, extra: Any, ctx: RecordContext) -> list[SectionRow]:
         """The section's rows, drawn (worker thread)."""
         return []
+
+    def count(self, record: ClientRecordView, extra: Any, ctx: RecordContext) -> int:
+        """How many rows :meth:`rows` gives (worker thread); override when drawing is dear."""
+        return len(self.rows(record, extra, ctx))
 
     def detail(self, item: Any, record: ClientRecordView, extra: Any, ctx: RecordContext) -> Text:
         """The pane below the table for ``item`` (None: the section has no rows)."""
