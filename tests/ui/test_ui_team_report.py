@@ -195,7 +195,11 @@ def test_charts_are_readable_without_colour_and_coloured_with_it() -> None:
     assert not coloured_spans(plain)  # NO_COLOR: characters only, each line its own marker
     for words in ("Weekly", "Accepted", "Places", "Median hours", "Quality of life"):
         assert words in plain.plain
-    assert plain.plain.index("Weekly") < plain.plain.index("Weekly median")
+    from duty_desk.team_report_words import label
+
+    # CHARTS order: intake's chart before the response part's (titles are the labels)
+    weekly, median = label("intake.weekly"), label("response.weekly_median")
+    assert plain.plain.index(weekly) < plain.plain.index(median)
     coloured = charts_text(sample_report(), 76, color=True)
     assert coloured_spans(coloured) and coloured.plain == plain.plain
 
