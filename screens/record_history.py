@@ -22,6 +22,9 @@ ENTITY_WORDS = {
     "network_member": "network",
     "handover_note": "note",
     "satisfaction_answer": "FFT",  # issue 14 (fft): the Friends and Family Test
+    "dialog_rating": "DIALOG",  # issue 13: ratings, the DIALOG+ items and actions
+    "dialog_topic": "DIALOG+",
+    "dialog_action": "action",
 }
 
 

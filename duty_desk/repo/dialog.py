@@ -878,3 +878,33 @@ def dialog_breaks(
             )
         )
     return out
+
+
+def dialog_related(
+    session: Session, client_id: int, referral_id: int
+) -> list[tuple[str, list[int]]]:
+    """A client's DIALOG ratings, the DIALOG+ items chosen from them and the actions agreed
+    (reviews are audited on their action), for the history on the client record
+    (``record.RELATED``): three indexed reads."""
+    ratings = [
+        i
+        for i in session.exec(select(DialogRating.id).where(DialogRating.client_id == client_id))
+        if i is not None
+    ]
+    topics = (
+        [
+            i
+            for i in session.exec(
+                select(DialogTopic.id).where(col(DialogTopic.rating_id).in_(ratings))
+            )
+            if i is not None
+        ]
+        if ratings
+        else []
+    )
+    actions = [
+        i
+        for i in session.exec(select(DialogAction.id).where(DialogAction.client_id == client_id))
+        if i is not None
+    ]
+    return [(RATING, ratings), (TOPIC, topics), (ACTION, actions)]

@@ -36,6 +36,7 @@ from duty_desk.vocabulary import ClientStatus
 from .audit import entry
 from .base import Aggregate
 from .crisis import crisis_related
+from .dialog import dialog_related  # issue 13
 from .episode_rows import read_episodes
 from .meetings import _MEETING_COLUMNS, meeting_views
 from .safeguarding import flags_related  # issue 12 (guard)
@@ -83,6 +84,7 @@ def _notes(
 RELATED: list[RelatedFn] = [_own, _network, _meetings, _notes, flags_related]
 RELATED.append(crisis_related)  # issue 12 (safety): the crisis plan and risk summary
 RELATED.append(fft_related)  # issue 14 (fft): the Friends and Family Test answers
+RELATED.append(dialog_related)  # issue 13: DIALOG ratings, DIALOG+ items and actions
 
 
 def history_of(session: Session, client_id: int, referral_id: int) -> list[Any]:

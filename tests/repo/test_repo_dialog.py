@@ -404,3 +404,16 @@ def test_the_board_shows_a_new_or_corrected_rating_on_its_next_read(
     latest = repo.board().dialog_of()[client]
     assert (latest.ratings, latest.quality_of_life) == (2, 5)
     assert latest.change_since_previous == 5 - Fraction(28, 8)
+
+
+def test_the_client_records_history_holds_the_dialog_work_and_no_one_elses(
+    repo: Repository, client: int, topic: int, make_referral: Callable[..., int]
+) -> None:
+    """A rating, the DIALOG+ item chosen and the action agreed show in the record's history;
+    another client's DIALOG work does not (found by the probe: the history left it out)."""
+    repo.add_dialog_action(topic, "Ring the job centre", owner="person", due_on=MONDAY)
+    other = repo.accept(make_referral(name="Other Person (test)"))
+    repo.save_dialog_rating(other, answers([3] * 11))
+    actions = [entry.action for entry in repo.client_record(client).history]
+    assert actions.count("rate DIALOG") == 1
+    assert "choose DIALOG+ item" in actions and "agree DIALOG+ action" in actions
