@@ -819,7 +819,8 @@ REPORT_SUFFIXES = {".csv": "csv", ".json": "json", ".html": "html", ".htm": "htm
 @click.option(
     "--with-comments",
     is_flag=True,
-    help="Include the Friends and Family Test comments (free text; left out by default).",
+    help="Include the Friends and Family Test comments (free text) and the missed respond-by "
+    "times listed referral by referral (left out by default: not aggregates).",
 )
 @click.option("--force", is_flag=True, help="Replace an existing FILE (never replaced unasked).")
 @pass_state
@@ -838,7 +839,8 @@ def report_command(
     """The team's outcomes report for a period and an area: intake, immediate response,
     network involvement, peer support, continuity, admissions, satisfaction, DIALOG,
     caseload. Aggregates only: no names or NHS numbers in any format. The Friends and
-    Family Test comments (people's own words) are left out unless --with-comments.
+    Family Test comments (people's own words) and the list of missed respond-by times
+    (one row per referral) are left out unless --with-comments.
 
     \b
     The period: --from DATE --to DATE, or --period week|month|quarter [--on DATE]

@@ -7,7 +7,10 @@ screen; the core's report (``duty_desk.team_report``) carries keys and numbers o
 
 Free text: the Friends and Family Test comments are the one free text a report holds. A
 table with a column named in :data:`FREE_TEXT_COLUMNS` is "comments": left out of every
-output unless asked for (``--with-comments``), hidden on screen in privacy mode.
+output unless asked for (``--with-comments``), hidden on screen in privacy mode. A table
+with a column named in :data:`ROW_COLUMNS` lists single referrals (the missed respond-by
+times): not an aggregate, so files leave it out unless ``--with-comments`` too (the
+screen, inside the team, shows it).
 
 Charts: every series of the report is a chart; :data:`CHARTS` names those drawn first
 (the weekly intake against the places, the time to first contact, the DIALOG means), by
@@ -42,6 +45,7 @@ NOTHING = "–"  # a figure with nothing to compute it from: never shown as 0
 NO_DATA = "no data yet"
 HIDDEN = "(hidden)"
 FREE_TEXT_COLUMNS = frozenset({"comment", "comments"})
+ROW_COLUMNS = frozenset({"referral"})  # a row per referral: not an aggregate
 # The charts drawn first, in this order: a series key, or a part key (all its series).
 CHARTS: tuple[str, ...] = ("intake", "response", "dialog")
 QUARTER_MONTHS = ("Jan–Mar", "Apr–Jun", "Jul–Sep", "Oct–Dec")
@@ -218,15 +222,30 @@ def is_free_text(table: Table) -> bool:
     return any(column in FREE_TEXT_COLUMNS for column in table.columns)
 
 
+def is_personal(table: Table) -> bool:
+    """Comments, or a row per referral: left out of files unless asked for."""
+    return is_free_text(table) or any(column in ROW_COLUMNS for column in table.columns)
+
+
 def shown_tables(part: Part, with_comments: bool) -> tuple[Table, ...]:
-    return tuple(t for t in part.tables if with_comments or not is_free_text(t))
+    return tuple(t for t in part.tables if with_comments or not is_personal(t))
 
 
 def left_out(report: TeamReport, with_comments: bool) -> int:
-    """How many comment rows are left out (0 with ``with_comments``)."""
+    """How many rows of comments and single referrals are left out (0 with
+    ``with_comments``)."""
     if with_comments:
         return 0
-    return sum(len(t.rows) for p in report.parts for t in p.tables if is_free_text(t))
+    return sum(len(t.rows) for p in report.parts for t in p.tables if is_personal(t))
+
+
+def left_out_words(hidden: int) -> str:
+    """The note under a file that left rows out."""
+    rows = "row" if hidden == 1 else "rows"
+    return (
+        f"{hidden} {rows} of comments and single referrals left out "
+        "(--with-comments includes them)."
+    )
 
 
 def masked_table(table: Table) -> Table:
@@ -344,4 +363,4 @@ def text_lines(report: TeamReport, config: Config, *, with_comments: bool = Fals
     hidden = left_out(report, with_comments)
     if hidden:
         yield ""
-        yield f"{hidden} comment{'' if hidden == 1 else 's'} left out (--with-comments includes them)."
+        yield left_out_words(hidden)

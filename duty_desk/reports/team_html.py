@@ -93,6 +93,7 @@ def html_page(report: TeamReport, config: Config, *, with_comments: bool = False
         key_words,
         label,
         left_out,
+        left_out_words,
         part_title,
         shown_tables,
         title_words,
@@ -152,10 +153,7 @@ def html_page(report: TeamReport, config: Config, *, with_comments: bool = False
             out.append(f"<figure>{svg_chart(chart)}</figure>")
     hidden = left_out(report, with_comments)
     if hidden:
-        out.append(
-            f'<p class="note">{hidden} comment{"" if hidden == 1 else "s"} of the Friends and '
-            "Family Test left out of this page.</p>"
-        )
+        out.append(f'<p class="note">{e(left_out_words(hidden))}</p>')
     out.append("<h2>What each figure means</h2>")
     out.append("<dl>")
     for definition in definitions().values():

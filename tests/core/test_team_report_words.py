@@ -77,7 +77,9 @@ def test_text_is_aligned_per_part_and_a_part_without_data_says_so() -> None:
     assert "13.5 h" in text and "75%" in text and "–" in text
     assert "SPoA urgent" in text or "spoa" not in text  # sources by their names
     assert COMMENT not in text
-    assert "1 comment left out (--with-comments includes them)." in text
+    assert (
+        "1 row of comments and single referrals left out (--with-comments includes them)." in text
+    )
     with_comments = "\n".join(words.text_lines(sample_report(), CONFIG, with_comments=True))
     assert COMMENT in with_comments and "left out" not in with_comments
 
@@ -127,7 +129,22 @@ def test_the_html_page_has_svg_charts_a_glossary_and_no_comments_unless_asked() 
     assert 'Peer support</h2>\n<p class="nodata">no data yet</p>' in page
     assert "What each figure means" in page
     assert "Lovely team" not in page
-    assert "1 comment of the Friends and Family Test left out" in page
+    assert "1 row of comments and single referrals left out" in page
     asked = html_page(sample_report(), CONFIG, with_comments=True)
     assert "Lovely team, thank you [test]" in asked
     assert html_page(sample_report(), CONFIG) == page  # the same report, the same page
+
+
+def test_a_table_of_single_referrals_is_left_out_of_files_unless_asked() -> None:
+    """The missed respond-by times are listed referral by referral: not an aggregate, so a
+    file leaves them out unless --with-comments (found by the probe in the board's HTML)."""
+    from duty_desk.team_report import Part, Table, TeamReport
+    from duty_desk.team_report_words import left_out, shown_tables
+
+    misses = Table("response.misses", ("referral", "hours", "reason"), ((7, 30.5, "booked_late"),))
+    by_reason = Table("response.miss_reasons", ("reason", "referrals"), (("booked_late", 1),))
+    part = Part("response", tables=(misses, by_reason))
+    assert shown_tables(part, with_comments=False) == (by_reason,)
+    assert shown_tables(part, with_comments=True) == (misses, by_reason)
+    report = TeamReport(Period.week(dt.date(2026, 11, 30)), None, dt.datetime(2026, 12, 2), (part,))
+    assert left_out(report, with_comments=False) == 1
