@@ -65,7 +65,7 @@ class ActionForm(FormScreen[int]):
             "owner", "Who", Select(self.choices, prompt="choose who does it", compact=True)
         )
         yield from self.field(
-            "due_on", "By when", TextInput(placeholder="fri, 28/11, 2 weeks", compact=True)
+            "due_on", "By when", TextInput(placeholder="fri, 2 weeks, 18/12/2026...", compact=True)
         )
 
     def save_values(self, values: Mapping[str, str]) -> int:

@@ -104,7 +104,7 @@ class DialogSection(RecordSection):
                     f"a{action.id}",
                     action,
                     {
-                        "when": cell(f"by {action.due_on.strftime('%d/%m/%Y')}"),
+                        "when": cell(f"by {action.due_on:%d/%m/%y}"),
                         "qol": cell(action.what),
                         "treatment": cell(ACTION_STATUS_LONG[action.status]),
                         "about": cell(action.owner_name or "the person"),
