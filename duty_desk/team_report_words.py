@@ -48,6 +48,7 @@ FREE_TEXT_COLUMNS = frozenset({"comment", "comments"})
 ROW_COLUMNS = frozenset({"referral"})  # a row per referral: not an aggregate
 # The charts drawn first, in this order: a series key, or a part key (all its series).
 CHARTS: tuple[str, ...] = ("intake", "response", "dialog")
+SCALES: dict[str, tuple[int, int]] = {"dialog": (1, 7)}  # a part's charts drawn on this scale
 QUARTER_MONTHS = ("Jan–Mar", "Apr–Jun", "Jul–Sep", "Oct–Dec")
 
 
@@ -273,10 +274,13 @@ class ChartData:
     title: str
     x: tuple[dt.date, ...]
     lines: tuple[ChartLine, ...]
+    # The values' whole scale when it has one (DIALOG scores: 1 to 7), so that a small
+    # change does not fill the chart's height; None: fitted to the values.
+    y_range: tuple[int, int] | None = None
 
     def x_labels(self) -> list[str]:
         monthly = len(self.x) > 1 and all(day.day == 1 for day in self.x)
-        return [f"{d:%b %y}" if monthly else f"{d.day:02d}/{d.month:02d}" for d in self.x]
+        return [f"{d:%b %Y}" if monthly else f"{d.day:02d}/{d.month:02d}" for d in self.x]
 
 
 def _chart_order(series: Series) -> tuple[int, str]:
@@ -305,6 +309,7 @@ def charts(report: TeamReport) -> list[ChartData]:
                 ChartLine(key_words(name), tuple(None if v is None else float(v) for v in values))
                 for name, values in s.lines
             ),
+            SCALES.get(s.key.split(".", 1)[0]),
         )
         for s in found
     ]

@@ -420,6 +420,8 @@ def charts_text(report: TeamReport, width: int, color: bool) -> Text:
             CHART_HEIGHT,
             max_xticks=max(2, width // 10),
             color=color,
+            ylim=chart.y_range,
+            yticks=range(chart.y_range[0], chart.y_range[1] + 1) if chart.y_range else None,
         )
         out.append_text(Text.from_ansi(built) if color else Text(built))
         out.append("\n\n")

@@ -70,6 +70,8 @@ def svg_chart(chart: ChartData) -> str:
         step = max(1, len(labels) // 12)
         axes.set_xticks(xs[::step], labels[::step])
         axes.set_title(chart.title)
+        if chart.y_range is not None:
+            axes.set_ylim(*chart.y_range)
         axes.grid(True, alpha=0.3)
         axes.legend(loc="best", frameon=False)
         figure.tight_layout()

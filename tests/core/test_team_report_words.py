@@ -116,7 +116,8 @@ def test_charts_put_intake_response_and_dialog_first() -> None:
         "dialog.monthly_means",
     ]
     assert drawn[0].x_labels() == ["02/11", "09/11", "16/11", "23/11"]
-    assert drawn[2].x_labels() == ["Sep 26", "Oct 26", "Nov 26"]
+    assert drawn[2].x_labels() == ["Sep 2026", "Oct 2026", "Nov 2026"]
+    assert drawn[2].y_range == (1, 7) and drawn[0].y_range is None  # DIALOG on its 1-7 scale
     assert drawn[0].lines[0].values[-1] is None  # a gap, never a zero
 
 
