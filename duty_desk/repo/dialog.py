@@ -15,7 +15,7 @@ from fractions import Fraction
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import case, func
+from sqlalchemy import case, func, literal, union_all
 from sqlmodel import Session, col, select
 
 from duty_desk import timeutil
@@ -885,26 +885,21 @@ def dialog_related(
 ) -> list[tuple[str, list[int]]]:
     """A client's DIALOG ratings, the DIALOG+ items chosen from them and the actions agreed
     (reviews are audited on their action), for the history on the client record
-    (``record.RELATED``): three indexed reads."""
-    ratings = [
-        i
-        for i in session.exec(select(DialogRating.id).where(DialogRating.client_id == client_id))
-        if i is not None
-    ]
-    topics = (
-        [
-            i
-            for i in session.exec(
-                select(DialogTopic.id).where(col(DialogTopic.rating_id).in_(ratings))
-            )
-            if i is not None
-        ]
-        if ratings
-        else []
-    )
-    actions = [
-        i
-        for i in session.exec(select(DialogAction.id).where(DialogAction.client_id == client_id))
-        if i is not None
-    ]
-    return [(RATING, ratings), (TOPIC, topics), (ACTION, actions)]
+    (``record.RELATED``): one read over the client indexes."""
+    rows = session.execute(
+        union_all(
+            select(literal(RATING).label("entity"), col(DialogRating.id)).where(
+                DialogRating.client_id == client_id
+            ),
+            select(literal(TOPIC), col(DialogTopic.id))
+            .join(DialogRating, col(DialogTopic.rating_id) == col(DialogRating.id))
+            .where(DialogRating.client_id == client_id),
+            select(literal(ACTION), col(DialogAction.id)).where(
+                DialogAction.client_id == client_id
+            ),
+        )
+    ).all()
+    found: dict[str, list[int]] = {RATING: [], TOPIC: [], ACTION: []}
+    for entity, entity_id in rows:
+        found[entity].append(entity_id)
+    return list(found.items())

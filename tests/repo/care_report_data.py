@@ -29,6 +29,7 @@ from duty_desk import timeutil
 from duty_desk.repository import Repository
 from duty_desk.team_report import Period
 from tests.conftest import MONDAY_10, referral_input
+from tests.dialog_answers import LIFE, TREATMENT
 
 TZ = "Europe/London"
 WEEK = Period.week(dt.date(2026, 11, 16))  # Mon 16 - Sun 22 Nov 2026
@@ -140,19 +141,6 @@ def add_answers(w: World) -> None:
                     recorded_at=MONDAY_10,
                 )
             )
-
-
-LIFE = (
-    "mental_health",
-    "physical_health",
-    "job",
-    "accommodation",
-    "leisure",
-    "partner_family",
-    "friendships",
-    "personal_safety",
-)
-TREATMENT = ("medication", "practical_help", "meetings")
 
 
 def answers(

@@ -17,27 +17,9 @@ from duty_desk import timeutil
 from duty_desk.errors import Conflict, InputErrors, NotPermitted
 from duty_desk.repository import Repository
 from duty_desk.vocabulary import ActionOwner, ActionStatus
+from tests.dialog_answers import answers
 
-LIFE = (
-    "mental_health",
-    "physical_health",
-    "job",
-    "accommodation",
-    "leisure",
-    "partner_family",
-    "friendships",
-    "personal_safety",
-)
-TREATMENT = ("medication", "practical_help", "meetings")
 MONDAY = dt.date(2026, 11, 23)
-
-
-def answers(
-    values: list[int | None], help_on: tuple[str, ...] = ()
-) -> dict[str, tuple[int | None, bool]]:
-    return {
-        key: (value, key in help_on) for key, value in zip(LIFE + TREATMENT, values, strict=True)
-    }
 
 
 @pytest.fixture

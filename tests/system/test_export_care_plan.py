@@ -21,27 +21,8 @@ from duty_desk.config import Config
 from duty_desk.db import open_database
 from duty_desk.documents import docx_text
 from duty_desk.repository import Repository
+from tests.dialog_answers import answers
 from tests.system.record_data import ME, TZ, RecordData, build
-
-LIFE = (
-    "mental_health",
-    "physical_health",
-    "job",
-    "accommodation",
-    "leisure",
-    "partner_family",
-    "friendships",
-    "personal_safety",
-)
-TREATMENT = ("medication", "practical_help", "meetings")
-
-
-def answers(
-    values: list[int | None], help_on: tuple[str, ...] = ()
-) -> dict[str, tuple[int | None, bool]]:
-    return {
-        key: (value, key in help_on) for key, value in zip(LIFE + TREATMENT, values, strict=True)
-    }
 
 
 @pytest.fixture

@@ -18,19 +18,10 @@ from duty_desk.db import open_database
 from duty_desk.identity import os_login
 from duty_desk.repository import Repository
 from tests.conftest import referral_input
+from tests.dialog_answers import LIFE
 
 ME = os_login()
 NAME = "Dialog Example (test)"
-LIFE = (
-    "mental_health",
-    "physical_health",
-    "job",
-    "accommodation",
-    "leisure",
-    "partner_family",
-    "friendships",
-    "personal_safety",
-)
 
 
 def invoke(*args: str) -> Result:

@@ -31,6 +31,7 @@ from duty_desk.config import Config
 from duty_desk.db import open_database
 from duty_desk.repository import Repository
 from tests.conftest import referral_input
+from tests.dialog_answers import LIFE
 from tests.system import record_data
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -49,16 +50,6 @@ NAMES = (
     "Red Irected (test)",
 )
 NHS_NUMBERS = ("999 000 0018", "9990000018", "999 000 0026", "9990000026")
-LIFE = (
-    "mental_health",
-    "physical_health",
-    "job",
-    "accommodation",
-    "leisure",
-    "partner_family",
-    "friendships",
-    "personal_safety",
-)
 
 
 def build(path: Path) -> Path:

@@ -7,28 +7,13 @@ from __future__ import annotations
 import pendulum
 
 from duty_desk import timeutil
+from tests.dialog_answers import answers
 
 from . import test_ui_board_support as support
 from .test_ui_board_support import cell, detail, open_board, select_client, status, table
 from .test_ui_support import settle
 
 board = support.board  # the fixture
-
-LIFE = (
-    "mental_health",
-    "physical_health",
-    "job",
-    "accommodation",
-    "leisure",
-    "partner_family",
-    "friendships",
-    "personal_safety",
-)
-TREATMENT = ("medication", "practical_help", "meetings")
-
-
-def answers(values: list[int | None]) -> dict[str, tuple[int | None, bool]]:
-    return {key: (value, False) for key, value in zip(LIFE + TREATMENT, values, strict=True)}
 
 
 async def test_the_qol_column_shows_the_latest_score_and_its_change(open_app, board):
