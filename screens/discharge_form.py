@@ -48,9 +48,33 @@ class DischargeForm(FormScreen[bool]):
                     self.app.config,  # type: ignore[attr-defined]
                 ),
                 "\nIt leaves the board; the history and reports keep it.",
+                *self.consequences(),
             ),
             id="intro",
         )
+
+    def consequences(self) -> list[tuple[str, str]]:
+        """What else a discharge does, said before it is done: the meetings still booked
+        are cancelled (someone must tell the person and their network), and an open
+        safeguarding flag stays open (found by the probe: neither was said)."""
+        lines: list[tuple[str, str]] = []
+        if self.episode.next_meeting is not None:
+            from duty_desk import timeutil
+
+            tz = self.app.config.team.timezone  # type: ignore[attr-defined]
+            when = timeutil.fmt_local(self.episode.next_meeting, tz, "day")
+            lines.append(
+                (
+                    f"\nBooked meetings from now are cancelled (the next: {when}): "
+                    "tell the person and their network.",
+                    "bold",
+                )
+            )
+        if self.episode.safeguarding:
+            lines.append(
+                ("\nThe open safeguarding flag stays open: close it or hand it on.", "bold")
+            )
+        return lines
 
     def compose_fields(self) -> ComposeResult:
         kinds = [(label, key) for key, label in render.DISCHARGE_KINDS.items()]

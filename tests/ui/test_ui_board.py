@@ -471,3 +471,23 @@ async def test_every_key_in_the_boards_footer_is_also_in_the_palette(open_app, b
             and getattr(type(screen), f"action_{binding.action}") not in runs
         ]
         assert missing == []
+
+
+async def test_discharge_says_first_that_booked_meetings_go_and_an_open_flag_stays(open_app, board):
+    """Found by the probe: a discharge cancelled the booked meetings and left an open
+    safeguarding flag without a word. The dialog now says both before anything is done."""
+    board.repo.raise_flag("adult", "Adult concern (test)", client_id=board.alex)
+    async with open_app(settled=False) as (app, pilot):
+        await open_board(pilot)
+        for client, expected in ((board.alex, True), (board.blake, False)):
+            await select_client(pilot, client)
+            await pilot.press("d")
+            await settle(pilot)
+            assert isinstance(app.screen, DischargeForm)
+            intro = str(app.screen.query_one("#intro", Static).render())
+            said = "Booked meetings from now are cancelled (the next: Wed 25 Nov 11:00)"
+            assert (said in intro) is expected
+            assert ("The open safeguarding flag stays open" in intro) is expected
+            await pilot.press("escape")  # nothing typed: the dialog closes, nothing done
+            await settle(pilot)
+            assert not isinstance(app.screen, DischargeForm)
