@@ -42,6 +42,7 @@ _SINCE = "since"  # the union's row holding duty_desk.db.CRISIS_PLANS_SINCE
 
 
 _Saved = TypeVar("_Saved", CrisisPlanView, RiskSummaryView)
+_Row = TypeVar("_Row", CrisisPlan, RiskSummary)
 
 
 def _saved_view(view: type[_Saved], row: CrisisPlan | RiskSummary) -> _Saved:
@@ -137,45 +138,8 @@ class CrisisRepository(Aggregate):
         now = timeutil.now()
         parts, review_day = crisis.validate_plan(fields, review_on, self.ctx.today(now))
         values: dict[str, Any] = {**parts, "review_on": review_day}
-        with self.ctx.unit(write=True) as session:
-            self.ctx.me(session)
-            self._open_episode(session, client_id)
-            row = session.exec(select(CrisisPlan).where(CrisisPlan.client_id == client_id)).first()
-            if row is None:
-                if expected_version is not None:
-                    raise Conflict(
-                        "This crisis plan is no longer there; nothing was saved, look again"
-                    )
-                row = CrisisPlan(
-                    client_id=client_id,
-                    created_at=now,
-                    created_by=self.ctx.actor,
-                    updated_at=now,
-                    updated_by=self.ctx.actor,
-                    **values,
-                )
-                session.add(row)
-                session.flush()
-                assert row.id is not None
-                self.ctx.audit(
-                    session,
-                    "write crisis plan",
-                    PLAN,
-                    row.id,
-                    None,
-                    {"client_id": client_id, **values},
-                    now,
-                )
-                return _plan_view(row)
-            assert row.id is not None
-            if expected_version != row.version:
-                raise self.ctx.stale(session, PLAN, row.id, "crisis plan")
-            if all(getattr(row, key) == value for key, value in values.items()):
-                return _plan_view(row)
-            row.updated_at = now
-            row.updated_by = self.ctx.actor
-            self.ctx.change(session, row, PLAN, "change crisis plan", now, **values)
-            return _plan_view(row)
+        row = self._save(CrisisPlan, PLAN, "crisis plan", client_id, values, expected_version, now)
+        return _plan_view(row)
 
     def save_risk_summary(
         self,
@@ -189,18 +153,33 @@ class CrisisRepository(Aggregate):
         now = timeutil.now()
         text, review_day = crisis.validate_risk(summary, review_on, self.ctx.today(now))
         values: dict[str, Any] = {"summary": text, "review_on": review_day}
+        row = self._save(
+            RiskSummary, RISK, "risk summary", client_id, values, expected_version, now
+        )
+        return _risk_view(row)
+
+    def _save(
+        self,
+        model: type[_Row],
+        entity: str,
+        what: str,
+        client_id: int,
+        values: dict[str, Any],
+        expected_version: int | None,
+        now: dt.datetime,
+    ) -> _Row:
+        """Write (``write <what>``) or change (``change <what>``) the episode's one row of
+        ``model``, audited; a version other than the one opened is refused naming who
+        changed what; nothing changed writes nothing. One path for the plan and the risk
+        summary, so neither's checks can drift from the other's."""
         with self.ctx.unit(write=True) as session:
             self.ctx.me(session)
             self._open_episode(session, client_id)
-            row = session.exec(
-                select(RiskSummary).where(RiskSummary.client_id == client_id)
-            ).first()
+            row = session.exec(select(model).where(model.client_id == client_id)).first()
             if row is None:
                 if expected_version is not None:
-                    raise Conflict(
-                        "This risk summary is no longer there; nothing was saved, look again"
-                    )
-                row = RiskSummary(
+                    raise Conflict(f"This {what} is no longer there; nothing was saved, look again")
+                row = model(
                     client_id=client_id,
                     created_at=now,
                     created_by=self.ctx.actor,
@@ -213,23 +192,23 @@ class CrisisRepository(Aggregate):
                 assert row.id is not None
                 self.ctx.audit(
                     session,
-                    "write risk summary",
-                    RISK,
+                    f"write {what}",
+                    entity,
                     row.id,
                     None,
                     {"client_id": client_id, **values},
                     now,
                 )
-                return _risk_view(row)
+                return row
             assert row.id is not None
             if expected_version != row.version:
-                raise self.ctx.stale(session, RISK, row.id, "risk summary")
+                raise self.ctx.stale(session, entity, row.id, what)
             if all(getattr(row, key) == value for key, value in values.items()):
-                return _risk_view(row)
+                return row
             row.updated_at = now
             row.updated_by = self.ctx.actor
-            self.ctx.change(session, row, RISK, "change risk summary", now, **values)
-            return _risk_view(row)
+            self.ctx.change(session, row, entity, f"change {what}", now, **values)
+            return row
 
     def _open_episode(self, session: Session, client_id: int) -> None:
         status = session.exec(select(Client.status).where(Client.id == client_id)).first()
