@@ -396,9 +396,13 @@ def generate_care(
                 "happened" if roll < 0.9 else ("cancelled" if roll < 0.95 else "did_not_attend")
             )
             meeting_rows.append(_meeting(meeting_id, client_id, starts, status, rng))
-            for s in expected:
-                came = (rng.random() < 0.85) if status == "happened" else None
-                attendance.append({"meeting_id": meeting_id, "staff_id": s, "attended": came})
+            came = [(rng.random() < 0.85) if status == "happened" else None for _ in expected]
+            if status == "happened" and not any(came):
+                came[0] = True  # a meeting that happened had someone of the staff there
+            attendance += [
+                {"meeting_id": meeting_id, "staff_id": s, "attended": c}
+                for s, c in zip(expected, came, strict=True)
+            ]
     past = meeting_id
     # Today (if a working day) and the next meeting of every open episode.
     open_lives = [life for life in lives if life[0] in open_ids]
@@ -530,8 +534,11 @@ def add_big_record(path: Path, seed: int = 7) -> int:
         starts = starts.replace(minute=0, second=0, microsecond=0)
         meeting_id = next_id + n
         rows.append(_meeting(meeting_id, client_id, starts, "happened", rng))
+        came = [rng.random() < 0.9 for _ in team]
+        came[0] = came[0] or not any(came)  # someone of the staff was there
         staff_rows += [
-            {"meeting_id": meeting_id, "staff_id": s, "attended": rng.random() < 0.9} for s in team
+            {"meeting_id": meeting_id, "staff_id": s, "attended": c}
+            for s, c in zip(team, came, strict=True)
         ]
         network_rows += [
             {
