@@ -123,15 +123,11 @@ class AdmissionRepository(Aggregate):
                 created_at=now,
                 created_by=self.ctx.actor,
             )
-            session.add(row)
-            session.flush()
-            assert row.id is not None
-            self.ctx.audit(
+            return self.ctx.insert(
                 session,
+                row,
                 "add admission",
                 ENTITY,
-                row.id,
-                None,
                 {
                     "client_id": client_id,
                     "admitted_on": checked.admitted_on,
@@ -142,7 +138,6 @@ class AdmissionRepository(Aggregate):
                 },
                 now,
             )
-            return row.id
 
     def edit_admission(
         self,

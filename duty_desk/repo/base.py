@@ -154,6 +154,22 @@ class Context:
         }
         audit_chain.append(session.connection(), [row])  # at the chain's end, this transaction
 
+    def insert(
+        self,
+        session: Session,
+        row: Any,
+        action: str,
+        entity: str,
+        after: Mapping[str, Any],
+        at: dt.datetime,
+    ) -> int:
+        """Add ``row``, flush for its id, and audit it as new (``after``): the id."""
+        session.add(row)
+        session.flush()
+        assert row.id is not None
+        self.audit(session, action, entity, row.id, None, after, at)
+        return int(row.id)
+
     def change(
         self, session: Session, row: Any, entity: str, action: str, at: dt.datetime, **changes: Any
     ) -> None:

@@ -187,17 +187,8 @@ class CrisisRepository(Aggregate):
                     updated_by=self.ctx.actor,
                     **values,
                 )
-                session.add(row)
-                session.flush()
-                assert row.id is not None
-                self.ctx.audit(
-                    session,
-                    f"write {what}",
-                    entity,
-                    row.id,
-                    None,
-                    {"client_id": client_id, **values},
-                    now,
+                self.ctx.insert(
+                    session, row, f"write {what}", entity, {"client_id": client_id, **values}, now
                 )
                 return row
             assert row.id is not None

@@ -355,15 +355,11 @@ class DialogRepository(Aggregate):
                 created_at=now,
                 created_by=self.ctx.actor,
             )
-            session.add(row)
-            session.flush()
-            assert row.id is not None
-            self.ctx.audit(
+            return self.ctx.insert(
                 session,
+                row,
                 "agree DIALOG+ action",
                 ACTION,
-                row.id,
-                None,
                 {
                     "topic_id": topic_id,
                     "what": text,
@@ -374,7 +370,6 @@ class DialogRepository(Aggregate):
                 },
                 now,
             )
-            return row.id
 
     def review_action(
         self,

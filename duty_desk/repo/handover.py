@@ -113,19 +113,14 @@ class HandoverRepository(Aggregate):
                 created_at=now,
                 created_by=self.ctx.actor,
             )
-            session.add(row)
-            session.flush()
-            assert row.id is not None
-            self.ctx.audit(
+            return self.ctx.insert(
                 session,
+                row,
                 "add handover note",
                 "handover_note",
-                row.id,
-                None,
                 {"referral_id": referral_id, "client_id": client_id, "text": note},
                 now,
             )
-            return row.id
 
     def close_note(self, note_id: int, *, expected_version: int | None = None) -> None:
         """Mark a note dealt with (who, when)."""

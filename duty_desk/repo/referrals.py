@@ -259,22 +259,17 @@ class ReferralRepository(Aggregate):
             created_at=now,
             created_by=me.login,
         )
-        session.add(row)
-        session.flush()
-        assert row.id is not None
-        self.ctx.audit(
+        return self.ctx.insert(
             session,
+            row,
             "add referral",
             "referral",
-            row.id,
-            None,
             {
                 k: getattr(row, k)
                 for k in (*NewReferral.__dataclass_fields__, "respond_by", "status")
             },
             now,
         )
-        return row.id
 
     def add_referral(self, raw: Mapping[str, str | None] | NewReferral) -> int:
         now = timeutil.now()

@@ -162,19 +162,14 @@ class SafeguardingRepository(Aggregate):
                 raised_at=now,
                 raised_by=self.ctx.actor,
             )
-            session.add(row)
-            session.flush()
-            assert row.id is not None
-            self.ctx.audit(
+            return self.ctx.insert(
                 session,
+                row,
                 "raise safeguarding flag",
                 ENTITY,
-                row.id,
-                None,
                 {"referral_id": referral_id, "kind": chosen, "note": text},
                 now,
             )
-            return row.id
 
     def close_flag(
         self,

@@ -107,15 +107,11 @@ class SatisfactionRepository(Aggregate):
                 recorded_by=self.ctx.actor,
                 recorded_at=now,
             )
-            session.add(row)
-            session.flush()
-            assert row.id is not None
-            self.ctx.audit(
+            return self.ctx.insert(
                 session,
+                row,
                 "record FFT answer",
                 ENTITY,
-                row.id,
-                None,
                 {
                     "client_id": client_id,
                     "answer": checked.answer,
@@ -125,7 +121,6 @@ class SatisfactionRepository(Aggregate):
                 },
                 now,
             )
-            return row.id
 
     def correct_fft_answer(
         self,

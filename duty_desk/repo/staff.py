@@ -168,15 +168,11 @@ class StaffRepository(Aggregate):
                 created_at=now,
                 capacity=self.config.continuity.default_capacity,
             )
-            session.add(row)
-            session.flush()
-            assert row.id is not None
-            self.ctx.audit(
+            self.ctx.insert(
                 session,
+                row,
                 BOOTSTRAP_ACTION,
                 "staff",
-                row.id,
-                None,
                 {"login": login, "name": name, "role": role, "active": True},
                 now,
             )
