@@ -64,6 +64,14 @@ class TopicView:
     options: str = field(repr=False, metadata=KEPT)
     version: int = 1
 
+    @property
+    def talked_about(self) -> bool:
+        """Whether any of its steps was written: an item chosen and then escaped (no steps)
+        was not talked about, and is not counted or shown as such."""
+        return any(
+            text.strip() for text in (self.understanding, self.looking_forward, self.options)
+        )
+
 
 @dataclass(frozen=True)
 class ActionReviewView:

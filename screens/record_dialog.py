@@ -276,9 +276,12 @@ def _rating_detail(data: DialogData, rating: DialogRatingView, ctx: RecordContex
         text.append("\n")
     for topic in data.topics_of(rating.id):
         item = items.get(topic.item_key)
-        text.append(
-            f"\nTalked about: {dialog_words.short_name(item) if item else topic.item_key}\n", "bold"
-        )
+        name = dialog_words.short_name(item) if item else topic.item_key
+        agreed = [action for action in data.actions if action.topic_id == topic.id]
+        if not topic.talked_about and not agreed:  # chosen, then its steps escaped
+            text.append(f"\nChosen, not talked about (no steps written): {name}\n", "bold")
+            continue
+        text.append(f"\nTalked about: {name}\n", "bold")
         for label, value in (
             ("Understanding", topic.understanding),
             ("Looking forward", topic.looking_forward),
@@ -287,15 +290,14 @@ def _rating_detail(data: DialogData, rating: DialogRatingView, ctx: RecordContex
             text.append(f"{label}: ", "bold")
             text.append_text(literal(value or "-", multiline=True))
             text.append("\n")
-        for action in data.actions:
-            if action.topic_id == topic.id:
-                text.append("Action: ", "bold")
-                text.append_text(literal(action.what))
-                text.append(f" ({ACTION_STATUS_LONG[action.status]}, by ")
-                text.append(action.due_on.strftime("%d/%m/%Y"))
-                text.append(", ")
-                text.append_text(literal(action.owner_name or "the person"))
-                text.append(")\n")
+        for action in agreed:
+            text.append("Action: ", "bold")
+            text.append_text(literal(action.what))
+            text.append(f" ({ACTION_STATUS_LONG[action.status]}, by ")
+            text.append(action.due_on.strftime("%d/%m/%Y"))
+            text.append(", ")
+            text.append_text(literal(action.owner_name or "the person"))
+            text.append(")\n")
     text.rstrip()
     return text
 
