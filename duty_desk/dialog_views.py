@@ -108,6 +108,10 @@ class ActionView:
     def is_open(self) -> bool:
         return self.status.is_open
 
+    def days_overdue(self, today: dt.date) -> int:
+        """Whole days past its date while still open (0: in time, due today, or closed)."""
+        return max(0, (today - self.due_on).days) if self.is_open else 0
+
 
 @dataclass(frozen=True)
 class DialogData:

@@ -173,3 +173,26 @@ async def test_escape_on_one_review_skips_only_it_and_an_item_escaped_is_not_tal
     second = next(a for a in data.actions if a.what == "Visit the library (test)")
     assert first.is_open and not first.reviews, "escaped: still open, not reviewed"
     assert second.status is ActionStatus.done
+
+
+async def test_an_action_past_its_date_reads_overdue_in_words(
+    open_app: OpenApp, repo: Repository, client: int
+) -> None:
+    """Found by the probe: an action past its date looked like any other open action."""
+    with timeutil.frozen(NOW):  # the action was due on Friday 27 November: 3 days ago
+        async with open_app() as (app, pilot):
+            screen = await show_dialog(app, pilot, client)
+            table = screen.main_table()
+            rows = [str(table.render_line(n).text) for n in range(1, len(table.keys) + 1)]
+            [action_row] = [row for row in rows if "Ring the job centre" in row]
+            assert "OVERDUE by 3 days" in action_row
+            table.move_cursor(row=len(table.keys) - 1)
+            await settle(pilot)
+            detail = text_of(app, "#record-detail-body")
+            assert "By: Friday 27 November 2026  OVERDUE by 3 days" in detail
+    with timeutil.frozen(pendulum.datetime(2026, 11, 27, 10, tz="UTC")):  # due today: not yet
+        async with open_app() as (app, pilot):
+            screen = await show_dialog(app, pilot, client)
+            table = screen.main_table()
+            rows = [str(table.render_line(n).text) for n in range(1, len(table.keys) + 1)]
+            assert not any("OVERDUE" in row for row in rows)
