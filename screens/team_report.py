@@ -334,6 +334,11 @@ class TeamReportScreen(LiveList):
             PaletteCommand("Report: area", "a: all areas, then each", self.action_area),
             PaletteCommand("Report: today", "t: the period holding today", self.action_today),
             PaletteCommand("Report: charts", "c: charts or figures", self.action_charts),
+            PaletteCommand(
+                "Report: back to the figures",
+                "escape: from the pane or the charts",
+                self.action_back,
+            ),
         ]
 
 
