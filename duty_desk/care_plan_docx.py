@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import IO, TYPE_CHECKING, Any
 
 from .care_plan import plan_sections, plan_title
+from .nhs import format_nhs_number
 
 if TYPE_CHECKING:
     from .documents import Writer
@@ -25,7 +26,7 @@ def care_plan_docx(plan: Mapping[str, Any]) -> Writer:
     exported = plan["exported_at"] or ""
     doc.add_paragraph(
         f"{plan['team']}. Client number {client['client_id']}, NHS number "
-        f"{client['nhs_number'] or 'not given'}. Made {exported[8:10]}/{exported[5:7]}/"
+        f"{format_nhs_number(client['nhs_number']) or 'not given'}. Made {exported[8:10]}/{exported[5:7]}/"
         f"{exported[0:4]} by {plan['exported_by']}. Written with the person; confidential."
     )
     for section in plan_sections(plan):

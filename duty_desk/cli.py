@@ -857,6 +857,8 @@ def report_command(
     if fmt is None:
         suffix = Path(output).suffix.lower() if output else ""
         fmt = REPORT_SUFFIXES.get(suffix, "text")
+    elif output:
+        _check_report_format(output, fmt)
     if (date_from or date_to) and (period or on):
         raise Failure("give --from and --to, or --period (and --on), not both")
     if bool(date_from) != bool(date_to):
@@ -914,6 +916,27 @@ def _option_area(state: State, area: str) -> str:
         known = ", ".join(sorted(state.config.areas))
         raise Failure(f"--area: no area called {area!r} (the areas: {known})")
     return area
+
+
+def _check_report_format(output: str, fmt: str) -> None:
+    """--format and a FILE named for another format (``--format json -o x.csv``) are
+    refused, naming both (found by the probe: JSON was written into a .csv file without a
+    word). A name no format claims (``x.dat``), or a pipe or device, takes any format."""
+    from .reports.writers import output_target
+
+    named = REPORT_SUFFIXES.get(Path(output).suffix.lower())
+    if named is None or named == fmt:
+        return
+    try:
+        if output_target(output).in_place:
+            return
+    except OSError:
+        return  # _check_report_output says why, in its own words
+    wanted = next(suffix for suffix, kind in REPORT_SUFFIXES.items() if kind == fmt)
+    raise Failure(
+        f"--format {fmt} does not match --output {output} (a {Path(output).suffix} file holds "
+        f"{named}): give --format {named}, or a FILE ending {wanted}; nothing was written"
+    )
 
 
 def _check_report_output(output: str, force: bool) -> None:

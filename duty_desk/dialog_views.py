@@ -64,6 +64,14 @@ class TopicView:
     options: str = field(repr=False, metadata=KEPT)
     version: int = 1
 
+    @property
+    def talked_about(self) -> bool:
+        """Whether any of its steps was written: an item chosen and then escaped (no steps)
+        was not talked about, and is not counted or shown as such."""
+        return any(
+            text.strip() for text in (self.understanding, self.looking_forward, self.options)
+        )
+
 
 @dataclass(frozen=True)
 class ActionReviewView:
@@ -99,6 +107,10 @@ class ActionView:
     @property
     def is_open(self) -> bool:
         return self.status.is_open
+
+    def days_overdue(self, today: dt.date) -> int:
+        """Whole days past its date while still open (0: in time, due today, or closed)."""
+        return max(0, (today - self.due_on).days) if self.is_open else 0
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from .errors import DutyDeskError
+from .nhs import format_nhs_number
 from .reports.writers import atomic_output, output_target
 
 if TYPE_CHECKING:
@@ -113,7 +114,7 @@ def _header(doc: Document, client: Mapping[str, Any]) -> None:
         ("Client number", client["client_id"]),
         ("Name", client["name"]),
         ("Date of birth", _when(client["date_of_birth"])),
-        ("NHS number", client["nhs_number"]),
+        ("NHS number", format_nhs_number(client["nhs_number"]) or client["nhs_number"]),
         ("Phone", client["phone"]),
         ("Address", client["address"]),
         ("GP practice", client["gp_practice"]),

@@ -19,6 +19,7 @@ from typing import Any
 
 from .config import Config
 from .errors import DutyDeskError
+from .nhs import format_nhs_number
 from .vocabulary import DischargeKind
 
 TO_COMPLETE = "[to complete]"
@@ -146,7 +147,7 @@ def gp_letter(record: Mapping[str, Any], config: Config) -> Letter:
     regarding = [
         f"Re: {client['name']}",
         f"Date of birth: {_date(client['date_of_birth'])}",
-        f"NHS number: {client['nhs_number'] or TO_COMPLETE}",
+        f"NHS number: {format_nhs_number(client['nhs_number']) or TO_COMPLETE}",
     ]
     if client.get("address"):
         regarding.append(f"Address: {client['address']}")

@@ -566,8 +566,8 @@ class Repository:
 
     def correct_dialog_rating(
         self, rating_id: int, answers: Answers, *, expected_version: int
-    ) -> None:
-        self._dialog.correct_rating(rating_id, answers, expected_version=expected_version)
+    ) -> int:
+        return self._dialog.correct_rating(rating_id, answers, expected_version=expected_version)
 
     def choose_dialog_items(self, rating_id: int, item_keys: Sequence[str]) -> tuple[int, ...]:
         return self._dialog.choose_topics(rating_id, item_keys)

@@ -1,5 +1,5 @@
 """Words for people made from the team report (issue 14): one figure's value by its unit
-(a share as ``45%``, hours as ``13.5 h``, nothing as ``–``), a period's name (``week of
+(a share as ``45%``: :func:`percent`, hours as ``13.5 h``, nothing as ``–``), a period's name (``week of
 30 Nov 2026``, ``November 2026``, ``Q4 2026 (Oct–Dec)``), an area's name from the
 settings, each figure's label from its definition, and the report as compact plain text
 (``duty-desk report --format text``). Shared by the CLI's text and HTML and by the report
@@ -23,6 +23,7 @@ import datetime as dt
 import importlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
 from duty_desk import vocabulary
@@ -58,6 +59,18 @@ def _trim(value: float, places: int) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def percent(share: float) -> str:
+    """A share (0 to 1) as people read it, by one rule everywhere the report is shown: a
+    whole percent, rounded half up (``33%``, ``86%``; found by the probe: ``75%`` beside
+    ``85.3%``), never rounded to 0% or 100% when it is not (``<1%``, ``>99%``)."""
+    if 0 < share < 0.005:
+        return "<1%"
+    if 0.995 <= share < 1:
+        return ">99%"
+    whole = int(Decimal(repr(share * 100)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return f"{whole}%"
+
+
 def value_words(value: Number | str, unit: str = "count") -> str:
     """One figure's value as people read it, by its unit."""
     if value is None:
@@ -67,7 +80,7 @@ def value_words(value: Number | str, unit: str = "count") -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if unit == "share":
-        return f"{_trim(value * 100, 1)}%"
+        return percent(value)
     if unit == "hours":
         return f"{value:.1f} h"
     if unit == "days":

@@ -3,8 +3,11 @@
 Each of the items (from the settings) is asked as "How satisfied are you with ...?". A
 digit 1-7 rates the current item and moves to the next; ``-`` leaves it unrated (recorded
 as such, never as a number) and moves on; ``h`` toggles "do you want more help with this?"
-on the current item (before or after its number); backspace goes back one item. Beside
-each item: its answer in words and the previous rating ("last time 3").
+on the item just answered (the question is asked after the number: found by the probe,
+``h`` used to mark the item after it), or on the item the cursor is on once it was moved
+(backspace, the arrows); the line under the items names the item ``h`` marks. Backspace
+goes back one item. Beside each item: its answer in words and the previous rating ("last
+time 3"). Keys typed while a save is on its way are kept and saved after it.
 
 A whole rating is 11 key presses (one per item) plus the help toggles: answering the last
 item saves it at once and shows the two scores. A slip is put right by going back
@@ -145,6 +148,7 @@ class DialogRatingScreen(ReportsWorkerErrors, OpensForKeys, ModalScreen[int | No
     class Saved(Message):
         rating_id: int
         version: int
+        answers: dict[str, Answer]  # what this save wrote
 
     @dataclass
     class Failed(Message):
@@ -174,10 +178,12 @@ class DialogRatingScreen(ReportsWorkerErrors, OpensForKeys, ModalScreen[int | No
         self.scores: dict[str, int | None] = {}  # answered items (None: left unrated)
         self.help: dict[str, bool] = {}  # "more help?" per item, answered or not yet
         self.position = 0
+        self.just_answered: int | None = None  # the item the last 1-7 or - answered
         self.rating_id: int | None = None
         self.version: int | None = None
         self.saved_answers: dict[str, Answer] = {}
         self.saving = False
+        self.done_when_saved = False  # Enter came while saving: close once all is saved
         if existing is not None:  # correcting a saved rating: its answers, the one before it
             self.previous = data.previous(existing.id)
             self.rating_id, self.version = existing.id, existing.version
@@ -232,29 +238,40 @@ class DialogRatingScreen(ReportsWorkerErrors, OpensForKeys, ModalScreen[int | No
         return {key: (score, self.help.get(key, False)) for key, score in self.scores.items()}
 
     def action_rate(self, value: int | None) -> None:
-        if self.saving or self.position >= len(self.items):
+        if self.position >= len(self.items):
             return
         self.scores[self.items[self.position].key] = value
+        self.just_answered = self.position
         self.position += 1
         self._after_change()
 
+    def help_target(self) -> Item | None:
+        """The item ``h`` marks: the one just answered, else the one the cursor is on."""
+        index = self.just_answered if self.just_answered is not None else self.position
+        return self.items[index] if index < len(self.items) else None
+
     def action_toggle_help(self) -> None:
-        if self.saving or self.position >= len(self.items):
+        item = self.help_target()
+        if item is None:
             return
-        key = self.items[self.position].key
-        self.help[key] = not self.help.get(key, False)
+        self.help[item.key] = not self.help.get(item.key, False)
         self._after_change()
 
     def action_back(self) -> None:
         if self.position > 0:
             self.position -= 1
+            self.just_answered = None
             self._show()
 
     def action_move(self, step: int) -> None:
         self.position = max(0, min(len(self.items) - 1, self.position + step))
+        self.just_answered = None
         self._show()
 
     def action_done(self) -> None:
+        if self.saving and self._complete():
+            self.done_when_saved = True  # Enter typed while the last answers are saved
+            return
         if self.rating_id is not None and not self.saving and self._unsaved() == {}:
             self.dismiss(self.rating_id)
 
@@ -281,8 +298,8 @@ class DialogRatingScreen(ReportsWorkerErrors, OpensForKeys, ModalScreen[int | No
         return {k: v for k, v in self.answers.items() if self.saved_answers.get(k) != v}
 
     def _after_change(self) -> None:
-        if self._complete() and self._unsaved():
-            self._save()
+        if self._complete() and self._unsaved() and not self.saving:
+            self._save()  # while one is on its way, what changed is saved after it
         self._show()
 
     def _save(self) -> None:
@@ -304,18 +321,17 @@ class DialogRatingScreen(ReportsWorkerErrors, OpensForKeys, ModalScreen[int | No
                 )
                 version = 1
             else:
-                repo.correct_dialog_rating(rating_id, answers, expected_version=version)
-                version += 1
+                version = repo.correct_dialog_rating(rating_id, answers, expected_version=version)
         except (InputErrors, DutyDeskError) as exc:
             self.post_message(self.Failed(str(exc)))
             return
         assert rating_id is not None
-        self.post_message(self.Saved(rating_id, version))
+        self.post_message(self.Saved(rating_id, version, answers))
 
     def on_dialog_rating_screen_saved(self, message: Saved) -> None:
         first = self.rating_id is None
         self.rating_id, self.version = message.rating_id, message.version
-        self.saved_answers = dict(self.answers)
+        self.saved_answers.update(message.answers)  # keys typed meanwhile: saved next
         self.saving = False
         self.notify(
             f"DIALOG rating {'saved' if first else 'corrected'} for {self.subject}.",
@@ -323,10 +339,14 @@ class DialogRatingScreen(ReportsWorkerErrors, OpensForKeys, ModalScreen[int | No
         )
         if self._unsaved() and self._complete():
             self._save()
+        elif self.done_when_saved:
+            self.dismiss(self.rating_id)
+            return
         self._show()
 
     def on_dialog_rating_screen_failed(self, message: Failed) -> None:
         self.saving = False
+        self.done_when_saved = False
         self.query_one("#status", Static).update(
             assemble(("Not saved: ", "bold"), literal(message.problem))
         )
@@ -346,11 +366,14 @@ class DialogRatingScreen(ReportsWorkerErrors, OpensForKeys, ModalScreen[int | No
         self.query_one("#status", Static).update(self._status())
 
     def _status(self) -> Text:
+        target = self.help_target()
+        helping = f"h: more help with {dialog_words.short_name(target)}" if target else ""
         if self.saving:
             return Text("Saving...")
         if not self._complete():
             left = sum(item.key not in self.scores for item in self.items)
-            return Text(f"{left} to answer: 1-7, - for not rated, h for more help.")
+            keys = ": 1-7, - for not rated." if self.size.width >= 78 else ";"  # 60x20: one line
+            return Text(f"{left} to answer{keys} {helping}.")
         result = scores(
             dict(self.scores),
             self.items,
@@ -367,5 +390,6 @@ class DialogRatingScreen(ReportsWorkerErrors, OpensForKeys, ModalScreen[int | No
             f" ({result.treatment_rated}{rated})",
         )
         if self.rating_id is not None and not self._unsaved():
-            text.append("\nSaved. Enter: DIALOG+; backspace corrects an answer.")
+            text.append("\nSaved. Enter: DIALOG+; backspace corrects an answer")
+            text.append(f"; {helping}." if helping and self.size.width >= 78 else ".")
         return text

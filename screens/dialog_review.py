@@ -28,11 +28,21 @@ class ReviewForm(FormScreen[bool]):
     FIELDS = ("outcome", "note")
     CONFIRM = "Save review"
 
-    def __init__(self, subject: str, action: ActionView, rating_id: int | None = None) -> None:
-        super().__init__("DIALOG+: last time's action")
+    def __init__(
+        self,
+        subject: str,
+        action: ActionView,
+        rating_id: int | None = None,
+        *,
+        place: tuple[int, int] | None = None,
+    ) -> None:
+        """``place``: (n, of) when it is one of last time's actions in a DIALOG+ meeting."""
+        of = f" ({place[0]} of {place[1]})" if place is not None and place[1] > 1 else ""
+        super().__init__(f"DIALOG+: last time's action{of}")
         self.subject = subject
         self.action = action
         self.rating_id = rating_id
+        self.place = place
 
     def compose_intro(self) -> ComposeResult:
         action = self.action
@@ -48,6 +58,7 @@ class ReviewForm(FormScreen[bool]):
                 ("Who: ", "bold"),
                 literal(who),
                 f"   by {action.due_on.strftime('%a %d %b %Y')}",
+                "\nescape: not now, it stays open for next time" if self.place else "",
             ),
             id="intro",
         )

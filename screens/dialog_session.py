@@ -1,11 +1,14 @@
 """A DIALOG+ meeting from start to end, as the team runs it with the person:
 
-1. last time's open actions, each reviewed (done, partly, not done, dropped; escape leaves
-   the rest for later);
+1. last time's open actions, each reviewed (done, partly, not done, dropped); escape leaves
+   that one open for next time and goes on to the next (found by the probe: it used to skip
+   every review after it);
 2. the rating (``screens/dialog_rating.py``);
 3. up to three items chosen to talk about (``screens/dialog_choose.py``);
 4. for each, the three steps (``screens/dialog_steps.py``) and then its actions
-   (``screens/dialog_action.py``), "another action?" after each.
+   (``screens/dialog_action.py``), "another action?" after each. An item is "talked about"
+   once its steps are saved; one whose steps were escaped stays chosen but is not counted
+   (nor shown as talked about in the record).
 
 Each step is its own dialog and saves on its own, so leaving part-way keeps what was done.
 Each dialog's answer opens the next (:class:`DialogSession`); reads between steps run in a
@@ -40,16 +43,20 @@ class SessionDone:
 
     reviewed: int
     rating_id: int | None
-    items: int
+    items: int  # items talked about: their steps saved
     actions: int
+    left_open: int = 0  # last time's actions escaped: still open, for next time
 
     def words(self) -> str | None:
-        """ "DIALOG+: 1 action reviewed, rating saved, 2 items talked about" (None: nothing)."""
+        """ "DIALOG+: 1 action reviewed, 1 left open, rating saved, 2 items talked about"
+        (None: nothing saved)."""
         if self.rating_id is None and not self.reviewed:
             return None
         parts = []
         if self.reviewed:
             parts.append(f"{self.reviewed} action{'s' if self.reviewed != 1 else ''} reviewed")
+        if self.left_open:
+            parts.append(f"{self.left_open} left open for next time")
         if self.rating_id is not None:
             parts.append("rating saved")
         if self.items:
@@ -88,6 +95,7 @@ class DialogSession:
         self.meeting_id = meeting_id
         self.at_meeting = at_meeting
         self.reviewed = 0
+        self.left_open = 0
         self.rating_id: int | None = None
         self.topics: list[TopicView] = []
         self.items = 0
@@ -98,6 +106,7 @@ class DialogSession:
 
     # -- 1. last time's actions -----------------------------------------------------------------
     def _review(self, left: list[ActionView]) -> None:
+        total = len(self.data.open_actions)
         if not left:
             self._rate()
             return
@@ -105,11 +114,12 @@ class DialogSession:
         def answered(done: bool | None) -> None:
             if done:
                 self.reviewed += 1
-                self._review(left[1:])
-            else:  # escape: the rest wait for next time
-                self._rate()
+            else:  # escape: this one stays open for next time; the next is asked
+                self.left_open += 1
+            self._review(left[1:])
 
-        self.app.push_screen(ReviewForm(self.subject, left[0]), answered)
+        place = (total - len(left) + 1, total)
+        self.app.push_screen(ReviewForm(self.subject, left[0], place=place), answered)
 
     # -- 2. the rating --------------------------------------------------------------------------
     def _rate(self) -> None:
@@ -147,7 +157,6 @@ class DialogSession:
             def then(fresh: DialogData) -> None:
                 assert self.rating_id is not None
                 self.topics = [t for t in fresh.topics_of(self.rating_id) if t.id in topic_ids]
-                self.items = len(self.topics)
                 self.data = fresh
                 self._next_topic()
 
@@ -165,6 +174,7 @@ class DialogSession:
 
         def stepped(saved: bool | None) -> None:
             if saved:
+                self.items += 1  # talked about: its steps written
                 self._action(item, topic)
             else:
                 self._next_topic()
@@ -205,4 +215,6 @@ class DialogSession:
         )
 
     def _finish(self) -> None:
-        self.finished(SessionDone(self.reviewed, self.rating_id, self.items, self.agreed))
+        self.finished(
+            SessionDone(self.reviewed, self.rating_id, self.items, self.agreed, self.left_open)
+        )

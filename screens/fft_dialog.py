@@ -3,6 +3,13 @@ your experience of our service?", one of six answers chosen by keyboard (a digit
 the arrows), an optional "Why?" in the person's words, and the day it was given (today
 unless changed).
 
+The focus moves only where the screen shows it (found by the probe: a digit used to jump
+to "Why?" unseen, and a Tab after it put the comment in the date). A digit chooses the
+answer and the focus stays on the answers (another digit changes it); Tab or Enter goes
+on to "Why?", Tab again to the date. A letter typed on the answers starts the "Why?": the
+focus moves there with it. The field with the focus has its label in reverse, so where
+the typing goes is seen without colour too.
+
 Opened with ``f`` in any section of the client record (screens/record_fft.py), and offered
 next after a discharge (screens/discharge_form.py, ``at_discharge=True``): escape skips it
 there in one key (nothing is recorded). The title and the first line name the client, so
@@ -17,6 +24,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
@@ -49,14 +57,15 @@ class AnswerPicker(Widget, can_focus=True):
             Binding(str(n), f"choose({n})", FFT_ANSWER_LONG[a], show=False, id=f"fft_answer_{n}")
             for n, a in enumerate(ANSWERS, start=1)
         ),
-        Binding("enter", "app.focus_next", "Next field", show=False, id="fft_answer_next"),
+        Binding("enter", "app.focus_next", "Why?", id="fft_answer_next"),
     ]
     """
-    | key        | id                  | action                                       |
-    |------------|---------------------|----------------------------------------------|
-    | 1-6        | fft_answer_1 ... _6 | choose that answer and go on to "Why?"       |
-    | down / up  | fft_answer_down/_up | choose the next / previous answer            |
-    | enter      | fft_answer_next     | go on to "Why?"                              |
+    | key        | id                  | action                                          |
+    |------------|---------------------|-------------------------------------------------|
+    | 1-6        | fft_answer_1 ... _6 | choose that answer (the focus stays here)       |
+    | down / up  | fft_answer_down/_up | choose the next / previous answer               |
+    | enter, tab | fft_answer_next     | go on to "Why?"                                 |
+    | a letter   |                     | start the "Why?" with it (the focus moves there) |
     """
 
     COMPONENT_CLASSES = {"answer-picker--chosen"}
@@ -101,7 +110,22 @@ class AnswerPicker(Widget, can_focus=True):
 
     def action_choose(self, n: int) -> None:
         self.value = ANSWERS[n - 1].value
-        self.screen.focus_next()
+
+    def on_key(self, event: events.Key) -> None:
+        """A letter (or other printable character, not a digit) typed here starts the
+        "Why?": the focus moves there and the character lands in it, where the cursor is
+        then shown. A digit is always about the answer (7-9, 0 choose nothing)."""
+        char = event.character
+        if char is None or not char.isprintable() or char.isdigit() or char == " ":
+            return
+        event.stop()
+        event.prevent_default()
+        self.post_message(self.StartWhy(self, char))
+
+    @dataclass
+    class StartWhy(Message):
+        picker: AnswerPicker
+        text: str
 
 
 class FftDialog(FormScreen[int]):
@@ -162,6 +186,16 @@ class FftDialog(FormScreen[int]):
         if isinstance(widget, AnswerPicker):
             return widget.value
         return super().text_of(name)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """The field with the focus is marked (its label in reverse: ``forms.tcss``)."""
+        for field in self.query(".field"):
+            field.set_class(event.widget in field.children, "-focused")
+
+    def on_answer_picker_start_why(self, event: AnswerPicker.StartWhy) -> None:
+        why = self.query_one("#field-comment", NotesArea)
+        self.set_focus(why)
+        why.insert(event.text)
 
     def on_answer_picker_changed(self, event: AnswerPicker.Changed) -> None:
         """The answer that is being corrected loses its old message."""

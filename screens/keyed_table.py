@@ -460,6 +460,8 @@ class KeyedTable(ScrollView, can_focus=True):
         fit = getattr(self.screen, "fit_columns", None)
         if fit is not None:
             fit()
+        # Shorter now (a pane below grew): the cursor's row stays in sight.
+        self.call_after_refresh(self.scroll_to_cursor)
 
     def on_focus(self) -> None:
         self._forget_drawn()

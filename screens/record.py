@@ -325,6 +325,7 @@ class RecordScreen(LiveList):
     def on_resize(self) -> None:
         self.set_class(self.size.height < SHORT, "-short")
         super().on_resize()
+        self.query_one("#record-tabs", Static).update(self._tabs())  # fitted to the width
 
     def flex_width(self, table: KeyedTable, total: int) -> int | None:
         section = next((s for s in self.sections if table.id == f"record-{s.name}"), None)
@@ -447,14 +448,25 @@ class RecordScreen(LiveList):
 
     # -- sections ---------------------------------------------------------------------------------
     def _tabs(self) -> Text:
-        text = Text(end="", no_wrap=True, overflow="ellipsis")
+        """The tabs line, made to fit the width (``fit_tabs``: found by the probe, at 80
+        columns it ended "h" without "History")."""
         keymap = self.duty_app.config.keys if self.is_attached else {}
-        for section in self.sections:
-            key = keymap.get(section.binding_id, section.key).split(",")[0]
-            count = self.counts.get(section.key) if self.record is not None else None
-            label = f"{key} {section.title}" + (f" {count}" if count else "")
-            text.append(label, style="reverse bold" if section.key == self.section else "")
-            text.append("  ")
+        tabs = [
+            (
+                keymap.get(section.binding_id, section.key).split(",")[0],
+                section.title,
+                self.counts.get(section.key) if self.record is not None else None,
+                section.key == self.section,
+            )
+            for section in self.sections
+        ]
+        room = self.size.width - 2 if self.is_attached and self.size.width else 78  # padding
+        text = Text(end="", no_wrap=True, overflow="ellipsis")
+        labels, gap = fit_tabs(tabs, room)
+        for (_, _, _, shown), label in zip(tabs, labels, strict=True):
+            text.append(label, style="reverse bold" if shown else "")
+            text.append(gap)
+        text.rstrip()
         return text
 
     def action_show_section(self, key: str) -> None:
@@ -621,3 +633,51 @@ async def open_record(app: App[Any], client_id: int) -> None:
     screen = app.screen
     if isinstance(screen, RecordScreen):
         screen.open_client(client_id, came_from)
+
+
+Tab = tuple[str, str, int | None, bool]  # key, title, rows (None: not counted), shown
+
+
+def fit_tabs(tabs: Sequence[Tab], room: int) -> tuple[list[str], str]:
+    """Each section's tab label and the gap between them, the most that fits in ``room``
+    columns: every title in full with its count ("c Crisis & risk 2"), then a title's
+    first word ("c Crisis 2"), one space between tabs, then the counts only on the shown
+    section and the other titles cut short ("m Meeti…"), down to the keys alone. The
+    shown section keeps its short title and count while any title is shown (it is the
+    one in reverse)."""
+
+    def short(title: str) -> str:
+        return title.split(" ", 1)[0]
+
+    def cut(title: str, most: int, shown: bool) -> str:
+        if shown or len(title) <= most:
+            return title
+        return title[: most - 1] + "…" if most > 1 else ""
+
+    def labels(titles: Sequence[str], counts: bool) -> list[str]:
+        out = []
+        for (key, _, count, shown), title in zip(tabs, titles, strict=True):
+            counted = count and (counts or (shown and title))
+            words = [key] + ([title] if title else []) + ([str(count)] if counted else [])
+            out.append(" ".join(words))
+        return out
+
+    def width(found: list[str], gap: str) -> int:
+        return sum(len(label) for label in found) + len(gap) * (len(found) - 1)
+
+    full = [title for _, title, _, _ in tabs]
+    shorts = [short(title) for title in full]
+    tries: list[tuple[list[str], str]] = [
+        (labels(full, True), "  "),
+        (labels(shorts, True), "  "),
+        (labels(shorts, True), " "),
+    ]
+    longest = max((len(t) for t in shorts), default=0)
+    for most in range(longest, 0, -1):
+        titles = [cut(t, most, shown) for t, (_, _, _, shown) in zip(shorts, tabs, strict=True)]
+        tries.append((labels(titles, False), " "))
+    tries.append((labels(["" for _ in tabs], False), " "))
+    for found, gap in tries:
+        if width(found, gap) <= room:
+            return found, gap
+    return tries[-1]

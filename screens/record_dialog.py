@@ -2,7 +2,9 @@
 
 Rows: "Scores over time" (its detail: both scores as a chart, and every item of every
 rating with its change since the first and the last rating), each rating newest first
-(both scores and their change since the one before), and the agreed actions still open.
+(both scores and their change since the one before), and the agreed actions still open;
+one past its date reads ``OVERDUE by N days`` in reverse (in words, not only by colour:
+found by the probe), here and in its detail.
 
 Keys while it is shown: ``r`` a DIALOG+ meeting (last time's actions reviewed, the rating,
 the items chosen, their steps and actions: ``screens/dialog_session.py``), ``e`` correct
@@ -28,6 +30,12 @@ from .literal import cell, literal
 from .record_section import RecordContext, RecordSection, SectionRow
 
 TREND = "trend"
+OVERDUE = "reverse bold"  # an action past its date: reverse as well as the words
+
+
+def overdue_words(days: int) -> str:
+    """``OVERDUE by 3 days``: an open action past its date, in words."""
+    return f"OVERDUE by {days} day{'s' if days != 1 else ''}"
 
 
 class DialogSection(RecordSection):
@@ -98,7 +106,9 @@ class DialogSection(RecordSection):
                     },
                 )
             )
+        today = timeutil.to_local(ctx.now, ctx.tz).date()
         for action in data.open_actions:
+            late = action.days_overdue(today)
             out.append(
                 (
                     f"a{action.id}",
@@ -106,7 +116,9 @@ class DialogSection(RecordSection):
                     {
                         "when": cell(f"by {action.due_on:%d/%m/%y}"),
                         "qol": cell(action.what),
-                        "treatment": cell(ACTION_STATUS_LONG[action.status]),
+                        "treatment": cell(overdue_words(late), OVERDUE)
+                        if late
+                        else cell(ACTION_STATUS_LONG[action.status]),
                         "about": cell(action.owner_name or "the person"),
                     },
                 )
@@ -276,9 +288,12 @@ def _rating_detail(data: DialogData, rating: DialogRatingView, ctx: RecordContex
         text.append("\n")
     for topic in data.topics_of(rating.id):
         item = items.get(topic.item_key)
-        text.append(
-            f"\nTalked about: {dialog_words.short_name(item) if item else topic.item_key}\n", "bold"
-        )
+        name = dialog_words.short_name(item) if item else topic.item_key
+        agreed = [action for action in data.actions if action.topic_id == topic.id]
+        if not topic.talked_about and not agreed:  # chosen, then its steps escaped
+            text.append(f"\nChosen, not talked about (no steps written): {name}\n", "bold")
+            continue
+        text.append(f"\nTalked about: {name}\n", "bold")
         for label, value in (
             ("Understanding", topic.understanding),
             ("Looking forward", topic.looking_forward),
@@ -287,15 +302,14 @@ def _rating_detail(data: DialogData, rating: DialogRatingView, ctx: RecordContex
             text.append(f"{label}: ", "bold")
             text.append_text(literal(value or "-", multiline=True))
             text.append("\n")
-        for action in data.actions:
-            if action.topic_id == topic.id:
-                text.append("Action: ", "bold")
-                text.append_text(literal(action.what))
-                text.append(f" ({ACTION_STATUS_LONG[action.status]}, by ")
-                text.append(action.due_on.strftime("%d/%m/%Y"))
-                text.append(", ")
-                text.append_text(literal(action.owner_name or "the person"))
-                text.append(")\n")
+        for action in agreed:
+            text.append("Action: ", "bold")
+            text.append_text(literal(action.what))
+            text.append(f" ({ACTION_STATUS_LONG[action.status]}, by ")
+            text.append(action.due_on.strftime("%d/%m/%Y"))
+            text.append(", ")
+            text.append_text(literal(action.owner_name or "the person"))
+            text.append(")\n")
     text.rstrip()
     return text
 
@@ -308,6 +322,10 @@ def _action_detail(data: DialogData, action: ActionView, ctx: RecordContext) -> 
     text.append_text(literal(action.owner_name or "the person"))
     text.append("\nBy: ", "bold")
     text.append(action.due_on.strftime("%A %d %B %Y"))
+    late = action.days_overdue(timeutil.to_local(ctx.now, ctx.tz).date())
+    if late:
+        text.append("  ")
+        text.append(overdue_words(late), OVERDUE)
     text.append("\nState: ", "bold")
     text.append(ACTION_STATUS_LONG[action.status])
     for review in action.reviews:

@@ -92,6 +92,7 @@ class TeamReportScreen(LiveList):
         Binding("a", "area", "Area", id="report_area", tooltip="All areas, then each area"),
         Binding("t", "today", "Today", id="report_today", tooltip="The period holding today"),
         Binding("c", "charts", "Charts", id="report_charts", tooltip="Charts or figures"),
+        Binding("escape", "back", "Back", id="report_back", tooltip="Back to the figures"),
     ]
     """
     | key       | id              | action                                            |
@@ -105,6 +106,8 @@ class TeamReportScreen(LiveList):
     | a         | report_area     | all areas, then each area in turn                 |
     | t         | report_today    | the period of the same kind holding today         |
     | c         | report_charts   | the charts instead of the figures, and back       |
+    | escape    | report_back     | back to the figures (from the pane or the charts) |
+    | enter     | (table)         | into the pane below, to scroll a long breakdown   |
     Any of these ids can be given another key in config.toml under [keys].
     """
 
@@ -140,7 +143,9 @@ class TeamReportScreen(LiveList):
             shown = " " + header if key == "label" else header.rjust(size)
             table.add_column(Text(shown, style="bold"), key=key, width=size + 1, flex=width is None)
         table.focus()
-        self.query_one("#detail", VerticalScroll).border_title = "Definition"
+        pane = self.query_one("#detail", VerticalScroll)
+        pane.border_title = "Definition"
+        self.watch(pane, "virtual_size", self._say_if_more, init=False)  # its text laid out
         self.query_one("#charts", VerticalScroll).display = False
         self._show_heading()
 
@@ -192,8 +197,12 @@ class TeamReportScreen(LiveList):
         heading = Text(" ", end="", no_wrap=True, overflow="ellipsis")
         name = words.period_words(period)
         heading.append(name[:1].upper() + name[1:], style="bold")
-        heading.append(f" ({period.start:%d/%m/%Y}-{period.end:%d/%m/%Y}), ")
+        # the area before the dates: at 60 columns a long period cuts the dates, never the
+        # area (found by the probe); a from-to period's name already gives its dates
+        heading.append(", ")
         heading.append(words.area_words(self.area, config))
+        if period.kind is not PeriodKind.custom:
+            heading.append(f" ({period.start:%d/%m/%Y}-{period.end:%d/%m/%Y})")
         if self.report is not None and (self.report.period, self.report.area) != (
             period,
             self.area,
@@ -248,6 +257,7 @@ class TeamReportScreen(LiveList):
         self.charts_shown = not self.charts_shown
 
     def watch_charts_shown(self, shown: bool) -> None:
+        self.refresh_bindings()
         self.query_one("#charts", VerticalScroll).display = shown
         self.main_table().display = not shown
         self.query_one("#detail", VerticalScroll).display = not shown
@@ -276,9 +286,37 @@ class TeamReportScreen(LiveList):
         color = not self.app.no_color
         body.update(charts_text(self.report, width, color))
 
-    # -- the detail pane -----------------------------------------------------------------------------
+    # -- back, and the detail pane ---------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``escape`` shows (and works) only when there is somewhere to go back from."""
+        if action == "back":
+            return self.charts_shown or self.query_one("#detail", VerticalScroll).has_focus
+        return True
+
+    def action_back(self) -> None:
+        """From the pane (entered with enter) or the charts: back to the figures (found by
+        the probe: escape did nothing there)."""
+        if self.charts_shown:
+            self.charts_shown = False
+        else:
+            self.main_table().focus()
+
+    def on_descendant_focus(self) -> None:
+        self.refresh_bindings()
+        self._say_if_more()
+
     def show_detail(self) -> None:
         self.query_one("#detail-body", Static).update(detail_of(self.current_item()))
+
+    def _say_if_more(self) -> None:
+        """The pane grows with a long breakdown (``team_report.tcss``) up to half the
+        screen; beyond that it says how to read the rest."""
+        pane = self.query_one("#detail", VerticalScroll)
+        more = pane.max_scroll_y > 0
+        if pane.has_focus:
+            pane.border_title = f"Definition ({'up/down scroll, ' if more else ''}esc back)"
+        else:
+            pane.border_title = "Definition (more below: enter)" if more else "Definition"
 
     # -- command palette -----------------------------------------------------------------------------
     def palette_commands(self) -> list[PaletteCommand]:
@@ -296,6 +334,11 @@ class TeamReportScreen(LiveList):
             PaletteCommand("Report: area", "a: all areas, then each", self.action_area),
             PaletteCommand("Report: today", "t: the period holding today", self.action_today),
             PaletteCommand("Report: charts", "c: charts or figures", self.action_charts),
+            PaletteCommand(
+                "Report: back to the figures",
+                "escape: from the pane or the charts",
+                self.action_back,
+            ),
         ]
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import case, func, literal, union_all
+from sqlalchemy.orm.attributes import flag_modified
 from sqlmodel import Session, col, select
 
 from duty_desk import timeutil
@@ -156,9 +157,10 @@ class DialogRepository(Aggregate):
             )
             return row.id
 
-    def correct_rating(self, rating_id: int, answers: Answers, *, expected_version: int) -> None:
+    def correct_rating(self, rating_id: int, answers: Answers, *, expected_version: int) -> int:
         """Correct the answers of a rating (a mistyped number): only the items given change;
-        audited with before and after of the items changed."""
+        audited with before and after of the items changed. Returns the rating's version
+        now (unchanged when nothing changed), for the next correction."""
         given = self._check_answers(answers, every_item=False)
         now = timeutil.now()
         with self.ctx.unit(write=True) as session:
@@ -189,14 +191,16 @@ class DialogRepository(Aggregate):
                     answer.score, answer.help_wanted = score, help_wanted
                     session.add(answer)
             if not after:
-                return
+                return int(rating.version)
             # the answers live in their own table: marking the rating corrected moves its
             # version on (SQLAlchemy's counter), so someone holding the old one is refused
             rating.corrected_at = now
             rating.corrected_by = self.ctx.actor
+            flag_modified(rating, "corrected_at")  # a new version even within the same instant
             session.add(rating)
             session.flush()
             self.ctx.audit(session, "correct DIALOG rating", RATING, rating_id, before, after, now)
+            return int(rating.version)
 
     # -- DIALOG+: topics, steps, actions ------------------------------------------------------
     def choose_topics(self, rating_id: int, item_keys: Sequence[str]) -> tuple[int, ...]:

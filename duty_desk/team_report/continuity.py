@@ -24,7 +24,11 @@ Definitions:
 - upc_q3 (UPC, upper quartile): the upper quartile of the same values.
 - coc (COC, median): the median Bice-Boxerman Continuity of Care index (over staff visits)
   over those episodes with at least two meetings and two staff visits; none when there
-  are none.
+  are none. Each staff member at a meeting counts as one visit, so COC reads low when
+  two core-team members always come together: a pair who share every meeting scores just
+  under 0.5 (3 in 7 over four meetings), not 1, though the person saw the same two people
+  each time. Read it beside UPC and the meetings with the key worker, which count
+  meetings, not visits.
 - coc_q1 (COC, lower quartile): the lower quartile of the same values.
 - coc_q3 (COC, upper quartile): the upper quartile of the same values.
 - secon (SECON, median): the median Sequential Continuity index (share of consecutive

@@ -1378,6 +1378,12 @@ REPORT_OPTION_CASES = [
     ),
     (("--format", "pdf"), 2, "Invalid value for '--format': 'pdf' is not one of"),
     (("--period", "week", "--from", "2026-11-01", "--to", "2026-11-02"), 1, "not both"),
+    (
+        ("--format", "json"),
+        1,
+        "--format json does not match --output {out} (a .txt file holds text): give --format "
+        "text, or a FILE ending .json; nothing was written",
+    ),
 ]
 
 
@@ -1395,7 +1401,7 @@ def test_a_bad_report_option_gets_its_message(
         cli, ["--db", str(tmp_path / "none.db"), "report", *args, "-o", str(out)]
     )
     assert result.exit_code == status
-    assert message in result.output
+    assert message.format(out=out) in result.output.replace("\n", " ")
     assert not list(out.parent.iterdir()) and not (tmp_path / "none.db").exists()
 
 

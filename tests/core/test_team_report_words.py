@@ -23,7 +23,14 @@ CONFIG = Config()
     ("value", "unit", "shown"),
     [
         (0.5, "share", "50%"),
-        (1 / 3, "share", "33.3%"),
+        (1 / 3, "share", "33%"),  # one rule: a whole percent (found by the probe)
+        (0.853, "share", "85%"),
+        (0.125, "share", "13%"),  # half up
+        (0.855, "share", "86%"),
+        (0, "share", "0%"),
+        (1, "share", "100%"),
+        (0.004, "share", "<1%"),  # never 0% when some
+        (0.996, "share", ">99%"),  # never 100% when not all
         (13.5, "hours", "13.5 h"),
         (2, "hours", "2.0 h"),
         (1, "days", "1 day"),

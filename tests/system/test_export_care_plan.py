@@ -129,6 +129,7 @@ def test_the_plan_as_a_word_document_private_and_audited(data: RecordData, tmp_p
     text = docx_text(str(target))
     for expected in (
         "Care and support plan: Robin Example (test)",
+        "NHS number 999 000 0018.",  # 3-3-4, as on every NHS letter (found by the probe)
         "Clinician One (test) (clinician)",
         "Phone: 01632 960555",
         "Jo Example (test) (sister)",

@@ -149,7 +149,7 @@ def test_the_record_as_a_word_document_private_and_complete(
     text = docx_text(str(target))
     for expected in (
         "Client record: Robin Example (test)",
-        "NHS number: 9990000018",
+        "NHS number: 999 000 0018",  # 3-3-4, as on NHS letters
         "Key worker: Clinician One (test) (clinician)",
         "Discharged: 20/11/2026",
         "Network: Jo Example (test) (came); Lee Friend (test) (did not come)",
@@ -245,7 +245,7 @@ def test_the_gp_letter(data: RecordData, tmp_path: Path) -> None:
         "Transfer of care to primary care",
         "Re: Robin Example (test)",
         "Date of birth: 01/02/1990",
-        "NHS number: 9990000018",
+        "NHS number: 999 000 0018",  # 3-3-4, as on NHS letters
         "from 01/10/2026 and is discharged to your care on 20/11/2026.",
         "Clinician One (test) (clinician)",
         "Core team: Clinician One (test) (clinician), Peer Worker One (test) (peer support worker)",

@@ -208,6 +208,21 @@ def test_an_existing_output_is_replaced_only_with_force(report_db: Path, tmp_pat
     assert "team report" in out.read_text(encoding="utf-8")
 
 
+def test_a_format_and_a_file_named_for_another_are_refused_naming_both(
+    report_db: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    result = invoke(report_db, "--format", "json", "--output", str(folder / "x.csv"))
+    assert result.exit_code == 1
+    assert "--format json does not match --output" in result.output
+    assert "give --format csv, or a FILE ending .json" in result.output
+    assert not list(folder.iterdir()), "nothing written, not even a temporary file"
+    for name, fmt in (("x.csv", "csv"), ("x.htm", "html"), ("x.dat", "json")):  # these match
+        result = invoke(report_db, "--format", fmt, "--output", str(folder / name))
+        assert result.exit_code == 0, result.output
+
+
 def test_export_team_is_the_same_report_through_the_registry(report_db: Path) -> None:
     with timeutil.frozen(NOW):
         exported = CliRunner().invoke(
@@ -233,6 +248,8 @@ BAD_INPUT = [
     (("--format", "pdf"), "'--format'"),
     (("--period", "fortnight"), "'--period'"),
     (("--from", "2026-11-01", "--to", "2026-11-30", "--period", "week"), "not both"),
+    # found by the probe: JSON written into never.txt (a .csv too) without a word
+    (("--format", "json"), "--format json does not match --output"),
 ]
 
 

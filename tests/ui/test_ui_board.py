@@ -211,6 +211,23 @@ async def test_discharge_leaves_the_board_and_stays_in_history(open_app, board):
         assert any("Discharged: Alex Example (test)" in n for n in notifications(app))
 
 
+async def test_the_discharge_form_opens_on_its_first_field(open_app, board):
+    """Found by the probe: it opened on the reason (its third field), the ending unseen."""
+    async with open_app(settled=False) as (app, pilot):
+        await open_board(pilot)
+        await select_client(pilot, board.alex)
+        await pilot.press("d")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, DischargeForm)
+        assert app.focused is not None and app.focused.id == "field-kind"
+        await pilot.press("tab")
+        assert app.focused.id == "field-on"
+        await pilot.press("tab", *"Back to the GP")
+        await settle(pilot)
+        assert form.query_one("#field-reason", Input).value == "Back to the GP"
+
+
 async def test_filter_by_staff_member_and_escape_clears(open_app, board):
     async with open_app(settled=False) as (app, pilot):
         await open_board(pilot)

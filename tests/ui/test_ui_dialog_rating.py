@@ -48,7 +48,7 @@ async def test_eleven_key_presses_rate_every_item_and_save(
 ) -> None:
     async with open_app() as (app, pilot):
         screen = await open_rating(app, pilot, repo, client)
-        keys = ["3", "4", "minus", "5", "h", "2", "6", "5", "4", "1", "minus", "7"]
+        keys = ["3", "4", "minus", "5", "2", "h", "6", "5", "4", "1", "minus", "7"]
         await pilot.press(*keys)
         await settle(pilot)
         presses_without_help = [k for k in keys if k != "h"]
@@ -78,14 +78,40 @@ async def test_the_previous_rating_shows_as_last_time_and_backspace_corrects(
         await settle(pilot)
         first = screen.rating_id
         assert first is not None
-        await pilot.press("backspace", "backspace", "6", "h", "down")
-        await pilot.press("h")  # help on the last item, after its number
+        await pilot.press("backspace", "backspace", "6", "h")  # help on the one just answered
+        await pilot.press("down", "h")  # moved: help on the item the cursor is on
         await settle(pilot)
         rating = next(r for r in repo.dialog(client).ratings if r.id == first)
         assert [a.score for a in rating.answers][-2:] == [6, 4]
-        assert [a.item_key for a in rating.answers if a.help_wanted] == ["meetings"]
+        helped = [a.item_key for a in rating.answers if a.help_wanted]
+        assert helped == ["practical_help", "meetings"]
         history = [e.action for e in repo.history("dialog_rating", first)]
         assert history[0] == "rate DIALOG" and "correct DIALOG rating" in history
+
+
+async def test_h_marks_the_item_just_rated_and_the_screen_names_it(
+    open_app: OpenApp, repo: Repository, client: int, frozen_now: pendulum.DateTime
+) -> None:
+    """Found by the probe: the number first, then "do you want more help with this?", and
+    ``h`` marked the item after the one just rated. The last item too, while it saves, and
+    Enter typed straight after still goes on."""
+    async with open_app() as (app, pilot):
+        screen = await open_rating(app, pilot, repo, client)
+        status = str(screen.query_one("#status").render())
+        assert "h: more help with Mental health" in status  # nothing rated yet: the current
+        await pilot.press("3")
+        await settle(pilot)
+        status = str(screen.query_one("#status").render())
+        assert "h: more help with Mental health" in status, "the one just rated"
+        await pilot.press("h")
+        await settle(pilot)
+        assert screen.help == {"mental_health": True}
+        assert "Mental health       3 fairly dissatisfied  HELP" in sheet_text(screen)
+        await pilot.press(*"4444444444", "h", "enter")  # the last item, then help, then on
+        await settle(pilot)
+        assert screen.results == [screen.rating_id]  # type: ignore[attr-defined]
+    [rating] = repo.dialog(client).ratings
+    assert [a.item_key for a in rating.answers if a.help_wanted] == ["mental_health", "meetings"]
 
 
 async def test_escape_asks_before_losing_answers_and_nothing_is_saved(

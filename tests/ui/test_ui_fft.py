@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from textual.widgets import Input, Static
+from textual.widgets import Input, Label, Static
 
 from duty_desk import privacy
 from duty_desk.vocabulary import FftAnswer
@@ -68,10 +68,11 @@ async def test_f_in_any_section_records_an_answer_by_digit(open_app, board):
             "5 ( ) Very poor",
             "6 ( ) Don't know",
         ]
-        await _press(pilot, "2")  # Good, and on to Why?
+        await _press(pilot, "2")  # Good; the focus stays on the answers
         assert picker.value == "good" and "2 (*) Good" in str(picker.render())
+        assert picker.has_focus
+        await _press(pilot, *"Kind")  # a letter starts the Why?: typed into it
         assert app.focused is not None and app.focused.id == "field-comment"
-        await _press(pilot, *"Kind")  # typed into Why?
         dialog.query_one("#field-comment", NotesArea).insert(WHY.removeprefix("Kind"))
         await _press(pilot, "ctrl+s")
         assert record_screen(app) is screen
@@ -90,6 +91,43 @@ async def test_f_in_any_section_records_an_answer_by_digit(open_app, board):
         await settle(pilot)
         assert "at home" in detail(app), "the comment in the history pane, as typed"
         assert "[b]" in detail(app), "user text shown literally, never as markup"
+
+
+def _focused_label(dialog: FftDialog) -> str:
+    """The labels shown in reverse: the field with the focus (seen without colour too)."""
+    return " ".join(
+        str(label.render())
+        for label in dialog.query(".field > Label").results(Label)
+        if label.rich_style.reverse
+    )
+
+
+async def test_a_digit_then_tab_puts_the_comment_in_why_where_the_focus_is_shown(open_app, board):
+    """Found by the probe: a digit moved the focus to Why? unseen, and the Tab after it put
+    the comment in the date field (refused, nothing saved)."""
+    repo = board.repo
+    async with open_app(settled=False) as (app, pilot):
+        await open_alex(pilot, board)
+        await _press(pilot, "f")
+        dialog = _dialog(app)
+        picker = dialog.query_one(AnswerPicker)
+        assert _focused_label(dialog) == "Answer (1-6)"
+        await _press(pilot, "1", "3")  # a digit chooses; another changes it; focus stays
+        assert picker.value == "neither" and picker.has_focus
+        assert _focused_label(dialog) == "Answer (1-6)"
+        assert footer_keys(app)["enter"] == "fft_answer_next"  # the footer: "enter Why?"
+        await _press(pilot, "tab")  # answer -> Why?
+        why = dialog.query_one("#field-comment", NotesArea)
+        assert why.has_focus and _focused_label(dialog) == "Why?"
+        assert why.region.height > 0 and dialog.screen.find_widget(why) is not None
+        await _press(pilot, *"Quick")
+        await _press(pilot, "tab")  # Why? -> date
+        assert dialog.query_one("#field-answered_on", Input).has_focus
+        assert _focused_label(dialog) == "Answered on"
+        assert dialog.query_one("#field-answered_on", Input).value == "today", "untouched"
+        await _press(pilot, "ctrl+s")
+        (answer,) = repo.fft_answers(board.alex)
+        assert (answer.answer, answer.comment) == (FftAnswer.neither, "Quick")
 
 
 async def test_the_arrows_choose_and_the_day_can_be_changed(open_app, board):

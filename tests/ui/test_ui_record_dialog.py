@@ -19,7 +19,7 @@ from screens.dialog_rating import DialogRatingScreen
 from screens.record import RecordScreen, open_record
 
 from .conftest import OpenApp
-from .test_ui_support import settle
+from .test_ui_support import notifications, settle
 
 NOW = pendulum.datetime(2026, 11, 30, 10, tz="UTC")
 
@@ -126,3 +126,73 @@ async def test_a_view_only_login_cannot_start_dialog(
             await settle(pilot)
             assert isinstance(app.screen, RecordScreen)
     assert len(repo.dialog(client).ratings) == 1
+
+
+async def test_escape_on_one_review_skips_only_it_and_an_item_escaped_is_not_talked_about(
+    open_app: OpenApp, repo: Repository, client: int
+) -> None:
+    """Found by the probe: escape on one of last time's actions skipped every review after
+    it, and an item whose steps were escaped was still counted as talked about."""
+    with timeutil.frozen(pendulum.datetime(2026, 11, 23, 10, tz="UTC")):
+        [topic] = repo.dialog(client).topics
+        repo.add_dialog_action(
+            topic.id, "Visit the library (test)", owner="person", due_on=dt.date(2026, 11, 28)
+        )
+    with timeutil.frozen(NOW):
+        async with open_app() as (app, pilot):
+            await show_dialog(app, pilot, client)
+            await pilot.press("r")
+            await settle(pilot)
+            assert "(1 of 2)" in text_of(app, "#form-title")
+            assert "stays open for next time" in text_of(app, "#intro")
+            await pilot.press("escape")  # not now: this one only
+            await settle(pilot)
+            assert "(2 of 2)" in text_of(app, "#form-title"), "the next review is asked"
+            await pilot.press("enter", "down", "enter", "ctrl+s")  # done
+            await settle(pilot)
+            assert isinstance(app.screen, DialogRatingScreen)
+            await pilot.press(*"34452645713", "enter")
+            await settle(pilot)
+            await pilot.press("space", "ctrl+s")  # one item chosen
+            await settle(pilot)
+            assert "Practical help" in text_of(app, "#form-title")
+            await pilot.press("escape")  # its steps escaped: not talked about
+            await settle(pilot)
+            screen = app.screen
+            assert isinstance(screen, RecordScreen)
+            said = notifications(app)[-1]
+            assert "1 action reviewed" in said and "1 left open for next time" in said
+            assert "rating saved" in said and "talked about" not in said
+            screen.main_table().move_cursor(row=1)  # the newest rating
+            await settle(pilot)
+            detail = text_of(app, "#record-detail-body")
+            assert "Chosen, not talked about (no steps written): Practical help" in detail
+            assert "Talked about: Practical help" not in detail
+    data = repo.dialog(client)
+    first = next(a for a in data.actions if a.what == "Ring the job centre (test)")
+    second = next(a for a in data.actions if a.what == "Visit the library (test)")
+    assert first.is_open and not first.reviews, "escaped: still open, not reviewed"
+    assert second.status is ActionStatus.done
+
+
+async def test_an_action_past_its_date_reads_overdue_in_words(
+    open_app: OpenApp, repo: Repository, client: int
+) -> None:
+    """Found by the probe: an action past its date looked like any other open action."""
+    with timeutil.frozen(NOW):  # the action was due on Friday 27 November: 3 days ago
+        async with open_app() as (app, pilot):
+            screen = await show_dialog(app, pilot, client)
+            table = screen.main_table()
+            rows = [str(table.render_line(n).text) for n in range(1, len(table.keys) + 1)]
+            [action_row] = [row for row in rows if "Ring the job centre" in row]
+            assert "OVERDUE by 3 days" in action_row
+            table.move_cursor(row=len(table.keys) - 1)
+            await settle(pilot)
+            detail = text_of(app, "#record-detail-body")
+            assert "By: Friday 27 November 2026  OVERDUE by 3 days" in detail
+    with timeutil.frozen(pendulum.datetime(2026, 11, 27, 10, tz="UTC")):  # due today: not yet
+        async with open_app() as (app, pilot):
+            screen = await show_dialog(app, pilot, client)
+            table = screen.main_table()
+            rows = [str(table.render_line(n).text) for n in range(1, len(table.keys) + 1)]
+            assert not any("OVERDUE" in row for row in rows)

@@ -367,7 +367,7 @@ def test_dialog_rating_screen_snapshot(snap_compare, config, db, board, frozen_n
         await settle(pilot)
         await pilot.press("r")  # no open actions: straight to the rating
         await settle(pilot)
-        await pilot.press("4", "4", "h", "3")
+        await pilot.press("4", "4", "3", "h")  # h: help with the item just rated
         await settle(pilot)
 
     with timeutil.frozen(frozen_now.add(days=3)):

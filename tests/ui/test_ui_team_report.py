@@ -34,6 +34,14 @@ def heading(app: Any) -> str:
     return str(report_screen(app).query_one("#report-heading", Static).render()).strip()
 
 
+def footer_ids(app: Any) -> set[str]:
+    return {
+        active.binding.id or active.binding.action
+        for active in app.screen.active_bindings.values()
+        if active.binding.show
+    }
+
+
 def shown_rows(app: Any) -> list[tuple[str, str]]:
     table = report_screen(app).main_table()
     return [
@@ -61,7 +69,7 @@ async def test_keys_choose_the_period_and_the_area_and_the_figures_follow(
         await open_report(pilot)
         screen = report_screen(app)
         assert screen.period == Period.month(MONDAY)
-        assert heading(app).startswith("November 2026 (01/11/2026-30/11/2026), all areas")
+        assert heading(app).startswith("November 2026, all areas (01/11/2026-30/11/2026)")
         assert shown_rows(app) == expected_rows(repo, Period.month(MONDAY), None)
         steps: list[tuple[str, Period, str | None, str]] = [
             ("w", Period.week(dt.date(2026, 11, 1)), None, "Week of 26 Oct 2026"),
@@ -127,6 +135,59 @@ async def test_the_from_to_dialog_keeps_what_was_typed_on_bad_input(
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert screen.period.kind is PeriodKind.month  # dates making a whole month: named so
+
+
+async def test_a_long_breakdown_grows_the_pane_and_escape_comes_back_to_the_figures(
+    open_app: Callable[..., Any],
+    make_referral: Callable[..., int],
+    frozen_now: pendulum.DateTime,
+) -> None:
+    """Found by the probe: the definition pane was 4-5 lines (a breakdown showed only its
+    heading), and escape did not come back from it to the figures."""
+    make_referral()
+    async with open_app() as (app, pilot):
+        await open_report(pilot)
+        screen = report_screen(app)
+        table = screen.main_table()
+        pane = screen.query_one("#detail")
+        short = pane.size.height
+        assert table.move_cursor_to_key("t:intake.reasons")
+        await settle(pilot)
+        body = str(screen.query_one("#detail-body", Static).render())
+        assert body.startswith("Why not accepted")
+        assert pane.size.height > short and pane.size.height <= 12, "grown, up to half"
+        assert "Why not accepted" in str(table.render_line(table.size.height - 1).text), (
+            "the row stays in sight above the grown pane"
+        )
+        assert "enter" in str(pane.border_title), "says there is more, and how to read it"
+        assert "report_back" not in footer_ids(app), "nothing to go back from yet"
+        await pilot.press("enter")  # into the pane, to scroll it
+        await settle(pilot)
+        assert pane.has_focus and "report_back" in footer_ids(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert table.has_focus and table.current_key == "t:intake.reasons"
+        await pilot.press("c", "escape")  # the charts: escape comes back too
+        await settle(pilot)
+        assert not screen.charts_shown and table.has_focus
+
+
+async def test_at_60x20_the_heading_keeps_the_area(
+    open_app: Callable[..., Any], frozen_now: pendulum.DateTime
+) -> None:
+    """Found by the probe: at 60 columns a long period line lost the area."""
+    async with open_app(size=(60, 20)) as (app, pilot):
+        await open_report(pilot)
+        screen = report_screen(app)
+        screen.area = "whitstable"
+        screen.period = Period(dt.date(2026, 10, 12), dt.date(2026, 12, 13))
+        await settle(pilot)
+        line = str(screen.query_one("#report-heading", Static).render_line(0).text)
+        assert line.strip() == "12 Oct 2026 to 13 Dec 2026, Whitstable"
+        screen.period = Period.quarter(MONDAY)
+        await settle(pilot)
+        line = str(screen.query_one("#report-heading", Static).render_line(0).text)
+        assert "Q4 2026 (Oct–Dec), Whitstable" in line
 
 
 async def test_c_switches_between_the_figures_and_the_charts(
