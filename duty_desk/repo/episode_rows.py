@@ -300,6 +300,9 @@ def read_episodes(
             cache.episodes.clear()
             cache.staff = staff_stamp
     episodes = []
+    # Values many episodes share (a few areas and languages, the same few problem lists):
+    # one object each rather than one per episode, for the 2,000 held (issue 15).
+    same: dict[Any, Any] = {}
     for raw_row in rows:
         client_id = raw_row[0]
         if no_core is not None and raw_row[22] is not None:
@@ -325,7 +328,7 @@ def read_episodes(
             name=row.name,
             nhs_number=row.nhs_number,
             date_of_birth=row.date_of_birth,
-            area=row.area,
+            area=same.setdefault(row.area, row.area),
             accepted_at=row.accepted_at,
             status=_STATUS[row.status],
             core_team=team,
@@ -333,12 +336,12 @@ def read_episodes(
             last_meeting=row.last_met_at,
             next_meeting=instant(nexts.get(client_id)),
             continuity=row.continuity or _NOT_ENOUGH,
-            problems=_problems(team, key),
+            problems=same.setdefault(problems := _problems(team, key), problems),
             version=row.version,
             discharged_at=row.discharged_at,
             discharge_kind=row.discharge_kind,
             discharge_reason=row.discharge_reason,
-            language=row.language,
+            language=same.setdefault(row.language, row.language),
             interpreter=row.interpreter,
         )
         if cache is not None and found is None:
