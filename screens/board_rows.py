@@ -18,6 +18,7 @@ import datetime as dt
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from rich.text import Text
@@ -115,24 +116,32 @@ def episode_order(
 
 class RowDrawing:
     """One row's cells in column order, drawn on first use (on the UI thread, when the
-    row is painted or read): the table calls it."""
+    row is painted or read): the table calls it.
 
-    __slots__ = ("_cells", "_draw", "_order")
+    It holds what the row is drawn from (a function and its arguments, let go once drawn)
+    rather than a closure: 2,000 board rows, almost none ever drawn, are held between reads
+    (issue 15: a closure with its cells costs three times the arguments)."""
 
-    def __init__(self, draw: Callable[[], Cells], spec: TableSpec) -> None:
-        self._draw = draw
-        self._order = tuple(column for column, _ in spec.columns)
+    __slots__ = ("_args", "_cells", "_draw", "_order")
+
+    def __init__(self, order: tuple[str, ...], draw: Callable[..., Cells], *args: Any) -> None:
+        self._order = order  # the table's column keys (one tuple for every row)
+        self._draw: Callable[..., Cells] | None = draw
+        self._args = args
         self._cells: tuple[Text, ...] | None = None
 
     def __call__(self) -> tuple[Text, ...]:
         cells = self._cells
         if cells is None:
-            drawn = self._draw()
+            assert self._draw is not None
+            drawn = self._draw(*self._args)
             cells = self._cells = tuple(drawn[column] for column in self._order)
+            self._draw, self._args = None, ()  # drawn: what it was drawn from can go
         return cells
 
 
 Row = tuple[str, Any, RowDrawing]
+ORDER = {name: tuple(column for column, _ in spec.columns) for name, spec in SPECS.items()}
 
 
 @dataclass(frozen=True)
@@ -148,7 +157,8 @@ class DrawContext:
 
 
 class DrawnRows:
-    """Each list's row drawings from earlier reads: (item, valid until, drawing) by row key.
+    """Each list's row drawings from earlier reads: (item, valid until, drawing, and
+    anything else the drawing depends on) by row key.
 
     A new staff tag list, zone or day draws everything again. Used by one load worker at
     a time.
@@ -156,9 +166,7 @@ class DrawnRows:
 
     def __init__(self) -> None:
         self.context: tuple[Any, ...] | None = None
-        self.held: dict[str, dict[str, tuple[Any, float, RowDrawing, Any]]] = {
-            name: {} for name in VIEWS
-        }
+        self.held: dict[str, dict[str, tuple[Any, ...]]] = {name: {} for name in VIEWS}
 
     def start(
         self, data: BoardData, config: Any, everyone: Sequence[StaffView] = ()
@@ -181,22 +189,26 @@ class DrawnRows:
         key: str,
         item: Any,
         stamp: float,
-        draw: Callable[[], Cells],
         until: Callable[[], float],
-        extra: Any = None,
+        extra: tuple[Any, ...],
+        draw: Callable[..., Cells],
+        *args: Any,
     ) -> Row:
-        """``extra``: anything else the drawing depends on (an episode's breaks)."""
+        """The row ``key`` drawn by ``draw(*args)`` when first shown, or the drawing held
+        from an earlier read if ``item`` and ``extra`` (anything else the drawing depends
+        on: an episode's trouble count and DIALOG) are the same and it is still valid at
+        ``stamp`` (``until()``: the instant its time labels move on)."""
         held = self.held[view]
         found = held.get(key)
         if (
             found is not None
             and stamp < found[1]
             and (found[0] is item or found[0] == item)
-            and found[3] == extra
+            and found[3:] == extra
         ):
             return key, item, found[2]
-        drawing = RowDrawing(draw, SPECS[view])
-        held[key] = (item, until(), drawing, extra)
+        drawing = RowDrawing(ORDER[view], draw, *args)
+        held[key] = (item, until(), drawing, *extra)  # one tuple a row
         return key, item, drawing
 
     def forget(self, view: str, keys: Iterable[str]) -> None:
@@ -224,62 +236,82 @@ def draw_episodes(
         context.tags,
         context.midnight,
     )
-
     found = breaks or {}
     latest = dialog or {}
-
-    def one(e: EpisodeView) -> Row:
-        mine = found.get(e.client_id, ())
+    cells = render.episode_cells
+    rows = []
+    for e in ordered:
+        trouble = trouble_count(e, found.get(e.client_id, ()))
         rated = latest.get(e.client_id)
-        return drawn.row(
-            "episodes",
-            str(e.client_id),
-            e,
-            stamp,
-            lambda: render.episode_cells(e, now, tz, tags, trouble_count(e, mine), rated),
-            lambda: render.episode_cells_until(e, stamp, midnight),
-            (tuple(b.kind for b in mine), rated),
+        rows.append(
+            drawn.row(
+                "episodes",
+                str(e.client_id),
+                e,
+                stamp,
+                partial(render.episode_cells_until, e, stamp, midnight),
+                (trouble, rated),
+                cells,
+                e,
+                now,
+                tz,
+                tags,
+                trouble,
+                rated,
+            )
         )
-
-    return tuple(one(e) for e in ordered)
+    return tuple(rows)
 
 
 def draw_breaks(
     breaks: Sequence[ContinuityBreak], context: DrawContext, drawn: DrawnRows
 ) -> tuple[Row, ...]:
     now, stamp, tz = context.now, context.stamp, context.tz
-
-    def one(position: int, item: ContinuityBreak) -> Row:
+    rows = []
+    for position, item in enumerate(breaks):
         key = render.break_key(item, position)
-        return drawn.row(
-            "breaks",
-            key,
-            item,
-            stamp,
-            lambda: render.break_cells(item, key, now, tz),
-            lambda: render.when_until(item.at, stamp),
+        rows.append(
+            drawn.row(
+                "breaks",
+                key,
+                item,
+                stamp,
+                partial(render.when_until, item.at, stamp),
+                (),
+                render.break_cells,
+                item,
+                key,
+                now,
+                tz,
+            )
         )
-
-    return tuple(one(position, item) for position, item in enumerate(breaks))
+    return tuple(rows)
 
 
 def draw_staff(
     loads: Sequence[StaffLoad], context: DrawContext, drawn: DrawnRows
 ) -> tuple[Row, ...]:
     today, stamp, tags = context.today, context.stamp, context.tags
-
-    def one(load: StaffLoad) -> Row:
-        return drawn.row(
+    ordered = sorted(loads, key=lambda s: render.shown(s.staff.name).casefold())
+    return tuple(
+        drawn.row(
             "staff",
             str(load.staff.id),
             load,
             stamp,
-            lambda: render.staff_cells(load, today, tags),
-            lambda: math.inf,
+            _never,
+            (),
+            render.staff_cells,
+            load,
+            today,
+            tags,
         )
+        for load in ordered
+    )
 
-    ordered = sorted(loads, key=lambda s: render.shown(s.staff.name).casefold())
-    return tuple(one(load) for load in ordered)
+
+def _never() -> float:
+    return math.inf
 
 
 def draw(

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -86,14 +86,22 @@ def _problems(core: Sequence[StaffView], key_worker: StaffView | None) -> tuple[
 
 class BoardCache:
     """The last board's episodes and what each was built from, for one repository (one
-    process). Only ever a shortcut: every input is read again and compared on each call."""
+    process). Only ever a shortcut: every input is read again and compared on each call.
+
+    What an episode was built from is kept as a hash (its row, core team and next meeting):
+    2,000 episodes' raw rows would hold ~2 MiB of text and row objects for the life of the
+    app only to be compared once a read (issue 15). Any change of a value changes the hash,
+    but for a 1-in-2**64 accident (and ``-1``/``-2``, which hash alike in CPython, are no
+    value the columns take: ids, counts, versions and 0-1 figures); the staff list is held
+    whole, and a new one rebuilds every episode.
+    """
 
     def __init__(self) -> None:
         self.lock = threading.Lock()  # board() may be called from several worker threads
         self.staff: tuple[StaffView, ...] | None = None
-        self.episodes: dict[int, tuple[Any, EpisodeView]] = {}
-        self.versions: dict[int, int] = {}  # client version when its core team was read
-        self.teams: dict[int, list[int]] = {}
+        self.episodes: dict[int, tuple[int, EpisodeView]] = {}  # client -> (stamp, episode)
+        # client -> (its version when its core team was read, the team's staff ids)
+        self.teams: dict[int, tuple[int, tuple[int, ...]]] = {}
 
 
 def _rows(session: Session, where: ColumnElement[bool]) -> tuple[list[Any], dict[int, Computed]]:
@@ -231,21 +239,21 @@ def core_teams(session: Session, where: ColumnElement[bool]) -> dict[int, list[i
 
 def _core_cached(
     session: Session, where: ColumnElement[bool], rows: Sequence[Any], cache: BoardCache
-) -> dict[int, list[int]]:
+) -> Mapping[int, Sequence[int]]:
     """Core teams, read again only for episodes whose version changed since the last
     board: every change of core team bumps the client's version (set_core_team)."""
-    versions = {row[0]: row[9] for row in rows}
-    changed = [cid for cid, version in versions.items() if cache.versions.get(cid) != version]
+    held = cache.teams
+    changed = [row[0] for row in rows if (found := held.get(row[0])) is None or found[0] != row[9]]
+    core: dict[int, Sequence[int]]
     if len(changed) > len(rows) // 4:
-        core = core_teams(session, where)
+        core = dict(core_teams(session, where))
     else:
-        core = defaultdict(list, {cid: cache.teams.get(cid, []) for cid in versions})
+        core = {cid: team for cid, (_, team) in held.items()}
         for chunk in chunks(changed):
             fresh = core_teams(session, col(Client.id).in_(chunk))
             for cid in chunk:
-                core[cid] = fresh.get(cid, [])
-    cache.teams = {cid: core.get(cid, []) for cid in versions}
-    cache.versions = versions
+                core[cid] = tuple(fresh.get(cid, ()))
+    cache.teams = {row[0]: (row[9], tuple(core.get(row[0], ()))) for row in rows}
     return core
 
 
@@ -286,12 +294,15 @@ def read_episodes(
     core = _core_cached(session, where, rows, cache) if cache else core_teams(session, where)
     nexts = _next_meetings(session, now, [row[0] for row in rows])
     order = {sid: (member.name.casefold(), sid) for sid, member in staff.items()}
-    staff_stamp = tuple(staff.values())
     if cache is not None:
-        if cache.staff == staff_stamp:
-            staff_stamp = cache.staff  # the same object: later comparisons are by identity
-        cache.staff = staff_stamp
+        staff_stamp = tuple(staff.values())
+        if cache.staff != staff_stamp:  # a new staff list: every episode built again
+            cache.episodes.clear()
+            cache.staff = staff_stamp
     episodes = []
+    # Values many episodes share (a few areas and languages, the same few problem lists):
+    # one object each rather than one per episode, for the 2,000 held (issue 15).
+    same: dict[Any, Any] = {}
     for raw_row in rows:
         client_id = raw_row[0]
         if no_core is not None and raw_row[22] is not None:
@@ -299,7 +310,7 @@ def read_episodes(
         team_ids = tuple(
             sorted((s for s in core.get(client_id, ()) if s in staff), key=order.__getitem__)
         )
-        stamp = (raw_row, team_ids, nexts.get(client_id), staff_stamp)
+        stamp = hash((raw_row, team_ids, nexts.get(client_id))) if cache is not None else 0
         if cache is not None and client_id not in computed:
             hit = cache.episodes.get(client_id)
             if hit is not None and hit[0] == stamp:
@@ -317,7 +328,7 @@ def read_episodes(
             name=row.name,
             nhs_number=row.nhs_number,
             date_of_birth=row.date_of_birth,
-            area=row.area,
+            area=same.setdefault(row.area, row.area),
             accepted_at=row.accepted_at,
             status=_STATUS[row.status],
             core_team=team,
@@ -325,12 +336,12 @@ def read_episodes(
             last_meeting=row.last_met_at,
             next_meeting=instant(nexts.get(client_id)),
             continuity=row.continuity or _NOT_ENOUGH,
-            problems=_problems(team, key),
+            problems=same.setdefault(problems := _problems(team, key), problems),
             version=row.version,
             discharged_at=row.discharged_at,
             discharge_kind=row.discharge_kind,
             discharge_reason=row.discharge_reason,
-            language=row.language,
+            language=same.setdefault(row.language, row.language),
             interpreter=row.interpreter,
         )
         if cache is not None and found is None:

@@ -805,3 +805,32 @@ def test_a_board_read_again_shows_every_kind_of_change(
 
     other.discharge(client, "primary_care", TODAY, "Back to GP (test)")
     assert "Alex Example (test)" not in [e.name for e in team.repo.board().episodes]
+
+
+def test_a_board_read_again_hands_out_unchanged_episodes_and_rebuilds_changed_ones(
+    team: Team, repo_as: Callable[[str], Repository]
+) -> None:
+    """Issue 15: the board keeps a compact stamp of what each episode was built from, not
+    its row. A change to only the referral's words (the name, the language: no version of
+    the episode moves) still shows on the next read; the episodes nothing changed for are
+    the very objects of the read before (so the screen redraws only the changed row)."""
+    client = accept(team.repo, "Alex Example (test)")
+    bystanders = [accept(team.repo, f"Zed Bystander {i} (test)") for i in range(4)]
+    with team.db.session(write=True) as session:
+        refresh_all_continuity(session)  # stored figures, as every episode has (else computed)
+    first = {e.client_id: e for e in team.repo.board().episodes}
+    referral = first[client].referral_id
+    other = repo_as("clin2")
+    version = other.referral(referral).version
+    other.update_referral(referral, {"name": "Alex Examplar (test)"}, expected_version=version)
+    again = {e.client_id: e for e in team.repo.board().episodes}
+    assert again[client].name == "Alex Examplar (test)"
+    assert all(again[b] is first[b] for b in bystanders)
+    other.update_referral(
+        referral, {"language": "Polish"}, expected_version=other.referral(referral).version
+    )
+    third = {e.client_id: e for e in team.repo.board().episodes}
+    assert third[client].language == "Polish" and third[client].name == "Alex Examplar (test)"
+    assert third[client] is not again[client] and all(third[b] is first[b] for b in bystanders)
+    # Nothing changed: the same objects again.
+    assert all(e is third[e.client_id] for e in team.repo.board().episodes)
