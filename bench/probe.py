@@ -51,13 +51,25 @@ def build(kind: str, db_path: str | None, mode: str = "queue"):  # type: ignore[
     return cls(config, open_database(config, db_path))
 
 
+_FOUND: dict[str, Any] = {"screen": None, "tables": [], "polls": 0}
+
+
 def table_has_rows(app) -> bool:  # type: ignore[no-untyped-def]
+    """Whether a table on the screen shows rows. Asked every 2 ms while the app starts, so
+    the tables are looked up in the DOM only when the screen changed or none was found yet
+    (and every 50th time, should one be replaced): a DOM query of a whole screen every 2 ms
+    would take the app's own time (about 50 ms of a start on the queue), more on a screen
+    with more widgets, which is not what is measured."""
     from textual.widgets import DataTable
 
     from screens.keyed_table import KeyedTable
 
-    tables = [*app.screen.query(KeyedTable), *app.screen.query(DataTable)]  # ours, baseline's
-    return any(table.row_count > 0 for table in tables)
+    found = _FOUND
+    found["polls"] += 1
+    if found["screen"] is not app.screen or not found["tables"] or found["polls"] % 50 == 0:
+        found["screen"] = app.screen
+        found["tables"] = [*app.screen.query(KeyedTable), *app.screen.query(DataTable)]
+    return any(table.row_count > 0 for table in found["tables"])  # ours, baseline's
 
 
 async def settle(pilot: Any) -> None:

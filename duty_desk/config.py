@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
 
@@ -440,6 +439,8 @@ def _describe(error: ValidationError, origin: str, text: str = "") -> str:
 
 
 def parse_config(text: str, origin: str = "config.toml") -> Config:
+    import tomllib  # only when there is a file to read (a start with none never needs it)
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

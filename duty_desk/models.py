@@ -52,6 +52,14 @@ SQLModel.metadata.naming_convention = {
 metadata: MetaData = SQLModel.metadata
 
 
+class _Table(SQLModel):
+    """The base of every table below: pydantic's validator and serializer are built on first
+    use, not when the class is made (``defer_build``). Table models never validate on
+    construction, so a start-up that only reads rows never builds them (issue 15)."""
+
+    model_config = SQLModel.model_config | {"defer_build": True}
+
+
 def _version() -> Column:  # type: ignore[type-arg]
     """A fresh ``version`` column for one table (SQLAlchemy's optimistic lock counter)."""
     return Column("version", Integer, nullable=False, default=1)
@@ -80,7 +88,7 @@ _VERSIONS = {
 }
 
 
-class Staff(SQLModel, table=True):
+class Staff(_Table, table=True):
     __tablename__ = "staff"
     id: int | None = Field(default=None, primary_key=True)
     login: str = Field(max_length=64, unique=True, index=True)
@@ -98,7 +106,7 @@ class Staff(SQLModel, table=True):
     __mapper_args__ = {"version_id_col": _VERSIONS["staff"]}
 
 
-class Referral(SQLModel, table=True):
+class Referral(_Table, table=True):
     __tablename__ = "referral"
     __table_args__ = (
         Index("ix_referral_status_respond_by", "status", "respond_by"),
@@ -151,7 +159,7 @@ class Referral(SQLModel, table=True):
     __mapper_args__ = {"version_id_col": _VERSIONS["referral"]}
 
 
-class Client(SQLModel, table=True):
+class Client(_Table, table=True):
     """An episode of care: one accepted referral. Name, birth date and NHS
     number stay on the referral; the core team is in ``core_team_member``."""
 
@@ -171,7 +179,7 @@ class Client(SQLModel, table=True):
     __mapper_args__ = {"version_id_col": _VERSIONS["client"]}
 
 
-class ClientContinuity(SQLModel, table=True):
+class ClientContinuity(_Table, table=True):
     """Continuity figures for one episode (``duty_desk.continuity``), precomputed from the
     meetings that happened so the board never reads every past meeting.
 
@@ -195,7 +203,7 @@ class ClientContinuity(SQLModel, table=True):
     no_core_last_at: dt.datetime | None = None  # the newest of them (None: there are none)
 
 
-class NetworkMember(SQLModel, table=True):
+class NetworkMember(_Table, table=True):
     __tablename__ = "network_member"
     id: int | None = Field(default=None, primary_key=True)
     referral_id: int = Field(foreign_key="referral.id", index=True)
@@ -222,7 +230,7 @@ class NetworkMember(SQLModel, table=True):
     __mapper_args__ = {"version_id_col": _VERSIONS["network_member"]}
 
 
-class CoreTeamMember(SQLModel, table=True):
+class CoreTeamMember(_Table, table=True):
     """One staff member in one client's core team (current membership only:
     every change is in the audit log against the client)."""
 
@@ -234,7 +242,7 @@ class CoreTeamMember(SQLModel, table=True):
     added_at: dt.datetime
 
 
-class Absence(SQLModel, table=True):
+class Absence(_Table, table=True):
     """A staff member away from ``starts_on`` to ``ends_on`` (local dates, inclusive): whole
     days, or part of a day when ``starts_time`` (on the first day) or ``ends_time`` (on the
     last day, exclusive) is set, local wall-clock times."""
@@ -257,7 +265,7 @@ class Absence(SQLModel, table=True):
     __mapper_args__ = {"version_id_col": _VERSIONS["absence"]}
 
 
-class Meeting(SQLModel, table=True):
+class Meeting(_Table, table=True):
     """A network meeting with one client, from ``starts_at`` to ``ends_at`` (UTC)."""
 
     __tablename__ = "meeting"
@@ -287,7 +295,7 @@ class Meeting(SQLModel, table=True):
     __mapper_args__ = {"version_id_col": _VERSIONS["meeting"]}
 
 
-class MeetingStaff(SQLModel, table=True):
+class MeetingStaff(_Table, table=True):
     """A staff member expected at a meeting; ``attended`` is set when the
     meeting is recorded as happened (None until then). ``cover``: there as cover for an
     absent colleague (``cover_for_id``), arranged by ``arranged_by`` (a login); the
@@ -308,7 +316,7 @@ class MeetingStaff(SQLModel, table=True):
     arranged_by: str | None = Field(default=None, max_length=64)
 
 
-class AbsenceDecision(SQLModel, table=True):
+class AbsenceDecision(_Table, table=True):
     """What the duty worker decided for one meeting an absence affects: ``keep`` it as
     booked, ``move`` it, or ``cover`` (``cover_staff_id`` goes instead). One per absence and
     meeting (a new decision replaces it; every change is in the audit log)."""
@@ -324,7 +332,7 @@ class AbsenceDecision(SQLModel, table=True):
     decided_at: dt.datetime
 
 
-class MeetingNetwork(SQLModel, table=True):
+class MeetingNetwork(_Table, table=True):
     """A network member expected at a meeting, and whether they came."""
 
     __tablename__ = "meeting_network"
@@ -335,7 +343,7 @@ class MeetingNetwork(SQLModel, table=True):
     attended: bool | None = None
 
 
-class AuditLog(SQLModel, table=True):
+class AuditLog(_Table, table=True):
     """Who changed what, when: written in the same transaction as the change, each row
     chained to the one before by its hash (written by ``duty_desk.audit_chain.append``)."""
 
@@ -353,7 +361,7 @@ class AuditLog(SQLModel, table=True):
     hash: str = Field(max_length=64)
 
 
-class HandoverNote(SQLModel, table=True):
+class HandoverNote(_Table, table=True):
     """A short shift-handover note about one referral or one client (episode): who wrote
     it and when; open until someone closes it as dealt with (who, when)."""
 
@@ -372,7 +380,7 @@ class HandoverNote(SQLModel, table=True):
     __mapper_args__ = {"version_id_col": _VERSIONS["handover_note"]}
 
 
-class DutyRota(SQLModel, table=True):
+class DutyRota(_Table, table=True):
     """Who is on duty on a local date (set from the desk; one row per person and date)."""
 
     __tablename__ = "duty_rota"
@@ -384,7 +392,7 @@ class DutyRota(SQLModel, table=True):
     created_by: str = Field(max_length=64)
 
 
-class OohHandover(SQLModel, table=True):
+class OohHandover(_Table, table=True):
     """A referral due while the team is closed, handed over to the out-of-hours service:
     to whom, why, by whom and when."""
 
@@ -398,7 +406,7 @@ class OohHandover(SQLModel, table=True):
 
 
 # -- issue 13 (DIALOG and DIALOG+) ----------------------------------------------------------
-class DialogRating(SQLModel, table=True):
+class DialogRating(_Table, table=True):
     """One DIALOG rating of one episode on one local date, at a meeting or standing alone.
     Its answers are in ``dialog_answer`` (one row per item asked); the scores are worked out
     when read (``duty_desk.dialog_scale``), never stored."""
@@ -418,7 +426,7 @@ class DialogRating(SQLModel, table=True):
     __mapper_args__ = {"version_id_col": _VERSIONS["dialog_rating"]}
 
 
-class DialogAnswer(SQLModel, table=True):
+class DialogAnswer(_Table, table=True):
     """One item of one rating: 1-7, or none when the person left it unrated; and whether
     they want more help with it. ``item_key`` is the settings' item key."""
 
@@ -431,7 +439,7 @@ class DialogAnswer(SQLModel, table=True):
     help_wanted: bool = False
 
 
-class DialogTopic(SQLModel, table=True):
+class DialogTopic(_Table, table=True):
     """DIALOG+: one item the person chose to talk about after a rating (at most three),
     with the first three of the four steps as short texts (the fourth, agreeing on actions,
     is ``dialog_action``)."""
@@ -450,7 +458,7 @@ class DialogTopic(SQLModel, table=True):
     __mapper_args__ = {"version_id_col": _VERSIONS["dialog_topic"]}
 
 
-class DialogAction(SQLModel, table=True):
+class DialogAction(_Table, table=True):
     """DIALOG+: an action agreed on a topic: what, who (the person, a network member or a
     staff member: exactly one owner), by when. Open until a review says done or dropped;
     each review is a ``dialog_action_review`` row."""
@@ -472,7 +480,7 @@ class DialogAction(SQLModel, table=True):
     __mapper_args__ = {"version_id_col": _VERSIONS["dialog_action"]}
 
 
-class DialogActionReview(SQLModel, table=True):
+class DialogActionReview(_Table, table=True):
     """One review of an action at a later DIALOG+ meeting: done, partly, not done or
     dropped, with a note; who and when. Partly and not done stay open (carried forward)."""
 
@@ -486,7 +494,7 @@ class DialogActionReview(SQLModel, table=True):
     reviewed_by: str = Field(max_length=64)
 
 
-class IntakeLock(SQLModel, table=True):
+class IntakeLock(_Table, table=True):
     """One row per area, locked (SELECT ... FOR UPDATE) while a cap check runs on servers
     that have row locks. SQLite serialises writers with BEGIN IMMEDIATE instead."""
 
@@ -494,7 +502,7 @@ class IntakeLock(SQLModel, table=True):
     area: str = Field(primary_key=True, max_length=40)
 
 
-class Meta(SQLModel, table=True):
+class Meta(_Table, table=True):
     """Facts about the database itself (schema version, what created it)."""
 
     __tablename__ = "duty_desk_meta"
@@ -503,7 +511,7 @@ class Meta(SQLModel, table=True):
 
 
 # -- issue 12 (meeting) --
-class MeetingNote(SQLModel, table=True):
+class MeetingNote(_Table, table=True):
     """What was talked about and decided together at a meeting. Append-only: a later
     addition is a new row with its own time and author; a row is never changed."""
 
@@ -515,7 +523,7 @@ class MeetingNote(SQLModel, table=True):
     created_by: str = Field(max_length=64)
 
 
-class MeetingOutcomeChange(SQLModel, table=True):
+class MeetingOutcomeChange(_Table, table=True):
     """A recorded outcome changed (happened <-> did not attend): from what, to what, why,
     by whom and when. Append-only, beside the audit entry of the same change."""
 
@@ -530,7 +538,7 @@ class MeetingOutcomeChange(SQLModel, table=True):
 
 
 # -- issue 12 (safety) --
-class CrisisPlan(SQLModel, table=True):
+class CrisisPlan(_Table, table=True):
     """A client's (episode's) crisis and contingency plan, written with them: one row per
     episode, edited in place (``version``); every save is audited with the fields it
     changed, so earlier versions are read back from the audit log
@@ -558,7 +566,7 @@ class CrisisPlan(SQLModel, table=True):
     __mapper_args__ = {"version_id_col": _VERSIONS["crisis_plan"]}
 
 
-class RiskSummary(SQLModel, table=True):
+class RiskSummary(_Table, table=True):
     """A client's (episode's) risk summary and its review date: one row per episode,
     edited in place and audited as :class:`CrisisPlan` is."""
 
@@ -580,7 +588,7 @@ class RiskSummary(SQLModel, table=True):
 # -- issue 12 (guard) --
 
 
-class SafeguardingFlag(SQLModel, table=True):
+class SafeguardingFlag(_Table, table=True):
     """A safeguarding flag on a referral (and so on its client, whose episode is that
     referral's): a kind from ``[safeguarding] kinds``, a note, who raised it and when; when
     closed, the end date (local), who closed it, when and why. Never deleted: a flag closed
@@ -604,7 +612,7 @@ class SafeguardingFlag(SQLModel, table=True):
 
 
 # -- issue 12 (docs) --
-class Admission(SQLModel, table=True):
+class Admission(_Table, table=True):
     """A hospital admission during an episode of care: admitted and discharged on local
     dates (no discharge while still in hospital), informal or detained under the Mental
     Health Act (then ``mha_section``, a ``vocabulary.MhaSection``), and the hospital.
@@ -626,7 +634,7 @@ class Admission(SQLModel, table=True):
 
 
 # -- issue 14 (fft) --
-class SatisfactionAnswer(SQLModel, table=True):
+class SatisfactionAnswer(_Table, table=True):
     """One answer to the NHS Friends and Family Test ("Overall, how was your experience of
     our service?") for one episode (``client``): a ``vocabulary.FftAnswer`` value, an
     optional comment (the "why"), the local day it was given, and whether it was asked at

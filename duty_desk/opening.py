@@ -30,7 +30,7 @@ import threading
 from collections.abc import Callable, Iterable
 from contextlib import suppress
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TypeVar
 
@@ -138,9 +138,21 @@ def _at(day: dt.date, time: dt.time, tz: str) -> DateTime:
 
 def hours_of(day: dt.date, team: TeamSettings) -> tuple[DateTime, DateTime] | None:
     """Opening and closing (UTC instants) on local ``day``, or None when closed all day."""
-    if not is_working_day(day, team):
+    return _hours(day, tuple(team.days), team.opens, team.closes, team.timezone, team.holidays)
+
+
+@lru_cache(maxsize=1024)
+def _hours(
+    day: dt.date, days: tuple[str, ...], opens: dt.time, closes: dt.time, tz: str, region: str
+) -> tuple[DateTime, DateTime] | None:
+    """``hours_of`` kept per day and settings: a queue of 150 rows asks about the same few
+    days several times a row (is the deadline in hours, the last team time before it)."""
+    subdivision = HOLIDAY_REGIONS.get(region)
+    if DAY_NAMES[day.weekday()] not in days or (
+        subdivision is not None and day in _holidays_of(subdivision, day.year)
+    ):
         return None
-    return _at(day, team.opens, team.timezone), _at(day, team.closes, team.timezone)
+    return _at(day, opens, tz), _at(day, closes, tz)
 
 
 def is_open(at: dt.datetime, team: TeamSettings) -> bool:

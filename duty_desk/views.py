@@ -10,6 +10,10 @@ Every such field carries a :class:`Mask` in its metadata (``AS_INITIALS`` ...), 
 field cannot be forgotten there (tests/core/test_view_privacy.py fails on an unmarked
 one). Statuses and kinds are the enums of ``duty_desk.vocabulary`` (``StrEnum``: they
 compare equal to their stored text).
+
+Each is a frozen dataclass with ``slots=True``: no ``__dict__`` per object, which matters
+for the board's 2,000 episodes held at once (issue 15, peak memory). A view therefore
+cannot take a ``functools.cached_property`` nor an attribute that is not a field.
 """
 
 from __future__ import annotations
@@ -94,7 +98,7 @@ class ClientFilter(enum.StrEnum):
         return order[(order.index(self) + 1) % len(order)]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StaffView:
     id: int
     login: str
@@ -108,7 +112,7 @@ class StaffView:
         return self.role == Role.peer_support
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NetworkMemberView:
     id: int
     name: str = field(repr=False, metadata=AS_INITIALS)
@@ -135,7 +139,7 @@ class NetworkMemberView:
         return self.consent == Consent.yes and not self.removed
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ReferralView:
     id: int
     name: str = field(repr=False, metadata=AS_INITIALS)
@@ -190,7 +194,7 @@ class ReferralView:
         return ", ".join(part for part in (self.address, self.postcode) if part)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AreaIntake:
     area: str
     name: str = field(repr=False, metadata=KEPT)  # the area's name
@@ -211,7 +215,7 @@ class AreaIntake:
         return f"{self.name} {self.places_left}/{self.cap} left"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AuditEntry:
     id: int
     at: dt.datetime
@@ -237,7 +241,7 @@ class AuditEntry:
 # -- the continuity board ----------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Continuity:
     """Continuity figures for one episode, from meetings that HAPPENED (attended staff).
 
@@ -258,7 +262,7 @@ class Continuity:
         return self.meetings >= 2
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AbsenceView:
     id: int
     staff_id: int
@@ -277,7 +281,7 @@ class AbsenceView:
         return self.starts_time is not None or self.ends_time is not None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AbsenceDecisionView:
     """What was decided for one meeting an absence affects: ``keep``, ``move`` or
     ``cover`` (then ``cover_staff_id`` goes instead); who decided and when."""
@@ -290,7 +294,7 @@ class AbsenceDecisionView:
     decided_at: dt.datetime
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EpisodeView:
     """One open (or, for exports, discharged) episode of care: a row on the board."""
 
@@ -323,7 +327,7 @@ class EpisodeView:
         return any(member.is_peer_support for member in self.core_team)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ContinuityBreak:
     """One break in continuity, for the duty worker's attention: data only. The words
     (with names) are made where it is shown (``screens.board_render.break_text``).
@@ -347,7 +351,7 @@ class ContinuityBreak:
     absence_kind: AbsenceKind | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StaffLoad:
     """One staff member's caseload against their capacity, and their absences."""
 
@@ -361,7 +365,7 @@ class StaffLoad:
         return self.staff.capacity - self.core_count
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BoardData:
     episodes: tuple[EpisodeView, ...]
     breaks: tuple[ContinuityBreak, ...]
@@ -376,7 +380,7 @@ class BoardData:
 # -- meetings --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Attendee:
     """A staff member (id = staff id) or network member (id = network member id) at a meeting."""
 
@@ -388,7 +392,7 @@ class Attendee:
     cover_for: int | None = None  # staff only: whom they cover for (staff id)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MeetingView:
     id: int
     client_id: int
@@ -409,7 +413,7 @@ class MeetingView:
     safeguarding: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class UnbookedFirst:
     """An accepted client with no first meeting booked yet, and the 24-hour deadline."""
 
@@ -422,7 +426,7 @@ class UnbookedFirst:
     safeguarding: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ScheduleProblem:
     """Something found before a booking is confirmed. ``blocking`` problems (a
     staff member or the client already in a meeting at that time) can never be
@@ -433,7 +437,7 @@ class ScheduleProblem:
     blocking: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BookingDefaults:
     client_id: int
     client_name: str = field(repr=False, metadata=AS_INITIALS)
@@ -450,7 +454,7 @@ class BookingDefaults:
     safeguarding: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DayData:
     day: dt.date  # local date
     opens_at: dt.datetime  # UTC instants of the team's hours that day
@@ -462,7 +466,7 @@ class DayData:
     unbooked: tuple[UnbookedFirst, ...]  # as of now, not of the day shown
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FirstMeeting:
     """Whether an accepted referral's first meeting was set by its respond-by deadline.
 
@@ -482,7 +486,7 @@ class FirstMeeting:
 # -- issue 11: triage decisions (the guarded accept, reversing, what an accept still needs) --
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class WaitingReferral:
     """An eligible referral received earlier in the same area and intake week, still open."""
 
@@ -493,7 +497,7 @@ class WaitingReferral:
     respond_by: dt.datetime
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AcceptPreview:
     """What the accept dialog shows before the duty worker confirms: the referral, the
     places used in its area's intake week, eligibility problems (an override needs a
@@ -512,7 +516,7 @@ class SetupNeed(enum.StrEnum):
     first_meeting = "first_meeting"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AwaitingSetup:
     """An accepted client whose acceptance flow was left part-way: the referral (decided),
     its episode, and what it needs next (a core team first, then a first meeting)."""
@@ -522,7 +526,7 @@ class AwaitingSetup:
     need: SetupNeed
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CoreTeamChoice:
     """Staff for a new client's core team: by load, those free for a first meeting before
     ``deadline`` first (``free`` holds their ids)."""
@@ -535,7 +539,7 @@ class CoreTeamChoice:
 # -- issue 12 (record) --
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ClientRecordView:
     """One client's record, read at once (``Repository.client_record``): the episode (the
     header's name, NHS number, date of birth, key worker, core team, accepted on, discharge),
@@ -562,7 +566,7 @@ class ClientRecordView:
         return self.episode.name
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ClientHit:
     """A client found by name or NHS number (the palette's "Client record: NAME"): enough
     to tell two people with alike names apart (date of birth, NHS number, open or not)."""
@@ -577,7 +581,7 @@ class ClientHit:
 
 
 # -- issue 12 (meeting) --
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MeetingNoteView:
     """One entry of a meeting's note (append-only): its text, when and by whom (a login)."""
 
@@ -588,7 +592,7 @@ class MeetingNoteView:
     created_by: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OutcomeChangeView:
     """A recorded outcome changed: from what, to what, why, by whom (a login) and when."""
 
@@ -601,7 +605,7 @@ class OutcomeChangeView:
     changed_by: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MeetingDetail:
     """What the meeting record adds to one meeting: its note entries (oldest first), the
     changes of its recorded outcome, and the follow-up taken after a did-not-attend."""
@@ -612,7 +616,7 @@ class MeetingDetail:
     follow_up: str | None = field(default=None, repr=False, metadata=KEPT)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MeetingToRecord:
     """What the meeting-record flow reads before it opens: the meeting, the client's
     referral (to add a network member on the spot), the client's whole network and what
@@ -627,7 +631,7 @@ class MeetingToRecord:
 # -- issue 12 (safety) --
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CrisisPlanView:
     """A client's crisis and contingency plan as saved: its parts (``duty_desk.crisis``
     ``PLAN_FIELDS``), the local review date, who wrote it first and who changed it last."""
@@ -653,7 +657,7 @@ class CrisisPlanView:
         return value
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RiskSummaryView:
     """A client's risk summary as saved, with its local review date."""
 
@@ -668,7 +672,7 @@ class RiskSummaryView:
     version: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PlanVersion:
     """One saved version of a crisis plan or risk summary, rebuilt from the audit log:
     its number (1 = as first written), when and by whom, which fields that save changed,
@@ -682,7 +686,7 @@ class PlanVersion:
     values: dict[str, str] = field(repr=False, metadata=KEPT)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CrisisRecordView:
     """What the record's "Crisis & risk" section reads in one call
     (``Repository.crisis_record``): the plan and the risk summary (None: none written) and
@@ -698,7 +702,7 @@ class CrisisRecordView:
 # -- issue 12 (guard) --
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SafeguardingFlagView:
     """One safeguarding flag: its kind (a key of ``[safeguarding] kinds``), the note, who
     raised it and when; once closed, the end date (local), who closed it, when and why.
@@ -744,7 +748,7 @@ def nights_in_hospital(
     return max((last - first).days + 1, 0)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AdmissionView:
     """A hospital admission during an episode: local dates (``discharged_on`` None while the
     person is still in hospital), informal or detained (then ``mha_section``), the hospital."""
@@ -770,7 +774,7 @@ class AdmissionView:
         return nights_in_hospital(self.admitted_on, self.discharged_on, start, end, today)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AdmissionSummary:
     """Admissions over local dates ``start`` to ``end`` (inclusive), for the team report:
     data only. ``admissions``: those in hospital on any day of the period (``new``: of them,
@@ -792,7 +796,7 @@ class AdmissionSummary:
 
 
 # -- issue 14 (fft): the Friends and Family Test ------------------------------------------------
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FftAnswerView:
     """One Friends and Family Test answer of an episode: the answer, the "why" (masked in
     privacy mode: free text), the local day it was given, whether it was asked at
@@ -818,7 +822,7 @@ class FftAnswerView:
 # resolve for privacy mode (duty_desk.privacy reads them).
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LatestDialog:
     """For the board: one open episode's latest rating (or none), its quality-of-life
     score and the change since the rating before it; ``since`` is the day the overdue
