@@ -2,8 +2,9 @@
 
 Used by ``bench.run``. Each drives the real app headless at 80x24 and times
 from an input (a commit by another connection, a key press) to the frame that
-shows its result, as ``bench.run`` does for the queue's accept: a wrapper on
-the app's ``_display`` notes when each frame is written to the terminal.
+shows its result, as ``bench.run`` does for the queue's accept: each frame is noted as it
+is written to the terminal (``screens.textual_private.after_each_frame``, the one file that
+uses Textual's private names).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from textual import events
 
 from duty_desk import timeutil
 from duty_desk.config import DAY_NAMES, Config, load_config
+from screens.textual_private import after_each_frame, send_as_terminal
 
 TIMEOUT = 15.0
 
@@ -51,20 +53,15 @@ class Frames:
         self.painted: list[float] = []
         self._check: Callable[[], bool] | None = None
         self._shown: float | None = None
-        original = app._display
 
-        def display(screen: Any, renderable: Any) -> Any:
-            result = original(screen, renderable)
-            if renderable is None:  # nothing was dirty: no frame written
-                return result
+        def written() -> None:
             at = time.perf_counter()  # the frame has been written
             self.painted.append(at)
             check = self._check
             if check is not None and self._shown is None and check():
                 self._shown = at
-            return result
 
-        app._display = display
+        after_each_frame(app, written)
 
     def expect(self, check: Callable[[], bool]) -> None:
         """Watch for the first frame drawn with ``check()`` true. Call it before the input
@@ -103,7 +100,7 @@ def press(app: Any, key: str, character: str | None = None) -> float:
     )
     event.set_sender(app)
     start = time.perf_counter()
-    app._driver.send_message(event)
+    send_as_terminal(app, event)
     return start
 
 

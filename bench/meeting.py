@@ -54,6 +54,9 @@ async def meeting_records(db: Path, count: int) -> tuple[list[float], list[float
                     isinstance(item, MeetingView)
                     and item.status in recordable
                     and item.id not in done
+                    # someone of the staff starts ticked as there (the dialog ticks those
+                    # expected; a meeting with none would need a person ticked first)
+                    and any(person.attended is not False for person in item.staff)
                 ):
                     done.add(item.id)
                     found = True

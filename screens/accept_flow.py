@@ -1,11 +1,13 @@
 """Steps 2 and 3 of accepting a referral, and the clients left part-way.
 
-After the confirmation (``screens.accept_dialog``) has accepted, step 2 chooses the core
-team (staff free for a first meeting before the respond-by time listed first) and step 3
-books the first meeting (the respond-by time shown in the dialog). Escape at either step
-keeps the decision: the client shows at the top of the queue as "needs core team" or
-"needs first meeting" (``repo.awaiting_setup``), and Enter or ``a`` on that row comes
-back here at the step it needs. The words for those rows live here.
+After the confirmation (``screens.accept_dialog``) has accepted and the queue has painted
+the row gone and the places recounted, step 2 (opened a frame later; keys typed meanwhile
+wait for it, ``KeysInOrder.hold_keys``) chooses the core team (staff free for a first
+meeting before the respond-by time listed first) and step 3 books the first meeting (the
+respond-by time shown in the dialog). Escape at either step keeps the decision: the client
+shows at the top of the queue as "needs core team" or "needs first meeting"
+(``repo.awaiting_setup``), and Enter or ``a`` on that row comes back here at the step it
+needs. The words for those rows live here.
 """
 
 from __future__ import annotations

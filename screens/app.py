@@ -323,6 +323,7 @@ def binding_ids() -> set[str]:
     from .forms import FormScreen
     from .handover import HandoverScreen
     from .history import HistoryScreen
+    from .next_meeting import NextMeetingDialog
     from .queue import QueueScreen
     from .record import RecordScreen
     from .referral_view import ReferralScreen
@@ -341,6 +342,7 @@ def binding_ids() -> set[str]:
         CoverPicker,
         ClientMeetings,
         AttendanceDialog,
+        NextMeetingDialog,
         ReferralScreen,
         HandoverScreen,
         RecordScreen,

@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from duty_desk.config import Config
 
     from .booking import Booked
+    from .next_meeting import NextMeetingDialog
 
 
 def _ids(text: str) -> list[int]:
@@ -109,8 +110,11 @@ class AttendanceDialog(FormScreen[Recorded]):
         tags: dict[int, str]
         staff: tuple[StaffView, ...]
 
-    def __init__(self, meeting: MeetingView, tz: str) -> None:
+    def __init__(
+        self, meeting: MeetingView, tz: str, *, next_step: NextMeetingDialog | None = None
+    ) -> None:
         super().__init__("Meeting happened: who came, what was decided?")
+        self.next_step = next_step  # opened under this one: shown as this one closes, saved
         self.meeting = meeting
         self.tz = tz
         self.record: MeetingToRecord | None = None
@@ -266,6 +270,11 @@ class AttendanceDialog(FormScreen[Recorded]):
         meeting = self.meeting
         return Recorded(meeting.id, meeting.client_id, meeting.client_name)
 
+    def on_form_screen_saved(self) -> None:
+        """Saved (this dialog now closes): the next step under it is shown in the same frame."""
+        if self.next_step is not None:
+            self.next_step.reveal()
+
 
 def record_meeting_flow(
     screen: Screen[Any],
@@ -276,18 +285,30 @@ def record_meeting_flow(
     show_day: Any = None,
 ) -> None:
     """The meeting-record flow over ``screen``: who came and the note (one save), then
-    "When would you like to meet again?" (the booking dialog with the core team and place
-    filled in; Enter on an empty time skips it). ``done`` gets what was recorded and the
-    next meeting booked (None: skipped); it is not called when the first step is closed
-    without recording."""
+    "When would you like to meet again?" (a small booking dialog with the core team and
+    place filled in, ``screens/next_meeting.py``; Enter on an empty time skips it). ``done``
+    gets what was recorded and the next meeting booked (None: skipped); it is not called when
+    the first step is closed without recording.
+
+    The question is opened first, hidden under the meeting record, so it is on screen in the
+    frame that closes the record (:meth:`NextMeetingDialog.reveal`); closed without
+    recording, the question closes too, never seen."""
     from .next_meeting import NextMeetingDialog
+
+    question = NextMeetingDialog(
+        meeting.client_id, show_day=show_day, client_name=meeting.client_name, waiting=True
+    )
+    recorded_as: list[Recorded] = []
+
+    def answered(booked: Booked | None) -> None:
+        if recorded_as:
+            done(recorded_as[0], booked)
 
     def recorded(result: Recorded | None) -> None:
         if result is None:
+            question.dismiss(None)  # the question under it goes too (answered: nothing)
             return
-        screen.app.push_screen(
-            NextMeetingDialog(result.client_id, show_day=show_day),
-            lambda booked: done(result, booked),
-        )
+        recorded_as.append(result)
 
-    screen.app.push_screen(AttendanceDialog(meeting, tz), recorded)
+    screen.app.push_screen(question, answered)
+    screen.app.push_screen(AttendanceDialog(meeting, tz, next_step=question), recorded)

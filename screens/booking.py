@@ -29,7 +29,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -86,6 +86,14 @@ class Request:
     network_ids: tuple[int, ...]
 
 
+def prefilled_place(defaults: BookingDefaults) -> tuple[str, str]:
+    """The place a new booking starts with, and its address: the last meeting's place; a
+    home visit goes to the last home visit's address, else the client's own."""
+    home = defaults.place_kind == "home" and defaults.place_detail
+    address = defaults.place_detail if home else defaults.home_address
+    return defaults.place_kind or "home", address or ""
+
+
 def open_booking(
     screen: Screen[Any],
     client_id: int,
@@ -123,7 +131,7 @@ def open_reschedule(
 class BookingDialog(FormScreen[Booked]):
     """Book a meeting for one client, or move one (``meeting`` given)."""
 
-    FIELDS = ("when", "minutes", "place", "address", "reason")
+    FIELDS: ClassVar[tuple[str, ...]] = ("when", "minutes", "place", "address", "reason")
     ALIASES = {
         "starts_at": "when",
         "override_reason": "reason",
@@ -187,9 +195,14 @@ class BookingDialog(FormScreen[Booked]):
         searched_from: dt.datetime | None
 
     def __init__(
-        self, client_id: int, meeting: MeetingView | None = None, show_day: dt.date | None = None
+        self,
+        client_id: int,
+        meeting: MeetingView | None = None,
+        show_day: dt.date | None = None,
+        when: str = "",
     ) -> None:
         super().__init__("Move a meeting" if meeting is not None else "Book a meeting")
+        self.first_when = when  # the time typed already (the next-meeting question's)
         self.client_id = client_id
         self.moving = meeting
         self.show_day = show_day
@@ -223,7 +236,11 @@ class BookingDialog(FormScreen[Booked]):
         yield from self.field(
             "when",
             "When",
-            TextInput(placeholder="14:30, tomorrow 10, thu 9:30, 28/11 15:00", compact=True),
+            TextInput(
+                self.first_when,
+                placeholder="14:30, tomorrow 10, thu 9:30, 28/11 15:00",
+                compact=True,
+            ),
         )
         yield Static(Text(""), id="words")
         yield from self.field(
@@ -278,6 +295,8 @@ class BookingDialog(FormScreen[Booked]):
         self._show_reason(False)
         self._show_address()
         self._hint(HINT_CHECK)
+        if self.first_when:
+            self._typed()  # its words under it
         self.load_defaults()
 
     # -- busy: shown only when the answer is slow (``FormScreen.watch_saving``) -----------------
@@ -340,11 +359,9 @@ class BookingDialog(FormScreen[Booked]):
             intro.append_text(self._deadline_line(self.deadline))
         self.query_one("#intro", Static).update(intro)
         if moving is None:
-            self.query_one("#field-place", Select).value = defaults.place_kind or "home"
-            # A home visit goes to the last home visit's address, else the client's own.
-            home = defaults.place_kind == "home" and defaults.place_detail
-            address = defaults.place_detail if home else defaults.home_address
-            self.query_one("#field-address", Input).value = address or ""
+            place, address = prefilled_place(defaults)
+            self.query_one("#field-place", Select).value = place
+            self.query_one("#field-address", Input).value = address
             if not self.query_one("#field-minutes", Input).value.strip():
                 self.query_one("#field-minutes", Input).value = str(defaults.minutes)
             staff = [(s.id, self._tags.get(s.id, s.login), s.name, True) for s in defaults.staff]
@@ -459,12 +476,17 @@ class BookingDialog(FormScreen[Booked]):
                 tuple(a.id for a in self.moving.staff),
                 tuple(a.id for a in self.moving.network),
             )
-        place = self.query_one("#field-place", Select).value
-        place_kind = place if isinstance(place, str) else "home"
-        detail = self.query_one("#field-address", Input).value if place_kind == "home" else ""
+        place_kind, detail = self._place()
         return Request(
             start, minutes, place_kind, detail, self._ticked("staff"), self._ticked("network")
         )
+
+    def _place(self) -> tuple[str, str]:
+        """The place chosen and its address (none unless a home visit)."""
+        place = self.query_one("#field-place", Select).value
+        place_kind = place if isinstance(place, str) else "home"
+        detail = self.query_one("#field-address", Input).value if place_kind == "home" else ""
+        return place_kind, detail
 
     @on(Input.Changed, "#field-when")
     @on(Input.Changed, "#field-minutes")

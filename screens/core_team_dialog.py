@@ -59,9 +59,9 @@ class CoreTeamDialog(FormScreen[bool]):
     class Loaded(Message):
         client_id: int
         episode: EpisodeView
-        suggestions: tuple[StaffLoad, ...]
+        loads: dict[int, StaffLoad]  # by staff id: the suggestions, and anyone since left
         tags: dict[int, str]
-        free: tuple[int, ...] = field(default=())  # free for a first meeting by the deadline
+        options: list[Selection[int]] = field(default_factory=list)  # the list, drawn
 
     def __init__(
         self,
@@ -95,6 +95,7 @@ class CoreTeamDialog(FormScreen[bool]):
         yield Static(intro, id="intro")
 
     def compose_fields(self) -> ComposeResult:
+        self.load()  # the staff are read (and their lines drawn) while the dialog is built
         # The list gets the dialog's whole width: the label goes above it.
         yield Label("Core team (space picks, most room first):", id="staff-label")
         yield PickList(id="field-staff", compact=True)
@@ -114,7 +115,6 @@ class CoreTeamDialog(FormScreen[bool]):
     def on_mount(self) -> None:
         self.query_one("#field-staff", SelectionList).focus()
         self.query_one("#save").disabled = True
-        self.load()
 
     @work(thread=True, exit_on_error=False, group="core-team-load", description="load staff")
     def load(self) -> None:
@@ -136,7 +136,35 @@ class CoreTeamDialog(FormScreen[bool]):
             everyone.append(episode.key_worker)
         everyone = [*repo.list_staff(include_inactive=True), *everyone]
         tags = render.staff_tags({s.id: s for s in everyone}.values())
-        self.post_message(self.Loaded(client_id, episode, suggestions, tags, free))
+        tz = self.app.config.team.timezone  # type: ignore[attr-defined]
+        loads, options = self._options(episode, suggestions, tags, free, tz)
+        self.post_message(self.Loaded(client_id, episode, loads, tags, options))
+
+    @staticmethod
+    def _options(
+        episode: EpisodeView,
+        suggestions: tuple[StaffLoad, ...],
+        tags: dict[int, str],
+        free: tuple[int, ...],
+        tz: str,
+    ) -> tuple[dict[int, StaffLoad], list[Selection[int]]]:
+        """The list's lines (in the worker): the suggestions, most room first (those free by
+        the deadline marked), then anyone of the team who has since left, ticked."""
+        today = timeutil.to_local(timeutil.now(), tz).date()
+        current = {member.id for member in episode.core_team}
+        loads = {load.staff.id: load for load in suggestions}
+        options = []
+        for load in suggestions:
+            prompt = render.suggestion_prompt(load, tags, today)
+            if load.staff.id in free:
+                prompt.append("  free by deadline", style="bold")
+            options.append(Selection(prompt, load.staff.id, load.staff.id in current))
+        for member in episode.core_team:  # someone who has since left the team
+            if member.id not in loads:
+                gone = loads[member.id] = StaffLoad(member, 0, 0, ())
+                prompt = assemble(render.suggestion_prompt(gone, tags, today), (" LEFT", "bold"))
+                options.append(Selection(prompt, member.id, True))
+        return loads, options
 
     def worker_failed(self, worker: object) -> None:
         self.saving = False
@@ -147,45 +175,15 @@ class CoreTeamDialog(FormScreen[bool]):
         self.client_id = message.client_id
         self.episode = message.episode
         self.tags = message.tags
-        self.loads = {load.staff.id: load for load in message.suggestions}
-        today = timeutil.to_local(timeutil.now(), self.app.config.team.timezone).date()  # type: ignore[attr-defined]
-        current = {member.id for member in message.episode.core_team}
+        self.loads = message.loads
         picker = self.query_one("#field-staff", SelectionList)
-        options = [
-            Selection(
-                self._prompt(load, today, load.staff.id in message.free),
-                load.staff.id,
-                load.staff.id in current,
-            )
-            for load in message.suggestions
-        ]
-        known = {load.staff.id for load in message.suggestions}
-        for member in message.episode.core_team:  # someone who has since left the team
-            if member.id not in known:
-                gone = StaffLoad(member, 0, 0, ())
-                self.loads[member.id] = gone
-                options.append(
-                    Selection(
-                        assemble(
-                            render.suggestion_prompt(gone, self.tags, today), (" LEFT", "bold")
-                        ),
-                        member.id,
-                        True,
-                    )
-                )
-        picker.add_options(options)
-        if options:
+        picker.add_options(message.options)
+        if message.options:
             picker.highlighted = 0
         self._update_key_workers(
             message.episode.key_worker.id if message.episode.key_worker is not None else None
         )
         self.query_one("#save").disabled = False
-
-    def _prompt(self, load: StaffLoad, today: dt.date, free: bool) -> Text:
-        prompt = render.suggestion_prompt(load, self.tags, today)
-        if free:
-            prompt.append("  free by deadline", style="bold")
-        return prompt
 
     @on(SelectionList.SelectedChanged, "#field-staff")
     def _team_changed(self) -> None:

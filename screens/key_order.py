@@ -19,6 +19,10 @@ The gate (:class:`KeysInOrder`, mixed into the app) delivers one key (or paste) 
 3. A screen that opts in (:class:`OpensForKeys`: every form and dialog) holds the keys typed
    while it opens until its first field has the focus; it says so with
    :class:`KeysInOrder.Opened`, posted after its ``on_mount`` (and the focus it asked for).
+4. A flow that paints one step's result before opening its next dialog (the accept: the
+   queue with the row gone, then the core team) calls :meth:`KeysInOrder.hold_keys` as the
+   step closes: keys typed in between wait for that next dialog, as if it had opened at
+   once, instead of reaching the screen behind it.
 
 A pasted text with tabs or line breaks into a one-line field is split at them and moves on
 with Tab, as if typed (never Enter: a paste never saves a form). If a note is lost (the
@@ -93,6 +97,7 @@ class KeysInOrder(App[Any]):
         self._opened: weakref.WeakSet[Screen[Any]] = weakref.WeakSet()
         self._release_timer: Timer | None = None
         self._carrier: weakref.ref[Widget] | None = None  # where the note in flight was posted
+        self._held = False  # keys wait for the next dialog that opens (hold_keys)
 
     # -- the gate ----------------------------------------------------------------------------
     async def on_event(self, event: events.Event) -> None:
@@ -107,7 +112,21 @@ class KeysInOrder(App[Any]):
         """How many typed keys (or pastes) are not yet handled: waiting, or on their way."""
         return len(self._waiting) + (1 if self._in_flight else 0)
 
+    def hold_keys(self) -> None:
+        """Keys typed from now on wait until the next dialog that holds keys while opening
+        (:class:`OpensForKeys`) has opened: call it just before opening that dialog a frame
+        later. :meth:`release_keys` lets them go if the dialog is not opened after all."""
+        self._held = True
+
+    def release_keys(self) -> None:
+        """Undo :meth:`hold_keys`: the keys waiting go on to wherever the focus is."""
+        if self._held:
+            self._held = False
+            self.call_later(self._deliver_waiting)
+
     def _screen_open(self) -> bool:
+        if self._held:
+            return False
         try:
             screen = self.screen
         except ScreenStackError:  # closing down: nothing left to type into
@@ -166,6 +185,7 @@ class KeysInOrder(App[Any]):
     def on_keys_in_order_opened(self, message: Opened) -> None:
         message.stop()
         self._opened.add(message.screen)
+        self._held = False
         self.call_later(self._deliver_waiting)
 
     # -- never held for ever ---------------------------------------------------------------------

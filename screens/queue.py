@@ -870,7 +870,10 @@ class QueueScreen(LiveList):
                     intake=dialog.intake_after,
                 )
             )
-            self._continue(client_id, referral, SetupNeed.core_team)
+            # The accept is painted first (the row gone, the places recounted), the core
+            # team a frame later; keys typed in between wait for it (not for the queue).
+            self.duty_app.hold_keys()
+            self.call_after_refresh(self._continue, client_id, referral, SetupNeed.core_team)
 
         self.app.push_screen(dialog, confirmed)
 

@@ -16,15 +16,22 @@ module or uses a private name of a Textual class it extends. Textual is pinned (
   no public hook for an unhandled exception: the one place is ``App._handle_exception``.
   What is shown goes through Textual's public path for an exception that renders itself
   (``__rich__``), which also lets ``run_test`` re-raise it in tests.
+- For the benchmarks (``bench/care.py``), which time a key to the frame that shows its
+  result: :func:`after_each_frame` notes each frame as it is written (Textual writes them in
+  ``App._display``; it has no public hook for a written frame), and :func:`send_as_terminal`
+  posts a key as the terminal driver does (``App._driver``), so it takes the app's whole
+  input path. The app itself uses neither.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 from rich.text import Text
+from textual import events
 from textual.app import App, ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
@@ -34,6 +41,8 @@ PRIVATE_NAMES = (
     "textual.widgets._footer.FooterKey",
     "Footer._bindings_ready",
     "App._handle_exception",
+    "App._display",
+    "App._driver",
 )
 """What this file uses of Textual's private names (checked by the tests)."""
 
@@ -141,3 +150,27 @@ class LastResort(App[ReturnType]):
         told = InternalError(log)
         told.__cause__ = error
         super()._handle_exception(told)  # the sentence (``__rich__``), return code 1
+
+
+def after_each_frame(app: App[Any], written: Callable[[], None]) -> None:
+    """Call ``written()`` just after each frame ``app`` writes to its terminal (benchmarks).
+
+    Textual writes a frame in ``App._display``, which it also calls with ``None`` when
+    nothing was dirty: no frame is written then, and ``written`` is not called."""
+    original = app._display
+
+    def display(screen: Screen[Any], renderable: Any) -> Any:
+        result = original(screen, renderable)
+        if renderable is not None:
+            written()
+        return result
+
+    app._display = display  # type: ignore[method-assign]
+
+
+def send_as_terminal(app: App[Any], event: events.Event) -> None:
+    """Post ``event`` to ``app`` as its terminal driver does (``App._driver``): through the
+    app's whole input path (the key gate, bindings, focus), not straight to a widget."""
+    driver = app._driver
+    assert driver is not None, "the app is not running"
+    driver.send_message(event)

@@ -112,6 +112,8 @@ def test_the_one_file_uses_exactly_the_names_it_declares() -> None:
         "textual.widgets._footer.FooterKey",
         "Footer._bindings_ready",
         "App._handle_exception",
+        "App._display",
+        "App._driver",
     )
     footer_module = importlib.import_module("textual.widgets._footer")
     assert inspect.isclass(footer_module.FooterKey)
@@ -122,6 +124,16 @@ def test_the_one_file_uses_exactly_the_names_it_declares() -> None:
     assert list(inspect.signature(App._handle_exception).parameters) == ["self", "error"]
     pump = inspect.getsource(importlib.import_module("textual.message_pump"))
     assert "app._handle_exception(" in pump
+    # The benchmarks' frame hook and key sender (after_each_frame, send_as_terminal): the
+    # screen writes its frame through App._display (None: nothing written), and the app's
+    # driver, once running, is App._driver with send_message.
+    assert list(inspect.signature(App._display).parameters) == ["self", "screen", "renderable"]
+    screen_source = inspect.getsource(importlib.import_module("textual.screen"))
+    assert "app._display(" in screen_source
+    assert "self._driver" in inspect.getsource(App)
+    from textual.driver import Driver
+
+    assert callable(Driver.send_message)
 
 
 def test_the_scan_finds_a_private_name() -> None:

@@ -90,6 +90,37 @@ async def test_the_whole_accept_flow(open_app, repo: Repository, make_referral) 
         assert row_names(app) == []
 
 
+async def test_keys_typed_before_the_core_team_opens_wait_for_it(
+    open_app, repo: Repository, make_referral
+) -> None:
+    """The accept is painted first and the core team opens a frame later; keys typed in
+    between wait for it (``hold_keys``) and never reach the queue behind it: here ``a``,
+    which on the queue would open another accept."""
+    staff_pair(repo)
+    make_referral()
+    make_referral(name="Bea Example (test)")
+    async with open_app() as (app, pilot):
+        await confirm_accept(pilot)
+        assert isinstance(app.screen, CoreTeamDialog)
+        await pilot.press("escape")
+        await settle(pilot)
+        queue = app.screen
+        app.hold_keys()  # as the accept does when its confirmation closes
+        await pilot.press("a")
+        await settle(pilot)
+        assert app.screen is queue and app.keys_waiting() == 1  # not gone to the queue
+        client = repo.awaiting_setup()[0]
+        app.push_screen(CoreTeamDialog(client.client_id, client.referral.name))
+        await settle(pilot)
+        assert isinstance(app.screen, CoreTeamDialog) and app.keys_waiting() == 0
+        assert not any(isinstance(screen, AcceptDialog) for screen in app.screen_stack)
+        app.hold_keys()
+        await pilot.press("escape")
+        app.release_keys()  # not opened after all: the key goes on where the focus is
+        await settle(pilot)
+        assert app.screen is queue
+
+
 async def test_escape_at_the_confirmation_changes_nothing(
     open_app, repo: Repository, make_referral
 ) -> None:

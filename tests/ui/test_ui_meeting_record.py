@@ -10,6 +10,7 @@ from textual.widgets import Checkbox, Input, OptionList, Select, TextArea
 
 from duty_desk.repository import Repository
 from screens.attendance_dialog import AttendanceDialog
+from screens.booking import BookingDialog
 from screens.cover_picker import CoverPicker
 from screens.meeting_note_dialog import MeetingNoteDialog
 from screens.network_form import NetworkForm
@@ -90,11 +91,14 @@ async def test_the_flow_records_who_came_and_the_note_then_books_the_next_meetin
         assert "When would you like to meet again?" in screen_text(app)
         assert "Enter on an empty time: no next meeting now" in screen_text(app)
         defaults = team.repo.booking_defaults(team.client)  # the place of the last meeting
-        assert booking.query_one("#field-place", Select).value == defaults.place_kind == "home"
-        assert booking.query_one("#field-address", Input).value == support.ADDRESS
-        assert {
-            box.id: box.value for box in booking.query(Checkbox) if box.id.startswith("staff")
-        } == {f"staff-{team.duty}": True, f"staff-{team.peer}": True}
+        assert defaults.place_kind == "home"
+        # who and where, in words: the network who take part (the neighbour added on the
+        # spot too), each with their consent to share, as the booking form ticks them
+        who = str(booking.query_one("#who").render())
+        assert "Peer Worker (test)" in who and "Neighbour (test) (share: not asked)" in who
+        assert "Mum (test)" in who and "Friend (test)" in who
+        assert f"Place: Home visit, {support.ADDRESS} (60 minutes)" in who  # literal
+        assert booking._ticked("staff") == (team.duty, team.peer)
         booking.query_one("#field-when", Input).value = "30/11 10:00"
         await pilot.press("enter")
         await settle(pilot)
@@ -112,6 +116,44 @@ async def test_the_flow_records_who_came_and_the_note_then_books_the_next_meetin
     booked = [m for m in team.repo.meetings_for_client(team.client) if m.status == "booked"]
     assert [m.id for m in booked][0] == team.meeting and len(booked) == 2  # and the next one
     assert booked[1].starts_at.day == 30 and booked[1].place_kind == "home"
+    assert booked[1].place_detail == support.ADDRESS
+    assert {a.id for a in booked[1].staff} == {team.duty, team.peer}
+    assert {a.id for a in booked[1].network} == {team.mum, friend, new}
+
+
+async def test_ctrl_o_opens_the_whole_booking_form_with_the_time_typed(open_app, team):
+    """To change who comes or where: the booking form over the question, the time kept;
+    escape there comes back to the question, a booking there closes both."""
+    async with open_app(settled=False) as (app, pilot):
+        dialog = await open_flow(pilot, team)
+        await type_note(pilot, dialog, "Note")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        question = app.screen
+        assert isinstance(question, NextMeetingDialog)
+        await pilot.press(*"30/11 10:00", "ctrl+o")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, BookingDialog) and not isinstance(form, NextMeetingDialog)
+        assert form.query_one("#field-when", Input).value == "30/11 10:00"
+        assert "Monday 30 November, 10:00-11:00" in screen_text(app)
+        await pilot.press("escape")  # nothing changed there: closes at once
+        await settle(pilot)
+        assert app.screen is question
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        form = app.screen
+        form.query_one("#field-place", Select).value = "base"
+        await settle(pilot)
+        form.query_one("#field-when", Input).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, (BookingDialog, AttendanceDialog))
+        assert any("Next meeting: Monday 30 November" in n for n in notifications(app))
+    booked = [m for m in team.repo.meetings_for_client(team.client) if m.status == "booked"]
+    assert booked[-1].starts_at.day == 30 and booked[-1].place_kind == "base"
 
 
 async def test_enter_on_an_empty_time_skips_the_next_meeting_and_says_so(open_app, team):
@@ -245,6 +287,23 @@ async def test_the_meeting_stays_named_at_60x20(open_app, team):
         assert "Client: Alex Example (test)" in text
         assert "Monday 23 November, 08:30-09:30" in text
         assert "Record" in text and "^s Save" in text
+
+
+async def test_the_question_fits_60x20(open_app, team):
+    """The question, the client, the time line, who and where, what Enter on an empty time
+    does, and every key in the footer, on a small terminal."""
+    async with open_app(settled=False, size=(60, 20)) as (app, pilot):
+        dialog = await open_flow(pilot, team)
+        await type_note(pilot, dialog, "Note")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, NextMeetingDialog)
+        text = screen_text(app)
+        assert "When would you like to meet again?" in text
+        assert "Client: Alex Example (test)" in text and "When" in text
+        assert "Place: Home visit" in text and "Enter on an empty time" in text
+        for key in ("^s Check/book", "esc Cancel", "^n Next free slot", "^o Who/where"):
+            assert key in text
 
 
 async def test_typing_as_the_dialog_opens_goes_to_the_note_and_unticks_nobody(open_app, team):
