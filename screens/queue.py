@@ -231,6 +231,7 @@ class QueueScreen(LiveList):
         self._prefetch = True  # the first read brings the first referral's details too
         self._detail_loading = False
         self._detail_next: int | None = None
+        self._detail_deferred: int | None = None
         self._prefetched_detail: data.Detail | None = None
         self._week: object = None
         self.marks = Marks()
@@ -364,6 +365,11 @@ class QueueScreen(LiveList):
         self.load_first_meetings()
 
     def request_detail(self, referral_id: int) -> None:
+        if self.app.screen is not self:
+            # Under a dialog (the accept's next steps): read it when the queue is back on
+            # top, rather than compete with the dialog's own reads for the one core.
+            self._detail_deferred = referral_id
+            return
         prefetched, self._prefetched_detail = self._prefetched_detail, None
         if prefetched is not None and prefetched.referral.id == referral_id:
             self._detail_loading = True
@@ -459,6 +465,12 @@ class QueueScreen(LiveList):
                 body.update(Text("No open referrals. n adds one."))
             return
         self.request_detail(referral_id)
+
+    def on_screen_resume(self) -> None:
+        """Back on top: the details put off while a dialog was open are read now."""
+        deferred, self._detail_deferred = self._detail_deferred, None
+        if deferred is not None:
+            self.refresh_detail(force=True)
 
     def on_queue_screen_detail_loaded(self, message: DetailLoaded) -> None:
         self._detail_done()

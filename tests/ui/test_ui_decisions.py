@@ -121,6 +121,26 @@ async def test_keys_typed_before_the_core_team_opens_wait_for_it(
         assert app.screen is queue
 
 
+async def test_the_details_under_the_core_team_step_are_read_when_the_queue_is_back(
+    open_app, repo: Repository, make_referral
+) -> None:
+    """While the accept's core-team step is open the queue behind it reads nothing for its
+    details pane (the step's own reads go first); back on the queue, the pane shows the
+    row under the cursor: the client just accepted, waiting for a core team."""
+    staff_pair(repo)
+    referral = make_referral()
+    make_referral(name="Bea Example (test)")
+    async with open_app() as (app, pilot):
+        await confirm_accept(pilot)
+        assert isinstance(app.screen, CoreTeamDialog)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert cursor_id(app) == referral
+        detail = str(app.screen.query_one("#detail-body", Static).render())
+        assert detail.startswith("NEEDS CORE TEAM: accepted")
+        assert "Alex Example (test)" in detail
+
+
 async def test_escape_at_the_confirmation_changes_nothing(
     open_app, repo: Repository, make_referral
 ) -> None:
