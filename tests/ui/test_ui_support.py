@@ -34,9 +34,9 @@ async def settle(pilot: Pilot[Any], rounds: int = 8) -> None:
         if keys_held(app):  # a key whose dialog closed under it: the gate lets it go soon
             await pilot.pause(RELEASE_AFTER)
             continue
-        if not any(worker.is_running for worker in app.workers) and not keys_held(app):
+        if all(worker.is_finished for worker in app.workers) and not keys_held(app):
             await pilot.pause()
-            if not any(worker.is_running for worker in app.workers) and not keys_held(app):
+            if all(worker.is_finished for worker in app.workers) and not keys_held(app):
                 return
 
 
