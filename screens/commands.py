@@ -1,7 +1,8 @@
 """Command-palette entries (ctrl+p): one per screen, plus the current screen's actions.
 
 A screen offers its actions by defining ``palette_commands()`` returning
-:class:`PaletteCommand` items. Prompts are ``rich.text.Text`` built here, so
+:class:`PaletteCommand` items. Over a dialog the palette offers the dialog's own keys
+(those its footer shows), and nothing that would leave a half-typed form. Prompts are ``rich.text.Text`` built here, so
 a referral's name shown beside a command is printed literally.
 """
 
@@ -43,9 +44,9 @@ class ScreenCommands(Provider):
 
     def _commands(self) -> list[PaletteCommand]:
         screen = self.screen
-        if isinstance(screen, ModalScreen):
-            return []  # never leave a half-typed form from the palette
         app: Any = self.app
+        if isinstance(screen, ModalScreen):
+            return _dialog_keys(app, screen)  # never leave a half-typed form from the palette
         commands = [
             *(_show(app, entry) for entry in SCREENS),
             PaletteCommand(
@@ -83,6 +84,24 @@ def _show(app: Any, entry: ScreenEntry) -> PaletteCommand:
         await app.show_mode(entry.mode)
 
     return PaletteCommand(entry.palette, f"{entry.help} ({entry.key})", show)
+
+
+def _dialog_keys(app: Any, screen: ModalScreen[Any]) -> list[PaletteCommand]:
+    """The keys a dialog's footer shows, each as a command run on the widget that binds it."""
+    commands: list[PaletteCommand] = []
+    for active in screen.active_bindings.values():
+        binding = active.binding
+        if active.node is app or not binding.show or not active.enabled:
+            continue  # the app's own keys (quit, the palette) are Textual's commands already
+
+        async def run(action: str = binding.action, node: Any = active.node) -> None:
+            await app.run_action(action, node)
+
+        key = app.get_key_display(binding)
+        about = active.tooltip or binding.tooltip
+        about = f"{about} ({key})" if about else f"Key {key} in this dialog"
+        commands.append(PaletteCommand(binding.description, about, run))
+    return commands
 
 
 class Palette(CommandPalette):

@@ -208,6 +208,38 @@ async def test_next_free_slot_fills_the_time_and_checks_it(open_app, team):
     assert any(m.starts_at == expected for m in team.repo.meetings_for_client(team.client))
 
 
+def palette_hits(app) -> list[str]:
+    from textual.command import CommandList
+
+    options = app.screen.query_one(CommandList).options
+    return [str(option.prompt).split("\n")[0] for option in options]
+
+
+async def test_the_palette_over_the_dialog_offers_its_keys_and_keeps_the_form(open_app, team):
+    """Keyboard first: ctrl+p over a form offers the form's own keys (ctrl+n here), runs
+    them on the form, and never offers a way out that would lose what was typed."""
+    async with open_app(settled=False) as (app, pilot):
+        await open_day(pilot)
+        await pilot.press("b")
+        await settle(pilot)
+        dialog = app.screen
+        await pilot.press(*"fri")
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await pilot.press(*"board")  # another screen: not offered over a form
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert not any("board" in hit.lower() for hit in palette_hits(app))
+        await pilot.press(*(["backspace"] * 5), *"next free")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert palette_hits(app)[0] == "Next free slot"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is dialog
+        assert when_field(app).value == "27/11/2026 08:00"  # as ctrl+n: Friday, opening time
+
+
 async def test_next_free_slot_from_a_typed_day(open_app, team):
     async with open_app(settled=False) as (app, pilot):
         await open_day(pilot)
