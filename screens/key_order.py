@@ -22,7 +22,9 @@ The gate (:class:`KeysInOrder`, mixed into the app) delivers one key (or paste) 
 4. A flow that paints one step's result before opening its next dialog (the accept: the
    queue with the row gone, then the core team) calls :meth:`KeysInOrder.hold_keys` as the
    step closes: keys typed in between wait for that next dialog, as if it had opened at
-   once, instead of reaching the screen behind it.
+   once, instead of reaching the screen behind it. Opening the client record does the
+   same (``screens.record.open_record``) until the record's first read is shown, and lets
+   the keys go with :meth:`KeysInOrder.release_keys`.
 
 A pasted text with tabs or line breaks into a one-line field is split at them and moves on
 with Tab, as if typed (never Enter: a paste never saves a form). If a note is lost (the
@@ -114,8 +116,9 @@ class KeysInOrder(App[Any]):
 
     def hold_keys(self) -> None:
         """Keys typed from now on wait until the next dialog that holds keys while opening
-        (:class:`OpensForKeys`) has opened: call it just before opening that dialog a frame
-        later. :meth:`release_keys` lets them go if the dialog is not opened after all."""
+        (:class:`OpensForKeys`) has opened, or :meth:`release_keys` is called (by a screen
+        that holds them until it has read what it shows, or when the dialog is not opened
+        after all)."""
         self._held = True
 
     def release_keys(self) -> None:

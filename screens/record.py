@@ -30,12 +30,14 @@ from textual.app import App
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
+from textual.worker import Worker
 
 from duty_desk import timeutil
 from duty_desk.nhs import format_nhs_number
 from duty_desk.views import ClientRecordView
 
 from .commands import PaletteCommand
+from .key_order import KeysInOrder
 from .keyed_table import KeyedTable
 from .literal import assemble, literal, visible
 from .live_list import LiveList
@@ -289,6 +291,7 @@ class RecordScreen(LiveList):
             s.key: {} for s in self.sections
         }
         self._shown_client: int | None = None
+        self._keys_held = False  # keys typed while the record opens wait for its first read
         self.counts: dict[str, int] = {}  # rows per section, for the tabs
         # Sections not drawn since the last read, and whether that read was another client's.
         self._undrawn: dict[str, bool] = {}
@@ -352,8 +355,10 @@ class RecordScreen(LiveList):
         if mode is not None and mode != "record":
             self.came_from = mode
 
-    def open_client(self, client_id: int, came_from: str | None) -> None:
-        """Show ``client_id``'s record; escape will go back to ``came_from`` (a mode)."""
+    def open_client(self, client_id: int, came_from: str | None, keys_held: bool = False) -> None:
+        """Show ``client_id``'s record; escape will go back to ``came_from`` (a mode).
+        ``keys_held``: the app holds typed keys (:func:`open_record`) until it is shown."""
+        self._keys_held = self._keys_held or keys_held
         if came_from is not None and came_from != "record":
             self.came_from = came_from
         if client_id != self.client_id:
@@ -415,6 +420,7 @@ class RecordScreen(LiveList):
         if result is None:
             self.query_one("#record-header", Static).update(Text(CHOOSE, end=""))
             self.refresh_detail(force=True)
+            self._let_keys_go()
             return
         fresh = result.record.client_id != self._shown_client
         self._shown_client = result.record.client_id
@@ -432,6 +438,18 @@ class RecordScreen(LiveList):
         self.query_one("#record-tabs", Static).update(self._tabs())
         self.refresh_bindings()
         self.refresh_detail(force=True)
+        self._let_keys_go()
+
+    def _let_keys_go(self) -> None:
+        """The record is shown (or could not be read): keys typed meanwhile go on to it."""
+        if self._keys_held:
+            self._keys_held = False
+            gate: Any = self.app
+            gate.release_keys()
+
+    def worker_failed(self, worker: Worker[Any]) -> None:
+        super().worker_failed(worker)
+        self._let_keys_go()
 
     def _put_rows(self, section: Section, rows: SectionRows | None, fresh: bool) -> None:
         """Bring ``section``'s table to ``rows`` (None: draw them now from the last read);
@@ -627,12 +645,20 @@ class RecordScreen(LiveList):
 
 
 async def open_record(app: App[Any], client_id: int) -> None:
-    """Show ``client_id``'s record; escape comes back to the screen shown now."""
+    """Show ``client_id``'s record; escape comes back to the screen shown now. Keys typed
+    while it opens and reads (Enter then ``f`` at once) wait for the record, as if it had
+    opened at once: they never reach the screen left behind, nor a record not yet read."""
     came_from = getattr(app, "current_mode", None)
+    gate: Any = app
+    holds = isinstance(app, KeysInOrder)
+    if holds:
+        gate.hold_keys()
     await app.show_mode("record")  # type: ignore[attr-defined]
     screen = app.screen
     if isinstance(screen, RecordScreen):
-        screen.open_client(client_id, came_from)
+        screen.open_client(client_id, came_from, keys_held=holds)
+    elif holds:
+        gate.release_keys()
 
 
 Tab = tuple[str, str, int | None, bool]  # key, title, rows (None: not counted), shown

@@ -59,6 +59,35 @@ async def open_alex(pilot: Any, board: Any) -> RecordScreen:
     return record_screen(pilot.app)
 
 
+async def test_keys_typed_while_the_record_opens_wait_for_it(open_app, board, monkeypatch):
+    """Enter on the board then at once f and 2 (a fast typist, a slow read): the keys wait
+    for the record, so f opens its Friends and Family Test and 2 chooses Good. Before, f
+    met a record not yet read ("No client chosen yet") and 2 went back to the board. The
+    read is held until the keys are typed, as a slow shared database would hold it."""
+    import threading
+
+    from screens.fft_dialog import AnswerPicker, FftDialog
+
+    typed = threading.Event()
+    real_read = RecordScreen.read
+
+    def slow_read(self: RecordScreen, query: int | None) -> Any:
+        typed.wait(10)
+        return real_read(self, query)
+
+    monkeypatch.setattr(RecordScreen, "read", slow_read)
+    async with open_app(settled=False) as (app, pilot):
+        await open_board(pilot)
+        await select_client(pilot, board.alex)
+        await pilot.press("enter", "f", "2")
+        typed.set()
+        await settle(pilot)
+        assert isinstance(app.screen, FftDialog), type(app.screen).__name__
+        assert app.screen.query_one(AnswerPicker).value == "good"
+        assert app.current_mode == "record"
+        assert not [n for n in notifications(app) if "No client chosen" in n]
+
+
 async def test_enter_on_the_board_opens_the_record_and_escape_comes_back(open_app, board):
     async with open_app(settled=False) as (app, pilot):
         screen = await open_alex(pilot, board)
