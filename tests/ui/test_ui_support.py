@@ -18,8 +18,16 @@ from tests.conftest import DUTY
 SIZE = (80, 24)
 
 
+TOASTS_STAY = 3600.0
+"""Seconds a notice without a timeout of its own stays up in a test: the 5 s of Textual's
+default would make what a screen shows depend on how busy the machine is (a snapshot on a
+loaded machine lost its toast)."""
+
+
 def make_app(config: Config, db: Database, actor: str | None = DUTY) -> DutyDeskApp:
-    return create_app(config, db, actor)
+    app = create_app(config, db, actor)
+    app.NOTIFICATION_TIMEOUT = TOASTS_STAY  # type: ignore[misc]  # this app only
+    return app
 
 
 async def settle(pilot: Pilot[Any], rounds: int = 8) -> None:
