@@ -1,6 +1,7 @@
 """The worker for the mixed-load stress test (importable, for the "spawn" start method).
 
-Each worker makes random triage, booking and assignment changes for a bounded time and
+Each worker makes random triage, booking and assignment changes for a bounded time (and at
+least MIN_TRIES of them) and
 reports every change that said it succeeded: (action, entity id). Expected refusals
 (conflicts, no places, a stale version...) are counted by class name; anything else is
 reported as a failure.
@@ -15,6 +16,8 @@ from collections import Counter
 from typing import Any
 
 from tests.system.mp_workers import START_TIMEOUT, _repository
+
+MIN_TRIES = 25
 
 
 def random_changes(
@@ -41,7 +44,11 @@ def random_changes(
         barrier.wait(START_TIMEOUT)
         until = time.monotonic() + seconds
         mine: list[int] = []
-        while time.monotonic() < until:
+        tries = 0
+        # For ``seconds``, and at least MIN_TRIES changes tried: on a loaded machine the
+        # time alone would leave too few to test anything.
+        while time.monotonic() < until or tries < MIN_TRIES:
+            tries += 1
             op = rng.choice(("accept", "redirect", "core team", "book", "book", "cancel"))
             try:
                 if op in ("accept", "redirect"):
