@@ -186,6 +186,11 @@ class LiveList(StaffOnly, ReportsWorkerErrors, Screen[None]):
             description=f"load the {self.NOUN}",
         )
 
+    @property
+    def loading_now(self) -> bool:
+        """Whether a read is under way (its result not yet shown)."""
+        return self._loading
+
     def wrote(self) -> None:
         """We saved a change: a read already under way may predate it (read again then)."""
         self._writes += 1

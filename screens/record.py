@@ -8,7 +8,9 @@ screens/record_section.py.
 
 Opened with Enter on a client on the board, Enter on a meeting (or an unbooked first
 meeting) in the day view, ``Client record: NAME`` in the palette, or ``5`` (the last
-client opened). Escape goes back to the screen it was opened from, its cursor where it
+client opened). Once the screen exists, a client is read before the screen is shown, so
+the record appears whole in one frame (keys typed meanwhile wait for it; a slow read
+shows it loading after ``SWITCH_AFTER``). Escape goes back to the screen it was opened from, its cursor where it
 was. Loading, the stale check, live updates and privacy mode come from ``LiveList``: the
 record is read in one repository call (``Repository.client_record``) in a worker, each
 section's extra data there too; only the shown section's rows are drawn there (every
@@ -29,6 +31,7 @@ from rich.text import Text
 from textual.app import App
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.timer import Timer
 from textual.widgets import Static
 from textual.worker import Worker
 
@@ -65,6 +68,7 @@ SECTIONS: tuple[str, ...] = (
 )
 ORDER = "nmcdih"  # network, meetings, crisis and risk, DIALOG, admissions, history
 SHORT = 22  # below this height the detail pane gives up lines for the table
+SWITCH_AFTER = 0.25  # seconds: a read slower than this shows the record loading first
 
 CHOOSE = (
     "No client chosen yet. Enter on a client on the board (2) or on a meeting in the day "
@@ -295,6 +299,8 @@ class RecordScreen(LiveList):
         self.counts: dict[str, int] = {}  # rows per section, for the tabs
         # Sections not drawn since the last read, and whether that read was another client's.
         self._undrawn: dict[str, bool] = {}
+        self._switch_pending = False  # open_when_read: show the screen once read
+        self._switch_timer: Timer | None = None  # ... or after SWITCH_AFTER, whichever first
         self._actions: dict[str, tuple[RecordSection, str]] = {
             binding.id: (part, binding.action)
             for part in self.parts
@@ -354,6 +360,37 @@ class RecordScreen(LiveList):
         """Shown by a number key or the palette from ``mode``: escape goes back there."""
         if mode is not None and mode != "record":
             self.came_from = mode
+
+    def open_when_read(self, client_id: int, came_from: str | None) -> None:
+        """Read ``client_id``'s record while the screen it is opened from stays shown, then
+        show it whole (one frame, nothing half drawn, no second layout); keys typed
+        meanwhile wait for the record. A read slower than :data:`SWITCH_AFTER` shows the
+        record loading first (the keys still wait for the record)."""
+        self._switch_pending = True
+        self.duty_app.hold_keys()
+        self.open_client(client_id, came_from, keys_held=True)
+        if self._switch_timer is not None:
+            self._switch_timer.stop()
+        self._switch_timer = self.app.set_timer(SWITCH_AFTER, self._switch_now, name="record")
+
+    def _switch_now(self) -> None:
+        """The record is read (or the read is slow, or failed): show the record screen,
+        then, once nothing is being read, let the keys typed meanwhile go to it."""
+        if not self._switch_pending:
+            return
+        self._switch_pending = False
+        if self._switch_timer is not None:
+            self._switch_timer.stop()
+            self._switch_timer = None
+
+        async def switch() -> None:
+            try:
+                await self.duty_app.show_mode("record")
+            finally:
+                if not self.loading_now:  # else the read's result lets them go (show)
+                    self._let_keys_go()
+
+        self.app.call_later(switch)
 
     def open_client(self, client_id: int, came_from: str | None, keys_held: bool = False) -> None:
         """Show ``client_id``'s record; escape will go back to ``came_from`` (a mode).
@@ -420,7 +457,7 @@ class RecordScreen(LiveList):
         if result is None:
             self.query_one("#record-header", Static).update(Text(CHOOSE, end=""))
             self.refresh_detail(force=True)
-            self._let_keys_go()
+            self._shown_or_failed()
             return
         fresh = result.record.client_id != self._shown_client
         self._shown_client = result.record.client_id
@@ -438,18 +475,25 @@ class RecordScreen(LiveList):
         self.query_one("#record-tabs", Static).update(self._tabs())
         self.refresh_bindings()
         self.refresh_detail(force=True)
-        self._let_keys_go()
+        self._shown_or_failed()
+
+    def _shown_or_failed(self) -> None:
+        """The read is shown (or failed): a record opened by :meth:`open_when_read` is
+        switched to first; then the keys typed meanwhile go on to it."""
+        if self._switch_pending:
+            self._switch_now()  # lets the keys go once the record screen is shown
+        else:
+            self._let_keys_go()
 
     def _let_keys_go(self) -> None:
-        """The record is shown (or could not be read): keys typed meanwhile go on to it."""
+        """Keys typed while the record opened go on to it."""
         if self._keys_held:
             self._keys_held = False
-            gate: Any = self.app
-            gate.release_keys()
+            self.duty_app.release_keys()
 
     def worker_failed(self, worker: Worker[Any]) -> None:
         super().worker_failed(worker)
-        self._let_keys_go()
+        self._shown_or_failed()
 
     def _put_rows(self, section: Section, rows: SectionRows | None, fresh: bool) -> None:
         """Bring ``section``'s table to ``rows`` (None: draw them now from the last read);
@@ -647,8 +691,20 @@ class RecordScreen(LiveList):
 async def open_record(app: App[Any], client_id: int) -> None:
     """Show ``client_id``'s record; escape comes back to the screen shown now. Keys typed
     while it opens and reads (Enter then ``f`` at once) wait for the record, as if it had
-    opened at once: they never reach the screen left behind, nor a record not yet read."""
+    opened at once: they never reach the screen left behind, nor a record not yet read.
+
+    Once the record screen exists, the record is read while the screen it is opened from
+    stays shown, and appears whole in one frame (``RecordScreen.open_when_read``); the
+    first time, the screen is made and shown at once and fills in when read."""
     came_from = getattr(app, "current_mode", None)
+    try:
+        made = app.get_screen_stack("record")
+    except KeyError:  # not made yet
+        made = []
+    screen = made[0] if made else None
+    if came_from != "record" and isinstance(screen, RecordScreen) and screen.is_mounted:
+        screen.open_when_read(client_id, came_from)
+        return
     gate: Any = app
     holds = isinstance(app, KeysInOrder)
     if holds:

@@ -14,7 +14,9 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import Any
 
+from sqlalchemy import Select
 from sqlmodel import Session, col, select
 
 from duty_desk import timeutil
@@ -71,12 +73,19 @@ def _utc(value: dt.datetime) -> dt.datetime:
     return timeutil.as_utc(value)
 
 
-def details(session: Session, meeting_ids: Sequence[int]) -> dict[int, MeetingDetail]:
-    """The notes, outcome changes and follow-up of each of ``meeting_ids`` that has any."""
+def details(session: Session, meeting_ids: Sequence[int] | Any) -> dict[int, MeetingDetail]:
+    """The notes, outcome changes and follow-up of each of ``meeting_ids`` that has any.
+    ``meeting_ids``: a list, or a query selecting them (read inside each query: a client's
+    hundreds of meetings then cost no list of ids to build and bind)."""
     notes: dict[int, list[MeetingNoteView]] = defaultdict(list)
     outcomes: dict[int, list[OutcomeChangeView]] = defaultdict(list)
     follow: dict[int, str] = {}
-    for chunk in chunks(sorted(set(meeting_ids))):
+    scopes = (
+        [meeting_ids.scalar_subquery()]
+        if isinstance(meeting_ids, Select)
+        else chunks(sorted(set(meeting_ids)))
+    )
+    for chunk in scopes:
         for note in session.exec(
             select(MeetingNote)
             .where(col(MeetingNote.meeting_id).in_(chunk))
@@ -172,8 +181,8 @@ class MeetingNoteRepository(Aggregate):
                     .order_by(col(Meeting.starts_at), col(Meeting.id))
                 ).all()
             )
-            found = details(session, [i for i in ids if i is not None])
-            return tuple(found[i] for i in ids if i in found)
+            found = details(session, select(Meeting.id).where(Meeting.client_id == client_id))
+            return tuple(found[i] for i in ids if i is not None and i in found)
 
     # -- writing ---------------------------------------------------------------------------
     def record_meeting(

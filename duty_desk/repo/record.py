@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import and_, case, or_
+from sqlalchemy import Select, and_, case, or_
 from sqlmodel import Session, col, select
 
 from duty_desk import timeutil
@@ -45,40 +45,37 @@ from .sql import chunks, day, instant, raw, run
 from .staff import all_staff
 
 # (entity, ids) pairs of a client's audited records, given the session, the client id and
-# its referral id. One function per kind of record; append yours.
-RelatedFn = Callable[[Session, int, int], Iterable[tuple[str, Sequence[int]]]]
+# its referral id. One function per kind of record; append yours. The ids are a list, or a
+# query selecting them (read inside the history's one query: no list of hundreds of ids
+# to build and bind, as a client's meetings would be).
+RelatedIds = Sequence[int] | Select[Any]
+RelatedFn = Callable[[Session, int, int], Iterable[tuple[str, RelatedIds]]]
 
 
-def _own(session: Session, client_id: int, referral_id: int) -> Iterable[tuple[str, Sequence[int]]]:
+def _own(session: Session, client_id: int, referral_id: int) -> Iterable[tuple[str, RelatedIds]]:
     return [("client", [client_id]), ("referral", [referral_id])]
 
 
 def _network(
     session: Session, client_id: int, referral_id: int
-) -> Iterable[tuple[str, Sequence[int]]]:
-    ids = session.exec(select(NetworkMember.id).where(NetworkMember.referral_id == referral_id))
-    return [("network_member", [i for i in ids if i is not None])]
+) -> Iterable[tuple[str, RelatedIds]]:
+    return [
+        ("network_member", select(NetworkMember.id).where(NetworkMember.referral_id == referral_id))
+    ]
 
 
 def _meetings(
     session: Session, client_id: int, referral_id: int
-) -> Iterable[tuple[str, Sequence[int]]]:
-    ids = session.exec(select(Meeting.id).where(Meeting.client_id == client_id))
-    return [("meeting", [i for i in ids if i is not None])]
+) -> Iterable[tuple[str, RelatedIds]]:
+    return [("meeting", select(Meeting.id).where(Meeting.client_id == client_id))]
 
 
-def _notes(
-    session: Session, client_id: int, referral_id: int
-) -> Iterable[tuple[str, Sequence[int]]]:
-    ids = session.exec(
-        select(HandoverNote.id).where(
-            or_(
-                col(HandoverNote.client_id) == client_id,
-                col(HandoverNote.referral_id) == referral_id,
-            )
-        )
-    )
-    return [("handover_note", [i for i in ids if i is not None])]
+def _notes(session: Session, client_id: int, referral_id: int) -> Iterable[tuple[str, RelatedIds]]:
+    # Two queries, not one with OR: each is then looked up by its own index.
+    return [
+        ("handover_note", select(HandoverNote.id).where(HandoverNote.client_id == client_id)),
+        ("handover_note", select(HandoverNote.id).where(HandoverNote.referral_id == referral_id)),
+    ]
 
 
 RELATED: list[RelatedFn] = [_own, _network, _meetings, _notes, flags_related]
@@ -92,6 +89,11 @@ def history_of(session: Session, client_id: int, referral_id: int) -> list[Any]:
     wanted: list[Any] = []
     for related in RELATED:
         for entity, ids in related(session, client_id, referral_id):
+            if isinstance(ids, Select):
+                wanted.append(
+                    and_(col(AuditLog.entity) == entity, col(AuditLog.entity_id).in_(ids))
+                )
+                continue
             for chunk in chunks(list(ids)):
                 if chunk:
                     wanted.append(
@@ -176,7 +178,7 @@ class RecordReader(Aggregate):
                 .where(Meeting.client_id == client_id)
                 .order_by(col(Meeting.starts_at), col(Meeting.id))
             ).all()
-            meetings = meeting_views(session, rows)
+            meetings = meeting_views(session, rows, of_client=client_id)
             history = history_of(session, client_id, episode.referral_id)
             phone = staff_phone(
                 session, episode.key_worker.id if episode.key_worker is not None else None

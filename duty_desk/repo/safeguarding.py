@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -128,6 +129,44 @@ def flags_related(
         select(SafeguardingFlag.id).where(SafeguardingFlag.referral_id == referral_id)
     ).all()
     return [(ENTITY, [i for i in ids if i is not None])]
+
+
+@functools.cache
+def _marks_query() -> Any:
+    """The query of :meth:`SafeguardingRepository.marks`, built once: every screen's read
+    asks for the marks, and building this union (aliases, a subquery and its columns) cost
+    more than running it."""
+    flag = SafeguardingFlag.__table__.alias("f")  # type: ignore[attr-defined]
+    own = Referral.__table__.alias("own")  # type: ignore[attr-defined]
+    other = Referral.__table__.alias("other")  # type: ignore[attr-defined]
+    is_open = flag.c.closed_at.is_(None)
+    direct = select(
+        flag.c.referral_id.label("rid"), flag.c.kind, flag.c.raised_at, flag.c.id
+    ).where(is_open)
+    same_person = (
+        select(other.c.id.label("rid"), flag.c.kind, flag.c.raised_at, flag.c.id)
+        .select_from(flag)
+        .join(own, own.c.id == flag.c.referral_id)
+        .join(
+            other,
+            and_(
+                own.c.nhs_number.is_not(None),
+                own.c.nhs_number != literal_column("''"),
+                other.c.nhs_number == own.c.nhs_number,
+                other.c.id != own.c.id,
+            ),
+        )
+        .where(is_open)
+    )
+    applies = union_all(direct, same_person).subquery("applies")
+    client = Client.__table__  # type: ignore[attr-defined]
+    query = (
+        select(applies.c.rid, client.c.id, applies.c.kind)
+        .select_from(applies)
+        .outerjoin(client, client.c.referral_id == applies.c.rid)
+        .order_by(applies.c.raised_at, applies.c.id)
+    )
+    return query
 
 
 class SafeguardingRepository(Aggregate):
@@ -294,36 +333,7 @@ class SafeguardingRepository(Aggregate):
         A flag applies to its own referral and to every referral with the same NHS number;
         a client carries the marks of its referral.
         """
-        flag = SafeguardingFlag.__table__.alias("f")  # type: ignore[attr-defined]
-        own = Referral.__table__.alias("own")  # type: ignore[attr-defined]
-        other = Referral.__table__.alias("other")  # type: ignore[attr-defined]
-        is_open = flag.c.closed_at.is_(None)
-        direct = select(
-            flag.c.referral_id.label("rid"), flag.c.kind, flag.c.raised_at, flag.c.id
-        ).where(is_open)
-        same_person = (
-            select(other.c.id.label("rid"), flag.c.kind, flag.c.raised_at, flag.c.id)
-            .select_from(flag)
-            .join(own, own.c.id == flag.c.referral_id)
-            .join(
-                other,
-                and_(
-                    own.c.nhs_number.is_not(None),
-                    own.c.nhs_number != literal_column("''"),
-                    other.c.nhs_number == own.c.nhs_number,
-                    other.c.id != own.c.id,
-                ),
-            )
-            .where(is_open)
-        )
-        applies = union_all(direct, same_person).subquery("applies")
-        client = Client.__table__  # type: ignore[attr-defined]
-        query = (
-            select(applies.c.rid, client.c.id, applies.c.kind)
-            .select_from(applies)
-            .outerjoin(client, client.c.referral_id == applies.c.rid)
-            .order_by(applies.c.raised_at, applies.c.id)
-        )
+        query = _marks_query()
         by_referral: dict[int, list[str]] = {}
         by_client: dict[int, list[str]] = {}
         with self.ctx.unit() as session:

@@ -8,6 +8,7 @@ import asyncio
 from typing import Any, ClassVar
 
 from rich.text import Text
+from textual import events
 from textual.binding import Binding
 from textual.widgets import Static
 
@@ -379,3 +380,54 @@ def test_the_registered_sections_load() -> None:
     assert [p for p in RecordScreen.PART_CLASSES if p in base] == list(base)
     ids = [b.id for b in RecordScreen.BINDINGS if isinstance(b, Binding)]
     assert len(ids) == len(set(ids))
+
+
+async def test_a_record_opened_again_is_read_first_and_keys_typed_meanwhile_reach_it(
+    open_app, board
+):
+    """Once the record screen exists, Enter reads the client before showing it (the record
+    appears whole); a key typed meanwhile waits for the record and never reaches the board
+    behind (whose m would open the client's meetings dialog there)."""
+    async with open_app(settled=False) as (app, pilot):
+        screen = await open_alex(pilot, board)
+        await pilot.press("escape")
+        await settle(pilot)
+        await select_client(pilot, board.blake)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is screen
+        assert screen.client_id == board.blake
+        assert "Blake Sample (test)" in header(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.current_mode == "board"
+        assert table(app).current_key == str(board.blake)
+        # As Enter does: the board stays shown while the record is read, and a key typed
+        # then (posted before the read can be back) waits for the record.
+        screen.open_when_read(board.alex, "board")
+        assert app.current_mode == "board"
+        app.post_message(events.Key("m", "m"))
+        await settle(pilot)
+        assert app.screen is screen
+        assert "Alex Example (test)" in header(app)
+        assert screen.section == "m"
+
+
+async def test_a_slow_read_shows_the_record_loading_then_whole(open_app, board, monkeypatch):
+    """A read slower than SWITCH_AFTER (here at once) shows the record screen first, then
+    fills it in; the keys typed are let go to it."""
+    import screens.record as record_module
+
+    async with open_app(settled=False) as (app, pilot):
+        await open_alex(pilot, board)
+        await pilot.press("escape")
+        await settle(pilot)
+        monkeypatch.setattr(record_module, "SWITCH_AFTER", 0.0)
+        await select_client(pilot, board.blake)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.current_mode == "record"
+        assert "Blake Sample (test)" in header(app)
+        await pilot.press("h")
+        await settle(pilot)
+        assert record_screen(app).section == "h"
