@@ -169,7 +169,9 @@ class DrawnRows:
         self.held: dict[str, dict[str, tuple[Any, ...]]] = {name: {} for name in VIEWS}
         # client -> (episode, its breaks, its place in the order): an unchanged episode
         # (the very same object) with equal breaks keeps its sort key between reads.
-        self.orders: dict[int, tuple[EpisodeView, tuple[ContinuityBreak, ...], tuple[Any, ...]]] = {}
+        self.orders: dict[
+            int, tuple[EpisodeView, tuple[ContinuityBreak, ...], tuple[Any, ...]]
+        ] = {}
 
     def start(
         self, data: BoardData, config: Any, everyone: Sequence[StaffView] = ()

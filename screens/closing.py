@@ -9,7 +9,10 @@ dialog's 80 widgets cost a frame or two before the toast could even be mounted.
 screen behind comes back and gets the keys), but keeps the popped screen installed, so
 the pop does not remove it; it is removed :data:`TAKE_DOWN_AFTER` seconds later, when the
 screen behind and the opener's notice have been painted. Nothing is shown of it meanwhile:
-it is off the screen stack.
+it is off the screen stack. Its footer is a :class:`DialogFooter`, which stops rebuilding
+its keys once the dialog is no longer the screen shown (Textual's footer rebuilds them,
+twice, as its closed screen loses focus: wasted work in the very frames that show the
+screen behind).
 """
 
 from __future__ import annotations
@@ -22,9 +25,20 @@ from typing import Any
 from textual.app import ScreenStackError
 from textual.await_complete import AwaitComplete
 from textual.screen import Screen
+from textual.widgets import Footer
 
 TAKE_DOWN_AFTER = 0.25  # seconds: a few frames, after the screen behind is painted
 _names = itertools.count(1)
+
+
+class DialogFooter(Footer):
+    """A dialog's footer: its keys follow the dialog while it is the screen shown (or comes
+    back on top); a closed dialog's footer is left as it is."""
+
+    def bindings_changed(self, screen: Screen[Any]) -> None:
+        if self.screen is not self.app.screen:
+            return  # closed (taken down soon), or under another dialog: shown again later
+        super().bindings_changed(screen)
 
 
 def dismiss_then_take_down(
