@@ -167,6 +167,11 @@ class DrawnRows:
     def __init__(self) -> None:
         self.context: tuple[Any, ...] | None = None
         self.held: dict[str, dict[str, tuple[Any, ...]]] = {name: {} for name in VIEWS}
+        # client -> (episode, its breaks, its place in the order): an unchanged episode
+        # (the very same object) with equal breaks keeps its sort key between reads.
+        self.orders: dict[
+            int, tuple[EpisodeView, tuple[ContinuityBreak, ...], tuple[Any, ...]]
+        ] = {}
 
     def start(
         self, data: BoardData, config: Any, everyone: Sequence[StaffView] = ()
@@ -181,6 +186,7 @@ class DrawnRows:
             self.context = (tz, today, tags)
             for held in self.held.values():
                 held.clear()
+            self.orders.clear()
         return DrawContext(now, now.timestamp(), render.next_midnight(now, tz), tz, today, tags)
 
     def row(
@@ -211,6 +217,32 @@ class DrawnRows:
         held[key] = (item, until(), drawing, *extra)  # one tuple a row
         return key, item, drawing
 
+    def ordered(
+        self,
+        episodes: Sequence[EpisodeView],
+        breaks: Mapping[int, tuple[ContinuityBreak, ...]],
+    ) -> list[EpisodeView]:
+        """``episodes`` most urgent first (``episode_order``), the sort key of an episode
+        handed out again (the same object, with equal breaks) taken from the last read."""
+        held = self.orders
+        fresh: dict[int, tuple[EpisodeView, tuple[ContinuityBreak, ...], tuple[Any, ...]]] = {}
+        keyed = []
+        for e in episodes:
+            mine = breaks.get(e.client_id, ())
+            found = held.get(e.client_id)
+            if found is not None and found[0] is e and found[1] == mine:
+                key = found[2]
+            else:
+                key = episode_order(e, mine)
+            fresh[e.client_id] = (e, mine, key)
+            keyed.append((key, e))
+        if len(fresh) * 2 >= len(held):  # not after a filtered read (as ``forget``)
+            self.orders = fresh
+        else:
+            held.update(fresh)
+        keyed.sort(key=_first)
+        return [e for _, e in keyed]
+
     def forget(self, view: str, keys: Iterable[str]) -> None:
         """Drop rows the last read no longer holds (not after a filtered read: the rest
         are wanted again when the filter goes)."""
@@ -239,14 +271,20 @@ def draw_episodes(
     found = breaks or {}
     latest = dialog or {}
     cells = render.episode_cells
+    held = drawn.held["episodes"]
     rows = []
     for e in ordered:
         trouble = trouble_count(e, found.get(e.client_id, ()))
         rated = latest.get(e.client_id)
+        key = str(e.client_id)
+        kept = held.get(key)  # the common case, without building the drawing's arguments
+        if kept is not None and stamp < kept[1] and kept[0] is e and kept[3:] == (trouble, rated):
+            rows.append((key, e, kept[2]))
+            continue
         rows.append(
             drawn.row(
                 "episodes",
-                str(e.client_id),
+                key,
                 e,
                 stamp,
                 partial(render.episode_cells_until, e, stamp, midnight),
@@ -310,6 +348,10 @@ def draw_staff(
     )
 
 
+def _first(pair: tuple[Any, Any]) -> Any:
+    return pair[0]
+
+
 def _never() -> float:
     return math.inf
 
@@ -324,7 +366,7 @@ def draw(
     drawn = drawn if drawn is not None else DrawnRows()
     context = drawn.start(data, config, everyone)
     breaks = breaks_by_client(data.breaks)
-    ordered = sorted(data.episodes, key=lambda e: episode_order(e, breaks.get(e.client_id, ())))
+    ordered = drawn.ordered(data.episodes, breaks)
     rows = {
         "episodes": draw_episodes(ordered, context, drawn, breaks, data.dialog_of()),
         "breaks": draw_breaks(data.breaks, context, drawn),

@@ -37,12 +37,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from duty_desk import vocabulary
 from duty_desk.errors import BookingWarnings, Conflict, DutyDeskError, InputErrors
 from duty_desk.views import BookingDefaults, MeetingView, ScheduleProblem
 
+from .closing import DialogFooter, dismiss_then_take_down
 from .flag_marker import subject
 from .forms import FormScreen
 from .literal import assemble, literal, visible
@@ -50,6 +51,7 @@ from .render import staff_tags
 from .widgets import PickedLine, TextInput, TickBox
 
 if TYPE_CHECKING:
+    from textual.await_complete import AwaitComplete
     from textual.screen import Screen
 
     from duty_desk.timeparse import ParsedWhen
@@ -288,7 +290,7 @@ class BookingDialog(FormScreen[Booked]):
             with Horizontal(id="buttons"):
                 yield Button(self.CONFIRM, id="save", variant="primary", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)
-        yield Footer(compact=True, show_command_palette=False)
+        yield DialogFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#field-when", Input).focus()
@@ -672,6 +674,11 @@ class BookingDialog(FormScreen[Booked]):
                 )
             )
         )
+
+    def dismiss(self, result: Booked | None = None) -> AwaitComplete:
+        """Close at once; the widgets are taken down once the screen behind and the
+        opener's notice are painted (screens/closing.py)."""
+        return dismiss_then_take_down(self, super().dismiss, result)
 
     def _on_show_day(self, start: dt.datetime, end: dt.datetime) -> bool:
         from duty_desk import timeutil

@@ -307,15 +307,17 @@ def read_episodes(
         client_id = raw_row[0]
         if no_core is not None and raw_row[22] is not None:
             no_core[client_id] = (must_instant(raw_row[22]), raw_row[21])
-        team_ids = tuple(
-            sorted((s for s in core.get(client_id, ()) if s in staff), key=order.__getitem__)
-        )
-        stamp = hash((raw_row, team_ids, nexts.get(client_id))) if cache is not None else 0
+        members = core.get(client_id, ())
+        # The stamp takes the team as read (the cache hands back the same tuple for an
+        # unchanged team; a new staff list empties the cache), so a hit neither filters
+        # nor sorts it.
+        stamp = hash((raw_row, tuple(members), nexts.get(client_id))) if cache is not None else 0
         if cache is not None and client_id not in computed:
             hit = cache.episodes.get(client_id)
             if hit is not None and hit[0] == stamp:
                 episodes.append(hit[1])
                 continue
+        team_ids = tuple(sorted((s for s in members if s in staff), key=order.__getitem__))
         found = computed.get(client_id)
         row = _row(raw_row, found)
         if no_core is not None and found is not None and row.no_core_last_at is not None:

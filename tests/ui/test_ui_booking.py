@@ -4,6 +4,8 @@ next free slot, moving a meeting, and the key count of a follow-up booking."""
 
 from __future__ import annotations
 
+import asyncio
+
 from sqlmodel import func, select
 from textual.widgets import Checkbox, Input, Select, Static
 
@@ -80,6 +82,28 @@ async def test_follow_up_with_defaults_takes_at_most_six_keys_plus_the_time(open
         "Booked: Alex Example (test), Thursday 26 November, 09:30-10:30" in n
         for n in notifications(app)
     )
+
+
+async def test_a_booking_closes_the_dialog_at_once_and_takes_it_down_after(open_app, team):
+    """Issue 15: the dialog leaves the screen stack as the booking lands (the day view and
+    the notice come straight back) and its widgets are removed a moment later."""
+    async with open_app(settled=False) as (app, pilot):
+        await open_day(pilot)
+        await pilot.press("b")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, BookingDialog)
+        await pilot.press(*"thu", "space", "9", ":", "3", "0", "enter")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert dialog not in app.screen_stack and not isinstance(app.screen, BookingDialog)
+        assert any("Booked: Alex Example (test)" in n for n in notifications(app))
+        await asyncio.wait_for(dialog.taken_down.wait(), timeout=5)
+        assert not dialog.is_running and not app.is_screen_installed(dialog)
+        await pilot.press("b")  # and booking again opens a new dialog as before
+        await settle(pilot)
+        assert isinstance(app.screen, BookingDialog) and app.screen is not dialog
 
 
 async def test_the_time_is_shown_in_words_before_confirming(open_app, team):

@@ -1,0 +1,71 @@
+"""Closing a dialog at once and taking its widgets down a moment later.
+
+When a screen is popped, Textual removes it (every widget's message loop closed, one
+after another) before the app handles its next message. A notice posted by the opener as
+the dialog closes ("Booked: ...") waits behind that: at bench scale the booking
+dialog's 80 widgets cost a frame or two before the toast could even be mounted.
+
+:func:`dismiss_then_take_down` pops the dialog as usual (the result callback runs, the
+screen behind comes back and gets the keys), but keeps the popped screen installed, so
+the pop does not remove it; it is removed :data:`TAKE_DOWN_AFTER` seconds later, when the
+screen behind and the opener's notice have been painted. Nothing is shown of it meanwhile:
+it is off the screen stack. Its footer is a :class:`DialogFooter`, which stops rebuilding
+its keys once the dialog is no longer the screen shown (Textual's footer rebuilds them,
+twice, as its closed screen loses focus: wasted work in the very frames that show the
+screen behind).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections.abc import Callable
+from typing import Any
+
+from textual.app import ScreenStackError
+from textual.await_complete import AwaitComplete
+from textual.screen import Screen
+from textual.widgets import Footer
+
+TAKE_DOWN_AFTER = 0.25  # seconds: a few frames, after the screen behind is painted
+_names = itertools.count(1)
+
+
+class DialogFooter(Footer):
+    """A dialog's footer: its keys follow the dialog while it is the screen shown (or comes
+    back on top); a closed dialog's footer is left as it is."""
+
+    def bindings_changed(self, screen: Screen[Any]) -> None:
+        if self.screen is not self.app.screen:
+            return  # closed (taken down soon), or under another dialog: shown again later
+        super().bindings_changed(screen)
+
+
+def dismiss_then_take_down(
+    screen: Screen[Any], dismiss: Callable[[Any], AwaitComplete], result: Any
+) -> AwaitComplete:
+    """``dismiss(result)`` (the screen's own ``Screen.dismiss``), with the screen's removal
+    put off until after the frames that show what is behind it. ``screen.taken_down`` is
+    set once it is removed."""
+    app = screen.app
+    name = f"--closing-{next(_names)}"
+    app.install_screen(screen, name)  # a popped installed screen is not removed by the pop
+    try:
+        done = dismiss(result)
+    except Exception:
+        app.uninstall_screen(name)
+        raise
+    taken_down = asyncio.Event()
+    screen.taken_down = taken_down  # type: ignore[attr-defined]
+
+    async def take_down() -> None:
+        try:
+            if app.uninstall_screen(name) is not None:  # raises if pushed again meanwhile
+                await screen.remove()
+        except ScreenStackError:
+            pass  # shown again: it is popped (and taken down) like any other screen
+        finally:
+            taken_down.set()
+
+    app.set_timer(TAKE_DOWN_AFTER, take_down, name="take down a closed dialog")
+    return done
