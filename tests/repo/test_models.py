@@ -91,7 +91,13 @@ def _pragmas(db: Database) -> dict[str, object]:
     with db.session() as session:
         return {
             name: session.exec(text(f"PRAGMA {name}")).scalar()
-            for name in ("journal_mode", "foreign_keys", "busy_timeout", "synchronous", "cache_size")
+            for name in (
+                "journal_mode",
+                "foreign_keys",
+                "busy_timeout",
+                "synchronous",
+                "cache_size",
+            )
         }
 
 
