@@ -91,7 +91,13 @@ def _pragmas(db: Database) -> dict[str, object]:
     with db.session() as session:
         return {
             name: session.exec(text(f"PRAGMA {name}")).scalar()
-            for name in ("journal_mode", "foreign_keys", "busy_timeout", "synchronous")
+            for name in (
+                "journal_mode",
+                "foreign_keys",
+                "busy_timeout",
+                "synchronous",
+                "cache_size",
+            )
         }
 
 
@@ -101,6 +107,7 @@ def test_pragmas_on_a_session_connection(db: Database) -> None:
         "foreign_keys": 1,
         "busy_timeout": 15000,
         "synchronous": 2,  # FULL
+        "cache_size": -512,  # KiB, not SQLite's default 2,000 (issue 15, peak memory)
     }
 
 
