@@ -62,6 +62,7 @@ class DutyDeskApp(KeysInOrder, LastResort[None]):
     """
 
     def __init__(self, config: Config, db: Database, actor: str | None = None) -> None:
+        _freeze_imported_objects()
         _no_personal_data_in_textual_log()
         super().__init__()
         self.config = config
@@ -272,6 +273,23 @@ class DutyDeskApp(KeysInOrder, LastResort[None]):
 
 
 DEBUG_ENV = "DUTY_DESK_DEBUG"
+_FROZEN: list[bool] = []
+
+
+def _freeze_imported_objects() -> None:
+    """Leave what the imports made out of every later garbage collection (once a process).
+
+    By the time the app is made, the libraries and our modules hold about 80,000 objects
+    that live as long as the process: classes, functions, the tables' metadata. Python's
+    full collections walk all of them each time (two or three during a start, 20-40 ms of
+    CPU each, and more during the session). ``gc.freeze`` moves them to a generation the
+    collector skips; nothing is freed any later than before, since nothing of theirs is
+    garbage (a collection at this point finds none). Issue 15, start-up."""
+    if not _FROZEN:
+        import gc
+
+        gc.freeze()
+        _FROZEN.append(True)
 
 
 def _no_personal_data_in_textual_log() -> None:
