@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine, create_engine, event, inspect, select, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlchemyError
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 
 from .config import ENV_DB, Config, DatabaseSettings
 from .folders import TEAM_DIR_MODE, private_dir
@@ -154,7 +154,7 @@ class Database:
             finally:
                 raw.close()
         with self.engine.begin() as connection:
-            SQLModel.metadata.create_all(connection)
+            models.load_all().create_all(connection)  # every table group (duty_desk.tables)
             stamp_head(connection)
         with self.session(write=True) as session:
             if session.get(models.Meta, "app") is None:

@@ -5,7 +5,8 @@ one :class:`~duty_desk.repo.base.Context` (database, settings, acting login, sho
 transactions, audit) and hands each call to the repository of its aggregate in
 ``duty_desk.repo``: referrals (and intake), staff, audit, episodes (core team,
 discharge), the board (episodes, breaks, caseloads), absences, meetings (reading,
-booking, attendance) and continuity.
+booking, attendance) and continuity. Each aggregate's module is imported the first time
+one of its methods is called, so a screen's first read loads only what it reads.
 
 Each public method is one unit of work in its own short transaction. Writes check
 permission, apply the domain rules, and write the audit entry in the same transaction
@@ -16,35 +17,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from functools import cached_property
 from typing import TYPE_CHECKING, TypeVar
 
 from .config import Config
 from .db import Database
 from .dialog_views import DialogData, DialogRatingView, LatestDialog
 from .handover_views import ClaimHeld, HandoverData, HandoverNoteView, OohHandoverView
-from .repo.absences import AbsenceRepository, Impact
-from .repo.admissions import AdmissionRepository
-from .repo.attendance import AttendanceRepository
-from .repo.audit import AuditRepository
 from .repo.base import Context
-from .repo.board import BoardRepository
-from .repo.booking import BookingRepository
-from .repo.crisis import CrisisRepository
-from .repo.decisions import DecisionRepository
-from .repo.dialog import Answers, DialogRepository
-from .repo.documents import DocumentRepository
-from .repo.episodes import EpisodeRepository
-from .repo.handover import HandoverRepository
-from .repo.intake import IntakeRepository
-from .repo.meeting_notes import MeetingNoteRepository
-from .repo.meetings import MeetingReader
-from .repo.network import NetworkRepository
-from .repo.record import RecordReader
-from .repo.referrals import ImportedFile, ReferralRepository
-from .repo.safeguarding import FlagMarks, SafeguardingRepository
-from .repo.satisfaction import SatisfactionRepository
-from .repo.staff import StaffRepository
-from .repo.team_report import TeamReportRepository
 from .validation import NewReferral, validate_dates, validate_meeting_days
 from .views import (
     AbsenceDecisionView,
@@ -84,6 +64,28 @@ from .views import (
 from .vocabulary import ActionOwner, ActionStatus, Consent
 
 if TYPE_CHECKING:
+    from .repo.absences import AbsenceRepository, Impact
+    from .repo.admissions import AdmissionRepository
+    from .repo.attendance import AttendanceRepository
+    from .repo.audit import AuditRepository
+    from .repo.board import BoardRepository
+    from .repo.booking import BookingRepository
+    from .repo.crisis import CrisisRepository
+    from .repo.decisions import DecisionRepository
+    from .repo.dialog import Answers, DialogRepository
+    from .repo.documents import DocumentRepository
+    from .repo.episodes import EpisodeRepository
+    from .repo.handover import HandoverRepository
+    from .repo.intake import IntakeRepository
+    from .repo.meeting_notes import MeetingNoteRepository
+    from .repo.meetings import MeetingReader
+    from .repo.network import NetworkRepository
+    from .repo.record import RecordReader
+    from .repo.referrals import ImportedFile, ReferralRepository
+    from .repo.safeguarding import FlagMarks, SafeguardingRepository
+    from .repo.satisfaction import SatisfactionRepository
+    from .repo.staff import StaffRepository
+    from .repo.team_report import TeamReportRepository
     from .team_report import Period, TeamReport
 
 T = TypeVar("T")
@@ -95,28 +97,136 @@ class Repository:
     def __init__(self, db: Database, config: Config, actor: str | None = None) -> None:
         # The aggregates are private: every call goes through a method below, so a
         # MaskedRepository (privacy mode) sees and masks every answer.
-        self._ctx = ctx = Context(db, config, actor)
-        self._staff = StaffRepository(ctx)
-        self._referrals = ReferralRepository(ctx)
-        self._intake = IntakeRepository(ctx)
-        self._audit = AuditRepository(ctx)
-        self._board = BoardRepository(ctx)
-        self._episodes = EpisodeRepository(ctx)
-        self._absences = AbsenceRepository(ctx)
-        self._meetings = MeetingReader(ctx)
-        self._bookings = BookingRepository(ctx, self._meetings.booking_defaults)
-        self._attendance = AttendanceRepository(ctx)
-        self._handover = HandoverRepository(ctx, self._meetings.day)
-        self._decisions = DecisionRepository(ctx)
-        self._dialog = DialogRepository(ctx)
-        self._record = RecordReader(ctx)  # issue 12 (record)
-        self._network = NetworkRepository(ctx)  # issue 12 (network)
-        self._meeting_notes = MeetingNoteRepository(ctx)  # issue 12 (meeting)
-        self._safeguarding = SafeguardingRepository(ctx)  # issue 12 (guard)
-        self._admissions = AdmissionRepository(ctx)
-        self._documents = DocumentRepository(ctx)
-        self._team_report = TeamReportRepository(ctx)  # issue 14
-        self._satisfaction = SatisfactionRepository(ctx)  # issue 14 (fft)
+        self._ctx = Context(db, config, actor)
+
+    # Each aggregate is made, and its module imported, when first used: a screen's first
+    # read imports only the repositories (and so the table groups, duty_desk/models.py)
+    # it reads from (issue 15, start-up). functools.cached_property: made once.
+    @cached_property
+    def _staff(self) -> StaffRepository:
+        from .repo.staff import StaffRepository
+
+        return StaffRepository(self._ctx)
+
+    @cached_property
+    def _referrals(self) -> ReferralRepository:
+        from .repo.referrals import ReferralRepository
+
+        return ReferralRepository(self._ctx)
+
+    @cached_property
+    def _intake(self) -> IntakeRepository:
+        from .repo.intake import IntakeRepository
+
+        return IntakeRepository(self._ctx)
+
+    @cached_property
+    def _audit(self) -> AuditRepository:
+        from .repo.audit import AuditRepository
+
+        return AuditRepository(self._ctx)
+
+    @cached_property
+    def _board(self) -> BoardRepository:
+        from .repo.board import BoardRepository
+
+        return BoardRepository(self._ctx)
+
+    @cached_property
+    def _episodes(self) -> EpisodeRepository:
+        from .repo.episodes import EpisodeRepository
+
+        return EpisodeRepository(self._ctx)
+
+    @cached_property
+    def _absences(self) -> AbsenceRepository:
+        from .repo.absences import AbsenceRepository
+
+        return AbsenceRepository(self._ctx)
+
+    @cached_property
+    def _meetings(self) -> MeetingReader:
+        from .repo.meetings import MeetingReader
+
+        return MeetingReader(self._ctx)
+
+    @cached_property
+    def _bookings(self) -> BookingRepository:
+        from .repo.booking import BookingRepository
+
+        return BookingRepository(self._ctx, self._meetings.booking_defaults)
+
+    @cached_property
+    def _attendance(self) -> AttendanceRepository:
+        from .repo.attendance import AttendanceRepository
+
+        return AttendanceRepository(self._ctx)
+
+    @cached_property
+    def _handover(self) -> HandoverRepository:
+        from .repo.handover import HandoverRepository
+
+        return HandoverRepository(self._ctx, self._meetings.day)
+
+    @cached_property
+    def _decisions(self) -> DecisionRepository:
+        from .repo.decisions import DecisionRepository
+
+        return DecisionRepository(self._ctx)
+
+    @cached_property
+    def _dialog(self) -> DialogRepository:
+        from .repo.dialog import DialogRepository
+
+        return DialogRepository(self._ctx)
+
+    @cached_property
+    def _record(self) -> RecordReader:  # issue 12 (record)
+        from .repo.record import RecordReader
+
+        return RecordReader(self._ctx)
+
+    @cached_property
+    def _network(self) -> NetworkRepository:  # issue 12 (network)
+        from .repo.network import NetworkRepository
+
+        return NetworkRepository(self._ctx)
+
+    @cached_property
+    def _meeting_notes(self) -> MeetingNoteRepository:  # issue 12 (meeting)
+        from .repo.meeting_notes import MeetingNoteRepository
+
+        return MeetingNoteRepository(self._ctx)
+
+    @cached_property
+    def _safeguarding(self) -> SafeguardingRepository:  # issue 12 (guard)
+        from .repo.safeguarding import SafeguardingRepository
+
+        return SafeguardingRepository(self._ctx)
+
+    @cached_property
+    def _admissions(self) -> AdmissionRepository:
+        from .repo.admissions import AdmissionRepository
+
+        return AdmissionRepository(self._ctx)
+
+    @cached_property
+    def _documents(self) -> DocumentRepository:
+        from .repo.documents import DocumentRepository
+
+        return DocumentRepository(self._ctx)
+
+    @cached_property
+    def _team_report(self) -> TeamReportRepository:  # issue 14
+        from .repo.team_report import TeamReportRepository
+
+        return TeamReportRepository(self._ctx)
+
+    @cached_property
+    def _satisfaction(self) -> SatisfactionRepository:  # issue 14 (fft)
+        from .repo.satisfaction import SatisfactionRepository
+
+        return SatisfactionRepository(self._ctx)
 
     @property
     def db(self) -> Database:
@@ -725,6 +835,8 @@ class Repository:
     # -- issue 12 (safety): the crisis plan and the risk summary --------------------------------
     @property
     def _crisis(self) -> CrisisRepository:
+        from .repo.crisis import CrisisRepository
+
         return CrisisRepository(self._ctx)  # no state of its own: made when asked
 
     def crisis_record(self, client_id: int) -> CrisisRecordView:

@@ -1,0 +1,153 @@
+"""Care planning: DIALOG and DIALOG+ ratings, answers, topics, actions and their reviews;
+crisis plans and risk summaries.
+
+One group of the tables behind ``duty_desk.models``, imported when one of them is first
+named there."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlmodel import Field
+
+from .base import TableModel, versions
+
+_VERSIONS = versions(
+    "dialog_rating", "dialog_topic", "dialog_action", "crisis_plan", "risk_summary"
+)
+
+
+class DialogRating(TableModel, table=True):
+    """One DIALOG rating of one episode on one local date, at a meeting or standing alone.
+    Its answers are in ``dialog_answer`` (one row per item asked); the scores are worked out
+    when read (``duty_desk.dialog_scale``), never stored."""
+
+    __tablename__ = "dialog_rating"
+    __table_args__ = (Index("ix_dialog_rating_client_rated_on", "client_id", "rated_on"),)
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: int = Field(foreign_key="client.id")
+    meeting_id: int | None = Field(default=None, foreign_key="meeting.id")
+    rated_on: dt.date
+    created_at: dt.datetime
+    created_by: str = Field(max_length=64)
+    corrected_at: dt.datetime | None = None  # the last correction of its answers
+    corrected_by: str | None = Field(default=None, max_length=64)
+    version: int = Field(default=1, sa_column=_VERSIONS["dialog_rating"])
+
+    __mapper_args__ = {"version_id_col": _VERSIONS["dialog_rating"]}
+
+
+class DialogAnswer(TableModel, table=True):
+    """One item of one rating: 1-7, or none when the person left it unrated; and whether
+    they want more help with it. ``item_key`` is the settings' item key."""
+
+    __tablename__ = "dialog_answer"
+    __table_args__ = (UniqueConstraint("rating_id", "item_key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    rating_id: int = Field(foreign_key="dialog_rating.id", index=True)
+    item_key: str = Field(max_length=40)
+    score: int | None = None
+    help_wanted: bool = False
+
+
+class DialogTopic(TableModel, table=True):
+    """DIALOG+: one item the person chose to talk about after a rating (at most three),
+    with the first three of the four steps as short texts (the fourth, agreeing on actions,
+    is ``dialog_action``)."""
+
+    __tablename__ = "dialog_topic"
+    __table_args__ = (UniqueConstraint("rating_id", "item_key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    rating_id: int = Field(foreign_key="dialog_rating.id", index=True)
+    item_key: str = Field(max_length=40)
+    position: int  # 1-3, the order chosen
+    understanding: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    looking_forward: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    options: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    version: int = Field(default=1, sa_column=_VERSIONS["dialog_topic"])
+
+    __mapper_args__ = {"version_id_col": _VERSIONS["dialog_topic"]}
+
+
+class DialogAction(TableModel, table=True):
+    """DIALOG+: an action agreed on a topic: what, who (the person, a network member or a
+    staff member: exactly one owner), by when. Open until a review says done or dropped;
+    each review is a ``dialog_action_review`` row."""
+
+    __tablename__ = "dialog_action"
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: int = Field(foreign_key="client.id", index=True)
+    topic_id: int = Field(foreign_key="dialog_topic.id", index=True)
+    what: str = Field(sa_column=Column(Text, nullable=False))
+    owner_kind: str = Field(max_length=10)  # person | network | staff
+    owner_network_id: int | None = Field(default=None, foreign_key="network_member.id")
+    owner_staff_id: int | None = Field(default=None, foreign_key="staff.id")
+    due_on: dt.date
+    status: str = Field(default="open", max_length=10)  # the latest review's outcome
+    created_at: dt.datetime
+    created_by: str = Field(max_length=64)
+    version: int = Field(default=1, sa_column=_VERSIONS["dialog_action"])
+
+    __mapper_args__ = {"version_id_col": _VERSIONS["dialog_action"]}
+
+
+class DialogActionReview(TableModel, table=True):
+    """One review of an action at a later DIALOG+ meeting: done, partly, not done or
+    dropped, with a note; who and when. Partly and not done stay open (carried forward)."""
+
+    __tablename__ = "dialog_action_review"
+    id: int | None = Field(default=None, primary_key=True)
+    action_id: int = Field(foreign_key="dialog_action.id", index=True)
+    rating_id: int | None = Field(default=None, foreign_key="dialog_rating.id")
+    outcome: str = Field(max_length=10)
+    note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    reviewed_at: dt.datetime
+    reviewed_by: str = Field(max_length=64)
+
+
+class CrisisPlan(TableModel, table=True):
+    """A client's (episode's) crisis and contingency plan, written with them: one row per
+    episode, edited in place (``version``); every save is audited with the fields it
+    changed, so earlier versions are read back from the audit log
+    (``duty_desk.repo.crisis``). ``review_on``: the local date it is to be reviewed by
+    (the board lists an overdue one as a break; the index keeps that one cheap read)."""
+
+    __tablename__ = "crisis_plan"
+    __table_args__ = (Index("ix_crisis_plan_review_on_client", "review_on", "client_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: int = Field(foreign_key="client.id", unique=True)
+    early_signs: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    what_helps: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    what_to_avoid: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    contact_in_hours: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    contact_out_of_hours: str = Field(
+        default="", sa_column=Column(Text, nullable=False, default="")
+    )
+    review_on: dt.date
+    created_at: dt.datetime
+    created_by: str = Field(max_length=64)
+    updated_at: dt.datetime
+    updated_by: str = Field(max_length=64)
+    version: int = Field(default=1, sa_column=_VERSIONS["crisis_plan"])
+
+    __mapper_args__ = {"version_id_col": _VERSIONS["crisis_plan"]}
+
+
+class RiskSummary(TableModel, table=True):
+    """A client's (episode's) risk summary and its review date: one row per episode,
+    edited in place and audited as :class:`CrisisPlan` is."""
+
+    __tablename__ = "risk_summary"
+    __table_args__ = (Index("ix_risk_summary_review_on_client", "review_on", "client_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: int = Field(foreign_key="client.id", unique=True)
+    summary: str = Field(sa_column=Column(Text, nullable=False))
+    review_on: dt.date
+    created_at: dt.datetime
+    created_by: str = Field(max_length=64)
+    updated_at: dt.datetime
+    updated_by: str = Field(max_length=64)
+    version: int = Field(default=1, sa_column=_VERSIONS["risk_summary"])
+
+    __mapper_args__ = {"version_id_col": _VERSIONS["risk_summary"]}

@@ -1,0 +1,79 @@
+"""Network meetings: the meeting, the staff expected at it, the network members invited.
+
+One group of the tables behind ``duty_desk.models``, imported when one of them is first
+named there."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Column, Index, Text, UniqueConstraint, false
+from sqlmodel import Field
+
+from duty_desk.vocabulary import MeetingStatus
+
+from .base import TableModel, versions
+
+_VERSIONS = versions("meeting")
+
+
+class Meeting(TableModel, table=True):
+    """A network meeting with one client, from ``starts_at`` to ``ends_at`` (UTC)."""
+
+    __tablename__ = "meeting"
+    __table_args__ = (
+        Index("ix_meeting_starts_at", "starts_at"),
+        Index("ix_meeting_client_starts_at", "client_id", "starts_at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: int = Field(foreign_key="client.id")
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    place_kind: str = Field(max_length=10)
+    place_detail: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    status: str = Field(default=MeetingStatus.booked.value, max_length=20)
+    cancelled_by: str | None = Field(default=None, max_length=10)
+    cancel_reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    # Warnings (absence, hours, travel buffer...) the duty worker booked over, and why.
+    override_reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    # Why a client's first meeting was booked to start after the referral's respond-by time.
+    late_reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    created_at: dt.datetime
+    created_by: str = Field(max_length=64)
+    version: int = Field(default=1, sa_column=_VERSIONS["meeting"])
+    # issue 12 (meeting): the follow-up taken after a did-not-attend (who and when: audit)
+    follow_up: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+    __mapper_args__ = {"version_id_col": _VERSIONS["meeting"]}
+
+
+class MeetingStaff(TableModel, table=True):
+    """A staff member expected at a meeting; ``attended`` is set when the
+    meeting is recorded as happened (None until then). ``cover``: there as cover for an
+    absent colleague (``cover_for_id``), arranged by ``arranged_by`` (a login); the
+    continuity figures count a cover visit as not core (``duty_desk.continuity``)."""
+
+    __tablename__ = "meeting_staff"
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "staff_id"),
+        Index("ix_meeting_staff_staff_meeting", "staff_id", "meeting_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True)
+    staff_id: int = Field(foreign_key="staff.id")
+    attended: bool | None = None
+    # raw inserts (bench data, maintenance) that name no cover get false, as the migration
+    cover: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    cover_for_id: int | None = Field(default=None, foreign_key="staff.id")
+    arranged_by: str | None = Field(default=None, max_length=64)
+
+
+class MeetingNetwork(TableModel, table=True):
+    """A network member expected at a meeting, and whether they came."""
+
+    __tablename__ = "meeting_network"
+    __table_args__ = (UniqueConstraint("meeting_id", "network_member_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True)
+    network_member_id: int = Field(foreign_key="network_member.id")
+    attended: bool | None = None
