@@ -48,11 +48,7 @@ def build(kind: str, db_path: str | None, mode: str = "queue"):  # type: ignore[
             {"DEFAULT_MODE": mode, "__module__": DutyDeskApp.__module__},
         )
     )
-    app = cls(config, open_database(config, db_path))
-    from duty_desk.heap import freeze_loaded
-
-    freeze_loaded()  # as ``duty-desk`` does just before it runs the app (duty_desk/cli.py)
-    return app
+    return cls(config, open_database(config, db_path))
 
 
 _FOUND: dict[str, Any] = {"screen": None, "tables": [], "polls": 0}

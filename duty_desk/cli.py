@@ -137,9 +137,6 @@ def _run_app(config: Config, db: Database) -> None:
         ) from None
     try:
         app = create_app(config, db)
-        from .heap import freeze_loaded
-
-        freeze_loaded()  # what is loaded so far lives on: the collector skips it (issue 15)
         app.run()
     finally:
         db.dispose()

@@ -4,12 +4,11 @@
 This module stays light: the repository (SQLModel, SQLAlchemy) is imported
 when first used, by the first screen's read in a worker thread, and it imports only
 the parts that read needs. The garbage collector waits during the first start of a
-process (``pause_collection``).
+process (``screens/heap.py``).
 """
 
 from __future__ import annotations
 
-import gc
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, cast
 
@@ -20,6 +19,7 @@ from textual.screen import Screen
 
 from . import registry
 from .commands import ScreenCommands
+from .heap import START_COLLECTION_SECONDS, pause_collection, resume_collection
 from .key_order import KeysInOrder
 from .literal import visible
 from .live import ChangeFollower
@@ -285,38 +285,6 @@ class DutyDeskApp(KeysInOrder, LastResort[None]):
 
 
 DEBUG_ENV = "DUTY_DESK_DEBUG"
-START_COLLECTION_SECONDS = 10.0  # the collector is back by then, whatever happened
-
-
-def pause_collection() -> None:
-    """The first start of a process: the garbage collector waits until the first rows.
-
-    A start makes about 130,000 objects that live as long as the app: the libraries' and
-    our modules, classes and tables, the first screen and its rows. Python's collections
-    during the start walk them again and again (a full one scans every object: several
-    during a start, 20-40 ms of CPU each). So the objects made so far are frozen out of
-    every later collection (``gc.freeze``) and collection pauses until the first rows are
-    in (``resume_collection``), when what was made meanwhile is frozen too. Garbage made
-    in those few hundred milliseconds stays until the process ends: 4,000-9,000 small
-    objects (the peak memory after every screen measured the same with and without).
-    Once a process: an app made again in the same process (the tests) collects as usual.
-    Issue 15, start-up."""
-    if _START or not gc.isenabled():
-        return
-    _START.append(True)
-    gc.freeze()
-    gc.disable()
-
-
-def resume_collection() -> None:
-    """The first rows are in (or START_COLLECTION_SECONDS passed, or the app stopped)."""
-    if _START and _START[-1]:
-        _START.append(False)
-        gc.freeze()
-        gc.enable()
-
-
-_START: list[bool] = []
 
 
 def _no_personal_data_in_textual_log() -> None:

@@ -1,29 +1,43 @@
-"""Keeping Python's full garbage collections short: what is loaded once is set aside.
+"""Keeping Python's garbage collections short: what is loaded once is set aside.
 
-By the time the first list screen has shown its rows, the heap holds the imported
-libraries, the mapped models, Textual's widgets and the first read: about 130,000
-long-lived objects that a full (oldest-generation) collection walks every time. At bench
-scale such a collection took 140-370 ms on this (loaded) machine, several times a minute
-of use, stalling whatever key was being answered (a booking, a board refresh); about
-half that once they are set aside.
+A start makes about 130,000 objects that live as long as the app: the libraries' and our
+modules, classes and tables, the first screen and its rows. Python's collections walk them
+again and again: during a start (several full ones, 20-40 ms of CPU each: about 220 ms of
+a queue start at bench scale) and afterwards (a full collection took 140-370 ms on a
+loaded machine, stalling whatever key was being answered: a booking, a board refresh).
 
-:func:`set_aside_loaded` moves every object alive now into the permanent generation
-(``gc.freeze``), which collections skip; objects made later are collected as before. It
-runs once, after the first list screen's first rows are shown. What is set aside and
-later dropped in a reference cycle is never freed: measured at about +1 MiB of peak
-memory after every screen (freezing after each screen's first rows cost +4.6 MiB).
+So, once a process, :func:`pause_collection` (as the app loads) freezes what exists
+(``gc.freeze``: collections skip it) and pauses collection until the first rows are in;
+:func:`resume_collection` (first rows shown, or START_COLLECTION_SECONDS passed, or the app
+stopped) freezes what was made meanwhile too and turns collection back on. Objects made
+later are collected as before. What was set aside and is dropped later in a reference
+cycle is never freed: 4,000-9,000 small objects of a start, about 1 MiB of peak memory.
+An app made again in the same process (the tests) collects as usual. Issue 15.
 """
 
 from __future__ import annotations
 
 import gc
 
-_done = False
+START_COLLECTION_SECONDS = 10.0  # the collector is back by then, whatever happened
+
+_START: list[bool] = []  # True: paused now; False: resumed (once a process)
 
 
-def set_aside_loaded() -> None:
-    """Leave what is alive now out of later garbage collections (``gc.freeze``), once."""
-    global _done
-    if not _done:
-        _done = True
+def pause_collection() -> None:
+    """The first start of a process: freeze what exists, collect nothing until the first
+    rows are in (:func:`resume_collection`)."""
+    if _START or not gc.isenabled():
+        return
+    _START.append(True)
+    gc.freeze()
+    gc.disable()
+
+
+def resume_collection() -> None:
+    """The first rows are in (or START_COLLECTION_SECONDS passed, or the app stopped):
+    what was made meanwhile is frozen too, and collection is back."""
+    if _START and _START[-1]:
+        _START.append(False)
         gc.freeze()
+        gc.enable()

@@ -36,7 +36,6 @@ from duty_desk.views import StaffView
 
 from .base import ReportsWorkerErrors, StaffOnly
 from .closed_banner import ClosedBanner
-from .heap import set_aside_loaded
 from .keyed_table import KeyedTable, RowCells
 from .literal import assemble, literal, visible
 from .widgets import TitleBar
@@ -219,8 +218,6 @@ class LiveList(StaffOnly, ReportsWorkerErrors, Screen[None]):
         self.duty_app.staff = message.staff
         self.show_actor(message.staff)
         self.show(message.result)
-        if not self._loaded_once:  # what the screen holds for good is now built
-            set_aside_loaded()
         self._loaded_once = True
 
     def worker_failed(self, worker: Worker[Any]) -> None:

@@ -1,0 +1,51 @@
+"""screens/heap.py through the real app: the first start of a process collects nothing
+until its first rows are in, then freezes what it made and collects again."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+
+import pytest
+
+from screens import heap
+
+from .test_ui_support import settle
+
+
+@pytest.fixture
+def first_start(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """As if no app had started in this process yet; nothing stays frozen after the test."""
+    monkeypatch.setattr(heap, "_START", [])
+    gc.unfreeze()
+    yield
+    gc.enable()
+    gc.unfreeze()
+
+
+def test_collection_pauses_until_the_first_rows_then_skips_what_is_loaded(first_start) -> None:
+    heap.pause_collection()
+    assert not gc.isenabled()
+    heap.pause_collection()  # a second start (or call) changes nothing
+    assert not gc.isenabled()
+    made_meanwhile = [{"a start's": "objects"}]
+    heap.resume_collection()
+    assert gc.isenabled()
+    assert not any(o is made_meanwhile for o in gc.get_objects())  # frozen: not walked
+    heap.pause_collection()  # once a process: later apps collect as usual
+    assert gc.isenabled()
+
+    cycle: list[object] = []
+    cycle.append(cycle)  # garbage made afterwards is still collected
+    del cycle
+    assert gc.collect() >= 1
+
+
+async def test_the_app_collects_again_once_its_first_rows_are_shown(
+    first_start, open_app, make_referral
+) -> None:
+    make_referral()
+    async with open_app() as (app, pilot):
+        await settle(pilot)
+        assert gc.isenabled()
+        assert gc.get_freeze_count() > 0
