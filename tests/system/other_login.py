@@ -2,7 +2,9 @@
 storage faults, restore's roles and the team-lead recovery.
 
 The child process imports what duty-desk will need while it is still root (the code and
-zone files may be under /root), then drops to ``nobody`` and runs the CLI.
+zone files may be under /root, or a private temporary folder), then drops to ``nobody`` and
+runs the CLI. duty-desk imports its table groups and repositories on first use, so all of
+them are imported first.
 """
 
 from __future__ import annotations
@@ -23,6 +25,10 @@ import duty_desk.cli, duty_desk.cli_maintenance, duty_desk.maintenance, duty_des
 import duty_desk.db, duty_desk.identity, duty_desk.vocabulary, duty_desk.repository
 import duty_desk.export, duty_desk.csv_import
 import sqlalchemy.dialects.sqlite.pysqlite, sqlalchemy.orm, sqlite3, encodings.utf_8_sig
+import importlib, pkgutil, duty_desk.models, duty_desk.repo
+duty_desk.models.load_all()  # the table groups and the repository's parts load on first use
+for part in pkgutil.iter_modules(duty_desk.repo.__path__, "duty_desk.repo."):
+    importlib.import_module(part.name)
 from duty_desk import config, timeutil
 timeutil.zone(config.load_config().team.timezone)  # zone files may be under /root too
 nobody = pwd.getpwnam("nobody")
