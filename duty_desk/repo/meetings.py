@@ -37,7 +37,7 @@ from duty_desk.views import (
 )
 from duty_desk.vocabulary import CancelledBy
 
-from .base import Aggregate, staff_view
+from .base import Aggregate, staff_view, staff_view_columns
 from .loads import absence_view
 from .network import current_members
 from .sql import CHUNK, chunks, first_instant, utc
@@ -65,15 +65,6 @@ _MEETING_COLUMNS: tuple[Any, ...] = (
     Meeting.override_reason,
     Meeting.version,
 )
-_STAFF_COLUMNS: tuple[Any, ...] = (
-    Staff.id,
-    Staff.login,
-    Staff.name,
-    Staff.role,
-    Staff.active,
-    Staff.capacity,
-)
-
 _ATTENDEE_COLUMNS: tuple[Any, ...] = (
     MeetingStaff.meeting_id,
     Staff.id,
@@ -209,12 +200,12 @@ class MeetingReader(Aggregate):
                 query = query.where(expects(staff_id))
             rows = session.exec(query.order_by(col(Meeting.starts_at), col(Meeting.id))).all()
             staff_query = (
-                select(*_STAFF_COLUMNS)
+                select(*staff_view_columns())
                 .where(col(Staff.active) == True)  # noqa: E712 - SQL, not Python truth
                 .order_by(col(Staff.name))
             )
             if staff_id is not None:
-                staff_query = select(*_STAFF_COLUMNS).where(Staff.id == staff_id)
+                staff_query = select(*staff_view_columns()).where(Staff.id == staff_id)
             staff = tuple(staff_view(row) for row in session.exec(staff_query))
             return DayData(
                 day=day,

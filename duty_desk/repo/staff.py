@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import pwd
-from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -27,27 +26,17 @@ from duty_desk.validation import validate_capacity, validate_staff, validate_sta
 from duty_desk.views import StaffView
 from duty_desk.vocabulary import Role
 
-from .base import Aggregate, staff_view
+from .base import Aggregate, staff_view, staff_view_columns
 from .sql import run
 
 BOOTSTRAP_ACTION = "bootstrap team lead"
 BOOTSTRAP_COMMAND = "duty-desk staff add LOGIN NAME --role team_lead --bootstrap"
 
 
-_VIEW_COLUMNS: tuple[Any, ...] = (
-    Staff.id,
-    Staff.login,
-    Staff.name,
-    Staff.role,
-    Staff.active,
-    Staff.capacity,
-)
-
-
 def all_staff(session: Session) -> dict[int, StaffView]:
     """Every staff member (active or not), by id (read as columns: the ORM's objects cost
     several times the query for a team's hundreds)."""
-    return {row.id or 0: staff_view(row) for row in run(session, select(*_VIEW_COLUMNS))}
+    return {row.id or 0: staff_view(row) for row in run(session, select(*staff_view_columns()))}
 
 
 def _owner_name(uid: int) -> str:
