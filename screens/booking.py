@@ -43,7 +43,7 @@ from duty_desk import vocabulary
 from duty_desk.errors import BookingWarnings, Conflict, DutyDeskError, InputErrors
 from duty_desk.views import BookingDefaults, MeetingView, ScheduleProblem
 
-from .closing import DialogFooter, dismiss_then_take_down
+from .closing import DialogFooter
 from .flag_marker import subject
 from .forms import FormScreen
 from .literal import assemble, literal, visible
@@ -51,7 +51,6 @@ from .render import staff_tags
 from .widgets import PickedLine, TextInput, TickBox
 
 if TYPE_CHECKING:
-    from textual.await_complete import AwaitComplete
     from textual.screen import Screen
 
     from duty_desk.timeparse import ParsedWhen
@@ -674,11 +673,6 @@ class BookingDialog(FormScreen[Booked]):
                 )
             )
         )
-
-    def dismiss(self, result: Booked | None = None) -> AwaitComplete:
-        """Close at once; the widgets are taken down once the screen behind and the
-        opener's notice are painted (screens/closing.py)."""
-        return dismiss_then_take_down(self, super().dismiss, result)
 
     def _on_show_day(self, start: dt.datetime, end: dt.datetime) -> bool:
         from duty_desk import timeutil

@@ -13,6 +13,8 @@ it is off the screen stack. Its footer is a :class:`DialogFooter`, which stops r
 its keys once the dialog is no longer the screen shown (Textual's footer rebuilds them,
 twice, as its closed screen loses focus: wasted work in the very frames that show the
 screen behind).
+
+Every form closes this way (``FormScreen.dismiss`` and its footer, screens/forms.py).
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from rich.text import Text
 from textual import on, work
@@ -23,11 +23,15 @@ from textual.message import Message
 from textual.reactive import var
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Input, Label, Select, Static, TextArea
+from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from duty_desk.errors import InputErrors
 
+if TYPE_CHECKING:
+    from textual.await_complete import AwaitComplete
+
 from .base import ReportsWorkerErrors
+from .closing import DialogFooter, dismiss_then_take_down
 from .confirm import ConfirmDialog
 from .key_order import OpensForKeys
 from .literal import assemble, literal
@@ -113,7 +117,12 @@ class FormScreen(ReportsWorkerErrors, OpensForKeys, ModalScreen[R], Generic[R]):
             with Horizontal(id="buttons"):
                 yield Button(self.CONFIRM, id="save", variant="primary", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)
-        yield Footer(compact=True, show_command_palette=False)
+        yield DialogFooter(compact=True, show_command_palette=False)
+
+    def dismiss(self, result: R | None = None) -> AwaitComplete:
+        """Close at once; the form's widgets are taken down once the screen behind and the
+        opener's notice are painted (screens/closing.py), not before them."""
+        return dismiss_then_take_down(self, super().dismiss, result)
 
     def compose_intro(self) -> ComposeResult:
         yield from ()
