@@ -43,6 +43,14 @@ async def confirm_accept(pilot: Any) -> None:
     await settle(pilot)
 
 
+async def accept_then_leave_the_core_team(pilot: Any) -> None:
+    """The accept confirmed, then its core-team step left with escape (back on the queue)."""
+    await confirm_accept(pilot)
+    assert isinstance(pilot.app.screen, CoreTeamDialog)
+    await pilot.press("escape")
+    await settle(pilot)
+
+
 async def choose_team(pilot: Any, staff: list[int]) -> None:
     dialog = pilot.app.screen
     assert isinstance(dialog, CoreTeamDialog)
@@ -100,10 +108,7 @@ async def test_keys_typed_before_the_core_team_opens_wait_for_it(
     make_referral()
     make_referral(name="Bea Example (test)")
     async with open_app() as (app, pilot):
-        await confirm_accept(pilot)
-        assert isinstance(app.screen, CoreTeamDialog)
-        await pilot.press("escape")
-        await settle(pilot)
+        await accept_then_leave_the_core_team(pilot)
         queue = app.screen
         app.hold_keys()  # as the accept does when its confirmation closes
         await pilot.press("a")
@@ -131,10 +136,7 @@ async def test_the_details_under_the_core_team_step_are_read_when_the_queue_is_b
     referral = make_referral()
     make_referral(name="Bea Example (test)")
     async with open_app() as (app, pilot):
-        await confirm_accept(pilot)
-        assert isinstance(app.screen, CoreTeamDialog)
-        await pilot.press("escape")
-        await settle(pilot)
+        await accept_then_leave_the_core_team(pilot)
         assert cursor_id(app) == referral
         detail = str(app.screen.query_one("#detail-body", Static).render())
         assert detail.startswith("NEEDS CORE TEAM: accepted")
