@@ -17,7 +17,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from duty_desk import scheduling, timeutil
@@ -32,6 +32,7 @@ from duty_desk.views import (
 
 from . import board_render as render
 from .base import ReportsWorkerErrors
+from .closing import DialogFooter
 from .literal import assemble, literal, visible
 
 TODO, KEPT, MOVED, COVERED = "TO DO", "KEPT", "MOVED", "COVER"
@@ -216,7 +217,7 @@ class AbsenceImpact(ReportsWorkerErrors, ModalScreen[None]):
             yield Static(Text("Loading..."), id="impact-body")
             yield OptionList(id="impact-list")
             yield Static(Text(""), id="impact-detail")
-        yield Footer(compact=True, show_command_palette=False)
+        yield DialogFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#impact-list", OptionList).focus()

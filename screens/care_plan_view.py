@@ -17,11 +17,12 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from duty_desk.care_plan import Section, care_plan, plan_sections
 
 from .base import ReportsWorkerErrors
+from .closing import DialogFooter
 from .literal import assemble, literal
 
 WIDTH = 74  # what a table may take inside the dialog at 80 columns
@@ -94,7 +95,7 @@ class CarePlanView(ReportsWorkerErrors, ModalScreen[None]):
                 id="form-title",
             )
             yield Static(Text("Loading the plan...", end=""), id="care-plan-text")
-        yield Footer(compact=True, show_command_palette=False)
+        yield DialogFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#dialog", VerticalScroll).focus()

@@ -16,13 +16,14 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from duty_desk import timeutil
 from duty_desk.views import MeetingView
 
 from . import board_render as render
 from .base import ReportsWorkerErrors
+from .closing import DialogFooter
 from .literal import assemble, literal
 
 COLUMNS = (
@@ -67,7 +68,7 @@ class ClientMeetings(ReportsWorkerErrors, ModalScreen["MeetingView | None"]):
             )
             yield DataTable(id="meetings", cursor_type="row", cell_padding=0)
             yield Static(Text("Loading...", end=""), id="meetings-note")
-        yield Footer(compact=True, show_command_palette=False)
+        yield DialogFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         table = self.query_one("#meetings", DataTable)

@@ -14,7 +14,8 @@ its keys once the dialog is no longer the screen shown (Textual's footer rebuild
 twice, as its closed screen loses focus: wasted work in the very frames that show the
 screen behind).
 
-Every form closes this way (``FormScreen.dismiss`` and its footer, screens/forms.py).
+Every form closes this way (``FormScreen.dismiss`` and its footer, screens/forms.py);
+every dialog has a :class:`DialogFooter`.
 """
 
 from __future__ import annotations
@@ -35,7 +36,29 @@ _names = itertools.count(1)
 
 class DialogFooter(Footer):
     """A dialog's footer: its keys follow the dialog while it is the screen shown (or comes
-    back on top); a closed dialog's footer is left as it is."""
+    back on top); a closed dialog's footer is left as it is.
+
+    It is at least as tall as the footer of the screen behind: that one takes two rows
+    when its keys do not fit in one (60x20), and its second row, keys that do nothing
+    while the dialog is open, would otherwise show above the dialog's own."""
+
+    _covers = 1  # rows: as tall as the footer behind
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self.cover_the_footer_behind)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.cover_the_footer_behind)
+
+    def cover_the_footer_behind(self) -> None:
+        stack = self.app.screen_stack
+        if self.screen not in stack or stack.index(self.screen) == 0:
+            return  # closed, or not over another screen
+        behind = stack[stack.index(self.screen) - 1]
+        rows = max((footer.outer_size.height for footer in behind.query(Footer)), default=1)
+        if rows != self._covers:
+            self._covers = rows
+            self.styles.min_height = rows
 
     def bindings_changed(self, screen: Screen[Any]) -> None:
         if self.screen is not self.app.screen:

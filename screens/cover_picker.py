@@ -13,12 +13,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from duty_desk import scheduling
 from duty_desk.views import AbsenceView, MeetingView, StaffLoad, StaffView
 
+from .closing import DialogFooter
 from .flag_marker import marker
 from .literal import assemble, literal
 
@@ -126,7 +127,7 @@ class CoverPicker(ModalScreen[int]):
             intro.append(" Suggested first; enter picks, escape closes.")
             yield Static(intro, id="intro")
             yield OptionList(*self.options(), id="cover-list")
-        yield Footer(compact=True, show_command_palette=False)
+        yield DialogFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#cover-list", OptionList).focus()

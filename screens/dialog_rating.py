@@ -29,7 +29,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from duty_desk.dialog_scale import Item, ItemKind, scores
 from duty_desk.dialog_views import DialogData, DialogRatingView
@@ -37,6 +37,7 @@ from duty_desk.errors import DutyDeskError, InputErrors
 
 from . import dialog_words
 from .base import ReportsWorkerErrors
+from .closing import DialogFooter
 from .key_order import OpensForKeys
 from .literal import assemble, literal
 
@@ -201,7 +202,7 @@ class DialogRatingScreen(ReportsWorkerErrors, OpensForKeys, ModalScreen[int | No
             yield Static(id="question")
             yield RatingSheet(self)
             yield Static(id="status")
-        yield Footer(compact=True, show_command_palette=False)
+        yield DialogFooter(compact=True, show_command_palette=False)
 
     def _title(self) -> Text:
         when = self.on_day.strftime("%a %d %b %Y")

@@ -13,11 +13,12 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from duty_desk.views import AuditEntry
 
 from .base import ReportsWorkerErrors
+from .closing import DialogFooter
 from .literal import assemble, literal
 from .render import history_text
 
@@ -56,7 +57,7 @@ class HistoryScreen(ReportsWorkerErrors, ModalScreen[None]):
             )
             with VerticalScroll(id="history"):
                 yield Static(Text("Loading..."), id="history-body")
-        yield Footer(compact=True, show_command_palette=False)
+        yield DialogFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#history", VerticalScroll).focus()

@@ -5,10 +5,11 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from duty_desk.views import MeetingView
 
+from .closing import DialogFooter
 from .history import HistoryScreen
 from .literal import assemble, literal
 
@@ -32,4 +33,4 @@ class MeetingHistory(HistoryScreen):
             )
             with VerticalScroll(id="history"):
                 yield Static(Text("Loading..."), id="history-body")
-        yield Footer(compact=True, show_command_palette=False)
+        yield DialogFooter(compact=True, show_command_palette=False)

@@ -11,12 +11,13 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from duty_desk.views import ReferralView
 
 from . import board_render as render
 from .base import ReportsWorkerErrors
+from .closing import DialogFooter
 from .literal import assemble, literal
 
 
@@ -53,7 +54,7 @@ class ReferralScreen(ReportsWorkerErrors, ModalScreen[None]):
             )
             with VerticalScroll(id="history"):
                 yield Static(Text("Loading..."), id="referral-body")
-        yield Footer(compact=True, show_command_palette=False)
+        yield DialogFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#history", VerticalScroll).focus()
