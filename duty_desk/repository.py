@@ -18,7 +18,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, TypeVar
+from importlib import import_module
+from typing import TYPE_CHECKING, Generic, TypeVar, overload
 
 from .config import Config
 from .db import Database
@@ -89,6 +90,34 @@ if TYPE_CHECKING:
     from .team_report import Period, TeamReport
 
 T = TypeVar("T")
+P = TypeVar("P")
+
+
+class Part(Generic[P]):
+    """An aggregate's repository on a :class:`Repository`: ``duty_desk.repo.MODULE``'s
+    class ``NAME``, made with the repository's context (its module imported) the first
+    time it is used, and kept on the instance from then on (as ``cached_property``)."""
+
+    def __init__(self, module: str, name: str) -> None:
+        self.module = module
+        self.name = name
+        self.attribute = ""
+
+    def __set_name__(self, owner: type, attribute: str) -> None:
+        self.attribute = attribute
+
+    @overload
+    def __get__(self, repository: None, owner: type) -> Part[P]: ...
+    @overload
+    def __get__(self, repository: Repository, owner: type) -> P: ...
+    def __get__(self, repository: Repository | None, owner: type) -> Part[P] | P:
+        if repository is None:
+            return self
+        made: P = getattr(import_module(f"duty_desk.repo.{self.module}"), self.name)(
+            repository._ctx
+        )
+        repository.__dict__[self.attribute] = made  # found before this descriptor next time
+        return made
 
 
 class Repository:
@@ -101,54 +130,26 @@ class Repository:
 
     # Each aggregate is made, and its module imported, when first used: a screen's first
     # read imports only the repositories (and so the table groups, duty_desk/models.py)
-    # it reads from (issue 15, start-up). functools.cached_property: made once.
-    @cached_property
-    def _staff(self) -> StaffRepository:
-        from .repo.staff import StaffRepository
-
-        return StaffRepository(self._ctx)
-
-    @cached_property
-    def _referrals(self) -> ReferralRepository:
-        from .repo.referrals import ReferralRepository
-
-        return ReferralRepository(self._ctx)
-
-    @cached_property
-    def _intake(self) -> IntakeRepository:
-        from .repo.intake import IntakeRepository
-
-        return IntakeRepository(self._ctx)
-
-    @cached_property
-    def _audit(self) -> AuditRepository:
-        from .repo.audit import AuditRepository
-
-        return AuditRepository(self._ctx)
-
-    @cached_property
-    def _board(self) -> BoardRepository:
-        from .repo.board import BoardRepository
-
-        return BoardRepository(self._ctx)
-
-    @cached_property
-    def _episodes(self) -> EpisodeRepository:
-        from .repo.episodes import EpisodeRepository
-
-        return EpisodeRepository(self._ctx)
-
-    @cached_property
-    def _absences(self) -> AbsenceRepository:
-        from .repo.absences import AbsenceRepository
-
-        return AbsenceRepository(self._ctx)
-
-    @cached_property
-    def _meetings(self) -> MeetingReader:
-        from .repo.meetings import MeetingReader
-
-        return MeetingReader(self._ctx)
+    # it reads from (issue 15, start-up). Made once (Part, above).
+    _staff: Part[StaffRepository] = Part("staff", "StaffRepository")
+    _referrals: Part[ReferralRepository] = Part("referrals", "ReferralRepository")
+    _intake: Part[IntakeRepository] = Part("intake", "IntakeRepository")
+    _audit: Part[AuditRepository] = Part("audit", "AuditRepository")
+    _board: Part[BoardRepository] = Part("board", "BoardRepository")
+    _episodes: Part[EpisodeRepository] = Part("episodes", "EpisodeRepository")
+    _absences: Part[AbsenceRepository] = Part("absences", "AbsenceRepository")
+    _meetings: Part[MeetingReader] = Part("meetings", "MeetingReader")
+    _attendance: Part[AttendanceRepository] = Part("attendance", "AttendanceRepository")
+    _decisions: Part[DecisionRepository] = Part("decisions", "DecisionRepository")
+    _dialog: Part[DialogRepository] = Part("dialog", "DialogRepository")
+    _record: Part[RecordReader] = Part("record", "RecordReader")
+    _network: Part[NetworkRepository] = Part("network", "NetworkRepository")
+    _meeting_notes: Part[MeetingNoteRepository] = Part("meeting_notes", "MeetingNoteRepository")
+    _safeguarding: Part[SafeguardingRepository] = Part("safeguarding", "SafeguardingRepository")
+    _admissions: Part[AdmissionRepository] = Part("admissions", "AdmissionRepository")
+    _documents: Part[DocumentRepository] = Part("documents", "DocumentRepository")
+    _team_report: Part[TeamReportRepository] = Part("team_report", "TeamReportRepository")
+    _satisfaction: Part[SatisfactionRepository] = Part("satisfaction", "SatisfactionRepository")
 
     @cached_property
     def _bookings(self) -> BookingRepository:
@@ -157,76 +158,10 @@ class Repository:
         return BookingRepository(self._ctx, self._meetings.booking_defaults)
 
     @cached_property
-    def _attendance(self) -> AttendanceRepository:
-        from .repo.attendance import AttendanceRepository
-
-        return AttendanceRepository(self._ctx)
-
-    @cached_property
     def _handover(self) -> HandoverRepository:
         from .repo.handover import HandoverRepository
 
         return HandoverRepository(self._ctx, self._meetings.day)
-
-    @cached_property
-    def _decisions(self) -> DecisionRepository:
-        from .repo.decisions import DecisionRepository
-
-        return DecisionRepository(self._ctx)
-
-    @cached_property
-    def _dialog(self) -> DialogRepository:
-        from .repo.dialog import DialogRepository
-
-        return DialogRepository(self._ctx)
-
-    @cached_property
-    def _record(self) -> RecordReader:  # issue 12 (record)
-        from .repo.record import RecordReader
-
-        return RecordReader(self._ctx)
-
-    @cached_property
-    def _network(self) -> NetworkRepository:  # issue 12 (network)
-        from .repo.network import NetworkRepository
-
-        return NetworkRepository(self._ctx)
-
-    @cached_property
-    def _meeting_notes(self) -> MeetingNoteRepository:  # issue 12 (meeting)
-        from .repo.meeting_notes import MeetingNoteRepository
-
-        return MeetingNoteRepository(self._ctx)
-
-    @cached_property
-    def _safeguarding(self) -> SafeguardingRepository:  # issue 12 (guard)
-        from .repo.safeguarding import SafeguardingRepository
-
-        return SafeguardingRepository(self._ctx)
-
-    @cached_property
-    def _admissions(self) -> AdmissionRepository:
-        from .repo.admissions import AdmissionRepository
-
-        return AdmissionRepository(self._ctx)
-
-    @cached_property
-    def _documents(self) -> DocumentRepository:
-        from .repo.documents import DocumentRepository
-
-        return DocumentRepository(self._ctx)
-
-    @cached_property
-    def _team_report(self) -> TeamReportRepository:  # issue 14
-        from .repo.team_report import TeamReportRepository
-
-        return TeamReportRepository(self._ctx)
-
-    @cached_property
-    def _satisfaction(self) -> SatisfactionRepository:  # issue 14 (fft)
-        from .repo.satisfaction import SatisfactionRepository
-
-        return SatisfactionRepository(self._ctx)
 
     @property
     def db(self) -> Database:

@@ -9,7 +9,7 @@ import inspect
 from duty_desk.config import Config
 from duty_desk.db import Database
 from duty_desk.privacy import MaskedRepository
-from duty_desk.repository import Repository
+from duty_desk.repository import Part, Repository
 
 PUBLIC = {
     "absence",
@@ -157,3 +157,20 @@ def test_only_methods_and_settings_are_public(db: Database, config: Config) -> N
     assert (repo.db, repo.config, repo.actor) == (db, config, "duty1")
     masked = MaskedRepository(repo)
     assert masked.config is config and callable(masked.board)
+
+
+def test_each_aggregate_is_the_class_its_annotation_names_made_once(
+    db: Database, config: Config
+) -> None:
+    """Every ``Part`` names its module and class as strings: each must make the class its
+    type annotation says, once per repository, imported only when first used."""
+    repo = Repository(db, config, actor="duty1")
+    parts = {name: part for name, part in vars(Repository).items() if isinstance(part, Part)}
+    assert len(parts) >= 19
+    annotations = inspect.get_annotations(Repository)
+    for name, part in parts.items():
+        assert name not in vars(repo)  # not made yet
+        made = getattr(repo, name)
+        assert annotations[name] == f"Part[{type(made).__name__}]", name
+        assert type(made).__module__ == f"duty_desk.repo.{part.module}"
+        assert getattr(repo, name) is made  # kept
