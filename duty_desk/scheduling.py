@@ -19,8 +19,9 @@ at 10:00 do not overlap. Every problem's text names who and when, in local time.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pendulum
 
@@ -181,12 +182,26 @@ def problems(
     now: dt.datetime,
 ) -> list[ScheduleProblem]:
     """Every problem with ``candidate``; blocking ones first, then warnings in a fixed order."""
+    found = list(each_problem(candidate, busy, away, staff_names, team, meetings, now))
+    return [p for p in found if p.blocking] + [p for p in found if not p.blocking]
+
+
+def each_problem(
+    candidate: Candidate,
+    busy: Iterable[Busy],
+    away: Iterable[Away],
+    staff_names: Mapping[int, str],
+    team: TeamSettings,
+    meetings: MeetingSettings,
+    now: dt.datetime,
+) -> Iterator[ScheduleProblem]:
+    """The problems with ``candidate`` one by one, as they are found (the next free slot
+    stops at the first): the clashes and travel gaps meeting by meeting, then outside
+    hours, absences and the past. :func:`problems` puts the blocking ones first."""
     tz = team.timezone
     start, end = candidate.starts_at, candidate.ends_at
     wanted = set(candidate.staff_ids)
     buffer = dt.timedelta(minutes=meetings.travel_buffer_minutes)
-    blocking: list[ScheduleProblem] = []
-    travel: list[ScheduleProblem] = []
 
     def name(staff_id: int) -> str:
         return staff_names.get(staff_id, f"Staff member {staff_id}")
@@ -195,43 +210,37 @@ def problems(
         if other.meeting_id == candidate.moving:
             continue
         clash = overlaps(start, end, other.starts_at, other.ends_at)
-        when = _when(other.starts_at, other.ends_at, tz)
-        if clash and other.client_id == candidate.client_id:
-            blocking.append(
-                ScheduleProblem("client_busy", f"The client already has a meeting {when}", True)
-            )
         shared = sorted(wanted & other.staff_ids, key=name)
         if clash:
+            when = _when(other.starts_at, other.ends_at, tz)  # words only for a problem found
+            if other.client_id == candidate.client_id:
+                yield ScheduleProblem(
+                    "client_busy", f"The client already has a meeting {when}", True
+                )
             for staff_id in shared:
-                blocking.append(
-                    ScheduleProblem(
-                        "staff_busy", f"{name(staff_id)} is already in a meeting {when}", True
-                    )
+                yield ScheduleProblem(
+                    "staff_busy", f"{name(staff_id)} is already in a meeting {when}", True
                 )
             continue
         if not shared or not buffer or "home" not in (candidate.place_kind, other.place_kind):
             continue
         gap = start - other.ends_at if other.ends_at <= start else other.starts_at - end
         if gap < buffer:
+            when = _when(other.starts_at, other.ends_at, tz)
             for staff_id in shared:
-                travel.append(
-                    ScheduleProblem(
-                        "travel_buffer",
-                        f"{name(staff_id)} has only {int(gap.total_seconds() // 60)} minutes between "
-                        f"this and a meeting {when} (a home visit needs "
-                        f"{meetings.travel_buffer_minutes} for travel)",
-                        False,
-                    )
+                yield ScheduleProblem(
+                    "travel_buffer",
+                    f"{name(staff_id)} has only {int(gap.total_seconds() // 60)} minutes between "
+                    f"this and a meeting {when} (a home visit needs "
+                    f"{meetings.travel_buffer_minutes} for travel)",
+                    False,
                 )
 
-    warnings = list(travel)
     if not within_hours(start, end, team):
-        warnings.append(
-            ScheduleProblem(
-                "outside_hours",
-                f"{_when(start, end, tz)} is outside the team's hours ({hours_words(team)})",
-                False,
-            )
+        yield ScheduleProblem(
+            "outside_hours",
+            f"{_when(start, end, tz)} is outside the team's hours ({hours_words(team)})",
+            False,
         )
     days = local_days(start, end, tz)
     for absence in sorted(away, key=lambda a: (name(a.staff_id), a.starts_on)):
@@ -239,19 +248,14 @@ def problems(
             continue
         hit = [d for d in days if absence.starts_on <= d <= absence.ends_on]
         part = span_words(absence)
-        warnings.append(
-            ScheduleProblem(
-                "staff_absent",
-                f"{name(absence.staff_id)} is away ({absence.kind}) on "
-                f"{_day_words(hit[0] if hit else days[0])}{' ' + part if part else ''}",
-                False,
-            )
+        yield ScheduleProblem(
+            "staff_absent",
+            f"{name(absence.staff_id)} is away ({absence.kind}) on "
+            f"{_day_words(hit[0] if hit else days[0])}{' ' + part if part else ''}",
+            False,
         )
     if start < now:
-        warnings.append(
-            ScheduleProblem("in_past", f"{_when(start, end, tz)} is in the past", False)
-        )
-    return blocking + warnings
+        yield ScheduleProblem("in_past", f"{_when(start, end, tz)} is in the past", False)
 
 
 def blocking_sentence(found: Sequence[ScheduleProblem]) -> str:
@@ -274,6 +278,17 @@ def ceil_to_grid(instant: dt.datetime, step_minutes: int, tz: str) -> dt.datetim
         return max(timeutil.local_to_utc(naive, tz), timeutil.as_utc(instant))
     except timeutil.TimeInputError:  # a grid time the clock change skips or repeats
         return timeutil.as_utc(instant)
+
+
+@lru_cache(maxsize=4096)
+def _grid_utc(wall: dt.datetime, tz: str) -> dt.datetime | None:
+    """A grid time as UTC, or None where the clock change skips or repeats it. Kept: the
+    same walls are tried for every staff member when the core-team step looks for who is
+    free (about 19,000 conversions at bench scale otherwise)."""
+    try:
+        return timeutil.local_to_utc(wall, tz)
+    except timeutil.TimeInputError:
+        return None
 
 
 def free_slot(
@@ -315,21 +330,20 @@ def free_slot(
         day_start = timeutil.as_utc(earliest) if offset == 0 else None
         near_day: list[Busy] | None = None
         while wall + length <= closes:
-            try:
-                start = timeutil.local_to_utc(wall, tz)
-                end = timeutil.local_to_utc(wall + length, tz)
-            except timeutil.TimeInputError:
-                wall += step
-                continue
+            start, end = _grid_utc(wall, tz), _grid_utc(wall + length, tz)
             wall += step
+            if start is None or end is None:
+                continue
             if day_start is not None and start < day_start:
                 continue
             if near_day is None:
-                last = start + dt.timedelta(hours=25)  # the rest of this local day, at most
-                near_day = [
-                    b for b in relevant if b.starts_at < last + reach and b.ends_at > start - reach
-                ]
+                # the rest of this local day at most, and the travel either side
+                before, after_day = start + dt.timedelta(hours=25) + reach, start - reach
+                near_day = [b for b in relevant if b.starts_at < before and b.ends_at > after_day]
             candidate = Candidate(client_id, start, end, tuple(staff_ids), place_kind)
-            if not problems(candidate, near_day, mine, {}, team, meetings, start):
+            if (
+                next(each_problem(candidate, near_day, mine, {}, team, meetings, start), None)
+                is None
+            ):
                 return start
     return None

@@ -45,14 +45,16 @@ def when_busy(
     found: dict[int, tuple[Any, ...]] = {}
     staff_of: dict[int, set[int]] = {}
     if wanted:
-        # Meetings in the time window first (the starts_at index: a few hundred rows a
-        # day), then their staff: never every meeting a staff member ever had.
-        in_window = select(Meeting.id).where(*window)
+        # The meetings in the time window (the starts_at index: a few hundred rows a day),
+        # then each one's staff by meeting (the meeting_id index), kept if wanted. The
+        # "+ 0" keeps the staff_id index out of it: SQLite otherwise probes it once for
+        # every staff member and every meeting in the window, about 220,000 probes when
+        # the core-team step asks about all 200 staff (30 ms, against 1.4 ms this way).
         columns: tuple[Any, ...] = (*_BUSY_COLUMNS, MeetingStaff.staff_id)
         for mid, cid, starts, ends, place, staff_id in session.exec(
             select(*columns)
             .join(MeetingStaff, col(MeetingStaff.meeting_id) == Meeting.id)
-            .where(col(MeetingStaff.staff_id).in_(wanted), col(Meeting.id).in_(in_window))
+            .where((col(MeetingStaff.staff_id) + 0).in_(wanted), *window)
         ):
             found[mid or 0] = (cid, starts, ends, place)
             staff_of.setdefault(mid or 0, set()).add(staff_id)
