@@ -30,11 +30,13 @@ from textual.await_complete import AwaitComplete
 from textual.screen import Screen
 from textual.widgets import Footer
 
+from .textual_private import SteadyFooter
+
 TAKE_DOWN_AFTER = 0.25  # seconds: a few frames, after the screen behind is painted
 _names = itertools.count(1)
 
 
-class DialogFooter(Footer):
+class DialogFooter(SteadyFooter):
     """A dialog's footer: its keys follow the dialog while it is the screen shown (or comes
     back on top); a closed dialog's footer is left as it is.
 
@@ -45,9 +47,10 @@ class DialogFooter(Footer):
     _covers = 1  # rows: as tall as the footer behind
 
     def on_mount(self) -> None:
-        self.call_after_refresh(self.cover_the_footer_behind)
+        self.cover_the_footer_behind()  # before the first layout: not a second one for it
 
     def on_resize(self) -> None:
+        super().on_resize()
         self.call_after_refresh(self.cover_the_footer_behind)
 
     def cover_the_footer_behind(self) -> None:
@@ -55,7 +58,8 @@ class DialogFooter(Footer):
         if self.screen not in stack or stack.index(self.screen) == 0:
             return  # closed, or not over another screen
         behind = stack[stack.index(self.screen) - 1]
-        rows = max((footer.outer_size.height for footer in behind.query(Footer)), default=1)
+        footers = behind.query_children(Footer)  # a screen's footer is its own child
+        rows = max((footer.outer_size.height for footer in footers), default=1)
         if rows != self._covers:
             self._covers = rows
             self.styles.min_height = rows
