@@ -57,7 +57,13 @@ class AnswerPicker(Widget, can_focus=True):
             Binding(str(n), f"choose({n})", FFT_ANSWER_LONG[a], show=False, id=f"fft_answer_{n}")
             for n, a in enumerate(ANSWERS, start=1)
         ),
-        Binding("enter", "app.focus_next", "Why?", id="fft_answer_next"),
+        Binding(
+            "enter",
+            "app.focus_next",
+            "Why?",
+            id="fft_answer_next",
+            tooltip="Go on to the person's own words on why (optional)",
+        ),
     ]
     """
     | key        | id                  | action                                          |
