@@ -120,6 +120,7 @@ class BoardRepository(Aggregate):
             breaks=tuple(breaks),
             staff=tuple(ordered),
             dialog=tuple(dialog.values()),
+            everyone=tuple(staff.values()),
         )
 
     def _read_changed(
