@@ -62,7 +62,10 @@ class _Hold:
 
     def _when_shown(self) -> None:
         self.app.run_worker(
-            self._release_once_up(), group="frame-hold", exit_on_error=False, description=""
+            self._release_once_up(),
+            group="frame-hold",
+            exit_on_error=False,
+            description="release a held frame",
         )
 
     async def _release_once_up(self) -> None:
