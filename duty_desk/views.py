@@ -372,6 +372,8 @@ class BoardData:
     staff: tuple[StaffLoad, ...]
     # issue 13 (board): each open episode's latest DIALOG rating (dialog_of: by client id)
     dialog: tuple[LatestDialog, ...] = ()
+    # everyone on the staff list, active or not, as read with the board (for the tags)
+    everyone: tuple[StaffView, ...] = ()
 
     def dialog_of(self) -> dict[int, LatestDialog]:
         return {found.client_id: found for found in self.dialog}

@@ -28,6 +28,8 @@ from .record_palette import ClientRecordCommands
 from .textual_private import LastResort
 
 if TYPE_CHECKING:
+    from textual.notifications import SeverityLevel
+
     from duty_desk.config import Config
     from duty_desk.db import Database
     from duty_desk.repository import Repository
@@ -237,6 +239,20 @@ class DutyDeskApp(KeysInOrder, LastResort[None]):
     def on_unmount(self) -> None:
         resume_collection()
         self.changes.stop()
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+        from .closing import notice_posted
+
+        notice_posted(self)  # a form closed for this notice is painted with it
 
     def action_toggle_privacy(self) -> None:
         """Privacy mode on or off: the screen reloads with names shown or hidden."""

@@ -283,7 +283,8 @@ class BoardScreen(LiveList):
         staff_id, term, status = query
         repo = self.duty_app.repo
         data = repo.board(staff_id)
-        if term or status is not ClientFilter.open:
+        finding = bool(term) or status is not ClientFilter.open
+        if finding:
             found = [
                 e
                 for e in repo.find_clients(term, status)
@@ -297,7 +298,9 @@ class BoardScreen(LiveList):
                 episodes=tuple(found),
                 breaks=tuple(b for b in data.breaks if b.client_id in ids),
             )
-        everyone = repo.list_staff(include_inactive=True)  # tags as elsewhere
+        # Tags over everyone on the staff list, as elsewhere (read with the board; a find
+        # reads its episodes after, so anyone they name is added)
+        everyone = [*data.everyone, *render.all_staff(data)] if finding else data.everyone
         tags, rows = draw(data, self.duty_app.config, self._drawn, everyone)
         notes: dict[int, list[HandoverNoteView]] = {}
         for note in self.duty_app.repo.notes(open_only=True):  # handover notes (N)

@@ -179,9 +179,9 @@ class DrawnRows:
         now = timeutil.now()
         tz = config.team.timezone
         today = render.local_time(now, tz).date()
-        # Tags over everyone on the staff list, as every screen makes them (screens/render.py).
-        known = {member.id: member for member in [*everyone, *render.all_staff(data)]}
-        tags = render.staff_tags(known.values())
+        # Tags over everyone on the staff list, as every screen makes them (screens/render.py);
+        # without the list, over everyone the board names.
+        tags = render.staff_tags(everyone or render.all_staff(data))
         if (tz, today, tags) != self.context:
             self.context = (tz, today, tags)
             for held in self.held.values():

@@ -140,6 +140,7 @@ class BookingDialog(FormScreen[Booked]):
         "place_kind": "place",
     }
     CONFIRM = "Check"
+    HOLD_FOR_NOTICE = True  # every opener says "Booked: ..." (or "Moved: ...") as it closes
     BINDINGS = [
         Binding("ctrl+s", "save", "Check/book", id="form_save", priority=True),
         Binding("ctrl+n", "next_free", "Next free slot", id="booking_next_free", priority=True),

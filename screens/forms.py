@@ -86,6 +86,9 @@ class FormScreen(ReportsWorkerErrors, OpensForKeys, ModalScreen[R], Generic[R]):
     FIELDS: ClassVar[tuple[str, ...]] = ()
     ALIASES: ClassVar[dict[str, str]] = {}
     CONFIRM = "Save"
+    HOLD_FOR_NOTICE: ClassVar[bool] = False
+    """Every opener says what was saved in a notice as the form closes: the screen behind is
+    painted with it, in one frame (screens/closing.py)."""
 
     # Not a repainting reactive: the busy look is drawn by ``_show_busy``, and only when
     # the answer is slow (``BUSY_AFTER_SECONDS``).
@@ -122,7 +125,8 @@ class FormScreen(ReportsWorkerErrors, OpensForKeys, ModalScreen[R], Generic[R]):
     def dismiss(self, result: R | None = None) -> AwaitComplete:
         """Close at once; the form's widgets are taken down once the screen behind and the
         opener's notice are painted (screens/closing.py), not before them."""
-        return dismiss_then_take_down(self, super().dismiss, result)
+        hold = self.HOLD_FOR_NOTICE and result is not None
+        return dismiss_then_take_down(self, super().dismiss, result, hold)
 
     def compose_intro(self) -> ComposeResult:
         yield from ()

@@ -18,7 +18,8 @@ module or uses a private name of a Textual class it extends. Textual is pinned (
   (``__rich__``), which also lets ``run_test`` re-raise it in tests.
 - For the benchmarks (``bench/care.py``), which time a key to the frame that shows its
   result: :func:`after_each_frame` notes each frame as it is written (Textual writes them in
-  ``App._display``; it has no public hook for a written frame), and :func:`send_as_terminal`
+  ``App._display``, and hold them back while ``App._batch_count`` is set; it has no public
+  hook for a written frame), and :func:`send_as_terminal`
   posts a key as the terminal driver does (``App._driver``), so it takes the app's whole
   input path. The app itself uses neither.
 """
@@ -42,6 +43,7 @@ PRIVATE_NAMES = (
     "Footer._bindings_ready",
     "App._handle_exception",
     "App._display",
+    "App._batch_count",
     "App._driver",
 )
 """What this file uses of Textual's private names (checked by the tests)."""
@@ -156,12 +158,14 @@ def after_each_frame(app: App[Any], written: Callable[[], None]) -> None:
     """Call ``written()`` just after each frame ``app`` writes to its terminal (benchmarks).
 
     Textual writes a frame in ``App._display``, which it also calls with ``None`` when
-    nothing was dirty: no frame is written then, and ``written`` is not called."""
+    nothing was dirty, and while repaints are held (``App.batch_update``, its
+    ``_batch_count``): no frame is written then, and ``written`` is not called."""
     original = app._display
 
     def display(screen: Screen[Any], renderable: Any) -> Any:
+        held = app._batch_count > 0
         result = original(screen, renderable)
-        if renderable is not None:
+        if renderable is not None and not held:
             written()
         return result
 

@@ -2,21 +2,27 @@
 member's caseload in one read; one episode; caseload suggestions; episodes for export.
 
 Reads use a few set-based queries for all episodes at once, never one query per
-episode (tests/test_repo_board.py counts them)."""
+episode (tests/test_repo_board.py counts them); a read after a few changes re-reads only
+the episodes they touched (``board_changes``, tests/repo/test_repo_board_partial.py)."""
 
 from __future__ import annotations
 
+import bisect
+import datetime as dt
+import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, or_
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from duty_desk import timeutil
 from duty_desk.errors import NotFound
 from duty_desk.models import Client, ClientStatus, CoreTeamMember, Referral
-from duty_desk.views import BoardData, ClientFilter, EpisodeView, StaffLoad
+from duty_desk.views import BoardData, ClientFilter, EpisodeView, StaffLoad, StaffView
 
 from .base import Aggregate, Context
+from .board_changes import AuditMark, touched_since
 from .breaks import find_breaks
 from .dialog import ScoreCache, latest_ratings
 from .episode_rows import BoardCache, NoCoreFound, read_episodes
@@ -24,14 +30,34 @@ from .loads import absence_rows, by_room, loads
 from .sql import plain
 from .staff import all_staff
 
+FULL_SECONDS = 300.0  # every episode read again at least this often (a write not audited)
 EXPORT_PAGE = 500  # episodes read per unit of work when exporting
 FIND_LIMIT = 200  # a find among clients: at most this many, by name
+
+
+def _by_name(e: EpisodeView) -> tuple[str, int]:
+    return e.name.casefold(), e.client_id
+
+
+@dataclass(frozen=True)
+class HeldBoard:
+    """What the last board read found, for the next to re-read only what changed: the
+    newest audit row then, the local day, the staff list, every open episode (by name) and
+    their meetings without a core-team member, and when every episode was last read."""
+
+    mark: AuditMark | None
+    today: dt.date
+    staff: tuple[StaffView, ...]
+    episodes: list[EpisodeView]
+    no_core: NoCoreFound
+    read_at: float  # time.monotonic()
 
 
 class BoardRepository(Aggregate):
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
         self.cache = BoardCache()
+        self.held: HeldBoard | None = None  # under cache.lock
         self.scores = ScoreCache()  # issue 13: DIALOG scores by rating (under cache.lock)
 
     def board(self, staff_id: int | None = None) -> BoardData:
@@ -41,14 +67,37 @@ class BoardRepository(Aggregate):
         Episodes are ordered by client name; breaks most pressing first (no key worker,
         key worker left, core member absent, meeting without core team, not seen); staff by
         name.
+
+        Only the episodes changed since the last read are read again, when the audit log
+        can tell which (``board_changes``), on the same local day, with the same staff
+        list, at most ``FULL_SECONDS`` after the last read of every episode; and those whose
+        next meeting has begun since. The rest (staff loads, absences, breaks, DIALOG) is
+        found anew each time, as of now.
         """
         now = plain(timeutil.now())
         today = self.ctx.today(now)
         is_open = col(Client.status) == ClientStatus.open.value
         with self.cache.lock, self.ctx.unit() as session:
+            held = self.held
+            touched = touched_since(session, held.mark if held is not None else None)
             staff = all_staff(session)
-            no_core: NoCoreFound = {}
-            every = read_episodes(session, is_open, now, staff, no_core, self.cache)
+            changed = touched.clients
+            if (
+                held is None
+                or changed is None
+                or held.today != today
+                or time.monotonic() - held.read_at > FULL_SECONDS
+                or held.staff != tuple(staff.values())
+            ):
+                no_core: NoCoreFound = {}
+                every = read_episodes(session, is_open, now, staff, no_core, self.cache)
+                read_at = time.monotonic()
+            else:
+                every, no_core = self._read_changed(session, held, changed, now, staff)
+                read_at = held.read_at
+            self.held = HeldBoard(
+                touched.mark, today, tuple(staff.values()), every, no_core, read_at
+            )
             episodes = every
             if staff_id is not None:
                 episodes = [
@@ -71,7 +120,45 @@ class BoardRepository(Aggregate):
             breaks=tuple(breaks),
             staff=tuple(ordered),
             dialog=tuple(dialog.values()),
+            everyone=tuple(staff.values()),
         )
+
+    def _read_changed(
+        self,
+        session: Session,
+        held: HeldBoard,
+        changed: frozenset[int],
+        now: dt.datetime,
+        staff: dict[int, StaffView],
+    ) -> tuple[list[EpisodeView], NoCoreFound]:
+        """Every open episode, ``held`` with the episodes of ``changed`` clients, and those
+        whose next meeting has begun since (a later one is next now), read again."""
+        again = set(changed)
+        again.update(
+            e.client_id
+            for e in held.episodes
+            if e.next_meeting is not None and e.next_meeting < now
+        )
+        if not again:
+            return held.episodes, held.no_core
+        read_no_core: NoCoreFound = {}
+        fresh = read_episodes(
+            session,
+            col(Client.id).in_(sorted(again)),
+            now,
+            staff,
+            read_no_core,
+            self.cache,
+            whole=False,
+        )
+        opened = [e for e in fresh if e.status is ClientStatus.open]
+        is_open = {e.client_id for e in opened}
+        no_core = {c: found for c, found in held.no_core.items() if c not in again}
+        no_core.update((c, found) for c, found in read_no_core.items() if c in is_open)
+        every = [e for e in held.episodes if e.client_id not in again]
+        for e in opened:  # into its place by name, as read_episodes orders them
+            bisect.insort(every, e, key=_by_name)
+        return every, no_core
 
     def episode(self, client_id: int) -> EpisodeView:
         with self.ctx.unit() as session:

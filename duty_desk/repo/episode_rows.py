@@ -238,22 +238,31 @@ def core_teams(session: Session, where: ColumnElement[bool]) -> dict[int, list[i
 
 
 def _core_cached(
-    session: Session, where: ColumnElement[bool], rows: Sequence[Any], cache: BoardCache
+    session: Session,
+    where: ColumnElement[bool],
+    rows: Sequence[Any],
+    cache: BoardCache,
+    whole: bool = True,
 ) -> Mapping[int, Sequence[int]]:
     """Core teams, read again only for episodes whose version changed since the last
-    board: every change of core team bumps the client's version (set_core_team)."""
+    board: every change of core team bumps the client's version (set_core_team). Not
+    ``whole``: ``rows`` are a few of the board's episodes, the others' teams are kept."""
     held = cache.teams
     changed = [row[0] for row in rows if (found := held.get(row[0])) is None or found[0] != row[9]]
     core: dict[int, Sequence[int]]
     if len(changed) > len(rows) // 4:
         core = dict(core_teams(session, where))
     else:
-        core = {cid: team for cid, (_, team) in held.items()}
+        core = {row[0]: held[row[0]][1] for row in rows if row[0] in held}
         for chunk in chunks(changed):
             fresh = core_teams(session, col(Client.id).in_(chunk))
             for cid in chunk:
                 core[cid] = tuple(fresh.get(cid, ()))
-    cache.teams = {row[0]: (row[9], tuple(core.get(row[0], ()))) for row in rows}
+    teams = {row[0]: (row[9], tuple(core.get(row[0], ()))) for row in rows}
+    if whole:
+        cache.teams = teams
+    else:
+        held.update(teams)
     return core
 
 
@@ -279,19 +288,21 @@ def read_episodes(
     staff: dict[int, StaffView] | None = None,
     no_core: NoCoreFound | None = None,
     cache: BoardCache | None = None,
+    whole: bool = True,
 ) -> list[EpisodeView]:
     """Episodes matching ``where`` (on Client), by client name.
 
     ``no_core``, when given, receives each episode's newest meeting without a core-team
     member and all of them (newest first; JSON text until needed). With ``cache``, an
     episode whose inputs (its row, core team, next meeting, the staff list) are what they
-    were at the last call is handed out again rather than rebuilt.
+    were at the last call is handed out again rather than rebuilt; ``whole`` False: these
+    are a few of the board's episodes, read again (the cache keeps the others).
     """
     rows, computed = _rows(session, where)
     if not rows:
         return []
     staff = staff if staff is not None else all_staff(session)
-    core = _core_cached(session, where, rows, cache) if cache else core_teams(session, where)
+    core = _core_cached(session, where, rows, cache, whole) if cache else core_teams(session, where)
     nexts = _next_meetings(session, now, [row[0] for row in rows])
     order = {sid: (member.name.casefold(), sid) for sid, member in staff.items()}
     if cache is not None:
@@ -349,7 +360,7 @@ def read_episodes(
         if cache is not None and found is None:
             cache.episodes[client_id] = (stamp, episode)
         episodes.append(episode)
-    if cache is not None:  # forget episodes no longer read (discharged, filtered out)
+    if cache is not None and whole:  # forget episodes no longer read (discharged, filtered out)
         seen = {row[0] for row in rows}
         for stale in [c for c in cache.episodes if c not in seen]:
             del cache.episodes[stale]

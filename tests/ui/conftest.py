@@ -50,13 +50,14 @@ def open_app(request: pytest.FixtureRequest) -> OpenApp:
         config: Config | None = None,
         db: Database | None = None,
         settled: bool = True,
+        notifications: bool = False,  # toasts shown, as in the real app
     ) -> AsyncIterator[tuple[DutyDeskApp, Pilot[Any]]]:
         if config is None:
             config = request.getfixturevalue("config")
         if db is None:
             db = request.getfixturevalue("db")
         app = make_app(config, db, actor)
-        async with app.run_test(size=size) as pilot:
+        async with app.run_test(size=size, notifications=notifications) as pilot:
             if settled:
                 await settle(pilot)
             yield app, pilot

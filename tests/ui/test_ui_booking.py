@@ -11,6 +11,8 @@ from textual.widgets import Checkbox, Input, Select, Static
 
 from duty_desk.models import Meeting
 from screens.booking import BookingDialog
+from screens.closing import hold_frame_for_notice
+from screens.textual_private import after_each_frame
 
 from . import test_ui_day_support as support
 from .test_ui_day_support import (
@@ -104,6 +106,46 @@ async def test_a_booking_closes_the_dialog_at_once_and_takes_it_down_after(open_
         await pilot.press("b")  # and booking again opens a new dialog as before
         await settle(pilot)
         assert isinstance(app.screen, BookingDialog) and app.screen is not dialog
+
+
+async def test_the_day_view_comes_back_with_the_notice_in_the_same_frame(open_app, team):
+    """Issue 15: as a booking closes the dialog, repaints wait for the "Booked" notice
+    (screens/closing.py): no frame shows the day view without it."""
+    async with open_app(settled=False, notifications=True) as (app, pilot):
+        await open_day(pilot)
+        day = app.screen
+        await pilot.press("b")
+        await settle(pilot)
+        await pilot.press(*"thu", "space", "9", ":", "3", "0", "enter")
+        await settle(pilot)
+        frames: list[bool] = []  # for each frame showing the day view: the notice in it
+
+        def written() -> None:
+            if app.screen is day:
+                frames.append(
+                    any(
+                        str(toast.render()).startswith("Booked: Alex Example (test)")
+                        and toast.region.area > 0
+                        for toast in day.query("Toast")
+                    )
+                )
+
+        after_each_frame(app, written)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert frames and all(frames), frames
+        assert not isinstance(app.screen, BookingDialog)
+
+
+async def test_a_held_frame_goes_out_without_a_notice(open_app, team):
+    """A closing form holds repaints for its opener's notice; none comes: the frame goes
+    out all the same (screens/closing.py, HOLD_AT_MOST)."""
+    async with open_app() as (app, pilot):
+        painted = asyncio.Event()
+        after_each_frame(app, painted.set)
+        hold_frame_for_notice(app)
+        app.screen.refresh()
+        await asyncio.wait_for(painted.wait(), timeout=5)
 
 
 async def test_the_time_is_shown_in_words_before_confirming(open_app, team):
