@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, TypeVar
 
 from .config import Config
 from .db import Database
-from .dialog_views import DialogData, DialogRatingView, LatestDialog
 from .handover_views import ClaimHeld, HandoverData, HandoverNoteView, OohHandoverView
 from .repo.base import Context
 from .validation import NewReferral, validate_dates, validate_meeting_days
@@ -64,6 +63,7 @@ from .views import (
 from .vocabulary import ActionOwner, ActionStatus, Consent
 
 if TYPE_CHECKING:
+    from .dialog_views import DialogData, DialogRatingView, LatestDialog
     from .repo.absences import AbsenceRepository, Impact
     from .repo.admissions import AdmissionRepository
     from .repo.attendance import AttendanceRepository
