@@ -29,8 +29,6 @@ from .views import (
     AbsenceDecisionView,
     AbsenceView,
     AcceptPreview,
-    AdmissionSummary,
-    AdmissionView,
     AreaIntake,
     AuditEntry,
     AwaitingSetup,
@@ -40,20 +38,13 @@ from .views import (
     ClientHit,
     ClientRecordView,
     CoreTeamChoice,
-    CrisisPlanView,
-    CrisisRecordView,
     DayData,
     EpisodeView,
-    FftAnswerView,
     FirstMeeting,
-    MeetingDetail,
-    MeetingToRecord,
     MeetingView,
     NetworkMemberView,
-    PlanVersion,
     ReferralFilter,
     ReferralView,
-    RiskSummaryView,
     SafeguardingFlagView,
     ScheduleProblem,
     StaffLoad,
@@ -64,6 +55,17 @@ from .vocabulary import ActionOwner, ActionStatus, Consent
 
 if TYPE_CHECKING:
     from .dialog_views import DialogData, DialogRatingView, LatestDialog
+    from .record_views import (
+        AdmissionSummary,
+        AdmissionView,
+        CrisisPlanView,
+        CrisisRecordView,
+        FftAnswerView,
+        MeetingDetail,
+        MeetingToRecord,
+        PlanVersion,
+        RiskSummaryView,
+    )
     from .repo.absences import AbsenceRepository, Impact
     from .repo.admissions import AdmissionRepository
     from .repo.attendance import AttendanceRepository
