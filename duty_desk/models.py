@@ -35,15 +35,8 @@ from .vocabulary import (  # the statuses and kinds live in the vocabulary; re-e
 )
 
 if TYPE_CHECKING:
-    from .tables.care import (
-        CrisisPlan,
-        DialogAction,
-        DialogActionReview,
-        DialogAnswer,
-        DialogRating,
-        DialogTopic,
-        RiskSummary,
-    )
+    from .tables.care import CrisisPlan, DialogAnswer, DialogRating, RiskSummary
+    from .tables.dialog_plus import DialogAction, DialogActionReview, DialogTopic
     from .tables.duty import DutyRota, HandoverNote, IntakeLock, OohHandover
     from .tables.meetings import Meeting, MeetingNetwork, MeetingStaff
     from .tables.outcomes import (
@@ -99,15 +92,8 @@ GROUPS: dict[str, tuple[str, ...]] = {
         "change_notify_statements",
     ),
     "duty": ("IntakeLock", "DutyRota", "HandoverNote", "OohHandover"),
-    "care": (
-        "DialogRating",
-        "DialogAnswer",
-        "DialogTopic",
-        "DialogAction",
-        "DialogActionReview",
-        "CrisisPlan",
-        "RiskSummary",
-    ),
+    "care": ("DialogRating", "DialogAnswer", "CrisisPlan", "RiskSummary"),
+    "dialog_plus": ("DialogTopic", "DialogAction", "DialogActionReview"),
     "outcomes": (
         "AbsenceDecision",
         "MeetingNote",

@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING, Generic, TypeVar, overload
 
 from .config import Config
 from .db import Database
-from .dialog_views import DialogData, DialogRatingView, LatestDialog
 from .handover_views import ClaimHeld, HandoverData, HandoverNoteView, OohHandoverView
 from .repo.base import Context
 from .validation import NewReferral, validate_dates, validate_meeting_days
@@ -31,8 +30,6 @@ from .views import (
     AbsenceDecisionView,
     AbsenceView,
     AcceptPreview,
-    AdmissionSummary,
-    AdmissionView,
     AreaIntake,
     AuditEntry,
     AwaitingSetup,
@@ -42,20 +39,13 @@ from .views import (
     ClientHit,
     ClientRecordView,
     CoreTeamChoice,
-    CrisisPlanView,
-    CrisisRecordView,
     DayData,
     EpisodeView,
-    FftAnswerView,
     FirstMeeting,
-    MeetingDetail,
-    MeetingToRecord,
     MeetingView,
     NetworkMemberView,
-    PlanVersion,
     ReferralFilter,
     ReferralView,
-    RiskSummaryView,
     SafeguardingFlagView,
     ScheduleProblem,
     StaffLoad,
@@ -65,6 +55,18 @@ from .views import (
 from .vocabulary import ActionOwner, ActionStatus, Consent
 
 if TYPE_CHECKING:
+    from .dialog_views import DialogData, DialogRatingView, LatestDialog
+    from .record_views import (
+        AdmissionSummary,
+        AdmissionView,
+        CrisisPlanView,
+        CrisisRecordView,
+        FftAnswerView,
+        MeetingDetail,
+        MeetingToRecord,
+        PlanVersion,
+        RiskSummaryView,
+    )
     from .repo.absences import AbsenceRepository, Impact
     from .repo.admissions import AdmissionRepository
     from .repo.attendance import AttendanceRepository

@@ -14,6 +14,10 @@ compare equal to their stored text).
 Each is a frozen dataclass with ``slots=True``: no ``__dict__`` per object, which matters
 for the board's 2,000 episodes held at once (issue 15, peak memory). A view therefore
 cannot take a ``functools.cached_property`` nor an attribute that is not a field.
+
+The client record's sections' views (meeting notes, crisis plan, admissions, FFT answers)
+are in ``duty_desk.record_views``; they are named here too and made on first use
+(:data:`LATER`), so a start does not make them.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import TYPE_CHECKING, Any
 
 from .vocabulary import (
     AbsenceKind,
@@ -31,14 +36,25 @@ from .vocabulary import (
     CancelledBy,
     ClientStatus,
     Consent,
-    FftAnswer,
-    LegalStatus,
     MeetingStatus,
-    MhaSection,
     PlaceKind,
     ReferralStatus,
     Role,
 )
+
+if TYPE_CHECKING:  # named here for the type checker; made on first use (LATER, below)
+    from .record_views import AdmissionSummary as AdmissionSummary
+    from .record_views import AdmissionView as AdmissionView
+    from .record_views import CrisisPlanView as CrisisPlanView
+    from .record_views import CrisisRecordView as CrisisRecordView
+    from .record_views import FftAnswerView as FftAnswerView
+    from .record_views import MeetingDetail as MeetingDetail
+    from .record_views import MeetingNoteView as MeetingNoteView
+    from .record_views import MeetingToRecord as MeetingToRecord
+    from .record_views import OutcomeChangeView as OutcomeChangeView
+    from .record_views import PlanVersion as PlanVersion
+    from .record_views import RiskSummaryView as RiskSummaryView
+    from .record_views import nights_in_hospital as nights_in_hospital
 
 PERSONAL = "personal"  # the field metadata key holding a field's Mask
 
@@ -582,125 +598,6 @@ class ClientHit:
     safeguarding: tuple[str, ...] = ()  # open flags' kinds (the marker on the hit)
 
 
-# -- issue 12 (meeting) --
-@dataclass(frozen=True, slots=True)
-class MeetingNoteView:
-    """One entry of a meeting's note (append-only): its text, when and by whom (a login)."""
-
-    id: int
-    meeting_id: int
-    text: str = field(repr=False, metadata=KEPT)
-    created_at: dt.datetime  # aware UTC
-    created_by: str
-
-
-@dataclass(frozen=True, slots=True)
-class OutcomeChangeView:
-    """A recorded outcome changed: from what, to what, why, by whom (a login) and when."""
-
-    id: int
-    meeting_id: int
-    from_status: MeetingStatus
-    to_status: MeetingStatus
-    reason: str = field(repr=False, metadata=KEPT)
-    changed_at: dt.datetime  # aware UTC
-    changed_by: str
-
-
-@dataclass(frozen=True, slots=True)
-class MeetingDetail:
-    """What the meeting record adds to one meeting: its note entries (oldest first), the
-    changes of its recorded outcome, and the follow-up taken after a did-not-attend."""
-
-    meeting_id: int
-    notes: tuple[MeetingNoteView, ...] = field(default=(), repr=False, metadata=KEPT)
-    outcomes: tuple[OutcomeChangeView, ...] = ()
-    follow_up: str | None = field(default=None, repr=False, metadata=KEPT)
-
-
-@dataclass(frozen=True, slots=True)
-class MeetingToRecord:
-    """What the meeting-record flow reads before it opens: the meeting, the client's
-    referral (to add a network member on the spot), the client's whole network and what
-    is already recorded."""
-
-    meeting: MeetingView
-    referral_id: int
-    network: tuple[NetworkMemberView, ...]
-    detail: MeetingDetail
-
-
-# -- issue 12 (safety) --
-
-
-@dataclass(frozen=True, slots=True)
-class CrisisPlanView:
-    """A client's crisis and contingency plan as saved: its parts (``duty_desk.crisis``
-    ``PLAN_FIELDS``), the local review date, who wrote it first and who changed it last."""
-
-    id: int
-    client_id: int
-    early_signs: str = field(repr=False, metadata=KEPT)
-    what_helps: str = field(repr=False, metadata=KEPT)
-    what_to_avoid: str = field(repr=False, metadata=KEPT)
-    contact_in_hours: str = field(repr=False, metadata=KEPT)
-    contact_out_of_hours: str = field(repr=False, metadata=KEPT)
-    review_on: dt.date
-    created_at: dt.datetime
-    created_by: str
-    updated_at: dt.datetime
-    updated_by: str
-    version: int
-
-    def part(self, name: str) -> str:
-        """One part by its field name (``early_signs`` ...)."""
-        value = getattr(self, name)
-        assert isinstance(value, str)
-        return value
-
-
-@dataclass(frozen=True, slots=True)
-class RiskSummaryView:
-    """A client's risk summary as saved, with its local review date."""
-
-    id: int
-    client_id: int
-    summary: str = field(repr=False, metadata=KEPT)
-    review_on: dt.date
-    created_at: dt.datetime
-    created_by: str
-    updated_at: dt.datetime
-    updated_by: str
-    version: int
-
-
-@dataclass(frozen=True, slots=True)
-class PlanVersion:
-    """One saved version of a crisis plan or risk summary, rebuilt from the audit log:
-    its number (1 = as first written), when and by whom, which fields that save changed,
-    and every field's value as it stood after it (``review_on`` as an ISO date)."""
-
-    number: int
-    at: dt.datetime
-    by: str
-    action: str
-    changed: tuple[str, ...]
-    values: dict[str, str] = field(repr=False, metadata=KEPT)
-
-
-@dataclass(frozen=True, slots=True)
-class CrisisRecordView:
-    """What the record's "Crisis & risk" section reads in one call
-    (``Repository.crisis_record``): the plan and the risk summary (None: none written) and
-    every saved version of each, oldest first."""
-
-    client_id: int
-    plan: CrisisPlanView | None
-    risk: RiskSummaryView | None
-    plan_versions: tuple[PlanVersion, ...] = ()
-    risk_versions: tuple[PlanVersion, ...] = ()
-
-
 # -- issue 12 (guard) --
 
 
@@ -736,89 +633,6 @@ class SafeguardingFlagView:
         return self.closed_at is None
 
 
-# -- issue 12 (docs) --
-
-
-def nights_in_hospital(
-    admitted: dt.date, discharged: dt.date | None, start: dt.date, end: dt.date, today: dt.date
-) -> int:
-    """Nights in hospital on local dates ``start`` to ``end`` (inclusive): each date from
-    admission up to the day before discharge; still in hospital, up to ``today``. The one
-    rule for bed days (``AdmissionView.bed_days``, the team report's admissions part)."""
-    last = discharged - dt.timedelta(days=1) if discharged else today
-    first, last = max(admitted, start), min(last, end)
-    return max((last - first).days + 1, 0)
-
-
-@dataclass(frozen=True, slots=True)
-class AdmissionView:
-    """A hospital admission during an episode: local dates (``discharged_on`` None while the
-    person is still in hospital), informal or detained (then ``mha_section``), the hospital."""
-
-    id: int
-    client_id: int
-    admitted_on: dt.date
-    discharged_on: dt.date | None
-    legal_status: LegalStatus
-    mha_section: MhaSection | None
-    hospital: str = field(repr=False, metadata=KEPT)
-    created_by: str  # login
-    created_at: dt.datetime
-    version: int
-
-    @property
-    def in_hospital(self) -> bool:
-        return self.discharged_on is None
-
-    def bed_days(self, start: dt.date, end: dt.date, today: dt.date) -> int:
-        """Nights in hospital on local dates ``start`` to ``end`` (inclusive): each date from
-        admission up to the day before discharge; still in hospital, up to ``today``."""
-        return nights_in_hospital(self.admitted_on, self.discharged_on, start, end, today)
-
-
-@dataclass(frozen=True, slots=True)
-class AdmissionSummary:
-    """Admissions over local dates ``start`` to ``end`` (inclusive), for the team report:
-    data only. ``admissions``: those in hospital on any day of the period (``new``: of them,
-    those admitted in it); ``people``: how many clients they were; ``informal`` and
-    ``detained``: the admissions by legal status; ``sections``: detained admissions by
-    section, as (section, count) in the vocabulary's order; ``bed_days``: nights in hospital
-    within the period (``AdmissionView.bed_days``); ``client_ids``: who, sorted."""
-
-    start: dt.date
-    end: dt.date
-    admissions: int
-    new: int
-    people: int
-    informal: int
-    detained: int
-    sections: tuple[tuple[MhaSection, int], ...]
-    bed_days: int
-    client_ids: tuple[int, ...]
-
-
-# -- issue 14 (fft): the Friends and Family Test ------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class FftAnswerView:
-    """One Friends and Family Test answer of an episode: the answer, the "why" (masked in
-    privacy mode: free text), the local day it was given, whether it was asked at
-    discharge; who recorded it and when; ``corrected`` when it was changed since."""
-
-    id: int
-    client_id: int
-    answered_on: dt.date
-    answer: FftAnswer
-    comment: str | None = field(repr=False, metadata=AS_HIDDEN)
-    at_discharge: bool
-    recorded_by: str  # login
-    recorded_at: dt.datetime
-    version: int
-
-    @property
-    def corrected(self) -> bool:
-        return self.version > 1
-
-
 # -- issue 13 (board): the latest DIALOG rating of an open episode (duty_desk.repo.dialog) --
 # Here, not in duty_desk.dialog_views (which re-exports it), so that BoardData's hints
 # resolve for privacy mode (duty_desk.privacy reads them).
@@ -850,3 +664,35 @@ class LatestDialog:
             return None
         days = (today - self.since).days
         return days if days >= weeks * 7 else None
+
+
+# The views of the client record's sections (meeting notes, crisis plan and risk summary,
+# admissions, Friends and Family Test answers) live in duty_desk.record_views and are
+# named here too: that module is imported the first time one of them is asked for, so a
+# start, which reads none of them, does not make their classes (issue 15).
+LATER = frozenset(
+    {
+        "AdmissionSummary",
+        "AdmissionView",
+        "CrisisPlanView",
+        "CrisisRecordView",
+        "FftAnswerView",
+        "MeetingDetail",
+        "MeetingNoteView",
+        "MeetingToRecord",
+        "OutcomeChangeView",
+        "PlanVersion",
+        "RiskSummaryView",
+        "nights_in_hospital",
+    }
+)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in LATER:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from . import record_views
+
+    value = getattr(record_views, name)
+    globals()[name] = value  # from now on a plain attribute of this module
+    return value

@@ -42,7 +42,11 @@ class DutyDeskApp(KeysInOrder, LastResort[None]):
     An error nobody foresaw stops it with one sentence, the details in a private log and
     return code 1 (``LastResort``, screens/textual_private.py)."""
 
-    CSS_PATH = "app.tcss"
+    # The three screens a start may open on are styled with the app, so their styles are
+    # parsed with it, once: a screen with styles not yet read makes Textual parse every
+    # sheet again and restyle the whole app as it mounts (issue 15). The others read theirs
+    # when first shown.
+    CSS_PATH = ["app.tcss", "queue.tcss", "board.tcss", "day.tcss"]
     MODES = registry.modes()
     DEFAULT_MODE = registry.SCREENS[0].mode
     COMMANDS = App.COMMANDS | {ScreenCommands, ClientRecordCommands}

@@ -31,6 +31,8 @@ def visible(value: object, *, multiline: bool = False) -> str:
     With ``multiline`` newlines and tabs are kept (for notes and reasons).
     """
     text = "" if value is None else str(value)
+    if text.isprintable():  # the common case: nothing to replace
+        return text
     out: list[str] = []
     for char in text:
         if multiline and char in "\n\t":

@@ -8,8 +8,7 @@
 - ``meetings``, ``booking``, ``rules``, ``attendance``: network meetings
 - ``continuity``: the precomputed continuity figures per episode
 - ``network``: the person's network after acceptance: consent, taking part, removal (issue 12)
+
+Each is imported by name (``duty_desk.repo.continuity``); this package imports none of
+them, so a read loads only the parts (and the tables) it uses (issue 15).
 """
-
-from .continuity import refresh_all_continuity, refresh_continuity
-
-__all__ = ["refresh_all_continuity", "refresh_continuity"]

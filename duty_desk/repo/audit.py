@@ -1,17 +1,23 @@
 """The audit log, read back: one record's history, and the whole log for export.
-(Entries are written by ``Context.audit`` in the same transaction as each change.)"""
+(Entries are written by ``Context.audit`` in the same transaction as each change.)
+
+The audit table is named inside each read: the screens' list reads import this module
+(for :func:`entry`) and need not build it (issue 15)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from sqlmodel import col, select
 
 from duty_desk import timeutil
-from duty_desk.models import AuditLog
 from duty_desk.views import AuditEntry
 
 from .base import Aggregate
+
+if TYPE_CHECKING:
+    from duty_desk.models import AuditLog
 
 
 def entry(row: AuditLog) -> AuditEntry:
@@ -29,6 +35,8 @@ def entry(row: AuditLog) -> AuditEntry:
 
 class AuditRepository(Aggregate):
     def history(self, entity: str, entity_id: int) -> list[AuditEntry]:
+        from duty_desk.models import AuditLog
+
         with self.ctx.unit() as session:
             rows = session.exec(
                 select(AuditLog)
@@ -38,6 +46,8 @@ class AuditRepository(Aggregate):
             return [entry(row) for row in rows]
 
     def audit_for_export(self) -> Iterator[AuditEntry]:
+        from duty_desk.models import AuditLog
+
         with self.ctx.unit() as session:
             for row in session.exec(select(AuditLog).order_by(col(AuditLog.id))):
                 yield entry(row)

@@ -22,12 +22,12 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, select
 
-from duty_desk import audit_chain, timeutil
+from duty_desk import timeutil
 from duty_desk.config import Config
 from duty_desk.db import Database, explain_operational_error
 from duty_desk.errors import Conflict, DutyDeskError, NotPermitted
 from duty_desk.identity import os_login
-from duty_desk.models import AuditLog, Staff
+from duty_desk.models import Staff
 from duty_desk.views import StaffView
 from duty_desk.vocabulary import Role
 
@@ -117,6 +117,8 @@ class Context:
                 if write and not self.db.is_sqlite:
                     # Take the audit chain's lock first, as SQLite's BEGIN IMMEDIATE takes its
                     # one write lock first: taken later, after row locks, it could deadlock.
+                    from duty_desk import audit_chain
+
                     audit_chain.lock(session.connection())
                 yield session
         except StaleDataError:
@@ -158,6 +160,8 @@ class Context:
             "before": dump(before),
             "after": dump(after),
         }
+        from duty_desk import audit_chain  # with the audit table: on the first write (issue 15)
+
         audit_chain.append(session.connection(), [row])  # at the chain's end, this transaction
 
     def insert(
@@ -194,6 +198,8 @@ class Context:
         Read from the newest audit entry for the record. Nothing is saved; the caller's
         form keeps its input so it can be applied again after a look.
         """
+        from duty_desk.models import AuditLog
+
         row = session.exec(
             select(AuditLog)
             .where(AuditLog.entity == entity, AuditLog.entity_id == entity_id)

@@ -24,7 +24,7 @@ from duty_desk.views import BoardData, ClientFilter, EpisodeView, StaffLoad, Sta
 from .base import Aggregate, Context
 from .board_changes import AuditMark, touched_since
 from .breaks import find_breaks
-from .dialog import ScoreCache, latest_ratings
+from .dialog_latest import ScoreCache, latest_ratings
 from .episode_rows import BoardCache, NoCoreFound, read_episodes
 from .loads import absence_rows, by_room, loads
 from .sql import plain

@@ -20,7 +20,7 @@ from duty_desk.vocabulary import BreakKind
 from .base import Context
 from .continuity import load_no_core
 from .crisis import review_breaks
-from .dialog import dialog_breaks
+from .dialog_latest import dialog_breaks
 from .episode_rows import NoCoreFound
 from .loads import as_away
 from .sql import must_instant, raw, run

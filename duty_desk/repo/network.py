@@ -20,7 +20,7 @@ from sqlmodel import Session, col, or_, select
 
 from duty_desk import timeutil
 from duty_desk.errors import Conflict, NotFound
-from duty_desk.models import AuditLog, Client, NetworkMember, Referral
+from duty_desk.models import Client, NetworkMember, Referral
 from duty_desk.validation import (
     check_consent,
     validate_network_edit,
@@ -120,6 +120,8 @@ class NetworkRepository(Aggregate):
     def history(self, referral_id: int) -> list[AuditEntry]:
         """Every audited change to the network of one referral, oldest first: members added
         (entries on the referral) and their edits and removals (entries on each member)."""
+        from duty_desk.models import AuditLog  # the audit table: not built for a plain read
+
         with self.ctx.unit() as session:
             ids = [r.id for r in member_rows(session, referral_id) if r.id is not None]
             rows = session.exec(

@@ -28,7 +28,6 @@ from duty_desk.errors import (
 )
 from duty_desk.models import (
     OPEN_STATUSES,
-    AuditLog,
     Client,
     ClientStatus,
     Referral,
@@ -317,6 +316,8 @@ class ReferralRepository(Aggregate):
     def _check_import(
         self, session: Session, batch: list[NewReferral], source: ImportedFile
     ) -> None:
+        from duty_desk.models import AuditLog  # the audit table: not built for a plain read
+
         if self.ctx.db.url.get_backend_name() == "postgresql":
             session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _IMPORT_LOCK})
         earlier = session.exec(

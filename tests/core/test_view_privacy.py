@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from duty_desk import dialog_views, handover_views, privacy, views
+from duty_desk import dialog_views, handover_views, privacy, record_views, views
 from duty_desk.views import PERSONAL, Mask
 
 NAME = "Alex Example (test)"
@@ -49,7 +49,7 @@ NOT_PERSONAL = frozenset(
 
 
 # Every module of views the repository hands out.
-VIEW_MODULES = (views, handover_views, dialog_views)
+VIEW_MODULES = (views, record_views, handover_views, dialog_views)
 
 
 def view_classes(*modules: types.ModuleType) -> list[type]:
