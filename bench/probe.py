@@ -54,22 +54,31 @@ def build(kind: str, db_path: str | None, mode: str = "queue"):  # type: ignore[
 _FOUND: dict[str, Any] = {"screen": None, "tables": [], "polls": 0}
 
 
-def table_has_rows(app) -> bool:  # type: ignore[no-untyped-def]
+def table_kind(kind: str) -> type[Any]:
+    """The table the app shows its rows in: ours (``KeyedTable``) or the baseline's
+    (``DataTable``). Only that one is imported: duty-desk never loads ``DataTable``, and
+    importing it here would add its memory to duty-desk's peak."""
+    if kind == "baseline":
+        from textual.widgets import DataTable
+
+        return DataTable
+    from screens.keyed_table import KeyedTable
+
+    return KeyedTable
+
+
+def table_has_rows(app, kind: str = "app") -> bool:  # type: ignore[no-untyped-def]
     """Whether a table on the screen shows rows. Asked every 2 ms while the app starts, so
     the tables are looked up in the DOM only when the screen changed or none was found yet
     (and every 50th time, should one be replaced): a DOM query of a whole screen every 2 ms
     would take the app's own time (about 50 ms of a start on the queue), more on a screen
     with more widgets, which is not what is measured."""
-    from textual.widgets import DataTable
-
-    from screens.keyed_table import KeyedTable
-
     found = _FOUND
     found["polls"] += 1
     if found["screen"] is not app.screen or not found["tables"] or found["polls"] % 50 == 0:
         found["screen"] = app.screen
-        found["tables"] = [*app.screen.query(KeyedTable), *app.screen.query(DataTable)]
-    return any(table.row_count > 0 for table in found["tables"])  # ours, baseline's
+        found["tables"] = list(app.screen.query(table_kind(kind)))
+    return any(table.row_count > 0 for table in found["tables"])
 
 
 async def settle(pilot: Any) -> None:
@@ -133,7 +142,7 @@ def main() -> int:
 
     async def pilot(p) -> None:  # type: ignore[no-untyped-def]
         deadline = time.monotonic() + 60
-        while not table_has_rows(p.app):
+        while not table_has_rows(p.app, args.kind):
             if time.monotonic() > deadline:
                 print("TIMEOUT", flush=True)
                 p.app.exit()

@@ -126,7 +126,7 @@ class DutyDeskApp(KeysInOrder, LastResort[None]):
 
     @on(LiveList.Loaded)
     def _first_rows_in(self) -> None:
-        resume_collection()
+        self.call_after_refresh(resume_collection)  # once they are painted
 
     def on_mount(self) -> None:
         self.set_timer(START_COLLECTION_SECONDS, resume_collection)
