@@ -74,10 +74,12 @@ class BoardRepository(Aggregate):
         next meeting has begun since. The rest (staff loads, absences, breaks, DIALOG) is
         found anew each time, as of now.
         """
-        now = plain(timeutil.now())
-        today = self.ctx.today(now)
         is_open = col(Client.status) == ClientStatus.open.value
         with self.cache.lock, self.ctx.unit() as session:
+            # The time is taken once the lock is held: a read that waited for another never
+            # builds on it with an older "now" than that one used.
+            now = plain(timeutil.now())
+            today = self.ctx.today(now)
             held = self.held
             touched = touched_since(session, held.mark if held is not None else None)
             staff = all_staff(session)

@@ -19,6 +19,11 @@ board reads whole every time. Whenever the answer is not certain, it is "cannot 
 at all since the last look (a write that bypassed the audit: a test's set-up, an
 administrator's SQL), a history that is not the one seen (a restore), more than
 ``LIMIT`` rows, or a meeting or rating that is not there.
+
+What it cannot see: a write that bypasses the audit log (an administrator's SQL) in the
+same interval as an audited one. Every write of the app audits itself (a rule of the
+project), so only such a write is missed, and only until the board next reads every
+episode (``FULL_SECONDS`` after the last full read, or a new day).
 """
 
 from __future__ import annotations

@@ -34,9 +34,12 @@ BOOTSTRAP_COMMAND = "duty-desk staff add LOGIN NAME --role team_lead --bootstrap
 
 
 def all_staff(session: Session) -> dict[int, StaffView]:
-    """Every staff member (active or not), by id (read as columns: the ORM's objects cost
-    several times the query for a team's hundreds)."""
-    return {row.id or 0: staff_view(row) for row in run(session, select(*staff_view_columns()))}
+    """Every staff member (active or not), by id, in id order (read as columns: the ORM's
+    objects cost several times the query for a team's hundreds). The order is fixed: the
+    board compares the list with the one it last read (PostgreSQL returns an updated row
+    elsewhere in an unordered read, which would look like a new staff list)."""
+    query = select(*staff_view_columns()).order_by(col(Staff.id))
+    return {row.id or 0: staff_view(row) for row in run(session, query)}
 
 
 def _owner_name(uid: int) -> str:
