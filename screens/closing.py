@@ -125,6 +125,11 @@ class DialogFooter(SteadyFooter):
 
     _covers = 1  # rows: as tall as the footer behind
 
+    def __init__(self, *, cover: bool = True, **footer: Any) -> None:
+        """``cover=False`` for a dialog that fills the screen: nothing behind it shows."""
+        super().__init__(**footer)
+        self.cover = cover
+
     def on_mount(self) -> None:
         self.cover_the_footer_behind()  # before the first layout: not a second one for it
 
@@ -134,7 +139,7 @@ class DialogFooter(SteadyFooter):
 
     def cover_the_footer_behind(self) -> None:
         stack = self.app.screen_stack
-        if self.screen not in stack or stack.index(self.screen) == 0:
+        if not self.cover or self.screen not in stack or stack.index(self.screen) == 0:
             return  # closed, or not over another screen
         behind = stack[stack.index(self.screen) - 1]
         footers = behind.query_children(Footer)  # a screen's footer is its own child
