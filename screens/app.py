@@ -244,6 +244,15 @@ class DutyDeskApp(KeysInOrder, LastResort[None]):
         resume_collection()
         self.changes.stop()
 
+    def delay_update(self, delay: float = 0.05) -> None:
+        """Textual holds every repaint for ``delay`` (0.05 s) when the mode changes (and when
+        the palette runs a command), to mask a screen shown before it is built. Ours are
+        built before they are shown (the client record is read first; a list screen shows
+        its loading line, then its rows), so the hold only kept the screen asked for off the
+        terminal: 50 ms of every number key and of opening the record. Held now for
+        :data:`HOLD_ON_SWITCH`, so what the switch does at once still comes in one frame."""
+        super().delay_update(HOLD_ON_SWITCH)
+
     def notify(
         self,
         message: str,
@@ -305,6 +314,7 @@ class DutyDeskApp(KeysInOrder, LastResort[None]):
 
 
 DEBUG_ENV = "DUTY_DESK_DEBUG"
+HOLD_ON_SWITCH = 0.001  # seconds (see DutyDeskApp.delay_update; a timer cannot be 0)
 
 
 def _no_personal_data_in_textual_log() -> None:
