@@ -217,7 +217,7 @@ class AbsenceImpact(ReportsWorkerErrors, ModalScreen[None]):
             yield Static(Text("Loading..."), id="impact-body")
             yield OptionList(id="impact-list")
             yield Static(Text(""), id="impact-detail")
-        yield DialogFooter(compact=True, show_command_palette=False)
+        yield DialogFooter()
 
     def on_mount(self) -> None:
         self.query_one("#impact-list", OptionList).focus()

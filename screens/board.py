@@ -43,11 +43,11 @@ from duty_desk.views import (
 from . import board_render as render
 from .board_rows import SPECS, VIEWS, DrawnRows, Row, draw
 from .commands import PaletteCommand
+from .key_line import KeyLine
 from .keyed_table import KeyedTable
 from .literal import assemble, literal, visible
 from .live_list import LiveList, match_staff
 from .render import find_filter_words
-from .textual_private import SteadyFooter
 from .widgets import TextInput, TitleBar
 
 if TYPE_CHECKING:
@@ -245,7 +245,7 @@ class BoardScreen(LiveList):
             yield KeyedTable(id=name)
         with VerticalScroll(id="board-detail"):
             yield Static(Text("", end=""), id="board-detail-body")
-        yield SteadyFooter(compact=True, show_command_palette=False)
+        yield KeyLine()
 
     def on_mount(self) -> None:
         width = self.app.size.width

@@ -290,7 +290,7 @@ class BookingDialog(FormScreen[Booked]):
             with Horizontal(id="buttons"):
                 yield Button(self.CONFIRM, id="save", variant="primary", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)
-        yield DialogFooter(compact=True, show_command_palette=False)
+        yield DialogFooter()
 
     def on_mount(self) -> None:
         self.query_one("#field-when", Input).focus()

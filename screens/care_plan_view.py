@@ -95,7 +95,7 @@ class CarePlanView(ReportsWorkerErrors, ModalScreen[None]):
                 id="form-title",
             )
             yield Static(Text("Loading the plan...", end=""), id="care-plan-text")
-        yield DialogFooter(compact=True, show_command_palette=False)
+        yield DialogFooter()
 
     def on_mount(self) -> None:
         self.query_one("#dialog", VerticalScroll).focus()

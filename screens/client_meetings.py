@@ -68,7 +68,7 @@ class ClientMeetings(ReportsWorkerErrors, ModalScreen["MeetingView | None"]):
             )
             yield DataTable(id="meetings", cursor_type="row", cell_padding=0)
             yield Static(Text("Loading...", end=""), id="meetings-note")
-        yield DialogFooter(compact=True, show_command_palette=False)
+        yield DialogFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#meetings", DataTable)

@@ -39,9 +39,8 @@ from textual.app import App, ScreenStackError
 from textual.await_complete import AwaitComplete
 from textual.messages import Update
 from textual.screen import Screen
-from textual.widgets import Footer
 
-from .textual_private import SteadyFooter
+from .key_line import KeyLine
 
 TAKE_DOWN_AFTER = 0.25  # seconds: a few frames, after the screen behind is painted
 HOLD_AT_MOST = 0.1  # seconds a closing form holds the frame for its opener's notice
@@ -115,7 +114,7 @@ def notice_posted(app: App[Any]) -> None:
         hold.notice()
 
 
-class DialogFooter(SteadyFooter):
+class DialogFooter(KeyLine):
     """A dialog's footer: its keys follow the dialog while it is the screen shown (or comes
     back on top); a closed dialog's footer is left as it is.
 
@@ -125,16 +124,15 @@ class DialogFooter(SteadyFooter):
 
     _covers = 1  # rows: as tall as the footer behind
 
-    def __init__(self, *, cover: bool = True, **footer: Any) -> None:
+    def __init__(self, *, cover: bool = True) -> None:
         """``cover=False`` for a dialog that fills the screen: nothing behind it shows."""
-        super().__init__(**footer)
+        super().__init__()
         self.cover = cover
 
     def on_mount(self) -> None:
         self.cover_the_footer_behind()  # before the first layout: not a second one for it
 
-    def on_resize(self) -> None:
-        super().on_resize()
+    def on_resize(self) -> None:  # after KeyLine's own (Textual walks the MRO)
         self.call_after_refresh(self.cover_the_footer_behind)
 
     def cover_the_footer_behind(self) -> None:
@@ -142,7 +140,7 @@ class DialogFooter(SteadyFooter):
         if not self.cover or self.screen not in stack or stack.index(self.screen) == 0:
             return  # closed, or not over another screen
         behind = stack[stack.index(self.screen) - 1]
-        footers = behind.query_children(Footer)  # a screen's footer is its own child
+        footers = behind.query_children(KeyLine)  # a screen's footer is its own child
         rows = max((footer.outer_size.height for footer in footers), default=1)
         if rows != self._covers:
             self._covers = rows

@@ -43,7 +43,7 @@ class ConfirmDialog(OpensForKeys, ModalScreen[bool]):
             with Horizontal(id="buttons"):
                 yield Button(f"{self.yes} (y)", id="yes", variant="warning", compact=True)
                 yield Button(f"{self.no} (n)", id="no", compact=True)
-        yield DialogFooter(compact=True, show_command_palette=False)
+        yield DialogFooter()
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()

@@ -127,7 +127,7 @@ class CoverPicker(ModalScreen[int]):
             intro.append(" Suggested first; enter picks, escape closes.")
             yield Static(intro, id="intro")
             yield OptionList(*self.options(), id="cover-list")
-        yield DialogFooter(compact=True, show_command_palette=False)
+        yield DialogFooter()
 
     def on_mount(self) -> None:
         self.query_one("#cover-list", OptionList).focus()

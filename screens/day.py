@@ -35,11 +35,11 @@ from duty_desk.vocabulary import MeetingStatus
 
 from . import day_render as render
 from .commands import PaletteCommand
+from .key_line import KeyLine
 from .keyed_table import KeyedTable, RowCells
 from .literal import assemble, literal, visible
 from .live_list import LiveList, match_staff
 from .render import staff_tags
-from .textual_private import SteadyFooter
 from .widgets import TextInput, TitleBar
 
 if TYPE_CHECKING:
@@ -173,7 +173,7 @@ class DayScreen(LiveList):
         yield KeyedTable(id="day")
         with VerticalScroll(id="meeting"):
             yield Static(Text("", end=""), id="meeting-body")
-        yield SteadyFooter(compact=True, show_command_palette=False)
+        yield KeyLine()
 
     def on_mount(self) -> None:
         self.day = timeutil.to_local(timeutil.now(), self.tz).date()

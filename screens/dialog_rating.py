@@ -202,7 +202,7 @@ class DialogRatingScreen(ReportsWorkerErrors, OpensForKeys, ModalScreen[int | No
             yield Static(id="question")
             yield RatingSheet(self)
             yield Static(id="status")
-        yield DialogFooter(compact=True, show_command_palette=False, cover=False)  # full screen
+        yield DialogFooter(cover=False)  # full screen
 
     def _title(self) -> Text:
         when = self.on_day.strftime("%a %d %b %Y")

@@ -120,7 +120,7 @@ class FormScreen(ReportsWorkerErrors, OpensForKeys, ModalScreen[R], Generic[R]):
             with Horizontal(id="buttons"):
                 yield Button(self.CONFIRM, id="save", variant="primary", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)
-        yield DialogFooter(compact=True, show_command_palette=False)
+        yield DialogFooter()
 
     def dismiss(self, result: R | None = None) -> AwaitComplete:
         """Close at once; the form's widgets are taken down once the screen behind and the

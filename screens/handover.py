@@ -38,11 +38,11 @@ from duty_desk.handover_words import flag_words, held_for
 from duty_desk.views import StaffView, UnbookedFirst
 
 from .commands import PaletteCommand
+from .key_line import KeyLine
 from .keyed_table import KeyedTable, RowCells
 from .literal import assemble, cell, literal, visible
 from .live_list import LiveList
 from .render import tags_by_login
-from .textual_private import SteadyFooter
 from .widgets import TitleBar
 
 COLUMNS: tuple[tuple[str, str, int | None], ...] = (
@@ -132,7 +132,7 @@ class HandoverScreen(LiveList):
         yield KeyedTable(id="handover")
         with VerticalScroll(id="detail"):
             yield Static(Text("", end=""), id="detail-body")
-        yield SteadyFooter(compact=True, show_command_palette=False)
+        yield KeyLine()
 
     def on_mount(self) -> None:
         table = self.main_table()

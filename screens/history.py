@@ -57,7 +57,7 @@ class HistoryScreen(ReportsWorkerErrors, ModalScreen[None]):
             )
             with VerticalScroll(id="history"):
                 yield Static(Text("Loading..."), id="history-body")
-        yield DialogFooter(compact=True, show_command_palette=False)
+        yield DialogFooter()
 
     def on_mount(self) -> None:
         self.query_one("#history", VerticalScroll).focus()

@@ -33,4 +33,4 @@ class MeetingHistory(HistoryScreen):
             )
             with VerticalScroll(id="history"):
                 yield Static(Text("Loading..."), id="history-body")
-        yield DialogFooter(compact=True, show_command_palette=False)
+        yield DialogFooter()

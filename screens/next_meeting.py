@@ -31,7 +31,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.color import Color
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 from textual.worker import Worker
 
 from duty_desk import vocabulary
@@ -39,6 +39,7 @@ from duty_desk.views import BookingDefaults
 
 from .booking import HINT_CHECK, Booked, BookingDialog, prefilled_place
 from .flag_marker import subject
+from .key_line import KeyLine
 from .literal import assemble, literal
 from .network_words import consent_short
 from .widgets import TextInput
@@ -136,7 +137,7 @@ class NextMeetingDialog(BookingDialog):
     def on_mount(self) -> None:
         if self.waiting:
             self.query_one("#dialog").display = False
-            self.query_one(Footer).display = False
+            self.query_one(KeyLine).display = False
         # Textual calls BookingDialog.on_mount after this one (it shows HINT_CHECK): later.
         self.call_later(self._hint, Text(f"{HINT_CHECK}\n{HINT_SKIP}", end=""))
 
@@ -148,7 +149,7 @@ class NextMeetingDialog(BookingDialog):
         self.waiting = False
         self.styles.clear_rule("background")  # dimmed as any dialog
         self.query_one("#dialog").display = True
-        self.query_one(Footer).display = True
+        self.query_one(KeyLine).display = True
         self.call_after_refresh(self.load_defaults)
 
     def load_defaults(self) -> Worker[None] | None:  # type: ignore[override]

@@ -41,10 +41,10 @@ from duty_desk.views import (
 
 from . import data, render
 from .commands import PaletteCommand
+from .key_line import KeyLine
 from .keyed_table import KeyedTable, RowCells
 from .literal import assemble, cell, literal, visible
 from .live_list import LiveList
-from .textual_private import SteadyFooter
 from .widgets import IntakeBar, TextInput, TitleBar
 
 CLOCK_SECONDS = 30.0
@@ -257,7 +257,7 @@ class QueueScreen(LiveList):
         yield KeyedTable(id="queue")
         with VerticalScroll(id="detail"):
             yield Static(Text("Loading the queue..."), id="detail-body")
-        yield SteadyFooter(compact=True, show_command_palette=False)
+        yield KeyLine()
 
     def on_mount(self) -> None:
         table = self.main_table()

@@ -40,13 +40,13 @@ from duty_desk.nhs import format_nhs_number
 from duty_desk.views import ClientRecordView
 
 from .commands import PaletteCommand
+from .key_line import KeyLine
 from .key_order import KeysInOrder
 from .keyed_table import KeyedTable
 from .literal import assemble, literal, visible
 from .live_list import LiveList
 from .record_section import RecordContext, RecordSection
 from .render import staff_tags
-from .textual_private import SteadyFooter
 from .widgets import TitleBar
 
 # The record's sections and parts, one line each ("module.Class"); the tabs follow
@@ -318,7 +318,7 @@ class RecordScreen(LiveList):
             yield KeyedTable(id=f"record-{section.name}", classes="record-table")
         with VerticalScroll(id="record-detail"):
             yield Static(Text("", end=""), id="record-detail-body")
-        yield SteadyFooter(compact=True, show_command_palette=False)
+        yield KeyLine()
 
     def on_mount(self) -> None:
         for section in self.sections:

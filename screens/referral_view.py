@@ -54,7 +54,7 @@ class ReferralScreen(ReportsWorkerErrors, ModalScreen[None]):
             )
             with VerticalScroll(id="history"):
                 yield Static(Text("Loading..."), id="referral-body")
-        yield DialogFooter(compact=True, show_command_palette=False)
+        yield DialogFooter()
 
     def on_mount(self) -> None:
         self.query_one("#history", VerticalScroll).focus()

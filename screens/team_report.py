@@ -30,10 +30,10 @@ from duty_desk import timeutil
 from duty_desk.team_report import Figure, Part, Period, PeriodKind, Series, Table, TeamReport
 
 from .commands import PaletteCommand
+from .key_line import KeyLine
 from .keyed_table import KeyedTable, RowCells
 from .literal import literal
 from .live_list import LiveList
-from .textual_private import SteadyFooter
 from .widgets import TitleBar
 
 COLUMNS: tuple[tuple[str, str, int | None], ...] = (
@@ -134,7 +134,7 @@ class TeamReportScreen(LiveList):
             yield Static(Text("", end=""), id="charts-body")
         with VerticalScroll(id="detail"):
             yield Static(Text("", end=""), id="detail-body")
-        yield SteadyFooter(compact=True, show_command_palette=False)
+        yield KeyLine()
 
     def on_mount(self) -> None:
         table = self.main_table()

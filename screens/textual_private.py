@@ -3,9 +3,6 @@
 drops one of them, or when any other module under screens/ imports a private Textual
 module or uses a private name of a Textual class it extends. Textual is pinned (8.2.8).
 
-- :class:`SteadyFooter`, a footer that rebuilds its keys only when they change: Textual
-  does not export ``FooterKey`` and keeps whether the bindings are ready in
-  ``Footer._bindings_ready``.
 - :class:`LastResort`, the app's last line of defence: an error nobody foresaw becomes one
   sentence, a private log entry and a non-zero exit status. Textual's default prints the
   whole traceback **with local variables** (names, NHS numbers) when the app stops; here
@@ -33,14 +30,10 @@ from typing import Any, TypeVar
 
 from rich.text import Text
 from textual import events
-from textual.app import App, ComposeResult
+from textual.app import App
 from textual.screen import Screen
-from textual.widgets import Footer
-from textual.widgets._footer import FooterKey
 
 PRIVATE_NAMES = (
-    "textual.widgets._footer.FooterKey",
-    "Footer._bindings_ready",
     "App._handle_exception",
     "App._display",
     "App._batch_count",
@@ -50,76 +43,6 @@ PRIVATE_NAMES = (
 
 DEBUG_ENV = "DUTY_DESK_DEBUG"
 ReturnType = TypeVar("ReturnType")
-
-
-class SteadyFooter(Footer):
-    """A footer that rebuilds its keys only when the keys to show have changed.
-
-    Textual's footer recomposes (removes and mounts every key) whenever the screen's
-    bindings are refreshed: on every focus change and on returning from a dialog, which
-    costs a relayout of the whole screen for the same keys. Same keys, same footer.
-    A compact footer's keys are made compact as they are built, not restyled one by
-    one after mounting (about 2 ms a key). When its keys do not fit on one line (60x20),
-    it takes two, so every key stays on screen (the most used come first in ``BINDINGS``).
-    """
-
-    DEFAULT_CSS = """
-    SteadyFooter.-two-rows {
-        layout: grid;
-        height: 2;
-        grid-columns: 1fr;
-        grid-rows: 1;
-    }
-    """
-
-    _shown: tuple[Any, ...] | None = None
-    _pending = False  # a rebuild is asked for and not done yet: it will read the keys then
-
-    def _keys(self) -> tuple[Any, ...]:
-        return tuple(
-            (b.key, b.description, b.action, b.group, enabled, tooltip)
-            for _, b, enabled, tooltip in self.screen.active_bindings.values()
-            if b.show
-        )
-
-    def compose(self) -> ComposeResult:
-        self._pending = False
-        if self._bindings_ready:
-            self._shown = self._keys()
-        else:  # nothing to show yet: not even the palette key, unless it is to be shown
-            palette = self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE
-            self._shown = None if palette else ()
-        compact = self.compact
-        for widget in super().compose():
-            if (
-                compact
-                and isinstance(widget, FooterKey)
-                and not widget.has_class("-command-palette")
-            ):  # that key is not bound
-                widget.add_class("-compact", update=False)  # what data_bind will set
-            yield widget
-        self.call_after_refresh(self.fit_rows)
-
-    def on_resize(self) -> None:
-        self.fit_rows()
-
-    def fit_rows(self) -> None:
-        """One line of keys when they fit in the width, else two."""
-        items = list(self.children)  # keys, and a group's keys and its label
-        keys = [key for key in items if isinstance(key, FooterKey)]
-        needed = sum(len(key.key_display) + len(key.description) + 2 for key in keys)
-        needed += 4 * (len(items) - len(keys))  # a group of keys, a group label
-        two = bool(items) and needed > self.size.width > 0
-        self.set_class(two, "-two-rows")
-        self.styles.grid_size_columns = -(-len(items) // 2) if two else max(1, len(items))
-
-    def bindings_changed(self, screen: Screen[Any]) -> None:
-        ours = self.is_attached and screen is self.screen
-        if ours and (self._pending or self._keys() == self._shown):
-            self._bindings_ready = True
-            return
-        super().bindings_changed(screen)
-        self._pending = ours and screen.app.app_focus
 
 
 class InternalError(Exception):

@@ -13,6 +13,7 @@ from screens.attendance_dialog import AttendanceDialog
 from screens.booking import BookingDialog
 from screens.confirm import ConfirmDialog
 from screens.core_team_dialog import CoreTeamDialog
+from screens.key_line import KeyLine
 from screens.keyed_table import KeyedTable
 from screens.queue import QueueScreen
 from screens.referral_form import ReferralForm
@@ -213,11 +214,13 @@ async def test_every_screen_keeps_status_and_footer_at_60x20(open_app, board) ->
             table = screen.main_table()
             assert status not in table.hidden_columns
             assert table.table_width <= NARROW[0] - 1
-            keys = list(screen.query("FooterKey"))
-            assert keys
-            for footer_key in keys:
-                region = footer_key.region
-                assert region.right <= NARROW[0] and region.bottom <= NARROW[1], footer_key
+            footer = screen.query_one(KeyLine)
+            shown = {span.key.key for span in footer.placed()}
+            assert shown == {key.key for item in footer.items for key in item.keys}
+            assert footer.region.bottom <= NARROW[1]
+            for span in footer.placed():  # on screen, and not cut to nothing
+                assert span.row < footer.size.height and span.end <= NARROW[0], span
+                assert span.end - span.start >= len(span.key.display), span
 
 
 async def test_dialogs_fit_at_60x20(open_app, make_referral, board) -> None:
