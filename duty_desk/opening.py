@@ -14,9 +14,10 @@ holidays of the region in [team] holidays. Pure functions of an instant and the 
 Bank holidays come from the ``holidays`` package (well kept, yearly releases). Loading it
 costs about 200 ms and 11 MiB (asking for one country imports all 250 of its country
 modules), so each (region, year) it gives is kept in the user's cache folder
-(``bank-holidays.json``), stamped with the package's version: a later start reads the days
-from there and never imports the package; a new version of the package, or an unreadable
-file, means computing them again (issue 15, start-up and memory).
+(``bank-holidays.json``), stamped with the installed package (where it is, when it was
+written): a later start reads the days from there and never imports the package; another
+copy of the package (a new version), or an unreadable file, means computing them again
+(issue 15, start-up and memory).
 Local days are walked with calendar arithmetic, so opening at 08:00 is 08:00 on the wall
 clock on either side of a clock change.
 """
@@ -50,7 +51,7 @@ CALENDAR_FILE = "bank-holidays.json"
 @cache
 def _holidays_of(subdivision: str, year: int) -> dict[dt.date, str]:
     key = f"{subdivision} {year}"
-    version = _calendar_version()
+    version = _calendar_stamp()
     kept = _kept_days(version).get(key)
     if kept is not None:
         return kept
@@ -70,19 +71,27 @@ def calendar_file() -> Path:
     return platformdirs.user_cache_path("duty-desk") / CALENDAR_FILE
 
 
-def _calendar_version() -> str | None:
-    """The installed ``holidays`` package's version (None: unknown, keep nothing)."""
-    from importlib.metadata import PackageNotFoundError, version
+def _calendar_stamp() -> str | None:
+    """What tells one installed ``holidays`` package from another, without importing it:
+    where its ``__init__.py`` is, when it was written and its size (a new version, or a
+    reinstall, writes it again). None: not found, keep nothing. Cheaper at start than
+    asking ``importlib.metadata`` for its version, which parses package metadata (issue 15)."""
+    from importlib.util import find_spec
 
     try:
-        return version("holidays")
-    except PackageNotFoundError:
+        spec = find_spec("holidays")
+        origin = spec.origin if spec is not None else None
+        if origin is None:
+            return None
+        found = os.stat(origin)
+    except (ImportError, ValueError, OSError):
         return None
+    return f"{origin} {found.st_mtime_ns} {found.st_size}"
 
 
 def _kept_days(version: str | None) -> dict[str, dict[dt.date, str]]:
-    """The kept days by "REGION YEAR", when the file was written by this package version;
-    nothing when it is missing, unreadable or of another version."""
+    """The kept days by "REGION YEAR", when the file was written for this copy of the
+    package; nothing when it is missing, unreadable or of another."""
     if version is None:
         return {}
     try:

@@ -48,7 +48,7 @@ def test_a_second_start_reads_the_kept_days_without_the_package(tmp_path: Path) 
     first = read_in_a_new_process(tmp_path)
     assert first == {"days": EXPECTED, "loaded": True}
     kept = json.loads((tmp_path / "duty-desk" / opening.CALENDAR_FILE).read_text("utf-8"))
-    assert kept["holidays"] == opening._calendar_version()
+    assert kept["holidays"] == opening._calendar_stamp()
     second = read_in_a_new_process(tmp_path)
     assert second == {"days": EXPECTED, "loaded": False}
 
@@ -91,7 +91,7 @@ def test_the_kept_file_holds_what_the_package_says(
                 day: str(name)
                 for day, name in holidays.country_holidays("GB", subdiv="ENG", years=year).items()
             }
-        kept = opening._kept_days(opening._calendar_version())
+        kept = opening._kept_days(opening._calendar_stamp())
         assert set(kept) == {"ENG 2025", "ENG 2026", "ENG 2027"}
         assert kept["ENG 2027"][dt.date(2027, 12, 27)] == "Christmas Day (observed)"
     finally:
