@@ -1,5 +1,5 @@
 """The answers of each DIALOG rating, one row per item asked (read when a rating is shown or
-reported; the board's first read needs only the ratings).
+reported; the board reads them at start only when there are ratings to score).
 
 One group of the tables behind ``duty_desk.models``, imported when one of them is first
 named there."""

@@ -1,5 +1,5 @@
 """The duty desk's shift records: the duty rota and the referrals handed over to the
-out-of-hours service (the queue's handover claims read them at start; the board does not).
+out-of-hours service (the queue reads both at start, for the handover; the board neither).
 
 One group of the tables behind ``duty_desk.models``, imported when one of them is first
 named there."""
