@@ -11,9 +11,9 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from duty_desk import scheduling
+from duty_desk import models, scheduling
 from duty_desk.dialog_views import LatestDialog
-from duty_desk.models import Meeting, MeetingStaff, MeetingStatus
+from duty_desk.models import Meeting, MeetingStatus
 from duty_desk.views import AbsenceView, ContinuityBreak, EpisodeView, StaffView
 from duty_desk.vocabulary import BreakKind
 
@@ -145,13 +145,13 @@ def _absent_core(
         Meeting.client_id,
         raw(Meeting.starts_at),
         raw(Meeting.ends_at),
-        MeetingStaff.staff_id,
-        MeetingStaff.cover_for_id,
+        models.MeetingStaff.staff_id,
+        models.MeetingStaff.cover_for_id,
     )
     rows = run(
         session,
         select(*columns)
-        .join(MeetingStaff, col(MeetingStaff.meeting_id) == Meeting.id)
+        .join(models.MeetingStaff, col(models.MeetingStaff.meeting_id) == Meeting.id)
         .where(
             Meeting.status == MeetingStatus.booked.value,
             Meeting.starts_at >= now,

@@ -22,15 +22,8 @@ from typing import Any
 from sqlalchemy import and_
 from sqlmodel import Session, col, select
 
-from duty_desk import continuity
-from duty_desk.models import (
-    Client,
-    ClientContinuity,
-    CoreTeamMember,
-    Meeting,
-    MeetingStaff,
-    MeetingStatus,
-)
+from duty_desk import continuity, models
+from duty_desk.models import Client, CoreTeamMember, Meeting, MeetingStatus
 
 from .sql import chunks, instant, must_instant, raw, run
 
@@ -45,13 +38,6 @@ class Computed:
     no_core: NoCore  # newest first
 
 
-_HELD_COLUMNS: tuple[Any, ...] = (
-    Meeting.client_id,
-    Meeting.id,
-    raw(Meeting.starts_at),
-    MeetingStaff.staff_id,
-    MeetingStaff.cover,
-)
 Held = tuple[int, Any, frozenset[int], frozenset[int]]  # id, raw start, came, came as cover
 
 
@@ -59,14 +45,21 @@ def _held(session: Session, chunk: Sequence[int]) -> dict[int, list[Held]]:
     """Per client, the meetings that happened (id, raw start, staff who attended, those of
     them there as cover), oldest first."""
     meetings: dict[int, list[Held]] = defaultdict(list)
+    columns: tuple[Any, ...] = (
+        Meeting.client_id,
+        Meeting.id,
+        raw(Meeting.starts_at),
+        models.MeetingStaff.staff_id,
+        models.MeetingStaff.cover,
+    )
     rows = run(
         session,
-        select(*_HELD_COLUMNS)
+        select(*columns)
         .outerjoin(
-            MeetingStaff,
+            models.MeetingStaff,
             and_(
-                col(MeetingStaff.meeting_id) == Meeting.id,
-                col(MeetingStaff.attended) == True,  # noqa: E712
+                col(models.MeetingStaff.meeting_id) == Meeting.id,
+                col(models.MeetingStaff.attended) == True,  # noqa: E712
             ),
         )
         .where(col(Meeting.client_id).in_(chunk), Meeting.status == MeetingStatus.happened.value)
@@ -149,7 +142,9 @@ def load_no_core(text: str | None) -> NoCore:
 
 def _store(session: Session, computed: dict[int, Computed]) -> None:
     for client_id, found in computed.items():
-        row = session.get(ClientContinuity, client_id) or ClientContinuity(client_id=client_id)
+        row = session.get(models.ClientContinuity, client_id) or models.ClientContinuity(
+            client_id=client_id
+        )
         view = found.figures.as_view()
         row.meetings = view.meetings
         row.with_core = view.with_core

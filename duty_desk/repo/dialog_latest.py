@@ -17,9 +17,10 @@ import sqlalchemy as sa
 from sqlalchemy import case, func
 from sqlmodel import Session, col
 
+from duty_desk import models
 from duty_desk.dialog_scale import ItemKind, change
 from duty_desk.dialog_views import LatestDialog
-from duty_desk.models import Client, ClientStatus, DialogAnswer, DialogRating
+from duty_desk.models import Client, ClientStatus, DialogRating
 from duty_desk.views import ContinuityBreak, EpisodeView
 from duty_desk.vocabulary import BreakKind
 
@@ -129,14 +130,15 @@ def latest_ratings(
         if cache.sums.get(rating_id, (0,))[0] != version
     ]
     versions = {rating_id: version for two in found.values() for _, rating_id, version in two}
-    life_score = case((col(DialogAnswer.item_key).in_(life), col(DialogAnswer.score)))
     for start in range(0, len(wanted), ANSWER_PAGE):
         page = wanted[start : start + ANSWER_PAGE]
+        answer = models.DialogAnswer  # built only when there are ratings to sum
+        life_score = case((col(answer.item_key).in_(life), col(answer.score)))
         sums = run(
             session,
-            sa.select(col(DialogAnswer.rating_id), func.sum(life_score), func.count(life_score))
-            .where(col(DialogAnswer.rating_id).in_(page))
-            .group_by(col(DialogAnswer.rating_id)),
+            sa.select(col(answer.rating_id), func.sum(life_score), func.count(life_score))
+            .where(col(answer.rating_id).in_(page))
+            .group_by(col(answer.rating_id)),
         ).all()
         for rating_id in page:
             cache.sums[rating_id] = (versions[rating_id], 0, 0)  # no answers: nothing rated

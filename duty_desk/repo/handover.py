@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
-from duty_desk import opening, rules, timeutil
+from duty_desk import models, opening, rules, timeutil
 from duty_desk.errors import Conflict, InputErrors, NotFound
 from duty_desk.handover_views import (
     MAX_NOTE,
@@ -28,10 +28,8 @@ from duty_desk.models import (
     OPEN_STATUSES,
     Absence,
     Client,
-    DutyRota,
     HandoverNote,
     MeetingStatus,
-    OohHandover,
     Referral,
     ReferralStatus,
     Staff,
@@ -74,7 +72,7 @@ def _note_view(row: HandoverNote, name: str) -> HandoverNoteView:
     )
 
 
-def _ooh_view(row: OohHandover) -> OohHandoverView:
+def _ooh_view(row: models.OohHandover) -> OohHandoverView:
     assert row.id is not None
     return OohHandoverView(
         id=row.id,
@@ -193,8 +191,8 @@ class HandoverRepository(Aggregate):
     def _rota(self, session: Session, day: dt.date) -> list[StaffView]:
         rows = session.exec(
             select(Staff)
-            .join(DutyRota, col(DutyRota.staff_id) == Staff.id)
-            .where(DutyRota.on_date == day)
+            .join(models.DutyRota, col(models.DutyRota.staff_id) == Staff.id)
+            .where(models.DutyRota.on_date == day)
             .order_by(col(Staff.name), col(Staff.id))
         ).all()
         return [staff_view(row) for row in rows]
@@ -212,10 +210,10 @@ class HandoverRepository(Aggregate):
             if unknown:
                 raise InputErrors({"staff": f"no active staff member number {', '.join(unknown)}"})
             before = [s.login for s in self._rota(session, day)]
-            session.execute(delete(DutyRota).where(col(DutyRota.on_date) == day))
+            session.execute(delete(models.DutyRota).where(col(models.DutyRota.on_date) == day))
             for staff_id in wanted:
                 session.add(
-                    DutyRota(
+                    models.DutyRota(
                         on_date=day, staff_id=staff_id, created_at=now, created_by=self.ctx.actor
                     )
                 )
@@ -257,7 +255,7 @@ class HandoverRepository(Aggregate):
                     "This referral falls due while the team is open; nothing was handed over"
                 )
             earlier = session.exec(
-                select(OohHandover).where(OohHandover.referral_id == referral_id)
+                select(models.OohHandover).where(models.OohHandover.referral_id == referral_id)
             ).first()
             if earlier is not None:
                 when = timeutil.fmt_local(earlier.handed_at, self.ctx.tz, "day")
@@ -265,7 +263,7 @@ class HandoverRepository(Aggregate):
                     f"Already handed over to {earlier.service} by {earlier.handed_by} at "
                     f"{when}; nothing was changed"
                 )
-            record = OohHandover(
+            record = models.OohHandover(
                 referral_id=referral_id,
                 service=service,
                 reason=why,
@@ -296,13 +294,13 @@ class HandoverRepository(Aggregate):
     def _handovers(
         self, session: Session, referral_ids: Sequence[int] | None
     ) -> dict[int, OohHandoverView]:
-        query = select(OohHandover).order_by(col(OohHandover.id))
+        query = select(models.OohHandover).order_by(col(models.OohHandover.id))
         if referral_ids is None:
-            query = query.join(Referral, col(Referral.id) == OohHandover.referral_id).where(
+            query = query.join(Referral, col(Referral.id) == models.OohHandover.referral_id).where(
                 col(Referral.status).in_(OPEN_STATUSES)
             )
         else:
-            query = query.where(col(OohHandover.referral_id).in_(list(referral_ids)))
+            query = query.where(col(models.OohHandover.referral_id).in_(list(referral_ids)))
         return {row.referral_id: _ooh_view(row) for row in session.exec(query).all()}
 
     # -- claims held ----------------------------------------------------------------------------
@@ -339,7 +337,11 @@ class HandoverRepository(Aggregate):
                 )
             ).all()
         )
-        rota = set(session.exec(select(DutyRota.staff_id).where(DutyRota.on_date == today)).all())
+        rota = set(
+            session.exec(
+                select(models.DutyRota.staff_id).where(models.DutyRota.on_date == today)
+            ).all()
+        )
         out = []
         for referral_id, name, since, version, staff_id, login, staff_name in rows:
             since_utc = utc(since) if since else timeutil.as_utc(at)

@@ -10,8 +10,8 @@ from sqlalchemy import func, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from duty_desk import rules, timeutil
-from duty_desk.models import OPEN_STATUSES, IntakeLock, Referral, ReferralStatus
+from duty_desk import models, rules, timeutil
+from duty_desk.models import OPEN_STATUSES, Referral, ReferralStatus
 from duty_desk.views import AreaIntake, ReferralView, WaitingReferral
 
 from .base import Aggregate, Context
@@ -78,14 +78,18 @@ def lock_area(ctx: Context, session: Session, area: str) -> None:
     taken in the same area are counted one after the other, never both from one count."""
     if ctx.db.is_sqlite:
         return  # BEGIN IMMEDIATE already holds the only write lock
-    lock = session.exec(select(IntakeLock).where(IntakeLock.area == area).with_for_update()).first()
+    lock = session.exec(
+        select(models.IntakeLock).where(models.IntakeLock.area == area).with_for_update()
+    ).first()
     if lock is None:
         try:
             with session.begin_nested():
-                session.add(IntakeLock(area=area))
+                session.add(models.IntakeLock(area=area))
         except IntegrityError:
             pass
-        session.exec(select(IntakeLock).where(IntakeLock.area == area).with_for_update()).one()
+        session.exec(
+            select(models.IntakeLock).where(models.IntakeLock.area == area).with_for_update()
+        ).one()
 
 
 class IntakeRepository(Aggregate):

@@ -10,8 +10,8 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from duty_desk import scheduling
-from duty_desk.models import Absence, AbsenceKind, Client, ClientStatus, CoreTeamMember, Staff
+from duty_desk import models, scheduling
+from duty_desk.models import Absence, AbsenceKind, Client, ClientStatus, Staff
 from duty_desk.views import AbsenceView, EpisodeView, StaffLoad, StaffView
 
 from .sql import run
@@ -53,10 +53,10 @@ def _counts(session: Session) -> tuple[dict[int, int], dict[int, int]]:
     core_counts = dict(
         run(
             session,
-            select(CoreTeamMember.staff_id, func.count())
-            .join(Client, col(CoreTeamMember.client_id) == Client.id)
+            select(models.CoreTeamMember.staff_id, func.count())
+            .join(Client, col(models.CoreTeamMember.client_id) == Client.id)
             .where(Client.status == ClientStatus.open.value)
-            .group_by(col(CoreTeamMember.staff_id)),
+            .group_by(col(models.CoreTeamMember.staff_id)),
         ).all()
     )
     key_counts = dict(

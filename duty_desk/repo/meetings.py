@@ -10,18 +10,14 @@ from typing import Any
 from sqlalchemy import and_, exists, func, or_
 from sqlmodel import Session, col, select
 
-from duty_desk import scheduling, timeutil
+from duty_desk import models, scheduling, timeutil
 from duty_desk.errors import NotFound
 from duty_desk.models import (
     Absence,
     Client,
     ClientStatus,
-    CoreTeamMember,
     Meeting,
-    MeetingNetwork,
-    MeetingStaff,
     MeetingStatus,
-    NetworkMember,
     PlaceKind,
     Referral,
     Staff,
@@ -65,20 +61,13 @@ _MEETING_COLUMNS: tuple[Any, ...] = (
     Meeting.override_reason,
     Meeting.version,
 )
-_ATTENDEE_COLUMNS: tuple[Any, ...] = (
-    MeetingStaff.meeting_id,
-    Staff.id,
-    Staff.name,
-    MeetingStaff.attended,
-    MeetingStaff.cover,
-    MeetingStaff.cover_for_id,
-)
 
 
 def expects(staff_id: int) -> Any:
     """Meeting has this staff member expected (EXISTS: the time range drives the query)."""
     return exists().where(
-        col(MeetingStaff.meeting_id) == Meeting.id, col(MeetingStaff.staff_id) == staff_id
+        col(models.MeetingStaff.meeting_id) == Meeting.id,
+        col(models.MeetingStaff.staff_id) == staff_id,
     )
 
 
@@ -109,11 +98,19 @@ def meeting_views(
         if of_client is None
         else [select(Meeting.id).where(Meeting.client_id == of_client).scalar_subquery()]
     )
+    attendee_columns: tuple[Any, ...] = (
+        models.MeetingStaff.meeting_id,
+        Staff.id,
+        Staff.name,
+        models.MeetingStaff.attended,
+        models.MeetingStaff.cover,
+        models.MeetingStaff.cover_for_id,
+    )
     for scope in scopes:
         for meeting_id, staff_id, name, attended, cover, cover_for in session.exec(
-            select(*_ATTENDEE_COLUMNS)
-            .join(Staff, col(MeetingStaff.staff_id) == Staff.id)
-            .where(col(MeetingStaff.meeting_id).in_(scope))
+            select(*attendee_columns)
+            .join(Staff, col(models.MeetingStaff.staff_id) == Staff.id)
+            .where(col(models.MeetingStaff.meeting_id).in_(scope))
             .order_by(col(Staff.name), col(Staff.id))
         ):
             if meeting_id in staff:
@@ -122,14 +119,17 @@ def meeting_views(
                 )
         for meeting_id, member_id, name, attended in session.exec(
             select(
-                MeetingNetwork.meeting_id,
-                NetworkMember.id,
-                NetworkMember.name,
-                MeetingNetwork.attended,
+                models.MeetingNetwork.meeting_id,
+                models.NetworkMember.id,
+                models.NetworkMember.name,
+                models.MeetingNetwork.attended,
             )
-            .join(NetworkMember, col(MeetingNetwork.network_member_id) == NetworkMember.id)
-            .where(col(MeetingNetwork.meeting_id).in_(scope))
-            .order_by(col(NetworkMember.id))
+            .join(
+                models.NetworkMember,
+                col(models.MeetingNetwork.network_member_id) == models.NetworkMember.id,
+            )
+            .where(col(models.MeetingNetwork.meeting_id).in_(scope))
+            .order_by(col(models.NetworkMember.id))
         ):
             if meeting_id in network:
                 network[meeting_id].append(Attendee(member_id or 0, name, attended))
@@ -311,8 +311,8 @@ class MeetingReader(Aggregate):
             referral = session.get(Referral, client.referral_id)
             core = session.exec(
                 select(Staff)
-                .join(CoreTeamMember, col(CoreTeamMember.staff_id) == Staff.id)
-                .where(CoreTeamMember.client_id == client_id, col(Staff.active) == True)  # noqa: E712
+                .join(models.CoreTeamMember, col(models.CoreTeamMember.staff_id) == Staff.id)
+                .where(models.CoreTeamMember.client_id == client_id, col(Staff.active) == True)  # noqa: E712
                 .order_by(col(Staff.name))
             ).all()
             network = current_members(session, client.referral_id)  # removed: not invited

@@ -18,9 +18,9 @@ from typing import Any
 
 from sqlmodel import Session, col, or_, select
 
-from duty_desk import timeutil
+from duty_desk import models, timeutil
 from duty_desk.errors import Conflict, NotFound
-from duty_desk.models import Client, NetworkMember, Referral
+from duty_desk.models import Client, Referral
 from duty_desk.validation import (
     check_consent,
     validate_network_edit,
@@ -40,7 +40,7 @@ EDIT_ACTION = "edit network member"
 REMOVE_ACTION = "remove network member"
 
 
-def member_view(row: NetworkMember) -> NetworkMemberView:
+def member_view(row: models.NetworkMember) -> NetworkMemberView:
     """The view of one network member row (removed ones included)."""
     return NetworkMemberView(
         id=row.id or 0,
@@ -61,13 +61,13 @@ def member_view(row: NetworkMember) -> NetworkMemberView:
 
 def member_rows(
     session: Session, referral_id: int, *, include_removed: bool = True
-) -> Sequence[NetworkMember]:
+) -> Sequence[models.NetworkMember]:
     """A referral's network members in the order they were added (removed ones too, unless
     ``include_removed`` is False)."""
-    query = select(NetworkMember).where(NetworkMember.referral_id == referral_id)
+    query = select(models.NetworkMember).where(models.NetworkMember.referral_id == referral_id)
     if not include_removed:
-        query = query.where(col(NetworkMember.removed_at).is_(None))
-    return session.exec(query.order_by(col(NetworkMember.id))).all()
+        query = query.where(col(models.NetworkMember.removed_at).is_(None))
+    return session.exec(query.order_by(col(models.NetworkMember.id))).all()
 
 
 def current_members(session: Session, referral_id: int) -> tuple[NetworkMemberView, ...]:
@@ -159,7 +159,7 @@ class NetworkRepository(Aggregate):
             if session.get(Referral, referral_id) is None:
                 raise NotFound(f"No referral number {referral_id}")
             asked = answer is not Consent.not_asked
-            member = NetworkMember(
+            member = models.NetworkMember(
                 referral_id=referral_id,
                 name=name,
                 relationship=relationship,
@@ -242,13 +242,13 @@ class NetworkRepository(Aggregate):
             return member_view(row)
 
     # -- helpers ------------------------------------------------------------------------------
-    def _row(self, session: Session, member_id: int) -> NetworkMember:
-        row = session.get(NetworkMember, member_id)
+    def _row(self, session: Session, member_id: int) -> models.NetworkMember:
+        row = session.get(models.NetworkMember, member_id)
         if row is None:
             raise NotFound(f"No network member number {member_id}")
         return row
 
-    def _removed_words(self, row: NetworkMember, then: str) -> str:
+    def _removed_words(self, row: models.NetworkMember, then: str) -> str:
         assert row.removed_at is not None
         when = timeutil.fmt_local(timeutil.as_utc(row.removed_at), self.ctx.tz, "day")
         return (

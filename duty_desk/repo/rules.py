@@ -9,9 +9,9 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from duty_desk import scheduling, timeutil
+from duty_desk import models, scheduling, timeutil
 from duty_desk.errors import InputErrors
-from duty_desk.models import Absence, Client, Meeting, MeetingStaff, PlaceKind, Staff
+from duty_desk.models import Absence, Client, Meeting, PlaceKind, Staff
 from duty_desk.validation import clean_text
 from duty_desk.views import ScheduleProblem
 
@@ -50,11 +50,11 @@ def when_busy(
         # "+ 0" keeps the staff_id index out of it: SQLite otherwise probes it once for
         # every staff member and every meeting in the window, about 220,000 probes when
         # the core-team step asks about all 200 staff (30 ms, against 1.4 ms this way).
-        columns: tuple[Any, ...] = (*_BUSY_COLUMNS, MeetingStaff.staff_id)
+        columns: tuple[Any, ...] = (*_BUSY_COLUMNS, models.MeetingStaff.staff_id)
         for mid, cid, starts, ends, place, staff_id in session.exec(
             select(*columns)
-            .join(MeetingStaff, col(MeetingStaff.meeting_id) == Meeting.id)
-            .where((col(MeetingStaff.staff_id) + 0).in_(wanted), *window)
+            .join(models.MeetingStaff, col(models.MeetingStaff.meeting_id) == Meeting.id)
+            .where((col(models.MeetingStaff.staff_id) + 0).in_(wanted), *window)
         ):
             found[mid or 0] = (cid, starts, ends, place)
             staff_of.setdefault(mid or 0, set()).add(staff_id)

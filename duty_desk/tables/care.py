@@ -1,5 +1,6 @@
-"""Care planning: DIALOG ratings and their answers, crisis plans and risk summaries (what
-the board reads). DIALOG+ topics, actions and reviews are the ``dialog_plus`` group.
+"""Care planning: DIALOG ratings, crisis plans and risk summaries (what the board reads at
+start). A rating's answers are the ``dialog_answers`` group; DIALOG+ topics, actions and
+reviews the ``dialog_plus`` group.
 
 One group of the tables behind ``duty_desk.models``, imported when one of them is first
 named there."""
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy import Column, Index, Text
 from sqlmodel import Field
 
 from .base import TableModel, versions
@@ -34,19 +35,6 @@ class DialogRating(TableModel, table=True):
     version: int = Field(default=1, sa_column=_VERSIONS["dialog_rating"])
 
     __mapper_args__ = {"version_id_col": _VERSIONS["dialog_rating"]}
-
-
-class DialogAnswer(TableModel, table=True):
-    """One item of one rating: 1-7, or none when the person left it unrated; and whether
-    they want more help with it. ``item_key`` is the settings' item key."""
-
-    __tablename__ = "dialog_answer"
-    __table_args__ = (UniqueConstraint("rating_id", "item_key"),)
-    id: int | None = Field(default=None, primary_key=True)
-    rating_id: int = Field(foreign_key="dialog_rating.id", index=True)
-    item_key: str = Field(max_length=40)
-    score: int | None = None
-    help_wanted: bool = False
 
 
 class CrisisPlan(TableModel, table=True):

@@ -1,5 +1,5 @@
 """DIALOG+: the topics chosen after a rating, the actions agreed on them and their
-reviews (the ratings and answers are in the ``care`` group).
+reviews (the ratings are in the ``care`` group, their answers in ``dialog_answers``).
 
 One group of the tables behind ``duty_desk.models``, imported when one of them is first
 named there; apart from ``care`` so that the board, which reads only the ratings, does

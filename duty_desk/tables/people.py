@@ -1,5 +1,7 @@
-"""The people and their episodes: staff (and their absences), referrals, clients, the
-continuity figures, network members, core teams, safeguarding flags.
+"""The people every start screen reads: staff (and their absences), referrals, clients
+(episodes of care) and safeguarding flags. An episode's continuity figures, its network
+and its core team are groups of their own (``continuity``, ``network``, ``core_team``):
+a start screen's first read does not need all three (issue 15).
 
 One group of the tables behind ``duty_desk.models``, imported when one of them is first
 named there."""
@@ -8,17 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint, true
+from sqlalchemy import Column, Index, Text
 from sqlalchemy import false as sa_false
 from sqlmodel import Field
 
-from duty_desk.vocabulary import ClientStatus, Consent, ReferralStatus, Role
+from duty_desk.vocabulary import ClientStatus, ReferralStatus, Role
 
 from .base import TableModel, versions
 
-_VERSIONS = versions(
-    "staff", "referral", "client", "network_member", "absence", "safeguarding_flag"
-)
+_VERSIONS = versions("staff", "referral", "client", "absence", "safeguarding_flag")
 
 
 class Staff(TableModel, table=True):
@@ -110,69 +110,6 @@ class Client(TableModel, table=True):
     version: int = Field(default=1, sa_column=_VERSIONS["client"])
 
     __mapper_args__ = {"version_id_col": _VERSIONS["client"]}
-
-
-class ClientContinuity(TableModel, table=True):
-    """Continuity figures for one episode (``duty_desk.continuity``), precomputed from the
-    meetings that happened so the board never reads every past meeting.
-
-    Written by ``repo.continuity.refresh_continuity`` in the same transaction as any change to
-    attendance or the core team. No row = not computed yet (the board computes it on the
-    fly). A separate table so that figures changing never bump the client's ``version``.
-    """
-
-    __tablename__ = "client_continuity"
-    client_id: int = Field(foreign_key="client.id", primary_key=True)
-    meetings: int = 0
-    with_core: float | None = None
-    with_key_worker: float | None = None
-    upc: float | None = None
-    coc: float | None = None
-    secon: float | None = None
-    last_met_at: dt.datetime | None = None  # start of the last meeting that happened
-    # The latest meetings that happened with no current core-team member there, newest
-    # first (at most 50): JSON [[meeting id, ISO start (UTC), [attending staff ids]], ...].
-    no_core: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
-    no_core_last_at: dt.datetime | None = None  # the newest of them (None: there are none)
-
-
-class NetworkMember(TableModel, table=True):
-    __tablename__ = "network_member"
-    id: int | None = Field(default=None, primary_key=True)
-    referral_id: int = Field(foreign_key="referral.id", index=True)
-    name: str = Field(max_length=120)
-    relationship: str = Field(default="", max_length=60)
-    phone: str = Field(default="", max_length=40)
-    created_at: dt.datetime
-    # -- issue 12 (network): whether they take part in meetings; the person's consent to
-    # share information with them (``Consent``), when and by whom it was recorded (set by
-    # the repository when the answer changes); removal (kept: history, past attendance).
-    takes_part: bool = Field(default=True, sa_column_kwargs={"server_default": true()})
-    consent: str = Field(
-        default=Consent.not_asked.value,
-        max_length=12,
-        sa_column_kwargs={"server_default": Consent.not_asked.value},
-    )
-    consent_at: dt.datetime | None = None
-    consent_by: str | None = Field(default=None, max_length=64)
-    removed_at: dt.datetime | None = None
-    removed_by: str | None = Field(default=None, max_length=64)
-    removed_reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
-    version: int = Field(default=1, sa_column=_VERSIONS["network_member"])
-
-    __mapper_args__ = {"version_id_col": _VERSIONS["network_member"]}
-
-
-class CoreTeamMember(TableModel, table=True):
-    """One staff member in one client's core team (current membership only:
-    every change is in the audit log against the client)."""
-
-    __tablename__ = "core_team_member"
-    __table_args__ = (UniqueConstraint("client_id", "staff_id"),)
-    id: int | None = Field(default=None, primary_key=True)
-    client_id: int = Field(foreign_key="client.id", index=True)
-    staff_id: int = Field(foreign_key="staff.id", index=True)
-    added_at: dt.datetime
 
 
 class Absence(TableModel, table=True):
