@@ -307,7 +307,9 @@ def test_discharged_and_other_staffs_clients_have_no_plan_breaks(
     assert review_breaks(repo) == []
 
 
-def test_the_plan_breaks_cost_one_query(repo: Repository, db: Database) -> None:
+def test_the_plan_breaks_cost_one_query(
+    repo: Repository, db: Database, frozen_now: pendulum.DateTime
+) -> None:
     """However many plans and summaries, the board reads them in one statement."""
     for number in range(4):
         client = accept(repo, f"Client {number} (test)")
