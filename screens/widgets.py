@@ -1,5 +1,4 @@
-"""Small widgets shared by the screens: the title bar, the weekly intake line, inputs,
-a footer that is rebuilt only when its keys change. The form widgets (tick boxes, pick
+"""Small widgets shared by the screens: the title bar, the weekly intake line, inputs. The form widgets (tick boxes, pick
 lists, the notes field) live in screens/form_widgets.py and are still found here by name.
 
 Everything that shows user or settings text builds ``rich.text.Text``
@@ -11,13 +10,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from rich.style import Style
 from rich.text import Text
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.widget import Widget
-from textual.widgets import Input, Static
+from textual.widgets import Input
 
 from duty_desk.views import AreaIntake, StaffView
 
@@ -54,73 +52,121 @@ class TextInput(Input):
             self.cursor_blink = False
 
 
-class TitleBar(Horizontal):
+class TitleBar(Widget):
     """One line: the team's name, the screens (screens/registry.py) with their keys (the
-    current one, given by its binding id, highlighted), who is acting (or VIEW ONLY), and
-    the palette key."""
+    current one, given by its binding id, highlighted), the privacy key (or PRIVATE), who
+    is acting (or VIEW ONLY), and the palette key.
 
+    Drawn by this one widget, as the row of five it replaces was laid out (issue 15: each
+    widget is styled, laid out and drawn at every start, and held by every screen): the
+    team's name takes the room the others leave (at least its padding), who is acting at
+    most half the line, and what does not fit is cut at the right edge."""
+
+    COMPONENT_CLASSES = {"title-bar--team", "title-bar--muted", "title-bar--warning"}
     DEFAULT_CSS = """
     TitleBar {
         height: 1;
         dock: top;
         background: $panel;
+        text-wrap: nowrap;
+        text-overflow: clip;
+        & > .title-bar--team { text-style: bold; }
+        & > .title-bar--muted { color: $text-muted; }
+        & > .title-bar--warning { background: $warning; color: $text; text-style: bold; }
     }
-    TitleBar #team { width: 1fr; padding: 0 1; text-style: bold; }
-    TitleBar #who { width: auto; max-width: 50%; padding: 0 1; }
-    TitleBar #palette-hint { width: auto; padding: 0 1; color: $text-muted; }
-    TitleBar #tabs { width: auto; padding: 0 1 0 0; }
-    TitleBar #privacy { width: auto; padding: 0 1 0 0; color: $text-muted; }
-    TitleBar.-private #privacy { background: $warning; color: $text; text-style: bold; }
-    TitleBar.-view-only #who { background: $warning; color: $text; text-style: bold; }
     """
 
     def __init__(self, team: str, current: str = "show_queue") -> None:
         super().__init__()
         self._team = team
         self._current = current
+        self._private: bool | None = None  # None: as the app is (read when first drawn)
+        self._who = Text("Loading...")
 
-    def compose(self) -> ComposeResult:
-        yield Static(literal(self._team), id="team")
-        yield Static(self._tabs(), id="tabs")
-        private = getattr(self.app, "privacy", False)
-        self.set_class(private, "-private")
-        yield Static(self._privacy_label(private), id="privacy")
-        yield Static(Text("Loading..."), id="who")
-        key = self.app.get_key_display(Binding(self.app.COMMAND_PALETTE_BINDING, "command_palette"))
-        yield Static(Text(f"{key} commands"), id="palette-hint")
+    @property
+    def private(self) -> bool:
+        """Whether the privacy mode is shown as on."""
+        if self._private is None:
+            self._private = bool(getattr(self.app, "privacy", False))
+            self.set_class(self._private, "-private")
+        return self._private
 
-    def _privacy_label(self, private: bool) -> Text:
+    def _key(self, binding_id: str) -> str:
         keys = {
             binding.id: binding for binding in self.app.BINDINGS if isinstance(binding, Binding)
         }
-        binding = keys.get("toggle_privacy")
-        key = self.app.get_key_display(binding) if binding is not None else "?"
-        return Text("PRIVATE" if private else f"{key} hide")
+        binding = keys.get(binding_id)
+        return self.app.get_key_display(binding) if binding is not None else "?"
+
+    def privacy_label(self) -> Text:
+        return Text("PRIVATE" if self.private else f"{self._key('toggle_privacy')} hide")
 
     def show_privacy(self, private: bool) -> None:
+        self._private = private
         self.set_class(private, "-private")
-        self.query_one("#privacy", Static).update(self._privacy_label(private))
+        self.refresh()
 
-    def _tabs(self) -> Text:
-        keys = {
-            binding.id: binding for binding in self.app.BINDINGS if isinstance(binding, Binding)
-        }
+    def tabs(self) -> Text:
+        """The screens and their keys, the current one highlighted."""
         text = Text()
         for entry in SCREENS:
-            binding = keys.get(entry.binding_id)
-            key = self.app.get_key_display(binding) if binding is not None else "?"
             style = "reverse bold" if entry.binding_id == self._current else ""
-            text.append(f"{key} {entry.title}", style=style)
+            text.append(f"{self._key(entry.binding_id)} {entry.title}", style=style)
             text.append(" ")
         return text
 
+    @property
+    def who(self) -> Text:
+        """Who is acting, as shown."""
+        return self._who
+
     def show_actor(self, login: str, staff: StaffView | None) -> None:
-        who = self.query_one("#who", Static)
         self.set_class(staff is None, "-view-only")
         if staff is None:
-            who.update(assemble("VIEW ONLY: ", literal(login)))
+            self._who = assemble("VIEW ONLY: ", literal(login))
         else:
-            who.update(assemble(literal(staff.name), " (", literal(staff.login), ")"))
+            self._who = assemble(literal(staff.name), " (", literal(staff.login), ")")
+        self.refresh()
+
+    def render(self) -> Text:
+        muted = self.get_component_rich_style("title-bar--muted")
+        warning = self.get_component_rich_style("title-bar--warning")
+        palette = Binding(self.app.COMMAND_PALETTE_BINDING, "command_palette")
+        width = self.size.width
+        # after the team's name: (text, left and right padding, style, at most this wide)
+        parts = [
+            (self.tabs(), 0, 1, Style(), None),
+            (self.privacy_label(), 0, 1, warning if self.private else muted, None),
+            (self._who, 1, 1, warning if self.has_class("-view-only") else Style(), width // 2),
+            (Text(f"{self.app.get_key_display(palette)} commands"), 1, 1, muted, None),
+        ]
+        drawn = [
+            _boxed(content, left, right, style, widest)
+            for content, left, right, style, widest in parts
+        ]
+        room = max(2, width - sum(part.cell_len for part in drawn))  # at least its padding
+        team = _boxed(literal(self._team), 1, 1, Style(), room, exactly=True)
+        team.stylize(self.get_component_rich_style("title-bar--team"))
+        line = Text(end="", no_wrap=True, overflow="crop")
+        for part in (team, *drawn):
+            line.append_text(part)
+        return line
+
+
+def _boxed(
+    content: Text, left: int, right: int, style: Style, width: int | None, exactly: bool = False
+) -> Text:
+    """``content`` with its padding, all in ``style``: as wide as it needs, at most
+    ``width`` (``exactly``: that wide), as a widget of that width and padding shows it."""
+    need = content.cell_len + left + right
+    width = need if width is None else (width if exactly else min(need, width))
+    shown = content.copy()
+    shown.truncate(max(0, width - left - right), overflow="crop")
+    boxed = Text(" " * min(left, width), end="", no_wrap=True)
+    boxed.append_text(shown)
+    boxed.append(" " * max(0, width - boxed.cell_len))
+    boxed.stylize_before(style)
+    return boxed
 
 
 def week_label(intake: AreaIntake) -> str:

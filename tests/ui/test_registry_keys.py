@@ -133,14 +133,13 @@ def test_the_registry_gives_the_modes_and_number_keys() -> None:
 async def test_tabs_palette_and_keys_come_from_the_registry(
     config: Config, db: Database, repo: Repository
 ) -> None:
-    from textual.widgets import Static
-
     from screens.commands import ScreenCommands
+    from screens.widgets import TitleBar
 
     app = make_app(config, db)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        tabs = app.screen.query_one("#tabs", Static).render()
+        tabs = app.screen.query_one(TitleBar).tabs()
         assert str(tabs).split() == [w for e in registry.SCREENS for w in (e.key, e.title)]
         provider = ScreenCommands(app.screen)
         names = [c.name for c in provider._commands()]

@@ -12,6 +12,7 @@ from screens.history import HistoryScreen
 from screens.network_form import NetworkForm
 from screens.reason_dialog import ReasonDialog
 from screens.referral_form import ReferralForm
+from screens.widgets import TitleBar
 from tests.conftest import DUTY, referral_input
 
 from .test_ui_support import (
@@ -359,7 +360,7 @@ async def test_view_only_login_is_told_and_refused(open_app, repo, make_referral
     referral_id = make_referral()
     async with open_app(actor="visitor") as (app, pilot):
         screen = queue_screen(app)
-        assert "VIEW ONLY: visitor" in str(screen.query_one("#who", Static).render())
+        assert "VIEW ONLY: visitor" in str(screen.query_one(TitleBar).who)
         assert screen.query_one("#view-only").display
         assert row_names(app) == ["Alex Example (test)"]  # can look
         await pilot.press("c")
