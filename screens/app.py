@@ -46,7 +46,7 @@ class DutyDeskApp(KeysInOrder, LastResort[None]):
     # parsed with it, once: a screen with styles not yet read makes Textual parse every
     # sheet again and restyle the whole app as it mounts (issue 15). The others read theirs
     # when first shown.
-    CSS_PATH = ["app.tcss", "queue.tcss", "board.tcss", "day.tcss"]
+    CSS_PATH = "app.tcss"  # each screen's own sheet is its DEFAULT_CSS (screens/base.py sheet)
     MODES = registry.modes()
     DEFAULT_MODE = registry.SCREENS[0].mode
     COMMANDS = App.COMMANDS | {ScreenCommands, ClientRecordCommands}

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from textual import work
@@ -113,3 +114,15 @@ class StaffOnly:
 
     def on_staff_only_permitted(self, message: Permitted) -> None:
         message.then()
+
+
+def sheet(name: str) -> str:
+    """A main screen's style sheet (``screens/NAME``), for its ``DEFAULT_CSS``.
+
+    As default CSS it is read when the screen is first built, scoped to the screen (a bare
+    ``#detail`` rule styles only that screen's pane), and added to the app's stylesheet
+    without parsing the others again; a screen's ``CSS_PATH`` makes Textual parse every
+    sheet anew and restyle the whole app the first time the screen is shown (about 20 ms),
+    and listing them all in the app's ``CSS_PATH`` instead costs every start the sheets of
+    screens it does not show (issue 15)."""
+    return Path(__file__).with_name(name).read_text(encoding="utf-8")

@@ -41,6 +41,7 @@ from duty_desk.views import (
 )
 
 from . import board_render as render
+from .base import sheet
 from .board_rows import SPECS, VIEWS, DrawnRows, Row, draw
 from .commands import PaletteCommand
 from .key_line import KeyLine
@@ -72,7 +73,7 @@ class BoardRead:
 class BoardScreen(LiveList):
     """Open episodes with their core teams and continuity, breaks, and staff caseloads."""
 
-    CSS_PATH = "board.tcss"
+    DEFAULT_CSS = sheet("board.tcss")
     NOUN = "board"
     LOAD_GROUP = "board-load"
     DETAIL_PANE = "#board-detail"

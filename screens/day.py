@@ -34,6 +34,7 @@ from duty_desk.views import DayData, MeetingView, StaffView, UnbookedFirst
 from duty_desk.vocabulary import MeetingStatus
 
 from . import day_render as render
+from .base import sheet
 from .commands import PaletteCommand
 from .key_line import KeyLine
 from .keyed_table import KeyedTable, RowCells
@@ -65,7 +66,7 @@ class DayRead:
 class DayScreen(LiveList):
     """One day's meetings, the selected staff member's free time, and booking."""
 
-    CSS_PATH = "day.tcss"
+    DEFAULT_CSS = sheet("day.tcss")
     NOUN = "day"
     LOAD_GROUP = "day-load"
     DETAIL_PANE = "#meeting"

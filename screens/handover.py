@@ -37,6 +37,7 @@ from duty_desk.handover_views import (
 from duty_desk.handover_words import flag_words, held_for
 from duty_desk.views import StaffView, UnbookedFirst
 
+from .base import sheet
 from .commands import PaletteCommand
 from .key_line import KeyLine
 from .keyed_table import KeyedTable, RowCells
@@ -74,7 +75,7 @@ def about_width(total: int) -> int:
 class HandoverScreen(LiveList):
     """What the next duty worker must know, and the actions on it."""
 
-    CSS_PATH = "handover.tcss"
+    DEFAULT_CSS = sheet("handover.tcss")
     NOUN = "handover"
     LOAD_GROUP = "handover-load"
     BINDINGS = [

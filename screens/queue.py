@@ -40,6 +40,7 @@ from duty_desk.views import (
 )
 
 from . import data, render
+from .base import sheet
 from .commands import PaletteCommand
 from .key_line import KeyLine
 from .keyed_table import KeyedTable, RowCells
@@ -93,7 +94,7 @@ class QueueRead:
 class QueueScreen(LiveList):
     """Open referrals, soonest deadline first, and what the duty worker can do with them."""
 
-    CSS_PATH = "queue.tcss"
+    DEFAULT_CSS = sheet("queue.tcss")
     SHED = render.QUEUE_SHED
     BINDINGS = [
         Binding("n", "add_referral", "New", id="add_referral", tooltip="Add a referral"),

@@ -24,7 +24,6 @@ import importlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
-from pathlib import Path
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -39,6 +38,7 @@ from duty_desk import timeutil
 from duty_desk.nhs import format_nhs_number
 from duty_desk.views import ClientRecordView
 
+from .base import sheet
 from .commands import PaletteCommand
 from .key_line import KeyLine
 from .key_order import KeysInOrder
@@ -263,7 +263,7 @@ def header_text(
 class RecordScreen(LiveList):
     """One client's record: header, sections by key, the selected row in full."""
 
-    CSS_PATH = str(Path(__file__).with_name("record.tcss"))  # also for subclasses elsewhere
+    DEFAULT_CSS = sheet("record.tcss")  # subclasses elsewhere have it too (scoped to this type)
     NOUN = "client record"
     LOAD_GROUP = "record-load"
     DETAIL_PANE = "#record-detail"

@@ -29,6 +29,7 @@ from duty_desk import team_report_words as words
 from duty_desk import timeutil
 from duty_desk.team_report import Figure, Part, Period, PeriodKind, Series, Table, TeamReport
 
+from .base import sheet
 from .commands import PaletteCommand
 from .key_line import KeyLine
 from .keyed_table import KeyedTable, RowCells
@@ -65,7 +66,7 @@ def today(tz: str) -> Any:
 class TeamReportScreen(LiveList):
     """The team's outcomes report for a period and an area."""
 
-    CSS_PATH = "team_report.tcss"
+    DEFAULT_CSS = sheet("team_report.tcss")
     NOUN = "team report"
     LOAD_GROUP = "report-load"
     BINDINGS = [
