@@ -73,9 +73,10 @@ def calendar_file() -> Path:
 
 def _calendar_stamp() -> str | None:
     """What tells one installed ``holidays`` package from another, without importing it:
-    where its ``__init__.py`` is, when it was written and its size (a new version, or a
-    reinstall, writes it again). None: not found, keep nothing. Cheaper at start than
-    asking ``importlib.metadata`` for its version, which parses package metadata (issue 15)."""
+    the version in the name of its ``holidays-X.Y.dist-info`` folder beside it, where its
+    ``__init__.py`` is, when that was written and its size (a new version, or a reinstall,
+    changes them). None: not found, keep nothing. Cheaper at start than asking
+    ``importlib.metadata`` for the version, which parses package metadata (issue 15)."""
     from importlib.util import find_spec
 
     try:
@@ -84,9 +85,15 @@ def _calendar_stamp() -> str | None:
         if origin is None:
             return None
         found = os.stat(origin)
+        folder = os.path.dirname(os.path.dirname(origin))
+        dist = sorted(
+            name
+            for name in os.listdir(folder)
+            if name.startswith("holidays-") and name.endswith(".dist-info")
+        )
     except (ImportError, ValueError, OSError):
         return None
-    return f"{origin} {found.st_mtime_ns} {found.st_size}"
+    return " ".join([*dist, origin, str(found.st_mtime_ns), str(found.st_size)])
 
 
 def _kept_days(version: str | None) -> dict[str, dict[dt.date, str]]:
