@@ -89,20 +89,6 @@ class QueueRead:
     rows: tuple[tuple[str, ReferralView, RowCells], ...]
     marks: Marks = field(default_factory=Marks)
     setup: tuple[AwaitingSetup, ...] = ()  # accepted clients left part-way (rows on top)
-    first_meetings: Text | None = None  # the line of first meetings still to book
-
-
-def first_meeting_line(repo: Any, now: Any) -> Text:
-    """The line of first meetings still to book (in the load worker, with the rows: one
-    read, one message, nothing more to wait for once the rows are shown)."""
-    from datetime import timedelta
-
-    from .day_render import FIRST_MEETING_DAYS
-    from .day_render import first_meeting_line as drawn
-
-    line = Text(" ", end="", no_wrap=True, overflow="ellipsis")
-    line.append_text(drawn(repo.first_meetings(now - timedelta(days=FIRST_MEETING_DAYS)), now))
-    return line
 
 
 class QueueScreen(LiveList):
@@ -231,6 +217,10 @@ class QueueScreen(LiveList):
         intake: tuple[AreaIntake, ...]
 
     @dataclass
+    class FirstMeetingsLoaded(Message):
+        line: Text  # drawn in the worker
+
+    @dataclass
     class AcceptPreviewLoaded(Message):
         preview: AcceptPreview
 
@@ -319,7 +309,7 @@ class QueueScreen(LiveList):
             (str(referral.id), referral, self._cells(referral, now, today, marks))
             for referral in snapshot.referrals
         )
-        return QueueRead(snapshot.intake, rows, marks, setup, first_meeting_line(app.repo, now))
+        return QueueRead(snapshot.intake, rows, marks, setup)
 
     def _setup_cells(self, item: AwaitingSetup, now: Any, today: Any = None) -> tuple[Text, ...]:
         from .accept_flow import setup_cells
@@ -373,8 +363,7 @@ class QueueScreen(LiveList):
             or marks_of(before, current) != marks_of(self.marks, current)
         ):
             self.refresh_detail(force=True)
-        if result.first_meetings is not None:
-            self.query_one("#first-meetings", Static).update(result.first_meetings)
+        self.load_first_meetings()
 
     def request_detail(self, referral_id: int) -> None:
         if self.app.screen is not self:
@@ -1122,6 +1111,27 @@ class QueueScreen(LiveList):
 
     def on_queue_screen_intake_loaded(self, message: IntakeLoaded) -> None:
         self.query_one(IntakeBar).show(message.intake)
+
+    @work(
+        thread=True,
+        exit_on_error=False,
+        group="first-meetings",
+        exclusive=True,
+        description="load first meetings",
+    )
+    def load_first_meetings(self) -> None:
+        from datetime import timedelta
+
+        from .day_render import FIRST_MEETING_DAYS, first_meeting_line
+
+        now = timeutil.now()
+        items = self.duty_app.repo.first_meetings(now - timedelta(days=FIRST_MEETING_DAYS))
+        line = Text(" ", end="", no_wrap=True, overflow="ellipsis")
+        line.append_text(first_meeting_line(items, now))
+        self.post_message(self.FirstMeetingsLoaded(line))
+
+    def on_queue_screen_first_meetings_loaded(self, message: FirstMeetingsLoaded) -> None:
+        self.query_one("#first-meetings", Static).update(message.line)
 
     # -- command palette --------------------------------------------------------------------------------
     def palette_commands(self) -> list[PaletteCommand]:
