@@ -74,8 +74,8 @@ def calendar_file() -> Path:
 def _calendar_stamp() -> str | None:
     """What tells one installed ``holidays`` package from another, without importing it:
     the version in the name of its ``holidays-X.Y.dist-info`` folder beside it, where its
-    ``__init__.py`` is, when that was written and its size (a new version, or a reinstall,
-    changes them). None: not found, keep nothing. Cheaper at start than asking
+    ``__init__.py`` is, and when it and ``version.py`` were written and their sizes (a new
+    version, a reinstall or a pull of a source copy changes them). None: not found, keep nothing. Cheaper at start than asking
     ``importlib.metadata`` for the version, which parses package metadata (issue 15)."""
     from importlib.util import find_spec
 
@@ -85,6 +85,9 @@ def _calendar_stamp() -> str | None:
         if origin is None:
             return None
         found = os.stat(origin)
+        # holidays/version.py holds the version of a copy without a dist-info folder beside
+        # it (a source checkout on the path): its time and size change with a pull
+        version = os.stat(os.path.join(os.path.dirname(origin), "version.py"))
         folder = os.path.dirname(os.path.dirname(origin))
         dist = sorted(
             name
@@ -93,7 +96,8 @@ def _calendar_stamp() -> str | None:
         )
     except (ImportError, ValueError, OSError):
         return None
-    return " ".join([*dist, origin, str(found.st_mtime_ns), str(found.st_size)])
+    written = (found.st_mtime_ns, found.st_size, version.st_mtime_ns, version.st_size)
+    return " ".join([*dist, origin, *map(str, written)])
 
 
 def _kept_days(version: str | None) -> dict[str, dict[dt.date, str]]:

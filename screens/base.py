@@ -120,7 +120,8 @@ def sheet(name: str) -> str:
     """A main screen's style sheet (``screens/NAME``), for its ``DEFAULT_CSS``.
 
     As default CSS it is read when the screen is first built, scoped to the screen (a bare
-    ``#detail`` rule styles only that screen's pane), and added to the app's stylesheet
+    ``#detail`` rule styles only that screen's pane; in a comma list Textual scopes only
+    the last selector, so each should name the screen or an id of its own), and added to the app's stylesheet
     without parsing the others again; a screen's ``CSS_PATH`` makes Textual parse every
     sheet anew and restyle the whole app the first time the screen is shown (about 20 ms),
     and listing them all in the app's ``CSS_PATH`` instead costs every start the sheets of

@@ -132,7 +132,7 @@ class DialogFooter(KeyLine):
     def on_mount(self) -> None:
         self.cover_the_footer_behind()  # before the first layout: not a second one for it
 
-    def on_resize(self) -> None:  # after KeyLine's own (Textual walks the MRO)
+    def on_resize(self) -> None:  # KeyLine's own runs too (Textual walks the MRO)
         self.call_after_refresh(self.cover_the_footer_behind)
 
     def cover_the_footer_behind(self) -> None:
