@@ -45,6 +45,7 @@ from .intake import earlier_waiting, lock_area, taken
 from .loads import by_room, loads
 from .referrals import _query, _view
 from .rules import when_away, when_busy
+from .sql import run
 from .staff import all_staff
 
 # Meetings that count as the client's meetings (a cancelled one does not).
@@ -65,11 +66,10 @@ class DecisionRepository(Aggregate):
         and earlier eligible referrals in the same area and week still waiting."""
         query, _ = _query()
         with self.ctx.unit() as session:
-            found = session.exec(query.where(col(Referral.id) == referral_id)).first()
-            if found is None:
+            row = run(session, query.where(col(Referral.id) == referral_id)).first()
+            if row is None:
                 raise NotFound(f"No referral number {referral_id}")
-            row = found[0]
-            view = _view(*found)
+            view = _view(row)
             area = self.config.areas.get(row.area)
             intake = None
             if area is not None:
@@ -230,14 +230,15 @@ class DecisionRepository(Aggregate):
             if not waiting:
                 return []
             by_referral = {referral: (client, team) for client, referral, team in waiting}
-            rows = session.exec(
+            rows = run(
+                session,
                 query.where(col(Referral.id).in_(sorted(by_referral))).order_by(
                     col(Referral.respond_by), col(Referral.id)
-                )
+                ),
             ).all()
             out = []
             for found in rows:
-                view = _view(*found)
+                view = _view(found)
                 client_id, team = by_referral[view.id]
                 need = SetupNeed.first_meeting if team else SetupNeed.core_team
                 out.append(AwaitingSetup(view, client_id or 0, need))
