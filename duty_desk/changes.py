@@ -54,6 +54,10 @@ class ChangeFeed:
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self._connected = False
+        # How many looks have answered "changed" so far (counted under the lock, read by
+        # any thread): a reader that notes it after taking the changes (changed_if_cheap)
+        # knows that every finding up to that number is older than its read.
+        self.generation = 0
 
     # -- to implement ---------------------------------------------------------------------------
     def _connect(self) -> None:
@@ -83,27 +87,36 @@ class ChangeFeed:
         with self._lock:
             if not self._connected:
                 self._reconnect()
-                return True  # away (or never started): read everything again
+                return self._counted(True)  # away (or never started): read everything again
             try:
-                return self._look()
+                return self._counted(self._look())
             except Exception:
                 self._drop()
                 raise
 
-    def changed_if_cheap(self) -> bool | None:
-        """:meth:`changed` when that is a quick local look and no other thread is looking
-        (safe from a UI thread); None when it is not (then nothing was consumed)."""
-        if not self.CHEAP or not self._lock.acquire(blocking=False):
+    def changed_if_cheap(self, wait: float = 0.0) -> bool | None:
+        """:meth:`changed` when that is a quick local look (safe from a UI thread), waiting
+        at most ``wait`` seconds for a look another thread is making to end; None when it
+        is not cheap or the wait ran out (then nothing was consumed)."""
+        if not self.CHEAP:
+            return None
+        if not (self._lock.acquire(timeout=wait) if wait > 0 else self._lock.acquire(False)):
             return None
         try:
             if not self._connected:
                 return None
             try:
-                return self._look()
+                return self._counted(self._look())
             except Exception:
                 return None  # the thread that waits finds out and reports it
         finally:
             self._lock.release()
+
+    def _counted(self, found: bool) -> bool:
+        """A look's answer, counted in :attr:`generation` when it is "changed" (under the lock)."""
+        if found:
+            self.generation += 1
+        return found
 
     def wait(self, timeout: float) -> bool:
         """Block up to ``timeout`` seconds (less once stopped); True when something changed.
@@ -313,7 +326,7 @@ class ListenFeed(ChangeFeed):
                     break
                 try:
                     if self._heard(min(SLICE_SECONDS, left)):
-                        return True
+                        return self._counted(True)
                 except Exception:
                     self._drop()
                     raise

@@ -206,18 +206,24 @@ class DutyDeskApp(KeysInOrder, LastResort[None]):
         the app's change feed has its baseline, so no commit before the read is missed."""
         self.changes.wait_for_baseline()
 
-    def about_to_read(self, screen: Screen[Any]) -> None:
-        """A shown screen is about to read everything again (UI thread): commits so far will
-        be in that read, so they need not reload it once more; other screens turn stale."""
-        if screen in self.screen_stack and self.changes.absorb():
+    def about_to_read(self, screen: Screen[Any]) -> int:
+        """A screen is about to read everything again (UI thread): commits so far will be
+        in that read, so they need not reload it once more; if it is shown, other screens
+        turn stale. Returns the change feed's generation: a ``Changed`` up to it reports a
+        commit this read has (``LiveList.read_covers``)."""
+        shown = screen in self.screen_stack
+        found, generation = self.changes.absorb() if shown else (False, self.changes.generation)
+        if found:
             self._stale_modes |= self._shown_modes - {self.current_mode}
+        return generation
 
     @on(ChangeFollower.Changed)
-    def _on_changes_changed(self) -> None:
-        """Someone committed: the screen shown reloads, the other screens are marked stale."""
+    def _on_changes_changed(self, message: ChangeFollower.Changed) -> None:
+        """Someone committed: the screen shown reloads (unless a read it began since has
+        the commit already), the other screens are marked stale."""
         self._live_paused = False
         self._stale_modes |= self._shown_modes - {self.current_mode}
-        self._tell_shown_screens()
+        self._tell_shown_screens(message.generation)
 
     @on(ChangeFollower.Paused)
     def _on_changes_paused(self, message: ChangeFollower.Paused) -> None:
@@ -232,13 +238,20 @@ class DutyDeskApp(KeysInOrder, LastResort[None]):
             markup=False,
         )
 
-    def _tell_shown_screens(self) -> None:
+    def _tell_shown_screens(self, generation: int | None = None) -> None:
         """``changed_elsewhere()`` on each screen of the current mode that has one (the
-        list under an open dialog included, as before)."""
+        list under an open dialog included, as before), but not on one whose latest read
+        began after the feed's ``generation``-th finding (``read_covers``): the commit
+        is in that read already. Read twice, the board would read every episode again
+        (duty_desk/repo/board_changes.py: nothing new in the audit log)."""
         for screen in list(self.screen_stack):
             changed = getattr(screen, "changed_elsewhere", None)
-            if changed is not None:
-                changed()
+            covers = getattr(screen, "read_covers", None)
+            if changed is None or (
+                generation is not None and covers is not None and covers(generation)
+            ):
+                continue
+            changed()
 
     def on_unmount(self) -> None:
         resume_collection()

@@ -26,6 +26,10 @@ if TYPE_CHECKING:
     from duty_desk.db import Database
 
 BASELINE_WAIT_SECONDS = 10.0  # a screen's first read waits this long at most for the feed
+# The UI thread waits at most this long for the follower's look at the feed to end before
+# taking the changes itself (a SQLite look takes microseconds; the follower's thread may be
+# descheduled mid-look on a loaded machine).
+ABSORB_WAIT_SECONDS = 0.02
 
 
 class ChangeFollower:
@@ -33,7 +37,13 @@ class ChangeFollower:
 
     @dataclass
     class Changed(Message):
-        """Someone committed (or the feed is back after an error): read again."""
+        """Someone committed (or the feed is back after an error): read again.
+
+        ``generation`` is the feed's count of findings when this one was made (None: read
+        again whatever was read since): a read that began after the feed had counted that
+        many already has the commit (see :meth:`ChangeFollower.absorb`)."""
+
+        generation: int | None = None
 
     @dataclass
     class Paused(Message):
@@ -76,11 +86,22 @@ class ChangeFollower:
         self._thread.join(timeout)
         return not self._thread.is_alive()
 
-    def absorb(self) -> bool:
-        """Take the changes so far, if that is a quick local look (SQLite), for a read about
-        to start (UI thread; never blocks). True if there were some."""
+    @property
+    def generation(self) -> int:
+        """The feed's count of findings so far (0 before it exists)."""
         feed = self._feed
-        return bool(feed is not None and feed.changed_if_cheap())
+        return 0 if feed is None else feed.generation
+
+    def absorb(self) -> tuple[bool, int]:
+        """Take the changes so far, if that is a quick local look (SQLite), for a read about
+        to start (UI thread; waits at most ABSORB_WAIT_SECONDS). Returns whether there were
+        some, and the feed's generation after the look: every :class:`Changed` up to it
+        reports a commit made before the read, which the read therefore has."""
+        feed = self._feed
+        if feed is None:
+            return False, 0
+        found = bool(feed.changed_if_cheap(ABSORB_WAIT_SECONDS))
+        return found, feed.generation
 
     def wait_for_baseline(self, timeout: float = BASELINE_WAIT_SECONDS) -> bool:
         """Block (a worker thread, never the UI) until the feed has its baseline, so that a
@@ -117,7 +138,7 @@ class ChangeFollower:
             finally:
                 self._baseline.set()
             if self._late and not failing:
-                self._app.post_message(self.Changed())
+                self._app.post_message(self.Changed())  # whatever was read since
             while not feed.stopped:
                 try:
                     changed = feed.wait(self._seconds)
@@ -129,6 +150,6 @@ class ChangeFollower:
                     continue
                 failing = False
                 if changed:
-                    self._app.post_message(self.Changed())
+                    self._app.post_message(self.Changed(feed.generation))
         finally:
             feed.close()

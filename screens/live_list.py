@@ -16,7 +16,8 @@ worker failures, the actor line and view-only notice, resizing, the detail pane 
 when the current row changes, and the live hook: the app's one change feed
 (screens/live.py) calls :meth:`LiveList.changed_elsewhere` while the screen is shown, or
 when it is shown again after someone committed; each read first waits for the feed's
-baseline, so nothing committed before it is missed.
+baseline, so nothing committed before it is missed, and a change the feed found before a
+read began is not read a second time (:meth:`LiveList.read_covers`).
 """
 
 from __future__ import annotations
@@ -97,6 +98,8 @@ class LiveList(StaffOnly, ReportsWorkerErrors, Screen[None]):
         self._load_again = False
         self._loaded_once = False
         self._writes = 0
+        # The change feed's generation when the newest read began (0: no read that counts).
+        self._read_from = 0
         self._detail_for: Hashable = ()
 
     @property
@@ -145,6 +148,12 @@ class LiveList(StaffOnly, ReportsWorkerErrors, Screen[None]):
         """Someone else committed: read again (the app's change feed calls this)."""
         self.reload()
 
+    def read_covers(self, generation: int) -> bool:
+        """Whether the newest read (shown, or under way) began after the change feed's
+        ``generation``-th finding, so that it has the commit found then (the app then
+        does not call :meth:`changed_elsewhere` for it)."""
+        return 0 < generation <= self._read_from
+
     def on_resize(self) -> None:
         self.set_class(self.size.height >= TALL, "-tall")
         for table in self.query(KeyedTable):
@@ -176,7 +185,8 @@ class LiveList(StaffOnly, ReportsWorkerErrors, Screen[None]):
             self._load_again = True
             return
         self._loading = True
-        self.duty_app.about_to_read(self)  # commits so far are in this read: no second reload
+        # Commits so far are in this read: no second reload for them.
+        self._read_from = self.duty_app.about_to_read(self)
         query, writes = self.load_query(), self._writes
         self.run_worker(
             lambda: self._read_and_post(query, writes),
@@ -222,6 +232,7 @@ class LiveList(StaffOnly, ReportsWorkerErrors, Screen[None]):
 
     def worker_failed(self, worker: Worker[Any]) -> None:
         if worker.group == self.LOAD_GROUP:
+            self._read_from = 0  # what the feed found since the last good read is not shown
             self._load_done()
             if not self._loaded_once:  # nothing on screen yet: keep trying
                 self.query_one(self.DETAIL_BODY, Static).update(

@@ -404,6 +404,11 @@ class QueueScreen(LiveList):
         self._external_change = True  # the open referral's network may have changed too
         self.reload()
 
+    def read_covers(self, generation: int) -> bool:
+        """Never: a read begun for another reason (our own write) does not read the open
+        referral's detail again, and another person's change may be to its network."""
+        return False
+
     # -- the table, updated in place ----------------------------------------------------------
     def current_id(self) -> int | None:
         key = self.current_key()

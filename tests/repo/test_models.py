@@ -324,8 +324,13 @@ def test_watcher_sees_a_commit_from_another_connection(
     watcher = db.watcher()
     try:
         repo.add_referral(referral_input())  # through the engine's pool: another connection
+        assert watcher.generation == 0
         assert watcher.changed() is True
         assert watcher.changed() is False  # once per change
+        assert watcher.generation == 1  # findings are counted, quiet looks are not
+        repo.add_referral(referral_input(name="Second Person (test)"))
+        assert watcher.changed_if_cheap(0.01) is True  # SQLite's look is cheap
+        assert watcher.generation == 2
     finally:
         watcher.close()
 

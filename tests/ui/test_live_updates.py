@@ -159,3 +159,45 @@ async def test_a_read_that_starts_after_a_commit_takes_it_in(
         await settle(pilot)
         assert calls["queue"] == 1, "the hidden queue is stale and catches up"
         assert new_id in queue.rows
+
+
+@pytest.mark.parametrize("begun", ["before", "after"])
+async def test_a_change_found_before_a_read_began_is_not_read_again(
+    config: Config, db: Database, repo: Repository, frozen_now: pendulum.DateTime, begun: str
+) -> None:
+    """The feed's thread finds a commit and posts its message; the board's own reload
+    begins before the message arrives, and has the commit: the message must not make the
+    board read a second time (it would read every episode: nothing new in the audit log).
+    A commit found after the read began still reloads it."""
+    from duty_desk.config import DatabaseSettings
+    from screens.live import ChangeFollower
+
+    quiet = config.model_copy(update={"database": DatabaseSettings(refresh_seconds=60)})
+    app = make_app(quiet, db)  # the feed's thread looks only once a minute: the test finds
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        board = mode_screen(app, "board")
+        calls: Counter[str] = Counter()
+        count_calls(board, "reload", calls, "board")
+        feed: Any = app.changes._feed
+        new_id = repo.add_referral(referral_input(name="Found First (test)"))
+        repo.accept(new_id)
+        if begun == "before":
+            assert feed.changed() is True  # what the feed's thread does, then it posts:
+            found = ChangeFollower.Changed(feed.generation)
+            board.reload()  # ... but the board's own reload begins first
+        else:
+            board.reload()
+            await settle(pilot)
+            repo.add_referral(referral_input(name="Found Later (test)"))
+            assert feed.changed() is True
+            found = ChangeFollower.Changed(feed.generation)
+        app.post_message(found)
+        await settle(pilot)
+        assert calls["board"] == (1 if begun == "before" else 2)
+        shown = [
+            getattr(item, "name", "") for rows in board.lists.values() for item in rows.values()
+        ]
+        assert "Found First (test)" in shown, "the board's own read has the commit"
