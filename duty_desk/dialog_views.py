@@ -6,14 +6,12 @@ As in ``duty_desk.views``, personal fields (free text, names) are out of ``repr`
 a Mask for privacy mode; words are made at the edge (the screens, the care-plan export).
 """
 
-from __future__ import annotations
-
 import datetime as dt
-from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import Annotated
 
 from .dialog_scale import Item
-from .views import AS_INITIALS, KEPT
+from .views import AS_INITIALS, KEPT, View
 from .views import LatestDialog as LatestDialog  # issue 13 (board): kept there, for BoardData
 from .vocabulary import ActionOwner, ActionStatus
 
@@ -23,8 +21,7 @@ MAX_REVIEW_NOTE = 500
 MAX_TOPICS = 3  # DIALOG+: the person chooses up to three items
 
 
-@dataclass(frozen=True)
-class Answer:
+class Answer(View, frozen=True):
     """One item of a rating: 1-7 or ``None`` (left unrated), and whether help is wanted."""
 
     item_key: str
@@ -32,8 +29,7 @@ class Answer:
     help_wanted: bool
 
 
-@dataclass(frozen=True)
-class DialogRatingView:
+class DialogRatingView(View, frozen=True):
     id: int
     client_id: int
     meeting_id: int | None
@@ -51,17 +47,16 @@ class DialogRatingView:
         return next((a for a in self.answers if a.item_key == item_key), None)
 
 
-@dataclass(frozen=True)
-class TopicView:
+class TopicView(View, frozen=True):
     """DIALOG+: an item the person chose after a rating, with the first three steps."""
 
     id: int
     rating_id: int
     item_key: str
     position: int
-    understanding: str = field(repr=False, metadata=KEPT)
-    looking_forward: str = field(repr=False, metadata=KEPT)
-    options: str = field(repr=False, metadata=KEPT)
+    understanding: Annotated[str, KEPT]
+    looking_forward: Annotated[str, KEPT]
+    options: Annotated[str, KEPT]
     version: int = 1
 
     @property
@@ -73,17 +68,15 @@ class TopicView:
         )
 
 
-@dataclass(frozen=True)
-class ActionReviewView:
+class ActionReviewView(View, frozen=True):
     outcome: ActionStatus
-    note: str = field(repr=False, metadata=KEPT)
+    note: Annotated[str, KEPT]
     rating_id: int | None = None
     reviewed_at: dt.datetime | None = None
     reviewed_by: str = ""  # login
 
 
-@dataclass(frozen=True)
-class ActionView:
+class ActionView(View, frozen=True):
     """An agreed action: what, who (exactly one owner), by when, and its reviews."""
 
     id: int
@@ -91,12 +84,12 @@ class ActionView:
     topic_id: int
     rating_id: int
     item_key: str
-    what: str = field(repr=False, metadata=KEPT)
+    what: Annotated[str, KEPT]
     owner_kind: ActionOwner = ActionOwner.person
     owner_network_id: int | None = None
     owner_staff_id: int | None = None
     # the network member's or staff member's name (empty for the person themself)
-    owner_name: str = field(default="", repr=False, metadata=AS_INITIALS)
+    owner_name: Annotated[str, AS_INITIALS] = ""
     due_on: dt.date = dt.date.min
     status: ActionStatus = ActionStatus.open
     reviews: tuple[ActionReviewView, ...] = ()
@@ -113,8 +106,7 @@ class ActionView:
         return max(0, (today - self.due_on).days) if self.is_open else 0
 
 
-@dataclass(frozen=True)
-class DialogData:
+class DialogData(View, frozen=True):
     """One client's DIALOG: the scale as set now, every rating oldest first, the topics of
     each rating, every action (open ones first, then by due date)."""
 

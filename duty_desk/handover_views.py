@@ -5,14 +5,12 @@ As in ``duty_desk.views``, personal fields are out of ``repr`` and carry a Mask 
 mode; the words with names are made at the edge (the handover screen, the CLI).
 """
 
-from __future__ import annotations
-
 import datetime as dt
 import enum
-from dataclasses import dataclass, field
+from typing import Annotated
 
 from .opening import ClosedSpell
-from .views import AS_INITIALS, KEPT, StaffView, UnbookedFirst
+from .views import AS_INITIALS, KEPT, StaffView, UnbookedFirst, View
 
 MAX_NOTE = 500  # a handover note is short: what the next duty worker must know
 
@@ -25,13 +23,12 @@ class ClaimFlag(enum.StrEnum):
     off_rota = "not on duty"  # a rota is set for today and the claimant is not on it
 
 
-@dataclass(frozen=True)
-class HandoverNoteView:
+class HandoverNoteView(View, frozen=True):
     id: int
     referral_id: int | None
     client_id: int | None  # a note about a client (episode), else about a referral
-    name: str = field(repr=False, metadata=AS_INITIALS)  # the person it is about
-    text: str = field(repr=False, metadata=KEPT)
+    name: Annotated[str, AS_INITIALS]  # the person it is about
+    text: Annotated[str, KEPT]
     created_at: dt.datetime
     created_by: str  # login
     closed_at: dt.datetime | None
@@ -43,24 +40,22 @@ class HandoverNoteView:
         return self.closed_at is None
 
 
-@dataclass(frozen=True)
-class OohHandoverView:
+class OohHandoverView(View, frozen=True):
     """A referral handed over to the out-of-hours service: to whom, why, who, when."""
 
     id: int
     referral_id: int
     service: str
-    reason: str = field(repr=False, metadata=KEPT)
+    reason: Annotated[str, KEPT]
     handed_at: dt.datetime
     handed_by: str  # login
 
 
-@dataclass(frozen=True)
-class ClaimHeld:
+class ClaimHeld(View, frozen=True):
     """An open referral someone is triaging, and why it is flagged (empty: it is not)."""
 
     referral_id: int
-    name: str = field(repr=False, metadata=AS_INITIALS)
+    name: Annotated[str, AS_INITIALS]
     login: str
     holder: str  # the staff name (the team's own: not masked)
     since: dt.datetime
@@ -68,32 +63,29 @@ class ClaimHeld:
     version: int  # the referral's, for a version-checked release
 
 
-@dataclass(frozen=True)
-class DueReferral:
+class DueReferral(View, frozen=True):
     """An open referral the next duty worker must see: overdue, due soon, or due while
     the team is closed; and whether it was handed over to the out-of-hours service."""
 
     referral_id: int
-    name: str = field(repr=False, metadata=AS_INITIALS)
+    name: Annotated[str, AS_INITIALS]
     respond_by: dt.datetime
     state: str  # rules.ClockState's value: overdue / due soon / due while closed / plenty
     handed_over_to: str | None
 
 
-@dataclass(frozen=True)
-class AbsentMeeting:
+class AbsentMeeting(View, frozen=True):
     """A booked meeting today with a staff member who is away."""
 
     meeting_id: int
     client_id: int
-    client_name: str = field(repr=False, metadata=AS_INITIALS)
+    client_name: Annotated[str, AS_INITIALS]
     starts_at: dt.datetime
     ends_at: dt.datetime
     absent: tuple[str, ...]  # logins of the staff away
 
 
-@dataclass(frozen=True)
-class HandoverData:
+class HandoverData(View, frozen=True):
     """What the next duty worker must know, at ``at`` on local ``day``."""
 
     at: dt.datetime

@@ -8,7 +8,7 @@ Masking happens on the way out of the repository, so every screen, dialog, palet
 entry and notification built from the data shows the masked form.
 
 What to hide is not listed here view by view: each view's personal fields carry their
-:class:`~duty_desk.views.Mask` (``duty_desk.views.personal``), and :data:`RULES` says
+:class:`~duty_desk.views.Mask` (``duty_desk.views.marks``), and :data:`RULES` says
 what each mask does. Views holding other views (the board, the day, a referral's
 network) are walked into. Nothing here rewrites sentences: the views carry data, and
 the words with names are made where they are shown.
@@ -22,7 +22,9 @@ import typing
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from .views import PERSONAL, Attendee, AuditEntry, Mask
+from msgspec import structs
+
+from .views import Attendee, AuditEntry, Mask, View, marks
 
 _BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 HIDDEN_KEYS = frozenset({"name", "nhs_number", "client_name"})
@@ -78,7 +80,7 @@ def _nhs(value: Any, owner: Any) -> Any:
 
 def _network(value: Any, owner: Any) -> Any:
     return tuple(
-        dataclasses.replace(member, name=initials(member.name))
+        structs.replace(member, name=initials(member.name))
         if isinstance(member, Attendee)
         else mask(member)
         for member in value
@@ -125,9 +127,14 @@ RULES: dict[Mask, Callable[[Any, Any], Any]] = {
 }
 
 
+def _walked(cls: type) -> bool:
+    """A view, or a dataclass of the core that may hold views (walked into)."""
+    return issubclass(cls, View) or dataclasses.is_dataclass(cls)
+
+
 def _views_in(hint: Any) -> Iterator[type]:
     """The view classes a type hint mentions (``tuple[EpisodeView, ...]`` -> EpisodeView)."""
-    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+    if isinstance(hint, type) and _walked(hint):
         yield hint
     for arg in typing.get_args(hint):
         yield from _views_in(arg)
@@ -151,15 +158,21 @@ def _plan(cls: type) -> Plan:
         hints = typing.get_type_hints(cls)
     except NameError:  # a dataclass from elsewhere naming types it cannot resolve: no views
         hints = {}
+    names: tuple[str, ...] = ()
+    found: dict[str, Mask] = {}
+    if issubclass(cls, View):
+        names, found = cls.__struct_fields__, marks(cls)
+    elif dataclasses.is_dataclass(cls):  # no marks of its own, but it may hold views
+        names = tuple(item.name for item in dataclasses.fields(cls))
     masked: list[tuple[str, Mask]] = []
     nested: list[str] = []
-    for item in dataclasses.fields(cls):
-        found = item.metadata.get(PERSONAL)
-        if found is not None:
-            if found is not Mask.kept:
-                masked.append((item.name, found))
-        elif any(plan(inner) != ((), ()) for inner in _views_in(hints.get(item.name))):
-            nested.append(item.name)
+    for name in names:
+        how = found.get(name)
+        if how is not None:
+            if how is not Mask.kept:
+                masked.append((name, how))
+        elif any(plan(inner) != ((), ()) for inner in _views_in(hints.get(name))):
+            nested.append(name)
     return tuple(masked), tuple(nested)
 
 
@@ -169,12 +182,14 @@ def _mask_view(value: Any) -> Any:
         return value
     changes = {name: RULES[how](getattr(value, name), value) for name, how in masked}
     changes.update({name: mask(getattr(value, name)) for name in nested})
+    if isinstance(value, View):
+        return structs.replace(value, **changes)
     return dataclasses.replace(value, **changes)
 
 
 def mask(value: Any) -> Any:
     """``value`` with client and network names and NHS numbers hidden, same shape."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+    if isinstance(value, View) or (dataclasses.is_dataclass(value) and not isinstance(value, type)):
         return _mask_view(value)
     if isinstance(value, list):
         return [mask(item) for item in value]

@@ -1,57 +1,51 @@
 """The views of the client record's sections: meeting notes and outcome changes, the
 crisis plan and risk summary with their versions, hospital admissions, and Friends and
-Family Test answers. Plain frozen dataclasses as in ``duty_desk.views`` (its docstring
-says how personal fields are marked), which names them too: this module is imported the
-first time one of them is asked for there, so a start, whose first screen reads none of
-them, does not make their classes (issue 15)."""
-
-from __future__ import annotations
+Family Test answers. Views (frozen ``msgspec`` structs) as in ``duty_desk.views`` (its
+docstring says how personal fields are marked), which names them too: this module is
+imported the first time one of them is asked for there, so a start, whose first screen
+reads none of them, does not make their classes (issue 15)."""
 
 import datetime as dt
-from dataclasses import dataclass, field
+from typing import Annotated
 
-from .views import AS_HIDDEN, KEPT, MeetingView, NetworkMemberView
+from .views import AS_HIDDEN, KEPT, MeetingView, NetworkMemberView, View
 from .vocabulary import FftAnswer, LegalStatus, MeetingStatus, MhaSection
 
 
 # -- issue 12 (meeting) --
-@dataclass(frozen=True, slots=True)
-class MeetingNoteView:
+class MeetingNoteView(View, frozen=True):
     """One entry of a meeting's note (append-only): its text, when and by whom (a login)."""
 
     id: int
     meeting_id: int
-    text: str = field(repr=False, metadata=KEPT)
+    text: Annotated[str, KEPT]
     created_at: dt.datetime  # aware UTC
     created_by: str
 
 
-@dataclass(frozen=True, slots=True)
-class OutcomeChangeView:
+class OutcomeChangeView(View, frozen=True):
     """A recorded outcome changed: from what, to what, why, by whom (a login) and when."""
 
     id: int
     meeting_id: int
     from_status: MeetingStatus
     to_status: MeetingStatus
-    reason: str = field(repr=False, metadata=KEPT)
+    reason: Annotated[str, KEPT]
     changed_at: dt.datetime  # aware UTC
     changed_by: str
 
 
-@dataclass(frozen=True, slots=True)
-class MeetingDetail:
+class MeetingDetail(View, frozen=True):
     """What the meeting record adds to one meeting: its note entries (oldest first), the
     changes of its recorded outcome, and the follow-up taken after a did-not-attend."""
 
     meeting_id: int
-    notes: tuple[MeetingNoteView, ...] = field(default=(), repr=False, metadata=KEPT)
+    notes: Annotated[tuple[MeetingNoteView, ...], KEPT] = ()
     outcomes: tuple[OutcomeChangeView, ...] = ()
-    follow_up: str | None = field(default=None, repr=False, metadata=KEPT)
+    follow_up: Annotated[str | None, KEPT] = None
 
 
-@dataclass(frozen=True, slots=True)
-class MeetingToRecord:
+class MeetingToRecord(View, frozen=True):
     """What the meeting-record flow reads before it opens: the meeting, the client's
     referral (to add a network member on the spot), the client's whole network and what
     is already recorded."""
@@ -65,18 +59,17 @@ class MeetingToRecord:
 # -- issue 12 (safety) --
 
 
-@dataclass(frozen=True, slots=True)
-class CrisisPlanView:
+class CrisisPlanView(View, frozen=True):
     """A client's crisis and contingency plan as saved: its parts (``duty_desk.crisis``
     ``PLAN_FIELDS``), the local review date, who wrote it first and who changed it last."""
 
     id: int
     client_id: int
-    early_signs: str = field(repr=False, metadata=KEPT)
-    what_helps: str = field(repr=False, metadata=KEPT)
-    what_to_avoid: str = field(repr=False, metadata=KEPT)
-    contact_in_hours: str = field(repr=False, metadata=KEPT)
-    contact_out_of_hours: str = field(repr=False, metadata=KEPT)
+    early_signs: Annotated[str, KEPT]
+    what_helps: Annotated[str, KEPT]
+    what_to_avoid: Annotated[str, KEPT]
+    contact_in_hours: Annotated[str, KEPT]
+    contact_out_of_hours: Annotated[str, KEPT]
     review_on: dt.date
     created_at: dt.datetime
     created_by: str
@@ -91,13 +84,12 @@ class CrisisPlanView:
         return value
 
 
-@dataclass(frozen=True, slots=True)
-class RiskSummaryView:
+class RiskSummaryView(View, frozen=True):
     """A client's risk summary as saved, with its local review date."""
 
     id: int
     client_id: int
-    summary: str = field(repr=False, metadata=KEPT)
+    summary: Annotated[str, KEPT]
     review_on: dt.date
     created_at: dt.datetime
     created_by: str
@@ -106,8 +98,7 @@ class RiskSummaryView:
     version: int
 
 
-@dataclass(frozen=True, slots=True)
-class PlanVersion:
+class PlanVersion(View, frozen=True):
     """One saved version of a crisis plan or risk summary, rebuilt from the audit log:
     its number (1 = as first written), when and by whom, which fields that save changed,
     and every field's value as it stood after it (``review_on`` as an ISO date)."""
@@ -117,11 +108,10 @@ class PlanVersion:
     by: str
     action: str
     changed: tuple[str, ...]
-    values: dict[str, str] = field(repr=False, metadata=KEPT)
+    values: Annotated[dict[str, str], KEPT]
 
 
-@dataclass(frozen=True, slots=True)
-class CrisisRecordView:
+class CrisisRecordView(View, frozen=True):
     """What the record's "Crisis & risk" section reads in one call
     (``Repository.crisis_record``): the plan and the risk summary (None: none written) and
     every saved version of each, oldest first."""
@@ -147,8 +137,7 @@ def nights_in_hospital(
     return max((last - first).days + 1, 0)
 
 
-@dataclass(frozen=True, slots=True)
-class AdmissionView:
+class AdmissionView(View, frozen=True):
     """A hospital admission during an episode: local dates (``discharged_on`` None while the
     person is still in hospital), informal or detained (then ``mha_section``), the hospital."""
 
@@ -158,7 +147,7 @@ class AdmissionView:
     discharged_on: dt.date | None
     legal_status: LegalStatus
     mha_section: MhaSection | None
-    hospital: str = field(repr=False, metadata=KEPT)
+    hospital: Annotated[str, KEPT]
     created_by: str  # login
     created_at: dt.datetime
     version: int
@@ -173,8 +162,7 @@ class AdmissionView:
         return nights_in_hospital(self.admitted_on, self.discharged_on, start, end, today)
 
 
-@dataclass(frozen=True, slots=True)
-class AdmissionSummary:
+class AdmissionSummary(View, frozen=True):
     """Admissions over local dates ``start`` to ``end`` (inclusive), for the team report:
     data only. ``admissions``: those in hospital on any day of the period (``new``: of them,
     those admitted in it); ``people``: how many clients they were; ``informal`` and
@@ -195,8 +183,7 @@ class AdmissionSummary:
 
 
 # -- issue 14 (fft): the Friends and Family Test ------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class FftAnswerView:
+class FftAnswerView(View, frozen=True):
     """One Friends and Family Test answer of an episode: the answer, the "why" (masked in
     privacy mode: free text), the local day it was given, whether it was asked at
     discharge; who recorded it and when; ``corrected`` when it was changed since."""
@@ -205,7 +192,7 @@ class FftAnswerView:
     client_id: int
     answered_on: dt.date
     answer: FftAnswer
-    comment: str | None = field(repr=False, metadata=AS_HIDDEN)
+    comment: Annotated[str | None, AS_HIDDEN]
     at_discharge: bool
     recorded_by: str  # login
     recorded_at: dt.datetime

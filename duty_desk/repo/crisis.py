@@ -9,7 +9,6 @@ The input rules (parts, lengths, the review date) are in ``duty_desk.crisis``.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 from collections.abc import Mapping
@@ -49,7 +48,7 @@ def _saved_view(view: type[_Saved], row: CrisisPlan | RiskSummary) -> _Saved:
     """The plan's or the summary's view: every field of the view read from the row of the
     same name, its two instants as UTC (one mapping for both, so neither drifts)."""
     assert row.id is not None
-    values = {field.name: getattr(row, field.name) for field in dataclasses.fields(view)}
+    values = {name: getattr(row, name) for name in view.__struct_fields__}
     values["created_at"] = utc(row.created_at)
     values["updated_at"] = utc(row.updated_at)
     return view(**values)

@@ -7,9 +7,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
+from msgspec.structs import replace
 from sqlalchemy import ColumnElement, func, or_, text
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased

@@ -16,13 +16,13 @@ the views a list load returns (queue, board, day, dialogs), never a query per ro
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from msgspec.structs import replace
 from sqlalchemy import and_, literal_column, union_all
 from sqlmodel import Session, col, select
 
@@ -367,19 +367,19 @@ def _mark(value: Any, marks: FlagMarks) -> Any:
     if isinstance(value, MeetingView | BookingDefaults | ClientHit):
         return _set(value, marks.by_client.get(value.client_id, ()))
     if isinstance(value, AcceptPreview | AwaitingSetup):
-        return dataclasses.replace(value, referral=_mark(value.referral, marks))
+        return replace(value, referral=_mark(value.referral, marks))
     if isinstance(value, BoardData):
-        return dataclasses.replace(value, episodes=_mark(value.episodes, marks))
+        return replace(value, episodes=_mark(value.episodes, marks))
     if isinstance(value, ClientRecordView):
-        return dataclasses.replace(
+        return replace(
             value, episode=_mark(value.episode, marks), meetings=_mark(value.meetings, marks)
         )
     if isinstance(value, DayData):
-        return dataclasses.replace(
+        return replace(
             value, meetings=_mark(value.meetings, marks), unbooked=_mark(value.unbooked, marks)
         )
     return value
 
 
 def _set(view: Any, kinds: tuple[str, ...]) -> Any:
-    return view if view.safeguarding == kinds else dataclasses.replace(view, safeguarding=kinds)
+    return view if view.safeguarding == kinds else replace(view, safeguarding=kinds)
