@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import replace
+from importlib import import_module
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, ClassVar, NoReturn
 
 import click
 
-from . import reports
 from .vocabulary import ROLE_LONG
 
 if TYPE_CHECKING:
@@ -80,7 +79,22 @@ def _plain_message(exc: BaseException) -> str | None:
 
 
 class DutyDeskGroup(click.Group):
-    """A click group that turns the core's errors into one sentence and exit status 1."""
+    """A click group that turns the core's errors into one sentence and exit status 1.
+
+    Commands named in :attr:`LATER` live in modules of their own, imported when the command
+    is named or listed (click's lazy-loading pattern): a start of the app does not load
+    them (issue 15: ``export`` and the report registry behind it)."""
+
+    LATER: ClassVar[dict[str, str]] = {"export": "duty_desk.cli_export"}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.LATER})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.LATER and cmd_name not in self.commands:
+            module = import_module(self.LATER[cmd_name])
+            self.add_command(getattr(module, cmd_name), cmd_name)
+        return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -469,198 +483,6 @@ def import_referrals(state: State, file: str) -> None:
         click.echo(f"Imported {count} referral{'s' if count != 1 else ''} from {file}.")
 
 
-# -- export ---------------------------------------------------------------------------------
-
-
-_EXPORT_HELP = "\n".join(
-    [
-        "Export referrals, the audit log or meetings as JSON or CSV (UTF-8), or meetings",
-        "as iCalendar (.ics) for a calendar program.",
-        "",
-        "\b",
-        *(line for found in reports.REPORTS.values() for line in found.help.splitlines()),
-        "",
-        "Times are ISO 8601 in the team's time zone with its offset",
-        "(2026-06-01T09:00:00+01:00); dates are YYYY-MM-DD; logins identify staff.",
-        "JSON is one list of objects. The output holds personal data: a FILE is",
-        "created readable by you only, written under a temporary name and renamed",
-        "into place when complete, so a failure never leaves half a file.",
-        "",
-        "\b",
-        "client CLIENT: one client's whole record (CLIENT: the client number, the NHS",
-        "  number or the exact name), as one JSON object (--format json, the default)",
-        "  or an editable Word document (--format docx, with --output FILE.docx).",
-        "",
-        "\b",
-        "care-plan CLIENT: the personalised care and support plan (issue 13): the key",
-        "  worker and how to reach them, the core team, the network members who take",
-        "  part, the latest DIALOG ratings beside the previous ones, the chosen items",
-        "  with the four steps, the open actions and the crisis plan; JSON or docx.",
-    ]
-)
-CLIENT_RECORD = "client"  # `export client CLIENT` (issue 12, docs): not a report of many rows
-CARE_PLAN = "care-plan"  # `export care-plan CLIENT` (issue 13): one client's plan
-_FORMATS = [
-    *dict.fromkeys(fmt for found in reports.REPORTS.values() for fmt in found.formats),
-    "docx",
-]
-
-
-@cli.command(help=_EXPORT_HELP)
-@click.argument("what", type=click.Choice([*reports.REPORTS, CLIENT_RECORD, CARE_PLAN]))
-@click.argument("client", metavar="[CLIENT]", required=False)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(_FORMATS),
-    default=None,
-    help="json (the default) or csv, or for meetings ics, or for a client docx; with "
-    "--output FILE.csv (or .ics, .docx), that format.",
-)
-@click.option(
-    "--output",
-    "--out",
-    "-o",
-    "output",
-    metavar="FILE",
-    help="Write to FILE instead of standard output: a regular file is replaced only once "
-    "complete, a pipe or device (/dev/stdout) is written in place; see the README.",
-)
-@click.option(
-    "--from",
-    "date_from",
-    metavar="DATE",
-    help="meetings: the first local date (DD/MM/YYYY or YYYY-MM-DD, years 1900 to 2200).",
-)
-@click.option("--to", "date_to", metavar="DATE", help="meetings: the last local date, inclusive.")
-@click.option(
-    "--staff",
-    "staff_login",
-    metavar="LOGIN",
-    help="meetings: only those this staff member is expected at.",
-)
-@click.option(
-    "--include-discharged/--open-only",
-    "include_discharged",
-    default=None,
-    help="clients: with discharged episodes (the default) or open ones only.",
-)
-@click.option(
-    "--force",
-    is_flag=True,
-    help="client, care-plan: replace an existing FILE (a client's record or plan is never "
-    "replaced unasked).",
-)
-@click.option("--area", metavar="AREA", help="team: one area of the settings (default: all).")
-@pass_state
-def export(
-    state: State,
-    what: str,
-    client: str | None,
-    fmt: str | None,
-    output: str | None,
-    date_from: str | None = None,
-    date_to: str | None = None,
-    staff_login: str | None = None,
-    include_discharged: bool | None = None,
-    force: bool = False,
-    area: str | None = None,
-) -> None:
-    from .reports.writers import atomic_output, output_target
-
-    if fmt is None:
-        suffix = Path(output).suffix.lower() if output else ""
-        fmt = {".csv": "csv", ".ics": "ics", ".docx": "docx"}.get(suffix, "json")
-    if what in (CLIENT_RECORD, CARE_PLAN):
-        if date_from or date_to or staff_login or include_discharged is not None or area:
-            raise Failure(
-                "--from, --to, --area, --staff and --include-discharged are not for a client"
-            )
-        _export_client(state, client, fmt, output, force, what)
-        return
-    if force:
-        raise Failure(f"--force is for export client, not {what} (which always replaces)")
-    if client is not None:
-        raise Failure(f"export {what} takes no CLIENT (only export client does)")
-    if fmt == "docx":
-        raise Failure(f"--format docx is for export client, not {what}")
-    found = reports.report(what)
-    params = _export_params(found, fmt, date_from, date_to, staff_login, include_discharged)
-    if area is not None:  # issue 14: the team report's area
-        if reports.AREA not in found.params:
-            raise Failure(f"--area is for {' or '.join(reports.taking(reports.AREA))}, not {what}")
-        params = replace(params, area=_option_area(state, area))
-    if output and Path(output).is_dir():
-        raise Failure(f"cannot write {output}: it is a folder")
-    db = state.open_db()
-    try:
-        repo = state.repo(db)
-        if output:
-            try:
-                # Written in place to a pipe or a terminal (/dev/stdout): the note below
-                # goes to stderr, never into the export itself.
-                in_place = output_target(output).in_place
-                with atomic_output(output) as handle:
-                    count = reports.run(found, fmt, repo, handle, params)
-            except OSError as exc:
-                raise Failure(
-                    f"cannot write {output}: {exc.strerror or exc.__class__.__name__}; "
-                    "nothing was written"
-                ) from None
-            click.echo(f"Wrote {found.count_words(count)} to {output} ({fmt}).", err=in_place)
-        else:
-            sys.stdout.flush()
-            out = sys.stdout.buffer
-            reports.run(found, fmt, repo, out, params)
-            out.flush()
-    finally:
-        db.dispose()
-
-
-def _export_params(
-    found: reports.Report,
-    fmt: str,
-    date_from: str | None,
-    date_to: str | None,
-    staff_login: str | None,
-    include_discharged: bool | None,
-) -> reports.Params:
-    """The report's parameters from the options, each refused where the report takes none."""
-
-    start: dt.date | None = None
-    end: dt.date | None = None
-    what = found.name
-    if reports.DATES in found.params or reports.SPAN in found.params:
-        if reports.DATES in found.params and (not date_from or not date_to):
-            raise Failure(
-                f"export {what} needs --from DATE and --to DATE (DD/MM/YYYY or YYYY-MM-DD)"
-            )
-        start = _option_date("--from", date_from) if date_from else None
-        end = _option_date("--to", date_to) if date_to else None
-        if start is not None and end is not None and end < start:
-            raise Failure(f"--to {date_to} is before --from {date_from}")
-        if staff_login and reports.STAFF not in found.params:
-            owners = " or ".join(reports.taking(reports.STAFF))
-            raise Failure(f"--staff is for {owners}, not {what}")
-    elif date_from or date_to:
-        owners = " or ".join(reports.taking(reports.DATES) + reports.taking(reports.SPAN))
-        raise Failure(f"--from and --to are for {owners}, not {what}")
-    elif fmt not in found.formats or staff_login:
-        owners = " or ".join(reports.taking(reports.STAFF))
-        raise Failure(f"--format ics, --from, --to and --staff are for {owners}, not {what}")
-    if fmt not in found.formats:
-        raise Failure(f"--format {fmt} is not for {what} (use one of: {', '.join(found.formats)})")
-    if reports.DISCHARGED not in found.params and include_discharged is not None:
-        owners = " or ".join(reports.taking(reports.DISCHARGED))
-        raise Failure(f"--include-discharged and --open-only are for {owners}, not {what}")
-    return reports.Params(
-        start=start,
-        end=end,
-        staff_login=staff_login,
-        include_discharged=include_discharged is not False,
-    )
-
-
 # -- issue 12 (docs): one client's record, and the GP transfer letter ----------------------------
 
 
@@ -707,28 +529,6 @@ def _client_file(
         click.echo(f"Wrote {words.format(client_id)} to {output}.", err=in_place)
     finally:
         db.dispose()
-
-
-def _export_client(
-    state: State,
-    client: str | None,
-    fmt: str,
-    output: str | None,
-    replace: bool = False,
-    what: str = CLIENT_RECORD,
-) -> None:
-    from .documents import RECORD_FORMATS
-
-    if fmt not in RECORD_FORMATS:
-        raise Failure(f"--format {fmt} is not for export {what} (use json or docx)")
-    if fmt == "docx" and output is None:
-        raise Failure("--format docx needs --output FILE.docx (a Word document is not text)")
-    if what == CARE_PLAN:  # issue 13
-        words = "the care and support plan of client number {} (" + fmt + ")"
-        _client_file(state, client, output, "care_plan", fmt, words, replace)
-        return
-    words = "the record of client number {} (" + fmt + ")"
-    _client_file(state, client, output, "export", fmt, words, replace)
 
 
 @cli.group(context_settings=CONTEXT)
@@ -851,7 +651,7 @@ def report_command(
     by you only, renamed into place when complete; an existing one is replaced
     only with --force.
     """
-    from . import timeutil
+    from . import reports, timeutil
     from .team_report import Period, PeriodKind
 
     if fmt is None:

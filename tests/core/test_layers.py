@@ -96,6 +96,25 @@ def test_importing_the_cli_leaves_textual_unloaded() -> None:
     assert done.stdout.strip() == "False"
 
 
+@pytest.mark.skipif(not (CORE / "cli.py").exists(), reason="no CLI module yet")
+def test_the_export_command_and_its_reports_load_when_named() -> None:
+    """A start (``duty-desk`` imports its CLI) does not load ``export`` nor the report
+    registry behind it (issue 15); naming the command, or listing the commands, does."""
+    code = (
+        "import sys, click\n"
+        "from duty_desk.cli import cli\n"
+        "before = 'duty_desk.reports' in sys.modules\n"
+        "listed = cli.list_commands(click.Context(cli))\n"
+        "found = cli.get_command(click.Context(cli), 'export')\n"
+        "print(before, 'export' in listed, found.name, 'duty_desk.reports' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "True", "export", "True"]
+
+
 def test_the_core_reaches_the_ui_in_one_place_without_a_circle() -> None:
     """The core reaches the UI in exactly one place, the command that opens the app
     (``duty_desk.cli`` imports ``screens.app`` inside it), and nothing in ``screens`` leads
