@@ -11,7 +11,7 @@ import json
 import pytest
 
 from duty_desk import reports
-from duty_desk.cli import export as export_command
+from duty_desk.cli_export import export as export_command
 from duty_desk.repository import Repository
 from tests.conftest import referral_input
 
