@@ -48,8 +48,9 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
 from fractions import Fraction
+
+from msgspec import Struct
 
 from .views import Continuity
 
@@ -113,8 +114,7 @@ def secon(meetings: Sequence[Attended]) -> Fraction | None:
     return Fraction(shared, len(meetings) - 1)
 
 
-@dataclass(frozen=True)
-class Figures:
+class Figures(Struct, frozen=True):
     """All the figures for one episode, exact."""
 
     meetings: int

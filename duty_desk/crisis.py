@@ -15,7 +15,8 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Mapping
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from . import timeutil
 from .config import Config
@@ -52,8 +53,7 @@ class ReviewState(enum.StrEnum):
     in_time = "in_time"
 
 
-@dataclass(frozen=True)
-class Review:
+class Review(Struct, frozen=True):
     """A review date seen from one day: its state and the whole days to (or since) it."""
 
     on: dt.date

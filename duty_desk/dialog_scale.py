@@ -17,9 +17,10 @@ Pure functions and plain data: no database, no Textual.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
+
+from msgspec import Struct
 
 LOWEST = 1
 HIGHEST = 7
@@ -41,8 +42,7 @@ class ItemKind(StrEnum):
     treatment = "treatment"  # a treatment aspect: counts towards treatment satisfaction
 
 
-@dataclass(frozen=True)
-class Item:
+class Item(Struct, frozen=True):
     """One DIALOG item: a stable key (stored with each rating), its words, its kind."""
 
     key: str
@@ -118,8 +118,7 @@ def parse_rating(text: str) -> int | None:
     return check_rating(int(stripped))
 
 
-@dataclass(frozen=True)
-class Scores:
+class Scores(Struct, frozen=True):
     """The two DIALOG scores of one rating (``None``: too few of its items rated)."""
 
     quality_of_life: Fraction | None

@@ -30,12 +30,12 @@ import os
 import threading
 from collections.abc import Callable, Iterable
 from contextlib import suppress
-from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import TypeVar
 
 import pendulum
+from msgspec import Struct
 from pendulum import DateTime
 
 from .config import DAY_NAMES, HOLIDAY_REGIONS, TeamSettings
@@ -217,8 +217,7 @@ def due_while_closed(deadline: dt.datetime, team: TeamSettings) -> bool:
     return hours is None or deadline != hours[1]
 
 
-@dataclass(frozen=True)
-class ClosedSpell:
+class ClosedSpell(Struct, frozen=True):
     """The team is closed at ``at``: since when (None: not within the search), until when
     (None: no opening found), and the bank holiday's name when today is one."""
 

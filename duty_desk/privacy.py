@@ -22,7 +22,7 @@ import typing
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from msgspec import structs
+from msgspec import Struct, structs
 
 from .views import Attendee, AuditEntry, Mask, View, marks
 
@@ -128,8 +128,8 @@ RULES: dict[Mask, Callable[[Any, Any], Any]] = {
 
 
 def _walked(cls: type) -> bool:
-    """A view, or a dataclass of the core that may hold views (walked into)."""
-    return issubclass(cls, View) or dataclasses.is_dataclass(cls)
+    """A view, or another struct or dataclass that may hold views (walked into)."""
+    return issubclass(cls, Struct) or dataclasses.is_dataclass(cls)
 
 
 def _views_in(hint: Any) -> Iterator[type]:
@@ -160,8 +160,8 @@ def _plan(cls: type) -> Plan:
         hints = {}
     names: tuple[str, ...] = ()
     found: dict[str, Mask] = {}
-    if issubclass(cls, View):
-        names, found = cls.__struct_fields__, marks(cls)
+    if issubclass(cls, Struct):  # only a View has marks; another struct may hold views
+        names, found = cls.__struct_fields__, marks(cls) if issubclass(cls, View) else {}
     elif dataclasses.is_dataclass(cls):  # no marks of its own, but it may hold views
         names = tuple(item.name for item in dataclasses.fields(cls))
     masked: list[tuple[str, Mask]] = []
@@ -182,14 +182,16 @@ def _mask_view(value: Any) -> Any:
         return value
     changes = {name: RULES[how](getattr(value, name), value) for name, how in masked}
     changes.update({name: mask(getattr(value, name)) for name in nested})
-    if isinstance(value, View):
+    if isinstance(value, Struct):
         return structs.replace(value, **changes)
     return dataclasses.replace(value, **changes)
 
 
 def mask(value: Any) -> Any:
     """``value`` with client and network names and NHS numbers hidden, same shape."""
-    if isinstance(value, View) or (dataclasses.is_dataclass(value) and not isinstance(value, type)):
+    if isinstance(value, Struct) or (
+        dataclasses.is_dataclass(value) and not isinstance(value, type)
+    ):
         return _mask_view(value)
     if isinstance(value, list):
         return [mask(item) for item in value]

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from dataclasses import dataclass
 
+from msgspec import Struct
 from pendulum import DateTime
 
 from .config import Config, TeamSettings
@@ -36,8 +36,7 @@ class ClockState(enum.StrEnum):
     plenty = "plenty"
 
 
-@dataclass(frozen=True)
-class ResponseClock:
+class ResponseClock(Struct, frozen=True):
     state: ClockState
     remaining: dt.timedelta  # negative when overdue
     respond_by: DateTime

@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 
 import pendulum
+from msgspec import Struct
 
 from . import timeutil
 from .config import DAY_NAMES, MeetingSettings, TeamSettings
@@ -34,8 +34,7 @@ MAX_MEETING = dt.timedelta(hours=12)  # longest meeting accepted (bounds the ove
 SEARCH_DAYS = 14
 
 
-@dataclass(frozen=True)
-class Busy:
+class Busy(Struct, frozen=True):
     """An existing (booked or happened) meeting, as far as the rules need it."""
 
     meeting_id: int
@@ -46,8 +45,7 @@ class Busy:
     staff_ids: frozenset[int]
 
 
-@dataclass(frozen=True)
-class Away:
+class Away(Struct, frozen=True):
     """An absence (not cancelled): local dates, inclusive; part day when ``starts_time``
     (first day) or ``ends_time`` (last day, exclusive) is given."""
 
@@ -114,8 +112,7 @@ def span_words(away: Away) -> str:
     return " ".join(parts)
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(Struct, frozen=True):
     client_id: int
     starts_at: dt.datetime
     ends_at: dt.datetime

@@ -11,8 +11,9 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from .config import Config
 from .errors import InputErrors
@@ -92,8 +93,7 @@ _NO = frozenset({"no", "n", "false", "0", ""})
 _LOGIN = re.compile(r"^[a-z_][a-z0-9_.-]*\$?$", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
-class NewReferral:
+class NewReferral(Struct, frozen=True):
     received_at: dt.datetime
     name: str
     date_of_birth: dt.date
@@ -721,8 +721,7 @@ def _text(value: object, label: str) -> str:
 MAX_HOSPITAL = 120
 
 
-@dataclass(frozen=True)
-class AdmissionInput:
+class AdmissionInput(Struct, frozen=True):
     """An admission as checked by :func:`validate_admission`."""
 
     admitted_on: dt.date
@@ -805,8 +804,7 @@ def validate_admission(
 MAX_FFT_COMMENT = 2000
 
 
-@dataclass(frozen=True)
-class FftInput:
+class FftInput(Struct, frozen=True):
     """A Friends and Family Test answer as checked by :func:`validate_fft_answer`."""
 
     answer: str

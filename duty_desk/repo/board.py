@@ -11,8 +11,8 @@ import bisect
 import datetime as dt
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 
+from msgspec import Struct
 from sqlalchemy import ColumnElement, or_
 from sqlmodel import Session, col, select
 
@@ -39,8 +39,7 @@ def _by_name(e: EpisodeView) -> tuple[str, int]:
     return e.name.casefold(), e.client_id
 
 
-@dataclass(frozen=True)
-class HeldBoard:
+class HeldBoard(Struct, frozen=True):
     """What the last board read found, for the next to re-read only what changed: the
     newest audit row then, the local day, the staff list, every open episode (by name) and
     their meetings without a core-team member, and when every episode was last read."""

@@ -29,9 +29,9 @@ episode (``FULL_SECONDS`` after the last full read, or a new day).
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from typing import Any
 
+from msgspec import Struct
 from sqlmodel import Session, col, select
 
 from duty_desk.models import AuditLog, Client, DialogRating, Meeting
@@ -73,8 +73,7 @@ NOT_EPISODES = frozenset(
 _MUST_EXIST = frozenset({"meeting", "dialog_rating"})  # a referral may have no client
 
 
-@dataclass(frozen=True)
-class AuditMark:
+class AuditMark(Struct, frozen=True):
     """The newest audit row seen: its id and chained hash (the same id with another hash
     is another history: a restore)."""
 
@@ -82,8 +81,7 @@ class AuditMark:
     hash: str
 
 
-@dataclass(frozen=True)
-class Touched:
+class Touched(Struct, frozen=True):
     """The audit log's newest row now, and the clients changed since the mark given
     (None: cannot tell, read every episode)."""
 

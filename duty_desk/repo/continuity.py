@@ -16,9 +16,9 @@ import datetime as dt
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
+from msgspec import Struct
 from sqlalchemy import and_
 from sqlmodel import Session, col, select
 
@@ -31,8 +31,7 @@ NO_CORE_KEPT = 50  # meetings without a core-team member kept per episode, newes
 NoCore = list[tuple[int, dt.datetime, tuple[int, ...]]]  # (meeting id, start, staff who came)
 
 
-@dataclass(frozen=True)
-class Computed:
+class Computed(Struct, frozen=True):
     figures: continuity.Figures
     last_met_at: dt.datetime | None
     no_core: NoCore  # newest first

@@ -7,9 +7,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any
 
+from msgspec import Struct
 from msgspec.structs import replace
 from sqlalchemy import ColumnElement, func, or_, text
 from sqlalchemy import select as sa_select
@@ -65,8 +65,7 @@ IMPORT_ACTION = "import referrals"
 _IMPORT_LOCK = 0x0D0D_1A70
 
 
-@dataclass(frozen=True)
-class ImportedFile:
+class ImportedFile(Struct, frozen=True):
     """Which file a batch comes from: its name (for the audit log) and the SHA-256 of its
     bytes (the same file is imported once)."""
 
@@ -255,7 +254,7 @@ class ReferralRepository(Aggregate):
     # -- writing ------------------------------------------------------------------------------
     def _insert(self, session: Session, new: NewReferral, me: Staff, now: dt.datetime) -> int:
         row = Referral(
-            **{k: getattr(new, k) for k in NewReferral.__dataclass_fields__},
+            **{k: getattr(new, k) for k in NewReferral.__struct_fields__},
             respond_by=rules.respond_by(new.received_at, new.urgency, self.config),
             status=ReferralStatus.new.value,
             created_at=now,
@@ -268,7 +267,7 @@ class ReferralRepository(Aggregate):
             "referral",
             {
                 k: getattr(row, k)
-                for k in (*NewReferral.__dataclass_fields__, "respond_by", "status")
+                for k in (*NewReferral.__struct_fields__, "respond_by", "status")
             },
             now,
         )

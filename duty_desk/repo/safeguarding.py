@@ -19,9 +19,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from msgspec import Struct, field
 from msgspec.structs import replace
 from sqlalchemy import and_, literal_column, union_all
 from sqlmodel import Session, col, select
@@ -105,8 +105,7 @@ def validate_close(
     return ends_on, text
 
 
-@dataclass(frozen=True)
-class FlagMarks:
+class FlagMarks(Struct, frozen=True):
     """The kinds of the open flags that apply to each referral and each client."""
 
     by_referral: dict[int, tuple[str, ...]] = field(default_factory=dict)

@@ -13,7 +13,7 @@ from fractions import Fraction
 from typing import Annotated, Any
 
 import pytest
-from msgspec import structs
+from msgspec import Struct, structs
 
 from duty_desk import dialog_views, handover_views, privacy, record_views, views
 from duty_desk.views import AS_INITIALS, Mask, View, marks
@@ -145,7 +145,7 @@ def sample(hint: Any, name: str) -> Any:
         return {"name": NAME, "nhs_number": NHS, "kind": "x"}
     if isinstance(hint, type) and issubclass(hint, enum.Enum):
         return next(iter(hint))
-    if isinstance(hint, type) and (issubclass(hint, View) or dataclasses.is_dataclass(hint)):
+    if isinstance(hint, type) and (issubclass(hint, Struct) or dataclasses.is_dataclass(hint)):
         return build(hint)
     if hint is str:
         return NHS if name == "nhs_number" else NAME
@@ -167,9 +167,10 @@ def sample(hint: Any, name: str) -> Any:
 
 
 def build(cls: type) -> Any:
-    """An object of a view class (or of a dataclass a view holds) made of sample values."""
+    """An object of a view class (or of a struct or dataclass a view holds) made of sample
+    values."""
     hints = typing.get_type_hints(cls)
-    if issubclass(cls, View):
+    if issubclass(cls, Struct):
         names = cls.__struct_fields__
     else:
         names = tuple(f.name for f in dataclasses.fields(cls) if f.init)
@@ -209,6 +210,23 @@ def test_masking_walks_into_views_that_hold_views() -> None:
     assert referral.network[0].name == "A.E." and referral.nhs_number == "*******919"
     entry = privacy.mask(build(views.AuditEntry))
     assert entry.before == {"name": "A.E.", "nhs_number": "*******919", "kind": "x"}
+
+
+def test_masking_walks_into_a_plain_struct_or_dataclass_holding_views() -> None:
+    """What the repository returns may wrap views in a struct that is not a View (no
+    marks of its own) or in a dataclass: the views inside are masked all the same."""
+
+    class Wrapper(Struct, frozen=True):
+        referral: views.ReferralView
+        count: int
+
+    @dataclasses.dataclass(frozen=True)
+    class Old:
+        referrals: tuple[views.ReferralView, ...]
+
+    wrapped = privacy.mask(Wrapper(build(views.ReferralView), 3))
+    assert (wrapped.referral.name, wrapped.count) == ("A.E.", 3)
+    assert privacy.mask(Old((build(views.ReferralView),))).referrals[0].name == "A.E."
 
 
 def test_referral_details_are_masked_in_views_and_audit_entries() -> None:
