@@ -265,10 +265,7 @@ class ReferralRepository(Aggregate):
             row,
             "add referral",
             "referral",
-            {
-                k: getattr(row, k)
-                for k in (*NewReferral.__struct_fields__, "respond_by", "status")
-            },
+            {k: getattr(row, k) for k in (*NewReferral.__struct_fields__, "respond_by", "status")},
             now,
         )
 

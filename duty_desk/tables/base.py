@@ -1,8 +1,6 @@
 """What every table group shares: the naming convention, the base class of the tables,
 version columns (SQLAlchemy's optimistic locking) and ``table_of``."""
 
-from __future__ import annotations
-
 from sqlalchemy import Column, Integer, Table
 from sqlalchemy import inspect as sa_inspect
 from sqlmodel import SQLModel

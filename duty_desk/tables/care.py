@@ -5,8 +5,6 @@ reviews the ``dialog_plus`` group.
 One group of the tables behind ``duty_desk.models``, imported when one of them is first
 named there."""
 
-from __future__ import annotations
-
 import datetime as dt
 
 from sqlalchemy import Column, Index, Text

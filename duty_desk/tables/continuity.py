@@ -4,8 +4,6 @@ reads them at start; the queue and the day view do not).
 One group of the tables behind ``duty_desk.models``, imported when one of them is first
 named there."""
 
-from __future__ import annotations
-
 import datetime as dt
 
 from sqlalchemy import Column, Text

@@ -4,8 +4,6 @@ read them at start; the day view does not).
 One group of the tables behind ``duty_desk.models``, imported when one of them is first
 named there."""
 
-from __future__ import annotations
-
 import datetime as dt
 
 from sqlalchemy import UniqueConstraint

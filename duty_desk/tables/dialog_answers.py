@@ -4,8 +4,6 @@ reported; the board reads them at start only when there are ratings to score).
 One group of the tables behind ``duty_desk.models``, imported when one of them is first
 named there."""
 
-from __future__ import annotations
-
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field
 

@@ -5,8 +5,6 @@ One group of the tables behind ``duty_desk.models``, imported when one of them i
 named there; apart from ``care`` so that the board, which reads only the ratings, does
 not build these (issue 15)."""
 
-from __future__ import annotations
-
 import datetime as dt
 
 from sqlalchemy import Column, Text, UniqueConstraint

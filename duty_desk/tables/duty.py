@@ -4,8 +4,6 @@ out-of-hours service (the queue reads both at start, for the handover; the board
 One group of the tables behind ``duty_desk.models``, imported when one of them is first
 named there."""
 
-from __future__ import annotations
-
 import datetime as dt
 
 from sqlalchemy import Column, Text, UniqueConstraint

@@ -3,8 +3,6 @@
 One group of the tables behind ``duty_desk.models``, imported when one of them is first
 named there."""
 
-from __future__ import annotations
-
 from sqlmodel import Field
 
 from .base import TableModel

@@ -4,8 +4,6 @@ whether they came (the day view reads them at start; the queue and the board do 
 One group of the tables behind ``duty_desk.models``, imported when one of them is first
 named there."""
 
-from __future__ import annotations
-
 from sqlalchemy import Index, UniqueConstraint, false
 from sqlmodel import Field
 

@@ -4,8 +4,6 @@
 One group of the tables behind ``duty_desk.models``, imported when one of them is first
 named there."""
 
-from __future__ import annotations
-
 import datetime as dt
 
 from sqlalchemy import Column, Index, Text

@@ -6,8 +6,6 @@ a start screen's first read does not need all three (issue 15).
 One group of the tables behind ``duty_desk.models``, imported when one of them is first
 named there."""
 
-from __future__ import annotations
-
 import datetime as dt
 
 from sqlalchemy import Column, Index, Text
