@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from importlib import import_module
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, NoReturn
+from typing import IO, TYPE_CHECKING, Any, ClassVar, NoReturn, TypeVar
 
 import click
 
@@ -486,7 +487,7 @@ def import_referrals(state: State, file: str) -> None:
 # -- issue 12 (docs): one client's record, and the GP transfer letter ----------------------------
 
 
-def _client_file(
+def client_file(
     state: State,
     client: str | None,
     output: str | None,
@@ -561,7 +562,7 @@ def letter_gp(state: State, client: str, output: str, force: bool = False) -> No
     "[to complete]" for the key worker."""
 
     words = "the GP transfer letter for client number {}"
-    _client_file(state, client, output, "gp_letter", "docx", words, force)
+    client_file(state, client, output, "gp_letter", "docx", words, force)
 
 
 @cli.command()
@@ -579,7 +580,7 @@ def handover(state: State, on: str | None) -> None:
     """
     from .handover_words import handover_lines
 
-    day = _option_date("--date", on) if on else None
+    day = option_date("--date", on) if on else None
     db = state.open_db()
     try:
         data = state.repo(db).handover(day)
@@ -664,15 +665,15 @@ def report_command(
     if bool(date_from) != bool(date_to):
         raise Failure("--from and --to go together: give both (DD/MM/YYYY or YYYY-MM-DD)")
     if date_from and date_to:
-        start, end = _option_date("--from", date_from), _option_date("--to", date_to)
+        start, end = option_date("--from", date_from), option_date("--to", date_to)
         if end < start:
             raise Failure(f"--to {date_to} is before --from {date_from}")
     else:
         today = timeutil.to_local(timeutil.now(), state.config.team.timezone).date()
-        day = _option_date("--on", on) if on else today
+        day = option_date("--on", on) if on else today
         whole = Period.of(PeriodKind(period or "month"), day)
         start, end = whole.start, whole.end
-    chosen_area = _option_area(state, area) if area is not None else None
+    chosen_area = option_area(state, area) if area is not None else None
     if output:
         _check_report_output(output, force)
     params = reports.Params(start=start, end=end, area=chosen_area, with_comments=with_comments)
@@ -689,28 +690,39 @@ def report_command(
     db = state.open_db()
     try:
         repo = state.repo(db)
+        _, in_place = write_to(output, lambda out: write(found, fmt, repo, out, params))
         if output:
-            from .reports.writers import atomic_output, output_target
-
-            try:
-                in_place = output_target(output).in_place
-                with atomic_output(output) as handle:
-                    write(found, fmt, repo, handle, params)
-            except OSError as exc:
-                raise Failure(
-                    f"cannot write {output}: {exc.strerror or exc.__class__.__name__}; "
-                    "nothing was written"
-                ) from None
             click.echo(f"Wrote the team report to {output} ({fmt}).", err=in_place)
-        else:
-            sys.stdout.flush()
-            write(found, fmt, repo, sys.stdout.buffer, params)
-            sys.stdout.buffer.flush()
     finally:
         db.dispose()
 
 
-def _option_area(state: State, area: str) -> str:
+_Written = TypeVar("_Written")
+
+
+def write_to(output: str | None, write: Callable[[IO[bytes]], _Written]) -> tuple[_Written, bool]:
+    """``write`` to FILE (``output``: atomically, readable by the owner only; in place on a
+    pipe or a terminal such as /dev/stdout), or to standard output. Returns what ``write``
+    returned and whether it was written in place: a note about it then goes to stderr, never
+    into the output itself. A FILE that cannot be written is a Failure saying nothing was."""
+    if output is None:
+        sys.stdout.flush()
+        written = write(sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+        return written, True
+    from .reports.writers import atomic_output, output_target
+
+    try:
+        in_place = output_target(output).in_place
+        with atomic_output(output) as handle:
+            return write(handle), in_place
+    except OSError as exc:
+        raise Failure(
+            f"cannot write {output}: {exc.strerror or exc.__class__.__name__}; nothing was written"
+        ) from None
+
+
+def option_area(state: State, area: str) -> str:
     """An area key of the settings, else a Failure naming --area and the areas there are."""
     if area not in state.config.areas:
         known = ", ".join(sorted(state.config.areas))
@@ -755,7 +767,7 @@ def _check_report_output(output: str, force: bool) -> None:
         )
 
 
-def _option_date(option: str, text: str) -> dt.date:
+def option_date(option: str, text: str) -> dt.date:
     """A date option (DD/MM/YYYY or YYYY-MM-DD) in the years duty-desk takes
     (``timeutil.EARLIEST_YEAR`` to ``LATEST_YEAR``), else a Failure naming the option."""
     from .timeutil import TimeInputError, parse_date

@@ -7,7 +7,6 @@ registry's modules are not loaded by a start of the app (issue 15).
 
 from __future__ import annotations
 
-import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,7 +14,7 @@ from typing import TYPE_CHECKING
 import click
 
 from . import reports
-from .cli import Failure, State, _client_file, _option_area, _option_date, pass_state
+from .cli import Failure, State, client_file, option_area, option_date, pass_state, write_to
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -114,7 +113,6 @@ def export(
     force: bool = False,
     area: str | None = None,
 ) -> None:
-    from .reports.writers import atomic_output, output_target
 
     if fmt is None:
         suffix = Path(output).suffix.lower() if output else ""
@@ -137,30 +135,15 @@ def export(
     if area is not None:  # issue 14: the team report's area
         if reports.AREA not in found.params:
             raise Failure(f"--area is for {' or '.join(reports.taking(reports.AREA))}, not {what}")
-        params = replace(params, area=_option_area(state, area))
+        params = replace(params, area=option_area(state, area))
     if output and Path(output).is_dir():
         raise Failure(f"cannot write {output}: it is a folder")
     db = state.open_db()
     try:
         repo = state.repo(db)
+        count, in_place = write_to(output, lambda out: reports.run(found, fmt, repo, out, params))
         if output:
-            try:
-                # Written in place to a pipe or a terminal (/dev/stdout): the note below
-                # goes to stderr, never into the export itself.
-                in_place = output_target(output).in_place
-                with atomic_output(output) as handle:
-                    count = reports.run(found, fmt, repo, handle, params)
-            except OSError as exc:
-                raise Failure(
-                    f"cannot write {output}: {exc.strerror or exc.__class__.__name__}; "
-                    "nothing was written"
-                ) from None
             click.echo(f"Wrote {found.count_words(count)} to {output} ({fmt}).", err=in_place)
-        else:
-            sys.stdout.flush()
-            out = sys.stdout.buffer
-            reports.run(found, fmt, repo, out, params)
-            out.flush()
     finally:
         db.dispose()
 
@@ -183,8 +166,8 @@ def _export_params(
             raise Failure(
                 f"export {what} needs --from DATE and --to DATE (DD/MM/YYYY or YYYY-MM-DD)"
             )
-        start = _option_date("--from", date_from) if date_from else None
-        end = _option_date("--to", date_to) if date_to else None
+        start = option_date("--from", date_from) if date_from else None
+        end = option_date("--to", date_to) if date_to else None
         if start is not None and end is not None and end < start:
             raise Failure(f"--to {date_to} is before --from {date_from}")
         if staff_login and reports.STAFF not in found.params:
@@ -228,7 +211,7 @@ def _export_client(
         raise Failure("--format docx needs --output FILE.docx (a Word document is not text)")
     if what == CARE_PLAN:  # issue 13
         words = "the care and support plan of client number {} (" + fmt + ")"
-        _client_file(state, client, output, "care_plan", fmt, words, replace)
+        client_file(state, client, output, "care_plan", fmt, words, replace)
         return
     words = "the record of client number {} (" + fmt + ")"
-    _client_file(state, client, output, "export", fmt, words, replace)
+    client_file(state, client, output, "export", fmt, words, replace)

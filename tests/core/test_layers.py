@@ -18,6 +18,15 @@ ROOT = Path(__file__).resolve().parents[2]
 UI_PACKAGES = {"textual", "screens"}
 
 
+def python_prints(code: str) -> str:
+    """What a fresh Python process running ``code`` prints (it must succeed)."""
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
 def test_the_import_contracts_hold() -> None:
     """The layers in pyproject.toml ([tool.importlinter], run by .ci/run as ``lint-imports``):
     the core never imports ``screens`` (except ``duty_desk.cli -> screens.app``, the command
@@ -59,11 +68,8 @@ def test_importing_the_core_leaves_textual_unloaded() -> None:
         "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in "
         "('textual', 'screens', 'rich'))))\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
-    )
-    assert done.returncode == 0, done.stderr
-    loaded = json.loads(done.stdout)
+    out = python_prints(code)
+    loaded = json.loads(out)
     assert [m for m in loaded if m.split(".")[0] in ("textual", "screens")] == []
 
 
@@ -78,22 +84,16 @@ def test_opening_a_database_and_reading_leaves_textual_unloaded(tmp_path: Path) 
         "repo.open_referrals(); repo.intake(); db.watcher().changed()\n"
         "print('textual' in sys.modules)\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "False"
+    out = python_prints(code)
+    assert out.strip() == "False"
 
 
 @pytest.mark.skipif(not (CORE / "cli.py").exists(), reason="no CLI module yet")
 def test_importing_the_cli_leaves_textual_unloaded() -> None:
     """CLI commands that need no screen (import, export, staff) must not pay for Textual."""
     code = "import sys\nimport duty_desk.cli\nprint('textual' in sys.modules)\n"
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "False"
+    out = python_prints(code)
+    assert out.strip() == "False"
 
 
 @pytest.mark.skipif(not (CORE / "cli.py").exists(), reason="no CLI module yet")
@@ -108,11 +108,8 @@ def test_the_export_command_and_its_reports_load_when_named() -> None:
         "found = cli.get_command(click.Context(cli), 'export')\n"
         "print(before, 'export' in listed, found.name, 'duty_desk.reports' in sys.modules)\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["False", "True", "export", "True"]
+    out = python_prints(code)
+    assert out.split() == ["False", "True", "export", "True"]
 
 
 def test_the_core_reaches_the_ui_in_one_place_without_a_circle() -> None:

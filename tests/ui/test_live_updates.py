@@ -39,6 +39,22 @@ def mode_screen(app: DutyDeskApp, mode: str) -> Any:
     return app.get_screen_stack(mode)[0]
 
 
+def quiet_app(config: Config, db: Database) -> DutyDeskApp:
+    """The app with a feed whose thread looks only once a minute: a test says when a
+    change is found."""
+    from duty_desk.config import DatabaseSettings
+
+    quiet = config.model_copy(update={"database": DatabaseSettings(refresh_seconds=60)})
+    return make_app(quiet, db)
+
+
+async def on_the_board(pilot: Pilot[Any]) -> None:
+    """The app settled, then the board shown and settled."""
+    await settle(pilot)
+    await pilot.press("2")
+    await settle(pilot)
+
+
 def count_calls(screen: Any, name: str, counter: Counter[str], label: str) -> None:
     original = getattr(screen, name)
 
@@ -139,14 +155,9 @@ async def test_a_read_that_starts_after_a_commit_takes_it_in(
 ) -> None:
     """After its own write the board reads again at once: that read has the write, so the
     feed does not make it read a second time; the hidden queue still catches up."""
-    from duty_desk.config import DatabaseSettings
-
-    quiet = config.model_copy(update={"database": DatabaseSettings(refresh_seconds=60)})
-    app = make_app(quiet, db)  # the feed's thread looks only once a minute: no race here
+    app = quiet_app(config, db)  # no race here
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("2")
-        await settle(pilot)
+        await on_the_board(pilot)
         board, queue = mode_screen(app, "board"), mode_screen(app, "queue")
         calls: Counter[str] = Counter()
         count_calls(queue, "changed_elsewhere", calls, "queue")
@@ -169,15 +180,11 @@ async def test_a_change_found_before_a_read_began_is_not_read_again(
     begins before the message arrives, and has the commit: the message must not make the
     board read a second time (it would read every episode: nothing new in the audit log).
     A commit found after the read began still reloads it."""
-    from duty_desk.config import DatabaseSettings
     from screens.live import ChangeFollower
 
-    quiet = config.model_copy(update={"database": DatabaseSettings(refresh_seconds=60)})
-    app = make_app(quiet, db)  # the feed's thread looks only once a minute: the test finds
+    app = quiet_app(config, db)  # the test finds the changes, as the feed's thread would
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("2")
-        await settle(pilot)
+        await on_the_board(pilot)
         board = mode_screen(app, "board")
         calls: Counter[str] = Counter()
         count_calls(board, "reload", calls, "board")
