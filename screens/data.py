@@ -27,7 +27,7 @@ class Snapshot:
     intake: tuple[AreaIntake, ...]
     referrals: tuple[ReferralView, ...]
     search: str
-    detail: Detail | None = None  # of the first referral, when asked for
+    detail: Detail | None = None  # of the referral shown first, when asked for
 
 
 def read_detail(repo: Repository, referral_id: int) -> Detail:
@@ -41,11 +41,15 @@ def read_snapshot(
     *,
     with_detail: bool = False,
     status: ReferralFilter = ReferralFilter.open,
+    first: int | None = None,
 ) -> Snapshot:
     """The acting login, the week's intake and the open (or, with ``status``, the decided
-    or all) referrals, filtered in SQL."""
+    or all) referrals, filtered in SQL; ``with_detail``, the details of the referral shown
+    first too: ``first`` (a row above the referrals), else the first referral."""
     staff = repo.acting_staff()
     intake = tuple(repo.intake())
     referrals = tuple(repo.find_referrals(search, status))
-    detail = read_detail(repo, referrals[0].id) if with_detail and referrals else None
+    if first is None and referrals:
+        first = referrals[0].id
+    detail = read_detail(repo, first) if with_detail and first is not None else None
     return Snapshot(staff, intake, referrals, search, detail)

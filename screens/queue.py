@@ -89,6 +89,8 @@ class QueueRead:
     rows: tuple[tuple[str, ReferralView, RowCells], ...]
     marks: Marks = field(default_factory=Marks)
     setup: tuple[AwaitingSetup, ...] = ()  # accepted clients left part-way (rows on top)
+    # Whether recent first meetings were set within the response time (day view, 3).
+    first_meetings: Text = field(default_factory=lambda: Text("", end=""))
 
 
 class QueueScreen(LiveList):
@@ -217,10 +219,6 @@ class QueueScreen(LiveList):
         intake: tuple[AreaIntake, ...]
 
     @dataclass
-    class FirstMeetingsLoaded(Message):
-        line: Text  # drawn in the worker
-
-    @dataclass
     class AcceptPreviewLoaded(Message):
         preview: AcceptPreview
 
@@ -294,14 +292,20 @@ class QueueScreen(LiveList):
     def read(self, query: tuple[str, ReferralFilter]) -> QueueRead:
         app = self.duty_app
         term, status = query
-        snapshot = data.read_snapshot(app.repo, term, with_detail=self._prefetch, status=status)
+        setup = tuple(app.repo.awaiting_setup())
+        snapshot = data.read_snapshot(
+            app.repo,
+            term,
+            with_detail=self._prefetch,
+            status=status,
+            first=setup[0].referral.id if setup else None,  # the rows on top come first
+        )
         self.labels.tags = render.tags_by_login(app.repo.list_staff(include_inactive=True))
         self._prefetch = False  # one round trip to paint the first time
         self._prefetched_detail = snapshot.detail
         marks = read_marks(app.repo)
         now = timeutil.now()
         today = timeutil.to_local(now, self.labels.tz).date()
-        setup = tuple(app.repo.awaiting_setup())
         rows = tuple(
             (SETUP_KEY + str(item.referral.id), item.referral, self._setup_cells(item, now, today))
             for item in setup
@@ -309,7 +313,19 @@ class QueueScreen(LiveList):
             (str(referral.id), referral, self._cells(referral, now, today, marks))
             for referral in snapshot.referrals
         )
-        return QueueRead(snapshot.intake, rows, marks, setup)
+        return QueueRead(snapshot.intake, rows, marks, setup, self._first_meetings(now))
+
+    def _first_meetings(self, now: Any) -> Text:
+        """The line saying whether recent first meetings were set in time (drawn with each
+        read, so that it is painted with the rows, not a frame later)."""
+        from datetime import timedelta
+
+        from .day_render import FIRST_MEETING_DAYS, first_meeting_line
+
+        items = self.duty_app.repo.first_meetings(now - timedelta(days=FIRST_MEETING_DAYS))
+        line = Text(" ", end="", no_wrap=True, overflow="ellipsis")
+        line.append_text(first_meeting_line(items, now))
+        return line
 
     def _setup_cells(self, item: AwaitingSetup, now: Any, today: Any = None) -> tuple[Text, ...]:
         from .accept_flow import setup_cells
@@ -363,7 +379,7 @@ class QueueScreen(LiveList):
             or marks_of(before, current) != marks_of(self.marks, current)
         ):
             self.refresh_detail(force=True)
-        self.load_first_meetings()
+        self.query_one("#first-meetings", Static).update(result.first_meetings)
 
     def request_detail(self, referral_id: int) -> None:
         if self.app.screen is not self:
@@ -373,10 +389,8 @@ class QueueScreen(LiveList):
             return
         prefetched, self._prefetched_detail = self._prefetched_detail, None
         if prefetched is not None and prefetched.referral.id == referral_id:
-            self._detail_loading = True
-            self.post_message(
-                self.DetailLoaded(prefetched.referral, prefetched.problems, prefetched.week)
-            )
+            # Read with the rows: drawn now, so that it is painted in the same frame.
+            self._show_detail(prefetched.referral, prefetched.problems, prefetched.week)
             return
         if self._detail_loading:
             self._detail_next = referral_id
@@ -480,21 +494,27 @@ class QueueScreen(LiveList):
 
     def on_queue_screen_detail_loaded(self, message: DetailLoaded) -> None:
         self._detail_done()
-        if message.referral.id != self.current_id():
+        self._show_detail(message.referral, message.problems, message.week)
+
+    def _show_detail(
+        self, referral: ReferralView, problems: tuple[str, ...], week: AreaIntake | None
+    ) -> None:
+        """The detail pane of ``referral``, if it is still the one under the cursor."""
+        if referral.id != self.current_id():
             return
         app = self.duty_app
         from .accept_flow import reversal_line, setup_header
 
-        referral_id = message.referral.id
+        referral_id = referral.id
         tz = app.config.team.timezone
         setup = self.current_setup()
         text = setup_header(setup, tz) if setup is not None else Text(end="")
-        text.append_text(reversal_line(message.referral, tz))
+        text.append_text(reversal_line(referral, tz))
         text.append_text(
             render.detail_text(
-                message.referral,
-                message.problems,
-                message.week,
+                referral,
+                problems,
+                week,
                 timeutil.now(),
                 app.config,
                 app.actor,
@@ -1116,27 +1136,6 @@ class QueueScreen(LiveList):
 
     def on_queue_screen_intake_loaded(self, message: IntakeLoaded) -> None:
         self.query_one(IntakeBar).show(message.intake)
-
-    @work(
-        thread=True,
-        exit_on_error=False,
-        group="first-meetings",
-        exclusive=True,
-        description="load first meetings",
-    )
-    def load_first_meetings(self) -> None:
-        from datetime import timedelta
-
-        from .day_render import FIRST_MEETING_DAYS, first_meeting_line
-
-        now = timeutil.now()
-        items = self.duty_app.repo.first_meetings(now - timedelta(days=FIRST_MEETING_DAYS))
-        line = Text(" ", end="", no_wrap=True, overflow="ellipsis")
-        line.append_text(first_meeting_line(items, now))
-        self.post_message(self.FirstMeetingsLoaded(line))
-
-    def on_queue_screen_first_meetings_loaded(self, message: FirstMeetingsLoaded) -> None:
-        self.query_one("#first-meetings", Static).update(message.line)
 
     # -- command palette --------------------------------------------------------------------------------
     def palette_commands(self) -> list[PaletteCommand]:

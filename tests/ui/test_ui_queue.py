@@ -127,3 +127,32 @@ async def test_a_read_older_than_our_own_write_does_not_bring_a_row_back(
         await settle(pilot)
         assert row_names(app) == after
         assert repo.referral(accepted).status == "accepted"
+
+
+async def test_the_first_paint_has_the_top_rows_details_and_the_first_meetings_line(
+    open_app, repo: Repository, frozen_now, monkeypatch
+):
+    """The first read brings what the first paint needs: the details of the row shown
+    first (here an accepted client left part-way, on top of the open referrals) and the
+    first-meetings line. Both are there as the rows are put on screen, not read after
+    them and painted frames later."""
+    from screens.queue import QueueScreen
+
+    accepted = repo.add_referral(referral_input(name="Accepted Here (test)"))
+    repo.accept(accepted)  # no core team yet: a "needs core team" row on top
+    repo.add_referral(referral_input(name="Still Open (test)", received_at="23/11/2026 09:30"))
+    shown: list[tuple[list[str], str, str]] = []
+    show = QueueScreen.show
+
+    def observed(screen: QueueScreen, result: QueueRead) -> None:
+        show(screen, result)
+        line = str(screen.query_one("#first-meetings").render())
+        shown.append((row_names(screen.duty_app), detail_text(screen.duty_app), line))
+
+    monkeypatch.setattr(QueueScreen, "show", observed)
+    async with open_app():
+        names, detail, line = shown[0]
+        assert names == ["NEEDS TEAM Accepted Here (test)", "Still Open (test)"]
+        assert detail.startswith("NEEDS CORE TEAM: accepted")
+        assert "Accepted Here (test)" in detail
+        assert line.strip().startswith("First meetings, last 7 days:")
