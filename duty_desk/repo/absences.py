@@ -44,7 +44,7 @@ from .episode_rows import read_episodes
 from .loads import absence_rows, absence_view, away_between, by_room, loads
 from .meetings import expects, meeting_views
 from .rules import lock, when_away, when_busy
-from .sql import chunks, utc
+from .sql import chunks, cols, utc
 from .staff import all_staff
 
 OTHER_COVER = 3  # cover suggested from outside the core team, most room first
@@ -240,7 +240,7 @@ class AbsenceRepository(Aggregate):
             staff = all_staff(session)
             episodes: list[EpisodeView] = []
             for chunk in chunks(client_ids):
-                episodes.extend(read_episodes(session, col(Client.id).in_(chunk), now, staff))
+                episodes.extend(read_episodes(session, cols(Client).id.in_(chunk), now, staff))
             decided = select(AbsenceDecision.meeting_id).where(
                 AbsenceDecision.absence_id == absence_id
             )

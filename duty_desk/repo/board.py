@@ -27,7 +27,7 @@ from .breaks import find_breaks
 from .dialog_latest import ScoreCache, latest_ratings
 from .episode_rows import BoardCache, NoCoreFound, read_episodes
 from .loads import absence_rows, by_room, loads
-from .sql import plain
+from .sql import cols, plain
 from .staff import all_staff
 
 FULL_SECONDS = 300.0  # every episode read again at least this often (a write not audited)
@@ -73,7 +73,7 @@ class BoardRepository(Aggregate):
         next meeting has begun since. The rest (staff loads, absences, breaks, DIALOG) is
         found anew each time, as of now.
         """
-        is_open = col(Client.status) == ClientStatus.open.value
+        is_open = cols(Client).status == ClientStatus.open.value
         with self.cache.lock, self.ctx.unit() as session:
             # The time is taken once the lock is held: a read that waited for another never
             # builds on it with an older "now" than that one used.
@@ -145,7 +145,7 @@ class BoardRepository(Aggregate):
         read_no_core: NoCoreFound = {}
         fresh = read_episodes(
             session,
-            col(Client.id).in_(sorted(again)),
+            cols(Client).id.in_(sorted(again)),
             now,
             staff,
             read_no_core,
@@ -163,7 +163,7 @@ class BoardRepository(Aggregate):
 
     def episode(self, client_id: int) -> EpisodeView:
         with self.ctx.unit() as session:
-            found = read_episodes(session, col(Client.id) == client_id, timeutil.now())
+            found = read_episodes(session, cols(Client).id == client_id, timeutil.now())
         if not found:
             raise NotFound(f"No client number {client_id}")
         return found[0]
@@ -195,7 +195,7 @@ class BoardRepository(Aggregate):
             ids = [i for i in session.exec(query).all() if i is not None]
             if not ids:
                 return []
-            return read_episodes(session, col(Client.id).in_(ids), timeutil.now())
+            return read_episodes(session, cols(Client).id.in_(ids), timeutil.now())
 
     def client_for_referral(self, referral_id: int) -> int | None:
         """The episode opened from this referral, if it was accepted."""
@@ -243,7 +243,7 @@ class BoardRepository(Aggregate):
             page = ids[at : at + EXPORT_PAGE]
             with self.ctx.unit() as session:
                 found = {
-                    e.client_id: e for e in read_episodes(session, col(Client.id).in_(page), now)
+                    e.client_id: e for e in read_episodes(session, cols(Client).id.in_(page), now)
                 }
             for client_id in page:
                 if client_id in found:

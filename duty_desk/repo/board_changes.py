@@ -32,11 +32,12 @@ from collections import defaultdict
 from typing import Any
 
 from msgspec import Struct
-from sqlmodel import Session, col, select
+from sqlalchemy import select as sa_select
+from sqlmodel import Session
 
 from duty_desk.models import AuditLog, Client, DialogRating, Meeting
 
-from .sql import run
+from .sql import cols, run
 
 LIMIT = 200  # more audit rows than this since the last look: read every episode
 
@@ -44,9 +45,9 @@ LIMIT = 200  # more audit rows than this since the last look: read every episode
 BY_CLIENT = "client"
 TOUCHES: dict[str, tuple[Any, Any] | None] = {
     BY_CLIENT: None,  # the id is the client's
-    "meeting": (Meeting.id, Meeting.client_id),
-    "referral": (Client.referral_id, Client.id),
-    "dialog_rating": (DialogRating.id, DialogRating.client_id),
+    "meeting": (cols(Meeting).id, cols(Meeting).client_id),
+    "referral": (cols(Client).referral_id, cols(Client).id),
+    "dialog_rating": (cols(DialogRating).id, cols(DialogRating).client_id),
 }
 # Entities whose changes no episode shows (the board reads their effects whole each time,
 # or never shows them): staff (the staff list is compared whole) and absences (filed under
@@ -91,9 +92,8 @@ class Touched(Struct, frozen=True):
 
 def newest_mark(session: Session) -> AuditMark | None:
     """The newest audit row (None: an empty log)."""
-    row = run(
-        session, select(AuditLog.id, AuditLog.hash).order_by(col(AuditLog.id).desc()).limit(1)
-    ).first()
+    audit = cols(AuditLog)
+    row = run(session, sa_select(audit.id, audit.hash).order_by(audit.id.desc()).limit(1)).first()
     return AuditMark(row[0], row[1]) if row is not None else None
 
 
@@ -102,11 +102,12 @@ def touched_since(session: Session, seen: AuditMark | None) -> Touched:
     in a unit of work: what the unit reads after it is at least as new."""
     if seen is None:
         return Touched(newest_mark(session), None)
+    audit = cols(AuditLog)
     rows = run(
         session,
-        select(AuditLog.id, AuditLog.hash, AuditLog.entity, AuditLog.entity_id)
-        .where(col(AuditLog.id) >= seen.id)
-        .order_by(col(AuditLog.id))
+        sa_select(audit.id, audit.hash, audit.entity, audit.entity_id)
+        .where(audit.id >= seen.id)
+        .order_by(audit.id)
         .limit(LIMIT + 2),
     ).all()
     if not rows or (rows[0][0], rows[0][1]) != (seen.id, seen.hash) or len(rows) > LIMIT + 1:
@@ -126,7 +127,7 @@ def touched_since(session: Session, seen: AuditMark | None) -> Touched:
         found = TOUCHES[entity]
         assert found is not None
         key, client = found
-        pairs = run(session, select(key, client).where(col(key).in_(sorted(wanted)))).all()
+        pairs = run(session, sa_select(key, client).where(key.in_(sorted(wanted)))).all()
         if entity in _MUST_EXIST and {k for k, _ in pairs} != wanted:
             return Touched(mark, None)
         clients.update(c for _, c in pairs if c is not None)

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from sqlalchemy import String, cast, literal, union_all
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from duty_desk import crisis, timeutil
@@ -32,7 +33,7 @@ from duty_desk.views import (
 from duty_desk.vocabulary import BreakKind
 
 from .base import Aggregate, Context
-from .sql import day, plain, run, utc
+from .sql import cols, day, plain, run, utc
 
 PLAN = "crisis_plan"
 RISK = "risk_summary"
@@ -257,23 +258,18 @@ def review_breaks(
     settings = ctx.config.record
     today = ctx.today(now)
     missing = settings.no_crisis_plan_days > 0
-    plans = select(
-        literal(PLAN).label("what"),
-        col(CrisisPlan.client_id),
-        cast(col(CrisisPlan.review_on), String),
-    )
+    plan, risk, meta = cols(CrisisPlan), cols(RiskSummary), cols(Meta)
+    plans = sa_select(literal(PLAN).label("what"), plan.client_id, cast(plan.review_on, String))
     if not missing:
-        plans = plans.where(col(CrisisPlan.review_on) < today)
-    risks = select(
-        literal(RISK).label("what"),
-        col(RiskSummary.client_id),
-        cast(col(RiskSummary.review_on), String),
-    ).where(col(RiskSummary.review_on) < today)
+        plans = plans.where(plan.review_on < today)
+    risks = sa_select(
+        literal(RISK).label("what"), risk.client_id, cast(risk.review_on, String)
+    ).where(risk.review_on < today)
     parts = [plans, risks]
     if missing:
         parts.append(
-            select(literal(_SINCE).label("what"), literal(0), col(Meta.value)).where(
-                col(Meta.key) == CRISIS_PLANS_SINCE
+            sa_select(literal(_SINCE).label("what"), literal(0), meta.value).where(
+                meta.key == CRISIS_PLANS_SINCE
             )
         )
     found = run(session, union_all(*parts)).all()

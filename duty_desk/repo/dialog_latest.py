@@ -15,18 +15,18 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import case, func
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from duty_desk import models
 from duty_desk.dialog_scale import ItemKind, change
 from duty_desk.dialog_views import LatestDialog
-from duty_desk.models import Client, ClientStatus, DialogRating
+from duty_desk.models import Client, ClientStatus, DialogRating, table_of
 from duty_desk.views import ContinuityBreak, EpisodeView
 from duty_desk.vocabulary import BreakKind
 
 from .base import Context
+from .sql import cols, must_instant, plain, raw, run
 from .sql import day as as_day
-from .sql import must_instant, plain, raw, run
 
 
 class ScoreCache:
@@ -66,12 +66,14 @@ def latest_ratings(
     if cache.life != life:
         cache.life, cache.sums, cache.latest = life, {}, {}
 
+    rating, client = cols(DialogRating), cols(Client)
+
     def newest(offset: int) -> Any:
-        other = sa.orm.aliased(DialogRating)
+        other = table_of(DialogRating).alias().c
         return (
-            sa.select(col(other.id))
-            .where(col(other.client_id) == col(DialogRating.client_id))
-            .order_by(col(other.rated_on).desc(), col(other.id).desc())
+            sa.select(other.id)
+            .where(other.client_id == rating.client_id)
+            .order_by(other.rated_on.desc(), other.id.desc())
             .limit(1)
             .offset(offset)
             .scalar_subquery()
@@ -81,37 +83,32 @@ def latest_ratings(
     # database with few or no ratings costs next to nothing however many open episodes
     last = (
         sa.select(
-            col(DialogRating.client_id).label("client_id"),
+            rating.client_id.label("client_id"),
             newest(0).label("last_id"),
             newest(1).label("before_id"),
             func.count().label("ratings"),
         )
-        .join(Client, col(Client.id) == col(DialogRating.client_id))
-        .where(col(Client.status) == ClientStatus.open.value)
-        .group_by(col(DialogRating.client_id))
+        .join(table_of(Client), client.id == rating.client_id)
+        .where(client.status == ClientStatus.open.value)
+        .group_by(rating.client_id)
         .subquery()
     )
     began = (  # when the database began to hold ratings: the first one's creation
-        sa.select(raw(col(DialogRating.created_at)))
-        .order_by(col(DialogRating.id))
-        .limit(1)
-        .scalar_subquery()
+        sa.select(raw(rating.created_at)).order_by(rating.id).limit(1).scalar_subquery()
     )
     query = (
         sa.select(
             last.c.client_id,
             last.c.ratings,
-            col(DialogRating.id),
-            raw(col(DialogRating.rated_on)),  # text on SQLite: made a date once, below
-            col(DialogRating.version),
+            rating.id,
+            raw(rating.rated_on),  # text on SQLite: made a date once, below
+            rating.version,
             began,
         )
         .select_from(last)
         .join(
-            DialogRating,
-            sa.or_(
-                col(DialogRating.id) == last.c.last_id, col(DialogRating.id) == last.c.before_id
-            ),
+            table_of(DialogRating),
+            sa.or_(rating.id == last.c.last_id, rating.id == last.c.before_id),
         )
     )
     # per client: [(rated on, rating id, version)], and how many ratings
@@ -132,13 +129,13 @@ def latest_ratings(
     versions = {rating_id: version for two in found.values() for _, rating_id, version in two}
     for start in range(0, len(wanted), ANSWER_PAGE):
         page = wanted[start : start + ANSWER_PAGE]
-        answer = models.DialogAnswer  # built only when there are ratings to sum
-        life_score = case((col(answer.item_key).in_(life), col(answer.score)))
+        answer = cols(models.DialogAnswer)  # built only when there are ratings to sum
+        life_score = case((answer.item_key.in_(life), answer.score))
         sums = run(
             session,
-            sa.select(col(answer.rating_id), func.sum(life_score), func.count(life_score))
-            .where(col(answer.rating_id).in_(page))
-            .group_by(col(answer.rating_id)),
+            sa.select(answer.rating_id, func.sum(life_score), func.count(life_score))
+            .where(answer.rating_id.in_(page))
+            .group_by(answer.rating_id),
         ).all()
         for rating_id in page:
             cache.sums[rating_id] = (versions[rating_id], 0, 0)  # no answers: nothing rated

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement
-from sqlmodel import Session, col, select
+from sqlalchemy import select as sa_select
+from sqlmodel import Session
 
 from duty_desk.models import (
     Client,
@@ -21,12 +22,13 @@ from duty_desk.models import (
     Meeting,
     MeetingStatus,
     Referral,
+    table_of,
 )
 from duty_desk.views import Continuity, EpisodeView, StaffView
 from duty_desk.vocabulary import ClientStatus
 
 from .continuity import Computed, NoCore, compute
-from .sql import CHUNK, chunks, day, instant, must_instant, raw, run
+from .sql import CHUNK, chunks, cols, day, instant, must_instant, raw, run
 from .staff import all_staff
 
 _NOT_ENOUGH = Continuity(
@@ -107,38 +109,39 @@ class BoardCache:
 def _rows(session: Session, where: ColumnElement[bool]) -> tuple[list[Any], dict[int, Computed]]:
     """The raw rows of the episodes matching ``where``, and figures computed on the fly
     for those without stored ones (a read writes nothing)."""
+    client, referral, stored = cols(Client), cols(Referral), cols(ClientContinuity)
     columns: tuple[Any, ...] = (
-        Client.id,
-        Client.referral_id,
-        Referral.name,
-        Referral.nhs_number,
-        raw(Referral.date_of_birth),
-        Referral.area,
-        raw(Client.accepted_at),
-        Client.status,
-        Client.key_worker_id,
-        Client.version,
-        raw(Client.discharged_at),
-        Client.discharge_kind,
-        Client.discharge_reason,
-        ClientContinuity.client_id,
-        ClientContinuity.meetings,
-        ClientContinuity.with_core,
-        ClientContinuity.with_key_worker,
-        ClientContinuity.upc,
-        ClientContinuity.coc,
-        ClientContinuity.secon,
-        raw(ClientContinuity.last_met_at),
-        ClientContinuity.no_core,
-        raw(ClientContinuity.no_core_last_at),
-        Referral.language,
-        Referral.interpreter,
+        client.id,
+        client.referral_id,
+        referral.name,
+        referral.nhs_number,
+        raw(referral.date_of_birth),
+        referral.area,
+        raw(client.accepted_at),
+        client.status,
+        client.key_worker_id,
+        client.version,
+        raw(client.discharged_at),
+        client.discharge_kind,
+        client.discharge_reason,
+        stored.client_id,
+        stored.meetings,
+        stored.with_core,
+        stored.with_key_worker,
+        stored.upc,
+        stored.coc,
+        stored.secon,
+        raw(stored.last_met_at),
+        stored.no_core,
+        raw(stored.no_core_last_at),
+        referral.language,
+        referral.interpreter,
     )
     rows = run(
         session,
-        select(*columns)
-        .join(Referral, col(Client.referral_id) == Referral.id)
-        .outerjoin(ClientContinuity, col(ClientContinuity.client_id) == Client.id)
+        sa_select(*columns)
+        .join(table_of(Referral), client.referral_id == referral.id)
+        .outerjoin(table_of(ClientContinuity), stored.client_id == client.id)
         .where(where),
     ).all()
     missing = [row[0] for row in rows if row[13] is None]
@@ -227,10 +230,11 @@ def _row(raw_row: Any, computed: Computed | None) -> _Row:
 
 def core_teams(session: Session, where: ColumnElement[bool]) -> dict[int, list[int]]:
     core: dict[int, list[int]] = defaultdict(list)
+    team, client = cols(CoreTeamMember), cols(Client)
     for client_id, staff_id in run(
         session,
-        select(CoreTeamMember.client_id, CoreTeamMember.staff_id)
-        .join(Client, col(CoreTeamMember.client_id) == Client.id)
+        sa_select(team.client_id, team.staff_id)
+        .join(table_of(Client), team.client_id == client.id)
         .where(where),
     ).all():
         core[client_id].append(staff_id)
@@ -255,7 +259,7 @@ def _core_cached(
     else:
         core = {row[0]: held[row[0]][1] for row in rows if row[0] in held}
         for chunk in chunks(changed):
-            fresh = core_teams(session, col(Client.id).in_(chunk))
+            fresh = core_teams(session, cols(Client).id.in_(chunk))
             for cid in chunk:
                 core[cid] = tuple(fresh.get(cid, ()))
     teams = {row[0]: (row[9], tuple(core.get(row[0], ()))) for row in rows}
@@ -271,13 +275,14 @@ def _next_meetings(
 ) -> dict[int, Any]:
     """Each client's next booked meeting from ``now`` (raw: see sql.instant). The minimum
     is taken here, not with GROUP BY, which leads SQLite to walk every meeting."""
+    meeting = cols(Meeting)
     query = (
-        select(Meeting.client_id, raw(Meeting.starts_at))
-        .where(Meeting.status == MeetingStatus.booked.value, Meeting.starts_at >= now)
-        .order_by(col(Meeting.starts_at).desc())
+        sa_select(meeting.client_id, raw(meeting.starts_at))
+        .where(meeting.status == MeetingStatus.booked.value, meeting.starts_at >= now)
+        .order_by(meeting.starts_at.desc())
     )
     if client_ids is not None and len(client_ids) <= CHUNK:
-        query = query.where(col(Meeting.client_id).in_(client_ids))
+        query = query.where(meeting.client_id.in_(client_ids))
     return {client_id: start for client_id, start in run(session, query).all()}  # earliest wins
 
 
@@ -290,7 +295,8 @@ def read_episodes(
     cache: BoardCache | None = None,
     whole: bool = True,
 ) -> list[EpisodeView]:
-    """Episodes matching ``where`` (on Client), by client name.
+    """Episodes matching ``where`` (on Client's Core columns, ``cols(Client)``: see
+    repo/sql.py), by client name.
 
     ``no_core``, when given, receives each episode's newest meeting without a core-team
     member and all of them (newest first; JSON text until needed). With ``cache``, an

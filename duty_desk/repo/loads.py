@@ -6,33 +6,41 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from sqlalchemy import func
-from sqlmodel import Session, col, select
+from sqlalchemy import select as sa_select
+from sqlmodel import Session
 
 from duty_desk import models, scheduling
-from duty_desk.models import Absence, AbsenceKind, Client, ClientStatus, Staff
+from duty_desk.models import Absence, AbsenceKind, Client, ClientStatus, Staff, table_of
 from duty_desk.views import AbsenceView, EpisodeView, StaffLoad, StaffView
 
-from .sql import run
+from .sql import cols, run
 
 
 def absence_rows(
     session: Session, from_day: dt.date, staff_id: int | None = None
 ) -> list[AbsenceView]:
     """Absences not cancelled that end on or after ``from_day``, soonest first."""
+    absence, staff = cols(Absence), cols(Staff)
     query = (
-        select(Absence, Staff.login, Staff.name)
-        .join(Staff, col(Absence.staff_id) == Staff.id)
-        .where(col(Absence.cancelled) == False, Absence.ends_on >= from_day)  # noqa: E712
-        .order_by(col(Absence.starts_on), col(Staff.name), col(Absence.id))
+        sa_select(
+            *table_of(Absence).columns,
+            staff.login.label("staff_login"),
+            staff.name.label("staff_name"),
+        )
+        .join(table_of(Staff), absence.staff_id == staff.id)
+        .where(absence.cancelled == False, absence.ends_on >= from_day)  # noqa: E712
+        .order_by(absence.starts_on, staff.name, absence.id)
     )
     if staff_id is not None:
-        query = query.where(Absence.staff_id == staff_id)
-    return [absence_view(row, login, name) for row, login, name in session.exec(query)]
+        query = query.where(absence.staff_id == staff_id)
+    return [absence_view(row, row.staff_login, row.staff_name) for row in run(session, query)]
 
 
-def absence_view(row: Absence, login: str, name: str) -> AbsenceView:
+def absence_view(row: Any, login: str, name: str) -> AbsenceView:
+    """An AbsenceView from an Absence (or a row of its columns)."""
     return AbsenceView(
         id=row.id or 0,
         staff_id=row.staff_id,
@@ -50,21 +58,22 @@ def absence_view(row: Absence, login: str, name: str) -> AbsenceView:
 
 def _counts(session: Session) -> tuple[dict[int, int], dict[int, int]]:
     """Open episodes per staff member: in the core team, and as key worker."""
+    team, client = cols(models.CoreTeamMember), cols(Client)
     core_counts = dict(
         run(
             session,
-            select(models.CoreTeamMember.staff_id, func.count())
-            .join(Client, col(models.CoreTeamMember.client_id) == Client.id)
-            .where(Client.status == ClientStatus.open.value)
-            .group_by(col(models.CoreTeamMember.staff_id)),
+            sa_select(team.staff_id, func.count())
+            .join(table_of(Client), team.client_id == client.id)
+            .where(client.status == ClientStatus.open.value)
+            .group_by(team.staff_id),
         ).all()
     )
     key_counts = dict(
         run(
             session,
-            select(Client.key_worker_id, func.count())
-            .where(Client.status == ClientStatus.open.value, col(Client.key_worker_id).is_not(None))
-            .group_by(col(Client.key_worker_id)),
+            sa_select(client.key_worker_id, func.count())
+            .where(client.status == ClientStatus.open.value, client.key_worker_id.is_not(None))
+            .group_by(client.key_worker_id),
         ).all()
     )
     return core_counts, key_counts

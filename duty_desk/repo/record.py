@@ -41,7 +41,7 @@ from .episode_rows import read_episodes
 from .meetings import _MEETING_COLUMNS, meeting_views
 from .safeguarding import flags_related  # issue 12 (guard)
 from .satisfaction import fft_related  # issue 14 (fft)
-from .sql import chunks, day, instant, raw, run
+from .sql import chunks, cols, day, instant, raw, run
 from .staff import all_staff
 
 # (entity, ids) pairs of a client's audited records, given the session, the client id and
@@ -164,7 +164,7 @@ class RecordReader(Aggregate):
         now = timeutil.now()
         with self.ctx.unit() as session:
             staff = all_staff(session)
-            found = read_episodes(session, col(Client.id) == client_id, now, staff)
+            found = read_episodes(session, cols(Client).id == client_id, now, staff)
             if not found:
                 raise NotFound(f"No client number {client_id}")
             episode = found[0]

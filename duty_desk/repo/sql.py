@@ -1,6 +1,13 @@
 """Small helpers for reading many rows quickly and portably (SQLite and PostgreSQL):
 id lists in chunks, Core reads of plain columns, and stored instants and dates read
-without the column types' slower result processing."""
+without the column types' slower result processing.
+
+A read on a screen's path is built from :func:`cols` (a table's Core columns) rather than
+the model's attributes (``Client.id``): a statement with no ORM attribute in it is plain
+Core, for which SQLAlchemy builds no ORM compile state. Measured (issue 15): about 0.7 ms
+less for each statement the first time it runs in a process, 0.15 ms less every time
+after, and 4-5 ms less once a process whose first reads are all Core.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +17,11 @@ from typing import Any
 
 import pendulum
 from sqlalchemy import String, type_coerce
+from sqlalchemy.sql.base import ReadOnlyColumnCollection
 from sqlmodel import Session
 
 from duty_desk import timeutil
+from duty_desk.tables.base import table_of
 
 CHUNK = 500  # ids per IN (...) list
 
@@ -20,6 +29,11 @@ CHUNK = 500  # ids per IN (...) list
 def chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
     for at in range(0, len(ids), CHUNK):
         yield ids[at : at + CHUNK]
+
+
+def cols(model: Any) -> ReadOnlyColumnCollection[str, Any]:
+    """The Core columns of a table model (``cols(Client).id``): see the module docstring."""
+    return table_of(model).c
 
 
 def run(session: Session, query: Any) -> Any:

@@ -17,6 +17,7 @@ import datetime as dt
 import os
 import pwd
 
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from duty_desk import timeutil
@@ -27,7 +28,7 @@ from duty_desk.views import StaffView
 from duty_desk.vocabulary import Role
 
 from .base import Aggregate, staff_view, staff_view_columns
-from .sql import run
+from .sql import cols, run
 
 BOOTSTRAP_ACTION = "bootstrap team lead"
 BOOTSTRAP_COMMAND = "duty-desk staff add LOGIN NAME --role team_lead --bootstrap"
@@ -38,7 +39,7 @@ def all_staff(session: Session) -> dict[int, StaffView]:
     objects cost several times the query for a team's hundreds). The order is fixed: the
     board compares the list with the one it last read (PostgreSQL returns an updated row
     elsewhere in an unordered read, which would look like a new staff list)."""
-    query = select(*staff_view_columns()).order_by(col(Staff.id))
+    query = sa_select(*staff_view_columns()).order_by(cols(Staff).id)
     return {row.id or 0: staff_view(row) for row in run(session, query)}
 
 
@@ -52,7 +53,8 @@ def _owner_name(uid: int) -> str:
 class StaffRepository(Aggregate):
     def acting_staff(self) -> StaffView | None:
         with self.ctx.unit() as session:
-            row = session.exec(select(Staff).where(Staff.login == self.ctx.actor)).first()
+            query = sa_select(*staff_view_columns()).where(cols(Staff).login == self.ctx.actor)
+            row = run(session, query).first()
             return staff_view(row) if row and row.active else None
 
     def ensure_can_change(self) -> StaffView:
@@ -62,10 +64,10 @@ class StaffRepository(Aggregate):
 
     def list_staff(self, include_inactive: bool = False) -> list[StaffView]:
         with self.ctx.unit() as session:
-            query = select(Staff).order_by(col(Staff.name))
+            query = sa_select(*staff_view_columns()).order_by(cols(Staff).name)
             if not include_inactive:
-                query = query.where(col(Staff.active) == True)  # noqa: E712
-            return [staff_view(row) for row in session.exec(query)]
+                query = query.where(cols(Staff).active == True)  # noqa: E712
+            return [staff_view(row) for row in run(session, query)]
 
     # -- the active team leads --------------------------------------------------------------
     def _active_leads(self, session: Session) -> list[Staff]:
