@@ -7,29 +7,33 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import func, or_
+from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from duty_desk import models, rules, timeutil
-from duty_desk.models import OPEN_STATUSES, Referral, ReferralStatus
+from duty_desk.models import OPEN_STATUSES, Referral, ReferralStatus, table_of
 from duty_desk.views import AreaIntake, ReferralView, WaitingReferral
 
 from .base import Aggregate, Context
+from .sql import cols, run
 
 
 def taken(ctx: Context, session: Session, area: str, instant: dt.datetime) -> int:
     """Referrals accepted into ``area`` in the week holding ``instant`` (by received time)."""
     start, end = timeutil.week_bounds_utc(instant, ctx.tz)
-    count = session.exec(
-        select(func.count())
-        .select_from(Referral)
+    referral = cols(Referral)
+    count = run(
+        session,
+        sa_select(func.count())
+        .select_from(table_of(Referral))
         .where(
-            Referral.area == area,
-            Referral.status == ReferralStatus.accepted.value,
-            Referral.received_at >= start,
-            Referral.received_at < end,
-        )
-    ).one()
+            referral.area == area,
+            referral.status == ReferralStatus.accepted.value,
+            referral.received_at >= start,
+            referral.received_at < end,
+        ),
+    ).scalar_one()
     return int(count)
 
 

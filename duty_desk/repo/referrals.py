@@ -13,7 +13,6 @@ from msgspec import Struct
 from msgspec.structs import replace
 from sqlalchemy import ColumnElement, func, or_, text
 from sqlalchemy import select as sa_select
-from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from duty_desk import rules, timeutil
@@ -49,7 +48,7 @@ from duty_desk.views import NetworkMemberView, ReferralFilter, ReferralView
 from .base import Aggregate
 from .intake import earlier_waiting, lock_area, taken
 from .network import current_members
-from .sql import run
+from .sql import cols, run
 
 OPEN_LIMIT = 2000  # the queue never holds more rows than a person can use
 FIND_LIMIT = 200  # a find among decided (or all) referrals: the newest this many
@@ -95,21 +94,23 @@ def same_referral(
 
 
 def _query() -> tuple[Any, Any]:
-    """A referral's columns with who is triaging it and who decided it, as plain rows: the
-    ORM's objects cost about 9 ms more on the queue's first read of 150 (issue 15)."""
-    claimer = aliased(Staff)
-    decider = aliased(Staff)
+    """A referral's columns with who is triaging it and who decided it, as plain rows (Core,
+    repo/sql.py): the ORM's objects cost about 9 ms more on the queue's first read of 150
+    (issue 15). Also the columns of the claimer's row, for a find."""
+    referral = cols(Referral)
+    claimer = table_of(Staff).alias()
+    decider = table_of(Staff).alias()
     query = (
         sa_select(
             *table_of(Referral).columns,
-            col(claimer.login).label("claim_login"),
-            col(claimer.name).label("claim_name"),
-            col(decider.login).label("decided_login"),
+            claimer.c.login.label("claim_login"),
+            claimer.c.name.label("claim_name"),
+            decider.c.login.label("decided_login"),
         )
-        .outerjoin(claimer, col(Referral.triage_by_id) == claimer.id)
-        .outerjoin(decider, col(Referral.decided_by_id) == decider.id)
+        .outerjoin(claimer, referral.triage_by_id == claimer.c.id)
+        .outerjoin(decider, referral.decided_by_id == decider.c.id)
     )
-    return query, claimer
+    return query, claimer.c
 
 
 def _view(row: Any, network: tuple[NetworkMemberView, ...] = ()) -> ReferralView:
@@ -158,35 +159,37 @@ class ReferralRepository(Aggregate):
         """What a find matches: name, NHS number, GP practice, postcode, status, urgency,
         who is triaging, area and source (by key or name)."""
         lowered = term.lower()
+        referral = cols(Referral)
         # autoescape: "%" and "_" typed by a person are literal, not wildcards
         matches: list[ColumnElement[bool]] = [
-            col(Referral.name).icontains(term, autoescape=True),
-            col(Referral.nhs_number).contains(term.replace(" ", ""), autoescape=True),
-            col(Referral.gp_practice).icontains(term, autoescape=True),
-            func.lower(Referral.status) == lowered,
-            func.lower(Referral.urgency) == lowered,
+            referral.name.icontains(term, autoescape=True),
+            referral.nhs_number.contains(term.replace(" ", ""), autoescape=True),
+            referral.gp_practice.icontains(term, autoescape=True),
+            func.lower(referral.status) == lowered,
+            func.lower(referral.urgency) == lowered,
             func.lower(claimer.login) == lowered,
         ]
         if any(ch.isdigit() for ch in term) and len(term.strip()) >= 2:
-            matches.append(col(Referral.postcode).icontains(term.strip(), autoescape=True))
+            matches.append(referral.postcode.icontains(term.strip(), autoescape=True))
         for key, area in self.config.areas.items():
             if lowered in (key, area.name.lower()):
-                matches.append(col(Referral.area) == key)
+                matches.append(referral.area == key)
         for key, source in self.config.sources.items():
             if lowered in (key, source.name.lower()):
-                matches.append(col(Referral.source) == key)
+                matches.append(referral.source == key)
         return matches
 
     def open_referrals(self, search: str = "") -> list[ReferralView]:
         """Open referrals (new or being triaged), soonest deadline first, filtered in SQL."""
         query, claimer = _query()
-        query = query.where(col(Referral.status).in_(OPEN_STATUSES))
+        referral = cols(Referral)
+        query = query.where(referral.status.in_(OPEN_STATUSES))
         term = search.strip()
         if term:
             query = query.where(or_(*self._matches(term, claimer)))
-        query = query.order_by(
-            col(Referral.respond_by), col(Referral.received_at), col(Referral.id)
-        ).limit(OPEN_LIMIT)
+        query = query.order_by(referral.respond_by, referral.received_at, referral.id).limit(
+            OPEN_LIMIT
+        )
         with self.ctx.unit() as session:
             return [_view(row) for row in run(session, query)]
 
@@ -203,17 +206,16 @@ class ReferralRepository(Aggregate):
         if which is ReferralFilter.open:
             return self.open_referrals(search)
         query, claimer = _query()
-        query = query.add_columns(col(Client.status).label("client_status")).outerjoin(
-            Client, col(Client.referral_id) == Referral.id
+        referral, client = cols(Referral), cols(Client)
+        query = query.add_columns(client.status.label("client_status")).outerjoin(
+            table_of(Client), client.referral_id == referral.id
         )
         if which is ReferralFilter.decided:
-            query = query.where(col(Referral.status).in_(DECIDED_STATUSES))
+            query = query.where(referral.status.in_(DECIDED_STATUSES))
         term = search.strip()
         if term:
             query = query.where(or_(*self._matches(term, claimer)))
-        query = query.order_by(col(Referral.received_at).desc(), col(Referral.id).desc()).limit(
-            FIND_LIMIT
-        )
+        query = query.order_by(referral.received_at.desc(), referral.id.desc()).limit(FIND_LIMIT)
         with self.ctx.unit() as session:
             return [
                 replace(
@@ -226,13 +228,14 @@ class ReferralRepository(Aggregate):
     def referral(self, referral_id: int) -> ReferralView:
         query, _ = _query()
         with self.ctx.unit() as session:
-            row = run(session, query.where(col(Referral.id) == referral_id)).first()
+            row = run(session, query.where(cols(Referral).id == referral_id)).first()
             if row is None:
                 raise NotFound(f"No referral number {referral_id}")
             network = current_members(session, referral_id)  # removed ones: the record
-            client = session.exec(
-                select(Client.status).where(Client.referral_id == referral_id)
-            ).first()
+            client = run(
+                session,
+                sa_select(cols(Client).status).where(cols(Client).referral_id == referral_id),
+            ).scalar()
             view = _view(row, network)
             return replace(view, client_status=ClientStatus(client)) if client else view
 

@@ -386,7 +386,7 @@ def test_an_internal_error_is_one_sentence_without_a_traceback(tmp_path: Path) -
     """A damaged record (not a user mistake) still gives one sentence, no personal data."""
     path = staff_db(tmp_path / "team.db", ME)
     with closing(sqlite3.connect(path)) as conn, conn:
-        conn.execute("UPDATE staff SET created_at = 'Alex Example 01/02/1990'")
+        conn.execute("UPDATE staff SET role = 'Alex Example 01/02/1990'")
     proc = run_process("--db", str(path), "staff", "list")
     assert proc.returncode == 1
     assert_one_sentence(proc.stderr, "internal error", "DUTY_DESK_DEBUG", "crash.log")
