@@ -14,6 +14,7 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import exists
+from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
 from duty_desk import rules, scheduling, timeutil
@@ -45,7 +46,7 @@ from .intake import earlier_waiting, lock_area, taken
 from .loads import by_room, loads
 from .referrals import _query, _view
 from .rules import when_away, when_busy
-from .sql import run
+from .sql import cols, run
 from .staff import all_staff
 
 # Meetings that count as the client's meetings (a cancelled one does not).
@@ -215,25 +216,28 @@ class DecisionRepository(Aggregate):
     def awaiting_setup(self) -> list[AwaitingSetup]:
         """Open episodes with no core team yet (``core_team``) or, with one, no meeting
         booked or held yet (``first_meeting``): soonest respond-by first."""
-        has_team = exists().where(col(CoreTeamMember.client_id) == Client.id)
+        clients, teams, meetings = cols(Client), cols(CoreTeamMember), cols(Meeting)
+        referrals = cols(Referral)
+        has_team = exists().where(teams.client_id == clients.id)
         has_meeting = exists().where(
-            col(Meeting.client_id) == Client.id, col(Meeting.status).in_(NOT_CANCELLED)
+            meetings.client_id == clients.id, meetings.status.in_(NOT_CANCELLED)
         )
         query, _ = _query()
-        columns: tuple[Any, ...] = (Client.id, Client.referral_id, has_team)
+        columns: tuple[Any, ...] = (clients.id, clients.referral_id, has_team)
         with self.ctx.unit() as session:
-            waiting = session.exec(
-                select(*columns)
-                .where(Client.status == ClientStatus.open.value, ~(has_team & has_meeting))
-                .limit(AWAITING_LIMIT)
+            waiting = run(
+                session,
+                sa_select(*columns)
+                .where(clients.status == ClientStatus.open.value, ~(has_team & has_meeting))
+                .limit(AWAITING_LIMIT),
             ).all()
             if not waiting:
                 return []
             by_referral = {referral: (client, team) for client, referral, team in waiting}
             rows = run(
                 session,
-                query.where(col(Referral.id).in_(sorted(by_referral))).order_by(
-                    col(Referral.respond_by), col(Referral.id)
+                query.where(referrals.id.in_(sorted(by_referral))).order_by(
+                    referrals.respond_by, referrals.id
                 ),
             ).all()
             out = []

@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import delete, func
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from duty_desk import models, opening, rules, timeutil
@@ -33,13 +34,14 @@ from duty_desk.models import (
     Referral,
     ReferralStatus,
     Staff,
+    table_of,
 )
 from duty_desk.validation import clean_text, validate_reason
 from duty_desk.views import DayData, StaffView
 
 from .base import Aggregate, Context, staff_view
 from .meetings import unbooked
-from .sql import utc
+from .sql import cols, run, utc
 
 ROTA = "duty_rota"
 
@@ -56,7 +58,8 @@ def validate_note(text: str | None) -> str:
         raise InputErrors({"note": str(exc)}) from None
 
 
-def _note_view(row: HandoverNote, name: str) -> HandoverNoteView:
+def _note_view(row: Any, name: str) -> HandoverNoteView:
+    """A HandoverNoteView from a HandoverNote (or a row of its columns)."""
     assert row.id is not None
     return HandoverNoteView(
         id=row.id,
@@ -72,7 +75,8 @@ def _note_view(row: HandoverNote, name: str) -> HandoverNoteView:
     )
 
 
-def _ooh_view(row: models.OohHandover) -> OohHandoverView:
+def _ooh_view(row: Any) -> OohHandoverView:
+    """An OohHandoverView from an OohHandover (or a row of its columns)."""
     assert row.id is not None
     return OohHandoverView(
         id=row.id,
@@ -165,22 +169,23 @@ class HandoverRepository(Aggregate):
         client_id: int | None,
         open_only: bool,
     ) -> list[HandoverNoteView]:
+        note, client, referral = cols(HandoverNote), cols(Client), cols(Referral)
         query = (
-            select(HandoverNote, Referral.name)
-            .outerjoin(Client, col(HandoverNote.client_id) == Client.id)
+            sa_select(*table_of(HandoverNote).columns, referral.name.label("referral_name"))
+            .outerjoin(table_of(Client), note.client_id == client.id)
             .join(
-                Referral,
-                col(Referral.id) == func.coalesce(HandoverNote.referral_id, Client.referral_id),
+                table_of(Referral),
+                referral.id == func.coalesce(note.referral_id, client.referral_id),
             )
-            .order_by(col(HandoverNote.created_at), col(HandoverNote.id))
+            .order_by(note.created_at, note.id)
         )
         if referral_id is not None:
-            query = query.where(col(Referral.id) == referral_id)
+            query = query.where(referral.id == referral_id)
         if client_id is not None:
-            query = query.where(col(Client.id) == client_id)
+            query = query.where(client.id == client_id)
         if open_only:
-            query = query.where(col(HandoverNote.closed_at).is_(None))
-        return [_note_view(row, name) for row, name in session.exec(query).all()]
+            query = query.where(note.closed_at.is_(None))
+        return [_note_view(row, row.referral_name) for row in run(session, query).all()]
 
     # -- the duty rota ----------------------------------------------------------------------
     def rota(self, day: dt.date) -> list[StaffView]:
@@ -294,14 +299,15 @@ class HandoverRepository(Aggregate):
     def _handovers(
         self, session: Session, referral_ids: Sequence[int] | None
     ) -> dict[int, OohHandoverView]:
-        query = select(models.OohHandover).order_by(col(models.OohHandover.id))
+        ooh, referral = cols(models.OohHandover), cols(Referral)
+        query = sa_select(*table_of(models.OohHandover).columns).order_by(ooh.id)
         if referral_ids is None:
-            query = query.join(Referral, col(Referral.id) == models.OohHandover.referral_id).where(
-                col(Referral.status).in_(OPEN_STATUSES)
+            query = query.join(table_of(Referral), referral.id == ooh.referral_id).where(
+                referral.status.in_(OPEN_STATUSES)
             )
         else:
-            query = query.where(col(models.OohHandover.referral_id).in_(list(referral_ids)))
-        return {row.referral_id: _ooh_view(row) for row in session.exec(query).all()}
+            query = query.where(ooh.referral_id.in_(list(referral_ids)))
+        return {row.referral_id: _ooh_view(row) for row in run(session, query).all()}
 
     # -- claims held ----------------------------------------------------------------------------
     def claims(self, at: dt.datetime | None = None) -> list[ClaimHeld]:
@@ -313,34 +319,36 @@ class HandoverRepository(Aggregate):
     def _claims(self, session: Session, at: dt.datetime) -> list[ClaimHeld]:
         today = self.ctx.today(at)
         stale_after = dt.timedelta(minutes=self.config.handover.claim_stale_minutes)
+        referral, staff = cols(Referral), cols(Staff)
+        absence, rota_day = cols(Absence), cols(models.DutyRota)
         columns: tuple[Any, ...] = (
-            Referral.id,
-            Referral.name,
-            Referral.triage_since,
-            Referral.version,
-            Staff.id,
-            Staff.login,
-            Staff.name,
+            referral.id,
+            referral.name,
+            referral.triage_since,
+            referral.version,
+            staff.id,
+            staff.login,
+            staff.name,
         )
-        rows: Sequence[Any] = session.exec(
-            select(*columns)
-            .join(Staff, col(Staff.id) == Referral.triage_by_id)
-            .where(col(Referral.status).in_(OPEN_STATUSES))
-            .order_by(col(Referral.triage_since), col(Referral.id))
+        rows: Sequence[Any] = run(
+            session,
+            sa_select(*columns)
+            .join(table_of(Staff), staff.id == referral.triage_by_id)
+            .where(referral.status.in_(OPEN_STATUSES))
+            .order_by(referral.triage_since, referral.id),
         ).all()
         away = set(
-            session.exec(
-                select(Absence.staff_id).where(
-                    col(Absence.cancelled) == False,  # noqa: E712
-                    Absence.starts_on <= today,
-                    Absence.ends_on >= today,
-                )
-            ).all()
+            run(
+                session,
+                sa_select(absence.staff_id).where(
+                    absence.cancelled == False,  # noqa: E712
+                    absence.starts_on <= today,
+                    absence.ends_on >= today,
+                ),
+            ).scalars()
         )
         rota = set(
-            session.exec(
-                select(models.DutyRota.staff_id).where(models.DutyRota.on_date == today)
-            ).all()
+            run(session, sa_select(rota_day.staff_id).where(rota_day.on_date == today)).scalars()
         )
         out = []
         for referral_id, name, since, version, staff_id, login, staff_name in rows:

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import and_, exists, func, or_
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from duty_desk import models, scheduling, timeutil
@@ -21,6 +22,7 @@ from duty_desk.models import (
     PlaceKind,
     Referral,
     Staff,
+    table_of,
 )
 from duty_desk.views import (
     AbsenceView,
@@ -36,7 +38,7 @@ from duty_desk.vocabulary import CancelledBy
 from .base import Aggregate, staff_view, staff_view_columns
 from .loads import absence_view
 from .network import current_members
-from .sql import CHUNK, chunks, first_instant, utc
+from .sql import CHUNK, chunks, cols, first_instant, run, utc
 
 NOT_CANCELLED = (
     MeetingStatus.booked.value,
@@ -48,27 +50,28 @@ _STATUS = {status.value: status for status in MeetingStatus}
 _BY = {by.value: by for by in CancelledBy}
 
 # The columns MeetingView needs: reading these (not ORM objects) makes a busy day ~2x quicker.
-_MEETING_COLUMNS: tuple[Any, ...] = (
-    Meeting.id,
-    Meeting.client_id,
-    Meeting.starts_at,
-    Meeting.ends_at,
-    Meeting.place_kind,
-    Meeting.place_detail,
-    Meeting.status,
-    Meeting.cancelled_by,
-    Meeting.cancel_reason,
-    Meeting.override_reason,
-    Meeting.version,
+_MEETING_COLUMNS: tuple[Any, ...] = tuple(
+    cols(Meeting)[name]
+    for name in (
+        "id",
+        "client_id",
+        "starts_at",
+        "ends_at",
+        "place_kind",
+        "place_detail",
+        "status",
+        "cancelled_by",
+        "cancel_reason",
+        "override_reason",
+        "version",
+    )
 )
 
 
 def expects(staff_id: int) -> Any:
     """Meeting has this staff member expected (EXISTS: the time range drives the query)."""
-    return exists().where(
-        col(models.MeetingStaff.meeting_id) == Meeting.id,
-        col(models.MeetingStaff.staff_id) == staff_id,
-    )
+    expected = cols(models.MeetingStaff)
+    return exists().where(expected.meeting_id == cols(Meeting).id, expected.staff_id == staff_id)
 
 
 def meeting_views(
@@ -86,50 +89,49 @@ def meeting_views(
     names: dict[int, str] = {}
     staff: dict[int, list[Attendee]] = {i: [] for i in ids}
     network: dict[int, list[Attendee]] = {i: [] for i in ids}
+    client, referral, meeting = cols(Client), cols(Referral), cols(Meeting)
+    session.flush()  # attendees this unit added are read too, as the ORM would
     for chunk in chunks(client_ids):
-        for client_id, name in session.exec(
-            select(Client.id, Referral.name)
-            .join(Referral, col(Client.referral_id) == Referral.id)
-            .where(col(Client.id).in_(chunk))
+        for client_id, name in run(
+            session,
+            sa_select(client.id, referral.name)
+            .join(table_of(Referral), client.referral_id == referral.id)
+            .where(client.id.in_(chunk)),
         ):
             names[client_id or 0] = name
+    expected, staff_c = cols(models.MeetingStaff), cols(Staff)
+    invited, member = cols(models.MeetingNetwork), cols(models.NetworkMember)
     scopes: Iterable[Any] = (
         chunks(ids)
         if of_client is None
-        else [select(Meeting.id).where(Meeting.client_id == of_client).scalar_subquery()]
+        else [sa_select(meeting.id).where(meeting.client_id == of_client).scalar_subquery()]
     )
     attendee_columns: tuple[Any, ...] = (
-        models.MeetingStaff.meeting_id,
-        Staff.id,
-        Staff.name,
-        models.MeetingStaff.attended,
-        models.MeetingStaff.cover,
-        models.MeetingStaff.cover_for_id,
+        expected.meeting_id,
+        staff_c.id,
+        staff_c.name,
+        expected.attended,
+        expected.cover,
+        expected.cover_for_id,
     )
     for scope in scopes:
-        for meeting_id, staff_id, name, attended, cover, cover_for in session.exec(
-            select(*attendee_columns)
-            .join(Staff, col(models.MeetingStaff.staff_id) == Staff.id)
-            .where(col(models.MeetingStaff.meeting_id).in_(scope))
-            .order_by(col(Staff.name), col(Staff.id))
+        for meeting_id, staff_id, name, attended, cover, cover_for in run(
+            session,
+            sa_select(*attendee_columns)
+            .join(table_of(Staff), expected.staff_id == staff_c.id)
+            .where(expected.meeting_id.in_(scope))
+            .order_by(staff_c.name, staff_c.id),
         ):
             if meeting_id in staff:
                 staff[meeting_id].append(
                     Attendee(staff_id or 0, name, attended, bool(cover), cover_for)
                 )
-        for meeting_id, member_id, name, attended in session.exec(
-            select(
-                models.MeetingNetwork.meeting_id,
-                models.NetworkMember.id,
-                models.NetworkMember.name,
-                models.MeetingNetwork.attended,
-            )
-            .join(
-                models.NetworkMember,
-                col(models.MeetingNetwork.network_member_id) == models.NetworkMember.id,
-            )
-            .where(col(models.MeetingNetwork.meeting_id).in_(scope))
-            .order_by(col(models.NetworkMember.id))
+        for meeting_id, member_id, name, attended in run(
+            session,
+            sa_select(invited.meeting_id, member.id, member.name, invited.attended)
+            .join(table_of(models.NetworkMember), invited.network_member_id == member.id)
+            .where(invited.meeting_id.in_(scope))
+            .order_by(member.id),
         ):
             if meeting_id in network:
                 network[meeting_id].append(Attendee(member_id or 0, name, attended))
@@ -156,14 +158,14 @@ def meeting_views(
 
 def unbooked(session: Session) -> tuple[UnbookedFirst, ...]:
     """Open episodes with no (non-cancelled) meeting yet, soonest deadline first."""
-    has_meeting = exists().where(
-        col(Meeting.client_id) == Client.id, col(Meeting.status).in_(NOT_CANCELLED)
-    )
-    rows = session.exec(
-        select(Client.id, Client.referral_id, Referral.name, Referral.respond_by)
-        .join(Referral, col(Client.referral_id) == Referral.id)
-        .where(Client.status == ClientStatus.open.value, ~has_meeting)
-        .order_by(col(Referral.respond_by), col(Client.id))
+    meeting, client, referral = cols(Meeting), cols(Client), cols(Referral)
+    has_meeting = exists().where(meeting.client_id == client.id, meeting.status.in_(NOT_CANCELLED))
+    rows = run(
+        session,
+        sa_select(client.id, client.referral_id, referral.name, referral.respond_by)
+        .join(table_of(Referral), client.referral_id == referral.id)
+        .where(client.status == ClientStatus.open.value, ~has_meeting)
+        .order_by(referral.respond_by, client.id),
     ).all()
     return tuple(
         UnbookedFirst(client_id=c or 0, referral_id=r, name=n, respond_by=utc(b))
@@ -191,22 +193,23 @@ class MeetingReader(Aggregate):
         team = self.config.team
         day_start, day_end = self.ctx.day_bounds(day)
         with self.ctx.unit() as session:
-            query = select(*_MEETING_COLUMNS).where(
-                Meeting.starts_at < day_end,
-                Meeting.starts_at > day_start - scheduling.MAX_MEETING,
-                Meeting.ends_at > day_start,
+            meeting, staff_c = cols(Meeting), cols(Staff)
+            query = sa_select(*_MEETING_COLUMNS).where(
+                meeting.starts_at < day_end,
+                meeting.starts_at > day_start - scheduling.MAX_MEETING,
+                meeting.ends_at > day_start,
             )
             if staff_id is not None:
                 query = query.where(expects(staff_id))
-            rows = session.exec(query.order_by(col(Meeting.starts_at), col(Meeting.id))).all()
+            rows = run(session, query.order_by(meeting.starts_at, meeting.id)).all()
             staff_query = (
-                select(*staff_view_columns())
-                .where(col(Staff.active) == True)  # noqa: E712 - SQL, not Python truth
-                .order_by(col(Staff.name))
+                sa_select(*staff_view_columns())
+                .where(staff_c.active == True)  # noqa: E712 - SQL, not Python truth
+                .order_by(staff_c.name)
             )
             if staff_id is not None:
-                staff_query = select(*staff_view_columns()).where(Staff.id == staff_id)
-            staff = tuple(staff_view(row) for row in session.exec(staff_query))
+                staff_query = sa_select(*staff_view_columns()).where(staff_c.id == staff_id)
+            staff = tuple(staff_view(row) for row in run(session, staff_query))
             return DayData(
                 day=day,
                 opens_at=self._local_instant(day, team.opens),
@@ -220,17 +223,24 @@ class MeetingReader(Aggregate):
 
     @staticmethod
     def _absences(session: Session, day: dt.date) -> tuple[AbsenceView, ...]:
+        absence, staff = cols(Absence), cols(Staff)
         query = (
-            select(Absence, Staff.login, Staff.name)
-            .join(Staff, col(Absence.staff_id) == Staff.id)
-            .where(
-                col(Absence.cancelled) == False,  # noqa: E712
-                Absence.starts_on <= day,
-                Absence.ends_on >= day,
+            sa_select(
+                *table_of(Absence).columns,
+                staff.login.label("staff_login"),
+                staff.name.label("staff_name"),
             )
-            .order_by(col(Staff.name), col(Absence.starts_on))
+            .join(table_of(Staff), absence.staff_id == staff.id)
+            .where(
+                absence.cancelled == False,  # noqa: E712
+                absence.starts_on <= day,
+                absence.ends_on >= day,
+            )
+            .order_by(staff.name, absence.starts_on)
         )
-        return tuple(absence_view(row, login, name) for row, login, name in session.exec(query))
+        return tuple(
+            absence_view(row, row.staff_login, row.staff_name) for row in run(session, query)
+        )
 
     def unbooked_first(self) -> list[UnbookedFirst]:
         """Open episodes with no (non-cancelled) meeting yet, soonest deadline first."""
@@ -243,25 +253,27 @@ class MeetingReader(Aggregate):
         is None while nothing is booked and the deadline has not passed."""
         now = timeutil.now()
         # per client, the ix_meeting_client_starts_at index gives the first start at once
+        meeting, client, referral = cols(Meeting), cols(Client), cols(Referral)
         first_at = (
-            select(func.min(Meeting.starts_at))
-            .where(col(Meeting.client_id) == Client.id, col(Meeting.status).in_(NOT_CANCELLED))
-            .correlate(Client)
+            sa_select(func.min(meeting.starts_at))
+            .where(meeting.client_id == client.id, meeting.status.in_(NOT_CANCELLED))
+            .correlate(table_of(Client))
             .scalar_subquery()
         )
         with self.ctx.unit() as session:
             columns: tuple[Any, ...] = (
-                Client.id,
-                Client.referral_id,
-                Referral.name,
-                Referral.respond_by,
+                client.id,
+                client.referral_id,
+                referral.name,
+                referral.respond_by,
                 first_at,
             )
-            rows = session.exec(
-                select(*columns)
-                .join(Referral, col(Client.referral_id) == Referral.id)
-                .where(Client.accepted_at >= since, Client.status != ClientStatus.reversed.value)
-                .order_by(col(Client.accepted_at), col(Client.id))
+            rows = run(
+                session,
+                sa_select(*columns)
+                .join(table_of(Referral), client.referral_id == referral.id)
+                .where(client.accepted_at >= since, client.status != ClientStatus.reversed.value)
+                .order_by(client.accepted_at, client.id),
             ).all()
         out: list[FirstMeeting] = []
         for client_id, referral_id, name, respond_by, first in rows:

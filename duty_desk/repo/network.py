@@ -16,11 +16,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, or_, select
 
 from duty_desk import models, timeutil
 from duty_desk.errors import Conflict, NotFound
-from duty_desk.models import Client, Referral
+from duty_desk.models import Client, Referral, table_of
 from duty_desk.validation import (
     check_consent,
     validate_network_edit,
@@ -32,6 +33,7 @@ from duty_desk.vocabulary import Consent
 
 from .audit import entry
 from .base import Aggregate
+from .sql import cols, run
 
 ENTITY = "network_member"
 WHAT = "network member"
@@ -40,8 +42,9 @@ EDIT_ACTION = "edit network member"
 REMOVE_ACTION = "remove network member"
 
 
-def member_view(row: models.NetworkMember) -> NetworkMemberView:
-    """The view of one network member row (removed ones included)."""
+def member_view(row: Any) -> NetworkMemberView:
+    """The view of one network member row (removed ones included): a NetworkMember or a
+    row of its columns."""
     return NetworkMemberView(
         id=row.id or 0,
         name=row.name,
@@ -61,13 +64,17 @@ def member_view(row: models.NetworkMember) -> NetworkMemberView:
 
 def member_rows(
     session: Session, referral_id: int, *, include_removed: bool = True
-) -> Sequence[models.NetworkMember]:
+) -> Sequence[Any]:
     """A referral's network members in the order they were added (removed ones too, unless
-    ``include_removed`` is False)."""
-    query = select(models.NetworkMember).where(models.NetworkMember.referral_id == referral_id)
+    ``include_removed`` is False), as rows of their columns (Core: see repo/sql.py)."""
+    members = cols(models.NetworkMember)
+    query = sa_select(*table_of(models.NetworkMember).columns).where(
+        members.referral_id == referral_id
+    )
     if not include_removed:
-        query = query.where(col(models.NetworkMember.removed_at).is_(None))
-    return session.exec(query.order_by(col(models.NetworkMember.id))).all()
+        query = query.where(members.removed_at.is_(None))
+    session.flush()  # members this unit added or changed are read too, as the ORM would
+    return run(session, query.order_by(members.id)).all()
 
 
 def current_members(session: Session, referral_id: int) -> tuple[NetworkMemberView, ...]:
