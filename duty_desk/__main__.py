@@ -1,5 +1,5 @@
 """``python -m duty_desk`` is the same as the ``duty-desk`` command."""
 
-from .cli import main
+from .entry import main
 
 main()

@@ -190,7 +190,11 @@ def cli(ctx: click.Context, config_path: str | None, db_arg: str | None) -> None
     Errors are one sentence on stderr with exit status 1.
     """
     ctx.obj = State(config_path, db_arg)
-    if ctx.invoked_subcommand is None:
+    if ctx.invoked_subcommand is not None:  # no screen: collect as usual (duty_desk/heap.py)
+        from .heap import resume_collection
+
+        resume_collection()
+    else:
         state: State = ctx.obj
         _run_app(state.config, state.open_db())
 

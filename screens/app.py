@@ -4,7 +4,7 @@
 This module stays light: the repository (SQLModel, SQLAlchemy) is imported
 when first used, by the first screen's read in a worker thread, and it imports only
 the parts that read needs. The garbage collector waits during the first start of a
-process (``screens/heap.py``).
+process (``duty_desk/heap.py``).
 """
 
 from __future__ import annotations
@@ -17,9 +17,10 @@ from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 
+from duty_desk.heap import START_COLLECTION_SECONDS, pause_collection, resume_collection
+
 from . import registry
 from .commands import ScreenCommands
-from .heap import START_COLLECTION_SECONDS, pause_collection, resume_collection
 from .key_order import KeysInOrder
 from .literal import visible
 from .live import ChangeFollower

@@ -1,4 +1,4 @@
-"""screens/heap.py through the real app: the first start of a process collects nothing
+"""duty_desk/heap.py through the real app: the first start of a process collects nothing
 until its first rows are in, then freezes what it made and collects again; glibc is asked
 for one heap."""
 
@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from screens import heap
+from duty_desk import heap
 
 from .test_ui_support import settle
 

@@ -2,21 +2,25 @@
 
 A start makes about 130,000 objects that live as long as the app: the libraries' and our
 modules, classes and tables, the first screen and its rows. Python's collections walk them
-again and again: during a start (several full ones, 20-40 ms of CPU each: about 220 ms of
-a queue start at bench scale) and afterwards (a full collection took 140-370 ms on a
-loaded machine, stalling whatever key was being answered: a booking, a board refresh).
+again and again: during a start (about 200 young and one or two full collections: 90 ms of
+a start on the board at bench scale, most of it while the libraries are imported) and
+afterwards (a full collection took 140-370 ms on a loaded machine, stalling whatever key
+was being answered: a booking, a board refresh).
 
-So, once a process, :func:`pause_collection` (as the app loads) freezes what exists
-(``gc.freeze``: collections skip it) and pauses collection until the first rows are in;
-:func:`resume_collection` (first rows painted, or START_COLLECTION_SECONDS passed, or the
-app stopped) freezes what was made meanwhile too and turns collection back on. Objects made
-later are collected as before. What was set aside and is dropped later in a reference cycle
-is never freed: Textual's style nodes of the first screen, the first footer's keys, about
-2 MiB of peak memory. Not freezing them was measured (issue 15): 2 MiB less, but every
-later full collection walks them again (62-79 ms became 91-101 ms, about 100 ms more CPU
-over a visit of every screen, some 23 ms of it before the first rows): short pauses
-while keys are answered come first. An app made again in the same process (the tests)
-collects as usual.
+So, once a process, :func:`pause_collection` freezes what exists (``gc.freeze``:
+collections skip it) and pauses collection: first thing in the ``duty-desk`` command
+(duty_desk/entry.py, before the libraries are imported), or as the app loads when it is
+made some other way (the tests); :func:`resume_collection` freezes what was made meanwhile
+too and turns collection back on: once the app's first rows are painted (or
+START_COLLECTION_SECONDS passed, or the app stopped), or at once for a command that opens
+no screen (``cli``), so an import or an export collects as usual. Objects made later are
+collected as before. What was set aside and is dropped later in a reference cycle is never
+freed: Textual's style nodes of the first screen, the first footer's keys, about 2 MiB of
+peak memory. Not freezing them was measured (issue 15): 2 MiB less, but every later full
+collection walks them again (62-79 ms became 91-101 ms, about 100 ms more CPU over a visit
+of every screen, some 23 ms of it before the first rows): short pauses while keys are
+answered come first. An app made again in the same process (the tests) collects as usual.
+Textual does the same while it scrolls (``App.PAUSE_GC_ON_SCROLL``).
 
 :func:`pause_collection` also asks glibc's allocator for one heap (``mallopt``
 ``M_ARENA_MAX`` 1, unless ``MALLOC_ARENA_MAX`` is set), before any thread of the app
