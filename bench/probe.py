@@ -30,12 +30,12 @@ def build(kind: str, db_path: str | None, mode: str = "queue"):  # type: ignore[
         from bench.baseline_app import BaselineApp
 
         return BaselineApp()
-    # What ``duty-desk`` does before it opens the app (duty_desk/entry.py): collection paused
-    # first, then the CLI (click), the settings, the database check; so the app pays for
-    # click as the baseline does (bench/baseline_app.py).
-    from duty_desk.heap import pause_collection
+    # What ``duty-desk`` does before it opens the app (duty_desk/entry.py): ``prepare`` first
+    # (collection paused), then the CLI (click), the settings, the database check; so the
+    # app pays for click as the baseline does (bench/baseline_app.py).
+    from duty_desk.entry import prepare
 
-    pause_collection()
+    prepare()
     import duty_desk.cli  # noqa: F401
     from duty_desk.config import load_config
     from duty_desk.db import open_database
