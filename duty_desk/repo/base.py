@@ -27,9 +27,11 @@ from duty_desk.config import Config
 from duty_desk.db import Database, explain_operational_error
 from duty_desk.errors import Conflict, DutyDeskError, NotPermitted
 from duty_desk.identity import os_login
-from duty_desk.models import Staff, table_of
+from duty_desk.models import Staff
 from duty_desk.views import StaffView
 from duty_desk.vocabulary import Role
+
+from .sql import cols
 
 
 def jsonable(value: Any) -> Any:
@@ -44,7 +46,7 @@ def jsonable(value: Any) -> Any:
 def staff_view_columns() -> tuple[Any, ...]:
     """The Staff columns :func:`staff_view` needs (Core columns, ``sql.cols``):
     ``select(*staff_view_columns())`` reads them as plain rows, cheaper than ORM objects."""
-    c = table_of(Staff).c
+    c = cols(Staff)
     return (c.id, c.login, c.name, c.role, c.active, c.capacity)
 
 

@@ -24,18 +24,29 @@ def absence_rows(
 ) -> list[AbsenceView]:
     """Absences not cancelled that end on or after ``from_day``, soonest first."""
     absence, staff = cols(Absence), cols(Staff)
-    query = (
+    query = absences_query().where(absence.ends_on >= from_day)
+    if staff_id is not None:
+        query = query.where(absence.staff_id == staff_id)
+    return absence_views(session, query.order_by(absence.starts_on, staff.name, absence.id))
+
+
+def absences_query() -> Any:
+    """Absences not cancelled, each with its staff member's login and name (Core: see
+    repo/sql.py); the caller adds its conditions and order (:func:`absence_views`)."""
+    absence, staff = cols(Absence), cols(Staff)
+    return (
         sa_select(
             *table_of(Absence).columns,
             staff.login.label("staff_login"),
             staff.name.label("staff_name"),
         )
         .join(table_of(Staff), absence.staff_id == staff.id)
-        .where(absence.cancelled == False, absence.ends_on >= from_day)  # noqa: E712
-        .order_by(absence.starts_on, staff.name, absence.id)
+        .where(absence.cancelled == False)  # noqa: E712 - SQL, not Python truth
     )
-    if staff_id is not None:
-        query = query.where(absence.staff_id == staff_id)
+
+
+def absence_views(session: Session, query: Any) -> list[AbsenceView]:
+    """The views of an :func:`absences_query`'s rows."""
     return [absence_view(row, row.staff_login, row.staff_name) for row in run(session, query)]
 
 

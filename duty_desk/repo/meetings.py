@@ -36,7 +36,7 @@ from duty_desk.views import (
 from duty_desk.vocabulary import CancelledBy
 
 from .base import Aggregate, staff_view, staff_view_columns
-from .loads import absence_view
+from .loads import absence_views, absences_query
 from .network import current_members
 from .sql import CHUNK, chunks, cols, first_instant, run, utc
 
@@ -224,23 +224,8 @@ class MeetingReader(Aggregate):
     @staticmethod
     def _absences(session: Session, day: dt.date) -> tuple[AbsenceView, ...]:
         absence, staff = cols(Absence), cols(Staff)
-        query = (
-            sa_select(
-                *table_of(Absence).columns,
-                staff.login.label("staff_login"),
-                staff.name.label("staff_name"),
-            )
-            .join(table_of(Staff), absence.staff_id == staff.id)
-            .where(
-                absence.cancelled == False,  # noqa: E712
-                absence.starts_on <= day,
-                absence.ends_on >= day,
-            )
-            .order_by(staff.name, absence.starts_on)
-        )
-        return tuple(
-            absence_view(row, row.staff_login, row.staff_name) for row in run(session, query)
-        )
+        query = absences_query().where(absence.starts_on <= day, absence.ends_on >= day)
+        return tuple(absence_views(session, query.order_by(staff.name, absence.starts_on)))
 
     def unbooked_first(self) -> list[UnbookedFirst]:
         """Open episodes with no (non-cancelled) meeting yet, soonest deadline first."""
