@@ -21,6 +21,7 @@ from typing import IO, TYPE_CHECKING, Any, ClassVar, NoReturn, TypeVar
 
 import click
 
+from .heap import resume_collection
 from .vocabulary import ROLE_LONG
 
 if TYPE_CHECKING:
@@ -191,8 +192,6 @@ def cli(ctx: click.Context, config_path: str | None, db_arg: str | None) -> None
     """
     ctx.obj = State(config_path, db_arg)
     if ctx.invoked_subcommand is not None:  # no screen: collect as usual (duty_desk/heap.py)
-        from .heap import resume_collection
-
         resume_collection()
     else:
         state: State = ctx.obj
