@@ -86,7 +86,10 @@ SCREENS: tuple[ScreenEntry, ...] = (
         _board,
         "show_board",
     ),
-    ScreenEntry("day", "3", "Day", "Meeting slots", "Open today's meeting slots", _day, "show_day"),
+    # "Today's" holds "day", the word on the tab: typing it in the palette finds the screen.
+    ScreenEntry(
+        "day", "3", "Day", "Today's meeting slots", "Open the day's meeting slots", _day, "show_day"
+    ),
     ScreenEntry(
         "handover",
         "4",

@@ -130,6 +130,14 @@ def test_the_registry_gives_the_modes_and_number_keys() -> None:
     assert len({e.key for e in registry.SCREENS}) == len(registry.SCREENS)
 
 
+def test_the_word_on_each_tab_finds_its_screen_in_the_palette() -> None:
+    """Typing a tab's word ("day") in the palette (ctrl+p) finds that screen's command."""
+    from textual.fuzzy import Matcher
+
+    for entry in registry.SCREENS:
+        assert Matcher(entry.title).match(entry.palette) > 0, (entry.title, entry.palette)
+
+
 async def test_tabs_palette_and_keys_come_from_the_registry(
     config: Config, db: Database, repo: Repository
 ) -> None:
