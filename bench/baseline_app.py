@@ -15,14 +15,15 @@ duty-desk no longer imports them at start, so neither does this.
 
 from __future__ import annotations
 
-import click  # noqa: F401  (same imports as duty-desk)
-import pendulum  # noqa: F401
-import platformdirs  # noqa: F401
-import pydantic  # noqa: F401
-import sqlalchemy  # noqa: F401
-import sqlmodel  # noqa: F401
+from importlib import import_module
+
 from textual.app import App, ComposeResult
 from textual.widgets import DataTable, Footer, Header
+
+from bench.libraries import SHARED
+
+for _name in SHARED:  # the same imports as duty-desk
+    import_module(_name)
 
 
 class BaselineApp(App[None]):

@@ -12,7 +12,9 @@ used meanwhile. ``memory`` (issue 15) then visits every screen as a person would
 the number keys (board, day, handover, the client record of ``--client`` opened with
 Enter on its board row, back to the queue), each settled (its reads done), and prints
 the process's peak resident memory (``VmHWM``); the baseline prints its own peak
-once its table is shown.
+once its table is shown. The app's memory run also prints its resident memory after each
+step (``STEPS``): Python alone, the libraries the baseline imports too
+(bench/libraries.py), the app built (its modules for the first screen), then each screen.
 """
 
 from __future__ import annotations
@@ -92,16 +94,26 @@ async def settle(pilot: Any) -> None:
         await pilot.pause(0.05)
 
 
-async def visit_all(pilot: Any, client: int | None) -> list[str]:
+async def visit_all(
+    pilot: Any, client: int | None, steps: list[tuple[str, int]] | None = None
+) -> list[str]:
     """Board, day, handover, a client record (Enter on its board row), then the queue:
-    by their number keys; returns the screens seen (a missing one is an error)."""
+    by their number keys; returns the screens seen (a missing one is an error). With
+    ``steps``, the resident memory once each screen is settled is added to it."""
     app = pilot.app
     seen: list[str] = []
+
+    def step(name: str) -> None:
+        if steps is not None:
+            steps.append((name, resident_kib()))
+
     await settle(pilot)
+    step(app.current_mode)
     for key in ("2", "3", "4"):
         await pilot.press(key)
         await settle(pilot)
         seen.append(app.current_mode)
+        step(app.current_mode)
     await pilot.press("2")
     await settle(pilot)
     table = app.screen.main_table()
@@ -111,10 +123,23 @@ async def visit_all(pilot: Any, client: int | None) -> list[str]:
     await pilot.press("enter")
     await settle(pilot)
     seen.append(app.current_mode)
+    step(app.current_mode)
     await pilot.press("escape", "1")
     await settle(pilot)
     seen.append(app.current_mode)
     return seen
+
+
+def resident_kib() -> int:
+    """This process's resident memory now in KiB (``VmRSS``; 0 where there is none)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
 
 
 def peak_kib() -> int:
@@ -141,7 +166,21 @@ def main() -> int:
     parser.add_argument("--mode", choices=["queue", "board", "day"], default="queue")
     parser.add_argument("--client", type=int, help="memory: the client record to open")
     args = parser.parse_args()
+    steps: list[tuple[str, int]] = []
+    if args.what == "memory" and args.kind == "app":
+        from importlib import import_module
+
+        from bench.libraries import SHARED
+        from duty_desk.entry import prepare
+
+        steps.append(("Python", resident_kib()))
+        prepare()  # as build() does first: the libraries imported with collection paused
+        for name in SHARED:
+            import_module(name)
+        steps.append(("libraries", resident_kib()))
     app = build(args.kind, args.db, args.mode)
+    if steps:
+        steps.append(("built", resident_kib()))
     result: dict[str, Any] = {}
 
     async def pilot(p) -> None:  # type: ignore[no-untyped-def]
@@ -162,7 +201,7 @@ def main() -> int:
             result["wall"] = time.monotonic() - wall0
         if args.what == "memory":
             if args.kind == "app":
-                result["seen"] = await visit_all(p, args.client)
+                result["seen"] = await visit_all(p, args.client, steps)
             result["peak"] = peak_kib()
         p.app.exit()
 
@@ -172,6 +211,8 @@ def main() -> int:
     if "peak" in result:
         print(f"SEEN {' '.join(result.get('seen', []))}", flush=True)
         print(f"PEAK {result['peak']}", flush=True)
+        if steps:
+            print("STEPS " + " ".join(f"{name}={kib}" for name, kib in steps), flush=True)
     return 0
 
 

@@ -56,7 +56,8 @@ compile ~40 of its own modules from source whenever bytecode is not written
    (the queue, then 2 board, 3 day, 4 handover, Enter on the big record's board row for
    the client record, escape and 1 back to the queue), each settled, and prints its peak
    resident memory (``VmHWM`` on Linux), beside the baseline's after its first paint. Target:
-   < 90 MiB.
+   < 90 MiB. Then where it goes: the app's resident memory after each step of the visit,
+   from Python alone and the libraries the baseline imports too (bench/libraries.py).
 
 Figures are ratios and medians from this run only; nothing here is a test.
 tests/system/test_bench_runs.py runs every measure on a small database (``--scale
@@ -173,21 +174,31 @@ def startup_line(what: str, app_times: list[float], base_times: list[float]) -> 
     )
 
 
-def bench_memory(db: Path, client: int) -> tuple[float, float]:
-    """Peak resident memory in MiB: the app after visiting every screen, the baseline."""
+def bench_memory(db: Path, client: int) -> tuple[float, float, list[tuple[str, float]]]:
+    """Peak resident memory in MiB: the app after visiting every screen, the baseline; and
+    the app's resident memory after each step of its visit (``STEPS``, bench/probe.py)."""
 
-    def peak(kind: str) -> tuple[int, list[str]]:
+    def peak(kind: str) -> tuple[int, list[str], list[tuple[str, float]]]:
         _, out = probe("memory", kind, db, extra=("--client", str(client)))
         lines = out.splitlines()
         seen = next(line for line in lines if line.startswith("SEEN")).split()[1:]
-        return int(next(line for line in lines if line.startswith("PEAK ")).split()[1]), seen
+        found = next((line for line in lines if line.startswith("STEPS ")), "STEPS")
+        steps = [(name, int(kib) / 1024) for name, kib in (s.split("=") for s in found.split()[1:])]
+        return int(next(line for line in lines if line.startswith("PEAK ")).split()[1]), seen, steps
 
-    app_kib, seen = peak("app")
+    app_kib, seen, steps = peak("app")
     wanted = ["board", "day", "handover", "record", "queue"]
     if seen != wanted:
         raise SystemExit(f"the memory run saw the screens {seen}, not {wanted}")
-    base_kib, _ = peak("baseline")
-    return app_kib / 1024, base_kib / 1024
+    base_kib, _, _ = peak("baseline")
+    return app_kib / 1024, base_kib / 1024, steps
+
+
+STEP_WORDS = {
+    "Python": "Python",
+    "libraries": "+ the libraries the baseline imports too",
+    "built": "+ the app built",
+}
 
 
 def checkpoint(db: Path) -> None:
@@ -357,11 +368,17 @@ def main() -> int:
     if "memory" in only:  # issue 15: peak memory of one session after every screen
         from bench.record import big_record_client
 
-        app_mib, base_mib = bench_memory(fresh, big_record_client(fresh))
+        app_mib, base_mib, steps = bench_memory(fresh, big_record_client(fresh))
         report(
             f"peak memory after every screen (queue, board, day, handover, a client record): "
             f"duty-desk {app_mib:.1f} MiB, baseline {base_mib:.1f} MiB (target < 90 MiB)"
         )
+        if steps:  # where it goes (resident memory where /proc/self/status has it)
+            report(
+                "memory by step of that visit, resident: "
+                + ", ".join(f"{STEP_WORDS.get(name, name)} {mib:.1f}" for name, mib in steps)
+                + " MiB"
+            )
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     report(f"load average at the end: {load}")
     return 0

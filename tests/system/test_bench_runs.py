@@ -20,7 +20,7 @@ FIGURES = {
     "day": ["day view open", "booking check", "booking confirmed"],
     "record": ["client record"],
     "meeting": ["saving a meeting as happened", "next meeting skipped"],
-    "memory": ["peak memory after every screen"],
+    "memory": ["peak memory after every screen", "memory by step of that visit"],
     "report": ["team report, the 52 weeks before today"],
 }
 NUMBER = re.compile(r"\d+(\.\d+)? ?(ms|MiB|%|s\b)|ratio \d|\{'open episodes': \d+")
