@@ -130,29 +130,30 @@ async def visit_all(
     return seen
 
 
-def resident_kib() -> int:
-    """This process's resident memory now in KiB (``VmRSS``; 0 where there is none)."""
+def status_kib(field: str) -> int | None:
+    """A memory figure of this process in KiB from ``/proc/self/status`` (Linux), or None."""
     try:
         with open("/proc/self/status", encoding="ascii") as status:
             for line in status:
-                if line.startswith("VmRSS:"):
+                if line.startswith(f"{field}:"):
                     return int(line.split()[1])
     except OSError:
         pass
-    return 0
+    return None
+
+
+def resident_kib() -> int:
+    """This process's resident memory now in KiB (``VmRSS``; 0 where there is none)."""
+    return status_kib("VmRSS") or 0
 
 
 def peak_kib() -> int:
     """This process's peak resident memory in KiB: ``VmHWM`` on Linux (``ru_maxrss`` there
     carries the parent's peak across fork and exec: bench.run's, which is larger),
     ``ru_maxrss`` elsewhere (bytes on macOS)."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
+    found = status_kib("VmHWM")
+    if found is not None:
+        return found
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak // 1024 if sys.platform == "darwin" else peak
 
