@@ -140,17 +140,24 @@ def overlaps(
     return a_start < b_end and b_start < a_end
 
 
+def _between(later: dt.datetime, earlier: dt.datetime) -> dt.timedelta:
+    """``later - earlier`` as a plain timedelta, by datetime's own subtraction: pendulum's
+    (the instants here are pendulum's) builds an Interval, several times slower, and the
+    free-slot search takes thousands of these differences."""
+    return dt.datetime.__sub__(later, earlier)
+
+
 def local_days(start: dt.datetime, end: dt.datetime, tz: str) -> list[dt.date]:
     """The local dates that [start, end) touches."""
-    first = timeutil.to_local(start, tz).date()
-    last = timeutil.to_local(max(start, end - dt.timedelta(microseconds=1)), tz).date()
+    first = timeutil.local_wall(start, tz).date()
+    last = timeutil.local_wall(max(start, end - dt.timedelta(microseconds=1)), tz).date()
     return [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
 
 
 def within_hours(start: dt.datetime, end: dt.datetime, team: TeamSettings) -> bool:
     """Wholly inside team hours of one working day (local wall clock)."""
-    local_start = timeutil.to_local(start, team.timezone)
-    local_end = timeutil.to_local(end, team.timezone)
+    local_start = timeutil.local_wall(start, team.timezone)
+    local_end = timeutil.local_wall(end, team.timezone)
     if DAY_NAMES[local_start.weekday()] not in team.days:
         return False
     if local_end.date() != local_start.date():
@@ -191,10 +198,15 @@ def each_problem(
     team: TeamSettings,
     meetings: MeetingSettings,
     now: dt.datetime,
+    *,
+    words: bool = True,
 ) -> Iterator[ScheduleProblem]:
     """The problems with ``candidate`` one by one, as they are found (the next free slot
     stops at the first): the clashes and travel gaps meeting by meeting, then outside
-    hours, absences and the past. :func:`problems` puts the blocking ones first."""
+    hours, absences and the past. :func:`problems` puts the blocking ones first.
+
+    ``words=False`` when only whether there is a problem matters (:func:`free_slot`, for
+    every grid time it tries): each problem's ``text`` is then left empty, not made."""
     tz = team.timezone
     start, end = candidate.starts_at, candidate.ends_at
     wanted = set(candidate.staff_ids)
@@ -209,7 +221,8 @@ def each_problem(
         clash = overlaps(start, end, other.starts_at, other.ends_at)
         shared = sorted(wanted & other.staff_ids, key=name)
         if clash:
-            when = _when(other.starts_at, other.ends_at, tz)  # words only for a problem found
+            # words only for a problem found, and only when asked for
+            when = _when(other.starts_at, other.ends_at, tz) if words else ""
             if other.client_id == candidate.client_id:
                 yield ScheduleProblem(
                     "client_busy", f"The client already has a meeting {when}", True
@@ -221,9 +234,13 @@ def each_problem(
             continue
         if not shared or not buffer or "home" not in (candidate.place_kind, other.place_kind):
             continue
-        gap = start - other.ends_at if other.ends_at <= start else other.starts_at - end
+        gap = (
+            _between(start, other.ends_at)
+            if other.ends_at <= start
+            else _between(other.starts_at, end)
+        )
         if gap < buffer:
-            when = _when(other.starts_at, other.ends_at, tz)
+            when = _when(other.starts_at, other.ends_at, tz) if words else ""
             for staff_id in shared:
                 yield ScheduleProblem(
                     "travel_buffer",
@@ -236,12 +253,17 @@ def each_problem(
     if not within_hours(start, end, team):
         yield ScheduleProblem(
             "outside_hours",
-            f"{_when(start, end, tz)} is outside the team's hours ({hours_words(team)})",
+            f"{_when(start, end, tz)} is outside the team's hours ({hours_words(team)})"
+            if words
+            else "",
             False,
         )
     days = local_days(start, end, tz)
     for absence in sorted(away, key=lambda a: (name(a.staff_id), a.starts_on)):
         if absence.staff_id not in wanted or not away_during(absence, start, end, tz):
+            continue
+        if not words:
+            yield ScheduleProblem("staff_absent", "", False)
             continue
         hit = [d for d in days if absence.starts_on <= d <= absence.ends_on]
         part = span_words(absence)
@@ -252,7 +274,9 @@ def each_problem(
             False,
         )
     if start < now:
-        yield ScheduleProblem("in_past", f"{_when(start, end, tz)} is in the past", False)
+        yield ScheduleProblem(
+            "in_past", f"{_when(start, end, tz)} is in the past" if words else "", False
+        )
 
 
 def blocking_sentence(found: Sequence[ScheduleProblem]) -> str:
@@ -281,11 +305,14 @@ def ceil_to_grid(instant: dt.datetime, step_minutes: int, tz: str) -> dt.datetim
 def _grid_utc(wall: dt.datetime, tz: str) -> dt.datetime | None:
     """A grid time as UTC, or None where the clock change skips or repeats it. Kept: the
     same walls are tried for every staff member when the core-team step looks for who is
-    free (about 19,000 conversions at bench scale otherwise)."""
+    free (about 19,000 conversions at bench scale otherwise). A plain datetime, not
+    pendulum's: the search adds to and subtracts from it thousands of times, several times
+    quicker so."""
     try:
-        return timeutil.local_to_utc(wall, tz)
+        found = timeutil.local_to_utc(wall, tz)
     except timeutil.TimeInputError:
         return None
+    return dt.datetime.fromtimestamp(found.timestamp(), dt.UTC)
 
 
 def free_slot(
@@ -339,8 +366,11 @@ def free_slot(
                 near_day = [b for b in relevant if b.starts_at < before and b.ends_at > after_day]
             candidate = Candidate(client_id, start, end, tuple(staff_ids), place_kind)
             if (
-                next(each_problem(candidate, near_day, mine, {}, team, meetings, start), None)
+                next(
+                    each_problem(candidate, near_day, mine, {}, team, meetings, start, words=False),
+                    None,
+                )
                 is None
             ):
-                return start
+                return timeutil.as_utc(start)  # pendulum's, as every instant the core hands out
     return None

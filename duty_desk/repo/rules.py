@@ -16,7 +16,6 @@ from duty_desk.validation import clean_text
 from duty_desk.views import ScheduleProblem
 
 from .base import Context
-from .sql import utc
 
 BUSY = scheduling.BUSY_STATUSES
 MIN_MINUTES = 5
@@ -62,8 +61,10 @@ def when_busy(
         select(*_BUSY_COLUMNS).where(Meeting.client_id == client_id, *window)
     ):
         found[mid or 0] = (cid, starts, ends, place)
+    # The instants as read (aware UTC, plain datetimes): the rules only compare them and
+    # subtract them, thousands of times when the core-team step looks for who is free.
     return [
-        scheduling.Busy(mid, cid, utc(starts), utc(ends), place, frozenset(staff_of.get(mid, ())))
+        scheduling.Busy(mid, cid, starts, ends, place, frozenset(staff_of.get(mid, ())))
         for mid, (cid, starts, ends, place) in found.items()
     ]
 

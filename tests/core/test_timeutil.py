@@ -394,3 +394,24 @@ def test_fmt_date_and_age_on() -> None:
     assert age_on(dt.date(2008, 11, 24), dt.date(2026, 11, 23)) == 17
     assert age_on(dt.date(2000, 2, 29), dt.date(2026, 2, 28)) == 25
     assert age_on(dt.date(2000, 2, 29), dt.date(2026, 3, 1)) == 26
+
+
+@given(
+    st.datetimes(
+        min_value=dt.datetime(2000, 1, 1),
+        max_value=dt.datetime(2100, 1, 1),
+        timezones=st.just(dt.UTC),
+    ),
+    st.sampled_from(["Europe/London", "America/New_York", "Australia/Lord_Howe", "UTC"]),
+)
+def test_local_wall_is_to_local_as_a_plain_datetime(instant: dt.datetime, tz: str) -> None:
+    """The quick local wall clock (the free-slot search) reads the same date, time, weekday
+    and offset as pendulum's, across clock changes too."""
+    quick, slow = timeutil.local_wall(instant, tz), timeutil.to_local(instant, tz)
+    assert (quick.date(), quick.time(), quick.weekday()) == (
+        slow.date(),
+        slow.time(),
+        slow.weekday(),
+    )
+    assert quick.utcoffset() == slow.utcoffset()
+    assert quick == instant
