@@ -287,9 +287,11 @@ def blocking_sentence(found: Sequence[ScheduleProblem]) -> str:
 # -- the next free slot --------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=64)
 def ceil_to_grid(instant: dt.datetime, step_minutes: int, tz: str) -> dt.datetime:
     """The first local grid time (whole multiples of the step from local midnight) at or
-    after ``instant``. On a clock-change day the grid follows the wall clock."""
+    after ``instant``. On a clock-change day the grid follows the wall clock. Kept: the
+    core-team step asks it for the same instant once for every staff member."""
     local = timeutil.to_local(instant, tz)
     seconds = local.hour * 3600 + local.minute * 60 + local.second + local.microsecond / 1e6
     step = step_minutes * 60

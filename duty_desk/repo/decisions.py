@@ -267,6 +267,15 @@ class DecisionRepository(Aggregate):
                 busy = when_busy(session, staff_ids, -1, now - scheduling.MAX_MEETING, deadline)
                 away = when_away(session, staff_ids, today, last_day)
                 days = (last_day - today).days
+                # each one's meetings and absences, sorted out once (not a pass over every
+                # meeting for each of some 200 staff)
+                busy_of: dict[int, list[scheduling.Busy]] = {}
+                for meeting in busy:
+                    for sid in meeting.staff_ids:
+                        busy_of.setdefault(sid, []).append(meeting)
+                away_of: dict[int, list[scheduling.Away]] = {}
+                for absence in away:
+                    away_of.setdefault(absence.staff_id, []).append(absence)
                 for sid in staff_ids:
                     slot = scheduling.free_slot(
                         -1,
@@ -274,8 +283,8 @@ class DecisionRepository(Aggregate):
                         [sid],
                         PlaceKind.base.value,
                         now,
-                        [b for b in busy if sid in b.staff_ids],
-                        [a for a in away if a.staff_id == sid],
+                        busy_of.get(sid, []),
+                        away_of.get(sid, []),
                         self.config.team,
                         self.config.meetings,
                         days=days,
