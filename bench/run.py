@@ -101,9 +101,13 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:.1f} ms"
 
 
+def nearest_rank(ordered: list[float], fraction: float) -> float:
+    """The ``fraction`` quantile of sorted values, by nearest rank (one of the values)."""
+    return ordered[max(0, math.ceil(len(ordered) * fraction) - 1)]
+
+
 def spread(values: list[float]) -> str:
-    ordered = sorted(values)
-    p90 = ordered[max(0, math.ceil(len(ordered) * 0.9) - 1)]  # nearest rank
+    p90 = nearest_rank(sorted(values), 0.9)
     return f"median {ms(statistics.median(values))}, p90 {ms(p90)}, n={len(values)}"
 
 
@@ -165,8 +169,7 @@ def startup_line(what: str, app_times: list[float], base_times: list[float]) -> 
     machine, which is why the ratio is of medians over many pairs)."""
     app_s, base_s = statistics.median(app_times), statistics.median(base_times)
     pairs = sorted(a / b for a, b in zip(app_times, base_times, strict=True))
-    low = pairs[max(0, math.ceil(len(pairs) * 0.1) - 1)]  # nearest rank
-    high = pairs[max(0, math.ceil(len(pairs) * 0.9) - 1)]
+    low, high = nearest_rank(pairs, 0.1), nearest_rank(pairs, 0.9)
     return (
         f"{what}: duty-desk {app_s * 1000:.0f} ms, baseline {base_s * 1000:.0f} ms, "
         f"ratio {app_s / base_s:.2f} (target <= 1.25; single pairs p10-p90 "
@@ -194,8 +197,7 @@ def bench_memory(db: Path, client: int) -> tuple[float, float, list[tuple[str, f
     return app_kib / 1024, base_kib / 1024, steps
 
 
-STEP_WORDS = {
-    "Python": "Python",
+STEP_WORDS = {  # the steps named by bench/probe.py; the screens keep their mode's name
     "libraries": "+ the libraries the baseline imports too",
     "built": "+ the app built",
 }

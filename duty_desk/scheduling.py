@@ -141,9 +141,9 @@ def overlaps(
 
 
 def _between(later: dt.datetime, earlier: dt.datetime) -> dt.timedelta:
-    """``later - earlier`` as a plain timedelta, by datetime's own subtraction: pendulum's
-    (the instants here are pendulum's) builds an Interval, several times slower, and the
-    free-slot search takes thousands of these differences."""
+    """``later - earlier`` as a plain timedelta, by datetime's own subtraction: when either
+    is pendulum's (a time a person asked to book), pendulum's subtraction would build an
+    Interval, several times slower, and the free-slot search takes thousands of these."""
     return dt.datetime.__sub__(later, earlier)
 
 

@@ -274,6 +274,23 @@ def test_staff_free_before_the_deadline_come_first(
     assert repo.core_team_choice(client, None).free == ()
 
 
+def test_staff_in_meetings_until_the_deadline_are_not_free(
+    repo: Repository, make_referral: Callable[..., int]
+) -> None:
+    """Each person is judged on their own meetings: one booked from now until the deadline
+    is not free, while the others (in none of those meetings) still are."""
+    duty, peer = team(repo)
+    busy = repo.add_staff("busy1", "Busy Worker (test)", "clinician").id
+    other = repo.accept(make_referral(name="Other Client (test)"))
+    repo.book(other, at(23, 10), 600, [busy], "base", override_reason="Long day (test)")
+    repo.book(other, at(24, 8), 120, [busy], "base", override_reason="Early start (test)")
+    client = repo.accept(make_referral())
+    deadline = at(24, 10)
+    choice = repo.core_team_choice(client, deadline)
+    assert busy not in choice.free
+    assert {duty, peer} <= set(choice.free)
+
+
 # -- the late first meeting ----------------------------------------------------------------
 
 
